@@ -1,0 +1,115 @@
+# coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
+# deps fixtures. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/ with SAN=1).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man/man1
+DATADIR = $(PREFIX)/share/coco-bundle
+
+CC ?= cc
+PKGS = libcrypto libzip libxml-2.0 zlib
+DEB_BUILD = build-essential pkg-config libssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils
+DEB_LINT = clang-format
+
+ifeq ($(SAN),1)
+B = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT = -O1 -g
+else
+B = build
+SANFLAGS =
+OPT = -O2 -g
+endif
+
+WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Werror \
+       -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 \
+       -Wconversion -Wno-sign-conversion
+DEFS = -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
+       -DCOCO_DEFAULT_TRUST='"$(DATADIR)/trust"'
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Iinclude -Isrc/lib $(DEFS) $(PKG_CFLAGS)
+CFLAGS ?= $(OPT)
+CFLAGS += $(WARN) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+
+LIB_SRC = $(wildcard src/lib/*.c)
+CLI_SRC = $(wildcard src/cli/*.c)
+TEST_SRC = $(wildcard tests/unit/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
+TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
+LIB = $(B)/libcoco.a
+BIN = $(B)/coco-bundle
+TESTBIN = $(B)/check_coco
+
+.PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures
+
+all: deps $(BIN)
+
+# Installs missing Debian build packages (as root, or via sudo), once per machine.
+deps:
+	@./scripts/install-deps.sh $(DEB_BUILD)
+
+deps-lint:
+	@./scripts/install-deps.sh $(DEB_LINT)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+
+$(TESTBIN): $(TEST_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(shell pkg-config --libs check 2>/dev/null)
+
+check: deps $(BIN) $(TESTBIN)
+	COCO_FIXTURES=fixtures CK_TAP_LOG_FILE_NAME= $(TESTBIN)
+	COCO=$(abspath $(BIN)) sh tests/cli/run.sh
+
+unit: deps $(TESTBIN)
+	COCO_FIXTURES=fixtures $(TESTBIN)
+
+cli: deps $(BIN)
+	COCO=$(abspath $(BIN)) sh tests/cli/run.sh
+
+demo: deps $(BIN)
+	COCO=$(abspath $(BIN)) sh scripts/demo.sh
+
+bench: deps $(BIN)
+	COCO=$(abspath $(BIN)) sh bench/run.sh
+
+fixtures:
+	bash fixtures/mkfixtures.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/trust
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/coco-bundle
+	install -m 0644 docs/coco-bundle.1 $(DESTDIR)$(MANDIR)/coco-bundle.1
+	cp -R trust/. $(DESTDIR)$(DATADIR)/trust/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coco-bundle $(DESTDIR)$(MANDIR)/coco-bundle.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san
+
+FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch])
+
+lint: deps-lint
+	clang-format --dry-run -Werror $(FORMAT_SRC)
+	@! grep -nwE 'strcpy|strcat|sprintf|vsprintf|atoi|atol|strtok|gets|system' $(FORMAT_SRC) \
+		|| { echo 'lint: banned call (see STYLE: strcpy strcat sprintf atoi strtok gets system)'; exit 1; }
+	@echo 'lint: clean'
+
+format:
+	clang-format -i $(FORMAT_SRC)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,224 @@
+/*
+ * coco-bundle public API.
+ *
+ * libcoco creates and verifies signed ETSI ASiC-E (EN 319 162-1) containers with
+ * CAdES-B-B signatures that carry a Code of Connection submission. The library never
+ * prints, never exits and never reads argv, the environment or the terminal: every
+ * result is returned to the caller, either as an enum coco_err (did the operation run)
+ * or as findings in a struct coco_report (is the evidence good). So coco_verify()
+ * returns COCO_OK for a bundle whose verdict is FAILED.
+ *
+ * Strings returned by const accessors are borrowed: they live as long as the object
+ * they came from. Every function that can fail leaves a one-line, lowercase
+ * diagnostic naming the file and entry in its context (coco_ctx_error()).
+ */
+#ifndef COCO_COCO_H
+#define COCO_COCO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COCO_VERSION "0.1.0"
+
+/* Did the operation run? Never says anything about the evidence itself. */
+enum coco_err {
+	COCO_OK = 0,
+	COCO_ERR_NOMEM,   /* out of memory */
+	COCO_ERR_IO,      /* a file could not be read or written */
+	COCO_ERR_ARG,     /* an argument is invalid */
+	COCO_ERR_FORMAT,  /* an input is not in the expected format */
+	COCO_ERR_CRYPTO,  /* a key, certificate or signature operation failed */
+	COCO_ERR_EXISTS,  /* the output already exists and is never overwritten */
+	COCO_ERR_REFUSED, /* the input is well-formed but policy refuses it */
+	COCO_ERR_LIMIT,   /* an input exceeds a documented resource limit */
+};
+
+/* A static, lowercase description of err. Never NULL. */
+const char *coco_strerror(enum coco_err err);
+
+/*
+ * Process-wide initialisation: libxml2's parser and a deny-all external entity loader.
+ * Call once from main() before any other coco_* function; not thread-safe itself.
+ */
+void coco_library_init(void);
+/* Releases what coco_library_init() set up. Optional, for leak checkers. */
+void coco_library_cleanup(void);
+
+/* ---- context -------------------------------------------------------------------- */
+
+/*
+ * A context carries the trust store, the verification time and the last error
+ * message. Use one per thread. coco_ctx_new() returns COCO_OK and sets *out, or an
+ * error with *out left NULL.
+ */
+struct coco_ctx;
+enum coco_err coco_ctx_new(struct coco_ctx **out);
+void coco_ctx_free(struct coco_ctx *ctx);
+
+/* The verification (or signing) time. Unset means "now", read once at first use. */
+void coco_ctx_set_time(struct coco_ctx *ctx, time_t at);
+/* The time in force: the one set, or the clock read at the first call. */
+time_t coco_ctx_time(struct coco_ctx *ctx);
+
+/*
+ * Loads a trust directory (docs/TRUST.md): signers/ anchors and crl/ revocation lists.
+ * A missing signers/ or crl/ folder is not an error (verification then ends
+ * INDETERMINATE or warns about revocation); a missing or unreadable dir, or a file in
+ * it that does not parse, is. Replaces anything loaded before.
+ */
+enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir);
+
+/* The last error's one-line message, e.g. "cannot open 'x.coco': No such file ...".
+ * Empty string if none. Valid until the next call on ctx. */
+const char *coco_ctx_error(const struct coco_ctx *ctx);
+
+/* ---- time --------------------------------------------------------------------- */
+
+/*
+ * Parses "YYYY-MM-DD" (midnight UTC) or an RFC 3339 date-time such as
+ * "2026-11-22T10:30:00Z" or "2026-11-22T10:30:00.5+01:00" (fractions truncated).
+ * Returns COCO_OK and sets *out, or COCO_ERR_ARG.
+ */
+enum coco_err coco_time_parse(const char *text, time_t *out);
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
+char *coco_time_format(time_t t, char buf[21]);
+
+/* ---- reports ------------------------------------------------------------------ */
+
+enum coco_status {
+	COCO_STATUS_PASS,
+	COCO_STATUS_INFO,
+	COCO_STATUS_WARN,
+	COCO_STATUS_INDETERMINATE,
+	COCO_STATUS_FAIL,
+};
+
+enum coco_verdict {
+	COCO_VERDICT_PASSED,
+	COCO_VERDICT_INDETERMINATE,
+	COCO_VERDICT_FAILED,
+};
+
+enum coco_format {
+	COCO_FORMAT_TEXT,
+	COCO_FORMAT_JSON,
+};
+
+/* Rendering flags. */
+#define COCO_RENDER_COLOR 0x1u   /* ANSI colour in text output */
+#define COCO_RENDER_INSPECT 0x2u /* list the bundle's contents, do not judge */
+
+struct coco_report;
+struct coco_finding;
+
+enum coco_err coco_report_new(struct coco_report **out);
+void coco_report_free(struct coco_report *report);
+
+/* FAILED if any finding failed, else INDETERMINATE if any was indeterminate, else PASSED. */
+enum coco_verdict coco_report_verdict(const struct coco_report *report);
+const char *coco_verdict_name(enum coco_verdict verdict); /* "PASSED" ... */
+const char *coco_status_name(enum coco_status status);    /* "pass" ... */
+
+size_t coco_report_count(const struct coco_report *report);
+/* The i-th finding, in the order added; NULL when i is out of range. */
+const struct coco_finding *coco_report_get(const struct coco_report *report, size_t i);
+/* The first finding with this id, or NULL. */
+const struct coco_finding *coco_report_find(const struct coco_report *report, const char *id);
+
+enum coco_status coco_finding_status(const struct coco_finding *f);
+const char *coco_finding_id(const struct coco_finding *f);
+const char *coco_finding_subject(const struct coco_finding *f);
+const char *coco_finding_message(const struct coco_finding *f);
+
+/*
+ * Renders the report as text (one line per finding, verdict last) or JSON
+ * (docs/FORMAT.md). *out is a NUL-terminated malloc'd string the caller frees.
+ */
+enum coco_err coco_report_render(const struct coco_report *report, enum coco_format format,
+				 unsigned flags, char **out, size_t *out_len);
+
+/* ---- verify, inspect, extract ---------------------------------------------------- */
+
+/*
+ * Verifies the bundle at path against ctx's trust store at ctx's time, adding findings
+ * to report. Returns COCO_OK whenever verification ran, whatever the verdict; an error
+ * only when the bundle file itself cannot be opened or read (message in ctx).
+ */
+enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report);
+
+/*
+ * Reads the bundle's structure, digests and signer without validating trust, for
+ * coco_report_render(..., COCO_RENDER_INSPECT). Returns COCO_ERR_FORMAT if the
+ * container cannot be walked at all.
+ */
+enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_report *report);
+
+/*
+ * Verifies the bundle; if and only if the verdict is PASSED, writes its data objects
+ * below dir (created if missing), re-checking each digest while writing. Never writes
+ * outside dir, never follows or creates links, never overwrites: an existing target
+ * is COCO_ERR_EXISTS before anything is written. Returns COCO_ERR_REFUSED when the
+ * verdict is not PASSED (the report says why). On error, files it wrote are removed.
+ */
+enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *dir,
+			   struct coco_report *report);
+
+/* ---- signing ------------------------------------------------------------------- */
+
+/*
+ * Asked for a pass-phrase when a key or PKCS#12 file is encrypted. Writes at most
+ * size bytes into buf and returns the length, or -1 to give up. The library wipes buf
+ * after use.
+ */
+typedef int (*coco_pass_cb)(char *buf, int size, void *arg);
+
+struct coco_signer;
+
+struct coco_signer_opts {
+	const char *key_path;   /* PEM private key, or NULL with p12_path */
+	const char *cert_path;  /* PEM certificate, or NULL with p12_path */
+	const char *chain_path; /* optional PEM bundle of intermediates */
+	const char *p12_path;   /* PKCS#12 file instead of key and cert */
+	coco_pass_cb pass_cb;   /* may be NULL: then encrypted keys fail */
+	void *pass_arg;
+};
+
+/*
+ * Loads a signer, checks that the key matches the certificate, and refuses (with
+ * COCO_ERR_REFUSED and the reason in ctx) a certificate the verifier would reject at
+ * ctx's time: expired or not yet valid, wrong key usage, a weak or disallowed key.
+ */
+enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_opts *opts,
+			       struct coco_signer **out);
+void coco_signer_free(struct coco_signer *signer);
+/* The signer certificate's subject as a one-line RFC 2253 string. */
+const char *coco_signer_subject(const struct coco_signer *signer);
+
+/*
+ * Packages every regular file under dir (except dotfiles) into a signed bundle at
+ * out_path, written atomically. Refuses symlinks, special files and unsafe names with
+ * the offending path in ctx's message. An existing out_path is replaced only on
+ * success.
+ */
+enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
+			  const struct coco_signer *signer);
+
+/* ---- files --------------------------------------------------------------------- */
+
+/*
+ * Writes len bytes to path atomically: a temporary file in the same directory, fsync,
+ * rename, fsync of the directory. path "-" is not accepted here.
+ */
+enum coco_err coco_write_file_atomic(struct coco_ctx *ctx, const char *path, const void *data,
+				     size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COCO_COCO_H */

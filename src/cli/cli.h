@@ -1,0 +1,52 @@
+/*
+ * Shared pieces of the coco-bundle command line: diagnostics, option helpers, the
+ * pass-phrase sources, trust-directory resolution and output writing. Only the program
+ * reads argv, the environment and the terminal; the library gets plain values.
+ */
+#ifndef COCO_CLI_H
+#define COCO_CLI_H
+
+#include <stdio.h>
+
+#include "coco/coco.h"
+
+#define EXIT_PASSED 0
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_INDETERMINATE 3
+
+extern const char *cli_prog;
+
+/* Prints "coco-bundle: MSG" to stderr and returns EXIT_USAGE. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "coco-bundle CMD: MSG" plus a hint to run --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Stores optarg in *slot, refusing a second use of the same option. 0 or -1. */
+int cli_set_once(const char *cmd, const char *opt, const char **slot, const char *value);
+
+/* Parses --format: text or json (html reserved). 0 or -1 (message printed). */
+int cli_parse_format(const char *cmd, const char *value, enum coco_format *out);
+
+/* Creates a context with --at applied and, if load_trust, the trust directory loaded. */
+int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
+	    struct coco_ctx **out);
+
+/* Pass-phrase callback for the library: spec is pass:, env:, file:, fd: or NULL (prompt). */
+int cli_pass_cb(char *buf, int size, void *arg);
+
+/* Writes buf to path atomically, or to stdout when path is NULL or "-". 0 or EXIT_USAGE. */
+int cli_output(struct coco_ctx *ctx, const char *path, const char *buf, size_t len);
+
+/* Colour only on a terminal, without NO_COLOR, when writing to stdout. */
+int cli_color(const char *out_path);
+
+/* The exit code for a verdict. */
+int cli_verdict_exit(enum coco_verdict v);
+
+int cmd_create(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+
+#endif /* COCO_CLI_H */

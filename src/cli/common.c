@@ -1,0 +1,210 @@
+/*
+ * Helpers shared by the subcommands: one-line diagnostics in git's style, option
+ * bookkeeping, OpenSSL-style pass-phrase sources, trust resolution
+ * (--trust, then $COCO_TRUST, then the installed default) and atomic output.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef COCO_DEFAULT_TRUST
+#define COCO_DEFAULT_TRUST "/usr/local/share/coco-bundle/trust"
+#endif
+
+const char *cli_prog = "coco-bundle";
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", cli_prog, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
+	return EXIT_USAGE;
+}
+
+int cli_set_once(const char *cmd, const char *opt, const char **slot, const char *value)
+{
+	if (*slot != NULL) {
+		cli_usage_error(cmd, "option '%s' given more than once", opt);
+		return -1;
+	}
+	*slot = value;
+	return 0;
+}
+
+int cli_parse_format(const char *cmd, const char *value, enum coco_format *out)
+{
+	if (strcmp(value, "text") == 0)
+		*out = COCO_FORMAT_TEXT;
+	else if (strcmp(value, "json") == 0)
+		*out = COCO_FORMAT_JSON;
+	else {
+		cli_usage_error(cmd, "unknown format '%s' (text or json)", value);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
+	    struct coco_ctx **out)
+{
+	struct coco_ctx *ctx = NULL;
+	time_t t;
+
+	*out = NULL;
+	if (at != NULL && coco_time_parse(at, &t) != COCO_OK)
+		return cli_usage_error(
+		    cmd, "invalid --at '%s' (use YYYY-MM-DD or an RFC 3339 date-time)", at);
+	if (coco_ctx_new(&ctx) != COCO_OK)
+		return cli_error("out of memory");
+	if (at != NULL)
+		coco_ctx_set_time(ctx, t);
+	if (load_trust) {
+		const char *dir = trust ? trust : getenv("COCO_TRUST");
+		if (dir == NULL || dir[0] == '\0')
+			dir = COCO_DEFAULT_TRUST;
+		if (coco_ctx_load_trust(ctx, dir) != COCO_OK) {
+			cli_error("%s", coco_ctx_error(ctx));
+			coco_ctx_free(ctx);
+			return EXIT_USAGE;
+		}
+	}
+	*out = ctx;
+	return 0;
+}
+
+/* Reads the first line of fd into buf; returns its length or -1. */
+static int read_line(int fd, char *buf, int size)
+{
+	int n = 0;
+	char c;
+
+	while (n < size - 1) {
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+static int prompt(char *buf, int size)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	(void)!write(fd, "Pass-phrase: ", 13);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	n = read_line(fd, buf, size);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!write(fd, "\n", 1);
+	close(fd);
+	return n;
+}
+
+int cli_pass_cb(char *buf, int size, void *arg)
+{
+	const char *spec = arg;
+	char *end;
+	long fdn;
+	int fd, n;
+
+	if (spec == NULL)
+		return isatty(STDIN_FILENO) ? prompt(buf, size) : -1;
+	if (strncmp(spec, "pass:", 5) == 0) {
+		n = (int)strlen(spec + 5);
+		if (n >= size)
+			return -1;
+		memcpy(buf, spec + 5, (size_t)n);
+		return n;
+	}
+	if (strncmp(spec, "env:", 4) == 0) {
+		const char *v = getenv(spec + 4);
+		if (v == NULL || (n = (int)strlen(v)) >= size)
+			return -1;
+		memcpy(buf, v, (size_t)n);
+		return n;
+	}
+	if (strncmp(spec, "file:", 5) == 0) {
+		if ((fd = open(spec + 5, O_RDONLY | O_CLOEXEC)) < 0)
+			return -1;
+		n = read_line(fd, buf, size);
+		close(fd);
+		return n;
+	}
+	if (strncmp(spec, "fd:", 3) == 0) {
+		errno = 0;
+		fdn = strtol(spec + 3, &end, 10);
+		if (errno != 0 || *end != '\0' || end == spec + 3 || fdn < 0 || fdn > 65535)
+			return -1;
+		return read_line((int)fdn, buf, size);
+	}
+	return -1;
+}
+
+int cli_output(struct coco_ctx *ctx, const char *path, const char *buf, size_t len)
+{
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)
+			return cli_error("cannot write to standard output: %s", strerror(errno));
+		return 0;
+	}
+	if (coco_write_file_atomic(ctx, path, buf, len) != COCO_OK)
+		return cli_error("%s", coco_ctx_error(ctx));
+	return 0;
+}
+
+int cli_color(const char *out_path)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return (out_path == NULL || strcmp(out_path, "-") == 0) && isatty(STDOUT_FILENO) &&
+	       (nc == NULL || nc[0] == '\0');
+}
+
+int cli_verdict_exit(enum coco_verdict v)
+{
+	switch (v) {
+	case COCO_VERDICT_PASSED:
+		return EXIT_PASSED;
+	case COCO_VERDICT_FAILED:
+		return EXIT_FAILED;
+	case COCO_VERDICT_INDETERMINATE:
+		break;
+	}
+	return EXIT_INDETERMINATE;
+}

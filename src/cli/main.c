@@ -1,0 +1,67 @@
+/*
+ * coco-bundle: create, verify, inspect and extract signed Code of Connection bundles.
+ * main() initialises the library once and dispatches to a subcommand from a table,
+ * as git does; each subcommand parses its own options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+    {"create", cmd_create, "package and sign a submission folder as an ASiC-E bundle"},
+    {"verify", cmd_verify, "verify a bundle and report PASSED, FAILED or INDETERMINATE"},
+    {"inspect", cmd_inspect, "list a bundle's entries, digests and signer without judging"},
+    {"extract", cmd_extract, "extract the data objects of a bundle that verifies"},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: coco-bundle [--version] [--help] COMMAND [ARGS]\n\n"
+		     "Signed ETSI ASiC-E bundles for SIA Code of Connection submissions.\n\n"
+		     "Commands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\nRun 'coco-bundle COMMAND --help' for a command's options; see coco-bundle(1).\n"
+		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("coco-bundle %s\n", COCO_VERSION);
+		return 0;
+	}
+	for (i = 0; i < N_COMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			break;
+	if (i == N_COMMANDS) {
+		cli_error("'%s' is not a command; see 'coco-bundle --help'", argv[1]);
+		return EXIT_USAGE;
+	}
+	coco_library_init();
+	rc = commands[i].run(argc - 1, argv + 1);
+	coco_library_cleanup();
+	return rc;
+}

@@ -1,0 +1,862 @@
+/*
+ * Strict zip reader for ASiC-E containers. It walks the end record and the central
+ * directory itself and demands the canonical layout: first local header at offset 0,
+ * entries contiguous and in central-directory order, the central directory straight
+ * after them, no archive comment and nothing after the end record. Every local header
+ * must agree with its central record. Entry data is read once, in file order, with the
+ * CRC and declared sizes enforced as it streams (NOTES.md section 4). libzip then opens
+ * the file with ZIP_CHECKCONS as an independent second opinion.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zip.h>
+#include <zlib.h>
+
+#include "archive.h"
+
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD 0x06054b50u
+#define SIG_EOCD64 0x06064b50u
+#define SIG_LOC64 0x07064b50u
+#define SIG_DD 0x08074b50u
+#define MAX_CD_SIZE (64u << 20)
+
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* pread exactly n bytes at off; 0, or -1 with errno (EIO for a short file). */
+static int pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t got = pread(fd, p, n, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += got;
+		n -= (size_t)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
+void coco_archive_free(struct coco_archive *ar)
+{
+	size_t i;
+
+	if (ar == NULL)
+		return;
+	for (i = 0; i < ar->n; i++)
+		free(ar->e[i].name);
+	free(ar->e);
+	free(ar->path);
+	if (ar->fd >= 0)
+		close(ar->fd);
+	free(ar);
+}
+
+long coco_archive_find(const struct coco_archive *ar, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ar->n; i++)
+		if (strcmp(ar->e[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void fail(struct coco_archive *ar, struct coco_report *r, const char *id,
+		 const char *subject, const char *msg)
+{
+	ar->ok = 0;
+	coco_report_add(r, COCO_STATUS_FAIL, id, subject, "%s", msg);
+}
+
+/* ---- end records ---------------------------------------------------------------- */
+
+struct eocd {
+	uint64_t entries, cd_size, cd_off, cd_end;
+};
+
+static int read_eocd64(struct coco_archive *ar, struct coco_report *r, struct eocd *eo)
+{
+	unsigned char loc[20], rec[56];
+	uint64_t off;
+
+	if (ar->size < 22 + 20 + 56 || pread_all(ar->fd, loc, 20, ar->size - 22 - 20) != 0 ||
+	    le32(loc) != SIG_LOC64) {
+		fail(ar, r, "container.zip64", NULL,
+		     "zip64 end-record locator missing or misplaced");
+		return -1;
+	}
+	off = le64(loc + 8);
+	if (le32(loc + 4) != 0 || le32(loc + 16) != 1 || off != ar->size - 22 - 20 - 56 ||
+	    pread_all(ar->fd, rec, 56, off) != 0 || le32(rec) != SIG_EOCD64 ||
+	    le64(rec + 4) != 44 || le32(rec + 16) != 0 || le32(rec + 20) != 0 ||
+	    le64(rec + 24) != le64(rec + 32)) {
+		fail(ar, r, "container.zip64", NULL,
+		     "zip64 end record malformed, multi-disk, or not directly before its locator");
+		return -1;
+	}
+	eo->entries = le64(rec + 32);
+	eo->cd_size = le64(rec + 40);
+	eo->cd_off = le64(rec + 48);
+	eo->cd_end = off;
+	return 0;
+}
+
+/* Explains why the last 22 bytes are not an end record: a comment, trailing data or no zip. */
+static void explain_no_eocd(struct coco_archive *ar, struct coco_report *r)
+{
+	unsigned char buf[4096];
+	size_t n = ar->size < sizeof(buf) ? (size_t)ar->size : sizeof(buf);
+	size_t i;
+
+	if (pread_all(ar->fd, buf, n, ar->size - n) == 0)
+		for (i = n >= 22 ? n - 22 : 0; i-- > 0;)
+			if (le32(buf + i) == SIG_EOCD) {
+				fail(ar, r, "container.eocd", NULL,
+				     "archive comment or data after the end record");
+				return;
+			}
+	fail(ar, r, "container.eocd", NULL,
+	     "not a zip archive: no end of central directory record");
+}
+
+static int read_eocd(struct coco_archive *ar, struct coco_report *r, struct eocd *eo)
+{
+	unsigned char b[22];
+
+	if (ar->size < 22 || pread_all(ar->fd, b, 22, ar->size - 22) != 0 || le32(b) != SIG_EOCD) {
+		explain_no_eocd(ar, r);
+		return -1;
+	}
+	if (le16(b + 20) != 0) {
+		fail(ar, r, "container.eocd", NULL, "archive comment present");
+		return -1;
+	}
+	if (le16(b + 4) != 0 || le16(b + 6) != 0 || le16(b + 8) != le16(b + 10)) {
+		fail(ar, r, "container.eocd", NULL, "multi-disk archives are not supported");
+		return -1;
+	}
+	eo->entries = le16(b + 10);
+	eo->cd_size = le32(b + 12);
+	eo->cd_off = le32(b + 16);
+	eo->cd_end = ar->size - 22;
+	if (eo->entries == 0xFFFF || eo->cd_size == 0xFFFFFFFFu || eo->cd_off == 0xFFFFFFFFu)
+		return read_eocd64(ar, r, eo);
+	return 0;
+}
+
+/* ---- central directory ---------------------------------------------------------- */
+
+/* Applies a zip64 extra field (0x0001) to the fields that are saturated. */
+static int apply_zip64(struct coco_entry *e, const unsigned char *x, size_t xlen, int *local_sat)
+{
+	size_t i = 0, need;
+	const unsigned char *p = NULL;
+	size_t plen = 0;
+
+	while (i + 4 <= xlen) {
+		uint16_t id = le16(x + i), len = le16(x + i + 2);
+		if (i + 4 + len > xlen)
+			return -1;
+		if (id == 0x0001) {
+			if (p != NULL)
+				return -1;
+			p = x + i + 4;
+			plen = len;
+		}
+		i += 4u + len;
+	}
+	if (i != xlen)
+		return -1;
+	need = (e->usize == 0xFFFFFFFFu ? 8u : 0u) + (e->csize == 0xFFFFFFFFu ? 8u : 0u) +
+	       (*local_sat ? 8u : 0u);
+	if (need == 0)
+		return 0;
+	if (p == NULL || plen < need)
+		return -1;
+	if (e->usize == 0xFFFFFFFFu)
+		e->usize = le64(p), p += 8;
+	if (e->csize == 0xFFFFFFFFu)
+		e->csize = le64(p), p += 8;
+	if (*local_sat)
+		e->local_off = le64(p);
+	*local_sat = 0;
+	return 0;
+}
+
+/* Decodes one central record at cd[*pos]; returns a static reason or NULL. */
+static const char *parse_central(const unsigned char *cd, size_t cd_len, size_t *pos,
+				 struct coco_entry *e)
+{
+	const unsigned char *p = cd + *pos;
+	size_t nlen, xlen, clen;
+	int local_sat;
+
+	if (cd_len - *pos < 46 || le32(p) != SIG_CENTRAL)
+		return "central directory record malformed";
+	nlen = le16(p + 28);
+	xlen = le16(p + 30);
+	clen = le16(p + 32);
+	if (cd_len - *pos - 46 < nlen + xlen + clen)
+		return "central directory record overruns the directory";
+	e->made_by = le16(p + 4);
+	e->flags = le16(p + 8);
+	e->method = le16(p + 10);
+	e->crc = le32(p + 16);
+	e->csize = le32(p + 20);
+	e->usize = le32(p + 24);
+	e->ext_attr = le32(p + 38);
+	e->local_off = le32(p + 42);
+	if (le16(p + 34) != 0)
+		return "entry on another disk";
+	local_sat = e->local_off == 0xFFFFFFFFu;
+	if (apply_zip64(e, p + 46 + nlen, xlen, &local_sat) != 0)
+		return "malformed extra field or zip64 sizes";
+	e->name_len = nlen;
+	e->name = coco_strndup((const char *)p + 46, nlen);
+	if (e->name == NULL)
+		return "out of memory";
+	*pos += 46 + nlen + xlen + clen;
+	return NULL;
+}
+
+/* Entry-level rules that need only the central record. */
+static void check_entry(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e)
+{
+	unsigned mode = e->ext_attr >> 16;
+	const char *why = coco_name_problem(e->name, e->name_len, &e->is_dir);
+	size_t i;
+
+	if (why != NULL) {
+		fail(ar, r, "container.name", e->name, why);
+		return;
+	}
+	for (i = 0; i < e->name_len && (unsigned char)e->name[i] < 0x80; i++)
+		;
+	if (i < e->name_len && !(e->flags & 0x0800))
+		fail(ar, r, "container.name", e->name, "non-ASCII name without the UTF-8 flag");
+	if ((e->flags & 0x0041) || e->method == 99)
+		fail(ar, r, "container.encrypted", e->name, "encrypted entry");
+	else if (e->method != 0 && e->method != 8)
+		fail(ar, r, "container.method", e->name,
+		     "compression method is neither stored nor deflate");
+	if ((e->made_by >> 8) == 3 && mode != 0 &&
+	    !((mode & 0170000) == (e->is_dir ? 0040000u : 0100000u)))
+		fail(ar, r, "container.type", e->name,
+		     (mode & 0170000) == 0120000 ? "symbolic link"
+						 : "not a regular file or directory");
+	if (e->is_dir && e->usize != 0)
+		fail(ar, r, "container.type", e->name, "directory entry with content");
+}
+
+static void check_sizes(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
+			uint64_t *total)
+{
+	if (e->usize > COCO_MAX_ENTRY_SIZE || e->csize > ar->size) {
+		fail(ar, r, "container.limits", e->name, "entry larger than the limit or the file");
+		return;
+	}
+	*total += e->usize;
+	if (e->method == 0 && e->csize != e->usize)
+		fail(ar, r, "container.data", e->name, "stored entry whose sizes differ");
+	if (e->method == 8 && e->usize > COCO_RATIO_FLOOR &&
+	    e->usize / COCO_MAX_RATIO > (e->csize == 0 ? 0 : e->csize))
+		fail(ar, r, "container.limits", e->name, "compression ratio above the limit");
+}
+
+static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
+				  struct coco_report *r, const struct eocd *eo)
+{
+	unsigned char *cd = NULL;
+	size_t pos = 0;
+	uint64_t total = 0;
+	const char *why;
+
+	if (eo->cd_size > MAX_CD_SIZE || eo->cd_off > eo->cd_end ||
+	    eo->cd_end - eo->cd_off != eo->cd_size) {
+		fail(ar, r, "container.layout", NULL,
+		     "central directory is not immediately before the end record");
+		return COCO_OK;
+	}
+	if (eo->entries == 0 || eo->entries > COCO_MAX_ENTRIES) {
+		fail(ar, r, "container.limits", NULL,
+		     eo->entries == 0 ? "archive is empty" : "more entries than the limit");
+		return COCO_OK;
+	}
+	if ((cd = malloc(eo->cd_size + 1)) == NULL ||
+	    (ar->e = calloc(eo->entries, sizeof(*ar->e))) == NULL) {
+		free(cd);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+	}
+	if (pread_all(ar->fd, cd, eo->cd_size, eo->cd_off) != 0) {
+		free(cd);
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
+				   strerror(errno));
+	}
+	for (ar->n = 0; ar->n < eo->entries; ar->n++) {
+		if ((why = parse_central(cd, eo->cd_size, &pos, &ar->e[ar->n])) != NULL)
+			break;
+		check_entry(ar, r, &ar->e[ar->n]);
+		check_sizes(ar, r, &ar->e[ar->n], &total);
+	}
+	free(cd);
+	if (why == NULL && pos != eo->cd_size)
+		why = "central directory size disagrees with its records";
+	if (why != NULL) {
+		fail(ar, r, "container.layout", ar->n < eo->entries ? NULL : ar->path, why);
+		return COCO_OK;
+	}
+	if (total > COCO_MAX_TOTAL_SIZE)
+		fail(ar, r, "container.limits", NULL, "total uncompressed size above the limit");
+	ar->cd_off = eo->cd_off;
+	ar->cd_size = eo->cd_size;
+	return COCO_OK;
+}
+
+/* ---- duplicates ------------------------------------------------------------------ */
+
+static int casecmp_n(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i, n = alen < blen ? alen : blen;
+
+	for (i = 0; i < n; i++) {
+		int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 32;
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 32;
+		if (ca != cb)
+			return ca - cb;
+	}
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* Case-folded name without a directory's trailing slash. */
+static size_t stem_len(const struct coco_entry *e)
+{
+	return e->is_dir ? e->name_len - 1 : e->name_len;
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+	const struct coco_entry *x = *(const struct coco_entry *const *)a;
+	const struct coco_entry *y = *(const struct coco_entry *const *)b;
+
+	return casecmp_n(x->name, stem_len(x), y->name, stem_len(y));
+}
+
+/* True if some file entry is named like a parent folder of e (case-folded). */
+static int parent_is_file(struct coco_entry **sorted, size_t n, const struct coco_entry *e)
+{
+	size_t i;
+
+	for (i = 1; i < stem_len(e); i++) {
+		struct coco_entry key = {0}, *kp = &key, **hit;
+		if (e->name[i] != '/')
+			continue;
+		key.name = e->name;
+		key.name_len = i;
+		hit = bsearch(&kp, sorted, n, sizeof(*sorted), cmp_entries);
+		if (hit != NULL && !(*hit)->is_dir)
+			return 1;
+	}
+	return 0;
+}
+
+static enum coco_err check_duplicates(struct coco_ctx *ctx, struct coco_archive *ar,
+				      struct coco_report *r)
+{
+	struct coco_entry **s = malloc(ar->n * sizeof(*s));
+	size_t i;
+
+	if (s == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+	for (i = 0; i < ar->n; i++)
+		s[i] = &ar->e[i];
+	qsort(s, ar->n, sizeof(*s), cmp_entries);
+	for (i = 1; i < ar->n; i++) {
+		if (cmp_entries(&s[i - 1], &s[i]) != 0)
+			continue;
+		fail(ar, r, "container.duplicate", s[i]->name,
+		     s[i - 1]->name_len == s[i]->name_len &&
+			     memcmp(s[i - 1]->name, s[i]->name, s[i]->name_len) == 0
+			 ? "name appears more than once"
+			 : "name differs from another only in case or a trailing slash");
+	}
+	for (i = 0; i < ar->n; i++)
+		if (parent_is_file(s, ar->n, s[i]))
+			fail(ar, r, "container.duplicate", s[i]->name,
+			     "a parent folder of this entry is also a file entry");
+	free(s);
+	return COCO_OK;
+}
+
+/* ---- local headers and layout ------------------------------------------------------ */
+
+/* Reads a data descriptor after e's data; returns its length or -1 if it disagrees. */
+static long data_descriptor(struct coco_archive *ar, const struct coco_entry *e, uint64_t end)
+{
+	unsigned char b[24];
+	size_t have = ar->cd_off - end < sizeof(b) ? (size_t)(ar->cd_off - end) : sizeof(b);
+	int wide = e->csize >= 0xFFFFFFFFu || e->usize >= 0xFFFFFFFFu;
+	size_t off = 0, len = wide ? 20 : 12;
+
+	if (have < 12 || pread_all(ar->fd, b, have, end) != 0)
+		return -1;
+	if (le32(b) == SIG_DD && have >= len + 4)
+		off = 4;
+	if (have < off + len || le32(b + off) != e->crc)
+		return -1;
+	if (wide ? le64(b + off + 4) != e->csize || le64(b + off + 12) != e->usize
+		 : le32(b + off + 4) != e->csize || le32(b + off + 8) != e->usize)
+		return -1;
+	return (long)(off + len);
+}
+
+static const char *check_local(struct coco_archive *ar, struct coco_entry *e, uint64_t *xlen)
+{
+	unsigned char h[30];
+	char *name;
+	int same;
+	uint32_t lc, ls, lu;
+
+	if (ar->cd_off - e->local_off < 30 || pread_all(ar->fd, h, 30, e->local_off) != 0 ||
+	    le32(h) != SIG_LOCAL)
+		return "no local header where the central directory points";
+	if (le16(h + 26) != e->name_len || le16(h + 6) != e->flags || le16(h + 8) != e->method)
+		return "local header disagrees with the central directory";
+	if (ar->cd_off - e->local_off - 30 < e->name_len ||
+	    (name = malloc(e->name_len + 1)) == NULL)
+		return "local header overruns the central directory";
+	same = pread_all(ar->fd, name, e->name_len, e->local_off + 30) == 0 &&
+	       memcmp(name, e->name, e->name_len) == 0;
+	free(name);
+	if (!same)
+		return "local header name differs from the central directory";
+	*xlen = le16(h + 28);
+	lc = le32(h + 14), ls = le32(h + 18), lu = le32(h + 22);
+	if (e->flags & 0x0008) {
+		if ((lc != 0 && lc != e->crc) || (ls != 0 && ls != 0xFFFFFFFFu && ls != e->csize))
+			return "local header sizes disagree with the central directory";
+	} else if (lc != e->crc || (ls != 0xFFFFFFFFu && ls != e->csize) ||
+		   (lu != 0xFFFFFFFFu && lu != e->usize)) {
+		return "local header CRC or sizes disagree with the central directory";
+	}
+	return NULL;
+}
+
+static void check_layout(struct coco_archive *ar, struct coco_report *r)
+{
+	uint64_t expect = 0, xlen = 0;
+	const char *why;
+	size_t i;
+	long dd;
+
+	for (i = 0; i < ar->n; i++) {
+		struct coco_entry *e = &ar->e[i];
+
+		if (e->local_off != expect) {
+			fail(ar, r, "container.layout", e->name,
+			     i == 0 ? "data before the first local header"
+				    : "entry is not contiguous with the previous one (gap, overlap "
+				      "or reordering)");
+			return;
+		}
+		if ((why = check_local(ar, e, &xlen)) != NULL) {
+			fail(ar, r, "container.header", e->name, why);
+			return;
+		}
+		e->data_off = e->local_off + 30 + e->name_len + xlen;
+		if (e->data_off > ar->cd_off || ar->cd_off - e->data_off < e->csize) {
+			fail(ar, r, "container.layout", e->name,
+			     "entry data overruns the central directory");
+			return;
+		}
+		e->next_off = e->data_off + e->csize;
+		if (e->flags & 0x0008) {
+			if ((dd = data_descriptor(ar, e, e->next_off)) < 0) {
+				fail(ar, r, "container.header", e->name,
+				     "data descriptor missing or disagrees");
+				return;
+			}
+			e->next_off += (uint64_t)dd;
+		}
+		expect = e->next_off;
+	}
+	if (expect != ar->cd_off)
+		fail(ar, r, "container.layout", NULL,
+		     "bytes between the last entry and the central directory");
+}
+
+static void check_mimetype(struct coco_archive *ar, struct coco_report *r)
+{
+	const struct coco_entry *e = &ar->e[0];
+	unsigned char h[30 + 8 + sizeof(COCO_MIMETYPE)];
+	size_t mlen = sizeof(COCO_MIMETYPE) - 1;
+
+	if (strcmp(e->name, "mimetype") != 0) {
+		fail(ar, r, "container.mimetype", e->name, "first entry is not 'mimetype'");
+		return;
+	}
+	if (e->method != 0 || (e->flags & 0x0008) || e->data_off != 38 || e->usize != mlen) {
+		fail(ar, r, "container.mimetype", "mimetype",
+		     "must be stored, without extra field or data descriptor, and 31 bytes long");
+		return;
+	}
+	if (pread_all(ar->fd, h, 38 + mlen, 0) != 0 || memcmp(h + 38, COCO_MIMETYPE, mlen) != 0)
+		fail(ar, r, "container.mimetype", "mimetype", "content is not '" COCO_MIMETYPE "'");
+}
+
+/* libzip's own consistency check, as a second opinion on what we walked. */
+static void libzip_crosscheck(struct coco_archive *ar, struct coco_report *r)
+{
+	int zerr = 0;
+	zip_t *za = zip_open(ar->path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	zip_error_t ze;
+	size_t i;
+
+	if (za == NULL) {
+		zip_error_init_with_code(&ze, zerr);
+		coco_report_add(r, COCO_STATUS_FAIL, "container.consistency", NULL,
+				"libzip rejects the archive: %s", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		ar->ok = 0;
+		return;
+	}
+	if ((zip_uint64_t)zip_get_num_entries(za, 0) != ar->n)
+		fail(ar, r, "container.consistency", NULL,
+		     "libzip counts a different number of entries");
+	for (i = 0; ar->ok && i < ar->n; i++) {
+		const char *n = zip_get_name(za, i, ZIP_FL_ENC_RAW);
+		if (n == NULL || strlen(n) != ar->e[i].name_len ||
+		    memcmp(n, ar->e[i].name, ar->e[i].name_len) != 0)
+			fail(ar, r, "container.consistency", ar->e[i].name,
+			     "libzip reads another name");
+	}
+	zip_discard(za);
+}
+
+static enum coco_err open_file(struct coco_ctx *ctx, const char *path, struct coco_archive *ar)
+{
+	struct stat st;
+
+	ar->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ar->fd < 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(ar->fd, &st) != 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': not a regular file", path);
+	ar->size = (uint64_t)st.st_size;
+	(void)posix_fadvise(ar->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return COCO_OK;
+}
+
+enum coco_err coco_archive_open(struct coco_ctx *ctx, const char *path, struct coco_report *r,
+				struct coco_archive **out)
+{
+	struct coco_archive *ar = calloc(1, sizeof(*ar));
+	struct eocd eo;
+	enum coco_err err;
+
+	*out = NULL;
+	if (ar == NULL || (ar->path = coco_strndup(path, strlen(path))) == NULL) {
+		free(ar);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory opening '%s'", path);
+	}
+	ar->ok = 1;
+	if ((err = open_file(ctx, path, ar)) != COCO_OK)
+		goto out;
+	if (read_eocd(ar, r, &eo) != 0 || (err = read_central(ctx, ar, r, &eo)) != COCO_OK ||
+	    ar->cd_size == 0)
+		goto out;
+	if ((err = check_duplicates(ctx, ar, r)) != COCO_OK)
+		goto out;
+	check_layout(ar, r);
+	if (ar->ok)
+		check_mimetype(ar, r);
+	if (ar->ok)
+		libzip_crosscheck(ar, r);
+	if (ar->ok)
+		coco_report_add(r, COCO_STATUS_PASS, "container.structure", NULL,
+				"canonical ASiC-E zip layout, %zu entries", ar->n);
+	*out = ar;
+	ar = NULL; /* transferred */
+out:
+	coco_archive_free(ar);
+	return err;
+}
+
+/* ---- streaming ------------------------------------------------------------------- */
+
+struct reader {
+	int fd;
+	uint64_t pos;
+	EVP_MD_CTX *md;
+	unsigned char *buf;
+	size_t have, at; /* bytes in buf, bytes consumed */
+};
+
+typedef int (*chunk_fn)(void *arg, const unsigned char *p, size_t len);
+
+/* Consumes n bytes from the file in order, hashing them and passing them to fn. */
+static int consume(struct reader *rd, uint64_t n, chunk_fn fn, void *arg)
+{
+	while (n > 0) {
+		size_t take;
+
+		if (rd->at == rd->have) {
+			ssize_t got = read(rd->fd, rd->buf, COCO_IO_CHUNK);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return -1;
+			rd->have = (size_t)got;
+			rd->at = 0;
+			if (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->buf, rd->have))
+				return -1;
+		}
+		take = rd->have - rd->at;
+		if (take > n)
+			take = (size_t)n;
+		if (fn != NULL && fn(arg, rd->buf + rd->at, take) != 0)
+			fn = NULL; /* keep reading and hashing; the entry is already judged */
+		rd->at += take;
+		rd->pos += take;
+		n -= take;
+	}
+	return 0;
+}
+
+struct entry_state {
+	const struct coco_entry *e;
+	size_t idx;
+	coco_entry_sink sink;
+	void *arg;
+	z_stream zs;
+	int zinit, ended;
+	uint32_t crc;
+	uint64_t out;
+	const char *why; /* first problem found */
+	unsigned char *obuf;
+};
+
+static int deliver(struct entry_state *st, const unsigned char *p, size_t len)
+{
+	if (st->out + len > st->e->usize) {
+		st->why = "entry is longer than its declared size";
+		return -1;
+	}
+	st->out += len;
+	st->crc = (uint32_t)crc32(st->crc, p, (uInt)len);
+	if (st->sink != NULL && st->sink(st->arg, st->idx, p, len) != 0)
+		st->sink = NULL;
+	return 0;
+}
+
+static int inflate_chunk(void *arg, const unsigned char *p, size_t len)
+{
+	struct entry_state *st = arg;
+	int zr;
+
+	if (st->ended) {
+		st->why = "data after the end of the deflate stream";
+		return -1;
+	}
+	st->zs.next_in = (Bytef *)(uintptr_t)p;
+	st->zs.avail_in = (uInt)len;
+	do {
+		st->zs.next_out = st->obuf;
+		st->zs.avail_out = COCO_IO_CHUNK;
+		zr = inflate(&st->zs, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			st->why = "corrupt deflate data";
+			return -1;
+		}
+		if (deliver(st, st->obuf, COCO_IO_CHUNK - st->zs.avail_out) != 0)
+			return -1;
+		if (zr == Z_STREAM_END) {
+			st->ended = 1;
+			if (st->zs.avail_in != 0) {
+				st->why = "data after the end of the deflate stream";
+				return -1;
+			}
+		}
+	} while (st->zs.avail_out == 0 && !st->ended);
+	return 0;
+}
+
+static int stored_chunk(void *arg, const unsigned char *p, size_t len)
+{
+	return deliver(arg, p, len);
+}
+
+/* Streams entry idx's data from rd (positioned at its data); records the verdict. */
+static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, coco_entry_sink sink,
+		      void *arg, unsigned char *obuf, const char **why)
+{
+	struct entry_state st;
+	struct coco_entry *e = &ar->e[idx];
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.e = e, st.idx = idx, st.sink = sink, st.arg = arg, st.obuf = obuf;
+	st.crc = (uint32_t)crc32(0, NULL, 0);
+	if (e->method == 8) {
+		if (inflateInit2(&st.zs, -MAX_WBITS) != Z_OK)
+			return -1;
+		st.zinit = 1;
+	}
+	rc = consume(rd, e->csize, e->method == 8 ? inflate_chunk : stored_chunk, &st);
+	if (st.zinit)
+		inflateEnd(&st.zs);
+	if (rc != 0)
+		return -1;
+	if (st.why == NULL && e->method == 8 && !st.ended)
+		st.why = "deflate stream is truncated";
+	if (st.why == NULL && st.out != e->usize)
+		st.why = "entry is shorter than its declared size";
+	if (st.why == NULL && st.crc != e->crc)
+		st.why = "CRC-32 mismatch";
+	e->data_ok = st.why == NULL;
+	*why = st.why;
+	return 0;
+}
+
+enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
+				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
+				  struct coco_report *r)
+{
+	struct reader rd = {ar->fd, 0, file_md, NULL, 0, 0};
+	unsigned char *obuf = malloc(COCO_IO_CHUNK);
+	enum coco_err err = COCO_OK;
+	const char *why;
+	size_t i;
+
+	rd.buf = malloc(COCO_IO_CHUNK);
+	if (rd.buf == NULL || obuf == NULL) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+		goto out;
+	}
+	if (lseek(ar->fd, 0, SEEK_SET) != 0)
+		goto ioerr;
+	for (i = 0; i < ar->n; i++) {
+		const struct coco_entry *e = &ar->e[i];
+
+		if (consume(&rd, e->data_off - rd.pos, NULL, NULL) != 0 ||
+		    stream_one(&rd, ar, i, sink, arg, obuf, &why) != 0)
+			goto ioerr;
+		if (why != NULL)
+			coco_report_add(r, COCO_STATUS_FAIL,
+					strstr(why, "CRC") ? "container.crc" : "container.data",
+					e->name, "%s", why);
+		if (consume(&rd, e->next_off - rd.pos, NULL, NULL) != 0)
+			goto ioerr;
+	}
+	if (consume(&rd, ar->size - rd.pos, NULL, NULL) != 0)
+		goto ioerr;
+	goto out;
+ioerr:
+	err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
+			  errno ? strerror(errno) : "file changed while reading");
+out:
+	free(rd.buf);
+	free(obuf);
+	return err;
+}
+
+enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
+					coco_entry_sink sink, void *arg)
+{
+	struct reader rd = {ar->fd, 0, NULL, NULL, 0, 0};
+	unsigned char *obuf = malloc(COCO_IO_CHUNK);
+	enum coco_err err = COCO_OK;
+	const char *why = NULL;
+
+	rd.buf = malloc(COCO_IO_CHUNK);
+	if (rd.buf == NULL || obuf == NULL) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+		goto out;
+	}
+	rd.pos = ar->e[idx].data_off;
+	if (lseek(ar->fd, (off_t)rd.pos, SEEK_SET) < 0 ||
+	    stream_one(&rd, ar, idx, sink, arg, obuf, &why) != 0) {
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s' in '%s': %s", ar->e[idx].name,
+				  ar->path, errno ? strerror(errno) : "file changed while reading");
+		goto out;
+	}
+	if (why != NULL)
+		err = coco_seterr(ctx, COCO_ERR_FORMAT, "bad entry '%s' in '%s': %s",
+				  ar->e[idx].name, ar->path, why);
+out:
+	free(rd.buf);
+	free(obuf);
+	return err;
+}
+
+struct membuf {
+	unsigned char *p;
+	size_t len;
+};
+
+static int mem_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
+{
+	struct membuf *m = arg;
+
+	(void)idx;
+	memcpy(m->p + m->len, p, len);
+	m->len += len;
+	return 0;
+}
+
+enum coco_err coco_archive_read(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
+				size_t max, unsigned char **out, size_t *out_len)
+{
+	struct membuf m = {NULL, 0};
+	enum coco_err err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (ar->e[idx].usize > max)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "entry '%s' in '%s' is larger than %zu bytes", ar->e[idx].name,
+				   ar->path, max);
+	/* usize bounds what deliver() accepts, so the buffer cannot overflow. */
+	if ((m.p = malloc((size_t)ar->e[idx].usize + 1)) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+	err = coco_archive_stream_entry(ctx, ar, idx, mem_sink, &m);
+	if (err != COCO_OK) {
+		free(m.p);
+		return err;
+	}
+	m.p[m.len] = '\0';
+	*out = m.p;
+	*out_len = m.len;
+	return COCO_OK;
+}

@@ -1,0 +1,87 @@
+/*
+ * The zip container: a strict reader that walks the end record and central directory
+ * itself (libzip checks none of the layout rules ASiC-E needs), and a deterministic
+ * writer that produces the canonical layout the reader demands.
+ */
+#ifndef COCO_ARCHIVE_H
+#define COCO_ARCHIVE_H
+
+#include <openssl/evp.h>
+
+#include "report.h"
+
+struct coco_entry {
+	char *name; /* NUL-terminated; the checks refuse names with an embedded NUL */
+	size_t name_len;
+	uint64_t local_off, data_off, next_off;
+	uint64_t csize, usize;
+	uint32_t crc, ext_attr;
+	uint16_t method, flags, made_by;
+	int is_dir;
+	int data_ok; /* set by a stream pass: CRC and size verified */
+};
+
+struct coco_archive {
+	int fd;
+	char *path;
+	uint64_t size;
+	struct coco_entry *e;
+	size_t n;
+	uint64_t cd_off, cd_size;
+	int ok; /* every container.* check passed */
+};
+
+/*
+ * Opens path and checks its container rules, adding container.* findings to r.
+ * Returns COCO_ERR_IO (message in ctx) if the file cannot be read; COCO_OK with *out
+ * NULL if it is not a walkable zip (findings say why); COCO_OK with *out otherwise,
+ * where (*out)->ok tells whether every container check passed.
+ */
+enum coco_err coco_archive_open(struct coco_ctx *ctx, const char *path, struct coco_report *r,
+				struct coco_archive **out);
+void coco_archive_free(struct coco_archive *ar);
+
+/* Index of the entry with exactly this name, or -1. */
+long coco_archive_find(const struct coco_archive *ar, const char *name);
+
+/* Receives an entry's uncompressed bytes in order. Returns 0, or -1 to stop. */
+typedef int (*coco_entry_sink)(void *arg, size_t idx, const unsigned char *p, size_t len);
+
+/*
+ * Reads the whole file once, in order: every byte goes into file_md (may be NULL), and
+ * each entry's uncompressed data goes to sink. Each entry is read to its end, so a bad
+ * CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
+ * container.data finding and clears e->data_ok. Returns COCO_ERR_IO on a read error.
+ */
+enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
+				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
+				  struct coco_report *r);
+
+/* As coco_archive_stream, for one entry; returns COCO_ERR_FORMAT if its data is bad. */
+enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
+					coco_entry_sink sink, void *arg);
+
+/* Reads one small entry (at most max bytes) into a malloc'd buffer. */
+enum coco_err coco_archive_read(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
+				size_t max, unsigned char **out, size_t *out_len);
+
+/* ---- writer ---- */
+
+struct coco_zipw;
+
+/* Starts a canonical ASiC-E zip on fd (positioned at 0), writing the mimetype entry. */
+enum coco_err coco_zipw_new(struct coco_ctx *ctx, int fd, const char *out_name,
+			    struct coco_zipw **out);
+void coco_zipw_free(struct coco_zipw *w);
+/*
+ * Adds an entry whose content comes from src_fd, read once: sha256 (may be NULL) gets
+ * the uncompressed bytes. Deflates when deflate is set and it shrinks, else stores.
+ */
+enum coco_err coco_zipw_add_fd(struct coco_zipw *w, const char *name, int src_fd,
+			       const char *src_name, int deflate, EVP_MD_CTX *sha256);
+enum coco_err coco_zipw_add_mem(struct coco_zipw *w, const char *name, const unsigned char *p,
+				size_t len, int deflate);
+/* Writes the central directory and end record. */
+enum coco_err coco_zipw_finish(struct coco_zipw *w);
+
+#endif /* COCO_ARCHIVE_H */

@@ -1,0 +1,584 @@
+/*
+ * CAdES-B-B verification and signing with OpenSSL 3.0 CMS (NOTES.md section 3). Each
+ * rule is checked on its own so the report can say exactly what is wrong: structure
+ * (DER with nothing after it, SignedData, detached, id-data, one signer), algorithm
+ * and key allow-lists, the signed attributes (each once), the signature value, the
+ * message digest over the manifest bytes, ESS signing-certificate-v2, the signing
+ * time, and the chain with CRLs at the verification time. When all of that passes,
+ * CMS_verify(CMS_BINARY|CMS_CADES) must agree, as an independent second opinion.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/cms.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/x509v3.h>
+
+#include "cms.h"
+
+#define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
+
+/* ---- signer certificate rules ---------------------------------------------------- */
+
+static const char *const ec_curves[] = {"prime256v1", "secp384r1", "secp521r1"};
+
+/* NULL if the public key is allowed, else the reason. */
+static const char *key_problem(EVP_PKEY *pk)
+{
+	char group[64];
+	size_t i;
+
+	if (pk == NULL)
+		return "no usable public key";
+	switch (EVP_PKEY_get_base_id(pk)) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS:
+		return EVP_PKEY_get_bits(pk) >= 2048 ? NULL : "RSA key shorter than 2048 bits";
+	case EVP_PKEY_ED25519:
+		return NULL;
+	case EVP_PKEY_EC:
+		if (!EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group,
+						    sizeof(group), NULL))
+			return "EC key with explicit or unknown curve parameters";
+		for (i = 0; i < sizeof(ec_curves) / sizeof(ec_curves[0]); i++)
+			if (strcmp(group, ec_curves[i]) == 0)
+				return NULL;
+		return "EC curve not allowed (only P-256, P-384, P-521)";
+	default:
+		return "key type not allowed (only RSA, ECDSA, Ed25519)";
+	}
+}
+
+static int eku_allowed(X509 *cert)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+	char oid[64];
+	int i, ok = 0;
+
+	for (i = 0; eku != NULL && i < sk_ASN1_OBJECT_num(eku) && !ok; i++) {
+		const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+		int nid = OBJ_obj2nid(o);
+		OBJ_obj2txt(oid, sizeof(oid), o, 1);
+		ok = nid == NID_email_protect || nid == NID_anyExtendedKeyUsage ||
+		     strcmp(oid, OID_DOCUMENT_SIGNING) == 0;
+	}
+	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+	return ok;
+}
+
+int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subject, char *why,
+			   size_t why_size)
+{
+	uint32_t flags = X509_get_extension_flags(cert);
+	const char *problem[3] = {NULL, NULL, NULL};
+	static const char *const ids[3] = {"signer.key", "signer.key_usage",
+					   "signer.ext_key_usage"};
+	int i, bad = 0;
+
+	problem[0] = key_problem(X509_get0_pubkey(cert));
+	if (flags & EXFLAG_INVALID)
+		problem[1] = "certificate extensions are malformed";
+	else if (!(flags & EXFLAG_KUSAGE))
+		problem[1] = "no keyUsage extension (digitalSignature or nonRepudiation required)";
+	else if (!(X509_get_key_usage(cert) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+		problem[1] = "keyUsage has neither digitalSignature nor nonRepudiation";
+	if ((flags & EXFLAG_XKUSAGE) && !eku_allowed(cert))
+		problem[2] = "extendedKeyUsage allows none of emailProtection, documentSigning, "
+			     "anyExtendedKeyUsage";
+	for (i = 0; i < 3; i++) {
+		if (problem[i] == NULL)
+			continue;
+		if (r != NULL)
+			coco_report_add(r, COCO_STATUS_FAIL, ids[i], subject, "%s", problem[i]);
+		else if (!bad)
+			snprintf(why, why_size, "%s", problem[i]);
+		bad = 1;
+	}
+	if (!bad && r != NULL)
+		coco_report_add(r, COCO_STATUS_PASS, "signer.key_usage", subject,
+				"key, key usage and extended key usage allowed for signing");
+	return bad ? -1 : 0;
+}
+
+/* ---- verification ----------------------------------------------------------------- */
+
+struct vstate {
+	struct coco_report *r;
+	const char *subject;
+	int hard_err, hard_depth;
+	char hard_subject[512];
+	int revocation_notes;
+};
+
+static int revocation_gap(int err)
+{
+	return err == X509_V_ERR_UNABLE_TO_GET_CRL || err == X509_V_ERR_CRL_HAS_EXPIRED ||
+	       err == X509_V_ERR_CRL_NOT_YET_VALID;
+}
+
+int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
+{
+	struct vstate *st = X509_STORE_CTX_get_app_data(sctx);
+	int err = X509_STORE_CTX_get_error(sctx);
+	X509 *cert = X509_STORE_CTX_get_current_cert(sctx);
+	char *name;
+
+	if (ok)
+		return 1;
+	if (revocation_gap(err)) {
+		if (st != NULL && cert != NULL &&
+		    (name = coco_name_oneline(X509_get_subject_name(cert)))) {
+			coco_report_add(st->r, COCO_STATUS_WARN, "signer.revocation", name,
+					err == X509_V_ERR_UNABLE_TO_GET_CRL
+					    ? "no revocation data: no CRL from this certificate's "
+					      "issuer in the trust directory"
+					    : "revocation data out of date: the issuer's CRL is "
+					      "not current at the verification time");
+			st->revocation_notes++;
+			free(name);
+		}
+		return 1;
+	}
+	if (st != NULL && st->hard_err == 0) {
+		st->hard_err = err;
+		st->hard_depth = X509_STORE_CTX_get_error_depth(sctx);
+		name = cert ? coco_name_oneline(X509_get_subject_name(cert)) : NULL;
+		snprintf(st->hard_subject, sizeof(st->hard_subject), "%s", name ? name : "?");
+		free(name);
+	}
+	return 0;
+}
+
+static const struct {
+	int err;
+	const char *id;
+	enum coco_status status;
+} chain_errors[] = {
+    {X509_V_ERR_CERT_HAS_EXPIRED, "signer.expired", COCO_STATUS_INDETERMINATE},
+    {X509_V_ERR_CERT_NOT_YET_VALID, "signer.not_yet_valid", COCO_STATUS_FAIL},
+    {X509_V_ERR_CERT_REVOKED, "signer.revoked", COCO_STATUS_FAIL},
+    {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "signer.untrusted", COCO_STATUS_INDETERMINATE},
+    {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, "signer.untrusted", COCO_STATUS_INDETERMINATE},
+    {X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "signer.untrusted", COCO_STATUS_INDETERMINATE},
+    {X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "signer.untrusted", COCO_STATUS_INDETERMINATE},
+    {X509_V_ERR_EE_KEY_TOO_SMALL, "signer.key", COCO_STATUS_FAIL},
+    {X509_V_ERR_CA_KEY_TOO_SMALL, "signer.key", COCO_STATUS_FAIL},
+    {X509_V_ERR_CA_MD_TOO_WEAK, "signer.key", COCO_STATUS_FAIL},
+};
+
+static void report_chain_error(struct vstate *st)
+{
+	const char *id = "signer.chain";
+	enum coco_status status = COCO_STATUS_FAIL;
+	size_t i;
+
+	for (i = 0; i < sizeof(chain_errors) / sizeof(chain_errors[0]); i++)
+		if (chain_errors[i].err == st->hard_err) {
+			id = chain_errors[i].id;
+			status = chain_errors[i].status;
+		}
+	coco_report_add(st->r, status, id, st->hard_subject, "%s (certificate at chain depth %d)",
+			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
+}
+
+static void check_chain(struct coco_ctx *ctx, X509 *signer, STACK_OF(X509) * certs,
+			struct vstate *st)
+{
+	X509_STORE_CTX *sctx = NULL;
+	STACK_OF(X509) * chain;
+	char *anchor = NULL;
+	int rc;
+
+	if (ctx->store == NULL || ctx->n_anchors == 0) {
+		coco_report_add(
+		    st->r, COCO_STATUS_INDETERMINATE, "signer.untrusted", st->subject,
+		    "no trust anchors loaded (signers/ in the trust directory is empty)");
+		return;
+	}
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(ctx->store), coco_ctx_time(ctx));
+	if ((sctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(sctx, ctx->store, signer, certs)) {
+		coco_report_add(st->r, COCO_STATUS_FAIL, "signer.chain", st->subject,
+				"cannot set up chain validation");
+		goto out;
+	}
+	X509_STORE_CTX_set_app_data(sctx, st);
+	rc = X509_verify_cert(sctx);
+	if (rc != 1 || st->hard_err != 0) {
+		if (st->hard_err == 0) {
+			st->hard_err = X509_STORE_CTX_get_error(sctx);
+			snprintf(st->hard_subject, sizeof(st->hard_subject), "%s", st->subject);
+		}
+		report_chain_error(st);
+		goto out;
+	}
+	chain = X509_STORE_CTX_get0_chain(sctx);
+	anchor =
+	    coco_name_oneline(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)));
+	coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+			"chains to trust anchor '%s' at the verification time",
+			anchor ? anchor : "?");
+	if (st->revocation_notes == 0)
+		coco_report_add(st->r, COCO_STATUS_PASS, "signer.revocation", st->subject,
+				"no certificate in the chain is revoked (CRLs checked)");
+out:
+	free(anchor);
+	X509_STORE_CTX_free(sctx);
+}
+
+static int allowed_digest(int nid)
+{
+	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+static int allowed_sigalg(int nid)
+{
+	static const int ok[] = {NID_rsaEncryption,
+				 NID_sha256WithRSAEncryption,
+				 NID_sha384WithRSAEncryption,
+				 NID_sha512WithRSAEncryption,
+				 NID_rsassaPss,
+				 NID_ecdsa_with_SHA256,
+				 NID_ecdsa_with_SHA384,
+				 NID_ecdsa_with_SHA512,
+				 NID_X9_62_id_ecPublicKey,
+				 NID_ED25519};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ok[i] == nid)
+			return 1;
+	return 0;
+}
+
+/* The single value of the signed attribute nid, or NULL (count says how many there are). */
+static ASN1_TYPE *signed_attr(CMS_SignerInfo *si, int nid, int *count)
+{
+	X509_ATTRIBUTE *a = NULL;
+	int pos = -1;
+
+	*count = 0;
+	while ((pos = CMS_signed_get_attr_by_NID(si, nid, pos)) >= 0) {
+		a = CMS_signed_get_attr(si, pos);
+		(*count)++;
+	}
+	if (*count != 1 || X509_ATTRIBUTE_count(a) != 1)
+		return NULL;
+	return X509_ATTRIBUTE_get0_type(a, 0);
+}
+
+struct sigcheck {
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	const char *entry;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	X509 *signer;
+	STACK_OF(X509) * certs;
+	struct coco_report_signature *info;
+	int bad;
+};
+
+static void sfail(struct sigcheck *c, const char *id, const char *fmt, ...) COCO_PRINTF(3, 4);
+static void sfail(struct sigcheck *c, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	c->bad = 1;
+	va_start(ap, fmt);
+	msg = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	coco_report_add(c->r, COCO_STATUS_FAIL, id, c->entry, "%s", msg ? msg : "out of memory");
+	free(msg);
+}
+
+/* Structure: SignedData, detached, id-data, one signer whose certificate is included. */
+static int check_structure(struct sigcheck *c, const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	STACK_OF(CMS_SignerInfo) * sis;
+	ASN1_OCTET_STRING **content;
+	int i;
+
+	c->cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	if (c->cms == NULL || p != der + len) {
+		sfail(c, "signature.parse", "not a single DER-encoded CMS structure");
+		return -1;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(c->cms)) != NID_pkcs7_signed) {
+		sfail(c, "signature.parse", "CMS content type is not SignedData");
+		return -1;
+	}
+	content = CMS_get0_content(c->cms);
+	if (CMS_is_detached(c->cms) != 1 || (content != NULL && *content != NULL))
+		sfail(c, "signature.detached", "signature is not detached: it embeds content");
+	if (OBJ_obj2nid(CMS_get0_eContentType(c->cms)) != NID_pkcs7_data)
+		sfail(c, "signature.content_type", "encapsulated content type is not id-data");
+	sis = CMS_get0_SignerInfos(c->cms);
+	if (sk_CMS_SignerInfo_num(sis) != 1) {
+		sfail(c, "signature.signers", "exactly one SignerInfo is required");
+		return -1;
+	}
+	c->si = sk_CMS_SignerInfo_value(sis, 0);
+	c->certs = CMS_get1_certs(c->cms);
+	if (sk_X509_num(c->certs) > (int)COCO_MAX_CERTS) {
+		sfail(c, "signature.parse", "more certificates than the limit");
+		return -1;
+	}
+	for (i = 0; i < sk_X509_num(c->certs) && c->signer == NULL; i++)
+		if (CMS_SignerInfo_cert_cmp(c->si, sk_X509_value(c->certs, i)) == 0)
+			c->signer = sk_X509_value(c->certs, i);
+	if (c->signer == NULL) {
+		sfail(c, "signature.signer_cert", "the signer's certificate is not included");
+		return -1;
+	}
+	CMS_SignerInfo_set1_signer_cert(c->si, c->signer);
+	return c->bad ? -1 : 0;
+}
+
+static void fill_info(struct sigcheck *c)
+{
+	struct coco_report_signature *info = c->info;
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c->signer), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+
+	info->subject = coco_name_oneline(X509_get_subject_name(c->signer));
+	info->issuer = coco_name_oneline(X509_get_issuer_name(c->signer));
+	info->serial = hex ? coco_strndup(hex, strlen(hex)) : NULL;
+	(void)coco_asn1_time_to_time(X509_get0_notBefore(c->signer), &info->not_before);
+	(void)coco_asn1_time_to_time(X509_get0_notAfter(c->signer), &info->not_after);
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+static void check_algorithms(struct sigcheck *c)
+{
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	const ASN1_OBJECT *obj;
+	char txt[80];
+
+	CMS_SignerInfo_get0_algs(c->si, NULL, NULL, &dig, &sig);
+	X509_ALGOR_get0(&obj, NULL, NULL, dig);
+	if (!allowed_digest(OBJ_obj2nid(obj))) {
+		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
+		sfail(c, "signature.algorithm",
+		      "digest algorithm '%s' not allowed (SHA-256/384/512 only)", txt);
+	}
+	X509_ALGOR_get0(&obj, NULL, NULL, sig);
+	if (!allowed_sigalg(OBJ_obj2nid(obj))) {
+		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
+		sfail(c, "signature.algorithm", "signature algorithm '%s' not allowed", txt);
+	}
+}
+
+/* The message-digest attribute must equal the digest of the manifest bytes. */
+static void check_message_digest(struct sigcheck *c, ASN1_TYPE *md_attr, const unsigned char *data,
+				 size_t len)
+{
+	X509_ALGOR *dig = NULL;
+	const ASN1_OBJECT *obj;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	const EVP_MD *alg;
+
+	CMS_SignerInfo_get0_algs(c->si, NULL, NULL, &dig, NULL);
+	X509_ALGOR_get0(&obj, NULL, NULL, dig);
+	alg = EVP_get_digestbyobj(obj);
+	if (md_attr == NULL || md_attr->type != V_ASN1_OCTET_STRING || alg == NULL ||
+	    !EVP_Digest(data, len, md, &mdlen, alg, NULL)) {
+		sfail(c, "signature.attributes", "message-digest attribute missing or unusable");
+		return;
+	}
+	if ((unsigned int)md_attr->value.octet_string->length != mdlen ||
+	    CRYPTO_memcmp(md_attr->value.octet_string->data, md, mdlen) != 0)
+		sfail(c, "signature.digest", "message digest does not match the manifest's bytes");
+}
+
+static void check_ess(struct sigcheck *c, ASN1_TYPE *v2)
+{
+	ESS_SIGNING_CERT_V2 *ss = NULL;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	const unsigned char *p;
+
+	if (v2 == NULL || v2->type != V_ASN1_SEQUENCE) {
+		sfail(c, "signature.signing_certificate",
+		      "ESS signing-certificate-v2 attribute missing or repeated");
+		goto out;
+	}
+	p = v2->value.sequence->data;
+	ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p, v2->value.sequence->length);
+	if (ss == NULL || chain == NULL || !sk_X509_push(chain, c->signer) ||
+	    OSSL_ESS_check_signing_certs(NULL, ss, chain, 1) <= 0)
+		sfail(c, "signature.signing_certificate",
+		      "ESS signing-certificate-v2 does not identify the signer's certificate");
+out:
+	ERR_clear_error();
+	ESS_SIGNING_CERT_V2_free(ss);
+	sk_X509_free(chain);
+}
+
+static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
+{
+	char tb[21];
+	time_t t, at = coco_ctx_time(c->ctx);
+
+	if (st == NULL || (st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
+	    coco_asn1_time_to_time(st->value.utctime, &t) != 0) {
+		sfail(c, "signature.signing_time",
+		      count > 1 ? "signing-time attribute appears more than once"
+				: "signing-time attribute missing or malformed");
+		return;
+	}
+	c->info->signing_time = t;
+	c->info->has_signing_time = 1;
+	if (t < c->info->not_before || t > c->info->not_after)
+		sfail(c, "signature.signing_time",
+		      "signing time %s lies outside the signer certificate's validity",
+		      coco_time_format(t, tb));
+	else if (t > at)
+		sfail(c, "signature.signing_time", "signing time %s is after the verification time",
+		      coco_time_format(t, tb));
+	else
+		coco_report_add(
+		    c->r, COCO_STATUS_PASS, "signature.signing_time", c->entry,
+		    "signed at %s (the signer's claim), inside the certificate's validity",
+		    coco_time_format(t, tb));
+}
+
+/* Signed attributes: content-type (id-data), message-digest, signing-time, ESS v2. */
+static void check_attributes(struct sigcheck *c, const unsigned char *data, size_t len)
+{
+	ASN1_TYPE *ct, *md, *st, *v2;
+	int n_ct, n_md, n_st, n_v2;
+
+	if (CMS_signed_get_attr_count(c->si) <= 0) {
+		sfail(c, "signature.attributes", "no signed attributes (CAdES requires them)");
+		return;
+	}
+	ct = signed_attr(c->si, NID_pkcs9_contentType, &n_ct);
+	md = signed_attr(c->si, NID_pkcs9_messageDigest, &n_md);
+	st = signed_attr(c->si, NID_pkcs9_signingTime, &n_st);
+	v2 = signed_attr(c->si, NID_id_smime_aa_signingCertificateV2, &n_v2);
+	if (ct == NULL || ct->type != V_ASN1_OBJECT ||
+	    OBJ_obj2nid(ct->value.object) != NID_pkcs7_data)
+		sfail(c, "signature.attributes",
+		      "content-type attribute missing, repeated or not id-data");
+	if (n_md != 1)
+		sfail(c, "signature.attributes", "message-digest attribute missing or repeated");
+	else
+		check_message_digest(c, md, data, len);
+	check_ess(c, v2);
+	check_signing_time(c, st, n_st);
+}
+
+static void check_value(struct sigcheck *c)
+{
+	char why[256];
+
+	ERR_clear_error();
+	if (CMS_SignerInfo_verify(c->si) != 1) {
+		coco_ssl_reason(why, sizeof(why));
+		sfail(c, "signature.value", "signature value does not verify: %s", why);
+	}
+}
+
+/* OpenSSL's own complete verification must agree with the checks above. */
+static void crosscheck(struct sigcheck *c, const unsigned char *data, size_t len)
+{
+	BIO *bio = BIO_new_mem_buf(data, (int)len);
+	char why[256];
+
+	ERR_clear_error();
+	if (bio == NULL ||
+	    CMS_verify(c->cms, NULL, c->ctx->store, bio, NULL, CMS_BINARY | CMS_CADES) != 1) {
+		coco_ssl_reason(why, sizeof(why));
+		sfail(c, "signature.crosscheck", "OpenSSL CMS_verify disagrees: %s", why);
+	}
+	BIO_free(bio);
+}
+
+enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const unsigned char *der,
+			      size_t der_len, const char *data_entry, const unsigned char *data,
+			      size_t data_len, int trust, struct coco_report *r,
+			      struct coco_report_signature *info)
+{
+	struct sigcheck c;
+	struct vstate st;
+	size_t before = coco_report_count(r);
+
+	memset(&c, 0, sizeof(c));
+	memset(&st, 0, sizeof(st));
+	c.ctx = ctx, c.r = r, c.entry = sig_entry, c.info = info;
+	ERR_clear_error();
+	if (check_structure(&c, der, der_len) != 0 && c.signer == NULL)
+		goto out;
+	fill_info(&c);
+	if (!trust) {
+		check_attributes(&c, data, data_len);
+		goto out;
+	}
+	check_algorithms(&c);
+	check_attributes(&c, data, data_len);
+	check_value(&c);
+	st.r = r;
+	st.subject = info->subject ? info->subject : sig_entry;
+	if (coco_cert_check_signer(c.signer, r, st.subject, NULL, 0) != 0)
+		c.bad = 1;
+	check_chain(ctx, c.signer, c.certs, &st);
+	if (!c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
+		crosscheck(&c, data, data_len);
+	if (!c.bad)
+		coco_report_add(r, COCO_STATUS_PASS, "signature.value", sig_entry,
+				"CAdES-B-B signature verifies over '%s'", data_entry);
+	info->valid = !c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED;
+out:
+	ERR_clear_error();
+	sk_X509_pop_free(c.certs, X509_free);
+	CMS_ContentInfo_free(c.cms);
+	return COCO_OK;
+}
+
+/* ---- signing ---------------------------------------------------------------------- */
+
+enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
+			    const unsigned char *data, size_t len, unsigned char **out,
+			    size_t *out_len)
+{
+	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP;
+	const EVP_MD *md =
+	    EVP_PKEY_get_base_id(s->key) == EVP_PKEY_ED25519 ? EVP_sha512() : EVP_sha256();
+	CMS_ContentInfo *cms = NULL;
+	BIO *bio = NULL;
+	unsigned char *der = NULL;
+	enum coco_err err = COCO_ERR_CRYPTO;
+	int i, n;
+
+	*out = NULL;
+	ERR_clear_error();
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL ||
+	    (cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL)) == NULL ||
+	    CMS_add1_signer(cms, s->cert, s->key, md, flags) == NULL) {
+		coco_seterr_ssl(ctx, err, "cannot sign as '%s'", s->subject);
+		goto out;
+	}
+	for (i = 0; i < sk_X509_num(s->chain); i++)
+		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i))) {
+			coco_seterr_ssl(ctx, err, "cannot add the chain of '%s'", s->subject);
+			goto out;
+		}
+	if (!CMS_final(cms, bio, NULL, flags) || (n = i2d_CMS_ContentInfo(cms, &der)) <= 0) {
+		coco_seterr_ssl(ctx, err, "cannot sign as '%s'", s->subject);
+		goto out;
+	}
+	*out = der;
+	*out_len = (size_t)n;
+	err = COCO_OK;
+out:
+	BIO_free(bio);
+	CMS_ContentInfo_free(cms);
+	return err;
+}

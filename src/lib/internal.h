@@ -1,0 +1,93 @@
+/*
+ * Internal declarations shared by the library's modules: the context, error helpers,
+ * the limits that bound every parser, and small utilities. Nothing here is public.
+ */
+#ifndef COCO_INTERNAL_H
+#define COCO_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include <openssl/x509.h>
+
+#include "coco/coco.h"
+
+/* Resource limits. docs/checks.md lists them; tests sit on both sides of each. */
+#define COCO_MAX_ENTRIES 10000u
+#define COCO_MAX_NAME_LEN 1024u
+#define COCO_MAX_ENTRY_SIZE (4ull << 30) /* uncompressed, one entry */
+#define COCO_MAX_TOTAL_SIZE (8ull << 30) /* uncompressed, all entries */
+#define COCO_MAX_RATIO 200u              /* uncompressed / compressed */
+#define COCO_RATIO_FLOOR (1ull << 20)    /* entries below this skip the ratio rule */
+#define COCO_MAX_META_SIZE (1u << 20)    /* a manifest or signature entry */
+#define COCO_MAX_MANIFESTS 64u
+#define COCO_MAX_CERTS 32u              /* certificates carried in one CMS */
+#define COCO_MAX_TRUST_FILE (16u << 20) /* one anchor or CRL file */
+#define COCO_IO_CHUNK (1u << 20)        /* streaming buffer */
+
+#define COCO_MIMETYPE "application/vnd.etsi.asic-e+zip"
+#define COCO_NS_ASIC "http://uri.etsi.org/02918/v1.2.1#"
+#define COCO_NS_DS "http://www.w3.org/2000/09/xmldsig#"
+
+struct coco_ctx {
+	time_t at;
+	int at_set;
+	X509_STORE *store; /* anchors + CRLs; NULL until trust is loaded */
+	size_t n_anchors;
+	size_t n_crls;
+	char *trust_dir;
+	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
+	char err[1024];
+};
+
+#if defined(__GNUC__)
+#define COCO_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define COCO_PRINTF(a, b)
+#endif
+
+/* Records a one-line message in ctx and returns err, so callers can `return seterr(...)`. */
+enum coco_err coco_seterr(struct coco_ctx *ctx, enum coco_err err, const char *fmt, ...)
+    COCO_PRINTF(3, 4);
+/* As coco_seterr, appending ": <first OpenSSL error reason>" and draining the queue. */
+enum coco_err coco_seterr_ssl(struct coco_ctx *ctx, enum coco_err err, const char *fmt, ...)
+    COCO_PRINTF(3, 4);
+/* Writes the most relevant queued OpenSSL reason into buf and clears the queue. */
+void coco_ssl_reason(char *buf, size_t size);
+
+/* malloc'd printf; NULL on failure. */
+char *coco_asprintf(const char *fmt, ...) COCO_PRINTF(1, 2);
+char *coco_vasprintf(const char *fmt, va_list ap) COCO_PRINTF(1, 0);
+char *coco_strndup(const char *s, size_t n);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void coco_hex(const unsigned char *in, size_t n, char *out);
+
+/* Strict base64 (RFC 4648, whitespace allowed between groups). Returns decoded length or -1. */
+long coco_base64_decode(const char *in, size_t in_len, unsigned char *out, size_t out_size);
+/* Base64 of n bytes, NUL-terminated, malloc'd. */
+char *coco_base64_encode(const unsigned char *in, size_t n);
+
+/* ASN1_TIME to time_t; 0 on success. */
+int coco_asn1_time_to_time(const ASN1_TIME *t, time_t *out);
+
+/* RFC 2253 one-line name; malloc'd, NULL on failure. */
+char *coco_name_oneline(const X509_NAME *name);
+
+/*
+ * Checks a zip entry name (also used for files that create packages). Returns NULL if
+ * the name is safe, else a static reason. is_dir is set when the name ends in '/'.
+ */
+const char *coco_name_problem(const char *name, size_t len, int *is_dir);
+
+/* Opens a temporary file beside path; *tmp_out is malloc'd. Returns fd or -1 (errno). */
+int coco_tmp_open(const char *path, char **tmp_out);
+/* fsync fd, close it, rename tmp over path, fsync the directory. Unlinks tmp on failure. */
+enum coco_err coco_tmp_commit(struct coco_ctx *ctx, int fd, char *tmp, const char *path);
+/* Closes fd and unlinks tmp; frees tmp. For error paths. */
+void coco_tmp_abort(int fd, char *tmp);
+/* write() all of buf, retrying on EINTR and short writes; 0 or -1. */
+int coco_write_all(int fd, const void *buf, size_t len);
+
+#endif /* COCO_INTERNAL_H */

@@ -1,0 +1,572 @@
+/*
+ * The verification report: an ordered list of findings {status, id, subject, message},
+ * the facts about the bundle (entries, digests, signatures) and the verdict derived
+ * from the findings. Renders as text for people and JSON for machines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+struct coco_finding {
+	enum coco_status status;
+	char *id;
+	char *subject;
+	char *message;
+};
+
+struct coco_report {
+	struct coco_finding *findings;
+	size_t n, cap;
+	int nomem;
+	char *path;
+	uint64_t size;
+	char sha256[65];
+	time_t at;
+	struct coco_report_entry *entries;
+	size_t n_entries, cap_entries;
+	struct coco_report_signature *sigs;
+	size_t n_sigs, cap_sigs;
+};
+
+enum coco_err coco_report_new(struct coco_report **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out == NULL ? COCO_ERR_NOMEM : COCO_OK;
+}
+
+static void signature_release(struct coco_report_signature *s)
+{
+	free(s->manifest);
+	free(s->file);
+	free(s->subject);
+	free(s->issuer);
+	free(s->serial);
+}
+
+void coco_report_free(struct coco_report *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free(r->findings[i].id);
+		free(r->findings[i].subject);
+		free(r->findings[i].message);
+	}
+	for (i = 0; i < r->n_entries; i++)
+		free(r->entries[i].name);
+	for (i = 0; i < r->n_sigs; i++)
+		signature_release(&r->sigs[i]);
+	free(r->findings);
+	free(r->entries);
+	free(r->sigs);
+	free(r->path);
+	free(r);
+}
+
+/* Grows *arr (of elem-sized items) so that one more fits. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap == 0 ? 16 : *cap * 2;
+	p = realloc(*arr, ncap * elem);
+	if (p == NULL)
+		return -1;
+	memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
+			      const char *subject, const char *fmt, ...)
+{
+	struct coco_finding *f;
+	va_list ap;
+
+	if (grow((void **)&r->findings, &r->cap, r->n, sizeof(*r->findings)) != 0)
+		goto nomem;
+	f = &r->findings[r->n];
+	va_start(ap, fmt);
+	f->message = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	f->id = coco_strndup(id, strlen(id));
+	f->subject = subject != NULL ? coco_strndup(subject, strlen(subject)) : NULL;
+	f->status = status;
+	if (f->message == NULL || f->id == NULL || (subject != NULL && f->subject == NULL)) {
+		free(f->message);
+		free(f->id);
+		free(f->subject);
+		goto nomem;
+	}
+	r->n++;
+	return COCO_OK;
+nomem:
+	r->nomem = 1;
+	return COCO_ERR_NOMEM;
+}
+
+int coco_report_has_failure(const struct coco_report *r, const char *prefix)
+{
+	size_t i, plen = strlen(prefix);
+
+	for (i = 0; i < r->n; i++)
+		if (r->findings[i].status == COCO_STATUS_FAIL &&
+		    strncmp(r->findings[i].id, prefix, plen) == 0)
+			return 1;
+	return r->nomem;
+}
+
+enum coco_verdict coco_report_verdict(const struct coco_report *r)
+{
+	enum coco_verdict v = COCO_VERDICT_PASSED;
+	size_t i;
+
+	/* A report that lost a finding to memory exhaustion can never pass. */
+	if (r->nomem)
+		return COCO_VERDICT_FAILED;
+	for (i = 0; i < r->n; i++) {
+		if (r->findings[i].status == COCO_STATUS_FAIL)
+			return COCO_VERDICT_FAILED;
+		if (r->findings[i].status == COCO_STATUS_INDETERMINATE)
+			v = COCO_VERDICT_INDETERMINATE;
+	}
+	/* An empty report proves nothing. */
+	if (r->n == 0)
+		return COCO_VERDICT_INDETERMINATE;
+	return v;
+}
+
+enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from)
+{
+	enum coco_verdict v = COCO_VERDICT_PASSED;
+	size_t i;
+
+	if (r->nomem)
+		return COCO_VERDICT_FAILED;
+	for (i = from; i < r->n; i++) {
+		if (r->findings[i].status == COCO_STATUS_FAIL)
+			return COCO_VERDICT_FAILED;
+		if (r->findings[i].status == COCO_STATUS_INDETERMINATE)
+			v = COCO_VERDICT_INDETERMINATE;
+	}
+	return v;
+}
+
+const char *coco_verdict_name(enum coco_verdict v)
+{
+	switch (v) {
+	case COCO_VERDICT_PASSED:
+		return "PASSED";
+	case COCO_VERDICT_FAILED:
+		return "FAILED";
+	case COCO_VERDICT_INDETERMINATE:
+		break;
+	}
+	return "INDETERMINATE";
+}
+
+const char *coco_status_name(enum coco_status s)
+{
+	static const char *const names[] = {"pass", "info", "warn", "indeterminate", "fail"};
+
+	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "fail";
+}
+
+size_t coco_report_count(const struct coco_report *r)
+{
+	return r->n;
+}
+
+const struct coco_finding *coco_report_get(const struct coco_report *r, size_t i)
+{
+	return i < r->n ? &r->findings[i] : NULL;
+}
+
+const struct coco_finding *coco_report_find(const struct coco_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->findings[i].id, id) == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+enum coco_status coco_finding_status(const struct coco_finding *f)
+{
+	return f->status;
+}
+
+const char *coco_finding_id(const struct coco_finding *f)
+{
+	return f->id;
+}
+
+const char *coco_finding_subject(const struct coco_finding *f)
+{
+	return f->subject;
+}
+
+const char *coco_finding_message(const struct coco_finding *f)
+{
+	return f->message;
+}
+
+enum coco_err coco_report_set_bundle(struct coco_report *r, const char *path, uint64_t size,
+				     time_t at)
+{
+	free(r->path);
+	r->path = coco_strndup(path, strlen(path));
+	r->size = size;
+	r->at = at;
+	return r->path == NULL ? COCO_ERR_NOMEM : COCO_OK;
+}
+
+void coco_report_set_bundle_sha256(struct coco_report *r, const char *hex)
+{
+	snprintf(r->sha256, sizeof(r->sha256), "%s", hex);
+}
+
+struct coco_report_entry *coco_report_add_entry(struct coco_report *r, const char *name)
+{
+	struct coco_report_entry *e;
+
+	if (grow((void **)&r->entries, &r->cap_entries, r->n_entries, sizeof(*r->entries)) != 0)
+		return NULL;
+	e = &r->entries[r->n_entries];
+	memset(e, 0, sizeof(*e));
+	if ((e->name = coco_strndup(name, strlen(name))) == NULL)
+		return NULL;
+	r->n_entries++;
+	return e;
+}
+
+size_t coco_report_entry_count(const struct coco_report *r)
+{
+	return r->n_entries;
+}
+
+struct coco_report_entry *coco_report_entry_at(const struct coco_report *r, size_t i)
+{
+	return i < r->n_entries ? &r->entries[i] : NULL;
+}
+
+struct coco_report_signature *coco_report_add_signature(struct coco_report *r)
+{
+	struct coco_report_signature *s;
+
+	if (grow((void **)&r->sigs, &r->cap_sigs, r->n_sigs, sizeof(*r->sigs)) != 0)
+		return NULL;
+	s = &r->sigs[r->n_sigs++];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+/* ---- rendering ------------------------------------------------------------------ */
+
+/* A growable output buffer; any allocation failure sticks and is reported at the end. */
+struct buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = b->cap == 0 ? 4096 : b->cap;
+		char *np;
+
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((np = realloc(b->p, ncap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void buf_printf(struct buf *b, const char *fmt, ...) COCO_PRINTF(2, 3);
+static void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	if (s == NULL) {
+		b->failed = 1;
+		return;
+	}
+	buf_add(b, s, strlen(s));
+	free(s);
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	buf_add(b, "\"", 1);
+	for (; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			char esc[2] = {'\\', (char)*p};
+			buf_add(b, esc, 2);
+		} else if (*p < 0x20 || *p == 0x7F) {
+			buf_printf(b, "\\u%04x", *p);
+		} else {
+			buf_add(b, (const char *)p, 1);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+static void json_time(struct buf *b, time_t t, int present)
+{
+	char tb[21];
+
+	if (!present)
+		buf_add(b, "null", 4);
+	else
+		json_str(b, coco_time_format(t, tb));
+}
+
+static void json_signer(struct buf *b, const struct coco_report_signature *s)
+{
+	if (s == NULL || s->subject == NULL) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	buf_add(b, "{\"subject\": ", 12);
+	json_str(b, s->subject);
+	buf_add(b, ", \"issuer\": ", 12);
+	json_str(b, s->issuer);
+	buf_add(b, ", \"serial\": ", 12);
+	json_str(b, s->serial);
+	buf_add(b, ", \"not_before\": ", 16);
+	json_time(b, s->not_before, 1);
+	buf_add(b, ", \"not_after\": ", 15);
+	json_time(b, s->not_after, 1);
+	buf_add(b, "}", 1);
+}
+
+static void json_entries(struct buf *b, const struct coco_report *r)
+{
+	size_t i;
+
+	buf_add(b, "[", 1);
+	for (i = 0; i < r->n_entries; i++) {
+		const struct coco_report_entry *e = &r->entries[i];
+
+		buf_add(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ", i ? 17 : 16);
+		json_str(b, e->name);
+		buf_printf(b, ", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
+			   (unsigned long long)e->size, (unsigned long long)e->compressed_size,
+			   e->method == 8 ? "deflate" : "stored");
+		buf_add(b, ", \"sha256\": ", 12);
+		json_str(b, e->is_dir || e->sha256[0] == '\0' ? NULL : e->sha256);
+		buf_add(b, "}", 1);
+	}
+	buf_add(b, r->n_entries ? "\n    ]" : "]", r->n_entries ? 6 : 1);
+}
+
+static void json_signatures(struct buf *b, const struct coco_report *r)
+{
+	size_t i;
+
+	buf_add(b, "[", 1);
+	for (i = 0; i < r->n_sigs; i++) {
+		const struct coco_report_signature *s = &r->sigs[i];
+
+		buf_add(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ", i ? 15 : 14);
+		json_str(b, s->file);
+		buf_add(b, ", \"manifest\": ", 14);
+		json_str(b, s->manifest);
+		buf_add(b, ", \"signer\": ", 12);
+		json_signer(b, s);
+		buf_add(b, ", \"signing_time\": ", 18);
+		json_time(b, s->signing_time, s->has_signing_time);
+		buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
+	}
+	buf_add(b, r->n_sigs ? "\n  ]" : "]", r->n_sigs ? 4 : 1);
+}
+
+static void json_checks(struct buf *b, const struct coco_report *r)
+{
+	size_t i;
+
+	buf_add(b, "[", 1);
+	for (i = 0; i < r->n; i++) {
+		const struct coco_finding *f = &r->findings[i];
+
+		buf_add(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ", i ? 13 : 12);
+		json_str(b, f->id);
+		buf_add(b, ", \"status\": ", 12);
+		json_str(b, coco_status_name(f->status));
+		buf_add(b, ", \"subject\": ", 13);
+		json_str(b, f->subject);
+		buf_add(b, ", \"message\": ", 13);
+		json_str(b, f->message);
+		buf_add(b, "}", 1);
+	}
+	buf_add(b, r->n ? "\n  ]" : "]", r->n ? 4 : 1);
+}
+
+static void render_json(struct buf *b, const struct coco_report *r, unsigned flags)
+{
+	const struct coco_report_signature *first = r->n_sigs ? &r->sigs[0] : NULL;
+
+	buf_add(b, "{\n  \"format\": \"coco-bundle-report/1\",\n", 39);
+	if (!(flags & COCO_RENDER_INSPECT)) {
+		buf_add(b, "  \"verdict\": ", 13);
+		json_str(b, coco_verdict_name(coco_report_verdict(r)));
+		buf_add(b, ",\n  \"verification_time\": ", 26);
+		json_time(b, r->at, 1);
+		buf_add(b, ",\n", 2);
+	}
+	buf_add(b, "  \"bundle\": {\"path\": ", 22);
+	json_str(b, r->path);
+	buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
+	json_str(b, r->sha256[0] ? r->sha256 : NULL);
+	buf_add(b, ",\n    \"entries\": ", 17);
+	json_entries(b, r);
+	buf_add(b, "},\n  \"signer\": ", 15);
+	json_signer(b, first);
+	buf_add(b, ",\n  \"signing_time\": ", 20);
+	json_time(b, first ? first->signing_time : 0, first && first->has_signing_time);
+	buf_add(b, ",\n  \"signatures\": ", 18);
+	json_signatures(b, r);
+	if (!(flags & COCO_RENDER_INSPECT)) {
+		buf_add(b, ",\n  \"checks\": ", 14);
+		json_checks(b, r);
+	}
+	buf_add(b, "\n}\n", 3);
+}
+
+static const char *status_color(enum coco_status s)
+{
+	switch (s) {
+	case COCO_STATUS_PASS:
+		return "\033[32m";
+	case COCO_STATUS_WARN:
+		return "\033[33m";
+	case COCO_STATUS_INDETERMINATE:
+		return "\033[35m";
+	case COCO_STATUS_FAIL:
+		return "\033[31m";
+	case COCO_STATUS_INFO:
+		break;
+	}
+	return "\033[36m";
+}
+
+static void text_signature(struct buf *b, const struct coco_report_signature *s)
+{
+	char t1[21], t2[21];
+
+	buf_printf(b, "signature  %s (over %s)\n", s->file ? s->file : "?",
+		   s->manifest ? s->manifest : "?");
+	if (s->subject != NULL) {
+		buf_printf(b, "  signer   %s\n  issuer   %s\n  serial   %s\n", s->subject,
+			   s->issuer ? s->issuer : "?", s->serial ? s->serial : "?");
+		buf_printf(b, "  validity %s .. %s\n", coco_time_format(s->not_before, t1),
+			   coco_time_format(s->not_after, t2));
+	}
+	if (s->has_signing_time)
+		buf_printf(b, "  signed   %s (the signer's claim)\n",
+			   coco_time_format(s->signing_time, t1));
+}
+
+static void render_inspect_text(struct buf *b, const struct coco_report *r)
+{
+	size_t i;
+
+	buf_printf(b, "bundle     %s\nsize       %llu bytes\nsha256     %s\n", r->path,
+		   (unsigned long long)r->size, r->sha256[0] ? r->sha256 : "-");
+	buf_printf(b, "entries    %zu\n", r->n_entries);
+	for (i = 0; i < r->n_entries; i++) {
+		const struct coco_report_entry *e = &r->entries[i];
+
+		buf_printf(b, "  %12llu  %-7s  %s  %s\n", (unsigned long long)e->size,
+			   e->is_dir        ? "dir"
+			   : e->method == 8 ? "deflate"
+					    : "stored",
+			   e->sha256[0] ? e->sha256 : "-", e->name);
+	}
+	for (i = 0; i < r->n_sigs; i++)
+		text_signature(b, &r->sigs[i]);
+	if (r->n_sigs == 0)
+		buf_add(b, "signature  none found\n", 22);
+}
+
+static void render_text(struct buf *b, const struct coco_report *r, unsigned flags)
+{
+	int color = (flags & COCO_RENDER_COLOR) != 0;
+	enum coco_verdict v = coco_report_verdict(r);
+	char tb[21];
+	size_t i;
+
+	buf_printf(b, "bundle     %s\nverified   at %s\n", r->path ? r->path : "-",
+		   coco_time_format(r->at, tb));
+	for (i = 0; i < r->n_sigs; i++)
+		text_signature(b, &r->sigs[i]);
+	buf_add(b, "\n", 1);
+	for (i = 0; i < r->n; i++) {
+		const struct coco_finding *f = &r->findings[i];
+
+		buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
+			   coco_status_name(f->status), color ? "\033[0m" : "", f->id);
+		if (f->subject != NULL)
+			buf_printf(b, " '%s'", f->subject);
+		buf_printf(b, ": %s\n", f->message);
+	}
+	buf_printf(b, "\nverdict    %s%s%s\n",
+		   color ? (v == COCO_VERDICT_PASSED   ? "\033[1;32m"
+			    : v == COCO_VERDICT_FAILED ? "\033[1;31m"
+						       : "\033[1;35m")
+			 : "",
+		   coco_verdict_name(v), color ? "\033[0m" : "");
+}
+
+enum coco_err coco_report_render(const struct coco_report *r, enum coco_format format,
+				 unsigned flags, char **out, size_t *out_len)
+{
+	struct buf b = {NULL, 0, 0, 0};
+
+	*out = NULL;
+	if (out_len != NULL)
+		*out_len = 0;
+	if (format == COCO_FORMAT_JSON)
+		render_json(&b, r, flags);
+	else if (flags & COCO_RENDER_INSPECT)
+		render_inspect_text(&b, r);
+	else
+		render_text(&b, r, flags);
+	if (b.failed || b.p == NULL) {
+		free(b.p);
+		return COCO_ERR_NOMEM;
+	}
+	*out = b.p;
+	if (out_len != NULL)
+		*out_len = b.len;
+	return COCO_OK;
+}

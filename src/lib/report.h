@@ -1,0 +1,54 @@
+/*
+ * Internal report API: how verification stages add findings and the facts (bundle,
+ * entries, signatures) that renderers print.
+ */
+#ifndef COCO_REPORT_H
+#define COCO_REPORT_H
+
+#include "internal.h"
+
+struct coco_report_entry {
+	char *name;
+	uint64_t size;
+	uint64_t compressed_size;
+	unsigned method; /* 0 stored, 8 deflate */
+	int is_dir;
+	char sha256[65]; /* hex; empty when not computed */
+};
+
+struct coco_report_signature {
+	char *manifest; /* META-INF/ASiCManifest*.xml */
+	char *file;     /* META-INF/signature*.p7s */
+	char *subject;  /* may be NULL when no signer certificate was found */
+	char *issuer;
+	char *serial; /* hex */
+	time_t not_before, not_after;
+	time_t signing_time;
+	int has_signing_time;
+	int valid; /* every signature and signer check passed */
+};
+
+/*
+ * Adds a finding. The id must be listed in docs/checks.md. subject may be NULL. Returns
+ * COCO_OK or COCO_ERR_NOMEM (the report then remembers it failed and renders so).
+ */
+enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
+			      const char *subject, const char *fmt, ...) COCO_PRINTF(5, 6);
+
+/* The verdict over the findings added from index `from` on (an empty range passes). */
+enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from);
+
+/* True if a finding of status FAIL (or, with strict, also INDETERMINATE) has an id with prefix. */
+int coco_report_has_failure(const struct coco_report *r, const char *prefix);
+
+enum coco_err coco_report_set_bundle(struct coco_report *r, const char *path, uint64_t size,
+				     time_t at);
+void coco_report_set_bundle_sha256(struct coco_report *r, const char *hex);
+/* Adds an entry row; returns it (owned by the report) or NULL on allocation failure. */
+struct coco_report_entry *coco_report_add_entry(struct coco_report *r, const char *name);
+struct coco_report_signature *coco_report_add_signature(struct coco_report *r);
+
+size_t coco_report_entry_count(const struct coco_report *r);
+struct coco_report_entry *coco_report_entry_at(const struct coco_report *r, size_t i);
+
+#endif /* COCO_REPORT_H */

@@ -1,0 +1,237 @@
+/*
+ * The context and its trust store. A trust directory (docs/TRUST.md) holds anchors for
+ * applicant signatures in signers/ and CRLs in crl/; siro/, bodies/ and policy.xml are
+ * reserved for later stages. Files are read in name order, each bounded in size, and
+ * any file that does not parse is an error naming it: a trust store is never half
+ * loaded silently.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <libxml/xmlschemas.h>
+
+#include "cms.h"
+
+enum coco_err coco_ctx_new(struct coco_ctx **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out == NULL ? COCO_ERR_NOMEM : COCO_OK;
+}
+
+void coco_ctx_free(struct coco_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	X509_STORE_free(ctx->store);
+	if (ctx->manifest_schema != NULL)
+		xmlSchemaFree(ctx->manifest_schema);
+	free(ctx->trust_dir);
+	free(ctx);
+}
+
+void coco_ctx_set_time(struct coco_ctx *ctx, time_t at)
+{
+	ctx->at = at;
+	ctx->at_set = 1;
+}
+
+time_t coco_ctx_time(struct coco_ctx *ctx)
+{
+	if (!ctx->at_set) {
+		ctx->at = time(NULL);
+		ctx->at_set = 1;
+	}
+	return ctx->at;
+}
+
+const char *coco_ctx_error(const struct coco_ctx *ctx)
+{
+	return ctx->err;
+}
+
+/* Reads a whole trust file (bounded) into a memory BIO. */
+static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t n;
+
+	*out = NULL;
+	if (f == NULL)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > COCO_MAX_TRUST_FILE) {
+		fclose(f);
+		return coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': larger than %u bytes",
+				   path, COCO_MAX_TRUST_FILE);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+	fclose(f);
+	if (buf == NULL || n != (size_t)st.st_size || (*out = BIO_new(BIO_s_mem())) == NULL ||
+	    BIO_write(*out, buf, (int)n) != (int)n) {
+		free(buf);
+		BIO_free(*out);
+		*out = NULL;
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s'", path);
+	}
+	free(buf);
+	return COCO_OK;
+}
+
+static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
+{
+	BIO *bio = NULL;
+	X509 *x;
+	enum coco_err err;
+	size_t before = ctx->n_anchors;
+
+	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
+		return err;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		int ok =
+		    (X509_get_extension_flags(x) & EXFLAG_CA) && X509_STORE_add_cert(ctx->store, x);
+		X509_free(x);
+		if (!ok) {
+			BIO_free(bio);
+			return coco_seterr_ssl(
+			    ctx, COCO_ERR_FORMAT,
+			    "cannot use '%s' as a trust anchor: not a CA certificate", path);
+		}
+		ctx->n_anchors++;
+	}
+	BIO_free(bio);
+	ERR_clear_error(); /* the loop ends on "no start line" */
+	if (ctx->n_anchors == before)
+		return coco_seterr(ctx, COCO_ERR_FORMAT, "no PEM certificate in '%s'", path);
+	return COCO_OK;
+}
+
+static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
+{
+	BIO *bio = NULL;
+	X509_CRL *crl;
+	enum coco_err err;
+	size_t before = ctx->n_crls;
+
+	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
+		return err;
+	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+		int ok = X509_STORE_add_crl(ctx->store, crl);
+		X509_CRL_free(crl);
+		if (!ok)
+			break;
+		ctx->n_crls++;
+	}
+	if (ctx->n_crls == before) {
+		(void)BIO_reset(bio);
+		ERR_clear_error();
+		crl = d2i_X509_CRL_bio(bio, NULL);
+		if (crl != NULL && X509_STORE_add_crl(ctx->store, crl))
+			ctx->n_crls++;
+		X509_CRL_free(crl);
+	}
+	BIO_free(bio);
+	if (ctx->n_crls == before)
+		return coco_seterr_ssl(ctx, COCO_ERR_FORMAT, "no CRL (PEM or DER) in '%s'", path);
+	ERR_clear_error();
+	return COCO_OK;
+}
+
+static int visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Loads every non-hidden file in dir/sub with fn; a missing folder is fine. */
+static enum coco_err load_folder(struct coco_ctx *ctx, const char *dir, const char *sub,
+				 enum coco_err (*fn)(struct coco_ctx *, const char *))
+{
+	struct dirent **names = NULL;
+	char *folder = coco_asprintf("%s/%s", dir, sub), *path;
+	enum coco_err err = COCO_OK;
+	int i, n;
+
+	if (folder == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	n = scandir(folder, &names, visible, alphasort);
+	if (n < 0) {
+		err = errno == ENOENT ? COCO_OK
+				      : coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s",
+						    folder, strerror(errno));
+		free(folder);
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		if (err == COCO_OK) {
+			path = coco_asprintf("%s/%s", folder, names[i]->d_name);
+			err = path ? fn(ctx, path)
+				   : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(folder);
+	return err;
+}
+
+static X509_STORE *new_store(void)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_VERIFY_PARAM *param;
+
+	if (store == NULL)
+		return NULL;
+	param = X509_STORE_get0_param(store);
+	/* Purpose ANY: documentSigning signers must not fail the S/MIME default (NOTES 3). */
+	if (!X509_STORE_set_purpose(store, X509_PURPOSE_ANY) ||
+	    !X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL |
+					     X509_V_FLAG_X509_STRICT)) {
+		X509_STORE_free(store);
+		return NULL;
+	}
+	X509_VERIFY_PARAM_set_auth_level(param, 2);
+	X509_VERIFY_PARAM_set_depth(param, 8);
+	X509_STORE_set_verify_cb(store, coco_verify_cb);
+	return store;
+}
+
+enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
+{
+	struct stat st;
+	enum coco_err err;
+
+	if (stat(dir, &st) != 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open trust directory '%s': %s", dir,
+				   strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot open trust directory '%s': not a directory", dir);
+	X509_STORE_free(ctx->store);
+	free(ctx->trust_dir);
+	ctx->n_anchors = ctx->n_crls = 0;
+	ctx->trust_dir = coco_strndup(dir, strlen(dir));
+	if ((ctx->store = new_store()) == NULL || ctx->trust_dir == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
+	ERR_clear_error();
+	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) != COCO_OK ||
+	    (err = load_folder(ctx, dir, "crl", load_crl_file)) != COCO_OK) {
+		X509_STORE_free(ctx->store);
+		ctx->store = NULL;
+		ctx->n_anchors = ctx->n_crls = 0;
+		return err;
+	}
+	return COCO_OK;
+}

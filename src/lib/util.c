@@ -1,0 +1,581 @@
+/*
+ * Small utilities every module uses: error messages, string helpers, base64 and hex,
+ * time conversion without the process time zone, zip-name safety, and the atomic
+ * temporary-file protocol (temporary file beside the target, fsync, rename, fsync dir).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/asn1.h>
+#include <openssl/err.h>
+
+#include "internal.h"
+
+static const char *const err_names[] = {
+    [COCO_OK] = "success",
+    [COCO_ERR_NOMEM] = "out of memory",
+    [COCO_ERR_IO] = "input/output error",
+    [COCO_ERR_ARG] = "invalid argument",
+    [COCO_ERR_FORMAT] = "invalid format",
+    [COCO_ERR_CRYPTO] = "cryptographic operation failed",
+    [COCO_ERR_EXISTS] = "output exists",
+    [COCO_ERR_REFUSED] = "refused by policy",
+    [COCO_ERR_LIMIT] = "resource limit exceeded",
+};
+
+const char *coco_strerror(enum coco_err err)
+{
+	if ((size_t)err >= sizeof(err_names) / sizeof(err_names[0]) || err_names[err] == NULL)
+		return "unknown error";
+	return err_names[err];
+}
+
+static void vseterr(struct coco_ctx *ctx, const char *fmt, va_list ap, const char *suffix)
+{
+	int n;
+
+	if (ctx == NULL)
+		return;
+	n = vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	if (n < 0)
+		ctx->err[0] = '\0';
+	else if (suffix != NULL && suffix[0] != '\0' && (size_t)n < sizeof(ctx->err))
+		snprintf(ctx->err + n, sizeof(ctx->err) - (size_t)n, ": %s", suffix);
+}
+
+enum coco_err coco_seterr(struct coco_ctx *ctx, enum coco_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vseterr(ctx, fmt, ap, NULL);
+	va_end(ap);
+	return err;
+}
+
+enum coco_err coco_seterr_ssl(struct coco_ctx *ctx, enum coco_err err, const char *fmt, ...)
+{
+	char reason[256];
+	va_list ap;
+
+	coco_ssl_reason(reason, sizeof(reason));
+	va_start(ap, fmt);
+	vseterr(ctx, fmt, ap, reason);
+	va_end(ap);
+	return err;
+}
+
+void coco_ssl_reason(char *buf, size_t size)
+{
+	unsigned long e, last = 0;
+	const char *reason;
+
+	/* The first error is usually the root cause; later ones are callers unwinding. */
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, NULL, NULL)) != 0)
+		if (last == 0)
+			last = e;
+	buf[0] = '\0';
+	if (last == 0)
+		return;
+	reason = ERR_reason_error_string(last);
+	if (reason != NULL)
+		snprintf(buf, size, "%s", reason);
+	else
+		snprintf(buf, size, "openssl error %lx", last);
+}
+
+char *coco_vasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	char *out;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return NULL;
+	out = malloc((size_t)n + 1);
+	if (out != NULL)
+		vsnprintf(out, (size_t)n + 1, fmt, ap);
+	return out;
+}
+
+char *coco_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+char *coco_strndup(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+void coco_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static int is_xml_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+long coco_base64_decode(const char *in, size_t in_len, unsigned char *out, size_t out_size)
+{
+	unsigned char quad[4];
+	size_t i, nq = 0, o = 0, pad = 0;
+
+	for (i = 0; i < in_len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		int v;
+
+		if (is_xml_space(c))
+			continue;
+		if (c == '=') {
+			if (nq < 2)
+				return -1;
+			pad++;
+			quad[nq++] = 0;
+		} else {
+			if (pad != 0 || (v = b64_value(c)) < 0)
+				return -1;
+			quad[nq++] = (unsigned char)v;
+		}
+		if (nq < 4)
+			continue;
+		if (o + 3 - pad > out_size)
+			return -1;
+		out[o++] = (unsigned char)(quad[0] << 2 | quad[1] >> 4);
+		if (pad < 2)
+			out[o++] = (unsigned char)(quad[1] << 4 | quad[2] >> 2);
+		if (pad < 1)
+			out[o++] = (unsigned char)(quad[2] << 6 | quad[3]);
+		/* Padding may only close the text; non-canonical trailing bits are refused. */
+		if ((pad == 1 && (quad[2] & 3) != 0) || (pad == 2 && (quad[1] & 15) != 0))
+			return -1;
+		nq = 0;
+		if (pad != 0)
+			break;
+	}
+	for (i++; pad != 0 && i < in_len; i++)
+		if (!is_xml_space((unsigned char)in[i]))
+			return -1;
+	if (nq != 0)
+		return -1;
+	return (long)o;
+}
+
+char *coco_base64_encode(const unsigned char *in, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((n + 2) / 3 * 4 + 1);
+	size_t i, o = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned long v =
+		    (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 | in[i + 2];
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = tab[v >> 6 & 63];
+		out[o++] = tab[v & 63];
+	}
+	if (i < n) {
+		unsigned long v = (unsigned long)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)in[i + 1] << 8;
+		out[o++] = tab[v >> 18 & 63];
+		out[o++] = tab[v >> 12 & 63];
+		out[o++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static time_t tm_to_time(const struct tm *tm)
+{
+	long long days = days_from_civil((long long)tm->tm_year + 1900, (unsigned)tm->tm_mon + 1,
+					 (unsigned)tm->tm_mday);
+
+	return (time_t)(days * 86400 + tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec);
+}
+
+int coco_asn1_time_to_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
+		return -1;
+	*out = tm_to_time(&tm);
+	return 0;
+}
+
+char *coco_time_format(time_t t, char buf[21])
+{
+	char tmp[64];
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
+		snprintf(buf, 21, "invalid-time");
+		return buf;
+	}
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	memcpy(buf, tmp, 20);
+	buf[20] = '\0';
+	return buf;
+}
+
+/* Reads exactly n digits at *p into *out, advancing *p. */
+static int take_digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (; n > 0; n--, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 ? 28 + leap : days[m - 1];
+}
+
+static int parse_date(const char **p, struct tm *tm)
+{
+	int y, m, d;
+
+	if (take_digits(p, 4, &y) || *(*p)++ != '-' || take_digits(p, 2, &m) || *(*p)++ != '-' ||
+	    take_digits(p, 2, &d))
+		return -1;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	tm->tm_year = y - 1900;
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
+	return 0;
+}
+
+/* "HH:MM:SS[.frac](Z|+hh:mm|-hh:mm)"; sets the UTC offset in seconds. */
+static int parse_clock(const char **p, struct tm *tm, long *offset)
+{
+	int h, mi, s, oh, om, sign;
+
+	if (take_digits(p, 2, &h) || *(*p)++ != ':' || take_digits(p, 2, &mi) || *(*p)++ != ':' ||
+	    take_digits(p, 2, &s))
+		return -1;
+	if (h > 23 || mi > 59 || s > 60)
+		return -1;
+	if (**p == '.') {
+		(*p)++;
+		if (**p < '0' || **p > '9')
+			return -1;
+		while (**p >= '0' && **p <= '9')
+			(*p)++;
+	}
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = s == 60 ? 59 : s;
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		*offset = 0;
+		return 0;
+	}
+	if (**p != '+' && **p != '-')
+		return -1;
+	sign = *(*p)++ == '-' ? -1 : 1;
+	if (take_digits(p, 2, &oh) || *(*p)++ != ':' || take_digits(p, 2, &om) || oh > 23 ||
+	    om > 59)
+		return -1;
+	*offset = sign * (oh * 3600L + om * 60L);
+	return 0;
+}
+
+enum coco_err coco_time_parse(const char *text, time_t *out)
+{
+	struct tm tm;
+	const char *p = text;
+	long offset = 0;
+
+	if (text == NULL || out == NULL)
+		return COCO_ERR_ARG;
+	memset(&tm, 0, sizeof(tm));
+	if (parse_date(&p, &tm))
+		return COCO_ERR_ARG;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (parse_clock(&p, &tm, &offset))
+			return COCO_ERR_ARG;
+	}
+	if (*p != '\0')
+		return COCO_ERR_ARG;
+	*out = tm_to_time(&tm) - (time_t)offset;
+	return COCO_OK;
+}
+
+char *coco_name_oneline(const X509_NAME *name)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data = NULL, *out = NULL;
+	long len;
+
+	if (bio == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		len = BIO_get_mem_data(bio, &data);
+		if (len >= 0)
+			out = coco_strndup(data, (size_t)len);
+	}
+	BIO_free(bio);
+	return out;
+}
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid or overlong. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, cp = s[0] & 0x1Fu;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, cp = s[0] & 0x0Fu;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3Fu);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+static const char *segment_problem(const char *seg, size_t len)
+{
+	if (len == 0)
+		return "empty path segment";
+	if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+		return "'.' or '..' segment";
+	return NULL;
+}
+
+const char *coco_name_problem(const char *name, size_t len, int *is_dir)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t i, seg = 0, step;
+	const char *why;
+
+	*is_dir = 0;
+	if (len == 0)
+		return "empty name";
+	if (len > COCO_MAX_NAME_LEN)
+		return "name too long";
+	if (s[0] == '/')
+		return "absolute path";
+	if (len >= 2 && s[1] == ':' && ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z'))
+		return "drive letter";
+	if (s[len - 1] == '/') {
+		*is_dir = 1;
+		len--;
+	}
+	for (i = 0; i < len; i += step) {
+		if (s[i] == '\0')
+			return "NUL byte in name";
+		if (s[i] < 0x20 || s[i] == 0x7F)
+			return "control character in name";
+		if (s[i] == '\\')
+			return "backslash in name";
+		if (strchr(":*?\"<>|", s[i]) != NULL)
+			return "character not portable in a file name";
+		if ((step = utf8_seq(s + i, len - i)) == 0)
+			return "invalid UTF-8 in name";
+		if (s[i] == '/') {
+			if ((why = segment_problem(name + seg, i - seg)) != NULL)
+				return why;
+			seg = i + 1;
+		}
+	}
+	return segment_problem(name + seg, len - seg);
+}
+
+int coco_write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int coco_tmp_open(const char *path, char **tmp_out)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+	char *tmp;
+	int fd;
+
+	*tmp_out = NULL;
+	/* A leading dot and a fixed marker: reverify skips it, and it is easy to clean. */
+	tmp = coco_asprintf("%.*s.coco-tmp-%s.XXXXXX", (int)dirlen, path, path + dirlen);
+	if (tmp == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	(void)fchmod(fd, 0644);
+	*tmp_out = tmp;
+	return fd;
+}
+
+void coco_tmp_abort(int fd, char *tmp)
+{
+	if (fd >= 0)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+}
+
+static void fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? coco_strndup(".", 1)
+				  : coco_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	int fd;
+
+	if (dir == NULL)
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+enum coco_err coco_tmp_commit(struct coco_ctx *ctx, int fd, char *tmp, const char *path)
+{
+	if (fsync(fd) != 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot sync '%s': %s", tmp, strerror(errno));
+		coco_tmp_abort(fd, tmp);
+		return COCO_ERR_IO;
+	}
+	if (close(fd) != 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot close '%s': %s", tmp, strerror(errno));
+		coco_tmp_abort(-1, tmp);
+		return COCO_ERR_IO;
+	}
+	if (rename(tmp, path) != 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path,
+			    strerror(errno));
+		coco_tmp_abort(-1, tmp);
+		return COCO_ERR_IO;
+	}
+	free(tmp);
+	fsync_parent(path);
+	return COCO_OK;
+}
+
+enum coco_err coco_write_file_atomic(struct coco_ctx *ctx, const char *path, const void *data,
+				     size_t len)
+{
+	char *tmp = NULL;
+	int fd = coco_tmp_open(path, &tmp);
+
+	if (fd < 0)
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot create a temporary file beside '%s': %s", path,
+				   strerror(errno));
+	if (coco_write_all(fd, data, len) != 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+		coco_tmp_abort(fd, tmp);
+		return COCO_ERR_IO;
+	}
+	return coco_tmp_commit(ctx, fd, tmp, path);
+}

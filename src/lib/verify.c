@@ -1,0 +1,444 @@
+/*
+ * The verification pipeline: container -> manifests -> digests -> signatures ->
+ * coverage. Each stage adds findings; a stage whose input failed is skipped with an
+ * info finding rather than run on garbage. The whole file is read exactly once for the
+ * data (every entry hashed while it streams, together with the bundle's own SHA-256);
+ * only the small META-INF entries are read a second time, before the pass, because
+ * the manifests decide which digests each entry needs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "cms.h"
+#include "manifest.h"
+#include "verify.h"
+
+enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
+
+struct ehash {
+	EVP_MD_CTX *md[COCO_N_DIGEST_ALGS]; /* [0] is SHA-256, always computed */
+	unsigned char out[COCO_N_DIGEST_ALGS][COCO_MAX_DIGEST];
+	unsigned need; /* bit per algorithm */
+	enum role role;
+	int referenced; /* named by a DataObjectReference */
+	int covered;    /* and its digest matched */
+};
+
+static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
+{
+	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
+
+	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
+	       strchr(s + p, '/') == NULL;
+}
+
+int coco_is_manifest_name(const char *name)
+{
+	return has_prefix_suffix(name, "META-INF/ASiCManifest", ".xml");
+}
+
+static int is_signature_name(const char *name)
+{
+	return has_prefix_suffix(name, "META-INF/signature", ".p7s");
+}
+
+void coco_vstate_release(struct coco_vstate *v)
+{
+	size_t i, a;
+
+	for (i = 0; v->h != NULL && v->ar != NULL && i < v->ar->n; i++)
+		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+			EVP_MD_CTX_free(v->h[i].md[a]);
+	for (i = 0; i < v->nm; i++) {
+		coco_manifest_free(v->m[i]);
+		free(v->mbytes[i]);
+	}
+	free(v->h);
+	free(v->m);
+	free(v->mbytes);
+	free(v->mlen);
+	coco_archive_free(v->ar);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- manifests ---------------------------------------------------------------------- */
+
+static enum coco_err load_manifests(struct coco_vstate *v)
+{
+	struct coco_archive *ar = v->ar;
+	size_t i, n = 0;
+	enum coco_err err;
+
+	for (i = 0; i < ar->n; i++)
+		n += coco_is_manifest_name(ar->e[i].name);
+	if (n == 0) {
+		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.missing", NULL,
+				"no META-INF/ASiCManifest*.xml in the bundle");
+		return COCO_OK;
+	}
+	if (n > COCO_MAX_MANIFESTS) {
+		coco_report_add(v->r, COCO_STATUS_FAIL, "container.limits", NULL,
+				"more than %u manifests", COCO_MAX_MANIFESTS);
+		return COCO_OK;
+	}
+	v->m = calloc(n, sizeof(*v->m));
+	v->mbytes = calloc(n, sizeof(*v->mbytes));
+	v->mlen = calloc(n, sizeof(*v->mlen));
+	if (v->m == NULL || v->mbytes == NULL || v->mlen == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < ar->n; i++) {
+		if (!coco_is_manifest_name(ar->e[i].name))
+			continue;
+		v->h[i].role = ROLE_MANIFEST;
+		err = coco_archive_read(v->ctx, ar, i, COCO_MAX_META_SIZE, &v->mbytes[v->nm],
+					&v->mlen[v->nm]);
+		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
+			return err;
+		if (err != COCO_OK)
+			coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.xml", ar->e[i].name, "%s",
+					coco_ctx_error(v->ctx));
+		else if ((err = coco_manifest_parse(v->ctx, ar->e[i].name, v->mbytes[v->nm],
+						    v->mlen[v->nm], v->r, &v->m[v->nm])) != COCO_OK)
+			return err;
+		v->nm++;
+	}
+	return COCO_OK;
+}
+
+/* Binds each manifest to the signature its SigReference names. */
+static void bind_signatures(struct coco_vstate *v)
+{
+	size_t i, j;
+	long idx;
+
+	for (i = 0; i < v->nm; i++) {
+		struct coco_manifest *m = v->m[i];
+		if (m == NULL)
+			continue;
+		idx = coco_archive_find(v->ar, m->sigref);
+		if (!is_signature_name(m->sigref) || idx < 0) {
+			coco_report_add(
+			    v->r, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+			    idx < 0
+				? "SigReference names '%s', which is not in the bundle"
+				: "SigReference names '%s', which is not a META-INF/signature*.p7s",
+			    m->sigref);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (v->m[j] != NULL && strcmp(v->m[j]->sigref, m->sigref) == 0)
+				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+						"'%s' is also claimed by '%s'", m->sigref,
+						v->m[j]->entry);
+		v->h[idx].role = ROLE_SIGNATURE;
+	}
+}
+
+/* Resolves each reference to an entry and records which digests it needs. */
+static void resolve_refs(struct coco_vstate *v)
+{
+	size_t i, k;
+
+	for (i = 0; i < v->nm; i++) {
+		const struct coco_manifest *m = v->m[i];
+		for (k = 0; m != NULL && k < m->n; k++) {
+			const struct coco_manifest_ref *ref = &m->refs[k];
+			long idx = coco_archive_find(v->ar, ref->name);
+			const char *why = NULL;
+
+			if (idx < 0)
+				why = "referenced by the manifest but not in the bundle";
+			else if (v->h[idx].role == ROLE_MIMETYPE || v->h[idx].role == ROLE_DIR)
+				why = "the mimetype and folders are not data objects";
+			else if (strcmp(ref->name, m->entry) == 0 ||
+				 strcmp(ref->name, m->sigref) == 0)
+				why = "a manifest cannot cover itself or its own signature";
+			if (why != NULL) {
+				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.reference",
+						ref->name, "%s (in '%s')", why, m->entry);
+				continue;
+			}
+			v->h[idx].need |= 1u << ref->alg;
+			v->h[idx].referenced = 1;
+		}
+	}
+}
+
+/* ---- the streaming pass ------------------------------------------------------------ */
+
+static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
+{
+	struct ehash *h = &((struct coco_vstate *)arg)->h[idx];
+	size_t a;
+
+	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
+			return -1;
+	return 0;
+}
+
+static enum coco_err init_hashes(struct coco_vstate *v, EVP_MD *const *mds)
+{
+	size_t i, a;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct ehash *h = &v->h[i];
+		if (v->ar->e[i].is_dir)
+			continue;
+		h->need |= 1u; /* SHA-256 for the report */
+		for (a = 0; a < COCO_N_DIGEST_ALGS; a++) {
+			if (!(h->need & (1u << a)))
+				continue;
+			if ((h->md[a] = EVP_MD_CTX_new()) == NULL ||
+			    !EVP_DigestInit_ex(h->md[a], mds[a], NULL))
+				return coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO,
+						       "cannot initialise digests");
+		}
+	}
+	return COCO_OK;
+}
+
+static void finish_hashes(struct coco_vstate *v)
+{
+	size_t i, a;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_report_entry *re = coco_report_entry_at(v->r, i);
+		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+			if (v->h[i].md[a] != NULL)
+				EVP_DigestFinal_ex(v->h[i].md[a], v->h[i].out[a], NULL);
+		if (re != NULL && v->h[i].md[0] != NULL && v->ar->e[i].data_ok)
+			coco_hex(v->h[i].out[0], 32, re->sha256);
+	}
+}
+
+static enum coco_err stream_pass(struct coco_vstate *v)
+{
+	EVP_MD *mds[COCO_N_DIGEST_ALGS] = {NULL, NULL, NULL};
+	EVP_MD_CTX *file_md = EVP_MD_CTX_new();
+	unsigned char fd[32];
+	char hex[65];
+	enum coco_err err = COCO_OK;
+	size_t a;
+
+	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+		if ((mds[a] = EVP_MD_fetch(NULL, coco_digest_algs[a].name, NULL)) == NULL)
+			err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot fetch %s",
+					      coco_digest_algs[a].name);
+	if (err == COCO_OK && (file_md == NULL || !EVP_DigestInit_ex(file_md, mds[0], NULL)))
+		err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot initialise digests");
+	if (err == COCO_OK)
+		err = init_hashes(v, mds);
+	if (err == COCO_OK)
+		err = coco_archive_stream(v->ctx, v->ar, file_md, hash_sink, v, v->r);
+	if (err == COCO_OK) {
+		finish_hashes(v);
+		EVP_DigestFinal_ex(file_md, fd, NULL);
+		coco_hex(fd, sizeof(fd), hex);
+		coco_report_set_bundle_sha256(v->r, hex);
+	}
+	EVP_MD_CTX_free(file_md);
+	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+		EVP_MD_free(mds[a]);
+	return err;
+}
+
+static void compare_digests(struct coco_vstate *v)
+{
+	size_t i, k, bad;
+
+	for (i = 0; i < v->nm; i++) {
+		const struct coco_manifest *m = v->m[i];
+		if (m == NULL)
+			continue;
+		for (k = 0, bad = 0; k < m->n; k++) {
+			const struct coco_manifest_ref *ref = &m->refs[k];
+			long idx = coco_archive_find(v->ar, ref->name);
+			if (idx < 0 || v->h[idx].role == ROLE_MIMETYPE ||
+			    v->h[idx].role == ROLE_DIR) {
+				bad++;
+				continue;
+			}
+			if (!v->ar->e[idx].data_ok) {
+				bad++;
+			} else if (CRYPTO_memcmp(v->h[idx].out[ref->alg], ref->digest,
+						 coco_digest_algs[ref->alg].len) != 0) {
+				bad++;
+				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.digest",
+						ref->name,
+						"content does not match its %s digest in '%s'",
+						coco_digest_algs[ref->alg].name, m->entry);
+			} else {
+				v->h[idx].covered = 1;
+			}
+		}
+		if (bad == 0)
+			coco_report_add(v->r, COCO_STATUS_PASS, "manifest.digest", m->entry,
+					"all %zu data object digests match", m->n);
+	}
+}
+
+/* ---- signatures and coverage --------------------------------------------------------- */
+
+static enum coco_err check_signatures(struct coco_vstate *v, int trust)
+{
+	size_t i;
+
+	for (i = 0; i < v->nm; i++) {
+		const struct coco_manifest *m = v->m[i];
+		struct coco_report_signature *info;
+		unsigned char *der = NULL;
+		size_t len = 0;
+		long idx;
+		enum coco_err err;
+
+		if (m == NULL || (idx = coco_archive_find(v->ar, m->sigref)) < 0 ||
+		    !is_signature_name(m->sigref))
+			continue;
+		if ((info = coco_report_add_signature(v->r)) == NULL ||
+		    (info->manifest = coco_strndup(m->entry, strlen(m->entry))) == NULL ||
+		    (info->file = coco_strndup(m->sigref, strlen(m->sigref))) == NULL)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		err = coco_archive_read(v->ctx, v->ar, (size_t)idx, COCO_MAX_META_SIZE, &der, &len);
+		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
+			return err;
+		if (err != COCO_OK) {
+			coco_report_add(v->r, COCO_STATUS_FAIL, "signature.parse", m->sigref, "%s",
+					coco_ctx_error(v->ctx));
+			continue;
+		}
+		err = coco_cms_verify(v->ctx, m->sigref, der, len, m->entry, v->mbytes[i],
+				      v->mlen[i], trust, v->r, info);
+		free(der);
+		if (err != COCO_OK)
+			return err;
+	}
+	return COCO_OK;
+}
+
+static void check_coverage(struct coco_vstate *v)
+{
+	size_t i, unsigned_n = 0, data_n = 0;
+
+	for (i = 0; i < v->ar->n; i++) {
+		if (v->h[i].role != ROLE_DATA)
+			continue;
+		data_n++;
+		if (v->h[i].referenced)
+			continue; /* referenced; a mismatch is already a manifest.digest failure */
+		unsigned_n++;
+		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+				"not covered by any manifest: unsigned content is not accepted");
+	}
+	if (unsigned_n == 0)
+		coco_report_add(v->r, COCO_STATUS_PASS, "manifest.coverage", NULL,
+				"all %zu data objects are covered by a manifest", data_n);
+}
+
+/* ---- the pipeline ------------------------------------------------------------------ */
+
+static enum coco_err add_entries(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ar->n; i++) {
+		const struct coco_entry *e = &v->ar->e[i];
+		struct coco_report_entry *re = coco_report_add_entry(v->r, e->name);
+
+		if (re == NULL)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		re->size = e->usize;
+		re->compressed_size = e->csize;
+		re->method = e->method;
+		re->is_dir = e->is_dir;
+		v->h[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
+			       : e->is_dir                                ? ROLE_DIR
+									  : ROLE_DATA;
+	}
+	return COCO_OK;
+}
+
+static void skipped(struct coco_report *r, const char *stage, const char *why)
+{
+	coco_report_add(r, COCO_STATUS_INFO, "verify.skipped", NULL, "%s not checked: %s", stage,
+			why);
+}
+
+enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
+			      struct coco_report *r, int trust)
+{
+	enum coco_err err;
+
+	memset(v, 0, sizeof(*v));
+	v->ctx = ctx;
+	v->r = r;
+	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)
+		return err;
+	if (v->ar == NULL) {
+		skipped(r, "manifest, digests and signatures",
+			"the file is not a readable zip container");
+		return COCO_OK;
+	}
+	if ((err = coco_report_set_bundle(r, path, v->ar->size, coco_ctx_time(ctx))) != COCO_OK ||
+	    (v->h = calloc(v->ar->n, sizeof(*v->h))) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = add_entries(v)) != COCO_OK)
+		return err;
+	if (!v->ar->ok) {
+		skipped(r, "manifest, digests and signatures", "the container failed its checks");
+		return COCO_OK;
+	}
+	if ((err = load_manifests(v)) != COCO_OK)
+		return err;
+	bind_signatures(v);
+	resolve_refs(v);
+	if ((err = stream_pass(v)) != COCO_OK)
+		return err;
+	compare_digests(v);
+	if ((err = check_signatures(v, trust)) != COCO_OK)
+		return err;
+	if (v->nm > 0)
+		check_coverage(v);
+	return COCO_OK;
+}
+
+enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)
+{
+	struct coco_vstate v;
+	enum coco_err err;
+
+	if ((err = coco_report_set_bundle(report, path, 0, coco_ctx_time(ctx))) != COCO_OK)
+		return err;
+	err = coco_vstate_run(&v, ctx, path, report, 1);
+	coco_vstate_release(&v);
+	return err;
+}
+
+enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_report *report)
+{
+	struct coco_vstate v;
+	enum coco_err err;
+
+	if ((err = coco_report_set_bundle(report, path, 0, coco_ctx_time(ctx))) != COCO_OK)
+		return err;
+	err = coco_vstate_run(&v, ctx, path, report, 0);
+	if (err == COCO_OK && v.ar == NULL) {
+		const struct coco_finding *f = coco_report_get(report, 0);
+		err = coco_seterr(ctx, COCO_ERR_FORMAT, "cannot read '%s': %s", path,
+				  f ? coco_finding_message(f) : "not a zip container");
+	}
+	coco_vstate_release(&v);
+	return err;
+}
+
+int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)
+{
+	return v->h[i].role == ROLE_DATA && v->h[i].covered &&
+	       strncmp(v->ar->e[i].name, "META-INF/", 9) != 0;
+}
+
+const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i)
+{
+	return v->h[i].out[0];
+}

@@ -1,0 +1,36 @@
+/*
+ * The verification pipeline's state, kept after a run so that extract can write the
+ * very data objects it verified.
+ */
+#ifndef COCO_VERIFY_H
+#define COCO_VERIFY_H
+
+#include "archive.h"
+#include "manifest.h"
+
+struct ehash;
+
+struct coco_vstate {
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	struct coco_archive *ar; /* NULL if the file was not a walkable zip */
+	struct ehash *h;         /* one per entry */
+	struct coco_manifest **m;
+	unsigned char **mbytes; /* each manifest's exact bytes, for its signature */
+	size_t *mlen;
+	size_t nm;
+};
+
+/* Runs the pipeline; trust 0 skips chain validation (inspect). Release v afterwards. */
+enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
+			      struct coco_report *r, int trust);
+void coco_vstate_release(struct coco_vstate *v);
+
+/* True if entry i is a data object outside META-INF whose digest verified. */
+int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i);
+/* The SHA-256 of entry i computed during the run. */
+const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i);
+
+int coco_is_manifest_name(const char *name);
+
+#endif /* COCO_VERIFY_H */

@@ -1,0 +1,38 @@
+/*
+ * Hardened libxml2 use (NOTES.md section 5): no DTD, no entities, no network, no
+ * output to stderr, and schemas compiled from strings embedded in the binary.
+ */
+#ifndef COCO_XML_H
+#define COCO_XML_H
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "internal.h"
+
+/*
+ * Parses buf as a standalone XML document. Refuses a DOCTYPE, malformed XML and
+ * documents nested deeper than libxml2's default limit. Returns the document, or NULL
+ * with a one-line reason (with the line number) in why.
+ */
+xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, const char *name, char *why,
+			size_t why_size);
+
+/* Compiles an embedded schema; NULL with the reason in why. */
+xmlSchemaPtr coco_xml_schema(const char *xsd, char *why, size_t why_size);
+
+/* 0 if doc is valid against schema, else -1 with the first error (and its line) in why. */
+int coco_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, char *why, size_t why_size);
+
+/* True if node is an element with this namespace and local name. */
+int coco_xml_is(const xmlNode *node, const char *ns, const char *name);
+
+/* The next element sibling starting at node (inclusive), skipping text and comments. */
+xmlNode *coco_xml_elem(xmlNode *node);
+
+/* The embedded schemas (schemas.c). */
+extern const char coco_xsd_asic[];
+extern const char coco_xsd_xmldsig[];
+#define COCO_XSD_XMLDSIG_URL "coco-embedded:xmldsig-core-subset.xsd"
+
+#endif /* COCO_XML_H */
