@@ -61,6 +61,9 @@ char *coco_asprintf(const char *fmt, ...) COCO_PRINTF(1, 2);
 char *coco_vasprintf(const char *fmt, va_list ap) COCO_PRINTF(1, 0);
 char *coco_strndup(const char *s, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes); 0 if invalid or overlong. */
+size_t coco_utf8_seq(const unsigned char *s, size_t n);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void coco_hex(const unsigned char *in, size_t n, char *out);
 

@@ -301,6 +301,11 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
 static void buf_printf(struct buf *b, const char *fmt, ...) COCO_PRINTF(2, 3);
 static void buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -318,26 +323,44 @@ static void buf_printf(struct buf *b, const char *fmt, ...)
 	free(s);
 }
 
-static void json_str(struct buf *b, const char *s)
+/* Appends s with control characters escaped (JSON) or replaced (text), and bytes that
+ * are not valid UTF-8 replaced, so hostile names cannot break the output or a terminal. */
+static void put_safe(struct buf *b, const char *s, int json)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), n;
 
-	if (s == NULL) {
-		buf_add(b, "null", 4);
-		return;
-	}
-	buf_add(b, "\"", 1);
-	for (; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
+	while (left > 0) {
+		if (json && (*p == '"' || *p == '\\')) {
 			char esc[2] = {'\\', (char)*p};
 			buf_add(b, esc, 2);
+			n = 1;
 		} else if (*p < 0x20 || *p == 0x7F) {
-			buf_printf(b, "\\u%04x", *p);
+			if (json)
+				buf_printf(b, "\\u%04x", *p);
+			else
+				buf_str(b, "?");
+			n = 1;
+		} else if ((n = coco_utf8_seq(p, left)) == 0) {
+			buf_str(b, json ? "\\ufffd" : "?");
+			n = 1;
 		} else {
-			buf_add(b, (const char *)p, 1);
+			buf_add(b, (const char *)p, n);
 		}
+		p += n;
+		left -= n;
 	}
-	buf_add(b, "\"", 1);
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	if (s == NULL) {
+		buf_str(b, "null");
+		return;
+	}
+	buf_str(b, "\"");
+	put_safe(b, s, 1);
+	buf_str(b, "\"");
 }
 
 static void json_time(struct buf *b, time_t t, int present)
@@ -345,7 +368,7 @@ static void json_time(struct buf *b, time_t t, int present)
 	char tb[21];
 
 	if (!present)
-		buf_add(b, "null", 4);
+		buf_str(b, "null");
 	else
 		json_str(b, coco_time_format(t, tb));
 }
@@ -353,113 +376,113 @@ static void json_time(struct buf *b, time_t t, int present)
 static void json_signer(struct buf *b, const struct coco_report_signature *s)
 {
 	if (s == NULL || s->subject == NULL) {
-		buf_add(b, "null", 4);
+		buf_str(b, "null");
 		return;
 	}
-	buf_add(b, "{\"subject\": ", 12);
+	buf_str(b, "{\"subject\": ");
 	json_str(b, s->subject);
-	buf_add(b, ", \"issuer\": ", 12);
+	buf_str(b, ", \"issuer\": ");
 	json_str(b, s->issuer);
-	buf_add(b, ", \"serial\": ", 12);
+	buf_str(b, ", \"serial\": ");
 	json_str(b, s->serial);
-	buf_add(b, ", \"not_before\": ", 16);
+	buf_str(b, ", \"not_before\": ");
 	json_time(b, s->not_before, 1);
-	buf_add(b, ", \"not_after\": ", 15);
+	buf_str(b, ", \"not_after\": ");
 	json_time(b, s->not_after, 1);
-	buf_add(b, "}", 1);
+	buf_str(b, "}");
 }
 
 static void json_entries(struct buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_add(b, "[", 1);
+	buf_str(b, "[");
 	for (i = 0; i < r->n_entries; i++) {
 		const struct coco_report_entry *e = &r->entries[i];
 
-		buf_add(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ", i ? 17 : 16);
+		buf_str(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ");
 		json_str(b, e->name);
 		buf_printf(b, ", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
 			   (unsigned long long)e->size, (unsigned long long)e->compressed_size,
 			   e->method == 8 ? "deflate" : "stored");
-		buf_add(b, ", \"sha256\": ", 12);
+		buf_str(b, ", \"sha256\": ");
 		json_str(b, e->is_dir || e->sha256[0] == '\0' ? NULL : e->sha256);
-		buf_add(b, "}", 1);
+		buf_str(b, "}");
 	}
-	buf_add(b, r->n_entries ? "\n    ]" : "]", r->n_entries ? 6 : 1);
+	buf_str(b, r->n_entries ? "\n    ]" : "]");
 }
 
 static void json_signatures(struct buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_add(b, "[", 1);
+	buf_str(b, "[");
 	for (i = 0; i < r->n_sigs; i++) {
 		const struct coco_report_signature *s = &r->sigs[i];
 
-		buf_add(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ", i ? 15 : 14);
+		buf_str(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
 		json_str(b, s->file);
-		buf_add(b, ", \"manifest\": ", 14);
+		buf_str(b, ", \"manifest\": ");
 		json_str(b, s->manifest);
-		buf_add(b, ", \"signer\": ", 12);
+		buf_str(b, ", \"signer\": ");
 		json_signer(b, s);
-		buf_add(b, ", \"signing_time\": ", 18);
+		buf_str(b, ", \"signing_time\": ");
 		json_time(b, s->signing_time, s->has_signing_time);
 		buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
 	}
-	buf_add(b, r->n_sigs ? "\n  ]" : "]", r->n_sigs ? 4 : 1);
+	buf_str(b, r->n_sigs ? "\n  ]" : "]");
 }
 
 static void json_checks(struct buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_add(b, "[", 1);
+	buf_str(b, "[");
 	for (i = 0; i < r->n; i++) {
 		const struct coco_finding *f = &r->findings[i];
 
-		buf_add(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ", i ? 13 : 12);
+		buf_str(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
 		json_str(b, f->id);
-		buf_add(b, ", \"status\": ", 12);
+		buf_str(b, ", \"status\": ");
 		json_str(b, coco_status_name(f->status));
-		buf_add(b, ", \"subject\": ", 13);
+		buf_str(b, ", \"subject\": ");
 		json_str(b, f->subject);
-		buf_add(b, ", \"message\": ", 13);
+		buf_str(b, ", \"message\": ");
 		json_str(b, f->message);
-		buf_add(b, "}", 1);
+		buf_str(b, "}");
 	}
-	buf_add(b, r->n ? "\n  ]" : "]", r->n ? 4 : 1);
+	buf_str(b, r->n ? "\n  ]" : "]");
 }
 
 static void render_json(struct buf *b, const struct coco_report *r, unsigned flags)
 {
 	const struct coco_report_signature *first = r->n_sigs ? &r->sigs[0] : NULL;
 
-	buf_add(b, "{\n  \"format\": \"coco-bundle-report/1\",\n", 39);
+	buf_str(b, "{\n  \"format\": \"coco-bundle-report/1\",\n");
 	if (!(flags & COCO_RENDER_INSPECT)) {
-		buf_add(b, "  \"verdict\": ", 13);
+		buf_str(b, "  \"verdict\": ");
 		json_str(b, coco_verdict_name(coco_report_verdict(r)));
-		buf_add(b, ",\n  \"verification_time\": ", 26);
+		buf_str(b, ",\n  \"verification_time\": ");
 		json_time(b, r->at, 1);
-		buf_add(b, ",\n", 2);
+		buf_str(b, ",\n");
 	}
-	buf_add(b, "  \"bundle\": {\"path\": ", 22);
+	buf_str(b, "  \"bundle\": {\"path\": ");
 	json_str(b, r->path);
 	buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
 	json_str(b, r->sha256[0] ? r->sha256 : NULL);
-	buf_add(b, ",\n    \"entries\": ", 17);
+	buf_str(b, ",\n    \"entries\": ");
 	json_entries(b, r);
-	buf_add(b, "},\n  \"signer\": ", 15);
+	buf_str(b, "},\n  \"signer\": ");
 	json_signer(b, first);
-	buf_add(b, ",\n  \"signing_time\": ", 20);
+	buf_str(b, ",\n  \"signing_time\": ");
 	json_time(b, first ? first->signing_time : 0, first && first->has_signing_time);
-	buf_add(b, ",\n  \"signatures\": ", 18);
+	buf_str(b, ",\n  \"signatures\": ");
 	json_signatures(b, r);
 	if (!(flags & COCO_RENDER_INSPECT)) {
-		buf_add(b, ",\n  \"checks\": ", 14);
+		buf_str(b, ",\n  \"checks\": ");
 		json_checks(b, r);
 	}
-	buf_add(b, "\n}\n", 3);
+	buf_str(b, "\n}\n");
 }
 
 static const char *status_color(enum coco_status s)
@@ -483,8 +506,11 @@ static void text_signature(struct buf *b, const struct coco_report_signature *s)
 {
 	char t1[21], t2[21];
 
-	buf_printf(b, "signature  %s (over %s)\n", s->file ? s->file : "?",
-		   s->manifest ? s->manifest : "?");
+	buf_str(b, "signature  ");
+	put_safe(b, s->file ? s->file : "?", 0);
+	buf_str(b, " (over ");
+	put_safe(b, s->manifest ? s->manifest : "?", 0);
+	buf_str(b, ")\n");
 	if (s->subject != NULL) {
 		buf_printf(b, "  signer   %s\n  issuer   %s\n  serial   %s\n", s->subject,
 			   s->issuer ? s->issuer : "?", s->serial ? s->serial : "?");
@@ -506,16 +532,18 @@ static void render_inspect_text(struct buf *b, const struct coco_report *r)
 	for (i = 0; i < r->n_entries; i++) {
 		const struct coco_report_entry *e = &r->entries[i];
 
-		buf_printf(b, "  %12llu  %-7s  %s  %s\n", (unsigned long long)e->size,
+		buf_printf(b, "  %12llu  %-7s  %s  ", (unsigned long long)e->size,
 			   e->is_dir        ? "dir"
 			   : e->method == 8 ? "deflate"
 					    : "stored",
-			   e->sha256[0] ? e->sha256 : "-", e->name);
+			   e->sha256[0] ? e->sha256 : "-");
+		put_safe(b, e->name, 0);
+		buf_str(b, "\n");
 	}
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
 	if (r->n_sigs == 0)
-		buf_add(b, "signature  none found\n", 22);
+		buf_str(b, "signature  none found\n");
 }
 
 static void render_text(struct buf *b, const struct coco_report *r, unsigned flags)
@@ -529,15 +557,20 @@ static void render_text(struct buf *b, const struct coco_report *r, unsigned fla
 		   coco_time_format(r->at, tb));
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
-	buf_add(b, "\n", 1);
+	buf_str(b, "\n");
 	for (i = 0; i < r->n; i++) {
 		const struct coco_finding *f = &r->findings[i];
 
 		buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
 			   coco_status_name(f->status), color ? "\033[0m" : "", f->id);
-		if (f->subject != NULL)
-			buf_printf(b, " '%s'", f->subject);
-		buf_printf(b, ": %s\n", f->message);
+		if (f->subject != NULL) {
+			buf_str(b, " '");
+			put_safe(b, f->subject, 0);
+			buf_str(b, "'");
+		}
+		buf_str(b, ": ");
+		put_safe(b, f->message, 0);
+		buf_str(b, "\n");
 	}
 	buf_printf(b, "\nverdict    %s%s%s\n",
 		   color ? (v == COCO_VERDICT_PASSED   ? "\033[1;32m"

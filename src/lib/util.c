@@ -395,7 +395,7 @@ char *coco_name_oneline(const X509_NAME *name)
 }
 
 /* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid or overlong. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t coco_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned cp;
 	size_t len, i;
@@ -460,7 +460,7 @@ const char *coco_name_problem(const char *name, size_t len, int *is_dir)
 			return "backslash in name";
 		if (strchr(":*?\"<>|", s[i]) != NULL)
 			return "character not portable in a file name";
-		if ((step = utf8_seq(s + i, len - i)) == 0)
+		if ((step = coco_utf8_seq(s + i, len - i)) == 0)
 			return "invalid UTF-8 in name";
 		if (s[i] == '/') {
 			if ((why = segment_problem(name + seg, i - seg)) != NULL)

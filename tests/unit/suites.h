@@ -1,0 +1,17 @@
+/*
+ * The Check suites of the unit tests, one per module (tests/unit/check_<module>.c),
+ * run together by check_main.c.
+ */
+#ifndef COCO_TEST_SUITES_H
+#define COCO_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *util_suite(void);
+Suite *report_suite(void);
+Suite *archive_suite(void);
+Suite *manifest_suite(void);
+Suite *cms_suite(void);
+Suite *verify_suite(void);
+
+#endif /* COCO_TEST_SUITES_H */
