@@ -11,6 +11,7 @@ CC ?= cc
 PKGS = libcrypto libzip libxml-2.0 zlib
 DEB_BUILD = build-essential pkg-config libssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils
 DEB_LINT = clang-format
+DEB_BENCH = time
 
 ifeq ($(SAN),1)
 B = build-san
@@ -70,7 +71,7 @@ $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(shell pkg-config --libs check 2>/dev/null)
 
 check: deps $(BIN) $(TESTBIN)
-	COCO_FIXTURES=fixtures CK_TAP_LOG_FILE_NAME= $(TESTBIN)
+	COCO_FIXTURES=fixtures $(TESTBIN)
 	COCO=$(abspath $(BIN)) sh tests/cli/run.sh
 
 unit: deps $(TESTBIN)
@@ -83,6 +84,7 @@ demo: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh scripts/demo.sh
 
 bench: deps $(BIN)
+	@./scripts/install-deps.sh $(DEB_BENCH)
 	COCO=$(abspath $(BIN)) sh bench/run.sh
 
 fixtures:
