@@ -566,7 +566,7 @@ static enum coco_err open_file(struct coco_ctx *ctx, const char *path, struct co
 {
 	struct stat st;
 
-	ar->fd = open(path, O_RDONLY | O_CLOEXEC);
+	ar->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (ar->fd < 0)
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
 	if (fstat(ar->fd, &st) != 0)

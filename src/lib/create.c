@@ -200,7 +200,7 @@ static enum coco_err add_file(struct coco_ctx *ctx, struct coco_zipw *w, const c
 		goto out;
 	}
 	/* O_NOFOLLOW and fstat close the race between the walk and the read. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path,
 				  fd < 0 ? strerror(errno) : "not a regular file");

@@ -7,10 +7,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -59,27 +61,28 @@ const char *coco_ctx_error(const struct coco_ctx *ctx)
 /* Reads a whole trust file (bounded) into a memory BIO. */
 static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	unsigned char *buf = NULL;
-	size_t n;
+	ssize_t n = 0;
 
 	*out = NULL;
-	if (f == NULL)
+	if (fd < 0)
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': not a regular file", path);
 	}
 	if ((uint64_t)st.st_size > COCO_MAX_TRUST_FILE) {
-		fclose(f);
+		close(fd);
 		return coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': larger than %u bytes",
 				   path, COCO_MAX_TRUST_FILE);
 	}
 	buf = malloc((size_t)st.st_size + 1);
-	n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-	fclose(f);
-	if (buf == NULL || n != (size_t)st.st_size || (*out = BIO_new(BIO_s_mem())) == NULL ||
+	if (buf != NULL)
+		n = pread(fd, buf, (size_t)st.st_size, 0);
+	close(fd);
+	if (buf == NULL || n != (ssize_t)st.st_size || (*out = BIO_new(BIO_s_mem())) == NULL ||
 	    BIO_write(*out, buf, (int)n) != (int)n) {
 		free(buf);
 		BIO_free(*out);
