@@ -553,8 +553,7 @@ enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
 			    size_t *out_len)
 {
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP;
-	const EVP_MD *md =
-	    EVP_PKEY_get_base_id(s->key) == EVP_PKEY_ED25519 ? EVP_sha512() : EVP_sha256();
+	const EVP_MD *md = EVP_sha256();
 	CMS_ContentInfo *cms = NULL;
 	BIO *bio = NULL;
 	unsigned char *der = NULL;
