@@ -9,7 +9,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cp fixtures/pki/director.key "$work/director.key"
 chmod 600 "$work/director.key"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$(printf '\033[1m') off=$(printf '\033[0m'); else bold='' off=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
 
 step "create: package fixtures/example, signed by the TEST ONLY director key"
 "$COCO" create fixtures/example -o "$work/example-guarding.coco" \

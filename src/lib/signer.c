@@ -164,10 +164,11 @@ static enum coco_err refuse_unusable(struct coco_ctx *ctx, struct coco_signer *s
 				   s->subject, coco_time_format(nb, tb));
 	/* OpenSSL 3.0's CMS cannot sign or verify with EdDSA (added in 3.2). */
 	if (EVP_PKEY_get_base_id(s->key) == EVP_PKEY_ED25519)
-		return coco_seterr(ctx, COCO_ERR_REFUSED,
-				   "refusing to sign as '%s': Ed25519 CMS signatures need OpenSSL 3.2 or "
-				   "later (this build has %s)",
-				   s->subject, OpenSSL_version(OPENSSL_VERSION));
+		return coco_seterr(
+		    ctx, COCO_ERR_REFUSED,
+		    "refusing to sign as '%s': Ed25519 CMS signatures need OpenSSL 3.2 or "
+		    "later (this build has %s)",
+		    s->subject, OpenSSL_version(OPENSSL_VERSION));
 	if (coco_cert_check_signer(s->cert, NULL, NULL, why, sizeof(why)) != 0)
 		return coco_seterr(ctx, COCO_ERR_REFUSED, "refusing to sign as '%s': %s",
 				   s->subject, why);

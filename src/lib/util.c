@@ -377,6 +377,11 @@ enum coco_err coco_time_parse(const char *text, time_t *out)
 	return COCO_OK;
 }
 
+/* RFC 2253 escaping, most significant RDN first, ", " between: "CN=Jane, O=Acme, C=GB". */
+#define NAME_FLAGS                                                                                 \
+	((ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) | XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |  \
+	 XN_FLAG_DUMP_UNKNOWN_FIELDS)
+
 char *coco_name_oneline(const X509_NAME *name)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -385,7 +390,7 @@ char *coco_name_oneline(const X509_NAME *name)
 
 	if (bio == NULL)
 		return NULL;
-	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+	if (X509_NAME_print_ex(bio, name, 0, NAME_FLAGS) >= 0) {
 		len = BIO_get_mem_data(bio, &data);
 		if (len >= 0)
 			out = coco_strndup(data, (size_t)len);

@@ -333,7 +333,7 @@ static void check_coverage(struct coco_vstate *v)
 	}
 	if (unsigned_n == 0)
 		coco_report_add(v->r, COCO_STATUS_PASS, "manifest.coverage", NULL,
-				"all %zu data objects are covered by a manifest", data_n);
+				"every data object (%zu) is referenced by a manifest", data_n);
 }
 
 /* ---- the pipeline ------------------------------------------------------------------ */
