@@ -107,7 +107,7 @@ FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/uni
 
 lint: deps-lint
 	clang-format --dry-run -Werror $(FORMAT_SRC)
-	@! grep -nwE 'strcpy|strcat|sprintf|vsprintf|atoi|atol|strtok|gets|system' $(FORMAT_SRC) \
+	@! grep -nE '\<(strcpy|strcat|sprintf|vsprintf|atoi|atol|strtok|gets|system)[[:space:]]*\(' $(FORMAT_SRC) \
 		|| { echo 'lint: banned call (see STYLE: strcpy strcat sprintf atoi strtok gets system)'; exit 1; }
 	@echo 'lint: clean'
 
