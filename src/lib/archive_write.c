@@ -257,9 +257,12 @@ static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct sou
 	deflateEnd(&zs);
 	if (err != COCO_OK)
 		return err;
-	if (w->e[w->n - 1].csize < w->e[w->n - 1].usize)
+	/* Keep it deflated only if it shrank and stays within the ratio verify accepts. */
+	if (w->e[w->n - 1].csize < w->e[w->n - 1].usize &&
+	    !(w->e[w->n - 1].usize > COCO_RATIO_FLOOR &&
+	      w->e[w->n - 1].usize / COCO_MAX_RATIO > w->e[w->n - 1].csize))
 		return end_entry(w);
-	/* It did not shrink: store it instead, reading the source a second time. */
+	/* Store it instead, reading the source a second time. */
 	crc1 = w->e[w->n - 1].crc;
 	usize1 = w->e[w->n - 1].usize;
 	if ((err = rewind_entry(w)) != COCO_OK)

@@ -486,7 +486,8 @@ static void check_value(struct sigcheck *c)
 	ERR_clear_error();
 	if (CMS_SignerInfo_verify(c->si) != 1) {
 		coco_ssl_reason(why, sizeof(why));
-		sfail(c, "signature.value", "signature value does not verify: %s", why);
+		sfail(c, "signature.value", "signature value does not verify: %s",
+		      why[0] ? why : "no signed attributes to verify");
 	}
 }
 
@@ -532,12 +533,12 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const
 	st.subject = info->subject ? info->subject : sig_entry;
 	if (coco_cert_check_signer(c.signer, r, st.subject, NULL, 0) != 0)
 		c.bad = 1;
-	check_chain(ctx, c.signer, c.certs, &st);
-	if (!c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
-		crosscheck(&c, data, data_len);
 	if (!c.bad)
 		coco_report_add(r, COCO_STATUS_PASS, "signature.value", sig_entry,
 				"CAdES-B-B signature verifies over '%s'", data_entry);
+	check_chain(ctx, c.signer, c.certs, &st);
+	if (!c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
+		crosscheck(&c, data, data_len);
 	info->valid = !c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED;
 out:
 	ERR_clear_error();
@@ -555,6 +556,8 @@ enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP;
 	const EVP_MD *md = EVP_sha256();
 	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si = NULL;
+	ASN1_TIME *st = NULL;
 	BIO *bio = NULL;
 	unsigned char *der = NULL;
 	enum coco_err err = COCO_ERR_CRYPTO;
@@ -564,8 +567,15 @@ enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL ||
 	    (cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL)) == NULL ||
-	    CMS_add1_signer(cms, s->cert, s->key, md, flags) == NULL) {
+	    (si = CMS_add1_signer(cms, s->cert, s->key, md, flags)) == NULL) {
 		coco_seterr_ssl(ctx, err, "cannot sign as '%s'", s->subject);
+		goto out;
+	}
+	/* A time set by the caller is the signing-time claim; else CMS_final reads the clock. */
+	if (ctx->at_explicit &&
+	    ((st = ASN1_TIME_set(NULL, ctx->at)) == NULL ||
+	     !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, st->type, st, -1))) {
+		coco_seterr_ssl(ctx, err, "cannot set the signing time");
 		goto out;
 	}
 	for (i = 0; i < sk_X509_num(s->chain); i++)
@@ -581,6 +591,7 @@ enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
 	*out_len = (size_t)n;
 	err = COCO_OK;
 out:
+	ASN1_TIME_free(st);
 	BIO_free(bio);
 	CMS_ContentInfo_free(cms);
 	return err;

@@ -222,7 +222,8 @@ enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *d
 		goto out;
 	}
 	if ((root = open_root(dir)) < 0) {
-		err = coco_seterr(ctx, COCO_ERR_IO, "cannot open folder '%s': %s", dir,
+		err = coco_seterr(ctx, errno == ELOOP ? COCO_ERR_REFUSED : COCO_ERR_IO,
+				  "cannot open folder '%s': %s", dir,
 				  errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 		goto out;
 	}

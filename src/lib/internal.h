@@ -33,6 +33,7 @@
 struct coco_ctx {
 	time_t at;
 	int at_set;
+	int at_explicit;   /* set by the caller, not read from the clock */
 	X509_STORE *store; /* anchors + CRLs; NULL until trust is loaded */
 	size_t n_anchors;
 	size_t n_crls;

@@ -92,6 +92,21 @@ static int find_alg(const char *uri)
 	return -1;
 }
 
+/* An xsd:boolean attribute value is true: "true" or "1" after whitespace collapsing. */
+static int xsd_true(const xmlChar *v)
+{
+	const char *p = (const char *)v, *end;
+
+	if (p == NULL)
+		return 0;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	return (end - p == 4 && strncmp(p, "true", 4) == 0) || (end - p == 1 && *p == '1');
+}
+
 /* Fails if any Extension below list is marked Critical="true" (or "1"). */
 static int has_critical(xmlNode *list)
 {
@@ -100,8 +115,7 @@ static int has_critical(xmlNode *list)
 	for (x = list != NULL ? coco_xml_elem(list->children) : NULL; x;
 	     x = coco_xml_elem(x->next)) {
 		xmlChar *c = xmlGetNoNsProp(x, (const xmlChar *)"Critical");
-		int crit = c != NULL && (xmlStrEqual(c, (const xmlChar *)"true") ||
-					 xmlStrEqual(c, (const xmlChar *)"1"));
+		int crit = xsd_true(c);
 		xmlFree(c);
 		if (crit)
 			return 1;
@@ -166,8 +180,7 @@ static int parse_ref(struct parse *p, xmlNode *dor)
 	memset(ref, 0, sizeof(*ref));
 	ref->name = uri ? uri_to_name((const char *)uri, &why) : NULL;
 	ref->mime = mime ? coco_strndup((const char *)mime, strlen((const char *)mime)) : NULL;
-	ref->rootfile = root != NULL && (xmlStrEqual(root, (const xmlChar *)"true") ||
-					 xmlStrEqual(root, (const xmlChar *)"1"));
+	ref->rootfile = xsd_true(root);
 	if (ref->name == NULL) {
 		bad(p, "manifest.reference", uri ? (const char *)uri : p->entry,
 		    "bad DataObjectReference URI", why);
