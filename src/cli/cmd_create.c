@@ -24,7 +24,8 @@ static const char create_help[] =
     "  --p12 FILE         PKCS#12 key, certificate and chain instead of --key/--cert\n"
     "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH or fd:N\n"
     "                     (default: prompt on a terminal)\n"
-    "  --at TIME          check the signer certificate at TIME instead of now\n"
+    "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
+    "                     checked then, and TIME is the signing-time claim (default: now)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 created, 2 refused or failed (nothing is written).\n";
