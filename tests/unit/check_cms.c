@@ -1,0 +1,608 @@
+/*
+ * Unit tests of CAdES-B-B signing and verification (coco_cms_sign, coco_cms_verify) and
+ * of loading a signer (coco_signer_load), against the test PKI in $COCO_FIXTURES. Good
+ * signatures come from the library; every broken one is made with raw OpenSSL CMS calls
+ * (bt_cms_sign) so that it breaks exactly one rule, whose finding id is asserted.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundletool.h"
+#include "suites.h"
+
+#define MAN_ENTRY BT_MANIFEST
+#define SIG_ENTRY BT_SIGNATURE
+#define PASS "test-pass"
+
+/* The verification time for signatures made here with a fixed signing-time. */
+#define AT "2027-06-01"
+/*
+ * The verification time for signatures made by coco_cms_sign, which stamps the real clock
+ * into signing-time: later than any day this suite will run, inside the leaves' validity
+ * (until 2036-01-01) and the CRLs' (nextUpdate 2036-01-01).
+ */
+#define AT_LIB "2035-06-01"
+
+static const unsigned char manifest_bytes[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<asic:ASiCManifest xmlns:asic=\"http://uri.etsi.org/02918/v1.2.1#\" "
+    "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">\n"
+    "  <asic:SigReference URI=\"META-INF/signature001.p7s\"/>\n"
+    "  <asic:DataObjectReference URI=\"assessment.xml\" Rootfile=\"true\">\n"
+    "    <ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>\n"
+    "    <ds:DigestValue>47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=</ds:DigestValue>\n"
+    "  </asic:DataObjectReference>\n"
+    "</asic:ASiCManifest>\n";
+#define MAN_LEN (sizeof(manifest_bytes) - 1)
+
+static int pass_cb(char *buf, int size, void *arg)
+{
+	const char *p = arg;
+	size_t n = strlen(p);
+
+	if (n > (size_t)size)
+		return -1;
+	memcpy(buf, p, n);
+	return (int)n;
+}
+
+static struct coco_ctx *new_ctx(const char *at, const char *trust)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = trust ? bt_fixture("%s", trust) : NULL;
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(at));
+	if (dir != NULL)
+		ck_assert_msg(coco_ctx_load_trust(ctx, dir) == COCO_OK, "loading '%s': %s", dir,
+			      coco_ctx_error(ctx));
+	free(dir);
+	return ctx;
+}
+
+/* Runs coco_cms_verify with trust over data; returns the report (and *valid, if set). */
+static struct coco_report *verify_valid(struct coco_ctx *ctx, const unsigned char *der, size_t len,
+					const unsigned char *data, size_t data_len, int *valid)
+{
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	info = coco_report_add_signature(r);
+	ck_assert_ptr_nonnull(info);
+	ck_assert_int_eq(
+	    coco_cms_verify(ctx, SIG_ENTRY, der, len, MAN_ENTRY, data, data_len, 1, r, info),
+	    COCO_OK);
+	if (valid != NULL)
+		*valid = info->valid;
+	return r;
+}
+
+static struct coco_report *verify(struct coco_ctx *ctx, const unsigned char *der, size_t len,
+				  const unsigned char *data, size_t data_len)
+{
+	return verify_valid(ctx, der, len, data, data_len, NULL);
+}
+
+static void expect(const struct coco_report *r, const char *id, enum coco_status st,
+		   const char *subject, enum coco_verdict verdict, const char *what)
+{
+	ck_assert_msg(bt_find_status(r, id, st, subject) != NULL,
+		      "%s: expected %s %s '%s', got:\n%s", what, coco_status_name(st), id,
+		      subject ? subject : "", bt_dump(r));
+	ck_assert_msg(coco_report_verdict(r) == verdict, "%s: expected %s, got:\n%s", what,
+		      coco_verdict_name(verdict), bt_dump(r));
+}
+
+/* ---- good signatures made by the library ---- */
+
+static const struct {
+	const char *what, *key, *cert, *p12;
+	int pass;
+} good[] = {
+    {"RSA", "director", "director", NULL, 0},
+    {"ECDSA P-256 with documentSigning", "director-ec", "director-ec", NULL, 0},
+    {"PKCS#12", NULL, NULL, "director.p12", 1},
+    {"encrypted PEM key", "director-enc", "director", NULL, 1},
+};
+
+START_TEST(test_sign_verify)
+{
+	struct coco_ctx *ctx = new_ctx(AT_LIB, "trust");
+	char *key = good[_i].key ? bt_fixture("pki/%s.key", good[_i].key) : NULL;
+	char *cert = good[_i].cert ? bt_fixture("pki/%s.pem", good[_i].cert) : NULL;
+	char *p12 = good[_i].p12 ? bt_fixture("pki/%s", good[_i].p12) : NULL;
+	char *chain = p12 ? NULL : bt_fixture("pki/chain.pem");
+	struct coco_signer_opts o = {.key_path = key,
+				     .cert_path = cert,
+				     .chain_path = chain,
+				     .p12_path = p12,
+				     .pass_cb = good[_i].pass ? pass_cb : NULL,
+				     .pass_arg = (void *)(uintptr_t)PASS};
+	struct coco_signer *s = NULL;
+	struct coco_report *r;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	const char *subject;
+	int valid = 0;
+
+	ck_assert_msg(coco_signer_load(ctx, &o, &s) == COCO_OK, "%s: %s", good[_i].what,
+		      coco_ctx_error(ctx));
+	subject = coco_signer_subject(s);
+	ck_assert_ptr_nonnull(subject);
+	ck_assert_ptr_nonnull(strstr(subject, "TEST ONLY"));
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	r = verify_valid(ctx, der, len, manifest_bytes, MAN_LEN, &valid);
+	ck_assert_int_eq(valid, 1);
+	expect(r, "signature.value", COCO_STATUS_PASS, SIG_ENTRY, COCO_VERDICT_PASSED,
+	       good[_i].what);
+	expect(r, "signer.chain", COCO_STATUS_PASS, subject, COCO_VERDICT_PASSED, good[_i].what);
+	expect(r, "signature.signing_time", COCO_STATUS_PASS, SIG_ENTRY, COCO_VERDICT_PASSED,
+	       good[_i].what);
+	expect(r, "signer.revocation", COCO_STATUS_PASS, subject, COCO_VERDICT_PASSED,
+	       good[_i].what);
+	ck_assert_uint_eq(bt_count_status(r, COCO_STATUS_FAIL), 0);
+	ck_assert_uint_eq(bt_count_status(r, COCO_STATUS_WARN), 0);
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
+	free(key);
+	free(cert);
+	free(p12);
+	free(chain);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* The same signature judged without trust (inspect) reports no signer.* finding. */
+START_TEST(test_verify_without_trust)
+{
+	struct coco_ctx *ctx = new_ctx(AT_LIB, "trust");
+	struct coco_signer *s = bt_signer(ctx, "director");
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	unsigned char *der = NULL;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	info = coco_report_add_signature(r);
+	ck_assert_int_eq(coco_cms_verify(ctx, SIG_ENTRY, der, len, MAN_ENTRY, manifest_bytes,
+					 MAN_LEN, 0, r, info),
+			 COCO_OK);
+	ck_assert_str_eq(info->subject, coco_signer_subject(s));
+	ck_assert_int_eq(info->has_signing_time, 1);
+	ck_assert_ptr_null(bt_find(r, "signer.chain", NULL));
+	ck_assert_uint_eq(bt_count_status(r, COCO_STATUS_FAIL), 0);
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * coco_ctx_set_time is documented as "the verification (or signing) time": a signature
+ * made with the context's time set claims that time, not the clock's.
+ */
+START_TEST(test_signing_time_from_ctx)
+{
+	struct coco_ctx *ctx = new_ctx("2026-06-01", "trust");
+	struct coco_signer *s = bt_signer(ctx, "director");
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	unsigned char *der = NULL;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	info = coco_report_add_signature(r);
+	ck_assert_int_eq(coco_cms_verify(ctx, SIG_ENTRY, der, len, MAN_ENTRY, manifest_bytes,
+					 MAN_LEN, 0, r, info),
+			 COCO_OK);
+	ck_assert_int_eq(info->has_signing_time, 1);
+	ck_assert_msg(info->signing_time == bt_time("2026-06-01"),
+		      "signing-time is %lld, not the context's time %lld",
+		      (long long)info->signing_time, (long long)bt_time("2026-06-01"));
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- one broken rule each ---- */
+
+enum subj { S_ENTRY, S_SIGNER };
+enum special { SP_NONE, SP_TAMPER, SP_RANDOM, SP_SHA1 };
+
+struct neg_case {
+	const char *what;
+	const char *signer; /* pki/<signer>.pem and .key */
+	unsigned flaws;
+	enum special special;
+	const char *signed_at; /* the signing-time attribute */
+	const char *at;        /* the verification time */
+	const char *id;
+	enum coco_status status;
+	enum subj subject;
+	enum coco_verdict verdict;
+};
+
+static const struct neg_case neg[] = {
+    {"manifest changed after signing", "director", 0, SP_TAMPER, "2026-06-01", AT,
+     "signature.digest", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"content embedded", "director", BT_EMBED, SP_NONE, "2026-06-01", AT, "signature.detached",
+     COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"two SignerInfos", "director", BT_TWO_SIGNERS, SP_NONE, "2026-06-01", AT, "signature.signers",
+     COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"SHA-1 digest", "director", 0, SP_SHA1, "2026-06-01", AT, "signature.algorithm",
+     COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"no signed attributes", "director", BT_NOATTR, SP_NONE, "2026-06-01", AT,
+     "signature.attributes", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"no signing-certificate-v2", "director", BT_NOCADES, SP_NONE, "2026-06-01", AT,
+     "signature.signing_certificate", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"signing-time twice", "director", BT_TWO_TIMES, SP_NONE, "2026-06-01", AT,
+     "signature.signing_time", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"signer certificate not included", "director", BT_NOCERTS, SP_NONE, "2026-06-01", AT,
+     "signature.signer_cert", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"trailing garbage", "director", BT_TRAILING, SP_NONE, "2026-06-01", AT, "signature.parse",
+     COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"random bytes", "director", 0, SP_RANDOM, "2026-06-01", AT, "signature.parse",
+     COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"eContentType not id-data", "director", BT_ECONTENT, SP_NONE, "2026-06-01", AT,
+     "signature.content_type", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"signature value corrupted", "director", BT_BADSIG, SP_NONE, "2026-06-01", AT,
+     "signature.value", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"signing time after the verification time", "director", 0, SP_NONE, "2027-03-01", "2027-01-01",
+     "signature.signing_time", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"signing time outside the certificate's validity", "director", 0, SP_NONE, "2025-06-01", AT,
+     "signature.signing_time", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"expired at the verification time", "expired", 0, SP_NONE, "2025-01-01", AT, "signer.expired",
+     COCO_STATUS_INDETERMINATE, S_SIGNER, COCO_VERDICT_INDETERMINATE},
+    {"not yet valid at the verification time", "notyet", 0, SP_NONE, "2035-06-01", AT,
+     "signer.not_yet_valid", COCO_STATUS_FAIL, S_SIGNER, COCO_VERDICT_FAILED},
+    {"not yet valid, signed before its validity", "notyet", 0, SP_NONE, "2026-06-01", AT,
+     "signature.signing_time", COCO_STATUS_FAIL, S_ENTRY, COCO_VERDICT_FAILED},
+    {"revoked", "revoked", 0, SP_NONE, "2026-02-01", AT, "signer.revoked", COCO_STATUS_FAIL,
+     S_SIGNER, COCO_VERDICT_FAILED},
+    {"keyUsage without digitalSignature", "wrongku", 0, SP_NONE, "2026-06-01", AT,
+     "signer.key_usage", COCO_STATUS_FAIL, S_SIGNER, COCO_VERDICT_FAILED},
+    {"extendedKeyUsage serverAuth only", "wrongeku", 0, SP_NONE, "2026-06-01", AT,
+     "signer.ext_key_usage", COCO_STATUS_FAIL, S_SIGNER, COCO_VERDICT_FAILED},
+    {"no keyUsage extension", "nokuext", 0, SP_NONE, "2026-06-01", AT, "signer.key_usage",
+     COCO_STATUS_FAIL, S_SIGNER, COCO_VERDICT_FAILED},
+    {"RSA-1024", "rsa1024", 0, SP_NONE, "2026-06-01", AT, "signer.key", COCO_STATUS_FAIL, S_SIGNER,
+     COCO_VERDICT_FAILED},
+    {"untrusted root", "untrusted", 0, SP_NONE, "2026-06-01", AT, "signer.untrusted",
+     COCO_STATUS_INDETERMINATE, S_SIGNER, COCO_VERDICT_INDETERMINATE},
+};
+
+/* Signs manifest_bytes as signer with the case's flaws; the chain is chain.pem. */
+static void make_sig(const struct neg_case *c, unsigned char **der, size_t *len)
+{
+	struct bt_sign o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.cert = bt_cert(c->signer);
+	o.key = bt_key(c->signer);
+	ck_assert_msg(o.cert != NULL && o.key != NULL, "cannot load pki/%s", c->signer);
+	o.chain = strcmp(c->signer, "untrusted") == 0 ? NULL : bt_chain();
+	o.md = c->special == SP_SHA1 ? EVP_sha1() : NULL;
+	o.signing_time = bt_time(c->signed_at);
+	o.flaws = c->flaws;
+	if (c->flaws & BT_TWO_SIGNERS) {
+		o.cert2 = bt_cert("director-ec");
+		o.key2 = bt_key("director-ec");
+	}
+	rc = bt_cms_sign(&o, manifest_bytes, MAN_LEN, der, len);
+	ck_assert_msg(rc == 0, "%s: cannot make the signature", c->what);
+	X509_free(o.cert);
+	X509_free(o.cert2);
+	EVP_PKEY_free(o.key);
+	EVP_PKEY_free(o.key2);
+	sk_X509_pop_free(o.chain, X509_free);
+}
+
+START_TEST(test_negative)
+{
+	const struct neg_case *c = &neg[_i];
+	struct coco_ctx *ctx = new_ctx(c->at, "trust");
+	unsigned char *der = NULL, *data = NULL;
+	char *subject = bt_subject(c->signer);
+	struct coco_report *r;
+	size_t len = 0, i;
+	int valid = 1;
+
+	ck_assert_ptr_nonnull(subject);
+	if (c->special == SP_RANDOM) {
+		len = 512;
+		der = malloc(len);
+		ck_assert_ptr_nonnull(der);
+		for (i = 0; i < len; i++)
+			der[i] = (unsigned char)(i * 131u + 7u); /* fixed "random" bytes */
+		der[0] = 0x30;
+	} else {
+		make_sig(c, &der, &len);
+	}
+	data = malloc(MAN_LEN);
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, manifest_bytes, MAN_LEN);
+	if (c->special == SP_TAMPER)
+		data[MAN_LEN - 10] ^= 0x01;
+	r = verify_valid(ctx, der, len, data, MAN_LEN, &valid);
+	ck_assert_msg(valid == 0, "%s: the signature was marked valid", c->what);
+	expect(r, c->id, c->status, c->subject == S_ENTRY ? SIG_ENTRY : subject, c->verdict,
+	       c->what);
+	if (c->flaws & BT_TWO_TIMES)
+		ck_assert_ptr_nonnull(
+		    strstr(coco_finding_message(bt_find(r, "signature.signing_time", SIG_ENTRY)),
+			   "more than once"));
+	if (c->status == COCO_STATUS_FAIL && strncmp(c->id, "signature.", 10) == 0)
+		ck_assert_ptr_null(bt_find_status(r, "signature.value", COCO_STATUS_PASS, NULL));
+	coco_report_free(r);
+	free(der);
+	free(data);
+	free(subject);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A raw signature without flaws passes: the negative cases differ by their flaw only. */
+START_TEST(test_raw_baseline)
+{
+	static const struct neg_case ok = {
+	    "baseline", "director",         0, SP_NONE, "2026-06-01", AT, NULL, COCO_STATUS_PASS,
+	    S_ENTRY,    COCO_VERDICT_PASSED};
+	struct coco_ctx *ctx = new_ctx(AT, "trust");
+	unsigned char *der = NULL;
+	size_t len = 0;
+	struct coco_report *r;
+
+	make_sig(&ok, &der, &len);
+	r = verify(ctx, der, len, manifest_bytes, MAN_LEN);
+	expect(r, "signature.value", COCO_STATUS_PASS, SIG_ENTRY, COCO_VERDICT_PASSED, ok.what);
+	ck_assert_uint_eq(bt_count_status(r, COCO_STATUS_FAIL), 0);
+	coco_report_free(r);
+	free(der);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- trust directories ---- */
+
+/*
+ * A copy of fixtures/trust with the signer CA's CRL removed (variant 1) or replaced by the
+ * stale one (variant 2), or an empty folder (variant 0).
+ */
+static char *trust_variant(int variant, char *tmp)
+{
+	char *trust = bt_fmt("%s/trust", tmp), *src = bt_fixture("trust");
+	char *crl = bt_fmt("%s/crl/signer-ca.crl.pem", trust);
+	char *stale = bt_fixture("pki/crl/signer-ca-stale.crl.pem");
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(trust);
+	if (variant == 0) {
+		ck_assert_int_eq(mkdir(trust, 0755), 0);
+	} else {
+		ck_assert_int_eq(bt_copytree(src, trust), 0);
+		ck_assert_msg(unlink(crl) == 0, "no '%s' to remove", crl);
+	}
+	if (variant == 2) {
+		ck_assert_int_eq(bt_read(stale, &buf, &len), 0);
+		ck_assert_int_eq(bt_write(crl, buf, len), 0);
+	}
+	free(buf);
+	free(src);
+	free(crl);
+	free(stale);
+	return trust;
+}
+
+static const struct {
+	const char *what, *id;
+	enum coco_status status;
+	enum coco_verdict verdict;
+} trust_cases[] = {
+    {"empty trust folder", "signer.untrusted", COCO_STATUS_INDETERMINATE,
+     COCO_VERDICT_INDETERMINATE},
+    {"no CRL from the signer CA", "signer.revocation", COCO_STATUS_WARN, COCO_VERDICT_PASSED},
+    {"stale CRL from the signer CA", "signer.revocation", COCO_STATUS_WARN, COCO_VERDICT_PASSED},
+};
+
+START_TEST(test_trust_variants)
+{
+	struct coco_ctx *ctx = new_ctx(AT_LIB, NULL);
+	struct coco_signer *s = bt_signer(ctx, "director");
+	char *tmp = bt_mkdtemp(), *trust;
+	struct coco_report *r;
+	unsigned char *der = NULL;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(tmp);
+	ck_assert_ptr_nonnull(s);
+	trust = trust_variant(_i, tmp);
+	ck_assert_msg(coco_ctx_load_trust(ctx, trust) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	r = verify(ctx, der, len, manifest_bytes, MAN_LEN);
+	expect(r, trust_cases[_i].id, trust_cases[_i].status, coco_signer_subject(s),
+	       trust_cases[_i].verdict, trust_cases[_i].what);
+	if (_i > 0) {
+		expect(r, "signer.chain", COCO_STATUS_PASS, coco_signer_subject(s),
+		       COCO_VERDICT_PASSED, trust_cases[_i].what);
+		expect(r, "signature.value", COCO_STATUS_PASS, SIG_ENTRY, COCO_VERDICT_PASSED,
+		       trust_cases[_i].what);
+		ck_assert_ptr_null(bt_find_status(r, "signer.revocation", COCO_STATUS_PASS, NULL));
+	}
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
+	bt_rmtree(tmp);
+	free(tmp);
+	free(trust);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* No trust loaded at all: untrusted, not a crash. */
+START_TEST(test_no_trust_loaded)
+{
+	struct coco_ctx *ctx = new_ctx(AT_LIB, NULL);
+	struct coco_signer *s = bt_signer(ctx, "director");
+	struct coco_report *r;
+	unsigned char *der = NULL;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	r = verify(ctx, der, len, manifest_bytes, MAN_LEN);
+	expect(r, "signer.untrusted", COCO_STATUS_INDETERMINATE, coco_signer_subject(s),
+	       COCO_VERDICT_INDETERMINATE, "no trust");
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- loading signers ---- */
+
+/* key, cert and p12 are file names below pki/. */
+static const struct {
+	const char *what, *key, *cert, *p12, *pass;
+	enum coco_err err;
+	const char *message; /* must appear in coco_ctx_error; "%k" / "%c" / "%p" = that path */
+} load_cases[] = {
+    {"expired", "expired.key", "expired.pem", NULL, NULL, COCO_ERR_REFUSED, "expired"},
+    {"not yet valid", "notyet.key", "notyet.pem", NULL, NULL, COCO_ERR_REFUSED, "not valid until"},
+    {"wrong key usage", "wrongku.key", "wrongku.pem", NULL, NULL, COCO_ERR_REFUSED, "keyUsage"},
+    {"wrong extended key usage", "wrongeku.key", "wrongeku.pem", NULL, NULL, COCO_ERR_REFUSED,
+     "extendedKeyUsage"},
+    {"no keyUsage", "nokuext.key", "nokuext.pem", NULL, NULL, COCO_ERR_REFUSED, "keyUsage"},
+    {"RSA-1024", "rsa1024.key", "rsa1024.pem", NULL, NULL, COCO_ERR_REFUSED, "2048"},
+    /* OpenSSL 3.0's CMS cannot sign with EdDSA (3.2 can): refused up front, not mid-create */
+    {"Ed25519 on OpenSSL 3.0", "director-ed25519.key", "director-ed25519.pem", NULL, NULL,
+     COCO_ERR_REFUSED, "Ed25519"},
+    {"key of another certificate", "director-ec.key", "director.pem", NULL, NULL, COCO_ERR_REFUSED,
+     "does not match"},
+    {"wrong pass-phrase", "director-enc.key", "director.pem", NULL, "not-the-pass", COCO_ERR_CRYPTO,
+     "%k"},
+    {"encrypted key without a callback", "director-enc.key", "director.pem", NULL, NULL,
+     COCO_ERR_CRYPTO, "%k"},
+    {"PKCS#12 wrong pass-phrase", NULL, NULL, "director.p12", "not-the-pass", COCO_ERR_CRYPTO,
+     "%p"},
+    {"PKCS#12 without a callback", NULL, NULL, "director.p12", NULL, COCO_ERR_CRYPTO, "%p"},
+    {"missing key file", "no-such.key", "director.pem", NULL, NULL, COCO_ERR_IO, "%k"},
+    {"missing certificate file", "director.key", "no-such.pem", NULL, NULL, COCO_ERR_IO, "%c"},
+    {"missing PKCS#12 file", NULL, NULL, "no-such.p12", "x", COCO_ERR_IO, "%p"},
+    {"certificate file holds a key", "director.key", "director.key", NULL, NULL, COCO_ERR_FORMAT,
+     "%c"},
+};
+
+static char *pki_path(const char *name)
+{
+	return name != NULL ? bt_fixture("pki/%s", name) : NULL;
+}
+
+START_TEST(test_signer_load)
+{
+	struct coco_ctx *ctx = new_ctx(AT, NULL);
+	char *key = pki_path(load_cases[_i].key), *cert = pki_path(load_cases[_i].cert);
+	char *p12 = pki_path(load_cases[_i].p12), *chain = bt_fixture("pki/chain.pem");
+	struct coco_signer *s = (struct coco_signer *)1;
+	struct coco_signer_opts o;
+	const char *want = load_cases[_i].message;
+	enum coco_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.key_path = key;
+	o.cert_path = cert;
+	o.chain_path = p12 ? NULL : chain;
+	o.p12_path = p12;
+	o.pass_cb = load_cases[_i].pass ? pass_cb : NULL;
+	o.pass_arg = (void *)(uintptr_t)load_cases[_i].pass;
+	err = coco_signer_load(ctx, &o, &s);
+	ck_assert_msg(err == load_cases[_i].err, "%s: expected %s, got %s (%s)",
+		      load_cases[_i].what, coco_strerror(load_cases[_i].err), coco_strerror(err),
+		      coco_ctx_error(ctx));
+	ck_assert_ptr_null(s);
+	if (strcmp(want, "%k") == 0)
+		want = key;
+	else if (strcmp(want, "%c") == 0)
+		want = cert;
+	else if (strcmp(want, "%p") == 0)
+		want = p12;
+	ck_assert_msg(strstr(coco_ctx_error(ctx), want) != NULL, "%s: '%s' not in '%s'",
+		      load_cases[_i].what, want, coco_ctx_error(ctx));
+	free(key);
+	free(cert);
+	free(p12);
+	free(chain);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* The refusal follows the context's time: the expired signer was fine in 2024. */
+START_TEST(test_signer_load_time)
+{
+	struct coco_ctx *ctx = new_ctx("2024-06-01", NULL);
+	struct coco_signer *s = bt_signer(ctx, "expired");
+
+	ck_assert_msg(s != NULL, "%s", coco_ctx_error(ctx));
+	coco_signer_free(s);
+	coco_ctx_free(ctx);
+	ctx = new_ctx("2025-12-01", NULL);
+	ck_assert_ptr_null(bt_signer(ctx, "director"));
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(ctx), "not valid until"));
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A signer needs a key and a certificate, or PKCS#12. */
+START_TEST(test_signer_load_args)
+{
+	struct coco_ctx *ctx = new_ctx(AT, NULL);
+	struct coco_signer_opts o;
+	struct coco_signer *s = NULL;
+
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(coco_signer_load(ctx, &o, &s), COCO_ERR_ARG);
+	ck_assert_ptr_null(s);
+	o.key_path = "x.key";
+	ck_assert_int_eq(coco_signer_load(ctx, &o, &s), COCO_ERR_ARG);
+	ck_assert_ptr_null(s);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+Suite *cms_suite(void)
+{
+	Suite *s = suite_create("cms");
+	TCase *tv = tcase_create("verify");
+	TCase *tl = tcase_create("signer");
+
+	tcase_set_timeout(tv, 60);
+	tcase_add_unchecked_fixture(tv, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_loop_test(tv, test_sign_verify, 0, (int)(sizeof(good) / sizeof(good[0])));
+	tcase_add_test(tv, test_verify_without_trust);
+	tcase_add_test(tv, test_signing_time_from_ctx);
+	tcase_add_test(tv, test_raw_baseline);
+	tcase_add_loop_test(tv, test_negative, 0, (int)(sizeof(neg) / sizeof(neg[0])));
+	tcase_add_loop_test(tv, test_trust_variants, 0,
+			    (int)(sizeof(trust_cases) / sizeof(trust_cases[0])));
+	tcase_add_test(tv, test_no_trust_loaded);
+	suite_add_tcase(s, tv);
+	tcase_add_loop_test(tl, test_signer_load, 0,
+			    (int)(sizeof(load_cases) / sizeof(load_cases[0])));
+	tcase_add_test(tl, test_signer_load_time);
+	tcase_add_test(tl, test_signer_load_args);
+	suite_add_tcase(s, tl);
+	return s;
+}

@@ -1,0 +1,952 @@
+/*
+ * Unit tests of the whole pipeline on real files: coco_create of fixtures/example, then
+ * coco_verify, coco_inspect and coco_extract on that bundle and on bundles changed in
+ * exactly one way (rebuilt with the library's canonical writer, or patched in place with
+ * the CRC fixed so only the manifest digest can notice).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "bundletool.h"
+#include "suites.h"
+
+/*
+ * The verification time. Bundles here are signed by coco_cms_sign, which stamps the real
+ * clock into signing-time, so it must lie after any day the suite runs; the leaves and
+ * CRLs are valid until 2036-01-01.
+ */
+#define AT "2035-06-01"
+#define OLD_BYTES "old bundle bytes\n"
+
+struct fixture {
+	struct coco_ctx *ctx;
+	struct coco_signer *signer;
+	struct coco_report *r;
+	char *tmp;     /* removed afterwards */
+	char *example; /* <fixtures>/example */
+	char *bundle;  /* <tmp>/bundle.coco */
+};
+
+static void setup(struct fixture *fx)
+{
+	char *trust = bt_fixture("trust");
+
+	memset(fx, 0, sizeof(*fx));
+	ck_assert_int_eq(coco_ctx_new(&fx->ctx), COCO_OK);
+	coco_ctx_set_time(fx->ctx, bt_time(AT));
+	ck_assert_msg(coco_ctx_load_trust(fx->ctx, trust) == COCO_OK, "%s",
+		      coco_ctx_error(fx->ctx));
+	fx->signer = bt_signer(fx->ctx, "director");
+	ck_assert_msg(fx->signer != NULL, "%s", coco_ctx_error(fx->ctx));
+	ck_assert_int_eq(coco_report_new(&fx->r), COCO_OK);
+	fx->tmp = bt_mkdtemp();
+	ck_assert_ptr_nonnull(fx->tmp);
+	fx->example = bt_fixture("example");
+	fx->bundle = bt_fmt("%s/bundle.coco", fx->tmp);
+	free(trust);
+}
+
+static void teardown(struct fixture *fx)
+{
+	bt_rmtree(fx->tmp);
+	free(fx->tmp);
+	free(fx->example);
+	free(fx->bundle);
+	coco_report_free(fx->r);
+	coco_signer_free(fx->signer);
+	coco_ctx_free(fx->ctx);
+}
+
+/* Creates fx->bundle from fixtures/example. */
+static void create_example(struct fixture *fx)
+{
+	ck_assert_msg(coco_create(fx->ctx, fx->example, fx->bundle, fx->signer) == COCO_OK, "%s",
+		      coco_ctx_error(fx->ctx));
+}
+
+static void verify(struct fixture *fx, const char *path)
+{
+	ck_assert_msg(coco_verify(fx->ctx, path, fx->r) == COCO_OK, "%s", coco_ctx_error(fx->ctx));
+}
+
+static void expect(const struct coco_report *r, const char *id, enum coco_status st,
+		   const char *subject, enum coco_verdict verdict)
+{
+	ck_assert_msg(bt_find_status(r, id, st, subject) != NULL, "expected %s %s '%s', got:\n%s",
+		      coco_status_name(st), id, subject ? subject : "", bt_dump(r));
+	ck_assert_msg(coco_report_verdict(r) == verdict, "expected %s, got:\n%s",
+		      coco_verdict_name(verdict), bt_dump(r));
+}
+
+static void expect_passed(const struct coco_report *r)
+{
+	ck_assert_msg(coco_report_verdict(r) == COCO_VERDICT_PASSED &&
+			  bt_count_status(r, COCO_STATUS_FAIL) == 0 &&
+			  bt_count_status(r, COCO_STATUS_INDETERMINATE) == 0,
+		      "expected PASSED, got:\n%s", bt_dump(r));
+}
+
+/* The first stored PDF among the bundle's entries (a data object create did not deflate). */
+static char *first_stored_pdf(const char *bundle)
+{
+	struct bt_parts l;
+	char *name = NULL;
+	size_t i;
+
+	ck_assert_int_eq(bt_zip_read(bundle, &l), 0);
+	for (i = 0; i < l.n && name == NULL; i++) {
+		size_t n = strlen(l.p[i].name);
+		if (n > 4 && strcmp(l.p[i].name + n - 4, ".pdf") == 0 && !l.p[i].deflate &&
+		    l.p[i].len > 0)
+			name = bt_fmt("%s", l.p[i].name);
+	}
+	bt_parts_free(&l);
+	ck_assert_msg(name != NULL, "no stored PDF in the example bundle");
+	return name;
+}
+
+/* ---- create and verify ---- */
+
+/* The example, signed by RSA and by ECDSA (documentSigning EKU), verifies PASSED. */
+static const char *const signers[] = {"director", "director-ec"};
+
+START_TEST(test_create_verify)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	coco_signer_free(fx.signer);
+	fx.signer = bt_signer(fx.ctx, signers[_i]);
+	ck_assert_msg(fx.signer != NULL, "%s", coco_ctx_error(fx.ctx));
+	create_example(&fx);
+	ck_assert_int_eq(bt_dir_has_prefix(fx.tmp, ".coco-tmp-"), 0);
+	verify(&fx, fx.bundle);
+	expect_passed(fx.r);
+	expect(fx.r, "container.structure", COCO_STATUS_PASS, NULL, COCO_VERDICT_PASSED);
+	expect(fx.r, "manifest.schema", COCO_STATUS_PASS, BT_MANIFEST, COCO_VERDICT_PASSED);
+	expect(fx.r, "manifest.digest", COCO_STATUS_PASS, BT_MANIFEST, COCO_VERDICT_PASSED);
+	expect(fx.r, "signature.value", COCO_STATUS_PASS, BT_SIGNATURE, COCO_VERDICT_PASSED);
+	expect(fx.r, "signer.chain", COCO_STATUS_PASS, coco_signer_subject(fx.signer),
+	       COCO_VERDICT_PASSED);
+	expect(fx.r, "manifest.coverage", COCO_STATUS_PASS, NULL, COCO_VERDICT_PASSED);
+	teardown(&fx);
+}
+END_TEST
+
+/* The layout: mimetype, assessment.xml, the other files in byte order, manifest, signature. */
+START_TEST(test_create_layout)
+{
+	struct fixture fx;
+	struct bt_parts l;
+	size_t i;
+
+	setup(&fx);
+	create_example(&fx);
+	ck_assert_int_eq(bt_zip_read(fx.bundle, &l), 0);
+	ck_assert_uint_ge(l.n, 5);
+	ck_assert_str_eq(l.p[0].name, "mimetype");
+	ck_assert_int_eq(l.p[0].deflate, 0);
+	ck_assert_uint_eq(l.p[0].len, strlen("application/vnd.etsi.asic-e+zip"));
+	ck_assert_mem_eq(l.p[0].data, "application/vnd.etsi.asic-e+zip", l.p[0].len);
+	ck_assert_str_eq(l.p[1].name, "assessment.xml");
+	for (i = 3; i + 2 < l.n; i++)
+		ck_assert_msg(strcmp(l.p[i - 1].name, l.p[i].name) < 0, "'%s' before '%s'",
+			      l.p[i - 1].name, l.p[i].name);
+	ck_assert_str_eq(l.p[l.n - 2].name, BT_MANIFEST);
+	ck_assert_str_eq(l.p[l.n - 1].name, BT_SIGNATURE);
+	for (i = 0; i < l.n; i++)
+		if (strlen(l.p[i].name) > 4 &&
+		    strcmp(l.p[i].name + strlen(l.p[i].name) - 4, ".pdf") == 0)
+			ck_assert_msg(!l.p[i].deflate, "'%s' was deflated", l.p[i].name);
+	bt_parts_free(&l);
+	teardown(&fx);
+}
+END_TEST
+
+/* Two creates of the same folder are identical up to the signature's local header. */
+START_TEST(test_create_deterministic)
+{
+	struct fixture fx;
+	char *second;
+	unsigned char *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+	struct bt_loc sa, sb;
+
+	setup(&fx);
+	second = bt_fmt("%s/second.coco", fx.tmp);
+	create_example(&fx);
+	ck_assert_int_eq(coco_create(fx.ctx, fx.example, second, fx.signer), COCO_OK);
+	ck_assert_int_eq(bt_read(fx.bundle, &a, &la), 0);
+	ck_assert_int_eq(bt_read(second, &b, &lb), 0);
+	ck_assert_int_eq(bt_zip_locate(a, la, BT_SIGNATURE, &sa), 0);
+	ck_assert_int_eq(bt_zip_locate(b, lb, BT_SIGNATURE, &sb), 0);
+	ck_assert_uint_eq(sa.local_off, sb.local_off);
+	ck_assert_uint_gt(sa.local_off, 0);
+	ck_assert_msg(memcmp(a, b, sa.local_off) == 0, "bundles differ before the signature");
+	free(a);
+	free(b);
+	free(second);
+	teardown(&fx);
+}
+END_TEST
+
+enum refusal {
+	R_SYMLINK,
+	R_DIR_SYMLINK,
+	R_FIFO,
+	R_BACKSLASH,
+	R_NO_ASSESSMENT,
+	R_CASE,
+	R_METAINF,
+	R_MIMETYPE,
+	R_NEWLINE,
+	R_BAD_UTF8,
+	R_COLON,
+	R_N
+};
+
+static const char *const refusal_names[R_N] = {"symlink",
+					       "symlinked folder",
+					       "FIFO",
+					       "backslash",
+					       "no assessment.xml",
+					       "case-only duplicate",
+					       "META-INF folder",
+					       "mimetype file",
+					       "newline in name",
+					       "invalid UTF-8 name",
+					       "colon in name"};
+
+/* Makes src a copy of the example with one problem; returns the offending name (static). */
+static const char *spoil(const char *src, enum refusal what)
+{
+	char *p = NULL;
+	const char *name = NULL;
+	int rc = -1;
+
+	switch (what) {
+	case R_SYMLINK:
+		name = "evidence/link.pdf";
+		p = bt_fmt("%s/%s", src, name);
+		rc = symlink("../assessment.xml", p);
+		break;
+	case R_DIR_SYMLINK:
+		name = "more";
+		p = bt_fmt("%s/%s", src, name);
+		rc = symlink("/tmp", p);
+		break;
+	case R_FIFO:
+		name = "evidence/pipe.pdf";
+		p = bt_fmt("%s/%s", src, name);
+		rc = mkfifo(p, 0644);
+		break;
+	case R_BACKSLASH:
+		name = "evidence\\x.pdf";
+		p = bt_fmt("%s/%s", src, name);
+		rc = bt_write(p, "x", 1);
+		break;
+	case R_NO_ASSESSMENT:
+		name = "assessment.xml";
+		p = bt_fmt("%s/%s", src, name);
+		rc = unlink(p);
+		break;
+	case R_CASE:
+		name = "Assessment.xml";
+		p = bt_fmt("%s/%s", src, name);
+		rc = bt_write(p, "<x/>", 4);
+		break;
+	case R_METAINF:
+		name = "META-INF";
+		p = bt_fmt("%s/%s", src, name);
+		rc = mkdir(p, 0755);
+		break;
+	case R_MIMETYPE:
+		name = "mimetype";
+		p = bt_fmt("%s/%s", src, name);
+		rc = bt_write(p, "text/plain", 10);
+		break;
+	case R_NEWLINE:
+		name = "evidence/a\nb.pdf";
+		break;
+	case R_BAD_UTF8:
+		name = "evidence/\xff.pdf";
+		break;
+	case R_COLON:
+		name = "evidence/c:x.pdf";
+		break;
+	case R_N:
+		break;
+	}
+	if (what == R_NEWLINE || what == R_BAD_UTF8 || what == R_COLON) {
+		p = bt_fmt("%s/%s", src, name);
+		rc = bt_write(p, "x", 1);
+	}
+	ck_assert_msg(rc == 0, "cannot prepare '%s': %s", name, strerror(errno));
+	free(p);
+	return name;
+}
+
+/*
+ * Each refusal: COCO_ERR_REFUSED naming the file, and the output folder exactly as before
+ * (nothing new, no temporary file, an existing OUT untouched). Odd loop indexes start with
+ * an existing OUT.
+ */
+START_TEST(test_create_refuses)
+{
+	enum refusal what = (enum refusal)(_i / 2);
+	int existing = _i % 2;
+	struct fixture fx;
+	char *src, *outdir, *out;
+	const char *name;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	enum coco_err err;
+
+	setup(&fx);
+	src = bt_fmt("%s/src", fx.tmp);
+	outdir = bt_fmt("%s/out", fx.tmp);
+	out = bt_fmt("%s/bundle.coco", outdir);
+	ck_assert_int_eq(bt_copytree(fx.example, src), 0);
+	ck_assert_int_eq(mkdir(outdir, 0755), 0);
+	if (existing)
+		ck_assert_int_eq(bt_write(out, OLD_BYTES, strlen(OLD_BYTES)), 0);
+	name = spoil(src, what);
+	err = coco_create(fx.ctx, src, out, fx.signer);
+	ck_assert_msg(err == COCO_ERR_REFUSED, "%s: expected refused, got %s (%s)",
+		      refusal_names[what], coco_strerror(err), coco_ctx_error(fx.ctx));
+	ck_assert_msg(strstr(coco_ctx_error(fx.ctx), name) != NULL, "%s: '%s' not named in '%s'",
+		      refusal_names[what], name, coco_ctx_error(fx.ctx));
+	ck_assert_int_eq(bt_dir_has_prefix(outdir, ".coco-tmp-"), 0);
+	ck_assert_int_eq(bt_tree_count(outdir), existing);
+	if (existing) {
+		ck_assert_int_eq(bt_read(out, &buf, &len), 0);
+		ck_assert_uint_eq(len, strlen(OLD_BYTES));
+		ck_assert_mem_eq(buf, OLD_BYTES, len);
+	}
+	free(buf);
+	free(src);
+	free(outdir);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
+/*
+ * Names and sizes create must carry through unchanged: a UTF-8 name with a space, an empty
+ * file, a file larger than the 1 MiB I/O chunk; dotfiles and dot-folders are left out.
+ * Verify passes and extract gives back exactly the packaged files.
+ */
+START_TEST(test_create_variants)
+{
+	struct fixture fx;
+	char *src, *expect_dir, *out, *p;
+	unsigned char *big;
+	size_t i, n = (3u << 20) + 17;
+	unsigned seed;
+	int k;
+
+	setup(&fx);
+	src = bt_fmt("%s/src", fx.tmp);
+	expect_dir = bt_fmt("%s/expect", fx.tmp);
+	out = bt_fmt("%s/out", fx.tmp);
+	ck_assert_int_eq(bt_copytree(fx.example, src), 0);
+	big = malloc(n);
+	ck_assert_ptr_nonnull(big);
+	for (i = 0, seed = 12345; i < n; i++) { /* hex text: compresses about 2:1 */
+		seed = seed * 1103515245u + 12345u;
+		big[i] = (unsigned char)("0123456789abcdef,\n"[(seed >> 16) % 18]);
+	}
+	for (k = 0; k < 2; k++) {
+		const char *root = k == 0 ? src : expect_dir;
+		if (k == 1)
+			ck_assert_int_eq(bt_copytree(fx.example, expect_dir), 0);
+		p = bt_fmt("%s/evidence/caf\xc3\xa9 \xc3\xbc%%.pdf", root);
+		ck_assert_int_eq(bt_write(p, "%PDF-1.4\n", 9), 0);
+		free(p);
+		p = bt_fmt("%s/evidence/empty.txt", root);
+		ck_assert_int_eq(bt_write(p, "", 0), 0);
+		free(p);
+		p = bt_fmt("%s/big.csv", root);
+		ck_assert_int_eq(bt_write(p, big, n), 0);
+		free(p);
+	}
+	p = bt_fmt("%s/.DS_Store", src);
+	ck_assert_int_eq(bt_write(p, "x", 1), 0);
+	free(p);
+	p = bt_fmt("%s/.git", src);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	free(p);
+	p = bt_fmt("%s/.git/config", src);
+	ck_assert_int_eq(bt_write(p, "x", 1), 0);
+	free(p);
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	ck_assert_msg(coco_extract(fx.ctx, fx.bundle, out, fx.r) == COCO_OK, "%s\n%s",
+		      coco_ctx_error(fx.ctx), bt_dump(fx.r));
+	expect_passed(fx.r);
+	ck_assert_msg(bt_tree_equal(expect_dir, out), "extracted tree differs");
+	free(big);
+	free(src);
+	free(expect_dir);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
+/* A large, highly compressible file (zeros): whatever create writes, verify must accept. */
+START_TEST(test_create_compressible)
+{
+	struct fixture fx;
+	char *src, *p;
+	unsigned char *zeros;
+	size_t n = 4u << 20;
+
+	setup(&fx);
+	src = bt_fmt("%s/src", fx.tmp);
+	ck_assert_int_eq(bt_copytree(fx.example, src), 0);
+	zeros = calloc(1, n);
+	ck_assert_ptr_nonnull(zeros);
+	p = bt_fmt("%s/evidence/disk.img", src);
+	ck_assert_int_eq(bt_write(p, zeros, n), 0);
+	free(p);
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	verify(&fx, fx.bundle);
+	expect_passed(fx.r);
+	free(zeros);
+	free(src);
+	teardown(&fx);
+}
+END_TEST
+
+/* A successful create replaces an existing OUT, leaving no temporary file behind. */
+START_TEST(test_create_replaces_on_success)
+{
+	struct fixture fx;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	setup(&fx);
+	ck_assert_int_eq(bt_write(fx.bundle, OLD_BYTES, strlen(OLD_BYTES)), 0);
+	create_example(&fx);
+	ck_assert_int_eq(bt_read(fx.bundle, &buf, &len), 0);
+	ck_assert_uint_gt(len, strlen(OLD_BYTES));
+	ck_assert_mem_eq(buf, "PK\003\004", 4);
+	ck_assert_int_eq(bt_tree_count(fx.tmp), 1);
+	verify(&fx, fx.bundle);
+	expect_passed(fx.r);
+	free(buf);
+	teardown(&fx);
+}
+END_TEST
+
+/* Output into a folder that does not exist: an error naming it, nothing created. */
+START_TEST(test_create_bad_output)
+{
+	struct fixture fx;
+	char *out;
+
+	setup(&fx);
+	out = bt_fmt("%s/no/such/bundle.coco", fx.tmp);
+	ck_assert_int_eq(coco_create(fx.ctx, fx.example, out, fx.signer), COCO_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), out));
+	ck_assert_int_eq(bt_tree_count(fx.tmp), 0);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- tampering ---- */
+
+/* One byte of a stored data object changed, CRCs fixed: only the digest can tell. */
+START_TEST(test_tamper_data_byte)
+{
+	struct fixture fx;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char *name;
+
+	setup(&fx);
+	create_example(&fx);
+	name = first_stored_pdf(fx.bundle);
+	ck_assert_int_eq(bt_read(fx.bundle, &buf, &len), 0);
+	ck_assert_int_eq(bt_zip_flip_stored(buf, len, name, 5), 0);
+	ck_assert_int_eq(bt_write(fx.bundle, buf, len), 0);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "manifest.digest", COCO_STATUS_FAIL, name, COCO_VERDICT_FAILED);
+	ck_assert_ptr_null(bt_find(fx.r, "container.crc", NULL));
+	ck_assert_ptr_nonnull(bt_find_status(fx.r, "container.structure", COCO_STATUS_PASS, NULL));
+	free(buf);
+	free(name);
+	teardown(&fx);
+}
+END_TEST
+
+/* An entry added after signing (the bundle rebuilt canonically around it). */
+static const char *const added[] = {"evidence/extra.pdf", "META-INF/extra.txt", "zz.xml",
+				    "META-INF/signature002.p7s"};
+
+START_TEST(test_tamper_added_entry)
+{
+	struct fixture fx;
+	struct bt_parts l;
+
+	setup(&fx);
+	create_example(&fx);
+	ck_assert_int_eq(bt_zip_read(fx.bundle, &l), 0);
+	ck_assert_int_eq(bt_parts_add(&l, added[_i], "%PDF-1.4 added\n", 15), 0);
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.bundle, l.p, l.n), 0);
+	bt_parts_free(&l);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "manifest.unsigned", COCO_STATUS_FAIL, added[_i], COCO_VERDICT_FAILED);
+	ck_assert_ptr_null(bt_find(fx.r, "manifest.coverage", NULL));
+	ck_assert_ptr_nonnull(bt_find_status(fx.r, "signature.value", COCO_STATUS_PASS, NULL));
+	teardown(&fx);
+}
+END_TEST
+
+/* A data object removed after signing. */
+START_TEST(test_tamper_removed_entry)
+{
+	struct fixture fx;
+	struct bt_parts l;
+	char *name;
+
+	setup(&fx);
+	create_example(&fx);
+	name = first_stored_pdf(fx.bundle);
+	ck_assert_int_eq(bt_zip_read(fx.bundle, &l), 0);
+	ck_assert_int_eq(bt_parts_remove(&l, name), 0);
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.bundle, l.p, l.n), 0);
+	bt_parts_free(&l);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "manifest.reference", COCO_STATUS_FAIL, name, COCO_VERDICT_FAILED);
+	free(name);
+	teardown(&fx);
+}
+END_TEST
+
+/* A second manifest (a copy of the first) claims the same signature. */
+START_TEST(test_two_manifests_one_signature)
+{
+	struct fixture fx;
+	struct bt_parts l;
+	struct bt_part *m;
+
+	setup(&fx);
+	create_example(&fx);
+	ck_assert_int_eq(bt_zip_read(fx.bundle, &l), 0);
+	m = bt_parts_find(&l, BT_MANIFEST);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(bt_parts_add(&l, "META-INF/ASiCManifest002.xml", m->data, m->len), 0);
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.bundle, l.p, l.n), 0);
+	bt_parts_free(&l);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "manifest.sigref", COCO_STATUS_FAIL, "META-INF/ASiCManifest002.xml",
+	       COCO_VERDICT_FAILED);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- bundles assembled from parts ---- */
+
+static const unsigned char assessment[] = "<assessment/>\n";
+static const unsigned char pdf[] = "%PDF-1.4\n% test evidence\n%%EOF\n";
+
+static const struct bt_part data2[] = {
+    {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
+    {"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0},
+};
+static const struct bt_part refs3[] = {
+    {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
+    {"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0},
+    {"evidence/missing.pdf", pdf, sizeof(pdf) - 1, 0},
+};
+static const int algs_256_512[] = {0, 2};
+static const int algs_384_512[] = {1, 2};
+
+struct parts_case {
+	const char *what;
+	struct bt_bundle b;
+	const char *id; /* NULL: the bundle must pass */
+	const char *subject;
+};
+
+static const struct parts_case parts_cases[] = {
+    {"baseline", {data2, 2, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL}, NULL, NULL},
+    {"SHA-512 for one reference",
+     {data2, 2, NULL, 0, algs_256_512, NULL, NULL, NULL, NULL, 0, NULL},
+     NULL,
+     NULL},
+    {"SHA-384 and SHA-512",
+     {data2, 2, NULL, 0, algs_384_512, NULL, NULL, NULL, NULL, 0, NULL},
+     NULL,
+     NULL},
+    {"reference to a missing file",
+     {data2, 2, refs3, 3, NULL, NULL, NULL, NULL, NULL, 0, NULL},
+     "manifest.reference",
+     "evidence/missing.pdf"},
+    {"SigReference to a missing signature",
+     {data2, 2, NULL, 0, NULL, "META-INF/signature002.p7s", NULL, NULL, NULL, 0, NULL},
+     "manifest.sigref",
+     BT_MANIFEST},
+    {"SigReference to something that is not a signature",
+     {data2, 2, NULL, 0, NULL, "evidence/a b.pdf", NULL, NULL, NULL, 0, NULL},
+     "manifest.sigref",
+     BT_MANIFEST},
+    {"no manifest",
+     {data2, 2, NULL, 0, NULL, NULL, NULL, "", NULL, 0, NULL},
+     "manifest.missing",
+     NULL},
+    {"manifest with a name outside the pattern",
+     {data2, 2, NULL, 0, NULL, NULL, NULL, "META-INF/manifest.xml", NULL, 0, NULL},
+     "manifest.missing",
+     NULL},
+    {"no signature",
+     {data2, 2, NULL, 0, NULL, NULL, "", NULL, NULL, 0, NULL},
+     "manifest.sigref",
+     BT_MANIFEST},
+};
+
+START_TEST(test_parts)
+{
+	const struct parts_case *c = &parts_cases[_i];
+	struct fixture fx;
+	struct bt_bundle b;
+
+	setup(&fx);
+	b = c->b;
+	b.signer = fx.signer;
+	ck_assert_msg(bt_bundle_write(fx.ctx, fx.bundle, &b) == 0, "%s: %s", c->what,
+		      coco_ctx_error(fx.ctx));
+	verify(&fx, fx.bundle);
+	if (c->id == NULL) {
+		expect_passed(fx.r);
+		expect(fx.r, "manifest.digest", COCO_STATUS_PASS, BT_MANIFEST, COCO_VERDICT_PASSED);
+	} else {
+		const struct coco_finding *f =
+		    bt_find_status(fx.r, c->id, COCO_STATUS_FAIL, c->subject);
+		ck_assert_msg(f != NULL, "%s: expected %s '%s', got:\n%s", c->what, c->id,
+			      c->subject ? c->subject : "(none)", bt_dump(fx.r));
+		if (c->subject == NULL)
+			ck_assert_ptr_null(coco_finding_subject(f));
+		ck_assert_int_eq(coco_report_verdict(fx.r), COCO_VERDICT_FAILED);
+	}
+	teardown(&fx);
+}
+END_TEST
+
+/* A manifest that lists itself or its signature as a data object. */
+START_TEST(test_manifest_covers_itself)
+{
+	static const struct bt_part self[] = {
+	    {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
+	    {BT_SIGNATURE, pdf, sizeof(pdf) - 1, 0},
+	};
+	struct fixture fx;
+	struct bt_bundle b;
+
+	setup(&fx);
+	memset(&b, 0, sizeof(b));
+	b.data = self;
+	b.n = 1;
+	b.refs = self;
+	b.nrefs = 2;
+	b.signer = fx.signer;
+	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "manifest.reference", COCO_STATUS_FAIL, BT_SIGNATURE, COCO_VERDICT_FAILED);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- inspect ---- */
+
+START_TEST(test_inspect)
+{
+	struct fixture fx;
+	unsigned char *buf = NULL, md[32];
+	size_t len = 0, i, found = 0;
+	char hex[65], *path, *text = NULL;
+	struct bt_parts l;
+
+	setup(&fx);
+	create_example(&fx);
+	ck_assert_int_eq(coco_inspect(fx.ctx, fx.bundle, fx.r), COCO_OK);
+	ck_assert_int_eq(bt_zip_read(fx.bundle, &l), 0);
+	ck_assert_uint_eq(coco_report_entry_count(fx.r), l.n);
+	for (i = 0; i < l.n; i++) {
+		const struct coco_report_entry *e = coco_report_entry_at(fx.r, i);
+		ck_assert_str_eq(e->name, l.p[i].name);
+		ck_assert_uint_eq(e->size, l.p[i].len);
+		EVP_Digest(l.p[i].data, l.p[i].len, md, NULL, EVP_sha256(), NULL);
+		coco_hex(md, 32, hex);
+		ck_assert_str_eq(e->sha256, hex);
+	}
+	bt_parts_free(&l);
+	path = bt_fmt("%s/assessment.xml", fx.example);
+	ck_assert_int_eq(bt_read(path, &buf, &len), 0);
+	EVP_Digest(buf, len, md, NULL, EVP_sha256(), NULL);
+	coco_hex(md, 32, hex);
+	for (i = 0; i < coco_report_entry_count(fx.r); i++)
+		found += strcmp(coco_report_entry_at(fx.r, i)->sha256, hex) == 0;
+	ck_assert_uint_eq(found, 1);
+	ck_assert_int_eq(
+	    coco_report_render(fx.r, COCO_FORMAT_TEXT, COCO_RENDER_INSPECT, &text, NULL), COCO_OK);
+	ck_assert_msg(strstr(text, coco_signer_subject(fx.signer)) != NULL, "no signer in:\n%s",
+		      text);
+	ck_assert_ptr_nonnull(strstr(text, hex));
+	free(text);
+	free(buf);
+	free(path);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_inspect_not_zip)
+{
+	struct fixture fx;
+	static const char junk[] = "this is not a zip file at all, just some text\n";
+
+	setup(&fx);
+	ck_assert_int_eq(bt_write(fx.bundle, junk, sizeof(junk) - 1), 0);
+	ck_assert_int_eq(coco_inspect(fx.ctx, fx.bundle, fx.r), COCO_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), fx.bundle));
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_missing_file)
+{
+	struct fixture fx;
+	char *path;
+
+	setup(&fx);
+	path = bt_fmt("%s/nothing.coco", fx.tmp);
+	ck_assert_int_eq(coco_verify(fx.ctx, path, fx.r), COCO_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), path));
+	free(path);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- extract ---- */
+
+START_TEST(test_extract)
+{
+	struct fixture fx;
+	char *out, *p;
+	struct stat st;
+
+	setup(&fx);
+	create_example(&fx);
+	out = bt_fmt("%s/out", fx.tmp);
+	ck_assert_msg(coco_extract(fx.ctx, fx.bundle, out, fx.r) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	expect_passed(fx.r);
+	ck_assert_msg(bt_tree_equal(fx.example, out), "extracted tree differs from the example");
+	p = bt_fmt("%s/META-INF", out);
+	ck_assert_int_ne(lstat(p, &st), 0);
+	free(p);
+	p = bt_fmt("%s/mimetype", out);
+	ck_assert_int_ne(lstat(p, &st), 0);
+	free(p);
+	ck_assert_int_eq(bt_dir_has_prefix(out, ".coco-"), 0);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
+/* A target that exists (a file in a subfolder, a file at the top, a dangling link):
+ * COCO_ERR_EXISTS before anything is written. */
+START_TEST(test_extract_exists)
+{
+	struct fixture fx;
+	char *out, *name = NULL, *target, *sub, *dangling = NULL;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	setup(&fx);
+	create_example(&fx);
+	out = bt_fmt("%s/out", fx.tmp);
+	ck_assert_int_eq(mkdir(out, 0755), 0);
+	if (_i == 0) {
+		name = first_stored_pdf(fx.bundle);
+		sub = bt_fmt("%s/%.*s", out, (int)(strchr(name, '/') - name), name);
+		ck_assert_int_eq(mkdir(sub, 0755), 0);
+		free(sub);
+	} else {
+		name = bt_fmt("assessment.xml");
+	}
+	target = bt_fmt("%s/%s", out, name);
+	if (_i < 2) {
+		ck_assert_int_eq(bt_write(target, "mine", 4), 0);
+	} else {
+		/* a dangling link: following it would create a file outside the folder */
+		dangling = bt_fmt("%s/planted", fx.tmp);
+		ck_assert_int_eq(symlink(dangling, target), 0);
+	}
+	ck_assert_int_eq(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_ERR_EXISTS);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), name));
+	ck_assert_int_eq(bt_tree_count(out), _i == 0 ? 2 : 1);
+	if (_i < 2) {
+		ck_assert_int_eq(bt_read(target, &buf, &len), 0);
+		ck_assert_uint_eq(len, 4);
+		ck_assert_mem_eq(buf, "mine", 4);
+	} else {
+		ck_assert_int_ne(access(dangling, F_OK), 0);
+	}
+	free(buf);
+	free(dangling);
+	free(target);
+	free(name);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
+/* A bundle that FAILED: COCO_ERR_REFUSED and not even the folder is created. */
+START_TEST(test_extract_failed)
+{
+	struct fixture fx;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char *out, *name;
+	struct stat st;
+
+	setup(&fx);
+	create_example(&fx);
+	name = first_stored_pdf(fx.bundle);
+	ck_assert_int_eq(bt_read(fx.bundle, &buf, &len), 0);
+	ck_assert_int_eq(bt_zip_flip_stored(buf, len, name, 0), 0);
+	ck_assert_int_eq(bt_write(fx.bundle, buf, len), 0);
+	out = bt_fmt("%s/out", fx.tmp);
+	ck_assert_int_eq(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_ERR_REFUSED);
+	ck_assert_int_eq(coco_report_verdict(fx.r), COCO_VERDICT_FAILED);
+	ck_assert_ptr_nonnull(bt_find_status(fx.r, "manifest.digest", COCO_STATUS_FAIL, name));
+	ck_assert_int_ne(lstat(out, &st), 0);
+	free(buf);
+	free(name);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
+/* An INDETERMINATE bundle (no trust anchors) is not extracted either. */
+START_TEST(test_extract_indeterminate)
+{
+	struct fixture fx;
+	char *out, *empty;
+	struct stat st;
+
+	setup(&fx);
+	create_example(&fx);
+	empty = bt_fmt("%s/trust", fx.tmp);
+	ck_assert_int_eq(mkdir(empty, 0755), 0);
+	ck_assert_int_eq(coco_ctx_load_trust(fx.ctx, empty), COCO_OK);
+	out = bt_fmt("%s/out", fx.tmp);
+	ck_assert_int_eq(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_ERR_REFUSED);
+	ck_assert_int_eq(coco_report_verdict(fx.r), COCO_VERDICT_INDETERMINATE);
+	ck_assert_int_ne(lstat(out, &st), 0);
+	free(out);
+	free(empty);
+	teardown(&fx);
+}
+END_TEST
+
+/* A folder below the target is a link to elsewhere: refused, nothing written anywhere. */
+START_TEST(test_extract_symlinked_subfolder)
+{
+	struct fixture fx;
+	char *out, *elsewhere, *name, *link, *dir;
+
+	setup(&fx);
+	create_example(&fx);
+	name = first_stored_pdf(fx.bundle);
+	dir = bt_fmt("%.*s", (int)(strchr(name, '/') - name), name);
+	out = bt_fmt("%s/out", fx.tmp);
+	elsewhere = bt_fmt("%s/elsewhere", fx.tmp);
+	link = bt_fmt("%s/%s", out, dir);
+	ck_assert_int_eq(mkdir(out, 0755), 0);
+	ck_assert_int_eq(mkdir(elsewhere, 0755), 0);
+	ck_assert_int_eq(symlink(elsewhere, link), 0);
+	ck_assert_int_eq(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), dir));
+	ck_assert_int_eq(bt_tree_count(elsewhere), 0);
+	ck_assert_int_eq(bt_tree_count(out), 1);
+	free(out);
+	free(elsewhere);
+	free(name);
+	free(link);
+	free(dir);
+	teardown(&fx);
+}
+END_TEST
+
+/* The target folder itself is a link: refused, nothing written through it. */
+START_TEST(test_extract_symlinked_target)
+{
+	struct fixture fx;
+	char *out, *elsewhere;
+
+	setup(&fx);
+	create_example(&fx);
+	out = bt_fmt("%s/out", fx.tmp);
+	elsewhere = bt_fmt("%s/elsewhere", fx.tmp);
+	ck_assert_int_eq(mkdir(elsewhere, 0755), 0);
+	ck_assert_int_eq(symlink(elsewhere, out), 0);
+	ck_assert_int_ne(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_OK);
+	ck_assert_int_eq(bt_tree_count(elsewhere), 0);
+	free(out);
+	free(elsewhere);
+	teardown(&fx);
+}
+END_TEST
+
+Suite *verify_suite(void)
+{
+	Suite *s = suite_create("verify");
+	TCase *tc = tcase_create("create");
+	TCase *tv = tcase_create("verify");
+	TCase *tx = tcase_create("extract");
+
+	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tv, 60);
+	tcase_set_timeout(tx, 60);
+	tcase_add_unchecked_fixture(tc, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_unchecked_fixture(tv, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_unchecked_fixture(tx, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_loop_test(tc, test_create_verify, 0, (int)(sizeof(signers) / sizeof(signers[0])));
+	tcase_add_test(tc, test_create_layout);
+	tcase_add_test(tc, test_create_deterministic);
+	tcase_add_loop_test(tc, test_create_refuses, 0, 2 * R_N);
+	tcase_add_test(tc, test_create_variants);
+	tcase_add_test(tc, test_create_compressible);
+	tcase_add_test(tc, test_create_replaces_on_success);
+	tcase_add_test(tc, test_create_bad_output);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tv, test_tamper_data_byte);
+	tcase_add_loop_test(tv, test_tamper_added_entry, 0,
+			    (int)(sizeof(added) / sizeof(added[0])));
+	tcase_add_test(tv, test_tamper_removed_entry);
+	tcase_add_test(tv, test_two_manifests_one_signature);
+	tcase_add_loop_test(tv, test_parts, 0, (int)(sizeof(parts_cases) / sizeof(parts_cases[0])));
+	tcase_add_test(tv, test_manifest_covers_itself);
+	tcase_add_test(tv, test_inspect);
+	tcase_add_test(tv, test_inspect_not_zip);
+	tcase_add_test(tv, test_verify_missing_file);
+	suite_add_tcase(s, tv);
+	tcase_add_test(tx, test_extract);
+	tcase_add_loop_test(tx, test_extract_exists, 0, 3);
+	tcase_add_test(tx, test_extract_failed);
+	tcase_add_test(tx, test_extract_indeterminate);
+	tcase_add_test(tx, test_extract_symlinked_subfolder);
+	tcase_add_test(tx, test_extract_symlinked_target);
+	suite_add_tcase(s, tx);
+	return s;
+}
