@@ -22,6 +22,8 @@
 struct filelist {
 	char **names;
 	size_t n, cap;
+	dev_t out_dev; /* the output, if it already exists inside DIR, is not packaged */
+	ino_t out_ino;
 };
 
 static void filelist_free(struct filelist *l)
@@ -81,6 +83,8 @@ static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *r
 	else if (strcmp(rel, "META-INF") == 0 || strcmp(rel, "mimetype") == 0)
 		err = coco_seterr(ctx, COCO_ERR_REFUSED,
 				  "refusing '%s': the name is reserved by ASiC-E", path);
+	else if (S_ISREG(st.st_mode) && st.st_dev == l->out_dev && st.st_ino == l->out_ino)
+		err = COCO_OK; /* an earlier run's output inside DIR */
 	else if (S_ISDIR(st.st_mode))
 		err = depth >= MAX_DEPTH
 			  ? coco_seterr(ctx, COCO_ERR_LIMIT, "'%s' is nested too deeply", path)
@@ -260,12 +264,17 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer)
 {
-	struct filelist l = {NULL, 0, 0};
+	struct filelist l = {NULL, 0, 0, 0, 0};
+	struct stat st;
 	struct coco_zipw *w = NULL;
 	char *tmp = NULL;
 	int fd = -1;
 	enum coco_err err;
 
+	if (stat(out_path, &st) == 0) {
+		l.out_dev = st.st_dev;
+		l.out_ino = st.st_ino;
+	}
 	if ((err = collect(ctx, dir, &l)) != COCO_OK)
 		goto out;
 	if ((fd = coco_tmp_open(out_path, &tmp)) < 0) {
