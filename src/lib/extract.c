@@ -212,8 +212,6 @@ enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *d
 	size_t i;
 	int root = -1;
 
-	if ((err = coco_report_set_bundle(report, path, 0, coco_ctx_time(ctx))) != COCO_OK)
-		return err;
 	if ((err = coco_vstate_run(&v, ctx, path, report, 1)) != COCO_OK)
 		goto out;
 	if (coco_report_verdict(report) != COCO_VERDICT_PASSED) {

@@ -375,6 +375,8 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	memset(v, 0, sizeof(*v));
 	v->ctx = ctx;
 	v->r = r;
+	if ((err = coco_report_set_bundle(r, path, 0, coco_ctx_time(ctx))) != COCO_OK)
+		return coco_seterr(ctx, err, "out of memory");
 	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)
 		return err;
 	if (v->ar == NULL) {
@@ -408,11 +410,8 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)
 {
 	struct coco_vstate v;
-	enum coco_err err;
+	enum coco_err err = coco_vstate_run(&v, ctx, path, report, 1);
 
-	if ((err = coco_report_set_bundle(report, path, 0, coco_ctx_time(ctx))) != COCO_OK)
-		return err;
-	err = coco_vstate_run(&v, ctx, path, report, 1);
 	coco_vstate_release(&v);
 	return err;
 }
@@ -420,11 +419,8 @@ enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_re
 enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_report *report)
 {
 	struct coco_vstate v;
-	enum coco_err err;
+	enum coco_err err = coco_vstate_run(&v, ctx, path, report, 0);
 
-	if ((err = coco_report_set_bundle(report, path, 0, coco_ctx_time(ctx))) != COCO_OK)
-		return err;
-	err = coco_vstate_run(&v, ctx, path, report, 0);
 	if (err == COCO_OK && v.ar == NULL) {
 		const struct coco_finding *f = coco_report_get(report, 0);
 		err = coco_seterr(ctx, COCO_ERR_FORMAT, "cannot read '%s': %s", path,
