@@ -117,12 +117,13 @@ static enum coco_err precheck(struct coco_ctx *ctx, const struct coco_vstate *v,
 		if (fd < 0 && missing)
 			continue;
 		if (fd < 0)
-			return coco_seterr(ctx,
-					   errno == ELOOP || errno == ENOTDIR ? COCO_ERR_REFUSED
-									      : COCO_ERR_IO,
-					   "cannot write '%s/%s': %s", dir, name,
-					   errno == ELOOP ? "a folder on the way is a symbolic link"
-							  : strerror(errno));
+			return coco_seterr(
+			    ctx,
+			    errno == ELOOP || errno == ENOTDIR ? COCO_ERR_REFUSED : COCO_ERR_IO,
+			    "cannot write '%s/%s': %s", dir, name,
+			    errno == ELOOP || errno == ENOTDIR
+				? "a folder on the way is a symbolic link or not a folder"
+				: strerror(errno));
 		if (fstatat(fd, base_name(name), &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			close(fd);
 			return coco_seterr(ctx, COCO_ERR_EXISTS, "refusing to overwrite '%s/%s'",

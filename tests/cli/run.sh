@@ -1,0 +1,27 @@
+#!/bin/sh
+# End-to-end tests of the coco-bundle program. Usage, from the repository root:
+#   COCO=/abs/path/to/coco-bundle sh tests/cli/run.sh [PATTERN]
+# Runs every case in tests/cli/t_*.sh (or those whose name contains PATTERN), each in its
+# own temporary folder, and ends with the line "N passed, M failed". No case reads the
+# clock to judge (verify and extract always get --at) or uses the network.
+set -u
+: "${COCO:?set COCO to the absolute path of the coco-bundle binary}"
+ROOT=$(pwd)
+FX=$ROOT/fixtures
+CLI=$ROOT/tests/cli
+ONLY=${1:-}
+export COCO ROOT FX CLI
+unset COCO_TRUST NO_COLOR
+passed=0
+failed=0
+
+# shellcheck source=tests/cli/lib.sh
+. "$CLI/lib.sh"
+
+for file in "$CLI"/t_*.sh; do
+	# shellcheck disable=SC1090
+	. "$file"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

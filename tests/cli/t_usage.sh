@@ -1,0 +1,71 @@
+# shellcheck shell=sh disable=SC2154 # rc is set by run() in lib.sh
+# Usage: --help, --version, and one-line errors with exit 2 for every misuse.
+
+usage_help() {
+	expect 0 "$COCO" --help
+	for c in create verify inspect extract; do has_out "$c"; done
+	expect 0 "$COCO" --version
+	has_out '^coco-bundle [0-9]'
+	expect 0 "$COCO" create --help
+	for o in --output --key --cert --chain --p12 --pass --at --help; do has_out -- "$o"; done
+	expect 0 "$COCO" verify --help
+	for o in --trust --at --format --output --help; do has_out -- "$o"; done
+	expect 0 "$COCO" inspect --help
+	for o in --format --output --help; do has_out -- "$o"; done
+	expect 0 "$COCO" extract --help
+	for o in --directory --trust --at --help; do has_out -- "$o"; done
+}
+run_case usage_help usage_help
+
+usage_man_matches_help() {
+	for o in --output --key --cert --chain --p12 --pass --trust --at --format --directory \
+		--version --help; do
+		grep -q -e "${o#--}" "$ROOT/docs/coco-bundle.1" || fail "man page lacks $o"
+	done
+}
+run_case usage_man_matches_help usage_man_matches_help
+
+usage_errors() {
+	expect 2 "$COCO"
+	expect 2 "$COCO" frobnicate
+	has_err "'frobnicate' is not a command"
+	expect 2 "$COCO" verify x.coco --bogus
+	expect 2 "$COCO" verify
+	has_err "expected exactly one BUNDLE"
+	expect 2 "$COCO" verify x.coco --at 2027-01-01 --at 2027-01-02
+	has_err "more than once"
+	expect 2 "$COCO" verify x.coco --at 2027-02-30
+	has_err "invalid --at '2027-02-30'"
+	expect 2 "$COCO" verify x.coco --format xml
+	has_err "unknown format 'xml'"
+	expect 2 "$COCO" create "$FX/example" --key k --cert c
+	has_err -- "-o OUT is required"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --p12 p --key k
+	has_err "cannot be combined"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --key k --cert c --pass secret
+	has_err "invalid --pass 'secret'"
+	expect 2 "$COCO" extract b.coco
+	has_err -- "-d DIR is required"
+}
+run_case usage_errors usage_errors
+
+usage_missing_files() {
+	expect 2 "$COCO" verify missing.coco --trust "$FX/trust" --at 2027-01-01
+	one_line_err
+	has_err "cannot open 'missing.coco': No such file or directory"
+	expect 2 "$COCO" verify missing.coco --trust no-such-trust --at 2027-01-01
+	one_line_err
+	has_err "cannot open trust directory 'no-such-trust'"
+	mkdir adir
+	expect 2 "$COCO" verify adir --trust "$FX/trust" --at 2027-01-01
+	has_err "cannot read 'adir': not a regular file"
+	expect 2 "$COCO" inspect missing.coco
+	has_err "missing.coco"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --key nokey.pem --cert "$FX/pki/director.pem"
+	one_line_err
+	has_err "cannot open 'nokey.pem'"
+	[ ! -e o.coco ] || fail "output written"
+	COCO_TRUST=no-such-env-trust expect 2 "$COCO" verify missing.coco --at 2027-01-01
+	has_err "no-such-env-trust"
+}
+run_case usage_missing_files usage_missing_files
