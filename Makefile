@@ -67,6 +67,8 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
 
+$(TEST_OBJ): CPPFLAGS += $(shell pkg-config --cflags check 2>/dev/null)
+
 $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(shell pkg-config --libs check 2>/dev/null)
 

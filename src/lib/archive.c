@@ -296,7 +296,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	unsigned char *cd = NULL;
 	size_t pos = 0;
 	uint64_t total = 0;
-	const char *why;
+	const char *why = NULL;
 
 	if (eo->cd_size > MAX_CD_SIZE || eo->cd_off > eo->cd_end ||
 	    eo->cd_end - eo->cd_off != eo->cd_size) {
