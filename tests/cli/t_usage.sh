@@ -69,3 +69,13 @@ usage_missing_files() {
 	has_err "no-such-env-trust"
 }
 run_case usage_missing_files usage_missing_files
+
+usage_every_id_documented() {
+	ids=$(grep -ohE '"(container|manifest|signature|signer|verify)\.[a-z_0-9]+"' "$ROOT"/src/lib/*.c |
+		tr -d '"' | sort -u | grep -vE '\.(h|c)$')
+	[ -n "$ids" ] || fail "no ids found in the sources"
+	for id in $ids; do
+		grep -q "\`$id\`" "$ROOT/docs/checks.md" || fail "$id is not in docs/checks.md"
+	done
+}
+run_case usage_every_id_documented usage_every_id_documented
