@@ -73,6 +73,14 @@ time_t coco_ctx_time(struct coco_ctx *ctx);
  */
 enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir);
 
+/*
+ * Progress of long work (verify's pass over the bundle, create's pass over the files):
+ * cb(arg, done, total) is called after each chunk, with bytes so far and the total.
+ * NULL turns it off. The callback must not call back into ctx.
+ */
+typedef void (*coco_progress_cb)(void *arg, uint64_t done, uint64_t total);
+void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg);
+
 /* The last error's one-line message, e.g. "cannot open 'x.coco': No such file ...".
  * Empty string if none. Valid until the next call on ctx. */
 const char *coco_ctx_error(const struct coco_ctx *ctx);

@@ -41,6 +41,15 @@ int cli_output(struct coco_ctx *ctx, const char *path, const char *buf, size_t l
 /* Colour only on a terminal, without NO_COLOR, when writing to stdout. */
 int cli_color(const char *out_path);
 
+/* Progress on stderr, only on a terminal and only for work of 32 MiB or more. */
+struct cli_progress {
+	const char *verb, *name;
+	int last; /* last percentage printed, -1 before the first */
+};
+void cli_progress_start(struct coco_ctx *ctx, struct cli_progress *p, const char *verb,
+			const char *name);
+void cli_progress_end(struct cli_progress *p);
+
 /* The exit code for a verdict. */
 int cli_verdict_exit(enum coco_verdict v);
 

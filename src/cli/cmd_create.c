@@ -84,13 +84,19 @@ static int create(const struct create_args *a)
 				      a->p12, cli_pass_cb, (void *)a->pass};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
+	struct cli_progress progress;
+	enum coco_err err;
 	int rc;
 
 	if ((rc = cli_ctx("create", a->at, NULL, 0, &ctx)) != 0)
 		return rc;
 	warn_key_mode(a->p12 ? a->p12 : a->key);
-	if (coco_signer_load(ctx, &so, &signer) != COCO_OK ||
-	    coco_create(ctx, a->dir, a->out, signer) != COCO_OK)
+	cli_progress_start(ctx, &progress, "writing", a->out);
+	err = coco_signer_load(ctx, &so, &signer);
+	if (err == COCO_OK)
+		err = coco_create(ctx, a->dir, a->out, signer);
+	cli_progress_end(&progress);
+	if (err != COCO_OK)
 		rc = cli_error("%s", coco_ctx_error(ctx));
 	else
 		printf("created '%s', signed by '%s'\n", a->out, coco_signer_subject(signer));

@@ -37,6 +37,8 @@ static int run_report(const char *cmd, int inspect, const char *bundle, const ch
 	struct coco_ctx *ctx = NULL;
 	struct coco_report *r = NULL;
 	char *text = NULL;
+	struct cli_progress progress;
+	enum coco_err err;
 	size_t len = 0;
 	int rc;
 	unsigned flags;
@@ -49,7 +51,10 @@ static int run_report(const char *cmd, int inspect, const char *bundle, const ch
 		rc = cli_error("out of memory");
 		goto out;
 	}
-	if ((inspect ? coco_inspect(ctx, bundle, r) : coco_verify(ctx, bundle, r)) != COCO_OK) {
+	cli_progress_start(ctx, &progress, inspect ? "reading" : "verifying", bundle);
+	err = inspect ? coco_inspect(ctx, bundle, r) : coco_verify(ctx, bundle, r);
+	cli_progress_end(&progress);
+	if (err != COCO_OK) {
 		rc = cli_error("%s", coco_ctx_error(ctx));
 		goto out;
 	}

@@ -208,3 +208,35 @@ int cli_verdict_exit(enum coco_verdict v)
 	}
 	return EXIT_INDETERMINATE;
 }
+
+static void progress_cb(void *arg, uint64_t done, uint64_t total)
+{
+	struct cli_progress *p = arg;
+	int pct;
+
+	if (total < (32u << 20))
+		return;
+	pct = (int)(done >= total ? 100 : done * 100 / total);
+	if (pct == p->last)
+		return;
+	p->last = pct;
+	fprintf(stderr, "\r%s '%s': %3d%%", p->verb, p->name, pct);
+	fflush(stderr);
+}
+
+void cli_progress_start(struct coco_ctx *ctx, struct cli_progress *p, const char *verb,
+			const char *name)
+{
+	p->verb = verb;
+	p->name = name;
+	p->last = -1;
+	if (isatty(STDERR_FILENO))
+		coco_ctx_set_progress(ctx, progress_cb, p);
+}
+
+void cli_progress_end(struct cli_progress *p)
+{
+	if (p->last >= 0)
+		fputs("\r\033[K", stderr);
+	p->last = -1;
+}

@@ -620,7 +620,9 @@ struct reader {
 	uint64_t pos;
 	EVP_MD_CTX *md;
 	unsigned char *buf;
-	size_t have, at; /* bytes in buf, bytes consumed */
+	size_t have, at;            /* bytes in buf, bytes consumed */
+	const struct coco_ctx *ctx; /* for progress, or NULL */
+	uint64_t total;
 };
 
 typedef int (*chunk_fn)(void *arg, const unsigned char *p, size_t len);
@@ -638,6 +640,7 @@ static int consume(struct reader *rd, uint64_t n, chunk_fn fn, void *arg)
 			if (got <= 0)
 				return -1;
 			rd->have = (size_t)got;
+			coco_progress(rd->ctx, rd->pos + rd->have, rd->total);
 			rd->at = 0;
 			if (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->buf, rd->have))
 				return -1;
@@ -753,7 +756,7 @@ enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
 				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
 				  struct coco_report *r)
 {
-	struct reader rd = {ar->fd, 0, file_md, NULL, 0, 0};
+	struct reader rd = {ar->fd, 0, file_md, NULL, 0, 0, ctx, ar->size};
 	unsigned char *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
 	const char *why;
@@ -794,7 +797,7 @@ out:
 enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
 					coco_entry_sink sink, void *arg)
 {
-	struct reader rd = {ar->fd, 0, NULL, NULL, 0, 0};
+	struct reader rd = {ar->fd, 0, NULL, NULL, 0, 0, NULL, 0};
 	unsigned char *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
 	const char *why = NULL;

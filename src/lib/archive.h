@@ -81,6 +81,8 @@ enum coco_err coco_zipw_add_fd(struct coco_zipw *w, const char *name, int src_fd
 			       const char *src_name, int deflate, EVP_MD_CTX *sha256);
 enum coco_err coco_zipw_add_mem(struct coco_zipw *w, const char *name, const unsigned char *p,
 				size_t len, int deflate);
+/* The total bytes of the sources to come, for progress reports. */
+void coco_zipw_set_total(struct coco_zipw *w, uint64_t total);
 /* Writes the central directory and end record. */
 enum coco_err coco_zipw_finish(struct coco_zipw *w);
 

@@ -34,6 +34,7 @@ struct coco_zipw {
 	struct wentry *e;
 	size_t n, cap;
 	unsigned char *ibuf, *obuf;
+	uint64_t done, total; /* source bytes, for progress */
 };
 
 static void put16(unsigned char *p, uint32_t v)
@@ -58,6 +59,11 @@ static enum coco_err wr(struct coco_zipw *w, const void *p, size_t len)
 				   strerror(errno));
 	w->off += len;
 	return COCO_OK;
+}
+
+void coco_zipw_set_total(struct coco_zipw *w, uint64_t total)
+{
+	w->total = total;
 }
 
 void coco_zipw_free(struct coco_zipw *w)
@@ -211,6 +217,10 @@ static enum coco_err copy_data(struct coco_zipw *w, struct source *src, EVP_MD_C
 		size_t n = (size_t)got;
 		e->crc = (uint32_t)crc32(e->crc, w->ibuf, (uInt)n);
 		e->usize += n;
+		if (src->fd >= 0) {
+			w->done += n;
+			coco_progress(w->ctx, w->done, w->total);
+		}
 		if (e->usize > COCO_MAX_ENTRY_SIZE)
 			return coco_seterr(w->ctx, COCO_ERR_LIMIT,
 					   "'%s' is larger than the entry limit", src->name);

@@ -24,6 +24,7 @@ struct filelist {
 	size_t n, cap;
 	dev_t out_dev; /* the output, if it already exists inside DIR, is not packaged */
 	ino_t out_ino;
+	uint64_t total; /* bytes to package, for progress */
 };
 
 static void filelist_free(struct filelist *l)
@@ -90,6 +91,7 @@ static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *r
 			  ? coco_seterr(ctx, COCO_ERR_LIMIT, "'%s' is nested too deeply", path)
 			  : walk(ctx, root, rel, depth + 1, l);
 	else {
+		l->total += (uint64_t)st.st_size;
 		err = filelist_add(ctx, l, coco_strndup(rel, strlen(rel)));
 		if (err == COCO_OK && l->names[l->n - 1] == NULL) {
 			l->n--;
@@ -264,7 +266,7 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer)
 {
-	struct filelist l = {NULL, 0, 0, 0, 0};
+	struct filelist l = {NULL, 0, 0, 0, 0, 0};
 	struct stat st;
 	struct coco_zipw *w = NULL;
 	char *tmp = NULL;
@@ -283,8 +285,10 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 				out_path, strerror(errno));
 		goto out;
 	}
-	if ((err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK ||
-	    (err = write_bundle(ctx, w, dir, &l, signer)) != COCO_OK)
+	if ((err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)
+		goto out;
+	coco_zipw_set_total(w, l.total);
+	if ((err = write_bundle(ctx, w, dir, &l, signer)) != COCO_OK)
 		goto out;
 	err = coco_tmp_commit(ctx, fd, tmp, out_path);
 	fd = -1;

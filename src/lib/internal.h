@@ -39,8 +39,13 @@ struct coco_ctx {
 	size_t n_crls;
 	char *trust_dir;
 	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
+	coco_progress_cb progress;
+	void *progress_arg;
 	char err[1024];
 };
+
+/* Reports progress if the caller asked for it. */
+void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total);
 
 #if defined(__GNUC__)
 #define COCO_PRINTF(a, b) __attribute__((format(printf, a, b)))

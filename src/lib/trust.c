@@ -54,6 +54,18 @@ time_t coco_ctx_time(struct coco_ctx *ctx)
 	return ctx->at;
 }
 
+void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)
+{
+	ctx->progress = cb;
+	ctx->progress_arg = arg;
+}
+
+void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total)
+{
+	if (ctx != NULL && ctx->progress != NULL)
+		ctx->progress(ctx->progress_arg, done, total);
+}
+
 const char *coco_ctx_error(const struct coco_ctx *ctx)
 {
 	return ctx->err;

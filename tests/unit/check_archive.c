@@ -700,6 +700,51 @@ START_TEST(test_not_a_zip)
 }
 END_TEST
 
+struct seen {
+	int calls;
+	uint64_t done, total;
+};
+
+static void on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct seen *s = arg;
+
+	ck_assert_uint_ge(done, s->done); /* monotonic */
+	s->calls++;
+	s->done = done;
+	s->total = total;
+}
+
+/* The streaming pass reports progress up to the whole file. */
+START_TEST(test_progress)
+{
+	char path[] = "/tmp/coco-progress-XXXXXX";
+	struct zarc z = canonical();
+	struct seen seen = {0, 0, 0};
+	struct coco_ctx *ctx = NULL;
+	struct coco_report *r = NULL;
+	struct buf b;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	b = build(&z);
+	ck_assert_int_eq(coco_write_all(fd, b.p, b.len), 0);
+	close(fd);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, 1798761600);
+	coco_ctx_set_progress(ctx, on_progress, &seen);
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_verify(ctx, path, r), COCO_OK);
+	ck_assert_int_ge(seen.calls, 1);
+	ck_assert_uint_eq(seen.total, b.len);
+	ck_assert_uint_eq(seen.done, b.len);
+	unlink(path);
+	free(b.p);
+	coco_report_free(r);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 static void setup_zeros(void)
 {
 	zeros50m = calloc(50u << 20, 1);
@@ -720,6 +765,7 @@ Suite *archive_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_hostile, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_loop_test(tc, test_not_a_zip, 0, (int)(sizeof(junk) / sizeof(junk[0])));
+	tcase_add_test(tc, test_progress);
 	suite_add_tcase(s, tc);
 	return s;
 }
