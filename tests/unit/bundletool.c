@@ -32,29 +32,13 @@ const char *bt_fixtures(void)
 	return f != NULL && f[0] != '\0' ? f : "fixtures";
 }
 
-static char *vfmt(const char *fmt, va_list ap) BT_PRINTF(1, 0);
-static char *vfmt(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	char *s;
-	int n;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-		return NULL;
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 char *bt_fmt(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = coco_vasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -65,7 +49,7 @@ char *bt_fixture(const char *fmt, ...)
 	char *rel, *s;
 
 	va_start(ap, fmt);
-	rel = vfmt(fmt, ap);
+	rel = coco_vasprintf(fmt, ap);
 	va_end(ap);
 	s = rel != NULL ? bt_fmt("%s/%s", bt_fixtures(), rel) : NULL;
 	free(rel);
