@@ -24,8 +24,8 @@ step "verify: against the test trust directory (fixtures/trust)"
 
 step "tamper: change one byte of the Cyber Essentials certificate inside the bundle"
 cp "$work/example-guarding.coco" "$work/tampered.coco"
-off=$(grep -obUa 'TEST ONLY' "$work/tampered.coco" | head -n 1 | cut -d: -f1)
-printf 'X' | dd of="$work/tampered.coco" bs=1 seek="$off" conv=notrunc 2>/dev/null
+offset=$(grep -obUa 'TEST ONLY' "$work/tampered.coco" | head -n 1 | cut -d: -f1)
+printf 'X' | dd of="$work/tampered.coco" bs=1 seek="$offset" conv=notrunc 2>/dev/null
 set +e
 "$COCO" verify "$work/tampered.coco" --trust fixtures/trust
 rc=$?
