@@ -22,6 +22,9 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "coco-bundle CMD: MSG" plus a hint to run --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The one-line error for getopt's '?' or ':' (call with opterr = 0, optstring ":..."). */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
 /* Stores optarg in *slot, refusing a second use of the same option. 0 or -1. */
 int cli_set_once(const char *cmd, const char *opt, const char **slot, const char *value);
 

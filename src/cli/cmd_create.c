@@ -4,9 +4,13 @@
  * Packages and signs a submission folder. Pass-phrases use OpenSSL's source syntax;
  * on a terminal, a no-echo prompt is used when --pass is not given.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -52,6 +56,33 @@ static int valid_pass_spec(const char *s)
 	       strncmp(s, "file:", 5) == 0 || strncmp(s, "fd:", 3) == 0;
 }
 
+/* A pass-phrase source that cannot be read is named now, not blamed on the key later. */
+static int check_pass_source(const char *spec)
+{
+	char *end;
+	long fd;
+	int f;
+
+	if (strncmp(spec, "env:", 4) == 0 && getenv(spec + 4) == NULL)
+		return cli_usage_error("create", "--pass: environment variable '%s' is not set",
+				       spec + 4);
+	if (strncmp(spec, "file:", 5) == 0) {
+		if ((f = open(spec + 5, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+			return cli_usage_error("create", "--pass: cannot open '%s': %s", spec + 5,
+					       strerror(errno));
+		close(f);
+	}
+	if (strncmp(spec, "fd:", 3) == 0) {
+		errno = 0;
+		fd = strtol(spec + 3, &end, 10);
+		if (errno != 0 || end == spec + 3 || *end != '\0' || fd < 0 || fd > 65535 ||
+		    fcntl((int)fd, F_GETFD) < 0)
+			return cli_usage_error(
+			    "create", "--pass: '%s' is not an open file descriptor", spec + 3);
+	}
+	return 0;
+}
+
 static int check_args(const struct create_args *a)
 {
 	if (a->out == NULL)
@@ -64,6 +95,8 @@ static int check_args(const struct create_args *a)
 	if (a->pass != NULL && !valid_pass_spec(a->pass))
 		return cli_usage_error("create", "invalid --pass '%s' (pass:, env:, file: or fd:)",
 				       a->pass);
+	if (a->pass != NULL && check_pass_source(a->pass) != 0)
+		return EXIT_USAGE;
 	if (strcmp(a->out, "-") == 0)
 		return cli_usage_error("create", "a bundle cannot be written to standard output");
 	return 0;
@@ -111,7 +144,8 @@ int cmd_create(int argc, char **argv)
 	int c, bad;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", create_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", create_opts, NULL)) != -1) {
 		const char **slot = NULL, *name = NULL;
 		switch (c) {
 		case 'h':
@@ -139,7 +173,7 @@ int cmd_create(int argc, char **argv)
 			slot = &a.at, name = "--at";
 			break;
 		default:
-			return cli_usage_error("create", "invalid option");
+			return cli_bad_option("create", c, argv);
 		}
 		bad = cli_set_once("create", name, slot, optarg);
 		if (bad)

@@ -71,7 +71,8 @@ int cmd_extract(int argc, char **argv)
 	int c, bad;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:h", extract_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:h", extract_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(extract_help, stdout);
@@ -86,7 +87,7 @@ int cmd_extract(int argc, char **argv)
 			bad = cli_set_once("extract", "--at", &at, optarg);
 			break;
 		default:
-			return cli_usage_error("extract", "invalid option");
+			return cli_bad_option("extract", c, argv);
 		}
 		if (bad)
 			return EXIT_USAGE;

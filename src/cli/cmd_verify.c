@@ -78,7 +78,8 @@ int cmd_verify(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", verify_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", verify_opts, NULL)) != -1) {
 		int bad;
 		switch (c) {
 		case 'h':
@@ -97,7 +98,7 @@ int cmd_verify(int argc, char **argv)
 			bad = cli_set_once("verify", "--output", &out, optarg);
 			break;
 		default:
-			return cli_usage_error("verify", "invalid option");
+			return cli_bad_option("verify", c, argv);
 		}
 		if (bad)
 			return EXIT_USAGE;
@@ -132,13 +133,14 @@ int cmd_inspect(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", inspect_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", inspect_opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(inspect_help, stdout);
 			return 0;
 		}
 		if (c == '?' || c == ':')
-			return cli_usage_error("inspect", "invalid option");
+			return cli_bad_option("inspect", c, argv);
 		if (cli_set_once("inspect", c == 'f' ? "--format" : "--output",
 				 c == 'f' ? &fmt : &out, optarg) != 0)
 			return EXIT_USAGE;

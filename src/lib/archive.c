@@ -266,8 +266,10 @@ static void check_entry(struct coco_archive *ar, struct coco_report *r, struct c
 	else if (e->method != 0 && e->method != 8)
 		fail(ar, r, "container.method", e->name,
 		     "compression method is neither stored nor deflate");
-	if ((e->made_by >> 8) == 3 && mode != 0 &&
-	    !((mode & 0170000) == (e->is_dir ? 0040000u : 0100000u)))
+	/* Unix type bits, where present, must say regular file or folder (Python's zipfile
+	 * writes permission bits alone, which is fine). */
+	if ((e->made_by >> 8) == 3 && (mode & 0170000) != 0 &&
+	    (mode & 0170000) != (e->is_dir ? 0040000u : 0100000u))
 		fail(ar, r, "container.type", e->name,
 		     (mode & 0170000) == 0120000 ? "symbolic link"
 						 : "not a regular file or directory");

@@ -1,6 +1,8 @@
+# shellcheck shell=sh
 # Helpers for the end-to-end tests (sourced by run.sh). A case is a shell function run
 # by run_case in a subshell inside a fresh temporary folder; any failed expectation
-# ends the case with a message.
+# ends the case with a message. stdout gets one line per case; the tail of a failed
+# case's log goes to stderr.
 
 # run_case NAME FUNCTION
 run_case() {
@@ -12,7 +14,7 @@ run_case() {
 	else
 		failed=$((failed + 1))
 		echo "FAIL $1: $(tail -n 1 "$tmp.log")"
-		sed 's/^/    /' "$tmp.log" | tail -n 15
+		tail -n 15 "$tmp.log" | sed "s/^/    $1: /" >&2
 	fi
 	rm -rf "$tmp" "$tmp.log"
 }
@@ -45,6 +47,45 @@ no_tmp_files() {
 	for f in .coco-tmp-*; do
 		[ ! -e "$f" ] || fail "temporary file left: $f"
 	done
+}
+
+# snapshot DIR: a listing of every path under DIR with its checksum, for "unchanged" checks.
+snapshot() {
+	(cd "$1" && find . -print | LC_ALL=C sort | while IFS= read -r f; do
+		if [ -f "$f" ] && [ ! -h "$f" ]; then echo "$f $(cksum <"$f")"; else echo "$f"; fi
+	done)
+}
+
+# normalise [FILE]: a report with what varies between runs or fixture regenerations
+# replaced by placeholders: bundle paths, RFC 3339 times, serials, hex and base64 digests,
+# and the sizes of the bundle and its signature entry (the signature holds the certificates).
+normalise() {
+	sed -e 's/^bundle     .*/bundle     <PATH>/' \
+		-e 's/"path": "[^"]*"/"path": "<PATH>"/' \
+		-e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z/<TIME>/g' \
+		-e 's/^\(  serial   \).*/\1<SERIAL>/' \
+		-e 's/"serial": "[^"]*"/"serial": "<SERIAL>"/g' \
+		-e 's/[0-9a-f]\{64\}/<SHA256>/g' \
+		-e 's/"size": [0-9]*, "sha256"/"size": <N>, "sha256"/' \
+		-e '/signature001\.p7s", "size"/s/"size": [0-9]*, "compressed_size": [0-9]*/"size": <N>, "compressed_size": <N>/' \
+		-e 's/^size       [0-9]* bytes$/size       <N> bytes/' \
+		-e '/  META-INF\/signature001\.p7s$/s/^ *[0-9][0-9]*/<N>/' \
+		"$@"
+}
+
+# golden NAME: ./out, normalised, equals tests/cli/golden/NAME (itself normalised).
+# With UPDATE_GOLDEN=1 the golden file is rewritten instead (check it by eye).
+golden() {
+	normalise out >got.norm
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp got.norm "$CLI/golden/$1"
+		return 0
+	fi
+	normalise "$CLI/golden/$1" >want.norm
+	cmp -s want.norm got.norm || {
+		diff want.norm got.norm
+		fail "output differs from golden/$1"
+	}
 }
 
 has_out() { grep -q -e "$1" out || fail "stdout lacks '$1'"; }

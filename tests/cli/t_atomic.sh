@@ -8,6 +8,14 @@ atomic_create() {
 	expect 2 "$COCO" create "$FX/example" -o b.coco --key "$FX/pki/expired.key" \
 		--cert "$FX/pki/expired.pem" --at 2027-01-01
 	cmp -s b.coco before.coco || fail "existing output changed"
+	no_tmp_files
+	# OUT is a folder: the rename fails, and the temporary file is removed.
+	mkdir outdir
+	expect 2 "$COCO" create "$FX/example" -o outdir --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --at 2027-01-01
+	one_line_err
+	[ -z "$(ls -A outdir)" ] || fail "wrote into the folder"
+	no_tmp_files
 	mkdir src
 	cp -r "$FX/example/." src/
 	ln -s /etc/passwd src/evidence/link.pdf

@@ -39,3 +39,127 @@ XML
 	has_out '"name": "evidence/CE plus certificate.pdf"'
 }
 run_case interop_zip_openssl interop_zip_openssl
+
+# interop_sign_manifest MANIFEST SIG: a detached CAdES signature made with the openssl CLI.
+interop_sign_manifest() {
+	openssl cms -sign -binary -cades -md sha256 -outform DER -signer "$FX/pki/director.pem" \
+		-inkey "$FX/pki/director.key" -certfile "$FX/pki/chain.pem" \
+		-in "$1" -out "$2" 2>sign.err || fail "openssl cms -sign: $(cat sign.err)"
+}
+
+# interop_tree: src/ with the sample data objects (one renamed with a space), a manifest
+# with a default namespace, no MimeType attributes and only SHA-256, and its signature.
+interop_tree() {
+	mkdir -p src/evidence src/policies src/META-INF
+	cp "$FX/example/assessment.xml" src/
+	cp "$FX/example/evidence/cyber-essentials-plus.pdf" "src/evidence/CE plus.pdf"
+	cp "$FX/example/policies/acceptable-use-policy.pdf" src/policies/
+	printf %s application/vnd.etsi.asic-e+zip >src/mimetype
+	{
+		echo '<?xml version="1.0" encoding="UTF-8"?>'
+		echo '<ASiCManifest xmlns="http://uri.etsi.org/02918/v1.2.1#">'
+		echo '<SigReference URI="META-INF/signature.p7s"/>'
+		for n in policies/acceptable-use-policy.pdf "evidence/CE plus.pdf" assessment.xml; do
+			d=$(openssl dgst -sha256 -binary "src/$n" | base64)
+			printf '<DataObjectReference URI="%s">' "$(printf %s "$n" | sed 's/ /%20/g')"
+			printf '<DigestMethod xmlns="http://www.w3.org/2000/09/xmldsig#" '
+			printf 'Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
+			printf '<DigestValue xmlns="http://www.w3.org/2000/09/xmldsig#">%s</DigestValue>' "$d"
+			echo '</DataObjectReference>'
+		done
+		echo '</ASiCManifest>'
+	} >src/META-INF/ASiCManifest.xml
+	interop_sign_manifest src/META-INF/ASiCManifest.xml src/META-INF/signature.p7s
+}
+
+# The recipe another implementation would follow with Info-ZIP: mimetype stored first,
+# then the data objects deflated (with folder entries), then META-INF added separately.
+interop_zip_default_ns() {
+	interop_tree
+	(cd src && zip -q -X -0 ../b.coco mimetype &&
+		zip -q -X -r ../b.coco assessment.xml evidence policies &&
+		zip -q -X ../b.coco META-INF/ASiCManifest.xml META-INF/signature.p7s) || fail "zip"
+	unzip -tq b.coco >/dev/null || fail "unzip -t"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2035-06-01
+	[ "$(tail -n 1 out)" = "verdict    PASSED" ] || fail "last line: $(tail -n 1 out)"
+	expect 0 "$COCO" extract b.coco -d dest --trust "$FX/trust" --at 2035-06-01
+	cmp -s "dest/evidence/CE plus.pdf" "$FX/example/evidence/cyber-essentials-plus.pdf" ||
+		fail "extracted 'evidence/CE plus.pdf' differs"
+}
+run_case interop_zip_default_ns interop_zip_default_ns
+
+# Genuinely non-conforming containers from the same tools: EN 319 162-1 A.1 wants the
+# mimetype entry stored with no extra field, so zip without -X (which adds the UT/ux
+# extra fields) and zip writing to a pipe (which adds data descriptors) both fail.
+interop_nonconforming_mimetype() {
+	interop_tree
+	(cd src && zip -q -0 ../extra.coco mimetype &&
+		zip -q -r ../extra.coco assessment.xml evidence policies META-INF) || fail "zip"
+	verify_json extra.coco
+	[ "$rc" -eq 1 ] || fail "extra field: exit $rc, want 1"
+	finding container.mimetype fail
+	(cd src && zip -q -X -0 - mimetype assessment.xml evidence/* policies/* META-INF/*) |
+		cat >streamed.coco
+	unzip -tq streamed.coco >/dev/null || fail "unzip -t streamed"
+	verify_json streamed.coco
+	[ "$rc" -eq 1 ] || fail "data descriptor: exit $rc, want 1"
+	finding container.mimetype fail
+	# Extra fields on the data objects only are fine.
+	(cd src && zip -q -X -0 ../ok.coco mimetype &&
+		zip -q -r ../ok.coco assessment.xml evidence policies META-INF) || fail "zip"
+	expect 0 "$COCO" verify ok.coco --trust "$FX/trust" --at 2035-06-01
+}
+run_case interop_nonconforming_mimetype interop_nonconforming_mimetype
+
+# interop_python_zip OUT MODE: the tree zipped by Python's zipfile as a streaming writer
+# would: mimetype stored without descriptor, then every other entry deflated with a data
+# descriptor. MODE is the Unix mode to record in octal, or "default" for what zipfile
+# itself writes (0600, permission bits with no file-type bits).
+interop_python_zip() {
+	python3 - "$1" "$2" <<'PY' || fail "python zipfile"
+import sys, zipfile
+out, mode = sys.argv[1], sys.argv[2]
+names = ["policies/acceptable-use-policy.pdf", "evidence/CE plus.pdf", "assessment.xml",
+         "META-INF/ASiCManifest.xml", "META-INF/signature.p7s"]
+def info(name, method):
+    zi = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
+    zi.compress_type = method
+    if mode != "default":
+        zi.external_attr = int(mode, 8) << 16
+    return zi
+with zipfile.ZipFile(out, "w") as z:
+    z.writestr(info("mimetype", zipfile.ZIP_STORED), b"application/vnd.etsi.asic-e+zip")
+    z._seekable = False  # from here on: data descriptors, as when writing to a socket
+    for n in names:
+        with z.open(info(n, zipfile.ZIP_DEFLATED), "w") as w, open("src/" + n, "rb") as r:
+            w.write(r.read())
+PY
+}
+
+# Data descriptors on data objects are allowed (only the mimetype must not have one).
+interop_python_descriptors() {
+	command -v python3 >/dev/null 2>&1 || { echo "skipped: no python3"; return 0; }
+	interop_tree
+	interop_python_zip b.coco 100644
+	unzip -tq b.coco >/dev/null || fail "unzip -t"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2035-06-01 --format json
+	finding container.structure pass
+	finding manifest.digest pass
+}
+run_case interop_python_descriptors interop_python_descriptors
+
+# Python's zipfile records Unix mode 0600 with no file-type bits for every entry it writes
+# with writestr(name, ...) or open(name, "w"). No type bits means "not stated": Info-ZIP
+# unzip extracts such entries as regular files, and coco-bundle already accepts a mode of
+# 0. Only type bits that say link, device, FIFO or socket are to be refused. Expected PASSED.
+interop_python_default_mode() {
+	command -v python3 >/dev/null 2>&1 || { echo "skipped: no python3"; return 0; }
+	interop_tree
+	interop_python_zip b.coco default
+	unzip -tq b.coco >/dev/null || fail "unzip -t"
+	run "$COCO" verify b.coco --trust "$FX/trust" --at 2035-06-01 --format json
+	grep '"status": "fail"' out || :
+	[ "$rc" -eq 0 ] || fail "exit $rc, want 0 (PASSED)"
+	finding container.structure pass
+}
+run_case interop_python_default_mode interop_python_default_mode

@@ -14,6 +14,27 @@ stock_tools() {
 	openssl cms -verify -binary -cades -inform DER -in signature.p7s -content manifest.xml \
 		-CAfile "$FX/trust/signers/root-ca.pem" -purpose any -attime 1798761600 \
 		-out /dev/null 2>cms.err || fail "openssl cms -verify: $(cat cms.err)"
+	# The same with the chain given separately and revocation checked against the CRLs
+	# (openssl cms in 3.0 has no -CRLfile; the CRLs go in the -CAfile).
+	cat "$FX/trust/signers/root-ca.pem" "$FX/trust/crl/"*.crl.pem >ca-crls.pem
+	openssl cms -verify -binary -inform DER -in signature.p7s -content manifest.xml \
+		-CAfile ca-crls.pem -certfile "$FX/pki/chain.pem" \
+		-crl_check_all -purpose any -attime 1798761600 \
+		-out /dev/null 2>cms.err || fail "openssl cms -verify -crl_check_all: $(cat cms.err)"
+	# ... which does catch a revoked signer.
+	create_bundle r.coco revoked
+	unzip -p r.coco META-INF/ASiCManifest001.xml >r-manifest.xml
+	unzip -p r.coco META-INF/signature001.p7s >r-signature.p7s
+	! openssl cms -verify -binary -inform DER -in r-signature.p7s -content r-manifest.xml \
+		-CAfile ca-crls.pem -crl_check_all -purpose any -attime 1798761600 \
+		-out /dev/null 2>cms.err || fail "revoked signer verified with -crl_check_all"
+	grep -q "certificate revoked" cms.err || fail "revoked: $(cat cms.err)"
+	# The manifest is valid XML with one DataObjectReference per data object.
+	if command -v xmllint >/dev/null 2>&1; then
+		n=$(xmllint --xpath 'count(//*[local-name()="DataObjectReference"])' manifest.xml) ||
+			fail "xmllint cannot read the manifest"
+		[ "$n" = 4 ] || fail "$n DataObjectReferences, want 4"
+	fi
 	openssl cms -cmsout -print -inform DER -in signature.p7s | grep -q signingTime ||
 		fail "no signingTime"
 	# Every data object against its DigestValue.
@@ -21,7 +42,9 @@ stock_tools() {
 		policies/acceptable-use-policy.pdf policies/information-security-policy.pdf; do
 		got=$(unzip -p b.coco "$name" | openssl dgst -sha256 -binary | base64)
 		want=$(grep -A2 "URI=\"$name\"" manifest.xml | sed -n 's/.*<ds:DigestValue>\(.*\)<\/ds:DigestValue>.*/\1/p')
-		[ -n "$want" ] && [ "$got" = "$want" ] || fail "digest of $name: $got, manifest $want"
+		if [ -z "$want" ] || [ "$got" != "$want" ]; then
+			fail "digest of $name: $got, manifest $want"
+		fi
 		unzip -p b.coco "$name" | cmp -s - "$FX/example/$name" || fail "$name content"
 	done
 	# A manifest changed by one byte no longer verifies with stock openssl either.

@@ -7,15 +7,34 @@ usage_help() {
 	expect 0 "$COCO" --version
 	has_out '^coco-bundle [0-9]'
 	expect 0 "$COCO" create --help
-	for o in --output --key --cert --chain --p12 --pass --at --help; do has_out -- "$o"; done
+	for o in --output --key --cert --chain --p12 --pass --at --help; do has_out "$o"; done
 	expect 0 "$COCO" verify --help
-	for o in --trust --at --format --output --help; do has_out -- "$o"; done
+	for o in --trust --at --format --output --help; do has_out "$o"; done
 	expect 0 "$COCO" inspect --help
-	for o in --format --output --help; do has_out -- "$o"; done
+	for o in --format --output --help; do has_out "$o"; done
 	expect 0 "$COCO" extract --help
-	for o in --directory --trust --at --help; do has_out -- "$o"; done
+	for o in --directory --trust --at --help; do has_out "$o"; done
 }
 run_case usage_help usage_help
+
+# Every long option in a subcommand's getopt table (read from the source, so a new option
+# without help text fails here) appears in that subcommand's --help.
+usage_help_lists_every_option() {
+	for spec in create:cmd_create.c:create_opts verify:cmd_verify.c:verify_opts \
+		inspect:cmd_verify.c:inspect_opts extract:cmd_extract.c:extract_opts; do
+		cmd=${spec%%:*}
+		rest=${spec#*:}
+		table=${rest#*:}
+		opts=$(sed -n "/$table\[\] = {/,/};/p" "$ROOT/src/cli/${rest%%:*}" |
+			grep -o '{"[a-z0-9-]*"' | tr -d '{"')
+		[ -n "$opts" ] || fail "no options found in $table"
+		expect 0 "$COCO" "$cmd" --help
+		for o in $opts; do has_out "--$o"; done
+		expect 0 "$COCO" "$cmd" -h
+		has_out "^usage: coco-bundle $cmd"
+	done
+}
+run_case usage_help_lists_every_option usage_help_lists_every_option
 
 usage_man_matches_help() {
 	for o in --output --key --cert --chain --p12 --pass --trust --at --format --directory \
@@ -27,25 +46,60 @@ run_case usage_man_matches_help usage_man_matches_help
 
 usage_errors() {
 	expect 2 "$COCO"
+	has_err "^usage: coco-bundle"
 	expect 2 "$COCO" frobnicate
+	one_line_err
 	has_err "'frobnicate' is not a command"
 	expect 2 "$COCO" verify x.coco --bogus
+	has_err "--bogus"
+	expect 2 "$COCO" create d -o o.coco --key k --cert c --bogus
+	has_err "--bogus"
+	expect 2 "$COCO" inspect x.coco -z
+	expect 2 "$COCO" extract x.coco -d d --bogus
+	expect 2 "$COCO" verify x.coco --at
+	expect 2 "$COCO" verify a.coco b.coco
+	has_err "expected exactly one BUNDLE"
 	expect 2 "$COCO" verify
 	has_err "expected exactly one BUNDLE"
 	expect 2 "$COCO" verify x.coco --at 2027-01-01 --at 2027-01-02
 	has_err "more than once"
+	expect 2 "$COCO" create d -o a.coco -o b.coco --key k --cert c
+	has_err "more than once"
+	expect 2 "$COCO" inspect x.coco --format json --format text
+	has_err "more than once"
+	expect 2 "$COCO" extract x.coco -d a -d b
+	has_err "more than once"
+	for t in 2027-02-30 2027-01-01T25:00:00Z 27-01-01 yesterday ""; do
+		expect 2 "$COCO" verify x.coco --at "$t"
+		has_err "invalid --at '$t'"
+	done
+	expect 2 "$COCO" extract x.coco -d d --at 2027-13-01
+	has_err "invalid --at"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --key k --cert c --at 2027-13-01
+	has_err "invalid --at"
 	expect 2 "$COCO" verify x.coco --at 2027-02-30
 	has_err "invalid --at '2027-02-30'"
 	expect 2 "$COCO" verify x.coco --format xml
 	has_err "unknown format 'xml'"
+	expect 2 "$COCO" inspect x.coco --format html
+	has_err "unknown format 'html'"
 	expect 2 "$COCO" create "$FX/example" --key k --cert c
-	has_err -- "-o OUT is required"
+	has_err "-o OUT is required"
 	expect 2 "$COCO" create "$FX/example" -o o.coco --p12 p --key k
 	has_err "cannot be combined"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --p12 p --chain c
+	has_err "cannot be combined"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --key k
+	has_err "give --key and --cert, or --p12"
+	expect 2 "$COCO" create "$FX/example" -o - --key k --cert c
+	has_err "standard output"
 	expect 2 "$COCO" create "$FX/example" -o o.coco --key k --cert c --pass secret
 	has_err "invalid --pass 'secret'"
+	expect 2 "$COCO" create "$FX/example" -o o.coco --p12 p --pass stdin
+	has_err "invalid --pass 'stdin'"
+	[ ! -e o.coco ] || fail "output written"
 	expect 2 "$COCO" extract b.coco
-	has_err -- "-d DIR is required"
+	has_err "-d DIR is required"
 }
 run_case usage_errors usage_errors
 
@@ -65,8 +119,16 @@ usage_missing_files() {
 	one_line_err
 	has_err "cannot open 'nokey.pem'"
 	[ ! -e o.coco ] || fail "output written"
-	COCO_TRUST=no-such-env-trust expect 2 "$COCO" verify missing.coco --at 2027-01-01
+	expect 2 env COCO_TRUST=no-such-env-trust "$COCO" verify missing.coco --at 2027-01-01
 	has_err "no-such-env-trust"
+	expect 2 "$COCO" create no-such-dir -o o.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --at 2027-01-01
+	one_line_err
+	has_err "'no-such-dir'"
+	[ ! -e o.coco ] || fail "output written"
+	expect 2 "$COCO" extract missing.coco -d dest --trust "$FX/trust" --at 2027-01-01
+	has_err "missing.coco"
+	[ ! -e dest ] || fail "destination created for a missing bundle"
 }
 run_case usage_missing_files usage_missing_files
 
