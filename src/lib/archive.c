@@ -146,6 +146,26 @@ static void explain_no_eocd(struct coco_archive *ar, struct coco_report *r)
 	     "not a zip archive: no end of central directory record");
 }
 
+/*
+ * True if an earlier end record's comment reaches exactly the end of the file: a reader
+ * that searches backwards from the comment limit would see another archive (NOTES 4).
+ */
+static int second_view(struct coco_archive *ar)
+{
+	size_t n = ar->size < 65535 + 22 ? (size_t)ar->size : 65535 + 22, i;
+	unsigned char *buf = malloc(n);
+	int found = 0;
+
+	if (buf == NULL || pread_all(ar->fd, buf, n, ar->size - n) != 0) {
+		free(buf);
+		return 1; /* cannot rule it out */
+	}
+	for (i = 0; i + 22 < n && !found; i++)
+		found = le32(buf + i) == SIG_EOCD && i + 22 + le16(buf + i + 20) == n;
+	free(buf);
+	return found;
+}
+
 static int read_eocd(struct coco_archive *ar, struct coco_report *r, struct eocd *eo)
 {
 	unsigned char b[22];
@@ -156,6 +176,12 @@ static int read_eocd(struct coco_archive *ar, struct coco_report *r, struct eocd
 	}
 	if (le16(b + 20) != 0) {
 		fail(ar, r, "container.eocd", NULL, "archive comment present");
+		return -1;
+	}
+	if (second_view(ar)) {
+		fail(ar, r, "container.eocd", NULL,
+		     "a second end record whose comment runs to the end of the file: the archive "
+		     "reads differently to other tools");
 		return -1;
 	}
 	if (le16(b + 4) != 0 || le16(b + 6) != 0 || le16(b + 8) != le16(b + 10)) {
@@ -266,10 +292,10 @@ static void check_entry(struct coco_archive *ar, struct coco_report *r, struct c
 	else if (e->method != 0 && e->method != 8)
 		fail(ar, r, "container.method", e->name,
 		     "compression method is neither stored nor deflate");
-	/* Unix type bits, where present, must say regular file or folder (Python's zipfile
-	 * writes permission bits alone, which is fine). */
-	if ((e->made_by >> 8) == 3 && (mode & 0170000) != 0 &&
-	    (mode & 0170000) != (e->is_dir ? 0040000u : 0100000u))
+	/* Unix type bits, where present, must say regular file or folder, whatever host the
+	 * archive claims (unzip honours them for several); permission bits alone are fine, as
+	 * Python's zipfile writes them. */
+	if ((mode & 0170000) != 0 && (mode & 0170000) != (e->is_dir ? 0040000u : 0100000u))
 		fail(ar, r, "container.type", e->name,
 		     (mode & 0170000) == 0120000 ? "symbolic link"
 						 : "not a regular file or directory");
@@ -441,6 +467,28 @@ static long data_descriptor(struct coco_archive *ar, const struct coco_entry *e,
 	return (long)(off + len);
 }
 
+/* A local header with saturated sizes must carry both in a zip64 extra, equal to the
+ * central directory's. */
+static int local_zip64_matches(struct coco_archive *ar, const struct coco_entry *e, uint64_t xlen)
+{
+	unsigned char x[65535];
+	size_t i = 0;
+
+	if (xlen > sizeof(x) || ar->cd_off - e->local_off - 30 - e->name_len < xlen ||
+	    pread_all(ar->fd, x, (size_t)xlen, e->local_off + 30 + e->name_len) != 0)
+		return 0;
+	while (i + 4 <= xlen) {
+		uint16_t id = le16(x + i), len = le16(x + i + 2);
+		if (i + 4 + len > xlen)
+			return 0;
+		if (id == 0x0001)
+			return len >= 16 && le64(x + i + 4) == e->usize &&
+			       le64(x + i + 12) == e->csize;
+		i += 4u + len;
+	}
+	return 0;
+}
+
 static const char *check_local(struct coco_archive *ar, struct coco_entry *e, uint64_t *xlen)
 {
 	unsigned char h[30];
@@ -464,12 +512,21 @@ static const char *check_local(struct coco_archive *ar, struct coco_entry *e, ui
 	*xlen = le16(h + 28);
 	lc = le32(h + 14), ls = le32(h + 18), lu = le32(h + 22);
 	if (e->flags & 0x0008) {
-		if ((lc != 0 && lc != e->crc) || (ls != 0 && ls != 0xFFFFFFFFu && ls != e->csize))
-			return "local header sizes disagree with the central directory";
-	} else if (lc != e->crc || (ls != 0xFFFFFFFFu && ls != e->csize) ||
-		   (lu != 0xFFFFFFFFu && lu != e->usize)) {
-		return "local header CRC or sizes disagree with the central directory";
+		/* The data descriptor carries the values; the header may hold zeros (or a
+		 * streaming writer's zip64 placeholders), else the right ones. */
+		if ((lc != 0 && lc != e->crc) || (ls != 0 && ls != 0xFFFFFFFFu && ls != e->csize) ||
+		    (lu != 0 && lu != 0xFFFFFFFFu && lu != e->usize))
+			return "local header CRC or sizes disagree with the central directory";
+		return NULL;
 	}
+	if (lc != e->crc)
+		return "local header CRC disagrees with the central directory";
+	if (ls == 0xFFFFFFFFu || lu == 0xFFFFFFFFu)
+		return local_zip64_matches(ar, e, *xlen)
+			   ? NULL
+			   : "local zip64 sizes missing or disagree with the central directory";
+	if (ls != e->csize || lu != e->usize)
+		return "local header sizes disagree with the central directory";
 	return NULL;
 }
 

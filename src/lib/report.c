@@ -344,6 +344,8 @@ static void put_safe(struct buf *b, const char *s, int json)
 		} else if ((n = coco_utf8_seq(p, left)) == 0) {
 			buf_str(b, json ? "\\ufffd" : "?");
 			n = 1;
+		} else if (!json && n == 2 && p[0] == 0xC2 && p[1] < 0xA0) {
+			buf_str(b, "?"); /* C1 controls such as U+009B (CSI) */
 		} else {
 			buf_add(b, (const char *)p, n);
 		}
@@ -526,8 +528,10 @@ static void render_inspect_text(struct buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_printf(b, "bundle     %s\nsize       %llu bytes\nsha256     %s\n", r->path,
-		   (unsigned long long)r->size, r->sha256[0] ? r->sha256 : "-");
+	buf_str(b, "bundle     ");
+	put_safe(b, r->path ? r->path : "-", 0);
+	buf_printf(b, "\nsize       %llu bytes\nsha256     %s\n", (unsigned long long)r->size,
+		   r->sha256[0] ? r->sha256 : "-");
 	buf_printf(b, "entries    %zu\n", r->n_entries);
 	for (i = 0; i < r->n_entries; i++) {
 		const struct coco_report_entry *e = &r->entries[i];
@@ -553,8 +557,9 @@ static void render_text(struct buf *b, const struct coco_report *r, unsigned fla
 	char tb[21];
 	size_t i;
 
-	buf_printf(b, "bundle     %s\nverified   at %s\n", r->path ? r->path : "-",
-		   coco_time_format(r->at, tb));
+	buf_str(b, "bundle     ");
+	put_safe(b, r->path ? r->path : "-", 0);
+	buf_printf(b, "\nverified   at %s\n", coco_time_format(r->at, tb));
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
 	buf_str(b, "\n");

@@ -467,6 +467,8 @@ const char *coco_name_problem(const char *name, size_t len, int *is_dir)
 			return "character not portable in a file name";
 		if ((step = coco_utf8_seq(s + i, len - i)) == 0)
 			return "invalid UTF-8 in name";
+		if (step == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0)
+			return "control character in name"; /* C1: U+0080..U+009F */
 		if (s[i] == '/') {
 			if ((why = segment_problem(name + seg, i - seg)) != NULL)
 				return why;

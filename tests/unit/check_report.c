@@ -1,13 +1,18 @@
 /*
- * Unit tests for report.c: the verdict rules, lookups, and rendering, including that
- * hostile strings (quotes, control characters, invalid UTF-8) cannot break the JSON or
- * reach a terminal raw.
+ * Unit tests for report.c: the verdict rules, lookups, and rendering. Hostile strings
+ * (quotes, backslashes, control characters, invalid UTF-8) must neither break the JSON,
+ * which a small strict parser here checks, nor reach a terminal raw in the text form.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 #include "suites.h"
+#include "ziptool.h"
+
+#define AT 1798761600 /* 2027-01-01T00:00:00Z */
+
+/* ---- verdicts and lookups -------------------------------------------------------------- */
 
 static const struct {
 	enum coco_status statuses[4];
@@ -15,13 +20,19 @@ static const struct {
 	enum coco_verdict verdict;
 } verdicts[] = {
     {{COCO_STATUS_PASS}, 0, COCO_VERDICT_INDETERMINATE}, /* an empty report proves nothing */
+    {{COCO_STATUS_PASS}, 1, COCO_VERDICT_PASSED},
+    {{COCO_STATUS_INFO}, 1, COCO_VERDICT_PASSED},
+    {{COCO_STATUS_WARN}, 1, COCO_VERDICT_PASSED},
     {{COCO_STATUS_PASS, COCO_STATUS_WARN, COCO_STATUS_INFO}, 3, COCO_VERDICT_PASSED},
+    {{COCO_STATUS_INDETERMINATE}, 1, COCO_VERDICT_INDETERMINATE},
     {{COCO_STATUS_PASS, COCO_STATUS_INDETERMINATE, COCO_STATUS_WARN},
      3,
      COCO_VERDICT_INDETERMINATE},
+    {{COCO_STATUS_FAIL}, 1, COCO_VERDICT_FAILED},
     {{COCO_STATUS_FAIL, COCO_STATUS_PASS}, 2, COCO_VERDICT_FAILED},
+    {{COCO_STATUS_PASS, COCO_STATUS_PASS, COCO_STATUS_FAIL}, 3, COCO_VERDICT_FAILED},
     {{COCO_STATUS_INDETERMINATE, COCO_STATUS_FAIL, COCO_STATUS_PASS}, 3, COCO_VERDICT_FAILED},
-    {{COCO_STATUS_WARN}, 1, COCO_VERDICT_PASSED},
+    {{COCO_STATUS_FAIL, COCO_STATUS_INDETERMINATE}, 2, COCO_VERDICT_FAILED},
 };
 
 START_TEST(test_verdict)
@@ -47,86 +58,429 @@ START_TEST(test_find_and_accessors)
 
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	coco_report_add(r, COCO_STATUS_PASS, "container.structure", NULL, "ok");
-	coco_report_add(r, COCO_STATUS_FAIL, "manifest.digest", "evidence/a.pdf", "bad %s",
-			"digest");
+	coco_report_add(r, COCO_STATUS_FAIL, "manifest.digest", "evidence/a.pdf", "bad %s %d",
+			"digest", 7);
+	coco_report_add(r, COCO_STATUS_PASS, "manifest.digest", "evidence/b.pdf", "good");
+	ck_assert_uint_eq(coco_report_count(r), 3);
+	/* find returns the first finding with the id, in the order added */
 	f = coco_report_find(r, "manifest.digest");
-	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_eq(f, coco_report_get(r, 1));
+	ck_assert_str_eq(coco_finding_id(f), "manifest.digest");
 	ck_assert_int_eq(coco_finding_status(f), COCO_STATUS_FAIL);
 	ck_assert_str_eq(coco_finding_subject(f), "evidence/a.pdf");
-	ck_assert_str_eq(coco_finding_message(f), "bad digest");
+	ck_assert_str_eq(coco_finding_message(f), "bad digest 7");
+	ck_assert_str_eq(coco_finding_subject(coco_report_get(r, 2)), "evidence/b.pdf");
 	ck_assert_ptr_null(coco_finding_subject(coco_report_get(r, 0)));
-	ck_assert_ptr_null(coco_report_get(r, 2));
+	ck_assert_ptr_null(coco_report_get(r, 3));
 	ck_assert_ptr_null(coco_report_find(r, "signer.chain"));
+	ck_assert_ptr_null(coco_report_find(r, "manifest")); /* whole ids only */
 	ck_assert_int_eq(coco_report_verdict_since(r, 0), COCO_VERDICT_FAILED);
 	ck_assert_int_eq(coco_report_verdict_since(r, 2), COCO_VERDICT_PASSED);
-	ck_assert_str_eq(coco_verdict_name(COCO_VERDICT_INDETERMINATE), "INDETERMINATE");
-	ck_assert_str_eq(coco_status_name(COCO_STATUS_WARN), "warn");
+	ck_assert_int_eq(coco_report_verdict_since(r, 3), COCO_VERDICT_PASSED);
+	ck_assert_int_eq(coco_report_has_failure(r, "manifest."), 1);
+	ck_assert_int_eq(coco_report_has_failure(r, "container."), 0);
 	coco_report_free(r);
 }
 END_TEST
 
-static char *render(struct coco_report *r, enum coco_format fmt, unsigned flags)
+START_TEST(test_findings_own_strings)
+{
+	struct coco_report *r = NULL;
+	char subject[] = "evidence/a.pdf", id[] = "manifest.digest";
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	coco_report_add(r, COCO_STATUS_FAIL, id, subject, "%s", "m");
+	memset(subject, 'x', sizeof(subject) - 1);
+	memset(id, 'x', sizeof(id) - 1);
+	ck_assert_str_eq(coco_finding_subject(coco_report_get(r, 0)), "evidence/a.pdf");
+	ck_assert_ptr_nonnull(coco_report_find(r, "manifest.digest"));
+	coco_report_free(r);
+	coco_report_free(NULL);
+}
+END_TEST
+
+START_TEST(test_names_of_enums)
+{
+	ck_assert_str_eq(coco_verdict_name(COCO_VERDICT_PASSED), "PASSED");
+	ck_assert_str_eq(coco_verdict_name(COCO_VERDICT_INDETERMINATE), "INDETERMINATE");
+	ck_assert_str_eq(coco_verdict_name(COCO_VERDICT_FAILED), "FAILED");
+	ck_assert_str_eq(coco_status_name(COCO_STATUS_PASS), "pass");
+	ck_assert_str_eq(coco_status_name(COCO_STATUS_INFO), "info");
+	ck_assert_str_eq(coco_status_name(COCO_STATUS_WARN), "warn");
+	ck_assert_str_eq(coco_status_name(COCO_STATUS_INDETERMINATE), "indeterminate");
+	ck_assert_str_eq(coco_status_name(COCO_STATUS_FAIL), "fail");
+}
+END_TEST
+
+/* ---- a strict JSON syntax check (RFC 8259) ------------------------------------------------ */
+
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		unsigned char c = (unsigned char)*p++;
+
+		if (c < 0x20)
+			return NULL; /* raw control characters are not allowed */
+		if (c != '\\')
+			continue;
+		if (*p == 'u') {
+			if (!is_hex(p[1]) || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]))
+				return NULL;
+			p += 5;
+		} else if (*p != '\0' && strchr("\"\\/bfnrt", *p) != NULL) {
+			p++;
+		} else {
+			return NULL;
+		}
+	}
+	return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+	const char *start = p;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else
+		while (*p >= '0' && *p <= '9')
+			p++;
+	return p == start ? NULL : p;
+}
+
+static const char *json_members(const char *p, int depth, char close, int keyed)
+{
+	p = json_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (keyed) {
+			if ((p = json_string(json_ws(p))) == NULL)
+				return NULL;
+			p = json_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		if ((p = json_value(p, depth + 1)) == NULL)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p, int depth)
+{
+	p = json_ws(p);
+	if (depth > 32)
+		return NULL;
+	switch (*p) {
+	case '{':
+		return json_members(p, depth, '}', 1);
+	case '[':
+		return json_members(p, depth, ']', 0);
+	case '"':
+		return json_string(p);
+	case 't':
+		return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
+	case 'f':
+		return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
+	case 'n':
+		return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
+	default:
+		return json_number(p);
+	}
+}
+
+static int json_valid(const char *s)
+{
+	const char *end = json_value(s, 0);
+
+	return end != NULL && *json_ws(end) == '\0';
+}
+
+START_TEST(test_json_checker)
+{
+	/* The checker itself must tell valid from broken JSON. */
+	ck_assert(json_valid("{\"a\": [1, -2, \"x\\u000a\\\"\", null, true, {}]}\n"));
+	ck_assert(!json_valid("{\"a\": \"raw\nnewline\"}"));
+	ck_assert(!json_valid("{\"a\": \"unescaped \" quote\"}"));
+	ck_assert(!json_valid("{\"a\": \"bad \\x escape\"}"));
+	ck_assert(!json_valid("{\"a\": 1,}"));
+	ck_assert(!json_valid("{\"a\": 1} trailing"));
+}
+END_TEST
+
+/* ---- rendering ---------------------------------------------------------------------------- */
+
+static char *render(const struct coco_report *r, enum coco_format fmt, unsigned flags)
 {
 	char *out = NULL;
 	size_t len = 0;
 
 	ck_assert_int_eq(coco_report_render(r, fmt, flags, &out, &len), COCO_OK);
+	ck_assert_ptr_nonnull(out);
 	ck_assert_uint_eq(strlen(out), len);
 	return out;
 }
 
-START_TEST(test_render_escapes)
+static int has_c0_or_c1(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7F ||
+		    (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+			return 1;
+	return 0;
+}
+
+/* The last line of s (which ends in a newline). */
+static const char *last_line(const char *s)
+{
+	size_t n = strlen(s);
+
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(s[n - 1], '\n');
+	for (n--; n > 0 && s[n - 1] != '\n'; n--)
+		;
+	return s + n;
+}
+
+static struct coco_report *hostile_report(void)
 {
 	struct coco_report *r = NULL;
-	char *json, *text;
 
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
-	ck_assert_int_eq(coco_report_set_bundle(r, "b.coco", 10, 1798761600), COCO_OK);
+	ck_assert_int_eq(coco_report_set_bundle(r, "b.coco", 10, AT), COCO_OK);
+	coco_report_add(r, COCO_STATUS_PASS, "container.structure", NULL, "canonical");
 	coco_report_add(r, COCO_STATUS_FAIL, "container.name", "evil\n\"name\"\\\x1b[31m\xff",
-			"bad");
-	json = render(r, COCO_FORMAT_JSON, 0);
-	ck_assert_ptr_nonnull(
-	    strstr(json, "\"subject\": \"evil\\u000a\\\"name\\\"\\\\\\u001b[31m\\ufffd\""));
+			"tab\there, del\x7f, quote \" and backslash \\");
+	coco_report_add(r, COCO_STATUS_WARN, "signer.revocation", NULL, "no revocation data");
+	return r;
+}
+
+START_TEST(test_render_json)
+{
+	struct coco_report *r = hostile_report();
+	char *json = render(r, COCO_FORMAT_JSON, 0);
+
+	ck_assert_msg(json_valid(json), "invalid JSON:\n%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "\"format\": \"coco-bundle-report/1\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"verdict\": \"FAILED\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"verification_time\": \"2027-01-01T00:00:00Z\""));
-	ck_assert_ptr_nonnull(strstr(json, "\"id\": \"container.name\", \"status\": \"fail\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"bundle\": {\"path\": \"b.coco\", \"size\": 10"));
 	ck_assert_ptr_nonnull(strstr(json, "\"signer\": null"));
-	text = render(r, COCO_FORMAT_TEXT, 0);
-	ck_assert_ptr_null(strchr(text, '\x1b'));
-	ck_assert_ptr_nonnull(strstr(text, "'evil?\"name\"\\?[31m?'"));
-	ck_assert_ptr_nonnull(strstr(text, "\nverdict    FAILED\n"));
-	ck_assert_str_eq(text + strlen(text) - strlen("verdict    FAILED\n"),
-			 "verdict    FAILED\n");
+	ck_assert_ptr_nonnull(strstr(json, "\"checks\": ["));
+	ck_assert_ptr_nonnull(strstr(json,
+				     "{\"id\": \"container.structure\", \"status\": \"pass\", "
+				     "\"subject\": null, \"message\": \"canonical\"}"));
+	ck_assert_ptr_nonnull(
+	    strstr(json, "\"subject\": \"evil\\u000a\\\"name\\\"\\\\\\u001b[31m\\ufffd\""));
+	ck_assert_ptr_nonnull(strstr(
+	    json, "\"message\": \"tab\\u0009here, del\\u007f, quote \\\" and backslash \\\\\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"status\": \"warn\""));
+	ck_assert(!has_c0_or_c1(json));
 	free(json);
+	coco_report_free(r);
+}
+END_TEST
+
+START_TEST(test_render_json_empty)
+{
+	struct coco_report *r = NULL;
+	char *json;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	json = render(r, COCO_FORMAT_JSON, 0);
+	ck_assert_msg(json_valid(json), "invalid JSON:\n%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "\"verdict\": \"INDETERMINATE\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"checks\": []"));
+	ck_assert_ptr_nonnull(strstr(json, "\"path\": null"));
+	free(json);
+	coco_report_free(r);
+}
+END_TEST
+
+START_TEST(test_render_json_path_and_signature)
+{
+	struct coco_report *r = NULL;
+	struct coco_report_signature *s;
+	char *json;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_report_set_bundle(r, "dir/\"odd\"\\name\n.coco", 1, AT), COCO_OK);
+	s = coco_report_add_signature(r);
+	ck_assert_ptr_nonnull(s);
+	s->file = strdup("META-INF/signature001.p7s");
+	s->manifest = strdup("META-INF/ASiCManifest001.xml");
+	s->subject = strdup("CN=Jane \"J\" Doe, O=Acme, C=GB");
+	s->issuer = strdup("CN=CoCo Test Signer CA");
+	s->serial = strdup("0a1b");
+	s->not_before = AT;
+	s->not_after = AT + 86400;
+	s->valid = 1;
+	coco_report_add(r, COCO_STATUS_PASS, "signature.valid", "META-INF/signature001.p7s", "ok");
+	json = render(r, COCO_FORMAT_JSON, 0);
+	ck_assert_msg(json_valid(json), "invalid JSON:\n%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "\"path\": \"dir/\\\"odd\\\"\\\\name\\u000a.coco\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"subject\": \"CN=Jane \\\"J\\\" Doe, O=Acme, C=GB\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"not_after\": \"2027-01-02T00:00:00Z\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"signing_time\": null"));
+	ck_assert_ptr_nonnull(strstr(json, "\"valid\": true"));
+	ck_assert_ptr_nonnull(strstr(json, "\"verdict\": \"PASSED\""));
+	free(json);
+	coco_report_free(r);
+}
+END_TEST
+
+START_TEST(test_render_text)
+{
+	struct coco_report *r = hostile_report();
+	char *text = render(r, COCO_FORMAT_TEXT, 0);
+
+	ck_assert_str_eq(last_line(text), "verdict    FAILED\n");
+	ck_assert_ptr_nonnull(strstr(text, "bundle     b.coco\n"));
+	ck_assert_ptr_nonnull(strstr(text, "verified   at 2027-01-01T00:00:00Z\n"));
+	ck_assert_ptr_nonnull(strstr(text, "pass          container.structure: canonical\n"));
+	ck_assert_ptr_nonnull(strstr(text, "fail          container.name 'evil?\"name\"\\?[31m?': "
+					   "tab?here, del?, quote \" and backslash \\\n"));
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	ck_assert_ptr_null(strstr(text, "\033[")); /* no colour unless asked */
+	ck_assert(!has_c0_or_c1(text));
 	free(text);
 	coco_report_free(r);
 }
 END_TEST
 
-START_TEST(test_render_inspect_and_color)
+START_TEST(test_render_text_verdicts)
+{
+	static const struct {
+		enum coco_status st;
+		const char *last;
+	} v[] = {
+	    {COCO_STATUS_PASS, "verdict    PASSED\n"},
+	    {COCO_STATUS_INDETERMINATE, "verdict    INDETERMINATE\n"},
+	    {COCO_STATUS_FAIL, "verdict    FAILED\n"},
+	};
+	struct coco_report *r = NULL;
+	char *text;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	coco_report_add(r, v[_i].st, "test.id", NULL, "m");
+	text = render(r, COCO_FORMAT_TEXT, 0);
+	ck_assert_str_eq(last_line(text), v[_i].last);
+	free(text);
+	coco_report_free(r);
+}
+END_TEST
+
+START_TEST(test_render_text_color)
+{
+	struct coco_report *r = hostile_report();
+	char *text = render(r, COCO_FORMAT_TEXT, COCO_RENDER_COLOR);
+
+	ck_assert_ptr_nonnull(strstr(text, "\033[32mpass"));
+	ck_assert_ptr_nonnull(strstr(text, "\033[31mfail"));
+	ck_assert_ptr_nonnull(strstr(text, "verdict    \033[1;31mFAILED\033[0m\n"));
+	free(text);
+	coco_report_free(r);
+}
+END_TEST
+
+/* Text output goes to terminals: no string from outside may carry a control sequence. */
+START_TEST(test_render_text_hostile_path)
+{
+	struct coco_report *r = NULL;
+	char *text;
+	unsigned flags = _i == 0 ? 0 : COCO_RENDER_INSPECT;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_report_set_bundle(r, "in/evil\x1b]0;owned\x07\x1b[2J.coco", 1, AT),
+			 COCO_OK);
+	coco_report_add(r, COCO_STATUS_PASS, "container.structure", NULL, "ok");
+	text = render(r, COCO_FORMAT_TEXT, flags);
+	ck_assert_msg(!has_c0_or_c1(text), "control characters from the path reach the text:\n%s",
+		      zt_visible(text));
+	free(text);
+	coco_report_free(r);
+}
+END_TEST
+
+START_TEST(test_render_text_c1)
+{
+	struct coco_report *r = NULL;
+	char *text;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	coco_report_add(r, COCO_STATUS_FAIL, "container.name",
+			"a\xc2\x9b"
+			"2Jb",
+			"nel\xc2\x85here");
+	text = render(r, COCO_FORMAT_TEXT, 0);
+	ck_assert_msg(!has_c0_or_c1(text), "C1 control characters reach the text:\n%s",
+		      zt_visible(text));
+	free(text);
+	coco_report_free(r);
+}
+END_TEST
+
+START_TEST(test_render_inspect)
 {
 	struct coco_report *r = NULL;
 	struct coco_report_entry *e;
 	char *json, *text;
 
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
-	ck_assert_int_eq(coco_report_set_bundle(r, "b.coco", 10, 0), COCO_OK);
+	ck_assert_int_eq(coco_report_set_bundle(r, "b.coco", 10, AT), COCO_OK);
 	e = coco_report_add_entry(r, "assessment.xml");
 	ck_assert_ptr_nonnull(e);
 	e->size = 5;
+	e->compressed_size = 5;
 	memcpy(e->sha256, "ab", 3);
-	coco_report_add(r, COCO_STATUS_PASS, "container.structure", NULL, "ok");
+	e = coco_report_add_entry(r, "evidence/");
+	ck_assert_ptr_nonnull(e);
+	e->is_dir = 1;
+	coco_report_add(r, COCO_STATUS_FAIL, "manifest.missing", NULL, "no manifest");
 	json = render(r, COCO_FORMAT_JSON, COCO_RENDER_INSPECT);
+	ck_assert_msg(json_valid(json), "invalid JSON:\n%s", json);
 	ck_assert_ptr_null(strstr(json, "\"verdict\""));
+	ck_assert_ptr_null(strstr(json, "\"verification_time\""));
 	ck_assert_ptr_null(strstr(json, "\"checks\""));
-	ck_assert_ptr_nonnull(strstr(json, "{\"name\": \"assessment.xml\", \"size\": 5"));
-	text = render(r, COCO_FORMAT_TEXT, COCO_RENDER_COLOR);
-	ck_assert_ptr_nonnull(strstr(text, "\033[32mpass"));
-	free(json);
-	free(text);
+	ck_assert_ptr_null(strstr(json, "FAILED"));
+	ck_assert_ptr_nonnull(
+	    strstr(json, "{\"name\": \"assessment.xml\", \"size\": 5, \"compressed_size\": 5, "
+			 "\"method\": \"stored\", \"sha256\": \"ab\"}"));
+	ck_assert_ptr_nonnull(strstr(json, "{\"name\": \"evidence/\", \"size\": 0, "
+					   "\"compressed_size\": 0, \"method\": \"stored\", "
+					   "\"sha256\": null}"));
 	text = render(r, COCO_FORMAT_TEXT, COCO_RENDER_INSPECT);
-	ck_assert_ptr_nonnull(strstr(text, "assessment.xml"));
+	ck_assert_ptr_nonnull(strstr(text, "entries    2\n"));
+	ck_assert_ptr_nonnull(strstr(text, "assessment.xml\n"));
+	ck_assert_ptr_nonnull(strstr(text, "signature  none found\n"));
 	ck_assert_ptr_null(strstr(text, "verdict"));
+	ck_assert_ptr_null(strstr(text, "FAILED"));
+	free(json);
 	free(text);
 	coco_report_free(r);
 }
@@ -139,8 +493,18 @@ Suite *report_suite(void)
 
 	tcase_add_loop_test(tc, test_verdict, 0, (int)(sizeof(verdicts) / sizeof(verdicts[0])));
 	tcase_add_test(tc, test_find_and_accessors);
-	tcase_add_test(tc, test_render_escapes);
-	tcase_add_test(tc, test_render_inspect_and_color);
+	tcase_add_test(tc, test_findings_own_strings);
+	tcase_add_test(tc, test_names_of_enums);
+	tcase_add_test(tc, test_json_checker);
+	tcase_add_test(tc, test_render_json);
+	tcase_add_test(tc, test_render_json_empty);
+	tcase_add_test(tc, test_render_json_path_and_signature);
+	tcase_add_test(tc, test_render_text);
+	tcase_add_loop_test(tc, test_render_text_verdicts, 0, 3);
+	tcase_add_test(tc, test_render_text_color);
+	tcase_add_loop_test(tc, test_render_text_hostile_path, 0, 2);
+	tcase_add_test(tc, test_render_text_c1);
+	tcase_add_test(tc, test_render_inspect);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,9 +1,10 @@
 /*
- * Unit tests for util.c: time parsing and formatting without the process time zone,
- * strict base64, zip-name safety (the rule create and verify share), and the atomic
- * file-writing protocol.
+ * Unit tests for util.c: RFC 3339 time parsing and formatting without the process time
+ * zone, strict base64, zip-name safety (the one rule create and verify share), and the
+ * atomic file-writing protocol. Every expected time_t was computed independently.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +13,72 @@
 
 #include "internal.h"
 #include "suites.h"
+#include "ziptool.h"
+
+/* ---- time ------------------------------------------------------------------------- */
+
+#define REJECT (-1LL)
 
 static const struct {
 	const char *text;
-	long long expect; /* -1: must be rejected */
+	long long expect; /* REJECT: COCO_ERR_ARG */
 } times[] = {
     {"2026-11-22", 1795305600LL},
     {"1970-01-01", 0},
-    {"2027-01-01T00:00:00Z", 1798761600LL},
-    {"2027-01-01T00:00:00z", 1798761600LL},
-    {"2027-01-01t01:02:03Z", 1798761600LL + 3723},
-    {"2027-01-01T01:00:00+01:00", 1798761600LL},
-    {"2026-12-31T19:00:00-05:00", 1798761600LL},
-    {"2027-01-01T00:00:00.999Z", 1798761600LL},
     {"2024-02-29", 1709164800LL},
-    {"2026-02-30", -1},
-    {"2026-13-01", -1},
-    {"2026-00-10", -1},
-    {"2025-02-29", -1},
-    {"1969-12-31", -1},
-    {"2026-11-22T10:00:00", -1},
-    {"2026-11-22T25:00:00Z", -1},
-    {"2026-11-22T10:00:00Zjunk", -1},
-    {"2026-11-22 ", -1},
-    {"26-11-22", -1},
-    {"2026/11/22", -1},
-    {"2026-11-22T10:00:00.Z", -1},
-    {"2026-11-22T10:00:00+0100", -1},
-    {"", -1},
+    {"2000-02-29", 951782400LL},
+    {"2100-03-01", 4107542400LL},
+    {"2026-11-22T10:30:00Z", 1795343400LL},
+    {"2026-11-22T10:30:00z", 1795343400LL},
+    {"2026-11-22t10:30:00Z", 1795343400LL},
+    {"2026-11-22 10:30:00Z", 1795343400LL},
+    {"2026-11-22T10:30:00+01:00", 1795339800LL},
+    {"2026-11-22T10:30:00-05:30", 1795363200LL},
+    {"2026-11-22T00:30:00+01:00", 1795303800LL},
+    {"2026-11-22T10:30:00+00:00", 1795343400LL},
+    {"2026-11-22T10:30:00-00:00", 1795343400LL},
+    {"2026-11-22T10:30:00.5+01:00", 1795339800LL},
+    {"2026-11-22T10:30:00.999999999Z", 1795343400LL},
+    {"2038-01-19T03:14:08Z", 2147483648LL},
+    {"9999-12-31T23:59:59Z", 253402300799LL},
+    {"2016-12-31T23:59:60Z", 1483228799LL}, /* a leap second reads as :59 */
+    /* impossible dates */
+    {"2026-02-30", REJECT},
+    {"2026-13-01", REJECT},
+    {"2026-00-10", REJECT},
+    {"2026-11-00", REJECT},
+    {"2026-11-31", REJECT},
+    {"2025-02-29", REJECT},
+    {"2100-02-29", REJECT},
+    {"1969-12-31", REJECT},
+    {"1969-12-31T23:59:59Z", REJECT},
+    {"0000-01-01", REJECT},
+    /* impossible times and zones */
+    {"2026-11-22T24:00:00Z", REJECT},
+    {"2026-11-22T10:60:00Z", REJECT},
+    {"2026-11-22T10:30:61Z", REJECT},
+    {"2026-11-22T10:30:00+24:00", REJECT},
+    {"2026-11-22T10:30:00+01:60", REJECT},
+    /* missing parts */
+    {"2026-11-22T10:30:00", REJECT},
+    {"2026-11-22T10:30Z", REJECT},
+    {"2026-11-22T", REJECT},
+    {"2026-11-22T10:30:00.Z", REJECT},
+    {"2026-11-22T10:30:00+01", REJECT},
+    {"2026-11-22T10:30:00+0100", REJECT},
+    /* trailing and leading junk, other shapes */
+    {"2026-11-22x", REJECT},
+    {"2026-11-22 ", REJECT},
+    {" 2026-11-22", REJECT},
+    {"+2026-11-22", REJECT},
+    {"2026-11-22T10:30:00Zjunk", REJECT},
+    {"2026-11-22T10:30:00Z\n", REJECT},
+    {"2026-11-22T10:30:00+01:00:00", REJECT},
+    {"2026-1-22", REJECT},
+    {"26-11-22", REJECT},
+    {"2026/11/22", REJECT},
+    {"20261122", REJECT},
+    {"", REJECT},
 };
 
 START_TEST(test_time_parse)
@@ -47,9 +86,10 @@ START_TEST(test_time_parse)
 	time_t t = 42;
 	enum coco_err err = coco_time_parse(times[_i].text, &t);
 
-	if (times[_i].expect < 0) {
-		ck_assert_msg(err == COCO_ERR_ARG, "'%s' accepted", times[_i].text);
-		ck_assert_int_eq(t, 42);
+	if (times[_i].expect == REJECT) {
+		ck_assert_msg(err == COCO_ERR_ARG, "'%s' accepted as %lld", times[_i].text,
+			      (long long)t);
+		ck_assert_msg(t == 42, "'%s': *out changed on failure", times[_i].text);
 	} else {
 		ck_assert_msg(err == COCO_OK, "'%s' rejected", times[_i].text);
 		ck_assert_msg((long long)t == times[_i].expect, "'%s' -> %lld, want %lld",
@@ -58,80 +98,229 @@ START_TEST(test_time_parse)
 }
 END_TEST
 
-START_TEST(test_time_format)
+START_TEST(test_time_parse_null)
 {
-	char buf[21];
+	time_t t = 42;
 
-	ck_assert_str_eq(coco_time_format(1798761600, buf), "2027-01-01T00:00:00Z");
-	ck_assert_str_eq(coco_time_format(0, buf), "1970-01-01T00:00:00Z");
-	ck_assert_str_eq(coco_time_format(1709164800 + 86399, buf), "2024-02-29T23:59:59Z");
-}
-END_TEST
-
-START_TEST(test_base64)
-{
-	unsigned char out[16];
-	char *enc;
-	long n;
-
-	ck_assert_int_eq(coco_base64_decode("aGVsbG8=", 8, out, sizeof(out)), 5);
-	ck_assert_int_eq(memcmp(out, "hello", 5), 0);
-	ck_assert_int_eq(coco_base64_decode(" aGVs\nbG8h ", 11, out, sizeof(out)), 6);
-	ck_assert_int_eq(coco_base64_decode("", 0, out, sizeof(out)), 0);
-	/* Rejected: bad padding, non-canonical trailing bits, junk, too long for out. */
-	ck_assert_int_eq(coco_base64_decode("aGVsbG8", 7, out, sizeof(out)), -1);
-	ck_assert_int_eq(coco_base64_decode("aGVsbG9=", 8, out, sizeof(out)), -1);
-	ck_assert_int_eq(coco_base64_decode("aGVs=G8=", 8, out, sizeof(out)), -1);
-	ck_assert_int_eq(coco_base64_decode("aGVsbG8=aGVs", 12, out, sizeof(out)), -1);
-	ck_assert_int_eq(coco_base64_decode("aGVs*G8=", 8, out, sizeof(out)), -1);
-	ck_assert_int_eq(coco_base64_decode("=AAA", 4, out, sizeof(out)), -1);
-	ck_assert_int_eq(coco_base64_decode("AAAAAAAA", 8, out, 5), -1);
-	enc = coco_base64_encode((const unsigned char *)"hello!?", 7);
-	ck_assert_str_eq(enc, "aGVsbG8hPw==");
-	n = coco_base64_decode(enc, strlen(enc), out, sizeof(out));
-	ck_assert_int_eq(n, 7);
-	ck_assert_int_eq(memcmp(out, "hello!?", 7), 0);
-	free(enc);
+	ck_assert_int_eq(coco_time_parse(NULL, &t), COCO_ERR_ARG);
+	ck_assert_int_eq(coco_time_parse("2026-11-22", NULL), COCO_ERR_ARG);
+	ck_assert_int_eq(t, 42);
 }
 END_TEST
 
 static const struct {
+	long long t;
+	const char *text;
+} formats[] = {
+    {0, "1970-01-01T00:00:00Z"},
+    {1795343400LL, "2026-11-22T10:30:00Z"},
+    {1709164800LL + 86399, "2024-02-29T23:59:59Z"},
+    {2147483648LL, "2038-01-19T03:14:08Z"},
+    {253402300799LL, "9999-12-31T23:59:59Z"},
+    {253402300800LL, "invalid-time"}, /* year 10000 does not fit the format */
+};
+
+START_TEST(test_time_format)
+{
+	char buf[21];
+	time_t back = 0;
+
+	memset(buf, 'x', sizeof(buf));
+	ck_assert_ptr_eq(coco_time_format((time_t)formats[_i].t, buf), buf);
+	ck_assert_str_eq(buf, formats[_i].text);
+	if (strcmp(formats[_i].text, "invalid-time") != 0) {
+		ck_assert_int_eq(coco_time_parse(buf, &back), COCO_OK);
+		ck_assert_int_eq((long long)back, formats[_i].t);
+	}
+}
+END_TEST
+
+/* ---- base64 and hex ----------------------------------------------------------------- */
+
+static const struct {
+	const char *in;
+	size_t in_len;    /* 0: strlen(in) */
+	size_t out_size;  /* 0: 64 */
+	long expect;      /* decoded length, or -1 */
+	const char *want; /* the decoded bytes */
+} b64[] = {
+    {"", 0, 0, 0, ""},
+    {"Zg==", 0, 0, 1, "f"},
+    {"Zm8=", 0, 0, 2, "fo"},
+    {"Zm9v", 0, 0, 3, "foo"},
+    {"Zm9vYg==", 0, 0, 4, "foob"},
+    {"Zm9vYmE=", 0, 0, 5, "fooba"},
+    {"Zm9vYmFy", 0, 0, 6, "foobar"},
+    {"/+/+", 0, 0, 3, "\xff\xef\xfe"},
+    {" Zm9v\r\n\tYmFy ", 0, 0, 6, "foobar"},
+    {"Zm9vYmE=\n", 0, 0, 5, "fooba"},
+    {"Zm9vYmE=", 0, 5, 5, "fooba"}, /* exactly fits */
+    {"Zm9vYmFy", 0, 6, 6, "foobar"},
+    /* bad padding */
+    {"Zm9vYmE", 0, 0, -1, NULL},
+    {"Zm9vYmE==", 0, 0, -1, NULL},
+    {"Zm9vYg=", 0, 0, -1, NULL},
+    {"Zm9v=mFy", 0, 0, -1, NULL},
+    {"Zm9vYmE=Zm9v", 0, 0, -1, NULL},
+    {"=Zm9", 0, 0, -1, NULL},
+    {"Z===", 0, 0, -1, NULL},
+    {"====", 0, 0, -1, NULL},
+    /* non-canonical trailing bits */
+    {"Zm9vYmF=", 0, 0, -1, NULL},
+    {"Zm9vYh==", 0, 0, -1, NULL},
+    {"Zh==", 0, 0, -1, NULL},
+    /* other alphabets and junk */
+    {"Zm9v*mFy", 0, 0, -1, NULL},
+    {"Zm9-_mFy", 0, 0, -1, NULL},
+    {"Zm9v\0mFy", 8, 0, -1, NULL},
+    {"Zm9v.", 0, 0, -1, NULL},
+    /* too long for out */
+    {"Zm9vYmE=", 0, 4, -1, NULL},
+    {"Zm9vYmFy", 0, 5, -1, NULL},
+};
+
+START_TEST(test_base64_decode)
+{
+	unsigned char out[64 + 8];
+	size_t in_len = b64[_i].in_len ? b64[_i].in_len : strlen(b64[_i].in);
+	size_t size = b64[_i].out_size ? b64[_i].out_size : 64;
+	long n;
+
+	memset(out, 0xAA, sizeof(out));
+	n = coco_base64_decode(b64[_i].in, in_len, out, size);
+	ck_assert_msg(n == b64[_i].expect, "'%s' -> %ld, want %ld", b64[_i].in, n, b64[_i].expect);
+	if (n > 0)
+		ck_assert_mem_eq(out, b64[_i].want, (size_t)n);
+	/* Nothing is ever written past out_size. */
+	ck_assert_uint_eq(out[size], 0xAA);
+}
+END_TEST
+
+START_TEST(test_base64_round_trip)
+{
+	unsigned char in[64], out[64];
+	size_t n = (size_t)_i, i;
+	char *enc;
+
+	for (i = 0; i < n; i++)
+		in[i] = (unsigned char)(i * 37u + n * 11u);
+	enc = coco_base64_encode(in, n);
+	ck_assert_ptr_nonnull(enc);
+	ck_assert_uint_eq(strlen(enc), (n + 2) / 3 * 4);
+	ck_assert_uint_eq(strspn(enc, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				      "0123456789+/="),
+			  strlen(enc));
+	ck_assert_int_eq(coco_base64_decode(enc, strlen(enc), out, n), (long)n);
+	ck_assert_mem_eq(out, in, n);
+	free(enc);
+}
+END_TEST
+
+START_TEST(test_base64_encode_vectors)
+{
+	static const char *const v[][2] = {{"", ""},
+					   {"f", "Zg=="},
+					   {"fo", "Zm8="},
+					   {"foo", "Zm9v"},
+					   {"foob", "Zm9vYg=="},
+					   {"fooba", "Zm9vYmE="},
+					   {"foobar", "Zm9vYmFy"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *enc = coco_base64_encode((const unsigned char *)v[i][0], strlen(v[i][0]));
+		ck_assert_ptr_nonnull(enc);
+		ck_assert_str_eq(enc, v[i][1]);
+		free(enc);
+	}
+}
+END_TEST
+
+START_TEST(test_hex)
+{
+	char out[7];
+
+	coco_hex((const unsigned char *)"\x00\xff\x1a", 3, out);
+	ck_assert_str_eq(out, "00ff1a");
+	coco_hex((const unsigned char *)"", 0, out);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+/* ---- zip-name safety ------------------------------------------------------------------ */
+
+#define R_EMPTY "empty name"
+#define R_LONG "name too long"
+#define R_ABS "absolute path"
+#define R_DRIVE "drive letter"
+#define R_NUL "NUL byte in name"
+#define R_CTRL "control character in name"
+#define R_BSLASH "backslash in name"
+#define R_PORT "character not portable in a file name"
+#define R_UTF8 "invalid UTF-8 in name"
+#define R_SEG "empty path segment"
+#define R_DOT "'.' or '..' segment"
+
+static const struct {
 	const char *name;
-	size_t len; /* 0: strlen */
-	int ok;
+	size_t len;      /* 0: strlen */
+	const char *why; /* NULL: safe */
 	int is_dir;
 } names[] = {
-    {"assessment.xml", 0, 1, 0},
-    {"evidence/Cyber Essentials Plus.pdf", 0, 1, 0},
-    {"\xc3\xa9vidence/\xe2\x82\xac.pdf", 0, 1, 0},
-    {"evidence/", 0, 1, 1},
-    {".hidden", 0, 1, 0},
-    {"", 0, 0, 0},
-    {"/abs", 0, 0, 0},
-    {"C:x", 0, 0, 0},
-    {"a\\b", 0, 0, 0},
-    {"a//b", 0, 0, 0},
-    {"./a", 0, 0, 0},
-    {"a/./b", 0, 0, 0},
-    {"a/../b", 0, 0, 0},
-    {"..", 0, 0, 0},
-    {"a/..", 0, 0, 0},
+    {"a.xml", 0, NULL, 0},
+    {"evidence/x y.pdf", 0, NULL, 0},
+    {"\xc3\xa9.pdf", 0, NULL, 0},
+    {"dir/", 0, NULL, 1},
+    {"a/b/c/", 0, NULL, 1},
+    {"META-INF/ASiCManifest001.xml", 0, NULL, 0},
+    {"\xe2\x82\xac/\xf0\x9f\x93\x84.pdf", 0, NULL, 0}, /* 3- and 4-byte sequences */
+    {".hidden", 0, NULL, 0},
+    {"a..b", 0, NULL, 0},
+    {"", 0, R_EMPTY, 0},
+    {"/abs", 0, R_ABS, 0},
+    {"/", 0, R_ABS, 0},
+    {"C:x", 0, R_DRIVE, 0},
+    {"c:/x", 0, R_DRIVE, 0},
+    {"a\\b", 0, R_BSLASH, 0},
+    {"a//b", 0, R_SEG, 0},
+    {"a//", 0, R_SEG, 0},
+    {"./a", 0, R_DOT, 0},
+    {"a/./b", 0, R_DOT, 0},
+    {"a/../b", 0, R_DOT, 0},
+    {"..", 0, R_DOT, 0},
+    {"../", 0, R_DOT, 0},
+    {"a/..", 0, R_DOT, 0},
     {"a\x01"
      "b",
-     0, 0, 0},
-    {"a\x7f", 0, 0, 0},
-    {"a\nb", 0, 0, 0},
-    {"a\0b", 3, 0, 0},
-    {"a\xc0\xaf", 0, 0, 0},
-    {"a\xed\xa0\x80", 0, 0, 0},
-    {"a\xe2\x82", 0, 0, 0},
-    {"a\xf5\x80\x80\x80", 0, 0, 0},
-    {"a\xff", 0, 0, 0},
-    {"a:b", 0, 0, 0},
-    {"a*b", 0, 0, 0},
-    {"a?b", 0, 0, 0},
-    {"a|b", 0, 0, 0},
-    {"a//", 0, 0, 0},
+     0, R_CTRL, 0},
+    {"a\nb", 0, R_CTRL, 0},
+    {"a\x1b[2J", 0, R_CTRL, 0},
+    {"a\x7f", 0, R_CTRL, 0},
+    {"a\xc2\x85"
+     "b",
+     0, R_CTRL, 0}, /* U+0085 NEL: a C1 control character */
+    {"a\xc2\x9b"
+     "2J",
+     0, R_CTRL, 0}, /* U+009B CSI */
+    {"a\0b", 3, R_NUL, 0},
+    {"a\xc0\xaf", 0, R_UTF8, 0},         /* overlong '/' */
+    {"a\xe0\x80\xaf", 0, R_UTF8, 0},     /* overlong, 3 bytes */
+    {"a\xf0\x80\x80\xaf", 0, R_UTF8, 0}, /* overlong, 4 bytes */
+    {"a\xed\xa0\x80", 0, R_UTF8, 0},     /* surrogate U+D800 */
+    {"a\xc3(", 0, R_UTF8, 0},            /* invalid continuation */
+    {"a\xe2\x82", 0, R_UTF8, 0},         /* truncated */
+    {"a\xf5\x80\x80\x80", 0, R_UTF8, 0},
+    {"a\xf4\x90\x80\x80", 0, R_UTF8, 0}, /* above U+10FFFF */
+    {"a\xff", 0, R_UTF8, 0},
+    {"a\x80", 0, R_UTF8, 0},
+    {"a:b", 0, R_DRIVE, 0}, /* drive-relative on Windows */
+    {"ab:c", 0, R_PORT, 0},
+    {"a*b", 0, R_PORT, 0},
+    {"a?b", 0, R_PORT, 0},
+    {"a\"b", 0, R_PORT, 0},
+    {"a<b", 0, R_PORT, 0},
+    {"a>b", 0, R_PORT, 0},
+    {"a|b", 0, R_PORT, 0},
 };
 
 START_TEST(test_names)
@@ -140,11 +329,13 @@ START_TEST(test_names)
 	int is_dir = -1;
 	const char *why = coco_name_problem(names[_i].name, len, &is_dir);
 
-	if (names[_i].ok) {
-		ck_assert_msg(why == NULL, "name %d refused: %s", _i, why);
+	if (names[_i].why == NULL) {
+		ck_assert_msg(why == NULL, "'%s' refused: %s", zt_visible(names[_i].name), why);
 		ck_assert_int_eq(is_dir, names[_i].is_dir);
 	} else {
-		ck_assert_msg(why != NULL, "name %d accepted", _i);
+		ck_assert_msg(why != NULL, "'%s' accepted, want \"%s\"", zt_visible(names[_i].name),
+			      names[_i].why);
+		ck_assert_str_eq(why, names[_i].why);
 	}
 }
 END_TEST
@@ -152,58 +343,218 @@ END_TEST
 START_TEST(test_name_length_limit)
 {
 	char name[COCO_MAX_NAME_LEN + 2];
-	int is_dir;
+	int is_dir = -1;
 
 	memset(name, 'a', sizeof(name));
 	ck_assert_ptr_null(coco_name_problem(name, COCO_MAX_NAME_LEN, &is_dir));
-	ck_assert_ptr_nonnull(coco_name_problem(name, COCO_MAX_NAME_LEN + 1, &is_dir));
+	ck_assert_int_eq(is_dir, 0);
+	ck_assert_str_eq(coco_name_problem(name, COCO_MAX_NAME_LEN + 1, &is_dir), R_LONG);
+	name[COCO_MAX_NAME_LEN - 1] = '/';
+	ck_assert_ptr_null(coco_name_problem(name, COCO_MAX_NAME_LEN, &is_dir));
+	ck_assert_int_eq(is_dir, 1);
 }
 END_TEST
 
-static size_t count_entries(const char *dir)
+/* ---- atomic writes ---------------------------------------------------------------------- */
+
+/* Made in the runner's process, so a failed test leaves nothing behind. */
+static char *base_dir;
+
+static void tmp_setup(void)
+{
+	if (base_dir == NULL)
+		base_dir = zt_mkdtemp("util");
+}
+
+static void tmp_teardown(void)
+{
+	zt_rmtree(base_dir);
+	free(base_dir);
+	base_dir = NULL;
+}
+
+static char *fresh_dir(void)
+{
+	size_t n;
+	char *d;
+
+	ck_assert_ptr_nonnull(base_dir);
+	n = strlen(base_dir) + 16;
+	d = malloc(n);
+	ck_assert_ptr_nonnull(d);
+	snprintf(d, n, "%s/t-XXXXXX", base_dir);
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	return d;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+
+	ck_assert_ptr_nonnull(p);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* The names in dir, sorted and joined by spaces ("" when empty). */
+static void listing(const char *dir, char *out, size_t size)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	size_t n = 0;
+	char *found[16];
+	size_t n = 0, i, j;
 
 	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		ck_assert_uint_lt(n, 16);
+		found[n++] = strdup(e->d_name);
+	}
 	closedir(d);
-	return n;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(found[j - 1], found[j]) > 0; j--) {
+			char *t = found[j];
+			found[j] = found[j - 1];
+			found[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t used = strlen(out);
+		snprintf(out + used, size - used, "%s%s", i ? " " : "", found[i]);
+		free(found[i]);
+	}
 }
 
-START_TEST(test_atomic_write)
+static void assert_content(const char *path, const void *want, size_t len)
 {
-	char dir[] = "/tmp/coco-util-XXXXXX", path[64], missing[96], buf[16] = {0};
-	struct coco_ctx *ctx = NULL;
-	FILE *f;
+	unsigned char buf[256];
+	FILE *f = fopen(path, "rb");
+	size_t got;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
-	snprintf(path, sizeof(path), "%s/out.txt", dir);
-	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "first", 5), COCO_OK);
-	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "second", 6), COCO_OK);
-	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fread(buf, 1, sizeof(buf) - 1, f), 6);
+	got = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	ck_assert_str_eq(buf, "second");
-	ck_assert_uint_eq(count_entries(dir), 1); /* no temporary file left */
-	snprintf(missing, sizeof(missing), "%s/no/such/dir/out.txt", dir);
-	ck_assert_int_eq(coco_write_file_atomic(ctx, missing, "x", 1), COCO_ERR_IO);
-	ck_assert_ptr_nonnull(strstr(coco_ctx_error(ctx), "out.txt"));
-	ck_assert_uint_eq(count_entries(dir), 1);
-	unlink(path);
-	rmdir(dir);
+	ck_assert_uint_eq(got, len);
+	if (len > 0)
+		ck_assert_mem_eq(buf, want, len);
+}
+
+START_TEST(test_atomic_write_new)
+{
+	static const unsigned char data[] = {'b', 'i', 'n', 0, 1, 0xff, '\n'};
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "out.bin"), names_buf[256];
+	struct stat st;
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, data, sizeof(data)), COCO_OK);
+	assert_content(path, data, sizeof(data));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0644);
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, "out.bin"); /* no temporary file left */
 	coco_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_atomic_write_replace)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "out.txt"), names_buf[256];
+	struct stat before, after;
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("an older and longer content", f);
+	fclose(f);
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "second", 6), COCO_OK);
+	assert_content(path, "second", 6);
+	/* Replaced by rename, not rewritten in place: readers never see a half-written file. */
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_uint_ne(before.st_ino, after.st_ino);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "", 0), COCO_OK);
+	assert_content(path, "", 0);
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, "out.txt");
+	coco_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_atomic_write_missing_dir)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "no/such/dir/out.txt"), names_buf[256];
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "x", 1), COCO_ERR_IO);
+	ck_assert_msg(strstr(coco_ctx_error(ctx), path) != NULL, "message '%s' lacks the path",
+		      coco_ctx_error(ctx));
+	ck_assert_int_eq(access(path, F_OK), -1);
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, ""); /* nothing created, no temporary file */
+	coco_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_atomic_write_onto_dir)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "target"), names_buf[256];
+	struct stat st;
+
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "x", 1), COCO_ERR_IO);
+	ck_assert_str_ne(coco_ctx_error(ctx), "");
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, "target"); /* the temporary file was removed */
+	coco_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_atomic_write_symlink)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "link"), *victim = join(dir, "victim");
+	struct stat st;
+	FILE *f = fopen(victim, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("keep", f);
+	fclose(f);
+	ck_assert_int_eq(symlink("victim", path), 0);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "new", 3), COCO_OK);
+	/* The link itself is replaced; its target is never written through. */
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	assert_content(path, "new", 3);
+	assert_content(victim, "keep", 4);
+	coco_ctx_free(ctx);
+	free(victim);
+	free(path);
+	free(dir);
 }
 END_TEST
 
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(coco_strerror(COCO_OK), "success");
+	ck_assert_str_eq(coco_strerror(COCO_ERR_IO), "input/output error");
 	ck_assert_str_eq(coco_strerror(COCO_ERR_LIMIT), "resource limit exceeded");
 	ck_assert_str_eq(coco_strerror((enum coco_err)999), "unknown error");
 }
@@ -213,14 +564,25 @@ Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("util");
+	TCase *files = tcase_create("atomic");
 
 	tcase_add_loop_test(tc, test_time_parse, 0, (int)(sizeof(times) / sizeof(times[0])));
-	tcase_add_test(tc, test_time_format);
-	tcase_add_test(tc, test_base64);
+	tcase_add_test(tc, test_time_parse_null);
+	tcase_add_loop_test(tc, test_time_format, 0, (int)(sizeof(formats) / sizeof(formats[0])));
+	tcase_add_loop_test(tc, test_base64_decode, 0, (int)(sizeof(b64) / sizeof(b64[0])));
+	tcase_add_loop_test(tc, test_base64_round_trip, 0, 64);
+	tcase_add_test(tc, test_base64_encode_vectors);
+	tcase_add_test(tc, test_hex);
 	tcase_add_loop_test(tc, test_names, 0, (int)(sizeof(names) / sizeof(names[0])));
 	tcase_add_test(tc, test_name_length_limit);
-	tcase_add_test(tc, test_atomic_write);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
+	tcase_add_unchecked_fixture(files, tmp_setup, tmp_teardown);
+	tcase_add_test(files, test_atomic_write_new);
+	tcase_add_test(files, test_atomic_write_replace);
+	tcase_add_test(files, test_atomic_write_missing_dir);
+	tcase_add_test(files, test_atomic_write_onto_dir);
+	tcase_add_test(files, test_atomic_write_symlink);
+	suite_add_tcase(s, files);
 	return s;
 }
