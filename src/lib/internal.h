@@ -37,7 +37,6 @@ struct coco_ctx {
 	X509_STORE *store; /* anchors + CRLs; NULL until trust is loaded */
 	size_t n_anchors;
 	size_t n_crls;
-	char *trust_dir;
 	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
 	coco_progress_cb progress;
 	void *progress_arg;

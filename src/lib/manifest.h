@@ -26,7 +26,8 @@ struct coco_manifest_ref {
 	char *name; /* the URI, percent-decoded: an entry name */
 	char *mime;
 	int rootfile;
-	int alg; /* index into coco_digest_algs */
+	int alg;    /* index into coco_digest_algs */
+	long entry; /* the archive entry it names, set by verify; -1 if rejected */
 	unsigned char digest[COCO_MAX_DIGEST];
 };
 

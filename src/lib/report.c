@@ -113,35 +113,12 @@ nomem:
 	return COCO_ERR_NOMEM;
 }
 
-int coco_report_has_failure(const struct coco_report *r, const char *prefix)
-{
-	size_t i, plen = strlen(prefix);
-
-	for (i = 0; i < r->n; i++)
-		if (r->findings[i].status == COCO_STATUS_FAIL &&
-		    strncmp(r->findings[i].id, prefix, plen) == 0)
-			return 1;
-	return r->nomem;
-}
-
 enum coco_verdict coco_report_verdict(const struct coco_report *r)
 {
-	enum coco_verdict v = COCO_VERDICT_PASSED;
-	size_t i;
-
-	/* A report that lost a finding to memory exhaustion can never pass. */
-	if (r->nomem)
-		return COCO_VERDICT_FAILED;
-	for (i = 0; i < r->n; i++) {
-		if (r->findings[i].status == COCO_STATUS_FAIL)
-			return COCO_VERDICT_FAILED;
-		if (r->findings[i].status == COCO_STATUS_INDETERMINATE)
-			v = COCO_VERDICT_INDETERMINATE;
-	}
 	/* An empty report proves nothing. */
-	if (r->n == 0)
+	if (r->n == 0 && !r->nomem)
 		return COCO_VERDICT_INDETERMINATE;
-	return v;
+	return coco_report_verdict_since(r, 0);
 }
 
 enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from)

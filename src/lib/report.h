@@ -38,9 +38,6 @@ enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, co
 /* The verdict over the findings added from index `from` on (an empty range passes). */
 enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from);
 
-/* True if a finding of status FAIL (or, with strict, also INDETERMINATE) has an id with prefix. */
-int coco_report_has_failure(const struct coco_report *r, const char *prefix);
-
 enum coco_err coco_report_set_bundle(struct coco_report *r, const char *path, uint64_t size,
 				     time_t at);
 void coco_report_set_bundle_sha256(struct coco_report *r, const char *hex);

@@ -34,7 +34,6 @@ void coco_ctx_free(struct coco_ctx *ctx)
 	X509_STORE_free(ctx->store);
 	if (ctx->manifest_schema != NULL)
 		xmlSchemaFree(ctx->manifest_schema);
-	free(ctx->trust_dir);
 	free(ctx);
 }
 
@@ -236,10 +235,8 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 		return coco_seterr(ctx, COCO_ERR_IO,
 				   "cannot open trust directory '%s': not a directory", dir);
 	X509_STORE_free(ctx->store);
-	free(ctx->trust_dir);
 	ctx->n_anchors = ctx->n_crls = 0;
-	ctx->trust_dir = coco_strndup(dir, strlen(dir));
-	if ((ctx->store = new_store()) == NULL || ctx->trust_dir == NULL)
+	if ((ctx->store = new_store()) == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
 	ERR_clear_error();
 	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) != COCO_OK ||

@@ -33,7 +33,7 @@ static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
 	       strchr(s + p, '/') == NULL;
 }
 
-int coco_is_manifest_name(const char *name)
+static int is_manifest_name(const char *name)
 {
 	return has_prefix_suffix(name, "META-INF/ASiCManifest", ".xml");
 }
@@ -71,7 +71,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 	enum coco_err err;
 
 	for (i = 0; i < ar->n; i++)
-		n += coco_is_manifest_name(ar->e[i].name);
+		n += is_manifest_name(ar->e[i].name);
 	if (n == 0) {
 		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.missing", NULL,
 				"no META-INF/ASiCManifest*.xml in the bundle");
@@ -88,7 +88,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 	if (v->m == NULL || v->mbytes == NULL || v->mlen == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n; i++) {
-		if (!coco_is_manifest_name(ar->e[i].name))
+		if (!is_manifest_name(ar->e[i].name))
 			continue;
 		v->h[i].role = ROLE_MANIFEST;
 		err = coco_archive_read(v->ctx, ar, i, COCO_MAX_META_SIZE, &v->mbytes[v->nm],
@@ -141,12 +141,13 @@ static void resolve_refs(struct coco_vstate *v)
 	size_t i, k;
 
 	for (i = 0; i < v->nm; i++) {
-		const struct coco_manifest *m = v->m[i];
+		struct coco_manifest *m = v->m[i];
 		for (k = 0; m != NULL && k < m->n; k++) {
-			const struct coco_manifest_ref *ref = &m->refs[k];
+			struct coco_manifest_ref *ref = &m->refs[k];
 			long idx = coco_archive_find(v->ar, ref->name);
 			const char *why = NULL;
 
+			ref->entry = -1;
 			if (idx < 0)
 				why = "referenced by the manifest but not in the bundle";
 			else if (v->h[idx].role == ROLE_MIMETYPE || v->h[idx].role == ROLE_DIR)
@@ -159,6 +160,7 @@ static void resolve_refs(struct coco_vstate *v)
 						ref->name, "%s (in '%s')", why, m->entry);
 				continue;
 			}
+			ref->entry = idx;
 			v->h[idx].need |= 1u << ref->alg;
 			v->h[idx].referenced = 1;
 		}
@@ -254,11 +256,9 @@ static void compare_digests(struct coco_vstate *v)
 			continue;
 		for (k = 0, bad = 0; k < m->n; k++) {
 			const struct coco_manifest_ref *ref = &m->refs[k];
-			long idx = coco_archive_find(v->ar, ref->name);
+			long idx = ref->entry;
 			/* Rejected references already have a manifest.reference failure. */
-			if (idx < 0 || v->h[idx].role == ROLE_MIMETYPE ||
-			    v->h[idx].role == ROLE_DIR || strcmp(ref->name, m->entry) == 0 ||
-			    strcmp(ref->name, m->sigref) == 0) {
+			if (idx < 0) {
 				bad++;
 				continue;
 			}

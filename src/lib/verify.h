@@ -31,6 +31,4 @@ int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i);
 /* The SHA-256 of entry i computed during the run. */
 const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i);
 
-int coco_is_manifest_name(const char *name);
-
 #endif /* COCO_VERIFY_H */
