@@ -38,7 +38,13 @@ LDFLAGS += $(SANFLAGS)
 LIB_SRC = $(wildcard src/lib/*.c)
 CLI_SRC = $(wildcard src/cli/*.c)
 TEST_SRC = $(wildcard tests/unit/*.c)
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
+# Files compiled into the binary by scripts/embed.sh: the schemas and the default policy.
+EMBED = coco_xsd_assessment=docs/schema/coco-assessment-1.xsd \
+	coco_xsd_policy=docs/schema/coco-policy-1.xsd \
+	coco_xsd_bodies=docs/schema/coco-bodies-1.xsd \
+	coco_default_policy=trust/policy.xml
+EMBED_FILES = $(foreach p,$(EMBED),$(lastword $(subst =, ,$(p))))
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcoco.a
@@ -59,6 +65,13 @@ deps-lint:
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/embedded.c: scripts/embed.sh $(EMBED_FILES)
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $@ $(EMBED)
+
+$(B)/gen/embedded.o: $(B)/gen/embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -142,6 +142,8 @@ enum coco_status coco_finding_status(const struct coco_finding *f);
 const char *coco_finding_id(const struct coco_finding *f);
 const char *coco_finding_subject(const struct coco_finding *f);
 const char *coco_finding_message(const struct coco_finding *f);
+/* Non-zero for a warning that asks for a person's judgement ("Manual checks for the SIRO"). */
+int coco_finding_manual(const struct coco_finding *f);
 
 /*
  * Renders the report as text (one line per finding, verdict last) or JSON
@@ -207,14 +209,42 @@ void coco_signer_free(struct coco_signer *signer);
 /* The signer certificate's subject as a one-line RFC 2253 string. */
 const char *coco_signer_subject(const struct coco_signer *signer);
 
+#define COCO_CREATE_NO_LINT 0x1u /* package even if lint FAILED (references still must match) */
+
+struct coco_create_opts {
+	unsigned flags; /* COCO_CREATE_* */
+	struct coco_report
+	    *lint; /* optional: receives lint's findings, the reasons for a refusal */
+};
+
 /*
- * Packages every regular file under dir (except dotfiles) into a signed bundle at
- * out_path, written atomically. Refuses symlinks, special files and unsafe names with
- * the offending path in ctx's message. An existing out_path is replaced only on
- * success.
+ * Packages the submission in dir into a signed bundle at out_path, written atomically.
+ * First lints dir as if signed now by signer (coco_lint's checks, plus the director
+ * against the signer's name). Returns COCO_ERR_REFUSED, writing nothing, when the
+ * files in dir are not exactly those assessment.xml references, or when lint FAILED and
+ * COCO_CREATE_NO_LINT is not set; the findings say why. Also refuses symlinks, special
+ * files and unsafe names with the offending path in ctx's message. An existing out_path
+ * is replaced only on success. opts may be NULL.
  */
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
-			  const struct coco_signer *signer);
+			  const struct coco_signer *signer, const struct coco_create_opts *opts);
+
+/*
+ * Runs every check of coco_verify that needs no signature (assessment.*, evidence.*) on
+ * a submission folder, or on an assessment file and the folder it is in, at ctx's time.
+ * Returns COCO_OK whenever the checks ran, whatever the verdict; an error when the
+ * folder cannot be read or holds something create would refuse (message in ctx).
+ */
+enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_report *report);
+
+/*
+ * Writes a skeleton submission into dir (created if missing): assessment.xml with all
+ * eleven CoCo elements, each with its requirement and SIA's guidance as comments and
+ * placeholders that lint reports until they are replaced, and empty evidence/ and
+ * policies/ folders. organisation may be NULL. Never overwrites: an existing
+ * assessment.xml is COCO_ERR_EXISTS and nothing is written.
+ */
+enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organisation);
 
 /* ---- files --------------------------------------------------------------------- */
 

@@ -31,7 +31,11 @@ int cli_set_once(const char *cmd, const char *opt, const char **slot, const char
 /* Parses --format: text or json (html reserved). 0 or -1 (message printed). */
 int cli_parse_format(const char *cmd, const char *value, enum coco_format *out);
 
-/* Creates a context with --at applied and, if load_trust, the trust directory loaded. */
+/*
+ * Creates a context with --at applied and, if load_trust, the trust directory loaded.
+ * load_trust 2: the installed default is optional (without it, the built-in policy
+ * applies), for lint and create, which need only the policy.
+ */
 int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 	    struct coco_ctx **out);
 
@@ -53,6 +57,11 @@ void cli_progress_start(struct coco_ctx *ctx, struct cli_progress *p, const char
 			const char *name);
 void cli_progress_end(struct cli_progress *p);
 
+enum cli_mode { CLI_VERIFY, CLI_INSPECT, CLI_LINT };
+/* verify, inspect and lint: run, render, write; returns the exit status. */
+int cli_run_report(const char *cmd, enum cli_mode mode, const char *path, const char *trust,
+		   const char *at, const char *fmt, const char *out);
+
 /* The exit code for a verdict. */
 int cli_verdict_exit(enum coco_verdict v);
 
@@ -60,5 +69,7 @@ int cmd_create(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif /* COCO_CLI_H */

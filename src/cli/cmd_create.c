@@ -18,8 +18,10 @@ static const char create_help[] =
     "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]\n"
     "       coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC]\n"
     "\n"
-    "Package every regular file under DIR (except dotfiles; DIR must hold assessment.xml)\n"
-    "into an ETSI ASiC-E bundle signed with CAdES-B-B, written atomically to OUT.\n"
+    "Lint the submission in DIR (as 'coco-bundle lint' does, and the director against the\n"
+    "signer), then package it into an ETSI ASiC-E bundle signed with CAdES-B-B, written\n"
+    "atomically to OUT. The files in DIR (dotfiles aside) must be exactly assessment.xml\n"
+    "and the files it references; a FAILED lint is refused unless --no-lint is given.\n"
     "\n"
     "  -o, --output OUT   the bundle to write (replaced only on success)\n"
     "  --key KEY          PEM private key, plain or encrypted\n"
@@ -30,9 +32,14 @@ static const char create_help[] =
     "                     (default: prompt on a terminal)\n"
     "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
     "                     checked then, and TIME is the signing-time claim (default: now)\n"
+    "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"
+    "                     else the installed one, else the built-in default policy)\n"
+    "  --no-lint          sign even if lint FAILED (the references must still match)\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 created, 2 refused or failed (nothing is written).\n";
+    "Exit status: 0 created; 1 refused because lint FAILED (the failures are listed);\n"
+    "2 usage error, or refused or failed for another reason. Nothing is written\n"
+    "unless the status is 0.\n";
 
 static const struct option create_opts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -42,12 +49,15 @@ static const struct option create_opts[] = {
     {"p12", required_argument, NULL, 'p'},
     {"pass", required_argument, NULL, 'P'},
     {"at", required_argument, NULL, 'a'},
+    {"trust", required_argument, NULL, 't'},
+    {"no-lint", no_argument, NULL, 'n'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct create_args {
-	const char *dir, *out, *key, *cert, *chain, *p12, *pass, *at;
+	const char *dir, *out, *key, *cert, *chain, *p12, *pass, *at, *trust;
+	int no_lint;
 };
 
 static int valid_pass_spec(const char *s)
@@ -111,28 +121,60 @@ static void warn_key_mode(const char *path)
 			cli_prog, path);
 }
 
+/* Lists lint's failures (and, on success, counts its warnings) on stderr. */
+static void show_lint(const struct coco_report *r, int refused)
+{
+	size_t i, warns = 0;
+
+	for (i = 0; i < coco_report_count(r); i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		enum coco_status st = coco_finding_status(f);
+		warns += st == COCO_STATUS_WARN;
+		if (!refused || st != COCO_STATUS_FAIL)
+			continue;
+		fprintf(stderr, "  fail %s", coco_finding_id(f));
+		if (coco_finding_subject(f) != NULL)
+			fprintf(stderr, " '%s'", coco_finding_subject(f));
+		fprintf(stderr, ": %s\n", coco_finding_message(f));
+	}
+	if (!refused && warns > 0)
+		fprintf(stderr, "%s: lint passed with %zu warning%s; see 'coco-bundle lint'\n",
+			cli_prog, warns, warns == 1 ? "" : "s");
+}
+
 static int create(const struct create_args *a)
 {
 	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
 				      a->p12, cli_pass_cb, (void *)a->pass};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
+	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
 	struct cli_progress progress;
 	enum coco_err err;
 	int rc;
 
-	if ((rc = cli_ctx("create", a->at, NULL, 0, &ctx)) != 0)
+	if ((rc = cli_ctx("create", a->at, a->trust, 2, &ctx)) != 0)
 		return rc;
+	if (coco_report_new(&co.lint) != COCO_OK) {
+		coco_ctx_free(ctx);
+		return cli_error("out of memory");
+	}
 	warn_key_mode(a->p12 ? a->p12 : a->key);
 	cli_progress_start(ctx, &progress, "writing", a->out);
 	err = coco_signer_load(ctx, &so, &signer);
 	if (err == COCO_OK)
-		err = coco_create(ctx, a->dir, a->out, signer);
+		err = coco_create(ctx, a->dir, a->out, signer, &co);
 	cli_progress_end(&progress);
-	if (err != COCO_OK)
+	if (err == COCO_OK || err == COCO_ERR_REFUSED)
+		show_lint(co.lint, err == COCO_ERR_REFUSED);
+	if (err != COCO_OK) {
 		rc = cli_error("%s", coco_ctx_error(ctx));
-	else
+		if (err == COCO_ERR_REFUSED && coco_report_verdict(co.lint) == COCO_VERDICT_FAILED)
+			rc = EXIT_FAILED;
+	} else {
 		printf("created '%s', signed by '%s'\n", a->out, coco_signer_subject(signer));
+	}
+	coco_report_free(co.lint);
 	coco_signer_free(signer);
 	coco_ctx_free(ctx);
 	return rc;
@@ -172,6 +214,14 @@ int cmd_create(int argc, char **argv)
 		case 'a':
 			slot = &a.at, name = "--at";
 			break;
+		case 't':
+			slot = &a.trust, name = "--trust";
+			break;
+		case 'n':
+			if (a.no_lint)
+				return cli_usage_error("create", "--no-lint given twice");
+			a.no_lint = 1;
+			continue;
 		default:
 			return cli_bad_option("create", c, argv);
 		}

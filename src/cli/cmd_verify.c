@@ -13,7 +13,9 @@ static const char verify_help[] =
     "usage: coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json] [-o FILE]\n"
     "\n"
     "Verify a bundle: container, manifest, digests, CAdES signature, signer chain and\n"
-    "revocation. Prints one line per finding and the verdict last.\n"
+    "revocation, then the CoCo self-assessment and its evidence against the trust\n"
+    "directory's policy. Prints a summary, one line per finding, the manual checks for\n"
+    "the SIRO, and the verdict last.\n"
     "\n"
     "  --trust DIR        trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME          verification time: YYYY-MM-DD or RFC 3339 (default: now)\n"
@@ -29,10 +31,10 @@ static const struct option verify_opts[] = {
     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 };
 
-/* Shared by verify and inspect: run, render, write. */
-static int run_report(const char *cmd, int inspect, const char *bundle, const char *trust,
-		      const char *at, const char *fmt, const char *out)
+int cli_run_report(const char *cmd, enum cli_mode mode, const char *bundle, const char *trust,
+		   const char *at, const char *fmt, const char *out)
 {
+	int inspect = mode == CLI_INSPECT;
 	enum coco_format format = COCO_FORMAT_TEXT;
 	struct coco_ctx *ctx = NULL;
 	struct coco_report *r = NULL;
@@ -45,14 +47,20 @@ static int run_report(const char *cmd, int inspect, const char *bundle, const ch
 
 	if (fmt != NULL && cli_parse_format(cmd, fmt, &format) != 0)
 		return EXIT_USAGE;
-	if ((rc = cli_ctx(cmd, at, trust, !inspect, &ctx)) != 0)
+	if ((rc = cli_ctx(cmd, at, trust,
+			  mode == CLI_VERIFY ? 1
+			  : mode == CLI_LINT ? 2
+					     : 0,
+			  &ctx)) != 0)
 		return rc;
 	if (coco_report_new(&r) != COCO_OK) {
 		rc = cli_error("out of memory");
 		goto out;
 	}
 	cli_progress_start(ctx, &progress, inspect ? "reading" : "verifying", bundle);
-	err = inspect ? coco_inspect(ctx, bundle, r) : coco_verify(ctx, bundle, r);
+	err = mode == CLI_INSPECT ? coco_inspect(ctx, bundle, r)
+	      : mode == CLI_LINT  ? coco_lint(ctx, bundle, r)
+				  : coco_verify(ctx, bundle, r);
 	cli_progress_end(&progress);
 	if (err != COCO_OK) {
 		rc = cli_error("%s", coco_ctx_error(ctx));
@@ -105,7 +113,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("verify", "expected exactly one BUNDLE");
-	return run_report("verify", 0, argv[optind], trust, at, fmt, out);
+	return cli_run_report("verify", CLI_VERIFY, argv[optind], trust, at, fmt, out);
 }
 
 static const char inspect_help[] =
@@ -147,5 +155,5 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("inspect", "expected exactly one BUNDLE");
-	return run_report("inspect", 1, argv[optind], NULL, NULL, fmt, out);
+	return cli_run_report("inspect", CLI_INSPECT, argv[optind], NULL, NULL, fmt, out);
 }

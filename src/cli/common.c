@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -92,9 +93,12 @@ int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 		coco_ctx_set_time(ctx, t);
 	if (load_trust) {
 		const char *dir = trust ? trust : getenv("COCO_TRUST");
+		struct stat st;
 		if (dir == NULL || dir[0] == '\0')
-			dir = COCO_DEFAULT_TRUST;
-		if (coco_ctx_load_trust(ctx, dir) != COCO_OK) {
+			dir = load_trust == 2 && stat(COCO_DEFAULT_TRUST, &st) != 0
+				  ? NULL /* not installed: the built-in policy applies */
+				  : COCO_DEFAULT_TRUST;
+		if (dir != NULL && coco_ctx_load_trust(ctx, dir) != COCO_OK) {
 			cli_error("%s", coco_ctx_error(ctx));
 			coco_ctx_free(ctx);
 			return EXIT_USAGE;

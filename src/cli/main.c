@@ -1,5 +1,6 @@
 /*
- * coco-bundle: create, verify, inspect and extract signed Code of Connection bundles.
+ * coco-bundle: init, lint, create, verify, inspect and extract signed Code of Connection
+ * bundles.
  * main() initialises the library once and dispatches to a subcommand from a table,
  * as git does; each subcommand parses its own options.
  */
@@ -13,6 +14,8 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+    {"init", cmd_init, "start a submission folder with a skeleton assessment.xml"},
+    {"lint", cmd_lint, "check a submission folder with SIA's rules before signing"},
     {"create", cmd_create, "package and sign a submission folder as an ASiC-E bundle"},
     {"verify", cmd_verify, "verify a bundle and report PASSED, FAILED or INDETERMINATE"},
     {"inspect", cmd_inspect, "list a bundle's entries, digests and signer without judging"},

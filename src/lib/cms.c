@@ -18,6 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "cms.h"
+#include "policy.h"
 
 #define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
 
@@ -111,6 +112,7 @@ struct vstate {
 	int hard_err, hard_depth;
 	char hard_subject[512];
 	int revocation_notes;
+	enum coco_revocation revocation; /* from the policy */
 };
 
 static int revocation_gap(int err)
@@ -135,7 +137,11 @@ int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
 	if (revocation_gap(err)) {
 		if (st != NULL && cert != NULL &&
 		    (name = coco_name_oneline(X509_get_subject_name(cert)))) {
-			coco_report_add(st->r, COCO_STATUS_WARN, "signer.revocation", name,
+			coco_report_add(st->r,
+					st->revocation == COCO_REVOCATION_REQUIRE
+					    ? COCO_STATUS_INDETERMINATE
+					    : COCO_STATUS_WARN,
+					"signer.revocation", name,
 					err == X509_V_ERR_UNABLE_TO_GET_CRL
 					    ? "no revocation data: no CRL from this certificate's "
 					      "issuer in the trust directory"
@@ -210,6 +216,9 @@ static void check_chain(struct coco_ctx *ctx, X509 *signer, STACK_OF(X509) * cer
 		goto out;
 	}
 	X509_STORE_CTX_set_app_data(sctx, st);
+	if (st->revocation == COCO_REVOCATION_OFF)
+		X509_VERIFY_PARAM_clear_flags(X509_STORE_CTX_get0_param(sctx),
+					      X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	rc = X509_verify_cert(sctx);
 	if (rc != 1 || st->hard_err != 0) {
 		if (st->hard_err == 0) {
@@ -225,7 +234,10 @@ static void check_chain(struct coco_ctx *ctx, X509 *signer, STACK_OF(X509) * cer
 	coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
 			"chains to trust anchor '%s' at the verification time",
 			anchor ? anchor : "?");
-	if (st->revocation_notes == 0)
+	if (st->revocation == COCO_REVOCATION_OFF)
+		coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", st->subject,
+				"revocation not checked: the policy's revocation mode is off");
+	else if (st->revocation_notes == 0)
 		coco_report_add(st->r, COCO_STATUS_PASS, "signer.revocation", st->subject,
 				"no certificate in the chain is revoked (CRLs checked)");
 out:
@@ -344,6 +356,25 @@ static int check_structure(struct sigcheck *c, const unsigned char *der, size_t 
 	return c->bad ? -1 : 0;
 }
 
+/* The subject's last commonName as UTF-8 (malloc'd), or NULL. */
+char *coco_cert_common_name(const X509_NAME *name)
+{
+	int i = -1, last = -1;
+	unsigned char *utf8 = NULL;
+	char *out = NULL;
+	int n;
+
+	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
+		last = i;
+	if (last < 0)
+		return NULL;
+	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+	if (n >= 0 && memchr(utf8, '\0', (size_t)n) == NULL)
+		out = coco_strndup((const char *)utf8, (size_t)n);
+	OPENSSL_free(utf8);
+	return out;
+}
+
 static void fill_info(struct sigcheck *c)
 {
 	struct coco_report_signature *info = c->info;
@@ -351,6 +382,7 @@ static void fill_info(struct sigcheck *c)
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
 
 	info->subject = coco_name_oneline(X509_get_subject_name(c->signer));
+	info->common_name = coco_cert_common_name(X509_get_subject_name(c->signer));
 	info->issuer = coco_name_oneline(X509_get_issuer_name(c->signer));
 	info->serial = hex ? coco_strndup(hex, strlen(hex)) : NULL;
 	(void)coco_asn1_time_to_time(X509_get0_notBefore(c->signer), &info->not_before);
@@ -531,6 +563,8 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const
 	check_value(&c);
 	st.r = r;
 	st.subject = info->subject ? info->subject : sig_entry;
+	st.revocation =
+	    coco_ctx_policy(ctx) ? coco_ctx_policy(ctx)->revocation : COCO_REVOCATION_WARN;
 	if (coco_cert_check_signer(c.signer, r, st.subject, NULL, 0) != 0)
 		c.bad = 1;
 	if (!c.bad)

@@ -17,6 +17,9 @@ struct coco_signer {
 	char *subject;
 };
 
+/* The name's last commonName as UTF-8 (malloc'd), or NULL (none, or it holds a NUL). */
+char *coco_cert_common_name(const X509_NAME *name);
+
 /*
  * Checks cert against the signer rules. With r set, adds signer.key, signer.key_usage
  * and signer.ext_key_usage findings about subject; without, writes the first problem

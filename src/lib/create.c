@@ -1,7 +1,9 @@
 /*
  * create: package a submission folder into a signed ASiC-E bundle. The folder is
- * walked without following links; every regular file except dotfiles becomes a data
- * object, in a fixed order (assessment.xml first, then byte order of names). Each file
+ * walked without following links and linted first: the files must be exactly those
+ * assessment.xml references, and a FAILED lint is refused unless the caller opts out.
+ * Every file becomes a data object, in a fixed order (assessment.xml first, then byte
+ * order of names). Each file
  * is read once, hashed and written in the same pass; the manifest is then built, signed
  * with CAdES-B-B, and the archive committed atomically.
  */
@@ -17,161 +19,9 @@
 #include "cms.h"
 #include "manifest.h"
 
-#define MAX_DEPTH 32
-
-struct filelist {
-	char **names;
-	size_t n, cap;
-	dev_t out_dev; /* the output, if it already exists inside DIR, is not packaged */
-	ino_t out_ino;
-	uint64_t total; /* bytes to package, for progress */
-};
-
-static void filelist_free(struct filelist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->names[i]);
-	free(l->names);
-}
-
-static enum coco_err filelist_add(struct coco_ctx *ctx, struct filelist *l, char *name)
-{
-	if (l->n >= COCO_MAX_ENTRIES - 3) {
-		free(name);
-		return coco_seterr(ctx, COCO_ERR_LIMIT, "more than %u files to package",
-				   COCO_MAX_ENTRIES - 3);
-	}
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 64;
-		char **nn = realloc(l->names, ncap * sizeof(*nn));
-		if (nn == NULL) {
-			free(name);
-			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-		}
-		l->names = nn;
-		l->cap = ncap;
-	}
-	l->names[l->n++] = name;
-	return COCO_OK;
-}
-
-static enum coco_err walk(struct coco_ctx *ctx, const char *root, const char *rel, int depth,
-			  struct filelist *l);
-
-/* Classifies one directory entry: recurse, add, skip or refuse. */
-static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *rel, int depth,
-			   struct filelist *l)
-{
-	char *path = coco_asprintf("%s/%s", root, rel);
-	struct stat st;
-	const char *why;
-	int is_dir;
-	enum coco_err err = COCO_OK;
-
-	if (path == NULL)
-		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	if (lstat(path, &st) != 0)
-		err = coco_seterr(ctx, COCO_ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
-	else if (S_ISLNK(st.st_mode))
-		err = coco_seterr(ctx, COCO_ERR_REFUSED,
-				  "refusing '%s': symbolic links are not packaged", path);
-	else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-		err = coco_seterr(ctx, COCO_ERR_REFUSED, "refusing '%s': not a regular file", path);
-	else if ((why = coco_name_problem(rel, strlen(rel), &is_dir)) != NULL)
-		err = coco_seterr(ctx, COCO_ERR_REFUSED, "refusing '%s': %s", path, why);
-	else if (strcmp(rel, "META-INF") == 0 || strcmp(rel, "mimetype") == 0)
-		err = coco_seterr(ctx, COCO_ERR_REFUSED,
-				  "refusing '%s': the name is reserved by ASiC-E", path);
-	else if (S_ISREG(st.st_mode) && st.st_dev == l->out_dev && st.st_ino == l->out_ino)
-		err = COCO_OK; /* an earlier run's output inside DIR */
-	else if (S_ISDIR(st.st_mode))
-		err = depth >= MAX_DEPTH
-			  ? coco_seterr(ctx, COCO_ERR_LIMIT, "'%s' is nested too deeply", path)
-			  : walk(ctx, root, rel, depth + 1, l);
-	else {
-		l->total += (uint64_t)st.st_size;
-		err = filelist_add(ctx, l, coco_strndup(rel, strlen(rel)));
-		if (err == COCO_OK && l->names[l->n - 1] == NULL) {
-			l->n--;
-			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-		}
-	}
-	free(path);
-	return err;
-}
-
-static enum coco_err walk(struct coco_ctx *ctx, const char *root, const char *rel, int depth,
-			  struct filelist *l)
-{
-	char *dir = rel[0] ? coco_asprintf("%s/%s", root, rel) : coco_strndup(root, strlen(root));
-	struct dirent **ents = NULL;
-	enum coco_err err = COCO_OK;
-	int i, n;
-
-	if (dir == NULL)
-		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	n = scandir(dir, &ents, NULL, alphasort);
-	if (n < 0)
-		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read folder '%s': %s", dir,
-				  strerror(errno));
-	for (i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-		if (err == COCO_OK && name[0] != '.') {
-			char *sub = rel[0] ? coco_asprintf("%s/%s", rel, name)
-					   : coco_strndup(name, strlen(name));
-			err = sub ? visit(ctx, root, sub, depth, l)
-				  : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-			free(sub);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	free(dir);
-	return err;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	int xa = strcmp(x, "assessment.xml") == 0, ya = strcmp(y, "assessment.xml") == 0;
-
-	if (xa != ya)
-		return ya - xa;
-	return strcmp(x, y);
-}
-
-static int casefold_eq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		int ca = (unsigned char)*a, cb = (unsigned char)*b;
-		if ((ca >= 'A' && ca <= 'Z' ? ca + 32 : ca) !=
-		    (cb >= 'A' && cb <= 'Z' ? cb + 32 : cb))
-			return 0;
-	}
-	return *a == *b;
-}
-
-static enum coco_err collect(struct coco_ctx *ctx, const char *dir, struct filelist *l)
-{
-	enum coco_err err = walk(ctx, dir, "", 0, l);
-	size_t i, j;
-
-	if (err != COCO_OK)
-		return err;
-	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
-	if (l->n == 0 || strcmp(l->names[0], "assessment.xml") != 0)
-		return coco_seterr(ctx, COCO_ERR_REFUSED, "'%s/assessment.xml' is missing", dir);
-	for (i = 0; i < l->n; i++)
-		for (j = i + 1; j < l->n; j++)
-			if (casefold_eq(l->names[i], l->names[j]))
-				return coco_seterr(
-				    ctx, COCO_ERR_REFUSED,
-				    "refusing '%s/%s': its name differs from '%s' only in case",
-				    dir, l->names[j], l->names[i]);
-	return COCO_OK;
-}
+#include "folder.h"
+#include "lint.h"
+#include "report.h"
 
 /* Formats that are already compressed are stored; everything else is deflated. */
 static int worth_deflating(const char *name)
@@ -229,7 +79,7 @@ out:
 }
 
 static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, const char *dir,
-				  const struct filelist *l, const struct coco_signer *signer)
+				  const struct coco_folder *l, const struct coco_signer *signer)
 {
 	struct coco_manifest_ref *refs = calloc(l->n, sizeof(*refs));
 	EVP_MD *sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
@@ -263,10 +113,62 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 	return err;
 }
 
-enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
-			  const struct coco_signer *signer)
+/* The findings that decide what is packaged; they hold even with COCO_CREATE_NO_LINT. */
+static size_t packaging_failures(const struct coco_report *r)
 {
-	struct filelist l = {NULL, 0, 0, 0, 0, 0};
+	static const char *const ids[] = {"assessment.missing", "assessment.xml",
+					  "assessment.schema", "assessment.reference",
+					  "assessment.unreferenced"};
+	size_t i, k, n = 0;
+
+	for (i = 0; i < coco_report_count(r); i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
+			n += coco_finding_status(f) == COCO_STATUS_FAIL &&
+			     strcmp(coco_finding_id(f), ids[k]) == 0;
+	}
+	return n;
+}
+
+/* Lints dir as if signed now by signer; refuses what must not be packaged. */
+static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
+				const struct coco_signer *signer, unsigned flags,
+				struct coco_report *r)
+{
+	char *cn = coco_cert_common_name(X509_get_subject_name(signer->cert));
+	enum coco_err err;
+	size_t n, i, failed = 0;
+
+	if ((err = coco_report_set_bundle(r, dir, 0, coco_ctx_time(ctx))) != COCO_OK) {
+		free(cn);
+		return coco_seterr(ctx, err, "out of memory");
+	}
+	coco_report_set_lint(r);
+	err = coco_lint_folder(ctx, dir, "assessment.xml", l, cn, r);
+	free(cn);
+	if (err != COCO_OK)
+		return err;
+	if ((n = packaging_failures(r)) > 0)
+		return coco_seterr(ctx, COCO_ERR_REFUSED,
+				   "refusing to package '%s': %zu problem%s with assessment.xml or "
+				   "the files it references",
+				   dir, n, n == 1 ? "" : "s");
+	for (i = 0; i < coco_report_count(r); i++)
+		failed += coco_finding_status(coco_report_get(r, i)) == COCO_STATUS_FAIL;
+	if (!(flags & COCO_CREATE_NO_LINT) && coco_report_verdict(r) == COCO_VERDICT_FAILED)
+		return coco_seterr(
+		    ctx, COCO_ERR_REFUSED,
+		    "refusing to sign '%s': lint found %zu failed check%s (fix them, "
+		    "or pass --no-lint)",
+		    dir, failed, failed == 1 ? "" : "s");
+	return COCO_OK;
+}
+
+enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
+			  const struct coco_signer *signer, const struct coco_create_opts *opts)
+{
+	struct coco_folder l = {NULL, 0, 0, 0, 0, 0};
+	struct coco_report *own = NULL, *r = opts != NULL ? opts->lint : NULL;
 	struct stat st;
 	struct coco_zipw *w = NULL;
 	char *tmp = NULL;
@@ -277,7 +179,13 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 		l.out_dev = st.st_dev;
 		l.out_ino = st.st_ino;
 	}
-	if ((err = collect(ctx, dir, &l)) != COCO_OK)
+	if (r == NULL && (err = coco_report_new(&own)) != COCO_OK) {
+		err = coco_seterr(ctx, err, "out of memory");
+		goto out;
+	}
+	if ((err = coco_folder_collect(ctx, dir, &l)) != COCO_OK ||
+	    (err = lint_first(ctx, dir, &l, signer, opts ? opts->flags : 0, r ? r : own)) !=
+		COCO_OK)
 		goto out;
 	if ((fd = coco_tmp_open(out_path, &tmp)) < 0) {
 		err =
@@ -297,6 +205,7 @@ out:
 	if (fd >= 0)
 		coco_tmp_abort(fd, tmp);
 	coco_zipw_free(w);
-	filelist_free(&l);
+	coco_folder_release(&l);
+	coco_report_free(own);
 	return err;
 }

@@ -38,6 +38,10 @@ struct coco_ctx {
 	size_t n_anchors;
 	size_t n_crls;
 	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
+	void *assessment_schema;
+	void *policy_schema;
+	void *bodies_schema;
+	struct coco_policy *policy; /* from the trust directory, or the default on first use */
 	coco_progress_cb progress;
 	void *progress_arg;
 	char err[1024];
@@ -95,7 +99,42 @@ int coco_tmp_open(const char *path, char **tmp_out);
 enum coco_err coco_tmp_commit(struct coco_ctx *ctx, int fd, char *tmp, const char *path);
 /* Closes fd and unlinks tmp; frees tmp. For error paths. */
 void coco_tmp_abort(int fd, char *tmp);
+/*
+ * Writes a new file atomically and never over an existing one: temporary file, fsync,
+ * link(2) to path (COCO_ERR_EXISTS if path exists), unlink of the temporary name.
+ */
+enum coco_err coco_write_file_new(struct coco_ctx *ctx, const char *path, const void *data,
+				  size_t len);
 /* write() all of buf, retrying on EINTR and short writes; 0 or -1. */
 int coco_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Reads a regular file (links not followed) of at most limit bytes into a malloc'd,
+ * NUL-terminated buffer. Errors name the file.
+ */
+enum coco_err coco_file_read(struct coco_ctx *ctx, const char *path, size_t limit,
+			     unsigned char **out, size_t *out_len);
+
+/*
+ * Calendar days (text.c): whole days since 1970-01-01 UTC. coco_date_parse accepts
+ * exactly YYYY-MM-DD with a real calendar date (0, or -1). coco_date_format writes
+ * YYYY-MM-DD. coco_date_add_months clamps to the month's end (01-31 + 1 month = 02-28).
+ */
+long coco_days_from_civil(long y, unsigned m, unsigned d);
+void coco_civil_from_days(long z, long *y, unsigned *m, unsigned *d);
+int coco_date_parse(const char *s, long *days);
+char *coco_date_format(long days, char buf[16]);
+long coco_day_of(time_t t);
+long coco_date_add_months(long days, unsigned months);
+
+/*
+ * Text normalisation (text.c), malloc'd, NULL on allocation failure. coco_norm_words
+ * lowercases ASCII, turns '&' into "and" and every run of other punctuation or space into
+ * one space. coco_norm_org also folds Limited/Ltd and PLC forms, for company names.
+ * coco_words_contain: needle occurs in hay on word boundaries (both normalised).
+ */
+char *coco_norm_words(const char *s);
+char *coco_norm_org(const char *s);
+int coco_words_contain(const char *hay, const char *needle);
 
 #endif /* COCO_INTERNAL_H */

@@ -14,6 +14,7 @@ struct coco_finding {
 	char *id;
 	char *subject;
 	char *message;
+	int manual; /* a warning that asks for a person's judgement */
 };
 
 struct coco_report {
@@ -28,6 +29,10 @@ struct coco_report {
 	size_t n_entries, cap_entries;
 	struct coco_report_signature *sigs;
 	size_t n_sigs, cap_sigs;
+	int lint; /* a folder checked before signing, not a bundle */
+	char *organisation, *director;
+	struct coco_report_cert *certs;
+	size_t n_certs, cap_certs;
 };
 
 enum coco_err coco_report_new(struct coco_report **out)
@@ -41,6 +46,7 @@ static void signature_release(struct coco_report_signature *s)
 	free(s->manifest);
 	free(s->file);
 	free(s->subject);
+	free(s->common_name);
 	free(s->issuer);
 	free(s->serial);
 }
@@ -60,6 +66,13 @@ void coco_report_free(struct coco_report *r)
 		free(r->entries[i].name);
 	for (i = 0; i < r->n_sigs; i++)
 		signature_release(&r->sigs[i]);
+	for (i = 0; i < r->n_certs; i++) {
+		free(r->certs[i].scheme);
+		free(r->certs[i].number);
+	}
+	free(r->certs);
+	free(r->organisation);
+	free(r->director);
 	free(r->findings);
 	free(r->entries);
 	free(r->sigs);
@@ -107,6 +120,60 @@ enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, co
 		goto nomem;
 	}
 	r->n++;
+	return COCO_OK;
+nomem:
+	r->nomem = 1;
+	return COCO_ERR_NOMEM;
+}
+
+void coco_report_mark_manual(struct coco_report *r)
+{
+	if (r->n > 0)
+		r->findings[r->n - 1].manual = 1;
+}
+
+int coco_finding_manual(const struct coco_finding *f)
+{
+	return f->manual;
+}
+
+void coco_report_set_lint(struct coco_report *r)
+{
+	r->lint = 1;
+}
+
+enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
+				      const char *director)
+{
+	free(r->organisation);
+	free(r->director);
+	r->organisation = coco_strndup(organisation, strlen(organisation));
+	r->director = coco_strndup(director, strlen(director));
+	if (r->organisation == NULL || r->director == NULL) {
+		r->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	return COCO_OK;
+}
+
+enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
+				   long expires, long days_left)
+{
+	struct coco_report_cert *c;
+
+	if (grow((void **)&r->certs, &r->cap_certs, r->n_certs, sizeof(*r->certs)) != 0)
+		goto nomem;
+	c = &r->certs[r->n_certs];
+	c->scheme = coco_strndup(scheme, strlen(scheme));
+	c->number = coco_strndup(number, strlen(number));
+	c->expires = expires;
+	c->days_left = days_left;
+	if (c->scheme == NULL || c->number == NULL) {
+		free(c->scheme);
+		free(c->number);
+		goto nomem;
+	}
+	r->n_certs++;
 	return COCO_OK;
 nomem:
 	r->nomem = 1;
@@ -224,6 +291,16 @@ struct coco_report_entry *coco_report_add_entry(struct coco_report *r, const cha
 		return NULL;
 	r->n_entries++;
 	return e;
+}
+
+size_t coco_report_signature_count(const struct coco_report *r)
+{
+	return r->n_sigs;
+}
+
+const struct coco_report_signature *coco_report_signature_at(const struct coco_report *r, size_t i)
+{
+	return i < r->n_sigs ? &r->sigs[i] : NULL;
 }
 
 size_t coco_report_entry_count(const struct coco_report *r)
@@ -428,9 +505,34 @@ static void json_checks(struct buf *b, const struct coco_report *r)
 		json_str(b, f->subject);
 		buf_str(b, ", \"message\": ");
 		json_str(b, f->message);
-		buf_str(b, "}");
+		buf_str(b, f->manual ? ", \"manual\": true}" : ", \"manual\": false}");
 	}
 	buf_str(b, r->n ? "\n  ]" : "]");
+}
+
+static void json_summary(struct buf *b, const struct coco_report *r)
+{
+	char db[16];
+	size_t i;
+
+	if (r->organisation == NULL) {
+		buf_str(b, "null");
+		return;
+	}
+	buf_str(b, "{\"organisation\": ");
+	json_str(b, r->organisation);
+	buf_str(b, ", \"director\": ");
+	json_str(b, r->director);
+	buf_str(b, ",\n    \"certificates\": [");
+	for (i = 0; i < r->n_certs; i++) {
+		buf_str(b, i ? ",\n      {\"scheme\": " : "\n      {\"scheme\": ");
+		json_str(b, r->certs[i].scheme);
+		buf_str(b, ", \"number\": ");
+		json_str(b, r->certs[i].number);
+		buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld}",
+			   coco_date_format(r->certs[i].expires, db), r->certs[i].days_left);
+	}
+	buf_str(b, r->n_certs ? "\n    ]}" : "]}");
 }
 
 static void render_json(struct buf *b, const struct coco_report *r, unsigned flags)
@@ -445,6 +547,16 @@ static void render_json(struct buf *b, const struct coco_report *r, unsigned fla
 		json_time(b, r->at, 1);
 		buf_str(b, ",\n");
 	}
+	if (r->lint) {
+		buf_str(b, "  \"folder\": ");
+		json_str(b, r->path);
+		buf_str(b, ",\n  \"summary\": ");
+		json_summary(b, r);
+		buf_str(b, ",\n  \"checks\": ");
+		json_checks(b, r);
+		buf_str(b, "\n}\n");
+		return;
+	}
 	buf_str(b, "  \"bundle\": {\"path\": ");
 	json_str(b, r->path);
 	buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
@@ -458,6 +570,8 @@ static void render_json(struct buf *b, const struct coco_report *r, unsigned fla
 	buf_str(b, ",\n  \"signatures\": ");
 	json_signatures(b, r);
 	if (!(flags & COCO_RENDER_INSPECT)) {
+		buf_str(b, ",\n  \"summary\": ");
+		json_summary(b, r);
 		buf_str(b, ",\n  \"checks\": ");
 		json_checks(b, r);
 	}
@@ -527,6 +641,62 @@ static void render_inspect_text(struct buf *b, const struct coco_report *r)
 		buf_str(b, "signature  none found\n");
 }
 
+static void text_summary(struct buf *b, const struct coco_report *r)
+{
+	char db[16];
+	size_t i;
+
+	if (r->organisation == NULL)
+		return;
+	buf_str(b, "organisation  ");
+	put_safe(b, r->organisation, 0);
+	buf_str(b, "\ndirector      ");
+	put_safe(b, r->director, 0);
+	buf_str(b, "\n");
+	for (i = 0; i < r->n_certs; i++) {
+		const struct coco_report_cert *c = &r->certs[i];
+		buf_str(b, "certificate   ");
+		put_safe(b, c->scheme, 0);
+		buf_str(b, " ");
+		put_safe(b, c->number, 0);
+		buf_printf(b, ", expires %s (", coco_date_format(c->expires, db));
+		if (c->days_left >= 0)
+			buf_printf(b, "%ld day%s left)\n", c->days_left,
+				   c->days_left == 1 ? "" : "s");
+		else
+			buf_printf(b, "expired %ld day%s ago)\n", -c->days_left,
+				   c->days_left == -1 ? "" : "s");
+	}
+}
+
+static void text_finding(struct buf *b, const struct coco_finding *f, int color)
+{
+	buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
+		   coco_status_name(f->status), color ? "\033[0m" : "", f->id);
+	if (f->subject != NULL) {
+		buf_str(b, " '");
+		put_safe(b, f->subject, 0);
+		buf_str(b, "'");
+	}
+	buf_str(b, ": ");
+	put_safe(b, f->message, 0);
+	buf_str(b, "\n");
+}
+
+static void text_manual(struct buf *b, const struct coco_report *r, int color)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->findings[i].manual != 0;
+	if (r->organisation == NULL && n == 0)
+		return;
+	buf_printf(b, "\nManual checks for the SIRO (%zu)\n", n);
+	for (i = 0; i < r->n; i++)
+		if (r->findings[i].manual)
+			text_finding(b, &r->findings[i], color);
+}
+
 static void render_text(struct buf *b, const struct coco_report *r, unsigned flags)
 {
 	int color = (flags & COCO_RENDER_COLOR) != 0;
@@ -534,26 +704,17 @@ static void render_text(struct buf *b, const struct coco_report *r, unsigned fla
 	char tb[21];
 	size_t i;
 
-	buf_str(b, "bundle     ");
+	buf_str(b, r->lint ? "folder     " : "bundle     ");
 	put_safe(b, r->path ? r->path : "-", 0);
-	buf_printf(b, "\nverified   at %s\n", coco_time_format(r->at, tb));
+	buf_printf(b, "\n%s at %s\n", r->lint ? "checked   " : "verified  ",
+		   coco_time_format(r->at, tb));
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
+	text_summary(b, r);
 	buf_str(b, "\n");
-	for (i = 0; i < r->n; i++) {
-		const struct coco_finding *f = &r->findings[i];
-
-		buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
-			   coco_status_name(f->status), color ? "\033[0m" : "", f->id);
-		if (f->subject != NULL) {
-			buf_str(b, " '");
-			put_safe(b, f->subject, 0);
-			buf_str(b, "'");
-		}
-		buf_str(b, ": ");
-		put_safe(b, f->message, 0);
-		buf_str(b, "\n");
-	}
+	for (i = 0; i < r->n; i++)
+		text_finding(b, &r->findings[i], color);
+	text_manual(b, r, color);
 	buf_printf(b, "\nverdict    %s%s%s\n",
 		   color ? (v == COCO_VERDICT_PASSED   ? "\033[1;32m"
 			    : v == COCO_VERDICT_FAILED ? "\033[1;31m"

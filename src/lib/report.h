@@ -17,9 +17,10 @@ struct coco_report_entry {
 };
 
 struct coco_report_signature {
-	char *manifest; /* META-INF/ASiCManifest*.xml */
-	char *file;     /* META-INF/signature*.p7s */
-	char *subject;  /* may be NULL when no signer certificate was found */
+	char *manifest;    /* META-INF/ASiCManifest*.xml */
+	char *file;        /* META-INF/signature*.p7s */
+	char *subject;     /* may be NULL when no signer certificate was found */
+	char *common_name; /* the subject's CN, UTF-8; may be NULL */
 	char *issuer;
 	char *serial; /* hex */
 	time_t not_before, not_after;
@@ -28,12 +29,29 @@ struct coco_report_signature {
 	int valid; /* every signature and signer check passed */
 };
 
+/* A baseline certificate in the report's summary block. */
+struct coco_report_cert {
+	char *scheme, *number;
+	long expires;   /* day (text.c) */
+	long days_left; /* negative once expired */
+};
+
 /*
  * Adds a finding. The id must be listed in docs/checks.md. subject may be NULL. Returns
  * COCO_OK or COCO_ERR_NOMEM (the report then remembers it failed and renders so).
  */
 enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
 			      const char *subject, const char *fmt, ...) COCO_PRINTF(5, 6);
+
+/* Marks the finding added last as a manual check for the SIRO (a warn needing judgement). */
+void coco_report_mark_manual(struct coco_report *r);
+/* The report describes a folder checked by lint rather than a bundle. */
+void coco_report_set_lint(struct coco_report *r);
+/* The summary block: organisation and director, then each baseline certificate. */
+enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
+				      const char *director);
+enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
+				   long expires, long days_left);
 
 /* The verdict over the findings added from index `from` on (an empty range passes). */
 enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from);
@@ -45,6 +63,8 @@ void coco_report_set_bundle_sha256(struct coco_report *r, const char *hex);
 struct coco_report_entry *coco_report_add_entry(struct coco_report *r, const char *name);
 struct coco_report_signature *coco_report_add_signature(struct coco_report *r);
 
+size_t coco_report_signature_count(const struct coco_report *r);
+const struct coco_report_signature *coco_report_signature_at(const struct coco_report *r, size_t i);
 size_t coco_report_entry_count(const struct coco_report *r);
 struct coco_report_entry *coco_report_entry_at(const struct coco_report *r, size_t i);
 

@@ -1,7 +1,8 @@
 /*
  * The context and its trust store. A trust directory (docs/TRUST.md) holds anchors for
- * applicant signatures in signers/ and CRLs in crl/; siro/, bodies/ and policy.xml are
- * reserved for later stages. Files are read in name order, each bounded in size, and
+ * applicant signatures in signers/, CRLs in crl/, and SIA's policy and reference data
+ * (policy.xml, bodies/bodies.xml, registers/, loaded by policy.c); siro/ is reserved
+ * for the sign-off stage. Files are read in name order, each bounded in size, and
  * any file that does not parse is an error naming it: a trust store is never half
  * loaded silently.
  */
@@ -20,6 +21,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "cms.h"
+#include "policy.h"
 
 enum coco_err coco_ctx_new(struct coco_ctx **out)
 {
@@ -34,6 +36,13 @@ void coco_ctx_free(struct coco_ctx *ctx)
 	X509_STORE_free(ctx->store);
 	if (ctx->manifest_schema != NULL)
 		xmlSchemaFree(ctx->manifest_schema);
+	if (ctx->assessment_schema != NULL)
+		xmlSchemaFree(ctx->assessment_schema);
+	if (ctx->policy_schema != NULL)
+		xmlSchemaFree(ctx->policy_schema);
+	if (ctx->bodies_schema != NULL)
+		xmlSchemaFree(ctx->bodies_schema);
+	coco_policy_free(ctx->policy);
 	free(ctx);
 }
 
@@ -225,6 +234,7 @@ static X509_STORE *new_store(void)
 
 enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 {
+	struct coco_policy *policy = NULL;
 	struct stat st;
 	enum coco_err err;
 
@@ -240,11 +250,14 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
 	ERR_clear_error();
 	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) != COCO_OK ||
-	    (err = load_folder(ctx, dir, "crl", load_crl_file)) != COCO_OK) {
+	    (err = load_folder(ctx, dir, "crl", load_crl_file)) != COCO_OK ||
+	    (err = coco_policy_load(ctx, dir, &policy)) != COCO_OK) {
 		X509_STORE_free(ctx->store);
 		ctx->store = NULL;
 		ctx->n_anchors = ctx->n_crls = 0;
 		return err;
 	}
+	coco_policy_free(ctx->policy);
+	ctx->policy = policy;
 	return COCO_OK;
 }

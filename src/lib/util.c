@@ -586,3 +586,63 @@ enum coco_err coco_write_file_atomic(struct coco_ctx *ctx, const char *path, con
 	}
 	return coco_tmp_commit(ctx, fd, tmp, path);
 }
+
+enum coco_err coco_file_read(struct coco_ctx *ctx, const char *path, size_t limit,
+			     unsigned char **out, size_t *out_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	unsigned char *buf = NULL;
+	struct stat st;
+	ssize_t n = 0;
+	enum coco_err err = COCO_OK;
+
+	*out = NULL;
+	*out_len = 0;
+	if (fd < 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': not a regular file", path);
+	else if ((uint64_t)st.st_size > limit)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot read '%s': larger than %zu bytes",
+				  path, limit);
+	else if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", path);
+	else if ((n = pread(fd, buf, (size_t)st.st_size, 0)) != (ssize_t)st.st_size)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", path,
+				  n < 0 ? strerror(errno) : "file changed while reading");
+	close(fd);
+	if (err != COCO_OK) {
+		free(buf);
+		return err;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*out_len = (size_t)n;
+	return COCO_OK;
+}
+
+enum coco_err coco_write_file_new(struct coco_ctx *ctx, const char *path, const void *data,
+				  size_t len)
+{
+	char *tmp = NULL;
+	int fd = coco_tmp_open(path, &tmp);
+	enum coco_err err = COCO_OK;
+
+	if (fd < 0)
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot create a temporary file beside '%s': %s", path,
+				   strerror(errno));
+	if (coco_write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (close(fd) != 0 && err == COCO_OK)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot close '%s': %s", tmp, strerror(errno));
+	if (err == COCO_OK && link(tmp, path) != 0)
+		err = coco_seterr(ctx, errno == EEXIST ? COCO_ERR_EXISTS : COCO_ERR_IO,
+				  "cannot create '%s': %s", path,
+				  errno == EEXIST ? "it already exists (nothing is overwritten)"
+						  : strerror(errno));
+	coco_tmp_abort(-1, tmp); /* the link, if made, keeps the data */
+	if (err == COCO_OK)
+		fsync_parent(path);
+	return err;
+}

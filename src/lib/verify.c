@@ -1,15 +1,16 @@
 /*
  * The verification pipeline: container -> manifests -> digests -> signatures ->
- * coverage. Each stage adds findings; a stage whose input failed is skipped with an
- * info finding rather than run on garbage. The whole file is read exactly once for the
- * data (every entry hashed while it streams, together with the bundle's own SHA-256);
- * only the small META-INF entries are read a second time, before the pass, because
- * the manifests decide which digests each entry needs.
+ * coverage -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
+ * skipped with an info finding rather than run on garbage. The whole file is read exactly once for
+ * the data (every entry hashed while it streams, together with the bundle's own SHA-256); only the
+ * small META-INF entries are read a second time, before the pass, because the manifests decide
+ * which digests each entry needs.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "archive.h"
+#include "assessment.h"
 #include "cms.h"
 #include "manifest.h"
 #include "verify.h"
@@ -58,6 +59,7 @@ void coco_vstate_release(struct coco_vstate *v)
 	free(v->m);
 	free(v->mbytes);
 	free(v->mlen);
+	free(v->abuf);
 	coco_archive_free(v->ar);
 	memset(v, 0, sizeof(*v));
 }
@@ -169,11 +171,32 @@ static void resolve_refs(struct coco_vstate *v)
 
 /* ---- the streaming pass ------------------------------------------------------------ */
 
+/* Keeps assessment.xml's bytes as they stream past, so it is read only once. */
+static int capture(struct coco_vstate *v, const unsigned char *p, size_t len)
+{
+	unsigned char *nb;
+
+	if (v->atoolong || v->alen + len > COCO_MAX_META_SIZE) {
+		v->atoolong = 1;
+		return 0;
+	}
+	if ((nb = realloc(v->abuf, v->alen + len + 1)) == NULL)
+		return -1;
+	memcpy(nb + v->alen, p, len);
+	v->abuf = nb;
+	v->alen += len;
+	v->abuf[v->alen] = '\0';
+	return 0;
+}
+
 static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 {
-	struct ehash *h = &((struct coco_vstate *)arg)->h[idx];
+	struct coco_vstate *v = arg;
+	struct ehash *h = &v->h[idx];
 	size_t a;
 
+	if ((long)idx == v->assessment && capture(v, p, len) != 0)
+		return -1;
 	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
 			return -1;
@@ -338,6 +361,53 @@ static void check_coverage(struct coco_vstate *v)
 				"every data object (%zu) is referenced by a manifest", data_n);
 }
 
+/* ---- the submission: assessment and evidence ------------------------------------------ */
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static enum coco_err check_submission(struct coco_vstate *v)
+{
+	const struct coco_report_signature *sig = coco_report_signature_at(v->r, 0);
+	const char **files = calloc(v->ar->n + 1, sizeof(*files));
+	struct coco_submission s;
+	size_t i;
+	enum coco_err err;
+
+	if (files == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < v->ar->n; i++) {
+		const char *name = v->ar->e[i].name;
+		if (v->h[i].role == ROLE_DATA && strncmp(name, "META-INF/", 9) != 0 &&
+		    (long)i != v->assessment)
+			files[s.n_files++] = name;
+	}
+	qsort(files, s.n_files, sizeof(*files), cmp_name);
+	s.files = files;
+	s.at_day = coco_day_of(coco_ctx_time(v->ctx));
+	s.signed_day = s.at_day;
+	if (sig != NULL && sig->valid && sig->has_signing_time) {
+		s.signer_cn = sig->common_name;
+		s.signed_day = coco_day_of(sig->signing_time);
+		s.signed_known = 1;
+	}
+	if (v->assessment >= 0 && v->atoolong) {
+		coco_report_add(v->r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
+				"larger than %u bytes", COCO_MAX_META_SIZE);
+		err = COCO_OK;
+	} else {
+		err = coco_submission_check(
+		    v->ctx, v->r,
+		    v->assessment >= 0 ? (v->abuf ? v->abuf : (const unsigned char *)"") : NULL,
+		    v->alen, &s);
+	}
+	free(files);
+	return err;
+}
+
 /* ---- the pipeline ------------------------------------------------------------------ */
 
 static enum coco_err add_entries(struct coco_vstate *v)
@@ -389,6 +459,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if ((err = add_entries(v)) != COCO_OK)
 		return err;
+	v->assessment = coco_archive_find(v->ar, COCO_ASSESSMENT_NAME);
 	if (!v->ar->ok) {
 		skipped(r, "manifest, digests and signatures", "the container failed its checks");
 		return COCO_OK;
@@ -404,7 +475,13 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 		return err;
 	if (v->nm > 0)
 		check_coverage(v);
-	return COCO_OK;
+	if (!trust)
+		return COCO_OK;
+	if (v->assessment >= 0 && !v->ar->e[v->assessment].data_ok) {
+		skipped(r, "assessment and evidence", "assessment.xml could not be read intact");
+		return COCO_OK;
+	}
+	return check_submission(v);
 }
 
 enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)

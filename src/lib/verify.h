@@ -19,6 +19,10 @@ struct coco_vstate {
 	unsigned char **mbytes; /* each manifest's exact bytes, for its signature */
 	size_t *mlen;
 	size_t nm;
+	long assessment;     /* entry index of assessment.xml, or -1 */
+	unsigned char *abuf; /* its bytes, captured during the streaming pass */
+	size_t alen;
+	int atoolong; /* larger than COCO_MAX_META_SIZE */
 };
 
 /* Runs the pipeline; trust 0 skips chain validation (inspect). Release v afterwards. */

@@ -176,3 +176,37 @@ void coco_library_cleanup(void)
 {
 	xmlCleanupParser();
 }
+
+xmlNode *coco_xml_child(xmlNode *parent, const char *ns, const char *name)
+{
+	xmlNode *c;
+
+	for (c = parent ? coco_xml_elem(parent->children) : NULL; c; c = coco_xml_elem(c->next))
+		if (coco_xml_is(c, ns, name))
+			return c;
+	return NULL;
+}
+
+char *coco_xml_text(xmlNode *node)
+{
+	xmlChar *t = node ? xmlNodeGetContent(node) : NULL;
+	char *out;
+
+	if (t == NULL)
+		return NULL;
+	out = coco_strndup((const char *)t, strlen((const char *)t));
+	xmlFree(t);
+	return out;
+}
+
+char *coco_xml_attr(xmlNode *node, const char *name)
+{
+	xmlChar *t = node ? xmlGetNoNsProp(node, (const xmlChar *)name) : NULL;
+	char *out;
+
+	if (t == NULL)
+		return NULL;
+	out = coco_strndup((const char *)t, strlen((const char *)t));
+	xmlFree(t);
+	return out;
+}

@@ -30,6 +30,19 @@ int coco_xml_is(const xmlNode *node, const char *ns, const char *name);
 /* The next element sibling starting at node (inclusive), skipping text and comments. */
 xmlNode *coco_xml_elem(xmlNode *node);
 
+/* The first child element with this namespace and name, or NULL. */
+xmlNode *coco_xml_child(xmlNode *parent, const char *ns, const char *name);
+/* A malloc'd copy of node's text content or of an unqualified attribute; NULL if absent. */
+char *coco_xml_text(xmlNode *node);
+char *coco_xml_attr(xmlNode *node, const char *name);
+
+/* Files embedded by scripts/embed.sh (build/gen/embedded.c), each NUL-terminated. */
+extern const unsigned char coco_xsd_assessment[];
+extern const unsigned char coco_xsd_policy[];
+extern const unsigned char coco_xsd_bodies[];
+extern const unsigned char coco_default_policy[];
+extern const size_t coco_default_policy_len;
+
 /* The embedded schemas (schemas.c). */
 extern const char coco_xsd_asic[];
 extern const char coco_xsd_xmldsig[];

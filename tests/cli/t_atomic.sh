@@ -30,9 +30,10 @@ atomic_create() {
 		--cert "$FX/pki/director.pem" --at 2027-01-01
 	has_err "not a regular file"
 	rm src/evidence/pipe.pdf src/assessment.xml
-	expect 2 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
+	expect 1 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
 		--cert "$FX/pki/director.pem" --at 2027-01-01
-	has_err "assessment.xml' is missing"
+	has_err "fail assessment.missing 'assessment.xml'"
+	has_err "refusing to package 'src'"
 	cmp -s b.coco before.coco || fail "existing output changed"
 }
 run_case atomic_create atomic_create

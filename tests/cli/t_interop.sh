@@ -2,11 +2,36 @@
 # A conforming ASiC-E/CAdES container made by another implementation (Info-ZIP zip and
 # the openssl CLI, with a different entry order, deflated data, a default-namespace
 # manifest and percent-encoded URIs) must verify PASSED. openssl stamps the real
-# signing time, so the case verifies at 2035-06-01, inside the certificate's validity.
+# signing time, so the case verifies at 2035-06-01, inside the certificate's validity,
+# with an assessment whose (ISO/IEC 27001) baseline certificate is current then.
+
+# interop_assessment OUT CERT [FILE...]: an assessment.xml with an ISO/IEC 27001:2022
+# certificate valid 2034-06-01..2037-05-31 in the PDF CERT, referencing each FILE too.
+interop_assessment() {
+	out=$1
+	cert=$2
+	shift 2
+	sed -e 's|<baselineCertificate scheme="cyber-essentials-plus">|<baselineCertificate scheme="iso27001-2022">|' \
+		-e 's|<number>CEP-TEST-000123</number>|<number>ISO-TEST-2034</number>|' \
+		-e 's|<body>Example Certification Body Ltd - TEST ONLY</body>|<body>Example ISO Registrar Ltd - TEST ONLY</body>|' \
+		-e 's|<scope>Whole organisation</scope>|<scope>SIA licence management and guarding operations</scope>|' \
+		-e 's|<issued>2026-09-15</issued>|<issued>2034-06-01</issued>|' \
+		-e 's|<expires>2027-09-15</expires>|<expires>2037-05-31</expires>|' \
+		-e '/<basicIssued>/d' \
+		-e "s|<file>evidence/cyber-essentials-plus.pdf</file>|<file>$cert</file>|" \
+		-e 's|<date>2026-10-01</date>|<date>2026-01-01</date>|' \
+		-e 's|<supportingFile>[^<]*</supportingFile>||' \
+		-e '/<policies>/,/<\/policies>/d' "$FX/example/assessment.xml" >"$out.tmp"
+	refs=
+	for f in "$@"; do refs="$refs<supportingFile>$f</supportingFile>"; done
+	sed "s|</statement></element>|</statement>$refs</element>|" "$out.tmp" |
+		awk 'n == 0 && /<\/element>/ { n = 1; print; next } { gsub(/<supportingFile>[^<]*<\/supportingFile>/, ""); print }' >"$out"
+	rm -f "$out.tmp"
+}
 
 interop_zip_openssl() {
 	mkdir -p src/evidence src/META-INF
-	cp "$FX/example/assessment.xml" src/
+	interop_assessment src/assessment.xml "evidence/CE plus certificate.pdf"
 	cp "$FX/example/evidence/cyber-essentials-plus.pdf" "src/evidence/CE plus certificate.pdf"
 	printf %s application/vnd.etsi.asic-e+zip >src/mimetype
 	d1=$(openssl dgst -sha256 -binary src/assessment.xml | base64)
@@ -36,6 +61,8 @@ XML
 	finding manifest.digest pass
 	finding signature.value pass
 	finding signer.chain pass
+	finding evidence.baseline pass
+	finding evidence.scope pass
 	has_out '"name": "evidence/CE plus certificate.pdf"'
 }
 run_case interop_zip_openssl interop_zip_openssl
@@ -51,7 +78,7 @@ interop_sign_manifest() {
 # with a default namespace, no MimeType attributes and only SHA-256, and its signature.
 interop_tree() {
 	mkdir -p src/evidence src/policies src/META-INF
-	cp "$FX/example/assessment.xml" src/
+	interop_assessment src/assessment.xml "evidence/CE plus.pdf" policies/acceptable-use-policy.pdf
 	cp "$FX/example/evidence/cyber-essentials-plus.pdf" "src/evidence/CE plus.pdf"
 	cp "$FX/example/policies/acceptable-use-policy.pdf" src/policies/
 	printf %s application/vnd.etsi.asic-e+zip >src/mimetype

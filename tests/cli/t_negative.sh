@@ -52,8 +52,9 @@ run_case neg_revoked neg_revoked
 neg_expired_at_verification() {
 	create_bundle b.coco
 	run "$COCO" verify b.coco --trust "$FX/trust" --at 2036-06-01 --format json
-	[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1 (the CE+ certificate has expired too)"
 	finding signer.expired indeterminate
+	finding evidence.expired fail
 	run "$COCO" verify b.coco --trust "$FX/trust" --at 2026-12-01 --format json
 	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
 	finding signature.signing_time fail

@@ -818,3 +818,23 @@ char *bt_dump(const struct coco_report *r)
 		out = bt_fmt("(report could not be rendered)");
 	return out;
 }
+
+int bt_add_reference(const char *dir, const char *rel)
+{
+	char *path = bt_fmt("%s/assessment.xml", dir), *out = NULL, *at;
+	unsigned char *xml = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (path == NULL || bt_read(path, &xml, &len) != 0 ||
+	    (at = strstr((char *)xml, "</element>")) == NULL || strpbrk(rel, "&<>") != NULL)
+		goto out;
+	out = bt_fmt("%.*s<supportingFile>%s</supportingFile>%s", (int)(at - (char *)xml),
+		     (char *)xml, rel, at);
+	rc = out != NULL ? bt_write(path, out, strlen(out)) : -1;
+out:
+	free(out);
+	free(xml);
+	free(path);
+	return rc;
+}

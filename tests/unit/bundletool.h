@@ -56,6 +56,11 @@ int bt_tree_equal(const char *a, const char *b);
 long bt_tree_count(const char *dir);
 /* 1 if some name directly in dir starts with prefix. */
 int bt_dir_has_prefix(const char *dir, const char *prefix);
+/*
+ * References rel from dir/assessment.xml (a supportingFile of its first element), so
+ * that create packages a file a test adds. 0 or -1.
+ */
+int bt_add_reference(const char *dir, const char *rel);
 /* A fixed instant from "YYYY-MM-DD" (aborts the test process on a typo: it is a constant). */
 time_t bt_time(const char *date);
 

@@ -290,9 +290,9 @@ START_TEST(test_render_json)
 	ck_assert_ptr_nonnull(strstr(json, "\"bundle\": {\"path\": \"b.coco\", \"size\": 10"));
 	ck_assert_ptr_nonnull(strstr(json, "\"signer\": null"));
 	ck_assert_ptr_nonnull(strstr(json, "\"checks\": ["));
-	ck_assert_ptr_nonnull(strstr(json,
-				     "{\"id\": \"container.structure\", \"status\": \"pass\", "
-				     "\"subject\": null, \"message\": \"canonical\"}"));
+	ck_assert_ptr_nonnull(
+	    strstr(json, "{\"id\": \"container.structure\", \"status\": \"pass\", "
+			 "\"subject\": null, \"message\": \"canonical\", \"manual\": false}"));
 	ck_assert_ptr_nonnull(
 	    strstr(json, "\"subject\": \"evil\\u000a\\\"name\\\"\\\\\\u001b[31m\\ufffd\""));
 	ck_assert_ptr_nonnull(strstr(

@@ -20,7 +20,7 @@
  * clock into signing-time, so it must lie after any day the suite runs; the leaves and
  * CRLs are valid until 2036-01-01.
  */
-#define AT "2035-06-01"
+#define AT "2027-01-15"
 #define OLD_BYTES "old bundle bytes\n"
 
 struct fixture {
@@ -65,8 +65,8 @@ static void teardown(struct fixture *fx)
 /* Creates fx->bundle from fixtures/example. */
 static void create_example(struct fixture *fx)
 {
-	ck_assert_msg(coco_create(fx->ctx, fx->example, fx->bundle, fx->signer) == COCO_OK, "%s",
-		      coco_ctx_error(fx->ctx));
+	ck_assert_msg(coco_create(fx->ctx, fx->example, fx->bundle, fx->signer, NULL) == COCO_OK,
+		      "%s", coco_ctx_error(fx->ctx));
 }
 
 static void verify(struct fixture *fx, const char *path)
@@ -180,7 +180,7 @@ START_TEST(test_create_deterministic)
 	setup(&fx);
 	second = bt_fmt("%s/second.coco", fx.tmp);
 	create_example(&fx);
-	ck_assert_int_eq(coco_create(fx.ctx, fx.example, second, fx.signer), COCO_OK);
+	ck_assert_int_eq(coco_create(fx.ctx, fx.example, second, fx.signer, NULL), COCO_OK);
 	ck_assert_int_eq(bt_read(fx.bundle, &a, &la), 0);
 	ck_assert_int_eq(bt_read(second, &b, &lb), 0);
 	ck_assert_int_eq(bt_zip_locate(a, la, BT_SIGNATURE, &sa), 0);
@@ -316,7 +316,7 @@ START_TEST(test_create_refuses)
 	if (existing)
 		ck_assert_int_eq(bt_write(out, OLD_BYTES, strlen(OLD_BYTES)), 0);
 	name = spoil(src, what);
-	err = coco_create(fx.ctx, src, out, fx.signer);
+	err = coco_create(fx.ctx, src, out, fx.signer, NULL);
 	ck_assert_msg(err == COCO_ERR_REFUSED, "%s: expected refused, got %s (%s)",
 		      refusal_names[what], coco_strerror(err), coco_ctx_error(fx.ctx));
 	ck_assert_msg(strstr(coco_ctx_error(fx.ctx), name) != NULL, "%s: '%s' not named in '%s'",
@@ -375,6 +375,12 @@ START_TEST(test_create_variants)
 		ck_assert_int_eq(bt_write(p, big, n), 0);
 		free(p);
 	}
+	for (k = 0; k < 2; k++) { /* create packages only what the assessment references */
+		const char *root = k == 0 ? src : expect_dir;
+		ck_assert_int_eq(bt_add_reference(root, "evidence/caf\xc3\xa9 \xc3\xbc%.pdf"), 0);
+		ck_assert_int_eq(bt_add_reference(root, "evidence/empty.txt"), 0);
+		ck_assert_int_eq(bt_add_reference(root, "big.csv"), 0);
+	}
 	p = bt_fmt("%s/.DS_Store", src);
 	ck_assert_int_eq(bt_write(p, "x", 1), 0);
 	free(p);
@@ -384,7 +390,7 @@ START_TEST(test_create_variants)
 	p = bt_fmt("%s/.git/config", src);
 	ck_assert_int_eq(bt_write(p, "x", 1), 0);
 	free(p);
-	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer) == COCO_OK, "%s",
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer, NULL) == COCO_OK, "%s",
 		      coco_ctx_error(fx.ctx));
 	ck_assert_msg(coco_extract(fx.ctx, fx.bundle, out, fx.r) == COCO_OK, "%s\n%s",
 		      coco_ctx_error(fx.ctx), bt_dump(fx.r));
@@ -413,8 +419,9 @@ START_TEST(test_create_compressible)
 	ck_assert_ptr_nonnull(zeros);
 	p = bt_fmt("%s/evidence/disk.img", src);
 	ck_assert_int_eq(bt_write(p, zeros, n), 0);
+	ck_assert_int_eq(bt_add_reference(src, "evidence/disk.img"), 0);
 	free(p);
-	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer) == COCO_OK, "%s",
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer, NULL) == COCO_OK, "%s",
 		      coco_ctx_error(fx.ctx));
 	verify(&fx, fx.bundle);
 	expect_passed(fx.r);
@@ -453,7 +460,7 @@ START_TEST(test_create_bad_output)
 
 	setup(&fx);
 	out = bt_fmt("%s/no/such/bundle.coco", fx.tmp);
-	ck_assert_int_eq(coco_create(fx.ctx, fx.example, out, fx.signer), COCO_ERR_IO);
+	ck_assert_int_eq(coco_create(fx.ctx, fx.example, out, fx.signer, NULL), COCO_ERR_IO);
 	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), out));
 	ck_assert_int_eq(bt_tree_count(fx.tmp), 0);
 	free(out);
@@ -555,7 +562,29 @@ END_TEST
 
 /* ---- bundles assembled from parts ---- */
 
-static const unsigned char assessment[] = "<assessment/>\n";
+/* A complete, valid assessment whose only referenced file is "evidence/a b.pdf". */
+#define STMT "<statement>A statement long enough for the policy's minimum length.</statement>"
+static const unsigned char assessment[] =
+    "<assessment xmlns=\"urn:x-coco-bundle:assessment:1\">"
+    "<organisation><legalName>Example Guarding Ltd</legalName>"
+    "<companyNumber>01234567</companyNumber><address>Leeds</address>"
+    "<telephone>0113</telephone></organisation>"
+    "<authorisation><name>Jane Director</name><role>Director</role>"
+    "<email>jane@example.co.uk</email><date>2026-10-01</date></authorisation>"
+    "<baselineCertificate scheme=\"cyber-essentials-plus\"><number>CEP-TEST-000123</number>"
+    "<body>Example Certification Body Ltd - TEST ONLY</body>"
+    "<holder>Example Guarding Ltd</holder><scope>Whole organisation</scope>"
+    "<issued>2026-09-15</issued><expires>2027-09-15</expires>"
+    "<basicIssued>2026-08-20</basicIssued><file>evidence/a b.pdf</file>"
+    "</baselineCertificate>"
+    "<element id=\"CoCo-1\">" STMT "</element><element id=\"CoCo-2\">" STMT "</element>"
+    "<element id=\"CoCo-3\">" STMT "</element><element id=\"CoCo-4\">" STMT "</element>"
+    "<element id=\"CoCo-5\">" STMT "</element><element id=\"CoCo-6\">" STMT "</element>"
+    "<element id=\"CoCo-7\">" STMT "</element><element id=\"CoCo-8\">" STMT "</element>"
+    "<element id=\"CoCo-9\">" STMT "</element>"
+    "<element id=\"CoCo-10\">" STMT "<countries>GB</countries></element>"
+    "<element id=\"CoCo-11\">" STMT "<incidentContact>soc@example.co.uk</incidentContact>"
+    "</element></assessment>\n";
 static const unsigned char pdf[] = "%PDF-1.4\n% test evidence\n%%EOF\n";
 
 static const struct bt_part data2[] = {

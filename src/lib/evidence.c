@@ -1,0 +1,258 @@
+/*
+ * The evidence module: the evidence.* checks on each baseline certificate the assessment
+ * claims (Cyber Essentials Plus or ISO/IEC 27001), against SIA's policy, the recognised
+ * bodies and any offline register snapshot. Everything a machine can decide is a pass
+ * or a fail; what needs a person (a partial scope, an unlisted body, a register look-up)
+ * is a warn marked as a manual check for the SIRO.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "assessment.h"
+#include "report.h"
+
+struct certcheck {
+	struct coco_report *r;
+	const struct coco_claim_cert *c;
+	const struct coco_scheme_rule *rule;
+	const struct coco_policy *p;
+	const struct coco_assessment *a;
+	long at;
+};
+
+/* Dates: withdrawal, validity window, expiry warning, plausible length. 1 if current. */
+static int check_dates(const struct certcheck *k)
+{
+	const struct coco_claim_cert *c = k->c;
+	char d1[16], d2[16];
+	long left = c->expires - k->at, longest;
+	int current = 1;
+
+	coco_date_format(c->issued, d1);
+	coco_date_format(c->expires, d2);
+	if (c->issued == COCO_PLACEHOLDER_DATE || c->expires == COCO_PLACEHOLDER_DATE)
+		return 0; /* reported as placeholders */
+	if (k->rule->has_withdrawn && k->at > k->rule->withdrawn) {
+		char dw[16];
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.withdrawn", c->number,
+				"%s certificates are not valid after %s, whatever expiry date they "
+				"print (this one says %s)",
+				k->rule->name, coco_date_format(k->rule->withdrawn, dw), d2);
+		current = 0;
+	}
+	if (c->issued > k->at) {
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.not_yet_valid", c->number,
+				"%s certificate issued on %s, after the verification date",
+				k->rule->name, d1);
+		current = 0;
+	}
+	if (left < 0) {
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.expired", c->number,
+				"%s certificate expired on %s, %ld day%s ago", k->rule->name, d2,
+				-left, left == -1 ? "" : "s");
+		current = 0;
+	} else if (left <= (long)k->p->expiry_warning_days) {
+		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.expiring", c->number,
+				"%s certificate expires on %s: %ld day%s left", k->rule->name, d2,
+				left, left == 1 ? "" : "s");
+	}
+	longest = coco_date_add_months(c->issued, k->rule->max_validity_months);
+	if (c->expires <= c->issued || c->expires > longest)
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.validity", c->number,
+				"valid from %s to %s: a %s certificate runs at most %u months, so "
+				"these dates are implausible",
+				d1, d2, k->rule->name, k->rule->max_validity_months);
+	return current;
+}
+
+static void check_holder(const struct certcheck *k)
+{
+	char *h = coco_norm_org(k->c->holder), *o = coco_norm_org(k->a->legal_name);
+
+	if (h != NULL && o != NULL && strcmp(h, o) == 0)
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.holder", k->c->number,
+				"held by the applicant, '%s'", k->c->holder);
+	else
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.holder", k->c->number,
+				"held by '%s', not by the applicant '%s': the certificate must be "
+				"the applicant's own (an IT supplier's is not accepted)",
+				k->c->holder, k->a->legal_name);
+	free(h);
+	free(o);
+}
+
+static void check_scope(const struct certcheck *k)
+{
+	char *scope = coco_norm_words(k->c->scope);
+	size_t i;
+	int hit = 0;
+
+	if (scope == NULL)
+		return;
+	for (i = 0; i < k->rule->keywords.n; i++)
+		hit |= coco_words_contain(scope, k->rule->keywords.v[i]);
+	if (k->rule->keywords.n > 0 && !hit)
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.scope", k->c->number,
+				"the scope '%s' does not cover licence-management operations "
+				"(it mentions none of the policy's scope keywords, e.g. '%s')",
+				k->c->scope, k->rule->keywords.v[0]);
+	else if (k->rule->keywords.n > 0)
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
+				"the scope covers licence-management operations");
+	for (i = 0, hit = 0; i < k->rule->whole.n; i++)
+		hit |= strcmp(scope, k->rule->whole.v[i]) == 0;
+	if (k->rule->whole.n > 0 && !hit) {
+		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.scope_partial", k->c->number,
+				"partial scope '%s': confirm it covers every system used for the "
+				"SIA portal",
+				k->c->scope);
+		coco_report_mark_manual(k->r);
+	} else if (k->rule->whole.n > 0)
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
+				"the scope is the whole organisation");
+	free(scope);
+}
+
+static void check_basic(const struct certcheck *k)
+{
+	const struct coco_claim_cert *c = k->c;
+	char d1[16], d2[16];
+
+	if (k->rule->basic_within_months == 0)
+		return;
+	if (!c->has_basic) {
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.basic_date", c->number,
+				"no basicIssued date: %s requires a basic certificate first; give "
+				"the date of the basic certificate",
+				k->rule->name);
+		return;
+	}
+	if (c->basic == COCO_PLACEHOLDER_DATE || c->issued == COCO_PLACEHOLDER_DATE)
+		return;
+	coco_date_format(c->basic, d1);
+	coco_date_format(c->issued, d2);
+	if (c->basic > c->issued)
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.basic_date", c->number,
+				"the basic certificate (%s) is dated after the %s certificate (%s)",
+				d1, k->rule->name, d2);
+	else if (c->issued > coco_date_add_months(c->basic, k->rule->basic_within_months)) {
+		coco_report_add(
+		    k->r, COCO_STATUS_WARN, "evidence.audit_gap", c->number,
+		    "the audit (%s) came more than %u months after the basic certificate "
+		    "(%s): confirm the certification body accepted it",
+		    d2, k->rule->basic_within_months, d1);
+		coco_report_mark_manual(k->r);
+	}
+}
+
+static void check_body(const struct certcheck *k)
+{
+	int scheme_ok = 0;
+	const struct coco_body *b = coco_policy_body(k->p, k->c->body, k->c->scheme, &scheme_ok);
+
+	if (b != NULL && scheme_ok) {
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.body", k->c->number,
+				"issued by a recognised certification body, '%s'", b->name);
+		return;
+	}
+	coco_report_add(k->r, COCO_STATUS_WARN, "evidence.body", k->c->number,
+			b == NULL
+			    ? "certification body '%s' is not in the recognised list "
+			      "(bodies/bodies.xml): confirm it may certify %s"
+			    : "certification body '%s' is recognised, but not for %s: confirm "
+			      "it may certify it",
+			k->c->body, k->rule->name);
+	coco_report_mark_manual(k->r);
+}
+
+static void check_register(const struct certcheck *k)
+{
+	const struct coco_claim_cert *c = k->c;
+	const struct coco_register_row *row;
+	char d1[16], d2[16], *h1 = NULL, *h2 = NULL;
+
+	coco_date_format(c->issued, d1);
+	coco_date_format(c->expires, d2);
+	if (!coco_policy_has_register(k->p, c->scheme)) {
+		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.register_missing", c->number,
+				"no register snapshot for %s in the trust directory: look up "
+				"certificate '%s' in %s and confirm it is held by '%s', issued %s, "
+				"expires %s",
+				k->rule->name, c->number, k->rule->register_hint, c->holder, d1,
+				d2);
+		coco_report_mark_manual(k->r);
+		return;
+	}
+	if ((row = coco_policy_register_find(k->p, c->scheme, c->number)) == NULL) {
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.register", c->number,
+				"not in the %s register snapshot: the certificate cannot be "
+				"confirmed",
+				k->rule->name);
+		return;
+	}
+	h1 = coco_norm_org(row->holder);
+	h2 = coco_norm_org(c->holder);
+	if (h1 == NULL || h2 == NULL || strcmp(h1, h2) != 0 || row->issued != c->issued ||
+	    row->expires != c->expires) {
+		char r1[16], r2[16];
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.register", c->number,
+				"the register ('%s' line %u) says holder '%s', issued %s, expires "
+				"%s; the assessment says '%s', %s, %s",
+				row->file, row->line, row->holder,
+				coco_date_format(row->issued, r1),
+				coco_date_format(row->expires, r2), c->holder, d1, d2);
+	} else {
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.register", c->number,
+				"matches the register snapshot ('%s' line %u)", row->file,
+				row->line);
+	}
+	free(h1);
+	free(h2);
+}
+
+enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
+				  const struct coco_assessment *a, const struct coco_policy *p,
+				  long at_day)
+{
+	struct certcheck k = {r, NULL, NULL, p, a, at_day};
+	const struct coco_claim_cert *best = NULL;
+	char d[16], d2[16];
+	size_t i, current = 0;
+
+	for (i = 0; i < a->n_certs; i++) {
+		k.c = &a->certs[i];
+		if (coco_report_add_cert(r, k.c->scheme, k.c->number, k.c->expires,
+					 k.c->expires - at_day) != COCO_OK)
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		if (coco_is_placeholder(k.c->number) || coco_is_placeholder(k.c->body) ||
+		    coco_is_placeholder(k.c->holder) || coco_is_placeholder(k.c->scope) ||
+		    k.c->issued == COCO_PLACEHOLDER_DATE || k.c->expires == COCO_PLACEHOLDER_DATE)
+			continue; /* not filled in: the placeholders are reported */
+		if ((k.rule = coco_policy_scheme(p, k.c->scheme)) == NULL) {
+			coco_report_add(r, COCO_STATUS_FAIL, "evidence.scheme", k.c->number,
+					"scheme '%s' is not accepted by the policy", k.c->scheme);
+			continue;
+		}
+		if (check_dates(&k)) {
+			current++;
+			if (best == NULL || k.c->expires > best->expires)
+				best = k.c;
+		}
+		check_holder(&k);
+		check_scope(&k);
+		check_basic(&k);
+		check_body(&k);
+		check_register(&k);
+	}
+	if (best == NULL)
+		coco_report_add(r, COCO_STATUS_FAIL, "evidence.baseline", NULL,
+				"no baseline certificate of an accepted scheme is valid on %s",
+				coco_date_format(at_day, d));
+	else
+		coco_report_add(r, COCO_STATUS_PASS, "evidence.baseline", best->number,
+				"%zu baseline certificate%s valid on %s; '%s' (%s) runs to %s",
+				current, current == 1 ? " is" : "s are",
+				coco_date_format(at_day, d), best->number, best->scheme,
+				coco_date_format(best->expires, d2));
+	return COCO_OK;
+}

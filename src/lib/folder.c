@@ -1,0 +1,157 @@
+/*
+ * The submission-folder walk (folder.h): no links followed, nothing but regular files
+ * and folders accepted, every name checked with the same rules the verifier applies.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "folder.h"
+
+#define MAX_DEPTH 32
+
+void coco_folder_release(struct coco_folder *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+}
+
+static enum coco_err folder_add(struct coco_ctx *ctx, struct coco_folder *l, char *name)
+{
+	if (l->n >= COCO_MAX_ENTRIES - 3) {
+		free(name);
+		return coco_seterr(ctx, COCO_ERR_LIMIT, "more than %u files to package",
+				   COCO_MAX_ENTRIES - 3);
+	}
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		char **nn = realloc(l->names, ncap * sizeof(*nn));
+		if (nn == NULL) {
+			free(name);
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		}
+		l->names = nn;
+		l->cap = ncap;
+	}
+	l->names[l->n++] = name;
+	return COCO_OK;
+}
+
+static enum coco_err walk(struct coco_ctx *ctx, const char *root, const char *rel, int depth,
+			  struct coco_folder *l);
+
+/* Classifies one directory entry: recurse, add, skip or refuse. */
+static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *rel, int depth,
+			   struct coco_folder *l)
+{
+	char *path = coco_asprintf("%s/%s", root, rel);
+	struct stat st;
+	const char *why;
+	int is_dir;
+	enum coco_err err = COCO_OK;
+
+	if (path == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if (lstat(path, &st) != 0)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
+	else if (S_ISLNK(st.st_mode))
+		err = coco_seterr(ctx, COCO_ERR_REFUSED,
+				  "refusing '%s': symbolic links are not packaged", path);
+	else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		err = coco_seterr(ctx, COCO_ERR_REFUSED, "refusing '%s': not a regular file", path);
+	else if ((why = coco_name_problem(rel, strlen(rel), &is_dir)) != NULL)
+		err = coco_seterr(ctx, COCO_ERR_REFUSED, "refusing '%s': %s", path, why);
+	else if (strcmp(rel, "META-INF") == 0 || strcmp(rel, "mimetype") == 0)
+		err = coco_seterr(ctx, COCO_ERR_REFUSED,
+				  "refusing '%s': the name is reserved by ASiC-E", path);
+	else if (S_ISREG(st.st_mode) && st.st_dev == l->out_dev && st.st_ino == l->out_ino)
+		err = COCO_OK; /* an earlier run's output inside DIR */
+	else if (S_ISDIR(st.st_mode))
+		err = depth >= MAX_DEPTH
+			  ? coco_seterr(ctx, COCO_ERR_LIMIT, "'%s' is nested too deeply", path)
+			  : walk(ctx, root, rel, depth + 1, l);
+	else {
+		l->total += (uint64_t)st.st_size;
+		err = folder_add(ctx, l, coco_strndup(rel, strlen(rel)));
+		if (err == COCO_OK && l->names[l->n - 1] == NULL) {
+			l->n--;
+			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		}
+	}
+	free(path);
+	return err;
+}
+
+static enum coco_err walk(struct coco_ctx *ctx, const char *root, const char *rel, int depth,
+			  struct coco_folder *l)
+{
+	char *dir = rel[0] ? coco_asprintf("%s/%s", root, rel) : coco_strndup(root, strlen(root));
+	struct dirent **ents = NULL;
+	enum coco_err err = COCO_OK;
+	int i, n;
+
+	if (dir == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read folder '%s': %s", dir,
+				  strerror(errno));
+	for (i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		if (err == COCO_OK && name[0] != '.') {
+			char *sub = rel[0] ? coco_asprintf("%s/%s", rel, name)
+					   : coco_strndup(name, strlen(name));
+			err = sub ? visit(ctx, root, sub, depth, l)
+				  : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+			free(sub);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	return err;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int xa = strcmp(x, "assessment.xml") == 0, ya = strcmp(y, "assessment.xml") == 0;
+
+	if (xa != ya)
+		return ya - xa;
+	return strcmp(x, y);
+}
+
+static int casefold_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int ca = (unsigned char)*a, cb = (unsigned char)*b;
+		if ((ca >= 'A' && ca <= 'Z' ? ca + 32 : ca) !=
+		    (cb >= 'A' && cb <= 'Z' ? cb + 32 : cb))
+			return 0;
+	}
+	return *a == *b;
+}
+
+enum coco_err coco_folder_collect(struct coco_ctx *ctx, const char *dir, struct coco_folder *l)
+{
+	enum coco_err err = walk(ctx, dir, "", 0, l);
+	size_t i, j;
+
+	if (err != COCO_OK)
+		return err;
+	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
+	for (i = 0; i < l->n; i++)
+		for (j = i + 1; j < l->n; j++)
+			if (casefold_eq(l->names[i], l->names[j]))
+				return coco_seterr(
+				    ctx, COCO_ERR_REFUSED,
+				    "refusing '%s/%s': its name differs from '%s' only in case",
+				    dir, l->names[j], l->names[i]);
+	return COCO_OK;
+}

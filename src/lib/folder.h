@@ -1,0 +1,26 @@
+/*
+ * Walking a submission folder: every regular file below it (dotfiles and an earlier
+ * output skipped), links, special files, unsafe names, names reserved by ASiC-E and
+ * names that differ only in case refused, sorted with assessment.xml first. Shared by
+ * create, which packages the files, and lint, which checks them.
+ */
+#ifndef COCO_FOLDER_H
+#define COCO_FOLDER_H
+
+#include <sys/types.h>
+
+#include "internal.h"
+
+struct coco_folder {
+	char **names; /* relative, '/'-separated */
+	size_t n, cap;
+	dev_t out_dev; /* set by the caller: this file, if inside the folder, is skipped */
+	ino_t out_ino;
+	uint64_t total; /* bytes in the files, for progress */
+};
+
+/* Walks dir into l (zero it first; set out_dev/out_ino to skip an output file). */
+enum coco_err coco_folder_collect(struct coco_ctx *ctx, const char *dir, struct coco_folder *l);
+void coco_folder_release(struct coco_folder *l);
+
+#endif /* COCO_FOLDER_H */

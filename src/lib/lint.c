@@ -1,0 +1,102 @@
+/*
+ * lint: every check that verify runs and that needs no signature, on a submission
+ * folder before it is signed: the same assessment.* and evidence.* findings, the same
+ * verdict rules. create runs it too, and packages exactly the files the assessment
+ * references.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "assessment.h"
+#include "folder.h"
+#include "lint.h"
+#include "report.h"
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char *assessment,
+			       const struct coco_folder *l, const char *signer_cn,
+			       struct coco_report *r)
+{
+	const char **files = calloc(l->n + 1, sizeof(*files));
+	char *path = coco_asprintf("%s/%s", dir, assessment);
+	unsigned char *xml = NULL;
+	size_t i, len = 0;
+	struct coco_submission s;
+	struct stat st;
+	enum coco_err err = COCO_OK;
+
+	memset(&s, 0, sizeof(s));
+	if (files == NULL || path == NULL) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->names[i], assessment) != 0)
+			files[s.n_files++] = l->names[i];
+	qsort(files, s.n_files, sizeof(*files), cmp_name);
+	s.files = files;
+	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(ctx));
+	s.signer_cn = signer_cn;
+	if (lstat(path, &st) != 0 && errno == ENOENT) {
+		err = coco_submission_check(ctx, r, NULL, 0, &s);
+		goto out;
+	}
+	err = coco_file_read(ctx, path, COCO_MAX_META_SIZE, &xml, &len);
+	if (err == COCO_ERR_LIMIT) {
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
+				"larger than %u bytes", COCO_MAX_META_SIZE);
+		err = COCO_OK;
+	} else if (err == COCO_OK) {
+		err = coco_submission_check(ctx, r, xml, len, &s);
+	}
+out:
+	free(xml);
+	free(path);
+	free(files);
+	return err;
+}
+
+enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_report *r)
+{
+	struct coco_folder l;
+	struct stat st;
+	char *dir = NULL;
+	const char *assessment = COCO_ASSESSMENT_NAME, *slash;
+	enum coco_err err;
+
+	memset(&l, 0, sizeof(l));
+	if (stat(path, &st) != 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		dir = coco_strndup(path, strlen(path));
+	} else if (S_ISREG(st.st_mode)) {
+		slash = strrchr(path, '/');
+		dir = slash ? coco_strndup(path, (size_t)(slash - path)) : coco_strndup(".", 1);
+		assessment = slash ? slash + 1 : path;
+		if (dir != NULL && dir[0] == '\0') {
+			free(dir);
+			dir = coco_strndup("/", 1);
+		}
+	} else {
+		return coco_seterr(ctx, COCO_ERR_ARG,
+				   "cannot lint '%s': not a folder or an assessment file", path);
+	}
+	if (dir == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = coco_report_set_bundle(r, path, 0, coco_ctx_time(ctx))) != COCO_OK) {
+		free(dir);
+		return coco_seterr(ctx, err, "out of memory");
+	}
+	coco_report_set_lint(r);
+	if ((err = coco_folder_collect(ctx, dir, &l)) == COCO_OK)
+		err = coco_lint_folder(ctx, dir, assessment, &l, NULL, r);
+	coco_folder_release(&l);
+	free(dir);
+	return err;
+}

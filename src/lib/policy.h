@@ -1,0 +1,85 @@
+/*
+ * SIA's acceptance policy and reference data, all read from the trust directory so SIA
+ * can change them without a release (docs/TRUST.md): policy.xml (the rules),
+ * bodies/bodies.xml (recognised certification bodies) and registers/ *.csv (offline
+ * register snapshots). A trust directory without policy.xml gets the default policy
+ * compiled into the binary (the repository's trust/policy.xml).
+ */
+#ifndef COCO_POLICY_H
+#define COCO_POLICY_H
+
+#include "internal.h"
+
+enum coco_revocation { COCO_REVOCATION_WARN, COCO_REVOCATION_REQUIRE, COCO_REVOCATION_OFF };
+
+struct coco_words {
+	char **v;
+	size_t n;
+};
+
+struct coco_scheme_rule {
+	char *id;   /* "cyber-essentials-plus", ... */
+	char *name; /* for messages */
+	char *register_hint;
+	unsigned max_validity_months;
+	unsigned basic_within_months; /* 0: no basic-certificate rule */
+	int has_withdrawn;
+	long withdrawn;             /* day; not valid after it */
+	struct coco_words keywords; /* normalised; the scope must contain one */
+	struct coco_words whole;    /* normalised whole-organisation scopes */
+};
+
+struct coco_body {
+	char *name;
+	struct coco_words names;   /* name and aliases, normalised as organisations */
+	struct coco_words schemes; /* scheme ids */
+};
+
+struct coco_register_row {
+	char *scheme, *number, *holder;
+	long issued, expires;
+	char *file; /* registers/NAME.csv, for messages */
+	unsigned line;
+};
+
+struct coco_policy {
+	char *source; /* the file read, or "built-in default policy" */
+	struct coco_scheme_rule *schemes;
+	size_t n_schemes;
+	struct coco_words countries; /* upper-case alpha-2 */
+	unsigned expiry_warning_days, min_statement_length, max_authorisation_age_days;
+	struct coco_words required_kinds;
+	enum coco_revocation revocation;
+	struct coco_body *bodies;
+	size_t n_bodies;
+	struct coco_register_row *rows;
+	size_t n_rows;
+};
+
+/*
+ * Loads dir/policy.xml (else the built-in default), dir/bodies/bodies.xml (optional) and
+ * dir/registers/ *.csv (optional), each validated; *out is set only on success. Any file
+ * that is present but bad is an error naming it (and its line).
+ */
+enum coco_err coco_policy_load(struct coco_ctx *ctx, const char *dir, struct coco_policy **out);
+/* The built-in default policy, with no bodies and no registers. */
+enum coco_err coco_policy_default(struct coco_ctx *ctx, struct coco_policy **out);
+void coco_policy_free(struct coco_policy *p);
+
+/* The policy in force: the trust directory's, else the default (loaded on first use). */
+const struct coco_policy *coco_ctx_policy(struct coco_ctx *ctx);
+
+const struct coco_scheme_rule *coco_policy_scheme(const struct coco_policy *p, const char *id);
+/* code must already be normalised (UK->GB, EL->GR). */
+int coco_policy_country_allowed(const struct coco_policy *p, const char *code);
+/* The recognised body with this printed name, or NULL; *scheme_ok says if it certifies id. */
+const struct coco_body *coco_policy_body(const struct coco_policy *p, const char *name,
+					 const char *scheme, int *scheme_ok);
+/* Whether any register row exists for scheme; the row for (scheme, number), or NULL. */
+int coco_policy_has_register(const struct coco_policy *p, const char *scheme);
+const struct coco_register_row *coco_policy_register_find(const struct coco_policy *p,
+							  const char *scheme, const char *number);
+
+int coco_words_has(const struct coco_words *w, const char *s);
+
+#endif /* COCO_POLICY_H */
