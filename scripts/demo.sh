@@ -1,10 +1,14 @@
 #!/bin/sh
-# make demo: bundle the sample applicant with the TEST ONLY director key, verify it,
-# then show a tampered copy failing. Runs from the repository root.
+# make demo: the applicant's and SIA's main job on the sample data. Starts a submission
+# with init and shows lint failing it, lints the finished sample applicant, bundles it with
+# the TEST ONLY director key, verifies it, then shows a tampered copy failing. Times are
+# fixed (--at), so the demo tells the same story on any day. Runs from the repository root.
 set -eu
 COCO=${COCO:-build/coco-bundle}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
+SIGN_AT=2027-01-01T09:00:00Z
+VERIFY_AT=2027-06-01T00:00:00Z
 # git does not keep 0600; a private key must not be readable by others (create warns).
 cp fixtures/pki/director.key "$work/director.key"
 chmod 600 "$work/director.key"
@@ -12,26 +16,46 @@ chmod 600 "$work/director.key"
 if [ -t 1 ]; then bold=$(printf '\033[1m') off=$(printf '\033[0m'); else bold='' off=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
 
+step "init: start a submission folder"
+"$COCO" init "$work/new-submission" --org "Example Guarding Ltd"
+sed -n '/CoCo-1:/,/<\/element>/p' "$work/new-submission/assessment.xml"
+
+step "lint: the untouched skeleton fails (first lines of the report)"
+set +e
+"$COCO" lint "$work/new-submission" --trust fixtures/trust --at "$SIGN_AT" >"$work/lint.txt"
+rc=$?
+set -e
+sed -n '1,12p' "$work/lint.txt"
+echo "   ... $(grep -c '^fail' "$work/lint.txt") failed checks; $(tail -n 1 "$work/lint.txt")"
+if [ "$rc" -ne 1 ]; then
+	echo "demo: expected lint to fail the skeleton (exit 1), got $rc" >&2
+	exit 1
+fi
+
+step "lint: the finished sample applicant (fixtures/example) passes"
+"$COCO" lint fixtures/example --trust fixtures/trust --at "$SIGN_AT"
+
 step "create: package fixtures/example, signed by the TEST ONLY director key"
-"$COCO" create fixtures/example -o "$work/example-guarding.coco" \
-	--key "$work/director.key" --cert fixtures/pki/director.pem --chain fixtures/pki/chain.pem
+"$COCO" create fixtures/example -o "$work/example-guarding.coco" --trust fixtures/trust \
+	--key "$work/director.key" --cert fixtures/pki/director.pem --chain fixtures/pki/chain.pem \
+	--at "$SIGN_AT"
 
 step "inspect: what is inside"
 "$COCO" inspect "$work/example-guarding.coco"
 
-step "verify: against the test trust directory (fixtures/trust)"
-"$COCO" verify "$work/example-guarding.coco" --trust fixtures/trust
+step "verify: against the test trust directory (fixtures/trust), at $VERIFY_AT"
+"$COCO" verify "$work/example-guarding.coco" --trust fixtures/trust --at "$VERIFY_AT"
 
 step "tamper: change one byte of the Cyber Essentials certificate inside the bundle"
 cp "$work/example-guarding.coco" "$work/tampered.coco"
 offset=$(grep -obUa 'TEST ONLY' "$work/tampered.coco" | head -n 1 | cut -d: -f1)
 printf 'X' | dd of="$work/tampered.coco" bs=1 seek="$offset" conv=notrunc 2>/dev/null
 set +e
-"$COCO" verify "$work/tampered.coco" --trust fixtures/trust
+"$COCO" verify "$work/tampered.coco" --trust fixtures/trust --at "$VERIFY_AT"
 rc=$?
 set -e
 if [ "$rc" -ne 1 ]; then
 	echo "demo: expected the tampered bundle to fail (exit 1), got $rc" >&2
 	exit 1
 fi
-step "done: the signed bundle PASSED and the tampered copy FAILED (exit 1)"
+step "done: the skeleton failed lint, the signed bundle PASSED and the tampered copy FAILED"

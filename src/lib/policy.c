@@ -407,8 +407,10 @@ static enum coco_err parse_register(struct coco_ctx *ctx, const unsigned char *b
 			why = "the header must be scheme,number,holder,issued,expires";
 			rc = -1;
 		}
-	if (rc == 1)
+	if (rc == 1) {
 		why = "empty file: the header scheme,number,holder,issued,expires is missing";
+		rc = -1;
+	}
 	while (rc == 0) {
 		for (i = 0; i < 5; i++)
 			free(f[i]);

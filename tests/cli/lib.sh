@@ -107,11 +107,20 @@ finding() {
 	}
 }
 
+# finding_on ID STATUS SUBJECT: the JSON report in ./out has this finding about SUBJECT.
+finding_on() {
+	grep -q "{\"id\": \"$1\", \"status\": \"$2\", \"subject\": \"$3\"" out || {
+		grep '"id"' out
+		fail "no finding $1 with status $2 about '$3'"
+	}
+}
+
 # create_bundle OUT [SIGNER]: the sample applicant signed by SIGNER (default director).
 create_bundle() {
 	s=${2:-director}
 	"$COCO" create "$FX/example" -o "$1" --key "$FX/pki/$s.key" --cert "$FX/pki/$s.pem" \
-		--chain "$FX/pki/chain.pem" --at 2027-01-01T09:00:00Z >/dev/null 2>create.err ||
+		--chain "$FX/pki/chain.pem" --at 2027-01-01T09:00:00Z --trust "$FX/trust" \
+		>/dev/null 2>create.err ||
 		fail "create with $s failed: $(cat create.err)"
 }
 

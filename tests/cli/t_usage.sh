@@ -1,6 +1,10 @@
 # shellcheck shell=sh disable=SC2154 # rc is set by run() in lib.sh
 # Usage: --help, --version, and one-line errors with exit 2 for every misuse.
 
+# command:source:table for every subcommand's getopt_long options.
+OPTION_TABLES="init:cmd_init.c:init_opts lint:cmd_lint.c:lint_opts create:cmd_create.c:create_opts
+verify:cmd_verify.c:verify_opts inspect:cmd_verify.c:inspect_opts extract:cmd_extract.c:extract_opts"
+
 usage_help() {
 	expect 0 "$COCO" --help
 	for c in create verify inspect extract; do has_out "$c"; done
@@ -20,8 +24,7 @@ run_case usage_help usage_help
 # Every long option in a subcommand's getopt table (read from the source, so a new option
 # without help text fails here) appears in that subcommand's --help.
 usage_help_lists_every_option() {
-	for spec in create:cmd_create.c:create_opts verify:cmd_verify.c:verify_opts \
-		inspect:cmd_verify.c:inspect_opts extract:cmd_extract.c:extract_opts; do
+	for spec in $OPTION_TABLES; do
 		cmd=${spec%%:*}
 		rest=${spec#*:}
 		table=${rest#*:}
@@ -36,11 +39,21 @@ usage_help_lists_every_option() {
 }
 run_case usage_help_lists_every_option usage_help_lists_every_option
 
+# Every command has a section in the man page and every option of every command is in it
+# (compared with roff's \- escapes undone).
 usage_man_matches_help() {
-	for o in --output --key --cert --chain --p12 --pass --trust --at --format --directory \
-		--version --help; do
-		grep -q -e "${o#--}" "$ROOT/docs/coco-bundle.1" || fail "man page lacks $o"
+	sed 's/\\-/-/g' "$ROOT/docs/coco-bundle.1" >man.txt
+	for spec in $OPTION_TABLES; do
+		cmd=${spec%%:*}
+		rest=${spec#*:}
+		table=${rest#*:}
+		grep -q "^\.SS $cmd\$" man.txt || fail "man page lacks a section for $cmd"
+		for o in $(sed -n "/$table\[\] = {/,/};/p" "$ROOT/src/cli/${rest%%:*}" |
+			grep -o '{"[a-z0-9-]*"' | tr -d '{"'); do
+			grep -q -e "--$o\>" man.txt || fail "man page lacks --$o ($cmd)"
+		done
 	done
+	grep -q -e '--version' man.txt || fail "man page lacks --version"
 }
 run_case usage_man_matches_help usage_man_matches_help
 

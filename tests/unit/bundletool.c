@@ -838,3 +838,20 @@ out:
 	free(path);
 	return rc;
 }
+
+int bt_replace(const char *path, const char *from, const char *to)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char *at, *out = NULL;
+	int rc = -1;
+
+	if (bt_read(path, &buf, &len) != 0 || (at = strstr((char *)buf, from)) == NULL)
+		goto out;
+	out = bt_fmt("%.*s%s%s", (int)(at - (char *)buf), (char *)buf, to, at + strlen(from));
+	rc = out != NULL ? bt_write(path, out, strlen(out)) : -1;
+out:
+	free(out);
+	free(buf);
+	return rc;
+}

@@ -61,6 +61,8 @@ int bt_dir_has_prefix(const char *dir, const char *prefix);
  * that create packages a file a test adds. 0 or -1.
  */
 int bt_add_reference(const char *dir, const char *rel);
+/* Replaces the first occurrence of from in the file at path by to. 0, or -1 if absent. */
+int bt_replace(const char *path, const char *from, const char *to);
 /* A fixed instant from "YYYY-MM-DD" (aborts the test process on a typo: it is a constant). */
 time_t bt_time(const char *date);
 

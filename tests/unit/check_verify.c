@@ -937,19 +937,202 @@ START_TEST(test_extract_symlinked_target)
 }
 END_TEST
 
+/* ---- the submission stages (assessment and evidence) in verify and create ---- */
+
+/* A copy of the example with one text of assessment.xml replaced; malloc'd folder. */
+static char *edited_example(const struct fixture *fx, const char *from, const char *to)
+{
+	char *src = bt_fmt("%s/src", fx->tmp), *xml = bt_fmt("%s/src/assessment.xml", fx->tmp);
+
+	ck_assert_int_eq(bt_copytree(fx->example, src), 0);
+	if (from != NULL)
+		ck_assert_int_eq(bt_replace(xml, from, to), 0);
+	free(xml);
+	return src;
+}
+
+/* Signed by someone other than the authorising director: a manual check, not a failure. */
+START_TEST(test_director_mismatch)
+{
+	struct fixture fx;
+	const struct coco_finding *f;
+	char *src;
+
+	setup(&fx);
+	src = edited_example(&fx, "<name>Jane Director</name>", "<name>John Smith</name>");
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer, NULL) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	verify(&fx, fx.bundle);
+	f = bt_find_status(fx.r, "assessment.director", COCO_STATUS_WARN, "John Smith");
+	ck_assert_msg(f != NULL, "%s", bt_dump(fx.r));
+	ck_assert(coco_finding_manual(f));
+	ck_assert_ptr_nonnull(strstr(coco_finding_message(f), "Jane Director - TEST ONLY"));
+	expect_passed(fx.r);
+	free(src);
+	teardown(&fx);
+}
+END_TEST
+
+/* Authorised after the signing time: create refuses; with COCO_CREATE_NO_LINT it signs,
+ * and verify fails the same check against the signature's signing time. */
+START_TEST(test_authorised_after_signing)
+{
+	struct fixture fx;
+	struct coco_report *lint;
+	struct coco_create_opts opts = {0, NULL};
+	char *src;
+
+	setup(&fx);
+	src = edited_example(&fx, "<date>2026-10-01</date>", "<date>2027-02-01</date>");
+	ck_assert_int_eq(coco_report_new(&lint), COCO_OK);
+	opts.lint = lint;
+	ck_assert_int_eq(coco_create(fx.ctx, src, fx.bundle, fx.signer, &opts), COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "--no-lint"));
+	ck_assert_ptr_nonnull(
+	    bt_find_status(lint, "assessment.authorisation", COCO_STATUS_FAIL, "Jane Director"));
+	ck_assert_int_eq(access(fx.bundle, F_OK), -1);
+	opts.flags = COCO_CREATE_NO_LINT;
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer, &opts) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	verify(&fx, fx.bundle);
+	expect(fx.r, "assessment.authorisation", COCO_STATUS_FAIL, "Jane Director",
+	       COCO_VERDICT_FAILED);
+	ck_assert_ptr_nonnull(
+	    strstr(coco_finding_message(bt_find(fx.r, "assessment.authorisation", NULL)),
+		   "after the bundle was signed"));
+	coco_report_free(lint);
+	free(src);
+	teardown(&fx);
+}
+END_TEST
+
+/* A file nothing references is refused even with COCO_CREATE_NO_LINT; nothing is written. */
+START_TEST(test_create_unreferenced)
+{
+	struct fixture fx;
+	struct coco_report *lint;
+	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL};
+	char *src, *p;
+
+	setup(&fx);
+	src = edited_example(&fx, NULL, NULL);
+	p = bt_fmt("%s/evidence/stray.pdf", src);
+	ck_assert_int_eq(bt_write(p, "%PDF-1.4\n", 9), 0);
+	ck_assert_int_eq(coco_report_new(&lint), COCO_OK);
+	opts.lint = lint;
+	ck_assert_int_eq(coco_create(fx.ctx, src, fx.bundle, fx.signer, &opts), COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(bt_find_status(lint, "assessment.unreferenced", COCO_STATUS_FAIL,
+					     "evidence/stray.pdf"));
+	ck_assert_int_eq(access(fx.bundle, F_OK), -1);
+	ck_assert(!bt_dir_has_prefix(fx.tmp, ".coco-tmp"));
+	coco_report_free(lint);
+	free(p);
+	free(src);
+	teardown(&fx);
+}
+END_TEST
+
+/* Bundles made without create: no assessment.xml, or one over the 1 MiB limit. */
+START_TEST(test_bundle_assessment_missing)
+{
+	static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
+	struct fixture fx;
+	struct bt_bundle b;
+
+	setup(&fx);
+	memset(&b, 0, sizeof(b));
+	b.data = only_pdf;
+	b.n = 1;
+	b.signer = fx.signer;
+	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "assessment.missing", COCO_STATUS_FAIL, "assessment.xml", COCO_VERDICT_FAILED);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_bundle_assessment_too_large)
+{
+	size_t n = (1u << 20) + 1;
+	unsigned char *big = malloc(n);
+	struct bt_part parts[1];
+	struct fixture fx;
+	struct bt_bundle b;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, ' ', n);
+	parts[0].name = "assessment.xml";
+	parts[0].data = big;
+	parts[0].len = n;
+	parts[0].deflate = 1;
+	setup(&fx);
+	memset(&b, 0, sizeof(b));
+	b.data = parts;
+	b.n = 1;
+	b.signer = fx.signer;
+	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "assessment.xml", COCO_STATUS_FAIL, "assessment.xml", COCO_VERDICT_FAILED);
+	free(big);
+	teardown(&fx);
+}
+END_TEST
+
+/* The policy's revocation mode: require makes a missing CRL INDETERMINATE; off skips CRLs. */
+START_TEST(test_revocation_mode)
+{
+	struct fixture fx;
+	char *trust, *policy, *crl, *src;
+	const char *mode = _i == 0 ? "require" : "off";
+
+	setup(&fx);
+	create_example(&fx);
+	trust = bt_fmt("%s/trust", fx.tmp);
+	src = bt_fixture("trust");
+	ck_assert_int_eq(bt_copytree(src, trust), 0);
+	crl = bt_fmt("%s/crl", trust);
+	bt_rmtree(crl); /* no revocation data at all */
+	policy = bt_fmt("%s/policy.xml", trust);
+	ck_assert_int_eq(bt_replace(policy, "<revocation>warn</revocation>",
+				    _i == 0 ? "<revocation>require</revocation>"
+					    : "<revocation>off</revocation>"),
+			 0);
+	ck_assert_msg(coco_ctx_load_trust(fx.ctx, trust) == COCO_OK, "%s", coco_ctx_error(fx.ctx));
+	verify(&fx, fx.bundle);
+	if (_i == 0)
+		ck_assert_msg(bt_find_status(fx.r, "signer.revocation", COCO_STATUS_INDETERMINATE,
+					     NULL) != NULL &&
+				  coco_report_verdict(fx.r) == COCO_VERDICT_INDETERMINATE,
+			      "%s: %s", mode, bt_dump(fx.r));
+	else
+		ck_assert_msg(bt_find_status(fx.r, "signer.revocation", COCO_STATUS_INFO, NULL) &&
+				  bt_count_status(fx.r, COCO_STATUS_WARN) == 0 &&
+				  coco_report_verdict(fx.r) == COCO_VERDICT_PASSED,
+			      "%s: %s", mode, bt_dump(fx.r));
+	free(trust);
+	free(src);
+	free(crl);
+	free(policy);
+	teardown(&fx);
+}
+END_TEST
+
 Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
 	TCase *tc = tcase_create("create");
 	TCase *tv = tcase_create("verify");
 	TCase *tx = tcase_create("extract");
+	TCase *ts = tcase_create("submission");
 
+	tcase_set_timeout(ts, 60);
 	tcase_set_timeout(tc, 60);
 	tcase_set_timeout(tv, 60);
 	tcase_set_timeout(tx, 60);
 	tcase_add_unchecked_fixture(tc, bt_tmp_setup, bt_tmp_teardown);
 	tcase_add_unchecked_fixture(tv, bt_tmp_setup, bt_tmp_teardown);
 	tcase_add_unchecked_fixture(tx, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_unchecked_fixture(ts, bt_tmp_setup, bt_tmp_teardown);
 	tcase_add_loop_test(tc, test_create_verify, 0, (int)(sizeof(signers) / sizeof(signers[0])));
 	tcase_add_test(tc, test_create_layout);
 	tcase_add_test(tc, test_create_deterministic);
@@ -970,6 +1153,12 @@ Suite *verify_suite(void)
 	tcase_add_test(tv, test_inspect_not_zip);
 	tcase_add_test(tv, test_verify_missing_file);
 	suite_add_tcase(s, tv);
+	tcase_add_test(ts, test_director_mismatch);
+	tcase_add_test(ts, test_authorised_after_signing);
+	tcase_add_test(ts, test_create_unreferenced);
+	tcase_add_test(ts, test_bundle_assessment_missing);
+	tcase_add_test(ts, test_bundle_assessment_too_large);
+	tcase_add_loop_test(ts, test_revocation_mode, 0, 2);
 	tcase_add_test(tx, test_extract);
 	tcase_add_loop_test(tx, test_extract_exists, 0, 3);
 	tcase_add_test(tx, test_extract_failed);
@@ -977,5 +1166,6 @@ Suite *verify_suite(void)
 	tcase_add_test(tx, test_extract_symlinked_subfolder);
 	tcase_add_test(tx, test_extract_symlinked_target);
 	suite_add_tcase(s, tx);
+	suite_add_tcase(s, ts);
 	return s;
 }

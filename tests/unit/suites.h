@@ -13,5 +13,6 @@ Suite *archive_suite(void);
 Suite *manifest_suite(void);
 Suite *cms_suite(void);
 Suite *verify_suite(void);
+Suite *assessment_suite(void);
 
 #endif /* COCO_TEST_SUITES_H */

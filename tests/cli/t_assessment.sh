@@ -1,0 +1,168 @@
+# shellcheck shell=sh disable=SC2154 # rc is set by run() in lib.sh
+# The submission workflow: init -> fill in -> lint -> create -> verify, and the CoCo and
+# evidence checks as the command line shows them (exit codes, text and JSON, refusals).
+
+# The README's walk-through: a skeleton fails lint until it is filled in.
+assessment_lifecycle() {
+	expect 0 "$COCO" init sub --org "Example Guarding Ltd"
+	has_err "wrote 'sub/assessment.xml'"
+	[ -d sub/evidence ] && [ -d sub/policies ] || fail "evidence/ or policies/ missing"
+	grep -q '<legalName>Example Guarding Ltd</legalName>' sub/assessment.xml ||
+		fail "--org not written"
+	grep -q 'CoCo-8: No automation or macros' sub/assessment.xml || fail "no requirement comment"
+	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+	[ "$rc" -eq 1 ] || fail "lint of the skeleton: exit $rc, want 1"
+	finding_on assessment.statement fail CoCo-1
+	finding_on assessment.statement fail CoCo-11
+	finding_on assessment.placeholder fail authorisation/name
+	finding_on assessment.reference fail evidence/certificate.pdf
+	# "Edit": the finished example's assessment and files.
+	cp "$FX/example/assessment.xml" sub/
+	cp "$FX/example/evidence/"* sub/evidence/
+	cp "$FX/example/policies/"* sub/policies/
+	expect 0 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	[ "$(tail -n 1 out)" = "verdict    PASSED" ] || fail "lint: $(tail -n 1 out)"
+	has_out "^Manual checks for the SIRO (0)"
+	expect 0 "$COCO" create sub -o sub.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --chain "$FX/pki/chain.pem" --at 2027-01-01 \
+		--trust "$FX/trust"
+	expect 0 "$COCO" verify sub.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "^organisation  Example Guarding Ltd$"
+	has_out "^certificate   cyber-essentials-plus CEP-TEST-000123, expires 2027-09-15 (106 days left)$"
+	# init never overwrites
+	cp sub/assessment.xml before.xml
+	expect 2 "$COCO" init sub
+	one_line_err
+	has_err "already exists"
+	cmp -s sub/assessment.xml before.xml || fail "init changed an existing assessment"
+}
+run_case assessment_lifecycle assessment_lifecycle
+
+# The published schema accepts the sample, as the issue asks (xmllint, not our parser).
+assessment_schema_xmllint() {
+	command -v xmllint >/dev/null 2>&1 || { echo "skipped: no xmllint"; return 0; }
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" \
+		"$FX/example/assessment.xml" 2>err || fail "xmllint: $(cat err)"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-policy-1.xsd" "$ROOT/trust/policy.xml" \
+		2>err || fail "xmllint policy: $(cat err)"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-bodies-1.xsd" \
+		"$ROOT/trust/bodies/bodies.xml" 2>err || fail "xmllint bodies: $(cat err)"
+	"$COCO" init skel >/dev/null 2>&1 || fail "init"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" skel/assessment.xml \
+		2>err || fail "xmllint skeleton: $(cat err)"
+}
+run_case assessment_schema_xmllint assessment_schema_xmllint
+
+# A day after the baseline certificate expires: FAILED, naming it. 30 days before: a warn
+# with the exact number of days left (and PASSED).
+assessment_expiry() {
+	create_bundle b.coco
+	run "$COCO" verify b.coco --trust "$FX/trust" --at 2027-09-16
+	[ "$rc" -eq 1 ] || fail "a day after expiry: exit $rc, want 1"
+	has_out "^fail          evidence.expired 'CEP-TEST-000123': Cyber Essentials Plus certificate expired on 2027-09-15, 1 day ago$"
+	[ "$(tail -n 1 out)" = "verdict    FAILED" ] || fail "verdict: $(tail -n 1 out)"
+	run "$COCO" verify b.coco --trust "$FX/trust" --at 2027-08-16
+	[ "$rc" -eq 0 ] || fail "30 days before: exit $rc, want 0"
+	has_out "^warn          evidence.expiring 'CEP-TEST-000123': Cyber Essentials Plus certificate expires on 2027-09-15: 30 days left$"
+}
+run_case assessment_expiry assessment_expiry
+
+# Manual checks are listed again for the SIRO; JSON marks them.
+assessment_manual_checks() {
+	mkdir t
+	cp -R "$FX/trust/." t/
+	rm -r t/registers
+	create_bundle b.coco
+	expect 0 "$COCO" verify b.coco --trust t --at 2027-06-01
+	has_out "^Manual checks for the SIRO (1)$"
+	[ "$(grep -c "evidence.register_missing 'CEP-TEST-000123'" out)" -eq 2 ] ||
+		fail "the manual check is not listed twice"
+	has_out "look up certificate 'CEP-TEST-000123' in the IASME"
+	run "$COCO" verify b.coco --trust t --at 2027-06-01 --format json
+	grep -q '"id": "evidence.register_missing", "status": "warn", "subject": "CEP-TEST-000123", "message": "[^"]*", "manual": true' out ||
+		fail "JSON does not mark the manual check"
+	has_out '"summary": {"organisation": "Example Guarding Ltd", "director": "Jane Director (Director)"'
+	has_out '"number": "CEP-TEST-000123", "expires": "2027-09-15", "days_left": 106'
+}
+run_case assessment_manual_checks assessment_manual_checks
+
+# create packages exactly what the assessment references: the full list of problems, exit
+# 1, nothing written; --no-lint does not lift that, but does lift other failures.
+assessment_create_refusals() {
+	mkdir sub
+	cp -R "$FX/example/." sub/
+	echo x >sub/evidence/stray.pdf
+	echo x >sub/notes.txt
+	rm sub/policies/information-security-policy.pdf
+	expect 1 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --at 2027-01-01 --trust "$FX/trust" --no-lint
+	has_err "fail assessment.unreferenced 'evidence/stray.pdf'"
+	has_err "fail assessment.unreferenced 'notes.txt'"
+	has_err "fail assessment.reference 'policies/information-security-policy.pdf'"
+	has_err "refusing to package 'sub': 3 problems"
+	[ ! -e b.coco ] || fail "wrote a bundle"
+	no_tmp_files
+	# An expired certificate fails lint: refused, unless --no-lint.
+	rm -r sub
+	mkdir sub
+	cp -R "$FX/example/." sub/
+	expect 1 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --at 2027-09-20 --trust "$FX/trust"
+	has_err "fail evidence.expired 'CEP-TEST-000123'"
+	has_err "pass --no-lint"
+	[ ! -e b.coco ] || fail "wrote a bundle"
+	expect 0 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --at 2027-09-20 --trust "$FX/trust" --no-lint
+	run "$COCO" verify b.coco --trust "$FX/trust" --at 2027-09-20 --format json
+	[ "$rc" -eq 1 ] || fail "verify: exit $rc, want 1"
+	finding_on evidence.expired fail CEP-TEST-000123
+}
+run_case assessment_create_refusals assessment_create_refusals
+
+# lint: exit codes, a file argument, JSON, errors.
+assessment_lint_cli() {
+	expect 0 "$COCO" lint "$FX/example/assessment.xml" --trust "$FX/trust" --at 2027-01-01 \
+		--format json -o report.json
+	grep -q '"verdict": "PASSED"' report.json || fail "JSON verdict"
+	grep -q '"folder": ' report.json || fail "JSON folder"
+	expect 2 "$COCO" lint nowhere --trust "$FX/trust" --at 2027-01-01
+	one_line_err
+	has_err "cannot open 'nowhere'"
+	expect 2 "$COCO" lint "$FX/example" "$FX/example"
+	has_err "expected exactly one"
+	expect 2 "$COCO" lint "$FX/example" --format xml
+	mkdir t
+	printf '<policy xmlns="urn:x-coco-bundle:policy:1"/>' >t/policy.xml
+	expect 2 "$COCO" lint "$FX/example" --trust t --at 2027-01-01
+	one_line_err
+	has_err "t/policy.xml"
+	# SIA tightens the policy: a policy kind becomes required.
+	cp -R "$FX/trust/." t/
+	sed 's|<requiredPolicies></requiredPolicies>|<requiredPolicies>incident-management</requiredPolicies>|' \
+		"$FX/trust/policy.xml" >t/policy.xml
+	run "$COCO" lint "$FX/example" --trust t --at 2027-01-01 --format json
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+	finding_on assessment.policy_kind fail incident-management
+}
+run_case assessment_lint_cli assessment_lint_cli
+
+# Strings from the assessment cannot break the text report or the terminal: C0 controls
+# are not XML at all; a C1 control (CSI, U+009B) is, and is replaced when printed.
+assessment_hostile_text() {
+	mkdir sub
+	cp -R "$FX/example/." sub/
+	esc=$(printf '\033')
+	csi=$(printf '\302\233')
+	sed "s|<holder>Example Guarding Ltd</holder>|<holder>Evil${esc}[2J Ltd</holder>|" \
+		"$FX/example/assessment.xml" >sub/assessment.xml
+	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 19"
+	sed "s|<holder>Example Guarding Ltd</holder>|<holder>Evil${csi}2J Ltd</holder>|" \
+		"$FX/example/assessment.xml" >sub/assessment.xml
+	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+	! grep -q "$csi" out || fail "a C1 control reached the output"
+	has_out "evidence.holder 'CEP-TEST-000123': held by 'Evil?2J Ltd'"
+}
+run_case assessment_hostile_text assessment_hostile_text
