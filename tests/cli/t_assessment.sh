@@ -125,6 +125,13 @@ assessment_lint_cli() {
 		--format json -o report.json
 	grep -q '"verdict": "PASSED"' report.json || fail "JSON verdict"
 	grep -q '"folder": ' report.json || fail "JSON folder"
+	# No trust directory at all: the built-in policy, no recognised bodies or registers.
+	if [ ! -e /usr/local/share/coco-bundle/trust ]; then
+		expect 0 "$COCO" lint "$FX/example" --at 2027-01-01
+		has_out "^warn          evidence.body 'CEP-TEST-000123'"
+		has_out "^warn          evidence.register_missing 'CEP-TEST-000123'"
+		has_out "^Manual checks for the SIRO (2)$"
+	fi
 	expect 2 "$COCO" lint nowhere --trust "$FX/trust" --at 2027-01-01
 	one_line_err
 	has_err "cannot open 'nowhere'"
