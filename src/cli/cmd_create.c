@@ -33,13 +33,14 @@ static const char create_help[] =
     "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
     "                     checked then, and TIME is the signing-time claim (default: now)\n"
     "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"
-    "                     else the installed one, else the built-in default policy)\n"
+    "                     else the installed one if present, else the built-in policy)\n"
     "  --no-lint          sign even if lint FAILED (the references must still match)\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 created; 1 refused because lint FAILED (the failures are listed);\n"
-    "2 usage error, or refused or failed for another reason. Nothing is written\n"
-    "unless the status is 0.\n";
+    "Exit status: 0 created; 1 refused because the submission fails lint or its files\n"
+    "are not exactly those assessment.xml references (the failures are listed); 2 usage\n"
+    "error, or refused or failed for another reason. Nothing is written unless the\n"
+    "status is 0.\n";
 
 static const struct option create_opts[] = {
     {"output", required_argument, NULL, 'o'},

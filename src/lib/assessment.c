@@ -295,94 +295,113 @@ size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, s
 
 int coco_is_placeholder(const char *s)
 {
-	return s != NULL && strncmp(s, COCO_PLACEHOLDER, strlen(COCO_PLACEHOLDER)) == 0;
+	return s != NULL && (strcmp(s, COCO_PLACEHOLDER) == 0 ||
+			     strncmp(s, COCO_PLACEHOLDER ":", strlen(COCO_PLACEHOLDER) + 1) == 0);
 }
 
-static void placeholder(struct coco_report *r, const char *field)
+/* An assessment.placeholder failure about the field PREFIX + name. */
+static enum coco_err add_field(struct coco_report *r, const char *prefix, const char *name,
+			       const char *msg)
 {
-	coco_report_add(r, COCO_STATUS_FAIL, "assessment.placeholder", field,
-			"still holds the placeholder written by 'coco-bundle init': fill it in");
+	char subject[128];
+
+	snprintf(subject, sizeof(subject), "%s%s", prefix, name);
+	return coco_report_add(r, COCO_STATUS_FAIL, "assessment.placeholder", subject, "%s", msg);
 }
 
-static void check_texts(struct coco_report *r, const char *const *names, const char *const *values,
-			size_t n, size_t *found)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (coco_is_placeholder(values[i])) {
-			placeholder(r, names[i]);
-			(*found)++;
-		}
-}
-
-static void check_dates(struct coco_report *r, const char *const *names, const long *values,
-			size_t n, size_t *found)
+/* Reports each text still holding init's placeholder, as PREFIX + name; -1 on NOMEM. */
+static int check_texts(struct coco_report *r, const char *prefix, const char *const *names,
+		       const char *const *values, size_t n, size_t *found)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (values[i] == COCO_PLACEHOLDER_DATE) {
-			coco_report_add(r, COCO_STATUS_FAIL, "assessment.placeholder", names[i],
-					"still holds the placeholder date 1970-01-01 written by "
-					"'coco-bundle init': fill it in");
-			(*found)++;
-		}
+	for (i = 0; i < n; i++) {
+		if (!coco_is_placeholder(values[i]))
+			continue;
+		(*found)++;
+		if (add_field(r, prefix, names[i],
+			      "still holds the placeholder written by 'coco-bundle init': fill it "
+			      "in") != COCO_OK)
+			return -1;
+	}
+	return 0;
 }
 
-static void check_placeholders(struct coco_report *r, const struct coco_assessment *a)
+static int check_dates(struct coco_report *r, const char *prefix, const char *const *names,
+		       const long *values, size_t n, size_t *found)
 {
-	const char *const onames[] = {"organisation/legalName",
-				      "organisation/companyNumber",
-				      "organisation/siaApprovedContractorReference",
-				      "organisation/address",
-				      "organisation/telephone",
-				      "authorisation/name",
-				      "authorisation/role",
-				      "authorisation/email"};
-	const char *const ovalues[] = {a->legal_name, a->company_number, a->acr,  a->address,
-				       a->telephone,  a->director,       a->role, a->email};
-	const char *const adate[] = {"authorisation/date"};
-	size_t i, j, found = 0;
+	size_t i;
 
-	check_texts(r, onames, ovalues, 8, &found);
-	check_dates(r, adate, &a->authorised, 1, &found);
+	for (i = 0; i < n; i++) {
+		if (values[i] != COCO_PLACEHOLDER_DATE)
+			continue;
+		(*found)++;
+		if (add_field(r, prefix, names[i],
+			      "still holds the placeholder date 1970-01-01 written by 'coco-bundle "
+			      "init': fill it in") != COCO_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_cert_placeholders(struct coco_report *r, const struct coco_assessment *a,
+				   size_t *found)
+{
+	static const char *const cn[] = {"number", "body", "holder", "scope"};
+	static const char *const dn[] = {"issued", "expires", "basicIssued"};
+	char prefix[48];
+	size_t i;
+
 	for (i = 0; i < a->n_certs; i++) {
 		const struct coco_claim_cert *c = &a->certs[i];
-		const char *const cn[] = {"baselineCertificate/number", "baselineCertificate/body",
-					  "baselineCertificate/holder",
-					  "baselineCertificate/scope"};
 		const char *const cv[] = {c->number, c->body, c->holder, c->scope};
-		const char *const dn[] = {"baselineCertificate/issued",
-					  "baselineCertificate/expires",
-					  "baselineCertificate/basicIssued"};
 		const long dv[] = {c->issued, c->expires, c->basic};
-		check_texts(r, cn, cv, 4, &found);
-		check_dates(r, dn, dv, c->has_basic ? 3 : 2, &found);
+		snprintf(prefix, sizeof(prefix), "baselineCertificate[%zu]/", i + 1);
+		if (check_texts(r, prefix, cn, cv, 4, found) != 0 ||
+		    check_dates(r, prefix, dn, dv, c->has_basic ? 3 : 2, found) != 0)
+			return -1;
 	}
-	for (i = 0; i < a->n_elements; i++) {
-		const struct coco_claim_element *e = &a->elements[i];
-		const char *const en[] = {"CoCo-11/incidentContact"};
-		const char *const ev[] = {e->incident};
-		check_texts(r, en, ev, 1, &found);
-		for (j = 0; j < e->countries.n; j++)
-			if (coco_is_placeholder(e->countries.v[j])) {
-				placeholder(r, "CoCo-10/countries");
-				found++;
-			}
+	return 0;
+}
+
+static int check_placeholders(struct coco_report *r, const struct coco_assessment *a)
+{
+	static const char *const on[] = {"legalName", "companyNumber",
+					 "siaApprovedContractorReference", "address", "telephone"};
+	static const char *const an[] = {"name", "role", "email"};
+	static const char *const adn[] = {"date"}, *const en[] = {"incidentContact"};
+	static const char *const pn[] = {"title", "version"};
+	static const char *const pdn[] = {"approved", "nextReview"};
+	const char *const ov[] = {a->legal_name, a->company_number, a->acr, a->address,
+				  a->telephone};
+	const char *const av[] = {a->director, a->role, a->email};
+	char prefix[48];
+	size_t i, found = 0;
+	int rc;
+
+	rc = check_texts(r, "organisation/", on, ov, 5, &found) |
+	     check_texts(r, "authorisation/", an, av, 3, &found) |
+	     check_dates(r, "authorisation/", adn, &a->authorised, 1, &found) |
+	     check_cert_placeholders(r, a, &found);
+	for (i = 0; rc == 0 && i < a->n_elements; i++) {
+		const char *const ev[] = {a->elements[i].incident};
+		snprintf(prefix, sizeof(prefix), "CoCo-%u/", a->elements[i].num);
+		rc = check_texts(r, prefix, en, ev, 1, &found);
 	}
-	for (i = 0; i < a->n_policies; i++) {
+	for (i = 0; rc == 0 && i < a->n_policies; i++) {
 		const struct coco_claim_policy *p = &a->policies[i];
-		const char *const pn[] = {"policy/title", "policy/version"};
 		const char *const pv[] = {p->title, p->version};
-		const char *const dn[] = {"policy/approved", "policy/nextReview"};
 		const long dv[] = {p->approved, p->next_review};
-		check_texts(r, pn, pv, 2, &found);
-		check_dates(r, dn, dv, 2, &found);
+		snprintf(prefix, sizeof(prefix), "policy[%zu]/", i + 1);
+		rc = check_texts(r, prefix, pn, pv, 2, &found) |
+		     check_dates(r, prefix, pdn, dv, 2, &found);
 	}
-	if (found == 0)
-		coco_report_add(r, COCO_STATUS_PASS, "assessment.placeholder", NULL,
-				"no placeholder from 'coco-bundle init' is left");
+	if (rc == 0 && found == 0)
+		rc = coco_report_add(r, COCO_STATUS_PASS, "assessment.placeholder", NULL,
+				     "no placeholder from 'coco-bundle init' is left") == COCO_OK
+			 ? 0
+			 : -1;
+	return rc;
 }
 
 /* Characters (UTF-8 sequences) after collapsing runs of white space. */
@@ -481,17 +500,13 @@ static void check_countries(struct coco_report *r, const struct coco_assessment 
 {
 	const struct coco_claim_element *e = element(a, 10), *e11 = element(a, 11);
 	char code[8];
-	size_t i, bad = 0, held = 0;
+	size_t i, bad = 0;
 
 	if (e != NULL && e->countries.n == 0)
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.countries", "CoCo-10",
 				"no countries: list where the systems used for the portal are "
 				"operated and supported (ISO 3166-1 alpha-2)");
 	for (i = 0; e != NULL && i < e->countries.n; i++) {
-		if (coco_is_placeholder(e->countries.v[i])) {
-			held++;
-			continue;
-		}
 		normalise_country(e->countries.v[i], code);
 		if (!coco_policy_country_allowed(p, code)) {
 			bad++;
@@ -502,7 +517,7 @@ static void check_countries(struct coco_report *r, const struct coco_assessment 
 			    code);
 		}
 	}
-	if (e != NULL && e->countries.n > held && bad == 0)
+	if (e != NULL && e->countries.n > 0 && bad == 0)
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.country", "CoCo-10",
 				"every country is one the policy allows");
 	if (e11 != NULL && e11->incident == NULL)
@@ -600,37 +615,46 @@ static void check_authorisation(struct coco_report *r, const struct coco_assessm
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.authorisation", a->director,
 				"authorised (%s) on %s, before %s", a->role, d1, when);
 	if (age > (long)p->max_authorisation_age_days) {
-		coco_report_add(r, COCO_STATUS_WARN, "assessment.authorisation_age", a->director,
-				"authorised on %s, %ld days before %s; the policy expects at most "
-				"%u: confirm the authorisation still stands",
-				d1, age, when, p->max_authorisation_age_days);
-		coco_report_mark_manual(r);
+		coco_report_add_manual(
+		    r, "assessment.authorisation_age", a->director,
+		    "authorised on %s, %ld days before %s; the policy expects at most "
+		    "%u: confirm the authorisation still stands",
+		    d1, age, when, p->max_authorisation_age_days);
 	}
 }
 
-static void check_director(struct coco_ctx *ctx, struct coco_report *r,
-			   const struct coco_assessment *a, const struct coco_submission *s)
+/* The authorising director against the signer's common name; -1 on NOMEM. */
+static int check_director(struct coco_report *r, const struct coco_assessment *a,
+			  const struct coco_submission *s)
 {
 	char *name = NULL, *cn = NULL;
+	int rc = 0;
 
-	if (s->signer_cn == NULL)
-		return;
+	if (!s->signed_bundle)
+		return 0; /* lint: nobody has signed yet */
+	if (s->signer_cn == NULL) {
+		coco_report_add_manual(
+		    r, "assessment.director", a->director,
+		    "the signer certificate ('%s') has no common name to compare "
+		    "with the authorising director: confirm who signed",
+		    s->signer_subject ? s->signer_subject : "?");
+		return 0;
+	}
 	name = coco_norm_words(a->director);
 	cn = coco_norm_words(s->signer_cn);
-	if (name == NULL || cn == NULL) {
-		coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	} else if (coco_words_contain(cn, name)) {
+	if (name == NULL || cn == NULL)
+		rc = -1;
+	else if (coco_words_contain(cn, name))
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.director", a->director,
 				"the authorising director is the signer ('%s')", s->signer_cn);
-	} else {
-		coco_report_add(r, COCO_STATUS_WARN, "assessment.director", a->director,
-				"the assessment is authorised by '%s' but signed by '%s': confirm "
-				"the signer may sign for the organisation",
-				a->director, s->signer_cn);
-		coco_report_mark_manual(r);
-	}
+	else
+		coco_report_add_manual(r, "assessment.director", a->director,
+				       "the assessment is authorised by '%s' but signed by '%s': "
+				       "confirm the signer may sign for the organisation",
+				       a->director, s->signer_cn);
 	free(name);
 	free(cn);
+	return rc;
 }
 
 static void check_policies(struct coco_report *r, const struct coco_assessment *a,
@@ -658,10 +682,9 @@ static void check_policies(struct coco_report *r, const struct coco_assessment *
 		const struct coco_claim_policy *cp = &a->policies[j];
 		if (cp->next_review == COCO_PLACEHOLDER_DATE || cp->next_review >= at_day)
 			continue;
-		coco_report_add(r, COCO_STATUS_WARN, "assessment.policy_review", cp->file,
-				"'%s' (%s, version %s) was due for review on %s", cp->title,
-				cp->kind, cp->version, coco_date_format(cp->next_review, d));
-		coco_report_mark_manual(r);
+		coco_report_add_manual(r, "assessment.policy_review", cp->file,
+				       "'%s' (%s, version %s) was due for review on %s", cp->title,
+				       cp->kind, cp->version, coco_date_format(cp->next_review, d));
 	}
 }
 
@@ -695,15 +718,25 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	check_placeholders(r, a);
+	coco_report_add(r, COCO_STATUS_INFO, "verify.policy", NULL, "checked against %s",
+			p->source);
+	if (check_placeholders(r, a) != 0)
+		goto nomem;
 	check_elements(r, a, p);
 	check_countries(r, a, p);
 	if ((err = check_references(ctx, r, a, s)) != COCO_OK)
 		goto out;
 	check_authorisation(r, a, p, s);
-	check_director(ctx, r, a, s);
+	if (check_director(r, a, s) != 0)
+		goto nomem;
 	check_policies(r, a, p, s->at_day);
-	err = coco_evidence_check(ctx, r, a, p, s->at_day);
+	if ((err = coco_evidence_check(ctx, r, a, p, s->at_day)) != COCO_OK)
+		goto out;
+	if (coco_report_failed(r))
+		goto nomem;
+	goto out;
+nomem:
+	err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 out:
 	free(director);
 	coco_assessment_free(a);

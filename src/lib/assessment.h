@@ -51,10 +51,12 @@ struct coco_assessment {
 struct coco_submission {
 	const char *const *files; /* data files present besides the assessment, sorted */
 	size_t n_files;
-	const char *signer_cn; /* the applicant signer's CN; NULL when not signed (lint) */
-	long signed_day;       /* the day of signing (lint: the check day) */
-	long at_day;           /* the verification day */
-	int signed_known;      /* signed_day is a signature's claim, not the check day */
+	int signed_bundle;          /* verify: a signature exists, so the director is compared */
+	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
+	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */
+	long signed_day;            /* the day of signing (lint: the check day) */
+	long at_day;                /* the verification day */
+	int signed_known;           /* signed_day is a signature's claim, not the check day */
 };
 
 /*

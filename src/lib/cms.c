@@ -137,16 +137,19 @@ int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
 	if (revocation_gap(err)) {
 		if (st != NULL && cert != NULL &&
 		    (name = coco_name_oneline(X509_get_subject_name(cert)))) {
-			coco_report_add(st->r,
-					st->revocation == COCO_REVOCATION_REQUIRE
-					    ? COCO_STATUS_INDETERMINATE
-					    : COCO_STATUS_WARN,
-					"signer.revocation", name,
-					err == X509_V_ERR_UNABLE_TO_GET_CRL
-					    ? "no revocation data: no CRL from this certificate's "
-					      "issuer in the trust directory"
-					    : "revocation data out of date: the issuer's CRL is "
-					      "not current at the verification time");
+			const char *why =
+			    err == X509_V_ERR_UNABLE_TO_GET_CRL
+				? "no revocation data: no CRL from this certificate's "
+				  "issuer in the trust directory"
+				: "revocation data out of date: the issuer's CRL is not "
+				  "current at the verification time";
+			if (st->revocation == COCO_REVOCATION_REQUIRE)
+				coco_report_add(st->r, COCO_STATUS_INDETERMINATE,
+						"signer.revocation", name, "%s", why);
+			else /* whether to accept it unchecked is the SIRO's call */
+				coco_report_add_manual(st->r, "signer.revocation", name,
+						       "%s: confirm the certificate is not revoked",
+						       why);
 			st->revocation_notes++;
 			free(name);
 		}
@@ -570,6 +573,7 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const
 	if (!c.bad)
 		coco_report_add(r, COCO_STATUS_PASS, "signature.value", sig_entry,
 				"CAdES-B-B signature verifies over '%s'", data_entry);
+	info->value_ok = !c.bad;
 	check_chain(ctx, c.signer, c.certs, &st);
 	if (!c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
 		crosscheck(&c, data, data_len);

@@ -144,7 +144,7 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 		return coco_seterr(ctx, err, "out of memory");
 	}
 	coco_report_set_lint(r);
-	err = coco_lint_folder(ctx, dir, "assessment.xml", l, cn, r);
+	err = coco_lint_folder(ctx, dir, "assessment.xml", l, 1, cn, r);
 	free(cn);
 	if (err != COCO_OK)
 		return err;

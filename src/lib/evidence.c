@@ -65,11 +65,16 @@ static int check_dates(const struct certcheck *k)
 	return current;
 }
 
-static void check_holder(const struct certcheck *k)
+static int check_holder(const struct certcheck *k)
 {
 	char *h = coco_norm_org(k->c->holder), *o = coco_norm_org(k->a->legal_name);
 
-	if (h != NULL && o != NULL && strcmp(h, o) == 0)
+	if (h == NULL || o == NULL) {
+		free(h);
+		free(o);
+		return -1;
+	}
+	if (strcmp(h, o) == 0)
 		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.holder", k->c->number,
 				"held by the applicant, '%s'", k->c->holder);
 	else
@@ -79,16 +84,32 @@ static void check_holder(const struct certcheck *k)
 				k->c->holder, k->a->legal_name);
 	free(h);
 	free(o);
+	return 0;
 }
 
-static void check_scope(const struct certcheck *k)
+/* Words that, next to a scope keyword, may take it back ("... excluding licence management"). */
+static const char *exclusion(const char *scope)
+{
+	static const char *const words[] = {"excluding",  "excluded",   "excludes",   "exclude",
+					    "exclusion",  "exclusions", "except",     "not",
+					    "other than", "outside",    "apart from", "without"};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (coco_words_contain(scope, words[i]))
+			return words[i];
+	return NULL;
+}
+
+static int check_scope(const struct certcheck *k)
 {
 	char *scope = coco_norm_words(k->c->scope);
+	const char *why;
 	size_t i;
 	int hit = 0;
 
 	if (scope == NULL)
-		return;
+		return -1;
 	for (i = 0; i < k->rule->keywords.n; i++)
 		hit |= coco_words_contain(scope, k->rule->keywords.v[i]);
 	if (k->rule->keywords.n > 0 && !hit)
@@ -96,21 +117,27 @@ static void check_scope(const struct certcheck *k)
 				"the scope '%s' does not cover licence-management operations "
 				"(it mentions none of the policy's scope keywords, e.g. '%s')",
 				k->c->scope, k->rule->keywords.v[0]);
+	else if (k->rule->keywords.n > 0 && (why = exclusion(scope)) != NULL)
+		coco_report_add_manual(k->r, "evidence.scope_partial", k->c->number,
+				       "the scope '%s' mentions licence management but also "
+				       "'%s': confirm licence-management operations are inside it",
+				       k->c->scope, why);
 	else if (k->rule->keywords.n > 0)
 		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
 				"the scope covers licence-management operations");
 	for (i = 0, hit = 0; i < k->rule->whole.n; i++)
 		hit |= strcmp(scope, k->rule->whole.v[i]) == 0;
-	if (k->rule->whole.n > 0 && !hit) {
-		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.scope_partial", k->c->number,
-				"partial scope '%s': confirm it covers every system used for the "
-				"SIA portal",
-				k->c->scope);
-		coco_report_mark_manual(k->r);
-	} else if (k->rule->whole.n > 0)
+	if (k->rule->whole.n > 0 && !hit)
+		coco_report_add_manual(
+		    k->r, "evidence.scope_partial", k->c->number,
+		    "partial scope '%s': confirm it covers every system used for "
+		    "the SIA portal",
+		    k->c->scope);
+	else if (k->rule->whole.n > 0)
 		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
 				"the scope is the whole organisation");
 	free(scope);
+	return 0;
 }
 
 static void check_basic(const struct certcheck *k)
@@ -136,12 +163,11 @@ static void check_basic(const struct certcheck *k)
 				"the basic certificate (%s) is dated after the %s certificate (%s)",
 				d1, k->rule->name, d2);
 	else if (c->issued > coco_date_add_months(c->basic, k->rule->basic_within_months)) {
-		coco_report_add(
-		    k->r, COCO_STATUS_WARN, "evidence.audit_gap", c->number,
+		coco_report_add_manual(
+		    k->r, "evidence.audit_gap", c->number,
 		    "the audit (%s) came more than %u months after the basic certificate "
 		    "(%s): confirm the certification body accepted it",
 		    d2, k->rule->basic_within_months, d1);
-		coco_report_mark_manual(k->r);
 	}
 }
 
@@ -155,17 +181,16 @@ static void check_body(const struct certcheck *k)
 				"issued by a recognised certification body, '%s'", b->name);
 		return;
 	}
-	coco_report_add(k->r, COCO_STATUS_WARN, "evidence.body", k->c->number,
-			b == NULL
-			    ? "certification body '%s' is not in the recognised list "
-			      "(bodies/bodies.xml): confirm it may certify %s"
-			    : "certification body '%s' is recognised, but not for %s: confirm "
-			      "it may certify it",
-			k->c->body, k->rule->name);
-	coco_report_mark_manual(k->r);
+	coco_report_add_manual(
+	    k->r, "evidence.body", k->c->number,
+	    b == NULL ? "certification body '%s' is not in the recognised list "
+			"(bodies/bodies.xml): confirm it may certify %s"
+		      : "certification body '%s' is recognised, but not for %s: confirm "
+			"it may certify it",
+	    k->c->body, k->rule->name);
 }
 
-static void check_register(const struct certcheck *k)
+static int check_register(const struct certcheck *k)
 {
 	const struct coco_claim_cert *c = k->c;
 	const struct coco_register_row *row;
@@ -174,26 +199,29 @@ static void check_register(const struct certcheck *k)
 	coco_date_format(c->issued, d1);
 	coco_date_format(c->expires, d2);
 	if (!coco_policy_has_register(k->p, c->scheme)) {
-		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.register_missing", c->number,
-				"no register snapshot for %s in the trust directory: look up "
-				"certificate '%s' in %s and confirm it is held by '%s', issued %s, "
-				"expires %s",
-				k->rule->name, c->number, k->rule->register_hint, c->holder, d1,
-				d2);
-		coco_report_mark_manual(k->r);
-		return;
+		coco_report_add_manual(
+		    k->r, "evidence.register_missing", c->number,
+		    "no register snapshot for %s in the trust directory: look up "
+		    "certificate '%s' in %s and confirm it is held by '%s', issued %s, "
+		    "expires %s",
+		    k->rule->name, c->number, k->rule->register_hint, c->holder, d1, d2);
+		return 0;
 	}
 	if ((row = coco_policy_register_find(k->p, c->scheme, c->number)) == NULL) {
 		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.register", c->number,
 				"not in the %s register snapshot: the certificate cannot be "
 				"confirmed",
 				k->rule->name);
-		return;
+		return 0;
 	}
 	h1 = coco_norm_org(row->holder);
 	h2 = coco_norm_org(c->holder);
-	if (h1 == NULL || h2 == NULL || strcmp(h1, h2) != 0 || row->issued != c->issued ||
-	    row->expires != c->expires) {
+	if (h1 == NULL || h2 == NULL) {
+		free(h1);
+		free(h2);
+		return -1;
+	}
+	if (strcmp(h1, h2) != 0 || row->issued != c->issued || row->expires != c->expires) {
 		char r1[16], r2[16];
 		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.register", c->number,
 				"the register ('%s' line %u) says holder '%s', issued %s, expires "
@@ -208,6 +236,15 @@ static void check_register(const struct certcheck *k)
 	}
 	free(h1);
 	free(h2);
+	return 0;
+}
+
+/* A certificate whose fields still hold init's placeholders is not judged. */
+static int unfilled(const struct coco_claim_cert *c)
+{
+	return coco_is_placeholder(c->number) || coco_is_placeholder(c->body) ||
+	       coco_is_placeholder(c->holder) || coco_is_placeholder(c->scope) ||
+	       c->issued == COCO_PLACEHOLDER_DATE || c->expires == COCO_PLACEHOLDER_DATE;
 }
 
 enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
@@ -221,13 +258,11 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 
 	for (i = 0; i < a->n_certs; i++) {
 		k.c = &a->certs[i];
+		if (unfilled(k.c))
+			continue; /* the placeholders are reported */
 		if (coco_report_add_cert(r, k.c->scheme, k.c->number, k.c->expires,
 					 k.c->expires - at_day) != COCO_OK)
 			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-		if (coco_is_placeholder(k.c->number) || coco_is_placeholder(k.c->body) ||
-		    coco_is_placeholder(k.c->holder) || coco_is_placeholder(k.c->scope) ||
-		    k.c->issued == COCO_PLACEHOLDER_DATE || k.c->expires == COCO_PLACEHOLDER_DATE)
-			continue; /* not filled in: the placeholders are reported */
 		if ((k.rule = coco_policy_scheme(p, k.c->scheme)) == NULL) {
 			coco_report_add(r, COCO_STATUS_FAIL, "evidence.scheme", k.c->number,
 					"scheme '%s' is not accepted by the policy", k.c->scheme);
@@ -238,11 +273,12 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 			if (best == NULL || k.c->expires > best->expires)
 				best = k.c;
 		}
-		check_holder(&k);
-		check_scope(&k);
+		if (check_holder(&k) != 0 || check_scope(&k) != 0)
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		check_basic(&k);
 		check_body(&k);
-		check_register(&k);
+		if (check_register(&k) != 0)
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	}
 	if (best == NULL)
 		coco_report_add(r, COCO_STATUS_FAIL, "evidence.baseline", NULL,

@@ -173,7 +173,7 @@ static char *skeleton(const char *organisation, size_t *len)
 		put(&b, len, num, 0);
 		put(&b, len, "</statement>\n", 0);
 		if (i == 9)
-			put(&b, len, "    <countries>REPLACE</countries>\n", 0);
+			put(&b, len, "    <countries></countries>\n", 0);
 		if (i == 10)
 			put(&b, len,
 			    "    <incidentContact>REPLACE: name and email</incidentContact>\n", 0);

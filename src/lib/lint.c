@@ -20,8 +20,8 @@ static int cmp_name(const void *a, const void *b)
 }
 
 enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char *assessment,
-			       const struct coco_folder *l, const char *signer_cn,
-			       struct coco_report *r)
+			       const struct coco_folder *l, int signed_bundle,
+			       const char *signer_cn, struct coco_report *r)
 {
 	const char **files = calloc(l->n + 1, sizeof(*files));
 	char *path = coco_asprintf("%s/%s", dir, assessment);
@@ -43,6 +43,7 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 	s.files = files;
 	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(ctx));
 	s.signer_cn = signer_cn;
+	s.signed_bundle = signed_bundle;
 	if (lstat(path, &st) != 0 && errno == ENOENT) {
 		err = coco_submission_check(ctx, r, NULL, 0, &s);
 		goto out;
@@ -79,6 +80,13 @@ enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_repo
 		slash = strrchr(path, '/');
 		dir = slash ? coco_strndup(path, (size_t)(slash - path)) : coco_strndup(".", 1);
 		assessment = slash ? slash + 1 : path;
+		if (strcmp(assessment, COCO_ASSESSMENT_NAME) != 0) {
+			free(dir);
+			return coco_seterr(ctx, COCO_ERR_ARG,
+					   "cannot lint '%s': the assessment must be named "
+					   "assessment.xml (it is packaged under that name)",
+					   path);
+		}
 		if (dir != NULL && dir[0] == '\0') {
 			free(dir);
 			dir = coco_strndup("/", 1);
@@ -95,7 +103,7 @@ enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_repo
 	}
 	coco_report_set_lint(r);
 	if ((err = coco_folder_collect(ctx, dir, &l)) == COCO_OK)
-		err = coco_lint_folder(ctx, dir, assessment, &l, NULL, r);
+		err = coco_lint_folder(ctx, dir, assessment, &l, 0, NULL, r);
 	coco_folder_release(&l);
 	free(dir);
 	return err;

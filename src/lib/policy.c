@@ -129,11 +129,32 @@ static enum coco_err read_valid(struct coco_ctx *ctx, const unsigned char *buf, 
 	return COCO_OK;
 }
 
+/* Trims white space at both ends, in place; NULL stays NULL. */
+static char *trim(char *s)
+{
+	size_t n;
+	char *p = s;
+
+	if (s == NULL)
+		return NULL;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	n = strlen(p);
+	while (n > 0 &&
+	       (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
 /* An unsigned decimal no larger than max (the schema has already checked the form). */
 static int to_uint(const char *s, unsigned max, unsigned *out)
 {
 	unsigned long long v = 0;
 
+	if (s != NULL && *s == '+')
+		s++; /* xs:nonNegativeInteger allows a sign */
 	if (s == NULL || *s == '\0')
 		return -1;
 	for (; *s; s++) {
@@ -165,14 +186,14 @@ static int phrases(xmlNode *node, const char *name, struct coco_words *w)
 
 static const char *parse_scheme(xmlNode *node, struct coco_scheme_rule *s)
 {
-	char *months = coco_xml_attr(node, "maxValidityMonths");
-	char *basic = coco_xml_attr(node, "basicWithinMonths");
-	char *withdrawn = coco_xml_attr(node, "withdrawn");
+	char *months = trim(coco_xml_attr(node, "maxValidityMonths"));
+	char *basic = trim(coco_xml_attr(node, "basicWithinMonths"));
+	char *withdrawn = trim(coco_xml_attr(node, "withdrawn"));
 	const char *bad = NULL;
 
-	s->id = coco_xml_attr(node, "id");
-	s->name = coco_xml_text(coco_xml_child(node, NS_POLICY, "name"));
-	s->register_hint = coco_xml_text(coco_xml_child(node, NS_POLICY, "register"));
+	s->id = trim(coco_xml_attr(node, "id"));
+	s->name = trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "name")));
+	s->register_hint = trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "register")));
 	if (s->id == NULL || s->name == NULL || s->register_hint == NULL ||
 	    phrases(node, "scopeKeyword", &s->keywords) != 0 ||
 	    phrases(node, "wholeScope", &s->whole) != 0)
@@ -202,7 +223,7 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 	    {"maxAuthorisationAgeDays", offsetof(struct coco_policy, max_authorisation_age_days),
 	     36500},
 	};
-	char *t = coco_xml_text(c);
+	char *t = trim(coco_xml_text(c)); /* the schema collapses white space; so do we */
 	const char *bad = t == NULL ? "out of memory" : NULL;
 	size_t i;
 
@@ -216,10 +237,16 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "requiredPolicies") &&
 	    words_split(&p->required_kinds, t) != 0)
 		bad = "out of memory";
-	if (bad == NULL && coco_xml_is(c, NS_POLICY, "revocation"))
-		p->revocation = strcmp(t, "require") == 0 ? COCO_REVOCATION_REQUIRE
-				: strcmp(t, "off") == 0   ? COCO_REVOCATION_OFF
-							  : COCO_REVOCATION_WARN;
+	if (bad == NULL && coco_xml_is(c, NS_POLICY, "revocation")) {
+		if (strcmp(t, "require") == 0)
+			p->revocation = COCO_REVOCATION_REQUIRE;
+		else if (strcmp(t, "off") == 0)
+			p->revocation = COCO_REVOCATION_OFF;
+		else if (strcmp(t, "warn") == 0)
+			p->revocation = COCO_REVOCATION_WARN;
+		else
+			bad = "revocation must be require, warn or off";
+	}
 	free(t);
 	return bad;
 }
@@ -274,7 +301,7 @@ static enum coco_err parse_bodies(struct coco_ctx *ctx, const unsigned char *buf
 		struct coco_body *b = &p->bodies[p->n_bodies++];
 		char *schemes = coco_xml_attr(c, "schemes");
 
-		b->name = coco_xml_text(coco_xml_child(c, NS_BODIES, "name"));
+		b->name = trim(coco_xml_text(coco_xml_child(c, NS_BODIES, "name")));
 		bad = schemes == NULL || b->name == NULL || words_split(&b->schemes, schemes) != 0;
 		free(schemes);
 		for (a = coco_xml_elem(c->children); a && !bad; a = coco_xml_elem(a->next)) {
@@ -294,40 +321,64 @@ struct csv {
 	unsigned line;
 };
 
+/* A quoted field from just after its opening quote: the text with "" undoubled. */
+static char *csv_quoted(struct csv *c, const char **why)
+{
+	const char *q = c->p;
+	size_t n = 0, k = 0;
+	char *out;
+
+	for (;; q++, n++) { /* find the closing quote, counting the characters */
+		if (q >= c->end) {
+			*why = "unterminated quoted field";
+			return NULL;
+		}
+		if (*q == '"' && (q + 1 >= c->end || q[1] != '"'))
+			break;
+		if (*q == '"')
+			q++;
+	}
+	if ((out = malloc(n + 1)) == NULL)
+		return NULL;
+	for (; c->p < q; c->p++) {
+		if (*c->p == '"')
+			c->p++;
+		out[k++] = *c->p;
+	}
+	out[k] = '\0';
+	c->p = q + 1;
+	return out;
+}
+
+/* An unquoted field, trimmed of spaces and tabs at both ends. */
+static char *csv_plain(struct csv *c, const char **why)
+{
+	const char *start = c->p, *end;
+
+	while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
+		if (*c->p == '"') {
+			*why = "a quote inside an unquoted field";
+			return NULL;
+		}
+		c->p++;
+	}
+	end = c->p;
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return coco_strndup(start, (size_t)(end - start));
+}
+
 /* Reads one field into a malloc'd string; sets *eol at the end of a record. NULL: bad. */
 static char *csv_field(struct csv *c, int *eol, const char **why)
 {
-	char *out = malloc((size_t)(c->end - c->p) + 1);
-	size_t n = 0;
+	char *out;
 
 	*why = "out of memory";
+	out = c->p < c->end && *c->p == '"' ? (c->p++, csv_quoted(c, why)) : csv_plain(c, why);
 	if (out == NULL)
 		return NULL;
-	if (c->p < c->end && *c->p == '"') {
-		for (c->p++;; c->p++) {
-			if (c->p >= c->end) {
-				*why = "unterminated quoted field";
-				free(out);
-				return NULL;
-			}
-			if (*c->p == '"' && (c->p + 1 >= c->end || c->p[1] != '"'))
-				break;
-			if (*c->p == '"')
-				c->p++;
-			out[n++] = *c->p;
-		}
-		c->p++;
-	} else {
-		while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
-			if (*c->p == '"') {
-				*why = "a quote inside an unquoted field";
-				free(out);
-				return NULL;
-			}
-			out[n++] = *c->p++;
-		}
-	}
-	out[n] = '\0';
 	if (c->p < c->end && *c->p == '\r')
 		c->p++;
 	*eol = c->p >= c->end || *c->p == '\n';
@@ -336,7 +387,8 @@ static char *csv_field(struct csv *c, int *eol, const char **why)
 		free(out);
 		return NULL;
 	}
-	c->p++;
+	if (c->p < c->end)
+		c->p++;
 	return out;
 }
 
@@ -367,11 +419,18 @@ static const char *register_row(struct coco_policy *p, char *f[5], const char *f
 	for (i = 0; i < 5; i++)
 		if (f[i][0] == '\0')
 			return "an empty field";
+	if (strcmp(f[0], "cyber-essentials-plus") != 0 && strcmp(f[0], "iso27001-2022") != 0 &&
+	    strcmp(f[0], "iso27001-2013") != 0)
+		return "the scheme must be cyber-essentials-plus, iso27001-2022 or iso27001-2013";
 	if (p->n_rows >= MAX_REGISTER_ROWS)
 		return "more than 1000000 rows in the registers";
-	if ((nr = realloc(p->rows, (p->n_rows + 1) * sizeof(*nr))) == NULL)
-		return "out of memory";
-	p->rows = nr;
+	if (p->n_rows == p->cap_rows) {
+		size_t ncap = p->cap_rows ? p->cap_rows * 2 : 256;
+		if ((nr = realloc(p->rows, ncap * sizeof(*nr))) == NULL)
+			return "out of memory";
+		p->rows = nr;
+		p->cap_rows = ncap;
+	}
 	r = &p->rows[p->n_rows];
 	memset(r, 0, sizeof(*r));
 	if (coco_date_parse(f[3], &r->issued) != 0 || coco_date_parse(f[4], &r->expires) != 0)
@@ -491,10 +550,9 @@ static enum coco_err load_optional(struct coco_ctx *ctx, const char *dir, const 
 		err = coco_file_read(ctx, path, COCO_MAX_TRUST_FILE, &buf, &len);
 		if (err == COCO_OK) {
 			err = parse(ctx, buf, len, path, p);
-			if (err == COCO_OK && strcmp(rel, "policy.xml") == 0)
-				p->source = path;
-			if (p->source == path)
-				path = NULL; /* transferred */
+			if (err == COCO_OK && strcmp(rel, "policy.xml") == 0 &&
+			    (p->source = coco_asprintf("the policy '%s'", path)) == NULL)
+				err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		}
 	}
 	free(buf);
@@ -508,7 +566,7 @@ enum coco_err coco_policy_default(struct coco_ctx *ctx, struct coco_policy **out
 	enum coco_err err;
 
 	*out = NULL;
-	if (p == NULL || (p->source = coco_asprintf("built-in default policy")) == NULL) {
+	if (p == NULL || (p->source = coco_asprintf("the built-in default policy")) == NULL) {
 		coco_policy_free(p);
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	}

@@ -43,7 +43,7 @@ struct coco_register_row {
 };
 
 struct coco_policy {
-	char *source; /* the file read, or "built-in default policy" */
+	char *source; /* "the policy 'PATH'" or "the built-in default policy", for reports */
 	struct coco_scheme_rule *schemes;
 	size_t n_schemes;
 	struct coco_words countries; /* upper-case alpha-2 */
@@ -53,7 +53,7 @@ struct coco_policy {
 	struct coco_body *bodies;
 	size_t n_bodies;
 	struct coco_register_row *rows;
-	size_t n_rows;
+	size_t n_rows, cap_rows;
 };
 
 /*

@@ -3,6 +3,7 @@
  * the facts about the bundle (entries, digests, signatures) and the verdict derived
  * from the findings. Renders as text for people and JSON for machines.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,10 +127,30 @@ nomem:
 	return COCO_ERR_NOMEM;
 }
 
-void coco_report_mark_manual(struct coco_report *r)
+enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
+				     const char *fmt, ...)
 {
-	if (r->n > 0)
+	enum coco_err err;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	if (msg == NULL) {
+		r->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	err = coco_report_add(r, COCO_STATUS_WARN, id, subject, "%s", msg);
+	free(msg);
+	if (err == COCO_OK)
 		r->findings[r->n - 1].manual = 1;
+	return err;
+}
+
+int coco_report_failed(const struct coco_report *r)
+{
+	return r->nomem;
 }
 
 int coco_finding_manual(const struct coco_finding *f)

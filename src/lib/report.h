@@ -26,7 +26,8 @@ struct coco_report_signature {
 	time_t not_before, not_after;
 	time_t signing_time;
 	int has_signing_time;
-	int valid; /* every signature and signer check passed */
+	int valid;    /* every signature and signer check passed */
+	int value_ok; /* the signature itself verified (whatever the chain's trust) */
 };
 
 /* A baseline certificate in the report's summary block. */
@@ -43,8 +44,9 @@ struct coco_report_cert {
 enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
 			      const char *subject, const char *fmt, ...) COCO_PRINTF(5, 6);
 
-/* Marks the finding added last as a manual check for the SIRO (a warn needing judgement). */
-void coco_report_mark_manual(struct coco_report *r);
+/* Adds a warn that is a manual check for the SIRO (it asks for a person's judgement). */
+enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
+				     const char *fmt, ...) COCO_PRINTF(4, 5);
 /* The report describes a folder checked by lint rather than a bundle. */
 void coco_report_set_lint(struct coco_report *r);
 /* The summary block: organisation and director, then each baseline certificate. */
@@ -52,6 +54,9 @@ enum coco_err coco_report_set_summary(struct coco_report *r, const char *organis
 				      const char *director);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
 				   long expires, long days_left);
+
+/* Whether an allocation failed while findings were added (the report is incomplete). */
+int coco_report_failed(const struct coco_report *r);
 
 /* The verdict over the findings added from index `from` on (an empty range passes). */
 enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from);

@@ -60,7 +60,7 @@ int coco_date_parse(const char *s, long *days)
 		if (i < 2 && *s++ != '-')
 			return -1;
 	}
-	if (*s != '\0' || v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+	if (*s != '\0' || v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
 	    v[2] > month_days((long)v[0], v[1]))
 		return -1;
 	*days = coco_days_from_civil((long)v[0], v[1], v[2]);

@@ -361,6 +361,12 @@ static void check_coverage(struct coco_vstate *v)
 				"every data object (%zu) is referenced by a manifest", data_n);
 }
 
+static void skipped(struct coco_report *r, const char *stage, const char *why)
+{
+	coco_report_add(r, COCO_STATUS_INFO, "verify.skipped", NULL, "%s not checked: %s", stage,
+			why);
+}
+
 /* ---- the submission: assessment and evidence ------------------------------------------ */
 
 static int cmp_name(const void *a, const void *b)
@@ -368,15 +374,32 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The first signature that itself verified: its signer and time stand for the applicant. */
+static const struct coco_report_signature *applicant_signature(const struct coco_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < coco_report_signature_count(r); i++)
+		if (coco_report_signature_at(r, i)->value_ok)
+			return coco_report_signature_at(r, i);
+	return NULL;
+}
+
 static enum coco_err check_submission(struct coco_vstate *v)
 {
-	const struct coco_report_signature *sig = coco_report_signature_at(v->r, 0);
-	const char **files = calloc(v->ar->n + 1, sizeof(*files));
+	const struct coco_report_signature *sig = applicant_signature(v->r);
+	const char **files = NULL;
 	struct coco_submission s;
 	size_t i;
 	enum coco_err err;
 
-	if (files == NULL)
+	/* Judge only what a verified signature covers; a missing assessment is judged. */
+	if (v->assessment >= 0 && (!v->h[v->assessment].covered || sig == NULL)) {
+		skipped(v->r, "assessment and evidence",
+			"assessment.xml is not covered by a verified signature");
+		return COCO_OK;
+	}
+	if ((files = calloc(v->ar->n + 1, sizeof(*files))) == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < v->ar->n; i++) {
@@ -387,22 +410,26 @@ static enum coco_err check_submission(struct coco_vstate *v)
 	}
 	qsort(files, s.n_files, sizeof(*files), cmp_name);
 	s.files = files;
-	s.at_day = coco_day_of(coco_ctx_time(v->ctx));
-	s.signed_day = s.at_day;
-	if (sig != NULL && sig->valid && sig->has_signing_time) {
+	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(v->ctx));
+	s.signed_bundle = 1;
+	if (sig != NULL) {
 		s.signer_cn = sig->common_name;
-		s.signed_day = coco_day_of(sig->signing_time);
-		s.signed_known = 1;
+		s.signer_subject = sig->subject;
+		if (sig->has_signing_time) {
+			s.signed_day = coco_day_of(sig->signing_time);
+			s.signed_known = 1;
+		}
 	}
 	if (v->assessment >= 0 && v->atoolong) {
 		coco_report_add(v->r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
 				"larger than %u bytes", COCO_MAX_META_SIZE);
 		err = COCO_OK;
 	} else {
-		err = coco_submission_check(
-		    v->ctx, v->r,
-		    v->assessment >= 0 ? (v->abuf ? v->abuf : (const unsigned char *)"") : NULL,
-		    v->alen, &s);
+		err = coco_submission_check(v->ctx, v->r,
+					    v->assessment < 0 ? NULL
+					    : v->abuf         ? v->abuf
+							      : (const unsigned char *)"",
+					    v->alen, &s);
 	}
 	free(files);
 	return err;
@@ -431,12 +458,6 @@ static enum coco_err add_entries(struct coco_vstate *v)
 	return COCO_OK;
 }
 
-static void skipped(struct coco_report *r, const char *stage, const char *why)
-{
-	coco_report_add(r, COCO_STATUS_INFO, "verify.skipped", NULL, "%s not checked: %s", stage,
-			why);
-}
-
 enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
 			      struct coco_report *r, int trust)
 {
@@ -450,7 +471,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)
 		return err;
 	if (v->ar == NULL) {
-		skipped(r, "manifest, digests and signatures",
+		skipped(r, "manifest, digests, signatures, assessment and evidence",
 			"the file is not a readable zip container");
 		return COCO_OK;
 	}
@@ -461,7 +482,8 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 		return err;
 	v->assessment = coco_archive_find(v->ar, COCO_ASSESSMENT_NAME);
 	if (!v->ar->ok) {
-		skipped(r, "manifest, digests and signatures", "the container failed its checks");
+		skipped(r, "manifest, digests, signatures, assessment and evidence",
+			"the container failed its checks");
 		return COCO_OK;
 	}
 	if ((err = load_manifests(v)) != COCO_OK)

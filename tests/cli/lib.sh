@@ -69,6 +69,7 @@ normalise() {
 		-e 's/"size": [0-9]*, "sha256"/"size": <N>, "sha256"/' \
 		-e '/signature001\.p7s", "size"/s/"size": [0-9]*, "compressed_size": [0-9]*/"size": <N>, "compressed_size": <N>/' \
 		-e 's/^size       [0-9]* bytes$/size       <N> bytes/' \
+		-e "s|the policy '$FX/|the policy '<FIXTURES>/|" \
 		-e '/  META-INF\/signature001\.p7s$/s/^ *[0-9][0-9]*/<N>/' \
 		"$@"
 }

@@ -46,6 +46,9 @@ neg_revoked() {
 	run "$COCO" verify b.coco --trust t --at 2027-06-01 --format json
 	[ "$rc" -eq 0 ] || fail "exit $rc, want 0"
 	finding signer.revocation warn
+	grep -q '"id": "signer.revocation", "status": "warn", .*"manual": true' out ||
+		fail "an unchecked revocation is not a manual check for the SIRO"
+	finding verify.policy info
 }
 run_case neg_revoked neg_revoked
 

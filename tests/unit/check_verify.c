@@ -1078,6 +1078,33 @@ START_TEST(test_bundle_assessment_too_large)
 }
 END_TEST
 
+/* An assessment no manifest covers is not judged: the stage is skipped, not run on it. */
+START_TEST(test_assessment_unsigned_skipped)
+{
+	static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
+	struct fixture fx;
+	struct bt_bundle b;
+	const struct coco_finding *f;
+
+	setup(&fx);
+	memset(&b, 0, sizeof(b));
+	b.data = data2;
+	b.n = 2;
+	b.refs = only_pdf;
+	b.nrefs = 1;
+	b.signer = fx.signer;
+	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "manifest.unsigned", COCO_STATUS_FAIL, "assessment.xml", COCO_VERDICT_FAILED);
+	f = bt_find_status(fx.r, "verify.skipped", COCO_STATUS_INFO, NULL);
+	ck_assert_msg(f != NULL && strstr(coco_finding_message(f), "assessment and evidence"), "%s",
+		      bt_dump(fx.r));
+	ck_assert_ptr_null(bt_find(fx.r, "assessment.schema", NULL));
+	ck_assert_ptr_null(bt_find(fx.r, "evidence.baseline", NULL));
+	teardown(&fx);
+}
+END_TEST
+
 /* The policy's revocation mode: require makes a missing CRL INDETERMINATE; off skips CRLs. */
 START_TEST(test_revocation_mode)
 {
@@ -1093,9 +1120,10 @@ START_TEST(test_revocation_mode)
 	crl = bt_fmt("%s/crl", trust);
 	bt_rmtree(crl); /* no revocation data at all */
 	policy = bt_fmt("%s/policy.xml", trust);
+	/* white space around the value is fine, as the schema collapses it */
 	ck_assert_int_eq(bt_replace(policy, "<revocation>warn</revocation>",
-				    _i == 0 ? "<revocation>require</revocation>"
-					    : "<revocation>off</revocation>"),
+				    _i == 0 ? "<revocation>\n    require\n  </revocation>"
+					    : "<revocation> off </revocation>"),
 			 0);
 	ck_assert_msg(coco_ctx_load_trust(fx.ctx, trust) == COCO_OK, "%s", coco_ctx_error(fx.ctx));
 	verify(&fx, fx.bundle);
@@ -1159,6 +1187,7 @@ Suite *verify_suite(void)
 	tcase_add_test(ts, test_bundle_assessment_missing);
 	tcase_add_test(ts, test_bundle_assessment_too_large);
 	tcase_add_loop_test(ts, test_revocation_mode, 0, 2);
+	tcase_add_test(ts, test_assessment_unsigned_skipped);
 	tcase_add_test(tx, test_extract);
 	tcase_add_loop_test(tx, test_extract_exists, 0, 3);
 	tcase_add_test(tx, test_extract_failed);
