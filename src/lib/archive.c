@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -674,15 +675,144 @@ out:
 
 /* ---- streaming ------------------------------------------------------------------- */
 
+/*
+ * The bundle digest (file_md) covers every byte of the file and the entry digests and
+ * CRCs cover the same bytes again, so on one core a verify costs two SHA-256 passes.
+ * A second thread takes the bundle digest: it hashes chunk k while the caller reads
+ * chunk k+1 into the other of two buffers and does the entry work on it. Both threads
+ * only read a buffer; the caller refills one only after the thread is done with it. If
+ * the thread cannot start, the caller hashes inline: same bytes, same digest.
+ */
+struct file_hasher {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t tid;
+	EVP_MD_CTX *md;
+	const unsigned char *p[2];
+	size_t len[2];
+	uint64_t posted, done; /* chunks handed over, chunks hashed */
+	int stop, failed;
+};
+
+static void *hasher_main(void *arg)
+{
+	struct file_hasher *h = arg;
+	int ok;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->done == h->posted && !h->stop)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->done == h->posted)
+			break; /* stopped and drained */
+		pthread_mutex_unlock(&h->mu);
+		ok = EVP_DigestUpdate(h->md, h->p[h->done & 1], h->len[h->done & 1]);
+		pthread_mutex_lock(&h->mu);
+		h->failed |= !ok;
+		h->done++;
+		pthread_cond_signal(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* Starts the thread; returns NULL (hash inline) if it cannot. */
+static struct file_hasher *hasher_start(EVP_MD_CTX *md)
+{
+	struct file_hasher *h = calloc(1, sizeof(*h));
+	int mu, cv, started;
+
+	if (h == NULL)
+		return NULL;
+	h->md = md;
+	mu = pthread_mutex_init(&h->mu, NULL) == 0;
+	cv = mu && pthread_cond_init(&h->cv, NULL) == 0;
+	started = cv && pthread_create(&h->tid, NULL, hasher_main, h) == 0;
+	if (!started) {
+		if (cv)
+			pthread_cond_destroy(&h->cv);
+		if (mu)
+			pthread_mutex_destroy(&h->mu);
+		free(h);
+		h = NULL;
+	}
+	return h;
+}
+
+/* Waits until the buffer the next chunk goes into (chunk posted - 2's) is hashed. */
+static void hasher_wait_slot(struct file_hasher *h)
+{
+	pthread_mutex_lock(&h->mu);
+	while (h->posted - h->done >= 2)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_post(struct file_hasher *h, const unsigned char *p, size_t len)
+{
+	pthread_mutex_lock(&h->mu);
+	h->p[h->posted & 1] = p;
+	h->len[h->posted & 1] = len;
+	h->posted++;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Drains and joins the thread; returns 0, or -1 if a digest update failed. */
+static int hasher_finish(struct file_hasher *h)
+{
+	int failed;
+
+	if (h == NULL)
+		return 0;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->tid, NULL);
+	failed = h->failed;
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+	return failed ? -1 : 0;
+}
+
 struct reader {
 	int fd;
 	uint64_t pos;
-	EVP_MD_CTX *md;
-	unsigned char *buf;
+	EVP_MD_CTX *md;             /* hashed inline when there is no hasher */
+	struct file_hasher *hasher; /* or NULL */
+	unsigned char *bufs[2];     /* the same buffer twice without a hasher */
+	unsigned char *buf;         /* the one being consumed */
+	uint64_t chunks;            /* reads so far */
 	size_t have, at;            /* bytes in buf, bytes consumed */
 	const struct coco_ctx *ctx; /* for progress, or NULL */
 	uint64_t total;
 };
+
+/* Reads the next chunk into the free buffer and hands it to the file digest. */
+static int refill(struct reader *rd)
+{
+	ssize_t got;
+
+	rd->buf = rd->bufs[rd->chunks & 1];
+	if (rd->hasher != NULL)
+		hasher_wait_slot(rd->hasher);
+	do
+		got = read(rd->fd, rd->buf, COCO_IO_CHUNK);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return -1;
+	rd->chunks++;
+	rd->have = (size_t)got;
+	rd->at = 0;
+	coco_progress(rd->ctx, rd->pos + rd->have, rd->total);
+	if (rd->hasher != NULL)
+		hasher_post(rd->hasher, rd->buf, rd->have);
+	else if (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->buf, rd->have))
+		return -1;
+	return 0;
+}
 
 typedef int (*chunk_fn)(void *arg, const unsigned char *p, size_t len);
 
@@ -692,18 +822,8 @@ static int consume(struct reader *rd, uint64_t n, chunk_fn fn, void *arg)
 	while (n > 0) {
 		size_t take;
 
-		if (rd->at == rd->have) {
-			ssize_t got = read(rd->fd, rd->buf, COCO_IO_CHUNK);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return -1;
-			rd->have = (size_t)got;
-			coco_progress(rd->ctx, rd->pos + rd->have, rd->total);
-			rd->at = 0;
-			if (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->buf, rd->have))
-				return -1;
-		}
+		if (rd->at == rd->have && refill(rd) != 0)
+			return -1;
 		take = rd->have - rd->at;
 		if (take > n)
 			take = (size_t)n;
@@ -811,44 +931,63 @@ static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, co
 	return 0;
 }
 
-enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
-				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
-				  struct coco_report *r)
+/* Streams every entry in file order, then the central directory and end record. */
+static int stream_all(struct reader *rd, struct coco_archive *ar, coco_entry_sink sink, void *arg,
+		      struct coco_report *r, unsigned char *obuf)
 {
-	struct reader rd = {ar->fd, 0, file_md, NULL, 0, 0, ctx, ar->size};
-	unsigned char *obuf = malloc(COCO_IO_CHUNK);
-	enum coco_err err = COCO_OK;
 	const char *why;
 	size_t i;
 
-	rd.buf = malloc(COCO_IO_CHUNK);
-	if (rd.buf == NULL || obuf == NULL) {
-		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
-		goto out;
-	}
-	if (lseek(ar->fd, 0, SEEK_SET) != 0)
-		goto ioerr;
 	for (i = 0; i < ar->n; i++) {
 		const struct coco_entry *e = &ar->e[i];
 
-		if (consume(&rd, e->data_off - rd.pos, NULL, NULL) != 0 ||
-		    stream_one(&rd, ar, i, sink, arg, obuf, &why) != 0)
-			goto ioerr;
+		if (consume(rd, e->data_off - rd->pos, NULL, NULL) != 0 ||
+		    stream_one(rd, ar, i, sink, arg, obuf, &why) != 0)
+			return -1;
 		if (why != NULL)
 			coco_report_add(r, COCO_STATUS_FAIL,
 					strstr(why, "CRC") ? "container.crc" : "container.data",
 					e->name, "%s", why);
-		if (consume(&rd, e->next_off - rd.pos, NULL, NULL) != 0)
-			goto ioerr;
+		if (consume(rd, e->next_off - rd->pos, NULL, NULL) != 0)
+			return -1;
 	}
-	if (consume(&rd, ar->size - rd.pos, NULL, NULL) != 0)
-		goto ioerr;
-	goto out;
-ioerr:
-	err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
-			  errno ? strerror(errno) : "file changed while reading");
+	return consume(rd, ar->size - rd->pos, NULL, NULL);
+}
+
+enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
+				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
+				  struct coco_report *r)
+{
+	struct reader rd = {.fd = ar->fd, .md = file_md, .ctx = ctx, .total = ar->size};
+	unsigned char *obuf = malloc(COCO_IO_CHUNK);
+	enum coco_err err = COCO_OK;
+	int rc = -1, hashed;
+
+	rd.bufs[0] = malloc(COCO_IO_CHUNK);
+	rd.bufs[1] = file_md != NULL ? malloc(COCO_IO_CHUNK) : NULL;
+	if (rd.bufs[0] == NULL || obuf == NULL || (file_md != NULL && rd.bufs[1] == NULL)) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+		goto out;
+	}
+	if (file_md != NULL)
+		rd.hasher = hasher_start(file_md);
+	if (rd.hasher == NULL) {
+		free(rd.bufs[1]);
+		rd.bufs[1] = rd.bufs[0];
+	}
+	errno = 0;
+	if (lseek(ar->fd, 0, SEEK_SET) == 0)
+		rc = stream_all(&rd, ar, sink, arg, r, obuf);
+	hashed = hasher_finish(rd.hasher); /* before the buffers go, even on error */
+	if (hashed != 0)
+		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot hash '%s'", ar->path);
+	else if (rc != 0)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
+				  errno ? strerror(errno) : "file changed while reading");
 out:
-	free(rd.buf);
+	if (rd.bufs[1] != rd.bufs[0])
+		free(rd.bufs[1]);
+	free(rd.bufs[0]);
 	free(obuf);
 	return err;
 }
@@ -856,13 +995,13 @@ out:
 enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
 					coco_entry_sink sink, void *arg)
 {
-	struct reader rd = {ar->fd, 0, NULL, NULL, 0, 0, NULL, 0};
+	struct reader rd = {.fd = ar->fd};
 	unsigned char *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
 	const char *why = NULL;
 
-	rd.buf = malloc(COCO_IO_CHUNK);
-	if (rd.buf == NULL || obuf == NULL) {
+	rd.bufs[0] = rd.bufs[1] = malloc(COCO_IO_CHUNK);
+	if (rd.bufs[0] == NULL || obuf == NULL) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 		goto out;
 	}
@@ -877,7 +1016,7 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 		err = coco_seterr(ctx, COCO_ERR_FORMAT, "bad entry '%s' in '%s': %s",
 				  ar->e[idx].name, ar->path, why);
 out:
-	free(rd.buf);
+	free(rd.bufs[0]);
 	free(obuf);
 	return err;
 }
