@@ -55,16 +55,18 @@ q() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# wall CMD...: median wall seconds of RUNS runs.
+# wall CMD...: median wall seconds of RUNS runs; FRESH names a file removed before each.
 wall() {
 	if have hyperfine; then
 		cmd=""
 		for a in "$@"; do cmd="$cmd$(q "$a")"; done
-		hyperfine -N --runs "$RUNS" --style none --export-json "$run/h.json" "$cmd" \
+		if [ -n "${FRESH:-}" ]; then set -- --prepare "rm -f $(q "$FRESH")"; else set --; fi
+		hyperfine -N --runs "$RUNS" --style none --export-json "$run/h.json" "$@" "$cmd" \
 			>/dev/null 2>&1
 		sed -n 's/.*"median": *\([0-9.eE+-]*\).*/\1/p' "$run/h.json" | head -n 1
 	else
 		for _ in $(seq "$RUNS"); do
+			rm -f "${FRESH:-/nonexistent/.}"
 			t0=$(date +%s%N)
 			"$@" >/dev/null 2>&1
 			t1=$(date +%s%N)
@@ -76,6 +78,7 @@ wall() {
 # rss CMD...: median peak RSS (KB) of RUNS runs; for a pipeline, its largest process.
 rss() {
 	for _ in $(seq "$RUNS"); do
+		rm -f "${FRESH:-/nonexistent/.}"
 		/usr/bin/time -f '%M' -o "$run/t" "$@" >/dev/null 2>&1
 		tail -n 1 "$run/t"
 	done | median
@@ -112,7 +115,9 @@ for mb in 1 20 200; do
 	set --
 	for f in $files; do set -- "$@" "$w/$f"; done
 	# shellcheck disable=SC2086 # CREATE is split on purpose; its paths have no spaces
-	measure "create$mb" "coco-bundle create, $mb MB" $CREATE "$w" -o "$run/b$mb.coco"
+	# A new bundle each time, as in real use (replacing one adds the old file's unlink).
+	FRESH=$run/b$mb.coco measure "create$mb" "coco-bundle create, $mb MB" \
+		$CREATE "$w" -o "$run/b$mb.coco"
 	measure "verify$mb" "coco-bundle verify, $mb MB" "$COCO" verify "$run/b$mb.coco" \
 		--trust "$TRUST" --at "$AT"
 	measure "floor$mb" "floor: openssl dgst -sha256 FILES, $mb MB" openssl dgst -sha256 "$@"
@@ -199,6 +204,7 @@ targets
 
 zlib=$(dpkg-query -W -f='${Version}' zlib1g 2>/dev/null || echo unknown)
 java=$(if have java; then java -version 2>&1 | head -n 1; else echo "not installed"; fi)
+gtime=$(dpkg-query -W -f='${Version}' time 2>/dev/null || echo unknown)
 hf=$(if have hyperfine; then hyperfine --version; else echo "not installed (date(1) timing)"; fi)
 {
 	cat <<HDR
@@ -223,7 +229,7 @@ signed with jarsigner from fixtures/pki/director.p12.
 - date: $(date -u +%Y-%m-%dT%H:%MZ)
 - coco-bundle $("$COCO" --version | cut -d' ' -f2) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)), $(openssl version), zlib $zlib
 - peers: $(unzip -v | head -n 1 | cut -d' ' -f1-2), $(sha256sum --version | head -n 1), $java
-- timing: $hf, GNU time $(dpkg-query -W -f="${Version}" time 2>/dev/null || echo unknown)
+- timing: $hf, GNU time $gtime
 
 ## Results
 
