@@ -677,140 +677,189 @@ out:
 
 /*
  * The bundle digest (file_md) covers every byte of the file and the entry digests and
- * CRCs cover the same bytes again, so on one core a verify costs two SHA-256 passes.
- * A second thread takes the bundle digest: it hashes chunk k while the caller reads
- * chunk k+1 into the other of two buffers and does the entry work on it. Both threads
- * only read a buffer; the caller refills one only after the thread is done with it. If
- * the thread cannot start, the caller hashes inline: same bytes, same digest.
+ * CRCs cover the same bytes again, so on one core a verify costs two SHA-256 passes plus
+ * the CRC. A second thread, the pump, does the reading and the bundle digest: it reads
+ * chunk k into a ring of PUMP_BUFS buffers, hands it to the caller, then hashes it,
+ * while the caller inflates, CRCs and hashes the chunk before. Both threads only read a
+ * filled buffer; the pump refills one only after the caller is done with it (and it
+ * hashed it itself before reading further). The pump reads exactly the size the
+ * archive was opened with. If it cannot start, the caller reads and hashes inline.
  */
-struct file_hasher {
+#define PUMP_BUFS 3
+
+struct pump {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t tid;
+	int fd;
 	EVP_MD_CTX *md;
-	const unsigned char *p[2];
-	size_t len[2];
-	uint64_t posted, done; /* chunks handed over, chunks hashed */
-	int stop, failed;
+	unsigned char *buf[PUMP_BUFS];
+	size_t len[PUMP_BUFS];
+	uint64_t left;             /* bytes still to read */
+	uint64_t filled, consumed; /* chunks read, chunks the caller is done with */
+	int end, err;              /* no more chunks; errno of a failed read, or 0 */
+	int stop, failed;          /* caller gave up; a digest update failed */
 };
 
-static void *hasher_main(void *arg)
+/* One read of at most a chunk, without the lock; 0 at end of file. */
+static ssize_t pump_read(struct pump *pp, unsigned char *b)
 {
-	struct file_hasher *h = arg;
-	int ok;
+	size_t want = pp->left < COCO_IO_CHUNK ? (size_t)pp->left : COCO_IO_CHUNK;
+	ssize_t got;
 
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		while (h->done == h->posted && !h->stop)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (h->done == h->posted)
-			break; /* stopped and drained */
-		pthread_mutex_unlock(&h->mu);
-		ok = EVP_DigestUpdate(h->md, h->p[h->done & 1], h->len[h->done & 1]);
-		pthread_mutex_lock(&h->mu);
-		h->failed |= !ok;
-		h->done++;
-		pthread_cond_signal(&h->cv);
+	do
+		got = read(pp->fd, b, want);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Reads the next chunk into the free slot, hands it over and hashes it; called, and
+ * returns, with the lock held. */
+static void pump_one(struct pump *pp)
+{
+	unsigned char *b = pp->buf[pp->filled % PUMP_BUFS];
+	ssize_t got;
+	int e, ok;
+
+	pthread_mutex_unlock(&pp->mu);
+	got = pp->left == 0 ? 0 : pump_read(pp, b);
+	e = errno;
+	pthread_mutex_lock(&pp->mu);
+	if (got <= 0) {
+		pp->end = 1;
+		pp->err = got < 0 ? e : 0;
+	} else {
+		pp->len[pp->filled % PUMP_BUFS] = (size_t)got;
+		pp->left -= (uint64_t)got;
+		pp->filled++;
 	}
-	pthread_mutex_unlock(&h->mu);
+	pthread_cond_signal(&pp->cv);
+	if (got <= 0)
+		return;
+	pthread_mutex_unlock(&pp->mu);
+	ok = EVP_DigestUpdate(pp->md, b, (size_t)got);
+	pthread_mutex_lock(&pp->mu);
+	pp->failed |= !ok;
+}
+
+static void *pump_main(void *arg)
+{
+	struct pump *pp = arg;
+
+	pthread_mutex_lock(&pp->mu);
+	while (!pp->stop && !pp->end) {
+		if (pp->filled - pp->consumed >= PUMP_BUFS)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		else
+			pump_one(pp);
+	}
+	pthread_mutex_unlock(&pp->mu);
 	return NULL;
 }
 
-/* Starts the thread; returns NULL (hash inline) if it cannot. */
-static struct file_hasher *hasher_start(EVP_MD_CTX *md)
+/* Starts the pump over bufs (PUMP_BUFS of COCO_IO_CHUNK); NULL (read inline) if it cannot. */
+static struct pump *pump_start(int fd, uint64_t size, EVP_MD_CTX *md, unsigned char **bufs)
 {
-	struct file_hasher *h = calloc(1, sizeof(*h));
-	int mu, cv, started;
+	struct pump *pp = calloc(1, sizeof(*pp));
+	int mu, cv, started, i;
 
-	if (h == NULL)
+	if (pp == NULL)
 		return NULL;
-	h->md = md;
-	mu = pthread_mutex_init(&h->mu, NULL) == 0;
-	cv = mu && pthread_cond_init(&h->cv, NULL) == 0;
-	started = cv && pthread_create(&h->tid, NULL, hasher_main, h) == 0;
+	pp->fd = fd;
+	pp->md = md;
+	pp->left = size;
+	for (i = 0; i < PUMP_BUFS; i++)
+		pp->buf[i] = bufs[i];
+	mu = pthread_mutex_init(&pp->mu, NULL) == 0;
+	cv = mu && pthread_cond_init(&pp->cv, NULL) == 0;
+	started = cv && pthread_create(&pp->tid, NULL, pump_main, pp) == 0;
 	if (!started) {
 		if (cv)
-			pthread_cond_destroy(&h->cv);
+			pthread_cond_destroy(&pp->cv);
 		if (mu)
-			pthread_mutex_destroy(&h->mu);
-		free(h);
-		h = NULL;
+			pthread_mutex_destroy(&pp->mu);
+		free(pp);
+		pp = NULL;
 	}
-	return h;
+	return pp;
 }
 
-/* Waits until the buffer the next chunk goes into (chunk posted - 2's) is hashed. */
-static void hasher_wait_slot(struct file_hasher *h)
+/* Releases the caller's current chunk (if any) and waits for the next; -1 with errno
+ * (0 for a short file) when there is none. */
+static int pump_next(struct pump *pp, int release, const unsigned char **p, size_t *len)
 {
-	pthread_mutex_lock(&h->mu);
-	while (h->posted - h->done >= 2)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
+	int ok;
+
+	pthread_mutex_lock(&pp->mu);
+	if (release) {
+		pp->consumed++;
+		pthread_cond_signal(&pp->cv);
+	}
+	while (pp->filled == pp->consumed && !pp->end)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	ok = pp->filled > pp->consumed;
+	if (ok) {
+		*p = pp->buf[pp->consumed % PUMP_BUFS];
+		*len = pp->len[pp->consumed % PUMP_BUFS];
+	} else {
+		errno = pp->err;
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return ok ? 0 : -1;
 }
 
-static void hasher_post(struct file_hasher *h, const unsigned char *p, size_t len)
-{
-	pthread_mutex_lock(&h->mu);
-	h->p[h->posted & 1] = p;
-	h->len[h->posted & 1] = len;
-	h->posted++;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-}
-
-/* Drains and joins the thread; returns 0, or -1 if a digest update failed. */
-static int hasher_finish(struct file_hasher *h)
+/* Stops and joins the pump; returns 0, or -1 if a digest update failed. */
+static int pump_finish(struct pump *pp)
 {
 	int failed;
 
-	if (h == NULL)
+	if (pp == NULL)
 		return 0;
-	pthread_mutex_lock(&h->mu);
-	h->stop = 1;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->tid, NULL);
-	failed = h->failed;
-	pthread_cond_destroy(&h->cv);
-	pthread_mutex_destroy(&h->mu);
-	free(h);
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = 1;
+	pthread_cond_signal(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	pthread_join(pp->tid, NULL);
+	failed = pp->failed;
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+	free(pp);
 	return failed ? -1 : 0;
 }
 
 struct reader {
 	int fd;
 	uint64_t pos;
-	EVP_MD_CTX *md;             /* hashed inline when there is no hasher */
-	struct file_hasher *hasher; /* or NULL */
-	unsigned char *bufs[2];     /* the same buffer twice without a hasher */
-	unsigned char *buf;         /* the one being consumed */
-	uint64_t chunks;            /* reads so far */
+	EVP_MD_CTX *md;             /* hashed inline when there is no pump */
+	struct pump *pump;          /* or NULL */
+	unsigned char *own;         /* the inline read buffer */
+	const unsigned char *buf;   /* the chunk being consumed */
+	uint64_t chunks;            /* chunks so far */
 	size_t have, at;            /* bytes in buf, bytes consumed */
 	const struct coco_ctx *ctx; /* for progress, or NULL */
 	uint64_t total;
 };
 
-/* Reads the next chunk into the free buffer and hands it to the file digest. */
+/* Makes the next chunk current: from the pump, or read and hashed here. */
 static int refill(struct reader *rd)
 {
 	ssize_t got;
 
-	rd->buf = rd->bufs[rd->chunks & 1];
-	if (rd->hasher != NULL)
-		hasher_wait_slot(rd->hasher);
-	do
-		got = read(rd->fd, rd->buf, COCO_IO_CHUNK);
-	while (got < 0 && errno == EINTR);
-	if (got <= 0)
-		return -1;
+	if (rd->pump != NULL) {
+		if (pump_next(rd->pump, rd->chunks > 0, &rd->buf, &rd->have) != 0)
+			return -1;
+	} else {
+		do
+			got = read(rd->fd, rd->own, COCO_IO_CHUNK);
+		while (got < 0 && errno == EINTR);
+		if (got <= 0 || (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->own, (size_t)got)))
+			return -1;
+		rd->buf = rd->own;
+		rd->have = (size_t)got;
+	}
 	rd->chunks++;
-	rd->have = (size_t)got;
 	rd->at = 0;
 	coco_progress(rd->ctx, rd->pos + rd->have, rd->total);
-	if (rd->hasher != NULL)
-		hasher_post(rd->hasher, rd->buf, rd->have);
-	else if (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->buf, rd->have))
-		return -1;
 	return 0;
 }
 
@@ -959,35 +1008,34 @@ enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
 				  struct coco_report *r)
 {
 	struct reader rd = {.fd = ar->fd, .md = file_md, .ctx = ctx, .total = ar->size};
-	unsigned char *obuf = malloc(COCO_IO_CHUNK);
+	unsigned char *bufs[PUMP_BUFS] = {NULL}, *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
-	int rc = -1, hashed;
+	int rc = -1, hashed, e = 0, i, nbufs = file_md != NULL ? PUMP_BUFS : 1;
+	int nomem = obuf == NULL;
 
-	rd.bufs[0] = malloc(COCO_IO_CHUNK);
-	rd.bufs[1] = file_md != NULL ? malloc(COCO_IO_CHUNK) : NULL;
-	if (rd.bufs[0] == NULL || obuf == NULL || (file_md != NULL && rd.bufs[1] == NULL)) {
+	for (i = 0; i < nbufs; i++)
+		nomem |= (bufs[i] = malloc(COCO_IO_CHUNK)) == NULL;
+	if (nomem) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 		goto out;
 	}
-	if (file_md != NULL)
-		rd.hasher = hasher_start(file_md);
-	if (rd.hasher == NULL) {
-		free(rd.bufs[1]);
-		rd.bufs[1] = rd.bufs[0];
-	}
+	rd.own = bufs[0];
 	errno = 0;
-	if (lseek(ar->fd, 0, SEEK_SET) == 0)
+	if (lseek(ar->fd, 0, SEEK_SET) == 0) {
+		if (file_md != NULL)
+			rd.pump = pump_start(ar->fd, ar->size, file_md, bufs);
 		rc = stream_all(&rd, ar, sink, arg, r, obuf);
-	hashed = hasher_finish(rd.hasher); /* before the buffers go, even on error */
+	}
+	e = errno;
+	hashed = pump_finish(rd.pump); /* before the buffers go, even on error */
 	if (hashed != 0)
 		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot hash '%s'", ar->path);
 	else if (rc != 0)
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
-				  errno ? strerror(errno) : "file changed while reading");
+				  e ? strerror(e) : "file changed while reading");
 out:
-	if (rd.bufs[1] != rd.bufs[0])
-		free(rd.bufs[1]);
-	free(rd.bufs[0]);
+	for (i = 0; i < PUMP_BUFS; i++)
+		free(bufs[i]);
 	free(obuf);
 	return err;
 }
@@ -1000,8 +1048,8 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 	enum coco_err err = COCO_OK;
 	const char *why = NULL;
 
-	rd.bufs[0] = rd.bufs[1] = malloc(COCO_IO_CHUNK);
-	if (rd.bufs[0] == NULL || obuf == NULL) {
+	rd.own = malloc(COCO_IO_CHUNK);
+	if (rd.own == NULL || obuf == NULL) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 		goto out;
 	}
@@ -1016,7 +1064,7 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 		err = coco_seterr(ctx, COCO_ERR_FORMAT, "bad entry '%s' in '%s': %s",
 				  ar->e[idx].name, ar->path, why);
 out:
-	free(rd.bufs[0]);
+	free(rd.own);
 	free(obuf);
 	return err;
 }
