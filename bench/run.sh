@@ -139,9 +139,13 @@ done
 
 reg=$cache/register
 proxy=1
-if "$COCO" reverify --help >/dev/null 2>&1 &&
-	"$COCO" reverify -j 1 --trust "$TRUST" --at "$AT" "$reg" >/dev/null 2>&1; then
-	proxy=0
+if "$COCO" reverify --help >/dev/null 2>&1; then
+	if "$COCO" reverify -j 1 --trust "$TRUST" --at "$AT" "$reg" >/dev/null 2>"$run/err"; then
+		proxy=0
+	else
+		echo "bench: 'reverify -j 1 --trust DIR --at TIME FOLDER' failed; using the proxy:" >&2
+		cat "$run/err" >&2
+	fi
 fi
 for j in 1 2; do
 	if [ "$proxy" = 0 ]; then
