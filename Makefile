@@ -11,7 +11,7 @@ CC ?= cc
 PKGS = libcrypto libzip libxml-2.0 zlib
 DEB_BUILD = build-essential pkg-config libssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils
 DEB_LINT = clang-format
-DEB_BENCH = time
+DEB_BENCH = time hyperfine openjdk-17-jdk-headless
 
 ifeq ($(SAN),1)
 B = build-san

@@ -1,95 +1,251 @@
 #!/bin/sh
-# make bench: reproducible workloads (fixed-seed pseudo-random "PDF" content), then
-# create and verify timings and peak RSS next to the hashing floor. Prints the table and
-# writes docs/PERFORMANCE.md. Needs GNU time (/usr/bin/time), installed by `make deps`.
+# make bench: run from the repository root with COCO set to the absolute path of
+# build/coco-bundle. Builds reproducible workloads (bench/workload.sh; cached in
+# bench/work/cache), measures coco-bundle create and verify at 1, 20 and 200 MB, a
+# register of 1,000 1 MB bundles, and peers on the same bytes: the SHA-256 floor, the
+# stock unzip + openssl cms + sha256sum check, and jarsigner. Wall time is the median of
+# RUNS timed runs (hyperfine if installed, else date(1)); peak RSS is the median of RUNS
+# runs under GNU time. Prints the table and writes docs/PERFORMANCE.md.
 set -eu
-COCO=${COCO:-build/coco-bundle}
+COCO=${COCO:-$(pwd)/build/coco-bundle}
+RUNS=${RUNS:-3}
+AT=2026-12-01T00:00:00Z
+TRUST=fixtures/trust
+CA=fixtures/trust/signers/root-ca.pem
+P12=fixtures/pki/director.p12
+P12_PASS=test-pass
 work=bench/work
-rm -rf "$work"
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT INT TERM
-cp fixtures/pki/director.key "$work/key.pem"
-chmod 600 "$work/key.pem"
+cache=$work/cache
+run=$work/run
+. bench/workload.sh
 
-# Deterministic incompressible bytes: AES-128-CTR keystream with a fixed key (the seed).
-prng() { # BYTES SEED
-	openssl enc -aes-128-ctr -nosalt -K "$(printf '%032x' "$2")" -iv 0 </dev/zero 2>/dev/null |
-		head -c "$1"
+rm -rf "$run"
+mkdir -p "$run" "$cache"
+trap 'rm -rf "$run"' EXIT INT TERM
+epoch=$(date -u -d "$AT" +%s)
+cp fixtures/pki/director.key "$run/key.pem"
+chmod 600 "$run/key.pem"
+CREATE="$COCO create --key $run/key.pem --cert fixtures/pki/director.pem --chain fixtures/pki/chain.pem --at $AT"
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+create_src() { # SRC -o OUT
+	# shellcheck disable=SC2086 # CREATE is split on purpose; its paths have no spaces
+	$CREATE "$@"
 }
 
-make_dir() { # NAME TOTAL_MB FILES
-	d="$work/$1"
-	mkdir -p "$d/evidence"
-	cp fixtures/example/assessment.xml "$d/"
-	per=$(($2 * 1000000 / $3))
-	i=1
-	while [ "$i" -le "$3" ]; do
-		prng "$per" "$i" >"$d/evidence/certificate-$i.pdf"
-		i=$((i + 1))
-	done
+# ---- workloads (cached) -------------------------------------------------------------
+
+key=$(cat bench/workload.sh fixtures/pki/director.pem fixtures/pki/chain.pem \
+	fixtures/example/assessment.xml | sha256sum | cut -c1-16)
+if [ ! -f "$cache/$key.done" ]; then
+	echo "bench: generating workloads in $cache (once)" >&2
+	rm -rf "${cache:?}"/*
+	make_workload "$cache/w1" 1 1000000 100
+	make_workload "$cache/w20" 1 20000000 200
+	make_workload "$cache/w200" 4 50000000 300
+	make_register "$cache/register" 1000 1000000 400 create_src
+	touch "$cache/$key.done"
+fi
+
+# ---- measuring ----------------------------------------------------------------------
+
+# q ARG: ARG single-quoted for hyperfine's own word splitting.
+q() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# wall CMD...: median wall seconds of RUNS runs; FRESH names a file removed before each.
+wall() {
+	if have hyperfine; then
+		cmd=""
+		for a in "$@"; do cmd="$cmd$(q "$a")"; done
+		if [ -n "${FRESH:-}" ]; then set -- --prepare "rm -f $(q "$FRESH")"; else set --; fi
+		hyperfine -N --runs "$RUNS" --style none --export-json "$run/h.json" "$@" "$cmd" \
+			>/dev/null 2>&1
+		sed -n 's/.*"median": *\([0-9.eE+-]*\).*/\1/p' "$run/h.json" | head -n 1
+	else
+		for _ in $(seq "$RUNS"); do
+			rm -f "${FRESH:-/nonexistent/.}"
+			t0=$(date +%s%N)
+			"$@" >/dev/null 2>&1
+			t1=$(date +%s%N)
+			echo "$(((t1 - t0) / 1000))" | awk '{ print $1 / 1e6 }'
+		done | median
+	fi
 }
 
-median3() { sort -n | sed -n 2p; }
+# rss CMD...: median peak RSS (KB) of RUNS runs; for a pipeline, its largest process.
+rss() {
+	for _ in $(seq "$RUNS"); do
+		rm -f "${FRESH:-/nonexistent/.}"
+		/usr/bin/time -f '%M' -o "$run/t" "$@" >/dev/null 2>&1
+		tail -n 1 "$run/t"
+	done | median
+}
 
-# RUN LABEL CMD...: median wall seconds and peak RSS (KB) of 3 runs.
+# measure ID LABEL CMD...: one untimed run that must succeed (also the warm-up), then the
+# timed runs. Appends "ID LABEL seconds KB" (tab-separated) to $run/results.
 measure() {
-	label=$1
-	shift
-	: >"$work/times"
-	for _ in 1 2 3; do
-		/usr/bin/time -f '%e %M' -o "$work/t1" "$@" >/dev/null 2>&1 || true
-		cat "$work/t1" >>"$work/times"
-	done
-	wall=$(cut -d' ' -f1 "$work/times" | median3)
-	rss=$(cut -d' ' -f2 "$work/times" | sort -n | tail -n 1)
-	printf '| %s | %s s | %s KB |\n' "$label" "$wall" "$rss" >>"$work/table"
-	printf '%-44s %8s s %8s KB\n' "$label" "$wall" "$rss"
-	echo "$rss" >"$work/rss.$(echo "$label" | tr -c 'a-zA-Z0-9' _)"
+	id=$1
+	label=$2
+	shift 2
+	if ! "$@" >/dev/null 2>"$run/err"; then
+		echo "bench: $label failed: $*" >&2
+		cat "$run/err" >&2
+		exit 1
+	fi
+	s=$(wall "$@")
+	if [ -x /usr/bin/time ] && [ "${NO_RSS:-}" != 1 ]; then kb=$(rss "$@"); else kb=""; fi
+	printf '%s\t%s\t%s\t%s\n' "$id" "$label" "$s" "$kb" >>"$run/results"
+	printf '%-58s %9s ms %8s KB\n' "$label" "$(awk -v s="$s" 'BEGIN { printf "%.1f", s * 1000 }')" \
+		"${kb:-n/a}" >&2
 }
 
-: >"$work/table"
-for spec in "small 2 1" "large 200 4"; do
-	set -- $spec
-	make_dir "$1" "$2" "$3"
-	measure "create, $2 MB bundle" "$COCO" create "$work/$1" -o "$work/$1.coco" \
-		--key "$work/key.pem" --cert fixtures/pki/director.pem --chain fixtures/pki/chain.pem
-	measure "verify, $2 MB bundle" "$COCO" verify "$work/$1.coco" --trust fixtures/trust \
-		--at 2027-01-01
-	cat "$work/$1/evidence/"* >"$work/$1.all"
-	measure "floor: openssl dgst -sha256, $2 MB" openssl dgst -sha256 "$work/$1.all"
-	rm -f "$work/$1.all"
+: >"$run/results"
+alias=""
+if have jarsigner && have keytool && have jar; then
+	alias=$(keytool -list -keystore "$P12" -storetype PKCS12 -storepass "$P12_PASS" 2>/dev/null |
+		sed -n "s/^\(.*\), [A-Z][a-z]* [0-9]*, [0-9]*, PrivateKeyEntry,.*/\1/p" | head -n 1)
+fi
+
+for mb in 1 20 200; do
+	w=$cache/w$mb
+	files=$(cd "$w" && find . -type f | LC_ALL=C sort | sed 's|^\./||')
+	set --
+	for f in $files; do set -- "$@" "$w/$f"; done
+	# shellcheck disable=SC2086 # CREATE is split on purpose; its paths have no spaces
+	# A new bundle each time, as in real use (replacing one adds the old file's unlink).
+	FRESH=$run/b$mb.coco measure "create$mb" "coco-bundle create, $mb MB" \
+		$CREATE "$w" -o "$run/b$mb.coco"
+	measure "verify$mb" "coco-bundle verify, $mb MB" "$COCO" verify "$run/b$mb.coco" \
+		--trust "$TRUST" --at "$AT"
+	measure "floor$mb" "floor: openssl dgst -sha256 FILES, $mb MB" openssl dgst -sha256 "$@"
+	measure "pipe$mb" "piped floor: cat FILES | openssl dgst -sha256, $mb MB" \
+		sh -c 'cat "$@" | openssl dgst -sha256' sh "$@"
+	measure "stock$mb" "stock: unzip + openssl cms + sha256sum, $mb MB" \
+		sh bench/stock.sh "$run/b$mb.coco" "$CA" "$epoch"
+	if [ -n "$alias" ]; then
+		jf=$cache/w$mb.jar
+		if [ ! -f "$jf" ]; then
+			rm -f "$run/u.jar"
+			jar --create --no-compress --file "$run/u.jar" -C "$w" .
+			jarsigner -keystore "$P12" -storetype PKCS12 -storepass "$P12_PASS" \
+				-signedjar "$jf" "$run/u.jar" "$alias" >/dev/null
+		fi
+		measure "jar$mb" "jarsigner -verify, $mb MB" jarsigner -verify "$jf"
+	fi
 done
 
-small_rss=$(cat "$work/rss.verify__2_MB_bundle_")
-large_rss=$(cat "$work/rss.verify__200_MB_bundle_")
-ratio=$(awk -v a="$large_rss" -v b="$small_rss" 'BEGIN { printf "%.2f", a / b }')
-echo "verify peak RSS, 200 MB / 2 MB: $ratio"
+reg=$cache/register
+proxy=1
+if "$COCO" reverify --help >/dev/null 2>&1; then
+	if "$COCO" reverify -j 1 --trust "$TRUST" --at "$AT" "$reg" >/dev/null 2>"$run/err"; then
+		proxy=0
+	else
+		echo "bench: 'reverify -j 1 --trust DIR --at TIME FOLDER' failed; using the proxy:" >&2
+		cat "$run/err" >&2
+	fi
+fi
+for j in 1 2; do
+	if [ "$proxy" = 0 ]; then
+		NO_RSS=1 measure "reg$j" "coco-bundle reverify -j $j, 1000 x 1 MB" \
+			"$COCO" reverify -j "$j" --trust "$TRUST" --at "$AT" "$reg"
+	else
+		NO_RSS=1 measure "reg$j" "verify x1000 via xargs -P $j (reverify not yet built)" \
+			sh bench/verify-all.sh "$COCO" "$j" "$reg" "$TRUST" "$AT"
+	fi
+done
 
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+# ---- report -------------------------------------------------------------------------
+
+get() { awk -F'\t' -v id="$1" -v f="$2" '$1 == id { print $f }' "$run/results"; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+ratio() { # A B: A/B with two decimals, or a dash
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'
+}
+mark() { awk -v c="$1" 'BEGIN { print (c ? "met" : "NOT met") }'; }
+
+table() {
+	echo "| measure | wall (median) | x floor | x jarsigner | peak RSS |"
+	echo "|---|---:|---:|---:|---:|"
+	tab=$(printf '\t')
+	while IFS=$tab read -r id label s kb; do
+		size=$(echo "$id" | tr -dc 0-9)
+		case $id in reg*) fl="" jr="" ;; *) fl=$(get "floor$size" 3) jr=$(get "jar$size" 3) ;; esac
+		echo "| $(echo "$label" | sed 's/|/\\|/g') | $(ms "$s") ms | $(ratio "$s" "$fl") | $(ratio "$s" "$jr") | ${kb:+$kb KB} |"
+	done <"$run/results"
+}
+
+v200=$(get verify200 3) f200=$(get floor200 3) c200=$(get create200 3) v1=$(get verify1 3)
+r1=$(get reg1 3) r2=$(get reg2 3)
+maxrss=$(for m in 1 20 200; do get "verify$m" 4; done | sort -n | tail -n 1)
+t_verify=$(mark "$(awk -v a="$v200" -v b="$f200" 'BEGIN { print (a <= 1.5 * b) }')")
+t_rss=$(mark "$(awk -v a="$maxrss" 'BEGIN { print (a <= 16384) }')")
+t_create=$(mark "$(awk -v a="$c200" -v b="$f200" 'BEGIN { print (a <= 2 * b) }')")
+t_reg=$(mark "$(awk -v a="$r1" -v b="$r2" 'BEGIN { print (b <= 2.0 && a / b >= 1.7) }')")
+t_small=$(mark "$(awk -v a="$v1" 'BEGIN { print (a <= 0.015) }')")
+if [ "$proxy" = 1 ]; then
+	regnote=" (proxy: one verify process per bundle; \`reverify\` is not built yet)"
+else
+	regnote=""
+fi
+
+targets() {
+	echo "| target | measured | result |"
+	echo "|---|---|---|"
+	echo "| verify 200 MB <= 1.5x hashing floor | $(ratio "$v200" "$f200") ($(ms "$v200") ms vs $(ms "$f200") ms) | $t_verify |"
+	echo "| verify peak RSS <= 16 MB at every size | max $maxrss KB | $t_rss |"
+	echo "| create 200 MB <= 2x hashing floor | $(ratio "$c200" "$f200") ($(ms "$c200") ms) | $t_create |"
+	echo "| register 1000 x 1 MB: -j2 <= 2.0 s and >= 1.7x faster than -j1 | -j1 $(ms "$r1") ms, -j2 $(ms "$r2") ms, speed-up $(ratio "$r1" "$r2")$regnote | $t_reg |"
+	echo "| verify 1 MB <= 15 ms, process start included | $(ms "$v1") ms | $t_small |"
+}
+
+echo >&2
+table
+echo
+targets
+
+zlib=$(dpkg-query -W -f='${Version}' zlib1g 2>/dev/null || echo unknown)
+java=$(if have java; then java -version 2>&1 | head -n 1; else echo "not installed"; fi)
+gtime=$(dpkg-query -W -f='${Version}' time 2>/dev/null || echo unknown)
+hf=$(if have hyperfine; then hyperfine --version; else echo "not installed (date(1) timing)"; fi)
 {
 	cat <<HDR
 # Performance
 
-Measured by \`make bench\` (bench/run.sh): median of 3 runs of wall time, and the highest
-peak RSS of those runs, from \`/usr/bin/time -f '%e %M'\`. Workloads are generated with a
-fixed seed (AES-CTR keystream), so every run measures the same bytes: a 2 MB bundle (one
-evidence file) and a 200 MB bundle (four 50 MB incompressible "PDFs"). The files are in the
-page cache, as they are when intake verifies a bundle it has just received. \`create\`
-includes fsync of the output.
+Generated by \`make bench\` (\`COCO=\$PWD/build/coco-bundle sh bench/run.sh\`); do not edit by
+hand. Wall time is the median of $RUNS timed runs after one untimed run (hyperfine
+\`-N\`, so no shell is timed unless the measure is itself a pipeline); peak RSS is the
+median of $RUNS runs of GNU \`time -f %M\` (for a pipeline: its largest process). Files are
+in the page cache, as they are when intake verifies a bundle it has just received.
 
-- machine: $(nproc) cores, ${cpu}, $(free -g | awk '/Mem:/{print $2}') GiB RAM
-- date: $(date -u +%Y-%m-%d)
-- coco-bundle $("$COCO" --version | cut -d' ' -f2), $(openssl version | cut -d' ' -f1-2)
+Workloads (bench/workload.sh, fixed seeds, AES-128-CTR keystream, so the same bytes on
+every machine): fixtures/example plus random "PDF" evidence referenced from CoCo-1:
+1 MB (one file), 20 MB (one file), 200 MB (four 50 MB files), and a register of 1,000
+bundles of one 1 MB file each. Bundles are signed with fixtures/pki/director.key at
+\`--at $AT\` and verified with \`--trust fixtures/trust --at $AT\`. \`create\` includes
+fsync of the output. "floor" is \`openssl dgst -sha256\` over the bundle's content files
+(one SHA-256 pass, the least any verifier must do); the JAR holds the same files, stored,
+signed with jarsigner from fixtures/pki/director.p12.
 
-| measure | wall (median) | peak RSS |
-|---|---|---|
+- machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)
+- date: $(date -u +%Y-%m-%dT%H:%MZ)
+- coco-bundle $("$COCO" --version | cut -d' ' -f2) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)), $(openssl version), zlib $zlib
+- peers: $(unzip -v | head -n 1 | cut -d' ' -f1-2), $(sha256sum --version | head -n 1), $java
+- timing: $hf, GNU time $gtime
+
+## Results
+
 HDR
-	cat "$work/table"
-	cat <<FOOT
+	table
+	cat <<MID
 
-**Memory does not grow with the bundle.** \`verify\` streams every entry through a 1 MiB
-buffer and hashes while it reads: its peak RSS for the 200 MB bundle is ${ratio}x its peak
-for the 2 MB bundle (${large_rss} KB against ${small_rss} KB; the requirement is at most 2x).
-FOOT
+## Targets
+
+MID
+	targets
+	echo
+	cat bench/explain.md
 } >docs/PERFORMANCE.md
-echo "wrote docs/PERFORMANCE.md"
+echo "wrote docs/PERFORMANCE.md" >&2

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -674,15 +675,193 @@ out:
 
 /* ---- streaming ------------------------------------------------------------------- */
 
+/*
+ * The bundle digest (file_md) covers every byte of the file and the entry digests and
+ * CRCs cover the same bytes again, so on one core a verify costs two SHA-256 passes plus
+ * the CRC. A second thread, the pump, does the reading and the bundle digest: it reads
+ * chunk k into a ring of PUMP_BUFS buffers, hands it to the caller, then hashes it,
+ * while the caller inflates, CRCs and hashes the chunk before. Both threads only read a
+ * filled buffer; the pump refills one only after the caller is done with it (and it
+ * hashed it itself before reading further). The pump reads exactly the size the
+ * archive was opened with. If it cannot start, the caller reads and hashes inline.
+ */
+#define PUMP_BUFS 3
+
+struct pump {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t tid;
+	int fd;
+	EVP_MD_CTX *md;
+	unsigned char *buf[PUMP_BUFS];
+	size_t len[PUMP_BUFS];
+	uint64_t left;             /* bytes still to read */
+	uint64_t filled, consumed; /* chunks read, chunks the caller is done with */
+	int end, err;              /* no more chunks; errno of a failed read, or 0 */
+	int stop, failed;          /* caller gave up; a digest update failed */
+};
+
+/* One read of at most a chunk, without the lock; 0 at end of file. */
+static ssize_t pump_read(struct pump *pp, unsigned char *b)
+{
+	size_t want = pp->left < COCO_IO_CHUNK ? (size_t)pp->left : COCO_IO_CHUNK;
+	ssize_t got;
+
+	do
+		got = read(pp->fd, b, want);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Reads the next chunk into the free slot, hands it over and hashes it; called, and
+ * returns, with the lock held. */
+static void pump_one(struct pump *pp)
+{
+	unsigned char *b = pp->buf[pp->filled % PUMP_BUFS];
+	ssize_t got;
+	int e, ok;
+
+	pthread_mutex_unlock(&pp->mu);
+	got = pp->left == 0 ? 0 : pump_read(pp, b);
+	e = errno;
+	pthread_mutex_lock(&pp->mu);
+	if (got <= 0) {
+		pp->end = 1;
+		pp->err = got < 0 ? e : 0;
+	} else {
+		pp->len[pp->filled % PUMP_BUFS] = (size_t)got;
+		pp->left -= (uint64_t)got;
+		pp->filled++;
+	}
+	pthread_cond_signal(&pp->cv);
+	if (got <= 0)
+		return;
+	pthread_mutex_unlock(&pp->mu);
+	ok = EVP_DigestUpdate(pp->md, b, (size_t)got);
+	pthread_mutex_lock(&pp->mu);
+	pp->failed |= !ok;
+}
+
+static void *pump_main(void *arg)
+{
+	struct pump *pp = arg;
+
+	pthread_mutex_lock(&pp->mu);
+	while (!pp->stop && !pp->end) {
+		if (pp->filled - pp->consumed >= PUMP_BUFS)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		else
+			pump_one(pp);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+/* Starts the pump over bufs (PUMP_BUFS of COCO_IO_CHUNK); NULL (read inline) if it cannot. */
+static struct pump *pump_start(int fd, uint64_t size, EVP_MD_CTX *md, unsigned char **bufs)
+{
+	struct pump *pp = calloc(1, sizeof(*pp));
+	int mu, cv, started, i;
+
+	if (pp == NULL)
+		return NULL;
+	pp->fd = fd;
+	pp->md = md;
+	pp->left = size;
+	for (i = 0; i < PUMP_BUFS; i++)
+		pp->buf[i] = bufs[i];
+	mu = pthread_mutex_init(&pp->mu, NULL) == 0;
+	cv = mu && pthread_cond_init(&pp->cv, NULL) == 0;
+	started = cv && pthread_create(&pp->tid, NULL, pump_main, pp) == 0;
+	if (!started) {
+		if (cv)
+			pthread_cond_destroy(&pp->cv);
+		if (mu)
+			pthread_mutex_destroy(&pp->mu);
+		free(pp);
+		pp = NULL;
+	}
+	return pp;
+}
+
+/* Releases the caller's current chunk (if any) and waits for the next; -1 with errno
+ * (0 for a short file) when there is none. */
+static int pump_next(struct pump *pp, int release, const unsigned char **p, size_t *len)
+{
+	int ok;
+
+	pthread_mutex_lock(&pp->mu);
+	if (release) {
+		pp->consumed++;
+		pthread_cond_signal(&pp->cv);
+	}
+	while (pp->filled == pp->consumed && !pp->end)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	ok = pp->filled > pp->consumed;
+	if (ok) {
+		*p = pp->buf[pp->consumed % PUMP_BUFS];
+		*len = pp->len[pp->consumed % PUMP_BUFS];
+	} else {
+		errno = pp->err;
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return ok ? 0 : -1;
+}
+
+/* Stops and joins the pump; returns 0, or -1 if a digest update failed. */
+static int pump_finish(struct pump *pp)
+{
+	int failed;
+
+	if (pp == NULL)
+		return 0;
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = 1;
+	pthread_cond_signal(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	pthread_join(pp->tid, NULL);
+	failed = pp->failed;
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+	free(pp);
+	return failed ? -1 : 0;
+}
+
 struct reader {
 	int fd;
 	uint64_t pos;
-	EVP_MD_CTX *md;
-	unsigned char *buf;
+	EVP_MD_CTX *md;             /* hashed inline when there is no pump */
+	struct pump *pump;          /* or NULL */
+	unsigned char *own;         /* the inline read buffer */
+	const unsigned char *buf;   /* the chunk being consumed */
+	uint64_t chunks;            /* chunks so far */
 	size_t have, at;            /* bytes in buf, bytes consumed */
 	const struct coco_ctx *ctx; /* for progress, or NULL */
 	uint64_t total;
 };
+
+/* Makes the next chunk current: from the pump, or read and hashed here. */
+static int refill(struct reader *rd)
+{
+	ssize_t got;
+
+	if (rd->pump != NULL) {
+		if (pump_next(rd->pump, rd->chunks > 0, &rd->buf, &rd->have) != 0)
+			return -1;
+	} else {
+		do
+			got = read(rd->fd, rd->own, COCO_IO_CHUNK);
+		while (got < 0 && errno == EINTR);
+		if (got <= 0 || (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->own, (size_t)got)))
+			return -1;
+		rd->buf = rd->own;
+		rd->have = (size_t)got;
+	}
+	rd->chunks++;
+	rd->at = 0;
+	coco_progress(rd->ctx, rd->pos + rd->have, rd->total);
+	return 0;
+}
 
 typedef int (*chunk_fn)(void *arg, const unsigned char *p, size_t len);
 
@@ -692,18 +871,8 @@ static int consume(struct reader *rd, uint64_t n, chunk_fn fn, void *arg)
 	while (n > 0) {
 		size_t take;
 
-		if (rd->at == rd->have) {
-			ssize_t got = read(rd->fd, rd->buf, COCO_IO_CHUNK);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return -1;
-			rd->have = (size_t)got;
-			coco_progress(rd->ctx, rd->pos + rd->have, rd->total);
-			rd->at = 0;
-			if (rd->md != NULL && !EVP_DigestUpdate(rd->md, rd->buf, rd->have))
-				return -1;
-		}
+		if (rd->at == rd->have && refill(rd) != 0)
+			return -1;
 		take = rd->have - rd->at;
 		if (take > n)
 			take = (size_t)n;
@@ -811,44 +980,62 @@ static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, co
 	return 0;
 }
 
-enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
-				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
-				  struct coco_report *r)
+/* Streams every entry in file order, then the central directory and end record. */
+static int stream_all(struct reader *rd, struct coco_archive *ar, coco_entry_sink sink, void *arg,
+		      struct coco_report *r, unsigned char *obuf)
 {
-	struct reader rd = {ar->fd, 0, file_md, NULL, 0, 0, ctx, ar->size};
-	unsigned char *obuf = malloc(COCO_IO_CHUNK);
-	enum coco_err err = COCO_OK;
 	const char *why;
 	size_t i;
 
-	rd.buf = malloc(COCO_IO_CHUNK);
-	if (rd.buf == NULL || obuf == NULL) {
-		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
-		goto out;
-	}
-	if (lseek(ar->fd, 0, SEEK_SET) != 0)
-		goto ioerr;
 	for (i = 0; i < ar->n; i++) {
 		const struct coco_entry *e = &ar->e[i];
 
-		if (consume(&rd, e->data_off - rd.pos, NULL, NULL) != 0 ||
-		    stream_one(&rd, ar, i, sink, arg, obuf, &why) != 0)
-			goto ioerr;
+		if (consume(rd, e->data_off - rd->pos, NULL, NULL) != 0 ||
+		    stream_one(rd, ar, i, sink, arg, obuf, &why) != 0)
+			return -1;
 		if (why != NULL)
 			coco_report_add(r, COCO_STATUS_FAIL,
 					strstr(why, "CRC") ? "container.crc" : "container.data",
 					e->name, "%s", why);
-		if (consume(&rd, e->next_off - rd.pos, NULL, NULL) != 0)
-			goto ioerr;
+		if (consume(rd, e->next_off - rd->pos, NULL, NULL) != 0)
+			return -1;
 	}
-	if (consume(&rd, ar->size - rd.pos, NULL, NULL) != 0)
-		goto ioerr;
-	goto out;
-ioerr:
-	err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
-			  errno ? strerror(errno) : "file changed while reading");
+	return consume(rd, ar->size - rd->pos, NULL, NULL);
+}
+
+enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
+				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
+				  struct coco_report *r)
+{
+	struct reader rd = {.fd = ar->fd, .md = file_md, .ctx = ctx, .total = ar->size};
+	unsigned char *bufs[PUMP_BUFS] = {NULL}, *obuf = malloc(COCO_IO_CHUNK);
+	enum coco_err err = COCO_OK;
+	int rc = -1, hashed, e = 0, i, nbufs = file_md != NULL ? PUMP_BUFS : 1;
+	int nomem = obuf == NULL;
+
+	for (i = 0; i < nbufs; i++)
+		nomem |= (bufs[i] = malloc(COCO_IO_CHUNK)) == NULL;
+	if (nomem) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+		goto out;
+	}
+	rd.own = bufs[0];
+	errno = 0;
+	if (lseek(ar->fd, 0, SEEK_SET) == 0) {
+		if (file_md != NULL)
+			rd.pump = pump_start(ar->fd, ar->size, file_md, bufs);
+		rc = stream_all(&rd, ar, sink, arg, r, obuf);
+	}
+	e = errno;
+	hashed = pump_finish(rd.pump); /* before the buffers go, even on error */
+	if (hashed != 0)
+		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot hash '%s'", ar->path);
+	else if (rc != 0)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
+				  e ? strerror(e) : "file changed while reading");
 out:
-	free(rd.buf);
+	for (i = 0; i < PUMP_BUFS; i++)
+		free(bufs[i]);
 	free(obuf);
 	return err;
 }
@@ -856,13 +1043,13 @@ out:
 enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
 					coco_entry_sink sink, void *arg)
 {
-	struct reader rd = {ar->fd, 0, NULL, NULL, 0, 0, NULL, 0};
+	struct reader rd = {.fd = ar->fd};
 	unsigned char *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
 	const char *why = NULL;
 
-	rd.buf = malloc(COCO_IO_CHUNK);
-	if (rd.buf == NULL || obuf == NULL) {
+	rd.own = malloc(COCO_IO_CHUNK);
+	if (rd.own == NULL || obuf == NULL) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 		goto out;
 	}
@@ -877,7 +1064,7 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 		err = coco_seterr(ctx, COCO_ERR_FORMAT, "bad entry '%s' in '%s': %s",
 				  ar->e[idx].name, ar->path, why);
 out:
-	free(rd.buf);
+	free(rd.own);
 	free(obuf);
 	return err;
 }

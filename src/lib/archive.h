@@ -51,7 +51,11 @@ typedef int (*coco_entry_sink)(void *arg, size_t idx, const unsigned char *p, si
  * Reads the whole file once, in order: every byte goes into file_md (may be NULL), and
  * each entry's uncompressed data goes to sink. Each entry is read to its end, so a bad
  * CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
- * container.data finding and clears e->data_ok. Returns COCO_ERR_IO on a read error.
+ * container.data finding and clears e->data_ok. With file_md, a second thread reads the
+ * file and updates file_md while the caller's thread does the entry work (without a
+ * thread, the caller does both); the thread is joined before return, and sink always
+ * runs on the caller's thread. Returns COCO_ERR_IO on a read error, COCO_ERR_CRYPTO if
+ * file_md fails.
  */
 enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
 				  EVP_MD_CTX *file_md, coco_entry_sink sink, void *arg,
