@@ -32,8 +32,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Iinclude -Isrc/lib $(DEFS) $(PKG_CFLAGS)
 CFLAGS ?= $(OPT)
-CFLAGS += $(WARN) $(SANFLAGS) -MMD -MP
-LDFLAGS += $(SANFLAGS)
+CFLAGS += $(WARN) $(SANFLAGS) -pthread -MMD -MP
+LDFLAGS += $(SANFLAGS) -pthread
 
 LIB_SRC = $(wildcard src/lib/*.c)
 CLI_SRC = $(wildcard src/cli/*.c)
