@@ -19,15 +19,6 @@
 
 /* ---- parsing ------------------------------------------------------------------------- */
 
-static void words_free(struct coco_words *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->n; i++)
-		free(w->v[i]);
-	free(w->v);
-}
-
 void coco_assessment_free(struct coco_assessment *a)
 {
 	size_t i;
@@ -42,8 +33,8 @@ void coco_assessment_free(struct coco_assessment *a)
 	for (i = 0; i < a->n_elements; i++) {
 		free(a->elements[i].statement);
 		free(a->elements[i].incident);
-		words_free(&a->elements[i].countries);
-		words_free(&a->elements[i].files);
+		coco_words_release(&a->elements[i].countries);
+		coco_words_release(&a->elements[i].files);
 	}
 	for (i = 0; i < a->n_policies; i++) {
 		struct coco_claim_policy *p = &a->policies[i];
@@ -57,25 +48,6 @@ void coco_assessment_free(struct coco_assessment *a)
 	free(a);
 }
 
-/* Trims white space at both ends, in place. */
-static char *trim(char *s)
-{
-	size_t n;
-	char *p = s;
-
-	if (s == NULL)
-		return NULL;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	n = strlen(p);
-	while (n > 0 &&
-	       (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	memmove(s, p, n);
-	s[n] = '\0';
-	return s;
-}
-
 /* The trimmed text of the child `name`, or NULL (absent, or out of memory: *nomem). */
 static char *child_text(xmlNode *parent, const char *name, int *nomem)
 {
@@ -86,7 +58,7 @@ static char *child_text(xmlNode *parent, const char *name, int *nomem)
 		return NULL;
 	if ((t = coco_xml_text(c)) == NULL)
 		*nomem = 1;
-	return trim(t);
+	return coco_trim(t);
 }
 
 /* A child date; the schema has checked the form, so a failure here means absent. */
@@ -99,46 +71,9 @@ static int child_date(xmlNode *parent, const char *name, long *out, int *nomem)
 	return rc;
 }
 
-static int split_into(struct coco_words *w, const char *text)
-{
-	const char *p = text, *q;
-	char **nv;
-
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		for (q = p; *q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r'; q++)
-			;
-		if (q == p)
-			break;
-		if ((nv = realloc(w->v, (w->n + 1) * sizeof(*nv))) == NULL)
-			return -1;
-		w->v = nv;
-		if ((w->v[w->n] = coco_strndup(p, (size_t)(q - p))) == NULL)
-			return -1;
-		w->n++;
-		p = q;
-	}
-	return 0;
-}
-
-/* Appends s (taken over; NULL means allocation failed). */
-static int push(struct coco_words *w, char *s)
-{
-	char **nv;
-
-	if (s == NULL || (nv = realloc(w->v, (w->n + 1) * sizeof(*nv))) == NULL) {
-		free(s);
-		return -1;
-	}
-	w->v = nv;
-	w->v[w->n++] = s;
-	return 0;
-}
-
 static void parse_cert(xmlNode *n, struct coco_claim_cert *c, int *nomem)
 {
-	c->scheme = trim(coco_xml_attr(n, "scheme"));
+	c->scheme = coco_trim(coco_xml_attr(n, "scheme"));
 	c->number = child_text(n, "number", nomem);
 	c->body = child_text(n, "body", nomem);
 	c->holder = child_text(n, "holder", nomem);
@@ -165,20 +100,20 @@ static void parse_element(xmlNode *n, struct coco_claim_element *e, int *nomem)
 	e->incident = child_text(n, "incidentContact", nomem);
 	countries = child_text(n, "countries", nomem);
 	e->has_countries = countries != NULL;
-	if (countries != NULL && split_into(&e->countries, countries) != 0)
+	if (countries != NULL && coco_words_split(&e->countries, countries) != 0)
 		*nomem = 1;
 	free(countries);
 	for (c = coco_xml_elem(n->children); c; c = coco_xml_elem(c->next)) {
 		if (coco_xml_is(c, NS, "supportingFile") &&
-		    push(&e->files, trim(coco_xml_text(c))) != 0)
+		    coco_words_push(&e->files, coco_trim(coco_xml_text(c))) != 0)
 			*nomem = 1;
 	}
 }
 
 static void parse_policy(xmlNode *n, struct coco_claim_policy *p, int *nomem)
 {
-	p->kind = trim(coco_xml_attr(n, "kind"));
-	p->file = trim(coco_xml_attr(n, "file"));
+	p->kind = coco_trim(coco_xml_attr(n, "kind"));
+	p->file = coco_trim(coco_xml_attr(n, "file"));
 	p->title = child_text(n, "title", nomem);
 	p->version = child_text(n, "version", nomem);
 	(void)child_date(n, "approved", &p->approved, nomem);

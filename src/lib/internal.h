@@ -136,5 +136,7 @@ long coco_date_add_months(long days, unsigned months);
 char *coco_norm_words(const char *s);
 char *coco_norm_org(const char *s);
 int coco_words_contain(const char *hay, const char *needle);
+/* Trims ASCII white space at both ends of s, in place; returns s (NULL stays NULL). */
+char *coco_trim(char *s);
 
 #endif /* COCO_INTERNAL_H */

@@ -19,7 +19,43 @@
 #define NS_BODIES "urn:x-coco-bundle:bodies:1"
 #define MAX_REGISTER_ROWS 1000000u
 
-static void words_release(struct coco_words *w)
+void coco_policy_free(struct coco_policy *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n_schemes; i++) {
+		struct coco_scheme_rule *s = &p->schemes[i];
+		free(s->id);
+		free(s->name);
+		free(s->register_hint);
+		coco_words_release(&s->keywords);
+		coco_words_release(&s->whole);
+	}
+	for (i = 0; i < p->n_bodies; i++) {
+		free(p->bodies[i].name);
+		coco_words_release(&p->bodies[i].names);
+		coco_words_release(&p->bodies[i].schemes);
+	}
+	for (i = 0; i < p->n_rows; i++) {
+		free(p->rows[i].scheme);
+		free(p->rows[i].number);
+		free(p->rows[i].holder);
+		free(p->rows[i].file);
+	}
+	coco_words_release(&p->countries);
+	coco_words_release(&p->required_kinds);
+	free(p->schemes);
+	free(p->bodies);
+	free(p->rows);
+	free(p->source);
+	free(p);
+}
+
+/* ---- word lists ---------------------------------------------------------------------- */
+
+void coco_words_release(struct coco_words *w)
 {
 	size_t i;
 
@@ -30,8 +66,7 @@ static void words_release(struct coco_words *w)
 	w->n = 0;
 }
 
-/* Adds s (taken over, may be NULL meaning allocation failure). */
-static int words_add(struct coco_words *w, char *s)
+int coco_words_push(struct coco_words *w, char *s)
 {
 	char **nv;
 
@@ -44,8 +79,7 @@ static int words_add(struct coco_words *w, char *s)
 	return 0;
 }
 
-/* Splits text on white space into w. */
-static int words_split(struct coco_words *w, const char *text)
+int coco_words_split(struct coco_words *w, const char *text)
 {
 	const char *p = text, *q;
 
@@ -54,7 +88,7 @@ static int words_split(struct coco_words *w, const char *text)
 			p++;
 		for (q = p; *q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r'; q++)
 			;
-		if (q > p && words_add(w, coco_strndup(p, (size_t)(q - p))) != 0)
+		if (q > p && coco_words_push(w, coco_strndup(p, (size_t)(q - p))) != 0)
 			return -1;
 		p = q;
 	}
@@ -69,40 +103,6 @@ int coco_words_has(const struct coco_words *w, const char *s)
 		if (strcmp(w->v[i], s) == 0)
 			return 1;
 	return 0;
-}
-
-void coco_policy_free(struct coco_policy *p)
-{
-	size_t i;
-
-	if (p == NULL)
-		return;
-	for (i = 0; i < p->n_schemes; i++) {
-		struct coco_scheme_rule *s = &p->schemes[i];
-		free(s->id);
-		free(s->name);
-		free(s->register_hint);
-		words_release(&s->keywords);
-		words_release(&s->whole);
-	}
-	for (i = 0; i < p->n_bodies; i++) {
-		free(p->bodies[i].name);
-		words_release(&p->bodies[i].names);
-		words_release(&p->bodies[i].schemes);
-	}
-	for (i = 0; i < p->n_rows; i++) {
-		free(p->rows[i].scheme);
-		free(p->rows[i].number);
-		free(p->rows[i].holder);
-		free(p->rows[i].file);
-	}
-	words_release(&p->countries);
-	words_release(&p->required_kinds);
-	free(p->schemes);
-	free(p->bodies);
-	free(p->rows);
-	free(p->source);
-	free(p);
 }
 
 /* ---- XML files ---------------------------------------------------------------------- */
@@ -127,25 +127,6 @@ static enum coco_err read_valid(struct coco_ctx *ctx, const unsigned char *buf, 
 	}
 	*out = doc;
 	return COCO_OK;
-}
-
-/* Trims white space at both ends, in place; NULL stays NULL. */
-static char *trim(char *s)
-{
-	size_t n;
-	char *p = s;
-
-	if (s == NULL)
-		return NULL;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	n = strlen(p);
-	while (n > 0 &&
-	       (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	memmove(s, p, n);
-	s[n] = '\0';
-	return s;
 }
 
 /* An unsigned decimal no larger than max (the schema has already checked the form). */
@@ -175,7 +156,7 @@ static int phrases(xmlNode *node, const char *name, struct coco_words *w)
 		if (!coco_xml_is(c, NS_POLICY, name))
 			continue;
 		t = coco_xml_text(c);
-		if (t == NULL || words_add(w, coco_norm_words(t)) != 0) {
+		if (t == NULL || coco_words_push(w, coco_norm_words(t)) != 0) {
 			free(t);
 			return -1;
 		}
@@ -186,14 +167,14 @@ static int phrases(xmlNode *node, const char *name, struct coco_words *w)
 
 static const char *parse_scheme(xmlNode *node, struct coco_scheme_rule *s)
 {
-	char *months = trim(coco_xml_attr(node, "maxValidityMonths"));
-	char *basic = trim(coco_xml_attr(node, "basicWithinMonths"));
-	char *withdrawn = trim(coco_xml_attr(node, "withdrawn"));
+	char *months = coco_trim(coco_xml_attr(node, "maxValidityMonths"));
+	char *basic = coco_trim(coco_xml_attr(node, "basicWithinMonths"));
+	char *withdrawn = coco_trim(coco_xml_attr(node, "withdrawn"));
 	const char *bad = NULL;
 
-	s->id = trim(coco_xml_attr(node, "id"));
-	s->name = trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "name")));
-	s->register_hint = trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "register")));
+	s->id = coco_trim(coco_xml_attr(node, "id"));
+	s->name = coco_trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "name")));
+	s->register_hint = coco_trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "register")));
 	if (s->id == NULL || s->name == NULL || s->register_hint == NULL ||
 	    phrases(node, "scopeKeyword", &s->keywords) != 0 ||
 	    phrases(node, "wholeScope", &s->whole) != 0)
@@ -223,7 +204,7 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 	    {"maxAuthorisationAgeDays", offsetof(struct coco_policy, max_authorisation_age_days),
 	     36500},
 	};
-	char *t = trim(coco_xml_text(c)); /* the schema collapses white space; so do we */
+	char *t = coco_trim(coco_xml_text(c)); /* the schema collapses white space; so do we */
 	const char *bad = t == NULL ? "out of memory" : NULL;
 	size_t i;
 
@@ -232,10 +213,10 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 		    to_uint(t, nums[i].max, (unsigned *)(void *)((char *)p + nums[i].off)) != 0)
 			bad = "number out of range";
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "countries") &&
-	    words_split(&p->countries, t) != 0)
+	    coco_words_split(&p->countries, t) != 0)
 		bad = "out of memory";
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "requiredPolicies") &&
-	    words_split(&p->required_kinds, t) != 0)
+	    coco_words_split(&p->required_kinds, t) != 0)
 		bad = "out of memory";
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "revocation")) {
 		if (strcmp(t, "require") == 0)
@@ -301,12 +282,13 @@ static enum coco_err parse_bodies(struct coco_ctx *ctx, const unsigned char *buf
 		struct coco_body *b = &p->bodies[p->n_bodies++];
 		char *schemes = coco_xml_attr(c, "schemes");
 
-		b->name = trim(coco_xml_text(coco_xml_child(c, NS_BODIES, "name")));
-		bad = schemes == NULL || b->name == NULL || words_split(&b->schemes, schemes) != 0;
+		b->name = coco_trim(coco_xml_text(coco_xml_child(c, NS_BODIES, "name")));
+		bad = schemes == NULL || b->name == NULL ||
+		      coco_words_split(&b->schemes, schemes) != 0;
 		free(schemes);
 		for (a = coco_xml_elem(c->children); a && !bad; a = coco_xml_elem(a->next)) {
 			char *t = coco_xml_text(a);
-			bad = t == NULL || words_add(&b->names, coco_norm_org(t)) != 0;
+			bad = t == NULL || coco_words_push(&b->names, coco_norm_org(t)) != 0;
 			free(t);
 		}
 	}

@@ -80,6 +80,11 @@ int coco_policy_has_register(const struct coco_policy *p, const char *scheme);
 const struct coco_register_row *coco_policy_register_find(const struct coco_policy *p,
 							  const char *scheme, const char *number);
 
+/* Word lists (policy.c): has s; release; push s (taken over; NULL means allocation
+ * failed, -1); split text on white space (-1 on allocation failure). */
 int coco_words_has(const struct coco_words *w, const char *s);
+void coco_words_release(struct coco_words *w);
+int coco_words_push(struct coco_words *w, char *s);
+int coco_words_split(struct coco_words *w, const char *text);
 
 #endif /* COCO_POLICY_H */

@@ -181,3 +181,21 @@ int coco_words_contain(const char *hay, const char *needle)
 	}
 	return 0;
 }
+
+char *coco_trim(char *s)
+{
+	size_t n;
+	char *p = s;
+
+	if (s == NULL)
+		return NULL;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	n = strlen(p);
+	while (n > 0 &&
+	       (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}

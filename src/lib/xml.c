@@ -187,9 +187,9 @@ xmlNode *coco_xml_child(xmlNode *parent, const char *ns, const char *name)
 	return NULL;
 }
 
-char *coco_xml_text(xmlNode *node)
+/* A malloc'd copy of a libxml2 string, which is freed; NULL stays NULL. */
+static char *take(xmlChar *t)
 {
-	xmlChar *t = node ? xmlNodeGetContent(node) : NULL;
 	char *out;
 
 	if (t == NULL)
@@ -199,14 +199,12 @@ char *coco_xml_text(xmlNode *node)
 	return out;
 }
 
+char *coco_xml_text(xmlNode *node)
+{
+	return node ? take(xmlNodeGetContent(node)) : NULL;
+}
+
 char *coco_xml_attr(xmlNode *node, const char *name)
 {
-	xmlChar *t = node ? xmlGetNoNsProp(node, (const xmlChar *)name) : NULL;
-	char *out;
-
-	if (t == NULL)
-		return NULL;
-	out = coco_strndup((const char *)t, strlen((const char *)t));
-	xmlFree(t);
-	return out;
+	return node ? take(xmlGetNoNsProp(node, (const xmlChar *)name)) : NULL;
 }
