@@ -106,10 +106,12 @@ fixtures:
 	bash fixtures/mkfixtures.sh
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/trust
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/trust \
+		$(DESTDIR)$(DATADIR)/schema
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/coco-bundle
 	install -m 0644 docs/coco-bundle.1 $(DESTDIR)$(MANDIR)/coco-bundle.1
 	cp -R trust/. $(DESTDIR)$(DATADIR)/trust/
+	install -m 0644 docs/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coco-bundle $(DESTDIR)$(MANDIR)/coco-bundle.1
