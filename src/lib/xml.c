@@ -25,8 +25,11 @@ static void keep_first(char *dst, size_t size, const xmlError *e)
 	if (dst[0] != '\0' || e == NULL || e->message == NULL)
 		return;
 	snprintf(dst, size, "line %d: %s", e->line, e->message);
-	n = strlen(dst);
-	while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' '))
+	/* libxml2's messages may span lines ("Bytes: 0x.."): keep the error on one line */
+	for (n = 0; dst[n] != '\0'; n++)
+		if ((unsigned char)dst[n] < 0x20 || dst[n] == 0x7f)
+			dst[n] = ' ';
+	while (n > 0 && dst[n - 1] == ' ')
 		dst[--n] = '\0';
 }
 

@@ -328,6 +328,9 @@ struct bad_trust {
 
 static const struct bad_trust bad_trusts[] = {
     {"policy not XML", "policy.xml", "<policy", "policy.xml"},
+    /* libxml2 reports this over two lines ("Bytes: 0xFF ..."): still one line here */
+    {"policy not UTF-8", "policy.xml",
+     "<policy xmlns=\"urn:x-coco-bundle:policy:1\">\xff\xfe</policy>", "not proper UTF-8"},
     {"policy invalid", "policy.xml",
      "<policy xmlns=\"urn:x-coco-bundle:policy:1\"><countries>GB</countries></policy>",
      "policy.xml"},
