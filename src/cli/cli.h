@@ -17,7 +17,10 @@
 
 extern const char *cli_prog;
 
-/* Prints "coco-bundle: MSG" to stderr and returns EXIT_USAGE. */
+/* Writes s with C0 and C1 control characters replaced by '?'. */
+void cli_put_safe(FILE *out, const char *s);
+
+/* Prints "coco-bundle: MSG" to stderr (controls replaced) and returns EXIT_USAGE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "coco-bundle CMD: MSG" plus a hint to run --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -134,9 +134,14 @@ static void show_lint(const struct coco_report *r, int refused)
 		if (!refused || st != COCO_STATUS_FAIL)
 			continue;
 		fprintf(stderr, "  fail %s", coco_finding_id(f));
-		if (coco_finding_subject(f) != NULL)
-			fprintf(stderr, " '%s'", coco_finding_subject(f));
-		fprintf(stderr, ": %s\n", coco_finding_message(f));
+		if (coco_finding_subject(f) != NULL) {
+			fputs(" '", stderr);
+			cli_put_safe(stderr, coco_finding_subject(f));
+			fputc('\'', stderr);
+		}
+		fputs(": ", stderr);
+		cli_put_safe(stderr, coco_finding_message(f));
+		fputc('\n', stderr);
 	}
 	if (!refused && warns > 0)
 		fprintf(stderr, "%s: lint passed with %zu warning%s; see 'coco-bundle lint'\n",

@@ -21,14 +21,32 @@
 
 const char *cli_prog = "coco-bundle";
 
+void cli_put_safe(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			fputc('?', out);
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+			fputc('?', out); /* C1 controls such as CSI */
+			p++;
+		} else {
+			fputc(*p, out);
+		}
+	}
+}
+
 int cli_error(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s: ", cli_prog);
+	cli_put_safe(stderr, msg); /* names from a folder or bundle cannot drive the terminal */
 	fputc('\n', stderr);
 	return EXIT_USAGE;
 }

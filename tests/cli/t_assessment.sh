@@ -173,3 +173,17 @@ assessment_hostile_text() {
 	has_out "evidence.holder 'CEP-TEST-000123': held by 'Evil?2J Ltd'"
 }
 run_case assessment_hostile_text assessment_hostile_text
+
+# A hostile file name in the folder cannot drive the terminal through create's errors.
+assessment_create_hostile_name() {
+	mkdir sub
+	cp -R "$FX/example/." sub/
+	esc=$(printf '\033')
+	: >"sub/evil${esc}[2J.txt"
+	expect 2 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --at 2027-01-01 --trust "$FX/trust"
+	! grep -q "$esc" err || fail "an escape character reached stderr"
+	has_err "refusing 'sub/evil?\[2J.txt': control character in name"
+	[ ! -e b.coco ] || fail "wrote a bundle"
+}
+run_case assessment_create_hostile_name assessment_create_hostile_name
