@@ -122,17 +122,20 @@ static void warn_key_mode(const char *path)
 			cli_prog, path);
 }
 
-/* Lists lint's failures (and, on success, counts its warnings) on stderr. */
+/* Lists lint's failures on stderr when create refused, or signed anyway (--no-lint); else
+ * counts its warnings. */
 static void show_lint(const struct coco_report *r, int refused)
 {
-	size_t i, warns = 0;
+	int failed = coco_report_verdict(r) == COCO_VERDICT_FAILED;
+	size_t i, warns = 0, fails = 0;
 
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
 		warns += st == COCO_STATUS_WARN;
-		if (!refused || st != COCO_STATUS_FAIL)
+		if (st != COCO_STATUS_FAIL)
 			continue;
+		fails++;
 		fprintf(stderr, "  fail %s", coco_finding_id(f));
 		if (coco_finding_subject(f) != NULL) {
 			fputs(" '", stderr);
@@ -143,7 +146,10 @@ static void show_lint(const struct coco_report *r, int refused)
 		cli_put_safe(stderr, coco_finding_message(f));
 		fputc('\n', stderr);
 	}
-	if (!refused && warns > 0)
+	if (!refused && failed)
+		fprintf(stderr, "%s: warning: signed despite %zu failed check%s (--no-lint)\n",
+			cli_prog, fails, fails == 1 ? "" : "s");
+	else if (!refused && warns > 0)
 		fprintf(stderr, "%s: lint passed with %zu warning%s; see 'coco-bundle lint'\n",
 			cli_prog, warns, warns == 1 ? "" : "s");
 }

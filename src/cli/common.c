@@ -53,12 +53,14 @@ int cli_error(const char *fmt, ...)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", cli_prog, cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s %s: ", cli_prog, cmd);
+	cli_put_safe(stderr, msg); /* it may quote an argument */
 	fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
 	return EXIT_USAGE;
 }

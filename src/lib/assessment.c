@@ -339,23 +339,41 @@ static int check_placeholders(struct coco_report *r, const struct coco_assessmen
 	return rc;
 }
 
-/* Characters (UTF-8 sequences) after collapsing runs of white space. */
+/* The code point of a valid UTF-8 sequence of k bytes at s. */
+static unsigned long code_point(const unsigned char *s, size_t k)
+{
+	unsigned long c = k == 1 ? s[0] : (unsigned long)(s[0] & (0x7f >> k));
+	size_t i;
+
+	for (i = 1; i < k; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	return c;
+}
+
+/* White space and invisible format characters, which a statement cannot be made of. */
+static int blank(unsigned long c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200f) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+	       c == 0x205f || c == 0x2060 || c == 0x3000 || c == 0xfeff;
+}
+
+/* Visible characters, plus one for each run of blanks between them. */
 static size_t text_length(const char *s)
 {
-	size_t n = 0, k;
-	int space = 1;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0, k, left = strlen(s);
+	int gap = 0;
 
-	for (; *s; s += k) {
-		k = coco_utf8_seq((const unsigned char *)s, strlen(s));
-		if (k == 0)
-			k = 1;
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			n += !space;
-			space = 1;
-		} else {
-			n++;
-			space = 0;
+	for (; left > 0; p += k, left -= k) {
+		if ((k = coco_utf8_seq(p, left)) == 0)
+			k = 1; /* the parser has rejected invalid UTF-8 already */
+		if (blank(code_point(p, k))) {
+			gap = n > 0;
+			continue;
 		}
+		n += 1 + gap;
+		gap = 0;
 	}
 	return n;
 }
@@ -404,6 +422,16 @@ static void check_elements(struct coco_report *r, const struct coco_assessment *
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.statement", NULL,
 				"every statement is filled in (at least %u characters)",
 				p->min_statement_length);
+}
+
+/* "CoCo-N" for 1..11, from a static table. */
+static const char *element_name(unsigned num)
+{
+	static const char *const names[] = {"CoCo-1", "CoCo-2",  "CoCo-3", "CoCo-4",
+					    "CoCo-5", "CoCo-6",  "CoCo-7", "CoCo-8",
+					    "CoCo-9", "CoCo-10", "CoCo-11"};
+
+	return num >= 1 && num <= COCO_N_ELEMENTS ? names[num - 1] : "element";
 }
 
 static const struct coco_claim_element *element(const struct coco_assessment *a, unsigned num)
@@ -455,6 +483,17 @@ static void check_countries(struct coco_report *r, const struct coco_assessment 
 	if (e != NULL && e->countries.n > 0 && bad == 0)
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.country", "CoCo-10",
 				"every country is one the policy allows");
+	for (i = 0; i < a->n_elements; i++) { /* the schema allows them on any element */
+		const struct coco_claim_element *x = &a->elements[i];
+		if (x->num != 10 && x->has_countries)
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.countries",
+					x->num ? element_name(x->num) : "element",
+					"countries belong to CoCo-10 only");
+		if (x->num != 11 && x->incident != NULL)
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.incident_contact",
+					x->num ? element_name(x->num) : "element",
+					"the incident contact belongs to CoCo-11 only");
+	}
 	if (e11 != NULL && e11->incident == NULL)
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.incident_contact", "CoCo-11",
 				"no incident contact: name who reports incidents to SIA within 24 "
@@ -579,6 +618,11 @@ static int check_director(struct coco_report *r, const struct coco_assessment *a
 	cn = coco_norm_words(s->signer_cn);
 	if (name == NULL || cn == NULL)
 		rc = -1;
+	else if (strchr(name, ' ') == NULL) /* one word would match too many certificates */
+		coco_report_add_manual(r, "assessment.director", a->director,
+				       "a one-word name cannot be matched with the signer '%s': "
+				       "confirm they are the same person",
+				       s->signer_cn);
 	else if (coco_words_contain(cn, name))
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.director", a->director,
 				"the authorising director is the signer ('%s')", s->signer_cn);

@@ -116,9 +116,9 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 /* The findings that decide what is packaged; they hold even with COCO_CREATE_NO_LINT. */
 static size_t packaging_failures(const struct coco_report *r)
 {
-	static const char *const ids[] = {"assessment.missing", "assessment.xml",
-					  "assessment.schema", "assessment.reference",
-					  "assessment.unreferenced"};
+	static const char *const ids[] = {"assessment.missing",      "assessment.xml",
+					  "assessment.schema",       "assessment.reference",
+					  "assessment.unreferenced", "assessment.file"};
 	size_t i, k, n = 0;
 
 	for (i = 0; i < coco_report_count(r); i++) {
@@ -167,7 +167,7 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer, const struct coco_create_opts *opts)
 {
-	struct coco_folder l = {NULL, 0, 0, 0, 0, 0};
+	struct coco_folder l = {.names = NULL};
 	struct coco_report *own = NULL, *r = opts != NULL ? opts->lint : NULL;
 	struct stat st;
 	struct coco_zipw *w = NULL;

@@ -87,17 +87,14 @@ static int check_holder(const struct certcheck *k)
 	return 0;
 }
 
-/* Words that, next to a scope keyword, may take it back ("... excluding licence management"). */
-static const char *exclusion(const char *scope)
+/* The first of the scheme's exclusion phrases in the (normalised) scope, or NULL. */
+static const char *exclusion(const struct coco_scheme_rule *rule, const char *scope)
 {
-	static const char *const words[] = {"excluding",  "excluded",   "excludes",   "exclude",
-					    "exclusion",  "exclusions", "except",     "not",
-					    "other than", "outside",    "apart from", "without"};
 	size_t i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (coco_words_contain(scope, words[i]))
-			return words[i];
+	for (i = 0; i < rule->exclusions.n; i++)
+		if (coco_words_contain(scope, rule->exclusions.v[i]))
+			return rule->exclusions.v[i];
 	return NULL;
 }
 
@@ -117,7 +114,7 @@ static int check_scope(const struct certcheck *k)
 				"the scope '%s' does not cover licence-management operations "
 				"(it mentions none of the policy's scope keywords, e.g. '%s')",
 				k->c->scope, k->rule->keywords.v[0]);
-	else if (k->rule->keywords.n > 0 && (why = exclusion(scope)) != NULL)
+	else if (k->rule->keywords.n > 0 && (why = exclusion(k->rule, scope)) != NULL)
 		coco_report_add_manual(k->r, "evidence.scope_partial", k->c->number,
 				       "the scope '%s' mentions licence management but also "
 				       "'%s': confirm licence-management operations are inside it",
@@ -247,42 +244,63 @@ static int unfilled(const struct coco_claim_cert *c)
 	       c->issued == COCO_PLACEHOLDER_DATE || c->expires == COCO_PLACEHOLDER_DATE;
 }
 
+/* Runs every check on one certificate; *note is set for the summary. 1 if it is valid
+ * at the verification time with no failure of its own, 0 if not, -1 on NOMEM. */
+static int check_cert(struct certcheck *k, const char **note)
+{
+	size_t before = coco_report_count(k->r);
+	int current;
+
+	*note = NULL;
+	if ((k->rule = coco_policy_scheme(k->p, k->c->scheme)) == NULL) {
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.scheme", k->c->number,
+				"scheme '%s' is not accepted by the policy", k->c->scheme);
+		*note = "scheme not accepted";
+		return 0;
+	}
+	current = check_dates(k);
+	if (check_holder(k) != 0 || check_scope(k) != 0)
+		return -1;
+	check_basic(k);
+	check_body(k);
+	if (check_register(k) != 0)
+		return -1;
+	if (k->rule->has_withdrawn && k->at > k->rule->withdrawn)
+		*note = "scheme withdrawn";
+	else if (coco_report_verdict_since(k->r, before) == COCO_VERDICT_FAILED)
+		*note = "failed checks";
+	return current && *note == NULL;
+}
+
 enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
 				  long at_day)
 {
 	struct certcheck k = {r, NULL, NULL, p, a, at_day};
 	const struct coco_claim_cert *best = NULL;
+	const char *note;
 	char d[16], d2[16];
 	size_t i, current = 0;
+	int ok;
 
 	for (i = 0; i < a->n_certs; i++) {
 		k.c = &a->certs[i];
 		if (unfilled(k.c))
 			continue; /* the placeholders are reported */
-		if (coco_report_add_cert(r, k.c->scheme, k.c->number, k.c->expires,
-					 k.c->expires - at_day) != COCO_OK)
+		if ((ok = check_cert(&k, &note)) < 0 ||
+		    coco_report_add_cert(r, k.c->scheme, k.c->number, k.c->expires,
+					 k.c->expires - at_day, note) != COCO_OK)
 			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-		if ((k.rule = coco_policy_scheme(p, k.c->scheme)) == NULL) {
-			coco_report_add(r, COCO_STATUS_FAIL, "evidence.scheme", k.c->number,
-					"scheme '%s' is not accepted by the policy", k.c->scheme);
-			continue;
-		}
-		if (check_dates(&k)) {
+		if (ok) {
 			current++;
 			if (best == NULL || k.c->expires > best->expires)
 				best = k.c;
 		}
-		if (check_holder(&k) != 0 || check_scope(&k) != 0)
-			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-		check_basic(&k);
-		check_body(&k);
-		if (check_register(&k) != 0)
-			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	}
 	if (best == NULL)
 		coco_report_add(r, COCO_STATUS_FAIL, "evidence.baseline", NULL,
-				"no baseline certificate of an accepted scheme is valid on %s",
+				"no baseline certificate of an accepted scheme is valid on %s and "
+				"passes its checks",
 				coco_date_format(at_day, d));
 	else
 		coco_report_add(r, COCO_STATUS_PASS, "evidence.baseline", best->number,

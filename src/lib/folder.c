@@ -18,7 +18,33 @@ void coco_folder_release(struct coco_folder *l)
 
 	for (i = 0; i < l->n; i++)
 		free(l->names[i]);
+	for (i = 0; i < l->n_problems; i++) {
+		free(l->problems[i].name);
+		free(l->problems[i].why);
+	}
 	free(l->names);
+	free(l->problems);
+}
+
+/* Records that rel cannot be packaged, and why. */
+static enum coco_err problem(struct coco_ctx *ctx, struct coco_folder *l, const char *rel,
+			     char *why)
+{
+	struct coco_folder_problem *np;
+
+	if (why == NULL || l->n_problems >= COCO_MAX_ENTRIES ||
+	    (np = realloc(l->problems, (l->n_problems + 1) * sizeof(*np))) == NULL) {
+		free(why);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	l->problems = np;
+	np[l->n_problems].why = why;
+	if ((np[l->n_problems].name = coco_strndup(rel, strlen(rel))) == NULL) {
+		free(why);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	l->n_problems++;
+	return COCO_OK;
 }
 
 static enum coco_err folder_add(struct coco_ctx *ctx, struct coco_folder *l, char *name)
@@ -60,15 +86,14 @@ static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *r
 	if (lstat(path, &st) != 0)
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
 	else if (S_ISLNK(st.st_mode))
-		err = coco_seterr(ctx, COCO_ERR_REFUSED,
-				  "refusing '%s': symbolic links are not packaged", path);
+		err =
+		    problem(ctx, l, rel, coco_asprintf("a symbolic link: links are not packaged"));
 	else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-		err = coco_seterr(ctx, COCO_ERR_REFUSED, "refusing '%s': not a regular file", path);
+		err = problem(ctx, l, rel, coco_asprintf("not a regular file or folder"));
 	else if ((why = coco_name_problem(rel, strlen(rel), &is_dir)) != NULL)
-		err = coco_seterr(ctx, COCO_ERR_REFUSED, "refusing '%s': %s", path, why);
+		err = problem(ctx, l, rel, coco_asprintf("the name cannot be packaged: %s", why));
 	else if (strcmp(rel, "META-INF") == 0 || strcmp(rel, "mimetype") == 0)
-		err = coco_seterr(ctx, COCO_ERR_REFUSED,
-				  "refusing '%s': the name is reserved by ASiC-E", path);
+		err = problem(ctx, l, rel, coco_asprintf("the name is reserved by ASiC-E"));
 	else if (S_ISREG(st.st_mode) && st.st_dev == l->out_dev && st.st_ino == l->out_ino)
 		err = COCO_OK; /* an earlier run's output inside DIR */
 	else if (S_ISDIR(st.st_mode))
@@ -146,12 +171,12 @@ enum coco_err coco_folder_collect(struct coco_ctx *ctx, const char *dir, struct 
 	if (err != COCO_OK)
 		return err;
 	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
-	for (i = 0; i < l->n; i++)
-		for (j = i + 1; j < l->n; j++)
+	for (i = 0; err == COCO_OK && i < l->n; i++)
+		for (j = i + 1; err == COCO_OK && j < l->n; j++)
 			if (casefold_eq(l->names[i], l->names[j]))
-				return coco_seterr(
-				    ctx, COCO_ERR_REFUSED,
-				    "refusing '%s/%s': its name differs from '%s' only in case",
-				    dir, l->names[j], l->names[i]);
-	return COCO_OK;
+				err =
+				    problem(ctx, l, l->names[j],
+					    coco_asprintf("the name differs from '%s' only in case",
+							  l->names[i]));
+	return err;
 }

@@ -186,6 +186,21 @@ static char *skeleton(const char *organisation, size_t *len)
 	return b;
 }
 
+/* Non-empty, valid UTF-8, and no character XML 1.0 forbids or a terminal obeys. */
+static int good_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), k;
+
+	if (left == 0)
+		return 0;
+	for (; left > 0; p += k, left -= k)
+		if ((k = coco_utf8_seq(p, left)) == 0 || *p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] < 0xa0) || (p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe))
+			return 0;
+	return 1;
+}
+
 static enum coco_err make_dir(struct coco_ctx *ctx, const char *path)
 {
 	struct stat st;
@@ -205,9 +220,11 @@ enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organ
 	struct stat st;
 	enum coco_err err;
 
-	if (organisation != NULL && (organisation[0] == '\0' || strchr(organisation, '\n')))
-		return coco_seterr(ctx, COCO_ERR_ARG,
-				   "the organisation name must be one non-empty line");
+	if (organisation != NULL && !good_name(organisation))
+		return coco_seterr(
+		    ctx, COCO_ERR_ARG,
+		    "the organisation name must be non-empty UTF-8 text without control "
+		    "characters");
 	path = coco_asprintf("%s/%s", dir, COCO_ASSESSMENT_NAME);
 	ev = coco_asprintf("%s/evidence", dir);
 	pol = coco_asprintf("%s/policies", dir);

@@ -36,6 +36,9 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	for (i = 0; i < l->n_problems; i++)
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.file", l->problems[i].name, "%s",
+				l->problems[i].why);
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->names[i], assessment) != 0)
 			files[s.n_files++] = l->names[i];

@@ -31,6 +31,7 @@ void coco_policy_free(struct coco_policy *p)
 		free(s->name);
 		free(s->register_hint);
 		coco_words_release(&s->keywords);
+		coco_words_release(&s->exclusions);
 		coco_words_release(&s->whole);
 	}
 	for (i = 0; i < p->n_bodies; i++) {
@@ -177,6 +178,7 @@ static const char *parse_scheme(xmlNode *node, struct coco_scheme_rule *s)
 	s->register_hint = coco_trim(coco_xml_text(coco_xml_child(node, NS_POLICY, "register")));
 	if (s->id == NULL || s->name == NULL || s->register_hint == NULL ||
 	    phrases(node, "scopeKeyword", &s->keywords) != 0 ||
+	    phrases(node, "scopeExclusion", &s->exclusions) != 0 ||
 	    phrases(node, "wholeScope", &s->whole) != 0)
 		bad = "out of memory";
 	else if (to_uint(months, 120, &s->max_validity_months) != 0)

@@ -178,7 +178,7 @@ enum coco_err coco_report_set_summary(struct coco_report *r, const char *organis
 }
 
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
-				   long expires, long days_left)
+				   long expires, long days_left, const char *note)
 {
 	struct coco_report_cert *c;
 
@@ -189,6 +189,7 @@ enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, co
 	c->number = coco_strndup(number, strlen(number));
 	c->expires = expires;
 	c->days_left = days_left;
+	c->note = note;
 	if (c->scheme == NULL || c->number == NULL) {
 		free(c->scheme);
 		free(c->number);
@@ -550,8 +551,10 @@ static void json_summary(struct buf *b, const struct coco_report *r)
 		json_str(b, r->certs[i].scheme);
 		buf_str(b, ", \"number\": ");
 		json_str(b, r->certs[i].number);
-		buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld}",
+		buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld, \"note\": ",
 			   coco_date_format(r->certs[i].expires, db), r->certs[i].days_left);
+		json_str(b, r->certs[i].note);
+		buf_str(b, "}");
 	}
 	buf_str(b, r->n_certs ? "\n    ]}" : "]}");
 }
@@ -682,11 +685,12 @@ static void text_summary(struct buf *b, const struct coco_report *r)
 		put_safe(b, c->number, 0);
 		buf_printf(b, ", expires %s (", coco_date_format(c->expires, db));
 		if (c->days_left >= 0)
-			buf_printf(b, "%ld day%s left)\n", c->days_left,
+			buf_printf(b, "%ld day%s left)", c->days_left,
 				   c->days_left == 1 ? "" : "s");
 		else
-			buf_printf(b, "expired %ld day%s ago)\n", -c->days_left,
+			buf_printf(b, "expired %ld day%s ago)", -c->days_left,
 				   c->days_left == -1 ? "" : "s");
+		buf_printf(b, "%s%s\n", c->note ? ": " : "", c->note ? c->note : "");
 	}
 }
 

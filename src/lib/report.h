@@ -33,8 +33,9 @@ struct coco_report_signature {
 /* A baseline certificate in the report's summary block. */
 struct coco_report_cert {
 	char *scheme, *number;
-	long expires;   /* day (text.c) */
-	long days_left; /* negative once expired */
+	long expires;     /* day (text.c) */
+	long days_left;   /* negative once expired */
+	const char *note; /* static: "scheme withdrawn", "failed checks", ... or NULL */
 };
 
 /*
@@ -53,7 +54,7 @@ void coco_report_set_lint(struct coco_report *r);
 enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
 				      const char *director);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
-				   long expires, long days_left);
+				   long expires, long days_left, const char *note);
 
 /* Whether an allocation failed while findings were added (the report is incomplete). */
 int coco_report_failed(const struct coco_report *r);

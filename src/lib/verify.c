@@ -296,6 +296,8 @@ static void compare_digests(struct coco_vstate *v)
 						coco_digest_algs[ref->alg].name, m->entry);
 			} else {
 				v->h[idx].covered = 1;
+				if (idx == v->assessment)
+					v->acover |= 1ull << i;
 			}
 		}
 		if (bad == 0)
@@ -321,6 +323,7 @@ static enum coco_err check_signatures(struct coco_vstate *v, int trust)
 		if (m == NULL || (idx = coco_archive_find(v->ar, m->sigref)) < 0 ||
 		    !is_signature_name(m->sigref))
 			continue;
+		v->sig_index[i] = (long)coco_report_signature_count(v->r);
 		if ((info = coco_report_add_signature(v->r)) == NULL ||
 		    (info->manifest = coco_strndup(m->entry, strlen(m->entry))) == NULL ||
 		    (info->file = coco_strndup(m->sigref, strlen(m->sigref))) == NULL)
@@ -374,27 +377,36 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The first signature that itself verified: its signer and time stand for the applicant. */
-static const struct coco_report_signature *applicant_signature(const struct coco_report *r)
+/*
+ * The applicant's signature: the first whose own manifest lists assessment.xml with a
+ * matching digest and which itself verifies. Its signer and time stand for the
+ * applicant; a signature over other files says nothing about the assessment.
+ */
+static const struct coco_report_signature *applicant_signature(const struct coco_vstate *v)
 {
+	const struct coco_report_signature *sig;
 	size_t i;
 
-	for (i = 0; i < coco_report_signature_count(r); i++)
-		if (coco_report_signature_at(r, i)->value_ok)
-			return coco_report_signature_at(r, i);
+	for (i = 0; i < v->nm && i < COCO_MAX_MANIFESTS; i++) {
+		if (!(v->acover & (1ull << i)) || v->sig_index[i] < 0)
+			continue;
+		sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
+		if (sig != NULL && sig->value_ok)
+			return sig;
+	}
 	return NULL;
 }
 
 static enum coco_err check_submission(struct coco_vstate *v)
 {
-	const struct coco_report_signature *sig = applicant_signature(v->r);
+	const struct coco_report_signature *sig = applicant_signature(v);
 	const char **files = NULL;
 	struct coco_submission s;
 	size_t i;
 	enum coco_err err;
 
 	/* Judge only what a verified signature covers; a missing assessment is judged. */
-	if (v->assessment >= 0 && (!v->h[v->assessment].covered || sig == NULL)) {
+	if (v->assessment >= 0 && sig == NULL) {
 		skipped(v->r, "assessment and evidence",
 			"assessment.xml is not covered by a verified signature");
 		return COCO_OK;
@@ -404,8 +416,9 @@ static enum coco_err check_submission(struct coco_vstate *v)
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < v->ar->n; i++) {
 		const char *name = v->ar->e[i].name;
-		if (v->h[i].role == ROLE_DATA && strncmp(name, "META-INF/", 9) != 0 &&
-		    (long)i != v->assessment)
+		/* every data object but the assessment, META-INF/ included: extra files there
+		 * are files the assessment does not reference */
+		if (v->h[i].role == ROLE_DATA && (long)i != v->assessment)
 			files[s.n_files++] = name;
 	}
 	qsort(files, s.n_files, sizeof(*files), cmp_name);
@@ -462,10 +475,14 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 			      struct coco_report *r, int trust)
 {
 	enum coco_err err;
+	size_t i;
 
 	memset(v, 0, sizeof(*v));
 	v->ctx = ctx;
 	v->r = r;
+	v->assessment = -1;
+	for (i = 0; i < COCO_MAX_MANIFESTS; i++)
+		v->sig_index[i] = -1;
 	if ((err = coco_report_set_bundle(r, path, 0, coco_ctx_time(ctx))) != COCO_OK)
 		return coco_seterr(ctx, err, "out of memory");
 	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)

@@ -22,7 +22,9 @@ struct coco_vstate {
 	long assessment;     /* entry index of assessment.xml, or -1 */
 	unsigned char *abuf; /* its bytes, captured during the streaming pass */
 	size_t alen;
-	int atoolong; /* larger than COCO_MAX_META_SIZE */
+	int atoolong;    /* larger than COCO_MAX_META_SIZE */
+	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
+	long sig_index[COCO_MAX_MANIFESTS]; /* manifest i's report signature, or -1 */
 };
 
 /* Runs the pipeline; trust 0 skips chain validation (inspect). Release v afterwards. */

@@ -113,11 +113,30 @@ assessment_create_refusals() {
 	[ ! -e b.coco ] || fail "wrote a bundle"
 	expect 0 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
 		--cert "$FX/pki/director.pem" --at 2027-09-20 --trust "$FX/trust" --no-lint
+	has_err "fail evidence.expired 'CEP-TEST-000123'"
+	has_err "warning: signed despite 2 failed checks (--no-lint)"
 	run "$COCO" verify b.coco --trust "$FX/trust" --at 2027-09-20 --format json
 	[ "$rc" -eq 1 ] || fail "verify: exit $rc, want 1"
 	finding_on evidence.expired fail CEP-TEST-000123
 }
 run_case assessment_create_refusals assessment_create_refusals
+
+# The summary says when a certificate's expiry is not the whole story.
+assessment_summary_note() {
+	mkdir sub
+	cp -R "$FX/example/." sub/
+	sed -e 's|scheme="cyber-essentials-plus"|scheme="iso27001-2013"|' \
+		-e 's|<scope>Whole organisation</scope>|<scope>Licence management</scope>|' \
+		-e '/<basicIssued>/d' "$FX/example/assessment.xml" >sub/assessment.xml
+	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+	has_out "^certificate   iso27001-2013 CEP-TEST-000123, expires 2027-09-15 (257 days left): scheme withdrawn$"
+	has_out "^fail          evidence.withdrawn 'CEP-TEST-000123'"
+	expect 2 "$COCO" init o --org "$(printf 'Acme\001 Ltd')"
+	one_line_err
+	has_err "control characters"
+}
+run_case assessment_summary_note assessment_summary_note
 
 # lint: exit codes, a file argument, JSON, errors.
 assessment_lint_cli() {
@@ -180,10 +199,16 @@ assessment_create_hostile_name() {
 	cp -R "$FX/example/." sub/
 	esc=$(printf '\033')
 	: >"sub/evil${esc}[2J.txt"
-	expect 2 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
+	expect 1 "$COCO" create sub -o b.coco --key "$FX/pki/director.key" \
 		--cert "$FX/pki/director.pem" --at 2027-01-01 --trust "$FX/trust"
 	! grep -q "$esc" err || fail "an escape character reached stderr"
-	has_err "refusing 'sub/evil?\[2J.txt': control character in name"
+	has_err "fail assessment.file 'evil?\[2J.txt': the name cannot be packaged: control character"
+	# lint reports it the same way: a finding, exit 1
+	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+	[ "$rc" -eq 1 ] || fail "lint: exit $rc, want 1"
+	grep -q '"id": "assessment.file", "status": "fail", "subject": "evil\\u001b\[2J.txt"' out ||
+		fail "lint: no assessment.file finding"
+	! grep -q "$esc" out || fail "an escape character reached the JSON"
 	[ ! -e b.coco ] || fail "wrote a bundle"
 }
 run_case assessment_create_hostile_name assessment_create_hostile_name

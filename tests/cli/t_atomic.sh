@@ -19,16 +19,16 @@ atomic_create() {
 	mkdir src
 	cp -r "$FX/example/." src/
 	ln -s /etc/passwd src/evidence/link.pdf
-	expect 2 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
+	expect 1 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
 		--cert "$FX/pki/director.pem" --at 2027-01-01
-	has_err "refusing 'src/evidence/link.pdf': symbolic links are not packaged"
+	has_err "fail assessment.file 'evidence/link.pdf': a symbolic link: links are not packaged"
 	cmp -s b.coco before.coco || fail "existing output changed"
 	no_tmp_files
 	rm src/evidence/link.pdf
 	mkfifo src/evidence/pipe.pdf
-	expect 2 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
+	expect 1 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
 		--cert "$FX/pki/director.pem" --at 2027-01-01
-	has_err "not a regular file"
+	has_err "fail assessment.file 'evidence/pipe.pdf': not a regular file"
 	rm src/evidence/pipe.pdf src/assessment.xml
 	expect 1 "$COCO" create src -o b.coco --key "$FX/pki/director.key" \
 		--cert "$FX/pki/director.pem" --at 2027-01-01

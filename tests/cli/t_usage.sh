@@ -58,6 +58,11 @@ usage_man_matches_help() {
 run_case usage_man_matches_help usage_man_matches_help
 
 usage_errors() {
+	# arguments quoted in errors cannot break the line or drive the terminal
+	expect 2 "$COCO" lint x --format "$(printf 'te\nxt')"
+	one_line_err
+	expect 2 "$COCO" verify x.coco "$(printf -- '--bogus\033[31m')"
+	! grep -q "$(printf '\033')" err || fail "an escape character reached stderr"
 	expect 2 "$COCO"
 	has_err "^usage: coco-bundle"
 	expect 2 "$COCO" frobnicate

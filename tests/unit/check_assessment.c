@@ -181,6 +181,20 @@ static const struct lint_case cases[] = {
      "assessment.statement", COCO_STATUS_PASS, NULL, 0, NULL},
     {"placeholder in the second policy", {{"<title>Acceptable Use Policy</title>", "<title>REPLACE: title</title>"}}, {{0}}, NULL, NULL, NULL,
      "assessment.placeholder", COCO_STATUS_FAIL, "policy[2]/title", 0, NULL},
+    {"countries on another element", {{"critical ones within 48 hours.</statement>", "critical ones within 48 hours.</statement><countries>GB</countries>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.countries", COCO_STATUS_FAIL, "CoCo-9", 0, "CoCo-10 only"},
+    {"incident contact on another element", {{"critical ones within 48 hours.</statement>", "critical ones within 48 hours.</statement><incidentContact>soc@example.co.uk</incidentContact>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.incident_contact", COCO_STATUS_FAIL, "CoCo-9", 0, "CoCo-11 only"},
+    {"a statement of invisible characters", {{"Staff enter only the information SIA requests into the portal; this is covered in induction training.", "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xe2\x80\x8b\xe2\x80\x8b"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.statement", COCO_STATUS_FAIL, "CoCo-6", 0, "0 characters"},
+    {"ISO scope: licence management out of scope", {ISO_2022("Payroll systems; licence management is out of scope")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "out of scope"},
+    {"ISO scope: excl.", {ISO_2022("Head office IT, excl. licence management")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "'excl'"},
+    {"ISO scope: no licence management", {ISO_2022("No licence management operations")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "'no'"},
+    {"a certificate failing its own checks is no baseline", {{"<holder>Example Guarding Ltd</holder>", "<holder>Supplier IT Services Ltd</holder>"}}, {{0}}, NULL, NULL, NULL,
+     "evidence.baseline", COCO_STATUS_FAIL, NULL, 0, "passes its checks"},
     {"scheme the policy does not accept", {{0}}, {{"<scheme id=\"cyber-essentials-plus\"", "<!-- <scheme id=\"cyber-essentials-plus\""}, {"</scheme>", "</scheme> -->"}}, NULL, NULL, NULL,
      "evidence.scheme", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "not accepted"},
 };
@@ -450,6 +464,9 @@ START_TEST(test_init_skeleton)
 	xml = bt_fmt("%s/assessment.xml", dir);
 	pol = bt_fmt("%s/policies", dir);
 	ck_assert_int_eq(coco_init(f.ctx, dir, NULL), COCO_ERR_IO); /* parent missing */
+	ck_assert_int_eq(coco_init(f.ctx, dir, "Acme\x01 Ltd"), COCO_ERR_ARG);
+	ck_assert_int_eq(coco_init(f.ctx, dir, "Acme\xff Ltd"), COCO_ERR_ARG);
+	ck_assert_int_eq(coco_init(f.ctx, dir, ""), COCO_ERR_ARG);
 	free(dir);
 	free(xml);
 	dir = bt_fmt("%s/new", f.tmp);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "bundletool.h"
 #include "suites.h"
@@ -292,14 +293,16 @@ static const char *spoil(const char *src, enum refusal what)
 }
 
 /*
- * Each refusal: COCO_ERR_REFUSED naming the file, and the output folder exactly as before
- * (nothing new, no temporary file, an existing OUT untouched). Odd loop indexes start with
- * an existing OUT.
+ * Each refusal: COCO_ERR_REFUSED with an assessment.file failure about the file in the
+ * lint report, and the output folder exactly as before (nothing new, no temporary file,
+ * an existing OUT untouched). Odd loop indexes start with an existing OUT.
  */
 START_TEST(test_create_refuses)
 {
 	enum refusal what = (enum refusal)(_i / 2);
 	int existing = _i % 2;
+	struct coco_create_opts opts = {0, NULL};
+	const char *id;
 	struct fixture fx;
 	char *src, *outdir, *out;
 	const char *name;
@@ -316,11 +319,15 @@ START_TEST(test_create_refuses)
 	if (existing)
 		ck_assert_int_eq(bt_write(out, OLD_BYTES, strlen(OLD_BYTES)), 0);
 	name = spoil(src, what);
-	err = coco_create(fx.ctx, src, out, fx.signer, NULL);
+	ck_assert_int_eq(coco_report_new(&opts.lint), COCO_OK);
+	err = coco_create(fx.ctx, src, out, fx.signer, &opts);
 	ck_assert_msg(err == COCO_ERR_REFUSED, "%s: expected refused, got %s (%s)",
 		      refusal_names[what], coco_strerror(err), coco_ctx_error(fx.ctx));
-	ck_assert_msg(strstr(coco_ctx_error(fx.ctx), name) != NULL, "%s: '%s' not named in '%s'",
-		      refusal_names[what], name, coco_ctx_error(fx.ctx));
+	id = what == R_NO_ASSESSMENT ? "assessment.missing" : "assessment.file";
+	ck_assert_msg(bt_find_status(opts.lint, id, COCO_STATUS_FAIL, name) != NULL,
+		      "%s: no %s failure about '%s':\n%s", refusal_names[what], id, name,
+		      bt_dump(opts.lint));
+	coco_report_free(opts.lint);
 	ck_assert_int_eq(bt_dir_has_prefix(outdir, ".coco-tmp-"), 0);
 	ck_assert_int_eq(bt_tree_count(outdir), existing);
 	if (existing) {
@@ -973,6 +980,27 @@ START_TEST(test_director_mismatch)
 }
 END_TEST
 
+/* A one-word director name would match too many certificates: a manual check. */
+START_TEST(test_director_one_word)
+{
+	struct fixture fx;
+	const struct coco_finding *f;
+	char *src;
+
+	setup(&fx);
+	src = edited_example(&fx, "<name>Jane Director</name>", "<name>Jane</name>");
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer, NULL) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	verify(&fx, fx.bundle);
+	f = bt_find_status(fx.r, "assessment.director", COCO_STATUS_WARN, "Jane");
+	ck_assert_msg(f != NULL && coco_finding_manual(f) &&
+			  strstr(coco_finding_message(f), "one-word") != NULL,
+		      "%s", bt_dump(fx.r));
+	free(src);
+	teardown(&fx);
+}
+END_TEST
+
 /* Authorised after the signing time: create refuses; with COCO_CREATE_NO_LINT it signs,
  * and verify fails the same check against the signature's signing time. */
 START_TEST(test_authorised_after_signing)
@@ -1105,6 +1133,95 @@ START_TEST(test_assessment_unsigned_skipped)
 }
 END_TEST
 
+/*
+ * The assessment is judged against the signature whose own manifest covers it: here a
+ * second manifest, signed by someone else, is the only one that lists assessment.xml,
+ * so that signer (not the director who signed the evidence) is compared; with a junk
+ * signature instead, the assessment is not judged at all.
+ */
+START_TEST(test_assessment_bound_to_its_signature)
+{
+	static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
+	struct fixture fx;
+	struct bt_bundle b;
+	struct bt_parts l;
+	struct coco_manifest_ref ref;
+	struct coco_signer *other = NULL;
+	unsigned char *sig = NULL;
+	char *manifest;
+	size_t mlen = 0, slen = 0;
+	const struct coco_finding *f;
+
+	setup(&fx);
+	memset(&b, 0, sizeof(b));
+	b.data = data2;
+	b.n = 2;
+	b.refs = only_pdf;
+	b.nrefs = 1;
+	b.signer = fx.signer;
+	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	memset(&ref, 0, sizeof(ref));
+	ref.name = (char *)"assessment.xml";
+	ck_assert_ptr_nonnull(SHA256(assessment, sizeof(assessment) - 1, ref.digest));
+	manifest = coco_manifest_build("META-INF/signature002.p7s", &ref, 1, &mlen);
+	ck_assert_ptr_nonnull(manifest);
+	ck_assert_ptr_nonnull(other = bt_signer(fx.ctx, "revoked"));
+	ck_assert_int_eq(bt_zip_read(fx.bundle, &l), 0);
+	ck_assert_int_eq(bt_parts_add(&l, "META-INF/ASiCManifest002.xml", manifest, mlen), 0);
+	if (_i == 0)
+		ck_assert_int_eq(
+		    coco_cms_sign(fx.ctx, other, (unsigned char *)manifest, mlen, &sig, &slen),
+		    COCO_OK);
+	ck_assert_int_eq(bt_parts_add(&l, "META-INF/signature002.p7s", _i == 0 ? sig : pdf,
+				      _i == 0 ? slen : sizeof(pdf) - 1),
+			 0);
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.bundle, l.p, l.n), 0);
+	verify(&fx, fx.bundle);
+	if (_i == 0) {
+		f = bt_find_status(fx.r, "assessment.director", COCO_STATUS_WARN, "Jane Director");
+		ck_assert_msg(f != NULL && coco_finding_manual(f) &&
+				  strstr(coco_finding_message(f), "Revoked Signer") != NULL,
+			      "%s", bt_dump(fx.r));
+	} else {
+		f = bt_find_status(fx.r, "verify.skipped", COCO_STATUS_INFO, NULL);
+		ck_assert_msg(f != NULL &&
+				  strstr(coco_finding_message(f), "assessment and evidence"),
+			      "%s", bt_dump(fx.r));
+		ck_assert_ptr_null(bt_find(fx.r, "assessment.director", NULL));
+		ck_assert_ptr_null(bt_find(fx.r, "evidence.holder", NULL));
+	}
+	bt_parts_free(&l);
+	OPENSSL_free(sig);
+	free(manifest);
+	coco_signer_free(other);
+	teardown(&fx);
+}
+END_TEST
+
+/* Any extra data object, META-INF/ included, is a file the assessment does not reference. */
+START_TEST(test_meta_inf_extra_unreferenced)
+{
+	static const struct bt_part three[] = {
+	    {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
+	    {"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0},
+	    {"META-INF/payload.bin", pdf, sizeof(pdf) - 1, 0},
+	};
+	struct fixture fx;
+	struct bt_bundle b;
+
+	setup(&fx);
+	memset(&b, 0, sizeof(b));
+	b.data = three;
+	b.n = 3;
+	b.signer = fx.signer;
+	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	verify(&fx, fx.bundle);
+	expect(fx.r, "assessment.unreferenced", COCO_STATUS_FAIL, "META-INF/payload.bin",
+	       COCO_VERDICT_FAILED);
+	teardown(&fx);
+}
+END_TEST
+
 /* The policy's revocation mode: require makes a missing CRL INDETERMINATE; off skips CRLs. */
 START_TEST(test_revocation_mode)
 {
@@ -1182,12 +1299,15 @@ Suite *verify_suite(void)
 	tcase_add_test(tv, test_verify_missing_file);
 	suite_add_tcase(s, tv);
 	tcase_add_test(ts, test_director_mismatch);
+	tcase_add_test(ts, test_director_one_word);
 	tcase_add_test(ts, test_authorised_after_signing);
 	tcase_add_test(ts, test_create_unreferenced);
 	tcase_add_test(ts, test_bundle_assessment_missing);
 	tcase_add_test(ts, test_bundle_assessment_too_large);
 	tcase_add_loop_test(ts, test_revocation_mode, 0, 2);
 	tcase_add_test(ts, test_assessment_unsigned_skipped);
+	tcase_add_loop_test(ts, test_assessment_bound_to_its_signature, 0, 2);
+	tcase_add_test(ts, test_meta_inf_extra_unreferenced);
 	tcase_add_test(tx, test_extract);
 	tcase_add_loop_test(tx, test_extract_exists, 0, 3);
 	tcase_add_test(tx, test_extract_failed);
