@@ -678,6 +678,12 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 
 	if (p == NULL)
 		return COCO_ERR_FORMAT; /* the message is in ctx */
+	qsort(s->files, s->n_files, sizeof(*s->files), cmp_str);
+	if (s->too_large) {
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
+				"larger than %u bytes", COCO_MAX_META_SIZE);
+		return COCO_OK;
+	}
 	if (xml == NULL) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.missing", COCO_ASSESSMENT_NAME,
 				"no assessment.xml: the CoCo self-assessment is missing");

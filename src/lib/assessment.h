@@ -49,8 +49,9 @@ struct coco_assessment {
 
 /* What the checks need besides the assessment itself. */
 struct coco_submission {
-	const char *const *files; /* data files present besides the assessment, sorted */
+	const char **files; /* data files present besides the assessment (sorted in place) */
 	size_t n_files;
+	int too_large;              /* assessment.xml exists but is over COCO_MAX_META_SIZE */
 	int signed_bundle;          /* verify: a signature exists, so the director is compared */
 	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
 	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */
@@ -77,7 +78,8 @@ size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, s
 
 /*
  * The whole submission stage: parse, assessment.* and evidence.* checks and the report's
- * summary block. xml may be NULL (no assessment.xml: assessment.missing).
+ * summary block. xml may be NULL (no assessment.xml: assessment.missing, unless
+ * s->too_large). Sorts s->files.
  */
 enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,

@@ -1,11 +1,10 @@
 /*
- * create: package a submission folder into a signed ASiC-E bundle. The folder is
- * walked without following links and linted first: the files must be exactly those
+ * create: package a submission folder into a signed ASiC-E bundle. The folder is walked
+ * without following links and linted first: the files must be exactly those
  * assessment.xml references, and a FAILED lint is refused unless the caller opts out.
  * Every file becomes a data object, in a fixed order (assessment.xml first, then byte
- * order of names). Each file
- * is read once, hashed and written in the same pass; the manifest is then built, signed
- * with CAdES-B-B, and the archive committed atomically.
+ * order of names). Each file is read once, hashed and written in the same pass; the
+ * manifest is then built, signed with CAdES-B-B, and the archive committed atomically.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -14,11 +14,6 @@
 #include "lint.h"
 #include "report.h"
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char *assessment,
 			       const struct coco_folder *l, int signed_bundle,
 			       const char *signer_cn, struct coco_report *r)
@@ -42,7 +37,6 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->names[i], assessment) != 0)
 			files[s.n_files++] = l->names[i];
-	qsort(files, s.n_files, sizeof(*files), cmp_name);
 	s.files = files;
 	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(ctx));
 	s.signer_cn = signer_cn;
@@ -52,13 +46,9 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 		goto out;
 	}
 	err = coco_file_read(ctx, path, COCO_MAX_META_SIZE, &xml, &len);
-	if (err == COCO_ERR_LIMIT) {
-		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
-				"larger than %u bytes", COCO_MAX_META_SIZE);
-		err = COCO_OK;
-	} else if (err == COCO_OK) {
+	s.too_large = err == COCO_ERR_LIMIT;
+	if (err == COCO_OK || s.too_large)
 		err = coco_submission_check(ctx, r, xml, len, &s);
-	}
 out:
 	free(xml);
 	free(path);

@@ -99,21 +99,23 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
-			      const char *subject, const char *fmt, ...)
+/* Adds one finding; manual marks a warn that asks for a person's judgement. */
+static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
+			   const char *id, const char *subject, const char *fmt, va_list ap)
+    COCO_PRINTF(6, 0);
+static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
+			   const char *id, const char *subject, const char *fmt, va_list ap)
 {
 	struct coco_finding *f;
-	va_list ap;
 
 	if (grow((void **)&r->findings, &r->cap, r->n, sizeof(*r->findings)) != 0)
 		goto nomem;
 	f = &r->findings[r->n];
-	va_start(ap, fmt);
 	f->message = coco_vasprintf(fmt, ap);
-	va_end(ap);
 	f->id = coco_strndup(id, strlen(id));
 	f->subject = subject != NULL ? coco_strndup(subject, strlen(subject)) : NULL;
 	f->status = status;
+	f->manual = manual;
 	if (f->message == NULL || f->id == NULL || (subject != NULL && f->subject == NULL)) {
 		free(f->message);
 		free(f->id);
@@ -127,24 +129,27 @@ nomem:
 	return COCO_ERR_NOMEM;
 }
 
+enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
+			      const char *subject, const char *fmt, ...)
+{
+	enum coco_err err;
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = add_v(r, status, 0, id, subject, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
 				     const char *fmt, ...)
 {
 	enum coco_err err;
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = coco_vasprintf(fmt, ap);
+	err = add_v(r, COCO_STATUS_WARN, 1, id, subject, fmt, ap);
 	va_end(ap);
-	if (msg == NULL) {
-		r->nomem = 1;
-		return COCO_ERR_NOMEM;
-	}
-	err = coco_report_add(r, COCO_STATUS_WARN, id, subject, "%s", msg);
-	free(msg);
-	if (err == COCO_OK)
-		r->findings[r->n - 1].manual = 1;
 	return err;
 }
 
@@ -178,7 +183,7 @@ enum coco_err coco_report_set_summary(struct coco_report *r, const char *organis
 }
 
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
-				   long expires, long days_left, const char *note)
+				   long expires, const char *note)
 {
 	struct coco_report_cert *c;
 
@@ -188,7 +193,6 @@ enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, co
 	c->scheme = coco_strndup(scheme, strlen(scheme));
 	c->number = coco_strndup(number, strlen(number));
 	c->expires = expires;
-	c->days_left = days_left;
 	c->note = note;
 	if (c->scheme == NULL || c->number == NULL) {
 		free(c->scheme);
@@ -552,7 +556,8 @@ static void json_summary(struct buf *b, const struct coco_report *r)
 		buf_str(b, ", \"number\": ");
 		json_str(b, r->certs[i].number);
 		buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld, \"note\": ",
-			   coco_date_format(r->certs[i].expires, db), r->certs[i].days_left);
+			   coco_date_format(r->certs[i].expires, db),
+			   r->certs[i].expires - coco_day_of(r->at));
 		json_str(b, r->certs[i].note);
 		buf_str(b, "}");
 	}
@@ -679,17 +684,16 @@ static void text_summary(struct buf *b, const struct coco_report *r)
 	buf_str(b, "\n");
 	for (i = 0; i < r->n_certs; i++) {
 		const struct coco_report_cert *c = &r->certs[i];
+		long left = c->expires - coco_day_of(r->at);
 		buf_str(b, "certificate   ");
 		put_safe(b, c->scheme, 0);
 		buf_str(b, " ");
 		put_safe(b, c->number, 0);
 		buf_printf(b, ", expires %s (", coco_date_format(c->expires, db));
-		if (c->days_left >= 0)
-			buf_printf(b, "%ld day%s left)", c->days_left,
-				   c->days_left == 1 ? "" : "s");
+		if (left >= 0)
+			buf_printf(b, "%ld day%s left)", left, left == 1 ? "" : "s");
 		else
-			buf_printf(b, "expired %ld day%s ago)", -c->days_left,
-				   c->days_left == -1 ? "" : "s");
+			buf_printf(b, "expired %ld day%s ago)", -left, left == -1 ? "" : "s");
 		buf_printf(b, "%s%s\n", c->note ? ": " : "", c->note ? c->note : "");
 	}
 }

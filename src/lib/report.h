@@ -34,7 +34,6 @@ struct coco_report_signature {
 struct coco_report_cert {
 	char *scheme, *number;
 	long expires;     /* day (text.c) */
-	long days_left;   /* negative once expired */
 	const char *note; /* static: "scheme withdrawn", "failed checks", ... or NULL */
 };
 
@@ -50,11 +49,12 @@ enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, cons
 				     const char *fmt, ...) COCO_PRINTF(4, 5);
 /* The report describes a folder checked by lint rather than a bundle. */
 void coco_report_set_lint(struct coco_report *r);
-/* The summary block: organisation and director, then each baseline certificate. */
+/* The summary block: organisation and director, then each baseline certificate (its days
+ * left are counted from the report's verification time). */
 enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
 				      const char *director);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
-				   long expires, long days_left, const char *note);
+				   long expires, const char *note);
 
 /* Whether an allocation failed while findings were added (the report is incomplete). */
 int coco_report_failed(const struct coco_report *r);

@@ -958,6 +958,23 @@ static char *edited_example(const struct fixture *fx, const char *from, const ch
 	return src;
 }
 
+static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
+
+/* Writes fx->bundle from data objects, the manifest listing refs (NULL: the same). */
+static void write_parts(struct fixture *fx, const struct bt_part *data, size_t n,
+			const struct bt_part *refs, size_t nrefs)
+{
+	struct bt_bundle b;
+
+	memset(&b, 0, sizeof(b));
+	b.data = data;
+	b.n = n;
+	b.refs = refs;
+	b.nrefs = nrefs;
+	b.signer = fx->signer;
+	ck_assert_msg(bt_bundle_write(fx->ctx, fx->bundle, &b) == 0, "%s", coco_ctx_error(fx->ctx));
+}
+
 /*
  * The director against the signer (Jane Director - TEST ONLY): another name, or a
  * one-word name that would match too many certificates, is a manual check, not a failure.
@@ -1053,16 +1070,10 @@ END_TEST
 /* Bundles made without create: no assessment.xml, or one over the 1 MiB limit. */
 START_TEST(test_bundle_assessment_missing)
 {
-	static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
 	struct fixture fx;
-	struct bt_bundle b;
 
 	setup(&fx);
-	memset(&b, 0, sizeof(b));
-	b.data = only_pdf;
-	b.n = 1;
-	b.signer = fx.signer;
-	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	write_parts(&fx, only_pdf, 1, NULL, 0);
 	verify(&fx, fx.bundle);
 	expect(fx.r, "assessment.missing", COCO_STATUS_FAIL, "assessment.xml", COCO_VERDICT_FAILED);
 	teardown(&fx);
@@ -1075,7 +1086,6 @@ START_TEST(test_bundle_assessment_too_large)
 	unsigned char *big = malloc(n);
 	struct bt_part parts[1];
 	struct fixture fx;
-	struct bt_bundle b;
 
 	ck_assert_ptr_nonnull(big);
 	memset(big, ' ', n);
@@ -1084,11 +1094,7 @@ START_TEST(test_bundle_assessment_too_large)
 	parts[0].len = n;
 	parts[0].deflate = 1;
 	setup(&fx);
-	memset(&b, 0, sizeof(b));
-	b.data = parts;
-	b.n = 1;
-	b.signer = fx.signer;
-	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	write_parts(&fx, parts, 1, NULL, 0);
 	verify(&fx, fx.bundle);
 	expect(fx.r, "assessment.xml", COCO_STATUS_FAIL, "assessment.xml", COCO_VERDICT_FAILED);
 	free(big);
@@ -1099,19 +1105,11 @@ END_TEST
 /* An assessment no manifest covers is not judged: the stage is skipped, not run on it. */
 START_TEST(test_assessment_unsigned_skipped)
 {
-	static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
 	struct fixture fx;
-	struct bt_bundle b;
 	const struct coco_finding *f;
 
 	setup(&fx);
-	memset(&b, 0, sizeof(b));
-	b.data = data2;
-	b.n = 2;
-	b.refs = only_pdf;
-	b.nrefs = 1;
-	b.signer = fx.signer;
-	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	write_parts(&fx, data2, 2, only_pdf, 1);
 	verify(&fx, fx.bundle);
 	expect(fx.r, "manifest.unsigned", COCO_STATUS_FAIL, "assessment.xml", COCO_VERDICT_FAILED);
 	f = bt_find_status(fx.r, "verify.skipped", COCO_STATUS_INFO, NULL);
@@ -1131,9 +1129,7 @@ END_TEST
  */
 START_TEST(test_assessment_bound_to_its_signature)
 {
-	static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
 	struct fixture fx;
-	struct bt_bundle b;
 	struct bt_parts l;
 	struct coco_manifest_ref ref;
 	struct coco_signer *other = NULL;
@@ -1143,13 +1139,7 @@ START_TEST(test_assessment_bound_to_its_signature)
 	const struct coco_finding *f;
 
 	setup(&fx);
-	memset(&b, 0, sizeof(b));
-	b.data = data2;
-	b.n = 2;
-	b.refs = only_pdf;
-	b.nrefs = 1;
-	b.signer = fx.signer;
-	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	write_parts(&fx, data2, 2, only_pdf, 1);
 	memset(&ref, 0, sizeof(ref));
 	ref.name = (char *)"assessment.xml";
 	ck_assert_ptr_nonnull(SHA256(assessment, sizeof(assessment) - 1, ref.digest));
@@ -1197,14 +1187,9 @@ START_TEST(test_meta_inf_extra_unreferenced)
 	    {"META-INF/payload.bin", pdf, sizeof(pdf) - 1, 0},
 	};
 	struct fixture fx;
-	struct bt_bundle b;
 
 	setup(&fx);
-	memset(&b, 0, sizeof(b));
-	b.data = three;
-	b.n = 3;
-	b.signer = fx.signer;
-	ck_assert_int_eq(bt_bundle_write(fx.ctx, fx.bundle, &b), 0);
+	write_parts(&fx, three, 3, NULL, 0);
 	verify(&fx, fx.bundle);
 	expect(fx.r, "assessment.unreferenced", COCO_STATUS_FAIL, "META-INF/payload.bin",
 	       COCO_VERDICT_FAILED);
