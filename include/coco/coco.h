@@ -60,6 +60,13 @@ struct coco_ctx;
 enum coco_err coco_ctx_new(struct coco_ctx **out);
 void coco_ctx_free(struct coco_ctx *ctx);
 
+/*
+ * Makes dst use src's loaded trust store and policy (shared, reference-counted, read-only)
+ * so that one load serves several contexts, e.g. one per worker thread. Call before the
+ * contexts are used concurrently; src may be freed before dst.
+ */
+enum coco_err coco_ctx_share_trust(struct coco_ctx *dst, struct coco_ctx *src);
+
 /* The verification (or signing) time. Unset means "now", read once at first use. */
 void coco_ctx_set_time(struct coco_ctx *ctx, time_t at);
 /* The time in force: the one set, or the clock read at the first call. */
@@ -115,7 +122,17 @@ enum coco_verdict {
 enum coco_format {
 	COCO_FORMAT_TEXT,
 	COCO_FORMAT_JSON,
+	COCO_FORMAT_HTML, /* the printable sign-off sheet: self-contained, no scripts */
+	COCO_FORMAT_XML,  /* docs/schema/coco-report-1.xsd; what countersign records */
 };
+
+/* A SIRO's decision recorded in a bundle by countersign. */
+enum coco_decision {
+	COCO_DECISION_NONE,
+	COCO_DECISION_APPROVED,
+	COCO_DECISION_REJECTED,
+};
+const char *coco_decision_name(enum coco_decision d); /* "none", "approved", "rejected" */
 
 /* Rendering flags. */
 #define COCO_RENDER_COLOR 0x1u   /* ANSI colour in text output */
@@ -142,6 +159,25 @@ enum coco_status coco_finding_status(const struct coco_finding *f);
 const char *coco_finding_id(const struct coco_finding *f);
 const char *coco_finding_subject(const struct coco_finding *f);
 const char *coco_finding_message(const struct coco_finding *f);
+/* The organisation named by the verified assessment, or NULL. */
+const char *coco_report_organisation(const struct coco_report *report);
+
+/*
+ * The latest sign-off decision whose signature verified, with the SIRO's name and the
+ * decision's time (either pointer may be NULL). COCO_DECISION_NONE when there is none.
+ */
+enum coco_decision coco_report_decision(const struct coco_report *report, const char **siro,
+					time_t *at);
+
+/*
+ * The earliest expiry among the baseline evidence certificates and the signing
+ * certificates of the signatures found, for re-verification. Returns 1 and sets *when and
+ * a description such as "Cyber Essentials Plus certificate CEP-1" or "signing certificate
+ * of CN=Jane Director" in what (truncated to what_size), or 0 when nothing has an expiry.
+ */
+int coco_report_earliest_expiry(const struct coco_report *report, time_t *when, char *what,
+				size_t what_size);
+
 /* Non-zero for a warning that asks for a person's judgement ("Manual checks for the SIRO"). */
 int coco_finding_manual(const struct coco_finding *f);
 
@@ -228,6 +264,24 @@ struct coco_create_opts {
  */
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer, const struct coco_create_opts *opts);
+
+struct coco_countersign_opts {
+	enum coco_decision decision; /* APPROVED or REJECTED */
+	const char *comment;         /* may be NULL; UTF-8, at most 4096 bytes */
+	struct coco_report *report;  /* optional: receives verify's findings (why a refusal) */
+};
+
+/*
+ * Records a SIRO's decision in a copy of the bundle at in_path, written atomically to
+ * out_path (which may equal in_path). Verifies the bundle first, at ctx's time; approval
+ * is COCO_ERR_REFUSED unless the verdict is PASSED (the findings say why), rejection is
+ * always allowed. Adds signoff/decision-NNN.xml, signoff/report-NNN.xml,
+ * META-INF/ASiCManifestNNN.xml (covering every earlier entry) and
+ * META-INF/signatureNNN.p7s signed by siro; every earlier entry is copied byte for byte.
+ */
+enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const char *out_path,
+			       const struct coco_signer *siro,
+			       const struct coco_countersign_opts *opts);
 
 /*
  * Runs every check of coco_verify that needs no signature (assessment.*, evidence.*) on

@@ -667,6 +667,25 @@ static void check_policies(struct coco_report *r, const struct coco_assessment *
 	}
 }
 
+
+/* The statements, in element order, for the sign-off sheet. */
+static int add_statements(struct coco_report *r, const struct coco_assessment *a)
+{
+	char id[16];
+	unsigned k;
+	size_t i;
+
+	for (k = 1; k <= COCO_N_ELEMENTS; k++)
+		for (i = 0; i < a->n_elements; i++)
+			if (a->elements[i].num == k) {
+				snprintf(id, sizeof(id), "CoCo-%u", k);
+				if (coco_report_add_element(r, id, coco_element_requirement(k),
+							    a->elements[i].statement) != COCO_OK)
+					return -1;
+				break;
+			}
+	return 0;
+}
 enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,
 				    const struct coco_submission *s)
@@ -705,6 +724,8 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	}
 	coco_report_add(r, COCO_STATUS_INFO, "verify.policy", NULL, "checked against %s",
 			p->source);
+	if (add_statements(r, a) != 0)
+		goto nomem;
 	if (check_placeholders(r, a) != 0)
 		goto nomem;
 	check_elements(r, a, p);

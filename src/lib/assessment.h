@@ -90,4 +90,7 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
 				  long at_day);
 
+/* CoCo element num's requirement (1..11), as init's skeleton states it; NULL otherwise. */
+const char *coco_element_requirement(unsigned num);
+
 #endif /* COCO_ASSESSMENT_H */

@@ -197,23 +197,27 @@ static void report_chain_error(struct vstate *st)
 			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
 }
 
-static void check_chain(struct coco_ctx *ctx, X509 *signer, STACK_OF(X509) * certs,
-			struct vstate *st)
+static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
+
+static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X509 *signer,
+			STACK_OF(X509) * certs, struct vstate *st)
 {
+	X509_STORE *store = ctx->stores[in->anchors];
 	X509_STORE_CTX *sctx = NULL;
 	STACK_OF(X509) * chain;
 	char *anchor = NULL;
 	int rc;
 
-	if (ctx->store == NULL || ctx->n_anchors == 0) {
-		coco_report_add(
-		    st->r, COCO_STATUS_INDETERMINATE, "signer.untrusted", st->subject,
-		    "no trust anchors loaded (signers/ in the trust directory is empty)");
+	if (store == NULL || ctx->n_anchors[in->anchors] == 0) {
+		coco_report_add(st->r, COCO_STATUS_INDETERMINATE, "signer.untrusted", st->subject,
+				"no trust anchors loaded (%s in the trust directory is empty)",
+				anchor_folder[in->anchors]);
 		return;
 	}
-	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(ctx->store), coco_ctx_time(ctx));
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store),
+				   in->chain_time_set ? in->chain_time : coco_ctx_time(ctx));
 	if ((sctx = X509_STORE_CTX_new()) == NULL ||
-	    !X509_STORE_CTX_init(sctx, ctx->store, signer, certs)) {
+	    !X509_STORE_CTX_init(sctx, store, signer, certs)) {
 		coco_report_add(st->r, COCO_STATUS_FAIL, "signer.chain", st->subject,
 				"cannot set up chain validation");
 		goto out;
@@ -234,9 +238,16 @@ static void check_chain(struct coco_ctx *ctx, X509 *signer, STACK_OF(X509) * cer
 	chain = X509_STORE_CTX_get0_chain(sctx);
 	anchor =
 	    coco_name_oneline(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)));
-	coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
-			"chains to trust anchor '%s' at the verification time",
-			anchor ? anchor : "?");
+	if (in->chain_time_set) {
+		char tb[21];
+		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+				"chains to trust anchor '%s' at %s", anchor ? anchor : "?",
+				coco_time_format(in->chain_time, tb));
+	} else {
+		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+				"chains to trust anchor '%s' at the verification time",
+				anchor ? anchor : "?");
+	}
 	if (st->revocation == COCO_REVOCATION_OFF)
 		coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", st->subject,
 				"revocation not checked: the policy's revocation mode is off");
@@ -291,6 +302,7 @@ static ASN1_TYPE *signed_attr(CMS_SignerInfo *si, int nid, int *count)
 
 struct sigcheck {
 	struct coco_ctx *ctx;
+	const struct coco_cms_check *in;
 	struct coco_report *r;
 	const char *entry;
 	CMS_ContentInfo *cms;
@@ -415,26 +427,32 @@ static void check_algorithms(struct sigcheck *c)
 }
 
 /* The message-digest attribute must equal the digest of the manifest bytes. */
-static void check_message_digest(struct sigcheck *c, ASN1_TYPE *md_attr, const unsigned char *data,
-				 size_t len)
+/* The message-digest attribute must equal the digest of the signed data. */
+static void check_message_digest(struct sigcheck *c, ASN1_TYPE *md_attr)
 {
+	const struct coco_cms_check *in = c->in;
 	X509_ALGOR *dig = NULL;
 	const ASN1_OBJECT *obj;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	const EVP_MD *alg;
+	int ok;
 
 	CMS_SignerInfo_get0_algs(c->si, NULL, NULL, &dig, NULL);
 	X509_ALGOR_get0(&obj, NULL, NULL, dig);
 	alg = EVP_get_digestbyobj(obj);
-	if (md_attr == NULL || md_attr->type != V_ASN1_OCTET_STRING || alg == NULL ||
-	    !EVP_Digest(data, len, md, &mdlen, alg, NULL)) {
+	ok = alg != NULL &&
+	     (in->data != NULL ? EVP_Digest(in->data, in->data_len, md, &mdlen, alg, NULL) == 1
+	      : in->digest != NULL ? in->digest(in->digest_arg, alg, md, &mdlen) == 0
+				   : 0);
+	if (md_attr == NULL || md_attr->type != V_ASN1_OCTET_STRING || !ok) {
 		sfail(c, "signature.attributes", "message-digest attribute missing or unusable");
 		return;
 	}
 	if ((unsigned int)md_attr->value.octet_string->length != mdlen ||
 	    CRYPTO_memcmp(md_attr->value.octet_string->data, md, mdlen) != 0)
-		sfail(c, "signature.digest", "message digest does not match the manifest's bytes");
+		sfail(c, "signature.digest", "message digest does not match the bytes of '%s'",
+		      in->data_entry);
 }
 
 static void check_ess(struct sigcheck *c, ASN1_TYPE *v2)
@@ -489,7 +507,7 @@ static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
 }
 
 /* Signed attributes: content-type (id-data), message-digest, signing-time, ESS v2. */
-static void check_attributes(struct sigcheck *c, const unsigned char *data, size_t len)
+static void check_attributes(struct sigcheck *c)
 {
 	ASN1_TYPE *ct, *md, *st, *v2;
 	int n_ct, n_md, n_st, n_v2;
@@ -509,7 +527,7 @@ static void check_attributes(struct sigcheck *c, const unsigned char *data, size
 	if (n_md != 1)
 		sfail(c, "signature.attributes", "message-digest attribute missing or repeated");
 	else
-		check_message_digest(c, md, data, len);
+		check_message_digest(c, md);
 	check_ess(c, v2);
 	check_signing_time(c, st, n_st);
 }
@@ -527,24 +545,22 @@ static void check_value(struct sigcheck *c)
 }
 
 /* OpenSSL's own complete verification must agree with the checks above. */
-static void crosscheck(struct sigcheck *c, const unsigned char *data, size_t len)
+static void crosscheck(struct sigcheck *c)
 {
-	BIO *bio = BIO_new_mem_buf(data, (int)len);
+	BIO *bio = BIO_new_mem_buf(c->in->data, (int)c->in->data_len);
 	char why[256];
 
 	ERR_clear_error();
 	if (bio == NULL ||
-	    CMS_verify(c->cms, NULL, c->ctx->store, bio, NULL, CMS_BINARY | CMS_CADES) != 1) {
+	    CMS_verify(c->cms, NULL, c->ctx->stores[c->in->anchors], bio, NULL, CMS_BINARY | CMS_CADES) != 1) {
 		coco_ssl_reason(why, sizeof(why));
 		sfail(c, "signature.crosscheck", "OpenSSL CMS_verify disagrees: %s", why);
 	}
 	BIO_free(bio);
 }
 
-enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const unsigned char *der,
-			      size_t der_len, const char *data_entry, const unsigned char *data,
-			      size_t data_len, int trust, struct coco_report *r,
-			      struct coco_report_signature *info)
+enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check *in,
+			      struct coco_report *r, struct coco_report_signature *info)
 {
 	struct sigcheck c;
 	struct vstate st;
@@ -552,31 +568,32 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const
 
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));
-	c.ctx = ctx, c.r = r, c.entry = sig_entry, c.info = info;
+	c.ctx = ctx, c.in = in, c.r = r, c.entry = in->sig_entry, c.info = info;
 	ERR_clear_error();
-	if (check_structure(&c, der, der_len) != 0 && c.signer == NULL)
+	if (check_structure(&c, in->der, in->der_len) != 0 && c.signer == NULL)
 		goto out;
 	fill_info(&c);
-	if (!trust) {
-		check_attributes(&c, data, data_len);
+	if (!in->trust) {
+		check_attributes(&c);
 		goto out;
 	}
 	check_algorithms(&c);
-	check_attributes(&c, data, data_len);
+	check_attributes(&c);
 	check_value(&c);
 	st.r = r;
-	st.subject = info->subject ? info->subject : sig_entry;
+	st.subject = info->subject ? info->subject : in->sig_entry;
 	st.revocation =
 	    coco_ctx_policy(ctx) ? coco_ctx_policy(ctx)->revocation : COCO_REVOCATION_WARN;
 	if (coco_cert_check_signer(c.signer, r, st.subject, NULL, 0) != 0)
 		c.bad = 1;
 	if (!c.bad)
-		coco_report_add(r, COCO_STATUS_PASS, "signature.value", sig_entry,
-				"CAdES-B-B signature verifies over '%s'", data_entry);
+		coco_report_add(r, COCO_STATUS_PASS, "signature.value", in->sig_entry,
+				"CAdES-B-B signature verifies over '%s'", in->data_entry);
 	info->value_ok = !c.bad;
-	check_chain(ctx, c.signer, c.certs, &st);
-	if (!c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
-		crosscheck(&c, data, data_len);
+	check_chain(ctx, in, c.signer, c.certs, &st);
+	if (!c.bad && in->data != NULL && !in->chain_time_set &&
+	    coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
+		crosscheck(&c);
 	info->valid = !c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED;
 out:
 	ERR_clear_error();

@@ -28,15 +28,31 @@ char *coco_cert_common_name(const X509_NAME *name);
 int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subject, char *why,
 			   size_t why_size);
 
+/* What coco_cms_verify checks: a detached CMS over some data, against one anchor set. */
+struct coco_cms_check {
+	const char *sig_entry; /* names the signature in findings */
+	const unsigned char *der;
+	size_t der_len;
+	const char *data_entry; /* names the signed data in messages */
+	/* The signed data: in memory, or (data NULL) digested on demand by digest(), which
+	 * returns 0 and fills out/out_len with md's digest of the data, or -1. OpenSSL's
+	 * CMS_verify cross-check runs only on in-memory data. */
+	const unsigned char *data;
+	size_t data_len;
+	int (*digest)(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len);
+	void *digest_arg;
+	int trust; /* 0: only parse and fill info (inspect) */
+	enum coco_anchor_set anchors;
+	time_t chain_time; /* when chain_time_set: validate the chain at this time, not ctx's */
+	int chain_time_set;
+};
+
 /*
- * Verifies the detached CMS in der (entry sig_entry) over data (entry data_entry), adding
- * signature.* and signer.* findings and filling info. With trust 0 it only parses and
- * fills info (inspect). Returns COCO_OK unless memory runs out.
+ * Verifies a detached CAdES/CMS signature, adding signature.* and signer.* findings about
+ * c->sig_entry and filling info. Returns COCO_OK unless memory runs out.
  */
-enum coco_err coco_cms_verify(struct coco_ctx *ctx, const char *sig_entry, const unsigned char *der,
-			      size_t der_len, const char *data_entry, const unsigned char *data,
-			      size_t data_len, int trust, struct coco_report *r,
-			      struct coco_report_signature *info);
+enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check *c,
+			      struct coco_report *r, struct coco_report_signature *info);
 
 /* Signs data: DER CMS, detached, CAdES-B-B. *out is malloc'd. */
 enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,

@@ -58,6 +58,11 @@ static const struct element_text elements[COCO_N_ELEMENTS] = {
      "recognised, escalated and reported. Leavers' access is cancelled at once."},
 };
 
+const char *coco_element_requirement(unsigned num)
+{
+	return num >= 1 && num <= COCO_N_ELEMENTS ? elements[num - 1].requirement : NULL;
+}
+
 /* Appends s to b (realloc'd), XML-escaped when esc; b becomes NULL on failure. */
 static void put(char **b, size_t *len, const char *s, int esc)
 {

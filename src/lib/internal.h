@@ -30,13 +30,22 @@
 #define COCO_NS_ASIC "http://uri.etsi.org/02918/v1.2.1#"
 #define COCO_NS_DS "http://www.w3.org/2000/09/xmldsig#"
 
+/* The trust directory's anchor folders: each is its own store, all with crl/'s CRLs. */
+enum coco_anchor_set {
+	COCO_ANCHORS_SIGNERS, /* signers/: applicants' signatures */
+	COCO_ANCHORS_BODIES,  /* bodies/: certification bodies' PDF signatures */
+	COCO_ANCHORS_SIRO,    /* siro/: SIA's sign-off signatures */
+	COCO_N_ANCHOR_SETS
+};
+
 struct coco_ctx {
 	time_t at;
 	int at_set;
-	int at_explicit;   /* set by the caller, not read from the clock */
-	X509_STORE *store; /* anchors + CRLs; NULL until trust is loaded */
-	size_t n_anchors;
+	int at_explicit; /* set by the caller, not read from the clock */
+	X509_STORE *stores[COCO_N_ANCHOR_SETS]; /* anchors + CRLs; NULL until trust is loaded */
+	size_t n_anchors[COCO_N_ANCHOR_SETS];
 	size_t n_crls;
+	enum coco_anchor_set loading; /* the set load_anchor_file fills */
 	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
 	void *assessment_schema;
 	void *policy_schema;

@@ -23,7 +23,7 @@ void coco_policy_free(struct coco_policy *p)
 {
 	size_t i;
 
-	if (p == NULL)
+	if (p == NULL || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (i = 0; i < p->n_schemes; i++) {
 		struct coco_scheme_rule *s = &p->schemes[i];
@@ -550,6 +550,8 @@ enum coco_err coco_policy_default(struct coco_ctx *ctx, struct coco_policy **out
 	enum coco_err err;
 
 	*out = NULL;
+	if (p != NULL)
+		p->refs = 1;
 	if (p == NULL || (p->source = coco_asprintf("the built-in default policy")) == NULL) {
 		coco_policy_free(p);
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
@@ -573,6 +575,7 @@ enum coco_err coco_policy_load(struct coco_ctx *ctx, const char *dir, struct coc
 	*out = NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	p->refs = 1;
 	err = load_optional(ctx, dir, "policy.xml", parse_policy, p, &found);
 	if (err == COCO_OK && !found) {
 		coco_policy_free(p);

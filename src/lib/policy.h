@@ -44,6 +44,7 @@ struct coco_register_row {
 };
 
 struct coco_policy {
+	int refs;     /* contexts sharing it (coco_ctx_share_trust); freed at zero */
 	char *source; /* "the policy 'PATH'" or "the built-in default policy", for reports */
 	struct coco_scheme_rule *schemes;
 	size_t n_schemes;

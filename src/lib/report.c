@@ -10,31 +10,7 @@
 
 #include "report.h"
 
-struct coco_finding {
-	enum coco_status status;
-	char *id;
-	char *subject;
-	char *message;
-	int manual; /* a warning that asks for a person's judgement */
-};
 
-struct coco_report {
-	struct coco_finding *findings;
-	size_t n, cap;
-	int nomem;
-	char *path;
-	uint64_t size;
-	char sha256[65];
-	time_t at;
-	struct coco_report_entry *entries;
-	size_t n_entries, cap_entries;
-	struct coco_report_signature *sigs;
-	size_t n_sigs, cap_sigs;
-	int lint; /* a folder checked before signing, not a bundle */
-	char *organisation, *director;
-	struct coco_report_cert *certs;
-	size_t n_certs, cap_certs;
-};
 
 enum coco_err coco_report_new(struct coco_report **out)
 {
@@ -71,6 +47,19 @@ void coco_report_free(struct coco_report *r)
 		free(r->certs[i].scheme);
 		free(r->certs[i].number);
 	}
+	for (i = 0; i < r->n_elements; i++) {
+		free(r->elements[i].id);
+		free(r->elements[i].title);
+		free(r->elements[i].statement);
+	}
+	for (i = 0; i < r->n_signoffs; i++) {
+		free(r->signoffs[i].entry);
+		free(r->signoffs[i].name);
+		free(r->signoffs[i].comment);
+		free(r->signoffs[i].verdict);
+	}
+	free(r->elements);
+	free(r->signoffs);
 	free(r->certs);
 	free(r->organisation);
 	free(r->director);
@@ -183,7 +172,7 @@ enum coco_err coco_report_set_summary(struct coco_report *r, const char *organis
 }
 
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
-				   long expires, const char *note)
+				   long issued, long expires, const char *note)
 {
 	struct coco_report_cert *c;
 
@@ -192,6 +181,7 @@ enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, co
 	c = &r->certs[r->n_certs];
 	c->scheme = coco_strndup(scheme, strlen(scheme));
 	c->number = coco_strndup(number, strlen(number));
+	c->issued = issued;
 	c->expires = expires;
 	c->note = note;
 	if (c->scheme == NULL || c->number == NULL) {
@@ -204,6 +194,146 @@ enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, co
 nomem:
 	r->nomem = 1;
 	return COCO_ERR_NOMEM;
+}
+
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = coco_strndup(s, strlen(s))) == NULL)
+		*bad = 1;
+	return d;
+}
+
+enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
+				      const char *statement)
+{
+	struct coco_report_element *e;
+	int bad = 0;
+
+	if (grow((void **)&r->elements, &r->cap_elements, r->n_elements, sizeof(*r->elements)) !=
+	    0) {
+		r->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	e = &r->elements[r->n_elements];
+	e->id = dup_or_null(id, &bad);
+	e->title = dup_or_null(title, &bad);
+	e->statement = dup_or_null(statement ? statement : "", &bad);
+	if (bad) {
+		free(e->id);
+		free(e->title);
+		free(e->statement);
+		r->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	r->n_elements++;
+	return COCO_OK;
+}
+
+struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const char *entry,
+						    enum coco_decision decision, const char *name,
+						    const char *comment, time_t at,
+						    const char *verdict)
+{
+	struct coco_report_signoff *s;
+	int bad = 0;
+
+	if (grow((void **)&r->signoffs, &r->cap_signoffs, r->n_signoffs, sizeof(*r->signoffs)) !=
+	    0) {
+		r->nomem = 1;
+		return NULL;
+	}
+	s = &r->signoffs[r->n_signoffs];
+	memset(s, 0, sizeof(*s));
+	s->entry = dup_or_null(entry, &bad);
+	s->name = dup_or_null(name, &bad);
+	s->comment = dup_or_null(comment, &bad);
+	s->verdict = dup_or_null(verdict, &bad);
+	s->decision = decision;
+	s->at = at;
+	if (bad) {
+		free(s->entry);
+		free(s->name);
+		free(s->comment);
+		free(s->verdict);
+		r->nomem = 1;
+		return NULL;
+	}
+	r->n_signoffs++;
+	return s;
+}
+
+const char *coco_decision_name(enum coco_decision d)
+{
+	switch (d) {
+	case COCO_DECISION_APPROVED:
+		return "approved";
+	case COCO_DECISION_REJECTED:
+		return "rejected";
+	case COCO_DECISION_NONE:
+		break;
+	}
+	return "none";
+}
+
+const char *coco_report_organisation(const struct coco_report *r)
+{
+	return r->organisation;
+}
+
+enum coco_decision coco_report_decision(const struct coco_report *r, const char **siro,
+					time_t *at)
+{
+	size_t i = r->n_signoffs;
+
+	while (i-- > 0) {
+		const struct coco_report_signoff *s = &r->signoffs[i];
+		if (!s->valid)
+			continue;
+		if (siro != NULL)
+			*siro = s->name;
+		if (at != NULL)
+			*at = s->at;
+		return s->decision;
+	}
+	if (siro != NULL)
+		*siro = NULL;
+	if (at != NULL)
+		*at = 0;
+	return COCO_DECISION_NONE;
+}
+
+int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char *what,
+				size_t what_size)
+{
+	int found = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_certs; i++) {
+		time_t t = (time_t)r->certs[i].expires * 86400;
+		if (found && t >= *when)
+			continue;
+		*when = t;
+		found = 1;
+		if (what != NULL && what_size > 0)
+			snprintf(what, what_size, "%s certificate %s", r->certs[i].scheme,
+				 r->certs[i].number);
+	}
+	for (i = 0; i < r->n_sigs; i++) {
+		const struct coco_report_signature *s = &r->sigs[i];
+		if (s->subject == NULL || (found && s->not_after >= *when))
+			continue;
+		*when = s->not_after;
+		found = 1;
+		if (what != NULL && what_size > 0)
+			snprintf(what, what_size, "%s signing certificate of %s",
+				 s->role == COCO_SIG_SIRO ? "SIRO" : "applicant",
+				 s->common_name ? s->common_name : s->subject);
+	}
+	return found;
 }
 
 enum coco_verdict coco_report_verdict(const struct coco_report *r)
@@ -352,259 +482,177 @@ struct coco_report_signature *coco_report_add_signature(struct coco_report *r)
 
 /* ---- rendering ------------------------------------------------------------------ */
 
-/* A growable output buffer; any allocation failure sticks and is reported at the end. */
-struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = b->cap == 0 ? 4096 : b->cap;
-		char *np;
-
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...) COCO_PRINTF(2, 3);
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = coco_vasprintf(fmt, ap);
-	va_end(ap);
-	if (s == NULL) {
-		b->failed = 1;
-		return;
-	}
-	buf_add(b, s, strlen(s));
-	free(s);
-}
-
-/* Appends s with control characters escaped (JSON) or replaced (text), and bytes that
- * are not valid UTF-8 replaced, so hostile names cannot break the output or a terminal. */
-static void put_safe(struct buf *b, const char *s, int json)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s), n;
-
-	while (left > 0) {
-		if (json && (*p == '"' || *p == '\\')) {
-			char esc[2] = {'\\', (char)*p};
-			buf_add(b, esc, 2);
-			n = 1;
-		} else if (*p < 0x20 || *p == 0x7F) {
-			if (json)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_str(b, "?");
-			n = 1;
-		} else if ((n = coco_utf8_seq(p, left)) == 0) {
-			buf_str(b, json ? "\\ufffd" : "?");
-			n = 1;
-		} else if (!json && n == 2 && p[0] == 0xC2 && p[1] < 0xA0) {
-			buf_str(b, "?"); /* C1 controls such as U+009B (CSI) */
-		} else {
-			buf_add(b, (const char *)p, n);
-		}
-		p += n;
-		left -= n;
-	}
-}
-
-static void json_str(struct buf *b, const char *s)
+static void json_str(struct coco_buf *b, const char *s)
 {
 	if (s == NULL) {
-		buf_str(b, "null");
+		coco_buf_str(b, "null");
 		return;
 	}
-	buf_str(b, "\"");
-	put_safe(b, s, 1);
-	buf_str(b, "\"");
+	coco_buf_str(b, "\"");
+	coco_buf_safe(b, s, COCO_BUF_JSON);
+	coco_buf_str(b, "\"");
 }
 
-static void json_time(struct buf *b, time_t t, int present)
+static void json_time(struct coco_buf *b, time_t t, int present)
 {
 	char tb[21];
 
 	if (!present)
-		buf_str(b, "null");
+		coco_buf_str(b, "null");
 	else
 		json_str(b, coco_time_format(t, tb));
 }
 
-static void json_signer(struct buf *b, const struct coco_report_signature *s)
+static void json_signer(struct coco_buf *b, const struct coco_report_signature *s)
 {
 	if (s == NULL || s->subject == NULL) {
-		buf_str(b, "null");
+		coco_buf_str(b, "null");
 		return;
 	}
-	buf_str(b, "{\"subject\": ");
+	coco_buf_str(b, "{\"subject\": ");
 	json_str(b, s->subject);
-	buf_str(b, ", \"issuer\": ");
+	coco_buf_str(b, ", \"issuer\": ");
 	json_str(b, s->issuer);
-	buf_str(b, ", \"serial\": ");
+	coco_buf_str(b, ", \"serial\": ");
 	json_str(b, s->serial);
-	buf_str(b, ", \"not_before\": ");
+	coco_buf_str(b, ", \"not_before\": ");
 	json_time(b, s->not_before, 1);
-	buf_str(b, ", \"not_after\": ");
+	coco_buf_str(b, ", \"not_after\": ");
 	json_time(b, s->not_after, 1);
-	buf_str(b, "}");
+	coco_buf_str(b, "}");
 }
 
-static void json_entries(struct buf *b, const struct coco_report *r)
+static void json_entries(struct coco_buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_str(b, "[");
+	coco_buf_str(b, "[");
 	for (i = 0; i < r->n_entries; i++) {
 		const struct coco_report_entry *e = &r->entries[i];
 
-		buf_str(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ");
+		coco_buf_str(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ");
 		json_str(b, e->name);
-		buf_printf(b, ", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
+		coco_buf_printf(b, ", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
 			   (unsigned long long)e->size, (unsigned long long)e->compressed_size,
 			   e->method == 8 ? "deflate" : "stored");
-		buf_str(b, ", \"sha256\": ");
+		coco_buf_str(b, ", \"sha256\": ");
 		json_str(b, e->is_dir || e->sha256[0] == '\0' ? NULL : e->sha256);
-		buf_str(b, "}");
+		coco_buf_str(b, "}");
 	}
-	buf_str(b, r->n_entries ? "\n    ]" : "]");
+	coco_buf_str(b, r->n_entries ? "\n    ]" : "]");
 }
 
-static void json_signatures(struct buf *b, const struct coco_report *r)
+static void json_signatures(struct coco_buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_str(b, "[");
+	coco_buf_str(b, "[");
 	for (i = 0; i < r->n_sigs; i++) {
 		const struct coco_report_signature *s = &r->sigs[i];
 
-		buf_str(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
+		coco_buf_str(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
 		json_str(b, s->file);
-		buf_str(b, ", \"manifest\": ");
+		coco_buf_str(b, ", \"manifest\": ");
 		json_str(b, s->manifest);
-		buf_str(b, ", \"signer\": ");
+		coco_buf_str(b, ", \"signer\": ");
 		json_signer(b, s);
-		buf_str(b, ", \"signing_time\": ");
+		coco_buf_str(b, ", \"signing_time\": ");
 		json_time(b, s->signing_time, s->has_signing_time);
-		buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
+		coco_buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
 	}
-	buf_str(b, r->n_sigs ? "\n  ]" : "]");
+	coco_buf_str(b, r->n_sigs ? "\n  ]" : "]");
 }
 
-static void json_checks(struct buf *b, const struct coco_report *r)
+static void json_checks(struct coco_buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_str(b, "[");
+	coco_buf_str(b, "[");
 	for (i = 0; i < r->n; i++) {
 		const struct coco_finding *f = &r->findings[i];
 
-		buf_str(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
+		coco_buf_str(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
 		json_str(b, f->id);
-		buf_str(b, ", \"status\": ");
+		coco_buf_str(b, ", \"status\": ");
 		json_str(b, coco_status_name(f->status));
-		buf_str(b, ", \"subject\": ");
+		coco_buf_str(b, ", \"subject\": ");
 		json_str(b, f->subject);
-		buf_str(b, ", \"message\": ");
+		coco_buf_str(b, ", \"message\": ");
 		json_str(b, f->message);
-		buf_str(b, f->manual ? ", \"manual\": true}" : ", \"manual\": false}");
+		coco_buf_str(b, f->manual ? ", \"manual\": true}" : ", \"manual\": false}");
 	}
-	buf_str(b, r->n ? "\n  ]" : "]");
+	coco_buf_str(b, r->n ? "\n  ]" : "]");
 }
 
-static void json_summary(struct buf *b, const struct coco_report *r)
+static void json_summary(struct coco_buf *b, const struct coco_report *r)
 {
 	char db[16];
 	size_t i;
 
 	if (r->organisation == NULL) {
-		buf_str(b, "null");
+		coco_buf_str(b, "null");
 		return;
 	}
-	buf_str(b, "{\"organisation\": ");
+	coco_buf_str(b, "{\"organisation\": ");
 	json_str(b, r->organisation);
-	buf_str(b, ", \"director\": ");
+	coco_buf_str(b, ", \"director\": ");
 	json_str(b, r->director);
-	buf_str(b, ",\n    \"certificates\": [");
+	coco_buf_str(b, ",\n    \"certificates\": [");
 	for (i = 0; i < r->n_certs; i++) {
-		buf_str(b, i ? ",\n      {\"scheme\": " : "\n      {\"scheme\": ");
+		coco_buf_str(b, i ? ",\n      {\"scheme\": " : "\n      {\"scheme\": ");
 		json_str(b, r->certs[i].scheme);
-		buf_str(b, ", \"number\": ");
+		coco_buf_str(b, ", \"number\": ");
 		json_str(b, r->certs[i].number);
-		buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld, \"note\": ",
+		coco_buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld, \"note\": ",
 			   coco_date_format(r->certs[i].expires, db),
 			   r->certs[i].expires - coco_day_of(r->at));
 		json_str(b, r->certs[i].note);
-		buf_str(b, "}");
+		coco_buf_str(b, "}");
 	}
-	buf_str(b, r->n_certs ? "\n    ]}" : "]}");
+	coco_buf_str(b, r->n_certs ? "\n    ]}" : "]}");
 }
 
-static void render_json(struct buf *b, const struct coco_report *r, unsigned flags)
+static void render_json(struct coco_buf *b, const struct coco_report *r, unsigned flags)
 {
 	const struct coco_report_signature *first = r->n_sigs ? &r->sigs[0] : NULL;
 
-	buf_str(b, "{\n  \"format\": \"coco-bundle-report/1\",\n");
+	coco_buf_str(b, "{\n  \"format\": \"coco-bundle-report/1\",\n");
 	if (!(flags & COCO_RENDER_INSPECT)) {
-		buf_str(b, "  \"verdict\": ");
+		coco_buf_str(b, "  \"verdict\": ");
 		json_str(b, coco_verdict_name(coco_report_verdict(r)));
-		buf_str(b, ",\n  \"verification_time\": ");
+		coco_buf_str(b, ",\n  \"verification_time\": ");
 		json_time(b, r->at, 1);
-		buf_str(b, ",\n");
+		coco_buf_str(b, ",\n");
 	}
 	if (r->lint) {
-		buf_str(b, "  \"folder\": ");
+		coco_buf_str(b, "  \"folder\": ");
 		json_str(b, r->path);
-		buf_str(b, ",\n  \"summary\": ");
+		coco_buf_str(b, ",\n  \"summary\": ");
 		json_summary(b, r);
-		buf_str(b, ",\n  \"checks\": ");
+		coco_buf_str(b, ",\n  \"checks\": ");
 		json_checks(b, r);
-		buf_str(b, "\n}\n");
+		coco_buf_str(b, "\n}\n");
 		return;
 	}
-	buf_str(b, "  \"bundle\": {\"path\": ");
+	coco_buf_str(b, "  \"bundle\": {\"path\": ");
 	json_str(b, r->path);
-	buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
+	coco_buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
 	json_str(b, r->sha256[0] ? r->sha256 : NULL);
-	buf_str(b, ",\n    \"entries\": ");
+	coco_buf_str(b, ",\n    \"entries\": ");
 	json_entries(b, r);
-	buf_str(b, "},\n  \"signer\": ");
+	coco_buf_str(b, "},\n  \"signer\": ");
 	json_signer(b, first);
-	buf_str(b, ",\n  \"signing_time\": ");
+	coco_buf_str(b, ",\n  \"signing_time\": ");
 	json_time(b, first ? first->signing_time : 0, first && first->has_signing_time);
-	buf_str(b, ",\n  \"signatures\": ");
+	coco_buf_str(b, ",\n  \"signatures\": ");
 	json_signatures(b, r);
 	if (!(flags & COCO_RENDER_INSPECT)) {
-		buf_str(b, ",\n  \"summary\": ");
+		coco_buf_str(b, ",\n  \"summary\": ");
 		json_summary(b, r);
-		buf_str(b, ",\n  \"checks\": ");
+		coco_buf_str(b, ",\n  \"checks\": ");
 		json_checks(b, r);
 	}
-	buf_str(b, "\n}\n");
+	coco_buf_str(b, "\n}\n");
 }
 
 static const char *status_color(enum coco_status s)
@@ -624,95 +672,95 @@ static const char *status_color(enum coco_status s)
 	return "\033[36m";
 }
 
-static void text_signature(struct buf *b, const struct coco_report_signature *s)
+static void text_signature(struct coco_buf *b, const struct coco_report_signature *s)
 {
 	char t1[21], t2[21];
 
-	buf_str(b, "signature  ");
-	put_safe(b, s->file ? s->file : "?", 0);
-	buf_str(b, " (over ");
-	put_safe(b, s->manifest ? s->manifest : "?", 0);
-	buf_str(b, ")\n");
+	coco_buf_str(b, "signature  ");
+	coco_buf_safe(b, s->file ? s->file : "?", COCO_BUF_TEXT);
+	coco_buf_str(b, " (over ");
+	coco_buf_safe(b, s->manifest ? s->manifest : "?", COCO_BUF_TEXT);
+	coco_buf_str(b, ")\n");
 	if (s->subject != NULL) {
-		buf_printf(b, "  signer   %s\n  issuer   %s\n  serial   %s\n", s->subject,
+		coco_buf_printf(b, "  signer   %s\n  issuer   %s\n  serial   %s\n", s->subject,
 			   s->issuer ? s->issuer : "?", s->serial ? s->serial : "?");
-		buf_printf(b, "  validity %s .. %s\n", coco_time_format(s->not_before, t1),
+		coco_buf_printf(b, "  validity %s .. %s\n", coco_time_format(s->not_before, t1),
 			   coco_time_format(s->not_after, t2));
 	}
 	if (s->has_signing_time)
-		buf_printf(b, "  signed   %s (the signer's claim)\n",
+		coco_buf_printf(b, "  signed   %s (the signer's claim)\n",
 			   coco_time_format(s->signing_time, t1));
 }
 
-static void render_inspect_text(struct buf *b, const struct coco_report *r)
+static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
 {
 	size_t i;
 
-	buf_str(b, "bundle     ");
-	put_safe(b, r->path ? r->path : "-", 0);
-	buf_printf(b, "\nsize       %llu bytes\nsha256     %s\n", (unsigned long long)r->size,
+	coco_buf_str(b, "bundle     ");
+	coco_buf_safe(b, r->path ? r->path : "-", COCO_BUF_TEXT);
+	coco_buf_printf(b, "\nsize       %llu bytes\nsha256     %s\n", (unsigned long long)r->size,
 		   r->sha256[0] ? r->sha256 : "-");
-	buf_printf(b, "entries    %zu\n", r->n_entries);
+	coco_buf_printf(b, "entries    %zu\n", r->n_entries);
 	for (i = 0; i < r->n_entries; i++) {
 		const struct coco_report_entry *e = &r->entries[i];
 
-		buf_printf(b, "  %12llu  %-7s  %s  ", (unsigned long long)e->size,
+		coco_buf_printf(b, "  %12llu  %-7s  %s  ", (unsigned long long)e->size,
 			   e->is_dir        ? "dir"
 			   : e->method == 8 ? "deflate"
 					    : "stored",
 			   e->sha256[0] ? e->sha256 : "-");
-		put_safe(b, e->name, 0);
-		buf_str(b, "\n");
+		coco_buf_safe(b, e->name, COCO_BUF_TEXT);
+		coco_buf_str(b, "\n");
 	}
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
 	if (r->n_sigs == 0)
-		buf_str(b, "signature  none found\n");
+		coco_buf_str(b, "signature  none found\n");
 }
 
-static void text_summary(struct buf *b, const struct coco_report *r)
+static void text_summary(struct coco_buf *b, const struct coco_report *r)
 {
 	char db[16];
 	size_t i;
 
 	if (r->organisation == NULL)
 		return;
-	buf_str(b, "organisation  ");
-	put_safe(b, r->organisation, 0);
-	buf_str(b, "\ndirector      ");
-	put_safe(b, r->director, 0);
-	buf_str(b, "\n");
+	coco_buf_str(b, "organisation  ");
+	coco_buf_safe(b, r->organisation, COCO_BUF_TEXT);
+	coco_buf_str(b, "\ndirector      ");
+	coco_buf_safe(b, r->director, COCO_BUF_TEXT);
+	coco_buf_str(b, "\n");
 	for (i = 0; i < r->n_certs; i++) {
 		const struct coco_report_cert *c = &r->certs[i];
 		long left = c->expires - coco_day_of(r->at);
-		buf_str(b, "certificate   ");
-		put_safe(b, c->scheme, 0);
-		buf_str(b, " ");
-		put_safe(b, c->number, 0);
-		buf_printf(b, ", expires %s (", coco_date_format(c->expires, db));
+		coco_buf_str(b, "certificate   ");
+		coco_buf_safe(b, c->scheme, COCO_BUF_TEXT);
+		coco_buf_str(b, " ");
+		coco_buf_safe(b, c->number, COCO_BUF_TEXT);
+		coco_buf_printf(b, ", expires %s (", coco_date_format(c->expires, db));
 		if (left >= 0)
-			buf_printf(b, "%ld day%s left)", left, left == 1 ? "" : "s");
+			coco_buf_printf(b, "%ld day%s left)", left, left == 1 ? "" : "s");
 		else
-			buf_printf(b, "expired %ld day%s ago)", -left, left == -1 ? "" : "s");
-		buf_printf(b, "%s%s\n", c->note ? ": " : "", c->note ? c->note : "");
+			coco_buf_printf(b, "expired %ld day%s ago)", -left, left == -1 ? "" : "s");
+		coco_buf_printf(b, "%s%s\n", c->note ? ": " : "", c->note ? c->note : "");
 	}
 }
 
-static void text_finding(struct buf *b, const struct coco_finding *f, int color)
+static void text_finding(struct coco_buf *b, const struct coco_finding *f, int color)
 {
-	buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
+	coco_buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
 		   coco_status_name(f->status), color ? "\033[0m" : "", f->id);
 	if (f->subject != NULL) {
-		buf_str(b, " '");
-		put_safe(b, f->subject, 0);
-		buf_str(b, "'");
+		coco_buf_str(b, " '");
+		coco_buf_safe(b, f->subject, COCO_BUF_TEXT);
+		coco_buf_str(b, "'");
 	}
-	buf_str(b, ": ");
-	put_safe(b, f->message, 0);
-	buf_str(b, "\n");
+	coco_buf_str(b, ": ");
+	coco_buf_safe(b, f->message, COCO_BUF_TEXT);
+	coco_buf_str(b, "\n");
 }
 
-static void text_manual(struct buf *b, const struct coco_report *r, int color)
+static void text_manual(struct coco_buf *b, const struct coco_report *r, int color)
 {
 	size_t i, n = 0;
 
@@ -720,31 +768,31 @@ static void text_manual(struct buf *b, const struct coco_report *r, int color)
 		n += r->findings[i].manual != 0;
 	if (r->organisation == NULL && n == 0)
 		return;
-	buf_printf(b, "\nManual checks for the SIRO (%zu)\n", n);
+	coco_buf_printf(b, "\nManual checks for the SIRO (%zu)\n", n);
 	for (i = 0; i < r->n; i++)
 		if (r->findings[i].manual)
 			text_finding(b, &r->findings[i], color);
 }
 
-static void render_text(struct buf *b, const struct coco_report *r, unsigned flags)
+static void render_text(struct coco_buf *b, const struct coco_report *r, unsigned flags)
 {
 	int color = (flags & COCO_RENDER_COLOR) != 0;
 	enum coco_verdict v = coco_report_verdict(r);
 	char tb[21];
 	size_t i;
 
-	buf_str(b, r->lint ? "folder     " : "bundle     ");
-	put_safe(b, r->path ? r->path : "-", 0);
-	buf_printf(b, "\n%s at %s\n", r->lint ? "checked   " : "verified  ",
+	coco_buf_str(b, r->lint ? "folder     " : "bundle     ");
+	coco_buf_safe(b, r->path ? r->path : "-", COCO_BUF_TEXT);
+	coco_buf_printf(b, "\n%s at %s\n", r->lint ? "checked   " : "verified  ",
 		   coco_time_format(r->at, tb));
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
 	text_summary(b, r);
-	buf_str(b, "\n");
+	coco_buf_str(b, "\n");
 	for (i = 0; i < r->n; i++)
 		text_finding(b, &r->findings[i], color);
 	text_manual(b, r, color);
-	buf_printf(b, "\nverdict    %s%s%s\n",
+	coco_buf_printf(b, "\nverdict    %s%s%s\n",
 		   color ? (v == COCO_VERDICT_PASSED   ? "\033[1;32m"
 			    : v == COCO_VERDICT_FAILED ? "\033[1;31m"
 						       : "\033[1;35m")
@@ -755,13 +803,17 @@ static void render_text(struct buf *b, const struct coco_report *r, unsigned fla
 enum coco_err coco_report_render(const struct coco_report *r, enum coco_format format,
 				 unsigned flags, char **out, size_t *out_len)
 {
-	struct buf b = {NULL, 0, 0, 0};
+	struct coco_buf b = {NULL, 0, 0, 0};
 
 	*out = NULL;
 	if (out_len != NULL)
 		*out_len = 0;
 	if (format == COCO_FORMAT_JSON)
 		render_json(&b, r, flags);
+	else if (format == COCO_FORMAT_HTML)
+		coco_render_html(&b, r, flags);
+	else if (format == COCO_FORMAT_XML)
+		coco_render_xml(&b, r, flags);
 	else if (flags & COCO_RENDER_INSPECT)
 		render_inspect_text(&b, r);
 	else

@@ -6,6 +6,38 @@
 #define COCO_REPORT_H
 
 #include "internal.h"
+#include "buf.h"
+
+struct coco_finding {
+	enum coco_status status;
+	char *id;
+	char *subject;
+	char *message;
+	int manual; /* a warning that asks for a person's judgement */
+};
+
+/* Renderers (report*.c) read these directly; stages use the functions below. */
+struct coco_report {
+	struct coco_finding *findings;
+	size_t n, cap;
+	int nomem;
+	char *path;
+	uint64_t size;
+	char sha256[65];
+	time_t at;
+	struct coco_report_entry *entries;
+	size_t n_entries, cap_entries;
+	struct coco_report_signature *sigs;
+	size_t n_sigs, cap_sigs;
+	int lint; /* a folder checked before signing, not a bundle */
+	char *organisation, *director;
+	struct coco_report_cert *certs;
+	size_t n_certs, cap_certs;
+	struct coco_report_element *elements;
+	size_t n_elements, cap_elements;
+	struct coco_report_signoff *signoffs; /* in bundle order: the last valid is the latest */
+	size_t n_signoffs, cap_signoffs;
+};
 
 struct coco_report_entry {
 	char *name;
@@ -14,6 +46,11 @@ struct coco_report_entry {
 	unsigned method; /* 0 stored, 8 deflate */
 	int is_dir;
 	char sha256[65]; /* hex; empty when not computed */
+};
+
+enum coco_sig_role {
+	COCO_SIG_APPLICANT, /* over a manifest that covers the submission */
+	COCO_SIG_SIRO,      /* a sign-off: over a manifest that covers signoff/ files */
 };
 
 struct coco_report_signature {
@@ -28,12 +65,32 @@ struct coco_report_signature {
 	int has_signing_time;
 	int valid;    /* every signature and signer check passed */
 	int value_ok; /* the signature itself verified (whatever the chain's trust) */
+	enum coco_sig_role role;
+};
+
+/* One CoCo element's statement, for the sign-off sheet. */
+struct coco_report_element {
+	char *id; /* "CoCo-1" ... */
+	char *title;
+	char *statement;
+};
+
+/* A sign-off decision found in the bundle. */
+struct coco_report_signoff {
+	char *entry; /* signoff/decision-NNN.xml */
+	enum coco_decision decision;
+	char *name;    /* the SIRO, from the signing certificate */
+	char *comment; /* may be NULL */
+	time_t at;     /* the decision's time */
+	char *verdict; /* the verdict the SIRO saw: "PASSED" ... */
+	int valid;     /* its signature verified against the trust directory's siro/ */
 };
 
 /* A baseline certificate in the report's summary block. */
 struct coco_report_cert {
 	char *scheme, *number;
-	long expires;     /* day (text.c) */
+	long issued;      /* day (text.c), or -1 when unknown */
+	long expires;     /* day */
 	const char *note; /* static: "scheme withdrawn", "failed checks", ... or NULL */
 };
 
@@ -54,7 +111,15 @@ void coco_report_set_lint(struct coco_report *r);
 enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
 				      const char *director);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
-				   long expires, const char *note);
+				   long issued, long expires, const char *note);
+/* The eleven statements, in order, for the sign-off sheet. title may be NULL. */
+enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
+				      const char *statement);
+/* Adds a sign-off row (strings copied; comment may be NULL). Returns it or NULL. */
+struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const char *entry,
+						    enum coco_decision decision, const char *name,
+						    const char *comment, time_t at,
+						    const char *verdict);
 
 /* Whether an allocation failed while findings were added (the report is incomplete). */
 int coco_report_failed(const struct coco_report *r);
@@ -73,5 +138,9 @@ size_t coco_report_signature_count(const struct coco_report *r);
 const struct coco_report_signature *coco_report_signature_at(const struct coco_report *r, size_t i);
 size_t coco_report_entry_count(const struct coco_report *r);
 struct coco_report_entry *coco_report_entry_at(const struct coco_report *r, size_t i);
+
+/* The sign-off sheet (report_html.c) and the XML report (report_xml.c). */
+void coco_render_html(struct coco_buf *b, const struct coco_report *r, unsigned flags);
+void coco_render_xml(struct coco_buf *b, const struct coco_report *r, unsigned flags);
 
 #endif /* COCO_REPORT_H */

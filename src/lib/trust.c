@@ -31,9 +31,12 @@ enum coco_err coco_ctx_new(struct coco_ctx **out)
 
 void coco_ctx_free(struct coco_ctx *ctx)
 {
+	size_t s;
+
 	if (ctx == NULL)
 		return;
-	X509_STORE_free(ctx->store);
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		X509_STORE_free(ctx->stores[s]);
 	if (ctx->manifest_schema != NULL)
 		xmlSchemaFree(ctx->manifest_schema);
 	if (ctx->assessment_schema != NULL)
@@ -114,18 +117,29 @@ static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
 	return COCO_OK;
 }
 
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+
+	return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
 static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
 {
 	BIO *bio = NULL;
 	X509 *x;
 	enum coco_err err;
-	size_t before = ctx->n_anchors;
+	size_t before = ctx->n_anchors[ctx->loading];
 
+	/* bodies/ also holds bodies.xml: only its certificate files are anchors */
+	if (ctx->loading == COCO_ANCHORS_BODIES && !has_suffix(path, ".pem") &&
+	    !has_suffix(path, ".crt"))
+		return COCO_OK;
 	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
 		return err;
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		int ok =
-		    (X509_get_extension_flags(x) & EXFLAG_CA) && X509_STORE_add_cert(ctx->store, x);
+		int ok = (X509_get_extension_flags(x) & EXFLAG_CA) &&
+			 X509_STORE_add_cert(ctx->stores[ctx->loading], x);
 		X509_free(x);
 		if (!ok) {
 			BIO_free(bio);
@@ -133,13 +147,24 @@ static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
 			    ctx, COCO_ERR_FORMAT,
 			    "cannot use '%s' as a trust anchor: not a CA certificate", path);
 		}
-		ctx->n_anchors++;
+		ctx->n_anchors[ctx->loading]++;
 	}
 	BIO_free(bio);
 	ERR_clear_error(); /* the loop ends on "no start line" */
-	if (ctx->n_anchors == before)
+	if (ctx->n_anchors[ctx->loading] == before)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "no PEM certificate in '%s'", path);
 	return COCO_OK;
+}
+
+/* Adds crl to every anchor set's store; 0 on failure. */
+static int add_crl(struct coco_ctx *ctx, X509_CRL *crl)
+{
+	size_t s;
+
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		if (!X509_STORE_add_crl(ctx->stores[s], crl))
+			return 0;
+	return 1;
 }
 
 static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
@@ -152,7 +177,7 @@ static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
 	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
 		return err;
 	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
-		int ok = X509_STORE_add_crl(ctx->store, crl);
+		int ok = add_crl(ctx, crl);
 		X509_CRL_free(crl);
 		if (!ok)
 			break;
@@ -162,7 +187,7 @@ static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
 		(void)BIO_reset(bio);
 		ERR_clear_error();
 		crl = d2i_X509_CRL_bio(bio, NULL);
-		if (crl != NULL && X509_STORE_add_crl(ctx->store, crl))
+		if (crl != NULL && add_crl(ctx, crl))
 			ctx->n_crls++;
 		X509_CRL_free(crl);
 	}
@@ -232,11 +257,81 @@ static X509_STORE *new_store(void)
 	return store;
 }
 
+/* A new store with src's certificates and CRLs (up-referenced, not copied), so that each
+ * context owns its verification parameters (the time) while the objects are shared. */
+static X509_STORE *copy_store(X509_STORE *src)
+{
+	X509_STORE *dst = new_store();
+	STACK_OF(X509_OBJECT) *objs;
+	int i, ok = dst != NULL && X509_STORE_lock(src);
+
+	if (!ok) {
+		X509_STORE_free(dst);
+		return NULL;
+	}
+	objs = X509_STORE_get0_objects(src);
+	for (i = 0; ok && i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *x = X509_OBJECT_get0_X509(o);
+		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(o);
+		if (x != NULL)
+			ok = X509_STORE_add_cert(dst, x);
+		else if (crl != NULL)
+			ok = X509_STORE_add_crl(dst, crl);
+	}
+	X509_STORE_unlock(src);
+	if (!ok) {
+		X509_STORE_free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+static void free_stores(struct coco_ctx *ctx)
+{
+	size_t s;
+
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++) {
+		X509_STORE_free(ctx->stores[s]);
+		ctx->stores[s] = NULL;
+		ctx->n_anchors[s] = 0;
+	}
+	ctx->n_crls = 0;
+}
+
+enum coco_err coco_ctx_share_trust(struct coco_ctx *dst, struct coco_ctx *src)
+{
+	X509_STORE *stores[COCO_N_ANCHOR_SETS] = {NULL};
+	size_t s;
+
+	if (dst == src)
+		return COCO_OK;
+	if (src->policy == NULL && coco_ctx_policy(src) == NULL)
+		return coco_seterr(dst, COCO_ERR_NOMEM, "%s", coco_ctx_error(src));
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		if (src->stores[s] != NULL && (stores[s] = copy_store(src->stores[s])) == NULL) {
+			while (s-- > 0)
+				X509_STORE_free(stores[s]);
+			return coco_seterr(dst, COCO_ERR_NOMEM, "out of memory");
+		}
+	free_stores(dst);
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++) {
+		dst->stores[s] = stores[s];
+		dst->n_anchors[s] = src->n_anchors[s];
+	}
+	dst->n_crls = src->n_crls;
+	coco_policy_free(dst->policy);
+	__atomic_add_fetch(&src->policy->refs, 1, __ATOMIC_ACQ_REL);
+	dst->policy = src->policy;
+	return COCO_OK;
+}
+
 enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 {
 	struct coco_policy *policy = NULL;
 	struct stat st;
 	enum coco_err err;
+	size_t s;
 
 	if (stat(dir, &st) != 0)
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot open trust directory '%s': %s", dir,
@@ -244,17 +339,28 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 	if (!S_ISDIR(st.st_mode))
 		return coco_seterr(ctx, COCO_ERR_IO,
 				   "cannot open trust directory '%s': not a directory", dir);
-	X509_STORE_free(ctx->store);
-	ctx->n_anchors = ctx->n_crls = 0;
-	if ((ctx->store = new_store()) == NULL)
-		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
+	free_stores(ctx);
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		if ((ctx->stores[s] = new_store()) == NULL) {
+			free_stores(ctx);
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
+		}
 	ERR_clear_error();
-	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) != COCO_OK ||
-	    (err = load_folder(ctx, dir, "crl", load_crl_file)) != COCO_OK ||
-	    (err = coco_policy_load(ctx, dir, &policy)) != COCO_OK) {
-		X509_STORE_free(ctx->store);
-		ctx->store = NULL;
-		ctx->n_anchors = ctx->n_crls = 0;
+	ctx->loading = COCO_ANCHORS_SIGNERS;
+	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) == COCO_OK) {
+		ctx->loading = COCO_ANCHORS_BODIES;
+		err = load_folder(ctx, dir, "bodies", load_anchor_file);
+	}
+	if (err == COCO_OK) {
+		ctx->loading = COCO_ANCHORS_SIRO;
+		err = load_folder(ctx, dir, "siro", load_anchor_file);
+	}
+	if (err == COCO_OK)
+		err = load_folder(ctx, dir, "crl", load_crl_file);
+	if (err == COCO_OK)
+		err = coco_policy_load(ctx, dir, &policy);
+	if (err != COCO_OK) {
+		free_stores(ctx);
 		return err;
 	}
 	coco_policy_free(ctx->policy);

@@ -316,6 +316,7 @@ static enum coco_err check_signatures(struct coco_vstate *v, int trust)
 	for (i = 0; i < v->nm; i++) {
 		const struct coco_manifest *m = v->m[i];
 		struct coco_report_signature *info;
+		struct coco_cms_check in;
 		unsigned char *der = NULL;
 		size_t len = 0;
 		long idx;
@@ -337,8 +338,12 @@ static enum coco_err check_signatures(struct coco_vstate *v, int trust)
 					coco_ctx_error(v->ctx));
 			continue;
 		}
-		err = coco_cms_verify(v->ctx, m->sigref, der, len, m->entry, v->mbytes[i],
-				      v->mlen[i], trust, v->r, info);
+		memset(&in, 0, sizeof(in));
+		in.sig_entry = m->sigref, in.der = der, in.der_len = len;
+		in.data_entry = m->entry, in.data = v->mbytes[i], in.data_len = v->mlen[i];
+		in.trust = trust;
+		in.anchors = COCO_ANCHORS_SIGNERS;
+		err = coco_cms_verify(v->ctx, &in, v->r, info);
 		free(der);
 		if (err != COCO_OK)
 			return err;
