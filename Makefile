@@ -43,6 +43,7 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 EMBED = coco_xsd_assessment=docs/schema/coco-assessment-1.xsd \
 	coco_xsd_policy=docs/schema/coco-policy-1.xsd \
 	coco_xsd_bodies=docs/schema/coco-bodies-1.xsd \
+	coco_xsd_signoff=docs/schema/coco-signoff-1.xsd \
 	coco_default_policy=trust/policy.xml
 EMBED_FILES = $(foreach p,$(EMBED),$(lastword $(subst =, ,$(p))))
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)

@@ -42,6 +42,11 @@ int cli_parse_format(const char *cmd, const char *value, enum coco_format *out);
 int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 	    struct coco_ctx **out);
 
+/* Checks a --pass source (pass:, env:, file:, fd:) can be read: 0, or -1 (printed). */
+int cli_check_pass(const char *cmd, const char *spec);
+/* Warns when a private key file is readable by group or others. */
+void cli_warn_key_mode(const char *path);
+
 /* Pass-phrase callback for the library: spec is pass:, env:, file:, fd: or NULL (prompt). */
 int cli_pass_cb(char *buf, int size, void *arg);
 
@@ -74,5 +79,6 @@ int cmd_inspect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_countersign(int argc, char **argv);
 
 #endif /* COCO_CLI_H */

@@ -61,39 +61,6 @@ struct create_args {
 	int no_lint;
 };
 
-static int valid_pass_spec(const char *s)
-{
-	return strncmp(s, "pass:", 5) == 0 || strncmp(s, "env:", 4) == 0 ||
-	       strncmp(s, "file:", 5) == 0 || strncmp(s, "fd:", 3) == 0;
-}
-
-/* A pass-phrase source that cannot be read is named now, not blamed on the key later. */
-static int check_pass_source(const char *spec)
-{
-	char *end;
-	long fd;
-	int f;
-
-	if (strncmp(spec, "env:", 4) == 0 && getenv(spec + 4) == NULL)
-		return cli_usage_error("create", "--pass: environment variable '%s' is not set",
-				       spec + 4);
-	if (strncmp(spec, "file:", 5) == 0) {
-		if ((f = open(spec + 5, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-			return cli_usage_error("create", "--pass: cannot open '%s': %s", spec + 5,
-					       strerror(errno));
-		close(f);
-	}
-	if (strncmp(spec, "fd:", 3) == 0) {
-		errno = 0;
-		fd = strtol(spec + 3, &end, 10);
-		if (errno != 0 || end == spec + 3 || *end != '\0' || fd < 0 || fd > 65535 ||
-		    fcntl((int)fd, F_GETFD) < 0)
-			return cli_usage_error(
-			    "create", "--pass: '%s' is not an open file descriptor", spec + 3);
-	}
-	return 0;
-}
-
 static int check_args(const struct create_args *a)
 {
 	if (a->out == NULL)
@@ -103,23 +70,11 @@ static int check_args(const struct create_args *a)
 				       "--p12 cannot be combined with --key, --cert or --chain");
 	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
 		return cli_usage_error("create", "give --key and --cert, or --p12");
-	if (a->pass != NULL && !valid_pass_spec(a->pass))
-		return cli_usage_error("create", "invalid --pass '%s' (pass:, env:, file: or fd:)",
-				       a->pass);
-	if (a->pass != NULL && check_pass_source(a->pass) != 0)
+	if (a->pass != NULL && cli_check_pass("create", a->pass) != 0)
 		return EXIT_USAGE;
 	if (strcmp(a->out, "-") == 0)
 		return cli_usage_error("create", "a bundle cannot be written to standard output");
 	return 0;
-}
-
-static void warn_key_mode(const char *path)
-{
-	struct stat st;
-
-	if (path != NULL && stat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		fprintf(stderr, "%s: warning: private key '%s' is readable by group or others\n",
-			cli_prog, path);
 }
 
 /* Lists lint's failures on stderr when create refused, or signed anyway (--no-lint); else
@@ -171,7 +126,7 @@ static int create(const struct create_args *a)
 		coco_ctx_free(ctx);
 		return cli_error("out of memory");
 	}
-	warn_key_mode(a->p12 ? a->p12 : a->key);
+	cli_warn_key_mode(a->p12 ? a->p12 : a->key);
 	cli_progress_start(ctx, &progress, "writing", a->out);
 	err = coco_signer_load(ctx, &so, &signer);
 	if (err == COCO_OK)

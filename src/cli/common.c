@@ -274,3 +274,56 @@ void cli_progress_end(struct cli_progress *p)
 		fputs("\r\033[K", stderr);
 	p->last = -1;
 }
+
+/* ---- signing options ---- */
+
+static int valid_pass_spec(const char *s)
+{
+	return strncmp(s, "pass:", 5) == 0 || strncmp(s, "env:", 4) == 0 ||
+	       strncmp(s, "file:", 5) == 0 || strncmp(s, "fd:", 3) == 0;
+}
+
+/* A pass-phrase source that cannot be read is named now, not blamed on the key later. */
+static int check_pass_source(const char *cmd, const char *spec)
+{
+	char *end;
+	long fd;
+	int f;
+
+	if (strncmp(spec, "env:", 4) == 0 && getenv(spec + 4) == NULL)
+		return cli_usage_error(cmd, "--pass: environment variable '%s' is not set",
+				       spec + 4);
+	if (strncmp(spec, "file:", 5) == 0) {
+		if ((f = open(spec + 5, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+			return cli_usage_error(cmd, "--pass: cannot open '%s': %s", spec + 5,
+					       strerror(errno));
+		close(f);
+	}
+	if (strncmp(spec, "fd:", 3) == 0) {
+		errno = 0;
+		fd = strtol(spec + 3, &end, 10);
+		if (errno != 0 || end == spec + 3 || *end != '\0' || fd < 0 || fd > 65535 ||
+		    fcntl((int)fd, F_GETFD) < 0)
+			return cli_usage_error(
+			    cmd, "--pass: '%s' is not an open file descriptor", spec + 3);
+	}
+	return 0;
+}
+
+int cli_check_pass(const char *cmd, const char *spec)
+{
+	if (!valid_pass_spec(spec)) {
+		cli_usage_error(cmd, "invalid --pass '%s' (pass:, env:, file: or fd:)", spec);
+		return -1;
+	}
+	return check_pass_source(cmd, spec) != 0 ? -1 : 0;
+}
+
+void cli_warn_key_mode(const char *path)
+{
+	struct stat st;
+
+	if (path != NULL && stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		fprintf(stderr, "%s: warning: private key '%s' is readable by group or others\n",
+			cli_prog, path);
+}

@@ -1,6 +1,6 @@
 /*
- * coco-bundle: init, lint, create, verify, inspect and extract signed Code of Connection
- * bundles.
+ * coco-bundle: init, lint, create, verify, inspect, extract and countersign signed Code of
+ * Connection bundles.
  * main() initialises the library once and dispatches to a subcommand from a table,
  * as git does; each subcommand parses its own options.
  */
@@ -20,6 +20,7 @@ static const struct {
     {"verify", cmd_verify, "verify a bundle and report PASSED, FAILED or INDETERMINATE"},
     {"inspect", cmd_inspect, "list a bundle's entries, digests and signer without judging"},
     {"extract", cmd_extract, "extract the data objects of a bundle that verifies"},
+    {"countersign", cmd_countersign, "record the SIRO's decision in a bundle, signed"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -32,7 +33,7 @@ static void usage(FILE *out)
 		     "Signed ETSI ASiC-E bundles for SIA Code of Connection submissions.\n\n"
 		     "Commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\nRun 'coco-bundle COMMAND --help' for a command's options; see coco-bundle(1).\n"
 		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE.\n");

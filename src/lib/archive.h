@@ -76,6 +76,14 @@ struct coco_zipw;
 /* Starts a canonical ASiC-E zip on fd (positioned at 0), writing the mimetype entry. */
 enum coco_err coco_zipw_new(struct coco_ctx *ctx, int fd, const char *out_name,
 			    struct coco_zipw **out);
+/*
+ * Continues the bundle in: copies its bytes up to the central directory to fd (positioned
+ * at 0) unchanged, so that entries added next follow the earlier ones, and
+ * coco_zipw_finish writes the earlier central directory records verbatim before the new
+ * ones. in must have passed its container checks. COCO_ERR_LIMIT for zip64 bundles.
+ */
+enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_name,
+			       const struct coco_archive *in, struct coco_zipw **out);
 void coco_zipw_free(struct coco_zipw *w);
 /*
  * Adds an entry whose content comes from src_fd, read once: sha256 (may be NULL) gets

@@ -35,6 +35,8 @@ struct coco_zipw {
 	size_t n, cap;
 	unsigned char *ibuf, *obuf;
 	uint64_t done, total; /* source bytes, for progress */
+	unsigned char *old_cd; /* append mode: the earlier central directory, verbatim */
+	size_t old_cd_len, old_n;
 };
 
 static void put16(unsigned char *p, uint32_t v)
@@ -75,6 +77,7 @@ void coco_zipw_free(struct coco_zipw *w)
 	for (i = 0; i < w->n; i++)
 		free(w->e[i].name);
 	free(w->e);
+	free(w->old_cd);
 	free(w->ibuf);
 	free(w->obuf);
 	free(w);
@@ -104,7 +107,7 @@ static enum coco_err begin_entry(struct coco_zipw *w, const char *name, uint16_t
 		w->e = ne;
 		w->cap = ncap;
 	}
-	if (w->n >= COCO_MAX_ENTRIES)
+	if (w->old_n + w->n >= COCO_MAX_ENTRIES)
 		return coco_seterr(w->ctx, COCO_ERR_LIMIT,
 				   "cannot write '%s': more than %u entries", w->out_name,
 				   COCO_MAX_ENTRIES);
@@ -306,21 +309,79 @@ enum coco_err coco_zipw_add_mem(struct coco_zipw *w, const char *name, const uns
 	return add_entry(w, name, &src, deflate, NULL);
 }
 
-enum coco_err coco_zipw_new(struct coco_ctx *ctx, int fd, const char *out_name,
-			    struct coco_zipw **out)
+static struct coco_zipw *zipw_alloc(struct coco_ctx *ctx, int fd, const char *out_name)
 {
 	struct coco_zipw *w = calloc(1, sizeof(*w));
-	enum coco_err err;
 
-	*out = NULL;
 	if (w == NULL || (w->ibuf = malloc(COCO_IO_CHUNK)) == NULL ||
 	    (w->obuf = malloc(COCO_IO_CHUNK)) == NULL) {
 		coco_zipw_free(w);
-		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory writing '%s'", out_name);
+		coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory writing '%s'", out_name);
+		return NULL;
 	}
 	w->ctx = ctx;
 	w->fd = fd;
 	w->out_name = out_name;
+	return w;
+}
+
+/* Copies in's bytes [0, end) to the writer's file. */
+static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive *in, uint64_t end)
+{
+	uint64_t at = 0;
+	ssize_t got;
+
+	while (at < end) {
+		size_t want = end - at < COCO_IO_CHUNK ? (size_t)(end - at) : COCO_IO_CHUNK;
+		if ((got = pread(in->fd, w->ibuf, want, (off_t)at)) <= 0)
+			return coco_seterr(w->ctx, COCO_ERR_IO, "cannot read '%s': %s", in->path,
+					   got < 0 ? strerror(errno) : "file shrank");
+		if (wr(w, w->ibuf, (size_t)got) != COCO_OK)
+			return COCO_ERR_IO;
+		at += (uint64_t)got;
+	}
+	return COCO_OK;
+}
+
+enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_name,
+			       const struct coco_archive *in, struct coco_zipw **out)
+{
+	struct coco_zipw *w;
+	enum coco_err err;
+
+	*out = NULL;
+	if (in->cd_off + in->cd_size > MAX_OFFSET || in->n >= 0xFFFFu)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "cannot add to '%s': zip64 bundles cannot be extended", in->path);
+	if ((w = zipw_alloc(ctx, fd, out_name)) == NULL)
+		return COCO_ERR_NOMEM;
+	w->old_n = in->n;
+	w->old_cd_len = (size_t)in->cd_size;
+	if ((w->old_cd = malloc(w->old_cd_len ? w->old_cd_len : 1)) == NULL)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory writing '%s'", out_name);
+	else if (pread(in->fd, w->old_cd, w->old_cd_len, (off_t)in->cd_off) !=
+		 (ssize_t)w->old_cd_len)
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read the central directory of '%s'",
+				  in->path);
+	else
+		err = copy_prefix(w, in, in->cd_off);
+	if (err != COCO_OK) {
+		coco_zipw_free(w);
+		return err;
+	}
+	*out = w;
+	return COCO_OK;
+}
+
+enum coco_err coco_zipw_new(struct coco_ctx *ctx, int fd, const char *out_name,
+			    struct coco_zipw **out)
+{
+	struct coco_zipw *w = zipw_alloc(ctx, fd, out_name);
+	enum coco_err err;
+
+	*out = NULL;
+	if (w == NULL)
+		return COCO_ERR_NOMEM;
 	err = coco_zipw_add_mem(w, "mimetype", (const unsigned char *)COCO_MIMETYPE,
 				sizeof(COCO_MIMETYPE) - 1, 0);
 	if (err != COCO_OK) {
@@ -337,6 +398,8 @@ enum coco_err coco_zipw_finish(struct coco_zipw *w)
 	uint64_t cd_off = w->off;
 	size_t i;
 
+	if (w->old_cd_len > 0 && wr(w, w->old_cd, w->old_cd_len) != COCO_OK)
+		return COCO_ERR_IO;
 	for (i = 0; i < w->n; i++) {
 		const struct wentry *e = &w->e[i];
 		size_t nlen = strlen(e->name);
@@ -359,8 +422,8 @@ enum coco_err coco_zipw_finish(struct coco_zipw *w)
 	}
 	memset(end, 0, sizeof(end));
 	put32(end, 0x06054b50u);
-	put16(end + 8, (uint32_t)w->n);
-	put16(end + 10, (uint32_t)w->n);
+	put16(end + 8, (uint32_t)(w->old_n + w->n));
+	put16(end + 10, (uint32_t)(w->old_n + w->n));
 	put32(end + 12, (uint32_t)(w->off - cd_off));
 	put32(end + 16, (uint32_t)cd_off);
 	return wr(w, end, sizeof(end));

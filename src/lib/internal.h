@@ -50,6 +50,7 @@ struct coco_ctx {
 	void *assessment_schema;
 	void *policy_schema;
 	void *bodies_schema;
+	void *signoff_schema;
 	struct coco_policy *policy; /* from the trust directory, or the default on first use */
 	coco_progress_cb progress;
 	void *progress_arg;

@@ -28,6 +28,7 @@ struct coco_manifest_ref {
 	int rootfile;
 	int alg;    /* index into coco_digest_algs */
 	long entry; /* the archive entry it names, set by verify; -1 if rejected */
+	int matched; /* set by verify: the entry's digest equals this reference's */
 	unsigned char digest[COCO_MAX_DIGEST];
 };
 

@@ -142,6 +142,26 @@ enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, cons
 	return err;
 }
 
+enum coco_err coco_report_append(struct coco_report *dst, const struct coco_report *src)
+{
+	size_t i;
+	enum coco_err err;
+
+	for (i = 0; i < src->n; i++) {
+		const struct coco_finding *f = &src->findings[i];
+		err = f->manual ? coco_report_add_manual(dst, f->id, f->subject, "%s", f->message)
+				: coco_report_add(dst, f->status, f->id, f->subject, "%s",
+						  f->message);
+		if (err != COCO_OK)
+			return err;
+	}
+	if (src->nomem) {
+		dst->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	return COCO_OK;
+}
+
 int coco_report_failed(const struct coco_report *r)
 {
 	return r->nomem;

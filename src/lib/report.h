@@ -84,6 +84,7 @@ struct coco_report_signoff {
 	time_t at;     /* the decision's time */
 	char *verdict; /* the verdict the SIRO saw: "PASSED" ... */
 	int valid;     /* its signature verified against the trust directory's siro/ */
+	time_t signed_at; /* the sign-off signature's signing time */
 };
 
 /* A baseline certificate in the report's summary block. */
@@ -120,6 +121,9 @@ struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const
 						    enum coco_decision decision, const char *name,
 						    const char *comment, time_t at,
 						    const char *verdict);
+
+/* Appends copies of src's findings to dst. */
+enum coco_err coco_report_append(struct coco_report *dst, const struct coco_report *src);
 
 /* Whether an allocation failed while findings were added (the report is incomplete). */
 int coco_report_failed(const struct coco_report *r);

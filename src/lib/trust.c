@@ -45,6 +45,8 @@ void coco_ctx_free(struct coco_ctx *ctx)
 		xmlSchemaFree(ctx->policy_schema);
 	if (ctx->bodies_schema != NULL)
 		xmlSchemaFree(ctx->bodies_schema);
+	if (ctx->signoff_schema != NULL)
+		xmlSchemaFree(ctx->signoff_schema);
 	coco_policy_free(ctx->policy);
 	free(ctx);
 }

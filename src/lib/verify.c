@@ -14,6 +14,7 @@
 #include "assessment.h"
 #include "cms.h"
 #include "manifest.h"
+#include "signoff.h"
 #include "verify.h"
 
 enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
@@ -170,6 +171,16 @@ static void resolve_refs(struct coco_vstate *v)
 	}
 }
 
+/* A manifest that lists its own sign-off decision is a SIRO's; every other is an
+ * applicant's. */
+static void assign_roles(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nm; i++)
+		v->role[i] = coco_signoff_is_siro(v->m[i]) ? COCO_SIG_SIRO : COCO_SIG_APPLICANT;
+}
+
 /* ---- the streaming pass ------------------------------------------------------------ */
 
 /* Keeps assessment.xml's bytes as they stream past, so it is read only once. */
@@ -296,8 +307,9 @@ static void compare_digests(struct coco_vstate *v)
 						"content does not match its %s digest in '%s'",
 						coco_digest_algs[ref->alg].name, m->entry);
 			} else {
+				v->m[i]->refs[k].matched = 1;
 				v->h[idx].covered = 1;
-				if (idx == v->assessment)
+				if (idx == v->assessment && v->role[i] == COCO_SIG_APPLICANT)
 					v->acover |= 1ull << i;
 			}
 		}
@@ -309,20 +321,15 @@ static void compare_digests(struct coco_vstate *v)
 
 /* ---- signatures and coverage --------------------------------------------------------- */
 
-static enum coco_err check_signatures(struct coco_vstate *v, int trust)
+/* Adds a report signature row for each manifest bound to a signature, in manifest order. */
+static enum coco_err add_signature_rows(struct coco_vstate *v)
 {
+	struct coco_report_signature *info;
 	size_t i;
 
 	for (i = 0; i < v->nm; i++) {
 		const struct coco_manifest *m = v->m[i];
-		struct coco_report_signature *info;
-		struct coco_cms_check in;
-		unsigned char *der = NULL;
-		size_t len = 0;
-		long idx;
-		enum coco_err err;
-
-		if (m == NULL || (idx = coco_archive_find(v->ar, m->sigref)) < 0 ||
+		if (m == NULL || coco_archive_find(v->ar, m->sigref) < 0 ||
 		    !is_signature_name(m->sigref))
 			continue;
 		v->sig_index[i] = (long)coco_report_signature_count(v->r);
@@ -330,42 +337,155 @@ static enum coco_err check_signatures(struct coco_vstate *v, int trust)
 		    (info->manifest = coco_strndup(m->entry, strlen(m->entry))) == NULL ||
 		    (info->file = coco_strndup(m->sigref, strlen(m->sigref))) == NULL)
 			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-		err = coco_archive_read(v->ctx, v->ar, (size_t)idx, COCO_MAX_META_SIZE, &der, &len);
-		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
-			return err;
-		if (err != COCO_OK) {
-			coco_report_add(v->r, COCO_STATUS_FAIL, "signature.parse", m->sigref, "%s",
-					coco_ctx_error(v->ctx));
-			continue;
-		}
-		memset(&in, 0, sizeof(in));
-		in.sig_entry = m->sigref, in.der = der, in.der_len = len;
-		in.data_entry = m->entry, in.data = v->mbytes[i], in.data_len = v->mlen[i];
-		in.trust = trust;
-		in.anchors = COCO_ANCHORS_SIGNERS;
-		err = coco_cms_verify(v->ctx, &in, v->r, info);
-		free(der);
-		if (err != COCO_OK)
-			return err;
+		info->role = v->role[i];
 	}
 	return COCO_OK;
 }
 
+static struct coco_report_signature *sig_info(const struct coco_vstate *v, size_t i)
+{
+	return v->sig_index[i] < 0 ? NULL
+				   : (struct coco_report_signature *)coco_report_signature_at(
+					 v->r, (size_t)v->sig_index[i]);
+}
+
+/* Verifies manifest i's signature into r; with chain_time set, the chain at that time. */
+static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, struct coco_report *r,
+				const time_t *chain_time)
+{
+	const struct coco_manifest *m = v->m[i];
+	struct coco_report_signature *info = sig_info(v, i);
+	struct coco_cms_check in;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	enum coco_err err;
+
+	err = coco_archive_read(v->ctx, v->ar, (size_t)coco_archive_find(v->ar, m->sigref),
+				COCO_MAX_META_SIZE, &der, &len);
+	if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
+		return err;
+	if (err != COCO_OK) {
+		coco_report_add(r, COCO_STATUS_FAIL, "signature.parse", m->sigref, "%s",
+				coco_ctx_error(v->ctx));
+		return COCO_OK;
+	}
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = m->sigref, in.der = der, in.der_len = len;
+	in.data_entry = m->entry, in.data = v->mbytes[i], in.data_len = v->mlen[i];
+	in.trust = trust;
+	in.anchors = v->role[i] == COCO_SIG_SIRO ? COCO_ANCHORS_SIRO : COCO_ANCHORS_SIGNERS;
+	if (chain_time != NULL) {
+		in.chain_time = *chain_time;
+		in.chain_time_set = 1;
+	}
+	err = coco_cms_verify(v->ctx, &in, r, info);
+	free(der);
+	return err;
+}
+
+/* Clears what a first verification of manifest i's signature filled in its row. */
+static void reset_info(struct coco_report_signature *info)
+{
+	free(info->subject);
+	free(info->common_name);
+	free(info->issuer);
+	free(info->serial);
+	info->subject = info->common_name = info->issuer = info->serial = NULL;
+	info->valid = info->value_ok = info->has_signing_time = 0;
+}
+
+/*
+ * The applicant's signature i. When its certificate has expired by the verification time
+ * but a valid approved sign-off (SIA's own signature) was made while it was valid, the
+ * sign-off proves the signature existed then: the chain is validated at that time.
+ */
+static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust)
+{
+	struct coco_report_signature *info = sig_info(v, i);
+	struct coco_report *scratch = NULL;
+	const struct coco_report_signoff *proof;
+	enum coco_err err;
+
+	if (!trust || v->r->n_signoffs == 0)
+		return verify_one(v, i, trust, v->r, NULL);
+	if (coco_report_new(&scratch) != COCO_OK)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = verify_one(v, i, trust, scratch, NULL)) == COCO_OK) {
+		proof = coco_signoff_proof(v->r, info, coco_ctx_time(v->ctx));
+		if (proof == NULL || coco_report_find(scratch, "signer.expired") == NULL) {
+			err = coco_report_append(v->r, scratch);
+		} else {
+			reset_info(info);
+			if ((err = verify_one(v, i, trust, v->r, &proof->signed_at)) == COCO_OK)
+				coco_signoff_note_proof(v->r, info, proof);
+		}
+	}
+	coco_report_free(scratch);
+	return err;
+}
+
+/*
+ * Sign-off signatures first (into a scratch report, appended after the applicant's part),
+ * then their decisions, then the applicant's signatures, which may lean on a sign-off.
+ */
+static enum coco_err check_signatures(struct coco_vstate *v, int trust, struct coco_report *siro)
+{
+	enum coco_err err;
+	size_t i;
+
+	if ((err = add_signature_rows(v)) != COCO_OK)
+		return err;
+	for (i = 0; i < v->nm; i++)
+		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_SIRO &&
+		    (err = verify_one(v, i, trust, siro, NULL)) != COCO_OK)
+			return err;
+	if (trust && (err = coco_signoff_check(v, siro)) != COCO_OK)
+		return err;
+	for (i = 0; i < v->nm; i++)
+		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_APPLICANT &&
+		    (err = verify_applicant(v, i, trust)) != COCO_OK)
+			return err;
+	return COCO_OK;
+}
+
+/* True if some manifest whose signature value verified lists entry idx with its digest. */
+static int verified_cover(const struct coco_vstate *v, size_t idx)
+{
+	const struct coco_report_signature *sig;
+	size_t i, k;
+
+	for (i = 0; i < v->nm; i++) {
+		if (v->m[i] == NULL || (sig = sig_info(v, i)) == NULL || !sig->value_ok)
+			continue;
+		for (k = 0; k < v->m[i]->n; k++)
+			if (v->m[i]->refs[k].entry == (long)idx && v->m[i]->refs[k].matched)
+				return 1;
+	}
+	return 0;
+}
+
 static void check_coverage(struct coco_vstate *v)
 {
-	size_t i, unsigned_n = 0, data_n = 0;
+	size_t i, bad = 0, data_n = 0;
 
 	for (i = 0; i < v->ar->n; i++) {
 		if (v->h[i].role != ROLE_DATA)
 			continue;
 		data_n++;
-		if (v->h[i].referenced)
-			continue; /* referenced; a mismatch is already a manifest.digest failure */
-		unsigned_n++;
-		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
-				"not covered by any manifest: unsigned content is not accepted");
+		if (!v->h[i].referenced) {
+			bad++;
+			coco_report_add(
+			    v->r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+			    "not covered by any manifest: unsigned content is not accepted");
+		} else if (v->h[i].covered && !verified_cover(v, i)) {
+			/* a digest mismatch is already a manifest.digest failure */
+			bad++;
+			coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.unsigned",
+					v->ar->e[i].name,
+					"covered only by signatures that do not verify");
+		}
 	}
-	if (unsigned_n == 0)
+	if (bad == 0)
 		coco_report_add(v->r, COCO_STATUS_PASS, "manifest.coverage", NULL,
 				"every data object (%zu) is referenced by a manifest", data_n);
 }
@@ -389,7 +509,8 @@ static const struct coco_report_signature *applicant_signature(const struct coco
 	size_t i;
 
 	for (i = 0; i < v->nm && i < COCO_MAX_MANIFESTS; i++) {
-		if (!(v->acover & (1ull << i)) || v->sig_index[i] < 0)
+		if (!(v->acover & (1ull << i)) || v->sig_index[i] < 0 ||
+		    v->role[i] != COCO_SIG_APPLICANT)
 			continue;
 		sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
 		if (sig != NULL && sig->value_ok)
@@ -419,7 +540,8 @@ static enum coco_err check_submission(struct coco_vstate *v)
 		const char *name = v->ar->e[i].name;
 		/* every data object but the assessment, META-INF/ included: extra files there
 		 * are files the assessment does not reference */
-		if (v->h[i].role == ROLE_DATA && (long)i != v->assessment)
+		if (v->h[i].role == ROLE_DATA && (long)i != v->assessment &&
+		    !coco_signoff_owns(v, i))
 			files[s.n_files++] = name;
 	}
 	s.files = files;
@@ -469,6 +591,7 @@ static enum coco_err add_entries(struct coco_vstate *v)
 enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
 			      struct coco_report *r, int trust)
 {
+	struct coco_report *siro = NULL;
 	enum coco_err err;
 	size_t i;
 
@@ -502,15 +625,23 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 		return err;
 	bind_signatures(v);
 	resolve_refs(v);
+	assign_roles(v);
 	if ((err = stream_pass(v)) != COCO_OK)
 		return err;
 	compare_digests(v);
-	if ((err = check_signatures(v, trust)) != COCO_OK)
-		return err;
-	if (v->nm > 0)
-		check_coverage(v);
-	/* An assessment.xml read badly has no matching digest: check_submission skips it. */
-	return trust ? check_submission(v) : COCO_OK;
+	if ((err = coco_report_new(&siro)) != COCO_OK)
+		return coco_seterr(ctx, err, "out of memory");
+	if ((err = check_signatures(v, trust, siro)) == COCO_OK) {
+		if (v->nm > 0)
+			check_coverage(v);
+		/* An assessment.xml read badly has no matching digest: it is skipped. */
+		if (trust)
+			err = check_submission(v);
+	}
+	if (err == COCO_OK)
+		err = coco_signoff_finish(v, siro);
+	coco_report_free(siro);
+	return err;
 }
 
 enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)
@@ -534,6 +665,12 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
 	}
 	coco_vstate_release(&v);
 	return err;
+}
+
+enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
+			       size_t *out_len)
+{
+	return coco_archive_read(v->ctx, v->ar, i, COCO_MAX_META_SIZE, out, out_len);
 }
 
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)

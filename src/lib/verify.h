@@ -25,7 +25,13 @@ struct coco_vstate {
 	int atoolong;    /* larger than COCO_MAX_META_SIZE */
 	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
 	long sig_index[COCO_MAX_MANIFESTS]; /* manifest i's report signature, or -1 */
+	enum coco_sig_role role[COCO_MAX_MANIFESTS]; /* SIRO if it lists signoff/decision-* */
+	size_t signoff_from; /* findings before this index are the applicant's part */
 };
+
+/* Reads entry i (at most COCO_MAX_META_SIZE bytes); findings name it on failure. */
+enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
+			       size_t *out_len);
 
 /* Runs the pipeline; trust 0 skips chain validation (inspect). Release v afterwards. */
 enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,

@@ -40,6 +40,7 @@ char *coco_xml_attr(xmlNode *node, const char *name);
 extern const unsigned char coco_xsd_assessment[];
 extern const unsigned char coco_xsd_policy[];
 extern const unsigned char coco_xsd_bodies[];
+extern const unsigned char coco_xsd_signoff[];
 extern const unsigned char coco_default_policy[];
 extern const size_t coco_default_policy_len;
 

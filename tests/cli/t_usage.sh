@@ -3,7 +3,8 @@
 
 # command:source:table for every subcommand's getopt_long options.
 OPTION_TABLES="init:cmd_init.c:init_opts lint:cmd_lint.c:lint_opts create:cmd_create.c:create_opts
-verify:cmd_verify.c:verify_opts inspect:cmd_verify.c:inspect_opts extract:cmd_extract.c:extract_opts"
+verify:cmd_verify.c:verify_opts inspect:cmd_verify.c:inspect_opts extract:cmd_extract.c:extract_opts
+countersign:cmd_countersign.c:countersign_opts"
 
 usage_help() {
 	expect 0 "$COCO" --help
@@ -151,7 +152,7 @@ usage_missing_files() {
 run_case usage_missing_files usage_missing_files
 
 usage_every_id_documented() {
-	ids=$(grep -ohE '"(container|manifest|signature|signer|verify|assessment|evidence)\.[a-z_0-9]+"' "$ROOT"/src/lib/*.c |
+	ids=$(grep -ohE '"(container|manifest|signature|signer|verify|assessment|evidence|signoff)\.[a-z_0-9]+"' "$ROOT"/src/lib/*.c |
 		tr -d '"' | sort -u | grep -vE '\.(h|c)$')
 	[ -n "$ids" ] || fail "no ids found in the sources"
 	for id in $ids; do

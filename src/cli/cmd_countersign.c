@@ -1,0 +1,201 @@
+/*
+ * coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]
+ *                         --decision approved|rejected [--comment TEXT] [--trust DIR]
+ *                         [--at TIME]
+ * The SIRO's sign-off: verifies the bundle, then records the decision in a copy of it,
+ * signed by the SIRO. Approval is refused unless the verification PASSED.
+ */
+#include <getopt.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char countersign_help[] =
+    "usage: coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain PEM]\n"
+    "                               [--pass SPEC] --decision approved|rejected\n"
+    "                               [--comment TEXT] [--trust DIR] [--at TIME]\n"
+    "       coco-bundle countersign BUNDLE -o OUT --p12 FILE [--pass SPEC] --decision ...\n"
+    "\n"
+    "Verify BUNDLE in full, then record the SIRO's decision in a copy written atomically to\n"
+    "OUT (which may be BUNDLE itself): signoff/decision-NNN.xml, the full report as\n"
+    "signoff/report-NNN.xml, and a manifest over every earlier entry and the two new\n"
+    "files, signed with CAdES-B-B by the SIRO. The applicant's entries are copied byte for\n"
+    "byte. 'approved' is refused unless the verdict is PASSED; 'rejected' is always\n"
+    "allowed. A later decision can follow an earlier one (numbered 002, 003, ...).\n"
+    "\n"
+    "  -o, --output OUT     the bundle to write (replaced only on success)\n"
+    "  --decision WORD      approved or rejected\n"
+    "  --comment TEXT       the SIRO's comment, recorded with the decision (4096 bytes)\n"
+    "  --key KEY            the SIRO's PEM private key, plain or encrypted\n"
+    "  --cert CERT          the SIRO's PEM certificate\n"
+    "  --chain PEM          PEM intermediates to include\n"
+    "  --p12 FILE           PKCS#12 key, certificate and chain instead of --key/--cert\n"
+    "  --pass SPEC          pass-phrase source: pass:TEXT, env:VAR, file:PATH or fd:N\n"
+    "                       (default: prompt on a terminal)\n"
+    "  --trust DIR          trust directory (default: $COCO_TRUST, else the installed one)\n"
+    "  --at TIME            verify and sign as of TIME (YYYY-MM-DD or RFC 3339; default: now)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 recorded; 1 approval refused because the verification did not pass\n"
+    "(the reasons are listed); 2 usage error, or refused or failed for another reason.\n"
+    "Nothing is written unless the status is 0.\n";
+
+static const struct option countersign_opts[] = {
+    {"output", required_argument, NULL, 'o'},   {"key", required_argument, NULL, 'k'},
+    {"cert", required_argument, NULL, 'c'},     {"chain", required_argument, NULL, 'C'},
+    {"p12", required_argument, NULL, 'p'},      {"pass", required_argument, NULL, 'P'},
+    {"decision", required_argument, NULL, 'd'}, {"comment", required_argument, NULL, 'm'},
+    {"trust", required_argument, NULL, 't'},    {"at", required_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+};
+
+struct cs_args {
+	const char *bundle, *out, *key, *cert, *chain, *p12, *pass, *decision, *comment, *trust,
+	    *at;
+};
+
+static int check_args(const struct cs_args *a, enum coco_decision *d)
+{
+	if (a->out == NULL)
+		return cli_usage_error("countersign", "-o OUT is required");
+	if (strcmp(a->out, "-") == 0)
+		return cli_usage_error("countersign",
+				       "a bundle cannot be written to standard output");
+	if (a->decision == NULL)
+		return cli_usage_error("countersign", "--decision approved|rejected is required");
+	if (strcmp(a->decision, "approved") == 0)
+		*d = COCO_DECISION_APPROVED;
+	else if (strcmp(a->decision, "rejected") == 0)
+		*d = COCO_DECISION_REJECTED;
+	else
+		return cli_usage_error("countersign",
+				       "invalid --decision '%s' (approved or rejected)",
+				       a->decision);
+	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL || a->chain != NULL))
+		return cli_usage_error("countersign",
+				       "--p12 cannot be combined with --key, --cert or --chain");
+	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
+		return cli_usage_error("countersign", "give --key and --cert, or --p12");
+	if (a->pass != NULL && cli_check_pass("countersign", a->pass) != 0)
+		return EXIT_USAGE;
+	return 0;
+}
+
+/* Lists why approval was refused: every failed and indeterminate finding. */
+static void show_reasons(const struct coco_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < coco_report_count(r); i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		enum coco_status st = coco_finding_status(f);
+		if (st != COCO_STATUS_FAIL && st != COCO_STATUS_INDETERMINATE)
+			continue;
+		fprintf(stderr, "  %s %s", coco_status_name(st), coco_finding_id(f));
+		if (coco_finding_subject(f) != NULL) {
+			fputs(" '", stderr);
+			cli_put_safe(stderr, coco_finding_subject(f));
+			fputc('\'', stderr);
+		}
+		fputs(": ", stderr);
+		cli_put_safe(stderr, coco_finding_message(f));
+		fputc('\n', stderr);
+	}
+}
+
+static int countersign(const struct cs_args *a, enum coco_decision d)
+{
+	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
+				      a->p12, cli_pass_cb, (void *)a->pass};
+	struct coco_countersign_opts co = {d, a->comment, NULL};
+	struct coco_ctx *ctx = NULL;
+	struct coco_signer *siro = NULL;
+	enum coco_err err;
+	int rc;
+
+	if ((rc = cli_ctx("countersign", a->at, a->trust, 1, &ctx)) != 0)
+		return rc;
+	if (coco_report_new(&co.report) != COCO_OK) {
+		coco_ctx_free(ctx);
+		return cli_error("out of memory");
+	}
+	cli_warn_key_mode(a->p12 ? a->p12 : a->key);
+	err = coco_signer_load(ctx, &so, &siro);
+	if (err == COCO_OK)
+		err = coco_countersign(ctx, a->bundle, a->out, siro, &co);
+	if (err == COCO_ERR_REFUSED && d == COCO_DECISION_APPROVED &&
+	    coco_report_verdict(co.report) != COCO_VERDICT_PASSED) {
+		rc = cli_error("%s", coco_ctx_error(ctx));
+		show_reasons(co.report);
+		rc = EXIT_FAILED;
+	} else if (err != COCO_OK) {
+		rc = cli_error("%s", coco_ctx_error(ctx));
+	} else {
+		printf("recorded '%s' by '%s' in '%s' (verification %s)\n", a->decision,
+		       coco_signer_subject(siro), a->out,
+		       coco_verdict_name(coco_report_verdict(co.report)));
+	}
+	coco_report_free(co.report);
+	coco_signer_free(siro);
+	coco_ctx_free(ctx);
+	return rc;
+}
+
+/* The option's slot in a, and its name for messages; NULL for an unknown option. */
+static const char **slot_of(struct cs_args *a, int c, const char **name)
+{
+	static const struct {
+		int c;
+		const char *name;
+		size_t off;
+	} slots[] = {
+	    {'o', "--output", offsetof(struct cs_args, out)},
+	    {'k', "--key", offsetof(struct cs_args, key)},
+	    {'c', "--cert", offsetof(struct cs_args, cert)},
+	    {'C', "--chain", offsetof(struct cs_args, chain)},
+	    {'p', "--p12", offsetof(struct cs_args, p12)},
+	    {'P', "--pass", offsetof(struct cs_args, pass)},
+	    {'d', "--decision", offsetof(struct cs_args, decision)},
+	    {'m', "--comment", offsetof(struct cs_args, comment)},
+	    {'t', "--trust", offsetof(struct cs_args, trust)},
+	    {'a', "--at", offsetof(struct cs_args, at)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+		if (slots[i].c == c) {
+			*name = slots[i].name;
+			return (const char **)((char *)a + slots[i].off);
+		}
+	return NULL;
+}
+
+int cmd_countersign(int argc, char **argv)
+{
+	struct cs_args a;
+	enum coco_decision d = COCO_DECISION_NONE;
+	const char **slot, *name = NULL;
+	int c, bad;
+
+	memset(&a, 0, sizeof(a));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", countersign_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(countersign_help, stdout);
+			return 0;
+		}
+		if ((slot = slot_of(&a, c, &name)) == NULL)
+			return cli_bad_option("countersign", c, argv);
+		if (cli_set_once("countersign", name, slot, optarg) != 0)
+			return EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("countersign", "expected exactly one BUNDLE");
+	a.bundle = argv[optind];
+	if ((bad = check_args(&a, &d)) != 0)
+		return bad;
+	return countersign(&a, d);
+}

@@ -1,0 +1,604 @@
+/*
+ * The SIRO's sign-off. countersign verifies a bundle, then appends a decision
+ * (signoff/decision-NNN.xml), the report it was made on (signoff/report-NNN.xml), a
+ * manifest over every earlier entry and the two new files, and the SIRO's CAdES-B-B
+ * signature over that manifest. The earlier entries are copied byte for byte, so the
+ * applicant's signature still verifies with any tool. verify checks each sign-off: its
+ * signature against siro/, its decision file against coco-signoff-1.xsd, that it records
+ * what it claims (the report's digest, the SIRO's name, the time) and that its manifest
+ * covers everything before it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "archive.h"
+#include "cms.h"
+#include "manifest.h"
+#include "signoff.h"
+#include "xml.h"
+
+#define SIGNOFF_NS "urn:x-coco-bundle:signoff:1"
+#define MAX_COMMENT 4096
+#define TIME_SLACK 300 /* seconds between the decision's time and its signing time */
+
+/* The number in PREFIX<digits>SUFFIX (3..6 digits), or -1. */
+static long numbered(const char *name, const char *prefix, const char *suffix)
+{
+	size_t p = strlen(prefix), s = strlen(suffix), n = strlen(name), d, i;
+	long v = 0;
+
+	if (n < p + s + 3 || strncmp(name, prefix, p) != 0 || strcmp(name + n - s, suffix) != 0)
+		return -1;
+	d = n - p - s;
+	if (d > 6)
+		return -1;
+	for (i = p; i < p + d; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		v = v * 10 + (name[i] - '0');
+	}
+	return v;
+}
+
+/* The decision and report that belong to manifest META-INF/ASiCManifestNNN.xml: the same
+ * NNN. Returns -1 for a manifest without a number. */
+static int own_names(const char *manifest, char *dec, char *rep, size_t size)
+{
+	long n = numbered(manifest, "META-INF/ASiCManifest", ".xml");
+
+	if (n < 0)
+		return -1;
+	snprintf(dec, size, "signoff/decision-%03ld.xml", n);
+	snprintf(rep, size, "signoff/report-%03ld.xml", n);
+	return 0;
+}
+
+int coco_signoff_is_siro(const struct coco_manifest *m)
+{
+	char dec[64], rep[64];
+	size_t k;
+
+	if (m == NULL || own_names(m->entry, dec, rep, sizeof(dec)) != 0)
+		return 0;
+	for (k = 0; k < m->n; k++)
+		if (strcmp(m->refs[k].name, dec) == 0)
+			return 1;
+	return 0;
+}
+
+int coco_signoff_owns(const struct coco_vstate *v, size_t i)
+{
+	size_t j, k;
+
+	if (strncmp(v->ar->e[i].name, "signoff/", 8) != 0)
+		return 0;
+	for (j = 0; j < v->nm; j++)
+		for (k = 0; v->m[j] != NULL && v->role[j] == COCO_SIG_SIRO && k < v->m[j]->n; k++)
+			if (v->m[j]->refs[k].entry == (long)i && v->m[j]->refs[k].matched)
+				return 1;
+	return 0;
+}
+
+/* ---- the decision file ---------------------------------------------------------------- */
+
+struct decision {
+	char *outcome, *comment, *siro, *subject, *time, *verdict, *bundle, *href, *report;
+};
+
+static void decision_release(struct decision *d)
+{
+	free(d->outcome);
+	free(d->comment);
+	free(d->siro);
+	free(d->subject);
+	free(d->time);
+	free(d->verdict);
+	free(d->bundle);
+	free(d->href);
+	free(d->report);
+	memset(d, 0, sizeof(*d));
+}
+
+static char *child_text(xmlNode *root, const char *name)
+{
+	xmlNode *n = coco_xml_child(root, SIGNOFF_NS, name);
+
+	return n != NULL ? coco_xml_text(n) : NULL;
+}
+
+/* Parses and validates a decision; -1 with the reason in why. */
+static int decision_parse(struct coco_ctx *ctx, const unsigned char *xml, size_t len,
+			  const char *name, struct decision *d, char *why, size_t why_size)
+{
+	xmlDocPtr doc = NULL;
+	xmlNode *root, *rep;
+	int rc = -1;
+
+	if (ctx->signoff_schema == NULL &&
+	    (ctx->signoff_schema =
+		 coco_xml_schema((const char *)coco_xsd_signoff, why, why_size)) == NULL)
+		return -1;
+	if ((doc = coco_xml_read(xml, len, name, why, why_size)) == NULL)
+		return -1;
+	if (coco_xml_validate(ctx->signoff_schema, doc, why, why_size) != 0)
+		goto out;
+	root = xmlDocGetRootElement(doc);
+	rep = coco_xml_child(root, SIGNOFF_NS, "report");
+	d->outcome = child_text(root, "outcome");
+	d->comment = child_text(root, "comment");
+	d->siro = child_text(root, "siro");
+	d->subject = child_text(root, "siroSubject");
+	d->time = child_text(root, "time");
+	d->verdict = child_text(root, "verdict");
+	d->bundle = coco_xml_attr(coco_xml_child(root, SIGNOFF_NS, "verifiedBundle"), "sha256");
+	d->href = coco_xml_attr(rep, "href");
+	d->report = coco_xml_attr(rep, "sha256");
+	if (d->outcome && d->siro && d->subject && d->time && d->verdict && d->bundle && d->href &&
+	    d->report)
+		rc = 0;
+	else
+		snprintf(why, why_size, "out of memory");
+out:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* ---- verification ---------------------------------------------------------------------- */
+
+struct signoff_check {
+	struct coco_vstate *v;
+	struct coco_report *r; /* the sign-off findings */
+	const struct coco_manifest *m;
+	const struct coco_report_signature *sig;
+	const char *entry; /* the decision entry's name */
+	int bad;
+};
+
+static void bad(struct signoff_check *c, const char *id, const char *fmt, ...) COCO_PRINTF(3, 4);
+static void bad(struct signoff_check *c, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	c->bad = 1;
+	va_start(ap, fmt);
+	msg = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	coco_report_add(c->r, COCO_STATUS_FAIL, id, c->entry, "%s", msg ? msg : "out of memory");
+	free(msg);
+}
+
+/* The matched reference in m named name, or NULL (and a finding). */
+static const struct coco_manifest_ref *own_ref(struct signoff_check *c, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < c->m->n; k++)
+		if (strcmp(c->m->refs[k].name, name) == 0 && c->m->refs[k].matched &&
+		    c->m->refs[k].entry >= 0)
+			return &c->m->refs[k];
+	c->entry = c->m->entry;
+	bad(c, "signoff.structure", "a sign-off manifest lists its own '%s' with a matching digest",
+	    name);
+	return NULL;
+}
+
+/* The manifest must list every entry before its own files, each with a matching digest. */
+static void check_cover(struct signoff_check *c, size_t first_new)
+{
+	const struct coco_archive *ar = c->v->ar;
+	size_t j, k, missing = 0;
+	const char *first = NULL;
+
+	for (j = 0; j < first_new; j++) {
+		int listed = 0;
+		if (ar->e[j].is_dir || (j == 0 && strcmp(ar->e[j].name, "mimetype") == 0))
+			continue;
+		for (k = 0; k < c->m->n && !listed; k++)
+			listed = c->m->refs[k].entry == (long)j && c->m->refs[k].matched;
+		if (!listed && missing++ == 0)
+			first = ar->e[j].name;
+	}
+	if (missing > 0)
+		bad(c, "signoff.coverage",
+		    "'%s' does not cover %zu earlier entr%s, first '%s': a sign-off must cover "
+		    "everything before it",
+		    c->m->entry, missing, missing == 1 ? "y" : "ies", first);
+	else
+		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.coverage", c->entry,
+				"'%s' covers every entry before it", c->m->entry);
+}
+
+/* What the decision claims must match what the bundle shows. */
+static void check_claims(struct signoff_check *c, const struct decision *d,
+			 const struct coco_manifest_ref *rep, time_t t)
+{
+	const char *signer = c->sig->common_name ? c->sig->common_name : c->sig->subject;
+	char hex[65];
+
+	coco_hex(coco_vstate_sha256(c->v, (size_t)rep->entry), 32, hex);
+	if (strcmp(d->href, rep->name) != 0 || strcmp(d->report, hex) != 0)
+		bad(c, "signoff.report",
+		    "records report '%s' with SHA-256 %.16s..., but its manifest lists '%s' "
+		    "with SHA-256 %.16s...",
+		    d->href, d->report, rep->name, hex);
+	if (signer == NULL || strcmp(d->siro, signer) != 0)
+		bad(c, "signoff.siro", "names the SIRO '%s', but '%s' signed it", d->siro,
+		    signer ? signer : "an unknown signer");
+	if (!c->sig->has_signing_time || t > c->sig->signing_time + TIME_SLACK ||
+	    t < c->sig->signing_time - TIME_SLACK)
+		bad(c, "signoff.time", "the decision's time %s is not its signature's signing time",
+		    d->time);
+	if (strcmp(d->outcome, "approved") == 0 && strcmp(d->verdict, "PASSED") != 0)
+		bad(c, "signoff.decision", "approves a bundle whose verification was %s",
+		    d->verdict);
+}
+
+static size_t entry_of(const struct coco_vstate *v, const char *name)
+{
+	long i = coco_archive_find(v->ar, name);
+
+	return i < 0 ? v->ar->n : (size_t)i;
+}
+
+static enum coco_err check_one(struct signoff_check *c)
+{
+	const struct coco_manifest_ref *dec, *rep;
+	struct decision d = {NULL};
+	struct coco_report_signoff *row;
+	unsigned char *xml = NULL;
+	size_t len = 0, first;
+	char why[512], dname[64], rname[64];
+	time_t t = 0;
+	enum coco_err err = COCO_OK;
+
+	if (own_names(c->m->entry, dname, rname, sizeof(dname)) != 0 ||
+	    (dec = own_ref(c, dname)) == NULL || (rep = own_ref(c, rname)) == NULL)
+		return COCO_OK;
+	c->entry = dec->name;
+	if ((err = coco_vstate_read(c->v, (size_t)dec->entry, &xml, &len)) != COCO_OK) {
+		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
+			return err;
+		bad(c, "signoff.xml", "%s", coco_ctx_error(c->v->ctx));
+		return COCO_OK;
+	}
+	if (decision_parse(c->v->ctx, xml, len, dec->name, &d, why, sizeof(why)) != 0 ||
+	    coco_time_parse(d.time, &t) != COCO_OK) {
+		bad(c, "signoff.xml", "not a valid coco-signoff-1 decision: %s", why);
+		goto out;
+	}
+	first = entry_of(c->v, dec->name);
+	if (entry_of(c->v, rep->name) < first)
+		first = entry_of(c->v, rep->name);
+	if (entry_of(c->v, c->m->entry) < first)
+		first = entry_of(c->v, c->m->entry);
+	check_cover(c, first);
+	check_claims(c, &d, rep, t);
+	row = coco_report_add_signoff(
+	    c->v->r, dec->name,
+	    strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED : COCO_DECISION_REJECTED,
+	    d.siro, d.comment, t, d.verdict);
+	if (row == NULL) {
+		err = coco_seterr(c->v->ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	row->signed_at = c->sig->signing_time;
+	row->valid = c->sig->valid && !c->bad;
+	if (row->valid)
+		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.decision", dec->name,
+				"%s by %s at %s, on a verification that was %s", d.outcome, d.siro,
+				d.time, d.verdict);
+out:
+	decision_release(&d);
+	free(xml);
+	return err;
+}
+
+enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro)
+{
+	struct signoff_check c;
+	enum coco_err err;
+	size_t i;
+
+	for (i = 0; i < v->nm; i++) {
+		if (v->m[i] == NULL || v->role[i] != COCO_SIG_SIRO || v->sig_index[i] < 0)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.v = v, c.r = siro, c.m = v->m[i];
+		c.sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
+		if ((err = check_one(&c)) != COCO_OK)
+			return err;
+	}
+	return COCO_OK;
+}
+
+const struct coco_report_signoff *coco_signoff_proof(const struct coco_report *r,
+						     const struct coco_report_signature *sig,
+						     time_t at)
+{
+	const struct coco_report_signoff *best = NULL;
+	size_t i;
+
+	if (sig == NULL || sig->subject == NULL)
+		return NULL;
+	for (i = 0; i < r->n_signoffs; i++) {
+		const struct coco_report_signoff *s = &r->signoffs[i];
+		if (!s->valid || s->decision != COCO_DECISION_APPROVED ||
+		    s->signed_at < sig->not_before || s->signed_at > sig->not_after ||
+		    s->signed_at > at || (best != NULL && best->signed_at <= s->signed_at))
+			continue;
+		best = s;
+	}
+	return best;
+}
+
+void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
+			     const struct coco_report_signoff *proof)
+{
+	char t1[21], t2[21];
+
+	coco_report_add(r, COCO_STATUS_INFO, "signoff.proof", sig->file,
+			"the signing certificate expired at %s; its chain was validated at %s, "
+			"when %s's approval '%s' (SIA's own signature) proves the signature "
+			"already existed",
+			coco_time_format(sig->not_after, t1), coco_time_format(proof->signed_at, t2),
+			proof->name, proof->entry);
+}
+
+enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_report *siro)
+{
+	enum coco_verdict applicant = coco_report_verdict_since(v->r, 0);
+	enum coco_decision d;
+	const char *name = NULL;
+	time_t at = 0;
+	char tb[21];
+	enum coco_err err;
+
+	v->signoff_from = coco_report_count(v->r);
+	if (siro->n == 0 && v->r->n_signoffs == 0)
+		return COCO_OK;
+	if ((err = coco_report_append(v->r, siro)) != COCO_OK)
+		return coco_seterr(v->ctx, err, "out of memory");
+	d = coco_report_decision(v->r, &name, &at);
+	if (d != COCO_DECISION_NONE)
+		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.latest", NULL,
+				"Signed off: %s by %s on %s", coco_decision_name(d), name,
+				coco_time_format(at, tb));
+	if (coco_report_verdict_since(v->r, v->signoff_from) != COCO_VERDICT_PASSED)
+		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.applicant", NULL,
+				"the applicant's part on its own, without the sign-off: %s",
+				coco_verdict_name(applicant));
+	return COCO_OK;
+}
+
+/* ---- countersign -------------------------------------------------------------------- */
+
+/* The next free number: one past the highest of any numbered manifest, signature or
+ * sign-off file, and at least 2 (001 is the applicant's). */
+static long next_number(const struct coco_archive *ar)
+{
+	static const char *const forms[][2] = {{"META-INF/ASiCManifest", ".xml"},
+					       {"META-INF/signature", ".p7s"},
+					       {"signoff/decision-", ".xml"},
+					       {"signoff/report-", ".xml"}};
+	long max = 1, k;
+	size_t i, f;
+
+	for (i = 0; i < ar->n; i++)
+		for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+			if ((k = numbered(ar->e[i].name, forms[f][0], forms[f][1])) > max)
+				max = k;
+	return max + 1;
+}
+
+/* A comment is printable UTF-8 (newlines and tabs allowed), at most MAX_COMMENT bytes. */
+static int comment_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), n;
+
+	if (left > MAX_COMMENT)
+		return 0;
+	while (left > 0) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F ||
+		    (n = coco_utf8_seq(p, left)) == 0 || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0))
+			return 0;
+		p += n;
+		left -= n;
+	}
+	return 1;
+}
+
+static void put_el(struct coco_buf *b, const char *name, const char *text)
+{
+	coco_buf_printf(b, "  <%s>", name);
+	coco_buf_safe(b, text, COCO_BUF_MARKUP);
+	coco_buf_printf(b, "</%s>\n", name);
+}
+
+struct newfiles {
+	char decision[64], report[64], manifest[64], sig[64];
+	char *rep, *dec, *man;
+	size_t rep_len, dec_len, man_len;
+	unsigned char *der;
+	size_t der_len;
+};
+
+static void newfiles_release(struct newfiles *f)
+{
+	free(f->rep);
+	free(f->dec);
+	free(f->man);
+	OPENSSL_free(f->der);
+}
+
+static enum coco_err build_decision(struct coco_ctx *ctx, const struct coco_signer *siro,
+				    const struct coco_countersign_opts *o,
+				    const struct coco_report *r, struct newfiles *f)
+{
+	struct coco_buf b = {NULL, 0, 0, 0};
+	unsigned char md[32];
+	char hex[65], tb[21], *cn = coco_cert_common_name(X509_get_subject_name(siro->cert));
+
+	SHA256((const unsigned char *)f->rep, f->rep_len, md);
+	coco_hex(md, sizeof(md), hex);
+	coco_buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<decision xmlns=\"" SIGNOFF_NS
+			 "\" version=\"1\">\n");
+	put_el(&b, "outcome", coco_decision_name(o->decision));
+	if (o->comment != NULL && o->comment[0] != '\0')
+		put_el(&b, "comment", o->comment);
+	put_el(&b, "siro", cn ? cn : siro->subject);
+	put_el(&b, "siroSubject", siro->subject);
+	put_el(&b, "time", coco_time_format(coco_ctx_time(ctx), tb));
+	put_el(&b, "verdict", coco_verdict_name(coco_report_verdict(r)));
+	coco_buf_printf(&b, "  <verifiedBundle sha256=\"%s\"/>\n", r->sha256);
+	coco_buf_printf(&b, "  <report href=\"%s\" sha256=\"%s\"/>\n</decision>\n", f->report, hex);
+	free(cn);
+	if (b.failed) {
+		free(b.p);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	f->dec = b.p;
+	f->dec_len = b.len;
+	return COCO_OK;
+}
+
+/* The SIRO's manifest: every earlier entry but the mimetype and folders, and the new two. */
+static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vstate *v,
+				    struct newfiles *f)
+{
+	struct coco_manifest_ref *refs = calloc(v->ar->n + 2, sizeof(*refs));
+	size_t i, n = 0;
+
+	if (refs == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < v->ar->n; i++) {
+		const struct coco_entry *e = &v->ar->e[i];
+		if (e->is_dir || (i == 0 && strcmp(e->name, "mimetype") == 0))
+			continue;
+		refs[n].name = e->name;
+		memcpy(refs[n++].digest, coco_vstate_sha256(v, i), 32);
+	}
+	refs[n].name = f->decision;
+	SHA256((const unsigned char *)f->dec, f->dec_len, refs[n++].digest);
+	refs[n].name = f->report;
+	SHA256((const unsigned char *)f->rep, f->rep_len, refs[n++].digest);
+	f->man = coco_manifest_build(f->sig, refs, n, &f->man_len);
+	free(refs);
+	return f->man != NULL ? COCO_OK : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+}
+
+static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v,
+			       const char *out_path, const struct newfiles *f)
+{
+	struct coco_zipw *w = NULL;
+	char *tmp = NULL;
+	int fd;
+	enum coco_err err;
+
+	if ((fd = coco_tmp_open(out_path, &tmp)) < 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot create a temporary file beside '%s': %s",
+				   out_path, strerror(errno));
+	if ((err = coco_zipw_append(ctx, fd, out_path, v->ar, &w)) == COCO_OK &&
+	    (err = coco_zipw_add_mem(w, f->decision, (const unsigned char *)f->dec, f->dec_len,
+				     1)) == COCO_OK &&
+	    (err = coco_zipw_add_mem(w, f->report, (const unsigned char *)f->rep, f->rep_len,
+				     1)) == COCO_OK &&
+	    (err = coco_zipw_add_mem(w, f->manifest, (const unsigned char *)f->man, f->man_len,
+				     1)) == COCO_OK &&
+	    (err = coco_zipw_add_mem(w, f->sig, f->der, f->der_len, 0)) == COCO_OK &&
+	    (err = coco_zipw_finish(w)) == COCO_OK) {
+		coco_zipw_free(w);
+		return coco_tmp_commit(ctx, fd, tmp, out_path);
+	}
+	coco_zipw_free(w);
+	coco_tmp_abort(fd, tmp);
+	return err;
+}
+
+/* Whether a decision can be recorded in the verified bundle, and approval allowed. */
+static enum coco_err may_sign(struct coco_ctx *ctx, const struct coco_vstate *v,
+			      const char *in_path, enum coco_decision decision)
+{
+	enum coco_verdict verdict = coco_report_verdict(v->r);
+	size_t i;
+
+	if (v->ar == NULL || !v->ar->ok)
+		return coco_seterr(ctx, COCO_ERR_REFUSED,
+				   "cannot record a decision in '%s': its container failed "
+				   "verification",
+				   in_path);
+	for (i = 0; i < v->ar->n; i++)
+		if (!v->ar->e[i].is_dir && !v->ar->e[i].data_ok)
+			return coco_seterr(ctx, COCO_ERR_REFUSED,
+					   "cannot record a decision in '%s': entry '%s' cannot "
+					   "be read",
+					   in_path, v->ar->e[i].name);
+	if (decision == COCO_DECISION_APPROVED && verdict != COCO_VERDICT_PASSED)
+		return coco_seterr(ctx, COCO_ERR_REFUSED,
+				   "refusing to approve '%s': its verification is %s", in_path,
+				   coco_verdict_name(verdict));
+	return COCO_OK;
+}
+
+static enum coco_err check_opts(struct coco_ctx *ctx, const struct coco_countersign_opts *o)
+{
+	if (o == NULL ||
+	    (o->decision != COCO_DECISION_APPROVED && o->decision != COCO_DECISION_REJECTED))
+		return coco_seterr(ctx, COCO_ERR_ARG, "the decision must be approved or rejected");
+	if (o->comment != NULL && !comment_ok(o->comment))
+		return coco_seterr(ctx, COCO_ERR_ARG,
+				   "the comment must be printable UTF-8 of at most %d bytes",
+				   MAX_COMMENT);
+	return COCO_OK;
+}
+
+enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const char *out_path,
+			       const struct coco_signer *siro,
+			       const struct coco_countersign_opts *opts)
+{
+	struct coco_report *own = NULL, *r = opts != NULL ? opts->report : NULL;
+	struct coco_vstate v;
+	struct newfiles f;
+	long num;
+	enum coco_err err;
+
+	memset(&v, 0, sizeof(v));
+	memset(&f, 0, sizeof(f));
+	if ((err = check_opts(ctx, opts)) != COCO_OK)
+		return err;
+	if (r == NULL && (err = coco_report_new(&own)) != COCO_OK)
+		return coco_seterr(ctx, err, "out of memory");
+	if ((err = coco_vstate_run(&v, ctx, in_path, r ? r : own, 1)) != COCO_OK ||
+	    (err = may_sign(ctx, &v, in_path, opts->decision)) != COCO_OK)
+		goto out;
+	if ((num = next_number(v.ar)) > 999999) {
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot add a sign-off to '%s': numbers run out",
+				  in_path);
+		goto out;
+	}
+	snprintf(f.decision, sizeof(f.decision), "signoff/decision-%03ld.xml", num);
+	snprintf(f.report, sizeof(f.report), "signoff/report-%03ld.xml", num);
+	snprintf(f.manifest, sizeof(f.manifest), "META-INF/ASiCManifest%03ld.xml", num);
+	snprintf(f.sig, sizeof(f.sig), "META-INF/signature%03ld.p7s", num);
+	if (coco_report_render(v.r, COCO_FORMAT_XML, 0, &f.rep, &f.rep_len) != COCO_OK) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((err = build_decision(ctx, siro, opts, v.r, &f)) != COCO_OK ||
+	    (err = build_manifest(ctx, &v, &f)) != COCO_OK ||
+	    (err = coco_cms_sign(ctx, siro, (const unsigned char *)f.man, f.man_len, &f.der,
+				 &f.der_len)) != COCO_OK)
+		goto out;
+	err = write_out(ctx, &v, out_path, &f);
+out:
+	newfiles_release(&f);
+	coco_vstate_release(&v);
+	coco_report_free(own);
+	return err;
+}

@@ -1,0 +1,40 @@
+/*
+ * The SIRO's sign-off: countersign records a decision in a bundle (signoff.c), and the
+ * verification stage that checks it. A sign-off is a decision file, the full report it
+ * was made on, and a manifest over everything before them, signed by a SIRO certificate
+ * from the trust directory's siro/.
+ */
+#ifndef COCO_SIGNOFF_H
+#define COCO_SIGNOFF_H
+
+#include "verify.h"
+
+/* True if m is a SIRO's: META-INF/ASiCManifestNNN.xml listing signoff/decision-NNN.xml. */
+int coco_signoff_is_siro(const struct coco_manifest *m);
+
+/* True if entry i is a signoff/ file listed, with a matching digest, by a SIRO manifest:
+ * SIA's, not part of the applicant's submission. */
+int coco_signoff_owns(const struct coco_vstate *v, size_t i);
+
+/*
+ * After the SIRO signatures were verified into siro: reads each SIRO manifest's decision,
+ * checks it (signoff.* findings into siro) and adds a sign-off row to v->r for each.
+ */
+enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro);
+
+/*
+ * The sign-off that proves an applicant signature existed while its certificate was
+ * valid: the earliest valid approval made inside sig's certificate validity and not after
+ * at. NULL when there is none.
+ */
+const struct coco_report_signoff *coco_signoff_proof(const struct coco_report *r,
+						     const struct coco_report_signature *sig,
+						     time_t at);
+/* Adds the finding that says the applicant's chain was validated at proof's time. */
+void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
+			     const struct coco_report_signoff *proof);
+
+/* Appends the sign-off findings after the applicant's part, then the latest decision. */
+enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_report *siro);
+
+#endif /* COCO_SIGNOFF_H */
