@@ -70,9 +70,8 @@ static int check_args(const struct cs_args *a, enum coco_decision *d)
 	else if (strcmp(a->decision, "rejected") == 0)
 		*d = COCO_DECISION_REJECTED;
 	else
-		return cli_usage_error("countersign",
-				       "invalid --decision '%s' (approved or rejected)",
-				       a->decision);
+		return cli_usage_error(
+		    "countersign", "invalid --decision '%s' (approved or rejected)", a->decision);
 	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL || a->chain != NULL))
 		return cli_usage_error("countersign",
 				       "--p12 cannot be combined with --key, --cert or --chain");

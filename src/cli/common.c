@@ -90,8 +90,10 @@ int cli_parse_format(const char *cmd, const char *value, enum coco_format *out)
 		*out = COCO_FORMAT_TEXT;
 	else if (strcmp(value, "json") == 0)
 		*out = COCO_FORMAT_JSON;
+	else if (strcmp(value, "xml") == 0)
+		*out = COCO_FORMAT_XML;
 	else {
-		cli_usage_error(cmd, "unknown format '%s' (text or json)", value);
+		cli_usage_error(cmd, "unknown format '%s' (text, json or xml)", value);
 		return -1;
 	}
 	return 0;
@@ -304,8 +306,8 @@ static int check_pass_source(const char *cmd, const char *spec)
 		fd = strtol(spec + 3, &end, 10);
 		if (errno != 0 || end == spec + 3 || *end != '\0' || fd < 0 || fd > 65535 ||
 		    fcntl((int)fd, F_GETFD) < 0)
-			return cli_usage_error(
-			    cmd, "--pass: '%s' is not an open file descriptor", spec + 3);
+			return cli_usage_error(cmd, "--pass: '%s' is not an open file descriptor",
+					       spec + 3);
 	}
 	return 0;
 }

@@ -34,7 +34,7 @@ struct coco_zipw {
 	struct wentry *e;
 	size_t n, cap;
 	unsigned char *ibuf, *obuf;
-	uint64_t done, total; /* source bytes, for progress */
+	uint64_t done, total;  /* source bytes, for progress */
 	unsigned char *old_cd; /* append mode: the earlier central directory, verbatim */
 	size_t old_cd_len, old_n;
 };
@@ -352,7 +352,8 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 	*out = NULL;
 	if (in->cd_off + in->cd_size > MAX_OFFSET || in->n >= 0xFFFFu)
 		return coco_seterr(ctx, COCO_ERR_LIMIT,
-				   "cannot add to '%s': zip64 bundles cannot be extended", in->path);
+				   "cannot add to '%s': zip64 bundles cannot be extended",
+				   in->path);
 	if ((w = zipw_alloc(ctx, fd, out_name)) == NULL)
 		return COCO_ERR_NOMEM;
 	w->old_n = in->n;

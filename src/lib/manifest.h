@@ -26,8 +26,8 @@ struct coco_manifest_ref {
 	char *name; /* the URI, percent-decoded: an entry name */
 	char *mime;
 	int rootfile;
-	int alg;    /* index into coco_digest_algs */
-	long entry; /* the archive entry it names, set by verify; -1 if rejected */
+	int alg;     /* index into coco_digest_algs */
+	long entry;  /* the archive entry it names, set by verify; -1 if rejected */
 	int matched; /* set by verify: the entry's digest equals this reference's */
 	unsigned char digest[COCO_MAX_DIGEST];
 };

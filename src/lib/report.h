@@ -79,11 +79,11 @@ struct coco_report_element {
 struct coco_report_signoff {
 	char *entry; /* signoff/decision-NNN.xml */
 	enum coco_decision decision;
-	char *name;    /* the SIRO, from the signing certificate */
-	char *comment; /* may be NULL */
-	time_t at;     /* the decision's time */
-	char *verdict; /* the verdict the SIRO saw: "PASSED" ... */
-	int valid;     /* its signature verified against the trust directory's siro/ */
+	char *name;       /* the SIRO, from the signing certificate */
+	char *comment;    /* may be NULL */
+	time_t at;        /* the decision's time */
+	char *verdict;    /* the verdict the SIRO saw: "PASSED" ... */
+	int valid;        /* its signature verified against the trust directory's siro/ */
 	time_t signed_at; /* the sign-off signature's signing time */
 };
 

@@ -54,7 +54,9 @@ static void xml_entries(struct coco_buf *b, const struct coco_report *r)
 		attr(b, "name", e->name);
 		coco_buf_printf(b, " size=\"%llu\" compressedSize=\"%llu\" method=\"%s\"",
 				(unsigned long long)e->size, (unsigned long long)e->compressed_size,
-				e->is_dir ? "dir" : e->method == 8 ? "deflate" : "stored");
+				e->is_dir        ? "dir"
+				: e->method == 8 ? "deflate"
+						 : "stored");
 		attr(b, "sha256", e->sha256[0] ? e->sha256 : NULL);
 		coco_buf_str(b, "/>\n");
 	}

@@ -183,8 +183,8 @@ static const struct coco_manifest_ref *own_ref(struct signoff_check *c, const ch
 		    c->m->refs[k].entry >= 0)
 			return &c->m->refs[k];
 	c->entry = c->m->entry;
-	bad(c, "signoff.structure", "a sign-off manifest lists its own '%s' with a matching digest",
-	    name);
+	bad(c, "signoff.structure",
+	    "a sign-off manifest must list its own '%s' with a matching digest", name);
 	return NULL;
 }
 
@@ -279,10 +279,10 @@ static enum coco_err check_one(struct signoff_check *c)
 		first = entry_of(c->v, c->m->entry);
 	check_cover(c, first);
 	check_claims(c, &d, rep, t);
-	row = coco_report_add_signoff(
-	    c->v->r, dec->name,
-	    strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED : COCO_DECISION_REJECTED,
-	    d.siro, d.comment, t, d.verdict);
+	row = coco_report_add_signoff(c->v->r, dec->name,
+				      strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED
+									 : COCO_DECISION_REJECTED,
+				      d.siro, d.comment, t, d.verdict);
 	if (row == NULL) {
 		err = coco_seterr(c->v->ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
@@ -317,9 +317,8 @@ enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro
 	return COCO_OK;
 }
 
-const struct coco_report_signoff *coco_signoff_proof(const struct coco_report *r,
-						     const struct coco_report_signature *sig,
-						     time_t at)
+const struct coco_report_signoff *
+coco_signoff_proof(const struct coco_report *r, const struct coco_report_signature *sig, time_t at)
 {
 	const struct coco_report_signoff *best = NULL;
 	size_t i;
@@ -346,8 +345,8 @@ void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_sig
 			"the signing certificate expired at %s; its chain was validated at %s, "
 			"when %s's approval '%s' (SIA's own signature) proves the signature "
 			"already existed",
-			coco_time_format(sig->not_after, t1), coco_time_format(proof->signed_at, t2),
-			proof->name, proof->entry);
+			coco_time_format(sig->not_after, t1),
+			coco_time_format(proof->signed_at, t2), proof->name, proof->entry);
 }
 
 enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_report *siro)
@@ -502,13 +501,14 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 	enum coco_err err;
 
 	if ((fd = coco_tmp_open(out_path, &tmp)) < 0)
-		return coco_seterr(ctx, COCO_ERR_IO, "cannot create a temporary file beside '%s': %s",
-				   out_path, strerror(errno));
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot create a temporary file beside '%s': %s", out_path,
+				   strerror(errno));
 	if ((err = coco_zipw_append(ctx, fd, out_path, v->ar, &w)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->decision, (const unsigned char *)f->dec, f->dec_len,
 				     1)) == COCO_OK &&
-	    (err = coco_zipw_add_mem(w, f->report, (const unsigned char *)f->rep, f->rep_len,
-				     1)) == COCO_OK &&
+	    (err = coco_zipw_add_mem(w, f->report, (const unsigned char *)f->rep, f->rep_len, 1)) ==
+		COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->manifest, (const unsigned char *)f->man, f->man_len,
 				     1)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->sig, f->der, f->der_len, 0)) == COCO_OK &&
@@ -578,8 +578,8 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 	    (err = may_sign(ctx, &v, in_path, opts->decision)) != COCO_OK)
 		goto out;
 	if ((num = next_number(v.ar)) > 999999) {
-		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot add a sign-off to '%s': numbers run out",
-				  in_path);
+		err = coco_seterr(ctx, COCO_ERR_LIMIT,
+				  "cannot add a sign-off to '%s': numbers run out", in_path);
 		goto out;
 	}
 	snprintf(f.decision, sizeof(f.decision), "signoff/decision-%03ld.xml", num);

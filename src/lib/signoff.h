@@ -27,9 +27,8 @@ enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro
  * valid: the earliest valid approval made inside sig's certificate validity and not after
  * at. NULL when there is none.
  */
-const struct coco_report_signoff *coco_signoff_proof(const struct coco_report *r,
-						     const struct coco_report_signature *sig,
-						     time_t at);
+const struct coco_report_signoff *
+coco_signoff_proof(const struct coco_report *r, const struct coco_report_signature *sig, time_t at);
 /* Adds the finding that says the applicant's chain was validated at proof's time. */
 void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
 			     const struct coco_report_signoff *proof);

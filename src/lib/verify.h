@@ -24,7 +24,7 @@ struct coco_vstate {
 	size_t alen;
 	int atoolong;    /* larger than COCO_MAX_META_SIZE */
 	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
-	long sig_index[COCO_MAX_MANIFESTS]; /* manifest i's report signature, or -1 */
+	long sig_index[COCO_MAX_MANIFESTS];          /* manifest i's report signature, or -1 */
 	enum coco_sig_role role[COCO_MAX_MANIFESTS]; /* SIRO if it lists signoff/decision-* */
 	size_t signoff_from; /* findings before this index are the applicant's part */
 };

@@ -1,0 +1,124 @@
+# shellcheck shell=sh
+# The SIRO's sign-off end to end: countersign, verify showing the decision, the XML report
+# against its schema, stock OpenSSL verifying both signatures (docs/FORMAT.md), refusals,
+# and usage errors.
+
+# countersign_as IN OUT KEY DECISION AT [ARGS...]
+countersign_as() {
+	in=$1 o=$2 k=$3 d=$4 a=$5
+	shift 5
+	run "$COCO" countersign "$in" -o "$o" --key "$FX/pki/$k.key" --cert "$FX/pki/$k.pem" \
+		--decision "$d" --trust "$FX/trust" --at "$a" "$@"
+}
+
+signoff_lifecycle() {
+	create_bundle a.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05 --comment "CE+ checked <on> the register"
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	has_out "recorded 'approved' by 'CN=Sam Siro - TEST ONLY"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "signoff.latest: Signed off: approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z"
+	has_out "^verdict    PASSED"
+	verify_json b.coco
+	finding_on signoff.decision pass signoff/decision-002.xml
+	finding_on signoff.coverage pass signoff/decision-002.xml
+	# the applicant's bytes are unchanged: b.coco starts with a.coco up to its central directory
+	python3 -c '
+import sys, zipfile
+a = open("a.coco", "rb").read(); b = open("b.coco", "rb").read()
+cd = int.from_bytes(a[-6:-2], "little")
+sys.exit(0 if b[:cd] == a[:cd] else 1)' || fail "the applicant's bytes changed"
+	unzip -p b.coco signoff/decision-002.xml >decision.xml
+	grep -q "<comment>CE+ checked &lt;on&gt; the register</comment>" decision.xml ||
+		fail "comment not recorded escaped"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-signoff-1.xsd" decision.xml 2>xl.err ||
+		fail "decision not valid: $(cat xl.err)"
+	unzip -p b.coco signoff/report-002.xml >report.xml
+	xmllint --noout --schema "$ROOT/docs/schema/coco-report-1.xsd" report.xml 2>xl.err ||
+		fail "report not valid: $(cat xl.err)"
+	no_tmp_files
+}
+run_case signoff_lifecycle signoff_lifecycle
+
+# docs/FORMAT.md: each signature verifies with stock openssl over its manifest.
+signoff_stock_openssl() {
+	create_bundle a.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	mkdir x && (cd x && unzip -q ../b.coco) || fail "unzip failed"
+	cat "$FX/pki/root-ca.pem" "$FX/pki/chain.pem" >applicant-ca.pem
+	openssl cms -verify -binary -inform DER -in x/META-INF/signature001.p7s \
+		-content x/META-INF/ASiCManifest001.xml -CAfile applicant-ca.pem -purpose any \
+		-attime 1801000000 -out /dev/null 2>v.err || fail "applicant: $(cat v.err)"
+	openssl cms -verify -binary -inform DER -in x/META-INF/signature002.p7s \
+		-content x/META-INF/ASiCManifest002.xml -CAfile "$FX/pki/sia-ca.pem" -purpose any \
+		-attime 1801000000 -out /dev/null 2>v.err || fail "SIRO: $(cat v.err)"
+	# the SIRO's manifest lists every earlier entry, the mimetype aside
+	for e in $(unzip -Z1 a.coco | grep -v '^mimetype$'); do
+		grep -q "URI=\"$e\"" x/META-INF/ASiCManifest002.xml || fail "$e not covered"
+	done
+}
+run_case signoff_stock_openssl signoff_stock_openssl
+
+# Approval needs PASSED: refused with the reasons, exit 1, nothing written; rejection works.
+signoff_approve_refused() {
+	create_bundle a.coco untrusted
+	echo old >b.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+	has_err "refusing to approve 'a.coco': its verification is INDETERMINATE"
+	has_err "indeterminate signer.untrusted"
+	[ "$(cat b.coco)" = old ] || fail "the existing output was changed"
+	countersign_as a.coco b.coco siro rejected 2027-01-05 --comment "untrusted signer"
+	[ "$rc" -eq 0 ] || fail "reject: $(cat err)"
+	expect 3 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "Signed off: rejected by Sam Siro - TEST ONLY"
+	no_tmp_files
+}
+run_case signoff_approve_refused signoff_approve_refused
+
+# A later decision follows an earlier one; the latest is reported.
+signoff_second_decision() {
+	create_bundle a.coco
+	countersign_as a.coco a.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "first: $(cat err)"
+	countersign_as a.coco a.coco siro rejected 2027-03-01 --comment "certificate withdrawn"
+	[ "$rc" -eq 0 ] || fail "second: $(cat err)"
+	unzip -Z1 a.coco | grep -q '^META-INF/signature003.p7s$' || fail "no signature003"
+	expect 0 "$COCO" verify a.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "Signed off: rejected by Sam Siro - TEST ONLY on 2027-03-01"
+}
+run_case signoff_second_decision signoff_second_decision
+
+# Long-term validity: director-short expires 2027-07-01.
+signoff_long_term() {
+	create_bundle a.coco director-short
+	expect 3 "$COCO" verify a.coco --trust "$FX/trust" --at 2027-08-01
+	has_out "signer.expired"
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-08-01
+	has_out "signoff.proof 'META-INF/signature001.p7s'"
+	no_out "signer.expired"
+}
+run_case signoff_long_term signoff_long_term
+
+signoff_usage() {
+	create_bundle a.coco
+	for args in "--decision maybe" "" "--decision approved --comment $(printf 'a\033b')"; do
+		# shellcheck disable=SC2086
+		run "$COCO" countersign a.coco -o b.coco --key "$FX/pki/siro.key" \
+			--cert "$FX/pki/siro.pem" --trust "$FX/trust" --at 2027-01-05 $args
+		[ "$rc" -eq 2 ] || fail "exit $rc for '$args', want 2"
+		one_line_err
+		[ ! -e b.coco ] || fail "b.coco written for '$args'"
+	done
+	expect 2 "$COCO" countersign a.coco --decision approved --key "$FX/pki/siro.key" \
+		--cert "$FX/pki/siro.pem"
+	has_err "-o OUT is required"
+	expect 2 "$COCO" countersign missing.coco -o b.coco --decision rejected \
+		--key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" --trust "$FX/trust" --at 2027-01-05
+	has_err "missing.coco"
+	one_line_err
+}
+run_case signoff_usage signoff_usage

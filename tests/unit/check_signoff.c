@@ -1,0 +1,520 @@
+/*
+ * Unit tests of the SIRO's sign-off: coco_countersign, the verification of sign-offs
+ * (signoff.* ids), long-term validity through an approval, the report accessors that
+ * reverify uses, and the XML report against docs/schema/coco-report-1.xsd. Bundles are
+ * made by the library at fixed times (every signature's signing-time is the context's
+ * time); a lying sign-off is made by rewriting its decision and signing its manifest again
+ * with the SIRO's key, so that only the lie is wrong.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "bundletool.h"
+#include "report.h"
+#include "suites.h"
+#include "xml.h"
+
+#define SIRO_CN "Sam Siro - TEST ONLY"
+#define DECISION "signoff/decision-002.xml"
+#define REPORT "signoff/report-002.xml"
+#define MANIFEST2 "META-INF/ASiCManifest002.xml"
+#define SIG2 "META-INF/signature002.p7s"
+
+struct fixture {
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	char *tmp, *example, *applicant, *signed_off;
+};
+
+static void set_time(struct fixture *fx, const char *date)
+{
+	coco_ctx_set_time(fx->ctx, bt_time(date));
+}
+
+static void setup(struct fixture *fx)
+{
+	char *trust = bt_fixture("trust");
+
+	memset(fx, 0, sizeof(*fx));
+	ck_assert_int_eq(coco_ctx_new(&fx->ctx), COCO_OK);
+	ck_assert_msg(coco_ctx_load_trust(fx->ctx, trust) == COCO_OK, "%s",
+		      coco_ctx_error(fx->ctx));
+	ck_assert_int_eq(coco_report_new(&fx->r), COCO_OK);
+	fx->tmp = bt_mkdtemp();
+	ck_assert_ptr_nonnull(fx->tmp);
+	fx->example = bt_fixture("example");
+	fx->applicant = bt_fmt("%s/applicant.coco", fx->tmp);
+	fx->signed_off = bt_fmt("%s/signed-off.coco", fx->tmp);
+	free(trust);
+}
+
+static void teardown(struct fixture *fx)
+{
+	bt_rmtree(fx->tmp);
+	free(fx->tmp);
+	free(fx->example);
+	free(fx->applicant);
+	free(fx->signed_off);
+	coco_report_free(fx->r);
+	coco_ctx_free(fx->ctx);
+}
+
+/* The sample applicant signed by `who` on 2027-01-01. */
+static void create_as(struct fixture *fx, const char *who)
+{
+	struct coco_signer *s;
+
+	set_time(fx, "2027-01-01");
+	s = bt_signer(fx->ctx, who);
+	ck_assert_msg(s != NULL, "%s", coco_ctx_error(fx->ctx));
+	ck_assert_msg(coco_create(fx->ctx, fx->example, fx->applicant, s, NULL) == COCO_OK, "%s",
+		      coco_ctx_error(fx->ctx));
+	coco_signer_free(s);
+}
+
+/* Records decision d by `who` in in (written to out) on date; returns the library's code. */
+static enum coco_err countersign(struct fixture *fx, const char *in, const char *out,
+				 const char *who, enum coco_decision d, const char *date)
+{
+	struct coco_countersign_opts o = {d, "checked the register", NULL};
+	struct coco_signer *s;
+	enum coco_err err;
+
+	set_time(fx, date);
+	s = bt_signer(fx->ctx, who);
+	ck_assert_msg(s != NULL, "%s", coco_ctx_error(fx->ctx));
+	err = coco_countersign(fx->ctx, in, out, s, &o);
+	coco_signer_free(s);
+	return err;
+}
+
+static void verify_at(struct fixture *fx, const char *path, const char *date)
+{
+	coco_report_free(fx->r);
+	ck_assert_int_eq(coco_report_new(&fx->r), COCO_OK);
+	set_time(fx, date);
+	ck_assert_msg(coco_verify(fx->ctx, path, fx->r) == COCO_OK, "%s", coco_ctx_error(fx->ctx));
+}
+
+/* The findings that are not passes, for failure messages (Check limits their length). */
+static const char *problems(const struct coco_report *r)
+{
+	static char buf[3000];
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < coco_report_count(r) && at < sizeof(buf) - 200; i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		if (coco_finding_status(f) == COCO_STATUS_PASS)
+			continue;
+		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s %s '%s': %.80s\n",
+				       coco_status_name(coco_finding_status(f)), coco_finding_id(f),
+				       coco_finding_subject(f) ? coco_finding_subject(f) : "",
+				       coco_finding_message(f));
+	}
+	return buf;
+}
+
+static void expect(const struct coco_report *r, const char *id, enum coco_status st,
+		   const char *subject, enum coco_verdict verdict)
+{
+	ck_assert_msg(bt_find_status(r, id, st, subject) != NULL, "expected %s %s '%s', got:\n%s",
+		      coco_status_name(st), id, subject ? subject : "", problems(r));
+	ck_assert_msg(coco_report_verdict(r) == verdict, "expected %s, got:\n%s",
+		      coco_verdict_name(verdict), problems(r));
+}
+
+/* The applicant signed by the director and approved by the SIRO on 2027-01-05. */
+static void approved(struct fixture *fx)
+{
+	create_as(fx, "director");
+	ck_assert_msg(countersign(fx, fx->applicant, fx->signed_off, "siro", COCO_DECISION_APPROVED,
+				  "2027-01-05") == COCO_OK,
+		      "%s", coco_ctx_error(fx->ctx));
+}
+
+/* ---- the happy path ---- */
+
+START_TEST(test_approved)
+{
+	struct fixture fx;
+	const char *who = NULL;
+	time_t at = 0, when = 0;
+	char what[128];
+
+	setup(&fx);
+	approved(&fx);
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	expect(fx.r, "signoff.decision", COCO_STATUS_PASS, DECISION, COCO_VERDICT_PASSED);
+	expect(fx.r, "signoff.coverage", COCO_STATUS_PASS, DECISION, COCO_VERDICT_PASSED);
+	expect(fx.r, "signoff.latest", COCO_STATUS_INFO, NULL, COCO_VERDICT_PASSED);
+	ck_assert_int_eq(coco_report_decision(fx.r, &who, &at), COCO_DECISION_APPROVED);
+	ck_assert_str_eq(who, SIRO_CN);
+	ck_assert(at == bt_time("2027-01-05"));
+	ck_assert_str_eq(coco_report_organisation(fx.r), "Example Guarding Ltd");
+	ck_assert_int_eq(coco_report_earliest_expiry(fx.r, &when, what, sizeof(what)), 1);
+	ck_assert(when == bt_time("2027-09-15"));
+	ck_assert_str_eq(what, "cyber-essentials-plus certificate CEP-TEST-000123");
+	ck_assert_int_eq(fx.r->n_sigs, 2);
+	ck_assert_int_eq(fx.r->sigs[0].role, COCO_SIG_APPLICANT);
+	ck_assert_int_eq(fx.r->sigs[1].role, COCO_SIG_SIRO);
+	teardown(&fx);
+}
+END_TEST
+
+/* The applicant's bytes are kept: the signed-off bundle starts with them, up to where the
+ * applicant's central directory began. */
+START_TEST(test_applicant_bytes_kept)
+{
+	struct fixture fx;
+	unsigned char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0, cd;
+
+	setup(&fx);
+	approved(&fx);
+	ck_assert_int_eq(bt_read(fx.applicant, &a, &alen), 0);
+	ck_assert_int_eq(bt_read(fx.signed_off, &b, &blen), 0);
+	ck_assert_uint_ge(alen, 22);
+	cd = (size_t)a[alen - 6] | (size_t)a[alen - 5] << 8 | (size_t)a[alen - 4] << 16 |
+	     (size_t)a[alen - 3] << 24;
+	ck_assert_uint_gt(blen, alen);
+	ck_assert_int_eq(memcmp(a, b, cd), 0);
+	free(a);
+	free(b);
+	teardown(&fx);
+}
+END_TEST
+
+/* A second decision follows the first: numbered 003, and the latest is what counts. */
+START_TEST(test_second_decision)
+{
+	struct fixture fx;
+	char *third;
+	const char *who = NULL;
+
+	setup(&fx);
+	approved(&fx);
+	third = bt_fmt("%s/third.coco", fx.tmp);
+	ck_assert_msg(countersign(&fx, fx.signed_off, third, "siro", COCO_DECISION_REJECTED,
+				  "2027-03-01") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	verify_at(&fx, third, "2027-03-02");
+	expect(fx.r, "signoff.decision", COCO_STATUS_PASS, "signoff/decision-003.xml",
+	       COCO_VERDICT_PASSED);
+	expect(fx.r, "signoff.coverage", COCO_STATUS_PASS, "signoff/decision-003.xml",
+	       COCO_VERDICT_PASSED);
+	ck_assert_int_eq(coco_report_decision(fx.r, &who, NULL), COCO_DECISION_REJECTED);
+	ck_assert_int_eq(fx.r->n_signoffs, 2);
+	free(third);
+	teardown(&fx);
+}
+END_TEST
+
+/* In place: OUT may be the bundle itself. */
+START_TEST(test_in_place)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	create_as(&fx, "director");
+	ck_assert_msg(countersign(&fx, fx.applicant, fx.applicant, "siro", COCO_DECISION_APPROVED,
+				  "2027-01-05") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	verify_at(&fx, fx.applicant, "2027-02-01");
+	expect(fx.r, "signoff.latest", COCO_STATUS_INFO, NULL, COCO_VERDICT_PASSED);
+	ck_assert_int_eq(bt_dir_has_prefix(fx.tmp, ".coco-tmp"), 0);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- refusals ---- */
+
+/* Approval needs PASSED (an untrusted applicant is INDETERMINATE); nothing is written. A
+ * rejection is recorded all the same. */
+START_TEST(test_approve_refused)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	create_as(&fx, "untrusted");
+	ck_assert_int_eq(countersign(&fx, fx.applicant, fx.signed_off, "siro",
+				     COCO_DECISION_APPROVED, "2027-01-05"),
+			 COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "INDETERMINATE"));
+	ck_assert_int_ne(access(fx.signed_off, F_OK), 0);
+	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_REJECTED,
+				  "2027-01-05") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_REJECTED);
+	expect(fx.r, "signoff.decision", COCO_STATUS_PASS, DECISION, COCO_VERDICT_INDETERMINATE);
+	teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+	struct fixture fx;
+	struct coco_signer *s;
+	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, "line one\033[2J", NULL};
+
+	setup(&fx);
+	create_as(&fx, "director");
+	s = bt_signer(fx.ctx, "siro");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
+			 COCO_ERR_ARG);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "comment"));
+	o.comment = NULL;
+	o.decision = COCO_DECISION_NONE;
+	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
+			 COCO_ERR_ARG);
+	ck_assert_int_ne(access(fx.signed_off, F_OK), 0);
+	coco_signer_free(s);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- lying and broken sign-offs ---- */
+
+/* Rewrites the signed-off bundle with `entry` replaced (or, with drop, left out of the SIRO
+ * manifest), then signs the SIRO manifest again as the SIRO on 2027-01-05. */
+static void resign(struct fixture *fx, const char *entry, const char *from, const char *to,
+		   const char *drop)
+{
+	struct bt_parts l;
+	struct bt_part *p, refs[32];
+	struct coco_signer *s;
+	unsigned char *sig = NULL;
+	char *man, *edited;
+	size_t i, n = 0, mlen = 0, slen = 0;
+
+	ck_assert_int_eq(bt_zip_read(fx->signed_off, &l), 0);
+	if (entry != NULL) {
+		char *text, *at;
+		ck_assert_ptr_nonnull(p = bt_parts_find(&l, entry));
+		text = bt_fmt("%.*s", (int)p->len, (const char *)p->data); /* NUL-terminated */
+		ck_assert_ptr_nonnull(at = strstr(text, from));
+		edited = bt_fmt("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+		free(text);
+		free((void *)p->data);
+		p->data = (unsigned char *)edited;
+		p->len = strlen(edited);
+	}
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.p[i].name, "mimetype") != 0 && strcmp(l.p[i].name, MANIFEST2) != 0 &&
+		    strcmp(l.p[i].name, SIG2) != 0 &&
+		    (drop == NULL || strcmp(l.p[i].name, drop) != 0))
+			refs[n++] = l.p[i];
+	ck_assert_ptr_nonnull(man = bt_manifest(SIG2, refs, n, NULL, &mlen));
+	set_time(fx, "2027-01-05");
+	ck_assert_ptr_nonnull(s = bt_signer(fx->ctx, "siro"));
+	ck_assert_int_eq(coco_cms_sign(fx->ctx, s, (unsigned char *)man, mlen, &sig, &slen),
+			 COCO_OK);
+	p = bt_parts_find(&l, MANIFEST2);
+	free((void *)p->data);
+	p->data = (unsigned char *)man;
+	p->len = mlen;
+	p = bt_parts_find(&l, SIG2);
+	free((void *)p->data);
+	ck_assert_ptr_nonnull(p->data = malloc(slen));
+	memcpy((void *)p->data, sig, slen);
+	p->len = slen;
+	ck_assert_int_eq(bt_zip_write(fx->ctx, fx->signed_off, l.p, l.n), 0);
+	OPENSSL_free(sig);
+	coco_signer_free(s);
+	bt_parts_free(&l);
+}
+
+static const struct {
+	const char *entry, *from, *to, *drop; /* what the lie changes */
+	const char *id;                       /* the failure it gets */
+	const char *subject;
+	int alone; /* the only failure: the applicant's part still PASSED on its own */
+} lies[] = {
+    {DECISION, "<siro>" SIRO_CN, "<siro>Someone Else", NULL, "signoff.siro", DECISION, 1},
+    {DECISION, "2027-01-05T00:00:00Z", "2027-01-04T00:00:00Z", NULL, "signoff.time", DECISION, 1},
+    {DECISION, "sha256=\"", "sha256=\"0", NULL, "signoff.xml", DECISION, 1},
+    {REPORT, "version=\"1\"", "version=\"1\" ", NULL, "signoff.report", DECISION, 1},
+    {DECISION, "<verdict>PASSED", "<verdict>FAILED", NULL, "signoff.decision", DECISION, 1},
+    {DECISION, "<outcome>", "<outcome>really ", NULL, "signoff.xml", DECISION, 1},
+    {NULL, NULL, NULL, "assessment.xml", "signoff.coverage", DECISION, 1},
+    /* the report then is a file no signature covers, and not the applicant's */
+    {NULL, NULL, NULL, REPORT, "signoff.structure", MANIFEST2, 0},
+};
+
+START_TEST(test_lies)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	approved(&fx);
+	resign(&fx, lies[_i].entry, lies[_i].from, lies[_i].to, lies[_i].drop);
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	expect(fx.r, lies[_i].id, COCO_STATUS_FAIL, lies[_i].subject, COCO_VERDICT_FAILED);
+	expect(fx.r, "signoff.applicant", COCO_STATUS_INFO, NULL, COCO_VERDICT_FAILED);
+	if (lies[_i].alone) {
+		ck_assert_msg(bt_count_status(fx.r, COCO_STATUS_FAIL) == 1,
+			      "one failure expected:\n%s", problems(fx.r));
+		ck_assert_ptr_nonnull(strstr(
+		    coco_finding_message(bt_find(fx.r, "signoff.applicant", NULL)), "PASSED"));
+	} else {
+		expect(fx.r, "manifest.unsigned", COCO_STATUS_FAIL, REPORT, COCO_VERDICT_FAILED);
+	}
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
+	teardown(&fx);
+}
+END_TEST
+
+/* A decision changed after signing: its digest fails, and nothing covers it validly. */
+START_TEST(test_tampered_decision)
+{
+	struct fixture fx;
+	struct bt_parts l;
+	struct bt_part *p;
+
+	setup(&fx);
+	approved(&fx);
+	ck_assert_int_eq(bt_zip_read(fx.signed_off, &l), 0);
+	ck_assert_ptr_nonnull(p = bt_parts_find(&l, DECISION));
+	((unsigned char *)p->data)[p->len - 3] ^= 1;
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.signed_off, l.p, l.n), 0);
+	bt_parts_free(&l);
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	expect(fx.r, "manifest.digest", COCO_STATUS_FAIL, DECISION, COCO_VERDICT_FAILED);
+	expect(fx.r, "signoff.structure", COCO_STATUS_FAIL, MANIFEST2, COCO_VERDICT_FAILED);
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
+	teardown(&fx);
+}
+END_TEST
+
+/* A "sign-off" by someone who is not a SIRO (the director's key, anchored in signers/) is
+ * not trusted for it. */
+START_TEST(test_not_a_siro)
+{
+	struct fixture fx;
+	setup(&fx);
+	create_as(&fx, "director");
+	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "director",
+				  COCO_DECISION_APPROVED, "2027-01-05") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	/* the director's chain does not reach siro/'s SIA CA */
+	expect(fx.r, "signer.untrusted", COCO_STATUS_INDETERMINATE, NULL,
+	       COCO_VERDICT_INDETERMINATE);
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- long-term validity ---- */
+
+/* director-short expires 2027-07-01. Verified on 2027-08-01: without a sign-off the
+ * signature is INDETERMINATE; with an approval from 2027-01-05 its chain is validated
+ * then; a rejection proves nothing. */
+START_TEST(test_long_term)
+{
+	struct fixture fx;
+	char *rejected;
+
+	setup(&fx);
+	create_as(&fx, "director-short");
+	verify_at(&fx, fx.applicant, "2027-08-01");
+	expect(fx.r, "signer.expired", COCO_STATUS_INDETERMINATE, NULL, COCO_VERDICT_INDETERMINATE);
+	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_APPROVED,
+				  "2027-01-05") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	verify_at(&fx, fx.signed_off, "2027-08-01");
+	expect(fx.r, "signoff.proof", COCO_STATUS_INFO, "META-INF/signature001.p7s",
+	       COCO_VERDICT_PASSED);
+	ck_assert_ptr_null(bt_find(fx.r, "signer.expired", NULL));
+	rejected = bt_fmt("%s/rejected.coco", fx.tmp);
+	ck_assert(countersign(&fx, fx.applicant, rejected, "siro", COCO_DECISION_REJECTED,
+			      "2027-01-05") == COCO_OK);
+	verify_at(&fx, rejected, "2027-08-01");
+	expect(fx.r, "signer.expired", COCO_STATUS_INDETERMINATE, NULL, COCO_VERDICT_INDETERMINATE);
+	ck_assert_ptr_null(bt_find(fx.r, "signoff.proof", NULL));
+	free(rejected);
+	teardown(&fx);
+}
+END_TEST
+
+/* An approval cannot be made once the applicant's certificate has expired. */
+START_TEST(test_approval_after_expiry)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	create_as(&fx, "director-short");
+	ck_assert_int_eq(countersign(&fx, fx.applicant, fx.signed_off, "siro",
+				     COCO_DECISION_APPROVED, "2027-07-15"),
+			 COCO_ERR_REFUSED);
+	teardown(&fx);
+}
+END_TEST
+
+/* ---- the XML report ---- */
+
+START_TEST(test_xml_report_valid)
+{
+	struct fixture fx;
+	struct coco_report *r;
+	struct coco_report_signature *sig;
+	char *xsd_path = bt_fmt("%s/../docs/schema/coco-report-1.xsd", bt_fixtures()), *out = NULL;
+	unsigned char *xsd = NULL;
+	size_t len = 0;
+	char why[512];
+	xmlSchemaPtr schema;
+	xmlDocPtr doc;
+
+	setup(&fx);
+	approved(&fx);
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	r = fx.r;
+	/* hostile strings in every kind of field */
+	coco_report_add(r, COCO_STATUS_WARN, "verify.policy", "<a href=\"x\">&\x01'", "m\x7f<>");
+	ck_assert_int_eq(coco_report_add_element(r, "CoCo-1", "t<", "</statement>\"\xff"), COCO_OK);
+	ck_assert_ptr_nonnull(sig = coco_report_add_signature(r));
+	sig->file = strdup("]]><x/>");
+	ck_assert_int_eq(bt_read(xsd_path, &xsd, &len), 0);
+	ck_assert_ptr_nonnull(schema = coco_xml_schema((const char *)xsd, why, sizeof(why)));
+	ck_assert_int_eq(coco_report_render(r, COCO_FORMAT_XML, 0, &out, &len), COCO_OK);
+	doc = coco_xml_read((const unsigned char *)out, len, "report.xml", why, sizeof(why));
+	ck_assert_msg(doc != NULL, "%s", why);
+	ck_assert_msg(coco_xml_validate(schema, doc, why, sizeof(why)) == 0, "%s\n%s", why, out);
+	ck_assert_ptr_nonnull(strstr(out, "&lt;a href=&quot;x&quot;&gt;&amp;"));
+	ck_assert_ptr_nonnull(strstr(out, "decision=\"approved\" siro=\"" SIRO_CN "\""));
+	xmlFreeDoc(doc);
+	xmlSchemaFree(schema);
+	free(out);
+	free(xsd);
+	free(xsd_path);
+	teardown(&fx);
+}
+END_TEST
+
+Suite *signoff_suite(void)
+{
+	Suite *s = suite_create("signoff");
+	TCase *tc = tcase_create("signoff");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_test(tc, test_approved);
+	tcase_add_test(tc, test_applicant_bytes_kept);
+	tcase_add_test(tc, test_second_decision);
+	tcase_add_test(tc, test_in_place);
+	tcase_add_test(tc, test_approve_refused);
+	tcase_add_test(tc, test_bad_options);
+	tcase_add_loop_test(tc, test_lies, 0, (int)(sizeof(lies) / sizeof(lies[0])));
+	tcase_add_test(tc, test_tampered_decision);
+	tcase_add_test(tc, test_not_a_siro);
+	tcase_add_test(tc, test_long_term);
+	tcase_add_test(tc, test_approval_after_expiry);
+	tcase_add_test(tc, test_xml_report_valid);
+	suite_add_tcase(s, tc);
+	return s;
+}
