@@ -156,7 +156,7 @@ assessment_lint_cli() {
 	has_err "cannot open 'nowhere'"
 	expect 2 "$COCO" lint "$FX/example" "$FX/example"
 	has_err "expected exactly one"
-	expect 2 "$COCO" lint "$FX/example" --format xml
+	expect 2 "$COCO" lint "$FX/example" --format yaml
 	mkdir t
 	printf '<policy xmlns="urn:x-coco-bundle:policy:1"/>' >t/policy.xml
 	expect 2 "$COCO" lint "$FX/example" --trust t --at 2027-01-01

@@ -98,8 +98,8 @@ usage_errors() {
 	has_err "invalid --at"
 	expect 2 "$COCO" verify x.coco --at 2027-02-30
 	has_err "invalid --at '2027-02-30'"
-	expect 2 "$COCO" verify x.coco --format xml
-	has_err "unknown format 'xml'"
+	expect 2 "$COCO" verify x.coco --format yaml
+	has_err "unknown format 'yaml'"
 	expect 2 "$COCO" inspect x.coco --format html
 	has_err "unknown format 'html'"
 	expect 2 "$COCO" create "$FX/example" --key k --cert c
