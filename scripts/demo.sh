@@ -2,7 +2,8 @@
 # make demo: the applicant's and SIA's main job on the sample data. Starts a submission
 # with init and shows lint failing it, lints the finished sample applicant, bundles it with
 # the TEST ONLY director key, verifies it, then shows a tampered copy failing. Times are
-# fixed (--at), so the demo tells the same story on any day. Runs from the repository root.
+# fixed (--at), so the demo tells the same story on any day. Then the SIRO approves it with
+# countersign and verify shows the sign-off. Runs from the repository root.
 set -eu
 COCO=${COCO:-build/coco-bundle}
 work=$(mktemp -d)
@@ -11,7 +12,9 @@ SIGN_AT=2027-01-01T09:00:00Z
 VERIFY_AT=2027-06-01T00:00:00Z
 # git does not keep 0600; a private key must not be readable by others (create warns).
 cp fixtures/pki/director.key "$work/director.key"
-chmod 600 "$work/director.key"
+cp fixtures/pki/siro.key "$work/siro.key"
+chmod 600 "$work/director.key" "$work/siro.key"
+SIGNOFF_AT=2027-01-05T10:00:00Z
 
 if [ -t 1 ]; then bold=$(printf '\033[1m') off=$(printf '\033[0m'); else bold='' off=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
@@ -58,4 +61,12 @@ if [ "$rc" -ne 1 ]; then
 	echo "demo: expected the tampered bundle to fail (exit 1), got $rc" >&2
 	exit 1
 fi
-step "done: the skeleton failed lint, the signed bundle PASSED and the tampered copy FAILED"
+step "countersign: the SIRO approves the bundle (TEST ONLY SIRO key), at $SIGNOFF_AT"
+"$COCO" countersign "$work/example-guarding.coco" -o "$work/example-guarding.coco" \
+	--decision approved --comment "CE+ certificate confirmed on the register" \
+	--key "$work/siro.key" --cert fixtures/pki/siro.pem --trust fixtures/trust --at "$SIGNOFF_AT"
+
+step "verify: the signed-off bundle shows the decision (last lines of the report)"
+"$COCO" verify "$work/example-guarding.coco" --trust fixtures/trust --at "$VERIFY_AT" |
+	tail -n 8
+step "done: the skeleton failed lint, the signed bundle PASSED, the tampered copy FAILED, and the SIRO's approval is in the bundle"
