@@ -170,10 +170,12 @@ enum coco_decision coco_report_decision(const struct coco_report *report, const 
 					time_t *at);
 
 /*
- * The earliest expiry among the baseline evidence certificates and the signing
- * certificates of the signatures found, for re-verification. Returns 1 and sets *when and
- * a description such as "Cyber Essentials Plus certificate CEP-1" or "signing certificate
- * of CN=Jane Director" in what (truncated to what_size), or 0 when nothing has an expiry.
+ * The earliest expiry among the baseline evidence certificates and the applicant's signing
+ * certificates, for re-verification. A SIRO's certificate does not count, nor an applicant
+ * certificate whose signature a sign-off proves (signoff.proof). Returns 1 and sets *when
+ * and a description such as "cyber-essentials-plus certificate CEP-1" or "signing
+ * certificate of Jane Director" in what (truncated to what_size), or 0 when nothing has
+ * an expiry.
  */
 int coco_report_earliest_expiry(const struct coco_report *report, time_t *when, char *what,
 				size_t what_size);

@@ -323,6 +323,17 @@ enum coco_decision coco_report_decision(const struct coco_report *r, const char 
 	return COCO_DECISION_NONE;
 }
 
+static int proven(const struct coco_report *r, const char *file)
+{
+	size_t i;
+
+	for (i = 0; file != NULL && i < r->n; i++)
+		if (strcmp(r->findings[i].id, "signoff.proof") == 0 &&
+		    r->findings[i].subject != NULL && strcmp(r->findings[i].subject, file) == 0)
+			return 1;
+	return 0;
+}
+
 int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char *what,
 				size_t what_size)
 {
@@ -341,13 +352,15 @@ int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char 
 	}
 	for (i = 0; i < r->n_sigs; i++) {
 		const struct coco_report_signature *s = &r->sigs[i];
-		if (s->subject == NULL || (found && s->not_after >= *when))
+		/* SIA's own certificate is not the applicant's to renew, and a signature that a
+		 * sign-off proves no longer depends on its certificate (signoff.proof) */
+		if (s->subject == NULL || s->role == COCO_SIG_SIRO || proven(r, s->file) ||
+		    (found && s->not_after >= *when))
 			continue;
 		*when = s->not_after;
 		found = 1;
 		if (what != NULL && what_size > 0)
-			snprintf(what, what_size, "%s signing certificate of %s",
-				 s->role == COCO_SIG_SIRO ? "SIRO" : "applicant",
+			snprintf(what, what_size, "signing certificate of %s",
 				 s->common_name ? s->common_name : s->subject);
 	}
 	return found;

@@ -424,6 +424,13 @@ START_TEST(test_long_term)
 	create_as(&fx, "director-short");
 	verify_at(&fx, fx.applicant, "2027-08-01");
 	expect(fx.r, "signer.expired", COCO_STATUS_INDETERMINATE, NULL, COCO_VERDICT_INDETERMINATE);
+	{
+		time_t when = 0;
+		char what[128];
+		ck_assert_int_eq(coco_report_earliest_expiry(fx.r, &when, what, sizeof(what)), 1);
+		ck_assert_str_eq(what, "signing certificate of Jane Director - TEST ONLY");
+		ck_assert(when == bt_time("2027-07-01"));
+	}
 	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_APPROVED,
 				  "2027-01-05") == COCO_OK,
 		      "%s", coco_ctx_error(fx.ctx));
@@ -431,6 +438,13 @@ START_TEST(test_long_term)
 	expect(fx.r, "signoff.proof", COCO_STATUS_INFO, "META-INF/signature001.p7s",
 	       COCO_VERDICT_PASSED);
 	ck_assert_ptr_null(bt_find(fx.r, "signer.expired", NULL));
+	/* the expired signing certificate no longer counts as what runs out first */
+	{
+		time_t when = 0;
+		char what[128];
+		ck_assert_int_eq(coco_report_earliest_expiry(fx.r, &when, what, sizeof(what)), 1);
+		ck_assert_str_eq(what, "cyber-essentials-plus certificate CEP-TEST-000123");
+	}
 	rejected = bt_fmt("%s/rejected.coco", fx.tmp);
 	ck_assert(countersign(&fx, fx.applicant, rejected, "siro", COCO_DECISION_REJECTED,
 			      "2027-01-05") == COCO_OK);
