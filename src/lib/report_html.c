@@ -68,7 +68,10 @@ static const char css[] =
     ".el .etitle{font-weight:bold;color:#3d4656}\n"
     ".el .stmt{grid-column:2;white-space:pre-wrap;overflow-wrap:anywhere}\n"
     ".timeline{width:100%;height:auto;margin-top:3mm}\n"
-    ".timeline text{font-size:10px;fill:#3d4656}\n"
+    ".timeline text{font-size:10.5px;fill:#3d4656}\n"
+    ".timeline .scheme{font-weight:bold;fill:#1b2230}\n"
+    ".timeline .year{font-weight:bold}\n"
+    ".timeline .dates{fill:#1b2230;paint-order:stroke;stroke:#fff;stroke-width:3px}\n"
     ".timeline .axis{stroke:#8a93a3;stroke-width:1}\n"
     ".timeline .tick{stroke:#c4cad4;stroke-width:1}\n"
     ".timeline .bar{stroke-width:1.2}\n"
@@ -435,21 +438,29 @@ static void scheme_label(struct coco_buf *b, const char *id)
 	esc(b, id);
 }
 
-/* "ok", "expiring" (amber) or "expired" (red: past its date, or not counted: a note). */
-static const char *cert_state(const struct coco_report *r, const struct coco_report_cert *c)
+/* A certificate's state: its bar's class and the status colour of its days left. */
+static const struct {
+	const char *bar, *status;
+} cert_states[] = {
+    {"ok", "pass"},
+    {"expiring", "warn"}, /* inside EXPIRING_DAYS */
+    {"expired", "fail"},  /* past its date, or not counted (a note says why) */
+};
+
+static size_t cert_state(const struct coco_report *r, const struct coco_report_cert *c)
 {
 	long left = c->expires - coco_day_of(r->at);
 
 	if (left < 0 || c->note != NULL)
-		return "expired";
-	return left <= EXPIRING_DAYS ? "expiring" : "ok";
+		return 2;
+	return left <= EXPIRING_DAYS ? 1 : 0;
 }
 
 static void cert_row(struct coco_buf *b, const struct coco_report *r,
 		     const struct coco_report_cert *c)
 {
 	long left = c->expires - coco_day_of(r->at);
-	const char *st = cert_state(r, c);
+	size_t st = cert_state(r, c);
 
 	coco_buf_str(b, "<tr><td>");
 	scheme_label(b, c->scheme);
@@ -459,10 +470,7 @@ static void cert_row(struct coco_buf *b, const struct coco_report *r,
 	human_date(b, c->issued);
 	coco_buf_str(b, "</td><td>");
 	human_date(b, c->expires);
-	coco_buf_printf(b, "</td><td class=\"num st s-%s\">",
-			st[0] == 'o'   ? "pass"
-			: st[4] == 'r' ? "fail"
-				       : "warn");
+	coco_buf_printf(b, "</td><td class=\"num st s-%s\">", cert_states[st].status);
 	if (left >= 0)
 		coco_buf_printf(b, "%ld</td>", left);
 	else
@@ -505,9 +513,17 @@ static double axis_x(const struct axis *a, long day)
 	return a->x0 + (double)(day - a->lo) * (a->x1 - a->x0) / (double)(a->hi - a->lo);
 }
 
-/* Month ticks on short axes, a grid line and a label at each (labelled) new year. */
+static void tick(struct coco_buf *b, double x, double y1, double y2, const char *cls)
+{
+	coco_buf_printf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			cls, x, y1, x, y2);
+}
+
+/* A grid line and the year at each (labelled) new year; on short axes, month ticks and
+ * the quarters named. */
 static void axis_ticks(struct coco_buf *b, const struct axis *a, double base)
 {
+	static const char *const quarters[] = {"Apr", "Jul", "Oct"};
 	long y, day, step = 1 + (a->hi - a->lo) / (366 * 12);
 	unsigned m, d;
 	int months = a->hi - a->lo <= 4 * 366;
@@ -517,18 +533,18 @@ static void axis_ticks(struct coco_buf *b, const struct axis *a, double base)
 	     day = coco_days_from_civil(y, m, 1)) {
 		double x = axis_x(a, day);
 		if (day >= a->lo && m == 1 && y % step == 0) {
+			tick(b, x, TL_TOP - 4, base + 5, "tick");
 			coco_buf_printf(b,
-					"<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-					"y2=\"%.1f\"/>\n",
-					x, TL_TOP - 4, x, base + 5);
-			coco_buf_printf(
-			    b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%ld</text>\n", x,
-			    base + 17, y);
+					"<text class=\"year\" x=\"%.1f\" y=\"%.1f\" "
+					"text-anchor=\"middle\">%ld</text>\n",
+					x, base + 17, y);
 		} else if (day >= a->lo && months) {
-			coco_buf_printf(b,
-					"<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-					"y2=\"%.1f\"/>\n",
-					x, base, x, base + 3);
+			tick(b, x, base, base + 3, "axis");
+			if (m > 1 && (m - 1) % 3 == 0)
+				coco_buf_printf(b,
+						"<text x=\"%.1f\" y=\"%.1f\" "
+						"text-anchor=\"middle\">%s</text>\n",
+						x, base + 15, quarters[(m - 1) / 3 - 1]);
 		}
 		if (++m > 12) {
 			m = 1;
@@ -546,18 +562,20 @@ static void timeline_bar(struct coco_buf *b, const struct coco_report *r, const 
 	double xe = axis_x(a, c->expires);
 	char db[16];
 
-	coco_buf_printf(b, "<text x=\"0\" y=\"%.1f\">", y + 9);
+	coco_buf_printf(b, "<text class=\"scheme\" x=\"0\" y=\"%.1f\">", y + 10);
 	scheme_label(b, c->scheme);
-	coco_buf_printf(b, "</text>\n<text x=\"0\" y=\"%.1f\" class=\"mono\">", y + 20);
+	coco_buf_printf(b, "</text>\n<text x=\"0\" y=\"%.1f\" class=\"mono\">", y + 22);
 	esc(b, c->number);
 	coco_buf_printf(b,
 			"</text>\n<rect class=\"bar %s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			"height=\"18\" rx=\"2\"/>\n",
-			cert_state(r, c), open ? " open" : "", xs, y + 2,
+			"height=\"20\" rx=\"2\"/>\n",
+			cert_states[cert_state(r, c)].bar, open ? " open" : "", xs, y + 2,
 			xe - xs < 1 ? 1 : xe - xs);
-	if (xe - xs >= 80)
-		coco_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-				xe - 4, y + 15, coco_date_format(c->expires, db));
+	if (xe - xs >= 150)
+		coco_buf_printf(b, "<text class=\"dates\" x=\"%.1f\" y=\"%.1f\">%s \xE2\x80\x93 ",
+				xs + 5, y + 16, open ? "?" : coco_date_format(c->issued, db));
+	if (xe - xs >= 150)
+		coco_buf_printf(b, "%s</text>\n", coco_date_format(c->expires, db));
 }
 
 static void timeline(struct coco_buf *b, const struct coco_report *r)
@@ -681,8 +699,9 @@ static void section_signatures(struct coco_buf *b, const struct coco_report *r, 
 				"</section>\n");
 		return;
 	}
-	coco_buf_str(b, "<table>\n<thead><tr><th>Role</th><th>Signer</th><th>Certificate valid</th>"
-			"<th>Signing time (claimed)</th><th>Result</th></tr></thead>\n<tbody>\n");
+	coco_buf_str(b,
+		     "<table>\n<thead><tr><th>Role</th><th>Signer</th><th>Certificate validity</th>"
+		     "<th>Signing time (claimed)</th><th>Result</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < r->n_sigs; i++)
 		signature_row(b, &r->sigs[i], flags);
 	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");

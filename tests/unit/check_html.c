@@ -282,7 +282,10 @@ START_TEST(test_html_rows_escaped)
 	    strstr(html, "<td class=\"st s-pass\">approved</td><td>&lt;script&gt;"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"id mono\">&quot;&gt;&lt;img"));
 	ck_assert_ptr_nonnull(strstr(html, "<span class=\"subj\">&quot;&gt;&lt;img src=x"));
-	ck_assert_ptr_nonnull(strstr(html, "<td>scheme withdrawn</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"num st s-warn\">30</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"num st s-pass\">106</td>"));
+	ck_assert_ptr_nonnull(strstr(
+	    html, "<td class=\"num st s-fail\">expired 5 days ago</td><td>scheme withdrawn</td>"));
 	free(html);
 	coco_report_free(r);
 }
