@@ -276,10 +276,9 @@ static size_t group_of(const char *id)
 	return N_GROUPS - 1;
 }
 
-static void finding_row(struct coco_buf *b, const struct coco_finding *f)
+/* The id and detail cells of a finding's row, and the row's end. */
+static void finding_cells(struct coco_buf *b, const struct coco_finding *f)
 {
-	coco_buf_str(b, "<tr>");
-	status_cell(b, f->status);
 	coco_buf_str(b, "<td class=\"id mono\">");
 	esc(b, f->id);
 	coco_buf_str(b, "</td><td>");
@@ -290,6 +289,13 @@ static void finding_row(struct coco_buf *b, const struct coco_finding *f)
 	}
 	esc(b, f->message);
 	coco_buf_str(b, "</td></tr>\n");
+}
+
+static void finding_row(struct coco_buf *b, const struct coco_finding *f)
+{
+	coco_buf_str(b, "<tr>");
+	status_cell(b, f->status);
+	finding_cells(b, f);
 }
 
 /* "3 checks: 2 pass, 1 warn", counting only the statuses present. */
@@ -373,20 +379,10 @@ static void section_manual(struct coco_buf *b, const struct coco_report *r)
 		     "<table>\n<thead><tr><th>Done</th><th>Check</th><th>Detail</th></tr></thead>\n"
 		     "<tbody>\n");
 	for (i = 0; i < r->n; i++) {
-		const struct coco_finding *f = &r->findings[i];
-		if (!f->manual)
+		if (!r->findings[i].manual)
 			continue;
-		coco_buf_str(b, "<tr><td class=\"st\"><span class=\"box\"></span></td>"
-				"<td class=\"id mono\">");
-		esc(b, f->id);
-		coco_buf_str(b, "</td><td>");
-		if (f->subject != NULL) {
-			coco_buf_str(b, "<span class=\"subj\">");
-			esc(b, f->subject);
-			coco_buf_str(b, "</span>");
-		}
-		esc(b, f->message);
-		coco_buf_str(b, "</td></tr>\n");
+		coco_buf_str(b, "<tr><td class=\"st\"><span class=\"box\"></span></td>");
+		finding_cells(b, &r->findings[i]);
 	}
 	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
 }
