@@ -667,7 +667,6 @@ static void check_policies(struct coco_report *r, const struct coco_assessment *
 	}
 }
 
-
 /* The statements, in element order, for the sign-off sheet. */
 static int add_statements(struct coco_report *r, const struct coco_assessment *a)
 {
