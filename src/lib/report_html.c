@@ -358,6 +358,25 @@ static void section_findings(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_str(b, "</table>\n</section>\n");
 }
 
+/* When the verdict is not PASSED, the findings that made it so, before anything else. */
+static void section_reasons(struct coco_buf *b, const struct coco_report *r)
+{
+	enum coco_verdict v = coco_report_verdict(r);
+	size_t i;
+
+	if (v == COCO_VERDICT_PASSED || r->n == 0)
+		return;
+	coco_buf_printf(b,
+			"<section>\n<h2>Why the verdict is %s</h2>\n<table>\n<thead><tr>"
+			"<th>Status</th><th>Check</th><th>Detail</th></tr></thead>\n<tbody>\n",
+			coco_verdict_name(v));
+	for (i = 0; i < r->n; i++)
+		if (r->findings[i].status == COCO_STATUS_FAIL ||
+		    r->findings[i].status == COCO_STATUS_INDETERMINATE)
+			finding_row(b, &r->findings[i]);
+	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
+}
+
 /* ---- manual checks and the statements ------------------------------------------------ */
 
 static void section_manual(struct coco_buf *b, const struct coco_report *r)
@@ -812,6 +831,7 @@ void coco_render_html(struct coco_buf *b, const struct coco_report *r, unsigned 
 		section_entries(b, r);
 		section_signatures(b, r, flags);
 	} else {
+		section_reasons(b, r);
 		section_manual(b, r);
 		section_evidence(b, r);
 		if (bundle)

@@ -34,6 +34,7 @@ html_verify_sheet() {
 		grep -q -e "$k" sheet.html || fail "the sheet lacks '$k'"
 	done
 	[ "$(grep -c '<rect class="bar ok"' sheet.html)" -eq 1 ] || fail "want one timeline bar"
+	! grep -q 'Why the verdict' sheet.html || fail "reasons on a PASSED sheet"
 	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html
 	cmp -s out sheet.html || fail "stdout differs from -o"
 }
@@ -44,6 +45,7 @@ html_failed_sheet() {
 	expect 1 "$COCO" verify b.coco --trust "$FX/trust" --at 2028-01-01 --format html -o sheet.html
 	sheet_ok sheet.html
 	for k in '<strong>FAILED</strong>' 'v-failed' 'evidence.expired' '<rect class="bar expired"' \
+		'<h2>Why the verdict is FAILED</h2>' \
 		'Manual checks for the SIRO<span class="n">2</span>' 'expired 108 days ago'; do
 		grep -q -e "$k" sheet.html || fail "the sheet lacks '$k'"
 	done

@@ -299,6 +299,7 @@ static const char *const sections[] = {
     "<h2>The CoCo statements<span class=\"n\">11 of 11</span></h2>",
     "<h2>Sign-off decisions recorded<span class=\"n\">1</span></h2>",
     "<h2>SIRO sign-off</h2>",
+    "<h2>Why the verdict is FAILED</h2>",
     "<div class=\"verdict v-failed\"><span>Verdict</span><strong>FAILED</strong></div>",
     "<tr class=\"grp\"><th colspan=\"3\">Container",
     "<tr class=\"grp\"><th colspan=\"3\">Signer certificate",
