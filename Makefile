@@ -1,5 +1,5 @@
 # coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/ with SAN=1).
+# deps fixtures screenshot. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/ with SAN=1).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -52,7 +52,8 @@ LIB = $(B)/libcoco.a
 BIN = $(B)/coco-bundle
 TESTBIN = $(B)/check_coco
 
-.PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures
+.PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
+	screenshot
 
 all: deps $(BIN)
 
@@ -105,6 +106,10 @@ bench: deps $(BIN)
 
 fixtures:
 	bash fixtures/mkfixtures.sh
+
+# docs/signoff-sheet.png, the sample sign-off sheet, rendered by Debian's chromium.
+screenshot: deps $(BIN)
+	COCO=$(abspath $(BIN)) sh scripts/screenshot.sh docs/signoff-sheet.png
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/trust \

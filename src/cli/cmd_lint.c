@@ -1,5 +1,6 @@
 /*
- * coco-bundle lint DIR|assessment.xml [--trust DIR] [--at TIME] [--format text|json] [-o FILE]
+ * coco-bundle lint DIR|assessment.xml [--trust DIR] [--at TIME] [--format text|json|xml|html]
+ * [-o FILE]
  * Every check of verify that needs no signature, before signing: same finding ids,
  * same verdict rules, same exit codes.
  */
@@ -10,7 +11,7 @@
 
 static const char lint_help[] =
     "usage: coco-bundle lint DIR|assessment.xml [--trust DIR] [--at TIME]\n"
-    "                        [--format text|json] [-o FILE]\n"
+    "                        [--format text|json|xml|html] [-o FILE]\n"
     "\n"
     "Check a submission folder before signing it, with the rules SIA applies in verify:\n"
     "the self-assessment (schema, all eleven CoCo elements, placeholders, countries,\n"
@@ -22,7 +23,7 @@ static const char lint_help[] =
     "                     (default: $COCO_TRUST, else the installed one if present,\n"
     "                     else the built-in default policy)\n"
     "  --at TIME          check time: YYYY-MM-DD or RFC 3339 (default: now)\n"
-    "  --format FORMAT    text (default) or json\n"
+    "  --format FORMAT    text (default), json, xml, or html (a printable pre-signing sheet)\n"
     "  -o, --output FILE  write the report to FILE atomically ('-' for stdout)\n"
     "  -h, --help         show this help\n"
     "\n"

@@ -1,5 +1,5 @@
 /*
- * coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json] [-o FILE]
+ * coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json|xml|html] [-o FILE]
  * Runs the whole verification pipeline and prints the report; the exit status is the
  * verdict (0 PASSED, 1 FAILED, 3 INDETERMINATE) or 2 when it could not run.
  */
@@ -10,16 +10,19 @@
 #include "cli.h"
 
 static const char verify_help[] =
-    "usage: coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json] [-o FILE]\n"
+    "usage: coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json|xml|html]\n"
+    "                              [-o FILE]\n"
     "\n"
     "Verify a bundle: container, manifest, digests, CAdES signature, signer chain and\n"
     "revocation, then the CoCo self-assessment and its evidence against the trust\n"
     "directory's policy. Prints a summary, one line per finding, the manual checks for\n"
-    "the SIRO, and the verdict last.\n"
+    "the SIRO, and the verdict last. --format html writes the printable sign-off sheet.\n"
     "\n"
     "  --trust DIR        trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME          verification time: YYYY-MM-DD or RFC 3339 (default: now)\n"
-    "  --format FORMAT    text (default) or json\n"
+    "  --format FORMAT    text (default), json, xml (docs/schema/coco-report-1.xsd), or\n"
+    "                     html (the SIRO's printable sign-off sheet: one self-contained\n"
+    "                     page, no scripts)\n"
     "  -o, --output FILE  write the report to FILE atomically ('-' for stdout)\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -47,6 +50,9 @@ int cli_run_report(const char *cmd, enum cli_mode mode, const char *bundle, cons
 
 	if (fmt != NULL && cli_parse_format(cmd, fmt, &format) != 0)
 		return EXIT_USAGE;
+	if (inspect && format == COCO_FORMAT_HTML) /* the sheet is for a verdict */
+		return cli_usage_error(cmd,
+				       "format 'html' is for verify and lint (text, json or xml)");
 	if ((rc = cli_ctx(cmd, at, trust,
 			  mode == CLI_VERIFY ? 1
 			  : mode == CLI_LINT ? 2
@@ -117,12 +123,12 @@ int cmd_verify(int argc, char **argv)
 }
 
 static const char inspect_help[] =
-    "usage: coco-bundle inspect BUNDLE [--format text|json] [-o FILE]\n"
+    "usage: coco-bundle inspect BUNDLE [--format text|json|xml] [-o FILE]\n"
     "\n"
     "List a bundle's entries with sizes, compression and SHA-256 digests, and each\n"
     "signature's signer and signing time, without judging them (use verify for that).\n"
     "\n"
-    "  --format FORMAT    text (default) or json\n"
+    "  --format FORMAT    text (default), json or xml\n"
     "  -o, --output FILE  write to FILE atomically ('-' for stdout)\n"
     "  -h, --help         show this help\n"
     "\n"

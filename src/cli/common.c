@@ -92,8 +92,10 @@ int cli_parse_format(const char *cmd, const char *value, enum coco_format *out)
 		*out = COCO_FORMAT_JSON;
 	else if (strcmp(value, "xml") == 0)
 		*out = COCO_FORMAT_XML;
+	else if (strcmp(value, "html") == 0)
+		*out = COCO_FORMAT_HTML;
 	else {
-		cli_usage_error(cmd, "unknown format '%s' (text, json or xml)", value);
+		cli_usage_error(cmd, "unknown format '%s' (text, json, xml or html)", value);
 		return -1;
 	}
 	return 0;

@@ -101,7 +101,8 @@ usage_errors() {
 	expect 2 "$COCO" verify x.coco --format yaml
 	has_err "unknown format 'yaml'"
 	expect 2 "$COCO" inspect x.coco --format html
-	has_err "unknown format 'html'"
+	has_err "format 'html' is for verify and lint"
+	one_line_err
 	expect 2 "$COCO" create "$FX/example" --key k --cert c
 	has_err "-o OUT is required"
 	expect 2 "$COCO" create "$FX/example" -o o.coco --p12 p --key k

@@ -15,5 +15,6 @@ Suite *cms_suite(void);
 Suite *verify_suite(void);
 Suite *assessment_suite(void);
 Suite *signoff_suite(void);
+Suite *html_suite(void);
 
 #endif /* COCO_TEST_SUITES_H */

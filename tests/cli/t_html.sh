@@ -1,0 +1,91 @@
+# shellcheck shell=sh disable=SC2154 # rc is set by run() in lib.sh
+# verify --format html: the SIRO's sign-off sheet, and lint's pre-signing sheet. Where
+# Debian's chromium is installed, the sheet is also rendered headless to PDF and PNG.
+
+# sheet_ok FILE: well-formed XML; libxml2's HTML parser finds nothing wrong beyond the
+# HTML5 and SVG element names it does not know; no script and no resource URL.
+sheet_ok() {
+	xmllint --noout "$1" || fail "$1 is not well-formed"
+	xmllint --html --noout "$1" 2>html.err || fail "xmllint --html failed on $1"
+	grep 'error' html.err | grep -vE 'Tag (header|section|footer|svg|line|rect|text) invalid' \
+		>html.bad || true
+	[ ! -s html.bad ] || {
+		cat html.bad
+		fail "HTML parser errors in $1"
+	}
+	! grep -qi '<script' "$1" || fail "a script in $1"
+	! grep -qiE '<(img|link|iframe|object|embed)[ >/]' "$1" || fail "an external element in $1"
+	[ "$(grep -o 'https\{0,1\}://[^"]*' "$1" | sort -u)" = "http://www.w3.org/2000/svg" ] ||
+		fail "a URL other than the SVG namespace in $1"
+	grep -q "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"" "$1" ||
+		fail "no Content-Security-Policy in $1"
+}
+
+html_verify_sheet() {
+	create_bundle b.coco
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html -o sheet.html
+	[ ! -s out ] || fail "the sheet also went to stdout"
+	no_tmp_files
+	sheet_ok sheet.html
+	for k in '<h1>Example Guarding Ltd</h1>' '<strong>PASSED</strong>' 'v-passed' \
+		'SIRO sign-off sheet' '>Manual checks for the SIRO<' '<h2>The CoCo statements<span class="n">11 of 11' \
+		'<td class="mono">CEP-TEST-000123</td>' '>verified 2027-06-01</text>' \
+		'<td class="role">Applicant</td>' '<h2>SIRO sign-off</h2>' 'not yet: no valid sign-off'; do
+		grep -q -e "$k" sheet.html || fail "the sheet lacks '$k'"
+	done
+	[ "$(grep -c '<rect class="bar ok"' sheet.html)" -eq 1 ] || fail "want one timeline bar"
+	! grep -q 'Why the verdict' sheet.html || fail "reasons on a PASSED sheet"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html
+	cmp -s out sheet.html || fail "stdout differs from -o"
+}
+run_case html_verify_sheet html_verify_sheet
+
+html_failed_sheet() {
+	create_bundle b.coco
+	expect 1 "$COCO" verify b.coco --trust "$FX/trust" --at 2028-01-01 --format html -o sheet.html
+	sheet_ok sheet.html
+	for k in '<strong>FAILED</strong>' 'v-failed' 'evidence.expired' '<rect class="bar expired"' \
+		'<h2>Why the verdict is FAILED</h2>' \
+		'Manual checks for the SIRO<span class="n">2</span>' 'expired 108 days ago'; do
+		grep -q -e "$k" sheet.html || fail "the sheet lacks '$k'"
+	done
+}
+run_case html_failed_sheet html_failed_sheet
+
+html_lint_sheet() {
+	expect 0 "$COCO" lint "$FX/example" --trust "$FX/trust" --at 2027-06-01 --format html \
+		-o sheet.html
+	sheet_ok sheet.html
+	grep -q 'pre-signing check' sheet.html || fail "not a pre-signing sheet"
+	grep -q '<h1>Example Guarding Ltd</h1>' sheet.html || fail "no organisation"
+	! grep -q '<h2>SIRO sign-off</h2>' sheet.html || fail "a sign-off block before signing"
+}
+run_case html_lint_sheet html_lint_sheet
+
+# chromium renders the sheet to PDF and PNG, in a throw-away profile, offline.
+chromium_render() { # ARGS...
+	HOME=$PWD/home timeout 60 chromium --headless=new --no-sandbox --disable-gpu \
+		--user-data-dir="$PWD/profile" --no-first-run --no-default-browser-check \
+		--disable-extensions --disable-sync --disable-background-networking \
+		--disable-component-update --hide-scrollbars "$@" >chromium.log 2>&1
+}
+
+html_chromium() {
+	create_bundle b.coco
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html -o sheet.html
+	mkdir home
+	chromium_render --no-pdf-header-footer --print-to-pdf="$PWD/sheet.pdf" "file://$PWD/sheet.html" ||
+		fail "chromium could not print: $(tail -n 3 chromium.log)"
+	[ -s sheet.pdf ] && [ "$(head -c 5 sheet.pdf)" = "%PDF-" ] || fail "sheet.pdf is not a PDF"
+	chromium_render --window-size=1240,1754 --screenshot="$PWD/sheet.png" "file://$PWD/sheet.html" ||
+		fail "chromium could not take a screenshot: $(tail -n 3 chromium.log)"
+	[ -s sheet.png ] || fail "sheet.png is empty"
+	[ "$(od -An -tx1 -N8 sheet.png | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"
+	[ "$(od -An -tx1 -j16 -N8 sheet.png | tr -d ' \n')" = 000004d8000006da ] ||
+		fail "sheet.png is not 1240x1754"
+}
+if command -v chromium >/dev/null 2>&1; then
+	run_case html_chromium html_chromium
+else
+	echo "skip html_chromium: chromium is not installed"
+fi
