@@ -36,6 +36,11 @@ sys.exit(0 if b[:cd] == a[:cd] else 1)' || fail "the applicant's bytes changed"
 	unzip -p b.coco signoff/report-002.xml >report.xml
 	xmllint --noout --schema "$ROOT/docs/schema/coco-report-1.xsd" report.xml 2>xl.err ||
 		fail "report not valid: $(cat xl.err)"
+	# the sign-off sheet of the signed-off bundle shows the decision and the SIRO's signature
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html -o sheet.html
+	grep -q "Sam Siro - TEST ONLY on 2027-01-05" sheet.html || fail "the sheet lacks the decision"
+	grep -q "CE+ checked &lt;on&gt; the register" sheet.html || fail "the sheet lacks the comment"
+	! grep -qi "<script" sheet.html || fail "the sheet has a script"
 	no_tmp_files
 }
 run_case signoff_lifecycle signoff_lifecycle
