@@ -74,5 +74,6 @@ int cmd_inspect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_reverify(int argc, char **argv);
 
 #endif /* COCO_CLI_H */

@@ -20,6 +20,7 @@ static const struct {
     {"verify", cmd_verify, "verify a bundle and report PASSED, FAILED or INDETERMINATE"},
     {"inspect", cmd_inspect, "list a bundle's entries, digests and signer without judging"},
     {"extract", cmd_extract, "extract the data objects of a bundle that verifies"},
+    {"reverify", cmd_reverify, "re-verify a register of bundles and report what expires"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
