@@ -304,7 +304,9 @@ static int add_arg(struct rows *rows, const char *path)
 
 	if (stat(path, &st) != 0)
 		return cli_error("cannot open '%s': %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode) ? walk(rows, path) != 0 : rows_add(rows, path, NULL) != 0)
+	if (S_ISDIR(st.st_mode)
+		? walk(rows, path) != 0
+		: rows_add(rows, path, S_ISREG(st.st_mode) ? NULL : "not a regular file") != 0)
 		return cli_error("out of memory");
 	return 0;
 }
