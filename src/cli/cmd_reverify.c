@@ -233,7 +233,8 @@ static int list_dir(const char *dir, char ***out, size_t *count)
 	}
 	if (errno != 0)
 		goto out;
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_str);
 	*out = v;
 	*count = n;
 	v = NULL; /* transferred */
@@ -321,7 +322,8 @@ static void dedupe(struct rows *rows)
 {
 	size_t i, n = 0;
 
-	qsort(rows->v, rows->n, sizeof(*rows->v), cmp_path);
+	if (rows->n > 1)
+		qsort(rows->v, rows->n, sizeof(*rows->v), cmp_path);
 	for (i = 0; i < rows->n; i++) {
 		if (n > 0 && strcmp(rows->v[n - 1].path, rows->v[i].path) == 0)
 			row_release(&rows->v[i]);
@@ -934,7 +936,8 @@ static int reverify(const struct options *o, char **paths, int n_paths)
 		rc =
 		    run_workers(&job, ctx, (size_t)o->n_jobs < rows.n ? (size_t)o->n_jobs : rows.n);
 	if (rc == 0) {
-		qsort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
+		if (rows.n > 1)
+			qsort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
 		if ((rc = output(ctx, &rows, &job, o->format, o->out)) == 0)
 			rc = worst_exit(&rows);
 	}
