@@ -36,7 +36,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\nRun 'coco-bundle COMMAND --help' for a command's options; see coco-bundle(1).\n"
-		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE.\n");
+		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE,\n"
+		"4 EXPIRING (reverify).\n");
 }
 
 int main(int argc, char **argv)
