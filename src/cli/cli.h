@@ -80,5 +80,6 @@ int cmd_extract(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_countersign(int argc, char **argv);
+int cmd_reverify(int argc, char **argv);
 
 #endif /* COCO_CLI_H */

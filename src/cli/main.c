@@ -21,6 +21,7 @@ static const struct {
     {"inspect", cmd_inspect, "list a bundle's entries, digests and signer without judging"},
     {"extract", cmd_extract, "extract the data objects of a bundle that verifies"},
     {"countersign", cmd_countersign, "record the SIRO's decision in a bundle, signed"},
+    {"reverify", cmd_reverify, "re-verify a register of bundles and report what expires"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -36,7 +37,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\nRun 'coco-bundle COMMAND --help' for a command's options; see coco-bundle(1).\n"
-		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE.\n");
+		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE,\n"
+		"4 EXPIRING (reverify).\n");
 }
 
 int main(int argc, char **argv)

@@ -4,7 +4,7 @@
 # command:source:table for every subcommand's getopt_long options.
 OPTION_TABLES="init:cmd_init.c:init_opts lint:cmd_lint.c:lint_opts create:cmd_create.c:create_opts
 verify:cmd_verify.c:verify_opts inspect:cmd_verify.c:inspect_opts extract:cmd_extract.c:extract_opts
-countersign:cmd_countersign.c:countersign_opts"
+countersign:cmd_countersign.c:countersign_opts reverify:cmd_reverify.c:reverify_opts"
 
 usage_help() {
 	expect 0 "$COCO" --help

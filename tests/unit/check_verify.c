@@ -5,6 +5,7 @@
  * the CRC fixed so only the manifest digest can notice).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -771,6 +772,104 @@ START_TEST(test_verify_missing_file)
 }
 END_TEST
 
+/* ---- contexts sharing one trust load ---- */
+
+struct shared_run {
+	struct coco_ctx *ctx;
+	const char *bundle;
+	int rounds;
+	enum coco_err err;
+	int passed; /* rounds that ended PASSED */
+};
+
+static void *verify_rounds(void *arg)
+{
+	struct shared_run *run = arg;
+	int i;
+
+	for (i = 0; i < run->rounds && run->err == COCO_OK; i++) {
+		struct coco_report *r = NULL;
+		if ((run->err = coco_report_new(&r)) != COCO_OK)
+			break;
+		run->err = coco_verify(run->ctx, run->bundle, r);
+		if (run->err == COCO_OK && coco_report_verdict(r) == COCO_VERDICT_PASSED &&
+		    bt_count_status(r, COCO_STATUS_FAIL) == 0)
+			run->passed++;
+		coco_report_free(r);
+	}
+	return NULL;
+}
+
+/*
+ * Two contexts share one load of the trust directory (coco_ctx_share_trust), the loading
+ * context is freed first, and both verify the sample PASSED in two threads at once, as
+ * reverify's workers do. Under SAN=1 this also runs the sharing under ASan and UBSan.
+ */
+START_TEST(test_share_trust_threads)
+{
+	struct fixture fx;
+	struct coco_ctx *src = NULL;
+	struct shared_run runs[2];
+	pthread_t threads[2];
+	char *trust = bt_fixture("trust");
+	int i;
+
+	setup(&fx);
+	create_example(&fx);
+	ck_assert_int_eq(coco_ctx_new(&src), COCO_OK);
+	ck_assert_msg(coco_ctx_load_trust(src, trust) == COCO_OK, "%s", coco_ctx_error(src));
+	for (i = 0; i < 2; i++) {
+		memset(&runs[i], 0, sizeof(runs[i]));
+		ck_assert_int_eq(coco_ctx_new(&runs[i].ctx), COCO_OK);
+		ck_assert_msg(coco_ctx_share_trust(runs[i].ctx, src) == COCO_OK, "%s",
+			      coco_ctx_error(runs[i].ctx));
+		coco_ctx_set_time(runs[i].ctx, bt_time(AT));
+		runs[i].bundle = fx.bundle;
+		runs[i].rounds = 4;
+	}
+	coco_ctx_free(src); /* the shared stores and policy outlive it */
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, verify_rounds, &runs[i]), 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
+	for (i = 0; i < 2; i++) {
+		ck_assert_msg(runs[i].err == COCO_OK, "%s", coco_ctx_error(runs[i].ctx));
+		ck_assert_int_eq(runs[i].passed, runs[i].rounds);
+	}
+	/* The shared policy is the trust directory's, not the built-in default. */
+	ck_assert_int_eq(coco_verify(runs[0].ctx, fx.bundle, fx.r), COCO_OK);
+	ck_assert_ptr_nonnull(bt_find_status(fx.r, "verify.policy", COCO_STATUS_INFO, NULL));
+	ck_assert_ptr_nonnull(strstr(coco_finding_message(coco_report_find(fx.r, "verify.policy")),
+				     "fixtures/trust/policy.xml"));
+	for (i = 0; i < 2; i++)
+		coco_ctx_free(runs[i].ctx);
+	free(trust);
+	teardown(&fx);
+}
+END_TEST
+
+/* Sharing with an empty source gives the default policy and no anchors: INDETERMINATE. */
+START_TEST(test_share_trust_empty)
+{
+	struct fixture fx;
+	struct coco_ctx *src = NULL, *dst = NULL;
+
+	setup(&fx);
+	create_example(&fx);
+	ck_assert_int_eq(coco_ctx_new(&src), COCO_OK);
+	ck_assert_int_eq(coco_ctx_new(&dst), COCO_OK);
+	ck_assert_int_eq(coco_ctx_share_trust(dst, src), COCO_OK);
+	ck_assert_int_eq(coco_ctx_share_trust(dst, dst), COCO_OK);
+	coco_ctx_free(src);
+	coco_ctx_set_time(dst, bt_time(AT));
+	ck_assert_int_eq(coco_verify(dst, fx.bundle, fx.r), COCO_OK);
+	expect(fx.r, "signer.untrusted", COCO_STATUS_INDETERMINATE, NULL,
+	       COCO_VERDICT_INDETERMINATE);
+	coco_ctx_free(dst);
+	teardown(&fx);
+}
+END_TEST
+
 /* ---- extract ---- */
 
 START_TEST(test_extract)
@@ -1272,6 +1371,8 @@ Suite *verify_suite(void)
 	tcase_add_test(tv, test_inspect);
 	tcase_add_test(tv, test_inspect_not_zip);
 	tcase_add_test(tv, test_verify_missing_file);
+	tcase_add_test(tv, test_share_trust_threads);
+	tcase_add_test(tv, test_share_trust_empty);
 	suite_add_tcase(s, tv);
 	tcase_add_loop_test(ts, test_director_mismatch, 0,
 			    (int)(sizeof(director_cases) / sizeof(director_cases[0])));
