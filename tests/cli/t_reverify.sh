@@ -98,15 +98,42 @@ reverify_lifecycle() {
 		--cert "$FX/pki/director.pem" --chain "$FX/pki/chain.pem" --at 2027-01-01T09:00:00Z \
 		--trust "$FX/trust"
 	expect 0 "$COCO" verify register/example.coco --trust "$FX/trust" --at 2027-01-02
+	expect 0 "$COCO" countersign register/example.coco -o register/example.coco \
+		--decision approved --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
+		--trust "$FX/trust" --at 2027-01-05
+	expect 0 "$COCO" verify register/example.coco --trust "$FX/trust" --at 2027-01-06
+	has_out "Signed off: approved by Sam Siro - TEST ONLY on 2027-01-05"
 	for spec in 2027-03-01:OK:0 2027-08-01:EXPIRING:4 2027-10-01:EXPIRED:1; do
 		at=${spec%%:*}
 		rest=${spec#*:}
 		rv register --at "$at" --format csv
 		want_exit "${rest#*:}"
 		want_status register/example.coco "${rest%%:*}"
+		grep -q "^register/example.coco,.*,approved,Sam Siro - TEST ONLY,2027-01-05" out ||
+			fail "no approval in the row: $(cat out)"
 	done
 }
 run_case reverify_lifecycle reverify_lifecycle
+
+# Long-term validity: director-short's certificate ends 2027-07-01. Unsigned-off, the bundle
+# is EXPIRED on 2027-08-01 (its signing certificate); approved on 2027-01-05, it is only
+# EXPIRING (the CE+ certificate, 45 days left), because the approval proves the signature.
+reverify_long_term() {
+	mkdir reg
+	create_bundle reg/plain.coco director-short
+	expect 0 "$COCO" countersign reg/plain.coco -o reg/approved.coco --decision approved \
+		--key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" --trust "$FX/trust" \
+		--at 2027-01-05
+	rv reg --at 2027-08-01 --format csv
+	want_exit 1
+	want_status reg/plain.coco EXPIRED
+	want_status reg/approved.coco EXPIRING
+	grep -q '^reg/plain.coco,.*,signing certificate of Jane Director - TEST ONLY,-31,' out ||
+		fail "plain: $(grep '^reg/plain' out)"
+	grep -q '^reg/approved.coco,.*,cyber-essentials-plus certificate CEP-TEST-000123,45,' out ||
+		fail "approved: $(grep '^reg/approved' out)"
+}
+run_case reverify_long_term reverify_long_term
 
 # FAILED rows: a bundle with a byte appended, a copy with a byte changed, a file that is
 # no zip, a link to nothing, a FIFO (never opened); each with its reason. Rows sorted by
