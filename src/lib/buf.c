@@ -63,8 +63,8 @@ void coco_buf_safe(struct coco_buf *b, const char *s, enum coco_buf_mode mode)
 		if (json && (*p == '"' || *p == '\\')) {
 			char esc[2] = {'\\', (char)*p};
 			coco_buf_add(b, esc, 2);
-		} else if (markup && (*p == '<' || *p == '>' || *p == '&' || *p == '"' ||
-				      *p == '\'')) {
+		} else if (markup &&
+			   (*p == '<' || *p == '>' || *p == '&' || *p == '"' || *p == '\'')) {
 			coco_buf_str(b, *p == '<'   ? "&lt;"
 					: *p == '>' ? "&gt;"
 					: *p == '&' ? "&amp;"

@@ -442,7 +442,7 @@ static void check_message_digest(struct sigcheck *c, ASN1_TYPE *md_attr)
 	X509_ALGOR_get0(&obj, NULL, NULL, dig);
 	alg = EVP_get_digestbyobj(obj);
 	ok = alg != NULL &&
-	     (in->data != NULL ? EVP_Digest(in->data, in->data_len, md, &mdlen, alg, NULL) == 1
+	     (in->data != NULL     ? EVP_Digest(in->data, in->data_len, md, &mdlen, alg, NULL) == 1
 	      : in->digest != NULL ? in->digest(in->digest_arg, alg, md, &mdlen) == 0
 				   : 0);
 	if (md_attr == NULL || md_attr->type != V_ASN1_OCTET_STRING || !ok) {
@@ -551,8 +551,8 @@ static void crosscheck(struct sigcheck *c)
 	char why[256];
 
 	ERR_clear_error();
-	if (bio == NULL ||
-	    CMS_verify(c->cms, NULL, c->ctx->stores[c->in->anchors], bio, NULL, CMS_BINARY | CMS_CADES) != 1) {
+	if (bio == NULL || CMS_verify(c->cms, NULL, c->ctx->stores[c->in->anchors], bio, NULL,
+				      CMS_BINARY | CMS_CADES) != 1) {
 		coco_ssl_reason(why, sizeof(why));
 		sfail(c, "signature.crosscheck", "OpenSSL CMS_verify disagrees: %s", why);
 	}

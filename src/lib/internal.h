@@ -41,12 +41,12 @@ enum coco_anchor_set {
 struct coco_ctx {
 	time_t at;
 	int at_set;
-	int at_explicit; /* set by the caller, not read from the clock */
+	int at_explicit;                        /* set by the caller, not read from the clock */
 	X509_STORE *stores[COCO_N_ANCHOR_SETS]; /* anchors + CRLs; NULL until trust is loaded */
 	size_t n_anchors[COCO_N_ANCHOR_SETS];
 	size_t n_crls;
 	enum coco_anchor_set loading; /* the set load_anchor_file fills */
-	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
+	void *manifest_schema;        /* xmlSchemaPtr, compiled on first use */
 	void *assessment_schema;
 	void *policy_schema;
 	void *bodies_schema;

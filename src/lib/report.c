@@ -10,8 +10,6 @@
 
 #include "report.h"
 
-
-
 enum coco_err coco_report_new(struct coco_report **out)
 {
 	*out = calloc(1, sizeof(**out));
@@ -284,8 +282,7 @@ const char *coco_report_organisation(const struct coco_report *r)
 	return r->organisation;
 }
 
-enum coco_decision coco_report_decision(const struct coco_report *r, const char **siro,
-					time_t *at)
+enum coco_decision coco_report_decision(const struct coco_report *r, const char **siro, time_t *at)
 {
 	size_t i = r->n_signoffs;
 
@@ -532,9 +529,10 @@ static void json_entries(struct coco_buf *b, const struct coco_report *r)
 
 		coco_buf_str(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ");
 		json_str(b, e->name);
-		coco_buf_printf(b, ", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
-			   (unsigned long long)e->size, (unsigned long long)e->compressed_size,
-			   e->method == 8 ? "deflate" : "stored");
+		coco_buf_printf(b,
+				", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
+				(unsigned long long)e->size, (unsigned long long)e->compressed_size,
+				e->method == 8 ? "deflate" : "stored");
 		coco_buf_str(b, ", \"sha256\": ");
 		json_str(b, e->is_dir || e->sha256[0] == '\0' ? NULL : e->sha256);
 		coco_buf_str(b, "}");
@@ -604,8 +602,8 @@ static void json_summary(struct coco_buf *b, const struct coco_report *r)
 		coco_buf_str(b, ", \"number\": ");
 		json_str(b, r->certs[i].number);
 		coco_buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld, \"note\": ",
-			   coco_date_format(r->certs[i].expires, db),
-			   r->certs[i].expires - coco_day_of(r->at));
+				coco_date_format(r->certs[i].expires, db),
+				r->certs[i].expires - coco_day_of(r->at));
 		json_str(b, r->certs[i].note);
 		coco_buf_str(b, "}");
 	}
@@ -683,13 +681,13 @@ static void text_signature(struct coco_buf *b, const struct coco_report_signatur
 	coco_buf_str(b, ")\n");
 	if (s->subject != NULL) {
 		coco_buf_printf(b, "  signer   %s\n  issuer   %s\n  serial   %s\n", s->subject,
-			   s->issuer ? s->issuer : "?", s->serial ? s->serial : "?");
+				s->issuer ? s->issuer : "?", s->serial ? s->serial : "?");
 		coco_buf_printf(b, "  validity %s .. %s\n", coco_time_format(s->not_before, t1),
-			   coco_time_format(s->not_after, t2));
+				coco_time_format(s->not_after, t2));
 	}
 	if (s->has_signing_time)
 		coco_buf_printf(b, "  signed   %s (the signer's claim)\n",
-			   coco_time_format(s->signing_time, t1));
+				coco_time_format(s->signing_time, t1));
 }
 
 static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
@@ -699,16 +697,16 @@ static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_str(b, "bundle     ");
 	coco_buf_safe(b, r->path ? r->path : "-", COCO_BUF_TEXT);
 	coco_buf_printf(b, "\nsize       %llu bytes\nsha256     %s\n", (unsigned long long)r->size,
-		   r->sha256[0] ? r->sha256 : "-");
+			r->sha256[0] ? r->sha256 : "-");
 	coco_buf_printf(b, "entries    %zu\n", r->n_entries);
 	for (i = 0; i < r->n_entries; i++) {
 		const struct coco_report_entry *e = &r->entries[i];
 
 		coco_buf_printf(b, "  %12llu  %-7s  %s  ", (unsigned long long)e->size,
-			   e->is_dir        ? "dir"
-			   : e->method == 8 ? "deflate"
-					    : "stored",
-			   e->sha256[0] ? e->sha256 : "-");
+				e->is_dir        ? "dir"
+				: e->method == 8 ? "deflate"
+						 : "stored",
+				e->sha256[0] ? e->sha256 : "-");
 		coco_buf_safe(b, e->name, COCO_BUF_TEXT);
 		coco_buf_str(b, "\n");
 	}
@@ -749,7 +747,7 @@ static void text_summary(struct coco_buf *b, const struct coco_report *r)
 static void text_finding(struct coco_buf *b, const struct coco_finding *f, int color)
 {
 	coco_buf_printf(b, "%s%-13s%s %s", color ? status_color(f->status) : "",
-		   coco_status_name(f->status), color ? "\033[0m" : "", f->id);
+			coco_status_name(f->status), color ? "\033[0m" : "", f->id);
 	if (f->subject != NULL) {
 		coco_buf_str(b, " '");
 		coco_buf_safe(b, f->subject, COCO_BUF_TEXT);
@@ -784,7 +782,7 @@ static void render_text(struct coco_buf *b, const struct coco_report *r, unsigne
 	coco_buf_str(b, r->lint ? "folder     " : "bundle     ");
 	coco_buf_safe(b, r->path ? r->path : "-", COCO_BUF_TEXT);
 	coco_buf_printf(b, "\n%s at %s\n", r->lint ? "checked   " : "verified  ",
-		   coco_time_format(r->at, tb));
+			coco_time_format(r->at, tb));
 	for (i = 0; i < r->n_sigs; i++)
 		text_signature(b, &r->sigs[i]);
 	text_summary(b, r);
@@ -793,11 +791,11 @@ static void render_text(struct coco_buf *b, const struct coco_report *r, unsigne
 		text_finding(b, &r->findings[i], color);
 	text_manual(b, r, color);
 	coco_buf_printf(b, "\nverdict    %s%s%s\n",
-		   color ? (v == COCO_VERDICT_PASSED   ? "\033[1;32m"
-			    : v == COCO_VERDICT_FAILED ? "\033[1;31m"
-						       : "\033[1;35m")
-			 : "",
-		   coco_verdict_name(v), color ? "\033[0m" : "");
+			color ? (v == COCO_VERDICT_PASSED   ? "\033[1;32m"
+				 : v == COCO_VERDICT_FAILED ? "\033[1;31m"
+							    : "\033[1;35m")
+			      : "",
+			coco_verdict_name(v), color ? "\033[0m" : "");
 }
 
 enum coco_err coco_report_render(const struct coco_report *r, enum coco_format format,

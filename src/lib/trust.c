@@ -262,7 +262,7 @@ static X509_STORE *new_store(void)
 static X509_STORE *copy_store(X509_STORE *src)
 {
 	X509_STORE *dst = new_store();
-	STACK_OF(X509_OBJECT) *objs;
+	STACK_OF(X509_OBJECT) * objs;
 	int i, ok = dst != NULL && X509_STORE_lock(src);
 
 	if (!ok) {

@@ -87,9 +87,7 @@ static struct coco_report *verify_valid(struct coco_ctx *ctx, const unsigned cha
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	info = coco_report_add_signature(r);
 	ck_assert_ptr_nonnull(info);
-	ck_assert_int_eq(
-	    cms_verify(ctx, der, len, data, data_len, 1, r, info),
-	    COCO_OK);
+	ck_assert_int_eq(cms_verify(ctx, der, len, data, data_len, 1, r, info), COCO_OK);
 	if (valid != NULL)
 		*valid = info->valid;
 	return r;
@@ -185,8 +183,7 @@ START_TEST(test_verify_without_trust)
 	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	info = coco_report_add_signature(r);
-	ck_assert_int_eq(cms_verify(ctx, der, len, manifest_bytes, MAN_LEN, 0, r, info),
-			 COCO_OK);
+	ck_assert_int_eq(cms_verify(ctx, der, len, manifest_bytes, MAN_LEN, 0, r, info), COCO_OK);
 	ck_assert_str_eq(info->subject, coco_signer_subject(s));
 	ck_assert_int_eq(info->has_signing_time, 1);
 	ck_assert_ptr_null(bt_find(r, "signer.chain", NULL));
@@ -215,8 +212,7 @@ START_TEST(test_signing_time_from_ctx)
 	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	info = coco_report_add_signature(r);
-	ck_assert_int_eq(cms_verify(ctx, der, len, manifest_bytes, MAN_LEN, 0, r, info),
-			 COCO_OK);
+	ck_assert_int_eq(cms_verify(ctx, der, len, manifest_bytes, MAN_LEN, 0, r, info), COCO_OK);
 	ck_assert_int_eq(info->has_signing_time, 1);
 	ck_assert_msg(info->signing_time == bt_time("2026-06-01"),
 		      "signing-time is %lld, not the context's time %lld",
