@@ -25,6 +25,8 @@ struct coco_vstate {
 	int atoolong;    /* larger than COCO_MAX_META_SIZE */
 	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
 	long sig_index[COCO_MAX_MANIFESTS]; /* manifest i's report signature, or -1 */
+	struct coco_pdf_file *pdfs;         /* the PDF data objects scanned (pdf.h) */
+	size_t n_pdfs;
 };
 
 /* Runs the pipeline; trust 0 skips chain validation (inspect). Release v afterwards. */
