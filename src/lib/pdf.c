@@ -276,10 +276,12 @@ static int push(struct lex *x, struct val *v, int c)
 {
 	unsigned char *nb;
 
+	if (v->len == COCO_PDF_MAX_TOKEN)
+		return lfail(x, "pdf.limits", "a string or name longer than 1 MiB");
 	if (v->len + 1 >= v->cap) {
-		if (v->len + 1 > COCO_PDF_MAX_TOKEN)
-			return lfail(x, "pdf.limits", "a string or name longer than 1 MiB");
 		v->cap = v->cap ? v->cap * 2 : 32;
+		if (v->cap > COCO_PDF_MAX_TOKEN + 1)
+			v->cap = COCO_PDF_MAX_TOKEN + 1;
 		if ((nb = realloc(v->s, v->cap)) == NULL) {
 			x->s->nomem = 1;
 			return -1;
@@ -503,7 +505,7 @@ static int parse_value(struct lex *x, unsigned depth, struct val *v)
 	int c, rc;
 
 	memset(v, 0, sizeof(*v));
-	if (depth > COCO_PDF_MAX_DEPTH)
+	if (depth >= COCO_PDF_MAX_DEPTH)
 		return lfail(x, "pdf.limits", "arrays or dictionaries nested more than 64 deep");
 	if (++x->nodes > COCO_PDF_MAX_NODES)
 		return lfail(x, "pdf.limits", "an object with more than 262144 values");
@@ -995,9 +997,13 @@ static int xref_table(struct scan *s, struct lex *x, struct val *trailer)
 		}
 		if (parse_value(x, 0, &a) != 0 || parse_value(x, 0, &b) != 0)
 			return -1;
-		if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0 ||
-		    a.i + b.i > (long long)COCO_PDF_MAX_OBJECTS)
+		if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0)
 			return lfail(x, "pdf.xref", "a malformed cross-reference subsection");
+		if (a.i + b.i > (long long)COCO_PDF_MAX_OBJECTS)
+			return fail(s, "pdf.limits",
+				    "a cross-reference subsection past object number "
+				    "%u",
+				    COCO_PDF_MAX_OBJECTS - 1);
 		start = a.i;
 		for (k = 0; k < b.i; k++) {
 			if (parse_value(x, 0, &a) != 0 || parse_value(x, 0, &c) != 0)

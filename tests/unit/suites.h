@@ -14,5 +14,6 @@ Suite *manifest_suite(void);
 Suite *cms_suite(void);
 Suite *verify_suite(void);
 Suite *assessment_suite(void);
+Suite *pdf_suite(void);
 
 #endif /* COCO_TEST_SUITES_H */
