@@ -647,12 +647,17 @@ static int is_flate(const struct val *f)
 /*
  * Inflates len bytes at data (of object obj), counting the output against the size and
  * ratio limits. With collect, keeps the output (at most COCO_PDF_MAX_INMEM) in *out.
+ * Without, it is a bomb probe over the first COCO_PDF_PROBE compressed bytes only: a
+ * bomb of repetitive data inflates at its full ratio from its first bytes, and the scan
+ * must stay within twice the time of hashing the file, which inflating every content and
+ * image stream in full cannot (zlib inflates at a fraction of SHA-256's speed).
  */
 static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, int collect,
 			 unsigned char **out, size_t *out_len)
 {
 	unsigned char in[WIN], *keep = NULL, *nk;
-	uint64_t total = 0, done = 0, cap = collect ? COCO_PDF_MAX_INMEM : COCO_PDF_MAX_INFLATE;
+	uint64_t total = 0, done = 0, cap = COCO_PDF_MAX_INMEM;
+	uint64_t budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
 	size_t kcap = 0, chunk;
 	z_stream z;
 	int zr = Z_OK, rc = -1;
@@ -664,12 +669,14 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 	}
 	while (zr != Z_STREAM_END) {
 		if (z.avail_in == 0) {
+			if (done == budget && budget < len)
+				break; /* the probe is over */
 			if (done == len) {
 				fail(s, "pdf.structure",
 				     "the FlateDecode data of object %ld is truncated", obj);
 				goto out;
 			}
-			chunk = len - done < WIN ? (size_t)(len - done) : WIN;
+			chunk = budget - done < WIN ? (size_t)(budget - done) : WIN;
 			if (s->d.mem != NULL)
 				memcpy(in, s->d.mem + data + done, chunk);
 			else if (pread_all(s->d.fd, in, chunk, s->d.base + data + done) != 0) {
@@ -688,12 +695,13 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 		}
 		chunk = WIN - z.avail_out;
 		total += chunk;
-		if (total > cap || (total > COCO_PDF_RATIO_FLOOR &&
-				    total > (uint64_t)COCO_PDF_MAX_RATIO * (done ? done : 1))) {
+		if ((collect && total > cap) ||
+		    (total > COCO_PDF_RATIO_FLOOR &&
+		     total > (uint64_t)COCO_PDF_MAX_RATIO * (done ? done : 1))) {
 			fail(s, "pdf.limits",
-			     "object %ld inflates past the limit (more than %llu bytes, or more "
-			     "than %u times its compressed size): a decompression bomb",
-			     obj, (unsigned long long)cap, COCO_PDF_MAX_RATIO);
+			     "object %ld inflates past the limit (more than %u times its "
+			     "compressed size%s): a decompression bomb",
+			     obj, COCO_PDF_MAX_RATIO, collect ? ", or more than 16 MiB" : "");
 			goto out;
 		}
 		if (collect && chunk > 0) {

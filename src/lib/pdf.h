@@ -14,17 +14,17 @@
 #include "report.h"
 
 /* Limits; docs/checks.md lists them and the unit tests sit on both sides of each. */
-#define COCO_PDF_MAX_OBJECTS 1000000u     /* object numbers in the cross-reference */
-#define COCO_PDF_MAX_DEPTH 64u            /* nested arrays and dictionaries */
-#define COCO_PDF_MAX_NODES 262144u        /* values in one object */
-#define COCO_PDF_MAX_TOKEN (1u << 20)     /* one string or name, decoded */
-#define COCO_PDF_MAX_STREAM (2ull << 30)  /* one stream's declared /Length */
-#define COCO_PDF_MAX_INFLATE (256u << 20) /* one FlateDecode stream, decompressed */
-#define COCO_PDF_MAX_RATIO 200u           /* decompressed / compressed */
-#define COCO_PDF_RATIO_FLOOR (1u << 20)   /* streams below this skip the ratio rule */
-#define COCO_PDF_MAX_INMEM (16u << 20)    /* an object or xref stream, held in memory */
-#define COCO_PDF_MAX_SECTIONS 256u        /* cross-reference sections (/Prev chain) */
-#define COCO_PDF_MAX_SIGS 16u             /* signature dictionaries in one PDF */
+#define COCO_PDF_MAX_OBJECTS 1000000u    /* object numbers in the cross-reference */
+#define COCO_PDF_MAX_DEPTH 64u           /* nested arrays and dictionaries */
+#define COCO_PDF_MAX_NODES 262144u       /* values in one object */
+#define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
+#define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
+#define COCO_PDF_PROBE (64u << 10)       /* compressed bytes of a stream probed for a bomb */
+#define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
+#define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
+#define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
+#define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
+#define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
 
 /* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only. */
 struct coco_pdf_src {

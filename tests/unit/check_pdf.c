@@ -411,15 +411,53 @@ START_TEST(test_limit_ratio)
 }
 END_TEST
 
-/* Size: 256 MiB decompressed (about 20:1) passes; 256 MiB + 1 fails. */
+/* Deflates data into a stream object with dictionary entries dict. */
+static void flate_raw(struct sb *o, const struct sb *data, const char *dict)
+{
+	uLongf n = compressBound((uLong)data->n);
+	unsigned char *z = malloc(n);
+
+	ck_assert_ptr_nonnull(z);
+	ck_assert_int_eq(compress2(z, &n, (const Bytef *)data->p, (uLong)data->n, 1), Z_OK);
+	sb_fmt(o, "<< %s /Filter /FlateDecode /Length %lu >>\nstream\n", dict, (unsigned long)n);
+	sb_add(o, z, n);
+	sb_fmt(o, "\nendstream");
+	free(z);
+}
+
+/* A Flate object stream inflating to 16 MiB (about 30:1) is held; 16 MiB + 1 is not. */
 START_TEST(test_limit_inflate)
+{
+	struct pfx f;
+	struct sb o = {0}, d = {0};
+	size_t n = COCO_PDF_MAX_INMEM + (size_t)_i;
+	unsigned seed = 3;
+	char c;
+
+	pfx_setup(&f);
+	sb_fmt(&d, "9 0    \nnull");
+	while (d.n < n) {
+		seed = seed * 1103515245u + 12345u;
+		c = d.n % 32 == 0 ? (char)('a' + (seed >> 16) % 26) : ' ';
+		sb_add(&d, &c, 1);
+	}
+	flate_raw(&o, &d, "/Type /ObjStm /N 1 /First 8");
+	expect_limit(&f, &o, _i, "inflated object stream");
+	free(o.p);
+	free(d.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The bomb probe: 64 MiB of zeros (about 64 KiB compressed) is stopped within the probe. */
+START_TEST(test_limit_probe)
 {
 	struct pfx f;
 	struct sb o = {0};
 
 	pfx_setup(&f);
-	flate_object(&o, COCO_PDF_MAX_INFLATE + (size_t)_i, 1, 1);
-	expect_limit(&f, &o, _i, "inflated size");
+	flate_object(&o, 64u << 20, 9, 0);
+	expect_limit(&f, &o, 1, "bomb probe");
 	free(o.p);
 	pfx_teardown(&f);
 }
@@ -551,11 +589,12 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_stream_length, 0, 2);
 	tcase_add_loop_test(tl, test_limit_ratio, 0, 2);
 	tcase_add_loop_test(tl, test_limit_inflate, 0, 2);
+	tcase_add_test(tl, test_limit_probe);
 	tcase_add_loop_test(tl, test_limit_inmem, 0, 2);
 	tcase_add_loop_test(tl, test_limit_objects, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sections, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sigs, 0, 2);
-	tcase_set_timeout(tl, 300); /* the 256 MiB inflate case, under sanitizers */
+	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, tl);
 	return s;
