@@ -251,7 +251,7 @@ PDF scanning: \`coco-bundle lint\` of fixtures/example plus one 50 MB PDF, whole
 \`openssl dgst -sha256\` over that PDF. "img" is a scanned certificate: one 50 MB image
 stream (DCTDecode, the keystream). "text" is bench/pdf50.py: about 100 pages of
 FlateDecode text operators (4:1), each content stream probed for a bomb over its first
-64 KiB of compressed data (docs/checks.md, PDF limits).
+16 KiB of compressed data (docs/checks.md, PDF limits).
 
 - machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)
 - date: $(date -u +%Y-%m-%dT%H:%MZ)

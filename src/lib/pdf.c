@@ -1312,9 +1312,11 @@ static int scan_objects(struct scan *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nx; i++)
+	for (i = 0; i < s->nx && !s->failed; i++)
 		if (s->x[i].type == 1 && scan_object(s, (long)i) != 0)
 			return -1;
+	if (s->failed)
+		return -1; /* a limit recorded while judging */
 	for (i = 0; i < s->nx; i++)
 		if (s->x[i].type == 2 &&
 		    (s->x[i].off >= s->nx || !s->x[(size_t)s->x[i].off].objstm))
