@@ -128,6 +128,7 @@ struct xent {
 	uint8_t type;   /* 0 free or unset, 1 in the file, 2 in an object stream */
 	uint8_t set;    /* a newer section already decided this number */
 	uint8_t objstm; /* type 1: the object is an object stream */
+	uint16_t sec;   /* the section (1 = newest) that decided it */
 };
 
 struct sigrec {
@@ -976,8 +977,11 @@ static int xset(struct scan *s, uint64_t num, int type, uint64_t a, uint64_t b)
 		memset(nx + s->nx, 0, (want - s->nx) * sizeof(*nx));
 		s->x = nx, s->nx = want;
 	}
-	if (s->x[num].set)
-		return 0; /* a newer section decided it */
+	/* A newer section decided it; but in a hybrid section, the /XRefStm stream fills in
+	 * what the same section's table lists as free (objects in object streams). */
+	if (s->x[num].set && !(s->x[num].sec == s->nsec && s->x[num].type == 0 && type != 0))
+		return 0;
+	s->x[num].sec = (uint16_t)s->nsec;
 	s->x[num].set = 1;
 	s->x[num].type = (uint8_t)type;
 	s->x[num].off = a;

@@ -266,6 +266,50 @@ static void build(struct sb *b, const struct sb *objs, size_t n, const char *tra
 	       trailer_extra ? trailer_extra : "", x);
 }
 
+/* A hybrid file: the table lists object 3 as free, its /XRefStm puts it in an object
+ * stream, and the JavaScript there is found. */
+START_TEST(test_hybrid_xref)
+{
+	static const char objstm[] = "3 0\n<< /S /JavaScript /JS (app.alert\\(3\\)) >>";
+	static const unsigned char row[4] = {2, 0, 4, 0}; /* type 2, stream 4, index 0 */
+	struct pfx f;
+	struct sb b = {0};
+	size_t off[6], x, i;
+	char *path;
+
+	pfx_setup(&f);
+	sb_fmt(&b, "%%PDF-1.7\n");
+	off[1] = b.n;
+	sb_fmt(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>\nendobj\n");
+	off[2] = b.n;
+	sb_fmt(&b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	off[4] = b.n;
+	sb_fmt(&b, "4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length %zu >>\nstream\n%s\n",
+	       sizeof(objstm) - 1, objstm);
+	sb_fmt(&b, "endstream\nendobj\n");
+	off[5] = b.n;
+	sb_fmt(&b, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Index [3 1] /Length 4 >>\n"
+		   "stream\n");
+	sb_add(&b, row, sizeof(row));
+	sb_fmt(&b, "\nendstream\nendobj\n");
+	x = b.n;
+	sb_fmt(&b, "xref\n0 6\n0000000000 65535 f \n");
+	for (i = 1; i < 6; i++)
+		sb_fmt(&b, i == 3 ? "0000000000 00001 f \n" : "%010zu 00000 n \n", off[i]);
+	sb_fmt(&b, "trailer\n<< /Size 6 /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+	       off[5], x);
+	path = bt_fmt("%s/h.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "h.pdf");
+	ck_assert_msg(bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "h.pdf") != NULL &&
+			  bt_count_status(f.r, COCO_STATUS_FAIL) == 1,
+		      "%s", bt_dump(f.r));
+	free(path);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* Scans a PDF of one extra object, object 3; returns the pdf.limits finding or NULL. */
 static const struct coco_finding *scan_one(struct pfx *f, const struct sb *obj)
 {
@@ -582,6 +626,7 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_not_a_pdf);
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_tampered_certificate);
+	tcase_add_test(tf, test_hybrid_xref);
 	tcase_set_timeout(tf, 60);
 	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
 	tcase_add_loop_test(tl, test_limit_nodes, 0, 2);
