@@ -1,5 +1,5 @@
 /*
- * The verification pipeline: container -> manifests -> digests -> signatures -> coverage
+ * The verification pipeline: container -> manifests -> digests -> signatures -> coverage -> pdf
  * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
  * skipped with an info finding rather than run on garbage. The whole file is read exactly
  * once for the data (every entry hashed while it streams, together with the bundle's own
