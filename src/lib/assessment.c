@@ -735,7 +735,7 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	if (check_director(r, a, s) != 0)
 		goto nomem;
 	check_policies(r, a, p, s->at_day);
-	if ((err = coco_evidence_check(ctx, r, a, p, s->at_day)) != COCO_OK)
+	if ((err = coco_evidence_check(ctx, r, a, p, s)) != COCO_OK)
 		goto out;
 	if (coco_report_failed(r))
 		goto nomem;

@@ -8,6 +8,8 @@
 
 #include "policy.h"
 
+struct coco_pdf_file;
+
 #define COCO_NS_ASSESSMENT "urn:x-coco-bundle:assessment:1"
 #define COCO_ASSESSMENT_NAME "assessment.xml"
 /* init writes these; lint reports any that is left. */
@@ -58,6 +60,8 @@ struct coco_submission {
 	long signed_day;            /* the day of signing (lint: the check day) */
 	long at_day;                /* the verification day */
 	int signed_known;           /* signed_day is a signature's claim, not the check day */
+	const struct coco_pdf_file *pdfs; /* the PDFs scanned (pdf.h), for evidence.authentic */
+	size_t n_pdfs;
 };
 
 /*
@@ -88,7 +92,7 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 /* The evidence.* checks (evidence.c). */
 enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
-				  long at_day);
+				  const struct coco_submission *s);
 
 /* CoCo element num's requirement (1..11), as init's skeleton states it; NULL otherwise. */
 const char *coco_element_requirement(unsigned num);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assessment.h"
+#include "pdf.h"
 #include "report.h"
 
 struct certcheck {
@@ -18,6 +19,7 @@ struct certcheck {
 	const struct coco_policy *p;
 	const struct coco_assessment *a;
 	long at;
+	const struct coco_submission *s;
 };
 
 /* Dates: withdrawal, validity window, expiry warning, plausible length. 1 if current. */
@@ -236,6 +238,79 @@ static int check_register(const struct certcheck *k)
 	return 0;
 }
 
+static const struct coco_pdf_result *pdf_result(const struct coco_submission *s, const char *file)
+{
+	size_t i;
+
+	for (i = 0; file != NULL && i < s->n_pdfs; i++)
+		if (strcmp(s->pdfs[i].name, file) == 0)
+			return &s->pdfs[i].res;
+	return NULL;
+}
+
+/* Whether the signer's organisation or common name is one of body's names. */
+static int signed_by(const struct coco_body *b, const struct coco_pdf_result *res)
+{
+	const char *who[2] = {res->signer_org, res->signer_cn};
+	char *n;
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; b != NULL && i < 2; i++) {
+		if (who[i] == NULL || (n = coco_norm_org(who[i])) == NULL)
+			continue;
+		hit |= coco_words_has(&b->names, n);
+		free(n);
+	}
+	return hit;
+}
+
+/* The certificate PDF's own signature: the strongest evidence of authenticity. */
+static void check_authentic(const struct certcheck *k)
+{
+	const struct coco_claim_cert *c = k->c;
+	const struct coco_pdf_result *res = pdf_result(k->s, c->file);
+	int scheme_ok = 0;
+	const struct coco_body *b = coco_policy_body(k->p, c->body, c->scheme, &scheme_ok);
+
+	if (res != NULL && res->sig_bad)
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.authentic", c->number,
+				"'%s' carries a signature that does not verify (see its pdf.* "
+				"findings): the certificate may have been altered",
+				c->file);
+	else if (res != NULL && res->sig_unknown)
+		coco_report_add(k->r, COCO_STATUS_INDETERMINATE, "evidence.authentic", c->number,
+				"'%s' carries a signature whose signer cannot be tied to a "
+				"recognised certification body (see its pdf.signer findings)",
+				c->file);
+	else if (res != NULL && res->sig_valid && signed_by(b, res))
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.authentic", c->number,
+				"'%s' is signed by '%s' of the named certification body '%s'",
+				c->file, res->signer ? res->signer : "?", b->name);
+	else if (res != NULL && res->sig_valid)
+		coco_report_add_manual(
+		    k->r, "evidence.authentic", c->number,
+		    "confirm certificate %s with the register: '%s' is signed by "
+		    "'%s', not by the named certification body '%s'",
+		    c->number, c->file, res->signer ? res->signer : "?", c->body);
+	else if (res != NULL && res->sig_unanchored && !k->p->require_signed_evidence)
+		coco_report_add_manual(k->r, "evidence.authentic", c->number,
+				       "confirm certificate %s with the register: '%s' is signed, "
+				       "but the trust directory's bodies/ has no CA to check its "
+				       "signer",
+				       c->number, c->file);
+	else if (k->p->require_signed_evidence)
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.authentic", c->number,
+				"'%s' is not signed by its certification body, and the policy "
+				"requires signed evidence",
+				c->file);
+	else
+		coco_report_add_manual(k->r, "evidence.authentic", c->number,
+				       "confirm certificate %s with the register: '%s' carries no "
+				       "signature of its certification body",
+				       c->number, c->file);
+}
+
 /* A certificate whose fields still hold init's placeholders is not judged. */
 static int unfilled(const struct coco_claim_cert *c)
 {
@@ -265,6 +340,7 @@ static int check_cert(struct certcheck *k, const char **note)
 	check_body(k);
 	if (check_register(k) != 0)
 		return -1;
+	check_authentic(k);
 	if (k->rule->has_withdrawn && k->at > k->rule->withdrawn)
 		*note = "scheme withdrawn";
 	else if (coco_report_verdict_since(k->r, before) == COCO_VERDICT_FAILED)
@@ -274,9 +350,10 @@ static int check_cert(struct certcheck *k, const char **note)
 
 enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
-				  long at_day)
+				  const struct coco_submission *s)
 {
-	struct certcheck k = {r, NULL, NULL, p, a, at_day};
+	long at_day = s->at_day;
+	struct certcheck k = {r, NULL, NULL, p, a, at_day, s};
 	const struct coco_claim_cert *best = NULL;
 	const char *note;
 	char d[16], d2[16];

@@ -12,7 +12,39 @@
 #include "assessment.h"
 #include "folder.h"
 #include "lint.h"
+#include "pdf.h"
 #include "report.h"
+
+/* The pdf.* checks on every PDF in the folder (a name ending .pdf, any case). */
+static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
+			       struct coco_report *r, struct coco_pdf_file **out, size_t *n_out)
+{
+	struct coco_pdf_file *f = calloc(l->n + 1, sizeof(*f));
+	size_t i, n = 0;
+	char *path = NULL;
+	enum coco_err err = COCO_OK;
+
+	if (f == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < l->n && err == COCO_OK; i++) {
+		if (!coco_pdf_is_pdf_name(l->names[i]))
+			continue;
+		if ((path = coco_asprintf("%s/%s", dir, l->names[i])) == NULL ||
+		    (f[n].name = coco_strndup(l->names[i], strlen(l->names[i]))) == NULL)
+			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		else
+			err = coco_pdf_scan_path(ctx, path, l->names[i], r, &f[n++].res);
+		free(path);
+		path = NULL;
+	}
+	if (err != COCO_OK) {
+		coco_pdf_files_free(f, n + 1);
+		return err;
+	}
+	*out = f;
+	*n_out = n;
+	return COCO_OK;
+}
 
 enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char *assessment,
 			       const struct coco_folder *l, int signed_bundle,
@@ -23,6 +55,8 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 	unsigned char *xml = NULL;
 	size_t i, len = 0;
 	struct coco_submission s;
+	struct coco_pdf_file *pdfs = NULL;
+	size_t n_pdfs = 0;
 	struct stat st;
 	enum coco_err err = COCO_OK;
 
@@ -31,6 +65,10 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	if ((err = scan_pdfs(ctx, dir, l, r, &pdfs, &n_pdfs)) != COCO_OK)
+		goto out;
+	s.pdfs = pdfs;
+	s.n_pdfs = n_pdfs;
 	for (i = 0; i < l->n_problems; i++)
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.file", l->problems[i].name, "%s",
 				l->problems[i].why);
@@ -50,6 +88,7 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 	if (err == COCO_OK || s.too_large)
 		err = coco_submission_check(ctx, r, xml, len, &s);
 out:
+	coco_pdf_files_free(pdfs, n_pdfs);
 	free(xml);
 	free(path);
 	free(files);

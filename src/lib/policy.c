@@ -230,6 +230,8 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 		else
 			bad = "revocation must be require, warn or off";
 	}
+	if (bad == NULL && coco_xml_is(c, NS_POLICY, "requireSignedEvidence"))
+		p->require_signed_evidence = strcmp(t, "true") == 0 || strcmp(t, "1") == 0;
 	free(t);
 	return bad;
 }

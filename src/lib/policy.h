@@ -52,6 +52,7 @@ struct coco_policy {
 	unsigned expiry_warning_days, min_statement_length, max_authorisation_age_days;
 	struct coco_words required_kinds;
 	enum coco_revocation revocation;
+	int require_signed_evidence; /* an unsigned certificate PDF fails evidence.authentic */
 	struct coco_body *bodies;
 	size_t n_bodies;
 	struct coco_register_row *rows;

@@ -1,5 +1,5 @@
 /*
- * The verification pipeline: container -> manifests -> digests -> signatures -> coverage
+ * The verification pipeline: container -> manifests -> digests -> signatures -> coverage -> pdf
  * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
  * skipped with an info finding rather than run on garbage. The whole file is read exactly
  * once for the data (every entry hashed while it streams, together with the bundle's own
@@ -7,6 +7,8 @@
  * a second time, before the pass, because the manifests decide which digests each entry
  * needs.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,7 @@
 #include "assessment.h"
 #include "cms.h"
 #include "manifest.h"
+#include "pdf.h"
 #include "signoff.h"
 #include "verify.h"
 
@@ -62,6 +65,7 @@ void coco_vstate_release(struct coco_vstate *v)
 	free(v->mbytes);
 	free(v->mlen);
 	free(v->abuf);
+	coco_pdf_files_free(v->pdfs, v->n_pdfs);
 	coco_archive_free(v->ar);
 	memset(v, 0, sizeof(*v));
 }
@@ -490,6 +494,68 @@ static void check_coverage(struct coco_vstate *v)
 				"every data object (%zu) is referenced by a manifest", data_n);
 }
 
+/* ---- PDF data objects ------------------------------------------------------------------ */
+
+static int tmp_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
+{
+	(void)idx;
+	return coco_write_all(*(const int *)arg, p, len);
+}
+
+/*
+ * Scans entry i. A stored entry is read in place (pread at its data offset); a deflated
+ * one is inflated once more into an unnamed temporary file, so the scanner's random
+ * access never holds the PDF in memory.
+ */
+static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
+{
+	const struct coco_entry *e = &v->ar->e[i];
+	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize};
+	FILE *tmp = NULL;
+	int fd = -1;
+	enum coco_err err;
+
+	if (e->method != 0) {
+		if ((tmp = tmpfile()) == NULL)
+			return coco_seterr(v->ctx, COCO_ERR_IO,
+					   "cannot create a temporary file for '%s': %s", e->name,
+					   strerror(errno));
+		fd = fileno(tmp);
+		err = coco_archive_stream_entry(v->ctx, v->ar, i, tmp_sink, &fd);
+		if (err != COCO_OK) {
+			fclose(tmp);
+			return err;
+		}
+		src.fd = fd, src.off = 0;
+	}
+	err = coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
+	if (tmp != NULL)
+		fclose(tmp);
+	return err;
+}
+
+/* The pdf.* stage: every PDF data object whose bytes the container pass verified. */
+static enum coco_err check_pdfs(struct coco_vstate *v)
+{
+	size_t i;
+	enum coco_err err;
+
+	if ((v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_pdf_file *f = &v->pdfs[v->n_pdfs];
+		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok ||
+		    !coco_pdf_is_pdf_name(v->ar->e[i].name))
+			continue;
+		if ((f->name = coco_strndup(v->ar->e[i].name, strlen(v->ar->e[i].name))) == NULL)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		v->n_pdfs++;
+		if ((err = scan_pdf(v, i, &f->res)) != COCO_OK)
+			return err;
+	}
+	return COCO_OK;
+}
+
 static void skipped(struct coco_report *r, const char *stage, const char *why)
 {
 	coco_report_add(r, COCO_STATUS_INFO, "verify.skipped", NULL, "%s not checked: %s", stage,
@@ -556,6 +622,8 @@ static enum coco_err check_submission(struct coco_vstate *v)
 		}
 	}
 	s.too_large = v->atoolong;
+	s.pdfs = v->pdfs;
+	s.n_pdfs = v->n_pdfs;
 	err = coco_submission_check(v->ctx, v->r,
 				    v->assessment < 0 ? NULL
 				    : v->abuf         ? v->abuf
@@ -634,8 +702,10 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	if ((err = check_signatures(v, trust, siro)) == COCO_OK) {
 		if (v->nm > 0)
 			check_coverage(v);
-		/* An assessment.xml read badly has no matching digest: it is skipped. */
 		if (trust)
+			err = check_pdfs(v);
+		/* An assessment.xml read badly has no matching digest: it is skipped. */
+		if (err == COCO_OK && trust)
 			err = check_submission(v);
 	}
 	if (err == COCO_OK)

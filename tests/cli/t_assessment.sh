@@ -149,7 +149,10 @@ assessment_lint_cli() {
 		expect 0 "$COCO" lint "$FX/example" --at 2027-01-01
 		has_out "^warn          evidence.body 'CEP-TEST-000123'"
 		has_out "^warn          evidence.register_missing 'CEP-TEST-000123'"
-		has_out "^Manual checks for the SIRO (2)$"
+		# bodies/ is empty too: the certificate's signature cannot be tied to a body
+		has_out "^warn          pdf.signer 'evidence/cyber-essentials-plus.pdf'"
+		has_out "^warn          evidence.authentic 'CEP-TEST-000123': confirm certificate"
+		has_out "^Manual checks for the SIRO (4)$"
 	fi
 	expect 2 "$COCO" lint nowhere --trust "$FX/trust" --at 2027-01-01
 	one_line_err

@@ -66,6 +66,15 @@ int bt_replace(const char *path, const char *from, const char *to);
 /* A fixed instant from "YYYY-MM-DD" (aborts the test process on a typo: it is a constant). */
 time_t bt_time(const char *date);
 
+/* A minimal valid PDF (one catalog, no pages) and its length, for .pdf data objects. */
+#define BT_MIN_PDF                                                                                 \
+	"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n"                  \
+	"<< /Type /Pages /Kids [] /Count 0 >>\nendobj\nxref\n0 3\n0000000000 65535 f \n"           \
+	"0000000009 00000 n \n0000000058 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R >>\n"           \
+	"startxref\n110\n%%EOF\n"
+#define bt_min_pdf BT_MIN_PDF
+#define bt_min_pdf_len (sizeof(BT_MIN_PDF) - 1)
+
 /* ---- test PKI ---- */
 
 X509 *bt_cert(const char *name);    /* <fixtures>/pki/<name>.pem */

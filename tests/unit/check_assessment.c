@@ -135,8 +135,17 @@ static const struct lint_case cases[] = {
      "evidence.validity", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, NULL},
     {"ISO 27001:2013 after the transition", {ISO_2013}, {{0}}, NULL, NULL, NULL,
      "evidence.withdrawn", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "2025-10-31"},
-    {"ISO 27001:2013 before the transition", {ISO_2013}, {{0}}, "2025-10-31", NULL, NULL,
+    /* an unsigned copy of the certificate: the sample's was signed after this date */
+    {"ISO 27001:2013 before the transition", {ISO_2013}, {{0}}, "2025-10-31", "evidence/cyber-essentials-plus.pdf", NULL,
      "evidence.baseline", COCO_STATUS_PASS, "CEP-TEST-000123", 0, NULL},
+    {"certificate PDF signed by the named body", {{0}}, {{0}}, NULL, NULL, NULL,
+     "evidence.authentic", COCO_STATUS_PASS, "CEP-TEST-000123", 0, "of the named certification body"},
+    {"certificate PDF unsigned", {{0}}, {{0}}, NULL, "evidence/cyber-essentials-plus.pdf", NULL,
+     "evidence.authentic", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "confirm certificate CEP-TEST-000123 with the register"},
+    {"certificate PDF unsigned, signed evidence required", {{0}}, {{"<requireSignedEvidence>false<", "<requireSignedEvidence>true<"}}, NULL, "evidence/cyber-essentials-plus.pdf", NULL,
+     "evidence.authentic", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "requires signed evidence"},
+    {"certificate PDF signed by another body", {{"<body>Example Certification Body Ltd - TEST ONLY</body>", "<body>Example ISO Registrar Ltd - TEST ONLY</body>"}}, {{0}}, NULL, NULL, NULL,
+     "evidence.authentic", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "not by the named certification body"},
     {"outsourced IT's certificate", {{"<holder>Example Guarding Ltd</holder>", "<holder>Supplier IT Services Ltd</holder>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.holder", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "Supplier IT Services Ltd"},
     {"holder written differently", {{"<holder>Example Guarding Ltd</holder>", "<holder>EXAMPLE  GUARDING LIMITED.</holder>"}}, {{0}}, NULL, NULL, NULL,
@@ -242,7 +251,7 @@ static void lfx_setup(struct lfx *f, const struct lint_case *c)
 	free(p);
 	if (c->add != NULL) {
 		p = bt_fmt("%s/%s", f->sub, c->add);
-		ck_assert_int_eq(bt_write(p, "%PDF-1.4\n", 9), 0);
+		ck_assert_int_eq(bt_write(p, bt_min_pdf, bt_min_pdf_len), 0);
 		free(p);
 	}
 	if (c->remove != NULL) {
@@ -278,7 +287,8 @@ START_TEST(test_example_clean)
 					     "assessment.unreferenced", "assessment.authorisation",
 					     "evidence.holder",         "evidence.scope",
 					     "evidence.body",           "evidence.register",
-					     "evidence.baseline"};
+					     "evidence.baseline",       "evidence.authentic",
+					     "pdf.signature",           "pdf.clean"};
 	struct lfx f;
 	size_t i;
 

@@ -374,7 +374,7 @@ START_TEST(test_create_variants)
 		if (k == 1)
 			ck_assert_int_eq(bt_copytree(fx.example, expect_dir), 0);
 		p = bt_fmt("%s/evidence/caf\xc3\xa9 \xc3\xbc%%.pdf", root);
-		ck_assert_int_eq(bt_write(p, "%PDF-1.4\n", 9), 0);
+		ck_assert_int_eq(bt_write(p, bt_min_pdf, bt_min_pdf_len), 0);
 		free(p);
 		p = bt_fmt("%s/evidence/empty.txt", root);
 		ck_assert_int_eq(bt_write(p, "", 0), 0);
@@ -593,16 +593,16 @@ static const unsigned char assessment[] =
     "<element id=\"CoCo-10\">" STMT "<countries>GB</countries></element>"
     "<element id=\"CoCo-11\">" STMT "<incidentContact>soc@example.co.uk</incidentContact>"
     "</element></assessment>\n";
-static const unsigned char pdf[] = "%PDF-1.4\n% test evidence\n%%EOF\n";
+#define pdf ((const unsigned char *)BT_MIN_PDF)
 
 static const struct bt_part data2[] = {
     {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
-    {"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0},
+    {"evidence/a b.pdf", pdf, bt_min_pdf_len, 0},
 };
 static const struct bt_part refs3[] = {
     {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
-    {"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0},
-    {"evidence/missing.pdf", pdf, sizeof(pdf) - 1, 0},
+    {"evidence/a b.pdf", pdf, bt_min_pdf_len, 0},
+    {"evidence/missing.pdf", pdf, bt_min_pdf_len, 0},
 };
 static const int algs_256_512[] = {0, 2};
 static const int algs_384_512[] = {1, 2};
@@ -683,7 +683,7 @@ START_TEST(test_manifest_covers_itself)
 {
 	static const struct bt_part self[] = {
 	    {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
-	    {BT_SIGNATURE, pdf, sizeof(pdf) - 1, 0},
+	    {BT_SIGNATURE, pdf, bt_min_pdf_len, 0},
 	};
 	struct fixture fx;
 	struct bt_bundle b;
@@ -1057,7 +1057,7 @@ static char *edited_example(const struct fixture *fx, const char *from, const ch
 	return src;
 }
 
-static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0}};
+static const struct bt_part only_pdf[] = {{"evidence/a b.pdf", pdf, bt_min_pdf_len, 0}};
 
 /* Writes fx->bundle from data objects, the manifest listing refs (NULL: the same). */
 static void write_parts(struct fixture *fx, const struct bt_part *data, size_t n,
@@ -1151,7 +1151,7 @@ START_TEST(test_create_unreferenced)
 	setup(&fx);
 	src = edited_example(&fx, NULL, NULL);
 	p = bt_fmt("%s/evidence/stray.pdf", src);
-	ck_assert_int_eq(bt_write(p, "%PDF-1.4\n", 9), 0);
+	ck_assert_int_eq(bt_write(p, bt_min_pdf, bt_min_pdf_len), 0);
 	ck_assert_int_eq(coco_report_new(&lint), COCO_OK);
 	opts.lint = lint;
 	ck_assert_int_eq(coco_create(fx.ctx, src, fx.bundle, fx.signer, &opts), COCO_ERR_REFUSED);
@@ -1252,7 +1252,7 @@ START_TEST(test_assessment_bound_to_its_signature)
 		    coco_cms_sign(fx.ctx, other, (unsigned char *)manifest, mlen, &sig, &slen),
 		    COCO_OK);
 	ck_assert_int_eq(bt_parts_add(&l, "META-INF/signature002.p7s", _i == 0 ? sig : pdf,
-				      _i == 0 ? slen : sizeof(pdf) - 1),
+				      _i == 0 ? slen : bt_min_pdf_len),
 			 0);
 	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.bundle, l.p, l.n), 0);
 	verify(&fx, fx.bundle);
@@ -1282,8 +1282,8 @@ START_TEST(test_meta_inf_extra_unreferenced)
 {
 	static const struct bt_part three[] = {
 	    {"assessment.xml", assessment, sizeof(assessment) - 1, 1},
-	    {"evidence/a b.pdf", pdf, sizeof(pdf) - 1, 0},
-	    {"META-INF/payload.bin", pdf, sizeof(pdf) - 1, 0},
+	    {"evidence/a b.pdf", pdf, bt_min_pdf_len, 0},
+	    {"META-INF/payload.bin", pdf, bt_min_pdf_len, 0},
 	};
 	struct fixture fx;
 

@@ -16,5 +16,6 @@ Suite *verify_suite(void);
 Suite *assessment_suite(void);
 Suite *signoff_suite(void);
 Suite *html_suite(void);
+Suite *pdf_suite(void);
 
 #endif /* COCO_TEST_SUITES_H */

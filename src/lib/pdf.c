@@ -1,0 +1,1766 @@
+/*
+ * The pdf module: a strict PDF reader for evidence files. It follows the cross-reference
+ * from startxref along the /Prev chain (classic tables, xref streams and hybrid files),
+ * parses every object it lists with explicit limits, inflates FlateDecode streams with
+ * zlib (counting, not keeping, except object and xref streams, which are held in memory
+ * under COCO_PDF_MAX_INMEM), judges active content by meaning (decoded names, objects
+ * inside object streams) and validates each signature dictionary (NOTES.md section 6).
+ * Bytes are read by pread through one 64 KiB window, so memory is bounded by the limits,
+ * never by the file's size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "cms.h"
+#include "pdf.h"
+
+#define WIN (64u << 10)
+#define TAIL 1024u /* %%EOF and startxref are looked for in the last TAIL bytes */
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+struct rd {
+	int fd;
+	uint64_t base, size;
+	const unsigned char *mem; /* a memory source (an inflated object stream), or NULL */
+	unsigned char *buf;
+	uint64_t boff;
+	size_t blen;
+	int ioerr;
+};
+
+static int pread_all(int fd, unsigned char *p, size_t len, uint64_t off)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = pread(fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int rd_byte(struct rd *d, uint64_t pos)
+{
+	size_t want;
+
+	if (pos >= d->size)
+		return -1;
+	if (d->mem != NULL)
+		return d->mem[pos];
+	if (pos < d->boff || pos >= d->boff + d->blen) {
+		want = d->size - pos < WIN ? (size_t)(d->size - pos) : WIN;
+		if (pread_all(d->fd, d->buf, want, d->base + pos) != 0) {
+			d->ioerr = 1;
+			d->blen = 0;
+			return -1;
+		}
+		d->boff = pos;
+		d->blen = want;
+	}
+	return d->buf[pos - d->boff];
+}
+
+/* ---- values ------------------------------------------------------------------------- */
+
+enum vt { V_NULL, V_BOOL, V_INT, V_REAL, V_STR, V_NAME, V_ARRAY, V_DICT, V_REF };
+
+struct val {
+	enum vt t;
+	int hex, pure;    /* a hex string; with nothing but hex digits inside */
+	long long i;      /* integer, boolean, or the object number of a reference */
+	unsigned char *s; /* string or name bytes, NUL-terminated */
+	size_t len, cap;
+	struct val *k; /* array items; a dictionary's keys and values alternate */
+	size_t n, kcap;
+	uint64_t off, end; /* the token's first byte and the byte after it */
+};
+
+static void val_release(struct val *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		val_release(&v->k[i]);
+	free(v->k);
+	free(v->s);
+	memset(v, 0, sizeof(*v));
+}
+
+static int name_is(const struct val *v, const char *s)
+{
+	return v != NULL && v->t == V_NAME && v->len == strlen(s) && memcmp(v->s, s, v->len) == 0;
+}
+
+static const struct val *dget(const struct val *d, const char *key)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && d->t == V_DICT && i + 1 < d->n; i += 2)
+		if (name_is(&d->k[i], key))
+			return &d->k[i + 1];
+	return NULL;
+}
+
+/* ---- the scan's state --------------------------------------------------------------- */
+
+enum kind { K_JS, K_LAUNCH, K_EMB, K_RICH, K_XFA, K_URI, K_SUBMIT, K_GOTOR, K_IMPORT, N_KINDS };
+
+struct xent {
+	uint64_t off;   /* type 1: byte offset; type 2: the object stream's number */
+	uint32_t gen;   /* type 1: generation; type 2: index in the stream */
+	uint8_t type;   /* 0 free or unset, 1 in the file, 2 in an object stream */
+	uint8_t set;    /* a newer section already decided this number */
+	uint8_t objstm; /* type 1: the object is an object stream */
+	uint16_t sec;   /* the section (1 = newest) that decided it */
+};
+
+struct sigrec {
+	long obj;
+	int in_file; /* the dictionary is in the file's bytes, not an object stream */
+	int br_n, br_ints;
+	long long br[4];
+	uint64_t br_off, br_end;
+	int has_ct, ct_hex, ct_pure;
+	uint64_t ct_off, ct_end;
+	unsigned char *ct;
+	size_t ct_len;
+	char *subfilter;
+};
+
+struct scan {
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	const char *name;
+	struct rd d;
+	uint64_t size;
+	struct xent *x;
+	size_t nx;
+	uint64_t sec[COCO_PDF_MAX_SECTIONS];
+	size_t nsec;
+	int encrypted, nomem, failed;
+	int unanchored; /* a signature's chain was not checked: bodies/ is empty */
+	long hit[N_KINDS];
+	const char *hit_how[N_KINDS];
+	struct sigrec sigs[COCO_PDF_MAX_SIGS];
+	size_t nsigs;
+	size_t n_objects;
+	unsigned char *out; /* inflate output window */
+	long cache_num;     /* the object stream held in cache, or -1 */
+	unsigned char *cache;
+	size_t cache_len, cache_first, cache_n;
+	size_t *cache_off; /* per index: offset of the object in cache */
+	long *cache_obj;
+};
+
+struct lex {
+	struct scan *s;
+	struct rd *d;
+	uint64_t pos;
+	size_t nodes;
+	long objstm; /* -1: the file; else the object stream the bytes come from */
+};
+
+/* Records the first structural problem as a finding; later ones are consequences. */
+static int fail(struct scan *s, const char *id, const char *fmt, ...) COCO_PRINTF(3, 4);
+static int fail(struct scan *s, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (s->failed)
+		return -1;
+	s->failed = 1;
+	va_start(ap, fmt);
+	msg = coco_vasprintf(fmt, ap);
+	va_end(ap);
+	if (msg == NULL)
+		s->nomem = 1;
+	else
+		coco_report_add(s->r, COCO_STATUS_FAIL, id, s->name, "%s", msg);
+	free(msg);
+	return -1;
+}
+
+/* A problem at the lexer's position: the byte offset in the file or object stream. */
+static int lfail(struct lex *x, const char *id, const char *what)
+{
+	if (x->d->ioerr)
+		return -1; /* an I/O error, reported by the caller */
+	if (x->objstm >= 0)
+		return fail(x->s, id, "%s in object stream %ld at offset %llu", what, x->objstm,
+			    (unsigned long long)x->pos);
+	return fail(x->s, id, "%s at byte offset %llu", what, (unsigned long long)x->pos);
+}
+
+/* ---- the lexer ---------------------------------------------------------------------- */
+
+static int is_ws(int c)
+{
+	return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
+}
+
+static int is_delim(int c)
+{
+	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+	       c == '}' || c == '/' || c == '%';
+}
+
+static int is_regular(int c)
+{
+	return c >= 0 && !is_ws(c) && !is_delim(c);
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+static int peek(struct lex *x)
+{
+	return rd_byte(x->d, x->pos);
+}
+
+static void skip_ws(struct lex *x)
+{
+	int c;
+
+	for (;;) {
+		c = peek(x);
+		if (c == '%') {
+			while ((c = peek(x)) >= 0 && c != '\r' && c != '\n')
+				x->pos++;
+			continue;
+		}
+		if (c < 0 || !is_ws(c))
+			return;
+		x->pos++;
+	}
+}
+
+/* Reads a keyword (regular characters) into w; longer words are cut (and never match). */
+static void word(struct lex *x, char *w, size_t size)
+{
+	size_t n = 0;
+	int c;
+
+	while (is_regular(c = peek(x))) {
+		if (n + 1 < size)
+			w[n++] = (char)c;
+		else
+			w[0] = '\0', n = size; /* too long: matches nothing */
+		x->pos++;
+	}
+	w[n < size ? n : 0] = '\0';
+}
+
+static int push(struct lex *x, struct val *v, int c)
+{
+	unsigned char *nb;
+
+	if (v->len == COCO_PDF_MAX_TOKEN)
+		return lfail(x, "pdf.limits", "a string or name longer than 1 MiB");
+	if (v->len + 1 >= v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 32;
+		if (v->cap > COCO_PDF_MAX_TOKEN + 1)
+			v->cap = COCO_PDF_MAX_TOKEN + 1;
+		if ((nb = realloc(v->s, v->cap)) == NULL) {
+			x->s->nomem = 1;
+			return -1;
+		}
+		v->s = nb;
+	}
+	v->s[v->len++] = (unsigned char)c;
+	v->s[v->len] = '\0';
+	return 0;
+}
+
+static int parse_name(struct lex *x, struct val *v)
+{
+	int c, h, l;
+
+	v->t = V_NAME;
+	x->pos++;
+	if (push(x, v, 0) != 0)
+		return -1;
+	v->len = 0;
+	while (is_regular(c = peek(x))) {
+		if (c == '#') {
+			h = hexval(rd_byte(x->d, x->pos + 1));
+			l = hexval(rd_byte(x->d, x->pos + 2));
+			if (h < 0 || l < 0 || h * 16 + l == 0)
+				return lfail(x, "pdf.structure", "a bad #xx escape in a name");
+			c = h * 16 + l;
+			x->pos += 2;
+		}
+		if (push(x, v, c) != 0)
+			return -1;
+		x->pos++;
+	}
+	return 0;
+}
+
+static int literal_escape(struct lex *x, int *out)
+{
+	static const char from[] = "nrtbf()\\", to[] = "\n\r\t\b\f()\\";
+	const char *p;
+	int c = peek(x), n = 0, k;
+
+	if (c >= '0' && c <= '7') {
+		for (k = 0; k < 3 && (c = peek(x)) >= '0' && c <= '7'; k++, x->pos++)
+			n = n * 8 + (c - '0');
+		*out = n & 0xff;
+		return 1;
+	}
+	x->pos++;
+	if (c == '\r' || c == '\n') { /* a line continuation */
+		if (c == '\r' && peek(x) == '\n')
+			x->pos++;
+		return 0;
+	}
+	p = c > 0 ? strchr(from, c) : NULL;
+	*out = p != NULL ? to[p - from] : c;
+	return 1;
+}
+
+static int parse_literal(struct lex *x, struct val *v)
+{
+	int c, depth = 1;
+
+	v->t = V_STR;
+	x->pos++;
+	if (push(x, v, 0) != 0)
+		return -1;
+	v->len = 0;
+	for (;;) {
+		if ((c = peek(x)) < 0)
+			return lfail(x, "pdf.structure", "an unterminated string");
+		x->pos++;
+		if (c == '\\') {
+			if (literal_escape(x, &c) == 0)
+				continue;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')' && --depth == 0) {
+			return 0;
+		}
+		if (push(x, v, c) != 0)
+			return -1;
+	}
+}
+
+static int parse_hex(struct lex *x, struct val *v)
+{
+	int c, h = -1, d;
+
+	v->t = V_STR;
+	v->hex = v->pure = 1;
+	x->pos++;
+	if (push(x, v, 0) != 0)
+		return -1;
+	v->len = 0;
+	while ((c = peek(x)) != '>') {
+		if (c < 0)
+			return lfail(x, "pdf.structure", "an unterminated hex string");
+		x->pos++;
+		if (is_ws(c)) {
+			v->pure = 0;
+			continue;
+		}
+		if ((d = hexval(c)) < 0)
+			return lfail(x, "pdf.structure", "a non-hex character in a hex string");
+		if (h < 0) {
+			h = d;
+		} else {
+			if (push(x, v, h * 16 + d) != 0)
+				return -1;
+			h = -1;
+		}
+	}
+	x->pos++;
+	if (h >= 0) {
+		v->pure = 0; /* an odd number of digits */
+		return push(x, v, h * 16);
+	}
+	return 0;
+}
+
+static int parse_value(struct lex *x, unsigned depth, struct val *v);
+
+/* Array items or dictionary entries up to the closing token. */
+static int parse_items(struct lex *x, unsigned depth, struct val *v, int dict)
+{
+	struct val *nk;
+	int c;
+
+	x->pos += dict ? 2 : 1;
+	for (;;) {
+		skip_ws(x);
+		c = peek(x);
+		if (c < 0)
+			return lfail(x, "pdf.structure",
+				     dict ? "an unterminated dictionary" : "an unterminated array");
+		if (!dict && c == ']') {
+			x->pos++;
+			return 0;
+		}
+		if (dict && c == '>' && rd_byte(x->d, x->pos + 1) == '>') {
+			x->pos += 2;
+			return (v->n % 2) == 0 ? 0
+					       : lfail(x, "pdf.structure", "a key without a value");
+		}
+		if (dict && v->n % 2 == 0 && c != '/')
+			return lfail(x, "pdf.structure", "a dictionary key that is not a name");
+		if (v->n == v->kcap) {
+			v->kcap = v->kcap ? v->kcap * 2 : 8;
+			if ((nk = realloc(v->k, v->kcap * sizeof(*nk))) == NULL) {
+				x->s->nomem = 1;
+				return -1;
+			}
+			v->k = nk;
+		}
+		if (parse_value(x, depth + 1, &v->k[v->n++]) != 0)
+			return -1;
+	}
+}
+
+/* A number, or "num gen R" when two unsigned integers and R follow. */
+static int parse_number(struct lex *x, struct val *v)
+{
+	char w[32];
+	char *end;
+	uint64_t save;
+	long long gen;
+
+	word(x, w, sizeof(w));
+	if (w[0] == '\0' || strspn(w, "+-.0123456789") != strlen(w))
+		return lfail(x, "pdf.structure", "a malformed number");
+	if (strchr(w, '.') != NULL) {
+		v->t = V_REAL;
+		return 0;
+	}
+	errno = 0;
+	v->i = strtoll(w, &end, 10);
+	if (errno != 0 || *end != '\0' || strlen(w) > 18)
+		return lfail(x, "pdf.structure", "a malformed or too large integer");
+	v->t = V_INT;
+	if (w[0] == '+' || w[0] == '-' || v->i < 0)
+		return 0;
+	save = x->pos;
+	skip_ws(x);
+	if (peek(x) >= '0' && peek(x) <= '9') {
+		word(x, w, sizeof(w));
+		gen = strtoll(w, &end, 10);
+		skip_ws(x);
+		if (*end == '\0' && gen >= 0 && gen <= 65535 && peek(x) == 'R' &&
+		    !is_regular(rd_byte(x->d, x->pos + 1))) {
+			x->pos++;
+			v->t = V_REF;
+			return 0;
+		}
+	}
+	x->pos = save;
+	return 0;
+}
+
+static int parse_atom(struct lex *x, struct val *v)
+{
+	char w[16];
+	int c = peek(x);
+
+	if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')
+		return parse_number(x, v);
+	word(x, w, sizeof(w));
+	if (strcmp(w, "true") == 0 || strcmp(w, "false") == 0) {
+		v->t = V_BOOL;
+		v->i = w[0] == 't';
+		return 0;
+	}
+	if (strcmp(w, "null") == 0)
+		return 0;
+	return lfail(x, "pdf.structure",
+		     c < 0 ? "an unexpected end of data" : "an unexpected token");
+}
+
+static int parse_value(struct lex *x, unsigned depth, struct val *v)
+{
+	int c, rc;
+
+	memset(v, 0, sizeof(*v));
+	if (depth >= COCO_PDF_MAX_DEPTH)
+		return lfail(x, "pdf.limits", "arrays or dictionaries nested more than 64 deep");
+	if (++x->nodes > COCO_PDF_MAX_NODES)
+		return lfail(x, "pdf.limits", "an object with more than 262144 values");
+	skip_ws(x);
+	v->off = x->pos;
+	c = peek(x);
+	if (c == '/')
+		rc = parse_name(x, v);
+	else if (c == '(')
+		rc = parse_literal(x, v);
+	else if (c == '<' && rd_byte(x->d, x->pos + 1) == '<')
+		v->t = V_DICT, rc = parse_items(x, depth, v, 1);
+	else if (c == '<')
+		rc = parse_hex(x, v);
+	else if (c == '[')
+		v->t = V_ARRAY, rc = parse_items(x, depth, v, 0);
+	else
+		rc = parse_atom(x, v);
+	v->end = x->pos;
+	return rc;
+}
+
+/* ---- active content ----------------------------------------------------------------- */
+
+static const struct {
+	const char *id;
+	int manual;
+} kinds[N_KINDS] = {
+    [K_JS] = {"pdf.javascript", 0},     [K_LAUNCH] = {"pdf.launch", 0},
+    [K_EMB] = {"pdf.embedded_file", 0}, [K_RICH] = {"pdf.richmedia", 0},
+    [K_XFA] = {"pdf.xfa", 0},           [K_URI] = {"pdf.link", 1},
+    [K_SUBMIT] = {"pdf.link", 1},       [K_GOTOR] = {"pdf.link", 1},
+    [K_IMPORT] = {"pdf.link", 1},
+};
+
+/* A key (and, if given, its name value) that means active content, judged after #xx
+ * escapes are decoded. Keywords inside strings or content streams mean nothing. */
+static const struct {
+	const char *key, *value;
+	enum kind k;
+	const char *how;
+} rules[] = {
+    {"S", "JavaScript", K_JS, "a JavaScript action"},
+    {"JS", NULL, K_JS, "a /JS script"},
+    {"JavaScript", NULL, K_JS, "a document-level JavaScript name tree"},
+    {"S", "Launch", K_LAUNCH, "a /Launch action (runs a program or opens a file)"},
+    {"Type", "EmbeddedFile", K_EMB, "an embedded file stream"},
+    {"EmbeddedFiles", NULL, K_EMB, "an /EmbeddedFiles name tree"},
+    {"EF", NULL, K_EMB, "a file specification with an embedded file"},
+    {"S", "GoToE", K_EMB, "a /GoToE action (opens an embedded file)"},
+    {"Subtype", "RichMedia", K_RICH, "a /RichMedia annotation"},
+    {"RichMediaContent", NULL, K_RICH, "rich media content"},
+    {"XFA", NULL, K_XFA, "an XFA form"},
+    {"S", "URI", K_URI, "a /URI action (opens a web address)"},
+    {"S", "SubmitForm", K_SUBMIT, "a /SubmitForm action (sends form data)"},
+    {"S", "GoToR", K_GOTOR, "a /GoToR action (opens another file)"},
+    {"S", "ImportData", K_IMPORT, "an /ImportData action (reads another file)"},
+};
+
+static void judge_pair(struct scan *s, const struct val *key, const struct val *value, long obj)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (name_is(key, rules[i].key) &&
+		    (rules[i].value == NULL || name_is(value, rules[i].value)) &&
+		    s->hit[rules[i].k] < 0) {
+			s->hit[rules[i].k] = obj;
+			s->hit_how[rules[i].k] = rules[i].how;
+		}
+}
+
+static char *dupz(const unsigned char *p, size_t n)
+{
+	return coco_strndup((const char *)p, n);
+}
+
+/* Keeps what the signature checks need from a signature dictionary. */
+static void record_sig(struct scan *s, const struct val *d, long obj, int in_file)
+{
+	const struct val *br = dget(d, "ByteRange"), *ct = dget(d, "Contents");
+	const struct val *sf = dget(d, "SubFilter");
+	struct sigrec *g;
+	size_t i;
+
+	if (s->nsigs == COCO_PDF_MAX_SIGS) {
+		fail(s, "pdf.limits", "more than %u signature dictionaries", COCO_PDF_MAX_SIGS);
+		return;
+	}
+	g = &s->sigs[s->nsigs++];
+	g->obj = obj;
+	g->in_file = in_file;
+	if (br != NULL && br->t == V_ARRAY) {
+		g->br_n = (int)(br->n < 5 ? br->n : 5);
+		g->br_ints = 1;
+		for (i = 0; i < br->n; i++)
+			if (br->k[i].t != V_INT || br->k[i].i < 0)
+				g->br_ints = 0;
+			else if (i < 4)
+				g->br[i] = br->k[i].i;
+		g->br_off = br->off, g->br_end = br->end;
+	}
+	if (ct != NULL && ct->t == V_STR) {
+		g->has_ct = 1, g->ct_hex = ct->hex, g->ct_pure = ct->pure;
+		g->ct_off = ct->off, g->ct_end = ct->end;
+		if ((g->ct = malloc(ct->len + 1)) == NULL)
+			s->nomem = 1;
+		else
+			memcpy(g->ct, ct->s, ct->len), g->ct_len = ct->len;
+	}
+	if (sf != NULL && sf->t == V_NAME && (g->subfilter = dupz(sf->s, sf->len)) == NULL)
+		s->nomem = 1;
+}
+
+static void judge(struct scan *s, const struct val *v, long obj, int in_file)
+{
+	size_t i;
+
+	if (v->t == V_DICT) {
+		for (i = 0; i + 1 < v->n; i += 2)
+			judge_pair(s, &v->k[i], &v->k[i + 1], obj);
+		if (name_is(dget(v, "Type"), "Sig") || dget(v, "ByteRange") != NULL)
+			record_sig(s, v, obj, in_file);
+	}
+	if (v->t == V_DICT || v->t == V_ARRAY)
+		for (i = 0; i < v->n; i++)
+			judge(s, &v->k[i], obj, in_file);
+}
+
+/* ---- streams ------------------------------------------------------------------------ */
+
+static int is_flate(const struct val *f)
+{
+	if (f != NULL && f->t == V_ARRAY)
+		f = f->n == 1 ? &f->k[0] : NULL; /* a chain: only a lone Flate is decoded */
+	return name_is(f, "FlateDecode") || name_is(f, "Fl");
+}
+
+/*
+ * Inflates len bytes at data (of object obj), counting the output against the size and
+ * ratio limits. With collect, keeps the output (at most COCO_PDF_MAX_INMEM) in *out.
+ * Without, it is a bomb probe over the first COCO_PDF_PROBE compressed bytes only: a
+ * bomb of repetitive data inflates at its full ratio from its first bytes, and the scan
+ * must stay within twice the time of hashing the file, which inflating every content and
+ * image stream in full cannot (zlib inflates at a fraction of SHA-256's speed).
+ */
+static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, int collect,
+			 unsigned char **out, size_t *out_len)
+{
+	unsigned char in[WIN], *keep = NULL, *nk;
+	uint64_t total = 0, done = 0, cap = COCO_PDF_MAX_INMEM;
+	uint64_t budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
+	size_t kcap = 0, chunk;
+	z_stream z;
+	int zr = Z_OK, rc = -1;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK) {
+		s->nomem = 1;
+		return -1;
+	}
+	while (zr != Z_STREAM_END) {
+		if (z.avail_in == 0) {
+			if (done == budget && budget < len)
+				break; /* the probe is over */
+			if (done == len) {
+				fail(s, "pdf.structure",
+				     "the FlateDecode data of object %ld is truncated", obj);
+				goto out;
+			}
+			chunk = budget - done < WIN ? (size_t)(budget - done) : WIN;
+			if (s->d.mem != NULL)
+				memcpy(in, s->d.mem + data + done, chunk);
+			else if (pread_all(s->d.fd, in, chunk, s->d.base + data + done) != 0) {
+				s->d.ioerr = 1;
+				goto out;
+			}
+			done += chunk;
+			z.next_in = in, z.avail_in = (uInt)chunk;
+		}
+		z.next_out = s->out, z.avail_out = WIN;
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			fail(s, "pdf.structure", "the FlateDecode data of object %ld is corrupt",
+			     obj);
+			goto out;
+		}
+		chunk = WIN - z.avail_out;
+		total += chunk;
+		if ((collect && total > cap) ||
+		    (total > COCO_PDF_RATIO_FLOOR &&
+		     total > (uint64_t)COCO_PDF_MAX_RATIO * (done ? done : 1))) {
+			fail(s, "pdf.limits",
+			     "object %ld inflates past the limit (more than %u times its "
+			     "compressed size%s): a decompression bomb",
+			     obj, COCO_PDF_MAX_RATIO, collect ? ", or more than 16 MiB" : "");
+			goto out;
+		}
+		if (collect && chunk > 0) {
+			if (total + 1 > kcap) {
+				kcap = (size_t)(total * 2 < cap ? total * 2 : cap) + 1;
+				if ((nk = realloc(keep, kcap)) == NULL) {
+					s->nomem = 1;
+					goto out;
+				}
+				keep = nk;
+			}
+			memcpy(keep + total - chunk, s->out, chunk);
+		}
+	}
+	rc = 0;
+	if (collect) {
+		*out = keep ? keep : calloc(1, 1);
+		*out_len = (size_t)total;
+		keep = NULL;
+		if (*out == NULL)
+			s->nomem = 1, rc = -1;
+	}
+out:
+	inflateEnd(&z);
+	free(keep);
+	return rc;
+}
+
+/* PNG predictors (10..15) on rows of cols bytes, in place; the tag bytes are dropped. */
+static int unpredict(unsigned char *p, size_t *len, size_t cols)
+{
+	size_t rows, r, i, w = cols + 1;
+	unsigned char *prev, *row, *dst = p;
+	int a, b, c, pa, pb, pc, pr, tag;
+
+	if (cols == 0 || *len % w != 0)
+		return -1;
+	rows = *len / w;
+	for (r = 0; r < rows; r++) {
+		row = p + r * w + 1;
+		prev = r > 0 ? dst - cols : NULL;
+		tag = row[-1]; /* read first: the output overwrites it */
+		for (i = 0; i < cols; i++) {
+			a = i > 0 ? dst[i - 1] : 0;
+			b = prev ? prev[i] : 0;
+			c = prev && i > 0 ? prev[i - 1] : 0;
+			switch (tag) {
+			case 0:
+				pr = 0;
+				break;
+			case 1:
+				pr = a;
+				break;
+			case 2:
+				pr = b;
+				break;
+			case 3:
+				pr = (a + b) / 2;
+				break;
+			case 4:
+				pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c);
+				pr = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+				break;
+			default:
+				return -1;
+			}
+			dst[i] = (unsigned char)(row[i] + pr);
+		}
+		dst += cols;
+	}
+	*len = rows * cols;
+	return 0;
+}
+
+/* The start of object num's stream data and its length, checked against endstream. */
+static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, long num,
+			 int length_direct, uint64_t *data, uint64_t *len);
+
+/* An object or xref stream's decoded bytes, held in memory under COCO_PDF_MAX_INMEM. */
+static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uint64_t len, long num,
+		      unsigned char **out, size_t *out_len)
+{
+	const struct val *f = dget(dict, "Filter"), *dp = dget(dict, "DecodeParms");
+	const struct val *pred = dget(dp, "Predictor"), *cols = dget(dp, "Columns");
+	unsigned char *p;
+
+	*out = NULL;
+	if (f != NULL && !is_flate(f))
+		return fail(s, "pdf.structure",
+			    "object stream %ld uses a filter other than "
+			    "FlateDecode",
+			    num);
+	if (f == NULL) {
+		if (len > COCO_PDF_MAX_INMEM)
+			return fail(s, "pdf.limits", "object stream %ld is larger than 16 MiB",
+				    num);
+		if ((p = malloc((size_t)len + 1)) == NULL)
+			return s->nomem = 1, -1;
+		if (pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
+			free(p);
+			s->d.ioerr = 1;
+			return -1;
+		}
+		*out = p, *out_len = (size_t)len;
+	} else if (inflate_range(s, data, len, num, 1, out, out_len) != 0) {
+		return -1;
+	}
+	if (pred != NULL && pred->t == V_INT && pred->i >= 10 &&
+	    (cols == NULL || cols->t != V_INT || cols->i <= 0 || cols->i > 256 ||
+	     unpredict(*out, out_len, (size_t)cols->i) != 0)) {
+		free(*out);
+		*out = NULL;
+		return fail(s, "pdf.xref", "object %ld has a bad PNG predictor", num);
+	}
+	if (pred != NULL && pred->t == V_INT && pred->i > 1 && pred->i < 10) {
+		free(*out);
+		*out = NULL;
+		return fail(s, "pdf.xref", "object %ld uses an unsupported predictor", num);
+	}
+	return 0;
+}
+
+/* ---- objects ------------------------------------------------------------------------ */
+
+static void lex_init(struct lex *x, struct scan *s, struct rd *d, uint64_t pos, long objstm)
+{
+	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm;
+}
+
+static int digits(const char *w, long long *out)
+{
+	char *end;
+
+	if (w[0] < '0' || w[0] > '9' || strlen(w) > 10)
+		return -1;
+	*out = strtoll(w, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+/* Reads "num gen obj" at the lexer's position; *num and *gen receive what it says. */
+static int obj_header(struct lex *x, long long *num, long long *gen)
+{
+	char a[16], b[16], w[8];
+
+	skip_ws(x);
+	word(x, a, sizeof(a));
+	skip_ws(x);
+	word(x, b, sizeof(b));
+	skip_ws(x);
+	word(x, w, sizeof(w));
+	if (digits(a, num) != 0 || digits(b, gen) != 0 || strcmp(w, "obj") != 0)
+		return lfail(x, "pdf.xref",
+			     "the cross-reference points to something that is not an object");
+	return 0;
+}
+
+/*
+ * Parses the object the cross-reference places at off: its value into v and, when it is
+ * a stream, its data extent (*has_stream). length_direct: /Length must be an integer.
+ */
+static int read_object(struct scan *s, uint64_t off, long num, struct val *v, int *has_stream,
+		       uint64_t *data, uint64_t *len, int length_direct)
+{
+	struct lex x;
+	long long n = 0, g = 0;
+	char w[16];
+
+	*has_stream = 0;
+	memset(v, 0, sizeof(*v));
+	lex_init(&x, s, &s->d, off, -1);
+	if (obj_header(&x, &n, &g) != 0)
+		return -1;
+	if (num >= 0 && n != num)
+		return fail(s, "pdf.xref",
+			    "the cross-reference places object %ld at byte offset %llu, where "
+			    "object %lld is",
+			    num, (unsigned long long)off, n);
+	if (parse_value(&x, 0, v) != 0)
+		return -1;
+	skip_ws(&x);
+	word(&x, w, sizeof(w));
+	if (strcmp(w, "endobj") == 0)
+		return 0;
+	if (strcmp(w, "stream") != 0 || v->t != V_DICT)
+		return lfail(&x, "pdf.structure", "an object not followed by endobj");
+	if (peek(&x) == '\r')
+		x.pos++;
+	if (peek(&x) != '\n')
+		return lfail(&x, "pdf.structure",
+			     "the stream keyword not followed by an end of "
+			     "line");
+	x.pos++;
+	*has_stream = 1;
+	return stream_extent(s, &x, v, (long)n, length_direct, data, len);
+}
+
+static const struct xent *xget(const struct scan *s, long long num)
+{
+	return num >= 0 && (size_t)num < s->nx && s->x[num].type != 0 ? &s->x[num] : NULL;
+}
+
+/* An indirect /Length: a plain integer object in the file. */
+static int resolve_length(struct scan *s, long long num, long long *out)
+{
+	const struct xent *e = xget(s, num);
+	struct val v;
+	uint64_t d, l;
+	int st, rc;
+
+	if (e == NULL || e->type != 1)
+		return fail(s, "pdf.xref",
+			    "a stream /Length refers to object %lld, which is "
+			    "missing or compressed",
+			    num);
+	rc = read_object(s, e->off, (long)num, &v, &st, &d, &l, 1);
+	if (rc == 0 && (v.t != V_INT || st))
+		rc = fail(s, "pdf.structure", "object %lld, a stream /Length, is not an integer",
+			  num);
+	*out = v.i;
+	val_release(&v);
+	return rc;
+}
+
+static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, long num,
+			 int length_direct, uint64_t *data, uint64_t *len)
+{
+	const struct val *l = dget(dict, "Length");
+	long long n = -1;
+	char w[16];
+
+	*data = x->pos;
+	if (l != NULL && l->t == V_INT)
+		n = l->i;
+	else if (l != NULL && l->t == V_REF && !length_direct && resolve_length(s, l->i, &n) != 0)
+		return -1;
+	if (n < 0)
+		return lfail(x, "pdf.structure", "a stream without a usable /Length");
+	if ((uint64_t)n > COCO_PDF_MAX_STREAM)
+		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
+	if ((uint64_t)n > x->d->size - *data)
+		return lfail(x, "pdf.structure",
+			     "a stream /Length that runs past the end of the "
+			     "file");
+	*len = (uint64_t)n;
+	x->pos = *data + *len;
+	skip_ws(x);
+	word(x, w, sizeof(w));
+	if (strcmp(w, "endstream") != 0)
+		return lfail(x, "pdf.structure", "no endstream where the stream's /Length ends");
+	(void)num;
+	return 0;
+}
+
+/* ---- cross-reference ---------------------------------------------------------------- */
+
+static int xset(struct scan *s, uint64_t num, int type, uint64_t a, uint64_t b)
+{
+	struct xent *nx;
+	size_t want;
+
+	if (num >= COCO_PDF_MAX_OBJECTS)
+		return fail(s, "pdf.limits", "object number %llu: more than %u objects",
+			    (unsigned long long)num, COCO_PDF_MAX_OBJECTS);
+	if (num >= s->nx) {
+		want = s->nx ? s->nx : 64;
+		while (want <= num)
+			want *= 2;
+		if (want > COCO_PDF_MAX_OBJECTS)
+			want = COCO_PDF_MAX_OBJECTS;
+		if ((nx = realloc(s->x, want * sizeof(*nx))) == NULL)
+			return s->nomem = 1, -1;
+		memset(nx + s->nx, 0, (want - s->nx) * sizeof(*nx));
+		s->x = nx, s->nx = want;
+	}
+	/* A newer section decided it; but in a hybrid section, the /XRefStm stream fills in
+	 * what the same section's table lists as free (objects in object streams). */
+	if (s->x[num].set && !(s->x[num].sec == s->nsec && s->x[num].type == 0 && type != 0))
+		return 0;
+	s->x[num].sec = (uint16_t)s->nsec;
+	s->x[num].set = 1;
+	s->x[num].type = (uint8_t)type;
+	s->x[num].off = a;
+	s->x[num].gen = (uint32_t)(b > UINT32_MAX ? UINT32_MAX : b);
+	return 0;
+}
+
+static int xref_table(struct scan *s, struct lex *x, struct val *trailer)
+{
+	struct val a, b, c;
+	char w[16];
+	long long k, start;
+
+	for (;;) {
+		skip_ws(x);
+		if (peek(x) == 't') {
+			word(x, w, sizeof(w));
+			if (strcmp(w, "trailer") != 0)
+				return lfail(x, "pdf.xref", "a malformed cross-reference table");
+			if (parse_value(x, 0, trailer) != 0)
+				return -1;
+			return trailer->t == V_DICT
+				   ? 0
+				   : lfail(x, "pdf.xref", "a trailer that is not a dictionary");
+		}
+		if (parse_value(x, 0, &a) != 0 || parse_value(x, 0, &b) != 0)
+			return -1;
+		if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0)
+			return lfail(x, "pdf.xref", "a malformed cross-reference subsection");
+		if (a.i + b.i > (long long)COCO_PDF_MAX_OBJECTS)
+			return fail(s, "pdf.limits",
+				    "a cross-reference subsection past object number "
+				    "%u",
+				    COCO_PDF_MAX_OBJECTS - 1);
+		start = a.i;
+		for (k = 0; k < b.i; k++) {
+			if (parse_value(x, 0, &a) != 0 || parse_value(x, 0, &c) != 0)
+				return -1;
+			skip_ws(x);
+			word(x, w, sizeof(w));
+			if (a.t != V_INT || c.t != V_INT || a.i < 0 || c.i < 0 ||
+			    (strcmp(w, "n") != 0 && strcmp(w, "f") != 0))
+				return lfail(x, "pdf.xref", "a malformed cross-reference entry");
+			if (xset(s, (uint64_t)(start + k), w[0] == 'n' ? 1 : 0, (uint64_t)a.i,
+				 (uint64_t)c.i) != 0)
+				return -1;
+		}
+	}
+}
+
+static uint64_t be(const unsigned char *p, long long w, uint64_t dflt)
+{
+	uint64_t v = 0;
+	long long i;
+
+	if (w == 0)
+		return dflt;
+	for (i = 0; i < w; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Entries of an xref stream's decoded data: /W field widths, /Index subsections. */
+static int xref_fill(struct scan *s, const struct val *d, const unsigned char *p, size_t len,
+		     long num)
+{
+	const struct val *w = dget(d, "W"), *idx = dget(d, "Index"), *size = dget(d, "Size");
+	long long wd[3], rowlen = 0, first, count, k;
+	size_t i, pos = 0;
+
+	if (w == NULL || w->t != V_ARRAY || w->n != 3 || size == NULL || size->t != V_INT ||
+	    size->i < 0 || size->i > (long long)COCO_PDF_MAX_OBJECTS)
+		return fail(s, "pdf.xref", "xref stream %ld has a bad /W or /Size", num);
+	for (i = 0; i < 3; i++) {
+		if (w->k[i].t != V_INT || w->k[i].i < 0 || w->k[i].i > 8)
+			return fail(s, "pdf.xref", "xref stream %ld has a bad /W", num);
+		wd[i] = w->k[i].i;
+		rowlen += wd[i];
+	}
+	if (rowlen == 0 || (idx != NULL && (idx->t != V_ARRAY || idx->n % 2 != 0)))
+		return fail(s, "pdf.xref", "xref stream %ld has a bad /W or /Index", num);
+	for (i = 0; i < (idx ? idx->n : 2); i += 2) {
+		first = idx ? idx->k[i].i : 0;
+		count = idx ? idx->k[i + 1].i : size->i;
+		if ((idx && (idx->k[i].t != V_INT || idx->k[i + 1].t != V_INT)) || first < 0 ||
+		    count < 0 || first + count > (long long)COCO_PDF_MAX_OBJECTS)
+			return fail(s, "pdf.xref", "xref stream %ld has a bad /Index", num);
+		for (k = 0; k < count; k++, pos += (size_t)rowlen) {
+			const unsigned char *row = p + pos;
+			uint64_t t;
+			if (pos + (size_t)rowlen > len)
+				return fail(s, "pdf.xref",
+					    "xref stream %ld is shorter than its /Index "
+					    "says",
+					    num);
+			t = be(row, wd[0], 1);
+			if (t > 2)
+				continue; /* reserved types are free objects */
+			if (xset(s, (uint64_t)(first + k), (int)t, be(row + wd[0], wd[1], 0),
+				 be(row + wd[0] + wd[1], wd[2], 0)) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int xref_stream(struct scan *s, uint64_t off, struct val *trailer)
+{
+	unsigned char *p = NULL;
+	size_t len = 0;
+	uint64_t data, dlen;
+	int st, rc;
+
+	rc = read_object(s, off, -1, trailer, &st, &data, &dlen, 1);
+	if (rc == 0 && (!st || !name_is(dget(trailer, "Type"), "XRef")))
+		rc = fail(s, "pdf.xref",
+			  "byte offset %llu holds neither an xref table nor an "
+			  "xref stream",
+			  (unsigned long long)off);
+	if (rc == 0)
+		rc = stream_mem(s, trailer, data, dlen, -1, &p, &len);
+	if (rc == 0)
+		rc = xref_fill(s, trailer, p, len, -1);
+	free(p);
+	return rc;
+}
+
+static int want_offset(struct scan *s, const struct val *v, const char *key, uint64_t *off)
+{
+	if (v == NULL)
+		return 0;
+	if (v->t != V_INT || v->i < 0 || (uint64_t)v->i >= s->size)
+		return fail(s, "pdf.xref", "%s is not a byte offset inside the file", key);
+	*off = (uint64_t)v->i;
+	return 1;
+}
+
+/* One section at off: a table (with its hybrid /XRefStm) or a stream. *prev: next. */
+static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
+{
+	struct val tr, hy;
+	struct lex x;
+	char w[8];
+	uint64_t hoff = 0;
+	size_t i;
+	int rc, h;
+
+	*more = 0;
+	memset(&tr, 0, sizeof(tr));
+	memset(&hy, 0, sizeof(hy));
+	for (i = 0; i < s->nsec; i++)
+		if (s->sec[i] == off)
+			return fail(s, "pdf.xref", "the /Prev chain loops back to byte offset %llu",
+				    (unsigned long long)off);
+	if (s->nsec == COCO_PDF_MAX_SECTIONS)
+		return fail(s, "pdf.limits", "more than %u cross-reference sections",
+			    COCO_PDF_MAX_SECTIONS);
+	s->sec[s->nsec++] = off;
+	lex_init(&x, s, &s->d, off, -1);
+	word(&x, w, sizeof(w));
+	rc = strcmp(w, "xref") == 0 ? xref_table(s, &x, &tr) : xref_stream(s, off, &tr);
+	if (rc == 0 && dget(&tr, "Encrypt") != NULL)
+		s->encrypted = 1;
+	if (rc == 0 && (h = want_offset(s, dget(&tr, "XRefStm"), "/XRefStm", &hoff)) != 0)
+		rc = h < 0 ? -1 : xref_stream(s, hoff, &hy);
+	if (rc == 0 && s->nsec == 1 && dget(&tr, "Root") == NULL)
+		rc = fail(s, "pdf.xref", "the trailer has no /Root");
+	if (rc == 0 && (h = want_offset(s, dget(&tr, "Prev"), "/Prev", prev)) != 0)
+		rc = h < 0 ? -1 : (*more = 1, 0);
+	val_release(&tr);
+	val_release(&hy);
+	return rc;
+}
+
+/* The header, the final %%EOF and startxref's offset. */
+static int find_start(struct scan *s, uint64_t *start)
+{
+	unsigned char t[TAIL + 1];
+	size_t n = s->size < TAIL ? (size_t)s->size : TAIL, i, e;
+	char *end;
+	long long v;
+
+	if (pread_all(s->d.fd, t, n < 9 ? n : 9, s->d.base) != 0)
+		return s->d.ioerr = 1, -1;
+	if (n < 9 || memcmp(t, "%PDF-", 5) != 0 ||
+	    !((t[5] == '1' && t[6] == '.' && t[7] >= '0' && t[7] <= '7') ||
+	      (t[5] == '2' && t[6] == '.' && t[7] == '0')) ||
+	    !is_ws(t[8]))
+		return fail(s, "pdf.header",
+			    "does not start with a %%PDF-1.0 .. 1.7 or %%PDF-2.0 "
+			    "header: not a PDF");
+	if (pread_all(s->d.fd, t, n, s->d.base + s->size - n) != 0)
+		return s->d.ioerr = 1, -1;
+	t[n] = '\0';
+	for (e = n; e > 0 && is_ws(t[e - 1]); e--)
+		;
+	if (e < 5 || memcmp(t + e - 5, "%%EOF", 5) != 0)
+		return fail(s, "pdf.structure", "the file does not end with %%%%EOF");
+	for (i = e - 5; i >= 9; i--)
+		if (memcmp(t + i - 9, "startxref", 9) == 0)
+			break;
+	if (i < 9)
+		return fail(s, "pdf.xref", "no startxref before the final %%%%EOF");
+	while (i < e && is_ws(t[i]))
+		i++;
+	errno = 0;
+	v = strtoll((const char *)t + i, &end, 10);
+	if (errno != 0 || end == (char *)t + i || v < 0 || (uint64_t)v >= s->size)
+		return fail(s, "pdf.xref", "startxref does not give a byte offset inside the file");
+	*start = (uint64_t)v;
+	return 0;
+}
+
+static int load_xref(struct scan *s)
+{
+	uint64_t off = 0, prev = 0;
+	int more = 1;
+
+	if (find_start(s, &off) != 0)
+		return -1;
+	while (more) {
+		if (xref_section(s, off, &prev, &more) != 0)
+			return -1;
+		off = prev;
+	}
+	return 0;
+}
+
+/* ---- object streams ----------------------------------------------------------------- */
+
+static void cache_drop(struct scan *s)
+{
+	free(s->cache);
+	free(s->cache_off);
+	free(s->cache_obj);
+	s->cache = NULL, s->cache_off = NULL, s->cache_obj = NULL;
+	s->cache_num = -1;
+}
+
+/* Decodes object stream num (dict, data extent) into the cache, with its offset table. */
+static int objstm_load(struct scan *s, const struct val *dict, uint64_t data, uint64_t len,
+		       long num)
+{
+	const struct val *n = dget(dict, "N"), *first = dget(dict, "First");
+	struct rd d;
+	struct lex x;
+	struct val a, b;
+	long long k;
+
+	cache_drop(s);
+	if (n == NULL || n->t != V_INT || n->i < 0 || n->i > (long long)COCO_PDF_MAX_OBJECTS ||
+	    first == NULL || first->t != V_INT || first->i < 0)
+		return fail(s, "pdf.structure", "object stream %ld has a bad /N or /First", num);
+	if (stream_mem(s, dict, data, len, num, &s->cache, &s->cache_len) != 0)
+		return -1;
+	if ((uint64_t)first->i > s->cache_len)
+		return fail(s, "pdf.structure", "object stream %ld has a bad /First", num);
+	s->cache_num = num;
+	s->cache_first = (size_t)first->i;
+	s->cache_n = 0;
+	if ((s->cache_off = calloc((size_t)n->i + 1, sizeof(*s->cache_off))) == NULL ||
+	    (s->cache_obj = calloc((size_t)n->i + 1, sizeof(*s->cache_obj))) == NULL)
+		return s->nomem = 1, -1;
+	memset(&d, 0, sizeof(d));
+	d.mem = s->cache, d.size = s->cache_first;
+	lex_init(&x, s, &d, 0, num);
+	for (k = 0; k < n->i; k++) {
+		if (parse_value(&x, 0, &a) != 0 || parse_value(&x, 0, &b) != 0)
+			return -1;
+		if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0 ||
+		    (uint64_t)b.i + s->cache_first >= s->cache_len)
+			return lfail(&x, "pdf.structure", "a bad object stream offset table");
+		s->cache_obj[k] = (long)a.i;
+		s->cache_off[k] = s->cache_first + (size_t)b.i;
+		s->cache_n++;
+		if (x.nodes > COCO_PDF_MAX_NODES - 2)
+			x.nodes = 0;
+	}
+	return 0;
+}
+
+/* Scans every object in the cached object stream. */
+static int objstm_scan(struct scan *s)
+{
+	struct rd d;
+	struct lex x;
+	struct val v;
+	size_t k;
+	int rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.mem = s->cache, d.size = s->cache_len;
+	for (k = 0; k < s->cache_n && rc == 0; k++) {
+		lex_init(&x, s, &d, s->cache_off[k], s->cache_num);
+		rc = parse_value(&x, 0, &v);
+		if (rc == 0) {
+			s->n_objects++;
+			judge(s, &v, s->cache_obj[k], 0);
+		}
+		val_release(&v);
+	}
+	return rc;
+}
+
+/* ---- the object pass ---------------------------------------------------------------- */
+
+static int scan_object(struct scan *s, long num)
+{
+	struct val v;
+	uint64_t data = 0, len = 0;
+	int st, rc;
+
+	rc = read_object(s, s->x[num].off, num, &v, &st, &data, &len, 0);
+	if (rc == 0) {
+		s->n_objects++;
+		judge(s, &v, num, 1);
+	}
+	if (rc == 0 && st && name_is(dget(&v, "Type"), "ObjStm")) {
+		s->x[num].objstm = 1;
+		rc = objstm_load(s, &v, data, len, num);
+		if (rc == 0)
+			rc = objstm_scan(s);
+		cache_drop(s);
+	} else if (rc == 0 && st && is_flate(dget(&v, "Filter"))) {
+		rc = inflate_range(s, data, len, num, 0, NULL, NULL);
+	}
+	val_release(&v);
+	return rc;
+}
+
+static int scan_objects(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nx && !s->failed; i++)
+		if (s->x[i].type == 1 && scan_object(s, (long)i) != 0)
+			return -1;
+	if (s->failed)
+		return -1; /* a limit recorded while judging */
+	for (i = 0; i < s->nx; i++)
+		if (s->x[i].type == 2 &&
+		    (s->x[i].off >= s->nx || !s->x[(size_t)s->x[i].off].objstm))
+			return fail(s, "pdf.xref",
+				    "object %zu is said to be in object stream %llu, which is not "
+				    "an object stream in the file",
+				    i, (unsigned long long)s->x[i].off);
+	return 0;
+}
+
+/* ---- signatures --------------------------------------------------------------------- */
+
+static const char *const subfilters[] = {"adbe.pkcs7.detached", "ETSI.CAdES.detached"};
+
+/* The cms module's findings, renamed into the pdf group (first match wins). */
+static const struct {
+	const char *from, *to;
+	int prefix;
+} xlate[] = {
+    {"signature.digest", "pdf.digest", 0},  {"signature.detached", "pdf.contents", 0},
+    {"signature.parse", "pdf.contents", 0}, {"signature.", "pdf.signature", 1},
+    {"signer.", "pdf.signer", 1},
+};
+
+static const char *xlate_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xlate) / sizeof(xlate[0]); i++)
+		if (xlate[i].prefix ? strncmp(id, xlate[i].from, strlen(xlate[i].from)) == 0
+				    : strcmp(id, xlate[i].from) == 0)
+			return xlate[i].to;
+	return "pdf.signature";
+}
+
+struct ranges {
+	struct scan *s;
+	uint64_t off[2], len[2];
+};
+
+/* coco_cms_check's digest callback: the two signed ranges, streamed from the file. */
+static int digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len)
+{
+	struct ranges *g = arg;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned char *buf = malloc(COCO_IO_CHUNK);
+	uint64_t done;
+	size_t i, n;
+	int rc = -1;
+
+	if (c == NULL || buf == NULL || !EVP_DigestInit_ex(c, md, NULL))
+		goto out;
+	for (i = 0; i < 2; i++)
+		for (done = 0; done < g->len[i]; done += n) {
+			n = g->len[i] - done < COCO_IO_CHUNK ? (size_t)(g->len[i] - done)
+							     : COCO_IO_CHUNK;
+			if (pread_all(g->s->d.fd, buf, n, g->s->d.base + g->off[i] + done) != 0 ||
+			    !EVP_DigestUpdate(c, buf, n))
+				goto out;
+		}
+	rc = EVP_DigestFinal_ex(c, out, out_len) ? 0 : -1;
+out:
+	EVP_MD_CTX_free(c);
+	free(buf);
+	return rc;
+}
+
+/* The byte-range rules (NOTES.md section 6). Returns 0 when the ranges can be digested. */
+static int check_byterange(struct scan *s, const struct sigrec *g)
+{
+	uint64_t a = (uint64_t)g->br[1], b = (uint64_t)g->br[2], c = (uint64_t)g->br[3];
+	const char *why = NULL;
+
+	if (!g->in_file)
+		why = "the signature dictionary is inside an object stream, so its /Contents is "
+		      "not a byte range of the file";
+	else if (g->br_n != 4 || !g->br_ints)
+		why = "/ByteRange is not exactly four non-negative integers";
+	else if (g->br[0] != 0 || a > b || b > s->size || c > s->size - b)
+		why = "/ByteRange is not [0 a b c] inside the file";
+	else if (!g->has_ct || !g->ct_hex || !g->ct_pure || g->ct_off != a || g->ct_end != b)
+		why = "the gap in /ByteRange is not exactly this signature's /Contents hex string";
+	else if (!(g->br_end <= a || (g->br_off >= b && g->br_end <= b + c)))
+		why = "the /ByteRange token is not inside the signed bytes";
+	if (why == NULL)
+		return 0;
+	coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.byterange", s->name,
+			"signature in object %ld: %s", g->obj, why);
+	return -1;
+}
+
+/* The DER length of the CMS at the start of p, or 0 if it is not one DER SEQUENCE. */
+static size_t der_length(const unsigned char *p, size_t n)
+{
+	size_t len = 0, hdr = 2, i, k;
+
+	if (n < 2 || p[0] != 0x30)
+		return 0;
+	if (p[1] < 0x80) {
+		len = p[1];
+	} else {
+		k = p[1] & 0x7fu;
+		if (k == 0 || k > 4 || n < 2 + k)
+			return 0;
+		for (i = 0; i < k; i++)
+			len = len << 8 | p[2 + i];
+		hdr += k;
+	}
+	return len <= n - hdr ? hdr + len : 0;
+}
+
+static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_len)
+{
+	size_t n = der_length(g->ct, g->ct_len), i;
+
+	*der_len = n;
+	for (i = n; n > 0 && i < g->ct_len; i++)
+		if (g->ct[i] != 0)
+			break;
+	if (n > 0 && i == g->ct_len)
+		return 0;
+	coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.contents", s->name,
+			n == 0 ? "signature in object %ld: /Contents is not a DER CMS structure"
+			       : "signature in object %ld: /Contents has non-zero bytes after the "
+				 "DER CMS structure",
+			g->obj);
+	return -1;
+}
+
+static char *name_entry(X509 *cert, int nid)
+{
+	const X509_NAME *name = X509_get_subject_name(cert);
+	unsigned char *utf8 = NULL;
+	char *out = NULL;
+	int i = -1, last = -1, n;
+
+	while ((i = X509_NAME_get_index_by_NID(name, nid, i)) >= 0)
+		last = i;
+	if (last < 0)
+		return NULL;
+	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+	if (n >= 0 && memchr(utf8, '\0', (size_t)n) == NULL)
+		out = coco_strndup((const char *)utf8, (size_t)n);
+	OPENSSL_free(utf8);
+	return out;
+}
+
+/* The signer's organizationName, from the CMS already verified. */
+static char *signer_org(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	STACK_OF(X509) *certs = cms ? CMS_get1_certs(cms) : NULL;
+	char *out = NULL;
+	int i;
+
+	for (i = 0; sis != NULL && sk_CMS_SignerInfo_num(sis) == 1 && i < sk_X509_num(certs); i++)
+		if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(sis, 0),
+					    sk_X509_value(certs, i)) == 0) {
+			out = name_entry(sk_X509_value(certs, i), NID_organizationName);
+			break;
+		}
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return out;
+}
+
+/* Copies the scratch report's findings into the pdf group, counting failures and
+ * indeterminate ones. */
+static void translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
+		      int *unknown)
+{
+	size_t i;
+
+	for (i = 0; i < tmp->n; i++) {
+		const struct coco_finding *f = &tmp->findings[i];
+		const char *id = xlate_id(f->id);
+		if (f->status == COCO_STATUS_PASS)
+			continue;
+		if (s->ctx->n_anchors[COCO_ANCHORS_BODIES] == 0 &&
+		    strcmp(f->id, "signer.untrusted") == 0) {
+			/* SIA has configured no body CAs: the register decides, as unsigned */
+			coco_report_add_manual(
+			    s->r, "pdf.signer", s->name,
+			    "signature in object %ld: no certification-body CA "
+			    "in the trust directory's bodies/, so signer '%s' is "
+			    "not checked",
+			    obj, f->subject ? f->subject : "?");
+			s->unanchored = 1;
+			continue;
+		}
+		*bad += f->status == COCO_STATUS_FAIL;
+		*unknown += f->status == COCO_STATUS_INDETERMINATE;
+		if (f->manual)
+			coco_report_add_manual(s->r, id, s->name,
+					       "signature in object %ld: %s%s%s%s", obj,
+					       f->subject ? "'" : "", f->subject ? f->subject : "",
+					       f->subject ? "': " : "", f->message);
+		else
+			coco_report_add(s->r, f->status, id, s->name,
+					"signature in object %ld: %s%s%s%s", obj,
+					f->subject ? "'" : "", f->subject ? f->subject : "",
+					f->subject ? "': " : "", f->message);
+	}
+}
+
+static void keep_signer(struct scan *s, struct coco_pdf_result *res,
+			const struct coco_report_signature *info, const unsigned char *der,
+			size_t len)
+{
+	free(res->signer), free(res->signer_cn), free(res->signer_org);
+	res->signer = info->subject ? coco_strndup(info->subject, strlen(info->subject)) : NULL;
+	res->signer_cn =
+	    info->common_name ? coco_strndup(info->common_name, strlen(info->common_name)) : NULL;
+	res->signer_org = signer_org(der, len);
+	res->signing_time = info->signing_time;
+	res->has_signing_time = info->has_signing_time;
+	if ((info->subject && !res->signer) || (info->common_name && !res->signer_cn))
+		s->nomem = 1;
+}
+
+/* The CMS inside /Contents, checked as bundle signatures are, against bodies/. */
+static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t der_len,
+			       struct coco_pdf_result *res, int *bad, int *unknown)
+{
+	struct ranges rg = {s, {0, (uint64_t)g->br[2]}, {(uint64_t)g->br[1], (uint64_t)g->br[3]}};
+	struct coco_report *tmp = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+	enum coco_err err;
+	char tb[21];
+
+	if ((err = coco_report_new(&tmp)) != COCO_OK ||
+	    (info = coco_report_add_signature(tmp)) == NULL) {
+		coco_report_free(tmp);
+		return coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = s->name, in.der = g->ct, in.der_len = der_len;
+	in.data_entry = s->name, in.digest = digest_ranges, in.digest_arg = &rg;
+	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES;
+	err = coco_cms_verify(s->ctx, &in, tmp, info);
+	if (err == COCO_OK && coco_report_failed(tmp))
+		err = coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (err == COCO_OK) {
+		translate(s, tmp, g->obj, bad, unknown);
+		if (*bad == 0 && *unknown == 0 && !s->unanchored)
+			coco_report_add(
+			    s->r, COCO_STATUS_PASS, "pdf.signature", s->name,
+			    "signature in object %ld by '%s', signed at %s (the signer's "
+			    "claim), covers the whole file but its /Contents (%llu of "
+			    "%llu bytes)",
+			    g->obj, info->subject ? info->subject : "?",
+			    info->has_signing_time ? coco_time_format(info->signing_time, tb)
+						   : "an unknown time",
+			    (unsigned long long)(rg.len[0] + rg.len[1]),
+			    (unsigned long long)s->size);
+		if (*bad == 0 && *unknown == 0)
+			keep_signer(s, res, info, g->ct, der_len);
+	}
+	coco_report_free(tmp);
+	return err;
+}
+
+static enum coco_err check_sig(struct scan *s, const struct sigrec *g, struct coco_pdf_result *res)
+{
+	size_t i, der_len = 0;
+	int bad = 0, unknown = 0, known = 0;
+	uint64_t after;
+
+	for (i = 0; g->subfilter != NULL && i < sizeof(subfilters) / sizeof(subfilters[0]); i++)
+		known |= strcmp(g->subfilter, subfilters[i]) == 0;
+	if (!known) {
+		bad++;
+		coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.subfilter", s->name,
+				"signature in object %ld: /SubFilter '%s' is not "
+				"adbe.pkcs7.detached or ETSI.CAdES.detached",
+				g->obj, g->subfilter ? g->subfilter : "(none)");
+	}
+	if (check_byterange(s, g) != 0 || check_contents(s, g, &der_len) != 0) {
+		res->sig_bad = 1;
+		return COCO_OK;
+	}
+	after = s->size - (uint64_t)g->br[2] - (uint64_t)g->br[3];
+	if (after > 0) {
+		bad++;
+		coco_report_add(
+		    s->r, COCO_STATUS_FAIL, "pdf.coverage", s->name,
+		    "signature in object %ld covers bytes 0..%lld, but %llu bytes follow "
+		    "(an incremental update or appended data): the document changed "
+		    "after signing",
+		    g->obj, g->br[2] + g->br[3], (unsigned long long)after);
+	}
+	if (check_cms(s, g, der_len, res, &bad, &unknown) != COCO_OK)
+		return COCO_ERR_NOMEM;
+	if (bad > 0)
+		res->sig_bad = 1;
+	else if (unknown > 0)
+		res->sig_unknown = 1;
+	else if (!s->unanchored)
+		res->sig_valid = 1;
+	else
+		res->sig_unanchored = 1;
+	return COCO_OK;
+}
+
+/* ---- the scan ----------------------------------------------------------------------- */
+
+static void report_content(struct scan *s)
+{
+	size_t k;
+
+	for (k = 0; k < N_KINDS; k++) {
+		if (s->hit[k] < 0)
+			continue;
+		if (kinds[k].manual)
+			coco_report_add_manual(s->r, kinds[k].id, s->name,
+					       "%s in object %ld: confirm it is harmless before "
+					       "opening the file",
+					       s->hit_how[k], s->hit[k]);
+		else
+			coco_report_add(s->r, COCO_STATUS_FAIL, kinds[k].id, s->name,
+					"%s in object %ld: active content is not accepted",
+					s->hit_how[k], s->hit[k]);
+	}
+}
+
+static void scan_release(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsigs; i++) {
+		free(s->sigs[i].ct);
+		free(s->sigs[i].subfilter);
+	}
+	cache_drop(s);
+	free(s->x);
+	free(s->d.buf);
+	free(s->out);
+}
+
+static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
+{
+	size_t i, before = coco_report_count(s->r);
+	enum coco_err err = COCO_OK;
+	int active = 0;
+
+	res->scanned = 1;
+	if (load_xref(s) == 0 && s->encrypted)
+		fail(s, "pdf.encrypted", "the PDF is encrypted: encrypted evidence is refused");
+	if (!s->failed && !s->d.ioerr && !s->nomem)
+		scan_objects(s);
+	if (s->d.ioerr)
+		return coco_seterr(s->ctx, COCO_ERR_IO, "cannot read '%s': %s", s->name,
+				   strerror(errno ? errno : EIO));
+	if (s->nomem)
+		return coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
+	report_content(s);
+	for (i = 0; i < N_KINDS; i++)
+		active |= s->hit[i] >= 0;
+	res->n_sigs = s->nsigs;
+	for (i = 0; !s->failed && i < s->nsigs && err == COCO_OK; i++)
+		err = check_sig(s, &s->sigs[i], res);
+	if (err == COCO_OK && !s->failed && !active)
+		coco_report_add(s->r, COCO_STATUS_PASS, "pdf.clean", s->name,
+				"%zu objects, no active content, %zu signature%s", s->n_objects,
+				s->nsigs, s->nsigs == 1 ? "" : "s");
+	res->ok = coco_report_verdict_since(s->r, before) == COCO_VERDICT_PASSED;
+	return err;
+}
+
+enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src, const char *name,
+			    struct coco_report *r, struct coco_pdf_result *res)
+{
+	struct scan s;
+	enum coco_err err;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
+	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
+	for (i = 0; i < N_KINDS; i++)
+		s.hit[i] = -1;
+	if ((s.d.buf = malloc(WIN)) == NULL || (s.out = malloc(WIN)) == NULL) {
+		scan_release(&s);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	errno = 0;
+	err = scan_run(&s, res);
+	scan_release(&s);
+	return err;
+}
+
+enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
+				 struct coco_report *r, struct coco_pdf_result *res)
+{
+	struct coco_pdf_src src;
+	struct stat st;
+	enum coco_err err;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path,
+				  fd < 0 || errno ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size;
+	err = coco_pdf_scan(ctx, &src, name, r, res);
+	close(fd);
+	return err;
+}
+
+void coco_pdf_result_release(struct coco_pdf_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->signer);
+	free(res->signer_cn);
+	free(res->signer_org);
+	memset(res, 0, sizeof(*res));
+}
+
+void coco_pdf_files_free(struct coco_pdf_file *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < n; i++) {
+		free(f[i].name);
+		coco_pdf_result_release(&f[i].res);
+	}
+	free(f);
+}
+
+int coco_pdf_is_pdf_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 4 && strcasecmp(name + n - 4, ".pdf") == 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * PDF evidence: a strict, bounded reader that checks a PDF's structure (header, %%EOF,
+ * cross-reference tables and streams along the /Prev chain, object streams), judges its
+ * active content by meaning (JavaScript, launch actions, embedded files, rich media, XFA;
+ * links for review) and validates every embedded signature (byte range, contents, sub
+ * filter, digest, signer against the certification-body anchors, coverage). It reads by
+ * pread through a small window, so memory does not grow with the PDF's size.
+ */
+#ifndef COCO_PDF_H
+#define COCO_PDF_H
+
+#include <time.h>
+
+#include "report.h"
+
+/* Limits; docs/checks.md lists them and the unit tests sit on both sides of each. */
+#define COCO_PDF_MAX_OBJECTS 1000000u    /* object numbers in the cross-reference */
+#define COCO_PDF_MAX_DEPTH 64u           /* nested arrays and dictionaries */
+#define COCO_PDF_MAX_NODES 262144u       /* values in one object */
+#define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
+#define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
+#define COCO_PDF_PROBE (16u << 10)       /* compressed bytes of a stream probed for a bomb */
+#define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
+#define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
+#define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
+#define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
+#define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
+
+/* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only. */
+struct coco_pdf_src {
+	int fd;
+	uint64_t off, size;
+};
+
+/* What the scan found, for the evidence checks. Strings are malloc'd (or NULL). */
+struct coco_pdf_result {
+	int scanned;        /* the scan ran (the file was a PDF's bytes) */
+	int ok;             /* no pdf.* failure or indeterminate finding */
+	size_t n_sigs;      /* signature dictionaries found */
+	int sig_valid;      /* one signature passed every check and covers the whole file */
+	int sig_bad;        /* a signature failed a check */
+	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
+	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */
+	char *signer;       /* the valid signature's signer subject (RFC 2253) */
+	char *signer_cn;    /* its commonName */
+	char *signer_org;   /* its organizationName */
+	time_t signing_time;
+	int has_signing_time;
+};
+
+/* A PDF data object and its scan result, passed to the submission stage. */
+struct coco_pdf_file {
+	char *name;
+	struct coco_pdf_result res;
+};
+
+/* Whether an entry or file name is a PDF's (ends in ".pdf", any case). */
+int coco_pdf_is_pdf_name(const char *name);
+
+/*
+ * Scans the PDF in src, adding pdf.* findings about name to r and filling res (zero it
+ * first; release it with coco_pdf_result_release). Returns COCO_OK whatever the verdict;
+ * COCO_ERR_IO if the bytes cannot be read, COCO_ERR_NOMEM, COCO_ERR_CRYPTO.
+ */
+enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src, const char *name,
+			    struct coco_report *r, struct coco_pdf_result *res);
+/* As coco_pdf_scan for a file on disk (links not followed). */
+enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
+				 struct coco_report *r, struct coco_pdf_result *res);
+void coco_pdf_result_release(struct coco_pdf_result *res);
+/* Frees n files and the array. */
+void coco_pdf_files_free(struct coco_pdf_file *f, size_t n);
+
+#endif /* COCO_PDF_H */

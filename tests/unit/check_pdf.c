@@ -1,0 +1,646 @@
+/*
+ * The pdf module: every fixture in fixtures/pdf/ gives its exact finding id and status,
+ * a .pdf that is not a PDF fails pdf.header, a deflated bundle entry is scanned through a
+ * temporary file, the signed certificate passes evidence.authentic while a tampered one
+ * fails it, and each limit is tested at its value and just over it on PDFs built here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "bundletool.h"
+#include "pdf.h"
+#include "suites.h"
+
+#define AT "2027-01-01"
+
+struct pfx {
+	char *tmp;
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	struct coco_pdf_result res;
+};
+
+static void pfx_setup(struct pfx *f)
+{
+	char *trust = bt_fixture("trust");
+
+	memset(f, 0, sizeof(*f));
+	f->tmp = bt_mkdtemp();
+	ck_assert_ptr_nonnull(f->tmp);
+	ck_assert_int_eq(coco_ctx_new(&f->ctx), COCO_OK);
+	coco_ctx_set_time(f->ctx, bt_time(AT));
+	ck_assert_msg(coco_ctx_load_trust(f->ctx, trust) == COCO_OK, "%s", coco_ctx_error(f->ctx));
+	ck_assert_int_eq(coco_report_new(&f->r), COCO_OK);
+	free(trust);
+}
+
+static void pfx_teardown(struct pfx *f)
+{
+	coco_pdf_result_release(&f->res);
+	bt_rmtree(f->tmp);
+	free(f->tmp);
+	coco_report_free(f->r);
+	coco_ctx_free(f->ctx);
+}
+
+static void scan(struct pfx *f, const char *path, const char *name)
+{
+	ck_assert_msg(coco_pdf_scan_path(f->ctx, path, name, f->r, &f->res) == COCO_OK, "%s",
+		      coco_ctx_error(f->ctx));
+}
+
+/* ---- the fixtures ------------------------------------------------------------------ */
+
+static const struct {
+	const char *file, *id;
+	enum coco_status status;
+	int manual;
+	const char *message; /* a substring, or NULL */
+} fixtures[] = {
+    {"plain.pdf", "pdf.clean", COCO_STATUS_PASS, 0, "no active content"},
+    {"js-openaction.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 7"},
+    {"js-escaped.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, NULL},
+    {"js-objstm.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 7"},
+    {"launch.pdf", "pdf.launch", COCO_STATUS_FAIL, 0, NULL},
+    {"embedded.pdf", "pdf.embedded_file", COCO_STATUS_FAIL, 0, NULL},
+    {"uri.pdf", "pdf.link", COCO_STATUS_WARN, 1, "/URI"},
+    {"encrypted.pdf", "pdf.encrypted", COCO_STATUS_FAIL, 0, NULL},
+    {"broken-xref.pdf", "pdf.xref", COCO_STATUS_FAIL, 0, "byte offset"},
+    {"bomb.pdf", "pdf.limits", COCO_STATUS_FAIL, 0, "bomb"},
+    {"signed.pdf", "pdf.signature", COCO_STATUS_PASS, 0, "2026-09-15T12:00:00Z"},
+    {"signed-updated.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
+    {"signed-appended.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
+    {"signed-short-byterange.pdf", "pdf.byterange", COCO_STATUS_FAIL, 0, "exactly"},
+    {"signed-padding.pdf", "pdf.contents", COCO_STATUS_FAIL, 0, "non-zero"},
+    {"signed-subfilter.pdf", "pdf.subfilter", COCO_STATUS_FAIL, 0, "adbe.pkcs7.sha1"},
+    {"signed-untrusted.pdf", "pdf.signer", COCO_STATUS_INDETERMINATE, 0, NULL},
+};
+
+START_TEST(test_fixture)
+{
+	struct pfx f;
+	char *path = bt_fixture("pdf/%s", fixtures[_i].file);
+	const struct coco_finding *hit;
+	enum coco_verdict want = fixtures[_i].status == COCO_STATUS_FAIL ? COCO_VERDICT_FAILED
+				 : fixtures[_i].status == COCO_STATUS_INDETERMINATE
+				     ? COCO_VERDICT_INDETERMINATE
+				     : COCO_VERDICT_PASSED;
+
+	pfx_setup(&f);
+	scan(&f, path, fixtures[_i].file);
+	hit = bt_find_status(f.r, fixtures[_i].id, fixtures[_i].status, fixtures[_i].file);
+	ck_assert_msg(hit != NULL, "%s: expected %s %s, got:\n%s", fixtures[_i].file,
+		      coco_status_name(fixtures[_i].status), fixtures[_i].id, bt_dump(f.r));
+	ck_assert_int_eq(coco_finding_manual(hit), fixtures[_i].manual);
+	if (fixtures[_i].message != NULL)
+		ck_assert_msg(strstr(coco_finding_message(hit), fixtures[_i].message) != NULL,
+			      "%s: '%s' lacks '%s'", fixtures[_i].file, coco_finding_message(hit),
+			      fixtures[_i].message);
+	ck_assert_msg(coco_report_verdict(f.r) == want, "%s: verdict %s:\n%s", fixtures[_i].file,
+		      coco_verdict_name(coco_report_verdict(f.r)), bt_dump(f.r));
+	ck_assert_int_eq(f.res.sig_valid, strcmp(fixtures[_i].file, "signed.pdf") == 0);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The valid signature is recorded for evidence: signer, organisation, time. */
+START_TEST(test_signed_result)
+{
+	struct pfx f;
+	char *path = bt_fixture("pdf/signed.pdf");
+
+	pfx_setup(&f);
+	scan(&f, path, "signed.pdf");
+	ck_assert_int_eq(f.res.n_sigs, 1);
+	ck_assert_int_eq(f.res.sig_valid, 1);
+	ck_assert_int_eq(f.res.sig_bad, 0);
+	ck_assert_str_eq(f.res.signer_org, "Example Certification Body Ltd - TEST ONLY");
+	ck_assert_str_eq(f.res.signer_cn, "Certificate Signing - TEST ONLY");
+	ck_assert_int_eq(f.res.has_signing_time, 1);
+	ck_assert_int_eq(f.res.signing_time, bt_time("2026-09-15") + 12 * 3600);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A .pdf whose bytes are not a PDF. */
+START_TEST(test_not_a_pdf)
+{
+	struct pfx f;
+	char *path;
+
+	pfx_setup(&f);
+	path = bt_fmt("%s/x.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, "GIF89a not a PDF\n", 17), 0);
+	scan(&f, path, "x.pdf");
+	ck_assert_msg(bt_find_status(f.r, "pdf.header", COCO_STATUS_FAIL, "x.pdf") != NULL, "%s",
+		      bt_dump(f.r));
+	ck_assert_int_eq(coco_report_count(f.r), 1);
+	ck_assert_int_eq(coco_pdf_is_pdf_name("a/B.PdF"), 1);
+	ck_assert_int_eq(coco_pdf_is_pdf_name("a.pdf.txt"), 0);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A deflated bundle entry is inflated to a temporary file and scanned: its id, its name. */
+START_TEST(test_deflated_entry)
+{
+	struct pfx f;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/js-objstm.pdf"), *bundle;
+	struct bt_part parts[1];
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	parts[0].name = "evidence/hostile.pdf", parts[0].data = pdf, parts[0].len = len;
+	parts[0].deflate = 1;
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.pdf") != NULL,
+	    "%s", bt_dump(f.r));
+	free(pdf);
+	free(src);
+	free(bundle);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The sample certificate replaced by a signed one changed afterwards: evidence fails. */
+START_TEST(test_tampered_certificate)
+{
+	struct pfx f;
+	char *ex = bt_fixture("example"), *dir, *src = bt_fixture("pdf/signed-updated.pdf");
+	char *dst;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+
+	pfx_setup(&f);
+	dir = bt_fmt("%s/sub", f.tmp);
+	ck_assert_int_eq(bt_copytree(ex, dir), 0);
+	dst = bt_fmt("%s/evidence/cyber-essentials-plus.pdf", dir);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert_int_eq(bt_write(dst, pdf, len), 0);
+	ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	ck_assert_msg(bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL,
+				     "evidence/cyber-essentials-plus.pdf") != NULL &&
+			  bt_find_status(f.r, "evidence.authentic", COCO_STATUS_FAIL,
+					 "CEP-TEST-000123") != NULL,
+		      "%s", bt_dump(f.r));
+	free(pdf);
+	free(ex);
+	free(dir);
+	free(src);
+	free(dst);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* ---- limits ------------------------------------------------------------------------ */
+
+struct sb {
+	char *p;
+	size_t n, cap;
+};
+
+static void sb_add(struct sb *b, const void *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		ck_assert_ptr_nonnull(b->p);
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void sb_fmt(struct sb *b, const char *fmt, ...) BT_PRINTF(2, 3);
+static void sb_fmt(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	char s[512];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	ck_assert(n >= 0 && (size_t)n < sizeof(s));
+	sb_add(b, s, (size_t)n);
+}
+
+/*
+ * A PDF with a catalog (1), pages (2) and extra objects 3.. (each body given whole,
+ * streams included), a classic xref table and trailer_extra in the trailer.
+ */
+static void build(struct sb *b, const struct sb *objs, size_t n, const char *trailer_extra)
+{
+	size_t off[64], i, x;
+
+	ck_assert_uint_le(n, 62);
+	sb_add(b, "%PDF-1.7\n", 9);
+	off[1] = b->n;
+	sb_fmt(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	off[2] = b->n;
+	sb_fmt(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	for (i = 0; i < n; i++) {
+		off[3 + i] = b->n;
+		sb_fmt(b, "%zu 0 obj\n", 3 + i);
+		sb_add(b, objs[i].p, objs[i].n);
+		sb_fmt(b, "\nendobj\n");
+	}
+	x = b->n;
+	sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
+	for (i = 1; i < n + 3; i++)
+		sb_fmt(b, "%010zu 00000 n \n", off[i]);
+	sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R%s >>\nstartxref\n%zu\n%%%%EOF\n", n + 3,
+	       trailer_extra ? trailer_extra : "", x);
+}
+
+/* A hybrid file: the table lists object 3 as free, its /XRefStm puts it in an object
+ * stream, and the JavaScript there is found. */
+START_TEST(test_hybrid_xref)
+{
+	static const char objstm[] = "3 0\n<< /S /JavaScript /JS (app.alert\\(3\\)) >>";
+	static const unsigned char row[4] = {2, 0, 4, 0}; /* type 2, stream 4, index 0 */
+	struct pfx f;
+	struct sb b = {0};
+	size_t off[6], x, i;
+	char *path;
+
+	pfx_setup(&f);
+	sb_fmt(&b, "%%PDF-1.7\n");
+	off[1] = b.n;
+	sb_fmt(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>\nendobj\n");
+	off[2] = b.n;
+	sb_fmt(&b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	off[4] = b.n;
+	sb_fmt(&b, "4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length %zu >>\nstream\n%s\n",
+	       sizeof(objstm) - 1, objstm);
+	sb_fmt(&b, "endstream\nendobj\n");
+	off[5] = b.n;
+	sb_fmt(&b, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Index [3 1] /Length 4 >>\n"
+		   "stream\n");
+	sb_add(&b, row, sizeof(row));
+	sb_fmt(&b, "\nendstream\nendobj\n");
+	x = b.n;
+	sb_fmt(&b, "xref\n0 6\n0000000000 65535 f \n");
+	for (i = 1; i < 6; i++)
+		sb_fmt(&b, i == 3 ? "0000000000 00001 f \n" : "%010zu 00000 n \n", off[i]);
+	sb_fmt(&b, "trailer\n<< /Size 6 /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+	       off[5], x);
+	path = bt_fmt("%s/h.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "h.pdf");
+	ck_assert_msg(bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "h.pdf") != NULL &&
+			  bt_count_status(f.r, COCO_STATUS_FAIL) == 1,
+		      "%s", bt_dump(f.r));
+	free(path);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Scans a PDF of one extra object, object 3; returns the pdf.limits finding or NULL. */
+static const struct coco_finding *scan_one(struct pfx *f, const struct sb *obj)
+{
+	struct sb b = {0};
+	char *path = bt_fmt("%s/t.pdf", f->tmp);
+
+	build(&b, obj, obj ? 1 : 0, NULL);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	coco_pdf_result_release(&f->res);
+	scan(f, path, "t.pdf");
+	free(path);
+	free(b.p);
+	return bt_find_status(f->r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf");
+}
+
+static void expect_limit(struct pfx *f, const struct sb *obj, int over, const char *what)
+{
+	const struct coco_finding *hit = scan_one(f, obj);
+
+	ck_assert_msg(over ? hit != NULL : coco_report_verdict(f->r) == COCO_VERDICT_PASSED,
+		      "%s (%s the limit): %s", what, over ? "over" : "at", bt_dump(f->r));
+}
+
+/* Nesting: 64 arrays pass, 65 fail. */
+START_TEST(test_limit_depth)
+{
+	struct pfx f;
+	struct sb o = {0};
+	unsigned k, n = 64 + (unsigned)_i;
+
+	pfx_setup(&f);
+	for (k = 0; k < n; k++)
+		sb_add(&o, "[", 1);
+	for (k = 0; k < n; k++)
+		sb_add(&o, "]", 1);
+	expect_limit(&f, &o, _i, "nesting");
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Values in one object: an array and its 262,143 items pass; one more fails. */
+START_TEST(test_limit_nodes)
+{
+	struct pfx f;
+	struct sb o = {0};
+	size_t k, n = COCO_PDF_MAX_NODES - 1 + (size_t)_i;
+
+	pfx_setup(&f);
+	sb_add(&o, "[", 1);
+	for (k = 0; k < n; k++)
+		sb_add(&o, "0 ", 2);
+	sb_add(&o, "]", 1);
+	expect_limit(&f, &o, _i, "values");
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A string of 1 MiB passes; 1 MiB + 1 fails. */
+START_TEST(test_limit_token)
+{
+	struct pfx f;
+	struct sb o = {0};
+	size_t k, n = COCO_PDF_MAX_TOKEN + (size_t)_i;
+
+	pfx_setup(&f);
+	sb_add(&o, "(", 1);
+	for (k = 0; k < n; k++)
+		sb_add(&o, "a", 1);
+	sb_add(&o, ")", 1);
+	expect_limit(&f, &o, _i, "string");
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A /Length of 2 GiB is within the limit (and then past this file's end); 2 GiB + 1 is not. */
+START_TEST(test_limit_stream_length)
+{
+	struct pfx f;
+	struct sb o = {0};
+
+	pfx_setup(&f);
+	sb_fmt(&o, "<< /Length %llu >>\nstream\nx\nendstream",
+	       (unsigned long long)COCO_PDF_MAX_STREAM + (unsigned long long)_i);
+	if (_i)
+		expect_limit(&f, &o, 1, "stream length");
+	else
+		ck_assert_msg(scan_one(&f, &o) == NULL &&
+				  bt_find_status(f.r, "pdf.structure", COCO_STATUS_FAIL, "t.pdf"),
+			      "%s", bt_dump(f.r));
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Deflates n bytes made by fill into a stream object. */
+static void flate_object(struct sb *o, size_t n, int level, int sparse)
+{
+	unsigned char in[1 << 16], out[1 << 16];
+	z_stream z;
+	struct sb data = {0};
+	size_t done = 0, k, chunk;
+	unsigned seed = 7;
+	int zr;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit(&z, level), Z_OK);
+	do {
+		chunk = n - done < sizeof(in) ? n - done : sizeof(in);
+		for (k = 0; k < chunk; k++) {
+			seed = seed * 1103515245u + 12345u;
+			in[k] = sparse && (done + k) % 64 == 0 ? (unsigned char)(seed >> 16) : 0;
+		}
+		done += chunk;
+		z.next_in = in, z.avail_in = (uInt)chunk;
+		do {
+			z.next_out = out, z.avail_out = sizeof(out);
+			zr = deflate(&z, done == n ? Z_FINISH : Z_NO_FLUSH);
+			sb_add(&data, out, sizeof(out) - z.avail_out);
+		} while (z.avail_out == 0);
+	} while (done < n);
+	ck_assert_int_eq(zr, Z_STREAM_END);
+	deflateEnd(&z);
+	sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n", data.n);
+	sb_add(o, data.p, data.n);
+	sb_fmt(o, "\nendstream");
+	free(data.p);
+}
+
+/* Ratio: 1 MiB of zeros (over 1000:1) is below the floor; 1 MiB + 1 byte is a bomb. */
+START_TEST(test_limit_ratio)
+{
+	struct pfx f;
+	struct sb o = {0};
+
+	pfx_setup(&f);
+	flate_object(&o, COCO_PDF_RATIO_FLOOR + (size_t)_i, 9, 0);
+	expect_limit(&f, &o, _i, "ratio");
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Deflates data into a stream object with dictionary entries dict. */
+static void flate_raw(struct sb *o, const struct sb *data, const char *dict)
+{
+	uLongf n = compressBound((uLong)data->n);
+	unsigned char *z = malloc(n);
+
+	ck_assert_ptr_nonnull(z);
+	ck_assert_int_eq(compress2(z, &n, (const Bytef *)data->p, (uLong)data->n, 1), Z_OK);
+	sb_fmt(o, "<< %s /Filter /FlateDecode /Length %lu >>\nstream\n", dict, (unsigned long)n);
+	sb_add(o, z, n);
+	sb_fmt(o, "\nendstream");
+	free(z);
+}
+
+/* A Flate object stream inflating to 16 MiB (about 30:1) is held; 16 MiB + 1 is not. */
+START_TEST(test_limit_inflate)
+{
+	struct pfx f;
+	struct sb o = {0}, d = {0};
+	size_t n = COCO_PDF_MAX_INMEM + (size_t)_i;
+	unsigned seed = 3;
+	char c;
+
+	pfx_setup(&f);
+	sb_fmt(&d, "9 0    \nnull");
+	while (d.n < n) {
+		seed = seed * 1103515245u + 12345u;
+		c = d.n % 32 == 0 ? (char)('a' + (seed >> 16) % 26) : ' ';
+		sb_add(&d, &c, 1);
+	}
+	flate_raw(&o, &d, "/Type /ObjStm /N 1 /First 8");
+	expect_limit(&f, &o, _i, "inflated object stream");
+	free(o.p);
+	free(d.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The bomb probe: 64 MiB of zeros (about 64 KiB compressed) is stopped within the probe. */
+START_TEST(test_limit_probe)
+{
+	struct pfx f;
+	struct sb o = {0};
+
+	pfx_setup(&f);
+	flate_object(&o, 64u << 20, 9, 0);
+	expect_limit(&f, &o, 1, "bomb probe");
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* An object stream of 16 MiB is held in memory; 16 MiB + 1 is refused. */
+START_TEST(test_limit_inmem)
+{
+	struct pfx f;
+	struct sb o = {0};
+	size_t n = COCO_PDF_MAX_INMEM + (size_t)_i, start;
+
+	pfx_setup(&f);
+	sb_fmt(&o, "<< /Type /ObjStm /N 1 /First 8 /Length %zu >>\nstream\n", n);
+	start = o.n;
+	sb_fmt(&o, "9 0    \nnull");
+	while (o.n - start < n)
+		sb_add(&o, " ", 1);
+	sb_fmt(&o, "\nendstream");
+	expect_limit(&f, &o, _i, "object stream");
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Object numbers: 999,999 is the highest allowed; 1,000,000 fails. */
+START_TEST(test_limit_objects)
+{
+	struct pfx f;
+	struct sb b = {0};
+	char *path;
+	size_t x;
+
+	pfx_setup(&f);
+	path = bt_fmt("%s/t.pdf", f.tmp);
+	sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+	x = b.n;
+	sb_fmt(&b,
+	       "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n%u 1\n0000000000 00001 f \n"
+	       "trailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	       COCO_PDF_MAX_OBJECTS - 1 + (unsigned)_i, x);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "t.pdf");
+	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	free(path);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The /Prev chain: 256 sections pass, 257 fail. */
+START_TEST(test_limit_sections)
+{
+	struct pfx f;
+	struct sb b = {0};
+	char *path;
+	size_t k, x, prev = 0, n = COCO_PDF_MAX_SECTIONS + (size_t)_i;
+
+	pfx_setup(&f);
+	path = bt_fmt("%s/t.pdf", f.tmp);
+	sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+	for (k = 0; k < n; k++) {
+		x = b.n;
+		sb_fmt(&b, "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n");
+		if (k == 0)
+			sb_fmt(&b, "trailer\n<< /Size 2 /Root 1 0 R >>\n");
+		else
+			sb_fmt(&b, "trailer\n<< /Size 2 /Root 1 0 R /Prev %zu >>\n", prev);
+		prev = x;
+	}
+	sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", prev);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "t.pdf");
+	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	free(path);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Signature dictionaries: 16 are checked (each fails its byte range); a 17th is a limit. */
+START_TEST(test_limit_sigs)
+{
+	struct pfx f;
+	struct sb o[COCO_PDF_MAX_SIGS + 1], b = {0};
+	size_t k, n = COCO_PDF_MAX_SIGS + (size_t)_i;
+	char *path;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < n; k++)
+		sb_fmt(&o[k], "<< /Type /Sig /SubFilter /adbe.pkcs7.detached /ByteRange [0 1 2 3] "
+			      "/Contents <00> >>");
+	build(&b, o, n, NULL);
+	path = bt_fmt("%s/t.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "t.pdf");
+	ck_assert_msg((bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL) == _i,
+		      "%s", bt_dump(f.r));
+	ck_assert_msg(_i || bt_count_status(f.r, COCO_STATUS_FAIL) == COCO_PDF_MAX_SIGS, "%s",
+		      bt_dump(f.r));
+	for (k = 0; k < n; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+Suite *pdf_suite(void)
+{
+	Suite *s = suite_create("pdf");
+	TCase *tf = tcase_create("fixtures");
+	TCase *tl = tcase_create("limits");
+
+	tcase_add_loop_test(tf, test_fixture, 0, sizeof(fixtures) / sizeof(fixtures[0]));
+	tcase_add_test(tf, test_signed_result);
+	tcase_add_test(tf, test_not_a_pdf);
+	tcase_add_test(tf, test_deflated_entry);
+	tcase_add_test(tf, test_tampered_certificate);
+	tcase_add_test(tf, test_hybrid_xref);
+	tcase_set_timeout(tf, 60);
+	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
+	tcase_add_loop_test(tl, test_limit_nodes, 0, 2);
+	tcase_add_loop_test(tl, test_limit_token, 0, 2);
+	tcase_add_loop_test(tl, test_limit_stream_length, 0, 2);
+	tcase_add_loop_test(tl, test_limit_ratio, 0, 2);
+	tcase_add_loop_test(tl, test_limit_inflate, 0, 2);
+	tcase_add_test(tl, test_limit_probe);
+	tcase_add_loop_test(tl, test_limit_inmem, 0, 2);
+	tcase_add_loop_test(tl, test_limit_objects, 0, 2);
+	tcase_add_loop_test(tl, test_limit_sections, 0, 2);
+	tcase_add_loop_test(tl, test_limit_sigs, 0, 2);
+	tcase_set_timeout(tl, 120); /* generous for sanitizers */
+	suite_add_tcase(s, tf);
+	suite_add_tcase(s, tl);
+	return s;
+}
