@@ -171,11 +171,11 @@ enum coco_decision coco_report_decision(const struct coco_report *report, const 
 
 /*
  * The earliest expiry among the baseline evidence certificates and the applicant's signing
- * certificates, for re-verification. A SIRO's certificate does not count, nor an applicant
- * certificate whose signature a sign-off proves (signoff.proof). Returns 1 and sets *when
- * and a description such as "cyber-essentials-plus certificate CEP-1" or "signing
- * certificate of Jane Director" in what (truncated to what_size), or 0 when nothing has
- * an expiry.
+ * certificates, for re-verification. An applicant certificate whose signature a sign-off
+ * proves (signoff.proof) does not count; a SIRO's counts only when such a proof rests on it.
+ * Returns 1 and sets *when and a description such as "cyber-essentials-plus certificate CEP-1" or
+ * "signing certificate of Jane Director" in what (truncated to what_size), or 0 when nothing has an
+ * expiry.
  */
 int coco_report_earliest_expiry(const struct coco_report *report, time_t *when, char *what,
 				size_t what_size);

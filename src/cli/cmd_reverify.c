@@ -257,7 +257,7 @@ static int walk_entry(struct rows *rows, const char *path, const char *name)
 	if (lstat(path, &st) != 0)
 		return rows_add(rows, path, strerror(errno)); /* vanished or unreadable */
 	if (S_ISDIR(st.st_mode))
-		return walk(rows, path);
+		return name[0] == '.' ? 0 : walk(rows, path); /* hidden folders are skipped too */
 	if (!is_bundle_name(name))
 		return 0;
 	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)

@@ -13,9 +13,12 @@ struct coco_buf {
 	int failed;
 };
 
+/* In every mode, C1 controls, bidirectional overrides and isolates, U+FFFE and U+FFFF are
+ * replaced like invalid UTF-8. */
 enum coco_buf_mode {
 	COCO_BUF_TEXT,   /* controls and invalid UTF-8 become '?' */
-	COCO_BUF_JSON,   /* inside a JSON string: quotes, backslashes and controls escaped */
+	COCO_BUF_JSON,   /* inside a JSON string: quotes, backslashes and controls escaped,
+			    invalid UTF-8 becomes \ufffd */
 	COCO_BUF_MARKUP, /* HTML or XML text and attribute values: <>&"' escaped, controls
 			    other than newline and tab and invalid UTF-8 become U+FFFD */
 };

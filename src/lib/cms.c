@@ -182,7 +182,7 @@ static const struct {
     {X509_V_ERR_CA_MD_TOO_WEAK, "signer.key", COCO_STATUS_FAIL},
 };
 
-static void report_chain_error(struct vstate *st)
+static void report_chain_error(struct vstate *st, int strict)
 {
 	const char *id = "signer.chain";
 	enum coco_status status = COCO_STATUS_FAIL;
@@ -193,11 +193,107 @@ static void report_chain_error(struct vstate *st)
 			id = chain_errors[i].id;
 			status = chain_errors[i].status;
 		}
+	if (strict && status == COCO_STATUS_INDETERMINATE &&
+	    st->hard_err != X509_V_ERR_CERT_HAS_EXPIRED)
+		status = COCO_STATUS_FAIL;
 	coco_report_add(st->r, status, id, st->hard_subject, "%s (certificate at chain depth %d)",
 			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
 }
 
 static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
+
+/* A CRL from issuer that verifies with its key and is current at `now`, or NULL. */
+static X509_CRL *current_crl(X509_STORE_CTX *sctx, X509 *issuer, time_t now)
+{
+	STACK_OF(X509_CRL) *crls = X509_STORE_CTX_get1_crls(sctx, X509_get_subject_name(issuer));
+	X509_CRL *found = NULL;
+	time_t last, next;
+	int i;
+
+	for (i = 0; found == NULL && i < sk_X509_CRL_num(crls); i++) {
+		X509_CRL *c = sk_X509_CRL_value(crls, i);
+		if (X509_CRL_verify(c, X509_get0_pubkey(issuer)) != 1 ||
+		    coco_asn1_time_to_time(X509_CRL_get0_lastUpdate(c), &last) != 0 || last > now ||
+		    X509_CRL_get0_nextUpdate(c) == NULL ||
+		    coco_asn1_time_to_time(X509_CRL_get0_nextUpdate(c), &next) != 0 || next < now)
+			continue;
+		if (X509_CRL_up_ref(c))
+			found = c;
+	}
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	ERR_clear_error();
+	return found;
+}
+
+/* Long-term validation: the chain was built at the proof time without CRLs (a CRL issued
+ * since then is not valid then); each certificate is now checked against a current CRL.
+ * Revoked before the proof time fails; revoked after it does not undo the proof. */
+static void revocation_since(struct coco_ctx *ctx, X509_STORE_CTX *sctx, STACK_OF(X509) * chain,
+			     time_t proof, struct vstate *st)
+{
+	time_t now = coco_ctx_time(ctx), when = 0;
+	X509_REVOKED *rev = NULL;
+	char tb[21], tb2[21], *name;
+	int i, gaps = 0;
+
+	for (i = 0; i + 1 < sk_X509_num(chain); i++) {
+		X509 *cert = sk_X509_value(chain, i);
+		X509_CRL *crl = current_crl(sctx, sk_X509_value(chain, i + 1), now);
+		name = coco_name_oneline(X509_get_subject_name(cert));
+		if (crl == NULL) {
+			gaps++;
+			if (st->revocation == COCO_REVOCATION_REQUIRE)
+				coco_report_add(st->r, COCO_STATUS_INDETERMINATE,
+						"signer.revocation", name,
+						"no current CRL from this certificate's issuer");
+			else
+				coco_report_add_manual(
+				    st->r, "signer.revocation", name,
+				    "no current CRL from this certificate's issuer: "
+				    "confirm it was not revoked before %s",
+				    coco_time_format(proof, tb));
+		} else if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
+			gaps++;
+			if (coco_asn1_time_to_time(X509_REVOKED_get0_revocationDate(rev), &when) !=
+				0 ||
+			    when <= proof)
+				coco_report_add(st->r, COCO_STATUS_FAIL, "signer.revoked", name,
+						"revoked on %s, before %s, when the signature is "
+						"proven to exist",
+						coco_time_format(when, tb),
+						coco_time_format(proof, tb2));
+			else
+				coco_report_add(
+				    st->r, COCO_STATUS_INFO, "signer.revocation", name,
+				    "revoked on %s, after %s, when the signature is proven "
+				    "to exist: the signature stands",
+				    coco_time_format(when, tb), coco_time_format(proof, tb2));
+		}
+		X509_CRL_free(crl);
+		free(name);
+	}
+	if (gaps == 0)
+		coco_report_add(st->r, COCO_STATUS_PASS, "signer.revocation", st->subject,
+				"no certificate in the chain was revoked before %s (current CRLs)",
+				coco_time_format(proof, tb));
+}
+
+static void report_chain_ok(const struct coco_cms_check *in, STACK_OF(X509) * chain,
+			    struct vstate *st)
+{
+	char tb[21], *anchor = coco_name_oneline(
+			 X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)));
+
+	if (in->chain_time_set)
+		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+				"chains to trust anchor '%s' at %s", anchor ? anchor : "?",
+				coco_time_format(in->chain_time, tb));
+	else
+		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+				"chains to trust anchor '%s' at the verification time",
+				anchor ? anchor : "?");
+	free(anchor);
+}
 
 static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X509 *signer,
 			STACK_OF(X509) * certs, struct vstate *st)
@@ -205,11 +301,11 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 	X509_STORE *store = ctx->stores[in->anchors];
 	X509_STORE_CTX *sctx = NULL;
 	STACK_OF(X509) * chain;
-	char *anchor = NULL;
 	int rc;
 
 	if (store == NULL || ctx->n_anchors[in->anchors] == 0) {
-		coco_report_add(st->r, COCO_STATUS_INDETERMINATE, "signer.untrusted", st->subject,
+		coco_report_add(st->r, in->strict ? COCO_STATUS_FAIL : COCO_STATUS_INDETERMINATE,
+				"signer.untrusted", st->subject,
 				"no trust anchors loaded (%s in the trust directory is empty)",
 				anchor_folder[in->anchors]);
 		return;
@@ -223,7 +319,7 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 		goto out;
 	}
 	X509_STORE_CTX_set_app_data(sctx, st);
-	if (st->revocation == COCO_REVOCATION_OFF)
+	if (st->revocation == COCO_REVOCATION_OFF || in->chain_time_set)
 		X509_VERIFY_PARAM_clear_flags(X509_STORE_CTX_get0_param(sctx),
 					      X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	rc = X509_verify_cert(sctx);
@@ -232,30 +328,20 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 			st->hard_err = X509_STORE_CTX_get_error(sctx);
 			snprintf(st->hard_subject, sizeof(st->hard_subject), "%s", st->subject);
 		}
-		report_chain_error(st);
+		report_chain_error(st, in->strict);
 		goto out;
 	}
 	chain = X509_STORE_CTX_get0_chain(sctx);
-	anchor =
-	    coco_name_oneline(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)));
-	if (in->chain_time_set) {
-		char tb[21];
-		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
-				"chains to trust anchor '%s' at %s", anchor ? anchor : "?",
-				coco_time_format(in->chain_time, tb));
-	} else {
-		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
-				"chains to trust anchor '%s' at the verification time",
-				anchor ? anchor : "?");
-	}
+	report_chain_ok(in, chain, st);
 	if (st->revocation == COCO_REVOCATION_OFF)
 		coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", st->subject,
 				"revocation not checked: the policy's revocation mode is off");
+	else if (in->chain_time_set)
+		revocation_since(ctx, sctx, chain, in->chain_time, st);
 	else if (st->revocation_notes == 0)
 		coco_report_add(st->r, COCO_STATUS_PASS, "signer.revocation", st->subject,
 				"no certificate in the chain is revoked (CRLs checked)");
 out:
-	free(anchor);
 	X509_STORE_CTX_free(sctx);
 }
 
@@ -626,10 +712,11 @@ enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
 		coco_seterr_ssl(ctx, err, "cannot sign as '%s'", s->subject);
 		goto out;
 	}
-	/* A time set by the caller is the signing-time claim; else CMS_final reads the clock. */
-	if (ctx->at_explicit &&
-	    ((st = ASN1_TIME_set(NULL, ctx->at)) == NULL ||
-	     !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, st->type, st, -1))) {
+	/* The context's time is the signing-time claim (the time set, or the clock read once),
+	 * so that what the caller recorded beside the signature (a sign-off's decision time)
+	 * is exactly the signature's. */
+	if ((st = ASN1_TIME_set(NULL, coco_ctx_time(ctx))) == NULL ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, st->type, st, -1)) {
 		coco_seterr_ssl(ctx, err, "cannot set the signing time");
 		goto out;
 	}

@@ -43,6 +43,8 @@ struct coco_cms_check {
 	void *digest_arg;
 	int trust; /* 0: only parse and fill info (inspect) */
 	enum coco_anchor_set anchors;
+	int strict;        /* a chain that reaches no anchor fails rather than being indeterminate
+			      (only an expired certificate stays indeterminate) */
 	time_t chain_time; /* when chain_time_set: validate the chain at this time, not ctx's */
 	int chain_time_set;
 };

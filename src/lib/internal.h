@@ -41,7 +41,6 @@ enum coco_anchor_set {
 struct coco_ctx {
 	time_t at;
 	int at_set;
-	int at_explicit;                        /* set by the caller, not read from the clock */
 	X509_STORE *stores[COCO_N_ANCHOR_SETS]; /* anchors + CRLs; NULL until trust is loaded */
 	size_t n_anchors[COCO_N_ANCHOR_SETS];
 	size_t n_crls;

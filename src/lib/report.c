@@ -323,13 +323,15 @@ enum coco_decision coco_report_decision(const struct coco_report *r, const char 
 	return COCO_DECISION_NONE;
 }
 
+/* Whether a signoff.proof finding is about signature file (any file, when NULL). */
 static int proven(const struct coco_report *r, const char *file)
 {
 	size_t i;
 
-	for (i = 0; file != NULL && i < r->n; i++)
+	for (i = 0; i < r->n; i++)
 		if (strcmp(r->findings[i].id, "signoff.proof") == 0 &&
-		    r->findings[i].subject != NULL && strcmp(r->findings[i].subject, file) == 0)
+		    (file == NULL ||
+		     (r->findings[i].subject != NULL && strcmp(r->findings[i].subject, file) == 0)))
 			return 1;
 	return 0;
 }
@@ -352,9 +354,11 @@ int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char 
 	}
 	for (i = 0; i < r->n_sigs; i++) {
 		const struct coco_report_signature *s = &r->sigs[i];
-		/* SIA's own certificate is not the applicant's to renew, and a signature that a
-		 * sign-off proves no longer depends on its certificate (signoff.proof) */
-		if (s->subject == NULL || s->role == COCO_SIG_SIRO || proven(r, s->file) ||
+		/* A signature that a sign-off proves no longer depends on its certificate
+		 * (signoff.proof); SIA's own certificate is not the applicant's to renew, unless
+		 * such a proof rests on it. */
+		if (s->subject == NULL || proven(r, s->file) ||
+		    (s->role == COCO_SIG_SIRO && !proven(r, NULL)) ||
 		    (found && s->not_after >= *when))
 			continue;
 		*when = s->not_after;

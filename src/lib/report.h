@@ -85,6 +85,7 @@ struct coco_report_signoff {
 	char *verdict;    /* the verdict the SIRO saw: "PASSED" ... */
 	int valid;        /* its signature verified against the trust directory's siro/ */
 	time_t signed_at; /* the sign-off signature's signing time */
+	size_t manifest;  /* the index of its manifest in the verification (verify.h) */
 };
 
 /* A baseline certificate in the report's summary block. */

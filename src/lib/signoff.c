@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/sha.h>
 
@@ -73,14 +74,17 @@ int coco_signoff_is_siro(const struct coco_manifest *m)
 
 int coco_signoff_owns(const struct coco_vstate *v, size_t i)
 {
-	size_t j, k;
+	char dec[64], rep[64];
+	const char *name = v->ar->e[i].name;
+	size_t j;
 
-	if (strncmp(v->ar->e[i].name, "signoff/", 8) != 0)
-		return 0;
+	/* Only a SIRO manifest's own two files, whatever their digests and signature say: a
+	 * problem with them is the sign-off's. Anything else under signoff/ is the applicant's. */
 	for (j = 0; j < v->nm; j++)
-		for (k = 0; v->m[j] != NULL && v->role[j] == COCO_SIG_SIRO && k < v->m[j]->n; k++)
-			if (v->m[j]->refs[k].entry == (long)i && v->m[j]->refs[k].matched)
-				return 1;
+		if (v->m[j] != NULL && v->role[j] == COCO_SIG_SIRO &&
+		    own_names(v->m[j]->entry, dec, rep, sizeof(dec)) == 0 &&
+		    (strcmp(name, dec) == 0 || strcmp(name, rep) == 0))
+			return 1;
 	return 0;
 }
 
@@ -154,6 +158,7 @@ struct signoff_check {
 	struct coco_vstate *v;
 	struct coco_report *r; /* the sign-off findings */
 	const struct coco_manifest *m;
+	size_t mi; /* m's index */
 	const struct coco_report_signature *sig;
 	const char *entry; /* the decision entry's name */
 	int bad;
@@ -288,6 +293,7 @@ static enum coco_err check_one(struct signoff_check *c)
 		goto out;
 	}
 	row->signed_at = c->sig->signing_time;
+	row->manifest = c->mi;
 	row->valid = c->sig->valid && !c->bad;
 	if (row->valid)
 		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.decision", dec->name,
@@ -309,7 +315,7 @@ enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro
 		if (v->m[i] == NULL || v->role[i] != COCO_SIG_SIRO || v->sig_index[i] < 0)
 			continue;
 		memset(&c, 0, sizeof(c));
-		c.v = v, c.r = siro, c.m = v->m[i];
+		c.v = v, c.r = siro, c.m = v->m[i], c.mi = i;
 		c.sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
 		if ((err = check_one(&c)) != COCO_OK)
 			return err;
@@ -317,19 +323,35 @@ enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro
 	return COCO_OK;
 }
 
-const struct coco_report_signoff *
-coco_signoff_proof(const struct coco_report *r, const struct coco_report_signature *sig, time_t at)
+/* True if SIRO manifest m lists applicant manifest a and its signature, digests matching. */
+static int covers_signature(const struct coco_manifest *m, const struct coco_manifest *a)
+{
+	size_t k, found = 0;
+
+	for (k = 0; k < m->n; k++)
+		if (m->refs[k].matched && (strcmp(m->refs[k].name, a->entry) == 0 ||
+					   strcmp(m->refs[k].name, a->sigref) == 0))
+			found++;
+	return found == 2;
+}
+
+const struct coco_report_signoff *coco_signoff_proof(const struct coco_vstate *v, size_t i,
+						     const struct coco_report_signature *sig)
 {
 	const struct coco_report_signoff *best = NULL;
-	size_t i;
+	const struct coco_report *r = v->r;
+	time_t at = coco_ctx_time(v->ctx);
+	size_t k;
 
-	if (sig == NULL || sig->subject == NULL)
+	if (sig == NULL || sig->subject == NULL || !sig->has_signing_time || v->m[i] == NULL)
 		return NULL;
-	for (i = 0; i < r->n_signoffs; i++) {
-		const struct coco_report_signoff *s = &r->signoffs[i];
+	for (k = 0; k < r->n_signoffs; k++) {
+		const struct coco_report_signoff *s = &r->signoffs[k];
 		if (!s->valid || s->decision != COCO_DECISION_APPROVED ||
 		    s->signed_at < sig->not_before || s->signed_at > sig->not_after ||
-		    s->signed_at > at || (best != NULL && best->signed_at <= s->signed_at))
+		    s->signed_at > at || sig->signing_time > s->signed_at ||
+		    !covers_signature(v->m[s->manifest], v->m[i]) ||
+		    (best != NULL && best->signed_at <= s->signed_at))
 			continue;
 		best = s;
 	}
@@ -377,22 +399,44 @@ enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_repor
 
 /* ---- countersign -------------------------------------------------------------------- */
 
-/* The next free number: one past the highest of any numbered manifest, signature or
- * sign-off file, and at least 2 (001 is the applicant's). */
+/* True if none of the four names numbered n is in the archive. */
+static int number_free(const struct coco_archive *ar, long n)
+{
+	char name[4][64];
+	size_t f;
+
+	snprintf(name[0], sizeof(name[0]), "META-INF/ASiCManifest%03ld.xml", n);
+	snprintf(name[1], sizeof(name[1]), "META-INF/signature%03ld.p7s", n);
+	snprintf(name[2], sizeof(name[2]), "signoff/decision-%03ld.xml", n);
+	snprintf(name[3], sizeof(name[3]), "signoff/report-%03ld.xml", n);
+	for (f = 0; f < 4; f++)
+		if (coco_archive_find(ar, name[f]) >= 0)
+			return 0;
+	return 1;
+}
+
+/* The number for a new sign-off: one past the highest of any numbered manifest, signature
+ * or sign-off file, and at least 2 (001 is the applicant's); if that is taken or too big
+ * (an applicant's entry can claim any number), the lowest free one. -1 if none is. */
 static long next_number(const struct coco_archive *ar)
 {
 	static const char *const forms[][2] = {{"META-INF/ASiCManifest", ".xml"},
 					       {"META-INF/signature", ".p7s"},
 					       {"signoff/decision-", ".xml"},
 					       {"signoff/report-", ".xml"}};
-	long max = 1, k;
+	long max = 1, k, n;
 	size_t i, f;
 
 	for (i = 0; i < ar->n; i++)
 		for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
 			if ((k = numbered(ar->e[i].name, forms[f][0], forms[f][1])) > max)
 				max = k;
-	return max + 1;
+	if (max < 999999 && number_free(ar, max + 1))
+		return max + 1;
+	for (n = 2; n <= 999999; n++)
+		if (number_free(ar, n))
+			return n;
+	return -1;
 }
 
 /* A comment is printable UTF-8 (newlines and tabs allowed), at most MAX_COMMENT bytes. */
@@ -405,7 +449,8 @@ static int comment_ok(const char *s)
 		return 0;
 	while (left > 0) {
 		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F ||
-		    (n = coco_utf8_seq(p, left)) == 0 || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0))
+		    (n = coco_utf8_seq(p, left)) == 0 || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
+		    (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE))
 			return 0;
 		p += n;
 		left -= n;
@@ -496,6 +541,7 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 			       const char *out_path, const struct newfiles *f)
 {
 	struct coco_zipw *w = NULL;
+	struct stat st;
 	char *tmp = NULL;
 	int fd;
 	enum coco_err err;
@@ -504,6 +550,9 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 		return coco_seterr(ctx, COCO_ERR_IO,
 				   "cannot create a temporary file beside '%s': %s", out_path,
 				   strerror(errno));
+	/* the signed-off copy is as private as the bundle it came from */
+	if (fstat(v->ar->fd, &st) == 0)
+		(void)fchmod(fd, st.st_mode & 0666);
 	if ((err = coco_zipw_append(ctx, fd, out_path, v->ar, &w)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->decision, (const unsigned char *)f->dec, f->dec_len,
 				     1)) == COCO_OK &&
@@ -544,6 +593,42 @@ static enum coco_err may_sign(struct coco_ctx *ctx, const struct coco_vstate *v,
 				   "refusing to approve '%s': its verification is %s", in_path,
 				   coco_verdict_name(verdict));
 	return COCO_OK;
+}
+
+/*
+ * The signature just made must be one verify accepts: by a certificate that chains to the
+ * trust directory's siro/ anchors at this time. Refuses (nothing is written) otherwise.
+ */
+static enum coco_err check_siro(struct coco_ctx *ctx, const struct newfiles *f)
+{
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+	const struct coco_finding *why = NULL;
+	enum coco_err err;
+	size_t i;
+
+	if (coco_report_new(&r) != COCO_OK || (info = coco_report_add_signature(r)) == NULL) {
+		coco_report_free(r);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = f->sig, in.der = f->der, in.der_len = f->der_len;
+	in.data_entry = f->manifest, in.data = (const unsigned char *)f->man;
+	in.data_len = f->man_len, in.trust = 1, in.anchors = COCO_ANCHORS_SIRO, in.strict = 1;
+	if ((err = coco_cms_verify(ctx, &in, r, info)) == COCO_OK && !info->valid) {
+		for (i = 0; i < coco_report_count(r) && why == NULL; i++)
+			if (coco_finding_status(coco_report_get(r, i)) >= COCO_STATUS_INDETERMINATE)
+				why = coco_report_get(r, i);
+		err = coco_seterr(
+		    ctx, COCO_ERR_REFUSED,
+		    "refusing to sign off: verify would not accept this SIRO "
+		    "signature (%s: %s); is the SIRO's CA in the trust directory's siro/?",
+		    why ? coco_finding_id(why) : "invalid",
+		    why ? coco_finding_message(why) : "signature does not verify");
+	}
+	coco_report_free(r);
+	return err;
 }
 
 static enum coco_err check_opts(struct coco_ctx *ctx, const struct coco_countersign_opts *o)
@@ -593,7 +678,8 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 	if ((err = build_decision(ctx, siro, opts, v.r, &f)) != COCO_OK ||
 	    (err = build_manifest(ctx, &v, &f)) != COCO_OK ||
 	    (err = coco_cms_sign(ctx, siro, (const unsigned char *)f.man, f.man_len, &f.der,
-				 &f.der_len)) != COCO_OK)
+				 &f.der_len)) != COCO_OK ||
+	    (err = check_siro(ctx, &f)) != COCO_OK)
 		goto out;
 	err = write_out(ctx, &v, out_path, &f);
 out:

@@ -23,12 +23,13 @@ int coco_signoff_owns(const struct coco_vstate *v, size_t i);
 enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro);
 
 /*
- * The sign-off that proves an applicant signature existed while its certificate was
- * valid: the earliest valid approval made inside sig's certificate validity and not after
- * at. NULL when there is none.
+ * The sign-off that proves applicant signature sig (over manifest i) existed while its
+ * certificate was valid: the earliest valid approval whose manifest lists manifest i and
+ * its signature with matching digests, signed inside sig's certificate validity, not
+ * before sig's own signing time and not after the verification time. NULL when none.
  */
-const struct coco_report_signoff *
-coco_signoff_proof(const struct coco_report *r, const struct coco_report_signature *sig, time_t at);
+const struct coco_report_signoff *coco_signoff_proof(const struct coco_vstate *v, size_t i,
+						     const struct coco_report_signature *sig);
 /* Adds the finding that says the applicant's chain was validated at proof's time. */
 void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
 			     const struct coco_report_signoff *proof);

@@ -55,7 +55,6 @@ void coco_ctx_set_time(struct coco_ctx *ctx, time_t at)
 {
 	ctx->at = at;
 	ctx->at_set = 1;
-	ctx->at_explicit = 1;
 }
 
 time_t coco_ctx_time(struct coco_ctx *ctx)

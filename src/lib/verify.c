@@ -66,6 +66,7 @@ void coco_vstate_release(struct coco_vstate *v)
 	free(v->mlen);
 	free(v->abuf);
 	coco_pdf_files_free(v->pdfs, v->n_pdfs);
+	coco_report_free(v->siro);
 	coco_archive_free(v->ar);
 	memset(v, 0, sizeof(*v));
 }
@@ -285,6 +286,13 @@ static enum coco_err stream_pass(struct coco_vstate *v)
 	return err;
 }
 
+/* Where findings about manifest i go: a SIRO's belong to the sign-off part, so that the
+ * applicant's part of the report stands on its own. */
+static struct coco_report *part(const struct coco_vstate *v, size_t i)
+{
+	return v->role[i] == COCO_SIG_SIRO ? v->siro : v->r;
+}
+
 static void compare_digests(struct coco_vstate *v)
 {
 	size_t i, k, bad;
@@ -306,7 +314,7 @@ static void compare_digests(struct coco_vstate *v)
 			} else if (CRYPTO_memcmp(v->h[idx].out[ref->alg], ref->digest,
 						 coco_digest_algs[ref->alg].len) != 0) {
 				bad++;
-				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.digest",
+				coco_report_add(part(v, i), COCO_STATUS_FAIL, "manifest.digest",
 						ref->name,
 						"content does not match its %s digest in '%s'",
 						coco_digest_algs[ref->alg].name, m->entry);
@@ -318,7 +326,7 @@ static void compare_digests(struct coco_vstate *v)
 			}
 		}
 		if (bad == 0)
-			coco_report_add(v->r, COCO_STATUS_PASS, "manifest.digest", m->entry,
+			coco_report_add(part(v, i), COCO_STATUS_PASS, "manifest.digest", m->entry,
 					"all %zu data object digests match", m->n);
 	}
 }
@@ -378,6 +386,9 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	in.data_entry = m->entry, in.data = v->mbytes[i], in.data_len = v->mlen[i];
 	in.trust = trust;
 	in.anchors = v->role[i] == COCO_SIG_SIRO ? COCO_ANCHORS_SIRO : COCO_ANCHORS_SIGNERS;
+	/* "a sign-off signature that does not verify is a fail": one by a key SIA does not
+	 * trust is no sign-off at all */
+	in.strict = v->role[i] == COCO_SIG_SIRO;
 	if (chain_time != NULL) {
 		in.chain_time = *chain_time;
 		in.chain_time_set = 1;
@@ -399,9 +410,10 @@ static void reset_info(struct coco_report_signature *info)
 }
 
 /*
- * The applicant's signature i. When its certificate has expired by the verification time
- * but a valid approved sign-off (SIA's own signature) was made while it was valid, the
- * sign-off proves the signature existed then: the chain is validated at that time.
+ * The applicant's signature i. When its certificate has expired or been revoked by the
+ * verification time but a valid approved sign-off (SIA's own signature) over it was made
+ * while it was valid, the sign-off proves the signature existed then: the chain is
+ * validated at that time, and revocation against current CRLs (revoked before then fails).
  */
 static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust)
 {
@@ -415,8 +427,10 @@ static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust
 	if (coco_report_new(&scratch) != COCO_OK)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	if ((err = verify_one(v, i, trust, scratch, NULL)) == COCO_OK) {
-		proof = coco_signoff_proof(v->r, info, coco_ctx_time(v->ctx));
-		if (proof == NULL || coco_report_find(scratch, "signer.expired") == NULL) {
+		proof = coco_signoff_proof(v, i, info);
+		/* only expiry and revocation depend on when the chain is judged */
+		if (proof == NULL || (coco_report_find(scratch, "signer.expired") == NULL &&
+				      coco_report_find(scratch, "signer.revoked") == NULL)) {
 			err = coco_report_append(v->r, scratch);
 		} else {
 			reset_info(info);
@@ -473,19 +487,19 @@ static void check_coverage(struct coco_vstate *v)
 	size_t i, bad = 0, data_n = 0;
 
 	for (i = 0; i < v->ar->n; i++) {
+		struct coco_report *r = coco_signoff_owns(v, i) ? v->siro : v->r;
 		if (v->h[i].role != ROLE_DATA)
 			continue;
 		data_n++;
 		if (!v->h[i].referenced) {
 			bad++;
 			coco_report_add(
-			    v->r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+			    r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
 			    "not covered by any manifest: unsigned content is not accepted");
 		} else if (v->h[i].covered && !verified_cover(v, i)) {
 			/* a digest mismatch is already a manifest.digest failure */
 			bad++;
-			coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.unsigned",
-					v->ar->e[i].name,
+			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
 					"covered only by signatures that do not verify");
 		}
 	}
@@ -659,7 +673,6 @@ static enum coco_err add_entries(struct coco_vstate *v)
 enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
 			      struct coco_report *r, int trust)
 {
-	struct coco_report *siro = NULL;
 	enum coco_err err;
 	size_t i;
 
@@ -696,22 +709,19 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	assign_roles(v);
 	if ((err = stream_pass(v)) != COCO_OK)
 		return err;
-	compare_digests(v);
-	if ((err = coco_report_new(&siro)) != COCO_OK)
+	if ((err = coco_report_new(&v->siro)) != COCO_OK)
 		return coco_seterr(ctx, err, "out of memory");
-	if ((err = check_signatures(v, trust, siro)) == COCO_OK) {
-		if (v->nm > 0)
-			check_coverage(v);
-		if (trust)
-			err = check_pdfs(v);
-		/* An assessment.xml read badly has no matching digest: it is skipped. */
-		if (err == COCO_OK && trust)
-			err = check_submission(v);
-	}
-	if (err == COCO_OK)
-		err = coco_signoff_finish(v, siro);
-	coco_report_free(siro);
-	return err;
+	compare_digests(v);
+	if ((err = check_signatures(v, trust, v->siro)) != COCO_OK)
+		return err;
+	if (v->nm > 0)
+		check_coverage(v);
+	if (trust && (err = check_pdfs(v)) != COCO_OK)
+		return err;
+	/* An assessment.xml read badly has no matching digest: it is skipped. */
+	if (trust && (err = check_submission(v)) != COCO_OK)
+		return err;
+	return coco_signoff_finish(v, v->siro);
 }
 
 enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)

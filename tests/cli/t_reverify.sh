@@ -207,13 +207,14 @@ reverify_indeterminate() {
 }
 run_case reverify_indeterminate reverify_indeterminate
 
-# The walk: sorted and recursive; hidden, temporary (create's .coco-tmp-NAME.XXXXXX,
+# The walk: sorted and recursive; hidden files and folders, temporary (create's .coco-tmp-NAME.XXXXXX,
 # extract's .coco-extract-PID.tmp) and partial files skipped; links to folders not
 # followed; a folder named twice is verified once.
 reverify_walk() {
-	mkdir -p reg/sub/deeper elsewhere
+	mkdir -p reg/sub/deeper reg/.trash elsewhere
 	create_bundle reg/b.coco
 	cp reg/b.coco reg/sub/deeper/c.coco
+	cp reg/b.coco reg/.trash/old.coco # a hidden folder is not walked
 	cp reg/b.coco elsewhere/linked.coco
 	ln -s ../elsewhere reg/link-to-folder
 	ln -s ../elsewhere/linked.coco reg/link.coco # a link to a bundle is read

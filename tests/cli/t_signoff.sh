@@ -127,3 +127,62 @@ signoff_usage() {
 	one_line_err
 }
 run_case signoff_usage signoff_usage
+
+# mk_crl CA OUT LAST NEXT [INDEX-LINE]: a CRL of fixtures/pki/CA with fixed dates, listing
+# the index.txt line given (a revoked certificate), made with openssl ca from a throw-away
+# database.
+mk_crl() {
+	rm -rf crldb && mkdir crldb
+	[ -z "${5:-}" ] || printf '%s\n' "$5" >crldb/index.txt
+	touch crldb/index.txt
+	echo 2000 >crldb/crlnumber
+	cat >crldb/ca.cnf <<CNF
+[ ca ]
+default_ca = d
+[ d ]
+database = crldb/index.txt
+crlnumber = crldb/crlnumber
+default_md = sha256
+CNF
+	openssl ca -batch -config crldb/ca.cnf -gencrl -cert "$FX/pki/$1.pem" \
+		-keyfile "$FX/pki/$1.key" -crl_lastupdate "$3" -crl_nextupdate "$4" \
+		-out "$2" 2>crl.err || fail "openssl ca -gencrl: $(cat crl.err)"
+}
+
+# Long-term validity with CRLs issued after the approval (as real, current CRLs are): the
+# chain is built at the approval time without them, then each certificate is checked
+# against the current CRL. Revoked after the approval: the proof stands. Revoked before it:
+# FAILED.
+signoff_long_term_current_crls() {
+	create_bundle a.coco director-short
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	serial=$(openssl x509 -in "$FX/pki/director-short.pem" -noout -serial | cut -d= -f2)
+	for when in none 270201000000Z 270102000000Z; do
+		rm -rf trust && cp -R "$FX/trust" trust && rm -f trust/crl/*
+		line=""
+		[ "$when" = none ] ||
+			line=$(printf 'R\t270701000000Z\t%s\t%s\tunknown\t/CN=Jane Director - TEST ONLY\n' \
+				"$when" "$serial")
+		mk_crl signer-ca trust/crl/signer-ca.pem 20270715000000Z 20270915000000Z "$line"
+		mk_crl root-ca trust/crl/root-ca.pem 20270715000000Z 20270915000000Z
+		mk_crl sia-ca trust/crl/sia-ca.pem 20270715000000Z 20270915000000Z
+		run "$COCO" verify b.coco --trust trust --at 2027-08-01 --format json
+		case $when in
+		none)
+			[ "$rc" -eq 0 ] || fail "exit $rc with current CRLs: $(grep '"status": "\(fail\|warn\|indet' out)"
+			finding signoff.proof info
+			finding_on signer.revocation pass "CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+			;;
+		270201000000Z)
+			[ "$rc" -eq 0 ] || fail "exit $rc, revoked after the approval"
+			finding_on signer.revocation info "CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+			;;
+		*)
+			[ "$rc" -eq 1 ] || fail "exit $rc, revoked before the approval"
+			finding_on signer.revoked fail "CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+			;;
+		esac
+	done
+}
+run_case signoff_long_term_current_crls signoff_long_term_current_crls

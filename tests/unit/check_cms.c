@@ -19,9 +19,8 @@
 /* The verification time for signatures made here with a fixed signing-time. */
 #define AT "2027-06-01"
 /*
- * The verification time for signatures made by coco_cms_sign, which stamps the real clock
- * into signing-time: later than any day this suite will run, inside the leaves' validity
- * (until 2036-01-01) and the CRLs' (nextUpdate 2036-01-01).
+ * A verification time inside the leaves' validity (until 2036-01-01) and the CRLs'
+ * (nextUpdate 2036-01-01), for signatures coco_cms_sign made at the context's time.
  */
 #define AT_LIB "2035-06-01"
 

@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -218,14 +219,20 @@ START_TEST(test_in_place)
 {
 	struct fixture fx;
 
+	struct stat st;
+
 	setup(&fx);
 	create_as(&fx, "director");
+	ck_assert_int_eq(chmod(fx.applicant, 0600), 0);
 	ck_assert_msg(countersign(&fx, fx.applicant, fx.applicant, "siro", COCO_DECISION_APPROVED,
 				  "2027-01-05") == COCO_OK,
 		      "%s", coco_ctx_error(fx.ctx));
 	verify_at(&fx, fx.applicant, "2027-02-01");
 	expect(fx.r, "signoff.latest", COCO_STATUS_INFO, NULL, COCO_VERDICT_PASSED);
 	ck_assert_int_eq(bt_dir_has_prefix(fx.tmp, ".coco-tmp"), 0);
+	/* as private as before */
+	ck_assert_int_eq(stat(fx.applicant, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	teardown(&fx);
 }
 END_TEST
@@ -268,6 +275,9 @@ START_TEST(test_bad_options)
 	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
 			 COCO_ERR_ARG);
 	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "comment"));
+	o.comment = "fine \xef\xbf\xbf"; /* U+FFFF: XML cannot carry it */
+	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
+			 COCO_ERR_ARG);
 	o.comment = NULL;
 	o.decision = COCO_DECISION_NONE;
 	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
@@ -282,8 +292,8 @@ END_TEST
 
 /* Rewrites the signed-off bundle with `entry` replaced (or, with drop, left out of the SIRO
  * manifest), then signs the SIRO manifest again as the SIRO on 2027-01-05. */
-static void resign(struct fixture *fx, const char *entry, const char *from, const char *to,
-		   const char *drop)
+static void resign_as(struct fixture *fx, const char *who, const char *entry, const char *from,
+		      const char *to, const char *drop)
 {
 	struct bt_parts l;
 	struct bt_part *p, refs[32];
@@ -311,7 +321,7 @@ static void resign(struct fixture *fx, const char *entry, const char *from, cons
 			refs[n++] = l.p[i];
 	ck_assert_ptr_nonnull(man = bt_manifest(SIG2, refs, n, NULL, &mlen));
 	set_time(fx, "2027-01-05");
-	ck_assert_ptr_nonnull(s = bt_signer(fx->ctx, "siro"));
+	ck_assert_ptr_nonnull(s = bt_signer(fx->ctx, who));
 	ck_assert_int_eq(coco_cms_sign(fx->ctx, s, (unsigned char *)man, mlen, &sig, &slen),
 			 COCO_OK);
 	p = bt_parts_find(&l, MANIFEST2);
@@ -329,11 +339,17 @@ static void resign(struct fixture *fx, const char *entry, const char *from, cons
 	bt_parts_free(&l);
 }
 
+static void resign(struct fixture *fx, const char *entry, const char *from, const char *to,
+		   const char *drop)
+{
+	resign_as(fx, "siro", entry, from, to, drop);
+}
+
 static const struct {
 	const char *entry, *from, *to, *drop; /* what the lie changes */
 	const char *id;                       /* the failure it gets */
 	const char *subject;
-	int alone; /* the only failure: the applicant's part still PASSED on its own */
+	int alone; /* the only failure */
 } lies[] = {
     {DECISION, "<siro>" SIRO_CN, "<siro>Someone Else", NULL, "signoff.siro", DECISION, 1},
     {DECISION, "2027-01-05T00:00:00Z", "2027-01-04T00:00:00Z", NULL, "signoff.time", DECISION, 1},
@@ -342,7 +358,7 @@ static const struct {
     {DECISION, "<verdict>PASSED", "<verdict>FAILED", NULL, "signoff.decision", DECISION, 1},
     {DECISION, "<outcome>", "<outcome>really ", NULL, "signoff.xml", DECISION, 1},
     {NULL, NULL, NULL, "assessment.xml", "signoff.coverage", DECISION, 1},
-    /* the report then is a file no signature covers, and not the applicant's */
+    /* the report then is a file no signature covers (the sign-off's, not the applicant's) */
     {NULL, NULL, NULL, REPORT, "signoff.structure", MANIFEST2, 0},
 };
 
@@ -355,15 +371,15 @@ START_TEST(test_lies)
 	resign(&fx, lies[_i].entry, lies[_i].from, lies[_i].to, lies[_i].drop);
 	verify_at(&fx, fx.signed_off, "2027-02-01");
 	expect(fx.r, lies[_i].id, COCO_STATUS_FAIL, lies[_i].subject, COCO_VERDICT_FAILED);
+	/* the applicant's part stands on its own: every failure is in the sign-off part */
 	expect(fx.r, "signoff.applicant", COCO_STATUS_INFO, NULL, COCO_VERDICT_FAILED);
-	if (lies[_i].alone) {
+	ck_assert_ptr_nonnull(
+	    strstr(coco_finding_message(bt_find(fx.r, "signoff.applicant", NULL)), "PASSED"));
+	if (lies[_i].alone)
 		ck_assert_msg(bt_count_status(fx.r, COCO_STATUS_FAIL) == 1,
 			      "one failure expected:\n%s", problems(fx.r));
-		ck_assert_ptr_nonnull(strstr(
-		    coco_finding_message(bt_find(fx.r, "signoff.applicant", NULL)), "PASSED"));
-	} else {
+	else /* and the report, listed by no manifest now, is unsigned */
 		expect(fx.r, "manifest.unsigned", COCO_STATUS_FAIL, REPORT, COCO_VERDICT_FAILED);
-	}
 	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
 	teardown(&fx);
 }
@@ -391,20 +407,26 @@ START_TEST(test_tampered_decision)
 }
 END_TEST
 
-/* A "sign-off" by someone who is not a SIRO (the director's key, anchored in signers/) is
- * not trusted for it. */
+/* A "sign-off" by someone who is not a SIRO (the director's key, anchored in signers/, not
+ * siro/): countersign refuses to make it, and verify fails one made by other means. */
 START_TEST(test_not_a_siro)
 {
 	struct fixture fx;
+
 	setup(&fx);
 	create_as(&fx, "director");
-	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "director",
-				  COCO_DECISION_APPROVED, "2027-01-05") == COCO_OK,
-		      "%s", coco_ctx_error(fx.ctx));
+	ck_assert_int_eq(countersign(&fx, fx.applicant, fx.signed_off, "director",
+				     COCO_DECISION_APPROVED, "2027-01-05"),
+			 COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "siro/"));
+	ck_assert_int_ne(access(fx.signed_off, F_OK), 0);
+	ck_assert(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_APPROVED,
+			      "2027-01-05") == COCO_OK);
+	resign_as(&fx, "director", NULL, NULL, NULL, NULL);
 	verify_at(&fx, fx.signed_off, "2027-02-01");
-	/* the director's chain does not reach siro/'s SIA CA */
-	expect(fx.r, "signer.untrusted", COCO_STATUS_INDETERMINATE, NULL,
-	       COCO_VERDICT_INDETERMINATE);
+	/* the director's chain does not reach siro/'s SIA CA: a fail, not indeterminate */
+	expect(fx.r, "signer.untrusted", COCO_STATUS_FAIL, NULL, COCO_VERDICT_FAILED);
+	expect(fx.r, "signoff.applicant", COCO_STATUS_INFO, NULL, COCO_VERDICT_FAILED);
 	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
 	teardown(&fx);
 }
@@ -470,6 +492,136 @@ START_TEST(test_approval_after_expiry)
 }
 END_TEST
 
+/* Rewrites the applicant bundle with extra data objects in its manifest, signed again as
+ * `who` on 2027-01-01 (names[i] holding texts[i]). */
+static void applicant_plus(struct fixture *fx, const char *who, const char *const *names,
+			   const char *const *texts, size_t n)
+{
+	struct bt_parts l;
+	struct bt_bundle b;
+	struct bt_part data[32];
+	struct coco_signer *s;
+	size_t i, nd = 0;
+
+	ck_assert_int_eq(bt_zip_read(fx->applicant, &l), 0);
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.p[i].name, "mimetype") != 0 &&
+		    strncmp(l.p[i].name, "META-INF/", 9) != 0)
+			data[nd++] = l.p[i];
+	for (i = 0; i < n; i++) {
+		data[nd].name = names[i];
+		data[nd].data = (const unsigned char *)texts[i];
+		data[nd].len = strlen(texts[i]);
+		data[nd++].deflate = 1;
+	}
+	set_time(fx, "2027-01-01");
+	ck_assert_ptr_nonnull(s = bt_signer(fx->ctx, who));
+	memset(&b, 0, sizeof(b));
+	b.data = data;
+	b.n = nd;
+	b.signer = s;
+	ck_assert_msg(bt_bundle_write(fx->ctx, fx->applicant, &b) == 0, "%s",
+		      coco_ctx_error(fx->ctx));
+	coco_signer_free(s);
+	bt_parts_free(&l);
+}
+
+/* A file the applicant puts under signoff/ is the applicant's: unreferenced by the
+ * assessment, it fails, before and after a sign-off, and it cannot be approved. */
+START_TEST(test_applicant_signoff_folder)
+{
+	static const char *const names[] = {"signoff/payload.html", "signoff/decision-002.xml"};
+	static const char *const texts[] = {"<script>1</script>", "<decision/>"};
+	struct fixture fx;
+
+	setup(&fx);
+	create_as(&fx, "director");
+	applicant_plus(&fx, "director", names + _i, texts + _i, 1);
+	verify_at(&fx, fx.applicant, "2027-01-02");
+	expect(fx.r, "assessment.unreferenced", COCO_STATUS_FAIL, names[_i], COCO_VERDICT_FAILED);
+	ck_assert_int_eq(countersign(&fx, fx.applicant, fx.signed_off, "siro",
+				     COCO_DECISION_APPROVED, "2027-01-05"),
+			 COCO_ERR_REFUSED);
+	if (_i == 0) {
+		ck_assert_int_eq(countersign(&fx, fx.applicant, fx.signed_off, "siro",
+					     COCO_DECISION_REJECTED, "2027-01-05"),
+				 COCO_OK);
+		verify_at(&fx, fx.signed_off, "2027-02-01");
+		expect(fx.r, "assessment.unreferenced", COCO_STATUS_FAIL, names[0],
+		       COCO_VERDICT_FAILED);
+		ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_REJECTED);
+		ck_assert_int_eq(countersign(&fx, fx.signed_off, fx.applicant, "siro",
+					     COCO_DECISION_APPROVED, "2027-02-01"),
+				 COCO_ERR_REFUSED);
+	}
+	teardown(&fx);
+}
+END_TEST
+
+/* An applicant's entry cannot take the numbers away: with signoff/report-999999.xml in the
+ * bundle, a rejection is still recorded, as 002. */
+START_TEST(test_numbers_not_blocked)
+{
+	static const char *const names[] = {"signoff/report-999999.xml"};
+	static const char *const texts[] = {"<x/>"};
+	struct fixture fx;
+	struct bt_parts l;
+
+	setup(&fx);
+	create_as(&fx, "director");
+	applicant_plus(&fx, "director", names, texts, 1);
+	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_REJECTED,
+				  "2027-01-05") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	ck_assert_int_eq(bt_zip_read(fx.signed_off, &l), 0);
+	ck_assert_ptr_nonnull(bt_parts_find(&l, DECISION));
+	bt_parts_free(&l);
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_REJECTED);
+	expect(fx.r, "assessment.unreferenced", COCO_STATUS_FAIL, names[0], COCO_VERDICT_FAILED);
+	teardown(&fx);
+}
+END_TEST
+
+/* An approval proves only the signatures its manifest covers: a second applicant signature
+ * added after the sign-off (director-short, signed 2027-01-03) is not proven by it. */
+START_TEST(test_proof_bound_to_signature)
+{
+	struct fixture fx;
+	struct bt_parts l;
+	struct bt_part *p;
+	struct coco_signer *s;
+	unsigned char *sig = NULL;
+	char *man;
+	size_t mlen = 0, slen = 0;
+
+	setup(&fx);
+	create_as(&fx, "director-short");
+	ck_assert(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_APPROVED,
+			      "2027-01-05") == COCO_OK);
+	ck_assert_int_eq(bt_zip_read(fx.signed_off, &l), 0);
+	ck_assert_ptr_nonnull(p = bt_parts_find(&l, "assessment.xml"));
+	ck_assert_ptr_nonnull(man = bt_manifest("META-INF/signature003.p7s", p, 1, NULL, &mlen));
+	set_time(&fx, "2027-01-03");
+	ck_assert_ptr_nonnull(s = bt_signer(fx.ctx, "director-short"));
+	ck_assert_int_eq(coco_cms_sign(fx.ctx, s, (unsigned char *)man, mlen, &sig, &slen),
+			 COCO_OK);
+	ck_assert_int_eq(bt_parts_add(&l, "META-INF/ASiCManifest003.xml", man, mlen), 0);
+	ck_assert_int_eq(bt_parts_add(&l, "META-INF/signature003.p7s", sig, slen), 0);
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.signed_off, l.p, l.n), 0);
+	verify_at(&fx, fx.signed_off, "2027-08-01");
+	expect(fx.r, "signoff.proof", COCO_STATUS_INFO, "META-INF/signature001.p7s",
+	       COCO_VERDICT_INDETERMINATE);
+	ck_assert_ptr_null(bt_find(fx.r, "signoff.proof", "META-INF/signature003.p7s"));
+	expect(fx.r, "signer.expired", COCO_STATUS_INDETERMINATE, NULL, COCO_VERDICT_INDETERMINATE);
+	OPENSSL_free(sig);
+	free(man);
+	coco_signer_free(s);
+	bt_parts_free(&l);
+	teardown(&fx);
+}
+END_TEST
+
 /* ---- the XML report ---- */
 
 START_TEST(test_xml_report_valid)
@@ -489,7 +641,8 @@ START_TEST(test_xml_report_valid)
 	verify_at(&fx, fx.signed_off, "2027-02-01");
 	r = fx.r;
 	/* hostile strings in every kind of field */
-	coco_report_add(r, COCO_STATUS_WARN, "verify.policy", "<a href=\"x\">&\x01'", "m\x7f<>");
+	coco_report_add(r, COCO_STATUS_WARN, "verify.policy", "<a href=\"x\">&\x01'",
+			"m\x7f<>\xef\xbf\xbf\xef\xbf\xbe\xe2\x80\xae\xc2\x9b");
 	ck_assert_int_eq(coco_report_add_element(r, "CoCo-1", "t<", "</statement>\"\xff"), COCO_OK);
 	ck_assert_ptr_nonnull(sig = coco_report_add_signature(r));
 	sig->file = strdup("]]><x/>");
@@ -527,6 +680,9 @@ Suite *signoff_suite(void)
 	tcase_add_test(tc, test_tampered_decision);
 	tcase_add_test(tc, test_not_a_siro);
 	tcase_add_test(tc, test_long_term);
+	tcase_add_loop_test(tc, test_applicant_signoff_folder, 0, 2);
+	tcase_add_test(tc, test_proof_bound_to_signature);
+	tcase_add_test(tc, test_numbers_not_blocked);
 	tcase_add_test(tc, test_approval_after_expiry);
 	tcase_add_test(tc, test_xml_report_valid);
 	suite_add_tcase(s, tc);

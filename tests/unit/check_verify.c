@@ -18,9 +18,8 @@
 #include "suites.h"
 
 /*
- * The verification time. Bundles here are signed by coco_cms_sign, which stamps the real
- * clock into signing-time, so it must lie after any day the suite runs; the leaves and
- * CRLs are valid until 2036-01-01.
+ * The verification time, and the time bundles here are signed at (coco_cms_sign claims the
+ * context's time as the signing-time); the leaves and CRLs are valid until 2036-01-01.
  */
 #define AT "2027-01-15"
 #define OLD_BYTES "old bundle bytes\n"
