@@ -272,9 +272,12 @@ static enum coco_err check_one(struct signoff_check *c)
 		bad(c, "signoff.xml", "%s", coco_ctx_error(c->v->ctx));
 		return COCO_OK;
 	}
-	if (decision_parse(c->v->ctx, xml, len, dec->name, &d, why, sizeof(why)) != 0 ||
-	    coco_time_parse(d.time, &t) != COCO_OK) {
+	if (decision_parse(c->v->ctx, xml, len, dec->name, &d, why, sizeof(why)) != 0) {
 		bad(c, "signoff.xml", "not a valid coco-signoff-1 decision: %s", why);
+		goto out;
+	}
+	if (coco_time_parse(d.time, &t) != COCO_OK) {
+		bad(c, "signoff.xml", "the decision's time '%s' is not a real date-time", d.time);
 		goto out;
 	}
 	first = entry_of(c->v, dec->name);

@@ -357,6 +357,7 @@ static const struct {
     {REPORT, "version=\"1\"", "version=\"1\" ", NULL, "signoff.report", DECISION, 1},
     {DECISION, "<verdict>PASSED", "<verdict>FAILED", NULL, "signoff.decision", DECISION, 1},
     {DECISION, "<outcome>", "<outcome>really ", NULL, "signoff.xml", DECISION, 1},
+    {DECISION, "<time>2027-01-05", "<time>2027-02-30", NULL, "signoff.xml", DECISION, 1},
     {NULL, NULL, NULL, "assessment.xml", "signoff.coverage", DECISION, 1},
     /* the report then is a file no signature covers (the sign-off's, not the applicant's) */
     {NULL, NULL, NULL, REPORT, "signoff.structure", MANIFEST2, 0},
