@@ -593,9 +593,35 @@ static void json_signatures(struct coco_buf *b, const struct coco_report *r)
 		json_signer(b, s);
 		coco_buf_str(b, ", \"signing_time\": ");
 		json_time(b, s->signing_time, s->has_signing_time);
-		coco_buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
+		coco_buf_printf(b, ", \"role\": \"%s\", \"valid\": %s}",
+				s->role == COCO_SIG_SIRO ? "siro" : "applicant",
+				s->valid ? "true" : "false");
 	}
 	coco_buf_str(b, r->n_sigs ? "\n  ]" : "]");
+}
+
+static void json_signoffs(struct coco_buf *b, const struct coco_report *r)
+{
+	size_t i;
+
+	coco_buf_str(b, "[");
+	for (i = 0; i < r->n_signoffs; i++) {
+		const struct coco_report_signoff *s = &r->signoffs[i];
+
+		coco_buf_str(b, i ? ",\n    {\"entry\": " : "\n    {\"entry\": ");
+		json_str(b, s->entry);
+		coco_buf_printf(
+		    b, ", \"decision\": \"%s\", \"siro\": ", coco_decision_name(s->decision));
+		json_str(b, s->name);
+		coco_buf_str(b, ", \"time\": ");
+		json_time(b, s->at, 1);
+		coco_buf_str(b, ", \"verdict\": ");
+		json_str(b, s->verdict);
+		coco_buf_str(b, ", \"comment\": ");
+		json_str(b, s->comment);
+		coco_buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
+	}
+	coco_buf_str(b, r->n_signoffs ? "\n  ]" : "]");
 }
 
 static void json_checks(struct coco_buf *b, const struct coco_report *r)
@@ -681,6 +707,8 @@ static void render_json(struct coco_buf *b, const struct coco_report *r, unsigne
 	json_time(b, first ? first->signing_time : 0, first && first->has_signing_time);
 	coco_buf_str(b, ",\n  \"signatures\": ");
 	json_signatures(b, r);
+	coco_buf_str(b, ",\n  \"signoffs\": ");
+	json_signoffs(b, r);
 	if (!(flags & COCO_RENDER_INSPECT)) {
 		coco_buf_str(b, ",\n  \"summary\": ");
 		json_summary(b, r);
@@ -713,7 +741,7 @@ static void text_signature(struct coco_buf *b, const struct coco_report_signatur
 
 	coco_buf_str(b, "signature  ");
 	coco_buf_safe(b, s->file ? s->file : "?", COCO_BUF_TEXT);
-	coco_buf_str(b, " (over ");
+	coco_buf_str(b, s->role == COCO_SIG_SIRO ? " (sign-off, over " : " (over ");
 	coco_buf_safe(b, s->manifest ? s->manifest : "?", COCO_BUF_TEXT);
 	coco_buf_str(b, ")\n");
 	if (s->subject != NULL) {
@@ -753,13 +781,30 @@ static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
 		coco_buf_str(b, "signature  none found\n");
 }
 
+/* The latest valid sign-off, as the summary's last line. */
+static void text_signoff(struct coco_buf *b, const struct coco_report *r)
+{
+	const char *name = NULL;
+	time_t at = 0;
+	char tb[21];
+	enum coco_decision d = coco_report_decision(r, &name, &at);
+
+	if (d == COCO_DECISION_NONE)
+		return;
+	coco_buf_printf(b, "signed off    %s by ", coco_decision_name(d));
+	coco_buf_safe(b, name ? name : "?", COCO_BUF_TEXT);
+	coco_buf_printf(b, " on %s\n", coco_time_format(at, tb));
+}
+
 static void text_summary(struct coco_buf *b, const struct coco_report *r)
 {
 	char db[16];
 	size_t i;
 
-	if (r->organisation == NULL)
+	if (r->organisation == NULL) {
+		text_signoff(b, r);
 		return;
+	}
 	coco_buf_str(b, "organisation  ");
 	coco_buf_safe(b, r->organisation, COCO_BUF_TEXT);
 	coco_buf_str(b, "\ndirector      ");
@@ -779,6 +824,7 @@ static void text_summary(struct coco_buf *b, const struct coco_report *r)
 			coco_buf_printf(b, "expired %ld day%s ago)", -left, left == -1 ? "" : "s");
 		coco_buf_printf(b, "%s%s\n", c->note ? ": " : "", c->note ? c->note : "");
 	}
+	text_signoff(b, r);
 }
 
 static void text_finding(struct coco_buf *b, const struct coco_finding *f, int color)

@@ -19,7 +19,12 @@ signoff_lifecycle() {
 	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01
 	has_out "signoff.latest: Signed off: approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z"
 	has_out "^verdict    PASSED"
+	has_out "^signed off    approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z$"
+	has_out "^signature  META-INF/signature002.p7s (sign-off, over META-INF/ASiCManifest002.xml)$"
 	verify_json b.coco
+	grep -q '{"entry": "signoff/decision-002.xml", "decision": "approved", "siro": "Sam Siro - TEST ONLY", "time": "2027-01-05T00:00:00Z", "verdict": "PASSED", "comment": "CE+ checked <on> the register", "valid": true}' out ||
+		fail "no sign-off row in the JSON"
+	grep -q '"role": "siro", "valid": true}' out || fail "no SIRO signature in the JSON"
 	finding_on signoff.decision pass signoff/decision-002.xml
 	finding_on signoff.coverage pass signoff/decision-002.xml
 	# the applicant's bytes are unchanged: b.coco starts with a.coco up to its central directory
