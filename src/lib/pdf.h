@@ -25,6 +25,11 @@
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
 #define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
 #define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
+/* The parser's total work (bytes and values parsed, bytes inflated) is at most
+ * COCO_PDF_WORK_FACTOR times the file's size plus its inflated object and xref streams,
+ * plus COCO_PDF_WORK_FLOOR: a file cannot make the scan reparse the same bytes. */
+#define COCO_PDF_WORK_FACTOR 4u
+#define COCO_PDF_WORK_FLOOR (1u << 20)
 
 /* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only. */
 struct coco_pdf_src {
