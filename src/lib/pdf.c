@@ -2258,3 +2258,22 @@ int coco_pdf_is_pdf_name(const char *name)
 
 	return n >= 4 && strcasecmp(name + n - 4, ".pdf") == 0;
 }
+
+int coco_pdf_is_pdf_start(const unsigned char *p, size_t n)
+{
+	return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
+}
+
+int coco_pdf_path_is_pdf(const char *path, const char *name)
+{
+	unsigned char head[5];
+	int fd, is = 0;
+
+	if (coco_pdf_is_pdf_name(name))
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	is = pread_all(fd, head, sizeof(head), 0) == 0 && coco_pdf_is_pdf_start(head, 5);
+	close(fd);
+	return is;
+}

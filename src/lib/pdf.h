@@ -61,6 +61,11 @@ struct coco_pdf_file {
 
 /* Whether an entry or file name is a PDF's (ends in ".pdf", any case). */
 int coco_pdf_is_pdf_name(const char *name);
+/* Whether the first n bytes of a file start like a PDF's ("%PDF-"), whatever its name. */
+int coco_pdf_is_pdf_start(const unsigned char *p, size_t n);
+/* Whether the file at path has a PDF's name or starts like one (links not followed; a
+ * file that cannot be read is left to the caller's own read of it). */
+int coco_pdf_path_is_pdf(const char *path, const char *name);
 
 /*
  * Scans the PDF in src, adding pdf.* findings about name to r and filling res (zero it

@@ -182,6 +182,45 @@ START_TEST(test_deflated_entry)
 }
 END_TEST
 
+/* A PDF under another name is scanned by its first bytes: in a bundle (deflated, so
+ * the head is inflated) and in a folder. */
+START_TEST(test_sniffed)
+{
+	struct pfx f;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/js-openaction.pdf"), *ex = bt_fixture("example");
+	char *bundle, *dir, *path;
+	struct bt_part parts[1];
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	parts[0].name = "evidence/hostile.dat", parts[0].data = pdf, parts[0].len = len;
+	parts[0].deflate = 1;
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.dat") != NULL,
+	    "%s", bt_dump(f.r));
+	dir = bt_fmt("%s/sub", f.tmp);
+	path = bt_fmt("%s/sub/evidence/note.txt", f.tmp);
+	ck_assert_int_eq(bt_copytree(ex, dir), 0);
+	ck_assert_int_eq(bt_write(path, pdf, len), 0);
+	ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/note.txt") != NULL,
+	    "%s", bt_dump(f.r));
+	free(pdf);
+	free(src);
+	free(ex);
+	free(bundle);
+	free(dir);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* The sample certificate replaced by a signed one changed afterwards: evidence fails. */
 START_TEST(test_tampered_certificate)
 {
@@ -920,6 +959,7 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_not_a_pdf);
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_tampered_certificate);
+	tcase_add_test(tf, test_sniffed);
 	tcase_add_test(tf, test_hybrid_xref);
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
