@@ -2031,6 +2031,7 @@ static void keep_signer(struct scan *s, struct coco_pdf_result *res,
 	res->signer_cn =
 	    info->common_name ? coco_strndup(info->common_name, strlen(info->common_name)) : NULL;
 	res->signer_org = signer_org(der, len);
+	memcpy(res->anchor_sha256, info->anchor_sha256, sizeof(res->anchor_sha256));
 	res->signing_time = info->signing_time;
 	res->has_signing_time = info->has_signing_time;
 	if ((info->subject && !res->signer) || (info->common_name && !res->signer_cn))

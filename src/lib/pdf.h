@@ -49,6 +49,7 @@ struct coco_pdf_result {
 	char *signer;       /* the valid signature's signer subject (RFC 2253) */
 	char *signer_cn;    /* its commonName */
 	char *signer_org;   /* its organizationName */
+	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
 	time_t signing_time;
 	int has_signing_time;
 };

@@ -251,6 +251,66 @@ START_TEST(test_tampered_certificate)
 }
 END_TEST
 
+/* ---- evidence.authentic: a body's own CAs ------------------------------------------- */
+
+#define BODY_CA_SHA256 "d7c66683ab23ab70d8980020907767233ddc0d1a6b1aeac5c29e930050701394"
+#define OTHER_SHA256 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+static const struct {
+	const char *what, *ce_anchor, *iso_anchor; /* NULL: no <anchor> */
+	enum coco_status status;
+	const char *message;
+} anchorings[] = {
+    {"the body's own CA", BODY_CA_SHA256, NULL, COCO_STATUS_PASS, "under one of its own CAs"},
+    {"a body with no CA bound", NULL, NULL, COCO_STATUS_WARN, "binds no CA to"},
+    /* the CA that anchors the signature is another body's: it issued a certificate whose
+     * organisation names the body the assessment names (a cross-body signature) */
+    {"another body's CA", OTHER_SHA256, BODY_CA_SHA256, COCO_STATUS_WARN,
+     "not by the named certification body"},
+};
+
+START_TEST(test_authentic_anchor)
+{
+	struct pfx f;
+	struct coco_ctx *ctx = NULL;
+	char *trust_src = bt_fixture("trust"), *ex = bt_fixture("example");
+	char *trust, *bodies, *xml, ce[96] = "", iso[96] = "";
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	trust = bt_fmt("%s/trust", f.tmp);
+	ck_assert_int_eq(bt_copytree(trust_src, trust), 0);
+	if (anchorings[_i].ce_anchor)
+		snprintf(ce, sizeof(ce), "<anchor sha256=\"%s\"/>", anchorings[_i].ce_anchor);
+	if (anchorings[_i].iso_anchor)
+		snprintf(iso, sizeof(iso), "<anchor sha256=\"%s\"/>", anchorings[_i].iso_anchor);
+	xml = bt_fmt("<?xml version=\"1.0\"?>\n<bodies xmlns=\"urn:x-coco-bundle:bodies:1\">"
+		     "<body schemes=\"cyber-essentials-plus\"><name>Example Certification Body "
+		     "Ltd - TEST ONLY</name>%s</body><body schemes=\"iso27001-2022\"><name>Example "
+		     "ISO Registrar Ltd - TEST ONLY</name>%s</body></bodies>\n",
+		     ce, iso);
+	bodies = bt_fmt("%s/bodies/bodies.xml", trust);
+	ck_assert_int_eq(bt_write(bodies, xml, strlen(xml)), 0);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	ck_assert_msg(coco_ctx_load_trust(ctx, trust) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_int_eq(coco_lint(ctx, ex, f.r), COCO_OK);
+	hit = bt_find_status(f.r, "evidence.authentic", anchorings[_i].status, "CEP-TEST-000123");
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), anchorings[_i].message),
+		      "%s: expected %s '%s':\n%s", anchorings[_i].what,
+		      coco_status_name(anchorings[_i].status), anchorings[_i].message,
+		      bt_dump(f.r));
+	ck_assert_int_eq(coco_finding_manual(hit), anchorings[_i].status == COCO_STATUS_WARN);
+	coco_ctx_free(ctx);
+	free(trust_src);
+	free(ex);
+	free(trust);
+	free(bodies);
+	free(xml);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* ---- limits ------------------------------------------------------------------------ */
 
 struct sb {
@@ -960,6 +1020,8 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_tampered_certificate);
 	tcase_add_test(tf, test_sniffed);
+	tcase_add_loop_test(tf, test_authentic_anchor, 0,
+			    sizeof(anchorings) / sizeof(anchorings[0]));
 	tcase_add_test(tf, test_hybrid_xref);
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
