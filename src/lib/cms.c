@@ -113,6 +113,7 @@ struct vstate {
 	char hard_subject[512];
 	int revocation_notes;
 	enum coco_revocation revocation; /* from the policy */
+	char anchor_sha256[65];          /* the validated chain's anchor, hex; empty if none */
 };
 
 static int revocation_gap(int err)
@@ -295,6 +296,19 @@ static void report_chain_ok(const struct coco_cms_check *in, STACK_OF(X509) * ch
 	free(anchor);
 }
 
+/* The SHA-256 of the anchor certificate's DER, lower-case hex (empty on failure). */
+static void anchor_fingerprint(X509 *anchor, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	out[0] = '\0';
+	if (anchor == NULL || !X509_digest(anchor, EVP_sha256(), md, &n) || n != 32)
+		return;
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
 static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X509 *signer,
 			STACK_OF(X509) * certs, struct vstate *st)
 {
@@ -333,6 +347,7 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 	}
 	chain = X509_STORE_CTX_get0_chain(sctx);
 	report_chain_ok(in, chain, st);
+	anchor_fingerprint(sk_X509_value(chain, sk_X509_num(chain) - 1), st->anchor_sha256);
 	if (st->revocation == COCO_REVOCATION_OFF)
 		coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", st->subject,
 				"revocation not checked: the policy's revocation mode is off");
@@ -677,6 +692,7 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check 
 				"CAdES-B-B signature verifies over '%s'", in->data_entry);
 	info->value_ok = !c.bad;
 	check_chain(ctx, in, c.signer, c.certs, &st);
+	memcpy(info->anchor_sha256, st.anchor_sha256, sizeof(info->anchor_sha256));
 	if (!c.bad && in->data != NULL && !in->chain_time_set &&
 	    coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
 		crosscheck(&c);

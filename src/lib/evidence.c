@@ -248,21 +248,26 @@ static const struct coco_pdf_result *pdf_result(const struct coco_submission *s,
 	return NULL;
 }
 
-/* Whether the signer's organisation or common name is one of body's names. */
+/* Whether the signer's organisation is one of body's names (a common name proves
+ * nothing: any CA can issue one). */
 static int signed_by(const struct coco_body *b, const struct coco_pdf_result *res)
 {
-	const char *who[2] = {res->signer_org, res->signer_cn};
 	char *n;
-	size_t i;
-	int hit = 0;
+	int hit;
 
-	for (i = 0; b != NULL && i < 2; i++) {
-		if (who[i] == NULL || (n = coco_norm_org(who[i])) == NULL)
-			continue;
-		hit |= coco_words_has(&b->names, n);
-		free(n);
-	}
+	if (b == NULL || res->signer_org == NULL || (n = coco_norm_org(res->signer_org)) == NULL)
+		return 0;
+	hit = coco_words_has(&b->names, n);
+	free(n);
 	return hit;
+}
+
+/* Whether the signature's chain ended at one of body's own CAs: every CA in bodies/
+ * anchors every signature, so only this binds a signature to one body. */
+static int anchored_by(const struct coco_body *b, const struct coco_pdf_result *res)
+{
+	return b != NULL && res->anchor_sha256[0] != '\0' &&
+	       coco_words_has(&b->anchors, res->anchor_sha256);
 }
 
 /* The certificate PDF's own signature: the strongest evidence of authenticity. */
@@ -283,15 +288,25 @@ static void check_authentic(const struct certcheck *k)
 				"'%s' carries a signature whose signer cannot be tied to a "
 				"recognised certification body (see its pdf.signer findings)",
 				c->file);
-	else if (res != NULL && res->sig_valid && signed_by(b, res))
+	else if (res != NULL && res->sig_valid && signed_by(b, res) && b->anchors.n == 0)
+		coco_report_add_manual(
+		    k->r, "evidence.authentic", c->number,
+		    "confirm certificate %s with the register: '%s' is signed by '%s' under the "
+		    "CA with SHA-256 %s, but bodies/bodies.xml binds no CA to '%s' (add <anchor "
+		    "sha256=\"...\"/> to its <body> once that CA is confirmed as the body's)",
+		    c->number, c->file, res->signer ? res->signer : "?", res->anchor_sha256,
+		    b->name);
+	else if (res != NULL && res->sig_valid && anchored_by(b, res) && signed_by(b, res))
 		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.authentic", c->number,
-				"'%s' is signed by '%s' of the named certification body '%s'",
+				"'%s' is signed by '%s' of the named certification body '%s', "
+				"under one of its own CAs",
 				c->file, res->signer ? res->signer : "?", b->name);
 	else if (res != NULL && res->sig_valid)
 		coco_report_add_manual(
 		    k->r, "evidence.authentic", c->number,
 		    "confirm certificate %s with the register: '%s' is signed by "
-		    "'%s', not by the named certification body '%s'",
+		    "'%s', not by the named certification body '%s' under one of its "
+		    "own CAs in bodies/bodies.xml",
 		    c->number, c->file, res->signer ? res->signer : "?", c->body);
 	else if (res != NULL && res->sig_unanchored && !k->p->require_signed_evidence)
 		coco_report_add_manual(k->r, "evidence.authentic", c->number,

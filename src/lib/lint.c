@@ -15,7 +15,8 @@
 #include "pdf.h"
 #include "report.h"
 
-/* The pdf.* checks on every PDF in the folder (a name ending .pdf, any case). */
+/* The pdf.* checks on every PDF in the folder: a name ending .pdf (any case), or any
+ * file that starts with %PDF-. */
 static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
 			       struct coco_report *r, struct coco_pdf_file **out, size_t *n_out)
 {
@@ -27,10 +28,11 @@ static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const stru
 	if (f == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < l->n && err == COCO_OK; i++) {
-		if (!coco_pdf_is_pdf_name(l->names[i]))
-			continue;
-		if ((path = coco_asprintf("%s/%s", dir, l->names[i])) == NULL ||
-		    (f[n].name = coco_strndup(l->names[i], strlen(l->names[i]))) == NULL)
+		if ((path = coco_asprintf("%s/%s", dir, l->names[i])) == NULL)
+			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		else if (!coco_pdf_path_is_pdf(path, l->names[i]))
+			err = COCO_OK;
+		else if ((f[n].name = coco_strndup(l->names[i], strlen(l->names[i]))) == NULL)
 			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		else
 			err = coco_pdf_scan_path(ctx, path, l->names[i], r, &f[n++].res);

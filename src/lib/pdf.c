@@ -58,6 +58,7 @@ static int pread_all(int fd, unsigned char *p, size_t len, uint64_t off)
 
 static int rd_byte(struct rd *d, uint64_t pos)
 {
+	uint64_t start;
 	size_t want;
 
 	if (pos >= d->size)
@@ -65,13 +66,16 @@ static int rd_byte(struct rd *d, uint64_t pos)
 	if (d->mem != NULL)
 		return d->mem[pos];
 	if (pos < d->boff || pos >= d->boff + d->blen) {
-		want = d->size - pos < WIN ? (size_t)(d->size - pos) : WIN;
-		if (pread_all(d->fd, d->buf, want, d->base + pos) != 0) {
+		/* A backward jump (an indirect /Length behind its stream) centres the window,
+		 * so going back and forth near pos does not reread 64 KiB each time. */
+		start = pos < d->boff && pos > WIN / 2 ? pos - WIN / 2 : pos;
+		want = d->size - start < WIN ? (size_t)(d->size - start) : WIN;
+		if (pread_all(d->fd, d->buf, want, d->base + start) != 0) {
 			d->ioerr = 1;
 			d->blen = 0;
 			return -1;
 		}
-		d->boff = pos;
+		d->boff = start;
 		d->blen = want;
 	}
 	return d->buf[pos - d->boff];
@@ -123,13 +127,19 @@ static const struct val *dget(const struct val *d, const char *key)
 enum kind { K_JS, K_LAUNCH, K_EMB, K_RICH, K_XFA, K_URI, K_SUBMIT, K_GOTOR, K_IMPORT, N_KINDS };
 
 struct xent {
-	uint64_t off;   /* type 1: byte offset; type 2: the object stream's number */
-	uint32_t gen;   /* type 1: generation; type 2: index in the stream */
-	uint8_t type;   /* 0 free or unset, 1 in the file, 2 in an object stream */
-	uint8_t set;    /* a newer section already decided this number */
-	uint8_t objstm; /* type 1: the object is an object stream */
-	uint16_t sec;   /* the section (1 = newest) that decided it */
+	uint64_t off;     /* type 1: byte offset; type 2: the object stream's number */
+	uint32_t gen;     /* type 1: generation; type 2: index in the stream */
+	uint8_t type;     /* 0 free or unset, 1 in the file, 2 in an object stream */
+	uint8_t set;      /* a newer section already decided this number */
+	uint8_t objstm;   /* type 1: the object is an object stream */
+	uint8_t refkeys;  /* REF_* bits: /S, /Type or /Subtype values that refer to it */
+	uint16_t sec;     /* the section (1 = newest) that decided it */
+	uint8_t inflated; /* its stream was inflated once (counted in the budget) */
+	uint32_t names;   /* bit 0: some version is a name; bit 1 + i: it is rules[i]'s value */
 };
+
+/* Keys whose value names an action or object type: a reference there is resolved. */
+enum { REF_S = 1, REF_TYPE = 2, REF_SUBTYPE = 4 };
 
 struct sigrec {
 	long obj;
@@ -154,6 +164,9 @@ struct scan {
 	size_t nx;
 	uint64_t sec[COCO_PDF_MAX_SECTIONS];
 	size_t nsec;
+	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
+	size_t ntab;
+	uint64_t work, base; /* parser work so far; its budget's base (size + inflated) */
 	int encrypted, nomem, failed;
 	int unanchored; /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
@@ -501,6 +514,32 @@ static int parse_atom(struct lex *x, struct val *v)
 		     c < 0 ? "an unexpected end of data" : "an unexpected token");
 }
 
+static int parse_value(struct lex *x, unsigned depth, struct val *v);
+
+/* The parser's budget: see COCO_PDF_WORK_FACTOR. */
+static int over_budget(const struct scan *s)
+{
+	return s->work > COCO_PDF_WORK_FACTOR * s->base + COCO_PDF_WORK_FLOOR;
+}
+
+/* A top-level value (an object, a table entry): the node count starts afresh, and the
+ * bytes and values it took are charged to the scan's budget. */
+static int parse_top(struct lex *x, struct val *v)
+{
+	uint64_t start = x->pos;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (over_budget(x->s))
+		return lfail(x, "pdf.limits",
+			     "the parser's work exceeds 4 times the file and its inflated "
+			     "streams (objects that overlap or are parsed again)");
+	x->nodes = 0;
+	rc = parse_value(x, 0, v);
+	x->s->work += (x->pos > start ? x->pos - start : 0) + x->nodes;
+	return rc;
+}
+
 static int parse_value(struct lex *x, unsigned depth, struct val *v)
 {
 	int c, rc;
@@ -564,19 +603,109 @@ static const struct {
     {"S", "SubmitForm", K_SUBMIT, "a /SubmitForm action (sends form data)"},
     {"S", "GoToR", K_GOTOR, "a /GoToR action (opens another file)"},
     {"S", "ImportData", K_IMPORT, "an /ImportData action (reads another file)"},
+    {"OnInstantiate", NULL, K_JS, "a 3D /OnInstantiate script"},
+    {"Win", NULL, K_LAUNCH, "a launch parameter /Win (runs a program)"},
+    {"Mac", NULL, K_LAUNCH, "a launch parameter /Mac (runs a program)"},
+    {"Unix", NULL, K_LAUNCH, "a launch parameter /Unix (runs a program)"},
+    {"URI", NULL, K_URI, "a /URI entry (a web address)"},
 };
+
+#define N_RULES (sizeof(rules) / sizeof(rules[0]))
+
+static const struct {
+	const char *key;
+	unsigned bit;
+} ref_keys[] = {{"S", REF_S}, {"Type", REF_TYPE}, {"Subtype", REF_SUBTYPE}};
+
+static void hit(struct scan *s, size_t rule, long obj)
+{
+	if (s->hit[rules[rule].k] < 0) {
+		s->hit[rules[rule].k] = obj;
+		s->hit_how[rules[rule].k] = rules[rule].how;
+	}
+}
+
+static unsigned ref_bit(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ref_keys) / sizeof(ref_keys[0]); i++)
+		if (strcmp(key, ref_keys[i].key) == 0)
+			return ref_keys[i].bit;
+	return 0;
+}
+
+static int xgrow(struct scan *s, uint64_t num);
+
+/* A /S, /Type or /Subtype given by reference: judged once the whole file is read. */
+static void note_ref(struct scan *s, const struct val *key, const struct val *value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ref_keys) / sizeof(ref_keys[0]); i++) {
+		if (!name_is(key, ref_keys[i].key))
+			continue;
+		if (value->i >= (long long)COCO_PDF_MAX_OBJECTS) {
+			fail(s, "pdf.structure",
+			     "/%s refers to object %lld, past the object limit: it cannot be "
+			     "judged",
+			     ref_keys[i].key, value->i);
+			return;
+		}
+		if (xgrow(s, (uint64_t)value->i) == 0)
+			s->x[value->i].refkeys |= (uint8_t)ref_keys[i].bit;
+	}
+}
+
+/* Records which rule values an object that is a bare name matches (any version of it:
+ * the cross-reference's, an orphan, an older revision). */
+static void note_name(struct scan *s, long long num, const struct val *v)
+{
+	size_t i;
+	uint32_t m = 1;
+
+	if (v->t != V_NAME || num < 0 || num >= (long long)COCO_PDF_MAX_OBJECTS ||
+	    xgrow(s, (uint64_t)num) != 0)
+		return;
+	for (i = 0; i < N_RULES; i++)
+		if (rules[i].value != NULL && name_is(v, rules[i].value))
+			m |= 1u << (i + 1);
+	s->x[num].names |= m;
+}
 
 static void judge_pair(struct scan *s, const struct val *key, const struct val *value, long obj)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+	if (value->t == V_REF)
+		note_ref(s, key, value);
+	for (i = 0; i < N_RULES; i++)
 		if (name_is(key, rules[i].key) &&
-		    (rules[i].value == NULL || name_is(value, rules[i].value)) &&
-		    s->hit[rules[i].k] < 0) {
-			s->hit[rules[i].k] = obj;
-			s->hit_how[rules[i].k] = rules[i].how;
-		}
+		    (rules[i].value == NULL || name_is(value, rules[i].value)))
+			hit(s, i, obj);
+}
+
+/* The values referred to by /S, /Type and /Subtype: a rule's name is a hit in the named
+ * object; anything but a name (or nothing) cannot be judged and fails. */
+static int judge_refs(struct scan *s)
+{
+	size_t n, i, k;
+
+	for (n = 0; n < s->nx && !s->failed; n++) {
+		if (s->x[n].refkeys == 0)
+			continue;
+		for (i = 0; i < N_RULES; i++)
+			if (rules[i].value != NULL && (s->x[n].refkeys & ref_bit(rules[i].key)) &&
+			    (s->x[n].names & (1u << (i + 1))))
+				hit(s, i, (long)n);
+		for (k = 0; k < sizeof(ref_keys) / sizeof(ref_keys[0]); k++)
+			if ((s->x[n].refkeys & ref_keys[k].bit) && !(s->x[n].names & 1u))
+				return fail(s, "pdf.structure",
+					    "a /%s entry refers to object %zu, which is not a name "
+					    "(or is missing): the action or type cannot be judged",
+					    ref_keys[k].key, n);
+	}
+	return s->failed ? -1 : 0;
 }
 
 static char *dupz(const unsigned char *p, size_t n)
@@ -645,6 +774,108 @@ static int is_flate(const struct val *f)
 	return name_is(f, "FlateDecode") || name_is(f, "Fl");
 }
 
+/* One FlateDecode stream being inflated: where its compressed bytes are and how far. */
+struct flate {
+	struct scan *s;
+	uint64_t data, len; /* the compressed bytes: offset and declared /Length */
+	uint64_t budget;    /* how many of them are read (the probe reads a prefix) */
+	uint64_t done;      /* compressed bytes fed so far */
+	uint64_t total;     /* bytes inflated so far */
+	long obj;
+	int collect;
+	unsigned char *keep; /* with collect: the output so far */
+	size_t kcap;
+	z_stream z;
+	unsigned char in[WIN];
+};
+
+/* Feeds the next chunk of compressed bytes. 1 when the probe's prefix is used up. */
+static int flate_feed(struct flate *f)
+{
+	struct scan *s = f->s;
+	size_t chunk;
+
+	if (f->done == f->budget && f->budget < f->len)
+		return 1;
+	if (f->done == f->len)
+		return fail(s, "pdf.structure", "the FlateDecode data of object %ld is truncated",
+			    f->obj);
+	chunk = f->budget - f->done < WIN ? (size_t)(f->budget - f->done) : WIN;
+	if (s->d.mem != NULL) {
+		memcpy(f->in, s->d.mem + f->data + f->done, chunk);
+	} else if (pread_all(s->d.fd, f->in, chunk, s->d.base + f->data + f->done) != 0) {
+		s->d.ioerr = 1;
+		return -1;
+	}
+	f->done += chunk;
+	f->z.next_in = f->in, f->z.avail_in = (uInt)chunk;
+	return 0;
+}
+
+/*
+ * Whether the output so far is a bomb. Kept streams (object and xref streams) are judged
+ * by the ratio to the compressed bytes read so far, and held under COCO_PDF_MAX_INMEM.
+ * The probe reads only a prefix, and an ordinary scan's first rows (white paper) inflate
+ * far above the ratio, so it judges by the whole stream's declared length: output past
+ * that many times the ratio proves the whole stream is over it.
+ */
+static int flate_over(const struct flate *f)
+{
+	uint64_t in = f->collect ? (f->done ? f->done : 1) : (f->len ? f->len : 1);
+
+	if (f->collect && f->total > COCO_PDF_MAX_INMEM)
+		return 1;
+	return f->total > COCO_PDF_RATIO_FLOOR && f->total > (uint64_t)COCO_PDF_MAX_RATIO * in;
+}
+
+static int flate_keep(struct flate *f, size_t chunk)
+{
+	unsigned char *nk;
+	size_t cap = COCO_PDF_MAX_INMEM;
+
+	if (!f->collect || chunk == 0)
+		return 0;
+	if (f->total + 1 > f->kcap) {
+		f->kcap = (size_t)(f->total * 2 < cap ? f->total * 2 : cap) + 1;
+		if ((nk = realloc(f->keep, f->kcap)) == NULL) {
+			f->s->nomem = 1;
+			return -1;
+		}
+		f->keep = nk;
+	}
+	memcpy(f->keep + f->total - chunk, f->s->out, chunk);
+	return 0;
+}
+
+/* Inflates until the stream ends (0), the probe's prefix is used up (0), or a failure. */
+static int flate_run(struct flate *f)
+{
+	struct scan *s = f->s;
+	size_t chunk;
+	int zr = Z_OK, rc;
+
+	while (zr != Z_STREAM_END) {
+		if (f->z.avail_in == 0 && (rc = flate_feed(f)) != 0)
+			return rc > 0 ? 0 : -1;
+		f->z.next_out = s->out, f->z.avail_out = WIN;
+		zr = inflate(&f->z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+			return fail(s, "pdf.structure",
+				    "the FlateDecode data of object %ld is corrupt", f->obj);
+		chunk = WIN - f->z.avail_out;
+		f->total += chunk;
+		if (flate_over(f))
+			return fail(s, "pdf.limits",
+				    "object %ld inflates past the limit (more than %u times its "
+				    "compressed size%s): a decompression bomb",
+				    f->obj, COCO_PDF_MAX_RATIO,
+				    f->collect ? ", or more than 16 MiB" : "");
+		if (flate_keep(f, chunk) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Inflates len bytes at data (of object obj), counting the output against the size and
  * ratio limits. With collect, keeps the output (at most COCO_PDF_MAX_INMEM) in *out.
@@ -656,78 +887,29 @@ static int is_flate(const struct val *f)
 static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, int collect,
 			 unsigned char **out, size_t *out_len)
 {
-	unsigned char in[WIN], *keep = NULL, *nk;
-	uint64_t total = 0, done = 0, cap = COCO_PDF_MAX_INMEM;
-	uint64_t budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
-	size_t kcap = 0, chunk;
-	z_stream z;
-	int zr = Z_OK, rc = -1;
+	struct flate *f = calloc(1, sizeof(*f));
+	int rc = -1;
 
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK) {
+	if (f == NULL || inflateInit(&f->z) != Z_OK) {
+		free(f);
 		s->nomem = 1;
 		return -1;
 	}
-	while (zr != Z_STREAM_END) {
-		if (z.avail_in == 0) {
-			if (done == budget && budget < len)
-				break; /* the probe is over */
-			if (done == len) {
-				fail(s, "pdf.structure",
-				     "the FlateDecode data of object %ld is truncated", obj);
-				goto out;
-			}
-			chunk = budget - done < WIN ? (size_t)(budget - done) : WIN;
-			if (s->d.mem != NULL)
-				memcpy(in, s->d.mem + data + done, chunk);
-			else if (pread_all(s->d.fd, in, chunk, s->d.base + data + done) != 0) {
-				s->d.ioerr = 1;
-				goto out;
-			}
-			done += chunk;
-			z.next_in = in, z.avail_in = (uInt)chunk;
-		}
-		z.next_out = s->out, z.avail_out = WIN;
-		zr = inflate(&z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
-			fail(s, "pdf.structure", "the FlateDecode data of object %ld is corrupt",
-			     obj);
-			goto out;
-		}
-		chunk = WIN - z.avail_out;
-		total += chunk;
-		if ((collect && total > cap) ||
-		    (total > COCO_PDF_RATIO_FLOOR &&
-		     total > (uint64_t)COCO_PDF_MAX_RATIO * (done ? done : 1))) {
-			fail(s, "pdf.limits",
-			     "object %ld inflates past the limit (more than %u times its "
-			     "compressed size%s): a decompression bomb",
-			     obj, COCO_PDF_MAX_RATIO, collect ? ", or more than 16 MiB" : "");
-			goto out;
-		}
-		if (collect && chunk > 0) {
-			if (total + 1 > kcap) {
-				kcap = (size_t)(total * 2 < cap ? total * 2 : cap) + 1;
-				if ((nk = realloc(keep, kcap)) == NULL) {
-					s->nomem = 1;
-					goto out;
-				}
-				keep = nk;
-			}
-			memcpy(keep + total - chunk, s->out, chunk);
+	f->s = s, f->data = data, f->len = len, f->obj = obj, f->collect = collect;
+	f->budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
+	if (flate_run(f) == 0) {
+		rc = 0;
+		if (collect) {
+			*out = f->keep ? f->keep : calloc(1, 1);
+			*out_len = (size_t)f->total;
+			f->keep = NULL;
+			if (*out == NULL)
+				s->nomem = 1, rc = -1;
 		}
 	}
-	rc = 0;
-	if (collect) {
-		*out = keep ? keep : calloc(1, 1);
-		*out_len = (size_t)total;
-		keep = NULL;
-		if (*out == NULL)
-			s->nomem = 1, rc = -1;
-	}
-out:
-	inflateEnd(&z);
-	free(keep);
+	inflateEnd(&f->z);
+	free(f->keep);
+	free(f);
 	return rc;
 }
 
@@ -777,9 +959,17 @@ static int unpredict(unsigned char *p, size_t *len, size_t cols)
 	return 0;
 }
 
-/* The start of object num's stream data and its length, checked against endstream. */
-static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, long num,
-			 int length_direct, uint64_t *data, uint64_t *len);
+/* Inflated bytes are work; the first inflation of each stream also grows the budget. */
+static void charge_stream(struct scan *s, long num, size_t len)
+{
+	s->work += len;
+	if (num < 0 || (size_t)num >= s->nx) {
+		s->base += len;
+	} else if (!s->x[num].inflated) {
+		s->x[num].inflated = 1;
+		s->base += len;
+	}
+}
 
 /* An object or xref stream's decoded bytes, held in memory under COCO_PDF_MAX_INMEM. */
 static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uint64_t len, long num,
@@ -810,6 +1000,7 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 	} else if (inflate_range(s, data, len, num, 1, out, out_len) != 0) {
 		return -1;
 	}
+	charge_stream(s, num, *out_len);
 	if (pred != NULL && pred->t == V_INT && pred->i >= 10 &&
 	    (cols == NULL || cols->t != V_INT || cols->i <= 0 || cols->i > 256 ||
 	     unpredict(*out, out_len, (size_t)cols->i) != 0)) {
@@ -842,8 +1033,8 @@ static int digits(const char *w, long long *out)
 	return *end == '\0' ? 0 : -1;
 }
 
-/* Reads "num gen obj" at the lexer's position; *num and *gen receive what it says. */
-static int obj_header(struct lex *x, long long *num, long long *gen)
+/* Reads "num gen obj" at the lexer's position into *num and *gen; -1 if it is not one. */
+static int header_at(struct lex *x, long long *num, long long *gen)
 {
 	char a[16], b[16], w[8];
 
@@ -853,81 +1044,172 @@ static int obj_header(struct lex *x, long long *num, long long *gen)
 	word(x, b, sizeof(b));
 	skip_ws(x);
 	word(x, w, sizeof(w));
-	if (digits(a, num) != 0 || digits(b, gen) != 0 || strcmp(w, "obj") != 0)
+	return digits(a, num) != 0 || digits(b, gen) != 0 || strcmp(w, "obj") != 0 ? -1 : 0;
+}
+
+static int obj_header(struct lex *x, long long *num, long long *gen)
+{
+	if (header_at(x, num, gen) != 0)
 		return lfail(x, "pdf.xref",
 			     "the cross-reference points to something that is not an object");
 	return 0;
 }
 
-/*
- * Parses the object the cross-reference places at off: its value into v and, when it is
- * a stream, its data extent (*has_stream). length_direct: /Length must be an integer.
- */
-static int read_object(struct scan *s, uint64_t off, long num, struct val *v, int *has_stream,
-		       uint64_t *data, uint64_t *len, int length_direct)
-{
-	struct lex x;
-	long long n = 0, g = 0;
-	char w[16];
-
-	*has_stream = 0;
-	memset(v, 0, sizeof(*v));
-	lex_init(&x, s, &s->d, off, -1);
-	if (obj_header(&x, &n, &g) != 0)
-		return -1;
-	if (num >= 0 && n != num)
-		return fail(s, "pdf.xref",
-			    "the cross-reference places object %ld at byte offset %llu, where "
-			    "object %lld is",
-			    num, (unsigned long long)off, n);
-	if (parse_value(&x, 0, v) != 0)
-		return -1;
-	skip_ws(&x);
-	word(&x, w, sizeof(w));
-	if (strcmp(w, "endobj") == 0)
-		return 0;
-	if (strcmp(w, "stream") != 0 || v->t != V_DICT)
-		return lfail(&x, "pdf.structure", "an object not followed by endobj");
-	if (peek(&x) == '\r')
-		x.pos++;
-	if (peek(&x) != '\n')
-		return lfail(&x, "pdf.structure",
-			     "the stream keyword not followed by an end of "
-			     "line");
-	x.pos++;
-	*has_stream = 1;
-	return stream_extent(s, &x, v, (long)n, length_direct, data, len);
-}
+/* One object as read from the file. */
+struct obj {
+	struct val v;
+	long long num, gen; /* as its header says */
+	int has_stream;
+	uint64_t data, len; /* a stream's data extent */
+	uint64_t end;       /* the byte after endobj (or endstream, if endobj is missing) */
+};
 
 static const struct xent *xget(const struct scan *s, long long num)
 {
 	return num >= 0 && (size_t)num < s->nx && s->x[num].type != 0 ? &s->x[num] : NULL;
 }
 
-/* An indirect /Length: a plain integer object in the file. */
-static int resolve_length(struct scan *s, long long num, long long *out)
+/* The object the cross-reference lists as num must carry its number and generation. */
+static int check_header(struct scan *s, uint64_t off, long num, const struct obj *o)
 {
 	const struct xent *e = xget(s, num);
-	struct val v;
-	uint64_t d, l;
-	int st, rc;
 
-	if (e == NULL || e->type != 1)
+	if (o->num != num)
 		return fail(s, "pdf.xref",
-			    "a stream /Length refers to object %lld, which is "
-			    "missing or compressed",
-			    num);
-	rc = read_object(s, e->off, (long)num, &v, &st, &d, &l, 1);
-	if (rc == 0 && (v.t != V_INT || st))
-		rc = fail(s, "pdf.structure", "object %lld, a stream /Length, is not an integer",
-			  num);
-	*out = v.i;
-	val_release(&v);
+			    "the cross-reference places object %ld at byte offset %llu, where "
+			    "object %lld is",
+			    num, (unsigned long long)off, o->num);
+	if (e != NULL && e->type == 1 && (uint64_t)o->gen != e->gen)
+		return fail(s, "pdf.xref",
+			    "the cross-reference places object %ld generation %u at byte offset "
+			    "%llu, where generation %lld is",
+			    num, e->gen, (unsigned long long)off, o->gen);
+	return 0;
+}
+
+/* The start of a stream's data and its length, checked against endstream. */
+static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, int length_direct,
+			 uint64_t *data, uint64_t *len);
+
+/* After the stream keyword: its data extent, endstream and (if present) endobj. */
+static int read_stream(struct scan *s, struct lex *x, int length_direct, struct obj *o)
+{
+	char w[16];
+	uint64_t save;
+
+	if (peek(x) == '\r')
+		x->pos++;
+	if (peek(x) != '\n')
+		return lfail(x, "pdf.structure",
+			     "the stream keyword not followed by an end of line");
+	x->pos++;
+	o->has_stream = 1;
+	if (stream_extent(s, x, &o->v, length_direct, &o->data, &o->len) != 0)
+		return -1;
+	save = x->pos;
+	skip_ws(x);
+	word(x, w, sizeof(w));
+	o->end = strcmp(w, "endobj") == 0 ? x->pos : save;
+	return 0;
+}
+
+/*
+ * Parses the object at off into o. num >= 0: the cross-reference lists it as num, so its
+ * header must say so (number and generation). length_direct: /Length must be an integer.
+ */
+static int read_object(struct scan *s, uint64_t off, long num, int length_direct, struct obj *o)
+{
+	struct lex x;
+	char w[16];
+
+	memset(o, 0, sizeof(*o));
+	lex_init(&x, s, &s->d, off, -1);
+	if (obj_header(&x, &o->num, &o->gen) != 0)
+		return -1;
+	if (num >= 0 && check_header(s, off, num, o) != 0)
+		return -1;
+	if (parse_top(&x, &o->v) != 0)
+		return -1;
+	skip_ws(&x);
+	word(&x, w, sizeof(w));
+	o->end = x.pos;
+	if (strcmp(w, "endobj") == 0)
+		return 0;
+	if (strcmp(w, "stream") != 0 || o->v.t != V_DICT)
+		return lfail(&x, "pdf.structure", "an object not followed by endobj");
+	return read_stream(s, &x, length_direct, o);
+}
+
+static int objstm_load(struct scan *s, const struct val *dict, uint64_t data, uint64_t len,
+		       long num);
+
+/* Object stream osn, decoded into the cache (if it is not there already). */
+static int objstm_cached(struct scan *s, long osn)
+{
+	const struct xent *e = xget(s, osn);
+	struct obj o;
+	int rc;
+
+	if (s->cache_num == osn && osn >= 0)
+		return 0;
+	if (e == NULL || e->type != 1)
+		return fail(s, "pdf.xref", "object stream %ld is not an object in the file", osn);
+	rc = read_object(s, e->off, osn, 0, &o);
+	if (rc == 0 && (!o.has_stream || !name_is(dget(&o.v, "Type"), "ObjStm")))
+		rc = fail(s, "pdf.xref", "object %ld is not an object stream", osn);
+	if (rc == 0)
+		rc = objstm_load(s, &o.v, o.data, o.len, osn);
+	val_release(&o.v);
 	return rc;
 }
 
-static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, long num,
-			 int length_direct, uint64_t *data, uint64_t *len)
+/* Object num, which the cross-reference puts at index idx of object stream osn. */
+static int objstm_value(struct scan *s, long long num, long osn, size_t idx, struct val *v)
+{
+	struct rd d;
+	struct lex x;
+
+	memset(v, 0, sizeof(*v));
+	if (objstm_cached(s, osn) != 0)
+		return -1;
+	if (idx >= s->cache_n || s->cache_obj[idx] != num)
+		return fail(s, "pdf.xref", "object %lld is not at index %zu of object stream %ld",
+			    num, idx, osn);
+	memset(&d, 0, sizeof(d));
+	d.mem = s->cache, d.size = s->cache_len;
+	lex_init(&x, s, &d, s->cache_off[idx], osn);
+	return parse_top(&x, v);
+}
+
+/*
+ * An indirect /Length: an integer object, in the file or (except for an object stream's
+ * own /Length, which must be readable before the stream is) in an object stream.
+ */
+static int resolve_length(struct scan *s, long long num, int objstm, long long *out)
+{
+	const struct xent *e = xget(s, num);
+	struct obj o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if (e == NULL || (e->type == 2 && objstm))
+		return fail(s, "pdf.xref",
+			    "a stream /Length refers to object %lld, which is missing%s", num,
+			    objstm ? " or compressed (an object stream's /Length cannot be)" : "");
+	if (e->type == 1)
+		rc = read_object(s, e->off, (long)num, 1, &o);
+	else
+		rc = objstm_value(s, num, (long)e->off, e->gen, &o.v);
+	if (rc == 0 && (o.v.t != V_INT || o.has_stream))
+		rc = fail(s, "pdf.structure", "object %lld, a stream /Length, is not an integer",
+			  num);
+	*out = o.v.i;
+	val_release(&o.v);
+	return rc;
+}
+
+static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, int length_direct,
+			 uint64_t *data, uint64_t *len)
 {
 	const struct val *l = dget(dict, "Length");
 	long long n = -1;
@@ -936,7 +1218,8 @@ static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, 
 	*data = x->pos;
 	if (l != NULL && l->t == V_INT)
 		n = l->i;
-	else if (l != NULL && l->t == V_REF && !length_direct && resolve_length(s, l->i, &n) != 0)
+	else if (l != NULL && l->t == V_REF && !length_direct &&
+		 resolve_length(s, l->i, name_is(dget(dict, "Type"), "ObjStm"), &n) != 0)
 		return -1;
 	if (n < 0)
 		return lfail(x, "pdf.structure", "a stream without a usable /Length");
@@ -944,21 +1227,20 @@ static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, 
 		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
 	if ((uint64_t)n > x->d->size - *data)
 		return lfail(x, "pdf.structure",
-			     "a stream /Length that runs past the end of the "
-			     "file");
+			     "a stream /Length that runs past the end of the file");
 	*len = (uint64_t)n;
 	x->pos = *data + *len;
 	skip_ws(x);
 	word(x, w, sizeof(w));
 	if (strcmp(w, "endstream") != 0)
 		return lfail(x, "pdf.structure", "no endstream where the stream's /Length ends");
-	(void)num;
 	return 0;
 }
 
 /* ---- cross-reference ---------------------------------------------------------------- */
 
-static int xset(struct scan *s, uint64_t num, int type, uint64_t a, uint64_t b)
+/* Makes room in the index for object number num. */
+static int xgrow(struct scan *s, uint64_t num)
 {
 	struct xent *nx;
 	size_t want;
@@ -966,17 +1248,24 @@ static int xset(struct scan *s, uint64_t num, int type, uint64_t a, uint64_t b)
 	if (num >= COCO_PDF_MAX_OBJECTS)
 		return fail(s, "pdf.limits", "object number %llu: more than %u objects",
 			    (unsigned long long)num, COCO_PDF_MAX_OBJECTS);
-	if (num >= s->nx) {
-		want = s->nx ? s->nx : 64;
-		while (want <= num)
-			want *= 2;
-		if (want > COCO_PDF_MAX_OBJECTS)
-			want = COCO_PDF_MAX_OBJECTS;
-		if ((nx = realloc(s->x, want * sizeof(*nx))) == NULL)
-			return s->nomem = 1, -1;
-		memset(nx + s->nx, 0, (want - s->nx) * sizeof(*nx));
-		s->x = nx, s->nx = want;
-	}
+	if (num < s->nx)
+		return 0;
+	want = s->nx ? s->nx : 64;
+	while (want <= num)
+		want *= 2;
+	if (want > COCO_PDF_MAX_OBJECTS)
+		want = COCO_PDF_MAX_OBJECTS;
+	if ((nx = realloc(s->x, want * sizeof(*nx))) == NULL)
+		return s->nomem = 1, -1;
+	memset(nx + s->nx, 0, (want - s->nx) * sizeof(*nx));
+	s->x = nx, s->nx = want;
+	return 0;
+}
+
+static int xset(struct scan *s, uint64_t num, int type, uint64_t a, uint64_t b)
+{
+	if (xgrow(s, num) != 0)
+		return -1;
 	/* A newer section decided it; but in a hybrid section, the /XRefStm stream fills in
 	 * what the same section's table lists as free (objects in object streams). */
 	if (s->x[num].set && !(s->x[num].sec == s->nsec && s->x[num].type == 0 && type != 0))
@@ -989,46 +1278,77 @@ static int xset(struct scan *s, uint64_t num, int type, uint64_t a, uint64_t b)
 	return 0;
 }
 
+/* One "offset generation n|f" entry of a classic table, for object num. */
+static int xref_entry(struct scan *s, struct lex *x, uint64_t num)
+{
+	struct val a, c;
+	char w[16];
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (parse_top(x, &a) != 0 || parse_top(x, &c) != 0)
+		goto out;
+	skip_ws(x);
+	word(x, w, sizeof(w));
+	if (a.t != V_INT || c.t != V_INT || a.i < 0 || c.i < 0 ||
+	    (strcmp(w, "n") != 0 && strcmp(w, "f") != 0))
+		lfail(x, "pdf.xref", "a malformed cross-reference entry");
+	else
+		rc = xset(s, num, w[0] == 'n' ? 1 : 0, (uint64_t)a.i, (uint64_t)c.i);
+out:
+	val_release(&a);
+	val_release(&c);
+	return rc;
+}
+
+/* A subsection: "first count" and count entries. */
+static int xref_subsection(struct scan *s, struct lex *x)
+{
+	struct val a, b;
+	long long k;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	if (parse_top(x, &a) != 0 || parse_top(x, &b) != 0)
+		goto out;
+	if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0) {
+		lfail(x, "pdf.xref", "a malformed cross-reference subsection");
+		goto out;
+	}
+	if (a.i + b.i > (long long)COCO_PDF_MAX_OBJECTS) {
+		fail(s, "pdf.limits", "a cross-reference subsection past object number %u",
+		     COCO_PDF_MAX_OBJECTS - 1);
+		goto out;
+	}
+	for (k = 0; k < b.i; k++)
+		if (xref_entry(s, x, (uint64_t)(a.i + k)) != 0)
+			goto out;
+	rc = 0;
+out:
+	val_release(&a);
+	val_release(&b);
+	return rc;
+}
+
 static int xref_table(struct scan *s, struct lex *x, struct val *trailer)
 {
-	struct val a, b, c;
 	char w[16];
-	long long k, start;
 
 	for (;;) {
 		skip_ws(x);
-		if (peek(x) == 't') {
-			word(x, w, sizeof(w));
-			if (strcmp(w, "trailer") != 0)
-				return lfail(x, "pdf.xref", "a malformed cross-reference table");
-			if (parse_value(x, 0, trailer) != 0)
+		if (peek(x) != 't') {
+			if (xref_subsection(s, x) != 0)
 				return -1;
-			return trailer->t == V_DICT
-				   ? 0
-				   : lfail(x, "pdf.xref", "a trailer that is not a dictionary");
+			continue;
 		}
-		if (parse_value(x, 0, &a) != 0 || parse_value(x, 0, &b) != 0)
+		word(x, w, sizeof(w));
+		if (strcmp(w, "trailer") != 0)
+			return lfail(x, "pdf.xref", "a malformed cross-reference table");
+		if (parse_top(x, trailer) != 0)
 			return -1;
-		if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0)
-			return lfail(x, "pdf.xref", "a malformed cross-reference subsection");
-		if (a.i + b.i > (long long)COCO_PDF_MAX_OBJECTS)
-			return fail(s, "pdf.limits",
-				    "a cross-reference subsection past object number "
-				    "%u",
-				    COCO_PDF_MAX_OBJECTS - 1);
-		start = a.i;
-		for (k = 0; k < b.i; k++) {
-			if (parse_value(x, 0, &a) != 0 || parse_value(x, 0, &c) != 0)
-				return -1;
-			skip_ws(x);
-			word(x, w, sizeof(w));
-			if (a.t != V_INT || c.t != V_INT || a.i < 0 || c.i < 0 ||
-			    (strcmp(w, "n") != 0 && strcmp(w, "f") != 0))
-				return lfail(x, "pdf.xref", "a malformed cross-reference entry");
-			if (xset(s, (uint64_t)(start + k), w[0] == 'n' ? 1 : 0, (uint64_t)a.i,
-				 (uint64_t)c.i) != 0)
-				return -1;
-		}
+		return trailer->t == V_DICT
+			   ? 0
+			   : lfail(x, "pdf.xref", "a trailer that is not a dictionary");
 	}
 }
 
@@ -1044,46 +1364,68 @@ static uint64_t be(const unsigned char *p, long long w, uint64_t dflt)
 	return v;
 }
 
-/* Entries of an xref stream's decoded data: /W field widths, /Index subsections. */
-static int xref_fill(struct scan *s, const struct val *d, const unsigned char *p, size_t len,
-		     long num)
+/* An xref stream's field widths /W, checked. */
+static int xref_widths(struct scan *s, const struct val *d, long long wd[3])
 {
-	const struct val *w = dget(d, "W"), *idx = dget(d, "Index"), *size = dget(d, "Size");
-	long long wd[3], rowlen = 0, first, count, k;
-	size_t i, pos = 0;
+	const struct val *w = dget(d, "W"), *size = dget(d, "Size");
+	size_t i;
 
 	if (w == NULL || w->t != V_ARRAY || w->n != 3 || size == NULL || size->t != V_INT ||
 	    size->i < 0 || size->i > (long long)COCO_PDF_MAX_OBJECTS)
-		return fail(s, "pdf.xref", "xref stream %ld has a bad /W or /Size", num);
+		return fail(s, "pdf.xref", "an xref stream has a bad /W or /Size");
 	for (i = 0; i < 3; i++) {
 		if (w->k[i].t != V_INT || w->k[i].i < 0 || w->k[i].i > 8)
-			return fail(s, "pdf.xref", "xref stream %ld has a bad /W", num);
+			return fail(s, "pdf.xref", "an xref stream has a bad /W");
 		wd[i] = w->k[i].i;
-		rowlen += wd[i];
 	}
-	if (rowlen == 0 || (idx != NULL && (idx->t != V_ARRAY || idx->n % 2 != 0)))
-		return fail(s, "pdf.xref", "xref stream %ld has a bad /W or /Index", num);
+	if (wd[0] + wd[1] + wd[2] == 0)
+		return fail(s, "pdf.xref", "an xref stream has a bad /W");
+	return 0;
+}
+
+/* The rows of one /Index subsection, from *pos in the decoded data. */
+static int xref_rows(struct scan *s, const long long wd[3], long long first, long long count,
+		     const unsigned char *p, size_t len, size_t *pos)
+{
+	size_t rowlen = (size_t)(wd[0] + wd[1] + wd[2]);
+	const unsigned char *row;
+	long long k;
+	uint64_t t;
+
+	for (k = 0; k < count; k++, *pos += rowlen) {
+		if (*pos + rowlen > len)
+			return fail(s, "pdf.xref",
+				    "an xref stream is shorter than its /Index says");
+		row = p + *pos;
+		t = be(row, wd[0], 1);
+		if (t > 2)
+			continue; /* reserved types are free objects */
+		if (xset(s, (uint64_t)(first + k), (int)t, be(row + wd[0], wd[1], 0),
+			 be(row + wd[0] + wd[1], wd[2], 0)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Entries of an xref stream's decoded data: /W field widths, /Index subsections. */
+static int xref_fill(struct scan *s, const struct val *d, const unsigned char *p, size_t len)
+{
+	const struct val *idx = dget(d, "Index"), *size = dget(d, "Size");
+	long long wd[3], first, count;
+	size_t i, pos = 0;
+
+	if (xref_widths(s, d, wd) != 0)
+		return -1;
+	if (idx != NULL && (idx->t != V_ARRAY || idx->n % 2 != 0))
+		return fail(s, "pdf.xref", "an xref stream has a bad /Index");
 	for (i = 0; i < (idx ? idx->n : 2); i += 2) {
 		first = idx ? idx->k[i].i : 0;
 		count = idx ? idx->k[i + 1].i : size->i;
 		if ((idx && (idx->k[i].t != V_INT || idx->k[i + 1].t != V_INT)) || first < 0 ||
 		    count < 0 || first + count > (long long)COCO_PDF_MAX_OBJECTS)
-			return fail(s, "pdf.xref", "xref stream %ld has a bad /Index", num);
-		for (k = 0; k < count; k++, pos += (size_t)rowlen) {
-			const unsigned char *row = p + pos;
-			uint64_t t;
-			if (pos + (size_t)rowlen > len)
-				return fail(s, "pdf.xref",
-					    "xref stream %ld is shorter than its /Index "
-					    "says",
-					    num);
-			t = be(row, wd[0], 1);
-			if (t > 2)
-				continue; /* reserved types are free objects */
-			if (xset(s, (uint64_t)(first + k), (int)t, be(row + wd[0], wd[1], 0),
-				 be(row + wd[0] + wd[1], wd[2], 0)) != 0)
-				return -1;
-		}
+			return fail(s, "pdf.xref", "an xref stream has a bad /Index");
+		if (xref_rows(s, wd, first, count, p, len, &pos) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -1092,20 +1434,20 @@ static int xref_stream(struct scan *s, uint64_t off, struct val *trailer)
 {
 	unsigned char *p = NULL;
 	size_t len = 0;
-	uint64_t data, dlen;
-	int st, rc;
+	struct obj o;
+	int rc;
 
-	rc = read_object(s, off, -1, trailer, &st, &data, &dlen, 1);
-	if (rc == 0 && (!st || !name_is(dget(trailer, "Type"), "XRef")))
+	rc = read_object(s, off, -1, 1, &o);
+	if (rc == 0 && (!o.has_stream || !name_is(dget(&o.v, "Type"), "XRef")))
 		rc = fail(s, "pdf.xref",
-			  "byte offset %llu holds neither an xref table nor an "
-			  "xref stream",
+			  "byte offset %llu holds neither an xref table nor an xref stream",
 			  (unsigned long long)off);
 	if (rc == 0)
-		rc = stream_mem(s, trailer, data, dlen, -1, &p, &len);
+		rc = stream_mem(s, &o.v, o.data, o.len, -1, &p, &len);
 	if (rc == 0)
-		rc = xref_fill(s, trailer, p, len, -1);
+		rc = xref_fill(s, &o.v, p, len);
 	free(p);
+	*trailer = o.v; /* transferred */
 	return rc;
 }
 
@@ -1142,7 +1484,12 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 	s->sec[s->nsec++] = off;
 	lex_init(&x, s, &s->d, off, -1);
 	word(&x, w, sizeof(w));
-	rc = strcmp(w, "xref") == 0 ? xref_table(s, &x, &tr) : xref_stream(s, off, &tr);
+	if (strcmp(w, "xref") == 0) {
+		rc = xref_table(s, &x, &tr);
+		s->tab[s->ntab][0] = off, s->tab[s->ntab++][1] = x.pos;
+	} else {
+		rc = xref_stream(s, off, &tr);
+	}
 	if (rc == 0 && dget(&tr, "Encrypt") != NULL)
 		s->encrypted = 1;
 	if (rc == 0 && (h = want_offset(s, dget(&tr, "XRefStm"), "/XRefStm", &hoff)) != 0)
@@ -1221,6 +1568,35 @@ static void cache_drop(struct scan *s)
 	s->cache_num = -1;
 }
 
+/* Entry k of the cached object stream's offset table: "num offset", offsets strictly
+ * increasing (so no object is parsed twice). */
+static int objstm_entry(struct scan *s, struct lex *x, long long k)
+{
+	struct val a, b;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	if (parse_top(x, &a) != 0 || parse_top(x, &b) != 0)
+		goto out;
+	if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0 ||
+	    (uint64_t)b.i + s->cache_first >= s->cache_len) {
+		lfail(x, "pdf.structure", "a bad object stream offset table");
+		goto out;
+	}
+	if (k > 0 && s->cache_first + (size_t)b.i <= s->cache_off[k - 1]) {
+		lfail(x, "pdf.structure", "object stream offsets that are not strictly increasing");
+		goto out;
+	}
+	s->cache_obj[k] = (long)a.i;
+	s->cache_off[k] = s->cache_first + (size_t)b.i;
+	s->cache_n++;
+	rc = 0;
+out:
+	val_release(&a);
+	val_release(&b);
+	return rc;
+}
+
 /* Decodes object stream num (dict, data extent) into the cache, with its offset table. */
 static int objstm_load(struct scan *s, const struct val *dict, uint64_t data, uint64_t len,
 		       long num)
@@ -1228,7 +1604,6 @@ static int objstm_load(struct scan *s, const struct val *dict, uint64_t data, ui
 	const struct val *n = dget(dict, "N"), *first = dget(dict, "First");
 	struct rd d;
 	struct lex x;
-	struct val a, b;
 	long long k;
 
 	cache_drop(s);
@@ -1248,37 +1623,33 @@ static int objstm_load(struct scan *s, const struct val *dict, uint64_t data, ui
 	memset(&d, 0, sizeof(d));
 	d.mem = s->cache, d.size = s->cache_first;
 	lex_init(&x, s, &d, 0, num);
-	for (k = 0; k < n->i; k++) {
-		if (parse_value(&x, 0, &a) != 0 || parse_value(&x, 0, &b) != 0)
+	for (k = 0; k < n->i; k++)
+		if (objstm_entry(s, &x, k) != 0)
 			return -1;
-		if (a.t != V_INT || b.t != V_INT || a.i < 0 || b.i < 0 ||
-		    (uint64_t)b.i + s->cache_first >= s->cache_len)
-			return lfail(&x, "pdf.structure", "a bad object stream offset table");
-		s->cache_obj[k] = (long)a.i;
-		s->cache_off[k] = s->cache_first + (size_t)b.i;
-		s->cache_n++;
-		if (x.nodes > COCO_PDF_MAX_NODES - 2)
-			x.nodes = 0;
-	}
 	return 0;
 }
 
-/* Scans every object in the cached object stream. */
+/* Scans every object in the cached object stream; each must end by the next's offset. */
 static int objstm_scan(struct scan *s)
 {
 	struct rd d;
 	struct lex x;
 	struct val v;
-	size_t k;
+	size_t k, limit;
 	int rc = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.mem = s->cache, d.size = s->cache_len;
 	for (k = 0; k < s->cache_n && rc == 0; k++) {
+		limit = k + 1 < s->cache_n ? s->cache_off[k + 1] : s->cache_len;
 		lex_init(&x, s, &d, s->cache_off[k], s->cache_num);
-		rc = parse_value(&x, 0, &v);
+		rc = parse_top(&x, &v);
+		if (rc == 0 && x.pos > limit)
+			rc = lfail(&x, "pdf.structure",
+				   "an object that runs past the next object's offset");
 		if (rc == 0) {
 			s->n_objects++;
+			note_name(s, s->cache_obj[k], &v);
 			judge(s, &v, s->cache_obj[k], 0);
 		}
 		val_release(&v);
@@ -1288,39 +1659,161 @@ static int objstm_scan(struct scan *s)
 
 /* ---- the object pass ---------------------------------------------------------------- */
 
-static int scan_object(struct scan *s, long num)
+/* Judges the object at off (num >= 0: the cross-reference's object num; -1: an object
+ * header no cross-reference points at); *end receives the byte after it. */
+static int scan_at(struct scan *s, uint64_t off, long num, uint64_t *end)
 {
-	struct val v;
-	uint64_t data = 0, len = 0;
-	int st, rc;
+	struct obj o;
+	int rc;
 
-	rc = read_object(s, s->x[num].off, num, &v, &st, &data, &len, 0);
+	rc = read_object(s, off, num, 0, &o);
 	if (rc == 0) {
+		*end = o.end;
 		s->n_objects++;
-		judge(s, &v, num, 1);
+		note_name(s, o.num, &o.v);
+		judge(s, &o.v, (long)o.num, 1);
 	}
-	if (rc == 0 && st && name_is(dget(&v, "Type"), "ObjStm")) {
-		s->x[num].objstm = 1;
-		rc = objstm_load(s, &v, data, len, num);
+	if (rc == 0 && o.has_stream && name_is(dget(&o.v, "Type"), "ObjStm")) {
+		if (num >= 0)
+			s->x[num].objstm = 1;
+		rc = objstm_load(s, &o.v, o.data, o.len, (long)o.num);
 		if (rc == 0)
 			rc = objstm_scan(s);
 		cache_drop(s);
-	} else if (rc == 0 && st && is_flate(dget(&v, "Filter"))) {
-		rc = inflate_range(s, data, len, num, 0, NULL, NULL);
+	} else if (rc == 0 && o.has_stream && is_flate(dget(&o.v, "Filter"))) {
+		rc = inflate_range(s, o.data, o.len, (long)o.num, 0, NULL, NULL);
 	}
-	val_release(&v);
+	val_release(&o.v);
 	return rc;
+}
+
+struct fobj {
+	uint64_t off;
+	long num;
+};
+
+static int fobj_cmp(const void *a, const void *b)
+{
+	const struct fobj *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off ? 1 : (x->num > y->num) - (x->num < y->num);
+}
+
+/* The objects the cross-reference places in the file, in offset order. */
+static int listed_objects(struct scan *s, struct fobj **out, size_t *n)
+{
+	size_t i, k = 0;
+
+	*out = NULL, *n = 0;
+	for (i = 0; i < s->nx; i++)
+		k += s->x[i].type == 1;
+	if (k > 0 && (*out = malloc(k * sizeof(**out))) == NULL)
+		return s->nomem = 1, -1;
+	for (i = 0; i < s->nx; i++)
+		if (s->x[i].type == 1)
+			(*out)[(*n)++] = (struct fobj){s->x[i].off, (long)i};
+	if (*n > 1)
+		qsort(*out, *n, sizeof(**out), fobj_cmp);
+	return 0;
+}
+
+/* An object the cross-reference places before the end of the one read before it. */
+static int overlap(struct scan *s, const struct fobj *f, uint64_t prev_end)
+{
+	struct lex x;
+	struct obj o;
+
+	memset(&o, 0, sizeof(o));
+	lex_init(&x, s, &s->d, f->off, -1);
+	if (obj_header(&x, &o.num, &o.gen) != 0 || check_header(s, f->off, f->num, &o) != 0)
+		return -1;
+	return fail(s, "pdf.structure",
+		    "object %ld at byte offset %llu overlaps the object before it, which ends "
+		    "at byte offset %llu",
+		    f->num, (unsigned long long)f->off, (unsigned long long)prev_end);
+}
+
+/* Past a classic cross-reference table and trailer that starts at pos, if one does. */
+static uint64_t skip_table(const struct scan *s, uint64_t pos)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntab; i++)
+		if (s->tab[i][0] == pos)
+			return s->tab[i][1];
+	return pos;
+}
+
+static int is_header(struct scan *s, uint64_t pos)
+{
+	struct lex x;
+	long long n, g;
+
+	lex_init(&x, s, &s->d, pos, -1);
+	return header_at(&x, &n, &g) == 0;
+}
+
+/* The next "N G obj" header in [pos, limit) that starts a token outside comments and
+ * classic tables, or limit: viewers that rebuild a damaged cross-reference find these. */
+static uint64_t find_header(struct scan *s, uint64_t pos, uint64_t limit)
+{
+	int c, prev = '\n';
+
+	while (pos < limit && (c = rd_byte(&s->d, pos)) >= 0) {
+		if (skip_table(s, pos) != pos) {
+			pos = skip_table(s, pos), prev = '\n';
+			continue;
+		}
+		if (c == '%') {
+			while (pos < limit && (c = rd_byte(&s->d, pos)) >= 0 && c != '\r' &&
+			       c != '\n')
+				pos++;
+			continue;
+		}
+		if (c >= '0' && c <= '9' && !is_regular(prev) && is_header(s, pos))
+			return pos;
+		prev = c, pos++;
+	}
+	return pos < limit ? pos : limit;
+}
+
+/*
+ * One pass over the file in offset order: each object the cross-reference lists, and
+ * every other object header found between them (orphans, older revisions), is parsed
+ * once and judged. Listed objects must not overlap; stream data is skipped by /Length.
+ */
+static int scan_file(struct scan *s)
+{
+	struct fobj *f = NULL;
+	size_t n = 0, i = 0;
+	uint64_t pos = 0, next, p, end = 0;
+	int rc = listed_objects(s, &f, &n);
+
+	while (rc == 0 && !s->failed && !s->d.ioerr) {
+		next = i < n ? f[i].off : s->size;
+		if (next < pos) {
+			rc = overlap(s, &f[i], pos);
+			break;
+		}
+		p = find_header(s, pos, next);
+		if (p < next)
+			rc = scan_at(s, p, -1, &end);
+		else if (i < n)
+			rc = scan_at(s, next, f[i++].num, &end);
+		else
+			break;
+		pos = end;
+	}
+	free(f);
+	return rc != 0 || s->failed ? -1 : 0;
 }
 
 static int scan_objects(struct scan *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nx && !s->failed; i++)
-		if (s->x[i].type == 1 && scan_object(s, (long)i) != 0)
-			return -1;
-	if (s->failed)
-		return -1; /* a limit recorded while judging */
+	if (scan_file(s) != 0 || judge_refs(s) != 0)
+		return -1;
 	for (i = 0; i < s->nx; i++)
 		if (s->x[i].type == 2 &&
 		    (s->x[i].off >= s->nx || !s->x[(size_t)s->x[i].off].objstm))
@@ -1538,6 +2031,7 @@ static void keep_signer(struct scan *s, struct coco_pdf_result *res,
 	res->signer_cn =
 	    info->common_name ? coco_strndup(info->common_name, strlen(info->common_name)) : NULL;
 	res->signer_org = signer_org(der, len);
+	memcpy(res->anchor_sha256, info->anchor_sha256, sizeof(res->anchor_sha256));
 	res->signing_time = info->signing_time;
 	res->has_signing_time = info->has_signing_time;
 	if ((info->subject && !res->signer) || (info->common_name && !res->signer_cn))
@@ -1703,6 +2197,7 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
+	s.base = src->size;
 	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
 	for (i = 0; i < N_KINDS; i++)
 		s.hit[i] = -1;
@@ -1763,4 +2258,23 @@ int coco_pdf_is_pdf_name(const char *name)
 	size_t n = strlen(name);
 
 	return n >= 4 && strcasecmp(name + n - 4, ".pdf") == 0;
+}
+
+int coco_pdf_is_pdf_start(const unsigned char *p, size_t n)
+{
+	return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
+}
+
+int coco_pdf_path_is_pdf(const char *path, const char *name)
+{
+	unsigned char head[5];
+	int fd, is = 0;
+
+	if (coco_pdf_is_pdf_name(name))
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	is = pread_all(fd, head, sizeof(head), 0) == 0 && coco_pdf_is_pdf_start(head, 5);
+	close(fd);
+	return is;
 }

@@ -25,6 +25,11 @@
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
 #define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
 #define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
+/* The parser's total work (bytes and values parsed, bytes inflated) is at most
+ * COCO_PDF_WORK_FACTOR times the file's size plus its inflated object and xref streams,
+ * plus COCO_PDF_WORK_FLOOR: a file cannot make the scan reparse the same bytes. */
+#define COCO_PDF_WORK_FACTOR 4u
+#define COCO_PDF_WORK_FLOOR (1u << 20)
 
 /* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only. */
 struct coco_pdf_src {
@@ -44,6 +49,7 @@ struct coco_pdf_result {
 	char *signer;       /* the valid signature's signer subject (RFC 2253) */
 	char *signer_cn;    /* its commonName */
 	char *signer_org;   /* its organizationName */
+	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
 	time_t signing_time;
 	int has_signing_time;
 };
@@ -56,6 +62,11 @@ struct coco_pdf_file {
 
 /* Whether an entry or file name is a PDF's (ends in ".pdf", any case). */
 int coco_pdf_is_pdf_name(const char *name);
+/* Whether the first n bytes of a file start like a PDF's ("%PDF-"), whatever its name. */
+int coco_pdf_is_pdf_start(const unsigned char *p, size_t n);
+/* Whether the file at path has a PDF's name or starts like one (links not followed; a
+ * file that cannot be read is left to the caller's own read of it). */
+int coco_pdf_path_is_pdf(const char *path, const char *name);
 
 /*
  * Scans the PDF in src, adding pdf.* findings about name to r and filling res (zero it

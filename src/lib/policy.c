@@ -38,6 +38,7 @@ void coco_policy_free(struct coco_policy *p)
 		free(p->bodies[i].name);
 		coco_words_release(&p->bodies[i].names);
 		coco_words_release(&p->bodies[i].schemes);
+		coco_words_release(&p->bodies[i].anchors);
 	}
 	for (i = 0; i < p->n_rows; i++) {
 		free(p->rows[i].scheme);
@@ -265,6 +266,25 @@ static enum coco_err parse_policy(struct coco_ctx *ctx, const unsigned char *buf
 	return COCO_OK;
 }
 
+/* A <name> or <alias> (normalised into names) or an <anchor sha256="HEX"/>. */
+static int body_child(struct coco_body *b, xmlNode *a)
+{
+	char *t, *q;
+	int rc;
+
+	if (xmlStrcmp(a->name, BAD_CAST "anchor") == 0) {
+		if ((t = coco_xml_attr(a, "sha256")) == NULL)
+			return -1;
+		for (q = t; *q != '\0'; q++)
+			*q = (char)(*q >= 'A' && *q <= 'F' ? *q - 'A' + 'a' : *q);
+		return coco_words_push(&b->anchors, t);
+	}
+	t = coco_xml_text(a);
+	rc = t == NULL || coco_words_push(&b->names, coco_norm_org(t)) != 0 ? -1 : 0;
+	free(t);
+	return rc;
+}
+
 static enum coco_err parse_bodies(struct coco_ctx *ctx, const unsigned char *buf, size_t len,
 				  const char *name, struct coco_policy *p)
 {
@@ -290,11 +310,8 @@ static enum coco_err parse_bodies(struct coco_ctx *ctx, const unsigned char *buf
 		bad = schemes == NULL || b->name == NULL ||
 		      coco_words_split(&b->schemes, schemes) != 0;
 		free(schemes);
-		for (a = coco_xml_elem(c->children); a && !bad; a = coco_xml_elem(a->next)) {
-			char *t = coco_xml_text(a);
-			bad = t == NULL || coco_words_push(&b->names, coco_norm_org(t)) != 0;
-			free(t);
-		}
+		for (a = coco_xml_elem(c->children); a && !bad; a = coco_xml_elem(a->next))
+			bad = body_child(b, a) != 0;
 	}
 	xmlFreeDoc(doc);
 	return bad ? coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", name) : COCO_OK;

@@ -34,6 +34,7 @@ struct coco_body {
 	char *name;
 	struct coco_words names;   /* name and aliases, normalised as organisations */
 	struct coco_words schemes; /* scheme ids */
+	struct coco_words anchors; /* SHA-256 of its CA certificates (DER), lower-case hex */
 };
 
 struct coco_register_row {

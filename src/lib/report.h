@@ -63,8 +63,9 @@ struct coco_report_signature {
 	time_t not_before, not_after;
 	time_t signing_time;
 	int has_signing_time;
-	int valid;    /* every signature and signer check passed */
-	int value_ok; /* the signature itself verified (whatever the chain's trust) */
+	int valid;              /* every signature and signer check passed */
+	int value_ok;           /* the signature itself verified (whatever the chain's trust) */
+	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
 };
 

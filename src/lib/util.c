@@ -437,6 +437,8 @@ static const char *segment_problem(const char *seg, size_t len)
 		return "empty path segment";
 	if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
 		return "'.' or '..' segment";
+	if (seg[len - 1] == '.' || seg[len - 1] == ' ')
+		return "a name or folder ending in a dot or a space (Windows drops it)";
 	return NULL;
 }
 

@@ -548,6 +548,18 @@ static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_r
 	return err;
 }
 
+/* A PDF by its name, or by its first bytes whatever its name (a viewer goes by them). */
+static int entry_is_pdf(const struct coco_vstate *v, size_t i)
+{
+	unsigned char head[5];
+	long n;
+
+	if (coco_pdf_is_pdf_name(v->ar->e[i].name))
+		return 1;
+	n = coco_archive_entry_head(v->ar, i, head, sizeof(head));
+	return n > 0 && coco_pdf_is_pdf_start(head, (size_t)n);
+}
+
 /* The pdf.* stage: every PDF data object whose bytes the container pass verified. */
 static enum coco_err check_pdfs(struct coco_vstate *v)
 {
@@ -558,8 +570,7 @@ static enum coco_err check_pdfs(struct coco_vstate *v)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < v->ar->n; i++) {
 		struct coco_pdf_file *f = &v->pdfs[v->n_pdfs];
-		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok ||
-		    !coco_pdf_is_pdf_name(v->ar->e[i].name))
+		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok || !entry_is_pdf(v, i))
 			continue;
 		if ((f->name = coco_strndup(v->ar->e[i].name, strlen(v->ar->e[i].name))) == NULL)
 			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");

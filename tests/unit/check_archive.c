@@ -139,6 +139,8 @@ MUT(m_name_drive, z->e[1].name = "C:/x")
 MUT(m_name_empty_seg, z->e[1].name = "a//b")
 MUT(m_name_dot_seg, z->e[1].name = "a/./b")
 MUT(m_name_colon, z->e[1].name = "a:b")
+MUT(m_name_trailing_dot, z->e[1].name = "cert.pdf.")
+MUT(m_name_trailing_space, z->e[1].name = "evidence /cert.pdf")
 MUT(m_name_nul, z->e[1].name = "a.pdf\0.xml"; z->e[1].name_len = 10)
 MUT(m_name_ctrl, z->e[1].name = "a\001.xml")
 MUT(m_name_del, z->e[1].name = "a\177.xml")
@@ -347,6 +349,9 @@ static const struct hcase {
     {"name with empty segment", m_name_empty_seg, NULL, "container.name", "a//b", NULL, 0},
     {"name with . segment", m_name_dot_seg, NULL, "container.name", "a/./b", NULL, 0},
     {"name with colon", m_name_colon, NULL, "container.name", "a:b", NULL, 0},
+    {"name ending in a dot", m_name_trailing_dot, NULL, "container.name", "cert.pdf.", NULL, 0},
+    {"folder ending in a space", m_name_trailing_space, NULL, "container.name",
+     "evidence /cert.pdf", NULL, 0},
     {"name with NUL", m_name_nul, NULL, "container.name", "a.pdf", NULL, 0},
     {"name with control character", m_name_ctrl, NULL, "container.name", "a\001.xml", NULL, 0},
     {"name with DEL", m_name_del, NULL, "container.name", "a\177.xml", NULL, 0},

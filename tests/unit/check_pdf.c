@@ -72,6 +72,13 @@ static const struct {
     {"encrypted.pdf", "pdf.encrypted", COCO_STATUS_FAIL, 0, NULL},
     {"broken-xref.pdf", "pdf.xref", COCO_STATUS_FAIL, 0, "byte offset"},
     {"bomb.pdf", "pdf.limits", COCO_STATUS_FAIL, 0, "bomb"},
+    {"orphan-js.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 3"},
+    {"xref-generation.pdf", "pdf.xref", COCO_STATUS_FAIL, 0,
+     "object 3 generation 0 at byte offset 186, where generation 1 is"},
+    {"xref-generation.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 3"},
+    {"launch-indirect.pdf", "pdf.launch", COCO_STATUS_FAIL, 0, "a /Launch action"},
+    {"js-3d.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "/OnInstantiate"},
+    {"objstm-overlap.pdf", "pdf.structure", COCO_STATUS_FAIL, 0, "not strictly increasing"},
     {"signed.pdf", "pdf.signature", COCO_STATUS_PASS, 0, "2026-09-15T12:00:00Z"},
     {"signed-updated.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
     {"signed-appended.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
@@ -175,6 +182,45 @@ START_TEST(test_deflated_entry)
 }
 END_TEST
 
+/* A PDF under another name is scanned by its first bytes: in a bundle (deflated, so
+ * the head is inflated) and in a folder. */
+START_TEST(test_sniffed)
+{
+	struct pfx f;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/js-openaction.pdf"), *ex = bt_fixture("example");
+	char *bundle, *dir, *path;
+	struct bt_part parts[1];
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	parts[0].name = "evidence/hostile.dat", parts[0].data = pdf, parts[0].len = len;
+	parts[0].deflate = 1;
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.dat") != NULL,
+	    "%s", bt_dump(f.r));
+	dir = bt_fmt("%s/sub", f.tmp);
+	path = bt_fmt("%s/sub/evidence/note.txt", f.tmp);
+	ck_assert_int_eq(bt_copytree(ex, dir), 0);
+	ck_assert_int_eq(bt_write(path, pdf, len), 0);
+	ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/note.txt") != NULL,
+	    "%s", bt_dump(f.r));
+	free(pdf);
+	free(src);
+	free(ex);
+	free(bundle);
+	free(dir);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* The sample certificate replaced by a signed one changed afterwards: evidence fails. */
 START_TEST(test_tampered_certificate)
 {
@@ -201,6 +247,66 @@ START_TEST(test_tampered_certificate)
 	free(dir);
 	free(src);
 	free(dst);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* ---- evidence.authentic: a body's own CAs ------------------------------------------- */
+
+#define BODY_CA_SHA256 "d7c66683ab23ab70d8980020907767233ddc0d1a6b1aeac5c29e930050701394"
+#define OTHER_SHA256 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+static const struct {
+	const char *what, *ce_anchor, *iso_anchor; /* NULL: no <anchor> */
+	enum coco_status status;
+	const char *message;
+} anchorings[] = {
+    {"the body's own CA", BODY_CA_SHA256, NULL, COCO_STATUS_PASS, "under one of its own CAs"},
+    {"a body with no CA bound", NULL, NULL, COCO_STATUS_WARN, "binds no CA to"},
+    /* the CA that anchors the signature is another body's: it issued a certificate whose
+     * organisation names the body the assessment names (a cross-body signature) */
+    {"another body's CA", OTHER_SHA256, BODY_CA_SHA256, COCO_STATUS_WARN,
+     "not by the named certification body"},
+};
+
+START_TEST(test_authentic_anchor)
+{
+	struct pfx f;
+	struct coco_ctx *ctx = NULL;
+	char *trust_src = bt_fixture("trust"), *ex = bt_fixture("example");
+	char *trust, *bodies, *xml, ce[96] = "", iso[96] = "";
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	trust = bt_fmt("%s/trust", f.tmp);
+	ck_assert_int_eq(bt_copytree(trust_src, trust), 0);
+	if (anchorings[_i].ce_anchor)
+		snprintf(ce, sizeof(ce), "<anchor sha256=\"%s\"/>", anchorings[_i].ce_anchor);
+	if (anchorings[_i].iso_anchor)
+		snprintf(iso, sizeof(iso), "<anchor sha256=\"%s\"/>", anchorings[_i].iso_anchor);
+	xml = bt_fmt("<?xml version=\"1.0\"?>\n<bodies xmlns=\"urn:x-coco-bundle:bodies:1\">"
+		     "<body schemes=\"cyber-essentials-plus\"><name>Example Certification Body "
+		     "Ltd - TEST ONLY</name>%s</body><body schemes=\"iso27001-2022\"><name>Example "
+		     "ISO Registrar Ltd - TEST ONLY</name>%s</body></bodies>\n",
+		     ce, iso);
+	bodies = bt_fmt("%s/bodies/bodies.xml", trust);
+	ck_assert_int_eq(bt_write(bodies, xml, strlen(xml)), 0);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	ck_assert_msg(coco_ctx_load_trust(ctx, trust) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_int_eq(coco_lint(ctx, ex, f.r), COCO_OK);
+	hit = bt_find_status(f.r, "evidence.authentic", anchorings[_i].status, "CEP-TEST-000123");
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), anchorings[_i].message),
+		      "%s: expected %s '%s':\n%s", anchorings[_i].what,
+		      coco_status_name(anchorings[_i].status), anchorings[_i].message,
+		      bt_dump(f.r));
+	ck_assert_int_eq(coco_finding_manual(hit), anchorings[_i].status == COCO_STATUS_WARN);
+	coco_ctx_free(ctx);
+	free(trust_src);
+	free(ex);
+	free(trust);
+	free(bodies);
+	free(xml);
 	pfx_teardown(&f);
 }
 END_TEST
@@ -456,13 +562,13 @@ START_TEST(test_limit_ratio)
 END_TEST
 
 /* Deflates data into a stream object with dictionary entries dict. */
-static void flate_raw(struct sb *o, const struct sb *data, const char *dict)
+static void flate_raw(struct sb *o, const struct sb *data, const char *dict, int level)
 {
 	uLongf n = compressBound((uLong)data->n);
 	unsigned char *z = malloc(n);
 
 	ck_assert_ptr_nonnull(z);
-	ck_assert_int_eq(compress2(z, &n, (const Bytef *)data->p, (uLong)data->n, 1), Z_OK);
+	ck_assert_int_eq(compress2(z, &n, (const Bytef *)data->p, (uLong)data->n, level), Z_OK);
 	sb_fmt(o, "<< %s /Filter /FlateDecode /Length %lu >>\nstream\n", dict, (unsigned long)n);
 	sb_add(o, z, n);
 	sb_fmt(o, "\nendstream");
@@ -485,7 +591,7 @@ START_TEST(test_limit_inflate)
 		c = d.n % 32 == 0 ? (char)('a' + (seed >> 16) % 26) : ' ';
 		sb_add(&d, &c, 1);
 	}
-	flate_raw(&o, &d, "/Type /ObjStm /N 1 /First 8");
+	flate_raw(&o, &d, "/Type /ObjStm /N 1 /First 8", 1);
 	expect_limit(&f, &o, _i, "inflated object stream");
 	free(o.p);
 	free(d.p);
@@ -615,6 +721,293 @@ START_TEST(test_limit_sigs)
 }
 END_TEST
 
+/* ---- the pass over every object, references, overlaps ------------------------------ */
+
+/* Writes the file text (one "xref" keyword, no startxref) with its startxref and %%EOF. */
+static void scan_raw(struct pfx *f, const char *text)
+{
+	struct sb b = {0};
+	const char *x = strstr(text, "xref\n");
+	char *path = bt_fmt("%s/r.pdf", f->tmp);
+
+	ck_assert_ptr_nonnull(x);
+	sb_fmt(&b, "%s", text);
+	sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", (size_t)(x - text));
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(f, path, "r.pdf");
+	free(path);
+	free(b.p);
+}
+
+#define HEAD "%PDF-1.7\n"
+#define CAT "1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+
+static const struct {
+	const char *what, *text; /* objects 3.. for build(), or a whole file for scan_raw() */
+	int raw;
+	const char *id;
+	enum coco_status status;
+	const char *message;
+} built[] = {
+    {"/S by reference to /Launch", "<< /S 4 0 R /F (calc.exe) >>\nendobj\n4 0 obj\n/Launch", 0,
+     "pdf.launch", COCO_STATUS_FAIL, "object 4"},
+    {"/S by reference to /URI", "<< /S 4 0 R >>\nendobj\n4 0 obj\n/URI", 0, "pdf.link",
+     COCO_STATUS_WARN, "a /URI action"},
+    {"/S by reference to /GoTo", "<< /S 4 0 R /D [0 /Fit] >>\nendobj\n4 0 obj\n/GoTo", 0,
+     "pdf.clean", COCO_STATUS_PASS, NULL},
+    {"/Type by reference to /EmbeddedFile",
+     "<< /Type 4 0 R /Length 1 >>\nstream\nx\nendstream"
+     "\nendobj\n4 0 obj\n/EmbeddedFile",
+     0, "pdf.embedded_file", COCO_STATUS_FAIL, "object 4"},
+    {"/Subtype by reference to /RichMedia",
+     "<< /Type /Annot /Subtype 4 0 R >>\nendobj\n"
+     "4 0 obj\n/RichMedia",
+     0, "pdf.richmedia", COCO_STATUS_FAIL, "object 4"},
+    {"/S by reference to a dictionary", "<< /S 4 0 R >>\nendobj\n4 0 obj\n<< /Launch 1 >>", 0,
+     "pdf.structure", COCO_STATUS_FAIL, "/S entry refers to object 4, which is not a name"},
+    {"/S by reference to a missing object", "<< /S 40 0 R >>", 0, "pdf.structure", COCO_STATUS_FAIL,
+     "refers to object 40"},
+    {"a /Win launch parameter alone", "<< /Win << /F (cmd.exe) >> >>", 0, "pdf.launch",
+     COCO_STATUS_FAIL, "/Win"},
+    {"a /Unix launch parameter alone", "<< /Unix (sh) >>", 0, "pdf.launch", COCO_STATUS_FAIL,
+     "/Unix"},
+    {"a /URI entry alone", "<< /URI (https://example.invalid/) >>", 0, "pdf.link", COCO_STATUS_WARN,
+     "/URI entry"},
+    {"an /OnInstantiate script", "<< /OnInstantiate 4 0 R >>\nendobj\n4 0 obj\n(x)", 0,
+     "pdf.javascript", COCO_STATUS_FAIL, "/OnInstantiate"},
+    {"an object-stream entry that runs into the next",
+     "<< /Type /ObjStm /N 2 /First 9 /Length 16 >>\nstream\n9 0 10 3\n(abc) 1\nendstream", 0,
+     "pdf.structure", COCO_STATUS_FAIL, "runs past the next object's offset"},
+    {"a string as a table entry's offset (released)",
+     HEAD CAT "xref\n0 2\n0000000000 65535 f \n(leak-me-aaaaaaaaaaaaaaaaaaaaaaaaaa) 00000 n \n"
+	      "trailer\n<< /Size 2 /Root 1 0 R >>\n",
+     1, "pdf.xref", COCO_STATUS_FAIL, "a malformed cross-reference entry"},
+    {"an array as a subsection's start (released)",
+     HEAD CAT "xref\n[(leak-me-cccccccccccccccccccccccc)] 2\ntrailer\n<< /Size 2 /Root 1 0 R >>\n",
+     1, "pdf.xref", COCO_STATUS_FAIL, "a malformed cross-reference subsection"},
+    {"a string in an object stream's offset table (released)",
+     "<< /Type /ObjStm /N 1 /First 35 /Length 39 >>\nstream\n"
+     "(leak-me-bbbbbbbbbbbbbbbbbbbbbb) 0\nnull\nendstream",
+     0, "pdf.structure", COCO_STATUS_FAIL, "a bad object stream offset table"},
+    {"an object listed inside another", /* object 4 is inside object 3's string */
+     HEAD CAT "3 0 obj (4 0 obj (x) endobj) endobj\n"
+	      "xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000000 00001 f \n"
+	      "0000000045 00000 n \n0000000054 00000 n \ntrailer\n<< /Size 5 /Root 1 0 R >>\n",
+     1, "pdf.structure", COCO_STATUS_FAIL, "object 4 at byte offset 54 overlaps"},
+};
+
+/* Small PDFs built here: each gives its exact id, status and message. */
+START_TEST(test_built)
+{
+	struct pfx f;
+	struct sb o = {0}, b = {0};
+	char *path;
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	if (built[_i].raw) {
+		scan_raw(&f, built[_i].text);
+	} else {
+		sb_fmt(&o, "%s", built[_i].text);
+		build(&b, &o, 1, NULL);
+		path = bt_fmt("%s/r.pdf", f.tmp);
+		ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+		scan(&f, path, "r.pdf");
+		free(path);
+	}
+	hit = bt_find_status(f.r, built[_i].id, built[_i].status, "r.pdf");
+	ck_assert_msg(hit != NULL, "%s: expected %s %s:\n%s", built[_i].what,
+		      coco_status_name(built[_i].status), built[_i].id, bt_dump(f.r));
+	ck_assert_msg(built[_i].message == NULL ||
+			  strstr(coco_finding_message(hit), built[_i].message) != NULL,
+		      "%s: '%s' lacks '%s'", built[_i].what, coco_finding_message(hit),
+		      built[_i].message);
+	free(o.p);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/*
+ * A hybrid PDF: objects 3.. (bodies whole) after the catalog and pages, listed in the
+ * table; objects 100.. are free there, and the /XRefStm puts object 100 + k at index 0 of
+ * object stream in_stm[k].
+ */
+static void build_hybrid(struct sb *b, const struct sb *objs, size_t n, const unsigned *in_stm,
+			 size_t m)
+{
+	size_t off[64], i, x, xs;
+
+	ck_assert_uint_le(n, 60);
+	sb_fmt(b, "%%PDF-1.7\n");
+	off[1] = b->n;
+	sb_fmt(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	off[2] = b->n;
+	sb_fmt(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	for (i = 0; i < n; i++) {
+		off[3 + i] = b->n;
+		sb_fmt(b, "%zu 0 obj\n", 3 + i);
+		sb_add(b, objs[i].p, objs[i].n);
+		sb_fmt(b, "\nendobj\n");
+	}
+	xs = b->n;
+	sb_fmt(b,
+	       "99 0 obj\n<< /Type /XRef /Size %zu /W [1 2 1] /Index [100 %zu] /Length %zu >>"
+	       "\nstream\n",
+	       100 + m, m, 4 * m);
+	for (i = 0; i < m; i++) {
+		unsigned char row[4] = {2, (unsigned char)(in_stm[i] >> 8),
+					(unsigned char)in_stm[i], 0};
+		sb_add(b, row, 4);
+	}
+	sb_fmt(b, "\nendstream\nendobj\n");
+	x = b->n;
+	sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
+	for (i = 1; i < n + 3; i++)
+		sb_fmt(b, "%010zu 00000 n \n", off[i]);
+	sb_fmt(b, "100 %zu\n", m);
+	for (i = 0; i < m; i++)
+		sb_fmt(b, "0000000000 00001 f \n");
+	sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+	       100 + m, xs, x);
+}
+
+/* An object stream holding the integer 12 as object num, padded to pad bytes. */
+static void objstm_int(struct sb *o, unsigned num, size_t pad, const char *extra)
+{
+	struct sb d = {0};
+	unsigned seed = num;
+	char c, dict[96];
+
+	sb_fmt(&d, "%u 0\n", num);
+	snprintf(dict, sizeof(dict), "/Type /ObjStm /N 1 /First %zu%s", d.n, extra);
+	sb_fmt(&d, "12");
+	while (d.n < pad) {
+		seed = seed * 1103515245u + 12345u;
+		c = d.n % 32 == 0 ? (char)('a' + (seed >> 16) % 26) : ' ';
+		sb_add(&d, &c, 1);
+	}
+	flate_raw(o, &d, dict, 1);
+	free(d.p);
+}
+
+/* A stream's /Length may be in an object stream (0); an object stream's may not (1). */
+START_TEST(test_length_in_objstm)
+{
+	struct pfx f;
+	struct sb o[2] = {{0}, {0}}, b = {0};
+	static const unsigned in[2] = {3, 3};
+	char *path;
+
+	pfx_setup(&f);
+	objstm_int(&o[0], 100, 16, "");
+	if (_i)
+		sb_fmt(&o[1], "<< /Type /ObjStm /N 0 /First 0 /Length 100 0 R >>\nstream\n"
+			      "123456789012\nendstream");
+	else
+		sb_fmt(&o[1], "<< /Length 100 0 R >>\nstream\n123456789012\nendstream");
+	build_hybrid(&b, o, 2, in, 1);
+	path = bt_fmt("%s/l.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "l.pdf");
+	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.xref", COCO_STATUS_FAIL, "l.pdf") != NULL
+			 : bt_find_status(f.r, "pdf.clean", COCO_STATUS_PASS, "l.pdf") != NULL,
+		      "%s", bt_dump(f.r));
+	free(o[0].p);
+	free(o[1].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The work budget: 20 streams whose /Length alternates between two 2 MiB object streams
+ * inflate them again and again, past the budget (1); with one, each is inflated once (0). */
+START_TEST(test_limit_budget)
+{
+	struct pfx f;
+	struct sb o[22], b = {0};
+	static const unsigned in[2] = {3, 4};
+	char *path;
+	size_t k;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	objstm_int(&o[0], 100, 2u << 20, "");
+	objstm_int(&o[1], 101, 2u << 20, "");
+	for (k = 2; k < 22; k++)
+		sb_fmt(&o[k], "<< /Length %u 0 R >>\nstream\n123456789012\nendstream",
+		       _i && k % 2 ? 101u : 100u);
+	build_hybrid(&b, o, 22, in, 2);
+	path = bt_fmt("%s/w.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "w.pdf");
+	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "w.pdf") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	for (k = 0; k < 22; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A scan-like stream: 4 MiB of white inflating at over 1000:1 from the first 16 KiB, then
+ * 48 KiB of noise, about 90:1 overall, passes; the probe judges the declared length. */
+START_TEST(test_probe_whole_ratio)
+{
+	struct pfx f;
+	struct sb o = {0}, d = {0};
+	unsigned seed = 11;
+	char c;
+
+	pfx_setup(&f);
+	while (d.n < (4u << 20)) {
+		c = (char)0xff;
+		sb_add(&d, &c, 1);
+	}
+	while (d.n < (4u << 20) + (48u << 10)) {
+		seed = seed * 1103515245u + 12345u;
+		c = (char)(seed >> 16);
+		sb_add(&d, &c, 1);
+	}
+	flate_raw(&o, &d, "/Type /XObject /Subtype /Image", 9);
+	expect_limit(&f, &o, 0, "a scan's image");
+	free(o.p);
+	free(d.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A classic table of 1,000,000 entries (object numbers up to the limit) passes; 1,000,001
+ * is a limit. Each entry is parsed with its own node count. */
+START_TEST(test_limit_table)
+{
+	struct pfx f;
+	struct sb b = {0};
+	char *path;
+	size_t k, x, n = COCO_PDF_MAX_OBJECTS + (size_t)_i;
+
+	pfx_setup(&f);
+	path = bt_fmt("%s/t.pdf", f.tmp);
+	sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+	x = b.n;
+	sb_fmt(&b, "xref\n0 %zu\n0000000000 65535 f \n0000000009 00000 n \n", n);
+	for (k = 2; k < n; k++)
+		sb_add(&b, "0000000000 00001 f \n", 20);
+	sb_fmt(&b, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", n, x);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "t.pdf");
+	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	free(path);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
 Suite *pdf_suite(void)
 {
 	Suite *s = suite_create("pdf");
@@ -626,7 +1019,13 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_not_a_pdf);
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_tampered_certificate);
+	tcase_add_test(tf, test_sniffed);
+	tcase_add_loop_test(tf, test_authentic_anchor, 0,
+			    sizeof(anchorings) / sizeof(anchorings[0]));
 	tcase_add_test(tf, test_hybrid_xref);
+	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
+	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
+	tcase_add_test(tf, test_probe_whole_ratio);
 	tcase_set_timeout(tf, 60);
 	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
 	tcase_add_loop_test(tl, test_limit_nodes, 0, 2);
@@ -639,6 +1038,8 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_objects, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sections, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sigs, 0, 2);
+	tcase_add_loop_test(tl, test_limit_budget, 0, 2);
+	tcase_add_loop_test(tl, test_limit_table, 0, 2);
 	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, tl);

@@ -260,6 +260,7 @@ END_TEST
 #define R_UTF8 "invalid UTF-8 in name"
 #define R_SEG "empty path segment"
 #define R_DOT "'.' or '..' segment"
+#define R_TRAIL "a name or folder ending in a dot or a space (Windows drops it)"
 
 static const struct {
 	const char *name;
@@ -287,6 +288,10 @@ static const struct {
     {"./a", 0, R_DOT, 0},
     {"a/./b", 0, R_DOT, 0},
     {"a/../b", 0, R_DOT, 0},
+    {"a.pdf.", 0, R_TRAIL, 0},
+    {"a.pdf ", 0, R_TRAIL, 0},
+    {"dir./a.pdf", 0, R_TRAIL, 0},
+    {"dir /", 0, R_TRAIL, 1},
     {"..", 0, R_DOT, 0},
     {"../", 0, R_DOT, 0},
     {"a/..", 0, R_DOT, 0},

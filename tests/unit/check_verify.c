@@ -208,6 +208,8 @@ enum refusal {
 	R_NEWLINE,
 	R_BAD_UTF8,
 	R_COLON,
+	R_TRAILING_DOT,
+	R_TRAILING_SPACE,
 	R_N
 };
 
@@ -221,7 +223,9 @@ static const char *const refusal_names[R_N] = {"symlink",
 					       "mimetype file",
 					       "newline in name",
 					       "invalid UTF-8 name",
-					       "colon in name"};
+					       "colon in name",
+					       "name ending in a dot",
+					       "name ending in a space"};
 
 /* Makes src a copy of the example with one problem; returns the offending name (static). */
 static const char *spoil(const char *src, enum refusal what)
@@ -280,10 +284,17 @@ static const char *spoil(const char *src, enum refusal what)
 	case R_COLON:
 		name = "evidence/c:x.pdf";
 		break;
+	case R_TRAILING_DOT:
+		name = "evidence/x.pdf.";
+		break;
+	case R_TRAILING_SPACE:
+		name = "evidence/x.pdf ";
+		break;
 	case R_N:
 		break;
 	}
-	if (what == R_NEWLINE || what == R_BAD_UTF8 || what == R_COLON) {
+	if (what == R_NEWLINE || what == R_BAD_UTF8 || what == R_COLON || what == R_TRAILING_DOT ||
+	    what == R_TRAILING_SPACE) {
 		p = bt_fmt("%s/%s", src, name);
 		rc = bt_write(p, "x", 1);
 	}
