@@ -67,6 +67,15 @@ void coco_ctx_free(struct coco_ctx *ctx);
  */
 enum coco_err coco_ctx_share_trust(struct coco_ctx *dst, struct coco_ctx *src);
 
+/*
+ * Options for verification. COCO_OPT_NO_BUNDLE_DIGEST: skip the SHA-256 of the whole bundle
+ * file (the report's bundle digest is then absent) and the read-ahead thread that computes
+ * it; every entry is still hashed and checked. For callers that verify many bundles on
+ * their own threads and do not report that digest, such as reverify.
+ */
+#define COCO_OPT_NO_BUNDLE_DIGEST 0x1u
+void coco_ctx_set_options(struct coco_ctx *ctx, unsigned options);
+
 /* The verification (or signing) time. Unset means "now", read once at first use. */
 void coco_ctx_set_time(struct coco_ctx *ctx, time_t at);
 /* The time in force: the one set, or the clock read at the first call. */

@@ -472,15 +472,15 @@ static int check_structure(struct sigcheck *c, const unsigned char *der, size_t 
 	return c->bad ? -1 : 0;
 }
 
-/* The subject's last commonName as UTF-8 (malloc'd), or NULL. */
-char *coco_cert_common_name(const X509_NAME *name)
+/* The name's last entry of type nid as UTF-8 (malloc'd), or NULL. */
+static char *name_entry_utf8(const X509_NAME *name, int nid)
 {
 	int i = -1, last = -1;
 	unsigned char *utf8 = NULL;
 	char *out = NULL;
 	int n;
 
-	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
+	while ((i = X509_NAME_get_index_by_NID(name, nid, i)) >= 0)
 		last = i;
 	if (last < 0)
 		return NULL;
@@ -491,6 +491,11 @@ char *coco_cert_common_name(const X509_NAME *name)
 	return out;
 }
 
+char *coco_cert_common_name(const X509_NAME *name)
+{
+	return name_entry_utf8(name, NID_commonName);
+}
+
 static void fill_info(struct sigcheck *c)
 {
 	struct coco_report_signature *info = c->info;
@@ -499,6 +504,8 @@ static void fill_info(struct sigcheck *c)
 
 	info->subject = coco_name_oneline(X509_get_subject_name(c->signer));
 	info->common_name = coco_cert_common_name(X509_get_subject_name(c->signer));
+	info->organisation =
+	    name_entry_utf8(X509_get_subject_name(c->signer), NID_organizationName);
 	info->issuer = coco_name_oneline(X509_get_issuer_name(c->signer));
 	info->serial = hex ? coco_strndup(hex, strlen(hex)) : NULL;
 	(void)coco_asn1_time_to_time(X509_get0_notBefore(c->signer), &info->not_before);

@@ -45,6 +45,7 @@ struct coco_ctx {
 	size_t n_anchors[COCO_N_ANCHOR_SETS];
 	size_t n_crls;
 	enum coco_anchor_set loading; /* the set load_anchor_file fills */
+	unsigned options;             /* COCO_OPT_* */
 	void *manifest_schema;        /* xmlSchemaPtr, compiled on first use */
 	void *assessment_schema;
 	void *policy_schema;

@@ -1943,46 +1943,6 @@ static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_le
 	return -1;
 }
 
-static char *name_entry(X509 *cert, int nid)
-{
-	const X509_NAME *name = X509_get_subject_name(cert);
-	unsigned char *utf8 = NULL;
-	char *out = NULL;
-	int i = -1, last = -1, n;
-
-	while ((i = X509_NAME_get_index_by_NID(name, nid, i)) >= 0)
-		last = i;
-	if (last < 0)
-		return NULL;
-	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
-	if (n >= 0 && memchr(utf8, '\0', (size_t)n) == NULL)
-		out = coco_strndup((const char *)utf8, (size_t)n);
-	OPENSSL_free(utf8);
-	return out;
-}
-
-/* The signer's organizationName, from the CMS already verified. */
-static char *signer_org(const unsigned char *der, size_t len)
-{
-	const unsigned char *p = der;
-	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
-	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-	STACK_OF(X509) *certs = cms ? CMS_get1_certs(cms) : NULL;
-	char *out = NULL;
-	int i;
-
-	for (i = 0; sis != NULL && sk_CMS_SignerInfo_num(sis) == 1 && i < sk_X509_num(certs); i++)
-		if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(sis, 0),
-					    sk_X509_value(certs, i)) == 0) {
-			out = name_entry(sk_X509_value(certs, i), NID_organizationName);
-			break;
-		}
-	sk_X509_pop_free(certs, X509_free);
-	CMS_ContentInfo_free(cms);
-	ERR_clear_error();
-	return out;
-}
-
 /* Copies the scratch report's findings into the pdf group, counting failures and
  * indeterminate ones. */
 static void translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
@@ -2023,18 +1983,20 @@ static void translate(struct scan *s, const struct coco_report *tmp, long obj, i
 }
 
 static void keep_signer(struct scan *s, struct coco_pdf_result *res,
-			const struct coco_report_signature *info, const unsigned char *der,
-			size_t len)
+			const struct coco_report_signature *info)
 {
 	free(res->signer), free(res->signer_cn), free(res->signer_org);
 	res->signer = info->subject ? coco_strndup(info->subject, strlen(info->subject)) : NULL;
 	res->signer_cn =
 	    info->common_name ? coco_strndup(info->common_name, strlen(info->common_name)) : NULL;
-	res->signer_org = signer_org(der, len);
+	res->signer_org = info->organisation
+			      ? coco_strndup(info->organisation, strlen(info->organisation))
+			      : NULL;
 	memcpy(res->anchor_sha256, info->anchor_sha256, sizeof(res->anchor_sha256));
 	res->signing_time = info->signing_time;
 	res->has_signing_time = info->has_signing_time;
-	if ((info->subject && !res->signer) || (info->common_name && !res->signer_cn))
+	if ((info->subject && !res->signer) || (info->common_name && !res->signer_cn) ||
+	    (info->organisation && !res->signer_org))
 		s->nomem = 1;
 }
 
@@ -2075,7 +2037,7 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 			    (unsigned long long)(rg.len[0] + rg.len[1]),
 			    (unsigned long long)s->size);
 		if (*bad == 0 && *unknown == 0)
-			keep_signer(s, res, info, g->ct, der_len);
+			keep_signer(s, res, info);
 	}
 	coco_report_free(tmp);
 	return err;

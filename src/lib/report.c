@@ -22,6 +22,7 @@ static void signature_release(struct coco_report_signature *s)
 	free(s->file);
 	free(s->subject);
 	free(s->common_name);
+	free(s->organisation);
 	free(s->issuer);
 	free(s->serial);
 }

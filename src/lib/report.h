@@ -54,10 +54,11 @@ enum coco_sig_role {
 };
 
 struct coco_report_signature {
-	char *manifest;    /* META-INF/ASiCManifest*.xml */
-	char *file;        /* META-INF/signature*.p7s */
-	char *subject;     /* may be NULL when no signer certificate was found */
-	char *common_name; /* the subject's CN, UTF-8; may be NULL */
+	char *manifest;     /* META-INF/ASiCManifest*.xml */
+	char *file;         /* META-INF/signature*.p7s */
+	char *subject;      /* may be NULL when no signer certificate was found */
+	char *common_name;  /* the subject's CN, UTF-8; may be NULL */
+	char *organisation; /* the subject's O, UTF-8; may be NULL */
 	char *issuer;
 	char *serial; /* hex */
 	time_t not_before, not_after;

@@ -51,6 +51,11 @@ void coco_ctx_free(struct coco_ctx *ctx)
 	free(ctx);
 }
 
+void coco_ctx_set_options(struct coco_ctx *ctx, unsigned options)
+{
+	ctx->options = options;
+}
+
 void coco_ctx_set_time(struct coco_ctx *ctx, time_t at)
 {
 	ctx->at = at;

@@ -257,8 +257,9 @@ static void finish_hashes(struct coco_vstate *v)
 
 static enum coco_err stream_pass(struct coco_vstate *v)
 {
+	int whole = !(v->ctx->options & COCO_OPT_NO_BUNDLE_DIGEST);
 	EVP_MD *mds[COCO_N_DIGEST_ALGS] = {NULL, NULL, NULL};
-	EVP_MD_CTX *file_md = EVP_MD_CTX_new();
+	EVP_MD_CTX *file_md = whole ? EVP_MD_CTX_new() : NULL;
 	unsigned char fd[32];
 	char hex[65];
 	enum coco_err err = COCO_OK;
@@ -268,14 +269,16 @@ static enum coco_err stream_pass(struct coco_vstate *v)
 		if ((mds[a] = EVP_MD_fetch(NULL, coco_digest_algs[a].name, NULL)) == NULL)
 			err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot fetch %s",
 					      coco_digest_algs[a].name);
-	if (err == COCO_OK && (file_md == NULL || !EVP_DigestInit_ex(file_md, mds[0], NULL)))
+	if (err == COCO_OK && whole &&
+	    (file_md == NULL || !EVP_DigestInit_ex(file_md, mds[0], NULL)))
 		err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot initialise digests");
 	if (err == COCO_OK)
 		err = init_hashes(v, mds);
 	if (err == COCO_OK)
 		err = coco_archive_stream(v->ctx, v->ar, file_md, hash_sink, v, v->r);
-	if (err == COCO_OK) {
+	if (err == COCO_OK)
 		finish_hashes(v);
+	if (err == COCO_OK && whole) {
 		EVP_DigestFinal_ex(file_md, fd, NULL);
 		coco_hex(fd, sizeof(fd), hex);
 		coco_report_set_bundle_sha256(v->r, hex);
