@@ -768,6 +768,26 @@ START_TEST(test_inspect_not_zip)
 }
 END_TEST
 
+/* COCO_OPT_NO_BUNDLE_DIGEST: the whole-file digest is left out, every entry still checked. */
+START_TEST(test_no_bundle_digest)
+{
+	struct fixture fx;
+	char *json = NULL;
+
+	setup(&fx);
+	create_example(&fx);
+	coco_ctx_set_options(fx.ctx, COCO_OPT_NO_BUNDLE_DIGEST);
+	verify(&fx, fx.bundle);
+	expect_passed(fx.r);
+	ck_assert_int_eq(coco_report_render(fx.r, COCO_FORMAT_JSON, 0, &json, NULL), COCO_OK);
+	ck_assert_msg(strstr(json, "\"sha256\": null,\n    \"entries\"") != NULL, "%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "{\"name\": \"assessment.xml\""));
+	ck_assert_ptr_null(strstr(json, "\"sha256\": null}")); /* every entry hashed */
+	free(json);
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(test_verify_missing_file)
 {
 	struct fixture fx;
@@ -1381,6 +1401,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tv, test_inspect);
 	tcase_add_test(tv, test_inspect_not_zip);
 	tcase_add_test(tv, test_verify_missing_file);
+	tcase_add_test(tv, test_no_bundle_digest);
 	tcase_add_test(tv, test_share_trust_threads);
 	tcase_add_test(tv, test_share_trust_empty);
 	suite_add_tcase(s, tv);
