@@ -42,6 +42,9 @@ int cli_parse_format(const char *cmd, const char *value, enum coco_format *out);
 int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 	    struct coco_ctx **out);
 
+/* Prints "  STATUS ID 'SUBJECT': MESSAGE" (controls replaced), for lists of reasons. */
+void cli_print_finding(FILE *out, const struct coco_finding *f);
+
 /* Checks a --pass source (pass:, env:, file:, fd:) can be read: 0, or -1 (printed). */
 int cli_check_pass(const char *cmd, const char *spec);
 /* Warns when a private key file is readable by group or others. */

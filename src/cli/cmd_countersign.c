@@ -90,17 +90,8 @@ static void show_reasons(const struct coco_report *r)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
-		if (st != COCO_STATUS_FAIL && st != COCO_STATUS_INDETERMINATE)
-			continue;
-		fprintf(stderr, "  %s %s", coco_status_name(st), coco_finding_id(f));
-		if (coco_finding_subject(f) != NULL) {
-			fputs(" '", stderr);
-			cli_put_safe(stderr, coco_finding_subject(f));
-			fputc('\'', stderr);
-		}
-		fputs(": ", stderr);
-		cli_put_safe(stderr, coco_finding_message(f));
-		fputc('\n', stderr);
+		if (st == COCO_STATUS_FAIL || st == COCO_STATUS_INDETERMINATE)
+			cli_print_finding(stderr, f);
 	}
 }
 

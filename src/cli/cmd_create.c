@@ -91,15 +91,7 @@ static void show_lint(const struct coco_report *r, int refused)
 		if (st != COCO_STATUS_FAIL)
 			continue;
 		fails++;
-		fprintf(stderr, "  fail %s", coco_finding_id(f));
-		if (coco_finding_subject(f) != NULL) {
-			fputs(" '", stderr);
-			cli_put_safe(stderr, coco_finding_subject(f));
-			fputc('\'', stderr);
-		}
-		fputs(": ", stderr);
-		cli_put_safe(stderr, coco_finding_message(f));
-		fputc('\n', stderr);
+		cli_print_finding(stderr, f);
 	}
 	if (!refused && failed)
 		fprintf(stderr, "%s: warning: signed despite %zu failed check%s (--no-lint)\n",

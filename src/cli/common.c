@@ -331,3 +331,16 @@ void cli_warn_key_mode(const char *path)
 		fprintf(stderr, "%s: warning: private key '%s' is readable by group or others\n",
 			cli_prog, path);
 }
+
+void cli_print_finding(FILE *out, const struct coco_finding *f)
+{
+	fprintf(out, "  %s %s", coco_status_name(coco_finding_status(f)), coco_finding_id(f));
+	if (coco_finding_subject(f) != NULL) {
+		fputs(" '", out);
+		cli_put_safe(out, coco_finding_subject(f));
+		fputc('\'', out);
+	}
+	fputs(": ", out);
+	cli_put_safe(out, coco_finding_message(f));
+	fputc('\n', out);
+}

@@ -418,14 +418,11 @@ static void sfail(struct sigcheck *c, const char *id, const char *fmt, ...) COCO
 static void sfail(struct sigcheck *c, const char *id, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	c->bad = 1;
 	va_start(ap, fmt);
-	msg = coco_vasprintf(fmt, ap);
+	coco_report_addv(c->r, COCO_STATUS_FAIL, id, c->entry, fmt, ap);
 	va_end(ap);
-	coco_report_add(c->r, COCO_STATUS_FAIL, id, c->entry, "%s", msg ? msg : "out of memory");
-	free(msg);
 }
 
 /* Structure: SignedData, detached, id-data, one signer whose certificate is included. */

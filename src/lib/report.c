@@ -129,6 +129,12 @@ enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, co
 	return err;
 }
 
+enum coco_err coco_report_addv(struct coco_report *r, enum coco_status status, const char *id,
+			       const char *subject, const char *fmt, va_list ap)
+{
+	return add_v(r, status, 0, id, subject, fmt, ap);
+}
+
 enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
 				     const char *fmt, ...)
 {

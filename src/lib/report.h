@@ -105,6 +105,10 @@ struct coco_report_cert {
 enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
 			      const char *subject, const char *fmt, ...) COCO_PRINTF(5, 6);
 
+/* coco_report_add with a va_list, for stages that wrap it. */
+enum coco_err coco_report_addv(struct coco_report *r, enum coco_status status, const char *id,
+			       const char *subject, const char *fmt, va_list ap) COCO_PRINTF(5, 0);
+
 /* Adds a warn that is a manual check for the SIRO (it asks for a person's judgement). */
 enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
 				     const char *fmt, ...) COCO_PRINTF(4, 5);

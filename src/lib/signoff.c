@@ -168,14 +168,11 @@ static void bad(struct signoff_check *c, const char *id, const char *fmt, ...) C
 static void bad(struct signoff_check *c, const char *id, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	c->bad = 1;
 	va_start(ap, fmt);
-	msg = coco_vasprintf(fmt, ap);
+	coco_report_addv(c->r, COCO_STATUS_FAIL, id, c->entry, fmt, ap);
 	va_end(ap);
-	coco_report_add(c->r, COCO_STATUS_FAIL, id, c->entry, "%s", msg ? msg : "out of memory");
-	free(msg);
 }
 
 /* The matched reference in m named name, or NULL (and a finding). */
