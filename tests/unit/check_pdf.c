@@ -457,37 +457,28 @@ START_TEST(test_limit_depth)
 }
 END_TEST
 
-/* Values in one object: an array and its 262,143 items pass; one more fails. */
-START_TEST(test_limit_nodes)
+/* Repetitions inside one object, at the limit (passes) and one over (fails): the values of
+ * an array (262,143 items and the array itself) and the bytes of a string (1 MiB). */
+static const struct {
+	const char *open, *item, *close, *what;
+	size_t at;
+} repeats[] = {
+    {"[", "0 ", "]", "values", COCO_PDF_MAX_NODES - 1},
+    {"(", "a", ")", "string", COCO_PDF_MAX_TOKEN},
+};
+
+START_TEST(test_limit_repeat)
 {
 	struct pfx f;
 	struct sb o = {0};
-	size_t k, n = COCO_PDF_MAX_NODES - 1 + (size_t)_i;
+	size_t k, r = (size_t)_i / 2, n = repeats[r].at + (size_t)(_i % 2);
 
 	pfx_setup(&f);
-	sb_add(&o, "[", 1);
+	sb_add(&o, repeats[r].open, strlen(repeats[r].open));
 	for (k = 0; k < n; k++)
-		sb_add(&o, "0 ", 2);
-	sb_add(&o, "]", 1);
-	expect_limit(&f, &o, _i, "values");
-	free(o.p);
-	pfx_teardown(&f);
-}
-END_TEST
-
-/* A string of 1 MiB passes; 1 MiB + 1 fails. */
-START_TEST(test_limit_token)
-{
-	struct pfx f;
-	struct sb o = {0};
-	size_t k, n = COCO_PDF_MAX_TOKEN + (size_t)_i;
-
-	pfx_setup(&f);
-	sb_add(&o, "(", 1);
-	for (k = 0; k < n; k++)
-		sb_add(&o, "a", 1);
-	sb_add(&o, ")", 1);
-	expect_limit(&f, &o, _i, "string");
+		sb_add(&o, repeats[r].item, strlen(repeats[r].item));
+	sb_add(&o, repeats[r].close, strlen(repeats[r].close));
+	expect_limit(&f, &o, _i % 2, repeats[r].what);
 	free(o.p);
 	pfx_teardown(&f);
 }
@@ -1028,8 +1019,7 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_probe_whole_ratio);
 	tcase_set_timeout(tf, 60);
 	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
-	tcase_add_loop_test(tl, test_limit_nodes, 0, 2);
-	tcase_add_loop_test(tl, test_limit_token, 0, 2);
+	tcase_add_loop_test(tl, test_limit_repeat, 0, 4);
 	tcase_add_loop_test(tl, test_limit_stream_length, 0, 2);
 	tcase_add_loop_test(tl, test_limit_ratio, 0, 2);
 	tcase_add_loop_test(tl, test_limit_inflate, 0, 2);
