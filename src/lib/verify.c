@@ -406,9 +406,10 @@ static void reset_info(struct coco_report_signature *info)
 {
 	free(info->subject);
 	free(info->common_name);
+	free(info->organisation);
 	free(info->issuer);
 	free(info->serial);
-	info->subject = info->common_name = info->issuer = info->serial = NULL;
+	info->subject = info->common_name = info->organisation = info->issuer = info->serial = NULL;
 	info->valid = info->value_ok = info->has_signing_time = 0;
 }
 
