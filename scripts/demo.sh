@@ -66,7 +66,25 @@ step "countersign: the SIRO approves the bundle (TEST ONLY SIRO key), at $SIGNOF
 	--decision approved --comment "CE+ certificate confirmed on the register" \
 	--key "$work/siro.key" --cert fixtures/pki/siro.pem --trust fixtures/trust --at "$SIGNOFF_AT"
 
-step "verify: the signed-off bundle shows the decision (last lines of the report)"
-"$COCO" verify "$work/example-guarding.coco" --trust fixtures/trust --at "$VERIFY_AT" |
-	tail -n 8
-step "done: the skeleton failed lint, the signed bundle PASSED, the tampered copy FAILED, and the SIRO's approval is in the bundle"
+step "verify: the signed-off bundle shows the decision (summary and verdict)"
+"$COCO" verify "$work/example-guarding.coco" --trust fixtures/trust --at "$VERIFY_AT" \
+	>"$work/signed-off.txt"
+sed -n '/^organisation/,/^signed off/p' "$work/signed-off.txt"
+tail -n 1 "$work/signed-off.txt"
+"$COCO" verify "$work/example-guarding.coco" --trust fixtures/trust --at "$VERIFY_AT" \
+	--format html -o "$work/sheet.html"
+echo "   (the printable sign-off sheet: verify --format html; docs/signoff-sheet.png)"
+
+step "reverify: the register of accepted bundles, on three days"
+mkdir "$work/register"
+cp "$work/example-guarding.coco" "$work/register/"
+for day in 2027-06-01 2027-08-01 2027-10-01; do
+	set +e
+	"$COCO" reverify "$work/register" --trust fixtures/trust --at "$day" >"$work/rv.txt"
+	rc=$?
+	set -e
+	sed -n 2p "$work/rv.txt" | sed "s|$work/||"
+	echo "   ... on $day: exit $rc (0 OK, 4 EXPIRING, 1 FAILED or EXPIRED)"
+done
+
+step "done: the skeleton failed lint, the signed bundle PASSED, the tampered copy FAILED, the SIRO's approval is in the bundle, and reverify saw it go from OK to EXPIRING to EXPIRED"
