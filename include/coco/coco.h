@@ -179,12 +179,13 @@ enum coco_decision coco_report_decision(const struct coco_report *report, const 
 					time_t *at);
 
 /*
- * The earliest expiry among the baseline evidence certificates and the applicant's signing
- * certificates, for re-verification. An applicant certificate whose signature a sign-off
- * proves (signoff.proof) does not count; a SIRO's counts only when such a proof rests on it.
- * Returns 1 and sets *when and a description such as "cyber-essentials-plus certificate CEP-1" or
- * "signing certificate of Jane Director" in what (truncated to what_size), or 0 when nothing has an
- * expiry.
+ * The earliest expiry among the baseline evidence certificates, the applicant's signing
+ * certificates and the SIROs' signing certificates, for re-verification. An applicant
+ * certificate whose signature a valid approval covers (signoff.proof) does not count; the
+ * SIRO's then does. Returns 1 and sets *when and a description such as
+ * "cyber-essentials-plus certificate CEP-1", "signing certificate of Jane Director" or
+ * "SIRO signing certificate of Sam Siro" in what (truncated to what_size), or 0 when
+ * nothing has an expiry.
  */
 int coco_report_earliest_expiry(const struct coco_report *report, time_t *when, char *what,
 				size_t what_size);
@@ -285,8 +286,10 @@ struct coco_countersign_opts {
 /*
  * Records a SIRO's decision in a copy of the bundle at in_path, written atomically to
  * out_path (which may equal in_path). Verifies the bundle first, at ctx's time; approval
- * is COCO_ERR_REFUSED unless the verdict is PASSED (the findings say why), rejection is
- * always allowed. Adds signoff/decision-NNN.xml, signoff/report-NNN.xml,
+ * is COCO_ERR_REFUSED unless the verdict is PASSED (the findings say why); rejection is
+ * refused only when the container itself failed or an entry cannot be read. Also
+ * COCO_ERR_REFUSED when siro's signature would not verify against the trust directory's
+ * siro/ anchors. Adds signoff/decision-NNN.xml, signoff/report-NNN.xml,
  * META-INF/ASiCManifestNNN.xml (covering every earlier entry) and
  * META-INF/signatureNNN.p7s signed by siro; every earlier entry is copied byte for byte.
  */

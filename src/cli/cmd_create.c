@@ -16,7 +16,9 @@
 
 static const char create_help[] =
     "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]\n"
-    "       coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC]\n"
+    "                          [--at TIME] [--trust DIR] [--no-lint]\n"
+    "       coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC] [--at TIME] [--trust DIR]\n"
+    "                          [--no-lint]\n"
     "\n"
     "Lint the submission in DIR (as 'coco-bundle lint' does, and the director against the\n"
     "signer), then package it into an ETSI ASiC-E bundle signed with CAdES-B-B, written\n"

@@ -330,19 +330,7 @@ enum coco_decision coco_report_decision(const struct coco_report *r, const char 
 	return COCO_DECISION_NONE;
 }
 
-/* Whether a signoff.proof finding is about signature file (any file, when NULL). */
-static int proven(const struct coco_report *r, const char *file)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->findings[i].id, "signoff.proof") == 0 &&
-		    (file == NULL ||
-		     (r->findings[i].subject != NULL && strcmp(r->findings[i].subject, file) == 0)))
-			return 1;
-	return 0;
-}
-
+/* Whether some signature rests on a sign-off's proof. */
 int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char *what,
 				size_t what_size)
 {
@@ -361,17 +349,16 @@ int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char 
 	}
 	for (i = 0; i < r->n_sigs; i++) {
 		const struct coco_report_signature *s = &r->sigs[i];
-		/* A signature that a sign-off proves no longer depends on its certificate
-		 * (signoff.proof); SIA's own certificate is not the applicant's to renew, unless
-		 * such a proof rests on it. */
-		if (s->subject == NULL || proven(r, s->file) ||
-		    (s->role == COCO_SIG_SIRO && !proven(r, NULL)) ||
-		    (found && s->not_after >= *when))
+		/* A signature that a valid approval covers no longer depends on its certificate;
+		 * SIA's own certificates count: a sign-off stands only while its SIRO's certificate
+		 * does (SIA signs off again, with a current certificate, before it ends). */
+		if (s->subject == NULL || s->proven || (found && s->not_after >= *when))
 			continue;
 		*when = s->not_after;
 		found = 1;
 		if (what != NULL && what_size > 0)
-			snprintf(what, what_size, "signing certificate of %s",
+			snprintf(what, what_size, "%s certificate of %s",
+				 s->role == COCO_SIG_SIRO ? "SIRO signing" : "signing",
 				 s->common_name ? s->common_name : s->subject);
 	}
 	return found;

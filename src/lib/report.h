@@ -68,6 +68,7 @@ struct coco_report_signature {
 	int value_ok;           /* the signature itself verified (whatever the chain's trust) */
 	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
+	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
 };
 
 /* One CoCo element's statement, for the sign-off sheet. */

@@ -190,30 +190,111 @@ static const struct coco_manifest_ref *own_ref(struct signoff_check *c, const ch
 	return NULL;
 }
 
-/* The manifest must list every entry before its own files, each with a matching digest. */
-static void check_cover(struct signoff_check *c, size_t first_new)
+/* True if entry name belongs to a later sign-off: the four files of a SIRO manifest with a
+ * higher number than `number`. */
+static int later_signoff_file(const struct coco_vstate *v, long number, const char *name)
+{
+	char dec[64], rep[64];
+	size_t j;
+
+	for (j = 0; j < v->nm; j++) {
+		const struct coco_manifest *m = v->m[j];
+		if (m == NULL || v->role[j] != COCO_SIG_SIRO ||
+		    numbered(m->entry, "META-INF/ASiCManifest", ".xml") <= number ||
+		    own_names(m->entry, dec, rep, sizeof(dec)) != 0)
+			continue;
+		if (strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
+		    strcmp(name, m->entry) == 0 || strcmp(name, m->sigref) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The manifest must list every entry but the mimetype, folders, its own four files and
+ * those of later sign-offs, each with a matching digest: wherever the entries sit, nothing
+ * can be added beside a sign-off without it showing. */
+static void check_cover(struct signoff_check *c)
 {
 	const struct coco_archive *ar = c->v->ar;
+	long number = numbered(c->m->entry, "META-INF/ASiCManifest", ".xml");
+	char dec[64], rep[64];
 	size_t j, k, missing = 0;
 	const char *first = NULL;
 
-	for (j = 0; j < first_new; j++) {
+	(void)own_names(c->m->entry, dec, rep, sizeof(dec));
+	for (j = 0; j < ar->n; j++) {
+		const char *name = ar->e[j].name;
 		int listed = 0;
-		if (ar->e[j].is_dir || (j == 0 && strcmp(ar->e[j].name, "mimetype") == 0))
+		if (ar->e[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
+		    strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
+		    strcmp(name, c->m->entry) == 0 || strcmp(name, c->m->sigref) == 0 ||
+		    later_signoff_file(c->v, number, name))
 			continue;
 		for (k = 0; k < c->m->n && !listed; k++)
 			listed = c->m->refs[k].entry == (long)j && c->m->refs[k].matched;
 		if (!listed && missing++ == 0)
-			first = ar->e[j].name;
+			first = name;
 	}
 	if (missing > 0)
 		bad(c, "signoff.coverage",
-		    "'%s' does not cover %zu earlier entr%s, first '%s': a sign-off must cover "
-		    "everything before it",
+		    "'%s' does not cover %zu other entr%s, first '%s': a sign-off must cover "
+		    "everything but later sign-offs",
 		    c->m->entry, missing, missing == 1 ? "y" : "ies", first);
 	else
 		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.coverage", c->entry,
-				"'%s' covers every entry before it", c->m->entry);
+				"'%s' covers every entry but later sign-offs", c->m->entry);
+}
+
+/* The signing-time claimed by manifest j's signature, read without judging it (the
+ * applicant's signatures are verified after the sign-offs). 0 if there is none. */
+static int claimed_time(struct signoff_check *c, size_t j, time_t *out)
+{
+	const struct coco_manifest *m = c->v->m[j];
+	long idx = coco_archive_find(c->v->ar, m->sigref);
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	int found = 0;
+
+	if (idx < 0 || coco_vstate_read(c->v, (size_t)idx, &der, &len) != COCO_OK ||
+	    coco_report_new(&r) != COCO_OK || (info = coco_report_add_signature(r)) == NULL)
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = m->sigref, in.der = der, in.der_len = len;
+	in.data_entry = m->entry, in.data = c->v->mbytes[j], in.data_len = c->v->mlen[j];
+	if (coco_cms_verify(c->v->ctx, &in, r, info) == COCO_OK && info->has_signing_time) {
+		*out = info->signing_time;
+		found = 1;
+	}
+out:
+	coco_report_free(r);
+	free(der);
+	return found;
+}
+
+/* A sign-off cannot predate a signature it covers (their signing-time claims). */
+static void check_after_covered(struct signoff_check *c)
+{
+	char t1[21], t2[21];
+	time_t t;
+	size_t j, k;
+
+	for (j = 0; j < c->v->nm && c->sig->has_signing_time; j++) {
+		if (j == c->mi || c->v->m[j] == NULL)
+			continue;
+		for (k = 0; k < c->m->n; k++)
+			if (c->m->refs[k].matched &&
+			    strcmp(c->m->refs[k].name, c->v->m[j]->sigref) == 0 &&
+			    claimed_time(c, j, &t) && t > c->sig->signing_time) {
+				bad(c, "signoff.time",
+				    "signed at %s, before '%s' (signed at %s), which it covers",
+				    coco_time_format(c->sig->signing_time, t1), c->v->m[j]->sigref,
+				    coco_time_format(t, t2));
+				return;
+			}
+	}
 }
 
 /* What the decision claims must match what the bundle shows. */
@@ -241,20 +322,13 @@ static void check_claims(struct signoff_check *c, const struct decision *d,
 		    d->verdict);
 }
 
-static size_t entry_of(const struct coco_vstate *v, const char *name)
-{
-	long i = coco_archive_find(v->ar, name);
-
-	return i < 0 ? v->ar->n : (size_t)i;
-}
-
 static enum coco_err check_one(struct signoff_check *c)
 {
 	const struct coco_manifest_ref *dec, *rep;
 	struct decision d = {NULL};
 	struct coco_report_signoff *row;
 	unsigned char *xml = NULL;
-	size_t len = 0, first;
+	size_t len = 0;
 	char why[512], dname[64], rname[64];
 	time_t t = 0;
 	enum coco_err err = COCO_OK;
@@ -277,12 +351,8 @@ static enum coco_err check_one(struct signoff_check *c)
 		bad(c, "signoff.xml", "the decision's time '%s' is not a real date-time", d.time);
 		goto out;
 	}
-	first = entry_of(c->v, dec->name);
-	if (entry_of(c->v, rep->name) < first)
-		first = entry_of(c->v, rep->name);
-	if (entry_of(c->v, c->m->entry) < first)
-		first = entry_of(c->v, c->m->entry);
-	check_cover(c, first);
+	check_cover(c);
+	check_after_covered(c);
 	check_claims(c, &d, rep, t);
 	row = coco_report_add_signoff(c->v->r, dec->name,
 				      strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED
@@ -359,15 +429,15 @@ const struct coco_report_signoff *coco_signoff_proof(const struct coco_vstate *v
 }
 
 void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
-			     const struct coco_report_signoff *proof)
+			     const struct coco_report_signoff *proof, int expired)
 {
 	char t1[21], t2[21];
 
 	coco_report_add(r, COCO_STATUS_INFO, "signoff.proof", sig->file,
-			"the signing certificate expired at %s; its chain was validated at %s, "
-			"when %s's approval '%s' (SIA's own signature) proves the signature "
-			"already existed",
-			coco_time_format(sig->not_after, t1),
+			"the signing certificate %s%s; its chain was validated at %s, when %s's "
+			"approval '%s' (SIA's own signature) proves the signature already existed",
+			expired ? "expired at " : "was revoked",
+			expired ? coco_time_format(sig->not_after, t1) : "",
 			coco_time_format(proof->signed_at, t2), proof->name, proof->entry);
 }
 

@@ -30,9 +30,10 @@ enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro
  */
 const struct coco_report_signoff *coco_signoff_proof(const struct coco_vstate *v, size_t i,
 						     const struct coco_report_signature *sig);
-/* Adds the finding that says the applicant's chain was validated at proof's time. */
+/* Adds the finding that says the applicant's chain was validated at proof's time, because
+ * the certificate expired (else: was revoked). */
 void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
-			     const struct coco_report_signoff *proof);
+			     const struct coco_report_signoff *proof, int expired);
 
 /* Appends the sign-off findings after the applicant's part, then the latest decision. */
 enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_report *siro);

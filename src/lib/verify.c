@@ -431,15 +431,19 @@ static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust
 	if (coco_report_new(&scratch) != COCO_OK)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	if ((err = verify_one(v, i, trust, scratch, NULL)) == COCO_OK) {
+		const int expired = coco_report_find(scratch, "signer.expired") != NULL;
 		proof = coco_signoff_proof(v, i, info);
+		/* a proven signature no longer depends on its certificate's end (reverify) */
+		info->proven = proof != NULL;
 		/* only expiry and revocation depend on when the chain is judged */
-		if (proof == NULL || (coco_report_find(scratch, "signer.expired") == NULL &&
-				      coco_report_find(scratch, "signer.revoked") == NULL)) {
+		if (proof == NULL ||
+		    (!expired && coco_report_find(scratch, "signer.revoked") == NULL)) {
 			err = coco_report_append(v->r, scratch);
 		} else {
 			reset_info(info);
+			info->proven = 1;
 			if ((err = verify_one(v, i, trust, v->r, &proof->signed_at)) == COCO_OK)
-				coco_signoff_note_proof(v->r, info, proof);
+				coco_signoff_note_proof(v->r, info, proof, expired);
 		}
 	}
 	coco_report_free(scratch);

@@ -457,9 +457,19 @@ START_TEST(test_long_term)
 	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_APPROVED,
 				  "2027-01-05") == COCO_OK,
 		      "%s", coco_ctx_error(fx.ctx));
+	/* before the certificate ends, the approval already stands for it (reverify) */
+	verify_at(&fx, fx.signed_off, "2027-06-01");
+	{
+		time_t when = 0;
+		char what[128];
+		ck_assert_int_eq(coco_report_earliest_expiry(fx.r, &when, what, sizeof(what)), 1);
+		ck_assert_str_eq(what, "cyber-essentials-plus certificate CEP-TEST-000123");
+	}
 	verify_at(&fx, fx.signed_off, "2027-08-01");
 	expect(fx.r, "signoff.proof", COCO_STATUS_INFO, "META-INF/signature001.p7s",
 	       COCO_VERDICT_PASSED);
+	ck_assert_ptr_nonnull(strstr(coco_finding_message(bt_find(fx.r, "signoff.proof", NULL)),
+				     "expired at 2027-07-01"));
 	ck_assert_ptr_null(bt_find(fx.r, "signer.expired", NULL));
 	/* the expired signing certificate no longer counts as what runs out first */
 	{
@@ -559,6 +569,52 @@ START_TEST(test_applicant_signoff_folder)
 }
 END_TEST
 
+/* A sign-off cannot predate the signature it covers: rejected on 2026-12-31, it covers a
+ * signature that claims 2027-01-01. */
+START_TEST(test_signoff_before_signature)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	create_as(&fx, "director");
+	ck_assert_msg(countersign(&fx, fx.applicant, fx.signed_off, "siro", COCO_DECISION_REJECTED,
+				  "2026-12-31") == COCO_OK,
+		      "%s", coco_ctx_error(fx.ctx));
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	expect(fx.r, "signoff.time", COCO_STATUS_FAIL, DECISION, COCO_VERDICT_FAILED);
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
+	teardown(&fx);
+}
+END_TEST
+
+/* The sign-off's files may sit anywhere: moved to the front, it still covers the rest. */
+START_TEST(test_signoff_moved_first)
+{
+	struct fixture fx;
+	struct bt_parts l;
+	struct bt_part moved[32];
+	size_t i, n = 0;
+
+	setup(&fx);
+	approved(&fx);
+	ck_assert_int_eq(bt_zip_read(fx.signed_off, &l), 0);
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.p[i].name, DECISION) == 0 || strcmp(l.p[i].name, REPORT) == 0 ||
+		    strcmp(l.p[i].name, MANIFEST2) == 0 || strcmp(l.p[i].name, SIG2) == 0)
+			moved[n++] = l.p[i];
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.p[i].name, DECISION) != 0 && strcmp(l.p[i].name, REPORT) != 0 &&
+		    strcmp(l.p[i].name, MANIFEST2) != 0 && strcmp(l.p[i].name, SIG2) != 0)
+			moved[n++] = l.p[i];
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.signed_off, moved, n), 0);
+	bt_parts_free(&l);
+	verify_at(&fx, fx.signed_off, "2027-02-01");
+	expect(fx.r, "signoff.coverage", COCO_STATUS_PASS, DECISION, COCO_VERDICT_PASSED);
+	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_APPROVED);
+	teardown(&fx);
+}
+END_TEST
+
 /* An applicant's entry cannot take the numbers away: with signoff/report-999999.xml in the
  * bundle, a rejection is still recorded, as 002. */
 START_TEST(test_numbers_not_blocked)
@@ -585,7 +641,8 @@ START_TEST(test_numbers_not_blocked)
 END_TEST
 
 /* An approval proves only the signatures its manifest covers: a second applicant signature
- * added after the sign-off (director-short, signed 2027-01-03) is not proven by it. */
+ * added after the sign-off (director-short, signed 2027-01-03) is not proven by it, and the
+ * sign-off, which no longer covers every other entry, fails. */
 START_TEST(test_proof_bound_to_signature)
 {
 	struct fixture fx;
@@ -611,10 +668,10 @@ START_TEST(test_proof_bound_to_signature)
 	ck_assert_int_eq(bt_parts_add(&l, "META-INF/signature003.p7s", sig, slen), 0);
 	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.signed_off, l.p, l.n), 0);
 	verify_at(&fx, fx.signed_off, "2027-08-01");
-	expect(fx.r, "signoff.proof", COCO_STATUS_INFO, "META-INF/signature001.p7s",
-	       COCO_VERDICT_INDETERMINATE);
+	/* added beside the sign-off, it shows: the sign-off no longer covers everything */
+	expect(fx.r, "signoff.coverage", COCO_STATUS_FAIL, DECISION, COCO_VERDICT_FAILED);
 	ck_assert_ptr_null(bt_find(fx.r, "signoff.proof", "META-INF/signature003.p7s"));
-	expect(fx.r, "signer.expired", COCO_STATUS_INDETERMINATE, NULL, COCO_VERDICT_INDETERMINATE);
+	expect(fx.r, "signer.expired", COCO_STATUS_INDETERMINATE, NULL, COCO_VERDICT_FAILED);
 	OPENSSL_free(sig);
 	free(man);
 	coco_signer_free(s);
@@ -684,6 +741,8 @@ Suite *signoff_suite(void)
 	tcase_add_loop_test(tc, test_applicant_signoff_folder, 0, 2);
 	tcase_add_test(tc, test_proof_bound_to_signature);
 	tcase_add_test(tc, test_numbers_not_blocked);
+	tcase_add_test(tc, test_signoff_before_signature);
+	tcase_add_test(tc, test_signoff_moved_first);
 	tcase_add_test(tc, test_approval_after_expiry);
 	tcase_add_test(tc, test_xml_report_valid);
 	suite_add_tcase(s, tc);
