@@ -167,6 +167,8 @@ struct scan {
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
 	uint64_t work, base; /* parser work so far; its budget's base (size + inflated) */
+	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
+	uint64_t pin, pout;  /* other FlateDecode streams: compressed bytes read, inflated */
 	int encrypted, nomem, failed;
 	int unanchored; /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
@@ -789,14 +791,26 @@ struct flate {
 	unsigned char in[WIN];
 };
 
+/* The probe's prefix inflates past the ratio: only the whole stream can tell a bomb from
+ * a scan whose first rows are white paper. */
+static int flate_suspect(const struct flate *f)
+{
+	return f->total > COCO_PDF_RATIO_FLOOR &&
+	       f->total > (uint64_t)COCO_PDF_MAX_RATIO * (f->done ? f->done : 1);
+}
+
 /* Feeds the next chunk of compressed bytes. 1 when the probe's prefix is used up. */
 static int flate_feed(struct flate *f)
 {
 	struct scan *s = f->s;
 	size_t chunk;
 
-	if (f->done == f->budget && f->budget < f->len)
-		return 1;
+	if (f->done == f->budget && f->budget < f->len) {
+		if (!flate_suspect(f))
+			return 1;
+		s->pin += f->len - f->budget;
+		f->budget = f->len; /* a bomb, or a scan's white margin: the whole says */
+	}
 	if (f->done == f->len)
 		return fail(s, "pdf.structure", "the FlateDecode data of object %ld is truncated",
 			    f->obj);
@@ -815,17 +829,21 @@ static int flate_feed(struct flate *f)
 /*
  * Whether the output so far is a bomb. Kept streams (object and xref streams) are judged
  * by the ratio to the compressed bytes read so far, and held under COCO_PDF_MAX_INMEM.
- * The probe reads only a prefix, and an ordinary scan's first rows (white paper) inflate
- * far above the ratio, so it judges by the whole stream's declared length: output past
- * that many times the ratio proves the whole stream is over it.
+ * Other streams are judged by the whole stream's declared length (the probe goes on to
+ * the end when its prefix is over the ratio: see flate_suspect), at most
+ * COCO_PDF_MAX_FLATE each (and all of them together: see probe_total).
  */
-static int flate_over(const struct flate *f)
+static const char *flate_over(const struct flate *f)
 {
 	uint64_t in = f->collect ? (f->done ? f->done : 1) : (f->len ? f->len : 1);
 
 	if (f->collect && f->total > COCO_PDF_MAX_INMEM)
-		return 1;
-	return f->total > COCO_PDF_RATIO_FLOOR && f->total > (uint64_t)COCO_PDF_MAX_RATIO * in;
+		return "more than 16 MiB";
+	if (f->total > COCO_PDF_RATIO_FLOOR && f->total > (uint64_t)COCO_PDF_MAX_RATIO * in)
+		return "more than 200 times its compressed size";
+	if (!f->collect && f->total > COCO_PDF_MAX_FLATE)
+		return "more than 256 MiB";
+	return NULL;
 }
 
 static int flate_keep(struct flate *f, size_t chunk)
@@ -851,6 +869,7 @@ static int flate_keep(struct flate *f, size_t chunk)
 static int flate_run(struct flate *f)
 {
 	struct scan *s = f->s;
+	const char *why;
 	size_t chunk;
 	int zr = Z_OK, rc;
 
@@ -864,16 +883,29 @@ static int flate_run(struct flate *f)
 				    "the FlateDecode data of object %ld is corrupt", f->obj);
 		chunk = WIN - f->z.avail_out;
 		f->total += chunk;
-		if (flate_over(f))
+		if (!f->collect)
+			s->pout += chunk;
+		if ((why = flate_over(f)) != NULL)
 			return fail(s, "pdf.limits",
-				    "object %ld inflates past the limit (more than %u times its "
-				    "compressed size%s): a decompression bomb",
-				    f->obj, COCO_PDF_MAX_RATIO,
-				    f->collect ? ", or more than 16 MiB" : "");
+				    "object %ld inflates past the limit (%s): a decompression bomb",
+				    f->obj, why);
 		if (flate_keep(f, chunk) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* Streams that are not kept, together, inflate to at most the ratio times the compressed
+ * bytes read plus the floor: many small streams, each under the floor, are a bomb too. */
+static int probe_total(struct scan *s, long obj)
+{
+	if (s->pout <= (uint64_t)COCO_PDF_MAX_RATIO * s->pin + COCO_PDF_RATIO_FLOOR)
+		return 0;
+	return fail(s, "pdf.limits",
+		    "object %ld and the FlateDecode streams before it inflate past the limit "
+		    "(more than 200 times their compressed bytes read, plus 1 MiB): "
+		    "a decompression bomb",
+		    obj);
 }
 
 /*
@@ -897,7 +929,9 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 	}
 	f->s = s, f->data = data, f->len = len, f->obj = obj, f->collect = collect;
 	f->budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
-	if (flate_run(f) == 0) {
+	if (!collect)
+		s->pin += f->budget; /* all of it will be read */
+	if (flate_run(f) == 0 && (collect || probe_total(s, obj) == 0)) {
 		rc = 0;
 		if (collect) {
 			*out = f->keep ? f->keep : calloc(1, 1);

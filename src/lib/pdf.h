@@ -23,6 +23,8 @@
 #define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
 #define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
+#define COCO_PDF_MAX_FLATE (256u << 20)  /* one other FlateDecode stream, inflated */
+#define COCO_PDF_MAX_KEPT (64u << 20)    /* all object and xref streams, inflated */
 #define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
 #define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
 /* The parser's total work (bytes and values parsed, bytes inflated) is at most

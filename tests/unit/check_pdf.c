@@ -604,6 +604,89 @@ START_TEST(test_limit_probe)
 }
 END_TEST
 
+/*
+ * A stream of mib MiB of zeros, made without deflating them all: one MiB deflated and
+ * fully flushed (so it stands alone) repeated, then an empty final block and the Adler-32
+ * of the zeros; pad zero bytes follow the data inside /Length.
+ */
+static void bomb_object(struct sb *o, size_t mib, size_t pad)
+{
+	static unsigned char zeros[1 << 20], seg[1 << 16];
+	unsigned char tail[64], adler[4];
+	z_stream z;
+	size_t k, nseg, ntail;
+	unsigned long a = (unsigned long)(((uint64_t)mib << 20) % 65521u) << 16 | 1u;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = zeros, z.avail_in = sizeof(zeros), z.next_out = seg, z.avail_out = sizeof(seg);
+	ck_assert_int_eq(deflate(&z, Z_FULL_FLUSH), Z_OK);
+	nseg = sizeof(seg) - z.avail_out;
+	z.next_out = tail, z.avail_out = sizeof(tail);
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	ntail = sizeof(tail) - z.avail_out;
+	deflateEnd(&z);
+	adler[0] = (unsigned char)(a >> 24), adler[1] = (unsigned char)(a >> 16);
+	adler[2] = (unsigned char)(a >> 8), adler[3] = (unsigned char)a;
+	sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n",
+	       2 + mib * nseg + ntail + 4 + pad);
+	sb_add(o, "\x78\xda", 2);
+	for (k = 0; k < mib; k++)
+		sb_add(o, seg, nseg);
+	sb_add(o, tail, ntail);
+	sb_add(o, adler, 4);
+	for (k = 0; k < pad; k++)
+		sb_add(o, "", 1);
+	sb_fmt(o, "\nendstream");
+}
+
+/* A 1 GiB bomb (about 1 MB compressed) past its 16 KiB probe: the probe goes on to the
+ * stream's end and stops it at 200 times its /Length (0); 300 MiB in a stream padded to
+ * under 200:1 passes the ratio but not the 256 MiB cap (1). */
+START_TEST(test_limit_bomb_whole)
+{
+	static const char *const why[2] = {"more than 200 times", "more than 256 MiB"};
+	struct pfx f;
+	struct sb o = {0};
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	bomb_object(&o, _i ? 300 : 1024, _i ? 1600000 : 0);
+	hit = scan_one(&f, &o);
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), why[_i]) != NULL, "%s",
+		      bt_dump(f.r));
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Streams under the ratio floor add up: one of 1 MiB of zeros passes (test_limit_ratio);
+ * eight fail, as many small bombs. */
+START_TEST(test_limit_probe_total)
+{
+	struct pfx f;
+	struct sb o[8], b = {0};
+	char *path;
+	size_t k;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < 8; k++)
+		flate_object(&o[k], COCO_PDF_RATIO_FLOOR - 1024, 9, 0);
+	build(&b, o, 8, NULL);
+	path = bt_fmt("%s/m.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "m.pdf");
+	ck_assert_msg(bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "m.pdf") != NULL, "%s",
+		      bt_dump(f.r));
+	for (k = 0; k < 8; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* An object stream of 16 MiB is held in memory; 16 MiB + 1 is refused. */
 START_TEST(test_limit_inmem)
 {
@@ -1024,6 +1107,8 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_ratio, 0, 2);
 	tcase_add_loop_test(tl, test_limit_inflate, 0, 2);
 	tcase_add_test(tl, test_limit_probe);
+	tcase_add_loop_test(tl, test_limit_bomb_whole, 0, 2);
+	tcase_add_test(tl, test_limit_probe_total);
 	tcase_add_loop_test(tl, test_limit_inmem, 0, 2);
 	tcase_add_loop_test(tl, test_limit_objects, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sections, 0, 2);
