@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -947,8 +948,9 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 	return rc;
 }
 
-/* PNG predictors (10..15) on rows of cols bytes, in place; the tag bytes are dropped. */
-static int unpredict(unsigned char *p, size_t *len, size_t cols)
+/* PNG predictors (10..15) on rows of cols bytes of bpp-byte pixels, in place; the tag
+ * bytes are dropped. */
+static int unpredict(unsigned char *p, size_t *len, size_t cols, size_t bpp)
 {
 	size_t rows, r, i, w = cols + 1;
 	unsigned char *prev, *row, *dst = p;
@@ -962,9 +964,9 @@ static int unpredict(unsigned char *p, size_t *len, size_t cols)
 		prev = r > 0 ? dst - cols : NULL;
 		tag = row[-1]; /* read first: the output overwrites it */
 		for (i = 0; i < cols; i++) {
-			a = i > 0 ? dst[i - 1] : 0;
+			a = i >= bpp ? dst[i - bpp] : 0;
 			b = prev ? prev[i] : 0;
-			c = prev && i > 0 ? prev[i - 1] : 0;
+			c = prev && i >= bpp ? prev[i - bpp] : 0;
 			switch (tag) {
 			case 0:
 				pr = 0;
@@ -1005,21 +1007,164 @@ static void charge_stream(struct scan *s, long num, size_t len)
 	}
 }
 
+/* One object as read from the file. */
+struct obj {
+	struct val v;
+	long long num, gen; /* as its header says */
+	int has_stream;
+	uint64_t data, len; /* a stream's data extent */
+	uint64_t end;       /* the byte after endobj (or endstream, if endobj is missing) */
+};
+
+static const struct xent *xget(const struct scan *s, long long num)
+{
+	return num >= 0 && (size_t)num < s->nx && s->x[num].type != 0 ? &s->x[num] : NULL;
+}
+
+/* The decoding an object or xref stream asks for: FlateDecode or none, and a predictor. */
+struct decode {
+	int flate;
+	long long pred, cols, colors, bpc;
+};
+
+static int read_object(struct scan *s, uint64_t off, long num, int length_direct, struct obj *o);
+
+/*
+ * A filter or its parameter, as a viewer reads it: a direct value, or a reference
+ * resolved one level to an object in the file (not in an object stream: the stream may
+ * be one, or an xref stream read before any). *tmp holds a resolved value, to release.
+ */
+static int param(struct scan *s, const struct val *v, long num, const char *key, struct val *tmp,
+		 const struct val **out)
+{
+	const struct xent *e;
+	struct obj o;
+
+	*out = v;
+	if (v == NULL || v->t != V_REF)
+		return 0;
+	*out = NULL;
+	e = xget(s, v->i);
+	if (e == NULL || e->type != 1)
+		return fail(s, "pdf.structure",
+			    "the %s of stream %ld refers to object %lld, which is not an object "
+			    "in the file: its decoding cannot be known",
+			    key, num, v->i);
+	if (read_object(s, e->off, (long)v->i, 1, &o) != 0)
+		return -1;
+	*tmp = o.v; /* transferred */
+	if (o.has_stream)
+		return fail(s, "pdf.structure", "the %s of stream %ld refers to a stream", key,
+			    num);
+	*out = tmp;
+	return 0;
+}
+
+/* The one item of a one-filter array (a chain of filters is not decoded); v if not one. */
+static int one_item(struct scan *s, const struct val *v, long num, const char *key,
+		    const struct val **out)
+{
+	*out = v;
+	if (v == NULL || v->t != V_ARRAY)
+		return 0;
+	if (v->n > 1)
+		return fail(s, "pdf.structure", "stream %ld has %zu items in its %s: a chain of "
+			    "filters is not decoded", num, v->n, key);
+	*out = v->n == 1 ? &v->k[0] : NULL;
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	size_t at; /* offsetof the field in struct decode */
+} dparm_keys[] = {
+    {"Predictor", offsetof(struct decode, pred)},
+    {"Columns", offsetof(struct decode, cols)},
+    {"Colors", offsetof(struct decode, colors)},
+    {"BitsPerComponent", offsetof(struct decode, bpc)},
+};
+
+/* The integer parameters in the DecodeParms dictionary dp (references resolved). */
+static int decode_ints(struct scan *s, const struct val *dp, long num, struct decode *dc)
+{
+	struct val tmp;
+	const struct val *v;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(dparm_keys) / sizeof(dparm_keys[0]) && rc == 0; i++) {
+		memset(&tmp, 0, sizeof(tmp));
+		rc = param(s, dget(dp, dparm_keys[i].key), num, dparm_keys[i].key, &tmp, &v);
+		if (rc == 0 && v != NULL && v->t != V_INT)
+			rc = fail(s, "pdf.structure", "the /%s of stream %ld is not an integer",
+				  dparm_keys[i].key, num);
+		if (rc == 0 && v != NULL)
+			*(long long *)((char *)dc + dparm_keys[i].at) = v->i;
+		val_release(&tmp);
+	}
+	return rc;
+}
+
+/* /Filter and /DecodeParms of a stream to hold in memory, read the way viewers do. */
+static int decode_of(struct scan *s, const struct val *dict, long num, struct decode *dc)
+{
+	struct val tf, tp, ti;
+	const struct val *f, *dp;
+	int rc;
+
+	*dc = (struct decode){0, 1, 1, 1, 8};
+	memset(&tf, 0, sizeof(tf)), memset(&tp, 0, sizeof(tp)), memset(&ti, 0, sizeof(ti));
+	rc = param(s, dget(dict, "Filter"), num, "/Filter", &tf, &f);
+	if (rc == 0)
+		rc = one_item(s, f, num, "/Filter", &f);
+	if (rc == 0 && f != NULL && !name_is(f, "FlateDecode") && !name_is(f, "Fl"))
+		rc = fail(s, "pdf.structure", "object stream %ld uses a filter other than "
+			  "FlateDecode", num);
+	dc->flate = f != NULL;
+	if (rc == 0)
+		rc = param(s, dget(dict, "DecodeParms"), num, "/DecodeParms", &tp, &dp);
+	if (rc == 0)
+		rc = one_item(s, dp, num, "/DecodeParms", &dp);
+	if (rc == 0)
+		rc = param(s, dp, num, "/DecodeParms", &ti, &dp);
+	if (rc == 0 && dp != NULL && dp->t != V_DICT && dp->t != V_NULL)
+		rc = fail(s, "pdf.structure", "the /DecodeParms of stream %ld is not a dictionary",
+			  num);
+	if (rc == 0 && dc->flate)
+		rc = decode_ints(s, dp, num, dc);
+	val_release(&tf), val_release(&tp), val_release(&ti);
+	return rc;
+}
+
+/* Undoes the predictor dc gives on the decoded bytes p (PNG predictors only). */
+static int predict(struct scan *s, const struct decode *dc, long num, unsigned char *p,
+		   size_t *len)
+{
+	long long bits = dc->colors * dc->bpc;
+
+	if (dc->pred == 1)
+		return 0;
+	if (dc->pred < 10 || dc->pred > 15)
+		return fail(s, "pdf.xref", "object %ld uses an unsupported predictor", num);
+	if (dc->cols <= 0 || dc->cols > 65536 || dc->colors <= 0 || dc->colors > 32 ||
+	    (dc->bpc != 1 && dc->bpc != 2 && dc->bpc != 4 && dc->bpc != 8 && dc->bpc != 16) ||
+	    unpredict(p, len, (size_t)((bits * dc->cols + 7) / 8),
+		      (size_t)(bits < 8 ? 1 : bits / 8)) != 0)
+		return fail(s, "pdf.xref", "object %ld has a bad PNG predictor", num);
+	return 0;
+}
+
 /* An object or xref stream's decoded bytes, held in memory under COCO_PDF_MAX_INMEM. */
 static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uint64_t len, long num,
 		      unsigned char **out, size_t *out_len)
 {
-	const struct val *f = dget(dict, "Filter"), *dp = dget(dict, "DecodeParms");
-	const struct val *pred = dget(dp, "Predictor"), *cols = dget(dp, "Columns");
+	struct decode dc;
 	unsigned char *p;
 
 	*out = NULL;
-	if (f != NULL && !is_flate(f))
-		return fail(s, "pdf.structure",
-			    "object stream %ld uses a filter other than "
-			    "FlateDecode",
-			    num);
-	if (f == NULL) {
+	if (decode_of(s, dict, num, &dc) != 0)
+		return -1;
+	if (!dc.flate) {
 		if (len > COCO_PDF_MAX_INMEM)
 			return fail(s, "pdf.limits", "object stream %ld is larger than 16 MiB",
 				    num);
@@ -1035,17 +1180,10 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 		return -1;
 	}
 	charge_stream(s, num, *out_len);
-	if (pred != NULL && pred->t == V_INT && pred->i >= 10 &&
-	    (cols == NULL || cols->t != V_INT || cols->i <= 0 || cols->i > 256 ||
-	     unpredict(*out, out_len, (size_t)cols->i) != 0)) {
+	if (predict(s, &dc, num, *out, out_len) != 0) {
 		free(*out);
 		*out = NULL;
-		return fail(s, "pdf.xref", "object %ld has a bad PNG predictor", num);
-	}
-	if (pred != NULL && pred->t == V_INT && pred->i > 1 && pred->i < 10) {
-		free(*out);
-		*out = NULL;
-		return fail(s, "pdf.xref", "object %ld uses an unsupported predictor", num);
+		return -1;
 	}
 	return 0;
 }
@@ -1087,20 +1225,6 @@ static int obj_header(struct lex *x, long long *num, long long *gen)
 		return lfail(x, "pdf.xref",
 			     "the cross-reference points to something that is not an object");
 	return 0;
-}
-
-/* One object as read from the file. */
-struct obj {
-	struct val v;
-	long long num, gen; /* as its header says */
-	int has_stream;
-	uint64_t data, len; /* a stream's data extent */
-	uint64_t end;       /* the byte after endobj (or endstream, if endobj is missing) */
-};
-
-static const struct xent *xget(const struct scan *s, long long num)
-{
-	return num >= 0 && (size_t)num < s->nx && s->x[num].type != 0 ? &s->x[num] : NULL;
 }
 
 /* The object the cross-reference lists as num must carry its number and generation. */

@@ -687,6 +687,72 @@ START_TEST(test_limit_probe_total)
 }
 END_TEST
 
+static const struct {
+	const char *parms; /* the object stream's /Filter and /DecodeParms */
+	const char *id;
+} predicted[] = {
+    {"/Filter [/FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 16 >>]", "pdf.javascript"},
+    {"/Filter 5 0 R /DecodeParms 4 0 R", "pdf.javascript"},
+    {"/Filter /FlateDecode /DecodeParms << /Predictor 5 0 R /Columns 6 0 R >>", "pdf.structure"},
+    {"/Filter /FlateDecode /DecodeParms << /Predictor 6 0 R /Columns 7 0 R >>", "pdf.javascript"},
+    {"/Filter /FlateDecode /DecodeParms << /Predictor 40 0 R /Columns 16 >>", "pdf.structure"},
+    {"/Filter [/FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 16 >> null]",
+     "pdf.structure"},
+};
+
+/* JavaScript in an object stream behind a PNG Up predictor whose parameters sit in
+ * arrays or other objects is found; parameters that cannot be read fail pdf.structure
+ * (never "no predictor"). */
+START_TEST(test_predictor_params)
+{
+	static const char js[] = "10 0\n<< /S /JavaScript /JS (app.alert\\(1\\)) >>";
+	struct pfx f;
+	struct sb o[5], d = {0}, b = {0};
+	unsigned char row[17], prev[16] = {0};
+	size_t k, i, n = (sizeof(js) - 1 + 15) / 16 * 16;
+	unsigned char *z;
+	uLongf zn;
+	char *path;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < n; k += 16) {
+		row[0] = 2; /* Up */
+		for (i = 0; i < 16; i++) {
+			unsigned char c = k + i < sizeof(js) - 1 ? (unsigned char)js[k + i] : ' ';
+			row[1 + i] = (unsigned char)(c - prev[i]);
+			prev[i] = c;
+		}
+		sb_add(&d, row, sizeof(row));
+	}
+	zn = compressBound((uLong)d.n);
+	ck_assert_ptr_nonnull(z = malloc(zn));
+	ck_assert_int_eq(compress2(z, &zn, (const Bytef *)d.p, (uLong)d.n, 6), Z_OK);
+	sb_fmt(&o[0], "<< /Type /ObjStm /N 1 /First 5 %s /Length %lu >>\nstream\n",
+	       predicted[_i].parms, (unsigned long)zn);
+	sb_add(&o[0], z, zn);
+	sb_fmt(&o[0], "\nendstream");
+	free(z);
+	sb_fmt(&o[1], "<< /Predictor 12 /Columns 16 >>");
+	sb_fmt(&o[2], "/FlateDecode");
+	sb_fmt(&o[3], "12");
+	sb_fmt(&o[4], "16");
+	build(&b, o, 5, NULL);
+	path = bt_fmt("%s/p.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "p.pdf");
+	ck_assert_msg(bt_find_status(f.r, predicted[_i].id, COCO_STATUS_FAIL, "p.pdf") != NULL &&
+			  bt_count_status(f.r, COCO_STATUS_FAIL) == 1,
+		      "%s: %s", predicted[_i].parms, bt_dump(f.r));
+	for (k = 0; k < 5; k++)
+		free(o[k].p);
+	free(d.p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* An object stream of 16 MiB is held in memory; 16 MiB + 1 is refused. */
 START_TEST(test_limit_inmem)
 {
@@ -1100,6 +1166,8 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
 	tcase_add_test(tf, test_probe_whole_ratio);
+	tcase_add_loop_test(tf, test_predictor_params, 0,
+			    sizeof(predicted) / sizeof(predicted[0]));
 	tcase_set_timeout(tf, 60);
 	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
 	tcase_add_loop_test(tl, test_limit_repeat, 0, 4);
