@@ -27,6 +27,7 @@
 
 #define WIN (64u << 10)
 #define TAIL 1024u /* %%EOF and startxref are looked for in the last TAIL bytes */
+_Static_assert(TAIL >= COCO_PDF_SNIFF, "find_start reads the header's bytes into t");
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -1661,6 +1662,18 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 	return rc;
 }
 
+/* Where %PDF- is in the first n bytes (at most COCO_PDF_SNIFF), or -1. */
+static long pdf_magic(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	n = n < COCO_PDF_SNIFF ? n : COCO_PDF_SNIFF;
+	for (i = 0; i + 5 <= n; i++)
+		if (p[i] == '%' && memcmp(p + i, "%PDF-", 5) == 0)
+			return (long)i;
+	return -1;
+}
+
 /* The header, the final %%EOF and startxref's offset. */
 static int find_start(struct scan *s, uint64_t *start)
 {
@@ -1668,9 +1681,15 @@ static int find_start(struct scan *s, uint64_t *start)
 	size_t n = s->size < TAIL ? (size_t)s->size : TAIL, i, e;
 	char *end;
 	long long v;
+	long at;
 
-	if (pread_all(s->d.fd, t, n < 9 ? n : 9, s->d.base) != 0)
+	if (pread_all(s->d.fd, t, n, s->d.base) != 0)
 		return s->d.ioerr = 1, -1;
+	if ((at = pdf_magic(t, n)) > 0)
+		return fail(s, "pdf.header",
+			    "the %%PDF- header is at byte offset %ld, not at the start: viewers "
+			    "open it as a PDF, but bytes before the header shift every offset",
+			    at);
 	if (n < 9 || memcmp(t, "%PDF-", 5) != 0 ||
 	    !((t[5] == '1' && t[6] == '.' && t[7] >= '0' && t[7] <= '7') ||
 	      (t[5] == '2' && t[6] == '.' && t[7] == '0')) ||
@@ -2382,19 +2401,22 @@ int coco_pdf_is_pdf_name(const char *name)
 
 int coco_pdf_is_pdf_start(const unsigned char *p, size_t n)
 {
-	return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
+	return pdf_magic(p, n) >= 0;
 }
 
 int coco_pdf_path_is_pdf(const char *path, const char *name)
 {
-	unsigned char head[5];
+	unsigned char head[COCO_PDF_SNIFF];
+	ssize_t n;
 	int fd, is = 0;
 
 	if (coco_pdf_is_pdf_name(name))
 		return 1;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return 0;
-	is = pread_all(fd, head, sizeof(head), 0) == 0 && coco_pdf_is_pdf_start(head, 5);
+	while ((n = pread(fd, head, sizeof(head), 0)) < 0 && errno == EINTR)
+		;
+	is = n > 0 && coco_pdf_is_pdf_start(head, (size_t)n);
 	close(fd);
 	return is;
 }

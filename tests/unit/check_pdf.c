@@ -15,6 +15,7 @@
 #include "bundletool.h"
 #include "pdf.h"
 #include "suites.h"
+#include "ziptool.h"
 
 #define AT "2027-01-01"
 
@@ -753,6 +754,90 @@ START_TEST(test_predictor_params)
 }
 END_TEST
 
+/* A deflated entry whose data starts with 250 empty stored blocks (1,250 bytes that
+ * inflate to nothing) is still sniffed: verify looks at the bytes its pass inflated. */
+START_TEST(test_sniffed_behind_empty_blocks)
+{
+	static const char mime[] = "application/vnd.etsi.asic-e+zip";
+	struct pfx f;
+	struct zt_archive z;
+	struct sb payload = {0};
+	unsigned char *pdf = NULL, *def, *zip = NULL;
+	size_t len = 0, dlen = 0, zlen = 0, k;
+	char *src = bt_fixture("pdf/js-openaction.pdf"), *bundle;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	for (k = 0; k < 250; k++)
+		sb_add(&payload, "\0\0\0\377\377", 5); /* BFINAL 0, stored, LEN 0 */
+	ck_assert_ptr_nonnull(def = zt_deflate(pdf, len, 9, &dlen));
+	sb_add(&payload, def, dlen);
+	memset(&z, 0, sizeof(z));
+	z.e[0].name = "mimetype", z.e[0].data = mime, z.e[0].len = sizeof(mime) - 1;
+	z.e[1].name = "evidence/hostile.dat", z.e[1].data = pdf, z.e[1].len = len;
+	z.e[1].payload = payload.p, z.e[1].payload_len = payload.n, z.e[1].method = 8;
+	z.n = 2;
+	ck_assert_int_eq(zt_build(&z, &zip, &zlen, NULL), 0);
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_write(bundle, zip, zlen), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.dat") != NULL,
+	    "%s", bt_dump(f.r));
+	free(zip);
+	free(def);
+	free(payload.p);
+	free(pdf);
+	free(src);
+	free(bundle);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* %PDF- after 600 bytes of something else is a PDF (viewers look within 1024 bytes), in
+ * a bundle and in a folder, whatever its name; pdf.header fails it. */
+START_TEST(test_sniffed_late_header)
+{
+	struct pfx f;
+	unsigned char *pdf = NULL, *late;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/plain.pdf"), *ex = bt_fixture("example");
+	char *bundle, *dir, *path;
+	struct bt_part parts[1];
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert_ptr_nonnull(late = malloc(len + 600));
+	memset(late, 'x', 600);
+	memcpy(late + 600, pdf, len);
+	parts[0].name = "evidence/late.dat", parts[0].data = late, parts[0].len = len + 600;
+	parts[0].deflate = 1;
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	hit = bt_find_status(f.r, "pdf.header", COCO_STATUS_FAIL, "evidence/late.dat");
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), "byte offset 600") != NULL,
+		      "%s", bt_dump(f.r));
+	dir = bt_fmt("%s/sub", f.tmp);
+	path = bt_fmt("%s/sub/evidence/note.txt", f.tmp);
+	ck_assert_int_eq(bt_copytree(ex, dir), 0);
+	ck_assert_int_eq(bt_write(path, late, len + 600), 0);
+	ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	ck_assert_msg(bt_find_status(f.r, "pdf.header", COCO_STATUS_FAIL, "evidence/note.txt") !=
+			  NULL,
+		      "%s", bt_dump(f.r));
+	free(late);
+	free(pdf);
+	free(src);
+	free(ex);
+	free(bundle);
+	free(dir);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* An object stream of 16 MiB is held in memory; 16 MiB + 1 is refused. */
 START_TEST(test_limit_inmem)
 {
@@ -1160,6 +1245,8 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_tampered_certificate);
 	tcase_add_test(tf, test_sniffed);
+	tcase_add_test(tf, test_sniffed_behind_empty_blocks);
+	tcase_add_test(tf, test_sniffed_late_header);
 	tcase_add_loop_test(tf, test_authentic_anchor, 0,
 			    sizeof(anchorings) / sizeof(anchorings[0]));
 	tcase_add_test(tf, test_hybrid_xref);
