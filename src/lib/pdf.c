@@ -192,6 +192,7 @@ struct lex {
 	uint64_t pos;
 	size_t nodes;
 	long objstm; /* -1: the file; else the object stream the bytes come from */
+	int lenient; /* an object no cross-reference lists: see stream_extent */
 };
 
 /* Records the first structural problem as a finding; later ones are consequences. */
@@ -1193,7 +1194,7 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 
 static void lex_init(struct lex *x, struct scan *s, struct rd *d, uint64_t pos, long objstm)
 {
-	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm;
+	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm, x->lenient = 0;
 }
 
 static int digits(const char *w, long long *out)
@@ -1283,6 +1284,7 @@ static int read_object(struct scan *s, uint64_t off, long num, int length_direct
 
 	memset(o, 0, sizeof(*o));
 	lex_init(&x, s, &s->d, off, -1);
+	x.lenient = num < 0 && !length_direct;
 	if (obj_header(&x, &o->num, &o->gen) != 0)
 		return -1;
 	if (num >= 0 && check_header(s, off, num, o) != 0)
@@ -1367,31 +1369,107 @@ static int resolve_length(struct scan *s, long long num, int objstm, long long *
 	return rc;
 }
 
+/*
+ * An indirect /Length of an object no cross-reference lists (an older revision's, an
+ * orphan's): the object it names may have been freed or reused by a newer revision, so
+ * anything but an integer object of that number and generation gives *out = -1.
+ */
+static int quiet_length(struct scan *s, long long num, long long *out)
+{
+	const struct xent *e = xget(s, num);
+	struct lex x;
+	struct val v;
+	long long n, g;
+	char w[16];
+	int rc;
+
+	*out = -1;
+	if (e == NULL || e->type != 1)
+		return 0;
+	lex_init(&x, s, &s->d, e->off, -1);
+	if (header_at(&x, &n, &g) != 0 || n != num || (uint64_t)g != e->gen)
+		return 0;
+	if ((rc = parse_top(&x, &v)) == 0 && v.t == V_INT) {
+		skip_ws(&x);
+		word(&x, w, sizeof(w));
+		*out = strcmp(w, "stream") == 0 ? -1 : v.i;
+	}
+	val_release(&v);
+	return rc;
+}
+
+/* Whether n bytes of stream data at data end where endstream is. */
+static int ends_at(struct lex *x, uint64_t data, long long n)
+{
+	char w[16];
+
+	if (n < 0 || (uint64_t)n > x->d->size - data)
+		return 0;
+	x->pos = data + (uint64_t)n;
+	skip_ws(x);
+	word(x, w, sizeof(w));
+	return strcmp(w, "endstream") == 0;
+}
+
+/* The first endstream keyword after data, as repair scanners find it (every byte searched
+ * is charged to the budget); the end of line before it is not data. */
+static int find_endstream(struct scan *s, struct lex *x, uint64_t data, uint64_t *len)
+{
+	static const char kw[] = "endstream";
+	uint64_t pos, end = x->d->size - data > COCO_PDF_MAX_STREAM ? data + COCO_PDF_MAX_STREAM
+								     : x->d->size;
+	size_t k;
+
+	for (pos = data; pos + 9 <= end; pos++) {
+		for (k = 0; k < 9 && rd_byte(x->d, pos + k) == kw[k]; k++)
+			;
+		if (k == 9 && (pos + 9 == x->d->size || !is_regular(rd_byte(x->d, pos + 9))))
+			break;
+	}
+	s->work += pos - data;
+	if (pos + 9 > end)
+		return lfail(x, "pdf.structure", "a stream without endstream");
+	*len = pos - data;
+	if (*len > 0 && rd_byte(x->d, data + *len - 1) == '\n')
+		(*len)--;
+	if (*len > 0 && rd_byte(x->d, data + *len - 1) == '\r')
+		(*len)--;
+	x->pos = pos + 9;
+	return 0;
+}
+
+/*
+ * The stream's data extent: /Length, direct or (unless length_direct) indirect, must end
+ * at endstream. For an object no cross-reference lists, a /Length that cannot be resolved
+ * or does not end there falls back to the first endstream, as viewers that rebuild a
+ * damaged file do: an incremental update may free or reuse the object an older revision's
+ * /Length refers to.
+ */
 static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, int length_direct,
 			 uint64_t *data, uint64_t *len)
 {
 	const struct val *l = dget(dict, "Length");
 	long long n = -1;
-	char w[16];
 
 	*data = x->pos;
 	if (l != NULL && l->t == V_INT)
 		n = l->i;
-	else if (l != NULL && l->t == V_REF && !length_direct &&
+	else if (l != NULL && l->t == V_REF && x->lenient && quiet_length(s, l->i, &n) != 0)
+		return -1;
+	else if (l != NULL && l->t == V_REF && !length_direct && !x->lenient &&
 		 resolve_length(s, l->i, name_is(dget(dict, "Type"), "ObjStm"), &n) != 0)
 		return -1;
+	if (n > 0 && (uint64_t)n > COCO_PDF_MAX_STREAM)
+		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
+	if (x->lenient && !ends_at(x, *data, n))
+		return find_endstream(s, x, *data, len);
 	if (n < 0)
 		return lfail(x, "pdf.structure", "a stream without a usable /Length");
-	if ((uint64_t)n > COCO_PDF_MAX_STREAM)
-		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
 	if ((uint64_t)n > x->d->size - *data)
 		return lfail(x, "pdf.structure",
 			     "a stream /Length that runs past the end of the file");
 	*len = (uint64_t)n;
-	x->pos = *data + *len;
-	skip_ws(x);
-	word(x, w, sizeof(w));
-	if (strcmp(w, "endstream") != 0)
+	if (!ends_at(x, *data, n))
 		return lfail(x, "pdf.structure", "no endstream where the stream's /Length ends");
 	return 0;
 }

@@ -80,6 +80,7 @@ static const struct {
     {"launch-indirect.pdf", "pdf.launch", COCO_STATUS_FAIL, 0, "a /Launch action"},
     {"js-3d.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "/OnInstantiate"},
     {"objstm-overlap.pdf", "pdf.structure", COCO_STATUS_FAIL, 0, "not strictly increasing"},
+    {"updated-freed-length.pdf", "pdf.clean", COCO_STATUS_PASS, 0, "6 objects"},
     {"signed.pdf", "pdf.signature", COCO_STATUS_PASS, 0, "2026-09-15T12:00:00Z"},
     {"signed-updated.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
     {"signed-appended.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
