@@ -1182,6 +1182,14 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 		return -1;
 	}
 	charge_stream(s, num, *out_len);
+	if ((s->kept += *out_len) > COCO_PDF_MAX_KEPT) {
+		free(*out);
+		*out = NULL;
+		return fail(s, "pdf.limits",
+			    "object and xref streams inflate to more than 64 MiB in all (counting "
+			    "a stream inflated again each time), at object %ld",
+			    num);
+	}
 	if (predict(s, &dc, num, *out, out_len) != 0) {
 		free(*out);
 		*out = NULL;

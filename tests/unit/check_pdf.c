@@ -1179,6 +1179,37 @@ START_TEST(test_limit_budget)
 }
 END_TEST
 
+/* Object and xref streams inflate to 64 MiB in all: four object streams of 16 MiB less
+ * the hybrid xref stream's 16 bytes pass (0); one byte more is a limit (1). */
+START_TEST(test_limit_kept)
+{
+	struct pfx f;
+	struct sb o[4], b = {0};
+	static const unsigned in[4] = {3, 4, 5, 6};
+	const struct coco_finding *hit;
+	char *path;
+	size_t k, each = COCO_PDF_MAX_KEPT / 4 - 4;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < 4; k++)
+		objstm_int(&o[k], 100 + (unsigned)k, each + (k == 3 ? (size_t)_i : 0), "");
+	build_hybrid(&b, o, 4, in, 4);
+	path = bt_fmt("%s/k.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "k.pdf");
+	hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "k.pdf");
+	ck_assert_msg(_i ? hit != NULL && strstr(coco_finding_message(hit), "64 MiB") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	for (k = 0; k < 4; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* A scan-like stream: 4 MiB of white inflating at over 1000:1 from the first 16 KiB, then
  * 48 KiB of noise, about 90:1 overall, passes; the probe judges the declared length. */
 START_TEST(test_probe_whole_ratio)
@@ -1270,6 +1301,7 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_sections, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sigs, 0, 2);
 	tcase_add_loop_test(tl, test_limit_budget, 0, 2);
+	tcase_add_loop_test(tl, test_limit_kept, 0, 2);
 	tcase_add_loop_test(tl, test_limit_table, 0, 2);
 	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
