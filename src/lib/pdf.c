@@ -1205,33 +1205,54 @@ static void lex_init(struct lex *x, struct scan *s, struct rd *d, uint64_t pos, 
 	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm, x->lenient = 0;
 }
 
-static int digits(const char *w, long long *out)
+/* A token of digits only, any number of them (viewers accept "00000000003"): 0, -1 if it
+ * is not one, -2 if it has more than 10 significant digits (past every limit). */
+static int digit_run(struct lex *x, long long *out)
 {
-	char *end;
+	long long v = 0;
+	int c, n = 0, sig = 0, bad = 0;
 
-	if (w[0] < '0' || w[0] > '9' || strlen(w) > 10)
+	while (is_regular(c = peek(x))) {
+		if (c < '0' || c > '9')
+			bad = 1;
+		else if (v > 0 || c != '0')
+			sig++, v = sig <= 10 ? v * 10 + (c - '0') : v;
+		n++;
+		x->pos++;
+	}
+	if (n == 0 || bad)
 		return -1;
-	*out = strtoll(w, &end, 10);
-	return *end == '\0' ? 0 : -1;
+	*out = v;
+	return sig > 10 ? -2 : 0;
 }
 
-/* Reads "num gen obj" at the lexer's position into *num and *gen; -1 if it is not one. */
+/* Reads "num gen obj" at the lexer's position into *num and *gen; -1 if it is not one,
+ * -2 if it is one whose number or generation is past every limit. */
 static int header_at(struct lex *x, long long *num, long long *gen)
 {
-	char a[16], b[16], w[8];
+	char w[8];
+	int a, b;
 
 	skip_ws(x);
-	word(x, a, sizeof(a));
+	a = digit_run(x, num);
 	skip_ws(x);
-	word(x, b, sizeof(b));
+	b = a == -1 ? -1 : digit_run(x, gen);
 	skip_ws(x);
 	word(x, w, sizeof(w));
-	return digits(a, num) != 0 || digits(b, gen) != 0 || strcmp(w, "obj") != 0 ? -1 : 0;
+	if (a == -1 || b == -1 || strcmp(w, "obj") != 0)
+		return -1;
+	return a == -2 || b == -2 ? -2 : 0;
 }
 
 static int obj_header(struct lex *x, long long *num, long long *gen)
 {
-	if (header_at(x, num, gen) != 0)
+	int rc = header_at(x, num, gen);
+
+	if (rc == -2)
+		return lfail(x, "pdf.limits",
+			     "an object header whose number or generation has more than 10 "
+			     "digits");
+	if (rc != 0)
 		return lfail(x, "pdf.xref",
 			     "the cross-reference points to something that is not an object");
 	return 0;
@@ -2013,7 +2034,7 @@ static int is_header(struct scan *s, uint64_t pos)
 	long long n, g;
 
 	lex_init(&x, s, &s->d, pos, -1);
-	return header_at(&x, &n, &g) == 0;
+	return header_at(&x, &n, &g) != -1; /* one past the limits fails when read */
 }
 
 /* The next "N G obj" header in [pos, limit) that starts a token outside comments and

@@ -967,6 +967,8 @@ static void scan_raw(struct pfx *f, const char *text)
 
 #define HEAD "%PDF-1.7\n"
 #define CAT "1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+#define TAB1                                                                                       \
+	"xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R >>\n"
 
 static const struct {
 	const char *what, *text; /* objects 3.. for build(), or a whole file for scan_raw() */
@@ -1015,6 +1017,15 @@ static const struct {
      "<< /Type /ObjStm /N 1 /First 35 /Length 39 >>\nstream\n"
      "(leak-me-bbbbbbbbbbbbbbbbbbbbbb) 0\nnull\nendstream",
      0, "pdf.structure", COCO_STATUS_FAIL, "a bad object stream offset table"},
+    {"an orphan with a zero-padded number",
+     HEAD CAT "00000000003 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1,
+     "pdf.javascript", COCO_STATUS_FAIL, "object 3"},
+    {"an orphan with a zero-padded generation",
+     HEAD CAT "3 00000000000 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1,
+     "pdf.javascript", COCO_STATUS_FAIL, "object 3"},
+    {"an orphan whose number has 11 significant digits",
+     HEAD CAT "0012345678901 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1,
+     "pdf.limits", COCO_STATUS_FAIL, "more than 10 digits"},
     {"an object listed inside another", /* object 4 is inside object 3's string */
      HEAD CAT "3 0 obj (4 0 obj (x) endobj) endobj\n"
 	      "xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000000 00001 f \n"
