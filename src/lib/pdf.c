@@ -2017,15 +2017,26 @@ static int overlap(struct scan *s, const struct fobj *f, uint64_t prev_end)
 		    f->num, (unsigned long long)f->off, (unsigned long long)prev_end);
 }
 
-/* Past a classic cross-reference table and trailer that starts at pos, if one does. */
-static uint64_t skip_table(const struct scan *s, uint64_t pos)
+static int tab_cmp(const void *a, const void *b)
 {
-	size_t i;
+	const uint64_t *x = a, *y = b;
 
-	for (i = 0; i < s->ntab; i++)
-		if (s->tab[i][0] == pos)
-			return s->tab[i][1];
-	return pos;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* The first classic table (sorted by start) that starts at or after pos. */
+static size_t first_table(const struct scan *s, uint64_t pos)
+{
+	size_t lo = 0, hi = s->ntab, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->tab[mid][0] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static int is_header(struct scan *s, uint64_t pos)
@@ -2041,11 +2052,14 @@ static int is_header(struct scan *s, uint64_t pos)
  * classic tables, or limit: viewers that rebuild a damaged cross-reference find these. */
 static uint64_t find_header(struct scan *s, uint64_t pos, uint64_t limit)
 {
+	size_t t = first_table(s, pos); /* a cursor: each byte costs O(1), not O(tables) */
 	int c, prev = '\n';
 
 	while (pos < limit && (c = rd_byte(&s->d, pos)) >= 0) {
-		if (skip_table(s, pos) != pos) {
-			pos = skip_table(s, pos), prev = '\n';
+		while (t < s->ntab && s->tab[t][0] < pos)
+			t++;
+		if (t < s->ntab && s->tab[t][0] == pos && s->tab[t][1] > pos) {
+			pos = s->tab[t][1], prev = '\n';
 			continue;
 		}
 		if (c == '%') {
@@ -2073,6 +2087,8 @@ static int scan_file(struct scan *s)
 	uint64_t pos = 0, next, p, end = 0;
 	int rc = listed_objects(s, &f, &n);
 
+	if (s->ntab > 1)
+		qsort(s->tab, s->ntab, sizeof(s->tab[0]), tab_cmp);
 	while (rc == 0 && !s->failed && !s->d.ioerr) {
 		next = i < n ? f[i].off : s->size;
 		if (next < pos) {
