@@ -1070,8 +1070,10 @@ static int one_item(struct scan *s, const struct val *v, long num, const char *k
 	if (v == NULL || v->t != V_ARRAY)
 		return 0;
 	if (v->n > 1)
-		return fail(s, "pdf.structure", "stream %ld has %zu items in its %s: a chain of "
-			    "filters is not decoded", num, v->n, key);
+		return fail(s, "pdf.structure",
+			    "stream %ld has %zu items in its %s: a chain of "
+			    "filters is not decoded",
+			    num, v->n, key);
 	*out = v->n == 1 ? &v->k[0] : NULL;
 	return 0;
 }
@@ -1120,8 +1122,10 @@ static int decode_of(struct scan *s, const struct val *dict, long num, struct de
 	if (rc == 0)
 		rc = one_item(s, f, num, "/Filter", &f);
 	if (rc == 0 && f != NULL && !name_is(f, "FlateDecode") && !name_is(f, "Fl"))
-		rc = fail(s, "pdf.structure", "object stream %ld uses a filter other than "
-			  "FlateDecode", num);
+		rc = fail(s, "pdf.structure",
+			  "object stream %ld uses a filter other than "
+			  "FlateDecode",
+			  num);
 	dc->flate = f != NULL;
 	if (rc == 0)
 		rc = param(s, dget(dict, "DecodeParms"), num, "/DecodeParms", &tp, &dp);
@@ -1139,8 +1143,7 @@ static int decode_of(struct scan *s, const struct val *dict, long num, struct de
 }
 
 /* Undoes the predictor dc gives on the decoded bytes p (PNG predictors only). */
-static int predict(struct scan *s, const struct decode *dc, long num, unsigned char *p,
-		   size_t *len)
+static int predict(struct scan *s, const struct decode *dc, long num, unsigned char *p, size_t *len)
 {
 	long long bits = dc->colors * dc->bpc;
 
@@ -1445,8 +1448,8 @@ static int ends_at(struct lex *x, uint64_t data, long long n)
 static int find_endstream(struct scan *s, struct lex *x, uint64_t data, uint64_t *len)
 {
 	static const char kw[] = "endstream";
-	uint64_t pos, end = x->d->size - data > COCO_PDF_MAX_STREAM ? data + COCO_PDF_MAX_STREAM
-								     : x->d->size;
+	uint64_t pos,
+	    end = x->d->size - data > COCO_PDF_MAX_STREAM ? data + COCO_PDF_MAX_STREAM : x->d->size;
 	size_t k;
 
 	for (pos = data; pos + 9 <= end; pos++) {

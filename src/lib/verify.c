@@ -27,8 +27,8 @@ struct ehash {
 	unsigned char out[COCO_N_DIGEST_ALGS][COCO_MAX_DIGEST];
 	unsigned need; /* bit per algorithm */
 	enum role role;
-	int referenced; /* named by a DataObjectReference */
-	int covered;    /* and its digest matched */
+	int referenced;      /* named by a DataObjectReference */
+	int covered;         /* and its digest matched */
 	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
 	size_t head_len;
 };

@@ -698,8 +698,7 @@ static const struct {
     {"/Filter /FlateDecode /DecodeParms << /Predictor 5 0 R /Columns 6 0 R >>", "pdf.structure"},
     {"/Filter /FlateDecode /DecodeParms << /Predictor 6 0 R /Columns 7 0 R >>", "pdf.javascript"},
     {"/Filter /FlateDecode /DecodeParms << /Predictor 40 0 R /Columns 16 >>", "pdf.structure"},
-    {"/Filter [/FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 16 >> null]",
-     "pdf.structure"},
+    {"/Filter [/FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 16 >> null]", "pdf.structure"},
 };
 
 /* JavaScript in an object stream behind a PNG Up predictor whose parameters sit in
@@ -968,7 +967,8 @@ static void scan_raw(struct pfx *f, const char *text)
 #define HEAD "%PDF-1.7\n"
 #define CAT "1 0 obj\n<< /Type /Catalog >>\nendobj\n"
 #define TAB1                                                                                       \
-	"xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R >>\n"
+	"xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R "    \
+	">>\n"
 
 static const struct {
 	const char *what, *text; /* objects 3.. for build(), or a whole file for scan_raw() */
@@ -1018,14 +1018,14 @@ static const struct {
      "(leak-me-bbbbbbbbbbbbbbbbbbbbbb) 0\nnull\nendstream",
      0, "pdf.structure", COCO_STATUS_FAIL, "a bad object stream offset table"},
     {"an orphan with a zero-padded number",
-     HEAD CAT "00000000003 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1,
-     "pdf.javascript", COCO_STATUS_FAIL, "object 3"},
+     HEAD CAT "00000000003 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1, "pdf.javascript",
+     COCO_STATUS_FAIL, "object 3"},
     {"an orphan with a zero-padded generation",
-     HEAD CAT "3 00000000000 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1,
-     "pdf.javascript", COCO_STATUS_FAIL, "object 3"},
+     HEAD CAT "3 00000000000 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1, "pdf.javascript",
+     COCO_STATUS_FAIL, "object 3"},
     {"an orphan whose number has 11 significant digits",
-     HEAD CAT "0012345678901 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1,
-     "pdf.limits", COCO_STATUS_FAIL, "more than 10 digits"},
+     HEAD CAT "0012345678901 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1, "pdf.limits",
+     COCO_STATUS_FAIL, "more than 10 digits"},
     {"an object listed inside another", /* object 4 is inside object 3's string */
      HEAD CAT "3 0 obj (4 0 obj (x) endobj) endobj\n"
 	      "xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000000 00001 f \n"
@@ -1296,8 +1296,7 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
 	tcase_add_test(tf, test_probe_whole_ratio);
-	tcase_add_loop_test(tf, test_predictor_params, 0,
-			    sizeof(predicted) / sizeof(predicted[0]));
+	tcase_add_loop_test(tf, test_predictor_params, 0, sizeof(predicted) / sizeof(predicted[0]));
 	tcase_set_timeout(tf, 60);
 	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
 	tcase_add_loop_test(tl, test_limit_repeat, 0, 4);
