@@ -79,32 +79,6 @@ void coco_archive_free(struct coco_archive *ar)
 	free(ar);
 }
 
-long coco_archive_entry_head(const struct coco_archive *ar, size_t idx, unsigned char *out,
-			     size_t n)
-{
-	const struct coco_entry *e = &ar->e[idx];
-	unsigned char in[1024];
-	size_t want = e->csize < sizeof(in) ? (size_t)e->csize : sizeof(in);
-	z_stream z;
-	int zr;
-
-	if (e->method == 0) {
-		n = e->usize < n ? (size_t)e->usize : n;
-		return pread_all(ar->fd, out, n, e->data_off) == 0 ? (long)n : -1;
-	}
-	if (pread_all(ar->fd, in, want, e->data_off) != 0)
-		return -1;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
-		return -1;
-	z.next_in = in, z.avail_in = (uInt)want;
-	z.next_out = out, z.avail_out = (uInt)n;
-	zr = inflate(&z, Z_SYNC_FLUSH);
-	n -= z.avail_out;
-	inflateEnd(&z);
-	return zr == Z_OK || zr == Z_STREAM_END || zr == Z_BUF_ERROR ? (long)n : -1;
-}
-
 long coco_archive_find(const struct coco_archive *ar, const char *name)
 {
 	size_t i;

@@ -44,14 +44,6 @@ void coco_archive_free(struct coco_archive *ar);
 /* Index of the entry with exactly this name, or -1. */
 long coco_archive_find(const struct coco_archive *ar, const char *name);
 
-/*
- * The first bytes of entry idx, up to n, into out: a stored entry's read in place, a
- * deflated one's inflated from the start of its data (at most 1 KiB of it is read).
- * Returns how many (fewer for a short entry), or -1 if they cannot be read.
- */
-long coco_archive_entry_head(const struct coco_archive *ar, size_t idx, unsigned char *out,
-			     size_t n);
-
 /* Receives an entry's uncompressed bytes in order. Returns 0, or -1 to stop. */
 typedef int (*coco_entry_sink)(void *arg, size_t idx, const unsigned char *p, size_t len);
 

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,6 +27,7 @@
 
 #define WIN (64u << 10)
 #define TAIL 1024u /* %%EOF and startxref are looked for in the last TAIL bytes */
+_Static_assert(TAIL >= COCO_PDF_SNIFF, "find_start reads the header's bytes into t");
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -167,6 +169,8 @@ struct scan {
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
 	uint64_t work, base; /* parser work so far; its budget's base (size + inflated) */
+	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
+	uint64_t pin, pout;  /* other FlateDecode streams: compressed bytes read, inflated */
 	int encrypted, nomem, failed;
 	int unanchored; /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
@@ -188,6 +192,7 @@ struct lex {
 	uint64_t pos;
 	size_t nodes;
 	long objstm; /* -1: the file; else the object stream the bytes come from */
+	int lenient; /* an object no cross-reference lists: see stream_extent */
 };
 
 /* Records the first structural problem as a finding; later ones are consequences. */
@@ -789,14 +794,26 @@ struct flate {
 	unsigned char in[WIN];
 };
 
+/* The probe's prefix inflates past the ratio: only the whole stream can tell a bomb from
+ * a scan whose first rows are white paper. */
+static int flate_suspect(const struct flate *f)
+{
+	return f->total > COCO_PDF_RATIO_FLOOR &&
+	       f->total > (uint64_t)COCO_PDF_MAX_RATIO * (f->done ? f->done : 1);
+}
+
 /* Feeds the next chunk of compressed bytes. 1 when the probe's prefix is used up. */
 static int flate_feed(struct flate *f)
 {
 	struct scan *s = f->s;
 	size_t chunk;
 
-	if (f->done == f->budget && f->budget < f->len)
-		return 1;
+	if (f->done == f->budget && f->budget < f->len) {
+		if (!flate_suspect(f))
+			return 1;
+		s->pin += f->len - f->budget;
+		f->budget = f->len; /* a bomb, or a scan's white margin: the whole says */
+	}
 	if (f->done == f->len)
 		return fail(s, "pdf.structure", "the FlateDecode data of object %ld is truncated",
 			    f->obj);
@@ -815,17 +832,21 @@ static int flate_feed(struct flate *f)
 /*
  * Whether the output so far is a bomb. Kept streams (object and xref streams) are judged
  * by the ratio to the compressed bytes read so far, and held under COCO_PDF_MAX_INMEM.
- * The probe reads only a prefix, and an ordinary scan's first rows (white paper) inflate
- * far above the ratio, so it judges by the whole stream's declared length: output past
- * that many times the ratio proves the whole stream is over it.
+ * Other streams are judged by the whole stream's declared length (the probe goes on to
+ * the end when its prefix is over the ratio: see flate_suspect), at most
+ * COCO_PDF_MAX_FLATE each (and all of them together: see probe_total).
  */
-static int flate_over(const struct flate *f)
+static const char *flate_over(const struct flate *f)
 {
 	uint64_t in = f->collect ? (f->done ? f->done : 1) : (f->len ? f->len : 1);
 
 	if (f->collect && f->total > COCO_PDF_MAX_INMEM)
-		return 1;
-	return f->total > COCO_PDF_RATIO_FLOOR && f->total > (uint64_t)COCO_PDF_MAX_RATIO * in;
+		return "more than 16 MiB";
+	if (f->total > COCO_PDF_RATIO_FLOOR && f->total > (uint64_t)COCO_PDF_MAX_RATIO * in)
+		return "more than 200 times its compressed size";
+	if (!f->collect && f->total > COCO_PDF_MAX_FLATE)
+		return "more than 256 MiB";
+	return NULL;
 }
 
 static int flate_keep(struct flate *f, size_t chunk)
@@ -851,6 +872,7 @@ static int flate_keep(struct flate *f, size_t chunk)
 static int flate_run(struct flate *f)
 {
 	struct scan *s = f->s;
+	const char *why;
 	size_t chunk;
 	int zr = Z_OK, rc;
 
@@ -864,16 +886,29 @@ static int flate_run(struct flate *f)
 				    "the FlateDecode data of object %ld is corrupt", f->obj);
 		chunk = WIN - f->z.avail_out;
 		f->total += chunk;
-		if (flate_over(f))
+		if (!f->collect)
+			s->pout += chunk;
+		if ((why = flate_over(f)) != NULL)
 			return fail(s, "pdf.limits",
-				    "object %ld inflates past the limit (more than %u times its "
-				    "compressed size%s): a decompression bomb",
-				    f->obj, COCO_PDF_MAX_RATIO,
-				    f->collect ? ", or more than 16 MiB" : "");
+				    "object %ld inflates past the limit (%s): a decompression bomb",
+				    f->obj, why);
 		if (flate_keep(f, chunk) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* Streams that are not kept, together, inflate to at most the ratio times the compressed
+ * bytes read plus the floor: many small streams, each under the floor, are a bomb too. */
+static int probe_total(struct scan *s, long obj)
+{
+	if (s->pout <= (uint64_t)COCO_PDF_MAX_RATIO * s->pin + COCO_PDF_RATIO_FLOOR)
+		return 0;
+	return fail(s, "pdf.limits",
+		    "object %ld and the FlateDecode streams before it inflate past the limit "
+		    "(more than 200 times their compressed bytes read, plus 1 MiB): "
+		    "a decompression bomb",
+		    obj);
 }
 
 /*
@@ -897,7 +932,9 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 	}
 	f->s = s, f->data = data, f->len = len, f->obj = obj, f->collect = collect;
 	f->budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
-	if (flate_run(f) == 0) {
+	if (!collect)
+		s->pin += f->budget; /* all of it will be read */
+	if (flate_run(f) == 0 && (collect || probe_total(s, obj) == 0)) {
 		rc = 0;
 		if (collect) {
 			*out = f->keep ? f->keep : calloc(1, 1);
@@ -913,8 +950,9 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 	return rc;
 }
 
-/* PNG predictors (10..15) on rows of cols bytes, in place; the tag bytes are dropped. */
-static int unpredict(unsigned char *p, size_t *len, size_t cols)
+/* PNG predictors (10..15) on rows of cols bytes of bpp-byte pixels, in place; the tag
+ * bytes are dropped. */
+static int unpredict(unsigned char *p, size_t *len, size_t cols, size_t bpp)
 {
 	size_t rows, r, i, w = cols + 1;
 	unsigned char *prev, *row, *dst = p;
@@ -928,9 +966,9 @@ static int unpredict(unsigned char *p, size_t *len, size_t cols)
 		prev = r > 0 ? dst - cols : NULL;
 		tag = row[-1]; /* read first: the output overwrites it */
 		for (i = 0; i < cols; i++) {
-			a = i > 0 ? dst[i - 1] : 0;
+			a = i >= bpp ? dst[i - bpp] : 0;
 			b = prev ? prev[i] : 0;
-			c = prev && i > 0 ? prev[i - 1] : 0;
+			c = prev && i >= bpp ? prev[i - bpp] : 0;
 			switch (tag) {
 			case 0:
 				pr = 0;
@@ -971,21 +1009,167 @@ static void charge_stream(struct scan *s, long num, size_t len)
 	}
 }
 
+/* One object as read from the file. */
+struct obj {
+	struct val v;
+	long long num, gen; /* as its header says */
+	int has_stream;
+	uint64_t data, len; /* a stream's data extent */
+	uint64_t end;       /* the byte after endobj (or endstream, if endobj is missing) */
+};
+
+static const struct xent *xget(const struct scan *s, long long num)
+{
+	return num >= 0 && (size_t)num < s->nx && s->x[num].type != 0 ? &s->x[num] : NULL;
+}
+
+/* The decoding an object or xref stream asks for: FlateDecode or none, and a predictor. */
+struct decode {
+	int flate;
+	long long pred, cols, colors, bpc;
+};
+
+static int read_object(struct scan *s, uint64_t off, long num, int length_direct, struct obj *o);
+
+/*
+ * A filter or its parameter, as a viewer reads it: a direct value, or a reference
+ * resolved one level to an object in the file (not in an object stream: the stream may
+ * be one, or an xref stream read before any). *tmp holds a resolved value, to release.
+ */
+static int param(struct scan *s, const struct val *v, long num, const char *key, struct val *tmp,
+		 const struct val **out)
+{
+	const struct xent *e;
+	struct obj o;
+
+	*out = v;
+	if (v == NULL || v->t != V_REF)
+		return 0;
+	*out = NULL;
+	e = xget(s, v->i);
+	if (e == NULL || e->type != 1)
+		return fail(s, "pdf.structure",
+			    "the %s of stream %ld refers to object %lld, which is not an object "
+			    "in the file: its decoding cannot be known",
+			    key, num, v->i);
+	if (read_object(s, e->off, (long)v->i, 1, &o) != 0)
+		return -1;
+	*tmp = o.v; /* transferred */
+	if (o.has_stream)
+		return fail(s, "pdf.structure", "the %s of stream %ld refers to a stream", key,
+			    num);
+	*out = tmp;
+	return 0;
+}
+
+/* The one item of a one-filter array (a chain of filters is not decoded); v if not one. */
+static int one_item(struct scan *s, const struct val *v, long num, const char *key,
+		    const struct val **out)
+{
+	*out = v;
+	if (v == NULL || v->t != V_ARRAY)
+		return 0;
+	if (v->n > 1)
+		return fail(s, "pdf.structure",
+			    "stream %ld has %zu items in its %s: a chain of "
+			    "filters is not decoded",
+			    num, v->n, key);
+	*out = v->n == 1 ? &v->k[0] : NULL;
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	size_t at; /* offsetof the field in struct decode */
+} dparm_keys[] = {
+    {"Predictor", offsetof(struct decode, pred)},
+    {"Columns", offsetof(struct decode, cols)},
+    {"Colors", offsetof(struct decode, colors)},
+    {"BitsPerComponent", offsetof(struct decode, bpc)},
+};
+
+/* The integer parameters in the DecodeParms dictionary dp (references resolved). */
+static int decode_ints(struct scan *s, const struct val *dp, long num, struct decode *dc)
+{
+	struct val tmp;
+	const struct val *v;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(dparm_keys) / sizeof(dparm_keys[0]) && rc == 0; i++) {
+		memset(&tmp, 0, sizeof(tmp));
+		rc = param(s, dget(dp, dparm_keys[i].key), num, dparm_keys[i].key, &tmp, &v);
+		if (rc == 0 && v != NULL && v->t != V_INT)
+			rc = fail(s, "pdf.structure", "the /%s of stream %ld is not an integer",
+				  dparm_keys[i].key, num);
+		if (rc == 0 && v != NULL)
+			*(long long *)((char *)dc + dparm_keys[i].at) = v->i;
+		val_release(&tmp);
+	}
+	return rc;
+}
+
+/* /Filter and /DecodeParms of a stream to hold in memory, read the way viewers do. */
+static int decode_of(struct scan *s, const struct val *dict, long num, struct decode *dc)
+{
+	struct val tf, tp, ti;
+	const struct val *f, *dp;
+	int rc;
+
+	*dc = (struct decode){0, 1, 1, 1, 8};
+	memset(&tf, 0, sizeof(tf)), memset(&tp, 0, sizeof(tp)), memset(&ti, 0, sizeof(ti));
+	rc = param(s, dget(dict, "Filter"), num, "/Filter", &tf, &f);
+	if (rc == 0)
+		rc = one_item(s, f, num, "/Filter", &f);
+	if (rc == 0 && f != NULL && !name_is(f, "FlateDecode") && !name_is(f, "Fl"))
+		rc = fail(s, "pdf.structure",
+			  "object stream %ld uses a filter other than "
+			  "FlateDecode",
+			  num);
+	dc->flate = f != NULL;
+	if (rc == 0)
+		rc = param(s, dget(dict, "DecodeParms"), num, "/DecodeParms", &tp, &dp);
+	if (rc == 0)
+		rc = one_item(s, dp, num, "/DecodeParms", &dp);
+	if (rc == 0)
+		rc = param(s, dp, num, "/DecodeParms", &ti, &dp);
+	if (rc == 0 && dp != NULL && dp->t != V_DICT && dp->t != V_NULL)
+		rc = fail(s, "pdf.structure", "the /DecodeParms of stream %ld is not a dictionary",
+			  num);
+	if (rc == 0 && dc->flate)
+		rc = decode_ints(s, dp, num, dc);
+	val_release(&tf), val_release(&tp), val_release(&ti);
+	return rc;
+}
+
+/* Undoes the predictor dc gives on the decoded bytes p (PNG predictors only). */
+static int predict(struct scan *s, const struct decode *dc, long num, unsigned char *p, size_t *len)
+{
+	long long bits = dc->colors * dc->bpc;
+
+	if (dc->pred == 1)
+		return 0;
+	if (dc->pred < 10 || dc->pred > 15)
+		return fail(s, "pdf.xref", "object %ld uses an unsupported predictor", num);
+	if (dc->cols <= 0 || dc->cols > 65536 || dc->colors <= 0 || dc->colors > 32 ||
+	    (dc->bpc != 1 && dc->bpc != 2 && dc->bpc != 4 && dc->bpc != 8 && dc->bpc != 16) ||
+	    unpredict(p, len, (size_t)((bits * dc->cols + 7) / 8),
+		      (size_t)(bits < 8 ? 1 : bits / 8)) != 0)
+		return fail(s, "pdf.xref", "object %ld has a bad PNG predictor", num);
+	return 0;
+}
+
 /* An object or xref stream's decoded bytes, held in memory under COCO_PDF_MAX_INMEM. */
 static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uint64_t len, long num,
 		      unsigned char **out, size_t *out_len)
 {
-	const struct val *f = dget(dict, "Filter"), *dp = dget(dict, "DecodeParms");
-	const struct val *pred = dget(dp, "Predictor"), *cols = dget(dp, "Columns");
+	struct decode dc;
 	unsigned char *p;
 
 	*out = NULL;
-	if (f != NULL && !is_flate(f))
-		return fail(s, "pdf.structure",
-			    "object stream %ld uses a filter other than "
-			    "FlateDecode",
-			    num);
-	if (f == NULL) {
+	if (decode_of(s, dict, num, &dc) != 0)
+		return -1;
+	if (!dc.flate) {
 		if (len > COCO_PDF_MAX_INMEM)
 			return fail(s, "pdf.limits", "object stream %ld is larger than 16 MiB",
 				    num);
@@ -1001,17 +1185,18 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 		return -1;
 	}
 	charge_stream(s, num, *out_len);
-	if (pred != NULL && pred->t == V_INT && pred->i >= 10 &&
-	    (cols == NULL || cols->t != V_INT || cols->i <= 0 || cols->i > 256 ||
-	     unpredict(*out, out_len, (size_t)cols->i) != 0)) {
+	if ((s->kept += *out_len) > COCO_PDF_MAX_KEPT) {
 		free(*out);
 		*out = NULL;
-		return fail(s, "pdf.xref", "object %ld has a bad PNG predictor", num);
+		return fail(s, "pdf.limits",
+			    "object and xref streams inflate to more than 64 MiB in all (counting "
+			    "a stream inflated again each time), at object %ld",
+			    num);
 	}
-	if (pred != NULL && pred->t == V_INT && pred->i > 1 && pred->i < 10) {
+	if (predict(s, &dc, num, *out, out_len) != 0) {
 		free(*out);
 		*out = NULL;
-		return fail(s, "pdf.xref", "object %ld uses an unsupported predictor", num);
+		return -1;
 	}
 	return 0;
 }
@@ -1020,53 +1205,60 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 
 static void lex_init(struct lex *x, struct scan *s, struct rd *d, uint64_t pos, long objstm)
 {
-	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm;
+	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm, x->lenient = 0;
 }
 
-static int digits(const char *w, long long *out)
+/* A token of digits only, any number of them (viewers accept "00000000003"): 0, -1 if it
+ * is not one, -2 if it has more than 10 significant digits (past every limit). */
+static int digit_run(struct lex *x, long long *out)
 {
-	char *end;
+	long long v = 0;
+	int c, n = 0, sig = 0, bad = 0;
 
-	if (w[0] < '0' || w[0] > '9' || strlen(w) > 10)
+	while (is_regular(c = peek(x))) {
+		if (c < '0' || c > '9')
+			bad = 1;
+		else if (v > 0 || c != '0')
+			sig++, v = sig <= 10 ? v * 10 + (c - '0') : v;
+		n++;
+		x->pos++;
+	}
+	if (n == 0 || bad)
 		return -1;
-	*out = strtoll(w, &end, 10);
-	return *end == '\0' ? 0 : -1;
+	*out = v;
+	return sig > 10 ? -2 : 0;
 }
 
-/* Reads "num gen obj" at the lexer's position into *num and *gen; -1 if it is not one. */
+/* Reads "num gen obj" at the lexer's position into *num and *gen; -1 if it is not one,
+ * -2 if it is one whose number or generation is past every limit. */
 static int header_at(struct lex *x, long long *num, long long *gen)
 {
-	char a[16], b[16], w[8];
+	char w[8];
+	int a, b;
 
 	skip_ws(x);
-	word(x, a, sizeof(a));
+	a = digit_run(x, num);
 	skip_ws(x);
-	word(x, b, sizeof(b));
+	b = a == -1 ? -1 : digit_run(x, gen);
 	skip_ws(x);
 	word(x, w, sizeof(w));
-	return digits(a, num) != 0 || digits(b, gen) != 0 || strcmp(w, "obj") != 0 ? -1 : 0;
+	if (a == -1 || b == -1 || strcmp(w, "obj") != 0)
+		return -1;
+	return a == -2 || b == -2 ? -2 : 0;
 }
 
 static int obj_header(struct lex *x, long long *num, long long *gen)
 {
-	if (header_at(x, num, gen) != 0)
+	int rc = header_at(x, num, gen);
+
+	if (rc == -2)
+		return lfail(x, "pdf.limits",
+			     "an object header whose number or generation has more than 10 "
+			     "digits");
+	if (rc != 0)
 		return lfail(x, "pdf.xref",
 			     "the cross-reference points to something that is not an object");
 	return 0;
-}
-
-/* One object as read from the file. */
-struct obj {
-	struct val v;
-	long long num, gen; /* as its header says */
-	int has_stream;
-	uint64_t data, len; /* a stream's data extent */
-	uint64_t end;       /* the byte after endobj (or endstream, if endobj is missing) */
-};
-
-static const struct xent *xget(const struct scan *s, long long num)
-{
-	return num >= 0 && (size_t)num < s->nx && s->x[num].type != 0 ? &s->x[num] : NULL;
 }
 
 /* The object the cross-reference lists as num must carry its number and generation. */
@@ -1124,6 +1316,7 @@ static int read_object(struct scan *s, uint64_t off, long num, int length_direct
 
 	memset(o, 0, sizeof(*o));
 	lex_init(&x, s, &s->d, off, -1);
+	x.lenient = num < 0 && !length_direct;
 	if (obj_header(&x, &o->num, &o->gen) != 0)
 		return -1;
 	if (num >= 0 && check_header(s, off, num, o) != 0)
@@ -1208,31 +1401,107 @@ static int resolve_length(struct scan *s, long long num, int objstm, long long *
 	return rc;
 }
 
+/*
+ * An indirect /Length of an object no cross-reference lists (an older revision's, an
+ * orphan's): the object it names may have been freed or reused by a newer revision, so
+ * anything but an integer object of that number and generation gives *out = -1.
+ */
+static int quiet_length(struct scan *s, long long num, long long *out)
+{
+	const struct xent *e = xget(s, num);
+	struct lex x;
+	struct val v;
+	long long n, g;
+	char w[16];
+	int rc;
+
+	*out = -1;
+	if (e == NULL || e->type != 1)
+		return 0;
+	lex_init(&x, s, &s->d, e->off, -1);
+	if (header_at(&x, &n, &g) != 0 || n != num || (uint64_t)g != e->gen)
+		return 0;
+	if ((rc = parse_top(&x, &v)) == 0 && v.t == V_INT) {
+		skip_ws(&x);
+		word(&x, w, sizeof(w));
+		*out = strcmp(w, "stream") == 0 ? -1 : v.i;
+	}
+	val_release(&v);
+	return rc;
+}
+
+/* Whether n bytes of stream data at data end where endstream is. */
+static int ends_at(struct lex *x, uint64_t data, long long n)
+{
+	char w[16];
+
+	if (n < 0 || (uint64_t)n > x->d->size - data)
+		return 0;
+	x->pos = data + (uint64_t)n;
+	skip_ws(x);
+	word(x, w, sizeof(w));
+	return strcmp(w, "endstream") == 0;
+}
+
+/* The first endstream keyword after data, as repair scanners find it (every byte searched
+ * is charged to the budget); the end of line before it is not data. */
+static int find_endstream(struct scan *s, struct lex *x, uint64_t data, uint64_t *len)
+{
+	static const char kw[] = "endstream";
+	uint64_t pos,
+	    end = x->d->size - data > COCO_PDF_MAX_STREAM ? data + COCO_PDF_MAX_STREAM : x->d->size;
+	size_t k;
+
+	for (pos = data; pos + 9 <= end; pos++) {
+		for (k = 0; k < 9 && rd_byte(x->d, pos + k) == kw[k]; k++)
+			;
+		if (k == 9 && (pos + 9 == x->d->size || !is_regular(rd_byte(x->d, pos + 9))))
+			break;
+	}
+	s->work += pos - data;
+	if (pos + 9 > end)
+		return lfail(x, "pdf.structure", "a stream without endstream");
+	*len = pos - data;
+	if (*len > 0 && rd_byte(x->d, data + *len - 1) == '\n')
+		(*len)--;
+	if (*len > 0 && rd_byte(x->d, data + *len - 1) == '\r')
+		(*len)--;
+	x->pos = pos + 9;
+	return 0;
+}
+
+/*
+ * The stream's data extent: /Length, direct or (unless length_direct) indirect, must end
+ * at endstream. For an object no cross-reference lists, a /Length that cannot be resolved
+ * or does not end there falls back to the first endstream, as viewers that rebuild a
+ * damaged file do: an incremental update may free or reuse the object an older revision's
+ * /Length refers to.
+ */
 static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, int length_direct,
 			 uint64_t *data, uint64_t *len)
 {
 	const struct val *l = dget(dict, "Length");
 	long long n = -1;
-	char w[16];
 
 	*data = x->pos;
 	if (l != NULL && l->t == V_INT)
 		n = l->i;
-	else if (l != NULL && l->t == V_REF && !length_direct &&
+	else if (l != NULL && l->t == V_REF && x->lenient && quiet_length(s, l->i, &n) != 0)
+		return -1;
+	else if (l != NULL && l->t == V_REF && !length_direct && !x->lenient &&
 		 resolve_length(s, l->i, name_is(dget(dict, "Type"), "ObjStm"), &n) != 0)
 		return -1;
+	if (n > 0 && (uint64_t)n > COCO_PDF_MAX_STREAM)
+		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
+	if (x->lenient && !ends_at(x, *data, n))
+		return find_endstream(s, x, *data, len);
 	if (n < 0)
 		return lfail(x, "pdf.structure", "a stream without a usable /Length");
-	if ((uint64_t)n > COCO_PDF_MAX_STREAM)
-		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
 	if ((uint64_t)n > x->d->size - *data)
 		return lfail(x, "pdf.structure",
 			     "a stream /Length that runs past the end of the file");
 	*len = (uint64_t)n;
-	x->pos = *data + *len;
-	skip_ws(x);
-	word(x, w, sizeof(w));
-	if (strcmp(w, "endstream") != 0)
+	if (!ends_at(x, *data, n))
 		return lfail(x, "pdf.structure", "no endstream where the stream's /Length ends");
 	return 0;
 }
@@ -1503,6 +1772,18 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 	return rc;
 }
 
+/* Where %PDF- is in the first n bytes (at most COCO_PDF_SNIFF), or -1. */
+static long pdf_magic(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	n = n < COCO_PDF_SNIFF ? n : COCO_PDF_SNIFF;
+	for (i = 0; i + 5 <= n; i++)
+		if (p[i] == '%' && memcmp(p + i, "%PDF-", 5) == 0)
+			return (long)i;
+	return -1;
+}
+
 /* The header, the final %%EOF and startxref's offset. */
 static int find_start(struct scan *s, uint64_t *start)
 {
@@ -1510,9 +1791,15 @@ static int find_start(struct scan *s, uint64_t *start)
 	size_t n = s->size < TAIL ? (size_t)s->size : TAIL, i, e;
 	char *end;
 	long long v;
+	long at;
 
-	if (pread_all(s->d.fd, t, n < 9 ? n : 9, s->d.base) != 0)
+	if (pread_all(s->d.fd, t, n, s->d.base) != 0)
 		return s->d.ioerr = 1, -1;
+	if ((at = pdf_magic(t, n)) > 0)
+		return fail(s, "pdf.header",
+			    "the %%PDF- header is at byte offset %ld, not at the start: viewers "
+			    "open it as a PDF, but bytes before the header shift every offset",
+			    at);
 	if (n < 9 || memcmp(t, "%PDF-", 5) != 0 ||
 	    !((t[5] == '1' && t[6] == '.' && t[7] >= '0' && t[7] <= '7') ||
 	      (t[5] == '2' && t[6] == '.' && t[7] == '0')) ||
@@ -1733,15 +2020,26 @@ static int overlap(struct scan *s, const struct fobj *f, uint64_t prev_end)
 		    f->num, (unsigned long long)f->off, (unsigned long long)prev_end);
 }
 
-/* Past a classic cross-reference table and trailer that starts at pos, if one does. */
-static uint64_t skip_table(const struct scan *s, uint64_t pos)
+static int tab_cmp(const void *a, const void *b)
 {
-	size_t i;
+	const uint64_t *x = a, *y = b;
 
-	for (i = 0; i < s->ntab; i++)
-		if (s->tab[i][0] == pos)
-			return s->tab[i][1];
-	return pos;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* The first classic table (sorted by start) that starts at or after pos. */
+static size_t first_table(const struct scan *s, uint64_t pos)
+{
+	size_t lo = 0, hi = s->ntab, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->tab[mid][0] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static int is_header(struct scan *s, uint64_t pos)
@@ -1750,18 +2048,21 @@ static int is_header(struct scan *s, uint64_t pos)
 	long long n, g;
 
 	lex_init(&x, s, &s->d, pos, -1);
-	return header_at(&x, &n, &g) == 0;
+	return header_at(&x, &n, &g) != -1; /* one past the limits fails when read */
 }
 
 /* The next "N G obj" header in [pos, limit) that starts a token outside comments and
  * classic tables, or limit: viewers that rebuild a damaged cross-reference find these. */
 static uint64_t find_header(struct scan *s, uint64_t pos, uint64_t limit)
 {
+	size_t t = first_table(s, pos); /* a cursor: each byte costs O(1), not O(tables) */
 	int c, prev = '\n';
 
 	while (pos < limit && (c = rd_byte(&s->d, pos)) >= 0) {
-		if (skip_table(s, pos) != pos) {
-			pos = skip_table(s, pos), prev = '\n';
+		while (t < s->ntab && s->tab[t][0] < pos)
+			t++;
+		if (t < s->ntab && s->tab[t][0] == pos && s->tab[t][1] > pos) {
+			pos = s->tab[t][1], prev = '\n';
 			continue;
 		}
 		if (c == '%') {
@@ -1789,6 +2090,8 @@ static int scan_file(struct scan *s)
 	uint64_t pos = 0, next, p, end = 0;
 	int rc = listed_objects(s, &f, &n);
 
+	if (s->ntab > 1)
+		qsort(s->tab, s->ntab, sizeof(s->tab[0]), tab_cmp);
 	while (rc == 0 && !s->failed && !s->d.ioerr) {
 		next = i < n ? f[i].off : s->size;
 		if (next < pos) {
@@ -2224,19 +2527,22 @@ int coco_pdf_is_pdf_name(const char *name)
 
 int coco_pdf_is_pdf_start(const unsigned char *p, size_t n)
 {
-	return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
+	return pdf_magic(p, n) >= 0;
 }
 
 int coco_pdf_path_is_pdf(const char *path, const char *name)
 {
-	unsigned char head[5];
+	unsigned char head[COCO_PDF_SNIFF];
+	ssize_t n;
 	int fd, is = 0;
 
 	if (coco_pdf_is_pdf_name(name))
 		return 1;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return 0;
-	is = pread_all(fd, head, sizeof(head), 0) == 0 && coco_pdf_is_pdf_start(head, 5);
+	while ((n = pread(fd, head, sizeof(head), 0)) < 0 && errno == EINTR)
+		;
+	is = n > 0 && coco_pdf_is_pdf_start(head, (size_t)n);
 	close(fd);
 	return is;
 }

@@ -23,8 +23,11 @@
 #define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
 #define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
+#define COCO_PDF_MAX_FLATE (256u << 20)  /* one other FlateDecode stream, inflated */
+#define COCO_PDF_MAX_KEPT (64u << 20)    /* all object and xref streams, inflated */
 #define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
 #define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
+#define COCO_PDF_SNIFF 1024u             /* %PDF- makes a file a PDF within these bytes */
 /* The parser's total work (bytes and values parsed, bytes inflated) is at most
  * COCO_PDF_WORK_FACTOR times the file's size plus its inflated object and xref streams,
  * plus COCO_PDF_WORK_FLOOR: a file cannot make the scan reparse the same bytes. */
@@ -62,7 +65,8 @@ struct coco_pdf_file {
 
 /* Whether an entry or file name is a PDF's (ends in ".pdf", any case). */
 int coco_pdf_is_pdf_name(const char *name);
-/* Whether the first n bytes of a file start like a PDF's ("%PDF-"), whatever its name. */
+/* Whether the first n bytes of a file start like a PDF's ("%PDF-" within the first
+ * COCO_PDF_SNIFF bytes, as viewers accept it), whatever its name. */
 int coco_pdf_is_pdf_start(const unsigned char *p, size_t n);
 /* Whether the file at path has a PDF's name or starts like one (links not followed; a
  * file that cannot be read is left to the caller's own read of it). */

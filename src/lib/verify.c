@@ -27,8 +27,10 @@ struct ehash {
 	unsigned char out[COCO_N_DIGEST_ALGS][COCO_MAX_DIGEST];
 	unsigned need; /* bit per algorithm */
 	enum role role;
-	int referenced; /* named by a DataObjectReference */
-	int covered;    /* and its digest matched */
+	int referenced;      /* named by a DataObjectReference */
+	int covered;         /* and its digest matched */
+	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
+	size_t head_len;
 };
 
 static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
@@ -53,9 +55,11 @@ void coco_vstate_release(struct coco_vstate *v)
 {
 	size_t i, a;
 
-	for (i = 0; v->h != NULL && v->ar != NULL && i < v->ar->n; i++)
+	for (i = 0; v->h != NULL && v->ar != NULL && i < v->ar->n; i++) {
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 			EVP_MD_CTX_free(v->h[i].md[a]);
+		free(v->h[i].head);
+	}
 	for (i = 0; i < v->nm; i++) {
 		coco_manifest_free(v->m[i]);
 		free(v->mbytes[i]);
@@ -206,6 +210,22 @@ static int capture(struct coco_vstate *v, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* An entry's first bytes, kept from the one streaming pass for the %PDF- sniff: a
+ * deflated entry cannot hide them behind empty blocks there. */
+static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
+{
+	size_t n = COCO_PDF_SNIFF - h->head_len;
+
+	if (n == 0 || len == 0)
+		return 0;
+	if (h->head == NULL && (h->head = malloc(COCO_PDF_SNIFF)) == NULL)
+		return -1;
+	n = len < n ? len : n;
+	memcpy(h->head + h->head_len, p, n);
+	h->head_len += n;
+	return 0;
+}
+
 static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 {
 	struct coco_vstate *v = arg;
@@ -213,6 +233,8 @@ static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 	size_t a;
 
 	if ((long)idx == v->assessment && capture(v, p, len) != 0)
+		return -1;
+	if (keep_head(h, p, len) != 0)
 		return -1;
 	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
@@ -556,16 +578,14 @@ static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_r
 	return err;
 }
 
-/* A PDF by its name, or by its first bytes whatever its name (a viewer goes by them). */
+/* A PDF by its name, or by its first bytes whatever its name (a viewer goes by them),
+ * as the streaming pass saw them. */
 static int entry_is_pdf(const struct coco_vstate *v, size_t i)
 {
-	unsigned char head[5];
-	long n;
+	const struct ehash *h = &v->h[i];
 
-	if (coco_pdf_is_pdf_name(v->ar->e[i].name))
-		return 1;
-	n = coco_archive_entry_head(v->ar, i, head, sizeof(head));
-	return n > 0 && coco_pdf_is_pdf_start(head, (size_t)n);
+	return coco_pdf_is_pdf_name(v->ar->e[i].name) ||
+	       (h->head != NULL && coco_pdf_is_pdf_start(h->head, h->head_len));
 }
 
 /* The pdf.* stage: every PDF data object whose bytes the container pass verified. */

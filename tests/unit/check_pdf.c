@@ -15,6 +15,7 @@
 #include "bundletool.h"
 #include "pdf.h"
 #include "suites.h"
+#include "ziptool.h"
 
 #define AT "2027-01-01"
 
@@ -79,6 +80,7 @@ static const struct {
     {"launch-indirect.pdf", "pdf.launch", COCO_STATUS_FAIL, 0, "a /Launch action"},
     {"js-3d.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "/OnInstantiate"},
     {"objstm-overlap.pdf", "pdf.structure", COCO_STATUS_FAIL, 0, "not strictly increasing"},
+    {"updated-freed-length.pdf", "pdf.clean", COCO_STATUS_PASS, 0, "6 objects"},
     {"signed.pdf", "pdf.signature", COCO_STATUS_PASS, 0, "2026-09-15T12:00:00Z"},
     {"signed-updated.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
     {"signed-appended.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
@@ -604,6 +606,238 @@ START_TEST(test_limit_probe)
 }
 END_TEST
 
+/*
+ * A stream of mib MiB of zeros, made without deflating them all: one MiB deflated and
+ * fully flushed (so it stands alone) repeated, then an empty final block and the Adler-32
+ * of the zeros; pad zero bytes follow the data inside /Length.
+ */
+static void bomb_object(struct sb *o, size_t mib, size_t pad)
+{
+	static unsigned char zeros[1 << 20], seg[1 << 16];
+	unsigned char tail[64], adler[4];
+	z_stream z;
+	size_t k, nseg, ntail;
+	unsigned long a = (unsigned long)(((uint64_t)mib << 20) % 65521u) << 16 | 1u;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = zeros, z.avail_in = sizeof(zeros), z.next_out = seg, z.avail_out = sizeof(seg);
+	ck_assert_int_eq(deflate(&z, Z_FULL_FLUSH), Z_OK);
+	nseg = sizeof(seg) - z.avail_out;
+	z.next_out = tail, z.avail_out = sizeof(tail);
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	ntail = sizeof(tail) - z.avail_out;
+	deflateEnd(&z);
+	adler[0] = (unsigned char)(a >> 24), adler[1] = (unsigned char)(a >> 16);
+	adler[2] = (unsigned char)(a >> 8), adler[3] = (unsigned char)a;
+	sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n",
+	       2 + mib * nseg + ntail + 4 + pad);
+	sb_add(o, "\x78\xda", 2);
+	for (k = 0; k < mib; k++)
+		sb_add(o, seg, nseg);
+	sb_add(o, tail, ntail);
+	sb_add(o, adler, 4);
+	for (k = 0; k < pad; k++)
+		sb_add(o, "", 1);
+	sb_fmt(o, "\nendstream");
+}
+
+/* A 1 GiB bomb (about 1 MB compressed) past its 16 KiB probe: the probe goes on to the
+ * stream's end and stops it at 200 times its /Length (0); 300 MiB in a stream padded to
+ * under 200:1 passes the ratio but not the 256 MiB cap (1). */
+START_TEST(test_limit_bomb_whole)
+{
+	static const char *const why[2] = {"more than 200 times", "more than 256 MiB"};
+	struct pfx f;
+	struct sb o = {0};
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	bomb_object(&o, _i ? 300 : 1024, _i ? 1600000 : 0);
+	hit = scan_one(&f, &o);
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), why[_i]) != NULL, "%s",
+		      bt_dump(f.r));
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Streams under the ratio floor add up: one of 1 MiB of zeros passes (test_limit_ratio);
+ * eight fail, as many small bombs. */
+START_TEST(test_limit_probe_total)
+{
+	struct pfx f;
+	struct sb o[8], b = {0};
+	char *path;
+	size_t k;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < 8; k++)
+		flate_object(&o[k], COCO_PDF_RATIO_FLOOR - 1024, 9, 0);
+	build(&b, o, 8, NULL);
+	path = bt_fmt("%s/m.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "m.pdf");
+	ck_assert_msg(bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "m.pdf") != NULL, "%s",
+		      bt_dump(f.r));
+	for (k = 0; k < 8; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+static const struct {
+	const char *parms; /* the object stream's /Filter and /DecodeParms */
+	const char *id;
+} predicted[] = {
+    {"/Filter [/FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 16 >>]", "pdf.javascript"},
+    {"/Filter 5 0 R /DecodeParms 4 0 R", "pdf.javascript"},
+    {"/Filter /FlateDecode /DecodeParms << /Predictor 5 0 R /Columns 6 0 R >>", "pdf.structure"},
+    {"/Filter /FlateDecode /DecodeParms << /Predictor 6 0 R /Columns 7 0 R >>", "pdf.javascript"},
+    {"/Filter /FlateDecode /DecodeParms << /Predictor 40 0 R /Columns 16 >>", "pdf.structure"},
+    {"/Filter [/FlateDecode] /DecodeParms [<< /Predictor 12 /Columns 16 >> null]", "pdf.structure"},
+};
+
+/* JavaScript in an object stream behind a PNG Up predictor whose parameters sit in
+ * arrays or other objects is found; parameters that cannot be read fail pdf.structure
+ * (never "no predictor"). */
+START_TEST(test_predictor_params)
+{
+	static const char js[] = "10 0\n<< /S /JavaScript /JS (app.alert\\(1\\)) >>";
+	struct pfx f;
+	struct sb o[5], d = {0}, b = {0};
+	unsigned char row[17], prev[16] = {0};
+	size_t k, i, n = (sizeof(js) - 1 + 15) / 16 * 16;
+	unsigned char *z;
+	uLongf zn;
+	char *path;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < n; k += 16) {
+		row[0] = 2; /* Up */
+		for (i = 0; i < 16; i++) {
+			unsigned char c = k + i < sizeof(js) - 1 ? (unsigned char)js[k + i] : ' ';
+			row[1 + i] = (unsigned char)(c - prev[i]);
+			prev[i] = c;
+		}
+		sb_add(&d, row, sizeof(row));
+	}
+	zn = compressBound((uLong)d.n);
+	ck_assert_ptr_nonnull(z = malloc(zn));
+	ck_assert_int_eq(compress2(z, &zn, (const Bytef *)d.p, (uLong)d.n, 6), Z_OK);
+	sb_fmt(&o[0], "<< /Type /ObjStm /N 1 /First 5 %s /Length %lu >>\nstream\n",
+	       predicted[_i].parms, (unsigned long)zn);
+	sb_add(&o[0], z, zn);
+	sb_fmt(&o[0], "\nendstream");
+	free(z);
+	sb_fmt(&o[1], "<< /Predictor 12 /Columns 16 >>");
+	sb_fmt(&o[2], "/FlateDecode");
+	sb_fmt(&o[3], "12");
+	sb_fmt(&o[4], "16");
+	build(&b, o, 5, NULL);
+	path = bt_fmt("%s/p.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "p.pdf");
+	ck_assert_msg(bt_find_status(f.r, predicted[_i].id, COCO_STATUS_FAIL, "p.pdf") != NULL &&
+			  bt_count_status(f.r, COCO_STATUS_FAIL) == 1,
+		      "%s: %s", predicted[_i].parms, bt_dump(f.r));
+	for (k = 0; k < 5; k++)
+		free(o[k].p);
+	free(d.p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* A deflated entry whose data starts with 250 empty stored blocks (1,250 bytes that
+ * inflate to nothing) is still sniffed: verify looks at the bytes its pass inflated. */
+START_TEST(test_sniffed_behind_empty_blocks)
+{
+	static const char mime[] = "application/vnd.etsi.asic-e+zip";
+	struct pfx f;
+	struct zt_archive z;
+	struct sb payload = {0};
+	unsigned char *pdf = NULL, *def, *zip = NULL;
+	size_t len = 0, dlen = 0, zlen = 0, k;
+	char *src = bt_fixture("pdf/js-openaction.pdf"), *bundle;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	for (k = 0; k < 250; k++)
+		sb_add(&payload, "\0\0\0\377\377", 5); /* BFINAL 0, stored, LEN 0 */
+	ck_assert_ptr_nonnull(def = zt_deflate(pdf, len, 9, &dlen));
+	sb_add(&payload, def, dlen);
+	memset(&z, 0, sizeof(z));
+	z.e[0].name = "mimetype", z.e[0].data = mime, z.e[0].len = sizeof(mime) - 1;
+	z.e[1].name = "evidence/hostile.dat", z.e[1].data = pdf, z.e[1].len = len;
+	z.e[1].payload = payload.p, z.e[1].payload_len = payload.n, z.e[1].method = 8;
+	z.n = 2;
+	ck_assert_int_eq(zt_build(&z, &zip, &zlen, NULL), 0);
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_write(bundle, zip, zlen), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.dat") != NULL,
+	    "%s", bt_dump(f.r));
+	free(zip);
+	free(def);
+	free(payload.p);
+	free(pdf);
+	free(src);
+	free(bundle);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* %PDF- after 600 bytes of something else is a PDF (viewers look within 1024 bytes), in
+ * a bundle and in a folder, whatever its name; pdf.header fails it. */
+START_TEST(test_sniffed_late_header)
+{
+	struct pfx f;
+	unsigned char *pdf = NULL, *late;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/plain.pdf"), *ex = bt_fixture("example");
+	char *bundle, *dir, *path;
+	struct bt_part parts[1];
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert_ptr_nonnull(late = malloc(len + 600));
+	memset(late, 'x', 600);
+	memcpy(late + 600, pdf, len);
+	parts[0].name = "evidence/late.dat", parts[0].data = late, parts[0].len = len + 600;
+	parts[0].deflate = 1;
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	hit = bt_find_status(f.r, "pdf.header", COCO_STATUS_FAIL, "evidence/late.dat");
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), "byte offset 600") != NULL,
+		      "%s", bt_dump(f.r));
+	dir = bt_fmt("%s/sub", f.tmp);
+	path = bt_fmt("%s/sub/evidence/note.txt", f.tmp);
+	ck_assert_int_eq(bt_copytree(ex, dir), 0);
+	ck_assert_int_eq(bt_write(path, late, len + 600), 0);
+	ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	ck_assert_msg(bt_find_status(f.r, "pdf.header", COCO_STATUS_FAIL, "evidence/note.txt") !=
+			  NULL,
+		      "%s", bt_dump(f.r));
+	free(late);
+	free(pdf);
+	free(src);
+	free(ex);
+	free(bundle);
+	free(dir);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* An object stream of 16 MiB is held in memory; 16 MiB + 1 is refused. */
 START_TEST(test_limit_inmem)
 {
@@ -732,6 +966,9 @@ static void scan_raw(struct pfx *f, const char *text)
 
 #define HEAD "%PDF-1.7\n"
 #define CAT "1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+#define TAB1                                                                                       \
+	"xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R "    \
+	">>\n"
 
 static const struct {
 	const char *what, *text; /* objects 3.. for build(), or a whole file for scan_raw() */
@@ -780,6 +1017,15 @@ static const struct {
      "<< /Type /ObjStm /N 1 /First 35 /Length 39 >>\nstream\n"
      "(leak-me-bbbbbbbbbbbbbbbbbbbbbb) 0\nnull\nendstream",
      0, "pdf.structure", COCO_STATUS_FAIL, "a bad object stream offset table"},
+    {"an orphan with a zero-padded number",
+     HEAD CAT "00000000003 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1, "pdf.javascript",
+     COCO_STATUS_FAIL, "object 3"},
+    {"an orphan with a zero-padded generation",
+     HEAD CAT "3 00000000000 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1, "pdf.javascript",
+     COCO_STATUS_FAIL, "object 3"},
+    {"an orphan whose number has 11 significant digits",
+     HEAD CAT "0012345678901 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n" TAB1, 1, "pdf.limits",
+     COCO_STATUS_FAIL, "more than 10 digits"},
     {"an object listed inside another", /* object 4 is inside object 3's string */
      HEAD CAT "3 0 obj (4 0 obj (x) endobj) endobj\n"
 	      "xref\n0 5\n0000000000 65535 f \n0000000009 00000 n \n0000000000 00001 f \n"
@@ -944,6 +1190,37 @@ START_TEST(test_limit_budget)
 }
 END_TEST
 
+/* Object and xref streams inflate to 64 MiB in all: four object streams of 16 MiB less
+ * the hybrid xref stream's 16 bytes pass (0); one byte more is a limit (1). */
+START_TEST(test_limit_kept)
+{
+	struct pfx f;
+	struct sb o[4], b = {0};
+	static const unsigned in[4] = {3, 4, 5, 6};
+	const struct coco_finding *hit;
+	char *path;
+	size_t k, each = COCO_PDF_MAX_KEPT / 4 - 4;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < 4; k++)
+		objstm_int(&o[k], 100 + (unsigned)k, each + (k == 3 ? (size_t)_i : 0), "");
+	build_hybrid(&b, o, 4, in, 4);
+	path = bt_fmt("%s/k.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "k.pdf");
+	hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "k.pdf");
+	ck_assert_msg(_i ? hit != NULL && strstr(coco_finding_message(hit), "64 MiB") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	for (k = 0; k < 4; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* A scan-like stream: 4 MiB of white inflating at over 1000:1 from the first 16 KiB, then
  * 48 KiB of noise, about 90:1 overall, passes; the probe judges the declared length. */
 START_TEST(test_probe_whole_ratio)
@@ -1011,12 +1288,15 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_tampered_certificate);
 	tcase_add_test(tf, test_sniffed);
+	tcase_add_test(tf, test_sniffed_behind_empty_blocks);
+	tcase_add_test(tf, test_sniffed_late_header);
 	tcase_add_loop_test(tf, test_authentic_anchor, 0,
 			    sizeof(anchorings) / sizeof(anchorings[0]));
 	tcase_add_test(tf, test_hybrid_xref);
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
 	tcase_add_test(tf, test_probe_whole_ratio);
+	tcase_add_loop_test(tf, test_predictor_params, 0, sizeof(predicted) / sizeof(predicted[0]));
 	tcase_set_timeout(tf, 60);
 	tcase_add_loop_test(tl, test_limit_depth, 0, 2);
 	tcase_add_loop_test(tl, test_limit_repeat, 0, 4);
@@ -1024,11 +1304,14 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_ratio, 0, 2);
 	tcase_add_loop_test(tl, test_limit_inflate, 0, 2);
 	tcase_add_test(tl, test_limit_probe);
+	tcase_add_loop_test(tl, test_limit_bomb_whole, 0, 2);
+	tcase_add_test(tl, test_limit_probe_total);
 	tcase_add_loop_test(tl, test_limit_inmem, 0, 2);
 	tcase_add_loop_test(tl, test_limit_objects, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sections, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sigs, 0, 2);
 	tcase_add_loop_test(tl, test_limit_budget, 0, 2);
+	tcase_add_loop_test(tl, test_limit_kept, 0, 2);
 	tcase_add_loop_test(tl, test_limit_table, 0, 2);
 	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
