@@ -158,28 +158,34 @@ START_TEST(test_not_a_pdf)
 }
 END_TEST
 
+/* Verifies a bundle whose one data object `name` (deflated) holds fixture pdf/FILE, and
+ * expects the failure id about it. */
+static void expect_in_bundle(struct pfx *f, const char *file, const char *name, const char *id)
+{
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/%s", file), *bundle = bt_fmt("%s/b.coco", f->tmp);
+	struct bt_part parts[1];
+
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	parts[0].name = name, parts[0].data = pdf, parts[0].len = len;
+	parts[0].deflate = 1;
+	ck_assert_int_eq(bt_zip_write(f->ctx, bundle, parts, 1), 0);
+	ck_assert_int_eq(coco_verify(f->ctx, bundle, f->r), COCO_OK);
+	ck_assert_msg(bt_find_status(f->r, id, COCO_STATUS_FAIL, name) != NULL, "%s",
+		      bt_dump(f->r));
+	free(pdf);
+	free(src);
+	free(bundle);
+}
+
 /* A deflated bundle entry is inflated to a temporary file and scanned: its id, its name. */
 START_TEST(test_deflated_entry)
 {
 	struct pfx f;
-	unsigned char *pdf = NULL;
-	size_t len = 0;
-	char *src = bt_fixture("pdf/js-objstm.pdf"), *bundle;
-	struct bt_part parts[1];
 
 	pfx_setup(&f);
-	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
-	parts[0].name = "evidence/hostile.pdf", parts[0].data = pdf, parts[0].len = len;
-	parts[0].deflate = 1;
-	bundle = bt_fmt("%s/b.coco", f.tmp);
-	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
-	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
-	ck_assert_msg(
-	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.pdf") != NULL,
-	    "%s", bt_dump(f.r));
-	free(pdf);
-	free(src);
-	free(bundle);
+	expect_in_bundle(&f, "js-objstm.pdf", "evidence/hostile.pdf", "pdf.javascript");
 	pfx_teardown(&f);
 }
 END_TEST
@@ -192,19 +198,11 @@ START_TEST(test_sniffed)
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	char *src = bt_fixture("pdf/js-openaction.pdf"), *ex = bt_fixture("example");
-	char *bundle, *dir, *path;
-	struct bt_part parts[1];
+	char *dir, *path;
 
 	pfx_setup(&f);
+	expect_in_bundle(&f, "js-openaction.pdf", "evidence/hostile.dat", "pdf.javascript");
 	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
-	parts[0].name = "evidence/hostile.dat", parts[0].data = pdf, parts[0].len = len;
-	parts[0].deflate = 1;
-	bundle = bt_fmt("%s/b.coco", f.tmp);
-	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
-	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
-	ck_assert_msg(
-	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.dat") != NULL,
-	    "%s", bt_dump(f.r));
 	dir = bt_fmt("%s/sub", f.tmp);
 	path = bt_fmt("%s/sub/evidence/note.txt", f.tmp);
 	ck_assert_int_eq(bt_copytree(ex, dir), 0);
@@ -216,7 +214,6 @@ START_TEST(test_sniffed)
 	free(pdf);
 	free(src);
 	free(ex);
-	free(bundle);
 	free(dir);
 	free(path);
 	pfx_teardown(&f);
