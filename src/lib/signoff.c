@@ -5,8 +5,8 @@
  * signature over that manifest. The earlier entries are copied byte for byte, so the
  * applicant's signature still verifies with any tool. verify checks each sign-off: its
  * signature against siro/, its decision file against coco-signoff-1.xsd, that it records
- * what it claims (the report's digest, the SIRO's name, the time) and that its manifest
- * covers everything before it.
+ * what it claims (the report's digest, the SIRO's name, the time), that its manifest covers
+ * every other entry but later sign-offs, and that it is not older than what it covers.
  */
 #include <errno.h>
 #include <stdarg.h>
