@@ -1114,11 +1114,20 @@ static int decode_of(struct scan *s, const struct val *dict, long num, struct de
 {
 	struct val tf, tp, ti;
 	const struct val *f, *dp;
-	int rc;
+	int rc, filter_array;
 
 	*dc = (struct decode){0, 1, 1, 1, 8};
 	memset(&tf, 0, sizeof(tf)), memset(&tp, 0, sizeof(tp)), memset(&ti, 0, sizeof(ti));
+	/* Abbreviations some viewers read (pdf.js takes /DP for /DecodeParms and /F for the
+	 * filter) and external stream data: no two readers would agree on the bytes. */
+	if (dget(dict, "DP") != NULL || dget(dict, "F") != NULL || dget(dict, "FFilter") != NULL ||
+	    dget(dict, "FDecodeParms") != NULL)
+		return fail(s, "pdf.structure",
+			    "stream %ld has /DP, /F, /FFilter or /FDecodeParms: decoded "
+			    "differently by different viewers",
+			    num);
 	rc = param(s, dget(dict, "Filter"), num, "/Filter", &tf, &f);
+	filter_array = rc == 0 && f != NULL && f->t == V_ARRAY;
 	if (rc == 0)
 		rc = one_item(s, f, num, "/Filter", &f);
 	if (rc == 0 && f != NULL && !name_is(f, "FlateDecode") && !name_is(f, "Fl"))
@@ -1129,6 +1138,10 @@ static int decode_of(struct scan *s, const struct val *dict, long num, struct de
 	dc->flate = f != NULL;
 	if (rc == 0)
 		rc = param(s, dget(dict, "DecodeParms"), num, "/DecodeParms", &tp, &dp);
+	/* a lone filter takes a dictionary: viewers differ on an array there */
+	if (rc == 0 && !filter_array && dp != NULL && dp->t == V_ARRAY)
+		rc = fail(s, "pdf.structure",
+			  "stream %ld has one /Filter but an array of /DecodeParms", num);
 	if (rc == 0)
 		rc = one_item(s, dp, num, "/DecodeParms", &dp);
 	if (rc == 0)
@@ -1153,8 +1166,8 @@ static int predict(struct scan *s, const struct decode *dc, long num, unsigned c
 		return fail(s, "pdf.xref", "object %ld uses an unsupported predictor", num);
 	if (dc->cols <= 0 || dc->cols > 65536 || dc->colors <= 0 || dc->colors > 32 ||
 	    (dc->bpc != 1 && dc->bpc != 2 && dc->bpc != 4 && dc->bpc != 8 && dc->bpc != 16) ||
-	    unpredict(p, len, (size_t)((bits * dc->cols + 7) / 8),
-		      (size_t)(bits < 8 ? 1 : bits / 8)) != 0)
+	    unpredict(p, len, (size_t)((bits * dc->cols + 7) / 8), (size_t)((bits + 7) / 8)) !=
+		0) /* bytes per pixel, as PNG counts them */
 		return fail(s, "pdf.xref", "object %ld has a bad PNG predictor", num);
 	return 0;
 }
@@ -1401,35 +1414,6 @@ static int resolve_length(struct scan *s, long long num, int objstm, long long *
 	return rc;
 }
 
-/*
- * An indirect /Length of an object no cross-reference lists (an older revision's, an
- * orphan's): the object it names may have been freed or reused by a newer revision, so
- * anything but an integer object of that number and generation gives *out = -1.
- */
-static int quiet_length(struct scan *s, long long num, long long *out)
-{
-	const struct xent *e = xget(s, num);
-	struct lex x;
-	struct val v;
-	long long n, g;
-	char w[16];
-	int rc;
-
-	*out = -1;
-	if (e == NULL || e->type != 1)
-		return 0;
-	lex_init(&x, s, &s->d, e->off, -1);
-	if (header_at(&x, &n, &g) != 0 || n != num || (uint64_t)g != e->gen)
-		return 0;
-	if ((rc = parse_top(&x, &v)) == 0 && v.t == V_INT) {
-		skip_ws(&x);
-		word(&x, w, sizeof(w));
-		*out = strcmp(w, "stream") == 0 ? -1 : v.i;
-	}
-	val_release(&v);
-	return rc;
-}
-
 /* Whether n bytes of stream data at data end where endstream is. */
 static int ends_at(struct lex *x, uint64_t data, long long n)
 {
@@ -1443,8 +1427,9 @@ static int ends_at(struct lex *x, uint64_t data, long long n)
 	return strcmp(w, "endstream") == 0;
 }
 
-/* The first endstream keyword after data, as repair scanners find it (every byte searched
- * is charged to the budget); the end of line before it is not data. */
+/* The first "endstream" after data, as repair scanners find it: the nine bytes, whatever
+ * follows them (every byte searched is charged to the budget); the end of line before it
+ * is not data. */
 static int find_endstream(struct scan *s, struct lex *x, uint64_t data, uint64_t *len)
 {
 	static const char kw[] = "endstream";
@@ -1455,7 +1440,7 @@ static int find_endstream(struct scan *s, struct lex *x, uint64_t data, uint64_t
 	for (pos = data; pos + 9 <= end; pos++) {
 		for (k = 0; k < 9 && rd_byte(x->d, pos + k) == kw[k]; k++)
 			;
-		if (k == 9 && (pos + 9 == x->d->size || !is_regular(rd_byte(x->d, pos + 9))))
+		if (k == 9)
 			break;
 	}
 	s->work += pos - data;
@@ -1471,11 +1456,34 @@ static int find_endstream(struct scan *s, struct lex *x, uint64_t data, uint64_t
 }
 
 /*
+ * The extent of a stream in an object no cross-reference lists (an older revision's, an
+ * orphan's), which only a viewer rebuilding the file reads: as MuPDF's and pdf.js's repair
+ * do, an indirect /Length is ignored and the data ends at the first "endstream", unless a
+ * direct /Length ends at an endstream no later than that. Whatever follows is scanned as
+ * objects, as those viewers would read it.
+ */
+static int lenient_extent(struct scan *s, struct lex *x, const struct val *l, uint64_t data,
+			  uint64_t *len)
+{
+	uint64_t first = 0;
+	long long n = l != NULL && l->t == V_INT ? l->i : -1;
+
+	if (find_endstream(s, x, data, &first) != 0)
+		return -1;
+	if (n >= 0 && (uint64_t)n <= first && ends_at(x, data, n)) {
+		*len = (uint64_t)n;
+		return 0;
+	}
+	*len = first;
+	x->pos = data + first;
+	skip_ws(x);
+	x->pos += 9; /* past the first "endstream" */
+	return 0;
+}
+
+/*
  * The stream's data extent: /Length, direct or (unless length_direct) indirect, must end
- * at endstream. For an object no cross-reference lists, a /Length that cannot be resolved
- * or does not end there falls back to the first endstream, as viewers that rebuild a
- * damaged file do: an incremental update may free or reuse the object an older revision's
- * /Length refers to.
+ * at endstream. For an object no cross-reference lists, see lenient_extent.
  */
 static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, int length_direct,
 			 uint64_t *data, uint64_t *len)
@@ -1484,17 +1492,15 @@ static int stream_extent(struct scan *s, struct lex *x, const struct val *dict, 
 	long long n = -1;
 
 	*data = x->pos;
+	if (x->lenient)
+		return lenient_extent(s, x, l, *data, len);
 	if (l != NULL && l->t == V_INT)
 		n = l->i;
-	else if (l != NULL && l->t == V_REF && x->lenient && quiet_length(s, l->i, &n) != 0)
-		return -1;
-	else if (l != NULL && l->t == V_REF && !length_direct && !x->lenient &&
+	else if (l != NULL && l->t == V_REF && !length_direct &&
 		 resolve_length(s, l->i, name_is(dget(dict, "Type"), "ObjStm"), &n) != 0)
 		return -1;
 	if (n > 0 && (uint64_t)n > COCO_PDF_MAX_STREAM)
 		return lfail(x, "pdf.limits", "a stream /Length over 2 GiB");
-	if (x->lenient && !ends_at(x, *data, n))
-		return find_endstream(s, x, *data, len);
 	if (n < 0)
 		return lfail(x, "pdf.structure", "a stream without a usable /Length");
 	if ((uint64_t)n > x->d->size - *data)

@@ -81,6 +81,14 @@ static const struct {
     {"js-3d.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "/OnInstantiate"},
     {"objstm-overlap.pdf", "pdf.structure", COCO_STATUS_FAIL, 0, "not strictly increasing"},
     {"updated-freed-length.pdf", "pdf.clean", COCO_STATUS_PASS, 0, "6 objects"},
+    /* 12-bit pixels are 2 bytes to a PNG predictor: the Sub row hides a script otherwise */
+    {"predictor-12bit.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 10"},
+    /* /DP is pdf.js's name for /DecodeParms: no two viewers read the same bytes */
+    {"decodeparms-dp.pdf", "pdf.structure", COCO_STATUS_FAIL, 0, "/DP"},
+    /* an unlisted stream ends at its first "endstream", as repairing viewers end it, even
+     * when not followed by a delimiter or when an indirect /Length points past it */
+    {"endstream-x.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 9"},
+    {"endstream-indirect.pdf", "pdf.javascript", COCO_STATUS_FAIL, 0, "object 9"},
     {"signed.pdf", "pdf.signature", COCO_STATUS_PASS, 0, "2026-09-15T12:00:00Z"},
     {"signed-updated.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
     {"signed-appended.pdf", "pdf.coverage", COCO_STATUS_FAIL, 0, "bytes follow"},
