@@ -245,58 +245,6 @@ static void check_cover(struct signoff_check *c)
 				"'%s' covers every entry but later sign-offs", c->m->entry);
 }
 
-/* The signing-time claimed by manifest j's signature, read without judging it (the
- * applicant's signatures are verified after the sign-offs). 0 if there is none. */
-static int claimed_time(struct signoff_check *c, size_t j, time_t *out)
-{
-	const struct coco_manifest *m = c->v->m[j];
-	long idx = coco_archive_find(c->v->ar, m->sigref);
-	struct coco_report *r = NULL;
-	struct coco_report_signature *info;
-	struct coco_cms_check in;
-	unsigned char *der = NULL;
-	size_t len = 0;
-	int found = 0;
-
-	if (idx < 0 || coco_vstate_read(c->v, (size_t)idx, &der, &len) != COCO_OK ||
-	    coco_report_new(&r) != COCO_OK || (info = coco_report_add_signature(r)) == NULL)
-		goto out;
-	memset(&in, 0, sizeof(in));
-	in.sig_entry = m->sigref, in.der = der, in.der_len = len;
-	in.data_entry = m->entry, in.data = c->v->mbytes[j], in.data_len = c->v->mlen[j];
-	if (coco_cms_verify(c->v->ctx, &in, r, info) == COCO_OK && info->has_signing_time) {
-		*out = info->signing_time;
-		found = 1;
-	}
-out:
-	coco_report_free(r);
-	free(der);
-	return found;
-}
-
-/* A sign-off cannot predate a signature it covers (their signing-time claims). */
-static void check_after_covered(struct signoff_check *c)
-{
-	char t1[21], t2[21];
-	time_t t;
-	size_t j, k;
-
-	for (j = 0; j < c->v->nm && c->sig->has_signing_time; j++) {
-		if (j == c->mi || c->v->m[j] == NULL)
-			continue;
-		for (k = 0; k < c->m->n; k++)
-			if (c->m->refs[k].matched &&
-			    strcmp(c->m->refs[k].name, c->v->m[j]->sigref) == 0 &&
-			    claimed_time(c, j, &t) && t > c->sig->signing_time) {
-				bad(c, "signoff.time",
-				    "signed at %s, before '%s' (signed at %s), which it covers",
-				    coco_time_format(c->sig->signing_time, t1), c->v->m[j]->sigref,
-				    coco_time_format(t, t2));
-				return;
-			}
-	}
-}
-
 /* What the decision claims must match what the bundle shows. */
 static void check_claims(struct signoff_check *c, const struct decision *d,
 			 const struct coco_manifest_ref *rep, time_t t)
@@ -352,7 +300,6 @@ static enum coco_err check_one(struct signoff_check *c)
 		goto out;
 	}
 	check_cover(c);
-	check_after_covered(c);
 	check_claims(c, &d, rep, t);
 	row = coco_report_add_signoff(c->v->r, dec->name,
 				      strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED
@@ -365,17 +312,13 @@ static enum coco_err check_one(struct signoff_check *c)
 	row->signed_at = c->sig->signing_time;
 	row->manifest = c->mi;
 	row->valid = c->sig->valid && !c->bad;
-	if (row->valid)
-		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.decision", dec->name,
-				"%s by %s at %s, on a verification that was %s", d.outcome, d.siro,
-				d.time, d.verdict);
 out:
 	decision_release(&d);
 	free(xml);
 	return err;
 }
 
-enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro)
+enum coco_err coco_signoff_check(struct coco_vstate *v)
 {
 	struct signoff_check c;
 	enum coco_err err;
@@ -385,7 +328,7 @@ enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro
 		if (v->m[i] == NULL || v->role[i] != COCO_SIG_SIRO || v->sig_index[i] < 0)
 			continue;
 		memset(&c, 0, sizeof(c));
-		c.v = v, c.r = siro, c.m = v->m[i], c.mi = i;
+		c.v = v, c.r = v->siro, c.m = v->m[i], c.mi = i;
 		c.sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
 		if ((err = check_one(&c)) != COCO_OK)
 			return err;
@@ -441,18 +384,75 @@ void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_sig
 			coco_time_format(proof->signed_at, t2), proof->name, proof->entry);
 }
 
-enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_report *siro)
+/*
+ * A sign-off cannot predate a signature it covers (their signing-time claims). Judged once
+ * every signature has been verified, from the claims that verification read; a sign-off
+ * that predates a signature never proved it either (coco_signoff_proof).
+ */
+static void check_after_covered(const struct coco_vstate *v, struct coco_report *siro)
 {
+	struct coco_report_signoff *row;
+	const struct coco_report_signature *s;
+	const struct coco_manifest *m;
+	char t1[21], t2[21];
+	size_t i, j, k;
+
+	for (i = 0; i < v->r->n_signoffs; i++) {
+		row = &v->r->signoffs[i];
+		m = v->m[row->manifest];
+		s = coco_report_signature_at(v->r, (size_t)v->sig_index[row->manifest]);
+		if (!s->has_signing_time)
+			continue; /* already a signoff.time failure */
+		for (j = 0; j < v->nm; j++) {
+			s = v->sig_index[j] < 0 || v->m[j] == NULL
+				? NULL
+				: coco_report_signature_at(v->r, (size_t)v->sig_index[j]);
+			for (k = 0; s != NULL && s->has_signing_time && k < m->n; k++)
+				if (m->refs[k].matched && strcmp(m->refs[k].name, s->file) == 0 &&
+				    s->signing_time > row->signed_at) {
+					coco_report_add(
+					    siro, COCO_STATUS_FAIL, "signoff.time", row->entry,
+					    "signed at %s, before '%s' (signed at %s), "
+					    "which it covers",
+					    coco_time_format(row->signed_at, t1), s->file,
+					    coco_time_format(s->signing_time, t2));
+					row->valid = 0;
+				}
+		}
+	}
+}
+
+/* A pass for each decision that stands, once nothing more can overturn it. */
+static void report_decisions(const struct coco_report *r, struct coco_report *siro)
+{
+	char tb[21];
+	size_t i;
+
+	for (i = 0; i < r->n_signoffs; i++) {
+		const struct coco_report_signoff *row = &r->signoffs[i];
+		if (row->valid)
+			coco_report_add(siro, COCO_STATUS_PASS, "signoff.decision", row->entry,
+					"%s by %s at %s, on a verification that was %s",
+					coco_decision_name(row->decision), row->name,
+					coco_time_format(row->at, tb), row->verdict);
+	}
+}
+
+enum coco_err coco_signoff_finish(struct coco_vstate *v)
+{
+	struct coco_report *siro = v->siro;
 	enum coco_verdict applicant = coco_report_verdict_since(v->r, 0);
+	size_t from = coco_report_count(v->r); /* the sign-off part starts here */
 	enum coco_decision d;
 	const char *name = NULL;
 	time_t at = 0;
 	char tb[21];
 	enum coco_err err;
 
-	v->signoff_from = coco_report_count(v->r);
 	if (siro->n == 0 && v->r->n_signoffs == 0)
 		return COCO_OK;
+	check_after_covered(v, siro);
+	report_decisions(v->r, siro);
 	if ((err = coco_report_append(v->r, siro)) != COCO_OK)
 		return coco_seterr(v->ctx, err, "out of memory");
 	d = coco_report_decision(v->r, &name, &at);
@@ -460,7 +460,7 @@ enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_repor
 		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.latest", NULL,
 				"Signed off: %s by %s on %s", coco_decision_name(d), name,
 				coco_time_format(at, tb));
-	if (coco_report_verdict_since(v->r, v->signoff_from) != COCO_VERDICT_PASSED)
+	if (coco_report_verdict_since(v->r, from) != COCO_VERDICT_PASSED)
 		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.applicant", NULL,
 				"the applicant's part on its own, without the sign-off: %s",
 				coco_verdict_name(applicant));

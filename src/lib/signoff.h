@@ -17,10 +17,10 @@ int coco_signoff_is_siro(const struct coco_manifest *m);
 int coco_signoff_owns(const struct coco_vstate *v, size_t i);
 
 /*
- * After the SIRO signatures were verified into siro: reads each SIRO manifest's decision,
- * checks it (signoff.* findings into siro) and adds a sign-off row to v->r for each.
+ * After the SIRO signatures were verified into v->siro: reads each SIRO manifest's
+ * decision, checks it (signoff.* findings into v->siro) and adds a sign-off row to v->r.
  */
-enum coco_err coco_signoff_check(struct coco_vstate *v, struct coco_report *siro);
+enum coco_err coco_signoff_check(struct coco_vstate *v);
 
 /*
  * The sign-off that proves applicant signature sig (over manifest i) existed while its
@@ -35,7 +35,9 @@ const struct coco_report_signoff *coco_signoff_proof(const struct coco_vstate *v
 void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_signature *sig,
 			     const struct coco_report_signoff *proof, int expired);
 
-/* Appends the sign-off findings after the applicant's part, then the latest decision. */
-enum coco_err coco_signoff_finish(struct coco_vstate *v, const struct coco_report *siro);
+/* After every signature was verified: checks that no sign-off predates a signature it
+ * covers, appends the sign-off findings after the applicant's part, then the latest
+ * decision. */
+enum coco_err coco_signoff_finish(struct coco_vstate *v);
 
 #endif /* COCO_SIGNOFF_H */

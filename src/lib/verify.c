@@ -476,7 +476,7 @@ static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust
  * Sign-off signatures first (into a scratch report, appended after the applicant's part),
  * then their decisions, then the applicant's signatures, which may lean on a sign-off.
  */
-static enum coco_err check_signatures(struct coco_vstate *v, int trust, struct coco_report *siro)
+static enum coco_err check_signatures(struct coco_vstate *v, int trust)
 {
 	enum coco_err err;
 	size_t i;
@@ -485,9 +485,9 @@ static enum coco_err check_signatures(struct coco_vstate *v, int trust, struct c
 		return err;
 	for (i = 0; i < v->nm; i++)
 		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_SIRO &&
-		    (err = verify_one(v, i, trust, siro, NULL)) != COCO_OK)
+		    (err = verify_one(v, i, trust, v->siro, NULL)) != COCO_OK)
 			return err;
-	if (trust && (err = coco_signoff_check(v, siro)) != COCO_OK)
+	if (trust && (err = coco_signoff_check(v)) != COCO_OK)
 		return err;
 	for (i = 0; i < v->nm; i++)
 		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_APPLICANT &&
@@ -751,7 +751,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	if ((err = coco_report_new(&v->siro)) != COCO_OK)
 		return coco_seterr(ctx, err, "out of memory");
 	compare_digests(v);
-	if ((err = check_signatures(v, trust, v->siro)) != COCO_OK)
+	if ((err = check_signatures(v, trust)) != COCO_OK)
 		return err;
 	if (v->nm > 0)
 		check_coverage(v);
@@ -760,7 +760,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	/* An assessment.xml read badly has no matching digest: it is skipped. */
 	if (trust && (err = check_submission(v)) != COCO_OK)
 		return err;
-	return coco_signoff_finish(v, v->siro);
+	return coco_signoff_finish(v);
 }
 
 enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)

@@ -26,7 +26,6 @@ struct coco_vstate {
 	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
 	long sig_index[COCO_MAX_MANIFESTS];          /* manifest i's report signature, or -1 */
 	enum coco_sig_role role[COCO_MAX_MANIFESTS]; /* SIRO if it lists signoff/decision-* */
-	size_t signoff_from;        /* findings before this index are the applicant's part */
 	struct coco_report *siro;   /* the sign-off part's findings until they are appended */
 	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
 	size_t n_pdfs;

@@ -351,15 +351,12 @@ static void sb_fmt(struct sb *b, const char *fmt, ...)
 	sb_add(b, s, (size_t)n);
 }
 
-/*
- * A PDF with a catalog (1), pages (2) and extra objects 3.. (each body given whole,
- * streams included), a classic xref table and trailer_extra in the trailer.
- */
-static void build(struct sb *b, const struct sb *objs, size_t n, const char *trailer_extra)
+/* The header, the catalog (1), the pages (2) and objects 3.. (each body given whole);
+ * off[k] receives object k's offset. */
+static void put_objects(struct sb *b, const struct sb *objs, size_t n, size_t *off)
 {
-	size_t off[64], i, x;
+	size_t i;
 
-	ck_assert_uint_le(n, 62);
 	sb_add(b, "%PDF-1.7\n", 9);
 	off[1] = b->n;
 	sb_fmt(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
@@ -371,6 +368,18 @@ static void build(struct sb *b, const struct sb *objs, size_t n, const char *tra
 		sb_add(b, objs[i].p, objs[i].n);
 		sb_fmt(b, "\nendobj\n");
 	}
+}
+
+/*
+ * A PDF with a catalog (1), pages (2) and extra objects 3.. (each body given whole,
+ * streams included), a classic xref table and trailer_extra in the trailer.
+ */
+static void build(struct sb *b, const struct sb *objs, size_t n, const char *trailer_extra)
+{
+	size_t off[64], i, x;
+
+	ck_assert_uint_le(n, 62);
+	put_objects(b, objs, n, off);
 	x = b->n;
 	sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
 	for (i = 1; i < n + 3; i++)
@@ -1081,17 +1090,7 @@ static void build_hybrid(struct sb *b, const struct sb *objs, size_t n, const un
 	size_t off[64], i, x, xs;
 
 	ck_assert_uint_le(n, 60);
-	sb_fmt(b, "%%PDF-1.7\n");
-	off[1] = b->n;
-	sb_fmt(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-	off[2] = b->n;
-	sb_fmt(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
-	for (i = 0; i < n; i++) {
-		off[3 + i] = b->n;
-		sb_fmt(b, "%zu 0 obj\n", 3 + i);
-		sb_add(b, objs[i].p, objs[i].n);
-		sb_fmt(b, "\nendobj\n");
-	}
+	put_objects(b, objs, n, off);
 	xs = b->n;
 	sb_fmt(b,
 	       "99 0 obj\n<< /Type /XRef /Size %zu /W [1 2 1] /Index [100 %zu] /Length %zu >>"

@@ -583,6 +583,7 @@ START_TEST(test_signoff_before_signature)
 	verify_at(&fx, fx.signed_off, "2027-02-01");
 	expect(fx.r, "signoff.time", COCO_STATUS_FAIL, DECISION, COCO_VERDICT_FAILED);
 	ck_assert_int_eq(coco_report_decision(fx.r, NULL, NULL), COCO_DECISION_NONE);
+	ck_assert_ptr_null(bt_find(fx.r, "signoff.decision", NULL));
 	teardown(&fx);
 }
 END_TEST
