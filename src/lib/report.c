@@ -16,15 +16,22 @@ enum coco_err coco_report_new(struct coco_report **out)
 	return *out == NULL ? COCO_ERR_NOMEM : COCO_OK;
 }
 
-static void signature_release(struct coco_report_signature *s)
+void coco_report_signature_clear(struct coco_report_signature *s)
 {
-	free(s->manifest);
-	free(s->file);
 	free(s->subject);
 	free(s->common_name);
 	free(s->organisation);
 	free(s->issuer);
 	free(s->serial);
+	s->subject = s->common_name = s->organisation = s->issuer = s->serial = NULL;
+	s->valid = s->value_ok = s->has_signing_time = 0;
+}
+
+static void signature_release(struct coco_report_signature *s)
+{
+	free(s->manifest);
+	free(s->file);
+	coco_report_signature_clear(s);
 }
 
 void coco_report_free(struct coco_report *r)

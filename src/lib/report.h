@@ -145,6 +145,9 @@ void coco_report_set_bundle_sha256(struct coco_report *r, const char *hex);
 /* Adds an entry row; returns it (owned by the report) or NULL on allocation failure. */
 struct coco_report_entry *coco_report_add_entry(struct coco_report *r, const char *name);
 struct coco_report_signature *coco_report_add_signature(struct coco_report *r);
+/* Forgets what a verification filled in a signature row (signer, validity), keeping which
+ * manifest and file it is, so that the signature can be verified again. */
+void coco_report_signature_clear(struct coco_report_signature *s);
 
 size_t coco_report_signature_count(const struct coco_report *r);
 const struct coco_report_signature *coco_report_signature_at(const struct coco_report *r, size_t i);

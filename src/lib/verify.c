@@ -423,18 +423,6 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	return err;
 }
 
-/* Clears what a first verification of manifest i's signature filled in its row. */
-static void reset_info(struct coco_report_signature *info)
-{
-	free(info->subject);
-	free(info->common_name);
-	free(info->organisation);
-	free(info->issuer);
-	free(info->serial);
-	info->subject = info->common_name = info->organisation = info->issuer = info->serial = NULL;
-	info->valid = info->value_ok = info->has_signing_time = 0;
-}
-
 /*
  * The applicant's signature i. When its certificate has expired or been revoked by the
  * verification time but a valid approved sign-off (SIA's own signature) over it was made
@@ -462,7 +450,7 @@ static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust
 		    (!expired && coco_report_find(scratch, "signer.revoked") == NULL)) {
 			err = coco_report_append(v->r, scratch);
 		} else {
-			reset_info(info);
+			coco_report_signature_clear(info);
 			info->proven = 1;
 			if ((err = verify_one(v, i, trust, v->r, &proof->signed_at)) == COCO_OK)
 				coco_signoff_note_proof(v->r, info, proof, expired);
