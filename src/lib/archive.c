@@ -43,27 +43,6 @@ static uint64_t le64(const unsigned char *p)
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-/* pread exactly n bytes at off; 0, or -1 with errno (EIO for a short file). */
-static int pread_all(int fd, void *buf, size_t n, uint64_t off)
-{
-	unsigned char *p = buf;
-
-	while (n > 0) {
-		ssize_t got = pread(fd, p, n, (off_t)off);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			if (got == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += got;
-		n -= (size_t)got;
-		off += (uint64_t)got;
-	}
-	return 0;
-}
-
 void coco_archive_free(struct coco_archive *ar)
 {
 	size_t i;
@@ -107,7 +86,7 @@ static int read_eocd64(struct coco_archive *ar, struct coco_report *r, struct eo
 	unsigned char loc[20], rec[56];
 	uint64_t off;
 
-	if (ar->size < 22 + 20 + 56 || pread_all(ar->fd, loc, 20, ar->size - 22 - 20) != 0 ||
+	if (ar->size < 22 + 20 + 56 || coco_pread_all(ar->fd, loc, 20, ar->size - 22 - 20) != 0 ||
 	    le32(loc) != SIG_LOC64) {
 		fail(ar, r, "container.zip64", NULL,
 		     "zip64 end-record locator missing or misplaced");
@@ -115,7 +94,7 @@ static int read_eocd64(struct coco_archive *ar, struct coco_report *r, struct eo
 	}
 	off = le64(loc + 8);
 	if (le32(loc + 4) != 0 || le32(loc + 16) != 1 || off != ar->size - 22 - 20 - 56 ||
-	    pread_all(ar->fd, rec, 56, off) != 0 || le32(rec) != SIG_EOCD64 ||
+	    coco_pread_all(ar->fd, rec, 56, off) != 0 || le32(rec) != SIG_EOCD64 ||
 	    le64(rec + 4) != 44 || le32(rec + 16) != 0 || le32(rec + 20) != 0 ||
 	    le64(rec + 24) != le64(rec + 32)) {
 		fail(ar, r, "container.zip64", NULL,
@@ -136,7 +115,7 @@ static void explain_no_eocd(struct coco_archive *ar, struct coco_report *r)
 	size_t n = ar->size < sizeof(buf) ? (size_t)ar->size : sizeof(buf);
 	size_t i;
 
-	if (pread_all(ar->fd, buf, n, ar->size - n) == 0)
+	if (coco_pread_all(ar->fd, buf, n, ar->size - n) == 0)
 		for (i = n >= 22 ? n - 22 : 0; i-- > 0;)
 			if (le32(buf + i) == SIG_EOCD) {
 				fail(ar, r, "container.eocd", NULL,
@@ -157,7 +136,7 @@ static int second_view(struct coco_archive *ar)
 	unsigned char *buf = malloc(n);
 	int found = 0;
 
-	if (buf == NULL || pread_all(ar->fd, buf, n, ar->size - n) != 0) {
+	if (buf == NULL || coco_pread_all(ar->fd, buf, n, ar->size - n) != 0) {
 		free(buf);
 		return 1; /* cannot rule it out */
 	}
@@ -171,7 +150,8 @@ static int read_eocd(struct coco_archive *ar, struct coco_report *r, struct eocd
 {
 	unsigned char b[22];
 
-	if (ar->size < 22 || pread_all(ar->fd, b, 22, ar->size - 22) != 0 || le32(b) != SIG_EOCD) {
+	if (ar->size < 22 || coco_pread_all(ar->fd, b, 22, ar->size - 22) != 0 ||
+	    le32(b) != SIG_EOCD) {
 		explain_no_eocd(ar, r);
 		return -1;
 	}
@@ -343,7 +323,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 		free(cd);
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 	}
-	if (pread_all(ar->fd, cd, eo->cd_size, eo->cd_off) != 0) {
+	if (coco_pread_all(ar->fd, cd, eo->cd_size, eo->cd_off) != 0) {
 		free(cd);
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
 				   strerror(errno));
@@ -456,7 +436,7 @@ static long data_descriptor(struct coco_archive *ar, const struct coco_entry *e,
 	int wide = e->csize >= 0xFFFFFFFFu || e->usize >= 0xFFFFFFFFu;
 	size_t off = 0, len = wide ? 20 : 12;
 
-	if (have < 12 || pread_all(ar->fd, b, have, end) != 0)
+	if (have < 12 || coco_pread_all(ar->fd, b, have, end) != 0)
 		return -1;
 	if (le32(b) == SIG_DD && have >= len + 4)
 		off = 4;
@@ -476,7 +456,7 @@ static int local_zip64_matches(struct coco_archive *ar, const struct coco_entry 
 	size_t i = 0;
 
 	if (xlen > sizeof(x) || ar->cd_off - e->local_off - 30 - e->name_len < xlen ||
-	    pread_all(ar->fd, x, (size_t)xlen, e->local_off + 30 + e->name_len) != 0)
+	    coco_pread_all(ar->fd, x, (size_t)xlen, e->local_off + 30 + e->name_len) != 0)
 		return 0;
 	while (i + 4 <= xlen) {
 		uint16_t id = le16(x + i), len = le16(x + i + 2);
@@ -497,7 +477,7 @@ static const char *check_local(struct coco_archive *ar, struct coco_entry *e, ui
 	int same;
 	uint32_t lc, ls, lu;
 
-	if (ar->cd_off - e->local_off < 30 || pread_all(ar->fd, h, 30, e->local_off) != 0 ||
+	if (ar->cd_off - e->local_off < 30 || coco_pread_all(ar->fd, h, 30, e->local_off) != 0 ||
 	    le32(h) != SIG_LOCAL)
 		return "no local header where the central directory points";
 	if (le16(h + 26) != e->name_len || le16(h + 6) != e->flags || le16(h + 8) != e->method)
@@ -505,7 +485,7 @@ static const char *check_local(struct coco_archive *ar, struct coco_entry *e, ui
 	if (ar->cd_off - e->local_off - 30 < e->name_len ||
 	    (name = malloc(e->name_len + 1)) == NULL)
 		return "local header overruns the central directory";
-	same = pread_all(ar->fd, name, e->name_len, e->local_off + 30) == 0 &&
+	same = coco_pread_all(ar->fd, name, e->name_len, e->local_off + 30) == 0 &&
 	       memcmp(name, e->name, e->name_len) == 0;
 	free(name);
 	if (!same)
@@ -589,7 +569,8 @@ static void check_mimetype(struct coco_archive *ar, struct coco_report *r)
 		     "must be stored, without extra field or data descriptor, and 31 bytes long");
 		return;
 	}
-	if (pread_all(ar->fd, h, 38 + mlen, 0) != 0 || memcmp(h + 38, COCO_MIMETYPE, mlen) != 0)
+	if (coco_pread_all(ar->fd, h, 38 + mlen, 0) != 0 ||
+	    memcmp(h + 38, COCO_MIMETYPE, mlen) != 0)
 		fail(ar, r, "container.mimetype", "mimetype", "content is not '" COCO_MIMETYPE "'");
 }
 

@@ -115,6 +115,8 @@ void coco_tmp_abort(int fd, char *tmp);
  */
 enum coco_err coco_write_file_new(struct coco_ctx *ctx, const char *path, const void *data,
 				  size_t len);
+/* pread exactly n bytes at off; 0, or -1 with errno (EIO for a short file). */
+int coco_pread_all(int fd, void *buf, size_t n, uint64_t off);
 /* write() all of buf, retrying on EINTR and short writes; 0 or -1. */
 int coco_write_all(int fd, const void *buf, size_t len);
 

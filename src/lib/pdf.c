@@ -41,23 +41,6 @@ struct rd {
 	int ioerr;
 };
 
-static int pread_all(int fd, unsigned char *p, size_t len, uint64_t off)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = pread(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 static int rd_byte(struct rd *d, uint64_t pos)
 {
 	uint64_t start;
@@ -72,7 +55,7 @@ static int rd_byte(struct rd *d, uint64_t pos)
 		 * so going back and forth near pos does not reread 64 KiB each time. */
 		start = pos < d->boff && pos > WIN / 2 ? pos - WIN / 2 : pos;
 		want = d->size - start < WIN ? (size_t)(d->size - start) : WIN;
-		if (pread_all(d->fd, d->buf, want, d->base + start) != 0) {
+		if (coco_pread_all(d->fd, d->buf, want, d->base + start) != 0) {
 			d->ioerr = 1;
 			d->blen = 0;
 			return -1;
@@ -820,7 +803,7 @@ static int flate_feed(struct flate *f)
 	chunk = f->budget - f->done < WIN ? (size_t)(f->budget - f->done) : WIN;
 	if (s->d.mem != NULL) {
 		memcpy(f->in, s->d.mem + f->data + f->done, chunk);
-	} else if (pread_all(s->d.fd, f->in, chunk, s->d.base + f->data + f->done) != 0) {
+	} else if (coco_pread_all(s->d.fd, f->in, chunk, s->d.base + f->data + f->done) != 0) {
 		s->d.ioerr = 1;
 		return -1;
 	}
@@ -1188,7 +1171,7 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 				    num);
 		if ((p = malloc((size_t)len + 1)) == NULL)
 			return s->nomem = 1, -1;
-		if (pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
+		if (coco_pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
 			free(p);
 			s->d.ioerr = 1;
 			return -1;
@@ -1799,7 +1782,7 @@ static int find_start(struct scan *s, uint64_t *start)
 	long long v;
 	long at;
 
-	if (pread_all(s->d.fd, t, n, s->d.base) != 0)
+	if (coco_pread_all(s->d.fd, t, n, s->d.base) != 0)
 		return s->d.ioerr = 1, -1;
 	if ((at = pdf_magic(t, n)) > 0)
 		return fail(s, "pdf.header",
@@ -1813,7 +1796,7 @@ static int find_start(struct scan *s, uint64_t *start)
 		return fail(s, "pdf.header",
 			    "does not start with a %%PDF-1.0 .. 1.7 or %%PDF-2.0 "
 			    "header: not a PDF");
-	if (pread_all(s->d.fd, t, n, s->d.base + s->size - n) != 0)
+	if (coco_pread_all(s->d.fd, t, n, s->d.base + s->size - n) != 0)
 		return s->d.ioerr = 1, -1;
 	t[n] = '\0';
 	for (e = n; e > 0 && is_ws(t[e - 1]); e--)
@@ -2179,7 +2162,8 @@ static int digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsign
 		for (done = 0; done < g->len[i]; done += n) {
 			n = g->len[i] - done < COCO_IO_CHUNK ? (size_t)(g->len[i] - done)
 							     : COCO_IO_CHUNK;
-			if (pread_all(g->s->d.fd, buf, n, g->s->d.base + g->off[i] + done) != 0 ||
+			if (coco_pread_all(g->s->d.fd, buf, n, g->s->d.base + g->off[i] + done) !=
+				0 ||
 			    !EVP_DigestUpdate(c, buf, n))
 				goto out;
 		}

@@ -483,6 +483,26 @@ const char *coco_name_problem(const char *name, size_t len, int *is_dir)
 	return segment_problem(name + seg, len - seg);
 }
 
+int coco_pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t got = pread(fd, p, n, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += got;
+		n -= (size_t)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
 int coco_write_all(int fd, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
