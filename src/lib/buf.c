@@ -52,17 +52,6 @@ void coco_buf_printf(struct coco_buf *b, const char *fmt, ...)
 
 /* Appends s escaped for mode, with bytes that are not valid UTF-8 replaced, so hostile
  * names cannot break the output or a terminal. */
-/* Valid UTF-8 that is still unsafe to show: C1 controls (U+0080..U+009F, such as CSI),
- * bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069), which reorder
- * what a reader sees, and U+FFFE and U+FFFF, which XML 1.0 does not allow. */
-static int unsafe_seq(const unsigned char *p, size_t n)
-{
-	return (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
-	       (n == 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-	       (n == 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) ||
-	       (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE);
-}
-
 void coco_buf_safe(struct coco_buf *b, const char *s, enum coco_buf_mode mode)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -91,7 +80,7 @@ void coco_buf_safe(struct coco_buf *b, const char *s, enum coco_buf_mode mode)
 		} else if ((n = coco_utf8_seq(p, left)) == 0) {
 			coco_buf_str(b, json ? "\\ufffd" : markup ? "\xEF\xBF\xBD" : "?");
 			n = 1;
-		} else if (unsafe_seq(p, n)) {
+		} else if (coco_utf8_unsafe(p, n)) {
 			coco_buf_str(b, json ? "\\ufffd" : markup ? "\xEF\xBF\xBD" : "?");
 		} else {
 			coco_buf_add(b, (const char *)p, n);

@@ -509,7 +509,8 @@ static long next_number(const struct coco_archive *ar)
 	return -1;
 }
 
-/* A comment is printable UTF-8 (newlines and tabs allowed), at most MAX_COMMENT bytes. */
+/* A comment is printable UTF-8 (newlines and tabs allowed, nothing coco_utf8_unsafe
+ * rejects), at most MAX_COMMENT bytes. */
 static int comment_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -519,8 +520,7 @@ static int comment_ok(const char *s)
 		return 0;
 	while (left > 0) {
 		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F ||
-		    (n = coco_utf8_seq(p, left)) == 0 || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
-		    (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE))
+		    (n = coco_utf8_seq(p, left)) == 0 || coco_utf8_unsafe(p, n))
 			return 0;
 		p += n;
 		left -= n;

@@ -431,6 +431,17 @@ size_t coco_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Valid UTF-8 that is still unsafe to show: C1 controls (U+0080..U+009F, such as CSI),
+ * bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069), which reorder
+ * what a reader sees, and U+FFFE and U+FFFF, which XML 1.0 does not allow. */
+int coco_utf8_unsafe(const unsigned char *p, size_t n)
+{
+	return (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
+	       (n == 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+	       (n == 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) ||
+	       (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE);
+}
+
 static const char *segment_problem(const char *seg, size_t len)
 {
 	if (len == 0)
