@@ -278,6 +278,9 @@ START_TEST(test_bad_options)
 	o.comment = "fine \xef\xbf\xbf"; /* U+FFFF: XML cannot carry it */
 	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
 			 COCO_ERR_ARG);
+	o.comment = "fine \xe2\x80\xae"; /* U+202E: reverses what the reader sees */
+	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
+			 COCO_ERR_ARG);
 	o.comment = NULL;
 	o.decision = COCO_DECISION_NONE;
 	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
