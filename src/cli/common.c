@@ -132,23 +132,35 @@ int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 	return 0;
 }
 
-/* Reads the first line of fd into buf; returns its length or -1. */
+/* A pass-phrase longer than the library takes is refused, never cut short. */
+static int pass_too_long(int size)
+{
+	cli_error("the pass-phrase is longer than %d bytes", size);
+	return -1;
+}
+
+/* Reads the first line of fd (without its line end) into buf, at most size bytes, not
+ * NUL-terminated; returns its length, or -1 if it is longer. */
 static int read_line(int fd, char *buf, int size)
 {
-	int n = 0;
+	int n = 0, cr = 0;
 	char c;
 
-	while (n < size - 1) {
+	for (;;) {
 		ssize_t r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0 || c == '\n')
 			break;
-		buf[n++] = c;
+		if (cr || (n == size && c != '\r'))
+			return pass_too_long(size);
+		if (n == size)
+			cr = 1; /* a CR right after size bytes may still end the line */
+		else
+			buf[n++] = c;
 	}
-	if (n > 0 && buf[n - 1] == '\r')
+	if (!cr && n > 0 && buf[n - 1] == '\r')
 		n--;
-	buf[n] = '\0';
 	return n;
 }
 
@@ -184,16 +196,17 @@ int cli_pass_cb(char *buf, int size, void *arg)
 	if (spec == NULL)
 		return isatty(STDIN_FILENO) ? prompt(buf, size) : -1;
 	if (strncmp(spec, "pass:", 5) == 0) {
-		n = (int)strlen(spec + 5);
-		if (n >= size)
-			return -1;
+		if ((n = (int)strnlen(spec + 5, (size_t)size + 1)) > size)
+			return pass_too_long(size);
 		memcpy(buf, spec + 5, (size_t)n);
 		return n;
 	}
 	if (strncmp(spec, "env:", 4) == 0) {
 		const char *v = getenv(spec + 4);
-		if (v == NULL || (n = (int)strlen(v)) >= size)
+		if (v == NULL)
 			return -1;
+		if ((n = (int)strnlen(v, (size_t)size + 1)) > size)
+			return pass_too_long(size);
 		memcpy(buf, v, (size_t)n);
 		return n;
 	}

@@ -26,7 +26,6 @@
 #define SIG_EOCD64 0x06064b50u
 #define SIG_LOC64 0x07064b50u
 #define SIG_DD 0x08074b50u
-#define MAX_CD_SIZE (64u << 20)
 
 static uint16_t le16(const unsigned char *p)
 {
@@ -52,20 +51,59 @@ void coco_archive_free(struct coco_archive *ar)
 	for (i = 0; i < ar->n; i++)
 		free(ar->e[i].name);
 	free(ar->e);
+	free(ar->by_name);
 	free(ar->path);
 	if (ar->fd >= 0)
 		close(ar->fd);
 	free(ar);
 }
 
-long coco_archive_find(const struct coco_archive *ar, const char *name)
+/* By name, then by position: equal names (a container.duplicate) keep their order. */
+static int cmp_by_name(const void *a, const void *b)
+{
+	const struct coco_entry *x = *(const struct coco_entry *const *)a;
+	const struct coco_entry *y = *(const struct coco_entry *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+static int cmp_key_name(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct coco_entry *const *)elem)->name);
+}
+
+/* The name index coco_archive_find searches, so that looking up every manifest reference
+ * costs n log n, not n times the entries. */
+static enum coco_err build_index(struct coco_ctx *ctx, struct coco_archive *ar)
 {
 	size_t i;
 
+	if ((ar->by_name = malloc((ar->n ? ar->n : 1) * sizeof(*ar->by_name))) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 	for (i = 0; i < ar->n; i++)
-		if (strcmp(ar->e[i].name, name) == 0)
-			return (long)i;
-	return -1;
+		ar->by_name[i] = &ar->e[i];
+	qsort(ar->by_name, ar->n, sizeof(*ar->by_name), cmp_by_name);
+	return COCO_OK;
+}
+
+long coco_archive_find(const struct coco_archive *ar, const char *name)
+{
+	struct coco_entry *const *hit;
+	size_t i;
+
+	if (ar->by_name == NULL) {
+		for (i = 0; i < ar->n; i++)
+			if (strcmp(ar->e[i].name, name) == 0)
+				return (long)i;
+		return -1;
+	}
+	hit = bsearch(name, ar->by_name, ar->n, sizeof(*ar->by_name), cmp_key_name);
+	if (hit == NULL)
+		return -1;
+	while (hit > ar->by_name && strcmp(hit[-1]->name, name) == 0)
+		hit--;
+	return (long)(*hit - ar->e);
 }
 
 static void fail(struct coco_archive *ar, struct coco_report *r, const char *id,
@@ -285,9 +323,9 @@ static void check_entry(struct coco_archive *ar, struct coco_report *r, struct c
 }
 
 static void check_sizes(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
-			uint64_t *total)
+			uint64_t max, uint64_t *total)
 {
-	if (e->usize > COCO_MAX_ENTRY_SIZE || e->csize > ar->size) {
+	if (e->usize > max || e->csize > ar->size) {
 		fail(ar, r, "container.limits", e->name, "entry larger than the limit or the file");
 		return;
 	}
@@ -307,8 +345,15 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	uint64_t total = 0;
 	const char *why = NULL;
 
-	if (eo->cd_size > MAX_CD_SIZE || eo->cd_off > eo->cd_end ||
-	    eo->cd_end - eo->cd_off != eo->cd_size) {
+	if (eo->cd_size > ctx->limits.cd_size) {
+		ar->ok = 0;
+		coco_report_add(r, COCO_STATUS_FAIL, "container.limits", NULL,
+				"central directory of %llu bytes, larger than the limit (%llu)",
+				(unsigned long long)eo->cd_size,
+				(unsigned long long)ctx->limits.cd_size);
+		return COCO_OK;
+	}
+	if (eo->cd_off > eo->cd_end || eo->cd_end - eo->cd_off != eo->cd_size) {
 		fail(ar, r, "container.layout", NULL,
 		     "central directory is not immediately before the end record");
 		return COCO_OK;
@@ -332,7 +377,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 		if ((why = parse_central(cd, eo->cd_size, &pos, &ar->e[ar->n])) != NULL)
 			break;
 		check_entry(ar, r, &ar->e[ar->n]);
-		check_sizes(ar, r, &ar->e[ar->n], &total);
+		check_sizes(ar, r, &ar->e[ar->n], ctx->limits.entry_size, &total);
 	}
 	free(cd);
 	if (why == NULL && pos != eo->cd_size)
@@ -637,7 +682,8 @@ enum coco_err coco_archive_open(struct coco_ctx *ctx, const char *path, struct c
 	if (read_eocd(ar, r, &eo) != 0 || (err = read_central(ctx, ar, r, &eo)) != COCO_OK ||
 	    ar->cd_size == 0)
 		goto out;
-	if ((err = check_duplicates(ctx, ar, r)) != COCO_OK)
+	if ((err = check_duplicates(ctx, ar, r)) != COCO_OK ||
+	    (err = build_index(ctx, ar)) != COCO_OK)
 		goto out;
 	check_layout(ar, r);
 	if (ar->ok)

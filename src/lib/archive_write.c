@@ -17,7 +17,6 @@
 #include "archive.h"
 
 #define DOS_DATE_1980 0x0021u
-#define MAX_OFFSET 0xFFFFFFFEull
 
 struct wentry {
 	char *name;
@@ -53,9 +52,11 @@ static void put32(unsigned char *p, uint32_t v)
 
 static enum coco_err wr(struct coco_zipw *w, const void *p, size_t len)
 {
-	if (w->off + len > MAX_OFFSET)
-		return coco_seterr(w->ctx, COCO_ERR_LIMIT,
-				   "cannot write '%s': bundles are limited to 4 GiB", w->out_name);
+	if (len > w->ctx->limits.bundle_size || w->off > w->ctx->limits.bundle_size - len)
+		return coco_seterr(
+		    w->ctx, COCO_ERR_LIMIT,
+		    "cannot write '%s': bundles are limited to %llu bytes (no zip64)", w->out_name,
+		    (unsigned long long)w->ctx->limits.bundle_size);
 	if (coco_write_all(w->fd, p, len) != 0)
 		return coco_seterr(w->ctx, COCO_ERR_IO, "cannot write '%s': %s", w->out_name,
 				   strerror(errno));
@@ -224,9 +225,11 @@ static enum coco_err copy_data(struct coco_zipw *w, struct source *src, EVP_MD_C
 			w->done += n;
 			coco_progress(w->ctx, w->done, w->total);
 		}
-		if (e->usize > COCO_MAX_ENTRY_SIZE)
+		if (e->usize > w->ctx->limits.entry_size)
 			return coco_seterr(w->ctx, COCO_ERR_LIMIT,
-					   "'%s' is larger than the entry limit", src->name);
+					   "'%s' is larger than the entry limit (%llu bytes)",
+					   src->name,
+					   (unsigned long long)w->ctx->limits.entry_size);
 		if (md != NULL && !EVP_DigestUpdate(md, w->ibuf, n))
 			return coco_seterr_ssl(w->ctx, COCO_ERR_CRYPTO, "cannot hash '%s'",
 					       src->name);
@@ -350,7 +353,7 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 	enum coco_err err;
 
 	*out = NULL;
-	if (in->cd_off + in->cd_size > MAX_OFFSET || in->n >= 0xFFFFu)
+	if (in->cd_off + in->cd_size > COCO_MAX_BUNDLE_SIZE || in->n >= 0xFFFFu)
 		return coco_seterr(ctx, COCO_ERR_LIMIT,
 				   "cannot add to '%s': zip64 bundles cannot be extended",
 				   in->path);

@@ -185,7 +185,7 @@ enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
 		 coco_xml_schema((const char *)coco_xsd_assessment, why, sizeof(why))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot compile the assessment schema: %s",
 				   why);
-	if ((doc = coco_xml_read(xml, len, name, why, sizeof(why))) == NULL) {
+	if ((doc = coco_xml_read(xml, len, COCO_MAX_META_SIZE, name, why, sizeof(why))) == NULL) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", name, "%s", why);
 		goto out;
 	}

@@ -65,16 +65,41 @@ static enum coco_err add_file(struct coco_ctx *ctx, struct coco_zipw *w, const c
 	if ((err = coco_zipw_add_fd(w, name, fd, path, worth_deflating(name), md)) != COCO_OK)
 		goto out;
 	EVP_DigestFinal_ex(md, ref->digest, NULL);
-	ref->name = coco_strndup(name, strlen(name));
-	ref->rootfile = strcmp(name, "assessment.xml") == 0;
-	if (ref->name == NULL)
-		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 out:
 	if (fd >= 0)
 		close(fd);
 	EVP_MD_CTX_free(md);
 	free(path);
 	return err;
+}
+
+/*
+ * Names the references and refuses, before anything is written, a folder whose manifest
+ * would be larger than verify reads (the digests do not change its length).
+ */
+static enum coco_err name_refs(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
+			       struct coco_manifest_ref *refs)
+{
+	char *manifest = NULL;
+	size_t i, mlen = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if ((refs[i].name = coco_strndup(l->names[i], strlen(l->names[i]))) == NULL)
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		refs[i].rootfile = strcmp(l->names[i], "assessment.xml") == 0;
+	}
+	if ((manifest = coco_manifest_build("META-INF/signature001.p7s", refs, l->n, &mlen)) ==
+	    NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	free(manifest);
+	if (mlen > COCO_MAX_META_SIZE)
+		return coco_seterr(
+		    ctx, COCO_ERR_LIMIT,
+		    "cannot package '%s': the manifest of its %zu files would be %zu "
+		    "bytes, over the %u bytes verify reads (fewer files or shorter "
+		    "names)",
+		    dir, l->n, mlen, COCO_MAX_META_SIZE);
+	return COCO_OK;
 }
 
 static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, const char *dir,
@@ -89,6 +114,8 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 
 	if (refs == NULL || sha256 == NULL)
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if (err == COCO_OK)
+		err = name_refs(ctx, dir, l, refs);
 	for (i = 0; err == COCO_OK && i < l->n; i++)
 		err = add_file(ctx, w, dir, l->names[i], &refs[i], sha256);
 	if (err == COCO_OK && (manifest = coco_manifest_build("META-INF/signature001.p7s", refs,
@@ -99,6 +126,11 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 					(unsigned char *)manifest, mlen, 1);
 	if (err == COCO_OK)
 		err = coco_cms_sign(ctx, signer, (unsigned char *)manifest, mlen, &sig, &slen);
+	if (err == COCO_OK && slen > COCO_MAX_META_SIZE)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT,
+				  "cannot sign '%s': the signature would be %zu bytes, over the %u "
+				  "bytes verify reads",
+				  dir, slen, COCO_MAX_META_SIZE);
 	if (err == COCO_OK)
 		err = coco_zipw_add_mem(w, "META-INF/signature001.p7s", sig, slen, 0);
 	if (err == COCO_OK)

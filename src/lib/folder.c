@@ -10,8 +10,6 @@
 
 #include "folder.h"
 
-#define MAX_DEPTH 32
-
 void coco_folder_release(struct coco_folder *l)
 {
 	size_t i;
@@ -32,8 +30,12 @@ static enum coco_err problem(struct coco_ctx *ctx, struct coco_folder *l, const 
 {
 	struct coco_folder_problem *np;
 
-	if (why == NULL || l->n_problems >= COCO_MAX_ENTRIES ||
-	    (np = realloc(l->problems, (l->n_problems + 1) * sizeof(*np))) == NULL) {
+	if (l->n_problems >= COCO_MAX_ENTRIES) {
+		free(why);
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "more than %u names that cannot be packaged", COCO_MAX_ENTRIES);
+	}
+	if (why == NULL || (np = realloc(l->problems, (l->n_problems + 1) * sizeof(*np))) == NULL) {
 		free(why);
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	}
@@ -97,7 +99,7 @@ static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *r
 	else if (S_ISREG(st.st_mode) && st.st_dev == l->out_dev && st.st_ino == l->out_ino)
 		err = COCO_OK; /* an earlier run's output inside DIR */
 	else if (S_ISDIR(st.st_mode))
-		err = depth >= MAX_DEPTH
+		err = depth >= COCO_MAX_FOLDER_DEPTH
 			  ? coco_seterr(ctx, COCO_ERR_LIMIT, "'%s' is nested too deeply", path)
 			  : walk(ctx, root, rel, depth + 1, l);
 	else {

@@ -13,18 +13,45 @@
 
 #include "coco/coco.h"
 
-/* Resource limits. docs/checks.md lists them; tests sit on both sides of each. */
+/*
+ * Resource limits. docs/SECURITY.md lists every one, with the tests on both sides of it
+ * (tests/unit/check_limits.c and the modules' suites).
+ */
 #define COCO_MAX_ENTRIES 10000u
 #define COCO_MAX_NAME_LEN 1024u
-#define COCO_MAX_ENTRY_SIZE (4ull << 30) /* uncompressed, one entry */
-#define COCO_MAX_TOTAL_SIZE (8ull << 30) /* uncompressed, all entries */
-#define COCO_MAX_RATIO 200u              /* uncompressed / compressed */
-#define COCO_RATIO_FLOOR (1ull << 20)    /* entries below this skip the ratio rule */
-#define COCO_MAX_META_SIZE (1u << 20)    /* a manifest or signature entry */
+#define COCO_MAX_ENTRY_SIZE (4ull << 30)   /* uncompressed, one entry */
+#define COCO_MAX_TOTAL_SIZE (8ull << 30)   /* uncompressed, all entries */
+#define COCO_MAX_RATIO 200u                /* uncompressed / compressed */
+#define COCO_RATIO_FLOOR (1ull << 20)      /* entries below this skip the ratio rule */
+#define COCO_MAX_CD_SIZE (64ull << 20)     /* the central directory */
+#define COCO_MAX_BUNDLE_SIZE 0xFFFFFFFEull /* what the writer makes: no zip64 */
+#define COCO_MAX_META_SIZE (1u << 20)      /* a manifest, signature, assessment or decision */
 #define COCO_MAX_MANIFESTS 64u
-#define COCO_MAX_CERTS 32u              /* certificates carried in one CMS */
-#define COCO_MAX_TRUST_FILE (16u << 20) /* one anchor or CRL file */
-#define COCO_IO_CHUNK (1u << 20)        /* streaming buffer */
+#define COCO_MAX_CERTS 32u                  /* certificates carried in one CMS */
+#define COCO_MAX_CHAIN_DEPTH 8              /* intermediate CAs between a signer and its anchor */
+#define COCO_MAX_TRUST_FILE (16u << 20)     /* one anchor, CRL, policy, bodies or register file */
+#define COCO_MAX_TRUST_TOTAL (256ull << 20) /* all the trust directory's files together */
+#define COCO_MAX_TRUST_FILES 1024u          /* files in one trust folder */
+#define COCO_MAX_ANCHORS 1024u              /* certificates in one anchor folder */
+#define COCO_MAX_CRLS 1024u                 /* CRLs in crl/ */
+#define COCO_MAX_REGISTER_ROWS 1000000u     /* rows in all register snapshots */
+#define COCO_MAX_FOLDER_DEPTH 32            /* nested folders create walks into */
+#define COCO_MAX_COMMENT 4096u              /* a sign-off comment, bytes */
+#define COCO_MAX_PASS 1024                  /* a pass-phrase, bytes (OpenSSL's PEM_BUFSIZE) */
+#define COCO_IO_CHUNK (1u << 20)            /* streaming buffer */
+
+/*
+ * The limits that are too large to reach cheaply in a test, held by the context so that
+ * the unit tests can scale them down and still run the code production runs.
+ * coco_ctx_new sets them to the constants above; only tests change them.
+ */
+struct coco_limits {
+	uint64_t entry_size;  /* COCO_MAX_ENTRY_SIZE: read and written */
+	uint64_t cd_size;     /* COCO_MAX_CD_SIZE */
+	uint64_t bundle_size; /* COCO_MAX_BUNDLE_SIZE */
+	uint64_t trust_total; /* COCO_MAX_TRUST_TOTAL */
+	size_t register_rows; /* COCO_MAX_REGISTER_ROWS */
+};
 
 #define COCO_MIMETYPE "application/vnd.etsi.asic-e+zip"
 #define COCO_NS_ASIC "http://uri.etsi.org/02918/v1.2.1#"
@@ -54,8 +81,13 @@ struct coco_ctx {
 	struct coco_policy *policy; /* from the trust directory, or the default on first use */
 	coco_progress_cb progress;
 	void *progress_arg;
+	struct coco_limits limits;
+	uint64_t trust_bytes; /* read by the trust load in progress */
 	char err[1024];
 };
+
+/* The context's limits, for tests to scale down (never called by the library or CLI). */
+struct coco_limits *coco_ctx_limits(struct coco_ctx *ctx);
 
 /* Reports progress if the caller asked for it. */
 void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total);
@@ -129,6 +161,13 @@ int coco_write_all(int fd, const void *buf, size_t len);
  */
 enum coco_err coco_file_read(struct coco_ctx *ctx, const char *path, size_t limit,
 			     unsigned char **out, size_t *out_len);
+
+/*
+ * Reads a file of the trust directory (trust.c): at most COCO_MAX_TRUST_FILE bytes, and
+ * counted against the whole directory's limit (COCO_ERR_LIMIT past either).
+ */
+enum coco_err coco_trust_file_read(struct coco_ctx *ctx, const char *path, unsigned char **out,
+				   size_t *out_len);
 
 /*
  * Calendar days (text.c): whole days since 1970-01-01 UTC. coco_date_parse accepts

@@ -17,7 +17,6 @@
 
 #define NS_POLICY "urn:x-coco-bundle:policy:1"
 #define NS_BODIES "urn:x-coco-bundle:bodies:1"
-#define MAX_REGISTER_ROWS 1000000u
 
 void coco_policy_free(struct coco_policy *p)
 {
@@ -121,7 +120,7 @@ static enum coco_err read_valid(struct coco_ctx *ctx, const unsigned char *buf, 
 	if (*slot == NULL && (*slot = coco_xml_schema((const char *)xsd, why, sizeof(why))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot compile the schema for '%s': %s",
 				   name, why);
-	if ((doc = coco_xml_read(buf, len, name, why, sizeof(why))) == NULL)
+	if ((doc = coco_xml_read(buf, len, COCO_MAX_TRUST_FILE, name, why, sizeof(why))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot load '%s': %s", name, why);
 	if (coco_xml_validate(*slot, doc, why, sizeof(why)) != 0) {
 		xmlFreeDoc(doc);
@@ -425,8 +424,6 @@ static const char *register_row(struct coco_policy *p, char *f[5], const char *f
 	if (strcmp(f[0], "cyber-essentials-plus") != 0 && strcmp(f[0], "iso27001-2022") != 0 &&
 	    strcmp(f[0], "iso27001-2013") != 0)
 		return "the scheme must be cyber-essentials-plus, iso27001-2022 or iso27001-2013";
-	if (p->n_rows >= MAX_REGISTER_ROWS)
-		return "more than 1000000 rows in the registers";
 	if (p->n_rows == p->cap_rows) {
 		size_t ncap = p->cap_rows ? p->cap_rows * 2 : 256;
 		if ((nr = realloc(p->rows, ncap * sizeof(*nr))) == NULL)
@@ -476,12 +473,17 @@ static enum coco_err parse_register(struct coco_ctx *ctx, const unsigned char *b
 	while (rc == 0) {
 		for (i = 0; i < 5; i++)
 			free(f[i]);
-		if ((rc = csv_record(&c, f, &why)) == 0 &&
-		    (why = register_row(p, f, rel, c.line)) != NULL)
+		if ((rc = csv_record(&c, f, &why)) == 0 && p->n_rows >= ctx->limits.register_rows)
+			rc = -2;
+		else if (rc == 0 && (why = register_row(p, f, rel, c.line)) != NULL)
 			rc = -1;
 	}
 	for (i = 0; i < 5; i++)
 		free(f[i]);
+	if (rc == -2)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "cannot load '%s' line %u: more than %zu rows in the registers",
+				   name, c.line, ctx->limits.register_rows);
 	if (rc < 0)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot load '%s' line %u: %s", name,
 				   c.line, why);
@@ -510,6 +512,9 @@ static enum coco_err load_registers(struct coco_ctx *ctx, const char *dir, struc
 						    folder, strerror(errno));
 		n = 0;
 	}
+	if ((unsigned)n > COCO_MAX_TRUST_FILES)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %u files",
+				  folder, COCO_MAX_TRUST_FILES);
 	for (i = 0; i < n; i++) {
 		char *path = coco_asprintf("%s/%s", folder, names[i]->d_name);
 		char *rel = coco_asprintf("registers/%s", names[i]->d_name);
@@ -519,7 +524,7 @@ static enum coco_err load_registers(struct coco_ctx *ctx, const char *dir, struc
 		if (err == COCO_OK && (path == NULL || rel == NULL))
 			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		if (err == COCO_OK &&
-		    (err = coco_file_read(ctx, path, COCO_MAX_TRUST_FILE, &buf, &len)) == COCO_OK)
+		    (err = coco_trust_file_read(ctx, path, &buf, &len)) == COCO_OK)
 			err = parse_register(ctx, buf, len, path, rel, p);
 		free(buf);
 		free(path);
@@ -550,7 +555,7 @@ static enum coco_err load_optional(struct coco_ctx *ctx, const char *dir, const 
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if (lstat(path, &st) == 0 || errno != ENOENT) {
 		*found = 1;
-		err = coco_file_read(ctx, path, COCO_MAX_TRUST_FILE, &buf, &len);
+		err = coco_trust_file_read(ctx, path, &buf, &len);
 		if (err == COCO_OK) {
 			err = parse(ctx, buf, len, path, p);
 			if (err == COCO_OK && strcmp(rel, "policy.xml") == 0 &&

@@ -15,8 +15,6 @@
 
 #include "cms.h"
 
-#define PASS_MAX 1024
-
 void coco_signer_free(struct coco_signer *s)
 {
 	if (s == NULL)
@@ -91,7 +89,9 @@ static enum coco_err load_pem(struct coco_ctx *ctx, const struct coco_signer_opt
 		return COCO_OK;
 	if ((bio = open_file(ctx, o->chain_path)) == NULL)
 		return COCO_ERR_IO;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+	/* one more than verify accepts is enough to refuse (refuse_unusable) */
+	while (sk_X509_num(s->chain) < (int)COCO_MAX_CERTS &&
+	       (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
 		if (!sk_X509_push(s->chain, x)) {
 			X509_free(x);
 			break;
@@ -109,7 +109,7 @@ static enum coco_err load_p12(struct coco_ctx *ctx, const struct coco_signer_opt
 {
 	BIO *bio = open_file(ctx, o->p12_path);
 	PKCS12 *p12 = NULL;
-	char pass[PASS_MAX];
+	char pass[COCO_MAX_PASS + 1];
 	int n = 0;
 	enum coco_err err = COCO_OK;
 
@@ -122,8 +122,8 @@ static enum coco_err load_p12(struct coco_ctx *ctx, const struct coco_signer_opt
 				       o->p12_path);
 	pass[0] = '\0';
 	if (!PKCS12_verify_mac(p12, "", 0) && !PKCS12_verify_mac(p12, NULL, 0)) {
-		n = o->pass_cb != NULL ? o->pass_cb(pass, PASS_MAX - 1, o->pass_arg) : -1;
-		if (n < 0 || n >= PASS_MAX) {
+		n = o->pass_cb != NULL ? o->pass_cb(pass, COCO_MAX_PASS, o->pass_arg) : -1;
+		if (n < 0 || n > COCO_MAX_PASS) {
 			err = coco_seterr(ctx, COCO_ERR_CRYPTO, "'%s' needs a pass-phrase",
 					  o->p12_path);
 			goto out;
@@ -172,6 +172,12 @@ static enum coco_err refuse_unusable(struct coco_ctx *ctx, struct coco_signer *s
 	if (coco_cert_check_signer(s->cert, NULL, NULL, why, sizeof(why)) != 0)
 		return coco_seterr(ctx, COCO_ERR_REFUSED, "refusing to sign as '%s': %s",
 				   s->subject, why);
+	if (1 + sk_X509_num(s->chain) > (int)COCO_MAX_CERTS)
+		return coco_seterr(
+		    ctx, COCO_ERR_REFUSED,
+		    "refusing to sign as '%s': the certificate and its chain are more "
+		    "than %u certificates, which verify refuses",
+		    s->subject, COCO_MAX_CERTS);
 	if (X509_check_private_key(s->cert, s->key) != 1) {
 		ERR_clear_error();
 		return coco_seterr(

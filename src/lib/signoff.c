@@ -24,7 +24,6 @@
 #include "xml.h"
 
 #define SIGNOFF_NS "urn:x-coco-bundle:signoff:1"
-#define MAX_COMMENT 4096
 #define TIME_SLACK 300 /* seconds between the decision's time and its signing time */
 
 /* The number in PREFIX<digits>SUFFIX (3..6 digits), or -1. */
@@ -127,7 +126,7 @@ static int decision_parse(struct coco_ctx *ctx, const unsigned char *xml, size_t
 	    (ctx->signoff_schema =
 		 coco_xml_schema((const char *)coco_xsd_signoff, why, why_size)) == NULL)
 		return -1;
-	if ((doc = coco_xml_read(xml, len, name, why, why_size)) == NULL)
+	if ((doc = coco_xml_read(xml, len, COCO_MAX_META_SIZE, name, why, why_size)) == NULL)
 		return -1;
 	if (coco_xml_validate(ctx->signoff_schema, doc, why, why_size) != 0)
 		goto out;
@@ -213,28 +212,32 @@ static int later_signoff_file(const struct coco_vstate *v, long number, const ch
 /* The manifest must list every entry but the mimetype, folders, its own four files and
  * those of later sign-offs, each with a matching digest: wherever the entries sit, nothing
  * can be added beside a sign-off without it showing. */
-static void check_cover(struct signoff_check *c)
+static int check_cover(struct signoff_check *c)
 {
 	const struct coco_archive *ar = c->v->ar;
 	long number = numbered(c->m->entry, "META-INF/ASiCManifest", ".xml");
 	char dec[64], rep[64];
 	size_t j, k, missing = 0;
 	const char *first = NULL;
+	unsigned char *listed;
 
 	(void)own_names(c->m->entry, dec, rep, sizeof(dec));
+	if ((listed = calloc(ar->n + 1, 1)) == NULL)
+		return -1;
+	for (k = 0; k < c->m->n; k++) /* one pass over the references, not one per entry */
+		if (c->m->refs[k].entry >= 0 && c->m->refs[k].matched)
+			listed[c->m->refs[k].entry] = 1;
 	for (j = 0; j < ar->n; j++) {
 		const char *name = ar->e[j].name;
-		int listed = 0;
 		if (ar->e[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
 		    strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
 		    strcmp(name, c->m->entry) == 0 || strcmp(name, c->m->sigref) == 0 ||
 		    later_signoff_file(c->v, number, name))
 			continue;
-		for (k = 0; k < c->m->n && !listed; k++)
-			listed = c->m->refs[k].entry == (long)j && c->m->refs[k].matched;
-		if (!listed && missing++ == 0)
+		if (!listed[j] && missing++ == 0)
 			first = name;
 	}
+	free(listed);
 	if (missing > 0)
 		bad(c, "signoff.coverage",
 		    "'%s' does not cover %zu other entr%s, first '%s': a sign-off must cover "
@@ -243,6 +246,7 @@ static void check_cover(struct signoff_check *c)
 	else
 		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.coverage", c->entry,
 				"'%s' covers every entry but later sign-offs", c->m->entry);
+	return 0;
 }
 
 /* What the decision claims must match what the bundle shows. */
@@ -299,7 +303,10 @@ static enum coco_err check_one(struct signoff_check *c)
 		bad(c, "signoff.xml", "the decision's time '%s' is not a real date-time", d.time);
 		goto out;
 	}
-	check_cover(c);
+	if (check_cover(c) != 0) {
+		err = coco_seterr(c->v->ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	check_claims(c, &d, rep, t);
 	row = coco_report_add_signoff(c->v->r, dec->name,
 				      strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED
@@ -510,13 +517,13 @@ static long next_number(const struct coco_archive *ar)
 }
 
 /* A comment is printable UTF-8 (newlines and tabs allowed, nothing coco_utf8_unsafe
- * rejects), at most MAX_COMMENT bytes. */
+ * rejects), at most COCO_MAX_COMMENT bytes. */
 static int comment_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t left = strlen(s), n;
 
-	if (left > MAX_COMMENT)
+	if (left > COCO_MAX_COMMENT)
 		return 0;
 	while (left > 0) {
 		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F ||
@@ -604,7 +611,16 @@ static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vsta
 	SHA256((const unsigned char *)f->rep, f->rep_len, refs[n++].digest);
 	f->man = coco_manifest_build(f->sig, refs, n, &f->man_len);
 	free(refs);
-	return f->man != NULL ? COCO_OK : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if (f->man == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	/* verify reads no more: a sign-off it cannot read would be no sign-off */
+	if (f->man_len > COCO_MAX_META_SIZE)
+		return coco_seterr(
+		    ctx, COCO_ERR_LIMIT,
+		    "cannot add a sign-off to '%s': its manifest of %zu entries would "
+		    "be %zu bytes, over the %u bytes verify reads",
+		    v->ar->path, n, f->man_len, COCO_MAX_META_SIZE);
+	return COCO_OK;
 }
 
 static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v,
@@ -708,8 +724,8 @@ static enum coco_err check_opts(struct coco_ctx *ctx, const struct coco_counters
 		return coco_seterr(ctx, COCO_ERR_ARG, "the decision must be approved or rejected");
 	if (o->comment != NULL && !comment_ok(o->comment))
 		return coco_seterr(ctx, COCO_ERR_ARG,
-				   "the comment must be printable UTF-8 of at most %d bytes",
-				   MAX_COMMENT);
+				   "the comment must be printable UTF-8 of at most %u bytes",
+				   COCO_MAX_COMMENT);
 	return COCO_OK;
 }
 
@@ -751,6 +767,14 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 				 &f.der_len)) != COCO_OK ||
 	    (err = check_siro(ctx, &f)) != COCO_OK)
 		goto out;
+	if (f.der_len > COCO_MAX_META_SIZE) {
+		err =
+		    coco_seterr(ctx, COCO_ERR_LIMIT,
+				"cannot add a sign-off to '%s': the signature would be %zu bytes, "
+				"over the %u bytes verify reads",
+				in_path, f.der_len, COCO_MAX_META_SIZE);
+		goto out;
+	}
 	err = write_out(ctx, &v, out_path, &f);
 out:
 	newfiles_release(&f);

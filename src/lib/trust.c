@@ -25,8 +25,23 @@
 
 enum coco_err coco_ctx_new(struct coco_ctx **out)
 {
-	*out = calloc(1, sizeof(**out));
-	return *out == NULL ? COCO_ERR_NOMEM : COCO_OK;
+	static const struct coco_limits defaults = {
+	    .entry_size = COCO_MAX_ENTRY_SIZE,
+	    .cd_size = COCO_MAX_CD_SIZE,
+	    .bundle_size = COCO_MAX_BUNDLE_SIZE,
+	    .trust_total = COCO_MAX_TRUST_TOTAL,
+	    .register_rows = COCO_MAX_REGISTER_ROWS,
+	};
+
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return COCO_ERR_NOMEM;
+	(*out)->limits = defaults;
+	return COCO_OK;
+}
+
+struct coco_limits *coco_ctx_limits(struct coco_ctx *ctx)
+{
+	return &ctx->limits;
 }
 
 void coco_ctx_free(struct coco_ctx *ctx)
@@ -88,6 +103,30 @@ const char *coco_ctx_error(const struct coco_ctx *ctx)
 	return ctx->err;
 }
 
+/* Counts len more bytes against the trust directory's total. */
+static enum coco_err trust_count(struct coco_ctx *ctx, const char *path, uint64_t len)
+{
+	if (len > ctx->limits.trust_total - ctx->trust_bytes)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "cannot load '%s': the trust directory's files add up to more "
+				   "than %llu bytes",
+				   path, (unsigned long long)ctx->limits.trust_total);
+	ctx->trust_bytes += len;
+	return COCO_OK;
+}
+
+enum coco_err coco_trust_file_read(struct coco_ctx *ctx, const char *path, unsigned char **out,
+				   size_t *out_len)
+{
+	enum coco_err err = coco_file_read(ctx, path, COCO_MAX_TRUST_FILE, out, out_len);
+
+	if (err == COCO_OK && (err = trust_count(ctx, path, *out_len)) != COCO_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
 /* Reads a whole trust file (bounded) into a memory BIO. */
 static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
 {
@@ -107,6 +146,10 @@ static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
 		close(fd);
 		return coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': larger than %u bytes",
 				   path, COCO_MAX_TRUST_FILE);
+	}
+	if (trust_count(ctx, path, (uint64_t)st.st_size) != COCO_OK) {
+		close(fd);
+		return COCO_ERR_LIMIT;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf != NULL)
@@ -129,6 +172,8 @@ static int has_suffix(const char *s, const char *suf)
 
 	return n >= k && strcmp(s + n - k, suf) == 0;
 }
+
+static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
 
 static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
 {
@@ -153,7 +198,13 @@ static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
 			    ctx, COCO_ERR_FORMAT,
 			    "cannot use '%s' as a trust anchor: not a CA certificate", path);
 		}
-		ctx->n_anchors[ctx->loading]++;
+		if (++ctx->n_anchors[ctx->loading] > COCO_MAX_ANCHORS) {
+			BIO_free(bio);
+			return coco_seterr(ctx, COCO_ERR_LIMIT,
+					   "cannot load '%s': more than %u certificates in %s",
+					   path, COCO_MAX_ANCHORS,
+					   anchor_folder_name[ctx->loading]);
+		}
 	}
 	BIO_free(bio);
 	ERR_clear_error(); /* the loop ends on "no start line" */
@@ -182,7 +233,8 @@ static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
 
 	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
 		return err;
-	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+	while (ctx->n_crls <= COCO_MAX_CRLS &&
+	       (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
 		int ok = add_crl(ctx, crl);
 		X509_CRL_free(crl);
 		if (!ok)
@@ -198,6 +250,10 @@ static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
 		X509_CRL_free(crl);
 	}
 	BIO_free(bio);
+	if (ctx->n_crls > COCO_MAX_CRLS)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "cannot load '%s': more than %u CRLs in crl/", path,
+				   COCO_MAX_CRLS);
 	if (ctx->n_crls == before)
 		return coco_seterr_ssl(ctx, COCO_ERR_FORMAT, "no CRL (PEM or DER) in '%s'", path);
 	ERR_clear_error();
@@ -228,6 +284,9 @@ static enum coco_err load_folder(struct coco_ctx *ctx, const char *dir, const ch
 		free(folder);
 		return err;
 	}
+	if ((unsigned)n > COCO_MAX_TRUST_FILES)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %u files",
+				  folder, COCO_MAX_TRUST_FILES);
 	for (i = 0; i < n; i++) {
 		if (err == COCO_OK) {
 			path = coco_asprintf("%s/%s", folder, names[i]->d_name);
@@ -258,7 +317,7 @@ static X509_STORE *new_store(void)
 		return NULL;
 	}
 	X509_VERIFY_PARAM_set_auth_level(param, 2);
-	X509_VERIFY_PARAM_set_depth(param, 8);
+	X509_VERIFY_PARAM_set_depth(param, COCO_MAX_CHAIN_DEPTH);
 	X509_STORE_set_verify_cb(store, coco_verify_cb);
 	return store;
 }
@@ -346,6 +405,7 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 		return coco_seterr(ctx, COCO_ERR_IO,
 				   "cannot open trust directory '%s': not a directory", dir);
 	free_stores(ctx);
+	ctx->trust_bytes = 0;
 	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
 		if ((ctx->stores[s] = new_store()) == NULL) {
 			free_stores(ctx);

@@ -484,8 +484,9 @@ static enum coco_err check_signatures(struct coco_vstate *v, int trust)
 	return COCO_OK;
 }
 
-/* True if some manifest whose signature value verified lists entry idx with its digest. */
-static int verified_cover(const struct coco_vstate *v, size_t idx)
+/* Marks each entry that some manifest whose signature value verified lists with its
+ * digest: one pass over the references, not one per entry. */
+static void mark_verified_cover(const struct coco_vstate *v, unsigned char *vc)
 {
 	const struct coco_report_signature *sig;
 	size_t i, k;
@@ -494,16 +495,19 @@ static int verified_cover(const struct coco_vstate *v, size_t idx)
 		if (v->m[i] == NULL || (sig = sig_info(v, i)) == NULL || !sig->value_ok)
 			continue;
 		for (k = 0; k < v->m[i]->n; k++)
-			if (v->m[i]->refs[k].entry == (long)idx && v->m[i]->refs[k].matched)
-				return 1;
+			if (v->m[i]->refs[k].entry >= 0 && v->m[i]->refs[k].matched)
+				vc[v->m[i]->refs[k].entry] = 1;
 	}
-	return 0;
 }
 
-static void check_coverage(struct coco_vstate *v)
+static enum coco_err check_coverage(struct coco_vstate *v)
 {
+	unsigned char *vc = calloc(v->ar->n + 1, 1);
 	size_t i, bad = 0, data_n = 0;
 
+	if (vc == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	mark_verified_cover(v, vc);
 	for (i = 0; i < v->ar->n; i++) {
 		struct coco_report *r = coco_signoff_owns(v, i) ? v->siro : v->r;
 		if (v->h[i].role != ROLE_DATA)
@@ -514,7 +518,7 @@ static void check_coverage(struct coco_vstate *v)
 			coco_report_add(
 			    r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
 			    "not covered by any manifest: unsigned content is not accepted");
-		} else if (v->h[i].covered && !verified_cover(v, i)) {
+		} else if (v->h[i].covered && !vc[i]) {
 			/* a digest mismatch is already a manifest.digest failure */
 			bad++;
 			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
@@ -524,6 +528,8 @@ static void check_coverage(struct coco_vstate *v)
 	if (bad == 0)
 		coco_report_add(v->r, COCO_STATUS_PASS, "manifest.coverage", NULL,
 				"every data object (%zu) is referenced by a manifest", data_n);
+	free(vc);
+	return COCO_OK;
 }
 
 /* ---- PDF data objects ------------------------------------------------------------------ */
@@ -741,8 +747,8 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	compare_digests(v);
 	if ((err = check_signatures(v, trust)) != COCO_OK)
 		return err;
-	if (v->nm > 0)
-		check_coverage(v);
+	if (v->nm > 0 && (err = check_coverage(v)) != COCO_OK)
+		return err;
 	if (trust && (err = check_pdfs(v)) != COCO_OK)
 		return err;
 	/* An assessment.xml read badly has no matching digest: it is skipped. */

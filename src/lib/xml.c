@@ -4,6 +4,7 @@
  * a process-wide loader refuses every external resource except the embedded schemas;
  * and errors are collected per context instead of being printed.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,8 +53,8 @@ static void reject_doctype(void *data, const xmlChar *name, const xmlChar *ext, 
 	xmlStopParser(ctxt);
 }
 
-xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, const char *name, char *why,
-			size_t why_size)
+xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const char *name,
+			char *why, size_t why_size)
 {
 	struct parse_state st;
 	xmlParserCtxtPtr ctxt = NULL;
@@ -61,8 +62,8 @@ xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, const char *name, 
 
 	memset(&st, 0, sizeof(st));
 	why[0] = '\0';
-	if (len > COCO_MAX_META_SIZE) {
-		snprintf(why, why_size, "document larger than %u bytes", COCO_MAX_META_SIZE);
+	if (len > max || len > INT_MAX) {
+		snprintf(why, why_size, "document larger than %zu bytes", max);
 		return NULL;
 	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL) {

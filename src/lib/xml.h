@@ -11,12 +11,14 @@
 #include "internal.h"
 
 /*
- * Parses buf as a standalone XML document. Refuses a DOCTYPE, malformed XML and
- * documents nested deeper than libxml2's default limit. Returns the document, or NULL
+ * Parses buf as a standalone XML document of at most max bytes. Refuses a DOCTYPE (so no
+ * entity is ever declared), malformed XML and what libxml2 refuses without
+ * XML_PARSE_HUGE: elements nested more than 256 deep, a name over 50,000 bytes, a text
+ * node, comment or attribute value over 10,000,000 bytes. Returns the document, or NULL
  * with a one-line reason (with the line number) in why.
  */
-xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, const char *name, char *why,
-			size_t why_size);
+xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const char *name,
+			char *why, size_t why_size);
 
 /* Compiles an embedded schema; NULL with the reason in why. */
 xmlSchemaPtr coco_xml_schema(const char *xsd, char *why, size_t why_size);

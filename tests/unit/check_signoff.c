@@ -711,7 +711,8 @@ START_TEST(test_xml_report_valid)
 	ck_assert_int_eq(bt_read(xsd_path, &xsd, &len), 0);
 	ck_assert_ptr_nonnull(schema = coco_xml_schema((const char *)xsd, why, sizeof(why)));
 	ck_assert_int_eq(coco_report_render(r, COCO_FORMAT_XML, 0, &out, &len), COCO_OK);
-	doc = coco_xml_read((const unsigned char *)out, len, "report.xml", why, sizeof(why));
+	doc = coco_xml_read((const unsigned char *)out, len, COCO_MAX_META_SIZE, "report.xml", why,
+			    sizeof(why));
 	ck_assert_msg(doc != NULL, "%s", why);
 	ck_assert_msg(coco_xml_validate(schema, doc, why, sizeof(why)) == 0, "%s\n%s", why, out);
 	ck_assert_ptr_nonnull(strstr(out, "&lt;a href=&quot;x&quot;&gt;&amp;"));
