@@ -332,8 +332,7 @@ static void check_sizes(struct coco_archive *ar, struct coco_report *r, struct c
 	*total += e->usize;
 	if (e->method == 0 && e->csize != e->usize)
 		fail(ar, r, "container.data", e->name, "stored entry whose sizes differ");
-	if (e->method == 8 && e->usize > COCO_RATIO_FLOOR &&
-	    e->usize / COCO_MAX_RATIO > (e->csize == 0 ? 0 : e->csize))
+	if (e->method == 8 && coco_ratio_over(e->usize, e->csize))
 		fail(ar, r, "container.limits", e->name, "compression ratio above the limit");
 }
 

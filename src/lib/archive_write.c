@@ -275,8 +275,7 @@ static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct sou
 		return err;
 	/* Keep it deflated only if it shrank and stays within the ratio verify accepts. */
 	if (w->e[w->n - 1].csize < w->e[w->n - 1].usize &&
-	    !(w->e[w->n - 1].usize > COCO_RATIO_FLOOR &&
-	      w->e[w->n - 1].usize / COCO_MAX_RATIO > w->e[w->n - 1].csize))
+	    !coco_ratio_over(w->e[w->n - 1].usize, w->e[w->n - 1].csize))
 		return end_entry(w);
 	/* Store it instead, reading the source a second time. */
 	crc1 = w->e[w->n - 1].crc;

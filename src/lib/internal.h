@@ -98,6 +98,13 @@ void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total);
 #define COCO_PRINTF(a, b)
 #endif
 
+/*
+ * True if a deflated entry of usize bytes from csize is past COCO_MAX_RATIO: more than
+ * 200 times csize, for entries over COCO_RATIO_FLOOR. The reader refuses such an entry and
+ * the writer stores it instead, so that both draw the line in the same place.
+ */
+int coco_ratio_over(uint64_t usize, uint64_t csize);
+
 /* Records a one-line message in ctx and returns err, so callers can `return seterr(...)`. */
 enum coco_err coco_seterr(struct coco_ctx *ctx, enum coco_err err, const char *fmt, ...)
     COCO_PRINTF(3, 4);

@@ -632,6 +632,14 @@ enum coco_err coco_write_file_atomic(struct coco_ctx *ctx, const char *path, con
 	return coco_tmp_commit(ctx, fd, tmp, path);
 }
 
+int coco_ratio_over(uint64_t usize, uint64_t csize)
+{
+	/* usize > 200 * csize, without the product (csize may be any 64-bit value) */
+	return usize > COCO_RATIO_FLOOR &&
+	       (usize / COCO_MAX_RATIO > csize ||
+		(usize / COCO_MAX_RATIO == csize && usize % COCO_MAX_RATIO != 0));
+}
+
 enum coco_err coco_file_read(struct coco_ctx *ctx, const char *path, size_t limit,
 			     unsigned char **out, size_t *out_len)
 {

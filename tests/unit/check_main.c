@@ -22,6 +22,7 @@ int main(void)
 	srunner_add_suite(sr, signoff_suite());
 	srunner_add_suite(sr, html_suite());
 	srunner_add_suite(sr, pdf_suite());
+	srunner_add_suite(sr, limits_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

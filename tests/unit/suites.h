@@ -17,5 +17,6 @@ Suite *assessment_suite(void);
 Suite *signoff_suite(void);
 Suite *html_suite(void);
 Suite *pdf_suite(void);
+Suite *limits_suite(void);
 
 #endif /* COCO_TEST_SUITES_H */

@@ -1,0 +1,842 @@
+/*
+ * Every resource limit of docs/SECURITY.md, tested on both sides: at the limit (accepted,
+ * or that check passes) and one past it (refused with the exact finding id or error).
+ * Limits that other suites already test this way are cited in the table, not repeated
+ * here. Limits too large to reach in a test (a 64 MiB central directory, a 4 GiB bundle,
+ * 1,000,000 register rows, 256 MiB of trust files) are fields of the context's struct
+ * coco_limits: the tests scale them down and run the code production runs, and one test
+ * checks that a new context holds the documented values. Sizes that only the central
+ * directory declares (4 GiB entries, 8 GiB in all) are real, in sparse files. No test reads
+ * the clock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/cms.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509v3.h>
+#include <zlib.h>
+
+#include "archive.h"
+#include "assessment.h"
+#include "bundletool.h"
+#include "folder.h"
+#include "internal.h"
+#include "manifest.h"
+#include "policy.h"
+#include "suites.h"
+#include "xml.h"
+#include "ziptool.h"
+
+#define MIME "application/vnd.etsi.asic-e+zip"
+#define AT "2027-06-01"
+
+/* ---- small helpers -------------------------------------------------------------------- */
+
+/* A growing byte string. */
+struct sb {
+	char *p;
+	size_t n, cap;
+};
+
+static void sb_add(struct sb *b, const void *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		ck_assert_ptr_nonnull(b->p);
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void sb_str(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_rep(struct sb *b, const char *s, size_t times)
+{
+	size_t i;
+
+	for (i = 0; i < times; i++)
+		sb_str(b, s);
+}
+
+/* n copies of byte c. */
+static void sb_fill(struct sb *b, int c, size_t n)
+{
+	char chunk[4096];
+
+	memset(chunk, c, sizeof(chunk));
+	while (n > 0) {
+		size_t k = n < sizeof(chunk) ? n : sizeof(chunk);
+		sb_add(b, chunk, k);
+		n -= k;
+	}
+}
+
+static struct coco_ctx *new_ctx(const char *trust)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = trust != NULL ? bt_fixture("%s", trust) : NULL;
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	if (dir != NULL)
+		ck_assert_msg(coco_ctx_load_trust(ctx, dir) == COCO_OK, "%s", coco_ctx_error(ctx));
+	free(dir);
+	return ctx;
+}
+
+/* The failures' ids and subjects, for messages. */
+static void expect_finding(const struct coco_report *r, const char *id, enum coco_status st,
+			   const char *subject, const char *what)
+{
+	ck_assert_msg(bt_find_status(r, id, st, subject) != NULL, "%s: no %s %s '%s' in:\n%s", what,
+		      coco_status_name(st), id, subject ? subject : "", bt_dump(r));
+}
+
+static void expect_no_finding(const struct coco_report *r, const char *id, enum coco_status st,
+			      const char *what)
+{
+	ck_assert_msg(bt_find_status(r, id, st, NULL) == NULL, "%s: unexpected %s %s in:\n%s", what,
+		      coco_status_name(st), id, bt_dump(r));
+}
+
+/* The message of the first finding with id (and status FAIL) contains text. */
+static void expect_message(const struct coco_report *r, const char *id, const char *text)
+{
+	const struct coco_finding *f = bt_find_status(r, id, COCO_STATUS_FAIL, NULL);
+
+	ck_assert_msg(f != NULL && strstr(coco_finding_message(f), text) != NULL,
+		      "no %s failure saying '%s' in:\n%s", id, text, bt_dump(r));
+}
+
+static void expect_error(struct coco_ctx *ctx, enum coco_err got, enum coco_err want,
+			 const char *text)
+{
+	ck_assert_msg(got == want && strstr(coco_ctx_error(ctx), text) != NULL,
+		      "expected %s with '%s', got %s: %s", coco_strerror(want), text,
+		      coco_strerror(got), coco_ctx_error(ctx));
+}
+
+/* ---- the limits held by the context ---------------------------------------------------- */
+
+/* The scaled tests below stand for the documented values only if a new context has them. */
+START_TEST(test_defaults)
+{
+	struct coco_ctx *ctx = NULL;
+	const struct coco_limits *l;
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	l = coco_ctx_limits(ctx);
+	ck_assert_uint_eq(l->entry_size, 4ull << 30);
+	ck_assert_uint_eq(l->cd_size, 64ull << 20);
+	ck_assert_uint_eq(l->bundle_size, 0xFFFFFFFEull);
+	ck_assert_uint_eq(l->trust_total, 256ull << 20);
+	ck_assert_uint_eq(l->register_rows, 1000000u);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- a raw zip writer for sparse archives ----------------------------------------------- */
+
+struct rz {
+	const char *name;
+	uint64_t usize;   /* declared uncompressed size */
+	uint64_t csize;   /* 0: stored (csize = usize); else deflated, declared */
+	const void *data; /* the stored bytes; NULL leaves a hole of zeros */
+};
+
+static void put16(unsigned char *p, uint64_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint64_t v)
+{
+	put16(p, v & 0xFFFF);
+	put16(p + 2, (v >> 16) & 0xFFFF);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	put32(p, v & 0xFFFFFFFFu);
+	put32(p + 4, v >> 32);
+}
+
+/* CRC-32 of n zero bytes, without the bytes. */
+static uint32_t crc_zeros(uint64_t n)
+{
+	uLong crc = crc32(0, NULL, 0), piece = crc32(0, (const Bytef *)"", 1);
+	uint64_t len = 1;
+
+	for (; n != 0; n >>= 1) {
+		if (n & 1)
+			crc = crc32_combine(crc, piece, (z_off_t)len);
+		piece = crc32_combine(piece, piece, (z_off_t)len);
+		len <<= 1;
+	}
+	return (uint32_t)crc;
+}
+
+static void pw(int fd, const void *p, size_t n, uint64_t off)
+{
+	ck_assert_int_eq(pwrite(fd, p, n, (off_t)off), (ssize_t)n);
+}
+
+#define SAT 0xFFFFFFFFull
+
+/*
+ * Writes entries (the mimetype first, as given) into dir/file in the canonical layout,
+ * with zip64 fields where sizes or offsets need them; data left NULL stays a hole, so a
+ * file of 8 GiB costs no disk. Returns the malloc'd path.
+ */
+static char *rz_write(const char *dir, const char *file, const struct rz *e, size_t n)
+{
+	char *path = bt_fmt("%s/%s", dir, file);
+	uint64_t *lo = calloc(n, sizeof(*lo)), off = 0, cd_off, cd_size;
+	uint32_t *crc = calloc(n, sizeof(*crc));
+	unsigned char h[46 + 28], end[56 + 20 + 22];
+	size_t i, nlen, x;
+	int fd;
+
+	ck_assert_ptr_nonnull(lo);
+	ck_assert_ptr_nonnull(crc);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < n; i++) {
+		uint64_t cs = e[i].csize ? e[i].csize : e[i].usize;
+		int z64 = e[i].usize >= SAT || cs >= SAT;
+		nlen = strlen(e[i].name);
+		crc[i] = e[i].data != NULL ? (uint32_t)crc32(0, e[i].data, (uInt)cs)
+					   : crc_zeros(e[i].usize);
+		lo[i] = off;
+		memset(h, 0, sizeof(h));
+		put32(h, 0x04034b50u);
+		put16(h + 4, z64 ? 45 : 20);
+		put16(h + 8, e[i].csize ? 8 : 0);
+		put16(h + 12, 0x0021);
+		put32(h + 14, crc[i]);
+		put32(h + 18, z64 ? SAT : cs);
+		put32(h + 22, z64 ? SAT : e[i].usize);
+		put16(h + 26, nlen);
+		put16(h + 28, z64 ? 20 : 0);
+		pw(fd, h, 30, off);
+		pw(fd, e[i].name, nlen, off + 30);
+		off += 30 + nlen;
+		if (z64) {
+			put16(h, 1), put16(h + 2, 16), put64(h + 4, e[i].usize), put64(h + 12, cs);
+			pw(fd, h, 20, off);
+			off += 20;
+		}
+		if (e[i].data != NULL)
+			pw(fd, e[i].data, (size_t)cs, off);
+		off += cs;
+	}
+	cd_off = off;
+	for (i = 0; i < n; i++) {
+		uint64_t cs = e[i].csize ? e[i].csize : e[i].usize;
+		int zu = e[i].usize >= SAT, zc = cs >= SAT, zo = lo[i] >= SAT;
+		nlen = strlen(e[i].name);
+		memset(h, 0, sizeof(h));
+		put32(h, 0x02014b50u);
+		put16(h + 4, 0x031E);
+		put16(h + 6, zu || zc || zo ? 45 : 20);
+		put16(h + 10, e[i].csize ? 8 : 0);
+		put16(h + 14, 0x0021);
+		put32(h + 16, crc[i]);
+		put32(h + 20, zc ? SAT : cs);
+		put32(h + 24, zu ? SAT : e[i].usize);
+		put16(h + 28, nlen);
+		x = 0;
+		if (zu || zc || zo) {
+			unsigned char *q = h + 46 + 4;
+			if (zu)
+				put64(q, e[i].usize), q += 8;
+			if (zc)
+				put64(q, cs), q += 8;
+			if (zo)
+				put64(q, lo[i]), q += 8;
+			x = (size_t)(q - (h + 46));
+			put16(h + 46, 1), put16(h + 48, x - 4);
+		}
+		put16(h + 30, x);
+		put32(h + 38, 0100644u << 16);
+		put32(h + 42, zo ? SAT : lo[i]);
+		pw(fd, h, 46, off);
+		pw(fd, e[i].name, nlen, off + 46);
+		if (x)
+			pw(fd, h + 46, x, off + 46 + nlen);
+		off += 46 + nlen + x;
+	}
+	cd_size = off - cd_off;
+	memset(end, 0, sizeof(end));
+	x = 0;
+	if (cd_off >= SAT || n >= 0xFFFF) {
+		put32(end, 0x06064b50u);
+		put64(end + 4, 44);
+		put16(end + 12, 0x031E);
+		put16(end + 14, 45);
+		put64(end + 24, n);
+		put64(end + 32, n);
+		put64(end + 40, cd_size);
+		put64(end + 48, cd_off);
+		put32(end + 56, 0x07064b50u);
+		put64(end + 56 + 8, off);
+		put32(end + 56 + 16, 1);
+		x = 76;
+	}
+	put32(end + x, 0x06054b50u);
+	put16(end + x + 8, x ? 0xFFFF : n);
+	put16(end + x + 10, x ? 0xFFFF : n);
+	put32(end + x + 12, x ? SAT : cd_size);
+	put32(end + x + 16, x ? SAT : cd_off);
+	pw(fd, end, x + 22, off);
+	ck_assert_int_eq(close(fd), 0);
+	free(lo);
+	free(crc);
+	return path;
+}
+
+/* Opens path with the container checks alone (they read no entry data). */
+static struct coco_report *open_only(struct coco_ctx *ctx, const char *path, int *ok)
+{
+	struct coco_report *r = NULL;
+	struct coco_archive *ar = NULL;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_msg(coco_archive_open(ctx, path, r, &ar) == COCO_OK, "%s", coco_ctx_error(ctx));
+	*ok = ar != NULL && ar->ok;
+	coco_archive_free(ar);
+	return r;
+}
+
+/* ---- container --------------------------------------------------------------------------- */
+
+static const struct rz mimetype = {"mimetype", sizeof(MIME) - 1, 0, MIME};
+
+/* A stored entry of exactly 4 GiB passes; 4 GiB + 1 is container.limits. */
+START_TEST(test_entry_size)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp();
+	struct rz e[2] = {mimetype, {"e.bin", (4ull << 30) + (uint64_t)_i, 0, NULL}};
+	char *path = rz_write(dir, "e.coco", e, 2);
+	int ok;
+	struct coco_report *r = open_only(ctx, path, &ok);
+
+	if (_i) {
+		expect_finding(r, "container.limits", COCO_STATUS_FAIL, "e.bin", "4 GiB + 1");
+	} else {
+		ck_assert_msg(ok, "4 GiB:\n%s", bt_dump(r));
+		expect_finding(r, "container.structure", COCO_STATUS_PASS, NULL, "4 GiB");
+	}
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* Entries adding up to exactly 8 GiB pass; 8 GiB + 1 is container.limits. */
+START_TEST(test_total_size)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp();
+	const uint64_t four = 4ull << 30;
+	struct rz e[3] = {mimetype,
+			  {"a.bin", four, 0, NULL},
+			  {"b.bin", four - (sizeof(MIME) - 1) + (uint64_t)_i, 0, NULL}};
+	char *path = rz_write(dir, "t.coco", e, 3);
+	int ok;
+	struct coco_report *r = open_only(ctx, path, &ok);
+
+	if (_i) {
+		expect_finding(r, "container.limits", COCO_STATUS_FAIL, NULL, "8 GiB + 1");
+		expect_message(r, "container.limits", "total uncompressed size");
+	} else {
+		ck_assert_msg(ok, "8 GiB:\n%s", bt_dump(r));
+	}
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * The ratio rule judges the declared sizes of a deflated entry over 1 MiB: exactly 200:1
+ * passes, one byte more is container.limits (0, 1); at the 1 MiB floor any ratio passes,
+ * one byte over it does not (2, 3).
+ */
+START_TEST(test_ratio)
+{
+	static const struct {
+		uint64_t usize, csize;
+		int over;
+	} c[] = {
+	    {200ull * 40000, 40000, 0},
+	    {200ull * 40000 + 1, 40000, 1},
+	    {1u << 20, 16, 0},
+	    {(1u << 20) + 1, 16, 1},
+	};
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp();
+	struct rz e[2] = {mimetype, {"z.pdf", c[_i].usize, c[_i].csize, NULL}};
+	char *path = rz_write(dir, "z.coco", e, 2);
+	int ok;
+	struct coco_report *r = open_only(ctx, path, &ok);
+
+	if (c[_i].over)
+		expect_finding(r, "container.limits", COCO_STATUS_FAIL, "z.pdf", "over the ratio");
+	else
+		ck_assert_msg(ok, "at the ratio:\n%s", bt_dump(r));
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* The writer keeps a deflated entry at exactly 200:1 and stores one past it, where the
+ * reader draws the line. */
+START_TEST(test_ratio_writer)
+{
+	ck_assert(!coco_ratio_over(200ull * 40000, 40000));
+	ck_assert(coco_ratio_over(200ull * 40000 + 1, 40000));
+	ck_assert(!coco_ratio_over(1u << 20, 0));
+	ck_assert(coco_ratio_over((1u << 20) + 1, 0));
+	ck_assert(coco_ratio_over(UINT64_MAX, UINT64_MAX / 200));
+	ck_assert(!coco_ratio_over(UINT64_MAX, UINT64_MAX / 200 + 1));
+}
+END_TEST
+
+/* n entries: the mimetype and n - 1 empty files d/00001 ... (stored, tiny). */
+static char *many_entries(const char *dir, size_t n)
+{
+	struct rz *e = calloc(n, sizeof(*e));
+	char *names = malloc(n * 16), *path;
+	size_t i;
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(names);
+	e[0] = mimetype;
+	for (i = 1; i < n; i++) {
+		snprintf(names + 16 * i, 16, "d/%05zu", i % 100000);
+		e[i].name = names + 16 * i;
+		e[i].data = "";
+	}
+	path = rz_write(dir, "n.coco", e, n);
+	free(e);
+	free(names);
+	return path;
+}
+
+/* 10,000 entries pass the container stage; 10,001 are container.limits. */
+START_TEST(test_entries)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp();
+	char *path = many_entries(dir, COCO_MAX_ENTRIES + (size_t)_i);
+	int ok;
+	struct coco_report *r = open_only(ctx, path, &ok);
+
+	ck_assert_uint_eq(COCO_MAX_ENTRIES, 10000);
+	if (_i) {
+		expect_finding(r, "container.limits", COCO_STATUS_FAIL, NULL, "10,001 entries");
+		expect_message(r, "container.limits", "more entries than the limit");
+	} else {
+		ck_assert_msg(ok, "10,000 entries:\n%s", bt_dump(r));
+	}
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A central directory of exactly the limit passes; one byte less of limit fails
+ * container.limits (the limit scaled down from 64 MiB to this archive's directory). */
+START_TEST(test_cd_size)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp();
+	char *path = many_entries(dir, 3);
+	struct coco_report *r;
+	struct coco_archive *ar = NULL;
+	uint64_t cd;
+	int ok;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_archive_open(ctx, path, r, &ar), COCO_OK);
+	ck_assert_ptr_nonnull(ar);
+	cd = ar->cd_size;
+	coco_archive_free(ar);
+	coco_report_free(r);
+	coco_ctx_limits(ctx)->cd_size = cd - (uint64_t)_i;
+	r = open_only(ctx, path, &ok);
+	if (_i) {
+		expect_finding(r, "container.limits", COCO_STATUS_FAIL, NULL, "directory over");
+		expect_message(r, "container.limits", "central directory");
+	} else {
+		ck_assert_msg(ok, "directory at the limit:\n%s", bt_dump(r));
+	}
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* An entry name of 1,024 bytes passes; 1,025 is container.name. */
+START_TEST(test_name_length)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path;
+	char name[COCO_MAX_NAME_LEN + 2];
+	size_t len = COCO_MAX_NAME_LEN + (size_t)_i;
+	struct rz e[2] = {mimetype, {name, 0, 0, ""}};
+	struct coco_report *r;
+	int ok;
+
+	memset(name, 'n', len);
+	memcpy(name + len - 4, ".txt", 4);
+	name[len] = '\0';
+	path = rz_write(dir, "l.coco", e, 2);
+	r = open_only(ctx, path, &ok);
+	if (_i)
+		expect_finding(r, "container.name", COCO_STATUS_FAIL, name, "1,025 bytes");
+	else
+		ck_assert_msg(ok, "1,024 bytes:\n%s", bt_dump(r));
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- bundles and XML ---------------------------------------------------------------------- */
+
+static const unsigned char a_txt[] = "a small data object\n";
+
+/* Pads XML text to exactly want bytes with a comment after its root element. */
+static void pad_xml(struct sb *b, size_t want)
+{
+	ck_assert_uint_le(b->n + 8, want);
+	sb_str(b, "<!--");
+	sb_fill(b, 'x', want - b->n - 4);
+	sb_str(b, "-->\n");
+	ck_assert_uint_eq(b->n, want);
+}
+
+/* A manifest over a.txt naming BT_SIGNATURE, padded to exactly want bytes (0: as built). */
+static void manifest_of(struct sb *b, size_t want)
+{
+	const struct bt_part part = {"a.txt", a_txt, sizeof(a_txt) - 1, 0};
+	size_t len = 0;
+	char *m = bt_manifest(BT_SIGNATURE, &part, 1, NULL, &len);
+
+	ck_assert_ptr_nonnull(m);
+	sb_add(b, m, len);
+	free(m);
+	if (want != 0)
+		pad_xml(b, want);
+}
+
+static struct coco_report *verify_path(struct coco_ctx *ctx, const char *path)
+{
+	struct coco_report *r = NULL;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_msg(coco_verify(ctx, path, r) == COCO_OK, "%s", coco_ctx_error(ctx));
+	return r;
+}
+
+/* 64 manifests pass the container stage; 65 are container.limits. */
+START_TEST(test_manifests)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/m.coco", dir);
+	size_t n = COCO_MAX_MANIFESTS + (size_t)_i, i;
+	struct bt_part *parts = calloc(n + 1, sizeof(*parts));
+	char(*names)[64] = calloc(n, sizeof(*names));
+	struct sb m = {0};
+	struct coco_report *r;
+
+	ck_assert_uint_eq(COCO_MAX_MANIFESTS, 64);
+	ck_assert_ptr_nonnull(parts);
+	ck_assert_ptr_nonnull(names);
+	manifest_of(&m, 0);
+	parts[0] = (struct bt_part){"a.txt", a_txt, sizeof(a_txt) - 1, 0};
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "META-INF/ASiCManifest%03zu.xml", i + 1);
+		parts[i + 1] = (struct bt_part){names[i], (unsigned char *)m.p, m.n, 0};
+	}
+	ck_assert_int_eq(bt_zip_write(ctx, path, parts, n + 1), 0);
+	r = verify_path(ctx, path);
+	if (_i) {
+		expect_finding(r, "container.limits", COCO_STATUS_FAIL, NULL, "65 manifests");
+		expect_message(r, "container.limits", "more than 64 manifests");
+	} else {
+		expect_no_finding(r, "container.limits", COCO_STATUS_FAIL, "64 manifests");
+		expect_finding(r, "manifest.schema", COCO_STATUS_PASS, names[63], "64 manifests");
+	}
+	coco_report_free(r);
+	free(m.p);
+	free(parts);
+	free(names);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A manifest entry of exactly 1 MiB is read and valid; 1 MiB + 1 is manifest.xml. */
+START_TEST(test_manifest_size)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/m.coco", dir);
+	struct sb m = {0};
+	struct bt_part parts[2] = {{"a.txt", a_txt, sizeof(a_txt) - 1, 0},
+				   {BT_MANIFEST, NULL, 0, 1}};
+	struct coco_report *r;
+
+	manifest_of(&m, COCO_MAX_META_SIZE + (size_t)_i);
+	parts[1].data = (unsigned char *)m.p;
+	parts[1].len = m.n;
+	ck_assert_int_eq(bt_zip_write(ctx, path, parts, 2), 0);
+	r = verify_path(ctx, path);
+	if (_i) {
+		expect_finding(r, "manifest.xml", COCO_STATUS_FAIL, BT_MANIFEST, "1 MiB + 1");
+		expect_message(r, "manifest.xml", "larger than 1048576 bytes");
+	} else {
+		expect_finding(r, "manifest.schema", COCO_STATUS_PASS, BT_MANIFEST, "1 MiB");
+		expect_finding(r, "manifest.digest", COCO_STATUS_PASS, BT_MANIFEST, "1 MiB");
+	}
+	coco_report_free(r);
+	free(m.p);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* der with an unsigned attribute of padding, re-encoded to exactly want bytes. */
+static unsigned char *pad_cms(const unsigned char *der, size_t len, size_t want, size_t *out_len)
+{
+	ASN1_OBJECT *oid = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
+	unsigned char *fill = calloc(want, 1), *out = NULL;
+	long k = (long)want - (long)len - 32;
+	int tries, n = 0;
+
+	ck_assert_ptr_nonnull(oid);
+	ck_assert_ptr_nonnull(fill);
+	for (tries = 0; tries < 8 && (size_t)n != want; tries++) {
+		const unsigned char *p = der;
+		CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+		CMS_SignerInfo *si;
+		ck_assert_ptr_nonnull(cms);
+		ck_assert_int_gt(k, 0);
+		si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+		ck_assert_int_eq(
+		    CMS_unsigned_add1_attr_by_OBJ(si, oid, V_ASN1_OCTET_STRING, fill, (int)k), 1);
+		OPENSSL_free(out);
+		out = NULL;
+		n = i2d_CMS_ContentInfo(cms, &out);
+		ck_assert_int_gt(n, 0);
+		k += (long)want - n;
+		CMS_ContentInfo_free(cms);
+	}
+	ck_assert_int_eq(n, (int)want);
+	ASN1_OBJECT_free(oid);
+	free(fill);
+	*out_len = (size_t)n;
+	return out;
+}
+
+/* A director's signature over the manifest of a.txt, signed on 2026-06-01. */
+static unsigned char *director_sig(const struct sb *m, size_t *len)
+{
+	struct bt_sign o;
+	unsigned char *der = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.cert = bt_cert("director");
+	o.key = bt_key("director");
+	o.chain = bt_chain();
+	o.signing_time = bt_time("2026-06-01");
+	ck_assert_int_eq(bt_cms_sign(&o, (const unsigned char *)m->p, m->n, &der, len), 0);
+	X509_free(o.cert);
+	EVP_PKEY_free(o.key);
+	sk_X509_pop_free(o.chain, X509_free);
+	return der;
+}
+
+/* A signature entry of exactly 1 MiB verifies; 1 MiB + 1 is signature.parse. */
+START_TEST(test_signature_size)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/s.coco", dir);
+	struct sb m = {0};
+	unsigned char *der, *big;
+	size_t len = 0, blen = 0;
+	struct bt_part parts[3] = {{"a.txt", a_txt, sizeof(a_txt) - 1, 0},
+				   {BT_MANIFEST, NULL, 0, 1},
+				   {BT_SIGNATURE, NULL, 0, 0}};
+	struct coco_report *r;
+
+	manifest_of(&m, 0);
+	der = director_sig(&m, &len);
+	big = pad_cms(der, len, COCO_MAX_META_SIZE + (size_t)_i, &blen);
+	parts[1].data = (unsigned char *)m.p, parts[1].len = m.n;
+	parts[2].data = big, parts[2].len = blen;
+	ck_assert_int_eq(bt_zip_write(ctx, path, parts, 3), 0);
+	r = verify_path(ctx, path);
+	if (_i) {
+		expect_finding(r, "signature.parse", COCO_STATUS_FAIL, BT_SIGNATURE, "1 MiB + 1");
+		expect_message(r, "signature.parse", "larger than 1048576 bytes");
+	} else {
+		expect_no_finding(r, "signature.parse", COCO_STATUS_FAIL, "1 MiB");
+		expect_finding(r, "signature.value", COCO_STATUS_PASS, BT_SIGNATURE, "1 MiB");
+		expect_finding(r, "signer.chain", COCO_STATUS_PASS, NULL, "1 MiB");
+	}
+	coco_report_free(r);
+	free(der);
+	OPENSSL_free(big);
+	free(m.p);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- libxml2's own limits (no XML_PARSE_HUGE) ----------------------------------------- */
+
+static struct coco_report *parse_manifest(struct coco_ctx *ctx, const struct sb *xml)
+{
+	struct coco_report *r = NULL;
+	struct coco_manifest *m = NULL;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(
+	    coco_manifest_parse(ctx, BT_MANIFEST, (const unsigned char *)xml->p, xml->n, r, &m),
+	    COCO_OK);
+	coco_manifest_free(m);
+	return r;
+}
+
+/* A manifest whose extension holds inner, the manifest of a.txt otherwise. */
+static void manifest_with_extension(struct sb *b, const struct sb *inner)
+{
+	struct sb m = {0};
+	char *end;
+
+	manifest_of(&m, 0);
+	ck_assert_ptr_nonnull(end = strstr(m.p, "</asic:ASiCManifest>"));
+	sb_add(b, m.p, (size_t)(end - m.p));
+	sb_str(b, "<asic:ASiCManifestExtensions><asic:Extension>");
+	sb_add(b, inner->p, inner->n);
+	sb_str(b, "</asic:Extension></asic:ASiCManifestExtensions>");
+	sb_str(b, end);
+	free(m.p);
+}
+
+/* Elements nested 257 deep (the root is 1) pass; 258 are manifest.xml. */
+START_TEST(test_xml_depth)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	struct sb inner = {0}, xml = {0};
+	size_t levels = 257 - 3 + (size_t)_i; /* ASiCManifest, its extensions, Extension */
+	struct coco_report *r;
+
+	sb_rep(&inner, "<a>", levels);
+	sb_rep(&inner, "</a>", levels);
+	manifest_with_extension(&xml, &inner);
+	r = parse_manifest(ctx, &xml);
+	if (_i) {
+		expect_finding(r, "manifest.xml", COCO_STATUS_FAIL, BT_MANIFEST, "depth 258");
+		expect_message(r, "manifest.xml", "Excessive depth");
+	} else {
+		expect_finding(r, "manifest.schema", COCO_STATUS_PASS, BT_MANIFEST, "depth 257");
+	}
+	coco_report_free(r);
+	free(inner.p);
+	free(xml.p);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* An element name of 50,000 bytes passes; 50,001 is manifest.xml. */
+START_TEST(test_xml_name)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	struct sb inner = {0}, xml = {0};
+	struct coco_report *r;
+
+	sb_str(&inner, "<");
+	sb_fill(&inner, 'n', 50000 + (size_t)_i);
+	sb_str(&inner, "/>");
+	manifest_with_extension(&xml, &inner);
+	r = parse_manifest(ctx, &xml);
+	if (_i) {
+		expect_finding(r, "manifest.xml", COCO_STATUS_FAIL, BT_MANIFEST, "name 50,001");
+		expect_message(r, "manifest.xml", "Name too long");
+	} else {
+		expect_finding(r, "manifest.schema", COCO_STATUS_PASS, BT_MANIFEST, "name 50,000");
+	}
+	coco_report_free(r);
+	free(inner.p);
+	free(xml.p);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* Until every helper has its tests. */
+void limits_unused(void);
+void limits_unused(void)
+{
+	(void)expect_error, (void)expect_no_finding, (void)sb_fill, (void)sb_rep;
+}
+
+Suite *limits_suite(void)
+{
+	Suite *s = suite_create("limits");
+	TCase *tc = tcase_create("limits");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, bt_tmp_setup, bt_tmp_teardown);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_loop_test(tc, test_entry_size, 0, 2);
+	tcase_add_loop_test(tc, test_total_size, 0, 2);
+	tcase_add_loop_test(tc, test_ratio, 0, 4);
+	tcase_add_test(tc, test_ratio_writer);
+	tcase_add_loop_test(tc, test_entries, 0, 2);
+	tcase_add_loop_test(tc, test_cd_size, 0, 2);
+	tcase_add_loop_test(tc, test_name_length, 0, 2);
+	tcase_add_loop_test(tc, test_manifests, 0, 2);
+	tcase_add_loop_test(tc, test_manifest_size, 0, 2);
+	tcase_add_loop_test(tc, test_signature_size, 0, 2);
+	tcase_add_loop_test(tc, test_xml_depth, 0, 2);
+	tcase_add_loop_test(tc, test_xml_name, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
