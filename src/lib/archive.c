@@ -357,7 +357,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 		     "central directory is not immediately before the end record");
 		return COCO_OK;
 	}
-	if (eo->entries == 0 || eo->entries > COCO_MAX_ENTRIES) {
+	if (eo->entries == 0 || eo->entries > ctx->limits.entries) {
 		fail(ar, r, "container.limits", NULL,
 		     eo->entries == 0 ? "archive is empty" : "more entries than the limit");
 		return COCO_OK;

@@ -108,10 +108,10 @@ static enum coco_err begin_entry(struct coco_zipw *w, const char *name, uint16_t
 		w->e = ne;
 		w->cap = ncap;
 	}
-	if (w->old_n + w->n >= COCO_MAX_ENTRIES)
+	if (w->old_n + w->n >= w->ctx->limits.entries)
 		return coco_seterr(w->ctx, COCO_ERR_LIMIT,
-				   "cannot write '%s': more than %u entries", w->out_name,
-				   COCO_MAX_ENTRIES);
+				   "cannot write '%s': more than %zu entries", w->out_name,
+				   w->ctx->limits.entries);
 	e = &w->e[w->n];
 	memset(e, 0, sizeof(*e));
 	if ((e->name = coco_strndup(name, nlen)) == NULL)

@@ -30,10 +30,11 @@ static enum coco_err problem(struct coco_ctx *ctx, struct coco_folder *l, const 
 {
 	struct coco_folder_problem *np;
 
-	if (l->n_problems >= COCO_MAX_ENTRIES) {
+	if (l->n_problems >= ctx->limits.entries) {
 		free(why);
 		return coco_seterr(ctx, COCO_ERR_LIMIT,
-				   "more than %u names that cannot be packaged", COCO_MAX_ENTRIES);
+				   "more than %zu names that cannot be packaged",
+				   ctx->limits.entries);
 	}
 	if (why == NULL || (np = realloc(l->problems, (l->n_problems + 1) * sizeof(*np))) == NULL) {
 		free(why);
@@ -51,10 +52,11 @@ static enum coco_err problem(struct coco_ctx *ctx, struct coco_folder *l, const 
 
 static enum coco_err folder_add(struct coco_ctx *ctx, struct coco_folder *l, char *name)
 {
-	if (l->n >= COCO_MAX_ENTRIES - 3) {
+	/* the bundle adds the mimetype, the manifest and the signature */
+	if (l->n >= ctx->limits.entries - 3) {
 		free(name);
-		return coco_seterr(ctx, COCO_ERR_LIMIT, "more than %u files to package",
-				   COCO_MAX_ENTRIES - 3);
+		return coco_seterr(ctx, COCO_ERR_LIMIT, "more than %zu files to package",
+				   ctx->limits.entries - 3);
 	}
 	if (l->n == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 64;

@@ -46,10 +46,12 @@
  * coco_ctx_new sets them to the constants above; only tests change them.
  */
 struct coco_limits {
+	size_t entries;       /* COCO_MAX_ENTRIES: read, written, and walked by create (less 3) */
 	uint64_t entry_size;  /* COCO_MAX_ENTRY_SIZE: read and written */
 	uint64_t cd_size;     /* COCO_MAX_CD_SIZE */
 	uint64_t bundle_size; /* COCO_MAX_BUNDLE_SIZE */
 	uint64_t trust_total; /* COCO_MAX_TRUST_TOTAL */
+	size_t trust_files;   /* COCO_MAX_TRUST_FILES */
 	size_t register_rows; /* COCO_MAX_REGISTER_ROWS */
 };
 

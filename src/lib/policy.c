@@ -512,9 +512,9 @@ static enum coco_err load_registers(struct coco_ctx *ctx, const char *dir, struc
 						    folder, strerror(errno));
 		n = 0;
 	}
-	if ((unsigned)n > COCO_MAX_TRUST_FILES)
-		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %u files",
-				  folder, COCO_MAX_TRUST_FILES);
+	if ((size_t)n > ctx->limits.trust_files)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %zu files",
+				  folder, ctx->limits.trust_files);
 	for (i = 0; i < n; i++) {
 		char *path = coco_asprintf("%s/%s", folder, names[i]->d_name);
 		char *rel = coco_asprintf("registers/%s", names[i]->d_name);

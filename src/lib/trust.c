@@ -26,10 +26,12 @@
 enum coco_err coco_ctx_new(struct coco_ctx **out)
 {
 	static const struct coco_limits defaults = {
+	    .entries = COCO_MAX_ENTRIES,
 	    .entry_size = COCO_MAX_ENTRY_SIZE,
 	    .cd_size = COCO_MAX_CD_SIZE,
 	    .bundle_size = COCO_MAX_BUNDLE_SIZE,
 	    .trust_total = COCO_MAX_TRUST_TOTAL,
+	    .trust_files = COCO_MAX_TRUST_FILES,
 	    .register_rows = COCO_MAX_REGISTER_ROWS,
 	};
 
@@ -284,9 +286,9 @@ static enum coco_err load_folder(struct coco_ctx *ctx, const char *dir, const ch
 		free(folder);
 		return err;
 	}
-	if ((unsigned)n > COCO_MAX_TRUST_FILES)
-		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %u files",
-				  folder, COCO_MAX_TRUST_FILES);
+	if ((size_t)n > ctx->limits.trust_files)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %zu files",
+				  folder, ctx->limits.trust_files);
 	for (i = 0; i < n; i++) {
 		if (err == COCO_OK) {
 			path = coco_asprintf("%s/%s", folder, names[i]->d_name);

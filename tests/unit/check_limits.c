@@ -25,6 +25,7 @@
 
 #include "archive.h"
 #include "assessment.h"
+#include "cms.h"
 #include "bundletool.h"
 #include "folder.h"
 #include "internal.h"
@@ -138,10 +139,12 @@ START_TEST(test_defaults)
 
 	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
 	l = coco_ctx_limits(ctx);
+	ck_assert_uint_eq(l->entries, 10000);
 	ck_assert_uint_eq(l->entry_size, 4ull << 30);
 	ck_assert_uint_eq(l->cd_size, 64ull << 20);
 	ck_assert_uint_eq(l->bundle_size, 0xFFFFFFFEull);
 	ck_assert_uint_eq(l->trust_total, 256ull << 20);
+	ck_assert_uint_eq(l->trust_files, 1024);
 	ck_assert_uint_eq(l->register_rows, 1000000u);
 	coco_ctx_free(ctx);
 }
@@ -810,6 +813,659 @@ START_TEST(test_xml_name)
 }
 END_TEST
 
+/* ---- certificates ------------------------------------------------------------------------ */
+
+static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+
+	X509V3_set_ctx(&v3, issuer, cert, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
+	ck_assert_ptr_nonnull(ext);
+	ck_assert_int_eq(X509_add_ext(cert, ext, -1), 1);
+	X509_EXTENSION_free(ext);
+}
+
+/* A certificate for key named cn, issued by issuer (NULL: self-signed), valid 2026-2030. */
+static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, int ca,
+		       long serial)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(name);
+	ck_assert_int_eq(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+						    (const unsigned char *)cn, -1, -1, 0),
+			 1);
+	ck_assert_int_eq(X509_set_version(x, 2), 1);
+	ck_assert_int_eq(ASN1_INTEGER_set(X509_get_serialNumber(x), serial), 1);
+	ck_assert_ptr_nonnull(ASN1_TIME_set(X509_getm_notBefore(x), bt_time("2026-01-01")));
+	ck_assert_ptr_nonnull(ASN1_TIME_set(X509_getm_notAfter(x), bt_time("2030-01-01")));
+	ck_assert_int_eq(X509_set_subject_name(x, name), 1);
+	ck_assert_int_eq(X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name), 1);
+	ck_assert_int_eq(X509_set_pubkey(x, key), 1);
+	add_ext(x, issuer ? issuer : x, NID_basic_constraints,
+		ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+	add_ext(x, issuer ? issuer : x, NID_key_usage,
+		ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+	add_ext(x, issuer ? issuer : x, NID_subject_key_identifier, "hash");
+	if (issuer != NULL)
+		add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
+	ck_assert_int_gt(X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()), 0);
+	X509_NAME_free(name);
+	return x;
+}
+
+static void write_pem(const char *path, X509 *const *certs, size_t n)
+{
+	BIO *b = BIO_new_file(path, "w");
+	size_t i;
+
+	ck_assert_ptr_nonnull(b);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(PEM_write_bio_X509(b, certs[i]), 1);
+	BIO_free(b);
+}
+
+/* Verifies der over m with the signers/ anchors of ctx. */
+static struct coco_report *cms_check(struct coco_ctx *ctx, const unsigned char *der, size_t len,
+				     const struct sb *m)
+{
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_ptr_nonnull(info = coco_report_add_signature(r));
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = BT_SIGNATURE, in.der = der, in.der_len = len;
+	in.data_entry = BT_MANIFEST, in.data = (const unsigned char *)m->p, in.data_len = m->n;
+	in.trust = 1;
+	in.anchors = COCO_ANCHORS_SIGNERS;
+	ck_assert_int_eq(coco_cms_verify(ctx, &in, r, info), COCO_OK);
+	return r;
+}
+
+/* n distinct self-signed certificates that play no part in any chain. */
+static STACK_OF(X509) * fillers(size_t n)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	char cn[64];
+	size_t i;
+
+	ck_assert_ptr_nonnull(sk);
+	ck_assert_ptr_nonnull(key);
+	for (i = 0; i < n; i++) {
+		snprintf(cn, sizeof(cn), "Filler %zu - TEST ONLY", i);
+		ck_assert_int_gt(
+		    sk_X509_push(sk, make_cert(cn, key, NULL, NULL, 1, 1000 + (long)i)), 0);
+	}
+	EVP_PKEY_free(key);
+	return sk;
+}
+
+/* A CMS with 32 certificates (the director's, its CA and 30 others) verifies; with 33 it
+ * is signature.parse. */
+START_TEST(test_cms_certs)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	STACK_OF(X509) *chain = bt_chain(), *extra = fillers(30 + (size_t)_i);
+	struct bt_sign o;
+	struct sb m = {0};
+	unsigned char *der = NULL;
+	size_t len = 0;
+	struct coco_report *r;
+
+	while (sk_X509_num(extra) > 0)
+		ck_assert_int_gt(sk_X509_push(chain, sk_X509_shift(extra)), 0);
+	ck_assert_int_eq(1 + sk_X509_num(chain), (int)COCO_MAX_CERTS + _i);
+	memset(&o, 0, sizeof(o));
+	o.cert = bt_cert("director");
+	o.key = bt_key("director");
+	o.chain = chain;
+	o.signing_time = bt_time("2026-06-01");
+	manifest_of(&m, 0);
+	ck_assert_int_eq(bt_cms_sign(&o, (const unsigned char *)m.p, m.n, &der, &len), 0);
+	r = cms_check(ctx, der, len, &m);
+	if (_i) {
+		expect_finding(r, "signature.parse", COCO_STATUS_FAIL, BT_SIGNATURE,
+			       "33 certificates");
+		expect_message(r, "signature.parse", "more certificates than the limit");
+	} else {
+		expect_no_finding(r, "signature.parse", COCO_STATUS_FAIL, "32 certificates");
+		expect_finding(r, "signature.value", COCO_STATUS_PASS, BT_SIGNATURE,
+			       "32 certificates");
+		expect_finding(r, "signer.chain", COCO_STATUS_PASS, NULL, "32 certificates");
+	}
+	coco_report_free(r);
+	free(der);
+	free(m.p);
+	X509_free(o.cert);
+	EVP_PKEY_free(o.key);
+	sk_X509_pop_free(chain, X509_free);
+	sk_X509_pop_free(extra, X509_free);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A chain of 8 intermediate CAs between the signer and its anchor validates; 9 are
+ * signer.chain (OpenSSL's "certificate chain too long"). */
+START_TEST(test_chain_depth)
+{
+	const size_t n = COCO_MAX_CHAIN_DEPTH + (size_t)_i;
+	EVP_PKEY *keys[COCO_MAX_CHAIN_DEPTH + 3];
+	X509 *certs[COCO_MAX_CHAIN_DEPTH + 3];
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	char *dir = bt_mkdtemp(), *signers = bt_fmt("%s/signers", dir), *root = NULL, cn[64];
+	struct coco_ctx *ctx = NULL;
+	struct bt_sign o;
+	struct sb m = {0};
+	unsigned char *der = NULL;
+	size_t len = 0, i;
+	struct coco_report *r;
+
+	ck_assert_int_eq(COCO_MAX_CHAIN_DEPTH, 8);
+	/* certs[0] is the root, certs[1..n] the intermediates, certs[n + 1] the signer */
+	for (i = 0; i < n + 2; i++) {
+		ck_assert_ptr_nonnull(keys[i] = EVP_EC_gen("P-256"));
+		if (i == 0 || i > n)
+			snprintf(cn, sizeof(cn), "Depth %s - TEST ONLY", i ? "Signer" : "Root");
+		else
+			snprintf(cn, sizeof(cn), "Depth CA %zu - TEST ONLY", i);
+		certs[i] = make_cert(cn, keys[i], i ? certs[i - 1] : NULL, i ? keys[i - 1] : NULL,
+				     i <= n, (long)i + 1);
+	}
+	for (i = n; i >= 1; i--)
+		ck_assert_int_gt(sk_X509_push(chain, X509_dup(certs[i])), 0);
+	ck_assert_int_eq(mkdir(signers, 0755), 0);
+	root = bt_fmt("%s/root.pem", signers);
+	write_pem(root, certs, 1);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	ck_assert_msg(coco_ctx_load_trust(ctx, dir) == COCO_OK, "%s", coco_ctx_error(ctx));
+	memset(&o, 0, sizeof(o));
+	o.cert = certs[n + 1];
+	o.key = keys[n + 1];
+	o.chain = chain;
+	o.signing_time = bt_time("2026-06-01");
+	manifest_of(&m, 0);
+	ck_assert_int_eq(bt_cms_sign(&o, (const unsigned char *)m.p, m.n, &der, &len), 0);
+	r = cms_check(ctx, der, len, &m);
+	if (_i) {
+		expect_finding(r, "signer.chain", COCO_STATUS_FAIL, NULL, "9 intermediates");
+		expect_message(r, "signer.chain", "certificate chain too long");
+	} else {
+		expect_finding(r, "signer.chain", COCO_STATUS_PASS, NULL, "8 intermediates");
+	}
+	coco_report_free(r);
+	for (i = 0; i < n + 2; i++) {
+		X509_free(certs[i]);
+		EVP_PKEY_free(keys[i]);
+	}
+	sk_X509_pop_free(chain, X509_free);
+	free(der);
+	free(m.p);
+	free(root);
+	free(signers);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A signer whose certificate and chain are 32 certificates loads; 33 are refused, since
+ * verify would refuse the signature. */
+START_TEST(test_signer_chain)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	STACK_OF(X509) *extra = fillers(30 + (size_t)_i);
+	X509 *all[40];
+	char *dir = bt_mkdtemp(), *chain = bt_fmt("%s/chain.pem", dir);
+	char *key = bt_fixture("pki/director.key"), *cert = bt_fixture("pki/director.pem");
+	struct coco_signer_opts so = {key, cert, chain, NULL, NULL, NULL};
+	struct coco_signer *s = NULL;
+	size_t i, n = 0;
+	enum coco_err err;
+
+	all[n++] = bt_cert("signer-ca");
+	for (i = 0; i < (size_t)sk_X509_num(extra); i++)
+		all[n++] = sk_X509_value(extra, (int)i);
+	write_pem(chain, all, n);
+	err = coco_signer_load(ctx, &so, &s);
+	if (_i)
+		expect_error(ctx, err, COCO_ERR_REFUSED, "more than 32 certificates");
+	else
+		ck_assert_msg(err == COCO_OK && s != NULL, "%s", coco_ctx_error(ctx));
+	coco_signer_free(s);
+	X509_free(all[0]);
+	sk_X509_pop_free(extra, X509_free);
+	free(key);
+	free(cert);
+	free(chain);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- the trust directory ---------------------------------------------------------------- */
+
+/* The whole of fixture file rel. */
+static struct sb fixture_bytes(const char *rel)
+{
+	char *path = bt_fixture("%s", rel);
+	unsigned char *p = NULL;
+	size_t len = 0;
+	struct sb b = {0};
+
+	ck_assert_msg(bt_read(path, &p, &len) == 0, "cannot read %s", path);
+	sb_add(&b, p, len);
+	free(p);
+	free(path);
+	return b;
+}
+
+static void write_sb(const char *dir, const char *rel, const struct sb *b)
+{
+	char *path = bt_fmt("%s/%s", dir, rel), *slash = strrchr(path, '/');
+
+	*slash = '\0';
+	(void)mkdir(path, 0755);
+	*slash = '/';
+	ck_assert_int_eq(bt_write(path, b->p, b->n), 0);
+	free(path);
+}
+
+/* Loads dir as the trust directory of a new context (at AT); returns the library's code. */
+static enum coco_err load_trust(const char *dir, struct coco_ctx **ctx, uint64_t total, size_t rows)
+{
+	ck_assert_int_eq(coco_ctx_new(ctx), COCO_OK);
+	coco_ctx_set_time(*ctx, bt_time(AT));
+	if (total != 0)
+		coco_ctx_limits(*ctx)->trust_total = total;
+	if (rows != 0)
+		coco_ctx_limits(*ctx)->register_rows = rows;
+	return coco_ctx_load_trust(*ctx, dir);
+}
+
+/* Pads policy XML with comments of 1 MiB (libxml2 takes at most 10,000,000 bytes in one). */
+static void pad_policy(struct sb *b, size_t want)
+{
+	while (b->n + (1u << 20) + 8 <= want) {
+		sb_str(b, "<!--");
+		sb_fill(b, 'x', (1u << 20) - 8);
+		sb_str(b, "-->\n");
+	}
+	pad_xml(b, want);
+}
+
+/*
+ * One trust file of exactly 16 MiB loads, one of 16 MiB + 1 is COCO_ERR_LIMIT: an anchor
+ * (0, 1), a CRL (2, 3) and policy.xml (4, 5), which was refused past 1 MiB before. PEM
+ * readers skip what is not PEM, so zeros (a hole) pad the PEM files; the policy is padded
+ * with comments. A file over the limit is refused by its size, unread.
+ */
+START_TEST(test_trust_file_size)
+{
+	static const char *const rel[3] = {"signers/root-ca.pem", "crl/root-ca.crl.pem",
+					   "policy.xml"};
+	const char *file = rel[_i / 2];
+	char *dir = bt_mkdtemp(), *trust = bt_fixture("trust"), *src;
+	struct coco_ctx *ctx = NULL;
+	struct sb b;
+	enum coco_err err;
+
+	ck_assert_int_eq(bt_copytree(trust, dir), 0);
+	src = bt_fmt("trust/%s", file);
+	b = fixture_bytes(src);
+	if (_i == 4)
+		pad_policy(&b, COCO_MAX_TRUST_FILE);
+	write_sb(dir, file, &b);
+	free(src);
+	src = bt_fmt("%s/%s", dir, file);
+	if (_i != 4)
+		ck_assert_int_eq(truncate(src, (off_t)COCO_MAX_TRUST_FILE + _i % 2), 0);
+	err = load_trust(dir, &ctx, 0, 0);
+	if (_i % 2)
+		expect_error(ctx, err, COCO_ERR_LIMIT, "larger than 16777216 bytes");
+	else
+		ck_assert_msg(err == COCO_OK, "%s of 16 MiB: %s", file, coco_ctx_error(ctx));
+	coco_ctx_free(ctx);
+	free(b.p);
+	free(src);
+	free(trust);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* A comment of 10,000,000 bytes in policy.xml loads; 10,000,001 is not well-formed. */
+START_TEST(test_xml_comment)
+{
+	char *dir = bt_mkdtemp();
+	struct coco_ctx *ctx = NULL;
+	struct sb b = fixture_bytes("trust/policy.xml");
+	enum coco_err err;
+
+	sb_str(&b, "<!--");
+	sb_fill(&b, 'x', 10000000 + (size_t)_i);
+	sb_str(&b, "-->\n");
+	write_sb(dir, "policy.xml", &b);
+	err = load_trust(dir, &ctx, 0, 0);
+	if (_i)
+		expect_error(ctx, err, COCO_ERR_FORMAT, "Comment too big");
+	else
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_ctx_free(ctx);
+	free(b.p);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* n files in folder rel of a fresh trust directory, each a copy of b, named NNNN<ext>. */
+static void many_files(const char *dir, const char *rel, const char *ext, const struct sb *b,
+		       size_t n)
+{
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s/%04zu%s", rel, i, ext);
+		write_sb(dir, name, b);
+	}
+}
+
+/* Files in one trust folder, the limit scaled down from 1,024 to 3: 3 load, 4 are
+ * COCO_ERR_LIMIT, in signers/ (read by trust.c; 0, 1) and registers/ (policy.c; 2, 3). */
+START_TEST(test_trust_files)
+{
+	char *dir = bt_mkdtemp();
+	struct coco_ctx *ctx = NULL;
+	struct sb b = _i < 2 ? fixture_bytes("trust/signers/root-ca.pem")
+			     : fixture_bytes("trust/registers/cyber-essentials-plus.csv");
+	enum coco_err err;
+
+	many_files(dir, _i < 2 ? "signers" : "registers", _i < 2 ? ".pem" : ".csv", &b,
+		   3 + (size_t)(_i % 2));
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	coco_ctx_limits(ctx)->trust_files = 3;
+	err = coco_ctx_load_trust(ctx, dir);
+	if (_i % 2)
+		expect_error(ctx, err, COCO_ERR_LIMIT, "more than 3 files");
+	else
+		ck_assert_msg(err == COCO_OK, "3 files: %s", coco_ctx_error(ctx));
+	coco_ctx_free(ctx);
+	free(b.p);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* 1,024 anchors in signers/ load (here, copies in one file); 1,025 are COCO_ERR_LIMIT. */
+START_TEST(test_anchors)
+{
+	char *dir = bt_mkdtemp();
+	struct coco_ctx *ctx = NULL;
+	struct sb one = fixture_bytes("trust/signers/root-ca.pem"), b = {0};
+	enum coco_err err;
+	size_t i;
+
+	for (i = 0; i < COCO_MAX_ANCHORS + (size_t)_i; i++)
+		sb_add(&b, one.p, one.n);
+	write_sb(dir, "signers/all.pem", &b);
+	err = load_trust(dir, &ctx, 0, 0);
+	if (_i)
+		expect_error(ctx, err, COCO_ERR_LIMIT, "more than 1024 certificates in signers/");
+	else
+		ck_assert_msg(err == COCO_OK, "1,024 anchors: %s", coco_ctx_error(ctx));
+	coco_ctx_free(ctx);
+	free(one.p);
+	free(b.p);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* 1,024 CRLs in crl/ load (copies in one file); 1,025 are COCO_ERR_LIMIT. */
+START_TEST(test_crls)
+{
+	char *dir = bt_mkdtemp();
+	struct coco_ctx *ctx = NULL;
+	struct sb one = fixture_bytes("trust/crl/root-ca.crl.pem"), b = {0};
+	enum coco_err err;
+	size_t i;
+
+	for (i = 0; i < COCO_MAX_CRLS + (size_t)_i; i++)
+		sb_add(&b, one.p, one.n);
+	write_sb(dir, "crl/all.pem", &b);
+	err = load_trust(dir, &ctx, 0, 0);
+	if (_i)
+		expect_error(ctx, err, COCO_ERR_LIMIT, "more than 1024 CRLs in crl/");
+	else
+		ck_assert_msg(err == COCO_OK, "1,024 CRLs: %s", coco_ctx_error(ctx));
+	coco_ctx_free(ctx);
+	free(one.p);
+	free(b.p);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * The trust directory's files add up to at most the limit (scaled down from 256 MiB):
+ * an anchor and policy.xml of exactly the limit load (0); one byte less of limit fails on
+ * policy.xml (1); less than the anchor fails on the anchor (2).
+ */
+START_TEST(test_trust_total)
+{
+	char *dir = bt_mkdtemp();
+	struct coco_ctx *ctx = NULL;
+	struct sb pem = fixture_bytes("trust/signers/root-ca.pem");
+	struct sb pol = fixture_bytes("trust/policy.xml");
+	const uint64_t limits[3] = {pem.n + pol.n, pem.n + pol.n - 1, pem.n - 1};
+	static const char *const culprit[3] = {NULL, "policy.xml", "root-ca.pem"};
+	enum coco_err err;
+
+	write_sb(dir, "signers/root-ca.pem", &pem);
+	write_sb(dir, "policy.xml", &pol);
+	err = load_trust(dir, &ctx, limits[_i], 0);
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "add up to more than");
+		expect_error(ctx, err, COCO_ERR_LIMIT, culprit[_i]);
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+	}
+	coco_ctx_free(ctx);
+	free(pem.p);
+	free(pol.p);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Register rows (the limit scaled down from 1,000,000 to 3): 3 load, 4 are COCO_ERR_LIMIT
+ * naming the file and line. */
+START_TEST(test_register_rows)
+{
+	char *dir = bt_mkdtemp();
+	struct coco_ctx *ctx = NULL;
+	struct sb b = {0};
+	enum coco_err err;
+	size_t i;
+
+	sb_str(&b, "scheme,number,holder,issued,expires\n");
+	for (i = 0; i < 3 + (size_t)_i; i++)
+		sb_str(&b, "cyber-essentials-plus,CEP-1,Holder Ltd,2026-01-01,2027-01-01\n");
+	write_sb(dir, "registers/r.csv", &b);
+	err = load_trust(dir, &ctx, 0, 3);
+	if (_i)
+		expect_error(ctx, err, COCO_ERR_LIMIT, "r.csv' line 5: more than 3 rows");
+	else
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_ctx_free(ctx);
+	free(b.p);
+	bt_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* ---- create: the folder walk and the writer ------------------------------------------- */
+
+/* 32 nested folders are walked; 33 are COCO_ERR_LIMIT. */
+START_TEST(test_folder_depth)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp();
+	struct sb path = {0};
+	struct coco_folder l;
+	enum coco_err err;
+	size_t i;
+
+	sb_str(&path, dir);
+	for (i = 0; i < (size_t)COCO_MAX_FOLDER_DEPTH + (size_t)_i; i++) {
+		sb_str(&path, "/d");
+		ck_assert_int_eq(mkdir(path.p, 0755), 0);
+	}
+	sb_str(&path, "/f.txt");
+	ck_assert_int_eq(bt_write(path.p, "x", 1), 0);
+	memset(&l, 0, sizeof(l));
+	err = coco_folder_collect(ctx, dir, &l);
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "nested too deeply");
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		ck_assert_uint_eq(l.n, 1);
+		ck_assert_uint_eq(strlen(l.names[0]), 2 * COCO_MAX_FOLDER_DEPTH + 5);
+	}
+	coco_folder_release(&l);
+	free(path.p);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* With the entry limit scaled down from 10,000 to 13: 10 files are walked (with the
+ * mimetype, manifest and signature: 13 entries); 11 are COCO_ERR_LIMIT (0, 1). 13 names
+ * that cannot be packaged (here, links) are listed; 14 are COCO_ERR_LIMIT (2, 3). */
+START_TEST(test_folder_count)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *sub = bt_fmt("%s/f", dir), name[600];
+	size_t n = (_i < 2 ? 10 : 13) + (size_t)(_i % 2), i;
+	struct coco_folder l;
+	enum coco_err err;
+
+	coco_ctx_limits(ctx)->entries = 13;
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s/%05zu", sub, i);
+		if (_i < 2)
+			ck_assert_int_eq(bt_write(name, "", 0), 0);
+		else
+			ck_assert_int_eq(symlink("/nowhere", name), 0);
+	}
+	memset(&l, 0, sizeof(l));
+	err = coco_folder_collect(ctx, dir, &l);
+	if (_i % 2) {
+		expect_error(ctx, err, COCO_ERR_LIMIT,
+			     _i < 2 ? "more than 10 files to package"
+				    : "more than 13 names that cannot be packaged");
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		ck_assert_uint_eq(_i < 2 ? l.n : l.n_problems, n);
+	}
+	coco_folder_release(&l);
+	free(sub);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* Writes the mimetype and n entries d/NNNNN of len bytes to path with ctx's limits. */
+static enum coco_err write_zip(struct coco_ctx *ctx, const char *path, size_t n, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	struct coco_zipw *w = NULL;
+	unsigned char data[64] = {0};
+	char name[32];
+	enum coco_err err;
+	size_t i;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_le(len, sizeof(data));
+	err = coco_zipw_new(ctx, fd, path, &w);
+	for (i = 0; err == COCO_OK && i < n; i++) {
+		snprintf(name, sizeof(name), "d/%05zu", i);
+		err = coco_zipw_add_mem(w, name, data, len, 0);
+	}
+	if (err == COCO_OK)
+		err = coco_zipw_finish(w);
+	coco_zipw_free(w);
+	close(fd);
+	return err;
+}
+
+/* The writer makes 10,000 entries (the mimetype and 9,999), not 10,001. */
+START_TEST(test_writer_entries)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/w.coco", dir);
+	enum coco_err err = write_zip(ctx, path, COCO_MAX_ENTRIES - 1 + (size_t)_i, 0);
+	struct coco_report *r;
+	int ok;
+
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "more than 10000 entries");
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		r = open_only(ctx, path, &ok);
+		ck_assert_msg(ok, "%s", bt_dump(r));
+		coco_report_free(r);
+	}
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A bundle of exactly the writer's size limit (scaled down from 4 GiB - 2) is written;
+ * one byte less of limit is COCO_ERR_LIMIT (0, 1). An entry of exactly the entry limit
+ * (scaled down from 4 GiB to 40 bytes) is written; one byte more is COCO_ERR_LIMIT (2, 3). */
+START_TEST(test_writer_sizes)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/w.coco", dir);
+	struct stat st;
+	enum coco_err err;
+
+	if (_i < 2) {
+		ck_assert_int_eq(write_zip(ctx, path, 2, 10), COCO_OK);
+		ck_assert_int_eq(stat(path, &st), 0);
+		coco_ctx_limits(ctx)->bundle_size = (uint64_t)st.st_size - (uint64_t)_i;
+		err = write_zip(ctx, path, 2, 10);
+	} else {
+		coco_ctx_limits(ctx)->entry_size = 40; /* the mimetype is 31 bytes */
+		err = write_zip(ctx, path, 2, 40 + (size_t)(_i % 2));
+	}
+	if (_i % 2)
+		expect_error(ctx, err, COCO_ERR_LIMIT, _i < 2 ? "limited to" : "entry limit");
+	else
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* Until every helper has its tests. */
 void limits_unused(void);
 void limits_unused(void)
@@ -837,6 +1493,20 @@ Suite *limits_suite(void)
 	tcase_add_loop_test(tc, test_signature_size, 0, 2);
 	tcase_add_loop_test(tc, test_xml_depth, 0, 2);
 	tcase_add_loop_test(tc, test_xml_name, 0, 2);
+	tcase_add_loop_test(tc, test_cms_certs, 0, 2);
+	tcase_add_loop_test(tc, test_chain_depth, 0, 2);
+	tcase_add_loop_test(tc, test_signer_chain, 0, 2);
+	tcase_add_loop_test(tc, test_trust_file_size, 0, 6);
+	tcase_add_loop_test(tc, test_xml_comment, 0, 2);
+	tcase_add_loop_test(tc, test_trust_files, 0, 4);
+	tcase_add_loop_test(tc, test_anchors, 0, 2);
+	tcase_add_loop_test(tc, test_crls, 0, 2);
+	tcase_add_loop_test(tc, test_trust_total, 0, 3);
+	tcase_add_loop_test(tc, test_register_rows, 0, 2);
+	tcase_add_loop_test(tc, test_folder_depth, 0, 2);
+	tcase_add_loop_test(tc, test_folder_count, 0, 4);
+	tcase_add_loop_test(tc, test_writer_entries, 0, 2);
+	tcase_add_loop_test(tc, test_writer_sizes, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
