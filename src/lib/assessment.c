@@ -185,7 +185,8 @@ enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
 		 coco_xml_schema((const char *)coco_xsd_assessment, why, sizeof(why))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot compile the assessment schema: %s",
 				   why);
-	if ((doc = coco_xml_read(xml, len, COCO_MAX_META_SIZE, name, why, sizeof(why))) == NULL) {
+	if ((doc = coco_xml_read(xml, len, ctx->limits.meta_size, name, why, sizeof(why))) ==
+	    NULL) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", name, "%s", why);
 		goto out;
 	}
@@ -699,7 +700,7 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	qsort(s->files, s->n_files, sizeof(*s->files), cmp_str);
 	if (s->too_large) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
-				"larger than %u bytes", COCO_MAX_META_SIZE);
+				"larger than %zu bytes", ctx->limits.meta_size);
 		return COCO_OK;
 	}
 	if (xml == NULL) {

@@ -53,7 +53,7 @@ struct coco_assessment {
 struct coco_submission {
 	const char **files; /* data files present besides the assessment (sorted in place) */
 	size_t n_files;
-	int too_large;              /* assessment.xml exists but is over COCO_MAX_META_SIZE */
+	int too_large;              /* assessment.xml exists but is over the meta_size limit */
 	int signed_bundle;          /* verify: a signature exists, so the director is compared */
 	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
 	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */

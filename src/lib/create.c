@@ -92,13 +92,13 @@ static enum coco_err name_refs(struct coco_ctx *ctx, const char *dir, const stru
 	    NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	free(manifest);
-	if (mlen > COCO_MAX_META_SIZE)
+	if (mlen > ctx->limits.meta_size)
 		return coco_seterr(
 		    ctx, COCO_ERR_LIMIT,
 		    "cannot package '%s': the manifest of its %zu files would be %zu "
-		    "bytes, over the %u bytes verify reads (fewer files or shorter "
+		    "bytes, over the %zu bytes verify reads (fewer files or shorter "
 		    "names)",
-		    dir, l->n, mlen, COCO_MAX_META_SIZE);
+		    dir, l->n, mlen, ctx->limits.meta_size);
 	return COCO_OK;
 }
 
@@ -126,11 +126,12 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 					(unsigned char *)manifest, mlen, 1);
 	if (err == COCO_OK)
 		err = coco_cms_sign(ctx, signer, (unsigned char *)manifest, mlen, &sig, &slen);
-	if (err == COCO_OK && slen > COCO_MAX_META_SIZE)
-		err = coco_seterr(ctx, COCO_ERR_LIMIT,
-				  "cannot sign '%s': the signature would be %zu bytes, over the %u "
-				  "bytes verify reads",
-				  dir, slen, COCO_MAX_META_SIZE);
+	if (err == COCO_OK && slen > ctx->limits.meta_size)
+		err =
+		    coco_seterr(ctx, COCO_ERR_LIMIT,
+				"cannot sign '%s': the signature would be %zu bytes, over the %zu "
+				"bytes verify reads",
+				dir, slen, ctx->limits.meta_size);
 	if (err == COCO_OK)
 		err = coco_zipw_add_mem(w, "META-INF/signature001.p7s", sig, slen, 0);
 	if (err == COCO_OK)

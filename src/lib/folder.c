@@ -156,31 +156,58 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-static int casefold_eq(const char *a, const char *b)
+/* ASCII case-folded order; names equal so are one file on a case-insensitive system. */
+static int casefold_cmp(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
+	for (;; a++, b++) {
 		int ca = (unsigned char)*a, cb = (unsigned char)*b;
-		if ((ca >= 'A' && ca <= 'Z' ? ca + 32 : ca) !=
-		    (cb >= 'A' && cb <= 'Z' ? cb + 32 : cb))
-			return 0;
+		ca = ca >= 'A' && ca <= 'Z' ? ca + 32 : ca;
+		cb = cb >= 'A' && cb <= 'Z' ? cb + 32 : cb;
+		if (ca != cb || ca == 0)
+			return ca - cb;
 	}
-	return *a == *b;
+}
+
+/* Folded, then in the walk's order: in a group of names equal but for case, the one kept
+ * (assessment.xml, else the first in byte order) comes first. */
+static int cmp_folded(const void *a, const void *b)
+{
+	int c = casefold_cmp(*(const char *const *)a, *(const char *const *)b);
+
+	return c != 0 ? c : cmp_names(a, b);
+}
+
+/* Each name equal to another but for case is a problem, naming the group's first: sorted,
+ * so that thousands of names with long common folders cost n log n comparisons. */
+static enum coco_err case_clashes(struct coco_ctx *ctx, struct coco_folder *l)
+{
+	const char **s = malloc((l->n ? l->n : 1) * sizeof(*s));
+	enum coco_err err = COCO_OK;
+	size_t i, first = 0;
+
+	if (s == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < l->n; i++)
+		s[i] = l->names[i];
+	qsort(s, l->n, sizeof(*s), cmp_folded);
+	for (i = 1; err == COCO_OK && i < l->n; i++) {
+		if (casefold_cmp(s[first], s[i]) != 0) {
+			first = i;
+			continue;
+		}
+		err = problem(ctx, l, s[i],
+			      coco_asprintf("the name differs from '%s' only in case", s[first]));
+	}
+	free(s);
+	return err;
 }
 
 enum coco_err coco_folder_collect(struct coco_ctx *ctx, const char *dir, struct coco_folder *l)
 {
 	enum coco_err err = walk(ctx, dir, "", 0, l);
-	size_t i, j;
 
 	if (err != COCO_OK)
 		return err;
 	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
-	for (i = 0; err == COCO_OK && i < l->n; i++)
-		for (j = i + 1; err == COCO_OK && j < l->n; j++)
-			if (casefold_eq(l->names[i], l->names[j]))
-				err =
-				    problem(ctx, l, l->names[j],
-					    coco_asprintf("the name differs from '%s' only in case",
-							  l->names[i]));
-	return err;
+	return case_clashes(ctx, l);
 }

@@ -47,6 +47,8 @@
  */
 struct coco_limits {
 	size_t entries;       /* COCO_MAX_ENTRIES: read, written, and walked by create (less 3) */
+	size_t meta_size;     /* COCO_MAX_META_SIZE: read by verify, written by create and
+				 countersign */
 	uint64_t entry_size;  /* COCO_MAX_ENTRY_SIZE: read and written */
 	uint64_t cd_size;     /* COCO_MAX_CD_SIZE */
 	uint64_t bundle_size; /* COCO_MAX_BUNDLE_SIZE */

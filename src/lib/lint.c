@@ -85,7 +85,7 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 		err = coco_submission_check(ctx, r, NULL, 0, &s);
 		goto out;
 	}
-	err = coco_file_read(ctx, path, COCO_MAX_META_SIZE, &xml, &len);
+	err = coco_file_read(ctx, path, ctx->limits.meta_size, &xml, &len);
 	s.too_large = err == COCO_ERR_LIMIT;
 	if (err == COCO_OK || s.too_large)
 		err = coco_submission_check(ctx, r, xml, len, &s);

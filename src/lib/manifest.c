@@ -278,7 +278,8 @@ enum coco_err coco_manifest_parse(struct coco_ctx *ctx, const char *entry, const
 	char why[512];
 
 	*out = NULL;
-	if ((doc = coco_xml_read(xml, len, COCO_MAX_META_SIZE, entry, why, sizeof(why))) == NULL) {
+	if ((doc = coco_xml_read(xml, len, ctx->limits.meta_size, entry, why, sizeof(why))) ==
+	    NULL) {
 		coco_report_add(r, COCO_STATUS_FAIL,
 				strstr(why, "DOCTYPE") ? "manifest.doctype" : "manifest.xml", entry,
 				"%s", why);

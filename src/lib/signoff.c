@@ -126,7 +126,7 @@ static int decision_parse(struct coco_ctx *ctx, const unsigned char *xml, size_t
 	    (ctx->signoff_schema =
 		 coco_xml_schema((const char *)coco_xsd_signoff, why, why_size)) == NULL)
 		return -1;
-	if ((doc = coco_xml_read(xml, len, COCO_MAX_META_SIZE, name, why, why_size)) == NULL)
+	if ((doc = coco_xml_read(xml, len, ctx->limits.meta_size, name, why, why_size)) == NULL)
 		return -1;
 	if (coco_xml_validate(ctx->signoff_schema, doc, why, why_size) != 0)
 		goto out;
@@ -614,12 +614,12 @@ static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vsta
 	if (f->man == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	/* verify reads no more: a sign-off it cannot read would be no sign-off */
-	if (f->man_len > COCO_MAX_META_SIZE)
+	if (f->man_len > ctx->limits.meta_size)
 		return coco_seterr(
 		    ctx, COCO_ERR_LIMIT,
 		    "cannot add a sign-off to '%s': its manifest of %zu entries would "
-		    "be %zu bytes, over the %u bytes verify reads",
-		    v->ar->path, n, f->man_len, COCO_MAX_META_SIZE);
+		    "be %zu bytes, over the %zu bytes verify reads",
+		    v->ar->path, n, f->man_len, ctx->limits.meta_size);
 	return COCO_OK;
 }
 
@@ -767,12 +767,12 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 				 &f.der_len)) != COCO_OK ||
 	    (err = check_siro(ctx, &f)) != COCO_OK)
 		goto out;
-	if (f.der_len > COCO_MAX_META_SIZE) {
+	if (f.der_len > ctx->limits.meta_size) {
 		err =
 		    coco_seterr(ctx, COCO_ERR_LIMIT,
 				"cannot add a sign-off to '%s': the signature would be %zu bytes, "
-				"over the %u bytes verify reads",
-				in_path, f.der_len, COCO_MAX_META_SIZE);
+				"over the %zu bytes verify reads",
+				in_path, f.der_len, ctx->limits.meta_size);
 		goto out;
 	}
 	err = write_out(ctx, &v, out_path, &f);

@@ -27,6 +27,7 @@ enum coco_err coco_ctx_new(struct coco_ctx **out)
 {
 	static const struct coco_limits defaults = {
 	    .entries = COCO_MAX_ENTRIES,
+	    .meta_size = COCO_MAX_META_SIZE,
 	    .entry_size = COCO_MAX_ENTRY_SIZE,
 	    .cd_size = COCO_MAX_CD_SIZE,
 	    .bundle_size = COCO_MAX_BUNDLE_SIZE,

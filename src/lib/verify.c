@@ -104,7 +104,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 		if (!is_manifest_name(ar->e[i].name))
 			continue;
 		v->h[i].role = ROLE_MANIFEST;
-		err = coco_archive_read(v->ctx, ar, i, COCO_MAX_META_SIZE, &v->mbytes[v->nm],
+		err = coco_archive_read(v->ctx, ar, i, v->ctx->limits.meta_size, &v->mbytes[v->nm],
 					&v->mlen[v->nm]);
 		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 			return err;
@@ -197,7 +197,7 @@ static int capture(struct coco_vstate *v, const unsigned char *p, size_t len)
 {
 	unsigned char *nb;
 
-	if (v->atoolong || v->alen + len > COCO_MAX_META_SIZE) {
+	if (v->atoolong || v->alen + len > v->ctx->limits.meta_size) {
 		v->atoolong = 1;
 		return 0;
 	}
@@ -398,7 +398,7 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	enum coco_err err;
 
 	err = coco_archive_read(v->ctx, v->ar, (size_t)coco_archive_find(v->ar, m->sigref),
-				COCO_MAX_META_SIZE, &der, &len);
+				v->ctx->limits.meta_size, &der, &len);
 	if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 		return err;
 	if (err != COCO_OK) {
@@ -783,7 +783,7 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len)
 {
-	return coco_archive_read(v->ctx, v->ar, i, COCO_MAX_META_SIZE, out, out_len);
+	return coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
 }
 
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)

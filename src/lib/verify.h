@@ -22,7 +22,7 @@ struct coco_vstate {
 	long assessment;     /* entry index of assessment.xml, or -1 */
 	unsigned char *abuf; /* its bytes, captured during the streaming pass */
 	size_t alen;
-	int atoolong;    /* larger than COCO_MAX_META_SIZE */
+	int atoolong;    /* larger than the meta_size limit */
 	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
 	long sig_index[COCO_MAX_MANIFESTS];          /* manifest i's report signature, or -1 */
 	enum coco_sig_role role[COCO_MAX_MANIFESTS]; /* SIRO if it lists signoff/decision-* */
@@ -31,7 +31,7 @@ struct coco_vstate {
 	size_t n_pdfs;
 };
 
-/* Reads entry i (at most COCO_MAX_META_SIZE bytes); findings name it on failure. */
+/* Reads entry i (at most the meta_size limit); findings name it on failure. */
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len);
 

@@ -140,6 +140,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
 	l = coco_ctx_limits(ctx);
 	ck_assert_uint_eq(l->entries, 10000);
+	ck_assert_uint_eq(l->meta_size, 1u << 20);
 	ck_assert_uint_eq(l->entry_size, 4ull << 30);
 	ck_assert_uint_eq(l->cd_size, 64ull << 20);
 	ck_assert_uint_eq(l->bundle_size, 0xFFFFFFFEull);
@@ -1466,6 +1467,234 @@ START_TEST(test_writer_sizes)
 }
 END_TEST
 
+/* ---- what create and countersign write must be what verify reads ---------------------- */
+
+/*
+ * The manifests here are tuned to the meta_size limit scaled down from 1 MiB to 16 KiB (it
+ * bounds what verify reads and what create and countersign write alike), so that a few
+ * dozen files make one; test_manifest_size reads one of the real 1 MiB.
+ */
+#define SCALED_META (16u << 10)
+#define LONG_DIR_LEN (2 + 51) /* x/ and a folder of 50 characters */
+
+/* The length of the manifest coco_manifest_build makes over names (digests do not count). */
+static size_t manifest_len(const char *sigref, const char *const *names, size_t n,
+			   const char *rootfile)
+{
+	struct coco_manifest_ref *refs = calloc(n + 1, sizeof(*refs));
+	size_t i, len = 0;
+	char *m;
+
+	ck_assert_ptr_nonnull(refs);
+	for (i = 0; i < n; i++) {
+		refs[i].name = (char *)names[i]; /* only read */
+		refs[i].rootfile = rootfile != NULL && strcmp(names[i], rootfile) == 0;
+	}
+	ck_assert_ptr_nonnull(m = coco_manifest_build(sigref, refs, n, &len));
+	free(m);
+	free(refs);
+	return len;
+}
+
+/* Extra file k of a tuned folder: x/<50 characters>/NNNN<pad characters>.txt. */
+static char *long_name(size_t k, size_t pad)
+{
+	struct sb b = {0};
+	char num[24];
+
+	sb_str(&b, "x/");
+	sb_fill(&b, 'a', 50), sb_str(&b, "/");
+	ck_assert_uint_eq(b.n, LONG_DIR_LEN);
+	snprintf(num, sizeof(num), "%04zu", k);
+	sb_str(&b, num);
+	sb_fill(&b, 'd', pad);
+	sb_str(&b, ".txt");
+	return b.p;
+}
+
+/*
+ * Copies the example to dir and adds .txt files, each referenced by one of its elements,
+ * whose names make the manifest create writes exactly want bytes long (with no more than
+ * 250 references an element).
+ */
+static void tuned_folder(struct coco_ctx *ctx, const char *dir, size_t want)
+{
+	char *example = bt_fixture("example"), **names, *path, *xml;
+	struct coco_folder l;
+	size_t n, base, k, extra, i, len, one, empty, *pad;
+	struct sb refs = {0};
+
+	ck_assert_int_eq(bt_copytree(example, dir), 0);
+	free(example);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(coco_folder_collect(ctx, dir, &l), COCO_OK);
+	base = l.n;
+	names = calloc(base + 4000, sizeof(*names));
+	pad = calloc(4000, sizeof(*pad));
+	ck_assert_ptr_nonnull(names);
+	ck_assert_ptr_nonnull(pad);
+	for (i = 0; i < base; i++)
+		names[i] = l.names[i];
+	/* as many files with 20 padding characters as fit, then the rest spread over them;
+	 * each reference adds the same bytes wherever it sits */
+	len = manifest_len("META-INF/signature001.p7s", (const char *const *)names, base,
+			   "assessment.xml");
+	empty = manifest_len("META-INF/signature001.p7s", NULL, 0, NULL);
+	for (n = base, extra = 0;; n++, extra++) {
+		names[n] = long_name(extra, pad[extra] = 20);
+		one = manifest_len("META-INF/signature001.p7s", (const char *const *)&names[n], 1,
+				   NULL) -
+		      empty;
+		if (len + one > want)
+			break;
+		len += one;
+	}
+	free(names[n]);
+	for (k = 0; len < want; k++) {
+		size_t add = want - len < 90 ? want - len : 90;
+		ck_assert_uint_lt(k, extra);
+		free(names[base + k]);
+		names[base + k] = long_name(k, pad[k] += add);
+		len += add;
+	}
+	ck_assert_uint_eq(manifest_len("META-INF/signature001.p7s", (const char *const *)names, n,
+				       "assessment.xml"),
+			  want);
+	/* the files, and their references spread over the elements before </element> */
+	path = bt_fmt("%s/%.*s", dir, LONG_DIR_LEN - 1, names[base]);
+	*strchr(path + strlen(dir) + 1, '/') = '\0';
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	path[strlen(path)] = '/';
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	free(path);
+	xml = bt_fmt("%s/assessment.xml", dir);
+	for (i = 0; i < extra; i++) {
+		path = bt_fmt("%s/%s", dir, names[base + i]);
+		ck_assert_int_eq(bt_write(path, "x", 1), 0);
+		free(path);
+		sb_str(&refs, "<supportingFile>");
+		sb_str(&refs, names[base + i]);
+		sb_str(&refs, "</supportingFile>");
+		if ((i + 1) % 250 == 0 || i + 1 == extra) {
+			sb_str(&refs, "</element >");
+			ck_assert_int_eq(bt_replace(xml, "</element>", refs.p), 0);
+			refs.n = 0;
+		}
+		free(names[base + i]);
+	}
+	free(refs.p);
+	free(xml);
+	free(names);
+	free(pad);
+	coco_folder_release(&l);
+}
+
+/* The length of entry name in the zip at path. */
+static size_t entry_len(const char *path, const char *name)
+{
+	struct bt_parts l;
+	struct bt_part *p;
+	size_t len;
+
+	ck_assert_int_eq(bt_zip_read(path, &l), 0);
+	ck_assert_ptr_nonnull(p = bt_parts_find(&l, name));
+	len = p->len;
+	bt_parts_free(&l);
+	return len;
+}
+
+static enum coco_err create_as_director(struct coco_ctx *ctx, const char *dir, const char *out)
+{
+	struct coco_create_opts o = {COCO_CREATE_NO_LINT, NULL};
+	struct coco_signer *s = bt_signer(ctx, "director");
+	enum coco_err err;
+
+	ck_assert_msg(s != NULL, "%s", coco_ctx_error(ctx));
+	err = coco_create(ctx, dir, out, s, &o);
+	coco_signer_free(s);
+	return err;
+}
+
+/* create packages a folder whose manifest is exactly the limit, which verify reads; one
+ * byte more is refused before anything is written (COCO_ERR_LIMIT). */
+START_TEST(test_create_manifest)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *sub = bt_fmt("%s/sub", dir), *out = bt_fmt("%s/o.coco", dir);
+	struct coco_report *r;
+	enum coco_err err;
+
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	coco_ctx_limits(ctx)->meta_size = SCALED_META;
+	tuned_folder(ctx, sub, SCALED_META + (size_t)_i);
+	err = create_as_director(ctx, sub, out);
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "over the 16384 bytes verify reads");
+		ck_assert_int_ne(access(out, F_OK), 0);
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		ck_assert_uint_eq(entry_len(out, BT_MANIFEST), SCALED_META);
+		r = verify_path(ctx, out);
+		expect_finding(r, "manifest.schema", COCO_STATUS_PASS, BT_MANIFEST, "the limit");
+		expect_finding(r, "signature.value", COCO_STATUS_PASS, BT_SIGNATURE, "the limit");
+		coco_report_free(r);
+	}
+	free(out);
+	free(sub);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* countersign adds a sign-off whose manifest is exactly the limit, which verify reads;
+ * one byte more is refused (COCO_ERR_LIMIT) and nothing is written. */
+START_TEST(test_countersign_manifest)
+{
+	static const char *const applicant[] = {"assessment.xml"};
+	static const char *const siro[] = {"assessment.xml", "META-INF/ASiCManifest001.xml",
+					   "META-INF/signature001.p7s", "signoff/decision-002.xml",
+					   "signoff/report-002.xml"};
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *sub = bt_fmt("%s/sub", dir), *in = bt_fmt("%s/a.coco", dir);
+	char *out = bt_fmt("%s/s.coco", dir);
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
+	/* what the sign-off's manifest lists beyond the applicant's, and no Rootfile */
+	size_t grow = manifest_len("META-INF/signature002.p7s", siro, 5, NULL) -
+		      manifest_len("META-INF/signature001.p7s", applicant, 1, "assessment.xml");
+	struct coco_signer *s;
+	struct coco_report *r;
+	enum coco_err err;
+
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	coco_ctx_limits(ctx)->meta_size = SCALED_META;
+	tuned_folder(ctx, sub, SCALED_META - grow + (size_t)_i);
+	ck_assert_msg(create_as_director(ctx, sub, in) == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_ctx_set_time(ctx, bt_time("2027-01-05"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "siro"));
+	err = coco_countersign(ctx, in, out, s, &o);
+	coco_signer_free(s);
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "over the 16384 bytes verify reads");
+		ck_assert_int_ne(access(out, F_OK), 0);
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		ck_assert_uint_eq(entry_len(out, "META-INF/ASiCManifest002.xml"), SCALED_META);
+		coco_ctx_set_time(ctx, bt_time("2027-02-01"));
+		r = verify_path(ctx, out);
+		expect_finding(r, "signoff.decision", COCO_STATUS_PASS, "signoff/decision-002.xml",
+			       "the limit");
+		coco_report_free(r);
+	}
+	free(in);
+	free(out);
+	free(sub);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* Until every helper has its tests. */
 void limits_unused(void);
 void limits_unused(void)
@@ -1507,6 +1736,8 @@ Suite *limits_suite(void)
 	tcase_add_loop_test(tc, test_folder_count, 0, 4);
 	tcase_add_loop_test(tc, test_writer_entries, 0, 2);
 	tcase_add_loop_test(tc, test_writer_sizes, 0, 4);
+	tcase_add_loop_test(tc, test_create_manifest, 0, 2);
+	tcase_add_loop_test(tc, test_countersign_manifest, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
