@@ -108,8 +108,11 @@ static void expect_finding(const struct coco_report *r, const char *id, enum coc
 static void expect_no_finding(const struct coco_report *r, const char *id, enum coco_status st,
 			      const char *what)
 {
-	ck_assert_msg(bt_find_status(r, id, st, NULL) == NULL, "%s: unexpected %s %s in:\n%s", what,
-		      coco_status_name(st), id, bt_dump(r));
+	const struct coco_finding *f = bt_find_status(r, id, st, NULL);
+
+	ck_assert_msg(f == NULL, "%s: unexpected %s %s '%s': %.300s", what, coco_status_name(st),
+		      id, f && coco_finding_subject(f) ? coco_finding_subject(f) : "",
+		      f ? coco_finding_message(f) : "");
 }
 
 /* The message of the first finding with id (and status FAIL) contains text. */
@@ -1695,6 +1698,341 @@ START_TEST(test_countersign_manifest)
 }
 END_TEST
 
+/* ---- the schemas' bounds ------------------------------------------------------------------ */
+
+enum doc { ASSESSMENT, POLICY, BODIES };
+
+#define CERT                                                                                       \
+	"<baselineCertificate scheme=\"cyber-essentials-plus\"><number>N</number><body>B</body>"   \
+	"<holder>H</holder><scope>S</scope><issued>2026-09-15</issued>"                            \
+	"<expires>2027-09-15</expires><file>evidence/cyber-essentials-plus.pdf</file>"             \
+	"</baselineCertificate>\n"
+#define POLICY_EL                                                                                  \
+	"<policy kind=\"other\" file=\"policies/p.pdf\"><title>T</title><version>1</version>"      \
+	"<approved>2026-06-01</approved><nextReview>2027-10-01</nextReview></policy>\n"
+#define HEX64 "0000000000000000000000000000000000000000000000000000000000000000"
+
+/*
+ * One bound of a schema: unit repeated (count + 0 or 1) times, inserted before `at` (or,
+ * with replace, in its place between pre and post); or, without unit, `at` replaced by
+ * pre + the at-limit or over value + post.
+ */
+static const struct schema_case {
+	const char *what;
+	enum doc doc;
+	const char *at, *pre, *unit, *post;
+	size_t count;
+	int replace;
+	const char *value[2];
+} schema_cases[] = {
+    {"baseline certificates: 16",
+     ASSESSMENT,
+     "  <element id=\"CoCo-1\">",
+     "",
+     CERT,
+     "",
+     15,
+     0,
+     {0}},
+    {"elements: 32",
+     ASSESSMENT,
+     "  <policies>",
+     "",
+     "<element id=\"CoCo-9\"><statement>s</statement></element>\n",
+     "",
+     21,
+     0,
+     {0}},
+    {"supporting files of an element: 256",
+     ASSESSMENT,
+     "</element>\n  <element id=\"CoCo-2\">",
+     "",
+     "<supportingFile>a.pdf</supportingFile>",
+     "",
+     256,
+     0,
+     {0}},
+    {"policies: 64", ASSESSMENT, "  </policies>", "", POLICY_EL, "", 62, 0, {0}},
+    {"countries: 64",
+     ASSESSMENT,
+     "<countries>GB IE</countries>",
+     "<countries>",
+     "GB ",
+     "</countries>",
+     64,
+     1,
+     {0}},
+    {"a statement: 20,000 characters",
+     ASSESSMENT,
+     "Incidents that may compromise SIA data are reported to SIA within 24 hours by our "
+     "incident manager.",
+     "",
+     "x",
+     "",
+     20000,
+     1,
+     {0}},
+    {"a line of text: 1,000 characters",
+     ASSESSMENT,
+     "Example Guarding Ltd</legalName>",
+     "",
+     "x",
+     "</legalName>",
+     1000,
+     1,
+     {0}},
+    {"a path: 1,024 characters",
+     ASSESSMENT,
+     "<file>evidence/cyber-essentials-plus.pdf</file>",
+     "<file>",
+     "p",
+     "</file>",
+     1024,
+     1,
+     {0}},
+    {"scope keywords of a scheme: 32",
+     POLICY,
+     "    <wholeScope>whole organisation</wholeScope>",
+     "",
+     "<scopeKeyword>k</scopeKeyword>",
+     "",
+     32,
+     0,
+     {0}},
+    {"scope exclusions of a scheme: 64",
+     POLICY,
+     "    <wholeScope>whole organisation</wholeScope>",
+     "",
+     "<scopeExclusion>e</scopeExclusion>",
+     "",
+     64,
+     0,
+     {0}},
+    {"whole scopes of a scheme: 32",
+     POLICY,
+     "    <register>the IASME",
+     "",
+     "<wholeScope>w</wholeScope>",
+     "",
+     29,
+     0,
+     {0}},
+    {"a phrase: 200 characters",
+     POLICY,
+     "<name>Cyber Essentials Plus</name>",
+     "<name>",
+     "x",
+     "</name>",
+     200,
+     1,
+     {0}},
+    {"validity months: 120",
+     POLICY,
+     "maxValidityMonths=\"12\"",
+     "maxValidityMonths=\"",
+     NULL,
+     "\"",
+     0,
+     1,
+     {"120", "121"}},
+    {"days: 36,500",
+     POLICY,
+     "<expiryWarningDays>60</expiryWarningDays>",
+     "<expiryWarningDays>",
+     NULL,
+     "</expiryWarningDays>",
+     0,
+     1,
+     {"36500", "36501"}},
+    {"certification bodies: 4,096",
+     BODIES,
+     "</bodies>",
+     "",
+     "<body schemes=\"iso27001-2022\"><name>B</name></body>\n",
+     "",
+     4094,
+     0,
+     {0}},
+    {"aliases of a body: 16", BODIES, "    <anchor sha256", "", "<alias>a</alias>", "", 15, 0, {0}},
+    {"CA anchors of a body: 16",
+     BODIES,
+     "  </body>",
+     "",
+     "<anchor sha256=\"" HEX64 "\"/>",
+     "",
+     15,
+     0,
+     {0}},
+    {"a body's name: 300 characters",
+     BODIES,
+     "<name>Example ISO Registrar Ltd - TEST ONLY</name>",
+     "<name>",
+     "x",
+     "</name>",
+     300,
+     1,
+     {0}},
+};
+
+static void edit_doc(struct sb *b, const struct schema_case *c, int over)
+{
+	char *at = strstr(b->p, c->at);
+	struct sb out = {0};
+
+	ck_assert_msg(at != NULL, "%s: '%s' is not in the base document", c->what, c->at);
+	sb_add(&out, b->p, (size_t)(at - b->p));
+	sb_str(&out, c->pre);
+	if (c->unit != NULL)
+		sb_rep(&out, c->unit, c->count + (size_t)over);
+	else
+		sb_str(&out, c->value[over]);
+	sb_str(&out, c->post);
+	sb_str(&out, c->replace ? at + strlen(c->at) : at);
+	free(b->p);
+	*b = out;
+}
+
+/* Each bound at the limit validates; one past it fails assessment.schema, or makes the
+ * trust directory fail to load (COCO_ERR_FORMAT, the schema's complaint). */
+START_TEST(test_schema_bounds)
+{
+	static const char *const base[3] = {"example/assessment.xml", "trust/policy.xml",
+					    "trust/bodies/bodies.xml"};
+	const struct schema_case *c = &schema_cases[_i / 2];
+	const int over = _i % 2;
+	struct coco_ctx *ctx = new_ctx(NULL);
+	struct sb b = fixture_bytes(base[c->doc]);
+	char *dir = bt_mkdtemp();
+
+	edit_doc(&b, c, over);
+	if (c->doc == ASSESSMENT) {
+		struct coco_report *r = NULL;
+		struct coco_assessment *a = NULL;
+		ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+		ck_assert_int_eq(
+		    coco_assessment_parse(ctx, r, (unsigned char *)b.p, b.n, "assessment.xml", &a),
+		    COCO_OK);
+		expect_finding(r, "assessment.schema", over ? COCO_STATUS_FAIL : COCO_STATUS_PASS,
+			       "assessment.xml", c->what);
+		coco_assessment_free(a);
+		coco_report_free(r);
+	} else {
+		enum coco_err err;
+		write_sb(dir, c->doc == POLICY ? "policy.xml" : "bodies/bodies.xml", &b);
+		err = coco_ctx_load_trust(ctx, dir);
+		if (over)
+			expect_error(ctx, err, COCO_ERR_FORMAT, "cannot load");
+		else
+			ck_assert_msg(err == COCO_OK, "%s: %s", c->what, coco_ctx_error(ctx));
+	}
+	free(b.p);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* n supporting files f/NNNNN.pdf from *k on. */
+static void files_from(struct sb *b, size_t *k, size_t n)
+{
+	char f[64];
+	size_t i;
+
+	for (i = 0; i < n; i++, (*k)++) {
+		snprintf(f, sizeof(f), "<supportingFile>f/%05zu.pdf</supportingFile>", *k);
+		sb_str(b, f);
+	}
+}
+
+/*
+ * An assessment at every bound of the schema's that references files (16 certificates,
+ * 32 elements of 256 files, 64 policies: 8,272 references, all distinct here) has every
+ * reference checked against the submission: none is dropped by the fixed-size list
+ * (MAX_REFS) verify sorts them in. One more cannot be written: the schema refuses it.
+ */
+START_TEST(test_assessment_refs)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	struct sb b = fixture_bytes("example/assessment.xml"), els = {0};
+	struct coco_report *r = NULL;
+	struct coco_assessment *a = NULL;
+	struct coco_submission sub;
+	const char **refs = calloc(20000, sizeof(*refs)), **files = calloc(20000, sizeof(*files));
+	size_t i, n, k = 0, nf = 0;
+	char at[64];
+
+	ck_assert_ptr_nonnull(refs);
+	ck_assert_ptr_nonnull(files);
+	edit_doc(&b, &schema_cases[0], 0); /* 16 certificates, all one file */
+	for (i = 0; i < 11; i++) {         /* the 11 elements' files */
+		struct schema_case c = {"", ASSESSMENT, at, "", "", "", 0, 0, {0}};
+		struct sb f = {0};
+		snprintf(at, sizeof(at), "</element>\n  <element id=\"CoCo-%zu\">", i + 2);
+		if (i == 10)
+			c.at = "</element>\n  <policies>";
+		files_from(&f, &k, i == 2 ? 255 : 256); /* CoCo-3 has one */
+		c.pre = f.p;
+		edit_doc(&b, &c, 0);
+		free(f.p);
+	}
+	for (i = 0; i < 21; i++) { /* 21 more elements */
+		sb_str(&els, "<element id=\"CoCo-9\"><statement>s</statement>");
+		files_from(&els, &k, 256);
+		sb_str(&els, "</element>\n");
+	}
+	{
+		struct schema_case c = {"", ASSESSMENT, "  <policies>", els.p, "", "", 0, 0, {0}};
+		edit_doc(&b, &c, 0);
+	}
+	els.n = 0; /* 62 more policies, each its own file: the last references in the list */
+	for (i = 0; i < 62; i++) {
+		char pol[256];
+		snprintf(pol, sizeof(pol),
+			 "<policy kind=\"other\" file=\"p/%02zu.pdf\"><title>T</title>"
+			 "<version>1</version><approved>2026-06-01</approved>"
+			 "<nextReview>2027-10-01</nextReview></policy>\n",
+			 i);
+		sb_str(&els, pol);
+	}
+	{
+		struct schema_case c = {"", ASSESSMENT, "  </policies>", els.p, "", "", 0, 0, {0}};
+		edit_doc(&b, &c, 0);
+	}
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(
+	    coco_assessment_parse(ctx, r, (unsigned char *)b.p, b.n, "assessment.xml", &a),
+	    COCO_OK);
+	ck_assert_msg(a != NULL, "%s", bt_dump(r));
+	ck_assert_uint_le(b.n, COCO_MAX_META_SIZE);
+	n = coco_assessment_refs(a, refs, 20000);
+	ck_assert_uint_eq(n, 16 + 32 * 256 + 64);
+	/* the submission holds exactly the distinct files referenced */
+	for (i = 0; i < n; i++) {
+		size_t j;
+		for (j = 0; j < nf && strcmp(files[j], refs[i]) != 0; j++)
+			;
+		if (j == nf)
+			files[nf++] = refs[i];
+	}
+	coco_report_free(r);
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	memset(&sub, 0, sizeof(sub));
+	sub.files = files;
+	sub.n_files = nf;
+	sub.at_day = sub.signed_day = coco_day_of(bt_time(AT));
+	ck_assert_int_eq(coco_submission_check(ctx, r, (unsigned char *)b.p, b.n, &sub), COCO_OK);
+	expect_no_finding(r, "assessment.unreferenced", COCO_STATUS_FAIL, "8,272 references");
+	expect_no_finding(r, "assessment.reference", COCO_STATUS_FAIL, "8,272 references");
+	coco_report_free(r);
+	coco_assessment_free(a); /* files point into it */
+	free(refs);
+	free(files);
+	free(els.p);
+	free(b.p);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* Until every helper has its tests. */
 void limits_unused(void);
 void limits_unused(void)
@@ -1738,6 +2076,9 @@ Suite *limits_suite(void)
 	tcase_add_loop_test(tc, test_writer_sizes, 0, 4);
 	tcase_add_loop_test(tc, test_create_manifest, 0, 2);
 	tcase_add_loop_test(tc, test_countersign_manifest, 0, 2);
+	tcase_add_loop_test(tc, test_schema_bounds, 0,
+			    (int)(2 * sizeof(schema_cases) / sizeof(schema_cases[0])));
+	tcase_add_test(tc, test_assessment_refs);
 	suite_add_tcase(s, tc);
 	return s;
 }
