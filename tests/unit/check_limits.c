@@ -2033,12 +2033,426 @@ START_TEST(test_assessment_refs)
 }
 END_TEST
 
-/* Until every helper has its tests. */
-void limits_unused(void);
-void limits_unused(void)
+/* ---- assessment.xml and the sign-off decision: 1 MiB --------------------------------- */
+
+/* The sample applicant with assessment.xml replaced by xml, signed by the director on
+ * 2027-01-01 into path (written whole, as create would, but whatever its size). */
+static void example_bundle(struct coco_ctx *ctx, const char *path, const struct sb *xml)
 {
-	(void)expect_error, (void)expect_no_finding, (void)sb_fill, (void)sb_rep;
+	static const char *const rel[3] = {"evidence/cyber-essentials-plus.pdf",
+					   "policies/acceptable-use-policy.pdf",
+					   "policies/information-security-policy.pdf"};
+	struct bt_part parts[4];
+	struct sb files[3];
+	struct bt_bundle b;
+	struct coco_signer *s;
+	size_t i;
+
+	parts[0] = (struct bt_part){"assessment.xml", (const unsigned char *)xml->p, xml->n, 1};
+	for (i = 0; i < 3; i++) {
+		char *f = bt_fmt("example/%s", rel[i]);
+		files[i] = fixture_bytes(f);
+		free(f);
+		parts[i + 1] =
+		    (struct bt_part){rel[i], (const unsigned char *)files[i].p, files[i].n, 0};
+	}
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "director"));
+	memset(&b, 0, sizeof(b));
+	b.data = parts, b.n = 4, b.signer = s;
+	ck_assert_msg(bt_bundle_write(ctx, path, &b) == 0, "%s", coco_ctx_error(ctx));
+	coco_signer_free(s);
+	for (i = 0; i < 3; i++)
+		free(files[i].p);
 }
+
+/*
+ * assessment.xml of exactly 1 MiB is read and validated, by verify (0, 1) and by lint
+ * (2, 3); 1 MiB + 1 is assessment.xml ("larger than 1048576 bytes").
+ */
+START_TEST(test_assessment_size)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/a.coco", dir), *sub = bt_fmt("%s/sub", dir);
+	struct sb xml = fixture_bytes("example/assessment.xml");
+	struct coco_report *r = NULL;
+	const int over = _i % 2;
+
+	pad_xml(&xml, COCO_MAX_META_SIZE + (size_t)over);
+	if (_i < 2) {
+		example_bundle(ctx, path, &xml);
+		coco_ctx_set_time(ctx, bt_time("2027-01-02"));
+		r = verify_path(ctx, path);
+		expect_finding(r, "signature.value", COCO_STATUS_PASS, NULL, "signed");
+	} else {
+		char *example = bt_fixture("example");
+		ck_assert_int_eq(bt_copytree(example, sub), 0);
+		free(example);
+		write_sb(sub, "assessment.xml", &xml);
+		ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+		ck_assert_msg(coco_lint(ctx, sub, r) == COCO_OK, "%s", coco_ctx_error(ctx));
+	}
+	if (over) {
+		expect_finding(r, "assessment.xml", COCO_STATUS_FAIL, "assessment.xml",
+			       "1 MiB + 1");
+		expect_message(r, "assessment.xml", "larger than 1048576 bytes");
+	} else {
+		expect_no_finding(r, "assessment.xml", COCO_STATUS_FAIL, "1 MiB");
+		expect_finding(r, "assessment.schema", COCO_STATUS_PASS, "assessment.xml", "1 MiB");
+	}
+	coco_report_free(r);
+	free(xml.p);
+	free(sub);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+#define DECISION "signoff/decision-002.xml"
+
+/* The sample applicant signed off (rejected) by the SIRO on 2027-01-05 with comment. */
+static void signed_off(struct coco_ctx *ctx, const char *dir, const char *out, const char *comment)
+{
+	char *example = bt_fixture("example"), *in = bt_fmt("%s/a.coco", dir);
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, comment, NULL};
+	struct coco_signer *s;
+
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "director"));
+	ck_assert_msg(coco_create(ctx, example, in, s, NULL) == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_signer_free(s);
+	coco_ctx_set_time(ctx, bt_time("2027-01-05"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "siro"));
+	ck_assert_msg(coco_countersign(ctx, in, out, s, &o) == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_signer_free(s);
+	free(example);
+	free(in);
+}
+
+/* Replaces the decision's from by to (or pads it to want bytes), and signs the SIRO's
+ * manifest over the changed bundle again, as the SIRO, so only the decision differs. */
+static void rewrite_decision(struct coco_ctx *ctx, const char *path, const char *from,
+			     const char *to, size_t want)
+{
+	struct bt_parts l;
+	struct bt_part *p, refs[16];
+	struct coco_signer *s;
+	struct sb d = {0};
+	unsigned char *sig = NULL;
+	char *man, *at;
+	size_t i, n = 0, mlen = 0, slen = 0;
+
+	ck_assert_int_eq(bt_zip_read(path, &l), 0);
+	ck_assert_ptr_nonnull(p = bt_parts_find(&l, DECISION));
+	sb_add(&d, p->data, p->len);
+	if (from != NULL) {
+		struct sb e = {0};
+		ck_assert_ptr_nonnull(at = strstr(d.p, from));
+		sb_add(&e, d.p, (size_t)(at - d.p));
+		sb_str(&e, to);
+		sb_str(&e, at + strlen(from));
+		free(d.p);
+		d = e;
+	}
+	if (want != 0)
+		pad_xml(&d, want);
+	free((void *)p->data);
+	p->data = (unsigned char *)d.p, p->len = d.n;
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.p[i].name, "mimetype") != 0 &&
+		    strcmp(l.p[i].name, "META-INF/ASiCManifest002.xml") != 0 &&
+		    strcmp(l.p[i].name, "META-INF/signature002.p7s") != 0)
+			refs[n++] = l.p[i];
+	ck_assert_ptr_nonnull(man = bt_manifest("META-INF/signature002.p7s", refs, n, NULL, &mlen));
+	coco_ctx_set_time(ctx, bt_time("2027-01-05"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "siro"));
+	ck_assert_int_eq(coco_cms_sign(ctx, s, (unsigned char *)man, mlen, &sig, &slen), COCO_OK);
+	p = bt_parts_find(&l, "META-INF/ASiCManifest002.xml");
+	free((void *)p->data);
+	p->data = (unsigned char *)man, p->len = mlen;
+	p = bt_parts_find(&l, "META-INF/signature002.p7s");
+	free((void *)p->data);
+	ck_assert_ptr_nonnull(p->data = malloc(slen));
+	memcpy((void *)p->data, sig, slen);
+	p->len = slen;
+	ck_assert_int_eq(bt_zip_write(ctx, path, l.p, l.n), 0);
+	OPENSSL_free(sig);
+	coco_signer_free(s);
+	bt_parts_free(&l);
+}
+
+/*
+ * A sign-off decision of exactly 1 MiB is read (0); 1 MiB + 1 is signoff.xml (1). A
+ * comment of 4,096 characters, as countersign writes it, is valid (2); 4,097 (written by
+ * hand) fail the decision schema: signoff.xml (3).
+ */
+START_TEST(test_decision)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *out = bt_fmt("%s/s.coco", dir);
+	const int over = _i % 2;
+	struct sb comment = {0};
+	struct coco_report *r;
+
+	sb_fill(&comment, 'c', COCO_MAX_COMMENT);
+	signed_off(ctx, dir, out, _i < 2 ? "checked" : comment.p);
+	if (_i < 2) {
+		rewrite_decision(ctx, out, NULL, NULL, COCO_MAX_META_SIZE + (size_t)over);
+	} else if (over) {
+		struct sb longer = {0};
+		sb_str(&longer, comment.p);
+		sb_str(&longer, "c");
+		rewrite_decision(ctx, out, comment.p, longer.p, 0);
+		free(longer.p);
+	}
+	coco_ctx_set_time(ctx, bt_time("2027-02-01"));
+	r = verify_path(ctx, out);
+	if (over) {
+		expect_finding(r, "signoff.xml", COCO_STATUS_FAIL, DECISION, "over");
+		expect_message(r, "signoff.xml",
+			       _i < 2 ? "larger than 1048576 bytes" : "not a valid coco-signoff-1");
+	} else {
+		expect_no_finding(r, "signoff.xml", COCO_STATUS_FAIL, "at the limit");
+		expect_finding(r, "signoff.decision", COCO_STATUS_PASS, DECISION, "at the limit");
+	}
+	coco_report_free(r);
+	free(comment.p);
+	free(out);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* countersign takes a comment of 4,096 bytes (here, 1,365 three-byte characters and a
+ * letter); 4,097 bytes are COCO_ERR_ARG. */
+START_TEST(test_comment_bytes)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *in = bt_fmt("%s/a.coco", dir), *out = bt_fmt("%s/s.coco", dir);
+	char *example = bt_fixture("example");
+	struct sb comment = {0};
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
+	struct coco_signer *s;
+	enum coco_err err;
+
+	sb_rep(&comment, "\xe2\x82\xac", 1365); /* the euro sign */
+	sb_fill(&comment, 'c', 1 + (size_t)_i);
+	ck_assert_uint_eq(comment.n, COCO_MAX_COMMENT + (size_t)_i);
+	o.comment = comment.p;
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "director"));
+	ck_assert_int_eq(coco_create(ctx, example, in, s, NULL), COCO_OK);
+	coco_signer_free(s);
+	coco_ctx_set_time(ctx, bt_time("2027-01-05"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "siro"));
+	err = coco_countersign(ctx, in, out, s, &o);
+	coco_signer_free(s);
+	if (_i)
+		expect_error(ctx, err, COCO_ERR_ARG, "at most 4096 bytes");
+	else
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+	free(comment.p);
+	free(example);
+	free(in);
+	free(out);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- pass-phrases --------------------------------------------------------------------- */
+
+/* Gives the pass-phrase in arg, if it fits (the callback's contract: at most size bytes). */
+static int give_pass(char *buf, int size, void *arg)
+{
+	const char *p = arg;
+	size_t n = strlen(p);
+
+	if (n > (size_t)size)
+		return -1;
+	memcpy(buf, p, n);
+	return (int)n;
+}
+
+/*
+ * A key encrypted under a pass-phrase of 1,024 bytes loads, as PKCS#8 PEM (0) and as
+ * PKCS#12 (2); under 1,025 bytes it cannot be given (1, 3): the library asks for at most
+ * 1,024 (OpenSSL's PEM_BUFSIZE, and the same for PKCS#12).
+ */
+START_TEST(test_pass_phrase)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *key = bt_fmt("%s/k.pem", dir), *p12 = bt_fmt("%s/k.p12", dir);
+	char *cert = bt_fixture("pki/director.pem");
+	EVP_PKEY *pk = bt_key("director");
+	X509 *x = bt_cert("director");
+	struct sb pass = {0};
+	struct coco_signer_opts o;
+	struct coco_signer *s = NULL;
+	enum coco_err err;
+	BIO *b;
+
+	sb_fill(&pass, 'p', COCO_MAX_PASS + (size_t)(_i % 2));
+	memset(&o, 0, sizeof(o));
+	o.pass_cb = give_pass, o.pass_arg = pass.p;
+	if (_i < 2) {
+		ck_assert_ptr_nonnull(b = BIO_new_file(key, "w"));
+		ck_assert_int_eq(PEM_write_bio_PKCS8PrivateKey(b, pk, EVP_aes_256_cbc(), pass.p,
+							       (int)pass.n, NULL, NULL),
+				 1);
+		BIO_free(b);
+		o.key_path = key, o.cert_path = cert;
+	} else {
+		PKCS12 *p = PKCS12_create(pass.p, "director", pk, x, NULL, 0, 0, 0, 0, 0);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_nonnull(b = BIO_new_file(p12, "wb"));
+		ck_assert_int_eq(i2d_PKCS12_bio(b, p), 1);
+		BIO_free(b);
+		PKCS12_free(p);
+		o.p12_path = p12;
+	}
+	err = coco_signer_load(ctx, &o, &s);
+	if (_i % 2)
+		expect_error(ctx, err, COCO_ERR_CRYPTO,
+			     _i < 2 ? "cannot load private key" : "pass");
+	else
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_signer_free(s);
+	EVP_PKEY_free(pk);
+	X509_free(x);
+	free(pass.p);
+	free(cert);
+	free(key);
+	free(p12);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A signer of pki/<who> whose chain file is its CA's (if any) and 30 unrelated
+ * certificates, written once into dir, so that its signatures are large and, with an RSA
+ * key, always the same size. */
+static struct coco_signer *big_signer(struct coco_ctx *ctx, const char *dir, const char *who,
+				      const char *ca)
+{
+	STACK_OF(X509) *extra = fillers(30);
+	char *chain = bt_fmt("%s/%s-chain.pem", dir, who);
+	char *key = bt_fixture("pki/%s.key", who), *cert = bt_fixture("pki/%s.pem", who);
+	struct coco_signer_opts o = {key, cert, chain, NULL, NULL, NULL};
+	struct coco_signer *s = NULL;
+	X509 *all[32];
+	size_t i, n = 0;
+
+	if (access(chain, F_OK) != 0) {
+		if (ca != NULL)
+			all[n++] = bt_cert(ca);
+		for (i = 0; i < 30; i++)
+			all[n++] = sk_X509_value(extra, (int)i);
+		write_pem(chain, all, n);
+		if (ca != NULL)
+			X509_free(all[0]);
+	}
+	ck_assert_msg(coco_signer_load(ctx, &o, &s) == COCO_OK, "%s", coco_ctx_error(ctx));
+	sk_X509_pop_free(extra, X509_free);
+	free(chain);
+	free(key);
+	free(cert);
+	return s;
+}
+
+/*
+ * create writes a signature of exactly the meta_size limit (scaled down from 1 MiB to the
+ * size of this signer's signature); a limit one byte smaller refuses it (COCO_ERR_LIMIT),
+ * and nothing is written.
+ */
+START_TEST(test_create_signature)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *out = bt_fmt("%s/o.coco", dir);
+	char *example = bt_fixture("example");
+	struct coco_signer *s;
+	struct coco_report *r;
+	size_t sig;
+	enum coco_err err;
+
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	s = big_signer(ctx, dir, "director", "signer-ca");
+	ck_assert_msg(coco_create(ctx, example, out, s, NULL) == COCO_OK, "%s",
+		      coco_ctx_error(ctx));
+	sig = entry_len(out, BT_SIGNATURE);
+	ck_assert_uint_gt(sig, 8192); /* larger than the assessment and the manifest */
+	ck_assert_int_eq(unlink(out), 0);
+	coco_ctx_limits(ctx)->meta_size = sig - (size_t)_i;
+	err = coco_create(ctx, example, out, s, NULL);
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "the signature would be");
+		ck_assert_int_ne(access(out, F_OK), 0);
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		ck_assert_uint_eq(entry_len(out, BT_SIGNATURE), sig);
+		r = verify_path(ctx, out);
+		expect_finding(r, "signature.value", COCO_STATUS_PASS, BT_SIGNATURE, "the limit");
+		coco_report_free(r);
+	}
+	coco_signer_free(s);
+	free(example);
+	free(out);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* countersign writes a sign-off signature of exactly the meta_size limit (scaled down as
+ * above); one byte smaller refuses it (COCO_ERR_LIMIT), and nothing is written. */
+START_TEST(test_countersign_signature)
+{
+	struct coco_ctx *ctx = new_ctx("trust");
+	char *dir = bt_mkdtemp(), *in = bt_fmt("%s/a.coco", dir), *out = bt_fmt("%s/s.coco", dir);
+	char *example = bt_fixture("example");
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
+	struct coco_signer *s;
+	struct coco_report *r;
+	size_t sig;
+	enum coco_err err;
+
+	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
+	ck_assert_ptr_nonnull(s = bt_signer(ctx, "director"));
+	ck_assert_int_eq(coco_create(ctx, example, in, s, NULL), COCO_OK);
+	coco_signer_free(s);
+	coco_ctx_set_time(ctx, bt_time("2027-01-05"));
+	s = big_signer(ctx, dir, "siro", NULL);
+	ck_assert_msg(coco_countersign(ctx, in, out, s, &o) == COCO_OK, "%s", coco_ctx_error(ctx));
+	sig = entry_len(out, "META-INF/signature002.p7s");
+	ck_assert_uint_gt(sig, 8192);
+	ck_assert_int_eq(unlink(out), 0);
+	coco_ctx_limits(ctx)->meta_size = sig - (size_t)_i;
+	err = coco_countersign(ctx, in, out, s, &o);
+	if (_i) {
+		expect_error(ctx, err, COCO_ERR_LIMIT, "the signature would be");
+		ck_assert_int_ne(access(out, F_OK), 0);
+	} else {
+		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
+		ck_assert_uint_eq(entry_len(out, "META-INF/signature002.p7s"), sig);
+		coco_ctx_set_time(ctx, bt_time("2027-02-01"));
+		r = verify_path(ctx, out);
+		expect_finding(r, "signoff.decision", COCO_STATUS_PASS, DECISION, "the limit");
+		coco_report_free(r);
+	}
+	coco_signer_free(s);
+	free(example);
+	free(in);
+	free(out);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
 
 Suite *limits_suite(void)
 {
@@ -2079,6 +2493,12 @@ Suite *limits_suite(void)
 	tcase_add_loop_test(tc, test_schema_bounds, 0,
 			    (int)(2 * sizeof(schema_cases) / sizeof(schema_cases[0])));
 	tcase_add_test(tc, test_assessment_refs);
+	tcase_add_loop_test(tc, test_assessment_size, 0, 4);
+	tcase_add_loop_test(tc, test_decision, 0, 4);
+	tcase_add_loop_test(tc, test_comment_bytes, 0, 2);
+	tcase_add_loop_test(tc, test_pass_phrase, 0, 4);
+	tcase_add_loop_test(tc, test_create_signature, 0, 2);
+	tcase_add_loop_test(tc, test_countersign_signature, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
