@@ -30,6 +30,7 @@
 #include "folder.h"
 #include "internal.h"
 #include "manifest.h"
+#include "pdf.h"
 #include "policy.h"
 #include "suites.h"
 #include "xml.h"
@@ -2454,6 +2455,70 @@ START_TEST(test_countersign_signature)
 }
 END_TEST
 
+/* ---- PDF: where the scanner looks --------------------------------------------------------- */
+
+/* Verifies a bundle holding name = data (no signature: the pdf.* stage runs regardless). */
+static struct coco_report *verify_one_file(const char *name, const struct sb *data)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/p.coco", dir);
+	struct bt_part part = {name, (const unsigned char *)data->p, data->n, 0};
+	struct coco_report *r;
+
+	ck_assert_int_eq(bt_zip_write(ctx, path, &part, 1), 0);
+	r = verify_path(ctx, path);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+	return r;
+}
+
+/* %PDF- ending within the first 1,024 bytes (at offset 1,019) makes any file a PDF, here
+ * one misplaced (pdf.header); at offset 1,020 the file is not a PDF and is not scanned. */
+START_TEST(test_pdf_sniff)
+{
+	struct sb d = {0};
+	struct coco_report *r;
+	const struct coco_finding *f;
+
+	sb_fill(&d, 'x', COCO_PDF_SNIFF - 5 + (size_t)_i);
+	sb_add(&d, bt_min_pdf, bt_min_pdf_len);
+	r = verify_one_file("evidence/late.dat", &d);
+	f = bt_find_status(r, "pdf.header", COCO_STATUS_FAIL, "evidence/late.dat");
+	if (_i)
+		ck_assert_msg(f == NULL, "offset 1,020 is a PDF: %s", coco_finding_message(f));
+	else
+		ck_assert_msg(f != NULL && strstr(coco_finding_message(f), "offset 1019") != NULL,
+			      "offset 1,019 is not a PDF:\n%s", bt_dump(r));
+	coco_report_free(r);
+	free(d.p);
+}
+END_TEST
+
+/* startxref is looked for in the last 1,024 bytes: white space after %%EOF that leaves it
+ * exactly there passes (0); one byte more is pdf.xref (1). */
+START_TEST(test_pdf_tail)
+{
+	static const char tail[] = "startxref\n110\n%%EOF\n";
+	struct sb d = {0};
+	struct coco_report *r;
+
+	sb_add(&d, bt_min_pdf, bt_min_pdf_len);
+	ck_assert(memcmp(d.p + d.n - (sizeof(tail) - 1), tail, sizeof(tail) - 1) == 0);
+	sb_fill(&d, ' ', 1024 - (sizeof(tail) - 1) + (size_t)_i);
+	r = verify_one_file("evidence/t.pdf", &d);
+	if (_i) {
+		expect_finding(r, "pdf.xref", COCO_STATUS_FAIL, "evidence/t.pdf", "1,025 bytes");
+		expect_message(r, "pdf.xref", "no startxref");
+	} else {
+		expect_finding(r, "pdf.clean", COCO_STATUS_PASS, "evidence/t.pdf", "1,024 bytes");
+	}
+	coco_report_free(r);
+	free(d.p);
+}
+END_TEST
+
 Suite *limits_suite(void)
 {
 	Suite *s = suite_create("limits");
@@ -2499,6 +2564,8 @@ Suite *limits_suite(void)
 	tcase_add_loop_test(tc, test_pass_phrase, 0, 4);
 	tcase_add_loop_test(tc, test_create_signature, 0, 2);
 	tcase_add_loop_test(tc, test_countersign_signature, 0, 2);
+	tcase_add_loop_test(tc, test_pdf_sniff, 0, 2);
+	tcase_add_loop_test(tc, test_pdf_tail, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
