@@ -208,6 +208,7 @@ enum coco_err coco_folder_collect(struct coco_ctx *ctx, const char *dir, struct 
 
 	if (err != COCO_OK)
 		return err;
-	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
+	if (l->n > 1) /* names is NULL for a folder of no files */
+		qsort(l->names, l->n, sizeof(*l->names), cmp_names);
 	return case_clashes(ctx, l);
 }

@@ -1933,6 +1933,11 @@ START_TEST(test_schema_bounds)
 }
 END_TEST
 
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* n supporting files f/NNNNN.pdf from *k on. */
 static void files_from(struct sb *b, size_t *k, size_t n)
 {
@@ -2008,13 +2013,11 @@ START_TEST(test_assessment_refs)
 	n = coco_assessment_refs(a, refs, 20000);
 	ck_assert_uint_eq(n, 16 + 32 * 256 + 64);
 	/* the submission holds exactly the distinct files referenced */
-	for (i = 0; i < n; i++) {
-		size_t j;
-		for (j = 0; j < nf && strcmp(files[j], refs[i]) != 0; j++)
-			;
-		if (j == nf)
-			files[nf++] = refs[i];
-	}
+	memcpy(files, refs, n * sizeof(*refs));
+	qsort(files, n, sizeof(*files), cmp_strp);
+	for (i = 0; i < n; i++)
+		if (nf == 0 || strcmp(files[nf - 1], files[i]) != 0)
+			files[nf++] = files[i];
 	coco_report_free(r);
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	memset(&sub, 0, sizeof(sub));
