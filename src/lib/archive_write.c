@@ -240,6 +240,8 @@ static enum coco_err copy_data(struct coco_zipw *w, struct source *src, EVP_MD_C
 		}
 		if (err != COCO_OK)
 			return err;
+		if (src->fd >= 0)
+			coco_phase(w->ctx, COCO_PHASE_CHUNK, w->out_name, w->done);
 	}
 	if (got < 0)
 		return coco_seterr(w->ctx, COCO_ERR_IO, "cannot read '%s': %s", src->name,
@@ -247,8 +249,8 @@ static enum coco_err copy_data(struct coco_zipw *w, struct source *src, EVP_MD_C
 	return zs == NULL ? COCO_OK : deflate_out(w, zs, Z_FINISH);
 }
 
-static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct source *src,
-			       int deflate, EVP_MD_CTX *md)
+static enum coco_err write_entry(struct coco_zipw *w, const char *name, struct source *src,
+				 int deflate, EVP_MD_CTX *md)
 {
 	z_stream zs;
 	enum coco_err err;
@@ -291,6 +293,16 @@ static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct sou
 		return coco_seterr(w->ctx, COCO_ERR_IO, "'%s' changed while it was being packaged",
 				   src->name);
 	return end_entry(w);
+}
+
+static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct source *src,
+			       int deflate, EVP_MD_CTX *md)
+{
+	enum coco_err err = write_entry(w, name, src, deflate, md);
+
+	if (err == COCO_OK)
+		coco_phase(w->ctx, COCO_PHASE_ENTRY, w->out_name, w->old_n + w->n);
+	return err;
 }
 
 enum coco_err coco_zipw_add_fd(struct coco_zipw *w, const char *name, int src_fd,
@@ -370,6 +382,7 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 		coco_zipw_free(w);
 		return err;
 	}
+	coco_phase(ctx, COCO_PHASE_COPIED, out_name, in->n);
 	*out = w;
 	return COCO_OK;
 }
