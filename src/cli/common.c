@@ -105,7 +105,8 @@ int cli_parse_format(const char *cmd, const char *value, enum coco_format *out)
 /*
  * COCO_TEST_PAUSE=PHASE[:N], a test hook (coco-bundle(1), ENVIRONMENT): the program stops
  * itself (SIGSTOP) the N-th time, default the first, that an output reaches PHASE, so that
- * a crash test can kill it at exactly that point, or let it go on with SIGCONT.
+ * a crash test can kill it at exactly that point, or let it go on with SIGCONT. It says so
+ * on stderr first.
  */
 struct pause_hook {
 	enum coco_phase phase;
@@ -116,10 +117,15 @@ static void pause_at(void *arg, enum coco_phase phase, const char *path, uint64_
 {
 	struct pause_hook *h = arg;
 
-	(void)path;
 	(void)n;
-	if (phase == h->phase && ++h->seen == h->want)
-		(void)raise(SIGSTOP);
+	if (phase != h->phase || ++h->seen != h->want)
+		return;
+	/* The line tells a test this stop is the hook's, not a debugger's or a sanitizer's. */
+	fprintf(stderr, "%s: COCO_TEST_PAUSE: stopping at %s:%lu of ", cli_prog,
+		coco_phase_name(phase), h->want);
+	cli_put_safe(stderr, path);
+	fputc('\n', stderr);
+	(void)raise(SIGSTOP);
 }
 
 /* Installs the COCO_TEST_PAUSE hook on ctx if the variable is set: 0, or -1 (printed). */

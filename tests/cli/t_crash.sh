@@ -7,7 +7,8 @@
 # (fixed seed), to catch steps no phase names. After every kill: the target is absent or
 # byte for byte the old file until the rename, and the complete new output from then on;
 # what is left besides is named .coco-tmp-* and reverify passes over it without a word;
-# and running the command again succeeds. Each case logs its counts ("KILLS ...").
+# and running the command again succeeds. Each case logs its counts: see them with
+#   CLI_NOTES=1 COCO=$PWD/build/coco-bundle sh tests/cli/run.sh crash_
 
 PHASES="tmp-created copied chunk entry written synced renamed done"
 SIGN_AT=2027-01-01T09:00:00Z
@@ -17,15 +18,18 @@ proc_state() {
 	sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null
 }
 
-# stop_or_end PID: prints "stopped" when PID stops, "ended" when it ends, or "timeout"
-# after about 30 seconds of neither, so that no case can hang.
+# stop_or_end PID: prints "stopped" when PID has stopped itself for COCO_TEST_PAUSE (state
+# T, and its line in ./err; a sanitizer's ptrace stop at exit is state t), "ended" when it
+# ends, or "timeout" after about 30 seconds of neither, so that no case can hang.
 stop_or_end() {
 	polls=0
 	while [ "$polls" -lt 3000 ]; do
 		case $(proc_state "$1") in
-		T | t)
-			echo stopped
-			return 0
+		T)
+			if grep -q 'COCO_TEST_PAUSE: stopping at' err; then
+				echo stopped
+				return 0
+			fi
 			;;
 		Z | "")
 			echo ended
@@ -119,6 +123,7 @@ crash_hook() {
 		--trust "$FX/trust" >out 2>err &
 	pid=$!
 	[ "$(stop_or_end "$pid")" = stopped ] || fail "create did not stop at 'synced'"
+	has_err "^coco-bundle: COCO_TEST_PAUSE: stopping at synced:1 of b.coco\$"
 	[ ! -e b.coco ] || fail "b.coco exists before the rename"
 	kill -CONT "$pid"
 	wait "$pid" || fail "create continued from 'synced' failed: $(cat err)"
@@ -199,7 +204,7 @@ crash_points() {
 		cmp -s "$OUT" "$NEW" || fail "COCO_TEST_PAUSE=$ph:$k: the output differs"
 		[ "$k" -eq 1 ] || printf '%s:%d ' "$ph" $((k - 1)) >>points
 	done
-	echo "KILLS $label: $kills kill points ($(cat points)), $left temporary files left"
+	echo "NOTE $label: $kills kill points ($(cat points)), $left temporary files left"
 	[ "$kills" -gt 0 ] || fail "no kill point"
 }
 
@@ -315,7 +320,7 @@ folder_points() {
 		}
 		[ "$k" -eq 1 ] || printf '%s:%d ' "$ph" $((k - 1)) >>points
 	done
-	echo "KILLS $label: $kills kill points ($(cat points)), $left temporary names left"
+	echo "NOTE $label: $kills kill points ($(cat points)), $left temporary names left"
 	[ "$kills" -gt 0 ] || fail "no kill point"
 }
 
@@ -384,7 +389,7 @@ random_kills() {
 	expect 0 "$@"
 	cmp -s "$OUT" "$NEW" || fail "the run to the end differs"
 	passed "$OUT"
-	echo "RANDOM $label: $count kills: $olds left the old bundle, $news the new one," \
+	echo "NOTE random kills, $label: $count kills: $olds left the old bundle, $news the new one," \
 		"$left temporary files left, 0 partial or changed outputs"
 }
 
