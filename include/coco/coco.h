@@ -107,7 +107,8 @@ void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)
  * safe to delete). The hook is told as each step is reached, with the target's path and n:
  *   COCO_PHASE_TMP_CREATED  the temporary file or folder exists, still empty
  *   COCO_PHASE_COPIED       countersign copied the bundle's earlier entries into it
- *   COCO_PHASE_CHUNK        a 1 MiB chunk of a packaged file was written; n: bytes so far
+ *   COCO_PHASE_CHUNK        up to 1 MiB more of a packaged file (create) or of the earlier
+ *                           entries (countersign) was written; n: bytes so far
  *   COCO_PHASE_ENTRY        a zip entry (or an extracted file) is complete; n: its number
  *   COCO_PHASE_WRITTEN      everything is written, nothing synced yet
  *   COCO_PHASE_SYNCED       the data is synced and closed, the target not yet replaced

@@ -351,6 +351,7 @@ static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive 
 		if (wr(w, w->ibuf, (size_t)got) != COCO_OK)
 			return COCO_ERR_IO;
 		at += (uint64_t)got;
+		coco_phase(w->ctx, COCO_PHASE_CHUNK, w->out_name, at);
 	}
 	return COCO_OK;
 }

@@ -171,10 +171,13 @@ static enum coco_err write_one(struct coco_ctx *ctx, struct coco_vstate *v, size
 		EVP_MD_CTX_free(w.md);
 		return COCO_ERR_IO;
 	}
-	w.fd = openat(pfd, base_name(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0644);
-	if (w.fd < 0 || w.md == NULL || !EVP_DigestInit_ex(w.md, EVP_sha256(), NULL) ||
-	    undo_push(u, name, strlen(name), 0) != 0) {
+	/* recorded first: whatever happens next, the file goes with the temporary folder */
+	if (undo_push(u, name, strlen(name), 0) != 0)
+		errno = ENOMEM;
+	else
+		w.fd = openat(pfd, base_name(name),
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (w.fd < 0 || w.md == NULL || !EVP_DigestInit_ex(w.md, EVP_sha256(), NULL)) {
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s/%s': %s", dir, name,
 				  strerror(errno));
 		goto out;
@@ -212,6 +215,25 @@ static enum coco_err sync_all(struct coco_ctx *ctx, int root, const struct undo 
 			return COCO_ERR_IO;
 	}
 	return COCO_OK;
+}
+
+/* fsync of the folders in u, below root (their files are synced already). 0, or -1. */
+static int sync_dirs(int root, const struct undo *u)
+{
+	size_t i;
+	int fd, bad = 0, e = 0;
+
+	for (i = 0; i < u->n && !bad; i++) {
+		if (!u->is_dir[i])
+			continue;
+		fd = openat(root, u->paths[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		bad = fd < 0 || (fsync(fd) != 0 && errno != EINVAL);
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	errno = e;
+	return bad ? -1 : 0;
 }
 
 /*
@@ -307,7 +329,7 @@ static enum coco_err stage_link(struct coco_ctx *ctx, const char *dir, struct st
 	s->placed = 1;
 	coco_phase(ctx, COCO_PHASE_RENAMED, dir, 0);
 	stage_remove(s);
-	if (fsync(s->target) != 0 && errno != EINVAL)
+	if (sync_dirs(s->target, &s->linked) != 0 || (fsync(s->target) != 0 && errno != EINVAL))
 		return coco_seterr(ctx, COCO_ERR_IO,
 				   "cannot sync folder '%s': %s (the files are in place, but may "
 				   "not survive a power cut)",
