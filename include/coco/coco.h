@@ -97,6 +97,43 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir);
 typedef void (*coco_progress_cb)(void *arg, uint64_t done, uint64_t total);
 void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg);
 
+/*
+ * Write phases: a hook for crash tests and observability. Every file or folder the
+ * library writes (create's and countersign's bundles, coco_write_file_atomic, init's
+ * submission, extract's folder) is first built under a temporary name beside the target,
+ * ".coco-tmp-NAME.XXXXXX", then synced, then renamed (or linked) into place, then the
+ * folder holding it is synced. A process that dies at any point leaves the target as it
+ * was, or the complete new one, plus at most that temporary name (reverify skips it; it is
+ * safe to delete). The hook is told as each step is reached, with the target's path and n:
+ *   COCO_PHASE_TMP_CREATED  the temporary file or folder exists, still empty
+ *   COCO_PHASE_COPIED       countersign copied the bundle's earlier entries into it
+ *   COCO_PHASE_CHUNK        up to 1 MiB more of a packaged file (create) or of the earlier
+ *                           entries (countersign) was written; n: bytes so far
+ *   COCO_PHASE_ENTRY        a zip entry (or an extracted file) is complete; n: its number
+ *   COCO_PHASE_WRITTEN      everything is written, nothing synced yet
+ *   COCO_PHASE_SYNCED       the data is synced and closed, the target not yet replaced
+ *   COCO_PHASE_RENAMED      the target is replaced, its folder not yet synced
+ *   COCO_PHASE_DONE         the folder is synced: the write is complete and durable
+ * Phases a writer has no use for are skipped (only bundles have COPIED and CHUNK). n is 0
+ * where not stated. The hook may stop or kill the process (coco-bundle stops itself for
+ * COCO_TEST_PAUSE, see coco-bundle(1)); it must not call back into ctx. NULL turns it off.
+ */
+enum coco_phase {
+	COCO_PHASE_TMP_CREATED,
+	COCO_PHASE_COPIED,
+	COCO_PHASE_CHUNK,
+	COCO_PHASE_ENTRY,
+	COCO_PHASE_WRITTEN,
+	COCO_PHASE_SYNCED,
+	COCO_PHASE_RENAMED,
+	COCO_PHASE_DONE,
+};
+typedef void (*coco_phase_cb)(void *arg, enum coco_phase phase, const char *path, uint64_t n);
+void coco_ctx_set_phase_hook(struct coco_ctx *ctx, coco_phase_cb cb, void *arg);
+/* "tmp-created", "copied", "chunk", "entry", "written", "synced", "renamed", "done";
+ * NULL for any other value, so a caller can list them by counting up from 0. */
+const char *coco_phase_name(enum coco_phase phase);
+
 /* The last error's one-line message, e.g. "cannot open 'x.coco': No such file ...".
  * Empty string if none. Valid until the next call on ctx. */
 const char *coco_ctx_error(const struct coco_ctx *ctx);

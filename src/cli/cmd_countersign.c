@@ -42,7 +42,8 @@ static const char countersign_help[] =
     "\n"
     "Exit status: 0 recorded; 1 approval refused because the verification did not pass\n"
     "(the reasons are listed); 2 usage error, or refused or failed for another reason.\n"
-    "Nothing is written unless the status is 0.\n";
+    "Nothing is written unless the status is 0, or the error says that only the last\n"
+    "step failed: syncing OUT's folder after OUT was replaced.\n";
 
 static const struct option countersign_opts[] = {
     {"output", required_argument, NULL, 'o'},   {"key", required_argument, NULL, 'k'},

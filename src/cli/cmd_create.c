@@ -42,7 +42,8 @@ static const char create_help[] =
     "Exit status: 0 created; 1 refused because the submission fails lint or its files\n"
     "are not exactly those assessment.xml references (the failures are listed); 2 usage\n"
     "error, or refused or failed for another reason. Nothing is written unless the\n"
-    "status is 0.\n";
+    "status is 0, or the error says that only the last step failed: syncing OUT's\n"
+    "folder after OUT was replaced.\n";
 
 static const struct option create_opts[] = {
     {"output", required_argument, NULL, 'o'},

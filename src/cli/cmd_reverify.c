@@ -189,9 +189,10 @@ static int rows_add(struct rows *rows, const char *path, const char *error)
 
 /*
  * A name the walk verifies: it ends in ".coco" and does not start with '.'. That skips
- * create's and -o's temporary files (".coco-tmp-NAME.XXXXXX", util.c coco_tmp_open),
- * extract's (".coco-extract-PID.tmp"), editors' and downloaders' partial files (".tmp",
- * ".part", "~" endings never end in ".coco") and hidden files.
+ * the temporary files and folders every writer uses (".coco-tmp-NAME.XXXXXX", util.c
+ * coco_tmp_open and coco_tmpdir_open), including those a killed run left behind,
+ * editors' and downloaders' partial files (".tmp", ".part", "~" endings never end in
+ * ".coco") and hidden files.
  */
 static int is_bundle_name(const char *name)
 {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,62 @@ int cli_parse_format(const char *cmd, const char *value, enum coco_format *out)
 	return 0;
 }
 
+/*
+ * COCO_TEST_PAUSE=PHASE[:N], a test hook (coco-bundle(1), ENVIRONMENT): the program stops
+ * itself (SIGSTOP) the N-th time, default the first, that an output reaches PHASE, so that
+ * a crash test can kill it at exactly that point, or let it go on with SIGCONT. It says so
+ * on stderr first.
+ */
+struct pause_hook {
+	enum coco_phase phase;
+	unsigned long want, seen;
+};
+
+static void pause_at(void *arg, enum coco_phase phase, const char *path, uint64_t n)
+{
+	struct pause_hook *h = arg;
+
+	(void)n;
+	if (phase != h->phase || ++h->seen != h->want)
+		return;
+	/* The line tells a test this stop is the hook's, not a debugger's or a sanitizer's. */
+	fprintf(stderr, "%s: COCO_TEST_PAUSE: stopping at %s:%lu of ", cli_prog,
+		coco_phase_name(phase), h->want);
+	cli_put_safe(stderr, path);
+	fputc('\n', stderr);
+	(void)raise(SIGSTOP);
+}
+
+/* Installs the COCO_TEST_PAUSE hook on ctx if the variable is set: 0, or -1 (printed). */
+static int set_pause_hook(const char *cmd, struct coco_ctx *ctx)
+{
+	static struct pause_hook hook;
+	const char *spec = getenv("COCO_TEST_PAUSE"), *name;
+	size_t len;
+	char *end = NULL;
+	int i;
+
+	if (spec == NULL || spec[0] == '\0')
+		return 0;
+	len = strcspn(spec, ":");
+	hook.want = 1;
+	if (spec[len] == ':') {
+		errno = 0;
+		hook.want = strtoul(spec + len + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || end == spec + len + 1 || spec[len + 1] == '-' ||
+		    hook.want == 0)
+			len = 0; /* not a count: refused below */
+	}
+	for (i = 0; len > 0 && (name = coco_phase_name((enum coco_phase)i)) != NULL; i++)
+		if (strlen(name) == len && strncmp(spec, name, len) == 0) {
+			hook.phase = (enum coco_phase)i;
+			coco_ctx_set_phase_hook(ctx, pause_at, &hook);
+			return 0;
+		}
+	cli_usage_error(cmd, "invalid COCO_TEST_PAUSE '%s' (PHASE[:N]; see coco-bundle(1))", spec);
+	return -1;
+}
+
 int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 	    struct coco_ctx **out)
 {
@@ -115,6 +172,10 @@ int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 		return cli_error("out of memory");
 	if (at != NULL)
 		coco_ctx_set_time(ctx, t);
+	if (set_pause_hook(cmd, ctx) != 0) {
+		coco_ctx_free(ctx);
+		return EXIT_USAGE;
+	}
 	if (load_trust) {
 		const char *dir = trust ? trust : getenv("COCO_TRUST");
 		struct stat st;

@@ -243,6 +243,8 @@ static enum coco_err copy_data(struct coco_zipw *w, struct source *src, EVP_MD_C
 		}
 		if (err != COCO_OK)
 			return err;
+		if (src->fd >= 0)
+			coco_phase(w->ctx, COCO_PHASE_CHUNK, w->out_name, w->done);
 	}
 	if (got < 0)
 		return coco_seterr(w->ctx, COCO_ERR_IO, "cannot read '%s': %s", src->name,
@@ -250,8 +252,8 @@ static enum coco_err copy_data(struct coco_zipw *w, struct source *src, EVP_MD_C
 	return zs == NULL ? COCO_OK : deflate_out(w, zs, Z_FINISH);
 }
 
-static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct source *src,
-			       int deflate, EVP_MD_CTX *md)
+static enum coco_err write_entry(struct coco_zipw *w, const char *name, struct source *src,
+				 int deflate, EVP_MD_CTX *md)
 {
 	z_stream zs;
 	enum coco_err err;
@@ -293,6 +295,16 @@ static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct sou
 		return coco_seterr(w->ctx, COCO_ERR_IO, "'%s' changed while it was being packaged",
 				   src->name);
 	return end_entry(w);
+}
+
+static enum coco_err add_entry(struct coco_zipw *w, const char *name, struct source *src,
+			       int deflate, EVP_MD_CTX *md)
+{
+	enum coco_err err = write_entry(w, name, src, deflate, md);
+
+	if (err == COCO_OK)
+		coco_phase(w->ctx, COCO_PHASE_ENTRY, w->out_name, w->old_n + w->n);
+	return err;
 }
 
 enum coco_err coco_zipw_add_fd(struct coco_zipw *w, const char *name, int src_fd,
@@ -341,6 +353,7 @@ static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive 
 		if (wr(w, w->ibuf, (size_t)got) != COCO_OK)
 			return COCO_ERR_IO;
 		at += (uint64_t)got;
+		coco_phase(w->ctx, COCO_PHASE_CHUNK, w->out_name, at);
 	}
 	return COCO_OK;
 }
@@ -372,6 +385,7 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 		coco_zipw_free(w);
 		return err;
 	}
+	coco_phase(ctx, COCO_PHASE_COPIED, out_name, in->n);
 	*out = w;
 	return COCO_OK;
 }

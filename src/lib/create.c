@@ -219,13 +219,8 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	    (err = lint_first(ctx, dir, &l, signer, opts ? opts->flags : 0, r ? r : own)) !=
 		COCO_OK)
 		goto out;
-	if ((fd = coco_tmp_open(out_path, &tmp)) < 0) {
-		err =
-		    coco_seterr(ctx, COCO_ERR_IO, "cannot create a temporary file beside '%s': %s",
-				out_path, strerror(errno));
-		goto out;
-	}
-	if ((err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)
+	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK ||
+	    (err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)
 		goto out;
 	coco_zipw_set_total(w, l.total);
 	if ((err = write_bundle(ctx, w, dir, &l, signer)) != COCO_OK)

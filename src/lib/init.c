@@ -2,13 +2,16 @@
  * init: a skeleton submission folder. assessment.xml carries, for each CoCo element,
  * the requirement and SIA's guidance as comments and a placeholder that lint reports
  * (assessment.statement, assessment.placeholder) until it is replaced, so an unedited
- * skeleton can never pass. Nothing existing is overwritten.
+ * skeleton can never pass. Nothing existing is overwritten. A new folder is built under a
+ * temporary name and renamed into place whole; in an existing one the subfolders come
+ * first and assessment.xml, written atomically, last.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "assessment.h"
 
@@ -218,9 +221,65 @@ static enum coco_err make_dir(struct coco_ctx *ctx, const char *path)
 			   errno == EEXIST ? "a file of that name exists" : strerror(errno));
 }
 
+/*
+ * Makes dir/evidence and dir/policies (if missing), then writes dir/assessment.xml (never
+ * over one). fresh: dir is a temporary folder, whose subfolders are synced too.
+ */
+static enum coco_err fill(struct coco_ctx *ctx, const char *dir, const char *xml, size_t len,
+			  int fresh)
+{
+	char *path = coco_asprintf("%s/%s", dir, COCO_ASSESSMENT_NAME);
+	char *ev = coco_asprintf("%s/evidence", dir), *pol = coco_asprintf("%s/policies", dir);
+	enum coco_err err;
+
+	if (path == NULL || ev == NULL || pol == NULL)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	else if ((err = make_dir(ctx, ev)) == COCO_OK && (err = make_dir(ctx, pol)) == COCO_OK &&
+		 (err = coco_write_file_new(ctx, path, xml, len)) == COCO_OK && fresh) {
+		coco_phase(ctx, COCO_PHASE_WRITTEN, dir, 0);
+		if ((err = coco_sync_folder(ctx, ev)) == COCO_OK)
+			err = coco_sync_folder(ctx, pol);
+	}
+	free(path);
+	free(ev);
+	free(pol);
+	return err;
+}
+
+/* Removes a temporary folder that fill() worked on, and what it made there. */
+static void remove_skeleton(const char *dir)
+{
+	static const char *const made[] = {COCO_ASSESSMENT_NAME, "evidence", "policies"};
+	size_t i;
+	char *p;
+
+	for (i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		if ((p = coco_asprintf("%s/%s", dir, made[i])) != NULL) {
+			(void)(i == 0 ? unlink(p) : rmdir(p));
+			free(p);
+		}
+	(void)rmdir(dir);
+}
+
+/* A folder that does not exist yet is built under a temporary name: it appears whole. */
+static enum coco_err init_new(struct coco_ctx *ctx, const char *dir, const char *xml, size_t len)
+{
+	char *tmp = NULL;
+	enum coco_err err;
+
+	if ((err = coco_tmpdir_open(ctx, dir, &tmp)) != COCO_OK)
+		return err;
+	if ((err = fill(ctx, tmp, xml, len, 1)) == COCO_OK)
+		err = coco_tmpdir_commit(ctx, &tmp, dir);
+	if (tmp != NULL) /* not renamed */
+		remove_skeleton(tmp);
+	free(tmp);
+	return err;
+}
+
 enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organisation)
 {
-	char *xml = NULL, *path = NULL, *ev = NULL, *pol = NULL;
+	char *xml = NULL, *path = NULL;
 	size_t len = 0;
 	struct stat st;
 	enum coco_err err;
@@ -231,10 +290,8 @@ enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organ
 		    "the organisation name must be non-empty UTF-8 text without control "
 		    "characters");
 	path = coco_asprintf("%s/%s", dir, COCO_ASSESSMENT_NAME);
-	ev = coco_asprintf("%s/evidence", dir);
-	pol = coco_asprintf("%s/policies", dir);
 	xml = skeleton(organisation, &len);
-	if (path == NULL || ev == NULL || pol == NULL || xml == NULL) {
+	if (path == NULL || xml == NULL) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -243,14 +300,12 @@ enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organ
 				  "'%s' already exists: init never overwrites a submission", path);
 		goto out;
 	}
-	if ((err = make_dir(ctx, dir)) != COCO_OK || (err = make_dir(ctx, ev)) != COCO_OK ||
-	    (err = make_dir(ctx, pol)) != COCO_OK)
-		goto out;
-	err = coco_write_file_new(ctx, path, xml, len);
+	if (lstat(dir, &st) != 0 && errno == ENOENT)
+		err = init_new(ctx, dir, xml, len);
+	else if ((err = make_dir(ctx, dir)) == COCO_OK)
+		err = fill(ctx, dir, xml, len, 0);
 out:
 	free(xml);
 	free(path);
-	free(ev);
-	free(pol);
 	return err;
 }

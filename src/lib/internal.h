@@ -87,6 +87,8 @@ struct coco_ctx {
 	void *progress_arg;
 	struct coco_limits limits;
 	uint64_t trust_bytes; /* read by the trust load in progress */
+	coco_phase_cb phase; /* the write-phase hook, for crash tests */
+	void *phase_arg;
 	char err[1024];
 };
 
@@ -95,6 +97,8 @@ struct coco_limits *coco_ctx_limits(struct coco_ctx *ctx);
 
 /* Reports progress if the caller asked for it. */
 void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total);
+/* Tells the write-phase hook, if any, that the output at path reached phase. */
+void coco_phase(const struct coco_ctx *ctx, enum coco_phase phase, const char *path, uint64_t n);
 
 #if defined(__GNUC__)
 #define COCO_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -149,15 +153,34 @@ char *coco_name_oneline(const X509_NAME *name);
  */
 const char *coco_name_problem(const char *name, size_t len, int *is_dir);
 
-/* Opens a temporary file beside path; *tmp_out is malloc'd. Returns fd or -1 (errno). */
-int coco_tmp_open(const char *path, char **tmp_out);
-/* fsync fd, close it, rename tmp over path, fsync the directory. Unlinks tmp on failure. */
+/*
+ * The atomic-write protocol (coco.h, "Write phases"). coco_tmp_open creates the temporary
+ * file ".coco-tmp-NAME.XXXXXX" beside path (*tmp_out malloc'd, *fd_out open for writing)
+ * or returns an error naming path. coco_tmp_commit syncs and closes fd, opens path's
+ * folder, renames tmp over path and syncs the folder, telling the phase hook at each step;
+ * it frees tmp, and unlinks it on failure. Every failure before the rename leaves path
+ * untouched; only a failed sync of the folder comes after it (reported, with path
+ * already replaced). coco_tmp_abort closes fd, unlinks and frees tmp, for error paths.
+ */
+enum coco_err coco_tmp_open(struct coco_ctx *ctx, const char *path, char **tmp_out, int *fd_out);
 enum coco_err coco_tmp_commit(struct coco_ctx *ctx, int fd, char *tmp, const char *path);
-/* Closes fd and unlinks tmp; frees tmp. For error paths. */
 void coco_tmp_abort(int fd, char *tmp);
 /*
+ * The same for a folder: coco_tmpdir_open makes ".coco-tmp-NAME.XXXXXX" beside path
+ * (*tmp_out malloc'd). The caller fills it and syncs what it put inside; then
+ * coco_tmpdir_commit syncs the folder, renames it to path, which must not exist
+ * (COCO_ERR_EXISTS, even for an empty folder), and syncs path's folder. Once renamed,
+ * *tmp_io is freed and set to NULL, even if that last sync fails; while it is not NULL
+ * the caller removes the folder and what it holds.
+ */
+enum coco_err coco_tmpdir_open(struct coco_ctx *ctx, const char *path, char **tmp_out);
+enum coco_err coco_tmpdir_commit(struct coco_ctx *ctx, char **tmp_io, const char *path);
+/* fsync of the folder at path (a file system that cannot sync folders is not an error). */
+enum coco_err coco_sync_folder(struct coco_ctx *ctx, const char *path);
+/*
  * Writes a new file atomically and never over an existing one: temporary file, fsync,
- * link(2) to path (COCO_ERR_EXISTS if path exists), unlink of the temporary name.
+ * link(2) to path (COCO_ERR_EXISTS if path exists), unlink of the temporary name, fsync
+ * of the folder.
  */
 enum coco_err coco_write_file_new(struct coco_ctx *ctx, const char *path, const void *data,
 				  size_t len);

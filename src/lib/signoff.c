@@ -632,10 +632,8 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 	int fd;
 	enum coco_err err;
 
-	if ((fd = coco_tmp_open(out_path, &tmp)) < 0)
-		return coco_seterr(ctx, COCO_ERR_IO,
-				   "cannot create a temporary file beside '%s': %s", out_path,
-				   strerror(errno));
+	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK)
+		return err;
 	/* the signed-off copy is as private as the bundle it came from */
 	if (fstat(v->ar->fd, &st) == 0)
 		(void)fchmod(fd, st.st_mode & 0666);

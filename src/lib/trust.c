@@ -101,6 +101,26 @@ void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total)
 		ctx->progress(ctx->progress_arg, done, total);
 }
 
+void coco_ctx_set_phase_hook(struct coco_ctx *ctx, coco_phase_cb cb, void *arg)
+{
+	ctx->phase = cb;
+	ctx->phase_arg = arg;
+}
+
+const char *coco_phase_name(enum coco_phase phase)
+{
+	static const char *const names[] = {"tmp-created", "copied", "chunk",   "entry",
+					    "written",     "synced", "renamed", "done"};
+
+	return (unsigned)phase < sizeof(names) / sizeof(names[0]) ? names[phase] : NULL;
+}
+
+void coco_phase(const struct coco_ctx *ctx, enum coco_phase phase, const char *path, uint64_t n)
+{
+	if (ctx != NULL && ctx->phase != NULL)
+		ctx->phase(ctx->phase_arg, phase, path, n);
+}
+
 const char *coco_ctx_error(const struct coco_ctx *ctx)
 {
 	return ctx->err;

@@ -3,7 +3,7 @@
  * time conversion without the process time zone, zip-name safety, and the atomic
  * temporary-file protocol (temporary file beside the target, fsync, rename, fsync dir).
  */
-#define _GNU_SOURCE /* sync_file_range, where the C library has it */
+#define _GNU_SOURCE /* sync_file_range and renameat2, where the C library has them */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -539,30 +539,48 @@ int coco_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int coco_tmp_open(const char *path, char **tmp_out)
+/* The length of path without trailing slashes (but "/" stays "/"). */
+static size_t trimmed_len(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-	char *tmp;
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* ".coco-tmp-NAME.XXXXXX" in the folder that holds path, for mkstemp or mkdtemp. */
+static char *tmp_template(const char *path)
+{
+	size_t n = trimmed_len(path), dirlen = n;
+
+	while (dirlen > 0 && path[dirlen - 1] != '/')
+		dirlen--;
+	/* A leading dot and a fixed marker: reverify skips it, and it is easy to clean. */
+	return coco_asprintf("%.*s.coco-tmp-%.*s.XXXXXX", (int)dirlen, path, (int)(n - dirlen),
+			     path + dirlen);
+}
+
+enum coco_err coco_tmp_open(struct coco_ctx *ctx, const char *path, char **tmp_out, int *fd_out)
+{
+	char *tmp = tmp_template(path);
 	int fd;
 
 	*tmp_out = NULL;
-	/* A leading dot and a fixed marker: reverify skips it, and it is easy to clean. */
-	tmp = coco_asprintf("%.*s.coco-tmp-%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	if (tmp == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
+	*fd_out = -1;
+	if (tmp == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((fd = mkstemp(tmp)) < 0) {
 		free(tmp);
-		errno = e;
-		return -1;
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot create a temporary file beside '%s': %s", path,
+				   strerror(errno));
 	}
 	(void)fchmod(fd, 0644);
 	*tmp_out = tmp;
-	return fd;
+	*fd_out = fd;
+	coco_phase(ctx, COCO_PHASE_TMP_CREATED, path, 0);
+	return COCO_OK;
 }
 
 void coco_tmp_abort(int fd, char *tmp)
@@ -574,32 +592,80 @@ void coco_tmp_abort(int fd, char *tmp)
 	free(tmp);
 }
 
-static void fsync_parent(const char *path)
+/* Opens the folder that holds path, to sync it once path is in place. -1 with errno. */
+static int open_parent(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? coco_strndup(".", 1)
-				  : coco_strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	int fd;
+	size_t n = trimmed_len(path);
+	char *dir;
+	int fd, e;
 
-	if (dir == NULL)
-		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if ((dir = n == 0 ? coco_strndup(".", 1) : coco_strndup(path, n)) == NULL) {
+		errno = ENOMEM;
+		return -1;
 	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	e = errno;
 	free(dir);
+	errno = e;
+	return fd;
+}
+
+/*
+ * Syncs and closes the folder dfd, which now holds path. The target is already in place,
+ * so a failure cannot be undone, only reported. A file system that cannot sync folders
+ * (EINVAL) has nothing to report.
+ */
+static enum coco_err sync_parent(struct coco_ctx *ctx, int dfd, const char *path)
+{
+	int bad = fsync(dfd) != 0 && errno != EINVAL;
+	int e = errno;
+
+	close(dfd);
+	if (bad)
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot sync the folder of '%s': %s (it is in place, but may "
+				   "not survive a power cut)",
+				   path, strerror(e));
+	coco_phase(ctx, COCO_PHASE_DONE, path, 0);
+	return COCO_OK;
+}
+
+/*
+ * The steps before a temporary file may replace path: fsync, close, and the folder opened
+ * for the sync after it (so that every failure comes while the target is still untouched).
+ * Returns the folder's descriptor, or -1 with the error in ctx; closes fd either way.
+ */
+static int tmp_seal(struct coco_ctx *ctx, int fd, const char *tmp, const char *path)
+{
+	int bad, dfd;
+
+	coco_phase(ctx, COCO_PHASE_WRITTEN, path, 0);
+	if ((bad = fsync(fd) != 0))
+		coco_seterr(ctx, COCO_ERR_IO, "cannot sync '%s': %s", tmp, strerror(errno));
+	if (close(fd) != 0 && !bad) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot close '%s': %s", tmp, strerror(errno));
+		bad = 1;
+	}
+	if (bad)
+		return -1;
+	if ((dfd = open_parent(path)) < 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot open the folder of '%s': %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	coco_phase(ctx, COCO_PHASE_SYNCED, path, 0);
+	return dfd;
 }
 
 enum coco_err coco_tmp_commit(struct coco_ctx *ctx, int fd, char *tmp, const char *path)
 {
-	if (fsync(fd) != 0) {
-		coco_seterr(ctx, COCO_ERR_IO, "cannot sync '%s': %s", tmp, strerror(errno));
-		coco_tmp_abort(fd, tmp);
-		return COCO_ERR_IO;
-	}
-	if (close(fd) != 0) {
-		coco_seterr(ctx, COCO_ERR_IO, "cannot close '%s': %s", tmp, strerror(errno));
+	int dfd = tmp_seal(ctx, fd, tmp, path);
+
+	if (dfd < 0) {
 		coco_tmp_abort(-1, tmp);
 		return COCO_ERR_IO;
 	}
@@ -607,23 +673,98 @@ enum coco_err coco_tmp_commit(struct coco_ctx *ctx, int fd, char *tmp, const cha
 		coco_seterr(ctx, COCO_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path,
 			    strerror(errno));
 		coco_tmp_abort(-1, tmp);
+		close(dfd);
 		return COCO_ERR_IO;
 	}
 	free(tmp);
-	fsync_parent(path);
+	coco_phase(ctx, COCO_PHASE_RENAMED, path, 0);
+	return sync_parent(ctx, dfd, path);
+}
+
+enum coco_err coco_tmpdir_open(struct coco_ctx *ctx, const char *path, char **tmp_out)
+{
+	char *tmp = tmp_template(path);
+
+	*tmp_out = NULL;
+	if (tmp == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if (mkdtemp(tmp) == NULL) {
+		free(tmp);
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot create a temporary folder beside '%s': %s", path,
+				   strerror(errno));
+	}
+	*tmp_out = tmp;
+	coco_phase(ctx, COCO_PHASE_TMP_CREATED, path, 0);
 	return COCO_OK;
+}
+
+/* rename(2) that never replaces: an existing target (even an empty folder) is EEXIST. */
+static int rename_new(const char *from, const char *to)
+{
+	struct stat st;
+
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1; /* else the file system cannot say: check, then rename */
+#endif
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+enum coco_err coco_sync_folder(struct coco_ctx *ctx, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int bad = fd < 0 || (fsync(fd) != 0 && errno != EINVAL);
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	if (bad)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot sync folder '%s': %s", path,
+				   strerror(e));
+	return COCO_OK;
+}
+
+enum coco_err coco_tmpdir_commit(struct coco_ctx *ctx, char **tmp_io, const char *path)
+{
+	const char *tmp = *tmp_io;
+	int dfd;
+
+	if (coco_sync_folder(ctx, tmp) != COCO_OK)
+		return COCO_ERR_IO;
+	if ((dfd = open_parent(path)) < 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open the folder of '%s': %s", path,
+				   strerror(errno));
+	coco_phase(ctx, COCO_PHASE_SYNCED, path, 0);
+	if (rename_new(tmp, path) != 0) {
+		int e = errno;
+		close(dfd);
+		return coco_seterr(
+		    ctx, e == EEXIST || e == ENOTEMPTY ? COCO_ERR_EXISTS : COCO_ERR_IO,
+		    "cannot rename '%s' to '%s': %s", tmp, path,
+		    e == EEXIST || e == ENOTEMPTY ? "it appeared meanwhile" : strerror(e));
+	}
+	free(*tmp_io);
+	*tmp_io = NULL; /* it is path now */
+	coco_phase(ctx, COCO_PHASE_RENAMED, path, 0);
+	return sync_parent(ctx, dfd, path);
 }
 
 enum coco_err coco_write_file_atomic(struct coco_ctx *ctx, const char *path, const void *data,
 				     size_t len)
 {
 	char *tmp = NULL;
-	int fd = coco_tmp_open(path, &tmp);
+	int fd;
+	enum coco_err err = coco_tmp_open(ctx, path, &tmp, &fd);
 
-	if (fd < 0)
-		return coco_seterr(ctx, COCO_ERR_IO,
-				   "cannot create a temporary file beside '%s': %s", path,
-				   strerror(errno));
+	if (err != COCO_OK)
+		return err;
 	if (coco_write_all(fd, data, len) != 0) {
 		coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
 		coco_tmp_abort(fd, tmp);
@@ -678,24 +819,30 @@ enum coco_err coco_write_file_new(struct coco_ctx *ctx, const char *path, const 
 				  size_t len)
 {
 	char *tmp = NULL;
-	int fd = coco_tmp_open(path, &tmp);
-	enum coco_err err = COCO_OK;
+	int fd, dfd;
+	enum coco_err err = coco_tmp_open(ctx, path, &tmp, &fd);
 
-	if (fd < 0)
-		return coco_seterr(ctx, COCO_ERR_IO,
-				   "cannot create a temporary file beside '%s': %s", path,
-				   strerror(errno));
-	if (coco_write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		err = coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (close(fd) != 0 && err == COCO_OK)
-		err = coco_seterr(ctx, COCO_ERR_IO, "cannot close '%s': %s", tmp, strerror(errno));
-	if (err == COCO_OK && link(tmp, path) != 0)
+	if (err != COCO_OK)
+		return err;
+	if (coco_write_all(fd, data, len) != 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+		coco_tmp_abort(fd, tmp);
+		return COCO_ERR_IO;
+	}
+	if ((dfd = tmp_seal(ctx, fd, tmp, path)) < 0) {
+		coco_tmp_abort(-1, tmp);
+		return COCO_ERR_IO;
+	}
+	if (link(tmp, path) != 0)
 		err = coco_seterr(ctx, errno == EEXIST ? COCO_ERR_EXISTS : COCO_ERR_IO,
 				  "cannot create '%s': %s", path,
 				  errno == EEXIST ? "it already exists (nothing is overwritten)"
 						  : strerror(errno));
 	coco_tmp_abort(-1, tmp); /* the link, if made, keeps the data */
-	if (err == COCO_OK)
-		fsync_parent(path);
-	return err;
+	if (err != COCO_OK) {
+		close(dfd);
+		return err;
+	}
+	coco_phase(ctx, COCO_PHASE_RENAMED, path, 0);
+	return sync_parent(ctx, dfd, path);
 }

@@ -1,8 +1,8 @@
 # shellcheck shell=sh
 # Helpers for the end-to-end tests (sourced by run.sh). A case is a shell function run
 # by run_case in a subshell inside a fresh temporary folder; any failed expectation
-# ends the case with a message. stdout gets one line per case; the tail of a failed
-# case's log goes to stderr.
+# ends the case with a message. stdout gets one line per case (and, with CLI_NOTES=1,
+# the case's "NOTE ..." lines); the tail of a failed case's log goes to stderr.
 
 # run_case NAME FUNCTION
 run_case() {
@@ -11,6 +11,8 @@ run_case() {
 	if (cd "$tmp" && "$2") >"$tmp.log" 2>&1; then
 		passed=$((passed + 1))
 		echo "ok $1"
+		# With CLI_NOTES=1, the lines a case logged as "NOTE ..." (figures it measured).
+		[ -z "${CLI_NOTES:-}" ] || sed -n "s/^NOTE /    $1: /p" "$tmp.log"
 	else
 		failed=$((failed + 1))
 		echo "FAIL $1: $(tail -n 1 "$tmp.log")"

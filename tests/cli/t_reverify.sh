@@ -207,9 +207,9 @@ reverify_indeterminate() {
 }
 run_case reverify_indeterminate reverify_indeterminate
 
-# The walk: sorted and recursive; hidden files and folders, temporary (create's .coco-tmp-NAME.XXXXXX,
-# extract's .coco-extract-PID.tmp) and partial files skipped; links to folders not
-# followed; a folder named twice is verified once.
+# The walk: sorted and recursive; hidden files and folders, temporary (the writers'
+# .coco-tmp-NAME.XXXXXX, an older extract's .coco-extract-PID.tmp) and partial files
+# skipped; links to folders not followed; a folder named twice is verified once.
 reverify_walk() {
 	mkdir -p reg/sub/deeper reg/.trash elsewhere
 	create_bundle reg/b.coco

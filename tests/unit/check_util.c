@@ -1,7 +1,10 @@
 /*
  * Unit tests for util.c: RFC 3339 time parsing and formatting without the process time
  * zone, strict base64, zip-name safety (the one rule create and verify share), and the
- * atomic file-writing protocol. Every expected time_t was computed independently.
+ * atomic file-writing protocol: the write-phase hook's order and what the target holds at
+ * each phase, and an injected failure of each fsync and rename (fault.c), which must leave
+ * the old file, or no file, and no temporary name. Every expected time_t was computed
+ * independently.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "internal.h"
 #include "suites.h"
 #include "ziptool.h"
@@ -556,6 +560,155 @@ START_TEST(test_atomic_write_symlink)
 }
 END_TEST
 
+/* What a file holds, in one letter: 'o' the old content, 'n' the new, '-' none. */
+static char content_of(const char *path)
+{
+	char buf[16];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return '-';
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n == 3 && memcmp(buf, "old", 3) == 0)
+		return 'o';
+	if (n == 3 && memcmp(buf, "new", 3) == 0)
+		return 'n';
+	return '?';
+}
+
+struct phase_log {
+	const char *dir;
+	char text[256];
+};
+
+/* Logs "phase:X" for each phase, X the target's content then, and checks the path. */
+static void log_phase(void *arg, enum coco_phase phase, const char *path, uint64_t n)
+{
+	struct phase_log *l = arg;
+	size_t used = strlen(l->text);
+
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(strncmp(path, l->dir, strlen(l->dir)), 0);
+	snprintf(l->text + used, sizeof(l->text) - used, "%s%s:%c", used ? " " : "",
+		 coco_phase_name(phase), content_of(path));
+}
+
+/* The hook sees every phase in order; the target is replaced exactly at "renamed". */
+START_TEST(test_atomic_phases)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "out"), names_buf[256];
+	struct phase_log l = {dir, ""};
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_phase_hook(ctx, log_phase, &l);
+	ck_assert_int_eq(coco_write_file_new(ctx, path, "old", 3), COCO_OK);
+	ck_assert_str_eq(l.text, "tmp-created:- written:- synced:- renamed:o done:o");
+	l.text[0] = '\0';
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "new", 3), COCO_OK);
+	ck_assert_str_eq(l.text, "tmp-created:o written:o synced:o renamed:n done:n");
+	l.text[0] = '\0';
+	ck_assert_int_eq(coco_write_file_new(ctx, path, "new", 3), COCO_ERR_EXISTS);
+	ck_assert_str_eq(l.text, "tmp-created:n written:n synced:n");
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, "out");
+	coco_ctx_set_phase_hook(ctx, NULL, NULL);
+	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "new", 3), COCO_OK);
+	ck_assert_str_eq(l.text, "tmp-created:n written:n synced:n");
+	ck_assert_str_eq(coco_phase_name(COCO_PHASE_DONE), "done");
+	ck_assert_ptr_null(coco_phase_name((enum coco_phase)(COCO_PHASE_DONE + 1)));
+	coco_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/* One injected failure and what it must leave: 'o' old file, 'n' new, '-' none. */
+static const struct {
+	int replace; /* coco_write_file_atomic over "old"; else coco_write_file_new */
+	enum fault_call call;
+	int n;
+	char left;
+	const char *message;
+} faults[] = {
+    {1, FAULT_FSYNC, 1, 'o', "cannot sync '"},
+    {1, FAULT_RENAME, 1, 'o', "cannot rename '"},
+    {1, FAULT_FSYNC, 2, 'n', "cannot sync the folder of '"},
+    {0, FAULT_FSYNC, 1, '-', "cannot sync '"},
+    {0, FAULT_FSYNC, 2, 'n', "cannot sync the folder of '"},
+};
+
+START_TEST(test_atomic_fault)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *path = join(dir, "out"), names_buf[256];
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	if (faults[_i].replace)
+		ck_assert_int_eq(coco_write_file_atomic(ctx, path, "old", 3), COCO_OK);
+	fault_arm(faults[_i].call, faults[_i].n);
+	ck_assert_int_eq(faults[_i].replace ? coco_write_file_atomic(ctx, path, "new", 3)
+					    : coco_write_file_new(ctx, path, "new", 3),
+			 COCO_ERR_IO);
+	ck_assert(fault_fired(faults[_i].call));
+	fault_arm(faults[_i].call, 0);
+	ck_assert_msg(strstr(coco_ctx_error(ctx), faults[_i].message) != NULL,
+		      "message '%s' lacks '%s'", coco_ctx_error(ctx), faults[_i].message);
+	ck_assert_int_eq(content_of(path), faults[_i].left);
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, faults[_i].left == '-' ? "" : "out"); /* no temporary */
+	coco_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/*
+ * init of a new folder with each of its fsyncs and its rename failing in turn: the folder
+ * is absent and nothing temporary is left, except after a failed sync of the folder that
+ * holds it (the last fsync), when it is complete and the error says so.
+ */
+START_TEST(test_init_fault)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *sub = join(dir, "sub"), *xml = join(sub, "assessment.xml");
+	char names_buf[256];
+	enum fault_call call = _i == 0 ? FAULT_FSYNC : FAULT_RENAME;
+	enum coco_err err;
+	int n, total;
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	fault_arm(call, 0);
+	ck_assert_int_eq(coco_init(ctx, sub, "Example Ltd"), COCO_OK);
+	total = fault_calls(call);
+	ck_assert_int_ge(total, 1);
+	zt_rmtree(sub);
+	for (n = 1; n <= total; n++) {
+		fault_arm(call, n);
+		err = coco_init(ctx, sub, "Example Ltd");
+		ck_assert(fault_fired(call));
+		ck_assert_int_ne(err, COCO_OK);
+		listing(dir, names_buf, sizeof(names_buf));
+		if (call == FAULT_FSYNC && n == total) {
+			ck_assert_ptr_nonnull(strstr(coco_ctx_error(ctx), "may not survive"));
+			ck_assert_str_eq(names_buf, "sub");
+			ck_assert_int_eq(access(xml, F_OK), 0);
+			zt_rmtree(sub);
+		} else {
+			ck_assert_msg(names_buf[0] == '\0', "after failure %d of %d: '%s' left", n,
+				      total, names_buf);
+		}
+	}
+	fault_arm(call, 0);
+	coco_ctx_free(ctx);
+	free(xml);
+	free(sub);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(coco_strerror(COCO_OK), "success");
@@ -588,6 +741,9 @@ Suite *util_suite(void)
 	tcase_add_test(files, test_atomic_write_missing_dir);
 	tcase_add_test(files, test_atomic_write_onto_dir);
 	tcase_add_test(files, test_atomic_write_symlink);
+	tcase_add_test(files, test_atomic_phases);
+	tcase_add_loop_test(files, test_atomic_fault, 0, (int)(sizeof(faults) / sizeof(faults[0])));
+	tcase_add_loop_test(files, test_init_fault, 0, 2);
 	suite_add_tcase(s, files);
 	return s;
 }

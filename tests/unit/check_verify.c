@@ -15,6 +15,7 @@
 #include <openssl/sha.h>
 
 #include "bundletool.h"
+#include "fault.h"
 #include "suites.h"
 
 /*
@@ -466,6 +467,56 @@ START_TEST(test_create_replaces_on_success)
 	verify(&fx, fx.bundle);
 	expect_passed(fx.r);
 	free(buf);
+	teardown(&fx);
+}
+END_TEST
+
+/* 1 if path holds exactly OLD_BYTES. */
+static int holds_old(const char *path)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int same = bt_read(path, &buf, &len) == 0 && len == strlen(OLD_BYTES) &&
+		   memcmp(buf, OLD_BYTES, len) == 0;
+
+	free(buf);
+	return same;
+}
+
+/*
+ * create over an existing OUT with each of its fsyncs, then its rename, failing in turn
+ * (fault.c): an I/O error, OUT untouched and no temporary file, except when only the
+ * last fsync (of the folder, after the rename) failed: then OUT is the new bundle and
+ * the error says it may not survive a power cut.
+ */
+START_TEST(test_create_fault)
+{
+	enum fault_call call = _i == 0 ? FAULT_FSYNC : FAULT_RENAME;
+	struct fixture fx;
+	int n, total;
+
+	setup(&fx);
+	fault_arm(call, 0);
+	create_example(&fx);
+	total = fault_calls(call);
+	ck_assert_int_eq(total, call == FAULT_FSYNC ? 2 : 1);
+	for (n = 1; n <= total; n++) {
+		ck_assert_int_eq(bt_write(fx.bundle, OLD_BYTES, strlen(OLD_BYTES)), 0);
+		fault_arm(call, n);
+		ck_assert_int_eq(coco_create(fx.ctx, fx.example, fx.bundle, fx.signer, NULL),
+				 COCO_ERR_IO);
+		ck_assert(fault_fired(call));
+		fault_arm(call, 0);
+		ck_assert_int_eq(bt_tree_count(fx.tmp), 1);
+		if (call == FAULT_FSYNC && n == total) {
+			ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "may not survive"));
+			verify(&fx, fx.bundle);
+			expect_passed(fx.r);
+		} else {
+			ck_assert_msg(holds_old(fx.bundle), "failure %d of %d changed the bundle",
+				      n, total);
+		}
+	}
 	teardown(&fx);
 }
 END_TEST
@@ -1073,6 +1124,55 @@ START_TEST(test_extract_symlinked_target)
 }
 END_TEST
 
+/*
+ * extract into a new folder (_i 0, 1) and into an existing empty one (_i 2) with each of
+ * its fsyncs, then its rename, failing in turn: an error, the folder as it was (absent,
+ * or empty) and no temporary name anywhere, except when a sync failed after the files
+ * were placed (at least the last one): then they are complete and the error says so.
+ */
+START_TEST(test_extract_fault)
+{
+	enum fault_call call = _i == 1 ? FAULT_RENAME : FAULT_FSYNC;
+	struct fixture fx;
+	char *out;
+	int n, total;
+
+	setup(&fx);
+	create_example(&fx);
+	out = bt_fmt("%s/out", fx.tmp);
+	if (_i == 2)
+		ck_assert_int_eq(mkdir(out, 0755), 0);
+	fault_arm(call, 0);
+	ck_assert_int_eq(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_OK);
+	total = fault_calls(call);
+	ck_assert_int_ge(total, 1);
+	for (n = 1; n <= total; n++) {
+		bt_rmtree(out);
+		if (_i == 2)
+			ck_assert_int_eq(mkdir(out, 0755), 0);
+		fault_arm(call, n);
+		ck_assert_int_ne(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_OK);
+		ck_assert(fault_fired(call));
+		fault_arm(call, 0);
+		ck_assert_int_eq(bt_dir_has_prefix(fx.tmp, ".coco-"), 0);
+		ck_assert_msg(n < total || call != FAULT_FSYNC ||
+				  strstr(coco_ctx_error(fx.ctx), "may not survive") != NULL,
+			      "the last fsync failed: %s", coco_ctx_error(fx.ctx));
+		if (strstr(coco_ctx_error(fx.ctx), "may not survive") != NULL) {
+			ck_assert(bt_tree_equal(fx.example, out));
+			ck_assert_int_eq(bt_dir_has_prefix(out, ".coco-"), 0);
+		} else if (_i == 2) {
+			ck_assert_msg(bt_tree_count(out) == 0, "failure %d of %d left files", n,
+				      total);
+		} else {
+			ck_assert_int_ne(access(out, F_OK), 0);
+		}
+	}
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
 /* ---- the submission stages (assessment and evidence) in verify and create ---- */
 
 /* A copy of the example with one text of assessment.xml replaced; malloc'd folder. */
@@ -1390,6 +1490,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, test_create_compressible);
 	tcase_add_test(tc, test_create_replaces_on_success);
 	tcase_add_test(tc, test_create_bad_output);
+	tcase_add_loop_test(tc, test_create_fault, 0, 2);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tv, test_tamper_data_byte);
 	tcase_add_loop_test(tv, test_tamper_added_entry, 0,
@@ -1421,6 +1522,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tx, test_extract_indeterminate);
 	tcase_add_test(tx, test_extract_symlinked_subfolder);
 	tcase_add_test(tx, test_extract_symlinked_target);
+	tcase_add_loop_test(tx, test_extract_fault, 0, 3);
 	suite_add_tcase(s, tx);
 	suite_add_tcase(s, ts);
 	return s;
