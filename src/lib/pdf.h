@@ -17,6 +17,8 @@
 #define COCO_PDF_MAX_OBJECTS 1000000u    /* object numbers in the cross-reference */
 #define COCO_PDF_MAX_DEPTH 64u           /* nested arrays and dictionaries */
 #define COCO_PDF_MAX_NODES 262144u       /* values in one object */
+#define COCO_PDF_MAX_MEM (40u << 20)     /* memory the scan holds at once (see pdf.c) */
+#define COCO_PDF_MAX_VALUES (8u << 20)   /* values parsed in one PDF, in all */
 #define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
 #define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
 #define COCO_PDF_PROBE (16u << 10)       /* compressed bytes of a stream probed for a bomb */
@@ -24,6 +26,7 @@
 #define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
 #define COCO_PDF_MAX_FLATE (256u << 20)  /* one other FlateDecode stream, inflated */
+#define COCO_PDF_MAX_PROBED (512u << 20) /* all other FlateDecode streams, inflated */
 #define COCO_PDF_MAX_KEPT (64u << 20)    /* all object and xref streams, inflated */
 #define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
 #define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
