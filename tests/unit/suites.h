@@ -17,5 +17,10 @@ Suite *assessment_suite(void);
 Suite *signoff_suite(void);
 Suite *html_suite(void);
 Suite *pdf_suite(void);
+Suite *hostile_suite(void);
+
+/* check_coco --measure RESULT PROGRAM ARGS...: the hostile suite's launcher (see
+ * check_hostile.c). */
+int hostile_measure(int argc, char **argv);
 
 #endif /* COCO_TEST_SUITES_H */
