@@ -284,19 +284,23 @@ static void check_entry(struct coco_archive *ar, struct coco_report *r, struct c
 		fail(ar, r, "container.type", e->name, "directory entry with content");
 }
 
-static void check_sizes(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
-			uint64_t *total)
+/* An entry's sizes against the limits; 1 if it failed one (container.limits). */
+static int check_sizes(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
+		       uint64_t *total)
 {
 	if (e->usize > COCO_MAX_ENTRY_SIZE || e->csize > ar->size) {
 		fail(ar, r, "container.limits", e->name, "entry larger than the limit or the file");
-		return;
+		return 1;
 	}
 	*total += e->usize;
 	if (e->method == 0 && e->csize != e->usize)
 		fail(ar, r, "container.data", e->name, "stored entry whose sizes differ");
 	if (e->method == 8 && e->usize > COCO_RATIO_FLOOR &&
-	    e->usize / COCO_MAX_RATIO > (e->csize == 0 ? 0 : e->csize))
+	    e->usize / COCO_MAX_RATIO > (e->csize == 0 ? 0 : e->csize)) {
 		fail(ar, r, "container.limits", e->name, "compression ratio above the limit");
+		return 1;
+	}
+	return 0;
 }
 
 static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
@@ -306,6 +310,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	size_t pos = 0;
 	uint64_t total = 0;
 	const char *why = NULL;
+	int limited = 0; /* an entry failed its own limits: the totals would only repeat it */
 
 	if (eo->cd_size > MAX_CD_SIZE || eo->cd_off > eo->cd_end ||
 	    eo->cd_end - eo->cd_off != eo->cd_size) {
@@ -332,7 +337,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 		if ((why = parse_central(cd, eo->cd_size, &pos, &ar->e[ar->n])) != NULL)
 			break;
 		check_entry(ar, r, &ar->e[ar->n]);
-		check_sizes(ar, r, &ar->e[ar->n], &total);
+		limited |= check_sizes(ar, r, &ar->e[ar->n], &total);
 	}
 	free(cd);
 	if (why == NULL && pos != eo->cd_size)
@@ -343,6 +348,9 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	}
 	if (total > COCO_MAX_TOTAL_SIZE)
 		fail(ar, r, "container.limits", NULL, "total uncompressed size above the limit");
+	else if (!limited && total > COCO_MAX_TOTAL_RATIO * ar->size + COCO_TOTAL_FLOOR)
+		fail(ar, r, "container.limits", NULL,
+		     "the entries inflate to more than 8 times the bundle's size plus 256 MiB");
 	ar->cd_off = eo->cd_off;
 	ar->cd_size = eo->cd_size;
 	return COCO_OK;

@@ -19,8 +19,13 @@
 #define COCO_MAX_ENTRY_SIZE (4ull << 30) /* uncompressed, one entry */
 #define COCO_MAX_TOTAL_SIZE (8ull << 30) /* uncompressed, all entries */
 #define COCO_MAX_RATIO 200u              /* uncompressed / compressed */
-#define COCO_RATIO_FLOOR (1ull << 20)    /* entries below this skip the ratio rule */
-#define COCO_MAX_META_SIZE (1u << 20)    /* a manifest or signature entry */
+/* All entries together inflate to at most COCO_MAX_TOTAL_RATIO times the bundle's size plus
+ * COCO_TOTAL_FLOOR: each entry just under COCO_MAX_RATIO would make a 23 MB bundle inflate
+ * 4 GB (7 s to verify). Bundles of PDFs and XML come nowhere near it. */
+#define COCO_MAX_TOTAL_RATIO 8u
+#define COCO_TOTAL_FLOOR (256ull << 20)
+#define COCO_RATIO_FLOOR (1ull << 20) /* entries below this skip the ratio rule */
+#define COCO_MAX_META_SIZE (1u << 20) /* a manifest or signature entry */
 #define COCO_MAX_MANIFESTS 64u
 #define COCO_MAX_CERTS 32u              /* certificates carried in one CMS */
 #define COCO_MAX_TRUST_FILE (16u << 20) /* one anchor or CRL file */

@@ -740,6 +740,47 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
+/*
+ * All entries together inflate to at most 8 times the file's size plus 256 MiB, by their
+ * declared sizes: an entry declaring just that passes the walk (its 1.6 MB of noise then
+ * fails the streaming pass as container.data); one byte more fails container.limits.
+ */
+START_TEST(test_total_ratio)
+{
+	static unsigned char noise[1600000];
+	struct zt_archive z = canonical();
+	const struct coco_finding *f;
+	unsigned char *p = NULL;
+	size_t len = 0, k;
+	uint64_t other;
+	unsigned seed = 1;
+	struct run run;
+
+	for (k = 0; k < sizeof(noise); k++) {
+		seed = seed * 1103515245u + 12345u;
+		noise[k] = (unsigned char)(seed >> 16);
+	}
+	add(&z, entry("evidence/big.bin", ""));
+	z.e[2].method = 8;
+	z.e[2].payload = noise;
+	z.e[2].payload_len = sizeof(noise);
+	z.e[2].set = ZT_USIZE;
+	ck_assert_int_eq(zt_build(&z, &p, &len, NULL), 0);
+	free(p);
+	other = z.e[0].len + z.e[1].len;
+	z.e[2].usize = 8u * (uint64_t)len + (256ull << 20) - other + (uint64_t)_i;
+	ck_assert_int_eq(zt_build(&z, &p, &k, NULL), 0);
+	ck_assert_uint_eq(k, len); /* the size fields are fixed-width */
+	run = verify_bytes(p, len);
+	f = find(run.r, "container.limits", COCO_STATUS_FAIL);
+	ck_assert_msg(_i ? f != NULL && strstr(coco_finding_message(f), "8 times") != NULL
+			 : f == NULL && find(run.r, "container.data", COCO_STATUS_FAIL) != NULL,
+		      "%s", dump(run.r));
+	run_free(&run);
+	free(p);
+}
+END_TEST
+
 struct seen {
 	int calls;
 	uint64_t done, total;
@@ -798,6 +839,7 @@ Suite *archive_suite(void)
 	tcase_add_test(tc, test_hidden_second_view);
 	tcase_add_loop_test(tc, test_unreadable, 0, 3);
 	tcase_add_test(tc, test_progress);
+	tcase_add_loop_test(tc, test_total_ratio, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
