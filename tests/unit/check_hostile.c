@@ -1643,20 +1643,21 @@ static void put_le(unsigned char *p, uint32_t v, int n)
 }
 
 /*
- * A zip of n empty stored entries "e/K" after the mimetype, written here (ziptool holds 16):
- * each local header, then the central directory, then the end record.
+ * A zip of n empty stored entries "PREFIXK" after the mimetype, written here (ziptool holds
+ * 16): each local header, then the central directory (each record with a comment of
+ * comment bytes), then the end record.
  */
-static int write_many(struct hx *h, size_t n)
+static int write_many(struct hx *h, size_t n, const char *prefix, size_t comment)
 {
-	size_t cap = (n + 1) * 140 + 256, o = 0, k, cd;
+	size_t cap = (n + 1) * (2 * strlen(prefix) + 140 + comment) + 256, o = 0, k, cd;
 	unsigned char *p = calloc(1, cap), *c;
 	uint32_t *off = calloc(n + 1, sizeof(*off));
-	char name[32];
+	char name[COCO_MAX_NAME_LEN + 1];
 	size_t nl;
 	int rc = -1;
 
 	for (k = 0; p != NULL && off != NULL && k <= n; k++) {
-		nl = k == 0 ? 8 : (size_t)snprintf(name, sizeof(name), "e/%zu", k);
+		nl = k == 0 ? 8 : (size_t)snprintf(name, sizeof(name), "%s%zu", prefix, k);
 		off[k] = (uint32_t)o;
 		put_le(p + o, 0x04034b50u, 4), put_le(p + o + 4, 10, 2);
 		put_le(p + o + 14, k == 0 ? (uint32_t)crc32(0, (const Bytef *)MIME, 31) : 0, 4);
@@ -1675,6 +1676,11 @@ static int write_many(struct hx *h, size_t n)
 		       26); /* version needed .. name length, as in the local header */
 		put_le(p + o + 38, 0100644u << 16, 4), put_le(p + o + 42, off[k], 4);
 		memcpy(p + o + 46, c + 30, nl);
+		if (k > 0) {
+			put_le(p + o + 32, (uint32_t)comment, 2);
+			memset(p + o + 46 + nl, '#', comment);
+			o += comment;
+		}
 		o += 46 + nl;
 	}
 	if (p != NULL && off != NULL) {
@@ -1690,7 +1696,29 @@ static int write_many(struct hx *h, size_t n)
 
 static int b_zip_entries(struct hx *h)
 {
-	return write_many(h, COCO_MAX_ENTRIES);
+	return write_many(h, COCO_MAX_ENTRIES, "e/", 0);
+}
+
+/* A 65 MB bundle whose central directory is 64 MB of entry comments: read whole, it held
+ * 74 MB; the directory may now take 16 MiB. */
+static int b_zip_cd_comments(struct hx *h)
+{
+	return write_many(h, 1000, "e/", 65000);
+}
+
+/*
+ * 9,999 names of 1,016 bytes under 505 nested folders ("a/a/a/.../K"): looking for a file
+ * entry named like each parent folder by binary search took 35 s; one pass now.
+ */
+static int b_zip_deep_names(struct hx *h)
+{
+	char prefix[1011];
+	int k;
+
+	for (k = 0; k < 505; k++)
+		memcpy(prefix + 2 * k, "a/", 2);
+	prefix[1010] = '\0';
+	return write_many(h, COCO_MAX_ENTRIES - 1, prefix, 0);
 }
 
 /* The signed sample with 64 more manifests (copies of its own): 65, past the 64. */
@@ -1871,6 +1899,9 @@ static const struct hcase cases[] = {
     {"zip.inflate_4gb_under_200_to_1", b_zip_inflate_total, FAIL("container.limits"), NULL,
      "8 times", NULL},
     {"zip.entries_10001", b_zip_entries, FAIL("container.limits"), NULL, NULL, NULL},
+    {"zip.central_directory_64mb", b_zip_cd_comments, FAIL("container.layout"), NULL, "16 MiB",
+     NULL},
+    {"zip.names_505_folders_deep", b_zip_deep_names, FAIL("manifest.missing"), NULL, NULL, NULL},
     {"zip.manifests_65", b_zip_manifests, FAIL("container.limits"), NULL, "64 manifests", NULL},
     {"zip.not_a_zip", b_not_zip, FAIL("container.eocd"), NULL, NULL, NULL},
     {"zip.empty_file", b_empty, FAIL("container.eocd"), NULL, NULL, NULL},
