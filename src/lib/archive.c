@@ -52,6 +52,7 @@ void coco_archive_free(struct coco_archive *ar)
 	for (i = 0; i < ar->n; i++)
 		free(ar->e[i].name);
 	free(ar->e);
+	free(ar->byname);
 	free(ar->path);
 	if (ar->fd >= 0)
 		close(ar->fd);
@@ -60,12 +61,44 @@ void coco_archive_free(struct coco_archive *ar)
 
 long coco_archive_find(const struct coco_archive *ar, const char *name)
 {
+	size_t i, lo = 0, hi = ar->n, mid;
+
+	if (ar->byname == NULL) {
+		for (i = 0; i < ar->n; i++)
+			if (strcmp(ar->e[i].name, name) == 0)
+				return (long)i;
+		return -1;
+	}
+	while (lo < hi) { /* the first position whose name is not below name */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ar->byname[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ar->n && strcmp(ar->byname[lo]->name, name) == 0 ? ar->byname[lo] - ar->e : -1;
+}
+
+static int cmp_byname(const void *a, const void *b)
+{
+	const struct coco_entry *x = *(const struct coco_entry *const *)a;
+	const struct coco_entry *y = *(const struct coco_entry *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x > y) - (x < y); /* equal names: the first entry first */
+}
+
+/* The name index coco_archive_find searches. */
+static enum coco_err index_names(struct coco_ctx *ctx, struct coco_archive *ar)
+{
 	size_t i;
 
+	if ((ar->byname = malloc((ar->n ? ar->n : 1) * sizeof(*ar->byname))) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
 	for (i = 0; i < ar->n; i++)
-		if (strcmp(ar->e[i].name, name) == 0)
-			return (long)i;
-	return -1;
+		ar->byname[i] = &ar->e[i];
+	qsort(ar->byname, ar->n, sizeof(*ar->byname), cmp_byname);
+	return COCO_OK;
 }
 
 static void fail(struct coco_archive *ar, struct coco_report *r, const char *id,
@@ -668,7 +701,8 @@ enum coco_err coco_archive_open(struct coco_ctx *ctx, const char *path, struct c
 	if (read_eocd(ar, r, &eo) != 0 || (err = read_central(ctx, ar, r, &eo)) != COCO_OK ||
 	    ar->cd_size == 0)
 		goto out;
-	if ((err = check_duplicates(ctx, ar, r)) != COCO_OK)
+	if ((err = check_duplicates(ctx, ar, r)) != COCO_OK ||
+	    (err = index_names(ctx, ar)) != COCO_OK)
 		goto out;
 	check_layout(ar, r);
 	if (ar->ok)

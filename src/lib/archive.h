@@ -27,6 +27,7 @@ struct coco_archive {
 	uint64_t size;
 	struct coco_entry *e;
 	size_t n;
+	const struct coco_entry **byname; /* e sorted by raw name, then position (for find) */
 	uint64_t cd_off, cd_size;
 	int ok; /* every container.* check passed */
 };
@@ -41,7 +42,8 @@ enum coco_err coco_archive_open(struct coco_ctx *ctx, const char *path, struct c
 				struct coco_archive **out);
 void coco_archive_free(struct coco_archive *ar);
 
-/* Index of the entry with exactly this name, or -1. */
+/* Index of the first entry with exactly this name, or -1 (a binary search once the archive
+ * is open: manifests may hold tens of thousands of references). */
 long coco_archive_find(const struct coco_archive *ar, const char *name);
 
 /* Receives an entry's uncompressed bytes in order. Returns 0, or -1 to stop. */

@@ -175,7 +175,6 @@ static int parse_ref(struct parse *p, xmlNode *dor)
 	xmlChar *mime = xmlGetNoNsProp(dor, (const xmlChar *)"MimeType");
 	xmlChar *root = xmlGetNoNsProp(dor, (const xmlChar *)"Rootfile");
 	const char *why = NULL;
-	size_t i;
 
 	memset(ref, 0, sizeof(*ref));
 	ref->name = uri ? uri_to_name((const char *)uri, &why) : NULL;
@@ -186,10 +185,6 @@ static int parse_ref(struct parse *p, xmlNode *dor)
 		    "bad DataObjectReference URI", why);
 	} else {
 		p->m->n++;
-		for (i = 0; i + 1 < p->m->n; i++)
-			if (strcmp(p->m->refs[i].name, ref->name) == 0)
-				bad(p, "manifest.reference", ref->name,
-				    "referenced twice in one manifest", NULL);
 		parse_digest(p, dor, ref);
 	}
 	if (ref->name == NULL)
@@ -197,6 +192,46 @@ static int parse_ref(struct parse *p, xmlNode *dor)
 	xmlFree(uri);
 	xmlFree(mime);
 	xmlFree(root);
+	return 0;
+}
+
+static int cmp_refs(const void *a, const void *b)
+{
+	const struct coco_manifest_ref *x = *(const struct coco_manifest_ref *const *)a;
+	const struct coco_manifest_ref *y = *(const struct coco_manifest_ref *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+/*
+ * References to one name twice (each later one is reported, in document order), found by
+ * sorting: comparing every pair took seconds for 64 manifests of 4,500 references. 0, or
+ * -1 out of memory.
+ */
+static int check_twice(struct parse *p)
+{
+	size_t n = p->m->n, i;
+	const struct coco_manifest_ref **s = malloc((n ? n : 1) * sizeof(*s));
+	unsigned char *twice = calloc(n ? n : 1, 1);
+
+	if (s == NULL || twice == NULL) {
+		free(s);
+		free(twice);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		s[i] = &p->m->refs[i];
+	qsort(s, n, sizeof(*s), cmp_refs);
+	for (i = 1; i < n; i++)
+		if (strcmp(s[i - 1]->name, s[i]->name) == 0)
+			twice[s[i] - p->m->refs] = 1;
+	for (i = 0; i < n; i++)
+		if (twice[i])
+			bad(p, "manifest.reference", p->m->refs[i].name,
+			    "referenced twice in one manifest", NULL);
+	free(s);
+	free(twice);
 	return 0;
 }
 
@@ -269,6 +304,10 @@ enum coco_err coco_manifest_parse(struct coco_ctx *ctx, const char *entry, const
 		goto out;
 	}
 	parse_root(&p, xmlDocGetRootElement(doc));
+	if (check_twice(&p) != 0) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory parsing '%s'", entry);
+		goto out;
+	}
 	if (!p.bad) {
 		coco_report_add(r, COCO_STATUS_PASS, "manifest.schema", entry,
 				"valid ASiC manifest with %zu references", p.m->n);

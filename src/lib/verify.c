@@ -81,18 +81,24 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 {
 	struct coco_archive *ar = v->ar;
 	size_t i, n = 0;
+	uint64_t total = 0;
 	enum coco_err err;
 
 	for (i = 0; i < ar->n; i++)
-		n += is_manifest_name(ar->e[i].name);
+		if (is_manifest_name(ar->e[i].name)) {
+			n++;
+			total += ar->e[i].usize;
+		}
 	if (n == 0) {
 		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.missing", NULL,
 				"no META-INF/ASiCManifest*.xml in the bundle");
 		return COCO_OK;
 	}
-	if (n > COCO_MAX_MANIFESTS) {
+	if (n > COCO_MAX_MANIFESTS || total > COCO_MAX_MANIFEST_TOTAL) {
 		coco_report_add(v->r, COCO_STATUS_FAIL, "container.limits", NULL,
-				"more than %u manifests", COCO_MAX_MANIFESTS);
+				n > COCO_MAX_MANIFESTS ? "more than %u manifests"
+						       : "manifests of more than 8 MiB in all",
+				COCO_MAX_MANIFESTS);
 		return COCO_OK;
 	}
 	v->m = calloc(n, sizeof(*v->m));
