@@ -1745,6 +1745,61 @@ static int b_zip_manifests(struct hx *h)
 	return rc;
 }
 
+/*
+ * nman manifests of nref references each (to nref of ndata one-byte data files, with a
+ * digest of the right length that matches none), beside nman signatures of 5 bytes.
+ */
+static int write_many_refs(struct hx *h, size_t nman, size_t nref, size_t ndata)
+{
+	static const char ref[] =
+	    "<asic:DataObjectReference URI=\"data/f%05zu.txt\"><ds:DigestMethod Algorithm="
+	    "\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>LXG2sBFtRlSeCeZmMiNf1kPS"
+	    "sDtefO1CyZY6FlHcSxg=</ds:DigestValue></asic:DataObjectReference>\n";
+	struct bt_parts l = {NULL, 0};
+	size_t cap = nref * 256 + 512, k, j, o; /* a reference takes 223 bytes */
+	char *man = malloc(cap), name[64];
+	int rc = 0;
+
+	for (k = 0; man != NULL && rc == 0 && k < ndata; k++) {
+		snprintf(name, sizeof(name), "data/f%05zu.txt", k);
+		rc = bt_parts_add(&l, name, "x", 1);
+	}
+	for (j = 0; man != NULL && rc == 0 && j < nman; j++) {
+		o = (size_t)snprintf(
+		    man, cap,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<asic:ASiCManifest "
+		    "xmlns:asic=\"" COCO_NS_ASIC "\" xmlns:ds=\"" COCO_NS_DS "\">\n"
+		    "<asic:SigReference URI=\"META-INF/signature%03zu.p7s\"/>\n",
+		    j + 1);
+		for (k = 0; k < nref; k++)
+			o += (size_t)snprintf(man + o, cap - o, ref, (k + 37 * j) % ndata);
+		o += (size_t)snprintf(man + o, cap - o, "</asic:ASiCManifest>\n");
+		snprintf(name, sizeof(name), "META-INF/ASiCManifest%03zu.xml", j + 1);
+		rc = bt_parts_add(&l, name, man, o);
+		l.p[l.n - 1].deflate = 1;
+		snprintf(name, sizeof(name), "META-INF/signature%03zu.p7s", j + 1);
+		rc = rc ? rc : bt_parts_add(&l, name, "\x30\x03\x02\x01\x00", 5);
+	}
+	rc = man != NULL && rc == 0 ? bt_zip_write(h->ctx, h->bundle, l.p, l.n) : -1;
+	bt_parts_free(&l);
+	free(man);
+	return rc;
+}
+
+/* 64 manifests of 1 MB (4,500 references each): 64 MiB held, 288,000 findings, 228 MB of
+ * RSS and 9 s. */
+static int b_man_64_of_1mb(struct hx *h)
+{
+	return write_many_refs(h, 64, 4500, 9800);
+}
+
+/* 7 such manifests (7 MB, under the 8 MiB): 31,500 digest mismatches, reported within the
+ * bounds. */
+static int b_man_7_of_1mb(struct hx *h)
+{
+	return write_many_refs(h, 7, 4500, 9800);
+}
+
 /* A PEM file of certificates. */
 static int write_pem(const char *path, X509 *const *x, size_t n)
 {
@@ -1924,6 +1979,10 @@ static const struct hcase cases[] = {
      "wrong length", NULL},
     {"xml.over_1mib", b_man_too_large, FAIL("manifest.xml"), S(BT_MANIFEST), NULL, NULL},
     {"xml.not_utf8", b_man_not_utf8, FAIL("manifest.xml"), S(BT_MANIFEST), NULL, NULL},
+    {"xml.manifests_64_of_1mb", b_man_64_of_1mb, FAIL("container.limits"), NULL, "8 MiB in all",
+     NULL},
+    {"xml.references_31500_mismatched", b_man_7_of_1mb, FAIL("manifest.digest"),
+     S("data/f00000.txt"), NULL, NULL},
     {"xml.reference_traversal", b_man_traversal, FAIL("manifest.reference"), S("../../etc/passwd"),
      "'..' segment", NULL},
     /* signature (NOTES.md sections 2 and 3) */
