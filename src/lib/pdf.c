@@ -181,7 +181,8 @@ struct scan {
 	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
 	uint64_t pin, pout;  /* other FlateDecode streams: compressed bytes read, inflated */
 	int encrypted, nomem, failed;
-	int unanchored; /* a signature's chain was not checked: bodies/ is empty */
+	unsigned *sigs_left; /* the caller's bundle-wide budget of signature checks, or NULL */
+	int unanchored;      /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
 	const char *hit_how[N_KINDS];
 	struct sigrec sigs[COCO_PDF_MAX_SIGS];
@@ -2650,6 +2651,13 @@ static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 	for (i = 0; i < N_KINDS; i++)
 		active |= s->hit[i] >= 0;
 	res->n_sigs = s->nsigs;
+	if (!s->failed && s->sigs_left != NULL && s->nsigs > *s->sigs_left)
+		fail(s, "pdf.limits",
+		     "more than %u PDF signatures in the bundle or folder: this PDF's are not "
+		     "checked",
+		     COCO_PDF_MAX_SIGS_ALL);
+	else if (!s->failed && s->sigs_left != NULL)
+		*s->sigs_left -= (unsigned)s->nsigs;
 	for (i = 0; !s->failed && i < s->nsigs && err == COCO_OK; i++)
 		err = check_sig(s, &s->sigs[i], res);
 	if (err == COCO_OK && !s->failed && !active)
@@ -2671,6 +2679,7 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
 	s.base = src->size;
 	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
+	s.sigs_left = src->sigs_left;
 	for (i = 0; i < N_KINDS; i++)
 		s.hit[i] = -1;
 	if ((s.d.buf = malloc(WIN)) == NULL || (s.out = malloc(WIN)) == NULL) {
@@ -2684,7 +2693,8 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 }
 
 enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
-				 struct coco_report *r, struct coco_pdf_result *res)
+				 unsigned *sigs_left, struct coco_report *r,
+				 struct coco_pdf_result *res)
 {
 	struct coco_pdf_src src;
 	struct stat st;
@@ -2698,7 +2708,7 @@ enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const c
 			close(fd);
 		return err;
 	}
-	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size;
+	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size, src.sigs_left = sigs_left;
 	err = coco_pdf_scan(ctx, &src, name, r, res);
 	close(fd);
 	return err;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -51,7 +52,7 @@ static void pfx_teardown(struct pfx *f)
 
 static void scan(struct pfx *f, const char *path, const char *name)
 {
-	ck_assert_msg(coco_pdf_scan_path(f->ctx, path, name, f->r, &f->res) == COCO_OK, "%s",
+	ck_assert_msg(coco_pdf_scan_path(f->ctx, path, name, NULL, f->r, &f->res) == COCO_OK, "%s",
 		      coco_ctx_error(f->ctx));
 }
 
@@ -1388,6 +1389,58 @@ START_TEST(test_limit_probed)
 }
 END_TEST
 
+/*
+ * PDF signatures checked for one bundle (_i < 2) or folder (lint): 256 copies of the signed
+ * certificate are all checked; with a 257th, that one fails pdf.limits unchecked.
+ */
+START_TEST(test_limit_sigs_all)
+{
+	struct pfx f;
+	char *src = bt_fixture("pdf/signed.pdf"), *bundle, *dir, *path;
+	size_t k, n = COCO_PDF_MAX_SIGS_ALL + (size_t)(_i % 2), len = 0;
+	struct bt_part *parts = calloc(n, sizeof(*parts));
+	char(*names)[32] = calloc(n, sizeof(*names));
+	unsigned char *pdf = NULL;
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert(parts != NULL && names != NULL);
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	dir = bt_fmt("%s/folder", f.tmp);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (k = 0; k < n; k++) {
+		snprintf(names[k], sizeof(names[k]), "c%03zu.pdf", k);
+		parts[k] = (struct bt_part){names[k], pdf, len, 0};
+		path = bt_fmt("%s/%s", dir, names[k]);
+		if (_i >= 2)
+			ck_assert_int_eq(bt_write(path, pdf, len), 0);
+		free(path);
+	}
+	if (_i < 2) {
+		ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, n), 0);
+		ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	} else {
+		ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	}
+	hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, names[n - 1]);
+	ck_assert_msg(_i % 2 ? hit != NULL && bt_count_status(f.r, COCO_STATUS_PASS) > 0 &&
+				   bt_find(f.r, "pdf.signature", names[n - 1]) == NULL
+			     : bt_find(f.r, "pdf.limits", NULL) == NULL &&
+				   bt_find_status(f.r, "pdf.signature", COCO_STATUS_PASS,
+						  names[n - 1]) != NULL,
+		      "%s", bt_dump(f.r));
+	free(pdf);
+	free(parts);
+	free(names);
+	free(src);
+	free(bundle);
+	bt_rmtree(dir);
+	free(dir);
+	pfx_teardown(&f);
+}
+END_TEST
+
 Suite *pdf_suite(void)
 {
 	Suite *s = suite_create("pdf");
@@ -1428,6 +1481,7 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_values, 0, 2);
 	tcase_add_loop_test(tl, test_limit_mem, 0, 2);
 	tcase_add_loop_test(tl, test_limit_probed, 0, 2);
+	tcase_add_loop_test(tl, test_limit_sigs_all, 0, 4);
 	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, tl);
