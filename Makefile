@@ -82,19 +82,21 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
 
-$(TEST_OBJ): CPPFLAGS += $(shell pkg-config --cflags check 2>/dev/null)
+$(TEST_OBJ): CPPFLAGS += $(shell pkg-config --cflags check 2>/dev/null) \
+	$(if $(filter 1,$(SAN)),-DCOCO_TEST_SAN)
 
 # The library's fsync and renames go through tests/unit/fault.c, which can make one fail.
 $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -Wl,--wrap=fsync,--wrap=rename,--wrap=renameat2 -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) \
 		$(shell pkg-config --libs check 2>/dev/null)
 
+# The unit suite runs the binary too (the hostile corpus, check_hostile.c).
 check: deps $(BIN) $(TESTBIN)
-	COCO_FIXTURES=fixtures $(TESTBIN)
+	COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures $(TESTBIN)
 	COCO=$(abspath $(BIN)) sh tests/cli/run.sh
 
-unit: deps $(TESTBIN)
-	COCO_FIXTURES=fixtures $(TESTBIN)
+unit: deps $(BIN) $(TESTBIN)
+	COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures $(TESTBIN)
 
 cli: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh tests/cli/run.sh

@@ -322,18 +322,22 @@ static void check_entry(struct coco_archive *ar, struct coco_report *r, struct c
 		fail(ar, r, "container.type", e->name, "directory entry with content");
 }
 
-static void check_sizes(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
-			uint64_t max, uint64_t *total)
+/* An entry's sizes against the limits; 1 if it failed one (container.limits). */
+static int check_sizes(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
+		       uint64_t max, uint64_t *total)
 {
 	if (e->usize > max || e->csize > ar->size) {
 		fail(ar, r, "container.limits", e->name, "entry larger than the limit or the file");
-		return;
+		return 1;
 	}
 	*total += e->usize;
 	if (e->method == 0 && e->csize != e->usize)
 		fail(ar, r, "container.data", e->name, "stored entry whose sizes differ");
-	if (e->method == 8 && coco_ratio_over(e->usize, e->csize))
+	if (e->method == 8 && coco_ratio_over(e->usize, e->csize)) {
 		fail(ar, r, "container.limits", e->name, "compression ratio above the limit");
+		return 1;
+	}
+	return 0;
 }
 
 static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
@@ -343,6 +347,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	size_t pos = 0;
 	uint64_t total = 0;
 	const char *why = NULL;
+	int limited = 0; /* an entry failed its own limits: the totals would only repeat it */
 
 	if (eo->cd_size > ctx->limits.cd_size) {
 		ar->ok = 0;
@@ -376,7 +381,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 		if ((why = parse_central(cd, eo->cd_size, &pos, &ar->e[ar->n])) != NULL)
 			break;
 		check_entry(ar, r, &ar->e[ar->n]);
-		check_sizes(ar, r, &ar->e[ar->n], ctx->limits.entry_size, &total);
+		limited |= check_sizes(ar, r, &ar->e[ar->n], ctx->limits.entry_size, &total);
 	}
 	free(cd);
 	if (why == NULL && pos != eo->cd_size)
@@ -387,6 +392,9 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	}
 	if (total > COCO_MAX_TOTAL_SIZE)
 		fail(ar, r, "container.limits", NULL, "total uncompressed size above the limit");
+	else if (!limited && total > COCO_MAX_TOTAL_RATIO * ar->size + COCO_TOTAL_FLOOR)
+		fail(ar, r, "container.limits", NULL,
+		     "the entries inflate to more than 8 times the bundle's size plus 256 MiB");
 	ar->cd_off = eo->cd_off;
 	ar->cd_size = eo->cd_size;
 	return COCO_OK;
@@ -424,28 +432,50 @@ static int cmp_entries(const void *a, const void *b)
 	return casecmp_n(x->name, stem_len(x), y->name, stem_len(y));
 }
 
-/* True if some file entry is named like a parent folder of e (case-folded). */
-static int parent_is_file(struct coco_entry **sorted, size_t n, const struct coco_entry *e)
+/* Whether p's case-folded stem is a prefix of x's. */
+static int stem_prefix(const struct coco_entry *p, const struct coco_entry *x)
 {
-	size_t i;
+	return stem_len(p) <= stem_len(x) &&
+	       casecmp_n(p->name, stem_len(p), x->name, stem_len(p)) == 0;
+}
 
-	for (i = 1; i < stem_len(e); i++) {
-		struct coco_entry key = {0}, *kp = &key, **hit;
-		if (e->name[i] != '/')
-			continue;
-		key.name = e->name;
-		key.name_len = i;
-		hit = bsearch(&kp, sorted, n, sizeof(*sorted), cmp_entries);
-		if (hit != NULL && !(*hit)->is_dir)
-			return 1;
+/*
+ * Entries whose parent folder is also a file entry, in one pass over the sorted names.
+ * The names that start with a given name come right after it in that order, so a stack
+ * holds the file entries whose stems are prefixes of the current name, one per length
+ * (at most COCO_MAX_NAME_LEN), and each name is compared in full only with the top.
+ * (A binary search for every '/' of every name cost 35 s on 10,000 names of 512 folders.)
+ */
+static enum coco_err check_parents(struct coco_ctx *ctx, struct coco_archive *ar,
+				   struct coco_report *r, struct coco_entry **s)
+{
+	struct coco_entry **stack = malloc((ar->n ? ar->n : 1) * sizeof(*stack));
+	size_t i, k, depth = 0;
+
+	if (stack == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", ar->path);
+	for (i = 0; i < ar->n; i++) {
+		while (depth > 0 && !stem_prefix(stack[depth - 1], s[i]))
+			depth--;
+		for (k = 0; k < depth; k++)
+			if (stem_len(stack[k]) < stem_len(s[i]) &&
+			    s[i]->name[stem_len(stack[k])] == '/')
+				break;
+		if (k < depth)
+			fail(ar, r, "container.duplicate", s[i]->name,
+			     "a parent folder of this entry is also a file entry");
+		if (!s[i]->is_dir && (depth == 0 || stem_len(stack[depth - 1]) < stem_len(s[i])))
+			stack[depth++] = s[i];
 	}
-	return 0;
+	free(stack);
+	return COCO_OK;
 }
 
 static enum coco_err check_duplicates(struct coco_ctx *ctx, struct coco_archive *ar,
 				      struct coco_report *r)
 {
 	struct coco_entry **s = malloc(ar->n * sizeof(*s));
+	enum coco_err err;
 	size_t i;
 
 	if (s == NULL)
@@ -462,12 +492,9 @@ static enum coco_err check_duplicates(struct coco_ctx *ctx, struct coco_archive 
 			 ? "name appears more than once"
 			 : "name differs from another only in case or a trailing slash");
 	}
-	for (i = 0; i < ar->n; i++)
-		if (parent_is_file(s, ar->n, s[i]))
-			fail(ar, r, "container.duplicate", s[i]->name,
-			     "a parent folder of this entry is also a file entry");
+	err = check_parents(ctx, ar, r, s);
 	free(s);
-	return COCO_OK;
+	return err;
 }
 
 /* ---- local headers and layout ------------------------------------------------------ */

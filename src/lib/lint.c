@@ -21,6 +21,7 @@ static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const stru
 			       struct coco_report *r, struct coco_pdf_file **out, size_t *n_out)
 {
 	struct coco_pdf_file *f = calloc(l->n + 1, sizeof(*f));
+	unsigned sigs_left = COCO_PDF_MAX_SIGS_ALL;
 	size_t i, n = 0;
 	char *path = NULL;
 	enum coco_err err = COCO_OK;
@@ -35,7 +36,8 @@ static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const stru
 		else if ((f[n].name = coco_strndup(l->names[i], strlen(l->names[i]))) == NULL)
 			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		else
-			err = coco_pdf_scan_path(ctx, path, l->names[i], r, &f[n++].res);
+			err =
+			    coco_pdf_scan_path(ctx, path, l->names[i], &sigs_left, r, &f[n++].res);
 		free(path);
 		path = NULL;
 	}

@@ -41,55 +41,79 @@ struct rd {
 	int ioerr;
 };
 
-static int rd_byte(struct rd *d, uint64_t pos)
+/* Refills the window around pos; the byte there, or -1 past the end or on an I/O error. */
+static int rd_fill(struct rd *d, uint64_t pos)
 {
 	uint64_t start;
 	size_t want;
 
 	if (pos >= d->size)
 		return -1;
-	if (d->mem != NULL)
-		return d->mem[pos];
-	if (pos < d->boff || pos >= d->boff + d->blen) {
-		/* A backward jump (an indirect /Length behind its stream) centres the window,
-		 * so going back and forth near pos does not reread 64 KiB each time. */
-		start = pos < d->boff && pos > WIN / 2 ? pos - WIN / 2 : pos;
-		want = d->size - start < WIN ? (size_t)(d->size - start) : WIN;
-		if (coco_pread_all(d->fd, d->buf, want, d->base + start) != 0) {
-			d->ioerr = 1;
-			d->blen = 0;
-			return -1;
-		}
-		d->boff = start;
-		d->blen = want;
+	/* A backward jump (an indirect /Length behind its stream) centres the window, so
+	 * going back and forth near pos does not reread 64 KiB each time. */
+	start = pos < d->boff && pos > WIN / 2 ? pos - WIN / 2 : pos;
+	want = d->size - start < WIN ? (size_t)(d->size - start) : WIN;
+	if (coco_pread_all(d->fd, d->buf, want, d->base + start) != 0) {
+		d->ioerr = 1;
+		d->blen = 0;
+		return -1;
 	}
+	d->boff = start;
+	d->blen = want;
 	return d->buf[pos - d->boff];
+}
+
+/* The byte at pos, or -1 past the end. The lexer calls this for every byte, so the
+ * common cases (a memory source, a byte inside the window) are inline; the window never
+ * extends past the end. */
+static inline int rd_byte(struct rd *d, uint64_t pos)
+{
+	if (d->mem != NULL)
+		return pos < d->size ? d->mem[pos] : -1;
+	if (pos - d->boff < d->blen) /* unsigned: also false when pos < boff */
+		return d->buf[pos - d->boff];
+	return rd_fill(d, pos);
 }
 
 /* ---- values ------------------------------------------------------------------------- */
 
 enum vt { V_NULL, V_BOOL, V_INT, V_REAL, V_STR, V_NAME, V_ARRAY, V_DICT, V_REF };
 
+/* 64 bytes: one object may hold COCO_PDF_MAX_NODES of them (see COCO_PDF_MAX_OBJMEM). */
 struct val {
-	enum vt t;
-	int hex, pure;    /* a hex string; with nothing but hex digits inside */
-	long long i;      /* integer, boolean, or the object number of a reference */
-	unsigned char *s; /* string or name bytes, NUL-terminated */
-	size_t len, cap;
-	struct val *k; /* array items; a dictionary's keys and values alternate */
-	size_t n, kcap;
-	uint64_t off, end; /* the token's first byte and the byte after it */
+	unsigned char t;         /* enum vt */
+	unsigned char hex, pure; /* a hex string; with nothing but hex digits inside */
+	unsigned char deep;      /* DEEP_* bits: what the items hold (walks skip the rest) */
+	uint32_t len, cap;       /* string or name bytes (at most COCO_PDF_MAX_TOKEN) */
+	uint32_t n, kcap;        /* items (at most COCO_PDF_MAX_NODES) */
+	long long i;             /* integer, boolean, or the object number of a reference */
+	unsigned char *s;        /* string or name bytes, NUL-terminated */
+	struct val *k;           /* array items; a dictionary's keys and values alternate */
+	uint64_t off, end;       /* the token's first byte and the byte after it */
 };
+enum { DEEP_NEST = 1, DEEP_OWNS = 2 }; /* an item is a container; an item owns memory */
+_Static_assert(sizeof(struct val) <= 64, "struct val is counted against COCO_PDF_MAX_OBJMEM");
 
-static void val_release(struct val *v)
+/* What an allocation of n bytes is charged: the block and the allocator's overhead. */
+#define MEM_BLOCK(n) ((uint64_t)(n) + 16u)
+
+/* Frees what v holds; returns the bytes it was charged (see charge_val). */
+static uint64_t val_free(struct val *v)
 {
+	uint64_t freed = 0;
 	size_t i;
 
-	for (i = 0; i < v->n; i++)
-		val_release(&v->k[i]);
+	for (i = 0; (v->deep & DEEP_OWNS) && i < v->n; i++)
+		if (v->k[i].k != NULL || v->k[i].s != NULL) /* scalars own nothing */
+			freed += val_free(&v->k[i]);
+	if (v->k != NULL)
+		freed += MEM_BLOCK((uint64_t)v->kcap * sizeof(*v->k));
+	if (v->s != NULL)
+		freed += MEM_BLOCK(v->cap);
 	free(v->k);
 	free(v->s);
 	memset(v, 0, sizeof(*v));
+	return freed;
 }
 
 static int name_is(const struct val *v, const char *s)
@@ -152,10 +176,13 @@ struct scan {
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
 	uint64_t work, base; /* parser work so far; its budget's base (size + inflated) */
+	uint64_t values;     /* values parsed so far, in all (COCO_PDF_MAX_VALUES) */
+	uint64_t mem;        /* bytes held now: see mem_over (COCO_PDF_MAX_MEM) */
 	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
 	uint64_t pin, pout;  /* other FlateDecode streams: compressed bytes read, inflated */
 	int encrypted, nomem, failed;
-	int unanchored; /* a signature's chain was not checked: bodies/ is empty */
+	unsigned *sigs_left; /* the caller's bundle-wide budget of signature checks, or NULL */
+	int unanchored;      /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
 	const char *hit_how[N_KINDS];
 	struct sigrec sigs[COCO_PDF_MAX_SIGS];
@@ -165,9 +192,16 @@ struct scan {
 	long cache_num;     /* the object stream held in cache, or -1 */
 	unsigned char *cache;
 	size_t cache_len, cache_first, cache_n;
+	size_t cache_mem;  /* what the cache and its offset table are charged (see mem_over) */
 	size_t *cache_off; /* per index: offset of the object in cache */
 	long *cache_obj;
 };
+
+/* Frees a value, giving back what it was charged. */
+static void val_release(struct scan *s, struct val *v)
+{
+	s->mem -= val_free(v);
+}
 
 struct lex {
 	struct scan *s;
@@ -176,6 +210,10 @@ struct lex {
 	size_t nodes;
 	long objstm; /* -1: the file; else the object stream the bytes come from */
 	int lenient; /* an object no cross-reference lists: see stream_extent */
+	/* The last plain integer read (see plain_uint): a reference's lookahead reads the
+	 * next number before it is parsed as a value, so "0 0 0 ..." is lexed once. */
+	uint64_t la_pos, la_end; /* la_end 0: none */
+	long long la_val;
 };
 
 /* Records the first structural problem as a finding; later ones are consequences. */
@@ -241,7 +279,7 @@ static int peek(struct lex *x)
 	return rd_byte(x->d, x->pos);
 }
 
-static void skip_ws(struct lex *x)
+static void skip_ws_run(struct lex *x)
 {
 	int c;
 
@@ -256,6 +294,15 @@ static void skip_ws(struct lex *x)
 			return;
 		x->pos++;
 	}
+}
+
+/* Skips white space and comments; inline, as most calls find a token at once. */
+static inline void skip_ws(struct lex *x)
+{
+	int c = peek(x);
+
+	if (c == '%' || (c >= 0 && is_ws(c)))
+		skip_ws_run(x);
 }
 
 /* Reads a keyword (regular characters) into w; longer words are cut (and never match). */
@@ -274,21 +321,55 @@ static void word(struct lex *x, char *w, size_t size)
 	w[n < size ? n : 0] = '\0';
 }
 
+/*
+ * Memory the scan holds at once: the cross-reference index, an object or xref stream in
+ * memory with its offset table, the values parsed and not yet released, and signature
+ * contents. Every such allocation is charged (MEM_BLOCK of its size) before it is made,
+ * and given back when freed, so a file cannot make the scan hold more than
+ * COCO_PDF_MAX_MEM, whichever structure it inflates.
+ */
+static int mem_over(const struct scan *s, uint64_t add)
+{
+	return s->mem + add > COCO_PDF_MAX_MEM;
+}
+
+#define MEM_MSG "the scan needs more than 40 MiB of memory at once"
+
+static int mem_fail(struct scan *s, long obj)
+{
+	return fail(s, "pdf.limits", MEM_MSG " (at object %ld)", obj);
+}
+
+/* A value's block growing from old to new bytes: 0, or -1 past the limit. */
+static int charge_val(struct lex *x, size_t old, size_t new)
+{
+	uint64_t add = old == 0 ? MEM_BLOCK(new) : new - old;
+
+	if (!mem_over(x->s, add))
+		return 0;
+	return lfail(x, "pdf.limits", MEM_MSG);
+}
+
 static int push(struct lex *x, struct val *v, int c)
 {
 	unsigned char *nb;
+	uint32_t cap;
 
 	if (v->len == COCO_PDF_MAX_TOKEN)
 		return lfail(x, "pdf.limits", "a string or name longer than 1 MiB");
 	if (v->len + 1 >= v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 32;
-		if (v->cap > COCO_PDF_MAX_TOKEN + 1)
-			v->cap = COCO_PDF_MAX_TOKEN + 1;
-		if ((nb = realloc(v->s, v->cap)) == NULL) {
+		cap = v->cap ? v->cap * 2 : 24; /* the smallest block malloc hands out */
+		if (cap > COCO_PDF_MAX_TOKEN + 1)
+			cap = COCO_PDF_MAX_TOKEN + 1;
+		if (charge_val(x, v->cap, cap) != 0)
+			return -1;
+		if ((nb = realloc(v->s, cap)) == NULL) {
 			x->s->nomem = 1;
 			return -1;
 		}
+		x->s->mem += v->cap == 0 ? MEM_BLOCK(cap) : cap - v->cap;
 		v->s = nb;
+		v->cap = cap;
 	}
 	v->s[v->len++] = (unsigned char)c;
 	v->s[v->len] = '\0';
@@ -410,8 +491,9 @@ static int parse_value(struct lex *x, unsigned depth, struct val *v);
 /* Array items or dictionary entries up to the closing token. */
 static int parse_items(struct lex *x, unsigned depth, struct val *v, int dict)
 {
-	struct val *nk;
-	int c;
+	struct val *nk, *item;
+	uint32_t kcap;
+	int c, rc;
 
 	x->pos += dict ? 2 : 1;
 	for (;;) {
@@ -432,25 +514,60 @@ static int parse_items(struct lex *x, unsigned depth, struct val *v, int dict)
 		if (dict && v->n % 2 == 0 && c != '/')
 			return lfail(x, "pdf.structure", "a dictionary key that is not a name");
 		if (v->n == v->kcap) {
-			v->kcap = v->kcap ? v->kcap * 2 : 8;
-			if ((nk = realloc(v->k, v->kcap * sizeof(*nk))) == NULL) {
+			kcap = v->kcap ? v->kcap * 2 : 2; /* most arrays are short: [0 0 612 792] */
+			if (charge_val(x, v->kcap * sizeof(*nk), kcap * sizeof(*nk)) != 0)
+				return -1;
+			if ((nk = realloc(v->k, kcap * sizeof(*nk))) == NULL) {
 				x->s->nomem = 1;
 				return -1;
 			}
+			x->s->mem += v->kcap == 0 ? MEM_BLOCK(kcap * sizeof(*nk))
+						  : (kcap - v->kcap) * sizeof(*nk);
 			v->k = nk;
+			v->kcap = kcap;
 		}
-		if (parse_value(x, depth + 1, &v->k[v->n++]) != 0)
+		item = &v->k[v->n++];
+		rc = parse_value(x, depth + 1, item);
+		if (item->t == V_ARRAY || item->t == V_DICT)
+			v->deep |= DEEP_NEST;
+		if (item->k != NULL || item->s != NULL)
+			v->deep |= DEEP_OWNS;
+		if (rc != 0)
 			return -1;
 	}
 }
 
-/* A number, or "num gen R" when two unsigned integers and R follow. */
-static int parse_number(struct lex *x, struct val *v)
+/*
+ * The common case of a number, read in place: a run of at most 18 digits that ends the
+ * token. Sets *out and moves past it (1); anything else (a sign, a point, a longer run,
+ * another regular character) is left to the general path (0, position unchanged).
+ */
+static int plain_uint(struct lex *x, long long *out)
+{
+	uint64_t pos = x->pos;
+	long long v = 0;
+	int c, n = 0;
+
+	if (x->la_end != 0 && x->la_pos == pos) {
+		*out = x->la_val;
+		x->pos = x->la_end;
+		return 1;
+	}
+	while ((c = rd_byte(x->d, pos)) >= '0' && c <= '9' && n < 18)
+		v = v * 10 + (c - '0'), n++, pos++;
+	if (n == 0 || is_regular(c)) /* a 19th digit is regular too */
+		return 0;
+	x->la_pos = x->pos, x->la_end = pos, x->la_val = v;
+	*out = v;
+	x->pos = pos;
+	return 1;
+}
+
+/* A number token in general: signs, reals, overlong or malformed runs. */
+static int number_token(struct lex *x, struct val *v)
 {
 	char w[32];
 	char *end;
-	uint64_t save;
-	long long gen;
 
 	word(x, w, sizeof(w));
 	if (w[0] == '\0' || strspn(w, "+-.0123456789") != strlen(w))
@@ -464,15 +581,44 @@ static int parse_number(struct lex *x, struct val *v)
 	if (errno != 0 || *end != '\0' || strlen(w) > 18)
 		return lfail(x, "pdf.structure", "a malformed or too large integer");
 	v->t = V_INT;
-	if (w[0] == '+' || w[0] == '-' || v->i < 0)
+	return w[0] == '+' || w[0] == '-' || v->i < 0 ? 1 : 0; /* 1: cannot start a reference */
+}
+
+/* A generation after an unsigned integer, as a reference's: *gen, or -1 if it is not a
+ * whole token of digits (a word of 32 or more characters reads as 0, as it always has). */
+static long long ref_generation(struct lex *x)
+{
+	char w[32];
+	char *end;
+	long long gen;
+
+	if (plain_uint(x, &gen))
+		return gen;
+	word(x, w, sizeof(w));
+	gen = strtoll(w, &end, 10);
+	return *end == '\0' ? gen : -1;
+}
+
+/* A number, or "num gen R" when two unsigned integers and R follow. */
+static int parse_number(struct lex *x, struct val *v)
+{
+	uint64_t save;
+	long long gen;
+	int rc;
+
+	if (plain_uint(x, &v->i)) {
+		v->t = V_INT;
+	} else if ((rc = number_token(x, v)) != 0) {
+		return rc < 0 ? -1 : 0;
+	} else if (v->t == V_REAL) {
 		return 0;
+	}
 	save = x->pos;
 	skip_ws(x);
 	if (peek(x) >= '0' && peek(x) <= '9') {
-		word(x, w, sizeof(w));
-		gen = strtoll(w, &end, 10);
+		gen = ref_generation(x);
 		skip_ws(x);
-		if (*end == '\0' && gen >= 0 && gen <= 65535 && peek(x) == 'R' &&
+		if (gen >= 0 && gen <= 65535 && peek(x) == 'R' &&
 		    !is_regular(rd_byte(x->d, x->pos + 1))) {
 			x->pos++;
 			v->t = V_REF;
@@ -525,6 +671,10 @@ static int parse_top(struct lex *x, struct val *v)
 	x->nodes = 0;
 	rc = parse_value(x, 0, v);
 	x->s->work += (x->pos > start ? x->pos - start : 0) + x->nodes;
+	x->s->values += x->nodes;
+	if (rc == 0 && x->s->values > COCO_PDF_MAX_VALUES)
+		rc = lfail(x, "pdf.limits",
+			   "more than 8388608 values in the file and its object streams");
 	return rc;
 }
 
@@ -729,10 +879,15 @@ static void record_sig(struct scan *s, const struct val *d, long obj, int in_fil
 	if (ct != NULL && ct->t == V_STR) {
 		g->has_ct = 1, g->ct_hex = ct->hex, g->ct_pure = ct->pure;
 		g->ct_off = ct->off, g->ct_end = ct->end;
-		if ((g->ct = malloc(ct->len + 1)) == NULL)
+		if (mem_over(s, MEM_BLOCK(ct->len + 1))) {
+			mem_fail(s, obj);
+		} else if ((g->ct = malloc(ct->len + 1)) == NULL) {
 			s->nomem = 1;
-		else
-			memcpy(g->ct, ct->s, ct->len), g->ct_len = ct->len;
+		} else {
+			memcpy(g->ct, ct->s, ct->len);
+			g->ct_len = ct->len;
+			s->mem += MEM_BLOCK(ct->len + 1);
+		}
 	}
 	if (sf != NULL && sf->t == V_NAME && (g->subfilter = dupz(sf->s, sf->len)) == NULL)
 		s->nomem = 1;
@@ -748,9 +903,10 @@ static void judge(struct scan *s, const struct val *v, long obj, int in_file)
 		if (name_is(dget(v, "Type"), "Sig") || dget(v, "ByteRange") != NULL)
 			record_sig(s, v, obj, in_file);
 	}
-	if (v->t == V_DICT || v->t == V_ARRAY)
+	if ((v->t == V_DICT || v->t == V_ARRAY) && (v->deep & DEEP_NEST))
 		for (i = 0; i < v->n; i++)
-			judge(s, &v->k[i], obj, in_file);
+			if (v->k[i].t == V_DICT || v->k[i].t == V_ARRAY)
+				judge(s, &v->k[i], obj, in_file);
 }
 
 /* ---- streams ------------------------------------------------------------------------ */
@@ -835,17 +991,22 @@ static const char *flate_over(const struct flate *f)
 static int flate_keep(struct flate *f, size_t chunk)
 {
 	unsigned char *nk;
-	size_t cap = COCO_PDF_MAX_INMEM;
+	size_t cap = COCO_PDF_MAX_INMEM, kcap;
+	uint64_t add;
 
 	if (!f->collect || chunk == 0)
 		return 0;
 	if (f->total + 1 > f->kcap) {
-		f->kcap = (size_t)(f->total * 2 < cap ? f->total * 2 : cap) + 1;
-		if ((nk = realloc(f->keep, f->kcap)) == NULL) {
+		kcap = (size_t)(f->total * 2 < cap ? f->total * 2 : cap) + 1;
+		add = f->kcap == 0 ? MEM_BLOCK(kcap) : kcap - f->kcap;
+		if (mem_over(f->s, add))
+			return mem_fail(f->s, f->obj);
+		if ((nk = realloc(f->keep, kcap)) == NULL) {
 			f->s->nomem = 1;
 			return -1;
 		}
-		f->keep = nk;
+		f->s->mem += add;
+		f->keep = nk, f->kcap = kcap;
 	}
 	memcpy(f->keep + f->total - chunk, f->s->out, chunk);
 	return 0;
@@ -869,8 +1030,11 @@ static int flate_run(struct flate *f)
 				    "the FlateDecode data of object %ld is corrupt", f->obj);
 		chunk = WIN - f->z.avail_out;
 		f->total += chunk;
-		if (!f->collect)
-			s->pout += chunk;
+		if (!f->collect && (s->pout += chunk) > COCO_PDF_MAX_PROBED)
+			return fail(s, "pdf.limits",
+				    "object %ld and the FlateDecode streams before it inflate to "
+				    "more than 512 MiB in all",
+				    f->obj);
 		if ((why = flate_over(f)) != NULL)
 			return fail(s, "pdf.limits",
 				    "object %ld inflates past the limit (%s): a decompression bomb",
@@ -903,7 +1067,7 @@ static int probe_total(struct scan *s, long obj)
  * image stream in full cannot (zlib inflates at a fraction of SHA-256's speed).
  */
 static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, int collect,
-			 unsigned char **out, size_t *out_len)
+			 unsigned char **out, size_t *out_len, uint64_t *out_mem)
 {
 	struct flate *f = calloc(1, sizeof(*f));
 	int rc = -1;
@@ -919,15 +1083,21 @@ static int inflate_range(struct scan *s, uint64_t data, uint64_t len, long obj, 
 		s->pin += f->budget; /* all of it will be read */
 	if (flate_run(f) == 0 && (collect || probe_total(s, obj) == 0)) {
 		rc = 0;
-		if (collect) {
-			*out = f->keep ? f->keep : calloc(1, 1);
-			*out_len = (size_t)f->total;
-			f->keep = NULL;
-			if (*out == NULL)
+		if (collect && f->keep == NULL) { /* nothing came out */
+			if ((f->keep = malloc(1)) == NULL)
 				s->nomem = 1, rc = -1;
+			else
+				s->mem += MEM_BLOCK(1), f->kcap = 1;
+		}
+		if (collect && rc == 0) {
+			*out = f->keep, *out_len = (size_t)f->total;
+			*out_mem = MEM_BLOCK(f->kcap);
+			f->keep = NULL; /* transferred, with its charge */
 		}
 	}
 	inflateEnd(&f->z);
+	if (f->keep != NULL)
+		s->mem -= MEM_BLOCK(f->kcap);
 	free(f->keep);
 	free(f);
 	return rc;
@@ -1056,7 +1226,7 @@ static int one_item(struct scan *s, const struct val *v, long num, const char *k
 		return fail(s, "pdf.structure",
 			    "stream %ld has %zu items in its %s: a chain of "
 			    "filters is not decoded",
-			    num, v->n, key);
+			    num, (size_t)v->n, key);
 	*out = v->n == 1 ? &v->k[0] : NULL;
 	return 0;
 }
@@ -1087,7 +1257,7 @@ static int decode_ints(struct scan *s, const struct val *dp, long num, struct de
 				  dparm_keys[i].key, num);
 		if (rc == 0 && v != NULL)
 			*(long long *)((char *)dc + dparm_keys[i].at) = v->i;
-		val_release(&tmp);
+		val_release(s, &tmp);
 	}
 	return rc;
 }
@@ -1134,7 +1304,7 @@ static int decode_of(struct scan *s, const struct val *dict, long num, struct de
 			  num);
 	if (rc == 0 && dc->flate)
 		rc = decode_ints(s, dp, num, dc);
-	val_release(&tf), val_release(&tp), val_release(&ti);
+	val_release(s, &tf), val_release(s, &tp), val_release(s, &ti);
 	return rc;
 }
 
@@ -1157,7 +1327,7 @@ static int predict(struct scan *s, const struct decode *dc, long num, unsigned c
 
 /* An object or xref stream's decoded bytes, held in memory under COCO_PDF_MAX_INMEM. */
 static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uint64_t len, long num,
-		      unsigned char **out, size_t *out_len)
+		      unsigned char **out, size_t *out_len, uint64_t *out_mem)
 {
 	struct decode dc;
 	unsigned char *p;
@@ -1169,32 +1339,36 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 		if (len > COCO_PDF_MAX_INMEM)
 			return fail(s, "pdf.limits", "object stream %ld is larger than 16 MiB",
 				    num);
+		if (mem_over(s, MEM_BLOCK(len + 1)))
+			return mem_fail(s, num);
 		if ((p = malloc((size_t)len + 1)) == NULL)
 			return s->nomem = 1, -1;
-		if (coco_pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
-			free(p);
-			s->d.ioerr = 1;
-			return -1;
-		}
+		s->mem += *out_mem = MEM_BLOCK(len + 1);
 		*out = p, *out_len = (size_t)len;
-	} else if (inflate_range(s, data, len, num, 1, out, out_len) != 0) {
+		if (coco_pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
+			s->d.ioerr = 1;
+			goto fail;
+		}
+	} else if (inflate_range(s, data, len, num, 1, out, out_len, out_mem) != 0) {
 		return -1;
 	}
 	charge_stream(s, num, *out_len);
 	if ((s->kept += *out_len) > COCO_PDF_MAX_KEPT) {
-		free(*out);
-		*out = NULL;
-		return fail(s, "pdf.limits",
-			    "object and xref streams inflate to more than 64 MiB in all (counting "
-			    "a stream inflated again each time), at object %ld",
-			    num);
+		fail(s, "pdf.limits",
+		     "object and xref streams inflate to more than 64 MiB in all (counting "
+		     "a stream inflated again each time), at object %ld",
+		     num);
+		goto fail;
 	}
-	if (predict(s, &dc, num, *out, out_len) != 0) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
+	if (predict(s, &dc, num, *out, out_len) != 0)
+		goto fail;
 	return 0;
+fail:
+	s->mem -= *out_mem;
+	*out_mem = 0;
+	free(*out);
+	*out = NULL;
+	return -1;
 }
 
 /* ---- objects ------------------------------------------------------------------------ */
@@ -1202,6 +1376,7 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 static void lex_init(struct lex *x, struct scan *s, struct rd *d, uint64_t pos, long objstm)
 {
 	x->s = s, x->d = d, x->pos = pos, x->nodes = 0, x->objstm = objstm, x->lenient = 0;
+	x->la_pos = 0, x->la_end = 0, x->la_val = 0;
 }
 
 /* A token of digits only, any number of them (viewers accept "00000000003"): 0, -1 if it
@@ -1348,7 +1523,7 @@ static int objstm_cached(struct scan *s, long osn)
 		rc = fail(s, "pdf.xref", "object %ld is not an object stream", osn);
 	if (rc == 0)
 		rc = objstm_load(s, &o.v, o.data, o.len, osn);
-	val_release(&o.v);
+	val_release(s, &o.v);
 	return rc;
 }
 
@@ -1393,7 +1568,7 @@ static int resolve_length(struct scan *s, long long num, int objstm, long long *
 		rc = fail(s, "pdf.structure", "object %lld, a stream /Length, is not an integer",
 			  num);
 	*out = o.v.i;
-	val_release(&o.v);
+	val_release(s, &o.v);
 	return rc;
 }
 
@@ -1502,6 +1677,7 @@ static int xgrow(struct scan *s, uint64_t num)
 {
 	struct xent *nx;
 	size_t want;
+	uint64_t add;
 
 	if (num >= COCO_PDF_MAX_OBJECTS)
 		return fail(s, "pdf.limits", "object number %llu: more than %u objects",
@@ -1513,8 +1689,13 @@ static int xgrow(struct scan *s, uint64_t num)
 		want *= 2;
 	if (want > COCO_PDF_MAX_OBJECTS)
 		want = COCO_PDF_MAX_OBJECTS;
+	add = s->nx == 0 ? MEM_BLOCK(want * sizeof(*nx)) : (want - s->nx) * sizeof(*nx);
+	if (mem_over(s, add))
+		return fail(s, "pdf.limits", MEM_MSG " (an index of object number %llu)",
+			    (unsigned long long)num);
 	if ((nx = realloc(s->x, want * sizeof(*nx))) == NULL)
 		return s->nomem = 1, -1;
+	s->mem += add;
 	memset(nx + s->nx, 0, (want - s->nx) * sizeof(*nx));
 	s->x = nx, s->nx = want;
 	return 0;
@@ -1554,8 +1735,8 @@ static int xref_entry(struct scan *s, struct lex *x, uint64_t num)
 	else
 		rc = xset(s, num, w[0] == 'n' ? 1 : 0, (uint64_t)a.i, (uint64_t)c.i);
 out:
-	val_release(&a);
-	val_release(&c);
+	val_release(s, &a);
+	val_release(s, &c);
 	return rc;
 }
 
@@ -1583,8 +1764,8 @@ static int xref_subsection(struct scan *s, struct lex *x)
 			goto out;
 	rc = 0;
 out:
-	val_release(&a);
-	val_release(&b);
+	val_release(s, &a);
+	val_release(s, &b);
 	return rc;
 }
 
@@ -1692,6 +1873,7 @@ static int xref_stream(struct scan *s, uint64_t off, struct val *trailer)
 {
 	unsigned char *p = NULL;
 	size_t len = 0;
+	uint64_t mem = 0;
 	struct obj o;
 	int rc;
 
@@ -1701,9 +1883,11 @@ static int xref_stream(struct scan *s, uint64_t off, struct val *trailer)
 			  "byte offset %llu holds neither an xref table nor an xref stream",
 			  (unsigned long long)off);
 	if (rc == 0)
-		rc = stream_mem(s, &o.v, o.data, o.len, -1, &p, &len);
+		rc = stream_mem(s, &o.v, o.data, o.len, -1, &p, &len, &mem);
 	if (rc == 0)
 		rc = xref_fill(s, &o.v, p, len);
+	if (p != NULL)
+		s->mem -= mem;
 	free(p);
 	*trailer = o.v; /* transferred */
 	return rc;
@@ -1756,8 +1940,8 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 		rc = fail(s, "pdf.xref", "the trailer has no /Root");
 	if (rc == 0 && (h = want_offset(s, dget(&tr, "Prev"), "/Prev", prev)) != 0)
 		rc = h < 0 ? -1 : (*more = 1, 0);
-	val_release(&tr);
-	val_release(&hy);
+	val_release(s, &tr);
+	val_release(s, &hy);
 	return rc;
 }
 
@@ -1837,6 +2021,8 @@ static int load_xref(struct scan *s)
 
 static void cache_drop(struct scan *s)
 {
+	s->mem -= s->cache_mem;
+	s->cache_mem = 0;
 	free(s->cache);
 	free(s->cache_off);
 	free(s->cache_obj);
@@ -1868,8 +2054,8 @@ static int objstm_entry(struct scan *s, struct lex *x, long long k)
 	s->cache_n++;
 	rc = 0;
 out:
-	val_release(&a);
-	val_release(&b);
+	val_release(s, &a);
+	val_release(s, &b);
 	return rc;
 }
 
@@ -1881,21 +2067,28 @@ static int objstm_load(struct scan *s, const struct val *dict, uint64_t data, ui
 	struct rd d;
 	struct lex x;
 	long long k;
+	uint64_t table;
 
 	cache_drop(s);
 	if (n == NULL || n->t != V_INT || n->i < 0 || n->i > (long long)COCO_PDF_MAX_OBJECTS ||
 	    first == NULL || first->t != V_INT || first->i < 0)
 		return fail(s, "pdf.structure", "object stream %ld has a bad /N or /First", num);
-	if (stream_mem(s, dict, data, len, num, &s->cache, &s->cache_len) != 0)
+	if (stream_mem(s, dict, data, len, num, &s->cache, &s->cache_len, &s->cache_mem) != 0)
 		return -1;
 	if ((uint64_t)first->i > s->cache_len)
 		return fail(s, "pdf.structure", "object stream %ld has a bad /First", num);
 	s->cache_num = num;
 	s->cache_first = (size_t)first->i;
 	s->cache_n = 0;
+	table = MEM_BLOCK(((size_t)n->i + 1) * sizeof(*s->cache_off)) +
+		MEM_BLOCK(((size_t)n->i + 1) * sizeof(*s->cache_obj));
+	if (mem_over(s, table))
+		return mem_fail(s, num);
 	if ((s->cache_off = calloc((size_t)n->i + 1, sizeof(*s->cache_off))) == NULL ||
 	    (s->cache_obj = calloc((size_t)n->i + 1, sizeof(*s->cache_obj))) == NULL)
 		return s->nomem = 1, -1;
+	s->mem += table;
+	s->cache_mem += table;
 	memset(&d, 0, sizeof(d));
 	d.mem = s->cache, d.size = s->cache_first;
 	lex_init(&x, s, &d, 0, num);
@@ -1928,7 +2121,7 @@ static int objstm_scan(struct scan *s)
 			note_name(s, s->cache_obj[k], &v);
 			judge(s, &v, s->cache_obj[k], 0);
 		}
-		val_release(&v);
+		val_release(s, &v);
 	}
 	return rc;
 }
@@ -1957,9 +2150,9 @@ static int scan_at(struct scan *s, uint64_t off, long num, uint64_t *end)
 			rc = objstm_scan(s);
 		cache_drop(s);
 	} else if (rc == 0 && o.has_stream && is_flate(dget(&o.v, "Filter"))) {
-		rc = inflate_range(s, o.data, o.len, (long)o.num, 0, NULL, NULL);
+		rc = inflate_range(s, o.data, o.len, (long)o.num, 0, NULL, NULL, NULL);
 	}
-	val_release(&o.v);
+	val_release(s, &o.v);
 	return rc;
 }
 
@@ -2040,6 +2233,30 @@ static int is_header(struct scan *s, uint64_t pos)
 	return header_at(&x, &n, &g) != -1; /* one past the limits fails when read */
 }
 
+/* A quick look at the digits at pos: 0 when they certainly start no "N G obj" header
+ * (most digits in a file do not), 1 when is_header must decide (one may, or a comment
+ * stands between the tokens). Junk such as "1 1 1 ..." costs a few bytes per digit. */
+static int maybe_header(struct rd *d, uint64_t pos)
+{
+	int c = 0, part;
+
+	for (part = 0; part < 2; part++) {
+		while ((c = rd_byte(d, pos)) >= '0' && c <= '9')
+			pos++;
+		if (c == '%')
+			return 1;
+		if (c < 0 || !is_ws(c))
+			return 0;
+		while ((c = rd_byte(d, pos)) >= 0 && is_ws(c))
+			pos++;
+		if (c == '%')
+			return 1;
+		if (part == 0 && (c < '0' || c > '9'))
+			return 0;
+	}
+	return c == 'o';
+}
+
 /* The next "N G obj" header in [pos, limit) that starts a token outside comments and
  * classic tables, or limit: viewers that rebuild a damaged cross-reference find these. */
 static uint64_t find_header(struct scan *s, uint64_t pos, uint64_t limit)
@@ -2060,7 +2277,8 @@ static uint64_t find_header(struct scan *s, uint64_t pos, uint64_t limit)
 				pos++;
 			continue;
 		}
-		if (c >= '0' && c <= '9' && !is_regular(prev) && is_header(s, pos))
+		if (c >= '0' && c <= '9' && !is_regular(prev) && maybe_header(&s->d, pos) &&
+		    is_header(s, pos))
 			return pos;
 		prev = c, pos++;
 	}
@@ -2433,6 +2651,13 @@ static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 	for (i = 0; i < N_KINDS; i++)
 		active |= s->hit[i] >= 0;
 	res->n_sigs = s->nsigs;
+	if (!s->failed && s->sigs_left != NULL && s->nsigs > *s->sigs_left)
+		fail(s, "pdf.limits",
+		     "more than %u PDF signatures in the bundle or folder: this PDF's are not "
+		     "checked",
+		     COCO_PDF_MAX_SIGS_ALL);
+	else if (!s->failed && s->sigs_left != NULL)
+		*s->sigs_left -= (unsigned)s->nsigs;
 	for (i = 0; !s->failed && i < s->nsigs && err == COCO_OK; i++)
 		err = check_sig(s, &s->sigs[i], res);
 	if (err == COCO_OK && !s->failed && !active)
@@ -2454,6 +2679,7 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
 	s.base = src->size;
 	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
+	s.sigs_left = src->sigs_left;
 	for (i = 0; i < N_KINDS; i++)
 		s.hit[i] = -1;
 	if ((s.d.buf = malloc(WIN)) == NULL || (s.out = malloc(WIN)) == NULL) {
@@ -2467,7 +2693,8 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 }
 
 enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
-				 struct coco_report *r, struct coco_pdf_result *res)
+				 unsigned *sigs_left, struct coco_report *r,
+				 struct coco_pdf_result *res)
 {
 	struct coco_pdf_src src;
 	struct stat st;
@@ -2481,7 +2708,7 @@ enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const c
 			close(fd);
 		return err;
 	}
-	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size;
+	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size, src.sigs_left = sigs_left;
 	err = coco_pdf_scan(ctx, &src, name, r, res);
 	close(fd);
 	return err;

@@ -81,18 +81,24 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 {
 	struct coco_archive *ar = v->ar;
 	size_t i, n = 0;
+	uint64_t total = 0;
 	enum coco_err err;
 
 	for (i = 0; i < ar->n; i++)
-		n += is_manifest_name(ar->e[i].name);
+		if (is_manifest_name(ar->e[i].name)) {
+			n++;
+			total += ar->e[i].usize;
+		}
 	if (n == 0) {
 		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.missing", NULL,
 				"no META-INF/ASiCManifest*.xml in the bundle");
 		return COCO_OK;
 	}
-	if (n > COCO_MAX_MANIFESTS) {
+	if (n > COCO_MAX_MANIFESTS || total > COCO_MAX_MANIFEST_TOTAL) {
 		coco_report_add(v->r, COCO_STATUS_FAIL, "container.limits", NULL,
-				"more than %u manifests", COCO_MAX_MANIFESTS);
+				n > COCO_MAX_MANIFESTS ? "more than %u manifests"
+						       : "manifests of more than 8 MiB in all",
+				COCO_MAX_MANIFESTS);
 		return COCO_OK;
 	}
 	v->m = calloc(n, sizeof(*v->m));
@@ -548,7 +554,7 @@ static int tmp_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
 {
 	const struct coco_entry *e = &v->ar->e[i];
-	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize};
+	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize, &v->pdf_sigs_left};
 	FILE *tmp = NULL;
 	int fd = -1;
 	enum coco_err err;
@@ -711,6 +717,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 
 	memset(v, 0, sizeof(*v));
 	v->ctx = ctx;
+	v->pdf_sigs_left = COCO_PDF_MAX_SIGS_ALL;
 	v->r = r;
 	v->assessment = -1;
 	for (i = 0; i < COCO_MAX_MANIFESTS; i++)

@@ -29,6 +29,7 @@ struct coco_vstate {
 	struct coco_report *siro;   /* the sign-off part's findings until they are appended */
 	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
 	size_t n_pdfs;
+	unsigned pdf_sigs_left; /* PDF signatures the bundle may still have checked */
 };
 
 /* Reads entry i (at most the meta_size limit); findings name it on failure. */

@@ -155,6 +155,11 @@ MUT(m_name_long, memset(long_name, 'n', 1025); long_name[1025] = '\0'; z->e[1].n
 MUT(m_dup_exact, add(z, entry("assessment.xml", XML)))
 MUT(m_dup_case, z->e[1] = entry("Evidence/A.pdf", XML); add(z, entry("evidence/a.pdf", XML)))
 MUT(m_dup_file_parent, z->e[1] = entry("a", XML); add(z, entry("a/b", XML)))
+MUT(m_dup_file_parent_case, z->e[1] = entry("A", XML); add(z, entry("a/b", XML)))
+MUT(m_dup_file_grandparent, z->e[1] = entry("x", XML); add(z, entry("x/y/z", XML)))
+/* "p-q" sorts between "p" and "p/r" ('-' is below '/'): the parent is not the neighbour */
+MUT(m_dup_file_parent_apart, z->e[1] = entry("p", XML); add(z, entry("p-q", XML));
+    add(z, entry("p.txt", XML)); add(z, entry("p/r", XML)))
 MUT(m_dup_file_dir, z->e[1] = entry("evidence", XML); add(z, entry("evidence/", ""));
     UNIX_MODE(&z->e[2], 3, 040755))
 
@@ -372,6 +377,12 @@ static const struct hcase {
     {"case-only duplicate", m_dup_case, NULL, "container.duplicate", "evidence/a.pdf",
      "Evidence/A.pdf", 0},
     {"file used as a folder", m_dup_file_parent, NULL, "container.duplicate", "a/b", NULL, 0},
+    {"file used as a folder, other case", m_dup_file_parent_case, NULL, "container.duplicate",
+     "a/b", NULL, 0},
+    {"file used as a grandparent folder", m_dup_file_grandparent, NULL, "container.duplicate",
+     "x/y/z", NULL, 0},
+    {"file used as a folder, names between", m_dup_file_parent_apart, NULL, "container.duplicate",
+     "p/r", NULL, 0},
     {"file and folder of one name", m_dup_file_dir, NULL, "container.duplicate", "evidence/",
      "evidence", 0},
     /* types and methods */
@@ -740,6 +751,129 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
+/*
+ * All entries together inflate to at most 8 times the file's size plus 256 MiB, by their
+ * declared sizes: an entry declaring just that passes the walk (its 1.6 MB of noise then
+ * fails the streaming pass as container.data); one byte more fails container.limits.
+ */
+START_TEST(test_total_ratio)
+{
+	static unsigned char noise[1600000];
+	struct zt_archive z = canonical();
+	const struct coco_finding *f;
+	unsigned char *p = NULL;
+	size_t len = 0, k;
+	uint64_t other;
+	unsigned seed = 1;
+	struct run run;
+
+	for (k = 0; k < sizeof(noise); k++) {
+		seed = seed * 1103515245u + 12345u;
+		noise[k] = (unsigned char)(seed >> 16);
+	}
+	add(&z, entry("evidence/big.bin", ""));
+	z.e[2].method = 8;
+	z.e[2].payload = noise;
+	z.e[2].payload_len = sizeof(noise);
+	z.e[2].set = ZT_USIZE;
+	ck_assert_int_eq(zt_build(&z, &p, &len, NULL), 0);
+	free(p);
+	other = z.e[0].len + z.e[1].len;
+	z.e[2].usize = 8u * (uint64_t)len + (256ull << 20) - other + (uint64_t)_i;
+	ck_assert_int_eq(zt_build(&z, &p, &k, NULL), 0);
+	ck_assert_uint_eq(k, len); /* the size fields are fixed-width */
+	run = verify_bytes(p, len);
+	f = find(run.r, "container.limits", COCO_STATUS_FAIL);
+	ck_assert_msg(_i ? f != NULL && strstr(coco_finding_message(f), "8 times") != NULL
+			 : f == NULL && find(run.r, "container.data", COCO_STATUS_FAIL) != NULL,
+		      "%s", dump(run.r));
+	run_free(&run);
+	free(p);
+}
+END_TEST
+
+/* A stored local header and its data at p + o; returns the bytes written. */
+static size_t raw_local(unsigned char *p, size_t o, const char *name, const char *data)
+{
+	size_t nl = strlen(name), dl = strlen(data);
+
+	zt_put32(p + o, 0x04034b50u), zt_put16(p + o + 4, 20), zt_put16(p + o + 12, 0x21);
+	zt_put32(p + o + 14, (uint32_t)crc32(0, (const Bytef *)data, (uInt)dl));
+	zt_put32(p + o + 18, (uint32_t)dl), zt_put32(p + o + 22, (uint32_t)dl);
+	zt_put16(p + o + 26, (uint16_t)nl);
+	memcpy(p + o + 30, name, nl);
+	memcpy(p + o + 30 + nl, data, dl);
+	return 30 + nl + dl;
+}
+
+/* The central record of that entry (at local offset off) with a comment of c bytes. */
+static size_t raw_central(unsigned char *p, size_t o, const char *name, const char *data,
+			  size_t off, size_t c)
+{
+	size_t nl = strlen(name), dl = strlen(data);
+
+	zt_put32(p + o, 0x02014b50u), zt_put16(p + o + 4, 0x031E), zt_put16(p + o + 6, 20);
+	zt_put16(p + o + 14, 0x21);
+	zt_put32(p + o + 16, (uint32_t)crc32(0, (const Bytef *)data, (uInt)dl));
+	zt_put32(p + o + 20, (uint32_t)dl), zt_put32(p + o + 24, (uint32_t)dl);
+	zt_put16(p + o + 28, (uint16_t)nl), zt_put16(p + o + 32, (uint16_t)c);
+	zt_put32(p + o + 38, 0100644u << 16), zt_put32(p + o + 42, (uint32_t)off);
+	memcpy(p + o + 46, name, nl);
+	memset(p + o + 46 + nl, 'c', c);
+	return 46 + nl + c;
+}
+
+/*
+ * A zip of the mimetype and m empty entries "c/NNN" whose central records carry comments
+ * (65,535 bytes, the last shorter), so that the central directory is exactly cd_size bytes.
+ */
+static unsigned char *commented_zip(size_t cd_size, size_t *len)
+{
+	const size_t rec = 46 + 5, full = rec + 65535;
+	size_t rest = cd_size - (46 + 8), m = (rest + full - 1) / full, o = 0, k, cd;
+	unsigned char *p = calloc(1, cd_size + m * 35 + 128);
+	char name[32];
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_lt(m, 1000); /* names of 5 bytes */
+	o += raw_local(p, o, "mimetype", MIME);
+	for (k = 0; k < m; k++) {
+		snprintf(name, sizeof(name), "c/%03zu", k);
+		o += raw_local(p, o, name, "");
+	}
+	cd = o;
+	o += raw_central(p, o, "mimetype", MIME, 0, 0);
+	for (k = 0; k < m; k++) {
+		snprintf(name, sizeof(name), "c/%03zu", k);
+		o += raw_central(p, o, name, "", 69 + 35 * k,
+				 k + 1 < m ? 65535 : rest - (m - 1) * full - rec);
+	}
+	ck_assert_uint_eq(o - cd, cd_size);
+	zt_put32(p + o, 0x06054b50u);
+	zt_put16(p + o + 8, (uint16_t)(m + 1)), zt_put16(p + o + 10, (uint16_t)(m + 1));
+	zt_put32(p + o + 12, (uint32_t)cd_size), zt_put32(p + o + 16, (uint32_t)cd);
+	*len = o + 22;
+	return p;
+}
+
+/* The central directory may take 16 MiB (here of entry comments), not a byte more. */
+START_TEST(test_cd_size)
+{
+	size_t len = 0;
+	unsigned char *p = commented_zip((16u << 20) + (size_t)_i, &len);
+	struct run run = verify_bytes(p, len);
+	const struct coco_finding *f = find(run.r, "container.limits", COCO_STATUS_FAIL);
+
+	ck_assert_msg(
+	    _i ? f != NULL &&
+		     strstr(coco_finding_message(f), "larger than the limit (16777216)") != NULL
+	       : f == NULL && find(run.r, "container.structure", COCO_STATUS_PASS) != NULL,
+	    "%s", dump(run.r));
+	run_free(&run);
+	free(p);
+}
+END_TEST
+
 struct seen {
 	int calls;
 	uint64_t done, total;
@@ -798,6 +932,8 @@ Suite *archive_suite(void)
 	tcase_add_test(tc, test_hidden_second_view);
 	tcase_add_loop_test(tc, test_unreadable, 0, 3);
 	tcase_add_test(tc, test_progress);
+	tcase_add_loop_test(tc, test_total_ratio, 0, 2);
+	tcase_add_loop_test(tc, test_cd_size, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,7 +2,7 @@
  * Every resource limit of docs/SECURITY.md, tested on both sides: at the limit (accepted,
  * or that check passes) and one past it (refused with the exact finding id or error).
  * Limits that other suites already test this way are cited in the table, not repeated
- * here. Limits too large to reach in a test (a 64 MiB central directory, a 4 GiB bundle,
+ * here. Limits too large to reach in a test (a 16 MiB central directory, a 4 GiB bundle,
  * 1,000,000 register rows, 256 MiB of trust files) are fields of the context's struct
  * coco_limits: the tests scale them down and run the code production runs, and one test
  * checks that a new context holds the documented values. Sizes that only the central
@@ -146,7 +146,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(l->entries, 10000);
 	ck_assert_uint_eq(l->meta_size, 1u << 20);
 	ck_assert_uint_eq(l->entry_size, 4ull << 30);
-	ck_assert_uint_eq(l->cd_size, 64ull << 20);
+	ck_assert_uint_eq(l->cd_size, 16ull << 20);
 	ck_assert_uint_eq(l->bundle_size, 0xFFFFFFFEull);
 	ck_assert_uint_eq(l->trust_total, 256ull << 20);
 	ck_assert_uint_eq(l->trust_files, 1024);
@@ -478,7 +478,7 @@ START_TEST(test_entries)
 END_TEST
 
 /* A central directory of exactly the limit passes; one byte less of limit fails
- * container.limits (the limit scaled down from 64 MiB to this archive's directory). */
+ * container.limits (the limit scaled down from 16 MiB to this archive's directory). */
 START_TEST(test_cd_size)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);

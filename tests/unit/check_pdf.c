@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -51,7 +52,7 @@ static void pfx_teardown(struct pfx *f)
 
 static void scan(struct pfx *f, const char *path, const char *name)
 {
-	ck_assert_msg(coco_pdf_scan_path(f->ctx, path, name, f->r, &f->res) == COCO_OK, "%s",
+	ck_assert_msg(coco_pdf_scan_path(f->ctx, path, name, NULL, f->r, &f->res) == COCO_OK, "%s",
 		      coco_ctx_error(f->ctx));
 }
 
@@ -1280,6 +1281,166 @@ START_TEST(test_limit_table)
 }
 END_TEST
 
+/*
+ * Values in all: a PDF of n objects of integer arrays whose values, with the catalog's,
+ * the pages', the table's and the trailer's (25 + 2n), come to the limit passes; one
+ * more value fails. The value-dense file of issue 6 parses at about 20 MB/s, so this is
+ * what keeps its scan within a second.
+ */
+START_TEST(test_limit_values)
+{
+	struct pfx f;
+	struct sb o[33], b = {0};
+	const size_t n = 33, total = COCO_PDF_MAX_VALUES - 25 - 2 * n;
+	size_t k, j, nodes, per = total / n;
+	char *path;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	for (k = 0; k < n; k++) {
+		nodes = k + 1 < n ? per : total - per * (n - 1) + (size_t)_i;
+		sb_add(&o[k], "[", 1);
+		for (j = 0; j + 1 < nodes; j++)
+			sb_add(&o[k], "0 ", 2);
+		sb_add(&o[k], "]", 1);
+	}
+	build(&b, o, n, NULL);
+	path = bt_fmt("%s/v.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "v.pdf");
+	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "v.pdf") != NULL &&
+			       strstr(coco_finding_message(bt_find(f.r, "pdf.limits", "v.pdf")),
+				      "8388608 values") != NULL
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	for (k = 0; k < n; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/*
+ * Memory held at once: one array of 39 strings of 1 MiB (each charged its 1 MiB block)
+ * passes; 40 need more than COCO_PDF_MAX_MEM and fail. Before the limit, an object's
+ * strings were held whatever their total, so RSS grew with the file.
+ */
+START_TEST(test_limit_mem)
+{
+	struct pfx f;
+	struct sb o = {0};
+	char *big = malloc(COCO_PDF_MAX_TOKEN);
+	const struct coco_finding *hit;
+	size_t k, n = 39 + (size_t)_i;
+
+	pfx_setup(&f);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', COCO_PDF_MAX_TOKEN);
+	sb_add(&o, "[", 1);
+	for (k = 0; k < n; k++) {
+		sb_add(&o, "(", 1);
+		sb_add(&o, big, COCO_PDF_MAX_TOKEN);
+		sb_add(&o, ")", 1);
+	}
+	sb_add(&o, "]", 1);
+	hit = scan_one(&f, &o);
+	ck_assert_msg(_i ? hit != NULL && strstr(coco_finding_message(hit), "40 MiB of memory")
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	free(big);
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/*
+ * FlateDecode content streams inflate to 512 MiB in all: two streams of 256 MiB of zeros
+ * (each padded to under 200:1, so inflated to its end) pass; a third that inflates to one
+ * byte fails. Before the limit, a 50 MB file of streams just under 200:1 took 17 s.
+ */
+START_TEST(test_limit_probed)
+{
+	struct pfx f;
+	struct sb o[3], b = {0};
+	const struct coco_finding *hit;
+	size_t k, n = 2 + (size_t)_i;
+	char *path;
+
+	pfx_setup(&f);
+	memset(o, 0, sizeof(o));
+	bomb_object(&o[0], 256, 1200000);
+	bomb_object(&o[1], 256, 1200000);
+	if (_i)
+		flate_object(&o[2], 1, 9, 0);
+	build(&b, o, n, NULL);
+	path = bt_fmt("%s/p.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "p.pdf");
+	hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "p.pdf");
+	ck_assert_msg(_i ? hit != NULL && strstr(coco_finding_message(hit), "512 MiB in all")
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	for (k = 0; k < n; k++)
+		free(o[k].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/*
+ * PDF signatures checked for one bundle (_i < 2) or folder (lint): 256 copies of the signed
+ * certificate are all checked; with a 257th, that one fails pdf.limits unchecked.
+ */
+START_TEST(test_limit_sigs_all)
+{
+	struct pfx f;
+	char *src = bt_fixture("pdf/signed.pdf"), *bundle, *dir, *path;
+	size_t k, n = COCO_PDF_MAX_SIGS_ALL + (size_t)(_i % 2), len = 0;
+	struct bt_part *parts = calloc(n, sizeof(*parts));
+	char(*names)[32] = calloc(n, sizeof(*names));
+	unsigned char *pdf = NULL;
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert(parts != NULL && names != NULL);
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	dir = bt_fmt("%s/folder", f.tmp);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (k = 0; k < n; k++) {
+		snprintf(names[k], sizeof(names[k]), "c%03zu.pdf", k);
+		parts[k] = (struct bt_part){names[k], pdf, len, 0};
+		path = bt_fmt("%s/%s", dir, names[k]);
+		if (_i >= 2)
+			ck_assert_int_eq(bt_write(path, pdf, len), 0);
+		free(path);
+	}
+	if (_i < 2) {
+		ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, n), 0);
+		ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	} else {
+		ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	}
+	hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, names[n - 1]);
+	ck_assert_msg(_i % 2 ? hit != NULL && bt_count_status(f.r, COCO_STATUS_PASS) > 0 &&
+				   bt_find(f.r, "pdf.signature", names[n - 1]) == NULL
+			     : bt_find(f.r, "pdf.limits", NULL) == NULL &&
+				   bt_find_status(f.r, "pdf.signature", COCO_STATUS_PASS,
+						  names[n - 1]) != NULL,
+		      "%s", bt_dump(f.r));
+	free(pdf);
+	free(parts);
+	free(names);
+	free(src);
+	free(bundle);
+	bt_rmtree(dir);
+	free(dir);
+	pfx_teardown(&f);
+}
+END_TEST
+
 Suite *pdf_suite(void)
 {
 	Suite *s = suite_create("pdf");
@@ -1317,6 +1478,10 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_budget, 0, 2);
 	tcase_add_loop_test(tl, test_limit_kept, 0, 2);
 	tcase_add_loop_test(tl, test_limit_table, 0, 2);
+	tcase_add_loop_test(tl, test_limit_values, 0, 2);
+	tcase_add_loop_test(tl, test_limit_mem, 0, 2);
+	tcase_add_loop_test(tl, test_limit_probed, 0, 2);
+	tcase_add_loop_test(tl, test_limit_sigs_all, 0, 4);
 	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, tl);

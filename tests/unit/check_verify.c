@@ -1426,6 +1426,39 @@ START_TEST(test_meta_inf_extra_unreferenced)
 }
 END_TEST
 
+/*
+ * All manifests together may hold 8 MiB (they stay in memory while verifying): eight of
+ * 1 MiB pass that limit (each then fails as XML); one byte more is container.limits.
+ */
+START_TEST(test_manifest_total)
+{
+	struct fixture fx;
+	struct bt_part parts[8];
+	char names[8][40];
+	unsigned char *big = malloc((1u << 20) + 1);
+	const struct coco_finding *f;
+	size_t k;
+
+	setup(&fx);
+	ck_assert_ptr_nonnull(big);
+	memset(big, ' ', (1u << 20) + 1);
+	for (k = 0; k < 8; k++) {
+		snprintf(names[k], sizeof(names[k]), "META-INF/ASiCManifest%03zu.xml", k + 1);
+		parts[k] =
+		    (struct bt_part){names[k], big, (1u << 20) + (k == 7 ? (size_t)_i : 0), 1};
+	}
+	ck_assert_int_eq(bt_zip_write(fx.ctx, fx.bundle, parts, 8), 0);
+	verify(&fx, fx.bundle);
+	f = bt_find_status(fx.r, "container.limits", COCO_STATUS_FAIL, NULL);
+	ck_assert_msg(_i ? f != NULL && strstr(coco_finding_message(f), "8 MiB in all") != NULL
+			 : f == NULL && bt_find_status(fx.r, "manifest.xml", COCO_STATUS_FAIL,
+						       names[7]) != NULL,
+		      "%s", bt_dump(fx.r));
+	free(big);
+	teardown(&fx);
+}
+END_TEST
+
 /* The policy's revocation mode: require makes a missing CRL INDETERMINATE; off skips CRLs. */
 START_TEST(test_revocation_mode)
 {
@@ -1513,6 +1546,7 @@ Suite *verify_suite(void)
 	tcase_add_test(ts, test_bundle_assessment_missing);
 	tcase_add_test(ts, test_bundle_assessment_too_large);
 	tcase_add_loop_test(ts, test_revocation_mode, 0, 2);
+	tcase_add_loop_test(ts, test_manifest_total, 0, 2);
 	tcase_add_test(ts, test_assessment_unsigned_skipped);
 	tcase_add_loop_test(ts, test_assessment_bound_to_its_signature, 0, 2);
 	tcase_add_test(ts, test_meta_inf_extra_unreferenced);

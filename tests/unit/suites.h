@@ -18,5 +18,10 @@ Suite *signoff_suite(void);
 Suite *html_suite(void);
 Suite *pdf_suite(void);
 Suite *limits_suite(void);
+Suite *hostile_suite(void);
+
+/* check_coco --measure RESULT PROGRAM ARGS...: the hostile suite's launcher (see
+ * check_hostile.c). */
+int hostile_measure(int argc, char **argv);
 
 #endif /* COCO_TEST_SUITES_H */

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZT_MAX_ENTRIES 8
+#define ZT_MAX_ENTRIES 16
 
 /* Entry overrides in force (struct zt_entry.set). */
 #define ZT_CRC 0x0001u      /* crc in every header and the descriptor */
