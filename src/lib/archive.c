@@ -392,7 +392,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 	}
 	if (total > COCO_MAX_TOTAL_SIZE)
 		fail(ar, r, "container.limits", NULL, "total uncompressed size above the limit");
-	else if (!limited && total > COCO_MAX_TOTAL_RATIO * ar->size + COCO_TOTAL_FLOOR)
+	else if (!limited && coco_total_over(total, ar->size))
 		fail(ar, r, "container.limits", NULL,
 		     "the entries inflate to more than 8 times the bundle's size plus 256 MiB");
 	ar->cd_off = eo->cd_off;

@@ -36,6 +36,7 @@ struct coco_zipw {
 	uint64_t done, total;  /* source bytes, for progress */
 	unsigned char *old_cd; /* append mode: the earlier central directory, verbatim */
 	size_t old_cd_len, old_n;
+	uint64_t utotal; /* every entry's uncompressed size, the copied ones' too */
 };
 
 static void put16(unsigned char *p, uint32_t v)
@@ -266,6 +267,7 @@ static enum coco_err write_entry(struct coco_zipw *w, const char *name, struct s
 	if (!deflate) {
 		if ((err = copy_data(w, src, md, NULL)) != COCO_OK)
 			return err;
+		w->utotal += w->e[w->n - 1].usize;
 		return end_entry(w);
 	}
 	if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -275,10 +277,17 @@ static enum coco_err write_entry(struct coco_zipw *w, const char *name, struct s
 	deflateEnd(&zs);
 	if (err != COCO_OK)
 		return err;
-	/* Keep it deflated only if it shrank and stays within the ratio verify accepts. */
+	/*
+	 * Keep it deflated only if it shrank and stays within the ratios verify accepts: its own,
+	 * and all entries' against the bundle's size, which only grows from here (a stored entry
+	 * keeps that ratio within the limit).
+	 */
 	if (w->e[w->n - 1].csize < w->e[w->n - 1].usize &&
-	    !coco_ratio_over(w->e[w->n - 1].usize, w->e[w->n - 1].csize))
+	    !coco_ratio_over(w->e[w->n - 1].usize, w->e[w->n - 1].csize) &&
+	    !coco_total_over(w->utotal + w->e[w->n - 1].usize, w->off)) {
+		w->utotal += w->e[w->n - 1].usize;
 		return end_entry(w);
+	}
 	/* Store it instead, reading the source a second time. */
 	crc1 = w->e[w->n - 1].crc;
 	usize1 = w->e[w->n - 1].usize;
@@ -294,6 +303,7 @@ static enum coco_err write_entry(struct coco_zipw *w, const char *name, struct s
 	if (w->e[w->n - 1].crc != crc1 || w->e[w->n - 1].usize != usize1)
 		return coco_seterr(w->ctx, COCO_ERR_IO, "'%s' changed while it was being packaged",
 				   src->name);
+	w->utotal += usize1;
 	return end_entry(w);
 }
 
@@ -372,6 +382,8 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 	if ((w = zipw_alloc(ctx, fd, out_name)) == NULL)
 		return COCO_ERR_NOMEM;
 	w->old_n = in->n;
+	for (size_t i = 0; i < in->n; i++)
+		w->utotal += in->e[i].usize;
 	w->old_cd_len = (size_t)in->cd_size;
 	if ((w->old_cd = malloc(w->old_cd_len ? w->old_cd_len : 1)) == NULL)
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory writing '%s'", out_name);

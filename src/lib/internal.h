@@ -120,6 +120,9 @@ void coco_phase(const struct coco_ctx *ctx, enum coco_phase phase, const char *p
  * the writer stores it instead, so that both draw the line in the same place.
  */
 int coco_ratio_over(uint64_t usize, uint64_t csize);
+/* 1 if entries inflating to usize_total in all are too many for a bundle of file_size bytes
+ * (COCO_MAX_TOTAL_RATIO, COCO_TOTAL_FLOOR); shared by the reader and the writer. */
+int coco_total_over(uint64_t usize_total, uint64_t file_size);
 
 /* Records a one-line message in ctx and returns err, so callers can `return seterr(...)`. */
 enum coco_err coco_seterr(struct coco_ctx *ctx, enum coco_err err, const char *fmt, ...)

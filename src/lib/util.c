@@ -781,6 +781,14 @@ int coco_ratio_over(uint64_t usize, uint64_t csize)
 		(usize / COCO_MAX_RATIO == csize && usize % COCO_MAX_RATIO != 0));
 }
 
+int coco_total_over(uint64_t usize_total, uint64_t file_size)
+{
+	/* usize_total > COCO_MAX_TOTAL_RATIO * file_size + COCO_TOTAL_FLOOR, without overflow */
+	if (file_size > (UINT64_MAX - COCO_TOTAL_FLOOR) / COCO_MAX_TOTAL_RATIO)
+		return 0;
+	return usize_total > COCO_MAX_TOTAL_RATIO * file_size + COCO_TOTAL_FLOOR;
+}
+
 enum coco_err coco_file_read(struct coco_ctx *ctx, const char *path, size_t limit,
 			     unsigned char **out, size_t *out_len)
 {

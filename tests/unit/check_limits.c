@@ -432,6 +432,73 @@ START_TEST(test_ratio_writer)
 }
 END_TEST
 
+/* The total-inflation rule at its edge, shared by the reader and the writer. */
+START_TEST(test_total_writer_rule)
+{
+	const uint64_t floor = COCO_TOTAL_FLOOR, size = 3u << 20;
+
+	ck_assert(!coco_total_over(8 * size + floor, size));
+	ck_assert(coco_total_over(8 * size + floor + 1, size));
+	ck_assert(!coco_total_over(floor, 0));
+	ck_assert(coco_total_over(floor + 1, 0));
+	ck_assert(!coco_total_over(UINT64_MAX, UINT64_MAX / 8)); /* no overflow */
+}
+END_TEST
+
+/*
+ * The writer never makes a bundle whose entries together inflate past 8 times its size plus
+ * 256 MiB (verify would refuse it): three 96 MiB entries that deflate about 80 : 1 each
+ * (under the per-entry 200 : 1) come to 288 MiB from about 3.6 MB. The first two stay
+ * deflated; the third would pass the total, so it is stored, and the bundle passes.
+ */
+START_TEST(test_total_writer)
+{
+	struct coco_ctx *ctx = new_ctx(NULL);
+	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/t.coco", dir);
+	const size_t len = 96u << 20;
+	unsigned char *p = calloc(1, len);
+	uint32_t x = 12345;
+	struct coco_zipw *w = NULL;
+	struct coco_report *r = NULL;
+	struct coco_archive *ar = NULL;
+	size_t i, k;
+	int fd;
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < len; i += 4096) /* 40 noise bytes a 4 KiB block */
+		for (k = 0; k < 40; k++) {
+			x = x * 1103515245u + 12345u;
+			p[i + k] = (unsigned char)(x >> 24);
+		}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(coco_zipw_new(ctx, fd, path, &w), COCO_OK);
+	ck_assert_int_eq(coco_zipw_add_mem(w, "a.bin", p, len, 1), COCO_OK);
+	ck_assert_int_eq(coco_zipw_add_mem(w, "b.bin", p, len, 1), COCO_OK);
+	ck_assert_int_eq(coco_zipw_add_mem(w, "c.bin", p, len, 1), COCO_OK);
+	ck_assert_msg(coco_zipw_finish(w) == COCO_OK, "%s", coco_ctx_error(ctx));
+	coco_zipw_free(w);
+	ck_assert_int_eq(close(fd), 0);
+	free(p);
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_msg(coco_archive_open(ctx, path, r, &ar) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_msg(ar != NULL && ar->ok, "%s", bt_dump(r));
+	ck_assert_uint_eq(ar->n, 4);
+	ck_assert_uint_eq(ar->e[1].method, 8);
+	ck_assert_uint_eq(ar->e[2].method, 8);
+	ck_assert_uint_eq(ar->e[3].method, 0);
+	/* all three deflated (the same data, so the same size) would have been refused */
+	ck_assert(coco_total_over(3 * (uint64_t)len, 3 * ar->e[1].csize + 4096));
+	coco_archive_free(ar);
+	coco_report_free(r);
+	free(path);
+	bt_rmtree(dir);
+	free(dir);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* n entries: the mimetype and n - 1 empty files d/00001 ... (stored, tiny). */
 static char *many_entries(const char *dir, size_t n)
 {
@@ -2534,6 +2601,8 @@ Suite *limits_suite(void)
 	tcase_add_loop_test(tc, test_total_size, 0, 2);
 	tcase_add_loop_test(tc, test_ratio, 0, 4);
 	tcase_add_test(tc, test_ratio_writer);
+	tcase_add_test(tc, test_total_writer_rule);
+	tcase_add_test(tc, test_total_writer);
 	tcase_add_loop_test(tc, test_entries, 0, 2);
 	tcase_add_loop_test(tc, test_cd_size, 0, 2);
 	tcase_add_loop_test(tc, test_name_length, 0, 2);
