@@ -1,5 +1,6 @@
 # coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures screenshot. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/ with SAN=1).
+# deps fixtures screenshot mutate. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/
+# with SAN=1).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -51,9 +52,13 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcoco.a
 BIN = $(B)/coco-bundle
 TESTBIN = $(B)/check_coco
+MUTATE_OBJ = $(B)/tests/mutate/mutate.o $(B)/tests/unit/bundletool.o
+MUTATE = $(B)/mutate
+# `make mutate`: every byte of the sample bundle, then of the signed-off one (docs/SECURITY.md).
+MUTATE_ARGS ?= --positions all --values 1
 
 .PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
-	screenshot
+	screenshot mutate
 
 all: deps $(BIN)
 
@@ -86,6 +91,16 @@ $(TEST_OBJ): CPPFLAGS += $(shell pkg-config --cflags check 2>/dev/null)
 
 $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(shell pkg-config --libs check 2>/dev/null)
+
+$(B)/tests/mutate/mutate.o: CPPFLAGS += -Itests/unit
+
+$(MUTATE): $(MUTATE_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(MUTATE_OBJ) $(LIB) $(PKG_LIBS)
+
+# Single-byte mutations of the sample bundle: none may verify PASSED with other data objects.
+mutate: deps $(MUTATE)
+	COCO_FIXTURES=fixtures $(MUTATE) $(MUTATE_ARGS)
+	COCO_FIXTURES=fixtures $(MUTATE) $(MUTATE_ARGS) --signoff
 
 check: deps $(BIN) $(TESTBIN)
 	COCO_FIXTURES=fixtures $(TESTBIN)
@@ -126,7 +141,8 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch])
+FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
+	tests/mutate/*.c)
 
 lint: deps-lint
 	clang-format --dry-run -Werror $(FORMAT_SRC)
@@ -137,4 +153,4 @@ lint: deps-lint
 format:
 	clang-format -i $(FORMAT_SRC)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MUTATE_OBJ:.o=.d)
