@@ -11,18 +11,24 @@
  * its position and the program exits 1. The counts are printed per zip region.
  *
  * usage: mutate [--seed N] [--positions all|N] [--values K] [--threads N] [--signoff]
- * Fixtures come from $COCO_FIXTURES (default "fixtures"); work files go to a fresh folder
- * under $TMPDIR (default /tmp), removed at the end. No clock is read: every time is fixed.
+ * The fixtures used ($COCO_FIXTURES, default "fixtures": example/, trust/, pki/) are copied
+ * into a fresh folder under $TMPDIR (default /tmp), removed at the end, and everything runs
+ * there with relative paths: the sign-off report records the bundle's and the policy's paths,
+ * so the sample's bytes, and the results, are the same wherever the run happens. No clock is
+ * read: every time is fixed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "coco/coco.h"
 #include "bundletool.h"
@@ -202,8 +208,9 @@ static time_t fixed_time(const char *text)
 
 static struct coco_signer *load_signer(struct coco_ctx *ctx, const char *name, int chain)
 {
-	char *key = bt_fixture("pki/%s.key", name), *cert = bt_fixture("pki/%s.pem", name);
-	char *ch = chain ? bt_fixture("pki/chain.pem") : NULL;
+	char *key = bt_fmt("fixtures/pki/%s.key", name),
+	     *cert = bt_fmt("fixtures/pki/%s.pem", name);
+	char *ch = chain ? bt_fmt("fixtures/pki/chain.pem") : NULL;
 	struct coco_signer_opts o = {.key_path = key, .cert_path = cert, .chain_path = ch};
 	struct coco_signer *s = NULL;
 
@@ -217,19 +224,19 @@ static struct coco_signer *load_signer(struct coco_ctx *ctx, const char *name, i
 }
 
 /*
- * Creates work/orig.coco, signed by the director, and work/signed.coco, that bundle
- * approved by the SIRO. 0, or -1 with a message on stderr.
+ * Creates orig.coco, signed by the director, and signed.coco, that bundle approved by the
+ * SIRO. 0, or -1 with a message on stderr.
  */
 static int make_samples(struct coco_ctx *ctx, const char *orig, const char *signed_path)
 {
-	char *example = bt_fixture("example");
+	const char *example = "fixtures/example";
 	struct coco_signer *director = NULL, *siro = NULL;
 	struct coco_countersign_opts co = {.decision = COCO_DECISION_APPROVED,
 					   .comment = "mutation test: evidence checked"};
 	int rc = -1;
 
 	coco_ctx_set_time(ctx, fixed_time(CREATED_AT));
-	if (example == NULL || (director = load_signer(ctx, "director", 1)) == NULL)
+	if ((director = load_signer(ctx, "director", 1)) == NULL)
 		goto out;
 	if (coco_create(ctx, example, orig, director, NULL) != COCO_OK) {
 		fprintf(stderr, "mutate: create: %s\n", coco_ctx_error(ctx));
@@ -246,7 +253,6 @@ static int make_samples(struct coco_ctx *ctx, const char *orig, const char *sign
 out:
 	coco_signer_free(director);
 	coco_signer_free(siro);
-	free(example);
 	return rc;
 }
 
@@ -484,14 +490,14 @@ out:
 }
 
 static int start_workers(struct worker *w, unsigned nthreads, struct job *job,
-			 struct coco_ctx *trust, const char *work)
+			 struct coco_ctx *trust)
 {
 	unsigned t;
 
 	for (t = 0; t < nthreads; t++) {
 		w[t].job = job;
-		w[t].path = bt_fmt("%s/m%u.coco", work, t);
-		w[t].xdir = bt_fmt("%s/x%u", work, t);
+		w[t].path = bt_fmt("m%u.coco", t);
+		w[t].xdir = bt_fmt("x%u", t);
 		if (w[t].path == NULL || w[t].xdir == NULL || coco_ctx_new(&w[t].ctx) != COCO_OK ||
 		    coco_ctx_share_trust(w[t].ctx, trust) != COCO_OK ||
 		    bt_write(w[t].path, job->s->bytes, job->s->len) != 0 ||
@@ -520,15 +526,14 @@ static void stop_workers(struct worker *w, unsigned nthreads)
 	}
 }
 
-/* Verifies the original (it must be PASSED) and extracts it into work/orig-x. */
-static int check_original(struct coco_ctx *ctx, const char *path, const char *work,
-			  struct sample *s)
+/* Verifies the original (it must be PASSED) and extracts it into orig-x. */
+static int check_original(struct coco_ctx *ctx, const char *path, struct sample *s)
 {
 	struct coco_report *r = NULL, *xr = NULL;
 	const char *siro = NULL;
 	int rc = -1;
 
-	s->orig_x = bt_fmt("%s/orig-x", work);
+	s->orig_x = strdup("orig-x");
 	if (s->orig_x == NULL || coco_report_new(&r) != COCO_OK || coco_report_new(&xr) != COCO_OK)
 		goto out;
 	if (coco_verify(ctx, path, r) != COCO_OK || coco_report_verdict(r) != COCO_VERDICT_PASSED) {
@@ -643,13 +648,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
  * The oracle's controls: judged like a mutant, the original must come out "PASSED,
  * identical" and the other sample (signed off or not: other data objects) "FALSE PASSED".
  */
-static int controls(struct job *job, struct coco_ctx *ctx, const char *work, const char *path,
-		    const char *other)
+static int controls(struct job *job, struct coco_ctx *ctx, const char *path, const char *other)
 {
 	struct worker c = {.job = job, .ctx = ctx, .fd = -1};
 	enum outcome same, differs;
 
-	if ((c.xdir = bt_fmt("%s/xc", work)) == NULL)
+	if ((c.xdir = strdup("xc")) == NULL)
 		return -1;
 	same = judge(&c, path);
 	differs = judge(&c, other);
@@ -666,6 +670,40 @@ static int controls(struct job *job, struct coco_ctx *ctx, const char *work, con
 	return -1;
 }
 
+/* The sample's SHA-256 in hex, so that a run can be matched to its bundle. */
+static const char *sha256_hex(const struct sample *s, char hex[65])
+{
+	unsigned char md[32];
+	size_t i;
+
+	if (!EVP_Digest(s->bytes, s->len, md, NULL, EVP_sha256(), NULL))
+		return "(unknown)";
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}
+
+/* Copies the fixtures used into work/fixtures. 0 or -1. */
+static int copy_fixtures(const char *work)
+{
+	static const char *const parts[] = {"example", "trust", "pki"};
+	char *dst = bt_fmt("%s/fixtures", work), *src = NULL;
+	size_t i;
+	int rc = dst != NULL && mkdir(dst, 0755) == 0 ? 0 : -1;
+
+	for (i = 0; rc == 0 && i < sizeof(parts) / sizeof(*parts); i++) {
+		free(dst);
+		src = bt_fixture("%s", parts[i]);
+		dst = bt_fmt("%s/fixtures/%s", work, parts[i]);
+		rc = src != NULL && dst != NULL ? bt_copytree(src, dst) : -1;
+		if (rc != 0)
+			fprintf(stderr, "mutate: cannot copy the fixture '%s'\n", src ? src : "");
+		free(src);
+	}
+	free(dst);
+	return rc;
+}
+
 static char *make_workdir(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -678,62 +716,80 @@ static char *make_workdir(void)
 	return w;
 }
 
+/*
+ * Builds the samples in the current (work) folder, checks the one to mutate and the oracle,
+ * maps its regions and plans the mutations. 0, or -1 with a message on stderr.
+ */
+static int prepare(struct opts *o, struct coco_ctx *ctx, struct sample *s, struct job *job)
+{
+	const char *orig = "orig.coco", *signed_path = "signed.coco";
+	const char *path = o->signoff ? signed_path : orig,
+		   *other = o->signoff ? orig : signed_path;
+	char hex[65];
+
+	if (coco_ctx_load_trust(ctx, "fixtures/trust") != COCO_OK) {
+		fprintf(stderr, "mutate: %s\n", coco_ctx_error(ctx));
+		return -1;
+	}
+	if (make_samples(ctx, orig, signed_path) != 0 || bt_read(path, &s->bytes, &s->len) != 0)
+		return -1;
+	if (map_regions(s) != 0) {
+		fprintf(stderr, "mutate: the sample is not a canonical zip\n");
+		return -1;
+	}
+	if (o->all || o->npos > s->len)
+		o->npos = s->len;
+	printf("mutate: %s bundle, %zu bytes, %zu entries, sha256 %s\n"
+	       "seed %" PRIu64 ", %zu positions x %u values, %u threads\n",
+	       o->signoff ? "signed-off" : "applicant", s->len, (s->nreg - 2) / 3,
+	       sha256_hex(s, hex), o->seed, (size_t)o->npos, (unsigned)o->nval,
+	       (unsigned)o->nthreads);
+	coco_ctx_set_time(ctx, fixed_time(VERIFIED_AT));
+	job->s = s;
+	job->at = fixed_time(VERIFIED_AT);
+	if (check_original(ctx, path, s) != 0 || controls(job, ctx, path, other) != 0)
+		return -1;
+	job->m = plan(s->len, (size_t)o->npos, (unsigned)o->nval, o->seed, &job->n);
+	return job->m != NULL ? 0 : -1;
+}
+
+/* Judges every planned mutation on nthreads workers. 0, or -1 if they could not start. */
+static int run_all(struct job *job, struct coco_ctx *ctx, unsigned nthreads)
+{
+	struct worker w[MAX_THREADS];
+	unsigned t;
+	int rc;
+
+	memset(w, 0, sizeof(w));
+	for (t = 0; t < MAX_THREADS; t++)
+		w[t].fd = -1;
+	pthread_mutex_init(&job->lock, NULL);
+	rc = start_workers(w, nthreads, job, ctx);
+	stop_workers(w, nthreads);
+	pthread_mutex_destroy(&job->lock);
+	if (rc != 0)
+		fprintf(stderr, "mutate: cannot start the workers\n");
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	struct sample s = {0};
 	struct job job = {0};
-	struct worker w[MAX_THREADS];
 	struct coco_ctx *ctx = NULL;
-	char *work = NULL, *orig = NULL, *signed_path = NULL, *trust = bt_fixture("trust");
-	const char *path, *other;
-	int rc = 2;
+	char *work = NULL;
+	int rc = 2, cwd = -1;
 	size_t i;
 
-	memset(w, 0, sizeof(w));
-	for (i = 0; i < MAX_THREADS; i++)
-		w[i].fd = -1;
 	if (parse_opts(argc, argv, &o) != 0)
 		return 2;
 	coco_library_init();
-	if (trust == NULL || (work = make_workdir()) == NULL || coco_ctx_new(&ctx) != COCO_OK)
+	if ((work = make_workdir()) == NULL || copy_fixtures(work) != 0 ||
+	    (cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir(work) != 0 ||
+	    coco_ctx_new(&ctx) != COCO_OK || prepare(&o, ctx, &s, &job) != 0 ||
+	    run_all(&job, ctx, (unsigned)o.nthreads) != 0)
 		goto out;
-	if (coco_ctx_load_trust(ctx, trust) != COCO_OK) {
-		fprintf(stderr, "mutate: %s\n", coco_ctx_error(ctx));
-		goto out;
-	}
-	orig = bt_fmt("%s/orig.coco", work);
-	signed_path = bt_fmt("%s/signed.coco", work);
-	path = o.signoff ? signed_path : orig;
-	other = o.signoff ? orig : signed_path;
-	if (orig == NULL || signed_path == NULL || make_samples(ctx, orig, signed_path) != 0 ||
-	    bt_read(path, &s.bytes, &s.len) != 0)
-		goto out;
-	coco_ctx_set_time(ctx, fixed_time(VERIFIED_AT));
-	job.s = &s;
-	job.at = fixed_time(VERIFIED_AT);
-	if (check_original(ctx, path, work, &s) != 0 || controls(&job, ctx, work, path, other) != 0)
-		goto out;
-	if (map_regions(&s) != 0) {
-		fprintf(stderr, "mutate: the sample is not a canonical zip\n");
-		goto out;
-	}
-	if (o.all || o.npos > s.len)
-		o.npos = s.len;
-	printf("mutate: %s bundle, %zu bytes, %zu entries; seed %" PRIu64
-	       ", %zu positions x %u values, %u threads\n",
-	       o.signoff ? "signed-off" : "applicant", s.len, (s.nreg - 2) / 3, o.seed,
-	       (size_t)o.npos, (unsigned)o.nval, (unsigned)o.nthreads);
-	if ((job.m = plan(s.len, (size_t)o.npos, (unsigned)o.nval, o.seed, &job.n)) == NULL)
-		goto out;
-	pthread_mutex_init(&job.lock, NULL);
-	i = start_workers(w, (unsigned)o.nthreads, &job, ctx, work) == 0;
-	stop_workers(w, (unsigned)o.nthreads);
-	pthread_mutex_destroy(&job.lock);
-	if (!i) {
-		fprintf(stderr, "mutate: cannot start the workers\n");
-		goto out;
-	}
 	print_results(&s, job.m, job.n);
 	rc = 0;
 	for (i = 0; i < job.n; i++)
@@ -743,12 +799,13 @@ int main(int argc, char **argv)
 	printf("%s\n", rc == 0 ? "mutate: no mutant verified PASSED with other data objects"
 			       : "mutate: FAILED (see the list above)");
 out:
+	if (cwd >= 0 && fchdir(cwd) != 0)
+		fprintf(stderr, "mutate: cannot return to the first folder: %s\n", strerror(errno));
+	if (cwd >= 0)
+		close(cwd);
 	if (work != NULL)
 		bt_rmtree(work);
 	free(work);
-	free(orig);
-	free(signed_path);
-	free(trust);
 	free(job.m);
 	free(s.bytes);
 	free(s.orig_x);
