@@ -41,7 +41,7 @@ report)
 		[ -e "$cmd" ] || continue
 		n=$((n + 1))
 		for log in "${cmd%.cmd}".*; do
-			[ "$log" != "$cmd" ] && [ -s "$log" ] || continue
+			if [ "$log" = "$cmd" ] || [ ! -s "$log" ]; then continue; fi
 			bad=$((bad + 1))
 			{
 				echo "valgrind: $(cat "$cmd")"
