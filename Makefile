@@ -1,5 +1,6 @@
 # coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures screenshot. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/ with SAN=1).
+# deps fixtures screenshot mutate. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/
+# with SAN=1). VALGRIND=1 runs check, unit and cli under valgrind's memcheck (tests/valgrind.sh).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -11,6 +12,7 @@ CC ?= cc
 PKGS = libcrypto libzip libxml-2.0 zlib
 DEB_BUILD = build-essential pkg-config libssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils python3
 DEB_LINT = clang-format
+DEB_VALGRIND = valgrind
 DEB_BENCH = time hyperfine openjdk-17-jdk-headless
 
 ifeq ($(SAN),1)
@@ -21,6 +23,23 @@ else
 B = build
 SANFLAGS =
 OPT = -O2 -g
+endif
+
+# The unit suite, plainly or under memcheck. Under memcheck Check runs every test in one
+# process (CK_FORK=no: one leak check at exit instead of one per forked test, 5 times faster),
+# and the log is reported even when the suite fails.
+ifeq ($(VALGRIND),1)
+ifeq ($(SAN),1)
+$(error VALGRIND=1 and SAN=1 do not mix: valgrind cannot run a sanitizer build)
+endif
+VG_UNIT = $(B)/valgrind-unit
+RUN_UNIT = rm -rf $(VG_UNIT) && mkdir -p $(VG_UNIT) && \
+	{ COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures CK_FORK=no sh tests/valgrind.sh run $(VG_UNIT) $(TESTBIN); \
+	rc=$$?; sh tests/valgrind.sh report $(VG_UNIT) "unit suite" && [ $$rc -eq 0 ]; }
+DEPS_EXTRA = $(DEB_VALGRIND)
+else
+RUN_UNIT = COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures $(TESTBIN)
+DEPS_EXTRA =
 endif
 
 WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Werror \
@@ -51,15 +70,19 @@ TEST_OBJ = $(TEST_SRC:%.c=$(B)/%.o)
 LIB = $(B)/libcoco.a
 BIN = $(B)/coco-bundle
 TESTBIN = $(B)/check_coco
+MUTATE_OBJ = $(B)/tests/mutate/mutate.o $(B)/tests/unit/bundletool.o
+MUTATE = $(B)/mutate
+# `make mutate`: every byte of the sample bundle, then of the signed-off one (docs/SECURITY.md).
+MUTATE_ARGS ?= --positions all --values 1
 
 .PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
-	screenshot
+	screenshot mutate
 
 all: deps $(BIN)
 
 # Installs missing Debian build packages (as root, or via sudo), once per machine.
 deps:
-	@./scripts/install-deps.sh $(DEB_BUILD)
+	@./scripts/install-deps.sh $(DEB_BUILD) $(DEPS_EXTRA)
 
 deps-lint:
 	@./scripts/install-deps.sh $(DEB_LINT)
@@ -90,16 +113,26 @@ $(TESTBIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -Wl,--wrap=fsync,--wrap=rename,--wrap=renameat2 -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) \
 		$(shell pkg-config --libs check 2>/dev/null)
 
+$(B)/tests/mutate/mutate.o: CPPFLAGS += -Itests/unit
+
+$(MUTATE): $(MUTATE_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(MUTATE_OBJ) $(LIB) $(PKG_LIBS)
+
+# Single-byte mutations of the sample bundle: none may verify PASSED with other data objects.
+mutate: deps $(MUTATE)
+	COCO_FIXTURES=fixtures $(MUTATE) $(MUTATE_ARGS)
+	COCO_FIXTURES=fixtures $(MUTATE) $(MUTATE_ARGS) --signoff
+
 # The unit suite runs the binary too (the hostile corpus, check_hostile.c).
 check: deps $(BIN) $(TESTBIN)
-	COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures $(TESTBIN)
-	COCO=$(abspath $(BIN)) sh tests/cli/run.sh
+	$(RUN_UNIT)
+	VALGRIND=$(VALGRIND) COCO=$(abspath $(BIN)) sh tests/cli/run.sh
 
 unit: deps $(BIN) $(TESTBIN)
-	COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures $(TESTBIN)
+	$(RUN_UNIT)
 
 cli: deps $(BIN)
-	COCO=$(abspath $(BIN)) sh tests/cli/run.sh
+	VALGRIND=$(VALGRIND) COCO=$(abspath $(BIN)) sh tests/cli/run.sh
 
 demo: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh scripts/demo.sh
@@ -130,7 +163,8 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch])
+FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
+	tests/mutate/*.c)
 
 lint: deps-lint
 	clang-format --dry-run -Werror $(FORMAT_SRC)
@@ -141,4 +175,4 @@ lint: deps-lint
 format:
 	clang-format -i $(FORMAT_SRC)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MUTATE_OBJ:.o=.d)

@@ -132,3 +132,12 @@ verify_json() { # BUNDLE [ARGS...]
 	shift
 	run "$COCO" verify "$b" --trust "$FX/trust" --at 2027-06-01 --format json "$@"
 }
+
+# vg_setup DIR: points $COCO at DIR/coco-bundle, a wrapper that runs the real binary under
+# valgrind's memcheck (tests/valgrind.sh) with its logs in DIR.
+vg_setup() {
+	printf '#!/bin/sh\nexec sh "%s/tests/valgrind.sh" run "%s" "%s" "$@"\n' "$ROOT" "$1" \
+		"$COCO" >"$1/coco-bundle"
+	chmod +x "$1/coco-bundle"
+	COCO=$1/coco-bundle
+}

@@ -4,6 +4,9 @@
 # Runs every case in tests/cli/t_*.sh (or those whose name contains PATTERN), each in its
 # own temporary folder, and ends with the line "N passed, M failed". No case reads the
 # clock to judge (verify and extract always get --at) or uses the network.
+# With VALGRIND=1 every coco-bundle invocation runs under valgrind's memcheck (through a
+# wrapper that $COCO then names), each with its own log; the run fails if any log reports
+# an error or a leak, whatever exit status the case expected.
 set -u
 : "${COCO:?set COCO to the absolute path of the coco-bundle binary}"
 ROOT=$(pwd)
@@ -18,10 +21,24 @@ failed=0
 # shellcheck source=tests/cli/lib.sh
 . "$CLI/lib.sh"
 
+vg_dir=
+if [ "${VALGRIND:-}" = 1 ]; then
+	command -v valgrind >/dev/null || {
+		echo "VALGRIND=1 but valgrind is not installed" >&2
+		exit 2
+	}
+	vg_dir=$(mktemp -d)
+	vg_setup "$vg_dir"
+fi
+
 for file in "$CLI"/t_*.sh; do
 	# shellcheck disable=SC1090
 	. "$file"
 done
 
+if [ -n "$vg_dir" ]; then
+	sh "$ROOT/tests/valgrind.sh" report "$vg_dir" "coco-bundle" || failed=$((failed + 1))
+	rm -rf "$vg_dir"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
