@@ -318,6 +318,9 @@ static void check_entry(struct coco_archive *ar, struct coco_report *r, struct c
 		fail(ar, r, "container.type", e->name,
 		     (mode & 0170000) == 0120000 ? "symbolic link"
 						 : "not a regular file or directory");
+	/* unzip restores setuid, setgid and sticky bits for root: a submission never needs them */
+	if ((mode & 07000) != 0)
+		fail(ar, r, "container.type", e->name, "setuid, setgid or sticky bit set");
 	if (e->is_dir && e->usize != 0)
 		fail(ar, r, "container.type", e->name, "directory entry with content");
 }

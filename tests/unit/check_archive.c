@@ -193,6 +193,10 @@ MUT(m_symlink_beos, UNIX_MODE(&z->e[1], 16, 0120777))
 MUT(m_symlink_atheos, UNIX_MODE(&z->e[1], 30, 0120777))
 MUT(m_fifo, UNIX_MODE(&z->e[1], 3, 0010644))
 MUT(m_chardev, UNIX_MODE(&z->e[1], 3, 0020644))
+MUT(m_setuid, UNIX_MODE(&z->e[1], 3, 0104755))
+MUT(m_setgid_bare, UNIX_MODE(&z->e[1], 3, 02644)) /* permissions alone, as Python writes */
+MUT(m_sticky_dir, z->e[1].name = "d/"; z->e[1].data = ""; z->e[1].len = 0;
+    UNIX_MODE(&z->e[1], 3, 041777))
 MUT(m_dir_content, z->e[1].name = "d/"; UNIX_MODE(&z->e[1], 3, 040755))
 MUT(m_encrypted, z->e[1].flags = 0x0001)
 MUT(m_strong_encryption, z->e[1].flags = 0x0041)
@@ -394,6 +398,10 @@ static const struct hcase {
      0},
     {"FIFO", m_fifo, NULL, "container.type", "assessment.xml", NULL, 0},
     {"character device", m_chardev, NULL, "container.type", "assessment.xml", NULL, 0},
+    {"setuid file", m_setuid, NULL, "container.type", "assessment.xml", NULL, 0},
+    {"setgid, permission bits only", m_setgid_bare, NULL, "container.type", "assessment.xml", NULL,
+     0},
+    {"sticky folder", m_sticky_dir, NULL, "container.type", "d/", NULL, 0},
     {"folder entry with content", m_dir_content, NULL, "container.type", "d/", NULL, 0},
     {"encrypted flag", m_encrypted, NULL, "container.encrypted", "assessment.xml", NULL, 0},
     {"strong encryption flag", m_strong_encryption, NULL, "container.encrypted", "assessment.xml",
