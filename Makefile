@@ -34,7 +34,7 @@ $(error VALGRIND=1 and SAN=1 do not mix: valgrind cannot run a sanitizer build)
 endif
 VG_UNIT = $(B)/valgrind-unit
 RUN_UNIT = rm -rf $(VG_UNIT) && mkdir -p $(VG_UNIT) && \
-	{ COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures CK_FORK=no sh tests/valgrind.sh run $(VG_UNIT) $(TESTBIN); \
+	{ COCO=$(abspath $(BIN)) COCO_FIXTURES=fixtures COCO_TEST_SLOW=1 CK_FORK=no sh tests/valgrind.sh run $(VG_UNIT) $(TESTBIN); \
 	rc=$$?; sh tests/valgrind.sh report $(VG_UNIT) "unit suite" && [ $$rc -eq 0 ]; }
 DEPS_EXTRA = $(DEB_VALGRIND)
 else

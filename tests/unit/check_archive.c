@@ -479,8 +479,9 @@ static struct run verify_bytes(const unsigned char *p, size_t len)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run.err = coco_verify(ctx, run.path, run.r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ck_assert_msg((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) <
-			  1000000000L,
+	ck_assert_msg(test_slow ||
+			  (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) <
+			      1000000000L,
 		      "verification took a second or more");
 	unlink(run.path);
 	coco_ctx_free(ctx);

@@ -2130,7 +2130,7 @@ static void run_verify(struct hx *h, struct run *r)
 		int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
 			_exit(126);
-		execv("/proc/self/exe", (char *const *)argv);
+		execv(test_self != NULL ? test_self : "/proc/self/exe", (char *const *)argv);
 		_exit(127);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);

@@ -4,11 +4,15 @@
  * hostile suite measures its child processes' wall time, as issue 6 asks). With
  * "--measure", the binary is the hostile suite's launcher instead (check_hostile.c).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "coco/coco.h"
 #include "suites.h"
+
+char *test_self;
+int test_slow;
 
 int main(int argc, char **argv)
 {
@@ -17,6 +21,9 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--measure") == 0)
 		return hostile_measure(argc - 2, argv + 2);
+	/* Not /proc/self/exe: under valgrind that is valgrind's own tool. */
+	test_self = realpath(argv[0], NULL);
+	test_slow = getenv("COCO_TEST_SLOW") != NULL;
 	sr = srunner_create(util_suite());
 	coco_library_init();
 	srunner_add_suite(sr, report_suite());
@@ -34,5 +41,6 @@ int main(int argc, char **argv)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	coco_library_cleanup();
+	free(test_self);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

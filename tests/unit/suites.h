@@ -24,4 +24,9 @@ Suite *hostile_suite(void);
  * check_hostile.c). */
 int hostile_measure(int argc, char **argv);
 
+/* The runner's own binary, as an absolute path (for the launcher), or NULL. */
+extern char *test_self;
+/* Set by $COCO_TEST_SLOW (make check VALGRIND=1): in-process durations are not bounded. */
+extern int test_slow;
+
 #endif /* COCO_TEST_SUITES_H */
