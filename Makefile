@@ -1,6 +1,10 @@
 # coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures screenshot mutate. SAN=1 builds with ASan+UBSan; objects go to build/ (build-san/
-# with SAN=1). VALGRIND=1 runs check, unit and cli under valgrind's memcheck (tests/valgrind.sh).
+# deps fixtures screenshot mutate fuzz fuzz-regress. SAN=1 builds with ASan+UBSan; objects go to
+# build/ (build-san/ with SAN=1). VALGRIND=1 runs check, unit and cli under valgrind's memcheck
+# (tests/valgrind.sh). `make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]` builds the libFuzzer harnesses
+# (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds (new inputs go to
+# build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs every committed
+# input (tests/fuzz/corpus/ and tests/fuzz/regress/) once through its harness. Both fail on a crash.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -14,8 +18,17 @@ DEB_BUILD = build-essential pkg-config libssl-dev libzip-dev libxml2-dev zlib1g-
 DEB_LINT = clang-format
 DEB_VALGRIND = valgrind
 DEB_BENCH = time hyperfine openjdk-17-jdk-headless
+DEB_FUZZ = clang libclang-rt-14-dev
 
-ifeq ($(SAN),1)
+# FUZZ=1 (set by `make fuzz`): the library built by clang with libFuzzer's coverage hooks and
+# ASan+UBSan, for the harnesses. clang's warnings are on as for gcc.
+ifeq ($(FUZZ),1)
+B = build-fuzz
+CC = clang
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+OPT = -O1 -g
+else ifeq ($(SAN),1)
 B = build-san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT = -O1 -g
@@ -76,7 +89,7 @@ MUTATE = $(B)/mutate
 MUTATE_ARGS ?= --positions all --values 1
 
 .PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
-	screenshot mutate
+	screenshot mutate fuzz fuzz-regress fuzz-build deps-fuzz
 
 all: deps $(BIN)
 
@@ -86,6 +99,9 @@ deps:
 
 deps-lint:
 	@./scripts/install-deps.sh $(DEB_LINT)
+
+deps-fuzz: deps
+	@./scripts/install-deps.sh $(DEB_FUZZ)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -144,6 +160,30 @@ bench: deps $(BIN)
 fixtures:
 	bash fixtures/mkfixtures.sh
 
+# ---- fuzzing (tests/fuzz/README) ----
+FUZZ_NAMES = archive manifest cms assessment pdf verify
+FUZZ_BIN = $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+FUZZ_COMMON = $(B)/tests/fuzz/fuzz.o $(B)/tests/fuzz/zipmut.o
+FUZZ_OBJ = $(FUZZ_COMMON) $(FUZZ_NAMES:%=$(B)/tests/fuzz/fuzz_%.o)
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+
+$(FUZZ_OBJ): CPPFLAGS += -DCOCO_FUZZ_SRCDIR='"$(CURDIR)"'
+
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_COMMON) $(LIB) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps-fuzz
+	$(MAKE) FUZZ=1 fuzz-build
+	sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_ONLY)
+
+fuzz-regress: deps-fuzz
+	$(MAKE) FUZZ=1 fuzz-build
+	sh tests/fuzz/run.sh regress $(FUZZ_ONLY)
+
 # docs/signoff-sheet.png, the sample sign-off sheet, rendered by Debian's chromium.
 screenshot: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh scripts/screenshot.sh docs/signoff-sheet.png
@@ -161,10 +201,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
-	tests/mutate/*.c)
+	tests/mutate/*.c tests/fuzz/*.[ch])
 
 lint: deps-lint
 	clang-format --dry-run -Werror $(FORMAT_SRC)
@@ -175,4 +215,4 @@ lint: deps-lint
 format:
 	clang-format -i $(FORMAT_SRC)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MUTATE_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MUTATE_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

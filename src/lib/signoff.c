@@ -277,7 +277,7 @@ static void check_claims(struct signoff_check *c, const struct decision *d,
 static enum coco_err check_one(struct signoff_check *c)
 {
 	const struct coco_manifest_ref *dec, *rep;
-	struct decision d = {NULL};
+	struct decision d = {0};
 	struct coco_report_signoff *row;
 	unsigned char *xml = NULL;
 	size_t len = 0;

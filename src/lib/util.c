@@ -39,6 +39,9 @@ const char *coco_strerror(enum coco_err err)
 }
 
 static void vseterr(struct coco_ctx *ctx, const char *fmt, va_list ap, const char *suffix)
+    COCO_PRINTF(2, 0);
+
+static void vseterr(struct coco_ctx *ctx, const char *fmt, va_list ap, const char *suffix)
 {
 	int n;
 

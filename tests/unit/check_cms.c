@@ -223,6 +223,42 @@ START_TEST(test_signing_time_from_ctx)
 }
 END_TEST
 
+/*
+ * A SignedData whose digestAlgorithms set names an algorithm OpenSSL does not know, while
+ * the SignerInfo's own digest is SHA-256: every check of ours passes and OpenSSL's
+ * CMS_verify refuses it. OpenSSL 3.0's CMS_verify leaked its copy of a memory BIO on
+ * that path (found by fuzz_cms; tests/fuzz/regress/cms/); under SAN=1 this test fails
+ * on the leak if crosscheck hands it a memory BIO again.
+ */
+START_TEST(test_unknown_digest_algorithm)
+{
+	static const unsigned char sha256[] = {0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+					       0x65, 0x03, 0x04, 0x02, 0x01};
+	struct coco_ctx *ctx = new_ctx(AT_LIB, "trust");
+	struct coco_signer *s = bt_signer(ctx, "director");
+	struct coco_report *r;
+	unsigned char *der = NULL;
+	size_t len = 0, i;
+	int valid = 1;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	/* the first SHA-256 identifier is the SignedData's digestAlgorithms entry */
+	for (i = 0; i + sizeof(sha256) <= len && memcmp(der + i, sha256, sizeof(sha256)) != 0; i++)
+		;
+	ck_assert_uint_lt(i, 64);
+	der[i + sizeof(sha256) - 1] = 0x7f; /* 2.16.840.1.101.3.4.2.127 */
+	r = verify_valid(ctx, der, len, manifest_bytes, MAN_LEN, &valid);
+	ck_assert_int_eq(valid, 0);
+	expect(r, "signature.crosscheck", COCO_STATUS_FAIL, SIG_ENTRY, COCO_VERDICT_FAILED,
+	       "unknown digestAlgorithms entry");
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- one broken rule each ---- */
 
 enum subj { S_ENTRY, S_SIGNER };
@@ -601,6 +637,7 @@ Suite *cms_suite(void)
 	tcase_add_loop_test(tv, test_sign_verify, 0, (int)(sizeof(good) / sizeof(good[0])));
 	tcase_add_test(tv, test_verify_without_trust);
 	tcase_add_test(tv, test_signing_time_from_ctx);
+	tcase_add_test(tv, test_unknown_digest_algorithm);
 	tcase_add_test(tv, test_raw_baseline);
 	tcase_add_loop_test(tv, test_negative, 0, (int)(sizeof(neg) / sizeof(neg[0])));
 	tcase_add_loop_test(tv, test_trust_variants, 0,
