@@ -28,7 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	path = fuzz_path("fixtures/example/" CERT_PDF);
 	pdf.name = (char *)CERT_PDF;
 	if (coco_report_new(&r) != COCO_OK ||
-	    coco_pdf_scan_path(ctx, path, CERT_PDF, r, &pdf.res) != COCO_OK)
+	    coco_pdf_scan_path(ctx, path, CERT_PDF, NULL, r, &pdf.res) != COCO_OK)
 		fuzz_die("cannot scan '%s': %s", path, coco_ctx_error(ctx));
 	coco_report_free(r);
 	free(path);
