@@ -759,21 +759,30 @@ enum coco_err coco_tmpdir_commit(struct coco_ctx *ctx, char **tmp_io, const char
 	return sync_parent(ctx, dfd, path);
 }
 
+/* A temporary file beside path holding data (written, not yet synced), or an error. */
+static enum coco_err tmp_write(struct coco_ctx *ctx, const char *path, const void *data, size_t len,
+			       char **tmp, int *fd)
+{
+	enum coco_err err = coco_tmp_open(ctx, path, tmp, fd);
+
+	if (err != COCO_OK)
+		return err;
+	if (coco_write_all(*fd, data, len) != 0) {
+		coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", *tmp, strerror(errno));
+		coco_tmp_abort(*fd, *tmp);
+		return COCO_ERR_IO;
+	}
+	return COCO_OK;
+}
+
 enum coco_err coco_write_file_atomic(struct coco_ctx *ctx, const char *path, const void *data,
 				     size_t len)
 {
 	char *tmp = NULL;
 	int fd;
-	enum coco_err err = coco_tmp_open(ctx, path, &tmp, &fd);
+	enum coco_err err = tmp_write(ctx, path, data, len, &tmp, &fd);
 
-	if (err != COCO_OK)
-		return err;
-	if (coco_write_all(fd, data, len) != 0) {
-		coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		coco_tmp_abort(fd, tmp);
-		return COCO_ERR_IO;
-	}
-	return coco_tmp_commit(ctx, fd, tmp, path);
+	return err != COCO_OK ? err : coco_tmp_commit(ctx, fd, tmp, path);
 }
 
 int coco_ratio_over(uint64_t usize, uint64_t csize)
@@ -831,15 +840,10 @@ enum coco_err coco_write_file_new(struct coco_ctx *ctx, const char *path, const 
 {
 	char *tmp = NULL;
 	int fd, dfd;
-	enum coco_err err = coco_tmp_open(ctx, path, &tmp, &fd);
+	enum coco_err err = tmp_write(ctx, path, data, len, &tmp, &fd);
 
 	if (err != COCO_OK)
 		return err;
-	if (coco_write_all(fd, data, len) != 0) {
-		coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		coco_tmp_abort(fd, tmp);
-		return COCO_ERR_IO;
-	}
 	if ((dfd = tmp_seal(ctx, fd, tmp, path)) < 0) {
 		coco_tmp_abort(-1, tmp);
 		return COCO_ERR_IO;
