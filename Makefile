@@ -4,6 +4,7 @@
 # (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds (new inputs go to
 # build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs every committed
 # input (tests/fuzz/corpus/ and tests/fuzz/regress/) once through its harness. Both fail on a crash.
+# `make fuzz-coverage` reports the library's line coverage reached by the corpora.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -66,7 +67,7 @@ BIN = $(B)/coco-bundle
 TESTBIN = $(B)/check_coco
 
 .PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
-	screenshot fuzz fuzz-regress fuzz-build deps-fuzz
+	screenshot fuzz fuzz-regress fuzz-coverage fuzz-build deps-fuzz
 
 all: deps $(BIN)
 
@@ -147,6 +148,13 @@ fuzz-regress: deps-fuzz
 	$(MAKE) FUZZ=1 fuzz-build
 	sh tests/fuzz/run.sh regress $(FUZZ_ONLY)
 
+# What the corpora reach: the harnesses built for clang source coverage (no sanitizers) in
+# build-fuzz-cov/, each corpus run once, llvm-cov's per-file report of src/lib.
+fuzz-coverage: deps-fuzz
+	$(MAKE) FUZZ=1 B=build-fuzz-cov \
+		SANFLAGS='-fsanitize=fuzzer-no-link -fprofile-instr-generate -fcoverage-mapping' fuzz-build
+	sh tests/fuzz/coverage.sh $(FUZZ_ONLY)
+
 # docs/signoff-sheet.png, the sample sign-off sheet, rendered by Debian's chromium.
 screenshot: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh scripts/screenshot.sh docs/signoff-sheet.png
@@ -164,7 +172,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-fuzz-cov
 
 FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.[ch])
