@@ -1,10 +1,10 @@
 # coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures screenshot fuzz fuzz-regress fuzz-coverage. SAN=1 builds with ASan+UBSan; objects go to build/
-# (build-san/ with SAN=1). `make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]` builds the libFuzzer harnesses
-# (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds (new inputs go to
-# build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs every committed
-# input (tests/fuzz/corpus/ and tests/fuzz/regress/) once through its harness. Both fail on a crash.
-# `make fuzz-coverage` reports the library's line coverage reached by the corpora.
+# deps fixtures screenshot fuzz fuzz-regress fuzz-coverage. SAN=1 builds with ASan+UBSan;
+# objects go to build/ (build-san/ with SAN=1). `make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]` builds
+# the libFuzzer harnesses (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds
+# (new inputs go to build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs
+# every committed input (tests/fuzz/corpus/ and tests/fuzz/regress/) once through its harness.
+# Both fail on a crash. `make fuzz-coverage` reports the library's coverage reached by the corpora.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
