@@ -1,10 +1,11 @@
 # coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures screenshot mutate fuzz fuzz-regress. SAN=1 builds with ASan+UBSan; objects go to
-# build/ (build-san/ with SAN=1). VALGRIND=1 runs check, unit and cli under valgrind's memcheck
-# (tests/valgrind.sh). `make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]` builds the libFuzzer harnesses
-# (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds (new inputs go to
-# build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs every committed
-# input (tests/fuzz/corpus/ and tests/fuzz/regress/) once through its harness. Both fail on a crash.
+# deps fixtures screenshot mutate fuzz fuzz-regress fuzz-coverage. SAN=1 builds with ASan+UBSan;
+# objects go to build/ (build-san/ with SAN=1). VALGRIND=1 runs check, unit and cli under
+# valgrind's memcheck (tests/valgrind.sh). `make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]` builds the
+# libFuzzer harnesses (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds
+# (new inputs go to build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs
+# every committed input (tests/fuzz/corpus/ and tests/fuzz/regress/) once through its harness.
+# Both fail on a crash. `make fuzz-coverage` reports the library's coverage reached by the corpora.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -89,7 +90,7 @@ MUTATE = $(B)/mutate
 MUTATE_ARGS ?= --positions all --values 1
 
 .PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
-	screenshot mutate fuzz fuzz-regress fuzz-build deps-fuzz
+	screenshot mutate fuzz fuzz-regress fuzz-coverage fuzz-build deps-fuzz
 
 all: deps $(BIN)
 
@@ -184,6 +185,13 @@ fuzz-regress: deps-fuzz
 	$(MAKE) FUZZ=1 fuzz-build
 	sh tests/fuzz/run.sh regress $(FUZZ_ONLY)
 
+# What the corpora reach: the harnesses built for clang source coverage (no sanitizers) in
+# build-fuzz-cov/, each corpus run once, llvm-cov's per-file report of src/lib.
+fuzz-coverage: deps-fuzz
+	$(MAKE) FUZZ=1 B=build-fuzz-cov \
+		SANFLAGS='-fsanitize=fuzzer-no-link -fprofile-instr-generate -fcoverage-mapping' fuzz-build
+	sh tests/fuzz/coverage.sh $(FUZZ_ONLY)
+
 # docs/signoff-sheet.png, the sample sign-off sheet, rendered by Debian's chromium.
 screenshot: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh scripts/screenshot.sh docs/signoff-sheet.png
@@ -201,7 +209,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-fuzz-cov
 
 FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
 	tests/mutate/*.c tests/fuzz/*.[ch])

@@ -57,12 +57,40 @@ def small(path, zip64=False, stream=False):
 small("minimal.zip")
 small("zip64.zip", zip64=True)
 small("descriptor.zip", stream=True)
+
+# The sample in zip64 form: zip64 end record and locator, saturated end-record fields,
+# every entry but the mimetype with saturated sizes and zip64 extras (it verifies PASSED).
+import struct, zlib
+zin = zipfile.ZipFile("sample.coco")
+out, cen = bytearray(), bytearray()
+for info in zin.infolist():
+    data, name = zin.read(info.filename), info.filename.encode()
+    comp, method = data, 0
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        comp, method = c.compress(data) + c.flush(), 8
+    big = name != b"mimetype"
+    x = struct.pack("<HHQQ", 1, 16, len(data), len(comp)) if big else b""
+    cs, us = (0xFFFFFFFF, 0xFFFFFFFF) if big else (len(comp), len(data))
+    ver, crc, off = 45 if big else 20, zlib.crc32(data), len(out)
+    out += struct.pack("<IHHHHHIIIHH", 0x04034B50, ver, 0, method, 0, 0x21, crc, cs, us,
+                       len(name), len(x)) + name + x + comp
+    cen += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, ver, 0, method, 0, 0x21, crc,
+                       cs, us, len(name), len(x), 0, 0, 0, 0o100644 << 16, off) + name + x
+n, cd_off = len(zin.infolist()), len(out)
+out += cen
+e64 = len(out)
+out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 45, 0, 0, n, n, len(cen), cd_off)
+out += struct.pack("<IIQI", 0x07064B50, 0, e64, 1)
+out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+open("sample-zip64.coco", "wb").write(out)
 PY
 
-for f in sample.coco ec.coco stored.coco signed-off.coco minimal.zip zip64.zip descriptor.zip; do
+for f in sample.coco ec.coco stored.coco signed-off.coco sample-zip64.coco minimal.zip zip64.zip \
+	descriptor.zip; do
 	cp "$f" "$out/archive/$f"
 done
-for f in sample.coco ec.coco stored.coco signed-off.coco minimal.zip; do
+for f in sample.coco ec.coco stored.coco signed-off.coco sample-zip64.coco minimal.zip; do
 	cp "$f" "$out/verify/$f"
 done
 
