@@ -855,3 +855,34 @@ out:
 	free(buf);
 	return rc;
 }
+
+void bt_sb_add(struct bt_sb *b, const void *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		if ((b->p = realloc(b->p, b->cap)) == NULL)
+			abort();
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+void bt_sb_str(struct bt_sb *b, const char *s)
+{
+	bt_sb_add(b, s, strlen(s));
+}
+
+void bt_sb_fmt(struct bt_sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	char s[512];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(s))
+		abort();
+	bt_sb_add(b, s, (size_t)n);
+}

@@ -189,4 +189,16 @@ size_t bt_count_status(const struct coco_report *r, enum coco_status status);
 /* The report as text, for failure messages; malloc'd (never NULL). */
 char *bt_dump(const struct coco_report *r);
 
+/* ---- a growing byte string, always NUL-terminated (aborts when memory runs out) ---- */
+
+struct bt_sb {
+	char *p;
+	size_t n, cap;
+};
+
+void bt_sb_add(struct bt_sb *b, const void *p, size_t n);
+void bt_sb_str(struct bt_sb *b, const char *s);
+/* printf onto b (at most 511 bytes at a time; aborts past that). */
+void bt_sb_fmt(struct bt_sb *b, const char *fmt, ...) BT_PRINTF(2, 3);
+
 #endif /* COCO_TEST_BUNDLETOOL_H */

@@ -41,46 +41,23 @@
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
-/* A growing byte string. */
-struct sb {
-	char *p;
-	size_t n, cap;
-};
-
-static void sb_add(struct sb *b, const void *p, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		ck_assert_ptr_nonnull(b->p);
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_rep(struct sb *b, const char *s, size_t times)
+static void sb_rep(struct bt_sb *b, const char *s, size_t times)
 {
 	size_t i;
 
 	for (i = 0; i < times; i++)
-		sb_str(b, s);
+		bt_sb_str(b, s);
 }
 
 /* n copies of byte c. */
-static void sb_fill(struct sb *b, int c, size_t n)
+static void sb_fill(struct bt_sb *b, int c, size_t n)
 {
 	char chunk[4096];
 
 	memset(chunk, c, sizeof(chunk));
 	while (n > 0) {
 		size_t k = n < sizeof(chunk) ? n : sizeof(chunk);
-		sb_add(b, chunk, k);
+		bt_sb_add(b, chunk, k);
 		n -= k;
 	}
 }
@@ -611,24 +588,24 @@ END_TEST
 static const unsigned char a_txt[] = "a small data object\n";
 
 /* Pads XML text to exactly want bytes with a comment after its root element. */
-static void pad_xml(struct sb *b, size_t want)
+static void pad_xml(struct bt_sb *b, size_t want)
 {
 	ck_assert_uint_le(b->n + 8, want);
-	sb_str(b, "<!--");
+	bt_sb_str(b, "<!--");
 	sb_fill(b, 'x', want - b->n - 4);
-	sb_str(b, "-->\n");
+	bt_sb_str(b, "-->\n");
 	ck_assert_uint_eq(b->n, want);
 }
 
 /* A manifest over a.txt naming BT_SIGNATURE, padded to exactly want bytes (0: as built). */
-static void manifest_of(struct sb *b, size_t want)
+static void manifest_of(struct bt_sb *b, size_t want)
 {
 	const struct bt_part part = {"a.txt", a_txt, sizeof(a_txt) - 1, 0};
 	size_t len = 0;
 	char *m = bt_manifest(BT_SIGNATURE, &part, 1, NULL, &len);
 
 	ck_assert_ptr_nonnull(m);
-	sb_add(b, m, len);
+	bt_sb_add(b, m, len);
 	free(m);
 	if (want != 0)
 		pad_xml(b, want);
@@ -651,7 +628,7 @@ START_TEST(test_manifests)
 	size_t n = COCO_MAX_MANIFESTS + (size_t)_i, i;
 	struct bt_part *parts = calloc(n + 1, sizeof(*parts));
 	char(*names)[64] = calloc(n, sizeof(*names));
-	struct sb m = {0};
+	struct bt_sb m = {0};
 	struct coco_report *r;
 
 	ck_assert_uint_eq(COCO_MAX_MANIFESTS, 64);
@@ -688,7 +665,7 @@ START_TEST(test_manifest_size)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);
 	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/m.coco", dir);
-	struct sb m = {0};
+	struct bt_sb m = {0};
 	struct bt_part parts[2] = {{"a.txt", a_txt, sizeof(a_txt) - 1, 0},
 				   {BT_MANIFEST, NULL, 0, 1}};
 	struct coco_report *r;
@@ -748,7 +725,7 @@ static unsigned char *pad_cms(const unsigned char *der, size_t len, size_t want,
 }
 
 /* A director's signature over the manifest of a.txt, signed on 2026-06-01. */
-static unsigned char *director_sig(const struct sb *m, size_t *len)
+static unsigned char *director_sig(const struct bt_sb *m, size_t *len)
 {
 	struct bt_sign o;
 	unsigned char *der = NULL;
@@ -770,7 +747,7 @@ START_TEST(test_signature_size)
 {
 	struct coco_ctx *ctx = new_ctx("trust");
 	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/s.coco", dir);
-	struct sb m = {0};
+	struct bt_sb m = {0};
 	unsigned char *der, *big;
 	size_t len = 0, blen = 0;
 	struct bt_part parts[3] = {{"a.txt", a_txt, sizeof(a_txt) - 1, 0},
@@ -806,7 +783,7 @@ END_TEST
 
 /* ---- libxml2's own limits (no XML_PARSE_HUGE) ----------------------------------------- */
 
-static struct coco_report *parse_manifest(struct coco_ctx *ctx, const struct sb *xml)
+static struct coco_report *parse_manifest(struct coco_ctx *ctx, const struct bt_sb *xml)
 {
 	struct coco_report *r = NULL;
 	struct coco_manifest *m = NULL;
@@ -820,18 +797,18 @@ static struct coco_report *parse_manifest(struct coco_ctx *ctx, const struct sb 
 }
 
 /* A manifest whose extension holds inner, the manifest of a.txt otherwise. */
-static void manifest_with_extension(struct sb *b, const struct sb *inner)
+static void manifest_with_extension(struct bt_sb *b, const struct bt_sb *inner)
 {
-	struct sb m = {0};
+	struct bt_sb m = {0};
 	char *end;
 
 	manifest_of(&m, 0);
 	ck_assert_ptr_nonnull(end = strstr(m.p, "</asic:ASiCManifest>"));
-	sb_add(b, m.p, (size_t)(end - m.p));
-	sb_str(b, "<asic:ASiCManifestExtensions><asic:Extension>");
-	sb_add(b, inner->p, inner->n);
-	sb_str(b, "</asic:Extension></asic:ASiCManifestExtensions>");
-	sb_str(b, end);
+	bt_sb_add(b, m.p, (size_t)(end - m.p));
+	bt_sb_str(b, "<asic:ASiCManifestExtensions><asic:Extension>");
+	bt_sb_add(b, inner->p, inner->n);
+	bt_sb_str(b, "</asic:Extension></asic:ASiCManifestExtensions>");
+	bt_sb_str(b, end);
 	free(m.p);
 }
 
@@ -839,7 +816,7 @@ static void manifest_with_extension(struct sb *b, const struct sb *inner)
 START_TEST(test_xml_depth)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);
-	struct sb inner = {0}, xml = {0};
+	struct bt_sb inner = {0}, xml = {0};
 	size_t levels = 257 - 3 + (size_t)_i; /* ASiCManifest, its extensions, Extension */
 	struct coco_report *r;
 
@@ -864,12 +841,12 @@ END_TEST
 START_TEST(test_xml_name)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);
-	struct sb inner = {0}, xml = {0};
+	struct bt_sb inner = {0}, xml = {0};
 	struct coco_report *r;
 
-	sb_str(&inner, "<");
+	bt_sb_str(&inner, "<");
 	sb_fill(&inner, 'n', 50000 + (size_t)_i);
-	sb_str(&inner, "/>");
+	bt_sb_str(&inner, "/>");
 	manifest_with_extension(&xml, &inner);
 	r = parse_manifest(ctx, &xml);
 	if (_i) {
@@ -943,7 +920,7 @@ static void write_pem(const char *path, X509 *const *certs, size_t n)
 
 /* Verifies der over m with the signers/ anchors of ctx. */
 static struct coco_report *cms_check(struct coco_ctx *ctx, const unsigned char *der, size_t len,
-				     const struct sb *m)
+				     const struct bt_sb *m)
 {
 	struct coco_report *r = NULL;
 	struct coco_report_signature *info;
@@ -986,7 +963,7 @@ START_TEST(test_cms_certs)
 	struct coco_ctx *ctx = new_ctx("trust");
 	STACK_OF(X509) *chain = bt_chain(), *extra = fillers(30 + (size_t)_i);
 	struct bt_sign o;
-	struct sb m = {0};
+	struct bt_sb m = {0};
 	unsigned char *der = NULL;
 	size_t len = 0;
 	struct coco_report *r;
@@ -1034,7 +1011,7 @@ START_TEST(test_chain_depth)
 	char *dir = bt_mkdtemp(), *signers = bt_fmt("%s/signers", dir), *root = NULL, cn[64];
 	struct coco_ctx *ctx = NULL;
 	struct bt_sign o;
-	struct sb m = {0};
+	struct bt_sb m = {0};
 	unsigned char *der = NULL;
 	size_t len = 0, i;
 	struct coco_report *r;
@@ -1126,21 +1103,21 @@ END_TEST
 /* ---- the trust directory ---------------------------------------------------------------- */
 
 /* The whole of fixture file rel. */
-static struct sb fixture_bytes(const char *rel)
+static struct bt_sb fixture_bytes(const char *rel)
 {
 	char *path = bt_fixture("%s", rel);
 	unsigned char *p = NULL;
 	size_t len = 0;
-	struct sb b = {0};
+	struct bt_sb b = {0};
 
 	ck_assert_msg(bt_read(path, &p, &len) == 0, "cannot read %s", path);
-	sb_add(&b, p, len);
+	bt_sb_add(&b, p, len);
 	free(p);
 	free(path);
 	return b;
 }
 
-static void write_sb(const char *dir, const char *rel, const struct sb *b)
+static void write_sb(const char *dir, const char *rel, const struct bt_sb *b)
 {
 	char *path = bt_fmt("%s/%s", dir, rel), *slash = strrchr(path, '/');
 
@@ -1164,12 +1141,12 @@ static enum coco_err load_trust(const char *dir, struct coco_ctx **ctx, uint64_t
 }
 
 /* Pads policy XML with comments of 1 MiB (libxml2 takes at most 10,000,000 bytes in one). */
-static void pad_policy(struct sb *b, size_t want)
+static void pad_policy(struct bt_sb *b, size_t want)
 {
 	while (b->n + (1u << 20) + 8 <= want) {
-		sb_str(b, "<!--");
+		bt_sb_str(b, "<!--");
 		sb_fill(b, 'x', (1u << 20) - 8);
-		sb_str(b, "-->\n");
+		bt_sb_str(b, "-->\n");
 	}
 	pad_xml(b, want);
 }
@@ -1187,7 +1164,7 @@ START_TEST(test_trust_file_size)
 	const char *file = rel[_i / 2];
 	char *dir = bt_mkdtemp(), *trust = bt_fixture("trust"), *src;
 	struct coco_ctx *ctx = NULL;
-	struct sb b;
+	struct bt_sb b;
 	enum coco_err err;
 
 	ck_assert_int_eq(bt_copytree(trust, dir), 0);
@@ -1219,12 +1196,12 @@ START_TEST(test_xml_comment)
 {
 	char *dir = bt_mkdtemp();
 	struct coco_ctx *ctx = NULL;
-	struct sb b = fixture_bytes("trust/policy.xml");
+	struct bt_sb b = fixture_bytes("trust/policy.xml");
 	enum coco_err err;
 
-	sb_str(&b, "<!--");
+	bt_sb_str(&b, "<!--");
 	sb_fill(&b, 'x', 10000000 + (size_t)_i);
-	sb_str(&b, "-->\n");
+	bt_sb_str(&b, "-->\n");
 	write_sb(dir, "policy.xml", &b);
 	err = load_trust(dir, &ctx, 0, 0);
 	if (_i)
@@ -1239,7 +1216,7 @@ START_TEST(test_xml_comment)
 END_TEST
 
 /* n files in folder rel of a fresh trust directory, each a copy of b, named NNNN<ext>. */
-static void many_files(const char *dir, const char *rel, const char *ext, const struct sb *b,
+static void many_files(const char *dir, const char *rel, const char *ext, const struct bt_sb *b,
 		       size_t n)
 {
 	char name[64];
@@ -1257,8 +1234,8 @@ START_TEST(test_trust_files)
 {
 	char *dir = bt_mkdtemp();
 	struct coco_ctx *ctx = NULL;
-	struct sb b = _i < 2 ? fixture_bytes("trust/signers/root-ca.pem")
-			     : fixture_bytes("trust/registers/cyber-essentials-plus.csv");
+	struct bt_sb b = _i < 2 ? fixture_bytes("trust/signers/root-ca.pem")
+				: fixture_bytes("trust/registers/cyber-essentials-plus.csv");
 	enum coco_err err;
 
 	many_files(dir, _i < 2 ? "signers" : "registers", _i < 2 ? ".pem" : ".csv", &b,
@@ -1283,12 +1260,12 @@ START_TEST(test_anchors)
 {
 	char *dir = bt_mkdtemp();
 	struct coco_ctx *ctx = NULL;
-	struct sb one = fixture_bytes("trust/signers/root-ca.pem"), b = {0};
+	struct bt_sb one = fixture_bytes("trust/signers/root-ca.pem"), b = {0};
 	enum coco_err err;
 	size_t i;
 
 	for (i = 0; i < COCO_MAX_ANCHORS + (size_t)_i; i++)
-		sb_add(&b, one.p, one.n);
+		bt_sb_add(&b, one.p, one.n);
 	write_sb(dir, "signers/all.pem", &b);
 	err = load_trust(dir, &ctx, 0, 0);
 	if (_i)
@@ -1308,12 +1285,12 @@ START_TEST(test_crls)
 {
 	char *dir = bt_mkdtemp();
 	struct coco_ctx *ctx = NULL;
-	struct sb one = fixture_bytes("trust/crl/root-ca.crl.pem"), b = {0};
+	struct bt_sb one = fixture_bytes("trust/crl/root-ca.crl.pem"), b = {0};
 	enum coco_err err;
 	size_t i;
 
 	for (i = 0; i < COCO_MAX_CRLS + (size_t)_i; i++)
-		sb_add(&b, one.p, one.n);
+		bt_sb_add(&b, one.p, one.n);
 	write_sb(dir, "crl/all.pem", &b);
 	err = load_trust(dir, &ctx, 0, 0);
 	if (_i)
@@ -1337,8 +1314,8 @@ START_TEST(test_trust_total)
 {
 	char *dir = bt_mkdtemp();
 	struct coco_ctx *ctx = NULL;
-	struct sb pem = fixture_bytes("trust/signers/root-ca.pem");
-	struct sb pol = fixture_bytes("trust/policy.xml");
+	struct bt_sb pem = fixture_bytes("trust/signers/root-ca.pem");
+	struct bt_sb pol = fixture_bytes("trust/policy.xml");
 	const uint64_t limits[3] = {pem.n + pol.n, pem.n + pol.n - 1, pem.n - 1};
 	static const char *const culprit[3] = {NULL, "policy.xml", "root-ca.pem"};
 	enum coco_err err;
@@ -1366,13 +1343,13 @@ START_TEST(test_register_rows)
 {
 	char *dir = bt_mkdtemp();
 	struct coco_ctx *ctx = NULL;
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	enum coco_err err;
 	size_t i;
 
-	sb_str(&b, "scheme,number,holder,issued,expires\n");
+	bt_sb_str(&b, "scheme,number,holder,issued,expires\n");
 	for (i = 0; i < 3 + (size_t)_i; i++)
-		sb_str(&b, "cyber-essentials-plus,CEP-1,Holder Ltd,2026-01-01,2027-01-01\n");
+		bt_sb_str(&b, "cyber-essentials-plus,CEP-1,Holder Ltd,2026-01-01,2027-01-01\n");
 	write_sb(dir, "registers/r.csv", &b);
 	err = load_trust(dir, &ctx, 0, 3);
 	if (_i)
@@ -1393,17 +1370,17 @@ START_TEST(test_folder_depth)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);
 	char *dir = bt_mkdtemp();
-	struct sb path = {0};
+	struct bt_sb path = {0};
 	struct coco_folder l;
 	enum coco_err err;
 	size_t i;
 
-	sb_str(&path, dir);
+	bt_sb_str(&path, dir);
 	for (i = 0; i < (size_t)COCO_MAX_FOLDER_DEPTH + (size_t)_i; i++) {
-		sb_str(&path, "/d");
+		bt_sb_str(&path, "/d");
 		ck_assert_int_eq(mkdir(path.p, 0755), 0);
 	}
-	sb_str(&path, "/f.txt");
+	bt_sb_str(&path, "/f.txt");
 	ck_assert_int_eq(bt_write(path.p, "x", 1), 0);
 	memset(&l, 0, sizeof(l));
 	err = coco_folder_collect(ctx, dir, &l);
@@ -1570,16 +1547,16 @@ static size_t manifest_len(const char *sigref, const char *const *names, size_t 
 /* Extra file k of a tuned folder: x/<50 characters>/NNNN<pad characters>.txt. */
 static char *long_name(size_t k, size_t pad)
 {
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	char num[24];
 
-	sb_str(&b, "x/");
-	sb_fill(&b, 'a', 50), sb_str(&b, "/");
+	bt_sb_str(&b, "x/");
+	sb_fill(&b, 'a', 50), bt_sb_str(&b, "/");
 	ck_assert_uint_eq(b.n, LONG_DIR_LEN);
 	snprintf(num, sizeof(num), "%04zu", k);
-	sb_str(&b, num);
+	bt_sb_str(&b, num);
 	sb_fill(&b, 'd', pad);
-	sb_str(&b, ".txt");
+	bt_sb_str(&b, ".txt");
 	return b.p;
 }
 
@@ -1593,7 +1570,7 @@ static void tuned_folder(struct coco_ctx *ctx, const char *dir, size_t want)
 	char *example = bt_fixture("example"), **names, *path, *xml;
 	struct coco_folder l;
 	size_t n, base, k, extra, i, len, one, empty, *pad;
-	struct sb refs = {0};
+	struct bt_sb refs = {0};
 
 	ck_assert_int_eq(bt_copytree(example, dir), 0);
 	free(example);
@@ -1643,11 +1620,11 @@ static void tuned_folder(struct coco_ctx *ctx, const char *dir, size_t want)
 		path = bt_fmt("%s/%s", dir, names[base + i]);
 		ck_assert_int_eq(bt_write(path, "x", 1), 0);
 		free(path);
-		sb_str(&refs, "<supportingFile>");
-		sb_str(&refs, names[base + i]);
-		sb_str(&refs, "</supportingFile>");
+		bt_sb_str(&refs, "<supportingFile>");
+		bt_sb_str(&refs, names[base + i]);
+		bt_sb_str(&refs, "</supportingFile>");
 		if ((i + 1) % 250 == 0 || i + 1 == extra) {
-			sb_str(&refs, "</element >");
+			bt_sb_str(&refs, "</element >");
 			ck_assert_int_eq(bt_replace(xml, "</element>", refs.p), 0);
 			refs.n = 0;
 		}
@@ -1942,20 +1919,20 @@ static const struct schema_case {
      {0}},
 };
 
-static void edit_doc(struct sb *b, const struct schema_case *c, int over)
+static void edit_doc(struct bt_sb *b, const struct schema_case *c, int over)
 {
 	char *at = strstr(b->p, c->at);
-	struct sb out = {0};
+	struct bt_sb out = {0};
 
 	ck_assert_msg(at != NULL, "%s: '%s' is not in the base document", c->what, c->at);
-	sb_add(&out, b->p, (size_t)(at - b->p));
-	sb_str(&out, c->pre);
+	bt_sb_add(&out, b->p, (size_t)(at - b->p));
+	bt_sb_str(&out, c->pre);
 	if (c->unit != NULL)
 		sb_rep(&out, c->unit, c->count + (size_t)over);
 	else
-		sb_str(&out, c->value[over]);
-	sb_str(&out, c->post);
-	sb_str(&out, c->replace ? at + strlen(c->at) : at);
+		bt_sb_str(&out, c->value[over]);
+	bt_sb_str(&out, c->post);
+	bt_sb_str(&out, c->replace ? at + strlen(c->at) : at);
 	free(b->p);
 	*b = out;
 }
@@ -1969,7 +1946,7 @@ START_TEST(test_schema_bounds)
 	const struct schema_case *c = &schema_cases[_i / 2];
 	const int over = _i % 2;
 	struct coco_ctx *ctx = new_ctx(NULL);
-	struct sb b = fixture_bytes(base[c->doc]);
+	struct bt_sb b = fixture_bytes(base[c->doc]);
 	char *dir = bt_mkdtemp();
 
 	edit_doc(&b, c, over);
@@ -2006,14 +1983,14 @@ static int cmp_strp(const void *a, const void *b)
 }
 
 /* n supporting files f/NNNNN.pdf from *k on. */
-static void files_from(struct sb *b, size_t *k, size_t n)
+static void files_from(struct bt_sb *b, size_t *k, size_t n)
 {
 	char f[64];
 	size_t i;
 
 	for (i = 0; i < n; i++, (*k)++) {
 		snprintf(f, sizeof(f), "<supportingFile>f/%05zu.pdf</supportingFile>", *k);
-		sb_str(b, f);
+		bt_sb_str(b, f);
 	}
 }
 
@@ -2026,7 +2003,7 @@ static void files_from(struct sb *b, size_t *k, size_t n)
 START_TEST(test_assessment_refs)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);
-	struct sb b = fixture_bytes("example/assessment.xml"), els = {0};
+	struct bt_sb b = fixture_bytes("example/assessment.xml"), els = {0};
 	struct coco_report *r = NULL;
 	struct coco_assessment *a = NULL;
 	struct coco_submission sub;
@@ -2039,7 +2016,7 @@ START_TEST(test_assessment_refs)
 	edit_doc(&b, &schema_cases[0], 0); /* 16 certificates, all one file */
 	for (i = 0; i < 11; i++) {         /* the 11 elements' files */
 		struct schema_case c = {"", ASSESSMENT, at, "", "", "", 0, 0, {0}};
-		struct sb f = {0};
+		struct bt_sb f = {0};
 		snprintf(at, sizeof(at), "</element>\n  <element id=\"CoCo-%zu\">", i + 2);
 		if (i == 10)
 			c.at = "</element>\n  <policies>";
@@ -2049,9 +2026,9 @@ START_TEST(test_assessment_refs)
 		free(f.p);
 	}
 	for (i = 0; i < 21; i++) { /* 21 more elements */
-		sb_str(&els, "<element id=\"CoCo-9\"><statement>s</statement>");
+		bt_sb_str(&els, "<element id=\"CoCo-9\"><statement>s</statement>");
 		files_from(&els, &k, 256);
-		sb_str(&els, "</element>\n");
+		bt_sb_str(&els, "</element>\n");
 	}
 	{
 		struct schema_case c = {"", ASSESSMENT, "  <policies>", els.p, "", "", 0, 0, {0}};
@@ -2065,7 +2042,7 @@ START_TEST(test_assessment_refs)
 			 "<version>1</version><approved>2026-06-01</approved>"
 			 "<nextReview>2027-10-01</nextReview></policy>\n",
 			 i);
-		sb_str(&els, pol);
+		bt_sb_str(&els, pol);
 	}
 	{
 		struct schema_case c = {"", ASSESSMENT, "  </policies>", els.p, "", "", 0, 0, {0}};
@@ -2108,13 +2085,13 @@ END_TEST
 
 /* The sample applicant with assessment.xml replaced by xml, signed by the director on
  * 2027-01-01 into path (written whole, as create would, but whatever its size). */
-static void example_bundle(struct coco_ctx *ctx, const char *path, const struct sb *xml)
+static void example_bundle(struct coco_ctx *ctx, const char *path, const struct bt_sb *xml)
 {
 	static const char *const rel[3] = {"evidence/cyber-essentials-plus.pdf",
 					   "policies/acceptable-use-policy.pdf",
 					   "policies/information-security-policy.pdf"};
 	struct bt_part parts[4];
-	struct sb files[3];
+	struct bt_sb files[3];
 	struct bt_bundle b;
 	struct coco_signer *s;
 	size_t i;
@@ -2145,7 +2122,7 @@ START_TEST(test_assessment_size)
 {
 	struct coco_ctx *ctx = new_ctx("trust");
 	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/a.coco", dir), *sub = bt_fmt("%s/sub", dir);
-	struct sb xml = fixture_bytes("example/assessment.xml");
+	struct bt_sb xml = fixture_bytes("example/assessment.xml");
 	struct coco_report *r = NULL;
 	const int over = _i % 2;
 
@@ -2210,20 +2187,20 @@ static void rewrite_decision(struct coco_ctx *ctx, const char *path, const char 
 	struct bt_parts l;
 	struct bt_part *p, refs[16];
 	struct coco_signer *s;
-	struct sb d = {0};
+	struct bt_sb d = {0};
 	unsigned char *sig = NULL;
 	char *man, *at;
 	size_t i, n = 0, mlen = 0, slen = 0;
 
 	ck_assert_int_eq(bt_zip_read(path, &l), 0);
 	ck_assert_ptr_nonnull(p = bt_parts_find(&l, DECISION));
-	sb_add(&d, p->data, p->len);
+	bt_sb_add(&d, p->data, p->len);
 	if (from != NULL) {
-		struct sb e = {0};
+		struct bt_sb e = {0};
 		ck_assert_ptr_nonnull(at = strstr(d.p, from));
-		sb_add(&e, d.p, (size_t)(at - d.p));
-		sb_str(&e, to);
-		sb_str(&e, at + strlen(from));
+		bt_sb_add(&e, d.p, (size_t)(at - d.p));
+		bt_sb_str(&e, to);
+		bt_sb_str(&e, at + strlen(from));
 		free(d.p);
 		d = e;
 	}
@@ -2264,7 +2241,7 @@ START_TEST(test_decision)
 	struct coco_ctx *ctx = new_ctx("trust");
 	char *dir = bt_mkdtemp(), *out = bt_fmt("%s/s.coco", dir);
 	const int over = _i % 2;
-	struct sb comment = {0};
+	struct bt_sb comment = {0};
 	struct coco_report *r;
 
 	sb_fill(&comment, 'c', COCO_MAX_COMMENT);
@@ -2272,9 +2249,9 @@ START_TEST(test_decision)
 	if (_i < 2) {
 		rewrite_decision(ctx, out, NULL, NULL, COCO_MAX_META_SIZE + (size_t)over);
 	} else if (over) {
-		struct sb longer = {0};
-		sb_str(&longer, comment.p);
-		sb_str(&longer, "c");
+		struct bt_sb longer = {0};
+		bt_sb_str(&longer, comment.p);
+		bt_sb_str(&longer, "c");
 		rewrite_decision(ctx, out, comment.p, longer.p, 0);
 		free(longer.p);
 	}
@@ -2304,7 +2281,7 @@ START_TEST(test_comment_bytes)
 	struct coco_ctx *ctx = new_ctx("trust");
 	char *dir = bt_mkdtemp(), *in = bt_fmt("%s/a.coco", dir), *out = bt_fmt("%s/s.coco", dir);
 	char *example = bt_fixture("example");
-	struct sb comment = {0};
+	struct bt_sb comment = {0};
 	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
 	struct coco_signer *s;
 	enum coco_err err;
@@ -2361,7 +2338,7 @@ START_TEST(test_pass_phrase)
 	char *cert = bt_fixture("pki/director.pem");
 	EVP_PKEY *pk = bt_key("director");
 	X509 *x = bt_cert("director");
-	struct sb pass = {0};
+	struct bt_sb pass = {0};
 	struct coco_signer_opts o;
 	struct coco_signer *s = NULL;
 	enum coco_err err;
@@ -2528,7 +2505,7 @@ END_TEST
 /* ---- PDF: where the scanner looks --------------------------------------------------------- */
 
 /* Verifies a bundle holding name = data (no signature: the pdf.* stage runs regardless). */
-static struct coco_report *verify_one_file(const char *name, const struct sb *data)
+static struct coco_report *verify_one_file(const char *name, const struct bt_sb *data)
 {
 	struct coco_ctx *ctx = new_ctx(NULL);
 	char *dir = bt_mkdtemp(), *path = bt_fmt("%s/p.coco", dir);
@@ -2548,12 +2525,12 @@ static struct coco_report *verify_one_file(const char *name, const struct sb *da
  * one misplaced (pdf.header); at offset 1,020 the file is not a PDF and is not scanned. */
 START_TEST(test_pdf_sniff)
 {
-	struct sb d = {0};
+	struct bt_sb d = {0};
 	struct coco_report *r;
 	const struct coco_finding *f;
 
 	sb_fill(&d, 'x', COCO_PDF_SNIFF - 5 + (size_t)_i);
-	sb_add(&d, bt_min_pdf, bt_min_pdf_len);
+	bt_sb_add(&d, bt_min_pdf, bt_min_pdf_len);
 	r = verify_one_file("evidence/late.dat", &d);
 	f = bt_find_status(r, "pdf.header", COCO_STATUS_FAIL, "evidence/late.dat");
 	if (_i)
@@ -2571,10 +2548,10 @@ END_TEST
 START_TEST(test_pdf_tail)
 {
 	static const char tail[] = "startxref\n110\n%%EOF\n";
-	struct sb d = {0};
+	struct bt_sb d = {0};
 	struct coco_report *r;
 
-	sb_add(&d, bt_min_pdf, bt_min_pdf_len);
+	bt_sb_add(&d, bt_min_pdf, bt_min_pdf_len);
 	ck_assert(memcmp(d.p + d.n - (sizeof(tail) - 1), tail, sizeof(tail) - 1) == 0);
 	sb_fill(&d, ' ', 1024 - (sizeof(tail) - 1) + (size_t)_i);
 	r = verify_one_file("evidence/t.pdf", &d);

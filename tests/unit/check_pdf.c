@@ -321,53 +321,22 @@ END_TEST
 
 /* ---- limits ------------------------------------------------------------------------ */
 
-struct sb {
-	char *p;
-	size_t n, cap;
-};
-
-static void sb_add(struct sb *b, const void *p, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		ck_assert_ptr_nonnull(b->p);
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void sb_fmt(struct sb *b, const char *fmt, ...) BT_PRINTF(2, 3);
-static void sb_fmt(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	char s[512];
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(s, sizeof(s), fmt, ap);
-	va_end(ap);
-	ck_assert(n >= 0 && (size_t)n < sizeof(s));
-	sb_add(b, s, (size_t)n);
-}
-
 /* The header, the catalog (1), the pages (2) and objects 3.. (each body given whole);
  * off[k] receives object k's offset. */
-static void put_objects(struct sb *b, const struct sb *objs, size_t n, size_t *off)
+static void put_objects(struct bt_sb *b, const struct bt_sb *objs, size_t n, size_t *off)
 {
 	size_t i;
 
-	sb_add(b, "%PDF-1.7\n", 9);
+	bt_sb_add(b, "%PDF-1.7\n", 9);
 	off[1] = b->n;
-	sb_fmt(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	bt_sb_fmt(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
 	off[2] = b->n;
-	sb_fmt(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	bt_sb_fmt(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
 	for (i = 0; i < n; i++) {
 		off[3 + i] = b->n;
-		sb_fmt(b, "%zu 0 obj\n", 3 + i);
-		sb_add(b, objs[i].p, objs[i].n);
-		sb_fmt(b, "\nendobj\n");
+		bt_sb_fmt(b, "%zu 0 obj\n", 3 + i);
+		bt_sb_add(b, objs[i].p, objs[i].n);
+		bt_sb_fmt(b, "\nendobj\n");
 	}
 }
 
@@ -375,18 +344,18 @@ static void put_objects(struct sb *b, const struct sb *objs, size_t n, size_t *o
  * A PDF with a catalog (1), pages (2) and extra objects 3.. (each body given whole,
  * streams included), a classic xref table and trailer_extra in the trailer.
  */
-static void build(struct sb *b, const struct sb *objs, size_t n, const char *trailer_extra)
+static void build(struct bt_sb *b, const struct bt_sb *objs, size_t n, const char *trailer_extra)
 {
 	size_t off[64], i, x;
 
 	ck_assert_uint_le(n, 62);
 	put_objects(b, objs, n, off);
 	x = b->n;
-	sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
+	bt_sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
 	for (i = 1; i < n + 3; i++)
-		sb_fmt(b, "%010zu 00000 n \n", off[i]);
-	sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R%s >>\nstartxref\n%zu\n%%%%EOF\n", n + 3,
-	       trailer_extra ? trailer_extra : "", x);
+		bt_sb_fmt(b, "%010zu 00000 n \n", off[i]);
+	bt_sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R%s >>\nstartxref\n%zu\n%%%%EOF\n", n + 3,
+		  trailer_extra ? trailer_extra : "", x);
 }
 
 /* A hybrid file: the table lists object 3 as free, its /XRefStm puts it in an object
@@ -396,31 +365,31 @@ START_TEST(test_hybrid_xref)
 	static const char objstm[] = "3 0\n<< /S /JavaScript /JS (app.alert\\(3\\)) >>";
 	static const unsigned char row[4] = {2, 0, 4, 0}; /* type 2, stream 4, index 0 */
 	struct pfx f;
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	size_t off[6], x, i;
 	char *path;
 
 	pfx_setup(&f);
-	sb_fmt(&b, "%%PDF-1.7\n");
+	bt_sb_fmt(&b, "%%PDF-1.7\n");
 	off[1] = b.n;
-	sb_fmt(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>\nendobj\n");
+	bt_sb_fmt(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>\nendobj\n");
 	off[2] = b.n;
-	sb_fmt(&b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	bt_sb_fmt(&b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
 	off[4] = b.n;
-	sb_fmt(&b, "4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length %zu >>\nstream\n%s\n",
-	       sizeof(objstm) - 1, objstm);
-	sb_fmt(&b, "endstream\nendobj\n");
+	bt_sb_fmt(&b, "4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length %zu >>\nstream\n%s\n",
+		  sizeof(objstm) - 1, objstm);
+	bt_sb_fmt(&b, "endstream\nendobj\n");
 	off[5] = b.n;
-	sb_fmt(&b, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Index [3 1] /Length 4 >>\n"
-		   "stream\n");
-	sb_add(&b, row, sizeof(row));
-	sb_fmt(&b, "\nendstream\nendobj\n");
+	bt_sb_fmt(&b, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 2 1] /Index [3 1] /Length 4 >>\n"
+		      "stream\n");
+	bt_sb_add(&b, row, sizeof(row));
+	bt_sb_fmt(&b, "\nendstream\nendobj\n");
 	x = b.n;
-	sb_fmt(&b, "xref\n0 6\n0000000000 65535 f \n");
+	bt_sb_fmt(&b, "xref\n0 6\n0000000000 65535 f \n");
 	for (i = 1; i < 6; i++)
-		sb_fmt(&b, i == 3 ? "0000000000 00001 f \n" : "%010zu 00000 n \n", off[i]);
-	sb_fmt(&b, "trailer\n<< /Size 6 /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
-	       off[5], x);
+		bt_sb_fmt(&b, i == 3 ? "0000000000 00001 f \n" : "%010zu 00000 n \n", off[i]);
+	bt_sb_fmt(&b, "trailer\n<< /Size 6 /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+		  off[5], x);
 	path = bt_fmt("%s/h.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	scan(&f, path, "h.pdf");
@@ -434,9 +403,9 @@ START_TEST(test_hybrid_xref)
 END_TEST
 
 /* Scans a PDF of one extra object, object 3; returns the pdf.limits finding or NULL. */
-static const struct coco_finding *scan_one(struct pfx *f, const struct sb *obj)
+static const struct coco_finding *scan_one(struct pfx *f, const struct bt_sb *obj)
 {
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	char *path = bt_fmt("%s/t.pdf", f->tmp);
 
 	build(&b, obj, obj ? 1 : 0, NULL);
@@ -448,7 +417,7 @@ static const struct coco_finding *scan_one(struct pfx *f, const struct sb *obj)
 	return bt_find_status(f->r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf");
 }
 
-static void expect_limit(struct pfx *f, const struct sb *obj, int over, const char *what)
+static void expect_limit(struct pfx *f, const struct bt_sb *obj, int over, const char *what)
 {
 	const struct coco_finding *hit = scan_one(f, obj);
 
@@ -460,14 +429,14 @@ static void expect_limit(struct pfx *f, const struct sb *obj, int over, const ch
 START_TEST(test_limit_depth)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 	unsigned k, n = 64 + (unsigned)_i;
 
 	pfx_setup(&f);
 	for (k = 0; k < n; k++)
-		sb_add(&o, "[", 1);
+		bt_sb_add(&o, "[", 1);
 	for (k = 0; k < n; k++)
-		sb_add(&o, "]", 1);
+		bt_sb_add(&o, "]", 1);
 	expect_limit(&f, &o, _i, "nesting");
 	free(o.p);
 	pfx_teardown(&f);
@@ -487,14 +456,14 @@ static const struct {
 START_TEST(test_limit_repeat)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 	size_t k, r = (size_t)_i / 2, n = repeats[r].at + (size_t)(_i % 2);
 
 	pfx_setup(&f);
-	sb_add(&o, repeats[r].open, strlen(repeats[r].open));
+	bt_sb_add(&o, repeats[r].open, strlen(repeats[r].open));
 	for (k = 0; k < n; k++)
-		sb_add(&o, repeats[r].item, strlen(repeats[r].item));
-	sb_add(&o, repeats[r].close, strlen(repeats[r].close));
+		bt_sb_add(&o, repeats[r].item, strlen(repeats[r].item));
+	bt_sb_add(&o, repeats[r].close, strlen(repeats[r].close));
 	expect_limit(&f, &o, _i % 2, repeats[r].what);
 	free(o.p);
 	pfx_teardown(&f);
@@ -505,11 +474,11 @@ END_TEST
 START_TEST(test_limit_stream_length)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 
 	pfx_setup(&f);
-	sb_fmt(&o, "<< /Length %llu >>\nstream\nx\nendstream",
-	       (unsigned long long)COCO_PDF_MAX_STREAM + (unsigned long long)_i);
+	bt_sb_fmt(&o, "<< /Length %llu >>\nstream\nx\nendstream",
+		  (unsigned long long)COCO_PDF_MAX_STREAM + (unsigned long long)_i);
 	if (_i)
 		expect_limit(&f, &o, 1, "stream length");
 	else
@@ -522,11 +491,11 @@ START_TEST(test_limit_stream_length)
 END_TEST
 
 /* Deflates n bytes made by fill into a stream object. */
-static void flate_object(struct sb *o, size_t n, int level, int sparse)
+static void flate_object(struct bt_sb *o, size_t n, int level, int sparse)
 {
 	unsigned char in[1 << 16], out[1 << 16];
 	z_stream z;
-	struct sb data = {0};
+	struct bt_sb data = {0};
 	size_t done = 0, k, chunk;
 	unsigned seed = 7;
 	int zr;
@@ -544,14 +513,14 @@ static void flate_object(struct sb *o, size_t n, int level, int sparse)
 		do {
 			z.next_out = out, z.avail_out = sizeof(out);
 			zr = deflate(&z, done == n ? Z_FINISH : Z_NO_FLUSH);
-			sb_add(&data, out, sizeof(out) - z.avail_out);
+			bt_sb_add(&data, out, sizeof(out) - z.avail_out);
 		} while (z.avail_out == 0);
 	} while (done < n);
 	ck_assert_int_eq(zr, Z_STREAM_END);
 	deflateEnd(&z);
-	sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n", data.n);
-	sb_add(o, data.p, data.n);
-	sb_fmt(o, "\nendstream");
+	bt_sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n", data.n);
+	bt_sb_add(o, data.p, data.n);
+	bt_sb_fmt(o, "\nendstream");
 	free(data.p);
 }
 
@@ -559,7 +528,7 @@ static void flate_object(struct sb *o, size_t n, int level, int sparse)
 START_TEST(test_limit_ratio)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 
 	pfx_setup(&f);
 	flate_object(&o, COCO_PDF_RATIO_FLOOR + (size_t)_i, 9, 0);
@@ -570,16 +539,16 @@ START_TEST(test_limit_ratio)
 END_TEST
 
 /* Deflates data into a stream object with dictionary entries dict. */
-static void flate_raw(struct sb *o, const struct sb *data, const char *dict, int level)
+static void flate_raw(struct bt_sb *o, const struct bt_sb *data, const char *dict, int level)
 {
 	uLongf n = compressBound((uLong)data->n);
 	unsigned char *z = malloc(n);
 
 	ck_assert_ptr_nonnull(z);
 	ck_assert_int_eq(compress2(z, &n, (const Bytef *)data->p, (uLong)data->n, level), Z_OK);
-	sb_fmt(o, "<< %s /Filter /FlateDecode /Length %lu >>\nstream\n", dict, (unsigned long)n);
-	sb_add(o, z, n);
-	sb_fmt(o, "\nendstream");
+	bt_sb_fmt(o, "<< %s /Filter /FlateDecode /Length %lu >>\nstream\n", dict, (unsigned long)n);
+	bt_sb_add(o, z, n);
+	bt_sb_fmt(o, "\nendstream");
 	free(z);
 }
 
@@ -587,17 +556,17 @@ static void flate_raw(struct sb *o, const struct sb *data, const char *dict, int
 START_TEST(test_limit_inflate)
 {
 	struct pfx f;
-	struct sb o = {0}, d = {0};
+	struct bt_sb o = {0}, d = {0};
 	size_t n = COCO_PDF_MAX_INMEM + (size_t)_i;
 	unsigned seed = 3;
 	char c;
 
 	pfx_setup(&f);
-	sb_fmt(&d, "9 0    \nnull");
+	bt_sb_fmt(&d, "9 0    \nnull");
 	while (d.n < n) {
 		seed = seed * 1103515245u + 12345u;
 		c = d.n % 32 == 0 ? (char)('a' + (seed >> 16) % 26) : ' ';
-		sb_add(&d, &c, 1);
+		bt_sb_add(&d, &c, 1);
 	}
 	flate_raw(&o, &d, "/Type /ObjStm /N 1 /First 8", 1);
 	expect_limit(&f, &o, _i, "inflated object stream");
@@ -611,7 +580,7 @@ END_TEST
 START_TEST(test_limit_probe)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 
 	pfx_setup(&f);
 	flate_object(&o, 64u << 20, 9, 0);
@@ -626,7 +595,7 @@ END_TEST
  * fully flushed (so it stands alone) repeated, then an empty final block and the Adler-32
  * of the zeros; pad zero bytes follow the data inside /Length.
  */
-static void bomb_object(struct sb *o, size_t mib, size_t pad)
+static void bomb_object(struct bt_sb *o, size_t mib, size_t pad)
 {
 	static unsigned char zeros[1 << 20], seg[1 << 16];
 	unsigned char tail[64], adler[4];
@@ -645,16 +614,16 @@ static void bomb_object(struct sb *o, size_t mib, size_t pad)
 	deflateEnd(&z);
 	adler[0] = (unsigned char)(a >> 24), adler[1] = (unsigned char)(a >> 16);
 	adler[2] = (unsigned char)(a >> 8), adler[3] = (unsigned char)a;
-	sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n",
-	       2 + mib * nseg + ntail + 4 + pad);
-	sb_add(o, "\x78\xda", 2);
+	bt_sb_fmt(o, "<< /Filter /FlateDecode /Length %zu >>\nstream\n",
+		  2 + mib * nseg + ntail + 4 + pad);
+	bt_sb_add(o, "\x78\xda", 2);
 	for (k = 0; k < mib; k++)
-		sb_add(o, seg, nseg);
-	sb_add(o, tail, ntail);
-	sb_add(o, adler, 4);
+		bt_sb_add(o, seg, nseg);
+	bt_sb_add(o, tail, ntail);
+	bt_sb_add(o, adler, 4);
 	for (k = 0; k < pad; k++)
-		sb_add(o, "", 1);
-	sb_fmt(o, "\nendstream");
+		bt_sb_add(o, "", 1);
+	bt_sb_fmt(o, "\nendstream");
 }
 
 /* A 1 GiB bomb (about 1 MB compressed) past its 16 KiB probe: the probe goes on to the
@@ -664,7 +633,7 @@ START_TEST(test_limit_bomb_whole)
 {
 	static const char *const why[2] = {"more than 200 times", "more than 256 MiB"};
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 	const struct coco_finding *hit;
 
 	pfx_setup(&f);
@@ -682,7 +651,7 @@ END_TEST
 START_TEST(test_limit_probe_total)
 {
 	struct pfx f;
-	struct sb o[8], b = {0};
+	struct bt_sb o[8], b = {0};
 	char *path;
 	size_t k;
 
@@ -723,7 +692,7 @@ START_TEST(test_predictor_params)
 {
 	static const char js[] = "10 0\n<< /S /JavaScript /JS (app.alert\\(1\\)) >>";
 	struct pfx f;
-	struct sb o[5], d = {0}, b = {0};
+	struct bt_sb o[5], d = {0}, b = {0};
 	unsigned char row[17], prev[16] = {0};
 	size_t k, i, n = (sizeof(js) - 1 + 15) / 16 * 16;
 	unsigned char *z;
@@ -739,20 +708,20 @@ START_TEST(test_predictor_params)
 			row[1 + i] = (unsigned char)(c - prev[i]);
 			prev[i] = c;
 		}
-		sb_add(&d, row, sizeof(row));
+		bt_sb_add(&d, row, sizeof(row));
 	}
 	zn = compressBound((uLong)d.n);
 	ck_assert_ptr_nonnull(z = malloc(zn));
 	ck_assert_int_eq(compress2(z, &zn, (const Bytef *)d.p, (uLong)d.n, 6), Z_OK);
-	sb_fmt(&o[0], "<< /Type /ObjStm /N 1 /First 5 %s /Length %lu >>\nstream\n",
-	       predicted[_i].parms, (unsigned long)zn);
-	sb_add(&o[0], z, zn);
-	sb_fmt(&o[0], "\nendstream");
+	bt_sb_fmt(&o[0], "<< /Type /ObjStm /N 1 /First 5 %s /Length %lu >>\nstream\n",
+		  predicted[_i].parms, (unsigned long)zn);
+	bt_sb_add(&o[0], z, zn);
+	bt_sb_fmt(&o[0], "\nendstream");
 	free(z);
-	sb_fmt(&o[1], "<< /Predictor 12 /Columns 16 >>");
-	sb_fmt(&o[2], "/FlateDecode");
-	sb_fmt(&o[3], "12");
-	sb_fmt(&o[4], "16");
+	bt_sb_fmt(&o[1], "<< /Predictor 12 /Columns 16 >>");
+	bt_sb_fmt(&o[2], "/FlateDecode");
+	bt_sb_fmt(&o[3], "12");
+	bt_sb_fmt(&o[4], "16");
 	build(&b, o, 5, NULL);
 	path = bt_fmt("%s/p.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -776,7 +745,7 @@ START_TEST(test_sniffed_behind_empty_blocks)
 	static const char mime[] = "application/vnd.etsi.asic-e+zip";
 	struct pfx f;
 	struct zt_archive z;
-	struct sb payload = {0};
+	struct bt_sb payload = {0};
 	unsigned char *pdf = NULL, *def, *zip = NULL;
 	size_t len = 0, dlen = 0, zlen = 0, k;
 	char *src = bt_fixture("pdf/js-openaction.pdf"), *bundle;
@@ -784,9 +753,9 @@ START_TEST(test_sniffed_behind_empty_blocks)
 	pfx_setup(&f);
 	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
 	for (k = 0; k < 250; k++)
-		sb_add(&payload, "\0\0\0\377\377", 5); /* BFINAL 0, stored, LEN 0 */
+		bt_sb_add(&payload, "\0\0\0\377\377", 5); /* BFINAL 0, stored, LEN 0 */
 	ck_assert_ptr_nonnull(def = zt_deflate(pdf, len, 9, &dlen));
-	sb_add(&payload, def, dlen);
+	bt_sb_add(&payload, def, dlen);
 	memset(&z, 0, sizeof(z));
 	z.e[0].name = "mimetype", z.e[0].data = mime, z.e[0].len = sizeof(mime) - 1;
 	z.e[1].name = "evidence/hostile.dat", z.e[1].data = pdf, z.e[1].len = len;
@@ -857,16 +826,16 @@ END_TEST
 START_TEST(test_limit_inmem)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 	size_t n = COCO_PDF_MAX_INMEM + (size_t)_i, start;
 
 	pfx_setup(&f);
-	sb_fmt(&o, "<< /Type /ObjStm /N 1 /First 8 /Length %zu >>\nstream\n", n);
+	bt_sb_fmt(&o, "<< /Type /ObjStm /N 1 /First 8 /Length %zu >>\nstream\n", n);
 	start = o.n;
-	sb_fmt(&o, "9 0    \nnull");
+	bt_sb_fmt(&o, "9 0    \nnull");
 	while (o.n - start < n)
-		sb_add(&o, " ", 1);
-	sb_fmt(&o, "\nendstream");
+		bt_sb_add(&o, " ", 1);
+	bt_sb_fmt(&o, "\nendstream");
 	expect_limit(&f, &o, _i, "object stream");
 	free(o.p);
 	pfx_teardown(&f);
@@ -877,18 +846,18 @@ END_TEST
 START_TEST(test_limit_objects)
 {
 	struct pfx f;
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	char *path;
 	size_t x;
 
 	pfx_setup(&f);
 	path = bt_fmt("%s/t.pdf", f.tmp);
-	sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+	bt_sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
 	x = b.n;
-	sb_fmt(&b,
-	       "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n%u 1\n0000000000 00001 f \n"
-	       "trailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-	       COCO_PDF_MAX_OBJECTS - 1 + (unsigned)_i, x);
+	bt_sb_fmt(&b,
+		  "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n%u 1\n0000000000 00001 f \n"
+		  "trailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+		  COCO_PDF_MAX_OBJECTS - 1 + (unsigned)_i, x);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	scan(&f, path, "t.pdf");
 	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL
@@ -904,23 +873,23 @@ END_TEST
 START_TEST(test_limit_sections)
 {
 	struct pfx f;
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	char *path;
 	size_t k, x, prev = 0, n = COCO_PDF_MAX_SECTIONS + (size_t)_i;
 
 	pfx_setup(&f);
 	path = bt_fmt("%s/t.pdf", f.tmp);
-	sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+	bt_sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
 	for (k = 0; k < n; k++) {
 		x = b.n;
-		sb_fmt(&b, "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n");
+		bt_sb_fmt(&b, "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n");
 		if (k == 0)
-			sb_fmt(&b, "trailer\n<< /Size 2 /Root 1 0 R >>\n");
+			bt_sb_fmt(&b, "trailer\n<< /Size 2 /Root 1 0 R >>\n");
 		else
-			sb_fmt(&b, "trailer\n<< /Size 2 /Root 1 0 R /Prev %zu >>\n", prev);
+			bt_sb_fmt(&b, "trailer\n<< /Size 2 /Root 1 0 R /Prev %zu >>\n", prev);
 		prev = x;
 	}
-	sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", prev);
+	bt_sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", prev);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	scan(&f, path, "t.pdf");
 	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL
@@ -936,15 +905,16 @@ END_TEST
 START_TEST(test_limit_sigs)
 {
 	struct pfx f;
-	struct sb o[COCO_PDF_MAX_SIGS + 1], b = {0};
+	struct bt_sb o[COCO_PDF_MAX_SIGS + 1], b = {0};
 	size_t k, n = COCO_PDF_MAX_SIGS + (size_t)_i;
 	char *path;
 
 	pfx_setup(&f);
 	memset(o, 0, sizeof(o));
 	for (k = 0; k < n; k++)
-		sb_fmt(&o[k], "<< /Type /Sig /SubFilter /adbe.pkcs7.detached /ByteRange [0 1 2 3] "
-			      "/Contents <00> >>");
+		bt_sb_fmt(&o[k],
+			  "<< /Type /Sig /SubFilter /adbe.pkcs7.detached /ByteRange [0 1 2 3] "
+			  "/Contents <00> >>");
 	build(&b, o, n, NULL);
 	path = bt_fmt("%s/t.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -966,13 +936,13 @@ END_TEST
 /* Writes the file text (one "xref" keyword, no startxref) with its startxref and %%EOF. */
 static void scan_raw(struct pfx *f, const char *text)
 {
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	const char *x = strstr(text, "xref\n");
 	char *path = bt_fmt("%s/r.pdf", f->tmp);
 
 	ck_assert_ptr_nonnull(x);
-	sb_fmt(&b, "%s", text);
-	sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", (size_t)(x - text));
+	bt_sb_fmt(&b, "%s", text);
+	bt_sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", (size_t)(x - text));
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	scan(f, path, "r.pdf");
 	free(path);
@@ -1052,7 +1022,7 @@ static const struct {
 START_TEST(test_built)
 {
 	struct pfx f;
-	struct sb o = {0}, b = {0};
+	struct bt_sb o = {0}, b = {0};
 	char *path;
 	const struct coco_finding *hit;
 
@@ -1060,7 +1030,7 @@ START_TEST(test_built)
 	if (built[_i].raw) {
 		scan_raw(&f, built[_i].text);
 	} else {
-		sb_fmt(&o, "%s", built[_i].text);
+		bt_sb_fmt(&o, "%s", built[_i].text);
 		build(&b, &o, 1, NULL);
 		path = bt_fmt("%s/r.pdf", f.tmp);
 		ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -1085,49 +1055,49 @@ END_TEST
  * table; objects 100.. are free there, and the /XRefStm puts object 100 + k at index 0 of
  * object stream in_stm[k].
  */
-static void build_hybrid(struct sb *b, const struct sb *objs, size_t n, const unsigned *in_stm,
-			 size_t m)
+static void build_hybrid(struct bt_sb *b, const struct bt_sb *objs, size_t n,
+			 const unsigned *in_stm, size_t m)
 {
 	size_t off[64], i, x, xs;
 
 	ck_assert_uint_le(n, 60);
 	put_objects(b, objs, n, off);
 	xs = b->n;
-	sb_fmt(b,
-	       "99 0 obj\n<< /Type /XRef /Size %zu /W [1 2 1] /Index [100 %zu] /Length %zu >>"
-	       "\nstream\n",
-	       100 + m, m, 4 * m);
+	bt_sb_fmt(b,
+		  "99 0 obj\n<< /Type /XRef /Size %zu /W [1 2 1] /Index [100 %zu] /Length %zu >>"
+		  "\nstream\n",
+		  100 + m, m, 4 * m);
 	for (i = 0; i < m; i++) {
 		unsigned char row[4] = {2, (unsigned char)(in_stm[i] >> 8),
 					(unsigned char)in_stm[i], 0};
-		sb_add(b, row, 4);
+		bt_sb_add(b, row, 4);
 	}
-	sb_fmt(b, "\nendstream\nendobj\n");
+	bt_sb_fmt(b, "\nendstream\nendobj\n");
 	x = b->n;
-	sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
+	bt_sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n + 3);
 	for (i = 1; i < n + 3; i++)
-		sb_fmt(b, "%010zu 00000 n \n", off[i]);
-	sb_fmt(b, "100 %zu\n", m);
+		bt_sb_fmt(b, "%010zu 00000 n \n", off[i]);
+	bt_sb_fmt(b, "100 %zu\n", m);
 	for (i = 0; i < m; i++)
-		sb_fmt(b, "0000000000 00001 f \n");
-	sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
-	       100 + m, xs, x);
+		bt_sb_fmt(b, "0000000000 00001 f \n");
+	bt_sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+		  100 + m, xs, x);
 }
 
 /* An object stream holding the integer 12 as object num, padded to pad bytes. */
-static void objstm_int(struct sb *o, unsigned num, size_t pad, const char *extra)
+static void objstm_int(struct bt_sb *o, unsigned num, size_t pad, const char *extra)
 {
-	struct sb d = {0};
+	struct bt_sb d = {0};
 	unsigned seed = num;
 	char c, dict[96];
 
-	sb_fmt(&d, "%u 0\n", num);
+	bt_sb_fmt(&d, "%u 0\n", num);
 	snprintf(dict, sizeof(dict), "/Type /ObjStm /N 1 /First %zu%s", d.n, extra);
-	sb_fmt(&d, "12");
+	bt_sb_fmt(&d, "12");
 	while (d.n < pad) {
 		seed = seed * 1103515245u + 12345u;
 		c = d.n % 32 == 0 ? (char)('a' + (seed >> 16) % 26) : ' ';
-		sb_add(&d, &c, 1);
+		bt_sb_add(&d, &c, 1);
 	}
 	flate_raw(o, &d, dict, 1);
 	free(d.p);
@@ -1137,17 +1107,17 @@ static void objstm_int(struct sb *o, unsigned num, size_t pad, const char *extra
 START_TEST(test_length_in_objstm)
 {
 	struct pfx f;
-	struct sb o[2] = {{0}, {0}}, b = {0};
+	struct bt_sb o[2] = {{0}, {0}}, b = {0};
 	static const unsigned in[2] = {3, 3};
 	char *path;
 
 	pfx_setup(&f);
 	objstm_int(&o[0], 100, 16, "");
 	if (_i)
-		sb_fmt(&o[1], "<< /Type /ObjStm /N 0 /First 0 /Length 100 0 R >>\nstream\n"
-			      "123456789012\nendstream");
+		bt_sb_fmt(&o[1], "<< /Type /ObjStm /N 0 /First 0 /Length 100 0 R >>\nstream\n"
+				 "123456789012\nendstream");
 	else
-		sb_fmt(&o[1], "<< /Length 100 0 R >>\nstream\n123456789012\nendstream");
+		bt_sb_fmt(&o[1], "<< /Length 100 0 R >>\nstream\n123456789012\nendstream");
 	build_hybrid(&b, o, 2, in, 1);
 	path = bt_fmt("%s/l.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -1168,7 +1138,7 @@ END_TEST
 START_TEST(test_limit_budget)
 {
 	struct pfx f;
-	struct sb o[22], b = {0};
+	struct bt_sb o[22], b = {0};
 	static const unsigned in[2] = {3, 4};
 	char *path;
 	size_t k;
@@ -1178,8 +1148,8 @@ START_TEST(test_limit_budget)
 	objstm_int(&o[0], 100, 2u << 20, "");
 	objstm_int(&o[1], 101, 2u << 20, "");
 	for (k = 2; k < 22; k++)
-		sb_fmt(&o[k], "<< /Length %u 0 R >>\nstream\n123456789012\nendstream",
-		       _i && k % 2 ? 101u : 100u);
+		bt_sb_fmt(&o[k], "<< /Length %u 0 R >>\nstream\n123456789012\nendstream",
+			  _i && k % 2 ? 101u : 100u);
 	build_hybrid(&b, o, 22, in, 2);
 	path = bt_fmt("%s/w.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -1200,7 +1170,7 @@ END_TEST
 START_TEST(test_limit_kept)
 {
 	struct pfx f;
-	struct sb o[4], b = {0};
+	struct bt_sb o[4], b = {0};
 	static const unsigned in[4] = {3, 4, 5, 6};
 	const struct coco_finding *hit;
 	char *path;
@@ -1231,19 +1201,19 @@ END_TEST
 START_TEST(test_probe_whole_ratio)
 {
 	struct pfx f;
-	struct sb o = {0}, d = {0};
+	struct bt_sb o = {0}, d = {0};
 	unsigned seed = 11;
 	char c;
 
 	pfx_setup(&f);
 	while (d.n < (4u << 20)) {
 		c = (char)0xff;
-		sb_add(&d, &c, 1);
+		bt_sb_add(&d, &c, 1);
 	}
 	while (d.n < (4u << 20) + (48u << 10)) {
 		seed = seed * 1103515245u + 12345u;
 		c = (char)(seed >> 16);
-		sb_add(&d, &c, 1);
+		bt_sb_add(&d, &c, 1);
 	}
 	flate_raw(&o, &d, "/Type /XObject /Subtype /Image", 9);
 	expect_limit(&f, &o, 0, "a scan's image");
@@ -1258,18 +1228,18 @@ END_TEST
 START_TEST(test_limit_table)
 {
 	struct pfx f;
-	struct sb b = {0};
+	struct bt_sb b = {0};
 	char *path;
 	size_t k, x, n = COCO_PDF_MAX_OBJECTS + (size_t)_i;
 
 	pfx_setup(&f);
 	path = bt_fmt("%s/t.pdf", f.tmp);
-	sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
+	bt_sb_fmt(&b, "%%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n");
 	x = b.n;
-	sb_fmt(&b, "xref\n0 %zu\n0000000000 65535 f \n0000000009 00000 n \n", n);
+	bt_sb_fmt(&b, "xref\n0 %zu\n0000000000 65535 f \n0000000009 00000 n \n", n);
 	for (k = 2; k < n; k++)
-		sb_add(&b, "0000000000 00001 f \n", 20);
-	sb_fmt(&b, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", n, x);
+		bt_sb_add(&b, "0000000000 00001 f \n", 20);
+	bt_sb_fmt(&b, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", n, x);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	scan(&f, path, "t.pdf");
 	ck_assert_msg(_i ? bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "t.pdf") != NULL
@@ -1290,7 +1260,7 @@ END_TEST
 START_TEST(test_limit_values)
 {
 	struct pfx f;
-	struct sb o[33], b = {0};
+	struct bt_sb o[33], b = {0};
 	const size_t n = 33, total = COCO_PDF_MAX_VALUES - 25 - 2 * n;
 	size_t k, j, nodes, per = total / n;
 	char *path;
@@ -1299,10 +1269,10 @@ START_TEST(test_limit_values)
 	memset(o, 0, sizeof(o));
 	for (k = 0; k < n; k++) {
 		nodes = k + 1 < n ? per : total - per * (n - 1) + (size_t)_i;
-		sb_add(&o[k], "[", 1);
+		bt_sb_add(&o[k], "[", 1);
 		for (j = 0; j + 1 < nodes; j++)
-			sb_add(&o[k], "0 ", 2);
-		sb_add(&o[k], "]", 1);
+			bt_sb_add(&o[k], "0 ", 2);
+		bt_sb_add(&o[k], "]", 1);
 	}
 	build(&b, o, n, NULL);
 	path = bt_fmt("%s/v.pdf", f.tmp);
@@ -1329,7 +1299,7 @@ END_TEST
 START_TEST(test_limit_mem)
 {
 	struct pfx f;
-	struct sb o = {0};
+	struct bt_sb o = {0};
 	char *big = malloc(COCO_PDF_MAX_TOKEN);
 	const struct coco_finding *hit;
 	size_t k, n = 39 + (size_t)_i;
@@ -1337,13 +1307,13 @@ START_TEST(test_limit_mem)
 	pfx_setup(&f);
 	ck_assert_ptr_nonnull(big);
 	memset(big, 'a', COCO_PDF_MAX_TOKEN);
-	sb_add(&o, "[", 1);
+	bt_sb_add(&o, "[", 1);
 	for (k = 0; k < n; k++) {
-		sb_add(&o, "(", 1);
-		sb_add(&o, big, COCO_PDF_MAX_TOKEN);
-		sb_add(&o, ")", 1);
+		bt_sb_add(&o, "(", 1);
+		bt_sb_add(&o, big, COCO_PDF_MAX_TOKEN);
+		bt_sb_add(&o, ")", 1);
 	}
-	sb_add(&o, "]", 1);
+	bt_sb_add(&o, "]", 1);
 	hit = scan_one(&f, &o);
 	ck_assert_msg(_i ? hit != NULL && strstr(coco_finding_message(hit), "40 MiB of memory")
 			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
@@ -1362,7 +1332,7 @@ END_TEST
 START_TEST(test_limit_probed)
 {
 	struct pfx f;
-	struct sb o[3], b = {0};
+	struct bt_sb o[3], b = {0};
 	const struct coco_finding *hit;
 	size_t k, n = 2 + (size_t)_i;
 	char *path;
