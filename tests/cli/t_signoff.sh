@@ -191,3 +191,42 @@ signoff_long_term_current_crls() {
 	done
 }
 run_case signoff_long_term_current_crls signoff_long_term_current_crls
+
+# Issue 13, point 7: on the long-term path (director-short expired 2027-07-01, proven by the
+# approval of 2027-01-05), a CRL that is out of date at the verification time still counts
+# for what it lists. It revokes the director on 2027-01-03, before the approval: FAILED,
+# alone (stale) or beside a current CRL that does not list it. Revoked on 2027-01-07,
+# after the approval: the proof stands, and the stale CRL is still a gap to confirm.
+signoff_long_term_stale_crl() {
+	create_bundle a.coco director-short
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	serial=$(openssl x509 -in "$FX/pki/director-short.pem" -noout -serial | cut -d= -f2)
+	subject="CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	for spec in before:stale before:both after:stale; do
+		when=270103000000Z
+		[ "${spec%%:*}" = before ] || when=270107000000Z
+		rm -rf trust && cp -R "$FX/trust" trust && rm -f trust/crl/signer-ca.crl.pem
+		line=$(printf 'R\t270701000000Z\t%s,keyCompromise\t%s\tunknown\t/CN=Jane Director - TEST ONLY\n' \
+			"$when" "$serial")
+		mk_crl signer-ca trust/crl/signer-ca-old.pem 20270108000000Z 20270201000000Z "$line"
+		[ "${spec#*:}" = stale ] ||
+			mk_crl signer-ca trust/crl/signer-ca.pem 20270715000000Z 20270915000000Z
+		run "$COCO" verify b.coco --trust trust --at 2027-08-01 --format json
+		case $spec in
+		before:*)
+			[ "$rc" -eq 1 ] || fail "$spec: exit $rc, revoked before the approval"
+			finding_on signer.revoked fail "$subject"
+			grep -q '"message": "revoked on 2027-01-03T00:00:00Z, before 2027-01-05T00:00:00Z, when the signature is proven to exist"' out ||
+				fail "$spec: $(grep signer.revoked out)"
+			;;
+		*)
+			[ "$rc" -eq 0 ] || fail "$spec: exit $rc, revoked after the approval"
+			finding_on signer.revocation info "$subject"
+			finding_on signer.revocation warn "$subject"
+			no_out '"signer.revoked"'
+			;;
+		esac
+	done
+}
+run_case signoff_long_term_stale_crl signoff_long_term_stale_crl
