@@ -177,8 +177,10 @@ enum coco_decision {
 	COCO_DECISION_NONE,
 	COCO_DECISION_APPROVED,
 	COCO_DECISION_REJECTED,
+	COCO_DECISION_UNDETERMINED, /* valid sign-offs stand side by side: none is in force */
 };
-const char *coco_decision_name(enum coco_decision d); /* "none", "approved", "rejected" */
+/* "none", "approved", "rejected", "undetermined" */
+const char *coco_decision_name(enum coco_decision d);
 
 /* Rendering flags. */
 #define COCO_RENDER_COLOR 0x1u   /* ANSI colour in text output */
@@ -209,8 +211,12 @@ const char *coco_finding_message(const struct coco_finding *f);
 const char *coco_report_organisation(const struct coco_report *report);
 
 /*
- * The latest sign-off decision whose signature verified, with the SIRO's name and the
- * decision's time (either pointer may be NULL). COCO_DECISION_NONE when there is none.
+ * The decision in force, with the SIRO's name and the decision's time (either pointer may
+ * be NULL; both are NULL and 0 unless the result is APPROVED or REJECTED). It is chosen by
+ * what each sign-off covers, never by its place in the zip: the valid sign-off (signature
+ * and checks passed) whose manifest and signature no other valid sign-off lists with
+ * matching digests. COCO_DECISION_NONE when no valid sign-off exists;
+ * COCO_DECISION_UNDETERMINED when two or more stand uncovered (signoff.ambiguous).
  */
 enum coco_decision coco_report_decision(const struct coco_report *report, const char **siro,
 					time_t *at);

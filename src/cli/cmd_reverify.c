@@ -5,8 +5,9 @@
  * *.coco files (sorted, links to folders not followed, temporary and partial files
  * skipped), verifies each in full on N worker threads that share one load of the trust
  * store and policy, and prints one row per bundle, most urgent first, with a status that
- * says whether someone has to act: FAILED, EXPIRED, INDETERMINATE, EXPIRING or OK. The
- * exit status is the worst row's (1 FAILED or EXPIRED, 3 INDETERMINATE, 4 EXPIRING, 0 OK).
+ * says whether someone has to act: FAILED, REJECTED, EXPIRED, INDETERMINATE, EXPIRING or
+ * OK. The exit status is the worst row's (1 FAILED, REJECTED or EXPIRED, 3 INDETERMINATE,
+ * 4 EXPIRING, 0 OK).
  */
 #include <dirent.h>
 #include <stddef.h>
@@ -33,8 +34,9 @@ static const char reverify_help[] =
     "recursively for *.coco files (links to folders are not followed; names starting\n"
     "with '.', such as the temporary files create and -o write, are skipped). Prints one\n"
     "row per bundle, most urgent first: the status, days left, the earliest expiry among\n"
-    "the evidence and signing certificates, the verdict, the latest sign-off and the\n"
-    "organisation. Statuses: FAILED, EXPIRED, INDETERMINATE, EXPIRING (within DAYS), OK.\n"
+    "the evidence and signing certificates, the verdict, the sign-off decision in force\n"
+    "and the organisation. Statuses: FAILED, REJECTED (the decision in force is a\n"
+    "rejection), EXPIRED, INDETERMINATE, EXPIRING (within DAYS), OK.\n"
     "\n"
     "  --within DAYS      EXPIRING when DAYS or fewer are left (default 60)\n"
     "  --trust DIR        trust directory (default: $COCO_TRUST, else the installed one)\n"
@@ -44,8 +46,8 @@ static const char reverify_help[] =
     "  -j, --jobs N       verify N bundles at a time (default: online CPUs, at most 64)\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 all OK, 1 any FAILED or EXPIRED, 3 any INDETERMINATE and nothing\n"
-    "worse, 4 any EXPIRING and nothing worse, 2 usage or I/O error.\n";
+    "Exit status: 0 all OK, 1 any FAILED, REJECTED or EXPIRED, 3 any INDETERMINATE and\n"
+    "nothing worse, 4 any EXPIRING and nothing worse, 2 usage or I/O error.\n";
 
 static const struct option reverify_opts[] = {
     {"within", required_argument, NULL, 'w'}, {"trust", required_argument, NULL, 't'},
@@ -55,13 +57,14 @@ static const struct option reverify_opts[] = {
 };
 
 /* In order of urgency: the sort order, and the worst one decides the exit status. */
-enum rv_status { RV_FAILED, RV_EXPIRED, RV_INDETERMINATE, RV_EXPIRING, RV_OK, RV_N };
+enum rv_status { RV_FAILED, RV_REJECTED, RV_EXPIRED, RV_INDETERMINATE, RV_EXPIRING, RV_OK, RV_N };
 
 static const struct {
 	const char *name;
 	int exit;
 } statuses[RV_N] = {
     [RV_FAILED] = {"FAILED", EXIT_FAILED},
+    [RV_REJECTED] = {"REJECTED", EXIT_FAILED},
     [RV_EXPIRED] = {"EXPIRED", EXIT_FAILED},
     [RV_INDETERMINATE] = {"INDETERMINATE", EXIT_INDETERMINATE},
     [RV_EXPIRING] = {"EXPIRING", EXIT_EXPIRING},
@@ -376,9 +379,11 @@ static const struct coco_finding *first(const struct coco_report *r, enum coco_s
 }
 
 /*
- * The status. Precedence FAILED > EXPIRED > INDETERMINATE > EXPIRING > OK, where a
- * failure or indeterminate result whose only cause is an expiry (evidence.expired, the
- * evidence.baseline failure that follows it, signer.expired) counts as EXPIRED.
+ * The status. Precedence FAILED > REJECTED > EXPIRED > INDETERMINATE > EXPIRING > OK,
+ * where a failure or indeterminate result whose only cause is an expiry (evidence.expired,
+ * the evidence.baseline failure that follows it, signer.expired) counts as EXPIRED, and
+ * REJECTED is a bundle whose decision in force is a rejection: nothing to renew, and never
+ * to be taken for an accepted one.
  */
 static int classify(struct row *row, const struct coco_report *r, long within)
 {
@@ -391,6 +396,8 @@ static int classify(struct row *row, const struct coco_report *r, long within)
 	if (fail != NULL || (!expired && row->verdict == COCO_VERDICT_FAILED)) {
 		row->status = RV_FAILED;
 		why = fail;
+	} else if (row->decision == COCO_DECISION_REJECTED) {
+		row->status = RV_REJECTED;
 	} else if (expired) {
 		row->status = RV_EXPIRED;
 		why = first(r, COCO_STATUS_FAIL, 1);
@@ -541,13 +548,19 @@ static void date_of(time_t t, char out[11])
 	out[10] = '\0';
 }
 
-/* The sign-off cell: "none", or "approved by NAME on DATE". */
+/* Whether the row has a decision in force, made by someone at some time. */
+static int decided(const struct row *row)
+{
+	return row->decision == COCO_DECISION_APPROVED || row->decision == COCO_DECISION_REJECTED;
+}
+
+/* The sign-off cell: "none", "undetermined", or "approved by NAME on DATE". */
 static void signoff_text(const struct row *row, char *out, size_t size)
 {
 	char d[11];
 
-	if (row->decision == COCO_DECISION_NONE) {
-		snprintf(out, size, "%s", row->verified ? "none" : "-");
+	if (!decided(row)) {
+		snprintf(out, size, "%s", row->verified ? coco_decision_name(row->decision) : "-");
 		return;
 	}
 	date_of(row->decided_at, d);
@@ -711,7 +724,7 @@ static void json_row(FILE *f, const struct row *row)
 	fputs(", \"decided_by\": ", f);
 	json_str(f, row->siro);
 	fputs(", \"decided_at\": ", f);
-	json_time(f, row->decision != COCO_DECISION_NONE, row->decided_at);
+	json_time(f, decided(row), row->decided_at);
 	fputs(",\n     \"expires\": ", f);
 	json_time(f, row->has_expiry, row->expires);
 	fputs(", \"expiring\": ", f);
@@ -791,11 +804,7 @@ static void render_csv(FILE *f, const struct rows *rows, const struct job *job)
 		csv_field(f, row->verified ? coco_verdict_name(row->verdict) : NULL, 0, 0);
 		csv_field(f, row->verified ? coco_decision_name(row->decision) : NULL, 0, 0);
 		csv_field(f, row->siro, 1, 0);
-		csv_field(f,
-			  row->decision != COCO_DECISION_NONE
-			      ? coco_time_format(row->decided_at, t1)
-			      : NULL,
-			  0, 0);
+		csv_field(f, decided(row) ? coco_time_format(row->decided_at, t1) : NULL, 0, 0);
 		csv_field(f, row->has_expiry ? coco_time_format(row->expires, t2) : NULL, 0, 0);
 		csv_field(f, row->has_expiry ? row->what : NULL, 1, 0);
 		csv_field(f, row->has_expiry ? days : NULL, 0, 0);

@@ -16,7 +16,8 @@ static const char verify_help[] =
     "Verify a bundle: container, manifest, digests, CAdES signature, signer chain and\n"
     "revocation, then the CoCo self-assessment and its evidence against the trust\n"
     "directory's policy. Prints a summary, one line per finding, the manual checks for\n"
-    "the SIRO, and the verdict last. --format html writes the printable sign-off sheet.\n"
+    "the SIRO, and the verdict last, with the SIRO's decision in force under it once one\n"
+    "is recorded. --format html writes the printable sign-off sheet.\n"
     "\n"
     "  --trust DIR        trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME          verification time: YYYY-MM-DD or RFC 3339 (default: now)\n"
@@ -26,7 +27,8 @@ static const char verify_help[] =
     "  -o, --output FILE  write the report to FILE atomically ('-' for stdout)\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 PASSED, 1 FAILED, 3 INDETERMINATE, 2 usage or I/O error.\n";
+    "Exit status: 0 PASSED, 1 FAILED, 3 INDETERMINATE (the verdict, which judges the\n"
+    "evidence: a PASSED bundle the SIRO rejected exits 0), 2 usage or I/O error.\n";
 
 static const struct option verify_opts[] = {
     {"trust", required_argument, NULL, 't'},  {"at", required_argument, NULL, 'a'},

@@ -203,74 +203,112 @@ static void report_chain_error(struct vstate *st, int strict)
 
 static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
 
-/* A CRL from issuer that verifies with its key and is current at `now`, or NULL. */
-static X509_CRL *current_crl(X509_STORE_CTX *sctx, X509 *issuer, time_t now)
+/* What the issuer's CRLs say of one certificate at `now`. */
+struct crl_view {
+	int current;  /* a CRL is current at now (issued by then, nextUpdate not passed) */
+	int revoked;  /* some CRL lists the certificate */
+	time_t since; /* the earliest revocation date listed (0 if one cannot be read) */
+};
+
+/* Whether entry rev only holds the certificate (reason certificateHold): reversible, so a
+ * CRL that is no longer current says nothing about it now. */
+static int on_hold(const X509_REVOKED *rev)
+{
+	ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+	int hold = reason != NULL && ASN1_ENUMERATED_get(reason) == CRL_REASON_CERTIFICATE_HOLD;
+
+	ASN1_ENUMERATED_free(reason);
+	return hold;
+}
+
+/* Adds one CRL's entry for cert, if it lists it, to view. */
+static void crl_entry(X509_CRL *c, X509 *cert, int current, struct crl_view *view)
+{
+	X509_REVOKED *rev = NULL;
+	time_t when = 0;
+
+	if (X509_CRL_get0_by_cert(c, &rev, cert) != 1 || (!current && on_hold(rev)))
+		return;
+	if (coco_asn1_time_to_time(X509_REVOKED_get0_revocationDate(rev), &when) != 0)
+		when = 0; /* unreadable: taken as revoked before anything */
+	if (!view->revoked || when < view->since)
+		view->since = when;
+	view->revoked = 1;
+}
+
+/*
+ * Every CRL from issuer that verifies with its key and was issued by `now`. Whether one is
+ * current decides whether revocation data is missing; a revocation listed by any of them
+ * stands, even when its CRL is out of date: a revoked certificate does not come back.
+ */
+static void crl_view(X509_STORE_CTX *sctx, X509 *issuer, X509 *cert, time_t now,
+		     struct crl_view *view)
 {
 	STACK_OF(X509_CRL) *crls = X509_STORE_CTX_get1_crls(sctx, X509_get_subject_name(issuer));
-	X509_CRL *found = NULL;
 	time_t last, next;
-	int i;
+	int i, current;
 
-	for (i = 0; found == NULL && i < sk_X509_CRL_num(crls); i++) {
+	memset(view, 0, sizeof(*view));
+	for (i = 0; i < sk_X509_CRL_num(crls); i++) {
 		X509_CRL *c = sk_X509_CRL_value(crls, i);
 		if (X509_CRL_verify(c, X509_get0_pubkey(issuer)) != 1 ||
-		    coco_asn1_time_to_time(X509_CRL_get0_lastUpdate(c), &last) != 0 || last > now ||
-		    X509_CRL_get0_nextUpdate(c) == NULL ||
-		    coco_asn1_time_to_time(X509_CRL_get0_nextUpdate(c), &next) != 0 || next < now)
+		    coco_asn1_time_to_time(X509_CRL_get0_lastUpdate(c), &last) != 0 || last > now)
 			continue;
-		if (X509_CRL_up_ref(c))
-			found = c;
+		current = X509_CRL_get0_nextUpdate(c) != NULL &&
+			  coco_asn1_time_to_time(X509_CRL_get0_nextUpdate(c), &next) == 0 &&
+			  next >= now;
+		view->current |= current;
+		crl_entry(c, cert, current, view);
 	}
 	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	ERR_clear_error();
-	return found;
+}
+
+/* No current CRL for cert: the policy says whether that is indeterminate or a manual check. */
+static void revocation_gap_since(struct vstate *st, const char *name, time_t proof)
+{
+	char tb[21];
+
+	if (st->revocation == COCO_REVOCATION_REQUIRE)
+		coco_report_add(st->r, COCO_STATUS_INDETERMINATE, "signer.revocation", name,
+				"no current CRL from this certificate's issuer");
+	else
+		coco_report_add_manual(st->r, "signer.revocation", name,
+				       "no current CRL from this certificate's issuer: "
+				       "confirm it was not revoked before %s",
+				       coco_time_format(proof, tb));
 }
 
 /* Long-term validation: the chain was built at the proof time without CRLs (a CRL issued
- * since then is not valid then); each certificate is now checked against a current CRL.
- * Revoked before the proof time fails; revoked after it does not undo the proof. */
+ * since then is not valid then); each certificate is now checked against the CRLs known at
+ * the verification time. Revoked before the proof time fails, whether or not the CRL that
+ * says so is still current; revoked after it does not undo the proof. */
 static void revocation_since(struct coco_ctx *ctx, X509_STORE_CTX *sctx, STACK_OF(X509) * chain,
 			     time_t proof, struct vstate *st)
 {
-	time_t now = coco_ctx_time(ctx), when = 0;
-	X509_REVOKED *rev = NULL;
+	struct crl_view view;
 	char tb[21], tb2[21], *name;
 	int i, gaps = 0;
 
 	for (i = 0; i + 1 < sk_X509_num(chain); i++) {
 		X509 *cert = sk_X509_value(chain, i);
-		X509_CRL *crl = current_crl(sctx, sk_X509_value(chain, i + 1), now);
+		crl_view(sctx, sk_X509_value(chain, i + 1), cert, coco_ctx_time(ctx), &view);
 		name = coco_name_oneline(X509_get_subject_name(cert));
-		if (crl == NULL) {
-			gaps++;
-			if (st->revocation == COCO_REVOCATION_REQUIRE)
-				coco_report_add(st->r, COCO_STATUS_INDETERMINATE,
-						"signer.revocation", name,
-						"no current CRL from this certificate's issuer");
-			else
-				coco_report_add_manual(
-				    st->r, "signer.revocation", name,
-				    "no current CRL from this certificate's issuer: "
-				    "confirm it was not revoked before %s",
-				    coco_time_format(proof, tb));
-		} else if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
-			gaps++;
-			if (coco_asn1_time_to_time(X509_REVOKED_get0_revocationDate(rev), &when) !=
-				0 ||
-			    when <= proof)
-				coco_report_add(st->r, COCO_STATUS_FAIL, "signer.revoked", name,
-						"revoked on %s, before %s, when the signature is "
-						"proven to exist",
-						coco_time_format(when, tb),
-						coco_time_format(proof, tb2));
-			else
-				coco_report_add(
-				    st->r, COCO_STATUS_INFO, "signer.revocation", name,
-				    "revoked on %s, after %s, when the signature is proven "
-				    "to exist: the signature stands",
-				    coco_time_format(when, tb), coco_time_format(proof, tb2));
-		}
-		X509_CRL_free(crl);
+		gaps += view.revoked || !view.current;
+		if (view.revoked && view.since <= proof)
+			coco_report_add(st->r, COCO_STATUS_FAIL, "signer.revoked", name,
+					"revoked on %s, before %s, when the signature is proven to "
+					"exist",
+					coco_time_format(view.since, tb),
+					coco_time_format(proof, tb2));
+		else if (view.revoked)
+			coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", name,
+					"revoked on %s, after %s, when the signature is proven to "
+					"exist: the signature stands",
+					coco_time_format(view.since, tb),
+					coco_time_format(proof, tb2));
+		if (!view.current && !(view.revoked && view.since <= proof))
+			revocation_gap_since(st, name, proof);
 		free(name);
 	}
 	if (gaps == 0)

@@ -305,6 +305,8 @@ const char *coco_decision_name(enum coco_decision d)
 		return "approved";
 	case COCO_DECISION_REJECTED:
 		return "rejected";
+	case COCO_DECISION_UNDETERMINED:
+		return "undetermined";
 	case COCO_DECISION_NONE:
 		break;
 	}
@@ -316,25 +318,35 @@ const char *coco_report_organisation(const struct coco_report *r)
 	return r->organisation;
 }
 
+const struct coco_report_signoff *coco_report_in_force(const struct coco_report *r)
+{
+	const struct coco_report_signoff *found = NULL;
+	size_t i;
+
+	for (i = 0; i < r->n_signoffs; i++) {
+		if (!r->signoffs[i].stands)
+			continue;
+		if (found != NULL)
+			return NULL; /* several stand: undetermined */
+		found = &r->signoffs[i];
+	}
+	return found;
+}
+
 enum coco_decision coco_report_decision(const struct coco_report *r, const char **siro, time_t *at)
 {
-	size_t i = r->n_signoffs;
+	const struct coco_report_signoff *s = coco_report_in_force(r);
+	enum coco_decision d = COCO_DECISION_NONE;
+	size_t i;
 
-	while (i-- > 0) {
-		const struct coco_report_signoff *s = &r->signoffs[i];
-		if (!s->valid)
-			continue;
-		if (siro != NULL)
-			*siro = s->name;
-		if (at != NULL)
-			*at = s->at;
-		return s->decision;
-	}
+	for (i = 0; s == NULL && i < r->n_signoffs; i++)
+		if (r->signoffs[i].stands)
+			d = COCO_DECISION_UNDETERMINED;
 	if (siro != NULL)
-		*siro = NULL;
+		*siro = s != NULL ? s->name : NULL;
 	if (at != NULL)
-		*at = 0;
-	return COCO_DECISION_NONE;
+		*at = s != NULL ? s->at : 0;
+	return s != NULL ? s->decision : d;
 }
 
 /* Whether some signature rests on a sign-off's proof. */
@@ -620,9 +632,27 @@ static void json_signoffs(struct coco_buf *b, const struct coco_report *r)
 		json_str(b, s->verdict);
 		coco_buf_str(b, ", \"comment\": ");
 		json_str(b, s->comment);
-		coco_buf_printf(b, ", \"valid\": %s}", s->valid ? "true" : "false");
+		coco_buf_printf(b, ", \"valid\": %s, \"in_force\": %s}",
+				s->valid ? "true" : "false",
+				s == coco_report_in_force(r) ? "true" : "false");
 	}
 	coco_buf_str(b, r->n_signoffs ? "\n  ]" : "]");
+}
+
+/* The decision in force, beside the verdict: outcome none, approved, rejected or
+ * undetermined, and for the two decisions which sign-off, who and when. */
+static void json_decision(struct coco_buf *b, const struct coco_report *r)
+{
+	const struct coco_report_signoff *s = coco_report_in_force(r);
+
+	coco_buf_printf(b, "  \"decision\": {\"outcome\": \"%s\", \"entry\": ",
+			coco_decision_name(coco_report_decision(r, NULL, NULL)));
+	json_str(b, s ? s->entry : NULL);
+	coco_buf_str(b, ", \"siro\": ");
+	json_str(b, s ? s->name : NULL);
+	coco_buf_str(b, ", \"time\": ");
+	json_time(b, s ? s->at : 0, s != NULL);
+	coco_buf_str(b, "},\n");
 }
 
 static void json_checks(struct coco_buf *b, const struct coco_report *r)
@@ -696,6 +726,8 @@ static void render_json(struct coco_buf *b, const struct coco_report *r, unsigne
 		coco_buf_str(b, "\n}\n");
 		return;
 	}
+	if (!(flags & COCO_RENDER_INSPECT))
+		json_decision(b, r);
 	coco_buf_str(b, "  \"bundle\": {\"path\": ");
 	json_str(b, r->path);
 	coco_buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
@@ -782,7 +814,7 @@ static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
 		coco_buf_str(b, "signature  none found\n");
 }
 
-/* The latest valid sign-off, as the summary's last line. */
+/* The sign-off in force, as the summary's last line. */
 static void text_signoff(struct coco_buf *b, const struct coco_report *r)
 {
 	const char *name = NULL;
@@ -792,7 +824,40 @@ static void text_signoff(struct coco_buf *b, const struct coco_report *r)
 
 	if (d == COCO_DECISION_NONE)
 		return;
+	if (d == COCO_DECISION_UNDETERMINED) {
+		coco_buf_str(b, "signed off    undetermined: no sign-off is in force\n");
+		return;
+	}
 	coco_buf_printf(b, "signed off    %s by ", coco_decision_name(d));
+	coco_buf_safe(b, name ? name : "?", COCO_BUF_TEXT);
+	coco_buf_printf(b, " on %s\n", coco_time_format(at, tb));
+}
+
+/* The decision in force in capitals beside the verdict, so that a PASSED bundle that SIA
+ * rejected cannot be read as accepted. Nothing when there is no sign-off. */
+static void text_decision(struct coco_buf *b, const struct coco_report *r, int color)
+{
+	const char *name = NULL;
+	time_t at = 0;
+	char tb[21];
+	enum coco_decision d = coco_report_decision(r, &name, &at);
+
+	if (d == COCO_DECISION_NONE)
+		return;
+	coco_buf_printf(b, "decision   %s%s%s",
+			!color                        ? ""
+			: d == COCO_DECISION_APPROVED ? "\033[1;32m"
+			: d == COCO_DECISION_REJECTED ? "\033[1;31m"
+						      : "\033[1;35m",
+			d == COCO_DECISION_APPROVED   ? "APPROVED"
+			: d == COCO_DECISION_REJECTED ? "REJECTED"
+						      : "UNDETERMINED",
+			color ? "\033[0m" : "");
+	if (d == COCO_DECISION_UNDETERMINED) {
+		coco_buf_str(b, ": valid sign-offs stand side by side (signoff.ambiguous)\n");
+		return;
+	}
+	coco_buf_str(b, " by ");
 	coco_buf_safe(b, name ? name : "?", COCO_BUF_TEXT);
 	coco_buf_printf(b, " on %s\n", coco_time_format(at, tb));
 }
@@ -880,6 +945,8 @@ static void render_text(struct coco_buf *b, const struct coco_report *r, unsigne
 							    : "\033[1;35m")
 			      : "",
 			coco_verdict_name(v), color ? "\033[0m" : "");
+	if (!r->lint)
+		text_decision(b, r, color);
 }
 
 enum coco_err coco_report_render(const struct coco_report *r, enum coco_format format,

@@ -35,7 +35,8 @@ struct coco_report {
 	size_t n_certs, cap_certs;
 	struct coco_report_element *elements;
 	size_t n_elements, cap_elements;
-	struct coco_report_signoff *signoffs; /* in bundle order: the last valid is the latest */
+	struct coco_report_signoff *signoffs; /* in bundle order, which says nothing of which
+					       * is in force: see `stands` */
 	size_t n_signoffs, cap_signoffs;
 };
 
@@ -87,6 +88,8 @@ struct coco_report_signoff {
 	time_t at;        /* the decision's time */
 	char *verdict;    /* the verdict the SIRO saw: "PASSED" ... */
 	int valid;        /* its signature verified against the trust directory's siro/ */
+	int stands;       /* valid, and no other valid sign-off covers it (signoff.c): the
+			   * decision in force when it is the only one that stands */
 	time_t signed_at; /* the sign-off signature's signing time */
 	size_t manifest;  /* the index of its manifest in the verification (verify.h) */
 };
@@ -129,6 +132,10 @@ struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const
 						    enum coco_decision decision, const char *name,
 						    const char *comment, time_t at,
 						    const char *verdict);
+
+/* The sign-off in force: the only one that stands; NULL when none stands or when several
+ * do (the decision is then undetermined: coco_report_decision). */
+const struct coco_report_signoff *coco_report_in_force(const struct coco_report *r);
 
 /* Appends copies of src's findings to dst. */
 enum coco_err coco_report_append(struct coco_report *dst, const struct coco_report *src);

@@ -90,6 +90,8 @@ static const char css_form_print[] =
     ".tick .box{width:5mm;height:5mm}\n"
     ".signoff{border:1.5pt solid #1b2230;padding:4mm 5mm 5mm;margin-top:8mm}\n"
     ".signoff h2{border:0;margin:0}\n"
+    ".verdict .by{text-transform:none;letter-spacing:normal;max-width:60mm;"
+    "overflow-wrap:anywhere}\n"
     "footer{margin-top:8mm;padding-top:2mm;border-top:.5pt solid #8a93a3;font-size:7.5pt;"
     "color:#5a6475}\n"
     "@media print{body{background:none}"
@@ -158,6 +160,41 @@ static const char *kicker(const struct coco_report *r, unsigned flags)
 	return "UK SIA Code of Connection \xC2\xB7 SIRO sign-off sheet";
 }
 
+/* The decision in force in capitals: APPROVED, REJECTED, UNDETERMINED (or NONE). */
+static const char *decision_word(const struct coco_report *r)
+{
+	static const char *const words[] = {"NONE", "APPROVED", "REJECTED", "UNDETERMINED"};
+	enum coco_decision d = coco_report_decision(r, NULL, NULL);
+
+	return (size_t)d < sizeof(words) / sizeof(words[0]) ? words[d] : "UNDETERMINED";
+}
+
+/* Beside the verdict, as large: the decision in force, so that a PASSED bundle SIA rejected
+ * cannot be taken for an accepted one. Nothing before any sign-off. */
+static void head_decision(struct coco_buf *b, const struct coco_report *r)
+{
+	static const char *const classes[] = {"v-none", "v-passed", "v-failed", "v-indeterminate"};
+	const char *siro = NULL;
+	time_t at = 0;
+	enum coco_decision d = coco_report_decision(r, &siro, &at);
+
+	if (d == COCO_DECISION_NONE || (size_t)d >= sizeof(classes) / sizeof(classes[0]))
+		return;
+	coco_buf_printf(b,
+			"<div class=\"verdict %s\"><span>Sign-off</span><strong>%s</strong>"
+			"<span class=\"by\">",
+			classes[d], decision_word(r));
+	if (d == COCO_DECISION_UNDETERMINED) {
+		coco_buf_str(b, "sign-offs stand side by side: none is in force");
+	} else {
+		coco_buf_str(b, "by ");
+		esc(b, siro);
+		coco_buf_str(b, " on ");
+		human_time(b, at);
+	}
+	coco_buf_str(b, "</span></div>\n");
+}
+
 static void head_document(struct coco_buf *b, const struct coco_report *r, unsigned flags)
 {
 	coco_buf_str(b,
@@ -170,6 +207,9 @@ static void head_document(struct coco_buf *b, const struct coco_report *r, unsig
 	esc(b, r->organisation ? r->organisation : r->path ? r->path : "bundle");
 	if (!(flags & COCO_RENDER_INSPECT))
 		coco_buf_printf(b, " \xE2\x80\x94 %s", coco_verdict_name(coco_report_verdict(r)));
+	if (!(flags & COCO_RENDER_INSPECT) && !r->lint &&
+	    coco_report_decision(r, NULL, NULL) != COCO_DECISION_NONE)
+		coco_buf_printf(b, " \xE2\x80\x94 %s", decision_word(r));
 	coco_buf_str(b, " \xE2\x80\x94 coco-bundle</title>\n<style>\n");
 	coco_buf_str(b, css);
 	coco_buf_str(b, css_form_print);
@@ -203,6 +243,8 @@ static void head_title(struct coco_buf *b, const struct coco_report *r, unsigned
 		coco_buf_printf(
 		    b, "<div class=\"verdict %s\"><span>Verdict</span><strong>%s</strong></div>\n",
 		    verdict_class(v), coco_verdict_name(v));
+	if (!(flags & COCO_RENDER_INSPECT) && !r->lint)
+		head_decision(b, r);
 	coco_buf_str(b, "</header>\n");
 }
 
@@ -213,7 +255,7 @@ static void fact_row(struct coco_buf *b, const char *label, const char *value, i
 	coco_buf_str(b, "</td></tr>\n");
 }
 
-/* The latest sign-off decision, as one line. */
+/* The decision in force, as one line. */
 static void fact_decision(struct coco_buf *b, const struct coco_report *r)
 {
 	const char *siro = NULL;
@@ -223,6 +265,9 @@ static void fact_decision(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_str(b, "<tr><th>Signed off</th><td>");
 	if (d == COCO_DECISION_NONE) {
 		coco_buf_str(b, "not yet: no valid sign-off decision in the bundle");
+	} else if (d == COCO_DECISION_UNDETERMINED) {
+		coco_buf_str(b, "<strong>undetermined</strong>: valid sign-offs stand side by "
+				"side, none covering another, so none is in force");
 	} else {
 		coco_buf_printf(b, "<strong>%s</strong> by ", coco_decision_name(d));
 		esc(b, siro);
@@ -722,11 +767,17 @@ static void section_signatures(struct coco_buf *b, const struct coco_report *r, 
 	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
 }
 
-static void signoff_row(struct coco_buf *b, const struct coco_report_signoff *s)
+/* One recorded decision; the one in force says so, a valid one that another covers is
+ * superseded. */
+static void signoff_row(struct coco_buf *b, const struct coco_report_signoff *s,
+			const struct coco_report_signoff *in_force)
 {
-	coco_buf_printf(b, "<tr><td class=\"st %s\">%s</td>",
+	coco_buf_printf(b, "<tr><td class=\"st %s\">%s%s</td>",
 			s->decision == COCO_DECISION_APPROVED ? "s-pass" : "s-fail",
-			coco_decision_name(s->decision));
+			coco_decision_name(s->decision),
+			s == in_force            ? "<br/><span class=\"muted\">in force</span>"
+			: s->valid && !s->stands ? "<br/><span class=\"muted\">superseded</span>"
+						 : "");
 	cell(b, s->name);
 	coco_buf_str(b, "<td>");
 	human_time(b, s->at);
@@ -756,7 +807,7 @@ static void section_signoffs(struct coco_buf *b, const struct coco_report *r)
 			"<th>Verdict seen</th><th>Comment</th><th>Signature</th></tr></thead>\n"
 			"<tbody>\n");
 	for (i = 0; i < r->n_signoffs; i++)
-		signoff_row(b, &r->signoffs[i]);
+		signoff_row(b, &r->signoffs[i], coco_report_in_force(r));
 	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
 }
 

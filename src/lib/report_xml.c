@@ -135,12 +135,29 @@ static void xml_signoffs(struct coco_buf *b, const struct coco_report *r)
 		attr_time(b, "time", s->at);
 		attr(b, "verdict", s->verdict);
 		attr(b, "valid", s->valid ? "true" : "false");
+		attr(b, "inForce", s == coco_report_in_force(r) ? "true" : "false");
 		coco_buf_str(b, s->comment ? ">\n" : "/>\n");
 		if (s->comment != NULL) {
 			element(b, "    ", "comment", s->comment);
 			coco_buf_str(b, "  </signoff>\n");
 		}
 	}
+}
+
+/* The decision in force (docs/FORMAT.md): outcome, and for a decision which sign-off, who
+ * and when. */
+static void xml_decision(struct coco_buf *b, const struct coco_report *r)
+{
+	const struct coco_report_signoff *s = coco_report_in_force(r);
+
+	coco_buf_str(b, "  <decision");
+	attr(b, "outcome", coco_decision_name(coco_report_decision(r, NULL, NULL)));
+	if (s != NULL) {
+		attr(b, "entry", s->entry);
+		attr(b, "siro", s->name);
+		attr_time(b, "time", s->at);
+	}
+	coco_buf_str(b, "/>\n");
 }
 
 static void xml_findings(struct coco_buf *b, const struct coco_report *r)
@@ -187,6 +204,8 @@ void coco_render_xml(struct coco_buf *b, const struct coco_report *r, unsigned f
 	coco_buf_str(b, "  </signatures>\n");
 	xml_summary(b, r);
 	xml_signoffs(b, r);
+	if (!(flags & COCO_RENDER_INSPECT) && !r->lint)
+		xml_decision(b, r);
 	if (!(flags & COCO_RENDER_INSPECT))
 		xml_findings(b, r);
 	coco_buf_str(b, "</report>\n");

@@ -6,7 +6,9 @@
  * applicant's signature still verifies with any tool. verify checks each sign-off: its
  * signature against siro/, its decision file against coco-signoff-1.xsd, that it records
  * what it claims (the report's digest, the SIRO's name, the time), that its manifest covers
- * every other entry but later sign-offs, and that it is not older than what it covers.
+ * every other entry but other sign-offs, and that it is not older than what it covers. The
+ * decision in force is the valid sign-off that no other valid sign-off covers: coverage is
+ * signed, the order of the zip's entries is not.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -189,17 +191,19 @@ static const struct coco_manifest_ref *own_ref(struct signoff_check *c, const ch
 	return NULL;
 }
 
-/* True if entry name belongs to a later sign-off: the four files of a SIRO manifest with a
- * higher number than `number`. */
-static int later_signoff_file(const struct coco_vstate *v, long number, const char *name)
+/* True if entry name is one of the four files of a sign-off other than manifest self. A
+ * sign-off need not list another's files: whether it covers the other, the other covers it,
+ * or neither (two decisions made apart) decides which is in force (mark_standing), not
+ * whether either is valid. Anything else beside it must be covered. */
+static int other_signoff_file(const struct coco_vstate *v, const struct coco_manifest *self,
+			      const char *name)
 {
 	char dec[64], rep[64];
 	size_t j;
 
 	for (j = 0; j < v->nm; j++) {
 		const struct coco_manifest *m = v->m[j];
-		if (m == NULL || v->role[j] != COCO_SIG_SIRO ||
-		    numbered(m->entry, "META-INF/ASiCManifest", ".xml") <= number ||
+		if (m == NULL || m == self || v->role[j] != COCO_SIG_SIRO ||
 		    own_names(m->entry, dec, rep, sizeof(dec)) != 0)
 			continue;
 		if (strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
@@ -210,12 +214,11 @@ static int later_signoff_file(const struct coco_vstate *v, long number, const ch
 }
 
 /* The manifest must list every entry but the mimetype, folders, its own four files and
- * those of later sign-offs, each with a matching digest: wherever the entries sit, nothing
- * can be added beside a sign-off without it showing. */
+ * those of other sign-offs, each with a matching digest: wherever the entries sit, nothing
+ * but a sign-off can be added beside a sign-off without it showing. */
 static int check_cover(struct signoff_check *c)
 {
 	const struct coco_archive *ar = c->v->ar;
-	long number = numbered(c->m->entry, "META-INF/ASiCManifest", ".xml");
 	char dec[64], rep[64];
 	size_t j, k, missing = 0;
 	const char *first = NULL;
@@ -232,7 +235,7 @@ static int check_cover(struct signoff_check *c)
 		if (ar->e[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
 		    strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
 		    strcmp(name, c->m->entry) == 0 || strcmp(name, c->m->sigref) == 0 ||
-		    later_signoff_file(c->v, number, name))
+		    other_signoff_file(c->v, c->m, name))
 			continue;
 		if (!listed[j] && missing++ == 0)
 			first = name;
@@ -241,11 +244,11 @@ static int check_cover(struct signoff_check *c)
 	if (missing > 0)
 		bad(c, "signoff.coverage",
 		    "'%s' does not cover %zu other entr%s, first '%s': a sign-off must cover "
-		    "everything but later sign-offs",
+		    "everything but other sign-offs",
 		    c->m->entry, missing, missing == 1 ? "y" : "ies", first);
 	else
 		coco_report_add(c->r, COCO_STATUS_PASS, "signoff.coverage", c->entry,
-				"'%s' covers every entry but later sign-offs", c->m->entry);
+				"'%s' covers every entry but other sign-offs", c->m->entry);
 	return 0;
 }
 
@@ -429,19 +432,95 @@ static void check_after_covered(const struct coco_vstate *v, struct coco_report 
 	}
 }
 
-/* A pass for each decision that stands, once nothing more can overturn it. */
-static void report_decisions(const struct coco_report *r, struct coco_report *siro)
+/* The first valid sign-off other than row i that covers it (lists its manifest and
+ * signature with matching digests), or -1. The digests make the relation one way: two
+ * sign-offs cannot each cover the other. */
+static long covered_by(const struct coco_vstate *v, size_t i)
+{
+	const struct coco_report *r = v->r;
+	size_t j;
+
+	for (j = 0; j < r->n_signoffs; j++)
+		if (j != i && r->signoffs[j].valid &&
+		    covers_signature(v->m[r->signoffs[j].manifest], v->m[r->signoffs[i].manifest]))
+			return (long)j;
+	return -1;
+}
+
+/* Marks each valid sign-off that no other valid one covers; returns how many stand. */
+static size_t mark_standing(const struct coco_vstate *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->r->n_signoffs; i++) {
+		struct coco_report_signoff *row = &v->r->signoffs[i];
+		row->stands = row->valid && covered_by(v, i) < 0;
+		n += row->stands != 0;
+	}
+	return n;
+}
+
+/* The valid sign-off to name as superseding row i, whatever the zip's order: one that
+ * stands if any does, then the first by name; -1 if none covers it. */
+static long superseder(const struct coco_vstate *v, size_t i)
+{
+	const struct coco_report *r = v->r;
+	const struct coco_report_signoff *a, *b;
+	long best = -1;
+	size_t j;
+
+	for (j = 0; j < r->n_signoffs; j++) {
+		a = &r->signoffs[j];
+		if (j == i || !a->valid ||
+		    !covers_signature(v->m[a->manifest], v->m[r->signoffs[i].manifest]))
+			continue;
+		b = best < 0 ? NULL : &r->signoffs[best];
+		if (b == NULL || (a->stands && !b->stands) ||
+		    (a->stands == b->stands && strcmp(a->entry, b->entry) < 0))
+			best = (long)j;
+	}
+	return best;
+}
+
+/* A pass for each valid decision, once nothing more can overturn it, saying which later
+ * sign-off supersedes it. */
+static void report_decisions(const struct coco_vstate *v, struct coco_report *siro)
+{
+	const struct coco_report *r = v->r;
+	char tb[21];
+	long by;
+	size_t i;
+
+	for (i = 0; i < r->n_signoffs; i++) {
+		const struct coco_report_signoff *row = &r->signoffs[i];
+		if (!row->valid)
+			continue;
+		by = superseder(v, i);
+		coco_report_add(
+		    siro, COCO_STATUS_PASS, "signoff.decision", row->entry,
+		    "%s by %s at %s, on a verification that was %s%s%s%s",
+		    coco_decision_name(row->decision), row->name, coco_time_format(row->at, tb),
+		    row->verdict, by < 0 ? "" : "; superseded by '",
+		    by < 0 ? "" : r->signoffs[by].entry, by < 0 ? "" : "', which covers it");
+	}
+}
+
+/* Two or more valid sign-offs that no valid sign-off covers: made apart, none follows
+ * another, so none is in force; never the more favourable one. */
+static void report_ambiguous(const struct coco_report *r, struct coco_report *siro, size_t n)
 {
 	char tb[21];
 	size_t i;
 
 	for (i = 0; i < r->n_signoffs; i++) {
 		const struct coco_report_signoff *row = &r->signoffs[i];
-		if (row->valid)
-			coco_report_add(siro, COCO_STATUS_PASS, "signoff.decision", row->entry,
-					"%s by %s at %s, on a verification that was %s",
+		if (row->stands)
+			coco_report_add(siro, COCO_STATUS_INDETERMINATE, "signoff.ambiguous",
+					row->entry,
+					"%s by %s at %s stands beside %zu other valid sign-off%s: "
+					"none covers another, so no decision is in force",
 					coco_decision_name(row->decision), row->name,
-					coco_time_format(row->at, tb), row->verdict);
+					coco_time_format(row->at, tb), n - 1, n == 2 ? "" : "s");
 	}
 }
 
@@ -450,23 +529,26 @@ enum coco_err coco_signoff_finish(struct coco_vstate *v)
 	struct coco_report *siro = v->siro;
 	enum coco_verdict applicant = coco_report_verdict_since(v->r, 0);
 	size_t from = coco_report_count(v->r); /* the sign-off part starts here */
-	enum coco_decision d;
-	const char *name = NULL;
-	time_t at = 0;
+	const struct coco_report_signoff *in_force;
+	size_t standing;
 	char tb[21];
 	enum coco_err err;
 
 	if (siro->n == 0 && v->r->n_signoffs == 0)
 		return COCO_OK;
 	check_after_covered(v, siro);
-	report_decisions(v->r, siro);
+	standing = mark_standing(v);
+	report_decisions(v, siro);
+	if (standing > 1)
+		report_ambiguous(v->r, siro, standing);
 	if ((err = coco_report_append(v->r, siro)) != COCO_OK)
 		return coco_seterr(v->ctx, err, "out of memory");
-	d = coco_report_decision(v->r, &name, &at);
-	if (d != COCO_DECISION_NONE)
+	if ((in_force = coco_report_in_force(v->r)) != NULL)
 		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.latest", NULL,
-				"Signed off: %s by %s on %s", coco_decision_name(d), name,
-				coco_time_format(at, tb));
+				"Signed off: %s by %s on %s ('%s', which no other valid sign-off "
+				"covers, is in force)",
+				coco_decision_name(in_force->decision), in_force->name,
+				coco_time_format(in_force->at, tb), in_force->entry);
 	if (coco_report_verdict_since(v->r, from) != COCO_VERDICT_PASSED)
 		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.applicant", NULL,
 				"the applicant's part on its own, without the sign-off: %s",

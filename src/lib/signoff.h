@@ -36,8 +36,9 @@ void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_sig
 			     const struct coco_report_signoff *proof, int expired);
 
 /* After every signature was verified: checks that no sign-off predates a signature it
- * covers, appends the sign-off findings after the applicant's part, then the latest
- * decision. */
+ * covers, marks the sign-offs that stand (valid, covered by no other valid one:
+ * coco_report_in_force), appends the sign-off findings after the applicant's part (with
+ * signoff.ambiguous when several stand), then the decision in force. */
 enum coco_err coco_signoff_finish(struct coco_vstate *v);
 
 #endif /* COCO_SIGNOFF_H */

@@ -48,7 +48,7 @@ reverify_over_time() {
 	want_exit 0
 	want_out "STATUS  DAYS  EXPIRES     VERDICT  SIGN-OFF  ORGANISATION          BUNDLE      DETAIL
 OK       106  2027-09-15  PASSED   none      Example Guarding Ltd  reg/b.coco  $CE
-1 bundle at 2027-06-01T00:00:00Z, expiring within 60 days: 0 FAILED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 1 OK"
+1 bundle at 2027-06-01T00:00:00Z, expiring within 60 days: 0 FAILED, 0 REJECTED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 1 OK"
 	[ ! -s err ] || fail "stderr: $(cat err)"
 	rv reg --at 2027-07-17 # 60 days left: the window is inclusive
 	want_exit 4
@@ -60,7 +60,7 @@ OK       106  2027-09-15  PASSED   none      Example Guarding Ltd  reg/b.coco  $
 	want_exit 4
 	want_out "STATUS    DAYS  EXPIRES     VERDICT  SIGN-OFF  ORGANISATION          BUNDLE      DETAIL
 EXPIRING    57  2027-09-15  PASSED   none      Example Guarding Ltd  reg/b.coco  $CE
-1 bundle at 2027-07-20T00:00:00Z, expiring within 60 days: 0 FAILED, 0 EXPIRED, 0 INDETERMINATE, 1 EXPIRING, 0 OK"
+1 bundle at 2027-07-20T00:00:00Z, expiring within 60 days: 0 FAILED, 0 REJECTED, 0 EXPIRED, 0 INDETERMINATE, 1 EXPIRING, 0 OK"
 	rv reg --at 2027-07-20 --within 30
 	want_exit 0
 	has_out "^OK  *57  2027-09-15 "
@@ -74,7 +74,7 @@ EXPIRING    57  2027-09-15  PASSED   none      Example Guarding Ltd  reg/b.coco 
 	want_exit 1
 	want_out "STATUS   DAYS  EXPIRES     VERDICT  SIGN-OFF  ORGANISATION          BUNDLE      DETAIL
 EXPIRED    -1  2027-09-15  FAILED   none      Example Guarding Ltd  reg/b.coco  evidence.expired 'CEP-TEST-000123': Cyber Essentials Plus certificate expired on 2027-09-15, 1 day ago
-1 bundle at 2027-09-16T00:00:00Z, expiring within 60 days: 0 FAILED, 1 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 0 OK"
+1 bundle at 2027-09-16T00:00:00Z, expiring within 60 days: 0 FAILED, 0 REJECTED, 1 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 0 OK"
 	# After the signing certificate too has expired (signer.expired, INDETERMINATE):
 	# still EXPIRED, and the earliest expiry is still the CE+ certificate.
 	rv reg --at 2036-02-01 --format csv
@@ -175,7 +175,7 @@ reverify_failed() {
 	rv reg --at 2027-06-01
 	want_exit 1
 	has_out "^FAILED  *-  -  *-  *-  *-  *reg/fifo.coco  *not a regular file$"
-	has_out "^6 bundles at 2027-06-01T00:00:00Z, expiring within 60 days: 5 FAILED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 1 OK"
+	has_out "^6 bundles at 2027-06-01T00:00:00Z, expiring within 60 days: 5 FAILED, 0 REJECTED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 1 OK"
 	# a file named on the command line is verified whatever its name
 	cp reg/good.coco renamed.bin
 	rv renamed.bin --at 2027-06-01 --format csv
@@ -231,7 +231,7 @@ reverify_walk() {
 	rv empty --at 2027-06-01
 	want_exit 0
 	has_err "warning: no bundles (\*.coco) found"
-	want_out "0 bundles at 2027-06-01T00:00:00Z, expiring within 60 days: 0 FAILED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 0 OK"
+	want_out "0 bundles at 2027-06-01T00:00:00Z, expiring within 60 days: 0 FAILED, 0 REJECTED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 0 OK"
 }
 run_case reverify_walk reverify_walk
 
@@ -282,7 +282,7 @@ reverify_json() {
 	rv reg --at 2027-07-20 --format json
 	want_exit 1
 	for k in '"format": "coco-bundle-reverify/1"' '"verification_time": "2027-07-20T00:00:00Z"' \
-		'"within_days": 60' '"summary": {"bundles": 2, "FAILED": 1, "EXPIRED": 0, "INDETERMINATE": 0, "EXPIRING": 1, "OK": 0}' \
+		'"within_days": 60' '"summary": {"bundles": 2, "FAILED": 1, "REJECTED": 0, "EXPIRED": 0, "INDETERMINATE": 0, "EXPIRING": 1, "OK": 0}' \
 		'{"path": "reg/x.coco", "status": "FAILED", "organisation": null, "verdict": "FAILED"' \
 		'{"path": "reg/b.coco", "status": "EXPIRING", "organisation": "Example Guarding Ltd", "verdict": "PASSED"' \
 		'"decision": "none", "decided_by": null, "decided_at": null' \

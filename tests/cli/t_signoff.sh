@@ -22,8 +22,10 @@ signoff_lifecycle() {
 	has_out "^signed off    approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z$"
 	has_out "^signature  META-INF/signature002.p7s (sign-off, over META-INF/ASiCManifest002.xml)$"
 	verify_json b.coco
-	grep -q '{"entry": "signoff/decision-002.xml", "decision": "approved", "siro": "Sam Siro - TEST ONLY", "time": "2027-01-05T00:00:00Z", "verdict": "PASSED", "comment": "CE+ checked <on> the register", "valid": true}' out ||
+	grep -q '{"entry": "signoff/decision-002.xml", "decision": "approved", "siro": "Sam Siro - TEST ONLY", "time": "2027-01-05T00:00:00Z", "verdict": "PASSED", "comment": "CE+ checked <on> the register", "valid": true, "in_force": true}' out ||
 		fail "no sign-off row in the JSON"
+	grep -q '^  "decision": {"outcome": "approved", "entry": "signoff/decision-002.xml", "siro": "Sam Siro - TEST ONLY", "time": "2027-01-05T00:00:00Z"},$' out ||
+		fail "no decision in force in the JSON"
 	grep -q '"role": "siro", "valid": true}' out || fail "no SIRO signature in the JSON"
 	finding_on signoff.decision pass signoff/decision-002.xml
 	finding_on signoff.coverage pass signoff/decision-002.xml
@@ -191,3 +193,125 @@ signoff_long_term_current_crls() {
 	done
 }
 run_case signoff_long_term_current_crls signoff_long_term_current_crls
+
+# move_first BUNDLE PATTERN BEFORE: rewrites BUNDLE with the entries whose names match the
+# regular expression PATTERN moved in front of the entry named BEFORE, byte for byte, as an
+# attacker would: local records and central records reordered, every offset fixed, so the
+# container is canonical again and no signature breaks (none covers the order).
+move_first() {
+	python3 - "$@" <<'PY' || fail "move_first failed"
+import re, struct, sys
+path, pattern, before = sys.argv[1], sys.argv[2], sys.argv[3]
+z = open(path, "rb").read()
+eocd = z.rfind(b"PK\x05\x06")
+n, cd_size, cd_off = struct.unpack("<HII", z[eocd + 10:eocd + 20])
+entries, p = [], cd_off
+for _ in range(n):
+    fl, cl = struct.unpack("<HH", z[p + 28:p + 32])
+    ml, = struct.unpack("<H", z[p + 32:p + 34])
+    name = z[p + 46:p + 46 + fl].decode()
+    csize, = struct.unpack("<I", z[p + 20:p + 24])
+    off, = struct.unpack("<I", z[p + 42:p + 46])
+    lf, le = struct.unpack("<HH", z[off + 26:off + 30])
+    central = z[p:p + 46 + fl + cl + ml]
+    flags, = struct.unpack("<H", z[off + 6:off + 8])
+    assert not flags & 8, "data descriptors are not expected"
+    entries.append((name, z[off:off + 30 + lf + le + csize], central))
+    p += 46 + fl + cl + ml
+moved = [e for e in entries if re.search(pattern, e[0])]
+rest = [e for e in entries if not re.search(pattern, e[0])]
+at = [e[0] for e in rest].index(before)
+order = rest[:at] + moved + rest[at:]
+out, cds = b"", b""
+for name, local, central in order:
+    cds += central[:42] + struct.pack("<I", len(out)) + central[46:]
+    out += local
+tail = z[eocd:eocd + 22]
+tail = tail[:12] + struct.pack("<II", len(cds), len(out)) + tail[20:]
+open(path, "wb").write(out + cds + tail)
+PY
+}
+
+# Issue 13, point 3, and issue 18, item 13: approved (002), then rejected (003), then 003's
+# four entries moved in front of 002's. The rejection is in force everywhere: verify's text
+# (PASSED: the evidence is good; the decision line beside it), JSON, XML and the sheet, and
+# reverify's REJECTED row, sorted with FAILED, exit 1.
+signoff_rejection_reordered() {
+	create_bundle a.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "approve: $(cat err)"
+	countersign_as b.coco c.coco siro rejected 2027-03-01 --comment "certificate withdrawn"
+	[ "$rc" -eq 0 ] || fail "reject: $(cat err)"
+	move_first c.coco '^(META-INF/(ASiCManifest|signature)|signoff/(decision|report)-)003\.' \
+		signoff/decision-002.xml
+	unzip -Z1 c.coco | grep -n "00[23]" | head -1 | grep -q "003" || fail "003 is not first"
+	expect 0 "$COCO" verify c.coco --trust "$FX/trust" --at 2027-03-02
+	[ "$(tail -n 2 out)" = "verdict    PASSED
+decision   REJECTED by Sam Siro - TEST ONLY on 2027-03-01T00:00:00Z" ] ||
+		fail "last lines: $(tail -n 2 out)"
+	has_out "^signed off    rejected by Sam Siro - TEST ONLY on 2027-03-01T00:00:00Z$"
+	has_out "signoff.decision 'signoff/decision-002.xml': approved by .*; superseded by 'signoff/decision-003.xml', which covers it$"
+	no_out "^fail"
+	expect 0 "$COCO" verify c.coco --trust "$FX/trust" --at 2027-03-02 --format json
+	grep -q '^  "decision": {"outcome": "rejected", "entry": "signoff/decision-003.xml", "siro": "Sam Siro - TEST ONLY", "time": "2027-03-01T00:00:00Z"},$' out ||
+		fail "JSON: $(grep '"decision"' out)"
+	expect 0 "$COCO" verify c.coco --trust "$FX/trust" --at 2027-03-02 --format xml -o r.xml
+	grep -q '<decision outcome="rejected" entry="signoff/decision-003.xml" siro="Sam Siro - TEST ONLY" time="2027-03-01T00:00:00Z"/>' r.xml ||
+		fail "XML: $(grep '<decision' r.xml)"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-report-1.xsd" r.xml 2>xl.err ||
+		fail "report not valid: $(cat xl.err)"
+	expect 0 "$COCO" verify c.coco --trust "$FX/trust" --at 2027-03-02 --format html -o s.html
+	grep -q '<title>Example Guarding Ltd — PASSED — REJECTED — coco-bundle</title>' s.html ||
+		fail "title: $(grep '<title>' s.html)"
+	grep -q '<div class="verdict v-failed"><span>Sign-off</span><strong>REJECTED</strong><span class="by">by Sam Siro - TEST ONLY on 2027-03-01 00:00 UTC</span></div>' s.html ||
+		fail "the sheet does not show the rejection beside the verdict"
+	# reverify: REJECTED, after FAILED and before the rest; exit 1
+	mkdir reg && cp c.coco reg/c.coco && cp b.coco reg/b.coco && echo junk >reg/x.coco
+	expect 1 "$COCO" reverify reg --trust "$FX/trust" --at 2027-03-02 --format csv
+	[ "$(cut -d, -f1,2,5,6,7 out | sed -n 2,4p | tr '\n' ' ')" = "reg/x.coco,FAILED,none,, reg/c.coco,REJECTED,rejected,Sam Siro - TEST ONLY,2027-03-01T00:00:00Z reg/b.coco,OK,approved,Sam Siro - TEST ONLY,2027-01-05T00:00:00Z " ] ||
+		fail "rows: $(cat out)"
+	rm reg/x.coco
+	expect 1 "$COCO" reverify reg --trust "$FX/trust" --at 2027-03-02
+	has_out "^REJECTED .* rejected by Sam Siro - TEST ONLY on 2027-03-01 .*reg/c.coco"
+	has_out "^2 bundles at 2027-03-02T00:00:00Z, expiring within 60 days: 0 FAILED, 1 REJECTED, 0 EXPIRED, 0 INDETERMINATE, 0 EXPIRING, 1 OK$"
+}
+run_case signoff_rejection_reordered signoff_rejection_reordered
+
+# Issue 13, point 7: on the long-term path (director-short expired 2027-07-01, proven by the
+# approval of 2027-01-05), a CRL that is out of date at the verification time still counts
+# for what it lists. It revokes the director on 2027-01-03, before the approval: FAILED,
+# alone (stale) or beside a current CRL that does not list it. Revoked on 2027-01-07,
+# after the approval: the proof stands, and the stale CRL is still a gap to confirm.
+signoff_long_term_stale_crl() {
+	create_bundle a.coco director-short
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	serial=$(openssl x509 -in "$FX/pki/director-short.pem" -noout -serial | cut -d= -f2)
+	subject="CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	for spec in before:stale before:both after:stale; do
+		when=270103000000Z
+		[ "${spec%%:*}" = before ] || when=270107000000Z
+		rm -rf trust && cp -R "$FX/trust" trust && rm -f trust/crl/signer-ca.crl.pem
+		line=$(printf 'R\t270701000000Z\t%s,keyCompromise\t%s\tunknown\t/CN=Jane Director - TEST ONLY\n' \
+			"$when" "$serial")
+		mk_crl signer-ca trust/crl/signer-ca-old.pem 20270108000000Z 20270201000000Z "$line"
+		[ "${spec#*:}" = stale ] ||
+			mk_crl signer-ca trust/crl/signer-ca.pem 20270715000000Z 20270915000000Z
+		run "$COCO" verify b.coco --trust trust --at 2027-08-01 --format json
+		case $spec in
+		before:*)
+			[ "$rc" -eq 1 ] || fail "$spec: exit $rc, revoked before the approval"
+			finding_on signer.revoked fail "$subject"
+			grep -q '"message": "revoked on 2027-01-03T00:00:00Z, before 2027-01-05T00:00:00Z, when the signature is proven to exist"' out ||
+				fail "$spec: $(grep signer.revoked out)"
+			;;
+		*)
+			[ "$rc" -eq 0 ] || fail "$spec: exit $rc, revoked after the approval"
+			finding_on signer.revocation info "$subject"
+			finding_on signer.revocation warn "$subject"
+			no_out '"signer.revoked"'
+			;;
+		esac
+	done
+}
+run_case signoff_long_term_stale_crl signoff_long_term_stale_crl

@@ -102,6 +102,7 @@ static struct coco_report *hostile_report(void)
 	    coco_report_add_signoff(r, img, COCO_DECISION_APPROVED, script, nasty, AT - 86400, img);
 	ck_assert_ptr_nonnull(so);
 	so->valid = 1;
+	so->stands = 1; /* the decision in force */
 	coco_report_add(r, COCO_STATUS_PASS, "container.structure", NULL, "%s", script);
 	coco_report_add(r, COCO_STATUS_FAIL, "signer.chain", img, "%s", nasty);
 	coco_report_add(r, COCO_STATUS_INFO, img, script, "unknown group");
@@ -278,8 +279,9 @@ START_TEST(test_html_rows_escaped)
 	ck_assert_ptr_nonnull(strstr(html, "<div class=\"etitle\">&quot;&gt;&lt;img src=x"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"mono\">&quot;&gt;&lt;img src=x"));
 	ck_assert_ptr_nonnull(strstr(html, "<tr><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
-	ck_assert_ptr_nonnull(
-	    strstr(html, "<td class=\"st s-pass\">approved</td><td>&lt;script&gt;"));
+	ck_assert_ptr_nonnull(strstr(
+	    html, "<td class=\"st s-pass\">approved<br/><span class=\"muted\">in force</span>"
+		  "</td><td>&lt;script&gt;"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"id mono\">&quot;&gt;&lt;img"));
 	ck_assert_ptr_nonnull(strstr(html, "<span class=\"subj\">&quot;&gt;&lt;img src=x"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"num st s-warn\">30</td>"));
@@ -312,6 +314,10 @@ static const char *const sections[] = {
     "<td class=\"role\">SIRO</td>",
     "<td class=\"st s-fail\">\xE2\x9C\x97 not valid</td>",
     "<strong>approved</strong> by &lt;script&gt;",
+    /* the decision in force beside the verdict, as large */
+    "<div class=\"verdict v-passed\"><span>Sign-off</span><strong>APPROVED</strong><span "
+    "class=\"by\">by "
+    "&lt;script&gt;",
 };
 
 START_TEST(test_html_sections)
