@@ -103,6 +103,7 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
 				      a->p12, cli_pass_cb, (void *)a->pass};
 	struct coco_countersign_opts co = {d, a->comment, NULL};
+	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *siro = NULL;
 	enum coco_err err;
@@ -110,9 +111,12 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 
 	if ((rc = cli_ctx("countersign", a->at, a->trust, 1, &ctx)) != 0)
 		return rc;
-	if (coco_report_new(&co.report) != COCO_OK) {
+	/* OUT may be BUNDLE (in place, on purpose), but not a key or certificate */
+	cli_signing_inputs(&so, a->pass, in);
+	if ((rc = cli_check_output(ctx, a->out, in, CLI_SIGNING_INPUTS)) != 0 ||
+	    coco_report_new(&co.report) != COCO_OK) {
 		coco_ctx_free(ctx);
-		return cli_error("out of memory");
+		return rc != 0 ? rc : cli_error("out of memory");
 	}
 	cli_warn_key_mode(a->p12 ? a->p12 : a->key);
 	err = coco_signer_load(ctx, &so, &siro);
