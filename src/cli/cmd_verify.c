@@ -25,7 +25,7 @@ static const char verify_help[] =
     "  --format FORMAT    text (default), json, xml (docs/schema/coco-report-1.xsd), or\n"
     "                     html (the SIRO's printable sign-off sheet: one self-contained\n"
     "                     page, no scripts)\n"
-    "  -o, --output FILE  write the report to FILE atomically ('-' for stdout)\n"
+    "  -o, --output FILE  write the report to FILE atomically ('-' for stdout; never BUNDLE)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 PASSED, 1 FAILED, 3 INDETERMINATE, 2 usage or I/O error.\n";
@@ -159,7 +159,7 @@ static const char inspect_help[] =
     "signature's signer and signing time, without judging them (use verify for that).\n"
     "\n"
     "  --format FORMAT    text (default), json or xml\n"
-    "  -o, --output FILE  write to FILE atomically ('-' for stdout)\n"
+    "  -o, --output FILE  write to FILE atomically ('-' for stdout; never BUNDLE)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 listed, 2 the file is not a readable bundle or a usage error.\n";
