@@ -255,10 +255,11 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
 
 /*
  * Verifies the bundle; if and only if the verdict is PASSED, writes its data objects
- * below dir (created if missing), re-checking each digest while writing. Never writes
- * outside dir, never follows or creates links, never overwrites: an existing target
- * is COCO_ERR_EXISTS before anything is written. Returns COCO_ERR_REFUSED when the
- * verdict is not PASSED (the report says why). On error, files it wrote are removed.
+ * below dir (created if missing, with any missing parent folders, 0755 less the umask),
+ * re-checking each digest while writing. Never writes outside dir, never follows or
+ * creates links, never overwrites: an existing target is COCO_ERR_EXISTS before anything
+ * is written. Returns COCO_ERR_REFUSED when the verdict is not PASSED (the report says
+ * why). On error, files and parent folders it made are removed.
  */
 enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *dir,
 			   struct coco_report *report);
