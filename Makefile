@@ -1,6 +1,6 @@
-# coco-bundle — GNU make. Targets: all check demo bench install uninstall clean lint format
-# deps fixtures screenshot mutate fuzz fuzz-regress fuzz-coverage. SAN=1 builds with ASan+UBSan;
-# objects go to build/ (build-san/ with SAN=1). VALGRIND=1 runs check, unit and cli under
+# coco-bundle — GNU make. Targets: all check demo bench install install-data uninstall clean
+# lint format deps fixtures screenshot mutate fuzz fuzz-regress fuzz-coverage. SAN=1 builds
+# with ASan+UBSan; objects go to build/ (build-san/ with SAN=1). VALGRIND=1 runs check, unit and cli under
 # valgrind's memcheck (tests/valgrind.sh). `make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=2]` builds the
 # libFuzzer harnesses (tests/fuzz/) with clang into build-fuzz/ and fuzzes each for N seconds
 # (new inputs go to build-fuzz/corpus/, never to the committed corpus); `make fuzz-regress` runs
@@ -59,8 +59,7 @@ endif
 WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Werror \
        -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 \
        -Wconversion -Wno-sign-conversion
-DEFS = -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
-       -DCOCO_DEFAULT_TRUST='"$(DATADIR)/trust"'
+DEFS = -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Iinclude -Isrc/lib $(DEFS) $(PKG_CFLAGS)
@@ -89,8 +88,9 @@ MUTATE = $(B)/mutate
 # `make mutate`: every byte of the sample bundle, then of the signed-off one (docs/SECURITY.md).
 MUTATE_ARGS ?= --positions all --values 1
 
-.PHONY: all check unit cli demo bench install uninstall clean lint format deps deps-lint fixtures \
-	screenshot mutate fuzz fuzz-regress fuzz-coverage fuzz-build deps-fuzz
+.PHONY: all check unit cli demo bench install install-data uninstall clean lint format deps \
+	deps-lint fixtures screenshot mutate fuzz fuzz-regress fuzz-coverage fuzz-build deps-fuzz \
+	FORCE
 
 all: deps $(BIN)
 
@@ -107,6 +107,17 @@ deps-fuzz: deps
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The default trust directory is compiled into common.o. $(B)/prefix records it and is
+# rewritten only when it changes, so that `make install PREFIX=X` after a build with another
+# PREFIX rebuilds the program instead of installing one that looks elsewhere.
+TRUST_DEFAULT = $(DATADIR)/trust
+$(B)/prefix: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(TRUST_DEFAULT)' | cmp -s - $@ || printf '%s\n' '$(TRUST_DEFAULT)' >$@
+
+$(B)/src/cli/common.o: CPPFLAGS += -DCOCO_DEFAULT_TRUST='"$(TRUST_DEFAULT)"'
+$(B)/src/cli/common.o: $(B)/prefix
 
 $(B)/gen/embedded.c: scripts/embed.sh $(EMBED_FILES)
 	@mkdir -p $(dir $@)
@@ -196,17 +207,21 @@ fuzz-coverage: deps-fuzz
 screenshot: deps $(BIN)
 	COCO=$(abspath $(BIN)) sh scripts/screenshot.sh docs/signoff-sheet.png
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/trust \
-		$(DESTDIR)$(DATADIR)/schema
+# The program and man page, then the data (scripts/install-data.sh): the XSDs, and the trust
+# directory installed as Debian installs conffiles: an edited policy.xml is kept (the new
+# default goes beside it as policy.xml.dist), and uninstall removes only the files that are
+# still as installed (DATADIR/installed.sha256 records them), listing the ones it keeps.
+install: $(BIN) install-data
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/coco-bundle
 	install -m 0644 docs/coco-bundle.1 $(DESTDIR)$(MANDIR)/coco-bundle.1
-	cp -R trust/. $(DESTDIR)$(DATADIR)/trust/
-	install -m 0644 docs/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
+
+install-data:
+	sh scripts/install-data.sh install '$(DESTDIR)$(DATADIR)'
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coco-bundle $(DESTDIR)$(MANDIR)/coco-bundle.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	sh scripts/install-data.sh uninstall '$(DESTDIR)$(DATADIR)'
 
 clean:
 	rm -rf build build-san build-fuzz build-fuzz-cov

@@ -261,10 +261,11 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
 
 /*
  * Verifies the bundle; if and only if the verdict is PASSED, writes its data objects
- * below dir (created if missing), re-checking each digest while writing. Never writes
- * outside dir, never follows or creates links, never overwrites: an existing target
- * is COCO_ERR_EXISTS before anything is written. Returns COCO_ERR_REFUSED when the
- * verdict is not PASSED (the report says why). On error, files it wrote are removed.
+ * below dir (created if missing, with any missing parent folders, 0755 less the umask),
+ * re-checking each digest while writing. Never writes outside dir, never follows or
+ * creates links, never overwrites: an existing target is COCO_ERR_EXISTS before anything
+ * is written. Returns COCO_ERR_REFUSED when the verdict is not PASSED (the report says
+ * why). On error, files and parent folders it made are removed.
  */
 enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *dir,
 			   struct coco_report *report);
@@ -314,8 +315,11 @@ struct coco_create_opts {
  * against the signer's name). Returns COCO_ERR_REFUSED, writing nothing, when the
  * files in dir are not exactly those assessment.xml references, or when lint FAILED and
  * COCO_CREATE_NO_LINT is not set; the findings say why. Also refuses symlinks, special
- * files and unsafe names with the offending path in ctx's message. An existing out_path
- * is replaced only on success. opts may be NULL.
+ * files and unsafe names with the offending path in ctx's message. Before anything else,
+ * refuses an out_path that coco_output_check refuses with dir as the submission folder
+ * (out_path inside dir, or its folder missing), and, once dir is walked, an out_path that
+ * is another name (a hard link) for one of its files: COCO_ERR_REFUSED naming both. An
+ * existing out_path is replaced only on success. opts may be NULL.
  */
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer, const struct coco_create_opts *opts);
@@ -358,6 +362,27 @@ enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_repo
 enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organisation);
 
 /* ---- files --------------------------------------------------------------------- */
+
+/* An input that an output must never replace (coco_output_check). */
+struct coco_input {
+	const char *path;
+	const char *what; /* what it is, for messages: "bundle", "key", "submission folder" */
+	int folder;       /* nonzero: a folder, inside which nothing may be written either */
+};
+
+/*
+ * Checks, before any work, that writing out_path can lose nothing the command reads: the
+ * folder that holds out_path exists (else COCO_ERR_IO, "cannot write 'OUT': folder 'DIR'
+ * does not exist", or "'DIR' is not a folder") and out_path is not itself a folder
+ * (COCO_ERR_IO); out_path is none of the file inputs, by path or by device and inode
+ * (COCO_ERR_REFUSED, "refusing to write 'OUT' over the WHAT 'IN'"); and it is not inside,
+ * or equal to, a folder input, both resolved with realpath (COCO_ERR_REFUSED, "refusing to
+ * write 'OUT' inside the WHAT 'IN'"). An existing out_path that is a link is judged by
+ * the file it names. An input that does not exist is not an error here, and one whose
+ * path is NULL (an option not given) is skipped.
+ */
+enum coco_err coco_output_check(struct coco_ctx *ctx, const char *out_path,
+				const struct coco_input *inputs, size_t n);
 
 /*
  * Writes len bytes to path atomically: a temporary file in the same directory, fsync,

@@ -16,6 +16,8 @@
 #define EXIT_INDETERMINATE 3
 
 extern const char *cli_prog;
+/* The installed trust directory, PREFIX/share/coco-bundle/trust (Makefile: build/prefix). */
+extern const char cli_default_trust[];
 
 /* Writes s with C0 and C1 control characters replaced by '?'. */
 void cli_put_safe(FILE *out, const char *s);
@@ -52,6 +54,18 @@ void cli_warn_key_mode(const char *path);
 
 /* Pass-phrase callback for the library: spec is pass:, env:, file:, fd: or NULL (prompt). */
 int cli_pass_cb(char *buf, int size, void *arg);
+
+/*
+ * Refuses, before any work, an output that could lose data (coco_output_check): its folder
+ * missing, or the output one of the n inputs (a NULL path is skipped) or inside an input
+ * folder. out NULL or "-" (standard output) always passes. 0, or EXIT_USAGE (printed).
+ */
+int cli_check_output(struct coco_ctx *ctx, const char *out, const struct coco_input *in, size_t n);
+/* The files a signing command reads (key, certificate, chain, PKCS#12, a --pass file:), as
+ * inputs for cli_check_output; options not given are NULL paths. */
+#define CLI_SIGNING_INPUTS 5
+void cli_signing_inputs(const struct coco_signer_opts *so, const char *pass,
+			struct coco_input in[CLI_SIGNING_INPUTS]);
 
 /* Writes buf to path atomically, or to stdout when path is NULL or "-". 0 or EXIT_USAGE. */
 int cli_output(struct coco_ctx *ctx, const char *path, const char *buf, size_t len);

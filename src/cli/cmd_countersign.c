@@ -27,7 +27,8 @@ static const char countersign_help[] =
     "directory's siro/: countersign checks its own signature before writing. A later\n"
     "decision can follow an earlier one (numbered 002, 003, ...).\n"
     "\n"
-    "  -o, --output OUT     the bundle to write (replaced only on success)\n"
+    "  -o, --output OUT     the bundle to write (replaced only on success; may be BUNDLE,\n"
+    "                       never a key or certificate it reads)\n"
     "  --decision WORD      approved or rejected\n"
     "  --comment TEXT       the SIRO's comment, recorded with the decision (4096 bytes)\n"
     "  --key KEY            the SIRO's PEM private key, plain or encrypted\n"
@@ -103,6 +104,7 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
 				      a->p12, cli_pass_cb, (void *)a->pass};
 	struct coco_countersign_opts co = {d, a->comment, NULL};
+	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *siro = NULL;
 	enum coco_err err;
@@ -110,9 +112,12 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 
 	if ((rc = cli_ctx("countersign", a->at, a->trust, 1, &ctx)) != 0)
 		return rc;
-	if (coco_report_new(&co.report) != COCO_OK) {
+	/* OUT may be BUNDLE (in place, on purpose), but not a key or certificate */
+	cli_signing_inputs(&so, a->pass, in);
+	if ((rc = cli_check_output(ctx, a->out, in, CLI_SIGNING_INPUTS)) != 0 ||
+	    coco_report_new(&co.report) != COCO_OK) {
 		coco_ctx_free(ctx);
-		return cli_error("out of memory");
+		return rc != 0 ? rc : cli_error("out of memory");
 	}
 	cli_warn_key_mode(a->p12 ? a->p12 : a->key);
 	err = coco_signer_load(ctx, &so, &siro);

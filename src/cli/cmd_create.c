@@ -25,7 +25,8 @@ static const char create_help[] =
     "atomically to OUT. The files in DIR (dotfiles aside) must be exactly assessment.xml\n"
     "and the files it references; a FAILED lint is refused unless --no-lint is given.\n"
     "\n"
-    "  -o, --output OUT   the bundle to write (replaced only on success)\n"
+    "  -o, --output OUT   the bundle to write (replaced only on success; never inside DIR\n"
+    "                     or over a file create reads)\n"
     "  --key KEY          PEM private key, plain or encrypted\n"
     "  --cert CERT        PEM signer certificate\n"
     "  --chain PEM        PEM intermediates to include\n"
@@ -111,15 +112,19 @@ static int create(const struct create_args *a)
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
 	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
+	/* what create reads, which OUT must not replace (the library checks the folder too) */
+	struct coco_input in[1 + CLI_SIGNING_INPUTS] = {{a->dir, "submission folder", 1}};
 	struct cli_progress progress;
 	enum coco_err err;
 	int rc;
 
 	if ((rc = cli_ctx("create", a->at, a->trust, 2, &ctx)) != 0)
 		return rc;
-	if (coco_report_new(&co.lint) != COCO_OK) {
+	cli_signing_inputs(&so, a->pass, in + 1);
+	if ((rc = cli_check_output(ctx, a->out, in, sizeof(in) / sizeof(in[0]))) != 0 ||
+	    coco_report_new(&co.lint) != COCO_OK) {
 		coco_ctx_free(ctx);
-		return cli_error("out of memory");
+		return rc != 0 ? rc : cli_error("out of memory");
 	}
 	cli_warn_key_mode(a->p12 ? a->p12 : a->key);
 	cli_progress_start(ctx, &progress, "writing", a->out);

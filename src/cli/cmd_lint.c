@@ -24,7 +24,8 @@ static const char lint_help[] =
     "                     else the built-in default policy)\n"
     "  --at TIME          check time: YYYY-MM-DD or RFC 3339 (default: now)\n"
     "  --format FORMAT    text (default), json, xml, or html (a printable pre-signing sheet)\n"
-    "  -o, --output FILE  write the report to FILE atomically ('-' for stdout)\n"
+    "  -o, --output FILE  write the report to FILE atomically ('-' for stdout; never\n"
+    "                     inside the submission folder)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 PASSED, 1 FAILED, 3 INDETERMINATE, 2 usage or I/O error.\n";

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,7 +43,8 @@ static const char reverify_help[] =
     "  --trust DIR        trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME          verification time: YYYY-MM-DD or RFC 3339 (default: now)\n"
     "  --format FORMAT    text (default), json or csv\n"
-    "  -o, --output FILE  write the table to FILE atomically ('-' for stdout)\n"
+    "  -o, --output FILE  write the table to FILE atomically ('-' for stdout; never a\n"
+    "                     bundle it reads)\n"
     "  -j, --jobs N       verify N bundles at a time (default: online CPUs, at most 64)\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -878,7 +880,7 @@ static int parse_values(struct options *o)
 		return cli_usage_error("reverify", "invalid -j '%s' (1 to %d)", o->jobs, MAX_JOBS);
 	o->format = RV_TEXT;
 	for (i = 0; o->fmt != NULL && i < sizeof(format_names) / sizeof(format_names[0]); i++)
-		if (strcmp(o->fmt, format_names[i]) == 0)
+		if (strcasecmp(o->fmt, format_names[i]) == 0)
 			break;
 	if (o->fmt != NULL && i == sizeof(format_names) / sizeof(format_names[0]))
 		return cli_usage_error("reverify", "unknown format '%s' (text, json or csv)",
@@ -914,6 +916,24 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return parse_values(o);
 }
 
+/* -o must not replace a bundle being read (a folder of them may hold it): 0 or EXIT_USAGE. */
+static int check_out(struct coco_ctx *ctx, const struct rows *rows, const char *out)
+{
+	struct coco_input *in = calloc(rows->n + 1, sizeof(*in));
+	size_t i;
+	int rc;
+
+	if (in == NULL)
+		return cli_error("out of memory");
+	for (i = 0; i < rows->n; i++) {
+		in[i].path = rows->v[i].path;
+		in[i].what = "bundle";
+	}
+	rc = cli_check_output(ctx, out, in, rows->n);
+	free(in);
+	return rc;
+}
+
 /* The exit status of the worst row. */
 static int worst_exit(const struct rows *rows)
 {
@@ -942,6 +962,8 @@ static int reverify(const struct options *o, char **paths, int n_paths)
 	for (i = 0; rc == 0 && i < n_paths; i++)
 		rc = add_arg(&rows, paths[i]);
 	dedupe(&rows);
+	if (rc == 0)
+		rc = check_out(ctx, &rows, o->out);
 	if (rc == 0 && rows.n == 0)
 		fprintf(stderr, "%s: warning: no bundles (*.coco) found\n", cli_prog);
 	if (rc == 0 && rows.n > 0)

@@ -4,8 +4,10 @@
  * verdict (0 PASSED, 1 FAILED, 3 INDETERMINATE) or 2 when it could not run.
  */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -24,7 +26,7 @@ static const char verify_help[] =
     "  --format FORMAT    text (default), json, xml (docs/schema/coco-report-1.xsd), or\n"
     "                     html (the SIRO's printable sign-off sheet: one self-contained\n"
     "                     page, no scripts)\n"
-    "  -o, --output FILE  write the report to FILE atomically ('-' for stdout)\n"
+    "  -o, --output FILE  write the report to FILE atomically ('-' for stdout; never BUNDLE)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 PASSED, 1 FAILED, 3 INDETERMINATE (the verdict, which judges the\n"
@@ -35,6 +37,32 @@ static const struct option verify_opts[] = {
     {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 };
+
+/*
+ * What a report command reads, which -o must not replace: the bundle; for lint, the
+ * assessment file if given, and the submission folder (a report written there would be a
+ * file that create refuses to package).
+ */
+static int check_out(struct coco_ctx *ctx, enum cli_mode mode, const char *path, const char *out)
+{
+	struct coco_input in[2] = {{path, mode == CLI_LINT ? "assessment" : "bundle", 0},
+				   {NULL, "submission folder", 1}};
+	struct stat st;
+	char *copy = NULL;
+	int rc;
+
+	if (mode == CLI_LINT && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		in[0].path = NULL;
+		in[1].path = path;
+	} else if (mode == CLI_LINT) {
+		if ((copy = strdup(path)) == NULL)
+			return cli_error("out of memory");
+		in[1].path = dirname(copy);
+	}
+	rc = cli_check_output(ctx, out, in, 2);
+	free(copy);
+	return rc;
+}
 
 int cli_run_report(const char *cmd, enum cli_mode mode, const char *bundle, const char *trust,
 		   const char *at, const char *fmt, const char *out)
@@ -61,6 +89,8 @@ int cli_run_report(const char *cmd, enum cli_mode mode, const char *bundle, cons
 					     : 0,
 			  &ctx)) != 0)
 		return rc;
+	if ((rc = check_out(ctx, mode, bundle, out)) != 0)
+		goto out;
 	if (coco_report_new(&r) != COCO_OK) {
 		rc = cli_error("out of memory");
 		goto out;
@@ -131,7 +161,7 @@ static const char inspect_help[] =
     "signature's signer and signing time, without judging them (use verify for that).\n"
     "\n"
     "  --format FORMAT    text (default), json or xml\n"
-    "  -o, --output FILE  write to FILE atomically ('-' for stdout)\n"
+    "  -o, --output FILE  write to FILE atomically ('-' for stdout; never BUNDLE)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 listed, 2 the file is not a readable bundle or a usage error.\n";

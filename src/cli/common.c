@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #endif
 
 const char *cli_prog = "coco-bundle";
+const char cli_default_trust[] = COCO_DEFAULT_TRUST;
 
 void cli_put_safe(FILE *out, const char *s)
 {
@@ -87,13 +89,14 @@ int cli_set_once(const char *cmd, const char *opt, const char **slot, const char
 
 int cli_parse_format(const char *cmd, const char *value, enum coco_format *out)
 {
-	if (strcmp(value, "text") == 0)
+	/* case-insensitive, as users write JSON or Html */
+	if (strcasecmp(value, "text") == 0)
 		*out = COCO_FORMAT_TEXT;
-	else if (strcmp(value, "json") == 0)
+	else if (strcasecmp(value, "json") == 0)
 		*out = COCO_FORMAT_JSON;
-	else if (strcmp(value, "xml") == 0)
+	else if (strcasecmp(value, "xml") == 0)
 		*out = COCO_FORMAT_XML;
-	else if (strcmp(value, "html") == 0)
+	else if (strcasecmp(value, "html") == 0)
 		*out = COCO_FORMAT_HTML;
 	else {
 		cli_usage_error(cmd, "unknown format '%s' (text, json, xml or html)", value);
@@ -180,9 +183,9 @@ int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 		const char *dir = trust ? trust : getenv("COCO_TRUST");
 		struct stat st;
 		if (dir == NULL || dir[0] == '\0')
-			dir = load_trust == 2 && stat(COCO_DEFAULT_TRUST, &st) != 0
+			dir = load_trust == 2 && stat(cli_default_trust, &st) != 0
 				  ? NULL /* not installed: the built-in policy applies */
-				  : COCO_DEFAULT_TRUST;
+				  : cli_default_trust;
 		if (dir != NULL && coco_ctx_load_trust(ctx, dir) != COCO_OK) {
 			cli_error("%s", coco_ctx_error(ctx));
 			coco_ctx_free(ctx);
@@ -286,6 +289,30 @@ int cli_pass_cb(char *buf, int size, void *arg)
 		return read_line((int)fdn, buf, size);
 	}
 	return -1;
+}
+
+int cli_check_output(struct coco_ctx *ctx, const char *out, const struct coco_input *in, size_t n)
+{
+	if (out == NULL || strcmp(out, "-") == 0)
+		return 0;
+	if (coco_output_check(ctx, out, in, n) != COCO_OK)
+		return cli_error("%s", coco_ctx_error(ctx));
+	return 0;
+}
+
+void cli_signing_inputs(const struct coco_signer_opts *so, const char *pass,
+			struct coco_input in[CLI_SIGNING_INPUTS])
+{
+	const struct coco_input v[CLI_SIGNING_INPUTS] = {
+	    {so->key_path, "key", 0},
+	    {so->cert_path, "certificate", 0},
+	    {so->chain_path, "chain", 0},
+	    {so->p12_path, "PKCS#12 file", 0},
+	    {pass != NULL && strncmp(pass, "file:", 5) == 0 ? pass + 5 : NULL, "pass-phrase file",
+	     0},
+	};
+
+	memcpy(in, v, sizeof(v));
 }
 
 int cli_output(struct coco_ctx *ctx, const char *path, const char *buf, size_t len)

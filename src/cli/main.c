@@ -30,15 +30,50 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: coco-bundle [--version] [--help] COMMAND [ARGS]\n\n"
+	fprintf(out, "usage: coco-bundle [--version] [--help] COMMAND [ARGS]\n"
+		     "       coco-bundle help [COMMAND]\n\n"
 		     "Signed ETSI ASiC-E bundles for SIA Code of Connection submissions.\n\n"
 		     "Commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
-		"\nRun 'coco-bundle COMMAND --help' for a command's options; see coco-bundle(1).\n"
+		"\nRun 'coco-bundle help COMMAND' (or 'coco-bundle COMMAND --help') for a\n"
+		"command's options; see coco-bundle(1).\n"
+		"Trust directory: --trust DIR, else $COCO_TRUST, else %s.\n"
 		"Exit status: 0 ok/PASSED, 1 FAILED, 2 usage or I/O error, 3 INDETERMINATE,\n"
-		"4 EXPIRING (reverify).\n");
+		"4 EXPIRING (reverify).\n",
+		cli_default_trust);
+}
+
+/* The command named name, or N_COMMANDS (with the error printed). */
+static size_t find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return i;
+	cli_error("'%s' is not a command; see 'coco-bundle --help'", name);
+	return N_COMMANDS;
+}
+
+/* coco-bundle help [COMMAND]: the overview, or that command's --help. */
+static int help(int argc, char **argv)
+{
+	char opt[] = "--help";
+	char *args[3] = {NULL, opt, NULL};
+	size_t i;
+
+	if (argc == 2) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 3)
+		return cli_error("help takes at most one COMMAND; see 'coco-bundle --help'");
+	if ((i = find_command(argv[2])) == N_COMMANDS)
+		return EXIT_USAGE;
+	args[0] = argv[2];
+	return commands[i].run(2, args);
 }
 
 int main(int argc, char **argv)
@@ -50,22 +85,18 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("coco-bundle %s\n", COCO_VERSION);
 		return 0;
 	}
-	for (i = 0; i < N_COMMANDS; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			break;
-	if (i == N_COMMANDS) {
-		cli_error("'%s' is not a command; see 'coco-bundle --help'", argv[1]);
+	if ((i = find_command(argv[1])) == N_COMMANDS)
 		return EXIT_USAGE;
-	}
 	coco_library_init();
 	rc = commands[i].run(argc - 1, argv + 1);
 	coco_library_cleanup();

@@ -196,26 +196,53 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 	return COCO_OK;
 }
 
+/*
+ * Refuses an output that is another name (a hard link) for a file of the submission: the
+ * walk follows no links, and an output inside dir was refused before it, so only the same
+ * device and inode can make one.
+ */
+static enum coco_err out_not_packaged(struct coco_ctx *ctx, const char *dir,
+				      const struct coco_folder *l, const char *out_path)
+{
+	struct stat so, st;
+	enum coco_err err = COCO_OK;
+	size_t i;
+	char *path;
+
+	if (stat(out_path, &so) != 0)
+		return COCO_OK;
+	for (i = 0; err == COCO_OK && i < l->n; i++) {
+		if ((path = coco_asprintf("%s/%s", dir, l->names[i])) == NULL)
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		if (lstat(path, &st) == 0 && st.st_dev == so.st_dev && st.st_ino == so.st_ino)
+			err = coco_seterr(ctx, COCO_ERR_REFUSED,
+					  "refusing to write '%s' over '%s' of the submission "
+					  "folder '%s' (the same file)",
+					  out_path, path, dir);
+		free(path);
+	}
+	return err;
+}
+
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer, const struct coco_create_opts *opts)
 {
 	struct coco_folder l = {.names = NULL};
 	struct coco_report *own = NULL, *r = opts != NULL ? opts->lint : NULL;
-	struct stat st;
+	const struct coco_input in = {dir, "submission folder", 1};
 	struct coco_zipw *w = NULL;
 	char *tmp = NULL;
 	int fd = -1;
 	enum coco_err err;
 
-	if (stat(out_path, &st) == 0) {
-		l.out_dev = st.st_dev;
-		l.out_ino = st.st_ino;
-	}
+	if ((err = coco_output_check(ctx, out_path, &in, 1)) != COCO_OK)
+		goto out;
 	if (r == NULL && (err = coco_report_new(&own)) != COCO_OK) {
 		err = coco_seterr(ctx, err, "out of memory");
 		goto out;
 	}
 	if ((err = coco_folder_collect(ctx, dir, &l)) != COCO_OK ||
+	    (err = out_not_packaged(ctx, dir, &l, out_path)) != COCO_OK ||
 	    (err = lint_first(ctx, dir, &l, signer, opts ? opts->flags : 0, r ? r : own)) !=
 		COCO_OK)
 		goto out;

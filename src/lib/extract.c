@@ -277,10 +277,11 @@ struct stage {
 	int target; /* the existing folder they are linked into, or -1: tmp is renamed */
 	int placed; /* the files are in place: not to be undone any more */
 	struct undo made, linked;
+	size_t parents; /* folders made to hold a missing dir: removed again on failure */
 };
 
 /* An existing folder (never a link) is checked and gets the temporary folder inside it;
- * a missing one gets it beside. */
+ * a missing one gets it beside, in its parent folders, made if missing (as documented). */
 static enum coco_err stage_open(struct coco_ctx *ctx, const struct coco_vstate *v, const char *dir,
 				struct stage *s)
 {
@@ -289,7 +290,8 @@ static enum coco_err stage_open(struct coco_ctx *ctx, const struct coco_vstate *
 	char *inside;
 
 	if (lstat(dir, &st) != 0 && errno == ENOENT) {
-		err = coco_tmpdir_open(ctx, dir, &s->tmp);
+		if ((err = coco_parents_make(ctx, dir, &s->parents)) == COCO_OK)
+			err = coco_tmpdir_open(ctx, dir, &s->tmp);
 	} else if ((s->target = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		return coco_seterr(ctx, errno == ELOOP ? COCO_ERR_REFUSED : COCO_ERR_IO,
 				   "cannot open folder '%s': %s", dir,
@@ -378,7 +380,7 @@ enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *d
 			   struct coco_report *report)
 {
 	struct coco_vstate v;
-	struct stage s = {NULL, -1, -1, 0, {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}};
+	struct stage s = {NULL, -1, -1, 0, {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, 0};
 	enum coco_err err;
 
 	if ((err = coco_vstate_run(&v, ctx, path, report, 1)) != COCO_OK)
@@ -392,6 +394,8 @@ enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *d
 		err = stage_fill(ctx, &v, dir, &s);
 out:
 	stage_close(&s, err != COCO_OK);
+	if (err != COCO_OK && !s.placed)
+		coco_parents_undo(dir, s.parents);
 	coco_vstate_release(&v);
 	return err;
 }

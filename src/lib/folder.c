@@ -98,8 +98,6 @@ static enum coco_err visit(struct coco_ctx *ctx, const char *root, const char *r
 		err = problem(ctx, l, rel, coco_asprintf("the name cannot be packaged: %s", why));
 	else if (strcmp(rel, "META-INF") == 0 || strcmp(rel, "mimetype") == 0)
 		err = problem(ctx, l, rel, coco_asprintf("the name is reserved by ASiC-E"));
-	else if (S_ISREG(st.st_mode) && st.st_dev == l->out_dev && st.st_ino == l->out_ino)
-		err = COCO_OK; /* an earlier run's output inside DIR */
 	else if (S_ISDIR(st.st_mode))
 		err = depth >= COCO_MAX_FOLDER_DEPTH
 			  ? coco_seterr(ctx, COCO_ERR_LIMIT, "'%s' is nested too deeply", path)

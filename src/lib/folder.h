@@ -1,13 +1,11 @@
 /*
- * Walking a submission folder: every regular file below it (dotfiles and an earlier
- * output skipped), sorted with assessment.xml first; links, special files, unsafe names,
- * names reserved by ASiC-E and names that differ only in case are listed as problems. Shared by
- * create, which packages the files, and lint, which checks them.
+ * Walking a submission folder: every regular file below it (dotfiles skipped), sorted with
+ * assessment.xml first; links, special files, unsafe names, names reserved by ASiC-E and
+ * names that differ only in case are listed as problems. Shared by create, which packages
+ * the files, and lint, which checks them.
  */
 #ifndef COCO_FOLDER_H
 #define COCO_FOLDER_H
-
-#include <sys/types.h>
 
 #include "internal.h"
 
@@ -19,15 +17,13 @@ struct coco_folder_problem {
 struct coco_folder {
 	char **names; /* relative, '/'-separated */
 	size_t n, cap;
-	dev_t out_dev; /* set by the caller: this file, if inside the folder, is skipped */
-	ino_t out_ino;
 	uint64_t total;                       /* bytes in the files, for progress */
 	struct coco_folder_problem *problems; /* links, special files, unsafe or clashing names */
 	size_t n_problems;
 };
 
 /*
- * Walks dir into l (zero it first; set out_dev/out_ino to skip an output file). A
+ * Walks dir into l (zero it first). A
  * name that cannot be packaged (a link, a special file, an unsafe or reserved name, a
  * name differing from another only in case) is recorded in l->problems and the walk goes
  * on; I/O errors, the depth and count limits and allocation failures are errors.

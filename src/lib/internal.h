@@ -186,6 +186,15 @@ void coco_tmp_abort(int fd, char *tmp);
  */
 enum coco_err coco_tmpdir_open(struct coco_ctx *ctx, const char *path, char **tmp_out);
 enum coco_err coco_tmpdir_commit(struct coco_ctx *ctx, char **tmp_io, const char *path);
+/*
+ * Creates the missing folders that hold path (not path itself), as mkdir -p does, each
+ * 0755 less the umask; existing ones may be links to folders. *made is how many it made,
+ * the innermost ones, for coco_parents_undo; on failure it made none (it undid them) and
+ * the error names the folder it could not make. (output.c)
+ */
+enum coco_err coco_parents_make(struct coco_ctx *ctx, const char *path, size_t *made);
+/* Removes the made innermost folders that hold path, each only if empty. */
+void coco_parents_undo(const char *path, size_t made);
 /* fsync of the folder at path (a file system that cannot sync folders is not an error). */
 enum coco_err coco_sync_folder(struct coco_ctx *ctx, const char *path);
 /*

@@ -564,6 +564,24 @@ static char *tmp_template(const char *path)
 			     path + dirlen);
 }
 
+/* Why no temporary file or folder could be made beside path: a missing folder is named. */
+static enum coco_err tmp_error(struct coco_ctx *ctx, const char *path, const char *what, int e)
+{
+	size_t n = trimmed_len(path);
+
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (e == ENOENT || e == ENOTDIR)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s': %s'%.*s' %s", path,
+				   e == ENOENT ? "folder " : "", n == 0 ? 1 : (int)n,
+				   n == 0 ? "." : path,
+				   e == ENOENT ? "does not exist" : "is not a folder");
+	return coco_seterr(ctx, COCO_ERR_IO, "cannot create a temporary %s beside '%s': %s", what,
+			   path, strerror(e));
+}
+
 enum coco_err coco_tmp_open(struct coco_ctx *ctx, const char *path, char **tmp_out, int *fd_out)
 {
 	char *tmp = tmp_template(path);
@@ -575,9 +593,7 @@ enum coco_err coco_tmp_open(struct coco_ctx *ctx, const char *path, char **tmp_o
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if ((fd = mkstemp(tmp)) < 0) {
 		free(tmp);
-		return coco_seterr(ctx, COCO_ERR_IO,
-				   "cannot create a temporary file beside '%s': %s", path,
-				   strerror(errno));
+		return tmp_error(ctx, path, "file", errno);
 	}
 	(void)fchmod(fd, 0644);
 	*tmp_out = tmp;
@@ -693,9 +709,7 @@ enum coco_err coco_tmpdir_open(struct coco_ctx *ctx, const char *path, char **tm
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if (mkdtemp(tmp) == NULL) {
 		free(tmp);
-		return coco_seterr(ctx, COCO_ERR_IO,
-				   "cannot create a temporary folder beside '%s': %s", path,
-				   strerror(errno));
+		return tmp_error(ctx, path, "folder", errno);
 	}
 	*tmp_out = tmp;
 	coco_phase(ctx, COCO_PHASE_TMP_CREATED, path, 0);

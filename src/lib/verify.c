@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "archive.h"
 #include "assessment.h"
@@ -713,6 +714,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 			      struct coco_report *r, int trust)
 {
 	enum coco_err err;
+	struct stat st;
 	size_t i;
 
 	memset(v, 0, sizeof(*v));
@@ -722,7 +724,11 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 	v->assessment = -1;
 	for (i = 0; i < COCO_MAX_MANIFESTS; i++)
 		v->sig_index[i] = -1;
-	if ((err = coco_report_set_bundle(r, path, 0, coco_ctx_time(ctx))) != COCO_OK)
+	/* the file's size even if the container checks stop before the archive is open;
+	 * once it is, the size it was opened with replaces this one */
+	if ((err = coco_report_set_bundle(
+		 r, path, stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+		 coco_ctx_time(ctx))) != COCO_OK)
 		return coco_seterr(ctx, err, "out of memory");
 	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)
 		return err;

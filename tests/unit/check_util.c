@@ -3,8 +3,8 @@
  * zone, strict base64, zip-name safety (the one rule create and verify share), and the
  * atomic file-writing protocol: the write-phase hook's order and what the target holds at
  * each phase, and an injected failure of each fsync and rename (fault.c), which must leave
- * the old file, or no file, and no temporary name. Every expected time_t was computed
- * independently.
+ * the old file, or no file, and no temporary name; output-path checks (coco_output_check)
+ * and making missing parent folders. Every expected time_t was computed independently.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -497,15 +497,39 @@ START_TEST(test_atomic_write_replace)
 }
 END_TEST
 
+/* tmpl with every '@' replaced by dir, malloc'd. */
+static char *at_dir(const char *tmpl, const char *dir)
+{
+	size_t n = 1, i;
+	char *out, *p;
+
+	for (i = 0; tmpl[i]; i++)
+		n += tmpl[i] == '@' ? strlen(dir) : 1;
+	p = out = malloc(n);
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; tmpl[i]; i++) {
+		if (tmpl[i] == '@') {
+			memcpy(p, dir, strlen(dir));
+			p += strlen(dir);
+		} else {
+			*p++ = tmpl[i];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
 START_TEST(test_atomic_write_missing_dir)
 {
 	struct coco_ctx *ctx = NULL;
-	char *dir = fresh_dir(), *path = join(dir, "no/such/dir/out.txt"), names_buf[256];
+	char *dir = fresh_dir(), *path = join(dir, "no/such/dir/out.txt"), names_buf[256], *msg;
 
 	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
 	ck_assert_int_eq(coco_write_file_atomic(ctx, path, "x", 1), COCO_ERR_IO);
-	ck_assert_msg(strstr(coco_ctx_error(ctx), path) != NULL, "message '%s' lacks the path",
-		      coco_ctx_error(ctx));
+	msg = at_dir("cannot write '@/no/such/dir/out.txt': folder '@/no/such/dir' does not exist",
+		     dir);
+	ck_assert_str_eq(coco_ctx_error(ctx), msg);
+	free(msg);
 	ck_assert_int_eq(access(path, F_OK), -1);
 	listing(dir, names_buf, sizeof(names_buf));
 	ck_assert_str_eq(names_buf, ""); /* nothing created, no temporary file */
@@ -709,6 +733,116 @@ START_TEST(test_init_fault)
 }
 END_TEST
 
+/* ---- output paths ----------------------------------------------------------------- */
+
+/* In @: sub/ holding a.txt, l -> sub, b.coco, f (a file). Input 0 is the folder @/sub,
+ * input 1 the file @/b.coco (when in1 is set). */
+static const struct {
+	const char *out;
+	int in1;
+	enum coco_err err;
+	const char *msg; /* NULL: any message */
+} outputs[] = {
+    {"@/new.coco", 1, COCO_OK, NULL},
+    {"@/sub2.txt", 0, COCO_OK, NULL}, /* a name that starts like the folder is outside it */
+    {"@/sub/../new.coco", 0, COCO_OK, NULL},
+    {"@/sub/a.txt", 0, COCO_ERR_REFUSED,
+     "refusing to write '@/sub/a.txt' inside the submission folder '@/sub'"},
+    {"@/sub/deeper/x", 0, COCO_ERR_IO,
+     "cannot write '@/sub/deeper/x': folder '@/sub/deeper' does not exist"},
+    {"@/sub/new", 0, COCO_ERR_REFUSED,
+     "refusing to write '@/sub/new' inside the submission folder '@/sub'"},
+    {"@/l/new", 0, COCO_ERR_REFUSED,
+     "refusing to write '@/l/new' inside the submission folder '@/sub'"},
+    {"@/l", 0, COCO_ERR_IO, "cannot write '@/l': it is a folder"},
+    {"@/b.coco", 1, COCO_ERR_REFUSED, "refusing to write '@/b.coco' over the bundle '@/b.coco'"},
+    {"@//./b.coco", 1, COCO_ERR_REFUSED,
+     "refusing to write '@//./b.coco' over the bundle '@/b.coco'"},
+    {"@/b.coco", 0, COCO_OK, NULL},
+    {"@/missing/x.coco", 1, COCO_ERR_IO,
+     "cannot write '@/missing/x.coco': folder '@/missing' does not exist"},
+    {"@/f/x", 1, COCO_ERR_IO, "cannot write '@/f/x': '@/f' is not a folder"},
+};
+
+static void touch(const char *dir, const char *name)
+{
+	char *p = join(dir, name);
+	FILE *f = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(name, f);
+	fclose(f);
+	free(p);
+}
+
+START_TEST(test_output_check)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *sub = join(dir, "sub"), *link = join(dir, "l");
+	char *bundle = join(dir, "b.coco"), *out = at_dir(outputs[_i].out, dir), *msg = NULL;
+	struct coco_input in[2] = {{sub, "submission folder", 1}, {NULL, "bundle", 0}};
+
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	touch(sub, "a.txt");
+	touch(dir, "b.coco");
+	touch(dir, "f");
+	ck_assert_int_eq(symlink("sub", link), 0);
+	in[1].path = outputs[_i].in1 ? bundle : NULL;
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_output_check(ctx, out, in, 2), outputs[_i].err);
+	if (outputs[_i].msg != NULL) {
+		msg = at_dir(outputs[_i].msg, dir);
+		ck_assert_str_eq(coco_ctx_error(ctx), msg);
+	}
+	coco_ctx_free(ctx);
+	free(msg);
+	free(out);
+	free(bundle);
+	free(link);
+	free(sub);
+	free(dir);
+}
+END_TEST
+
+/* Missing parents are made (0755 less the umask) and counted; undo removes only those,
+ * and only while empty; a file in the way is an error that leaves nothing made. */
+START_TEST(test_parents)
+{
+	struct coco_ctx *ctx = NULL;
+	char *dir = fresh_dir(), *target = join(dir, "a/b/c/target"), *c = join(dir, "a/b/c");
+	char *a = join(dir, "a"), *blocked = join(dir, "f/x/target"), names_buf[256];
+	struct stat st;
+	size_t made = 99;
+
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	ck_assert_int_eq(coco_parents_make(ctx, target, &made), COCO_OK);
+	ck_assert_uint_eq(made, 3);
+	ck_assert_int_eq(stat(c, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(access(target, F_OK), -1); /* the target itself is not made */
+	ck_assert_int_eq(coco_parents_make(ctx, target, &made), COCO_OK);
+	ck_assert_uint_eq(made, 0);
+	coco_parents_undo(target, 3);
+	listing(dir, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, "");
+	ck_assert_int_eq(coco_parents_make(ctx, target, &made), COCO_OK);
+	touch(a, "kept");
+	coco_parents_undo(target, made); /* a is not empty: it stays */
+	listing(a, names_buf, sizeof(names_buf));
+	ck_assert_str_eq(names_buf, "kept");
+	touch(dir, "f");
+	ck_assert_int_eq(coco_parents_make(ctx, blocked, &made), COCO_ERR_IO);
+	ck_assert_uint_eq(made, 0);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(ctx), "cannot create folder '"));
+	coco_ctx_free(ctx);
+	free(blocked);
+	free(a);
+	free(c);
+	free(target);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(coco_strerror(COCO_OK), "success");
@@ -744,6 +878,9 @@ Suite *util_suite(void)
 	tcase_add_test(files, test_atomic_phases);
 	tcase_add_loop_test(files, test_atomic_fault, 0, (int)(sizeof(faults) / sizeof(faults[0])));
 	tcase_add_loop_test(files, test_init_fault, 0, 2);
+	tcase_add_loop_test(files, test_output_check, 0,
+			    (int)(sizeof(outputs) / sizeof(outputs[0])));
+	tcase_add_test(files, test_parents);
 	suite_add_tcase(s, files);
 	return s;
 }

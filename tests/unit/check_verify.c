@@ -537,6 +537,54 @@ START_TEST(test_create_bad_output)
 }
 END_TEST
 
+/*
+ * An output inside the submission folder (its assessment, or through a link to the
+ * folder), or a hard link to one of its files, is refused before anything is written.
+ */
+START_TEST(test_create_into_folder)
+{
+	static const char *const outs[] = {"sub/assessment.xml", "sub/evidence/new.pdf",
+					   "alias/x.coco", "hard.xml"};
+	struct fixture fx;
+	char *sub, *out, *alias, *hard, *assessment, *want;
+	unsigned char *before = NULL, *after = NULL;
+	size_t blen = 0, alen = 0, i;
+
+	setup(&fx);
+	sub = bt_fmt("%s/sub", fx.tmp);
+	alias = bt_fmt("%s/alias", fx.tmp);
+	hard = bt_fmt("%s/hard.xml", fx.tmp);
+	assessment = bt_fmt("%s/assessment.xml", sub);
+	ck_assert_int_eq(bt_copytree(fx.example, sub), 0);
+	ck_assert_int_eq(symlink("sub", alias), 0);
+	ck_assert_int_eq(link(assessment, hard), 0);
+	ck_assert_int_eq(bt_read(assessment, &before, &blen), 0);
+	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		out = bt_fmt("%s/%s", fx.tmp, outs[i]);
+		ck_assert_int_eq(coco_create(fx.ctx, sub, out, fx.signer, NULL), COCO_ERR_REFUSED);
+		want = i < 3 ? bt_fmt("refusing to write '%s' inside the submission folder '%s'",
+				      out, sub)
+			     : bt_fmt("refusing to write '%s' over '%s' of the submission folder "
+				      "'%s' (the same file)",
+				      out, assessment, sub);
+		ck_assert_str_eq(coco_ctx_error(fx.ctx), want);
+		free(want);
+		free(out);
+	}
+	ck_assert_int_eq(bt_read(assessment, &after, &alen), 0);
+	ck_assert_uint_eq(alen, blen);
+	ck_assert_mem_eq(after, before, blen);
+	ck_assert_int_eq(bt_tree_count(sub), bt_tree_count(fx.example));
+	free(before);
+	free(after);
+	free(assessment);
+	free(hard);
+	free(alias);
+	free(sub);
+	teardown(&fx);
+}
+END_TEST
+
 /* ---- tampering ---- */
 
 /* One byte of a stored data object changed, CRCs fixed: only the digest can tell. */
@@ -1173,6 +1221,34 @@ START_TEST(test_extract_fault)
 }
 END_TEST
 
+/*
+ * extract -d into missing parent folders makes them (as documented: "created if
+ * missing"), and a failure before the files are in place removes them again.
+ */
+START_TEST(test_extract_parents)
+{
+	struct fixture fx;
+	char *out, *top;
+
+	setup(&fx);
+	create_example(&fx);
+	out = bt_fmt("%s/p/q/out", fx.tmp);
+	top = bt_fmt("%s/p", fx.tmp);
+	fault_arm(FAULT_RENAME, 1);
+	ck_assert_int_eq(coco_extract(fx.ctx, fx.bundle, out, fx.r), COCO_ERR_IO);
+	ck_assert(fault_fired(FAULT_RENAME));
+	fault_arm(FAULT_RENAME, 0);
+	ck_assert_int_ne(access(top, F_OK), 0);
+	ck_assert_int_eq(bt_dir_has_prefix(fx.tmp, ".coco-"), 0);
+	ck_assert_msg(coco_extract(fx.ctx, fx.bundle, out, fx.r) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	ck_assert(bt_tree_equal(fx.example, out));
+	free(top);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
 /* ---- the submission stages (assessment and evidence) in verify and create ---- */
 
 /* A copy of the example with one text of assessment.xml replaced; malloc'd folder. */
@@ -1523,6 +1599,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, test_create_compressible);
 	tcase_add_test(tc, test_create_replaces_on_success);
 	tcase_add_test(tc, test_create_bad_output);
+	tcase_add_test(tc, test_create_into_folder);
 	tcase_add_loop_test(tc, test_create_fault, 0, 2);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tv, test_tamper_data_byte);
@@ -1557,6 +1634,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tx, test_extract_symlinked_subfolder);
 	tcase_add_test(tx, test_extract_symlinked_target);
 	tcase_add_loop_test(tx, test_extract_fault, 0, 3);
+	tcase_add_test(tx, test_extract_parents);
 	suite_add_tcase(s, tx);
 	suite_add_tcase(s, ts);
 	return s;

@@ -1,0 +1,71 @@
+# shellcheck shell=sh disable=SC2154 # rc is set by run() in lib.sh
+# Conventions a newcomer expects (issue 18, "Smaller"): 'coco-bundle help COMMAND',
+# --format values in any case, the bundle's size in a report that stopped early, and one
+# trust directory named by every document.
+
+conv_help_command() {
+	for c in init lint create verify inspect extract countersign reverify; do
+		expect 0 "$COCO" "$c" --help
+		mv out want.txt
+		expect 0 "$COCO" help "$c"
+		cmp -s want.txt out || fail "'help $c' differs from '$c --help'"
+	done
+	expect 0 "$COCO" --help
+	mv out want.txt
+	expect 0 "$COCO" help
+	cmp -s want.txt out || fail "'help' differs from '--help'"
+	has_out "coco-bundle help COMMAND"
+	has_out "^Trust directory: --trust DIR, else \$COCO_TRUST, else /.*/share/coco-bundle/trust\.\$"
+	expect 2 "$COCO" help frobnicate
+	one_line_err
+	has_err "^coco-bundle: 'frobnicate' is not a command; see 'coco-bundle --help'\$"
+	expect 2 "$COCO" help verify lint
+	one_line_err
+}
+run_case conv_help_command conv_help_command
+
+conv_format_any_case() {
+	create_bundle b.coco
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format JSON
+	has_out '"format": "coco-bundle-report/1"'
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format Html
+	has_out '<!DOCTYPE html>'
+	expect 0 "$COCO" inspect b.coco --format Xml
+	has_out '<?xml'
+	expect 2 "$COCO" inspect b.coco --format HTML
+	has_err "format 'html' is for verify and lint"
+	run "$COCO" lint "$FX/example" --trust "$FX/trust" --at 2027-06-01 --format Json
+	has_out '"verdict"'
+	run "$COCO" reverify b.coco --trust "$FX/trust" --at 2027-06-01 --format CSV
+	has_out '^path,status,'
+	run "$COCO" reverify b.coco --trust "$FX/trust" --at 2027-06-01 --format jSoN
+	has_out '"format": "coco-bundle-reverify/1"'
+	expect 2 "$COCO" verify b.coco --format yaml
+	has_err "unknown format 'yaml'"
+}
+run_case conv_format_any_case conv_format_any_case
+
+# A file that is not a zip stops verify before the archive is open: the report still
+# gives the file's size.
+conv_size_when_failed_early() {
+	printf 'not a zip, 27 bytes long..\n' >g.coco
+	[ "$(wc -c <g.coco)" -eq 27 ] || fail "test file is not 27 bytes"
+	expect 1 "$COCO" verify g.coco --trust "$FX/trust" --at 2027-06-01 --format json
+	has_out '"bundle": {"path": "g.coco", "size": 27, '
+}
+run_case conv_size_when_failed_early conv_size_when_failed_early
+
+# Every document names the same default trust directory, the one the Makefile compiles in,
+# and no other trust path.
+conv_one_trust_path() {
+	want=$(sed -n 's/^DATADIR = \$(PREFIX)\(.*\)$/\1/p' "$ROOT/Makefile")/trust
+	[ "$want" = /share/coco-bundle/trust ] || fail "Makefile's DATADIR moved: $want"
+	for doc in README.md docs/coco-bundle.1 docs/TRUST.md docs/OPERATIONS.md trust/README; do
+		sed 's/\\-/-/g' "$ROOT/$doc" >doc.txt
+		grep -q "/usr/local$want\|PREFIX$want" doc.txt || fail "$doc does not name the default"
+		grep -o '[A-Za-z/._-]*/trust\>' doc.txt | grep -v "^/usr/local$want\$" |
+			grep -v "^PREFIX$want\$" | grep '^/' && fail "$doc names another trust path"
+	done
+	return 0
+}
+run_case conv_one_trust_path conv_one_trust_path
