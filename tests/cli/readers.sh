@@ -4,7 +4,9 @@
 #       runs INNER ARGS (coco-bundle, or the valgrind wrapper around it) and exits with its
 #       status; when ARGS are a `verify` that PASSED (exit 0), it then reads the bundle with
 #       the other zip readers (tests/differential.py, coco-bundle's reading being REAL's
-#       `inspect`) and records in LOGDIR whether they agree, once per distinct bundle
+#       `inspect`) and records in LOGDIR whether they agree, once per distinct bundle; a
+#       bundle over 16 MiB is only counted (two of t_crash.sh, 33 MB of the sample's kind
+#       that inflate to far more, would take the readers 30 s to extract three times)
 #   sh tests/cli/readers.sh report LOGDIR
 #       prints every disagreement with the command that verified the bundle to stderr, then
 #       one summary line; exits 1 if any reader disagreed or the differential could not run
@@ -44,7 +46,9 @@ run)
 	b=$(bundle_arg "$@")
 	if [ "$rc" -eq 0 ] && [ -n "$b" ] && [ -f "$b" ]; then
 		sum=$(sha256sum <"$b" | cut -c1-64)
-		if [ ! -e "$dir/$sum.ok" ] && [ ! -e "$dir/$sum.bad" ]; then
+		if [ "$(stat -c %s "$b")" -gt 16777216 ]; then
+			: >"$dir/$sum.big"
+		elif [ ! -e "$dir/$sum.ok" ] && [ ! -e "$dir/$sum.bad" ]; then
 			# Debian's python3; a python3 earlier in PATH may be a slow shim (pyenv)
 			py=/usr/bin/python3
 			[ -x "$py" ] || py=python3
@@ -67,18 +71,19 @@ report)
 		echo "usage: $0 report LOGDIR" >&2
 		exit 2
 	}
-	ok=0 bad=0
-	for f in "$2"/*.ok "$2"/*.bad; do
+	ok=0 bad=0 big=0
+	for f in "$2"/*.ok "$2"/*.bad "$2"/*.big; do
 		case $f in
 		*'*'*) ;;
 		*.ok) ok=$((ok + 1)) ;;
+		*.big) big=$((big + 1)) ;;
 		*)
 			bad=$((bad + 1))
 			cat "$f" >&2
 			;;
 		esac
 	done
-	echo "readers: $((ok + bad)) bundles that verified PASSED read by unzip, python zipfile, 7z, bsdtar and ziptool: $bad with a disagreement"
+	echo "readers: $((ok + bad)) bundles that verified PASSED read by unzip, python zipfile, 7z, bsdtar and ziptool: $bad with a disagreement ($big over 16 MiB not read)"
 	[ "$bad" -eq 0 ]
 	;;
 *)
