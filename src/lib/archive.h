@@ -70,6 +70,38 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 enum coco_err coco_archive_read(struct coco_ctx *ctx, struct coco_archive *ar, size_t idx,
 				size_t max, unsigned char **out, size_t *out_len);
 
+/* ---- rules beyond the layout (archive_rules.c) ---- */
+
+/* What an extra-field block holds, as coco_extra_scan found it. */
+struct coco_extra {
+	const unsigned char *zip64; /* the zip64 field's data (borrowed from the block), or NULL */
+	size_t zip64_len;
+	int broken;      /* not whole fields, or zip64 twice: no value in it can be trusted */
+	uint16_t bad_id; /* the field refused first (0 when broken into no fields) */
+	const char *why; /* the first problem (static), or NULL if every field is allowed */
+};
+
+/*
+ * Walks the extra-field block p of a central (local 0) or local header: each field whole,
+ * at most once, and only a zip64 field, a well-formed extended timestamp (0x5455) or NTFS
+ * times (0x000a). Whether the zip64 field is needed is for the two calls below.
+ */
+void coco_extra_scan(const unsigned char *p, size_t len, int local, struct coco_extra *x);
+/* Adds x's problem as a container.extra failure about subject. */
+void coco_extra_report(struct coco_archive *ar, struct coco_report *r, const char *subject,
+		       int local, const struct coco_extra *x);
+/* Replaces e's saturated central fields by the zip64 values, which must be exactly those;
+ * returns NULL, or why not (a static string). */
+const char *coco_extra_zip64_central(struct coco_entry *e, const struct coco_extra *x);
+/* Checks a local header's zip64 field against its 32-bit sizes and e; returns NULL, or why
+ * not, with *header set when it is the header's values that disagree (else the field). */
+const char *coco_extra_zip64_local(const struct coco_entry *e, uint32_t lcsize, uint32_t lusize,
+				   const struct coco_extra *x, int *header);
+/* Flag bits and MS-DOS attributes of e (container.flags, container.encrypted, container.type). */
+void coco_entry_rules(struct coco_archive *ar, struct coco_report *r, const struct coco_entry *e);
+/* libzip's second opinion: count, names, sizes, CRCs and methods (container.consistency). */
+void coco_libzip_crosscheck(struct coco_archive *ar, struct coco_report *r);
+
 /* ---- writer ---- */
 
 struct coco_zipw;

@@ -133,6 +133,16 @@ verify_json() { # BUNDLE [ARGS...]
 	run "$COCO" verify "$b" --trust "$FX/trust" --at 2027-06-01 --format json "$@"
 }
 
+# readers_setup DIR: points $COCO at DIR/coco-bundle, a wrapper that runs the current $COCO
+# and, after each verify that PASSED, reads the bundle with the other zip readers
+# (tests/cli/readers.sh) with their verdicts in DIR.
+readers_setup() {
+	printf '#!/bin/sh\nexec sh "%s/tests/cli/readers.sh" run "%s" "%s" "%s" "$@"\n' "$ROOT" "$1" \
+		"$COCO_REAL" "$COCO" >"$1/coco-bundle"
+	chmod +x "$1/coco-bundle"
+	COCO=$1/coco-bundle
+}
+
 # vg_setup DIR: points $COCO at DIR/coco-bundle, a wrapper that runs the real binary under
 # valgrind's memcheck (tests/valgrind.sh) with its logs in DIR.
 vg_setup() {

@@ -117,7 +117,9 @@ run_case interop_zip_default_ns interop_zip_default_ns
 
 # Genuinely non-conforming containers from the same tools: EN 319 162-1 A.1 wants the
 # mimetype entry stored with no extra field, so zip without -X (which adds the UT/ux
-# extra fields) and zip writing to a pipe (which adds data descriptors) both fail.
+# extra fields) and zip writing to a pipe (which adds data descriptors) both fail. Without
+# -X, zip also writes its Unix UID/GID field (ux, 0x7875) on every entry, which is refused
+# since issue 13 (docs/FORMAT.md: only zip64 and timestamp fields): `zip -X` it must be.
 interop_nonconforming_mimetype() {
 	interop_tree
 	(cd src && zip -q -0 ../extra.coco mimetype &&
@@ -131,10 +133,14 @@ interop_nonconforming_mimetype() {
 	verify_json streamed.coco
 	[ "$rc" -eq 1 ] || fail "data descriptor: exit $rc, want 1"
 	finding container.mimetype fail
-	# Extra fields on the data objects only are fine.
-	(cd src && zip -q -X -0 ../ok.coco mimetype &&
-		zip -q -r ../ok.coco assessment.xml evidence policies META-INF) || fail "zip"
-	expect 0 "$COCO" verify ok.coco --trust "$FX/trust" --at 2035-06-01
+	# UT and ux on the data objects only: the ux field is refused (issue 13).
+	(cd src && zip -q -X -0 ../ux.coco mimetype &&
+		zip -q -r ../ux.coco assessment.xml evidence policies META-INF) || fail "zip"
+	verify_json ux.coco
+	[ "$rc" -eq 1 ] || fail "ux extra field: exit $rc, want 1"
+	finding_on container.extra fail assessment.xml
+	has_out "central extra field 0x7875 (Info-ZIP Unix UID/GID 'ux')"
+	no_out '"id": "container.mimetype"'
 }
 run_case interop_nonconforming_mimetype interop_nonconforming_mimetype
 
@@ -190,3 +196,110 @@ interop_python_default_mode() {
 	finding container.structure pass
 }
 run_case interop_python_default_mode interop_python_default_mode
+
+# interop_sample_tree: the sample bundle's entries unpacked into src/ (verified at 2027-06-01).
+interop_sample_tree() {
+	create_bundle s.coco
+	unzip -q s.coco -d src || fail "unzip"
+}
+
+# The entries of the sample, after the mimetype, in the sample's order.
+SAMPLE_ENTRIES="assessment.xml evidence/cyber-essentials-plus.pdf policies/acceptable-use-policy.pdf \
+policies/information-security-policy.pdf META-INF/ASiCManifest001.xml META-INF/signature001.p7s"
+
+# Python's zipfile with force_zip64: streamed (with data descriptors), each local header has
+# a zip64 field of zeros, which says the descriptor has 8-byte sizes (APPNOTE 4.3.9.2):
+# PASSED. Written to a seekable file, Python 3.11.4 and later saturate the local sizes and
+# give them in the zip64 field: PASSED; Debian 12's 3.11.2 leaves the local sizes as they
+# are beside the field (fixed upstream), which APPNOTE 4.5.3 forbids: container.extra.
+interop_python_zip64() {
+	interop_sample_tree
+	python3 - $SAMPLE_ENTRIES <<'PY' || fail "python zipfile"
+import sys, zipfile
+def info(n, m):
+    zi = zipfile.ZipInfo(n, (2026, 1, 1, 0, 0, 0))
+    zi.compress_type = m
+    zi.external_attr = 0o100644 << 16
+    return zi
+for out, streamed in (("streamed.coco", True), ("seekable.coco", False)):
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(info("mimetype", zipfile.ZIP_STORED), b"application/vnd.etsi.asic-e+zip")
+        if streamed:
+            z._seekable = False
+        for n in sys.argv[1:]:
+            with z.open(info(n, zipfile.ZIP_DEFLATED), "w", force_zip64=True) as w, \
+                    open("src/" + n, "rb") as r:
+                w.write(r.read())
+with open("seekable.coco", "rb") as f:  # the first data object's local header
+    f.seek(30 + 8 + 31)
+    print("saturated" if f.read(30)[18:26] == b"\xff" * 8 else "plain", file=open("form", "w"))
+PY
+	expect 0 "$COCO" verify streamed.coco --trust "$FX/trust" --at 2027-06-01 --format json
+	finding container.structure pass
+	verify_json seekable.coco
+	if [ "$(cat form)" = saturated ]; then
+		[ "$rc" -eq 0 ] || fail "seekable force_zip64, saturated: exit $rc, want 0"
+		return 0
+	fi
+	[ "$rc" -eq 1 ] || fail "seekable force_zip64, sizes not saturated: exit $rc, want 1"
+	finding_on container.extra fail assessment.xml
+	has_out "zip64 field although the local sizes are not saturated"
+}
+run_case interop_python_zip64 interop_python_zip64
+
+# 7-Zip writes NTFS times (0x000a) in the central directory, which are accepted, but sorts
+# the entries by name, so its bundle fails only because the mimetype is not first.
+interop_7z() {
+	command -v 7z >/dev/null 2>&1 || fail "7z is not installed (make deps)"
+	interop_sample_tree
+	(cd src && 7z a -tzip -mx0 ../7z.coco mimetype >/dev/null &&
+		7z a -tzip -mx9 ../7z.coco $SAMPLE_ENTRIES >/dev/null) || fail "7z"
+	verify_json 7z.coco
+	[ "$rc" -eq 1 ] || fail "7z: exit $rc, want 1"
+	finding container.mimetype fail
+	[ "$(grep -c '"status": "fail"' out)" -eq 1 ] || fail "7z: more than the mimetype failed"
+}
+run_case interop_7z interop_7z
+
+# Java's ZipOutputStream (when a JDK is installed: openjdk-17-jdk-headless is in the
+# Makefile's DEB_BENCH): the mimetype stored first, then deflated entries with data
+# descriptors, extended timestamps (setLastModifiedTime, setCreationTime) and, for a time
+# after 2038, NTFS times instead. PASSED. (The `jar` tool cannot make a bundle: it writes
+# META-INF/MANIFEST.MF first, with a 0xcafe extra field.)
+interop_java() {
+	command -v java >/dev/null 2>&1 || { echo "skipped: no java"; return 0; }
+	interop_sample_tree
+	cat >Zip.java <<'JAVA'
+import java.nio.file.*;
+import java.nio.file.attribute.FileTime;
+import java.util.zip.*;
+
+public class Zip {
+	public static void main(String[] a) throws Exception {
+		try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(Paths.get(a[0])))) {
+			byte[] m = "application/vnd.etsi.asic-e+zip".getBytes("US-ASCII");
+			ZipEntry e = new ZipEntry("mimetype");
+			CRC32 crc = new CRC32();
+			crc.update(m);
+			e.setMethod(ZipEntry.STORED);
+			e.setSize(m.length);
+			e.setCrc(crc.getValue());
+			z.putNextEntry(e);
+			z.write(m);
+			for (int i = 1; i < a.length; i++) {
+				ZipEntry d = new ZipEntry(a[i]);
+				d.setLastModifiedTime(FileTime.fromMillis(i % 2 == 0 ? 1767225600000L
+										      : 4102444800000L));
+				d.setCreationTime(FileTime.fromMillis(1767225600000L));
+				z.putNextEntry(d);
+				z.write(Files.readAllBytes(Paths.get("src", a[i])));
+			}
+		}
+	}
+}
+JAVA
+	java Zip.java java.coco $SAMPLE_ENTRIES 2>java.err || fail "java: $(cat java.err)"
+	expect 0 "$COCO" verify java.coco --trust "$FX/trust" --at 2027-06-01 --format json
+	finding container.structure pass
+}
+run_case interop_java interop_java

@@ -124,7 +124,8 @@ MUT(m_entry_disk, z->e[1].disk_start = 1)
 MUT(m_mime_not_first, struct zt_entry t = z->e[0]; z->e[0] = z->e[1]; z->e[1] = t)
 MUT(m_mime_missing, z->e[0] = z->e[1]; z->n = 1)
 MUT(m_mime_deflated, deflated(&z->e[0]))
-MUT(m_mime_extra, z->e[0].lextra = "\x75\x70\x01\x00\x00"; z->e[0].lextra_len = 5)
+/* an extended timestamp: a field allowed on any other entry */
+MUT(m_mime_extra, z->e[0].lextra = "\x55\x54\x05\x00\x01\x00\x00\x00\x00"; z->e[0].lextra_len = 9)
 MUT(m_mime_content, z->e[0] = entry("mimetype", "application/zip"))
 MUT(m_mime_same_len, z->e[0] = entry("mimetype", "application/vnd.etsi.asic-s+zip"))
 MUT(m_mime_newline, z->e[0] = entry("mimetype", MIME "\n"))
@@ -263,6 +264,90 @@ MUT(m_zip64_no_locator, z->set |= ZT_A_SATURATE)
 MUT(m_zip64_loc_off, m_zip64_ok(z, owned); z->set |= ZT_A_LOC_OFF; z->loc_off = 8)
 MUT(m_zip64_disk, m_zip64_ok(z, owned); z->set |= ZT_A_Z64_DISK; z->z64_disk = 1)
 
+/* extra fields and comments: only a needed zip64 field and well-formed timestamps */
+#define SET_EXTRA(e, where, bytes) ((e)->where = (bytes), (e)->where##_len = sizeof(bytes))
+/* Extended timestamps (Info-ZIP extrafld.txt): flags, then the times the flags name
+ * locally, the mtime alone centrally. Info-ZIP zip writes flags 3 (mtime and atime). */
+static const unsigned char ut_l3[] = {0x55, 0x54, 9, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8};
+static const unsigned char ut_c3[] = {0x55, 0x54, 5, 0, 3, 1, 2, 3, 4};
+static const unsigned char ut_l7[] = {0x55, 0x54, 13, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+static const unsigned char ut_l6[] = {0x55, 0x54, 9, 0, 6, 1, 2, 3, 4, 5, 6, 7, 8};
+static const unsigned char ut_c6[] = {0x55, 0x54, 1, 0, 6}; /* no mtime: the flags byte alone */
+static const unsigned char ut_l3_short[] = {0x55, 0x54, 5, 0, 3, 1, 2, 3, 4};
+static const unsigned char ut_c3_long[] = {0x55, 0x54, 9, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8};
+static const unsigned char ut_c1_empty[] = {0x55, 0x54, 1, 0, 1};
+static const unsigned char ut_c_reserved[] = {0x55, 0x54, 5, 0, 9, 1, 2, 3, 4};
+static const unsigned char ut_c3_twice[] = {0x55, 0x54, 5, 0, 3, 1, 2, 3, 4,
+					    0x55, 0x54, 5, 0, 3, 1, 2, 3, 4};
+/* NTFS times (APPNOTE 4.5.5) as 7-Zip writes them: 4 reserved bytes, tag 1 of 24 bytes. */
+#define NTFS_TIMES 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8
+static const unsigned char ntfs[] = {0x0a, 0, 32, 0, 0, 0, 0, 0, 1, 0, 24, 0, NTFS_TIMES};
+static const unsigned char ntfs_long[] = {0x0a, 0,  36, 0,          0, 0, 0, 0, 1,
+					  0,    28, 0,  NTFS_TIMES, 0, 0, 0, 0};
+static const unsigned char ntfs_tag2[] = {0x0a, 0, 32, 0, 0, 0, 0, 0, 2, 0, 24, 0, NTFS_TIMES};
+/* NTFS times whose mtime puts a zip64 locator signature 20 bytes before the end record. */
+static const unsigned char ntfs_locator[] = {0x0a, 0, 32, 0, 0,   0,   0, 0, 1, 0, 24, 0,
+					     0,    0, 0,  0, 'P', 'K', 6, 7, 0, 0, 0,  0,
+					     0,    0, 0,  0, 0,   0,   0, 0, 0, 0, 0,  0};
+static const unsigned char ut_and_ntfs[] = {0x55, 0x54, 5, 0, 1, 1, 2, 3, 4,  0x0a, 0,
+					    32,   0,    0, 0, 0, 0, 1, 0, 24, 0,    NTFS_TIMES};
+/* What other readers obey: ASi Unix (0x756e) saying symbolic link to "x", libarchive's "xl"
+ * (0x6c78) with a Unix host and a link mode, Info-ZIP's Unix UID/GID "ux" (0x7875). */
+static const unsigned char asi_link[] = {0x6e, 0x75, 15, 0, /* id, length */
+					 0,    0,    0,  0, /* CRC */
+					 0xff, 0xa1,        /* mode 0120777 */
+					 0,    0,    0,  0, /* sizdev */
+					 0,    0,    0,  0, /* uid, gid */
+					 'x'};
+static const unsigned char xl_link[] = {0x78, 0x6c, 7, 0, 5, 0x1e, 3, 0, 0, 0xff, 0xa1};
+static const unsigned char ux[] = {0x75, 0x78, 11, 0, 1, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0};
+/* zip64 fields: one value (8 bytes) or two; the usize of XML is 53 (0x35). */
+static const unsigned char z64_u[] = {1, 0, 8, 0, 0x35, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char z64_uc[] = {1, 0, 16,   0, 0x35, 0, 0, 0, 0, 0,
+				       0, 0, 0x35, 0, 0,    0, 0, 0, 0, 0};
+static const unsigned char bad_len[] = {0x55, 0x54, 5, 0, 1, 1, 2, 3, 4, 0};
+MUT(m_ut_infozip, SET_EXTRA(&z->e[1], lextra, ut_l3); SET_EXTRA(&z->e[1], cextra, ut_c3))
+MUT(m_ut_all, SET_EXTRA(&z->e[1], lextra, ut_l7); SET_EXTRA(&z->e[1], cextra, ut_c3))
+MUT(m_ut_no_mtime, SET_EXTRA(&z->e[1], lextra, ut_l6); SET_EXTRA(&z->e[1], cextra, ut_c6))
+MUT(m_ut_short, SET_EXTRA(&z->e[1], lextra, ut_l3_short))
+MUT(m_ut_central_long, SET_EXTRA(&z->e[1], cextra, ut_c3_long))
+MUT(m_ut_central_empty, SET_EXTRA(&z->e[1], cextra, ut_c1_empty))
+MUT(m_ut_reserved, SET_EXTRA(&z->e[1], cextra, ut_c_reserved))
+MUT(m_ut_twice, SET_EXTRA(&z->e[1], cextra, ut_c3_twice))
+MUT(m_ntfs, SET_EXTRA(&z->e[1], lextra, ntfs); SET_EXTRA(&z->e[1], cextra, ntfs))
+MUT(m_ntfs_long, SET_EXTRA(&z->e[1], cextra, ntfs_long))
+MUT(m_ntfs_tag2, SET_EXTRA(&z->e[1], cextra, ntfs_tag2))
+MUT(m_ntfs_locator, SET_EXTRA(&z->e[1], cextra, ntfs_locator))
+MUT(m_ut_ntfs_zip64, m_zip64_ok(z, owned); SET_EXTRA(&z->e[1], lextra, ut_and_ntfs);
+    SET_EXTRA(&z->e[1], cextra, ut_and_ntfs))
+MUT(m_asi, SET_EXTRA(&z->e[1], lextra, asi_link); SET_EXTRA(&z->e[1], cextra, asi_link))
+MUT(m_xl_local, SET_EXTRA(&z->e[1], lextra, xl_link))
+MUT(m_ux_local, SET_EXTRA(&z->e[1], lextra, ux))
+MUT(m_extra_trailing_byte, SET_EXTRA(&z->e[1], cextra, bad_len))
+MUT(m_zip64_c_unneeded, SET_EXTRA(&z->e[1], cextra, z64_u))
+MUT(m_zip64_c_two, SET_EXTRA(&z->e[1], cextra, z64_uc))
+MUT(m_zip64_l_unneeded, SET_EXTRA(&z->e[1], lextra, z64_uc))
+MUT(m_central_comment, z->e[1].ccomment = "c"; z->e[1].ccomment_len = 1)
+
+/* flags and MS-DOS attributes */
+MUT(m_flags_level, deflated(&z->e[1]); z->e[1].flags = 0x0006) /* deflate levels: informative */
+MUT(m_flag4, z->e[1].flags = 0x0010)
+MUT(m_flag5, z->e[1].flags = 0x0020)
+MUT(m_flag7, z->e[1].flags = 0x0080)
+MUT(m_flag12, z->e[1].flags = 0x1000)
+MUT(m_flag13, z->e[1].flags = 0x2000)
+MUT(m_flag15, z->e[1].flags = 0x8000)
+#define ATTR(e, host, attr)                                                                        \
+	((e)->set |= ZT_MADE_BY | ZT_EXT_ATTR, (e)->made_by = (uint16_t)((host) << 8 | 20),        \
+	 (e)->ext_attr = (attr))
+MUT(m_dos_dir_bit, ATTR(&z->e[1], 0, 0x10))
+MUT(m_unix_dir_bit, ATTR(&z->e[1], 3, 0100644u << 16 | 0x10))
+MUT(m_ntfs_host_dir_bit, ATTR(&z->e[1], 10, 0x10))
+MUT(m_volume_label, ATTR(&z->e[1], 0, 0x08))
+MUT(m_dos_readonly_archive, ATTR(&z->e[1], 0, 0x21))
+MUT(m_dos_dir_ok, z->e[1] = entry("evidence/", ""); ATTR(&z->e[1], 0, 0x10);
+    add(z, entry("evidence/a.pdf", "%PDF-1.7\n")))
+
 /* positive variants */
 MUT(m_utf8_ok, z->e[1].name = "\xc3\xa9valuation.xml"; z->e[1].flags = 0x0800)
 MUT(m_dd_sig, deflated(&z->e[1]); z->e[1].descriptor = ZT_DD_SIG)
@@ -290,6 +375,33 @@ static void p_descriptor_crc(unsigned char **p, size_t *len, const struct zt_lay
 	zt_put32(*p + lay->data_off[1] + lay->data_len[1] + 4, 0x12345678u);
 }
 
+/* Saturates assessment.xml's central usize (the record after the mimetype's), so that its
+ * value must come from a zip64 field. */
+static void p_central_usize(unsigned char **p, size_t *len, const struct zt_layout *lay)
+{
+	(void)len;
+	zt_put32(*p + lay->cd_off + 46 + strlen("mimetype") + 24, 0xFFFFFFFFu);
+}
+
+/* The end record of a zip64 archive with its entry counts no longer saturated. */
+static void eocd_counts(unsigned char *p, const struct zt_layout *lay, uint16_t n)
+{
+	zt_put16(p + lay->eocd_off + 8, n);
+	zt_put16(p + lay->eocd_off + 10, n);
+}
+
+static void p_eocd_count_same(unsigned char **p, size_t *len, const struct zt_layout *lay)
+{
+	(void)len;
+	eocd_counts(*p, lay, 2);
+}
+
+static void p_eocd_count_other(unsigned char **p, size_t *len, const struct zt_layout *lay)
+{
+	(void)len;
+	eocd_counts(*p, lay, 3);
+}
+
 #define STREAM 1  /* found by the streaming pass, after the container walk passed */
 #define OVERRUN 2 /* the entry then also overruns: container.layout on the same entry */
 
@@ -311,6 +423,18 @@ static const struct hcase {
     {"folder entry and a file in it", m_dir_ok, NULL, NULL, NULL, NULL, 0},
     {"Unix mode without type bits", m_mode_no_type, NULL, NULL, NULL, NULL, 0},
     {"well-formed zip64", m_zip64_ok, NULL, NULL, NULL, NULL, 0},
+    {"zip64 end record, the counts not saturated and equal", m_zip64_ok, p_eocd_count_same, NULL,
+     NULL, NULL, 0},
+    {"zip64 field holding exactly the one saturated size", m_zip64_c_unneeded, p_central_usize,
+     NULL, NULL, NULL, 0},
+    {"extended timestamps as Info-ZIP writes them", m_ut_infozip, NULL, NULL, NULL, NULL, 0},
+    {"extended timestamps, all three times", m_ut_all, NULL, NULL, NULL, NULL, 0},
+    {"extended timestamps without mtime", m_ut_no_mtime, NULL, NULL, NULL, NULL, 0},
+    {"NTFS times in both headers", m_ntfs, NULL, NULL, NULL, NULL, 0},
+    {"zip64, extended timestamp and NTFS times", m_ut_ntfs_zip64, NULL, NULL, NULL, NULL, 0},
+    {"deflate level flags 1 and 2", m_flags_level, NULL, NULL, NULL, NULL, 0},
+    {"MS-DOS read-only and archive attributes", m_dos_readonly_archive, NULL, NULL, NULL, NULL, 0},
+    {"MS-DOS folder with the directory attribute", m_dos_dir_ok, NULL, NULL, NULL, NULL, 0},
     /* end records */
     {"archive comment", m_comment, NULL, "container.eocd", NULL, NULL, 0},
     {"comment length without comment", m_comment_len_only, NULL, "container.eocd", NULL, NULL, 0},
@@ -372,10 +496,55 @@ static const struct hcase {
     {"non-ASCII name without the UTF-8 flag", m_name_no_utf8_flag, NULL, "container.name",
      "\xc3\xa9.xml", NULL, 0},
     {"name of 1025 bytes", m_name_long, NULL, "container.name", long_name, NULL, 0},
-    {"Unicode Path extra field with another name", m_unicode_path, NULL, "container.consistency",
+    /* extra fields and comments */
+    {"Unicode Path extra field with another name", m_unicode_path, NULL, "container.extra",
      "assessment.xml", NULL, 0},
-    {"central extra field overruns itself", m_central_extra_overrun, NULL, "container.layout", NULL,
+    {"central extra field overruns itself", m_central_extra_overrun, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"extra field with a byte after its fields", m_extra_trailing_byte, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"ASi Unix field saying symbolic link", m_asi, NULL, "container.extra", "assessment.xml", NULL,
+     0},
+    {"libarchive 'xl' field, local only", m_xl_local, NULL, "container.extra", "assessment.xml",
      NULL, 0},
+    {"Info-ZIP 'ux' field, local only", m_ux_local, NULL, "container.extra", "assessment.xml", NULL,
+     0},
+    {"local timestamp shorter than its flags say", m_ut_short, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"central timestamp with more than the mtime", m_ut_central_long, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"central timestamp flags mtime but holds none", m_ut_central_empty, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"timestamp with a reserved flag bit", m_ut_reserved, NULL, "container.extra", "assessment.xml",
+     NULL, 0},
+    {"timestamp twice in one header", m_ut_twice, NULL, "container.extra", "assessment.xml", NULL,
+     0},
+    {"NTFS times of 28 bytes", m_ntfs_long, NULL, "container.extra", "assessment.xml", NULL, 0},
+    {"NTFS attribute tag 2", m_ntfs_tag2, NULL, "container.extra", "assessment.xml", NULL, 0},
+    {"central zip64 field, nothing saturated", m_zip64_c_unneeded, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"central zip64 field with more than the saturated size", m_zip64_c_two, p_central_usize,
+     "container.extra", "assessment.xml", NULL, 0},
+    {"local zip64 field, nothing saturated", m_zip64_l_unneeded, NULL, "container.extra",
+     "assessment.xml", NULL, 0},
+    {"central file comment", m_central_comment, NULL, "container.comment", "assessment.xml", NULL,
+     0},
+    /* flags and attributes */
+    {"flag bit 4 (enhanced deflating)", m_flag4, NULL, "container.flags", "assessment.xml", NULL,
+     0},
+    {"flag bit 5 (patched data)", m_flag5, NULL, "container.flags", "assessment.xml", NULL, 0},
+    {"flag bit 7 (unused)", m_flag7, NULL, "container.flags", "assessment.xml", NULL, 0},
+    {"flag bit 12 (reserved)", m_flag12, NULL, "container.flags", "assessment.xml", NULL, 0},
+    {"flag bit 13 (encrypted central directory)", m_flag13, NULL, "container.encrypted",
+     "assessment.xml", NULL, 0},
+    {"flag bit 15 (reserved)", m_flag15, NULL, "container.flags", "assessment.xml", NULL, 0},
+    {"MS-DOS host, directory attribute on a file", m_dos_dir_bit, NULL, "container.type",
+     "assessment.xml", NULL, 0},
+    {"Unix host, directory attribute on a file", m_unix_dir_bit, NULL, "container.type",
+     "assessment.xml", NULL, 0},
+    {"NTFS host, directory attribute on a file", m_ntfs_host_dir_bit, NULL, "container.type",
+     "assessment.xml", NULL, 0},
+    {"volume-label attribute", m_volume_label, NULL, "container.type", "assessment.xml", NULL, 0},
     /* duplicates */
     {"exact duplicate", m_dup_exact, NULL, "container.duplicate", "assessment.xml", NULL, 0},
     {"case-only duplicate", m_dup_case, NULL, "container.duplicate", "evidence/a.pdf",
@@ -453,6 +622,10 @@ static const struct hcase {
      0},
     {"zip64 locator points elsewhere", m_zip64_loc_off, NULL, "container.zip64", NULL, NULL, 0},
     {"zip64 end record on disk 1", m_zip64_disk, NULL, "container.zip64", NULL, NULL, 0},
+    {"zip64 locator signature before an unsaturated end record", m_ntfs_locator, NULL,
+     "container.zip64", NULL, NULL, 0},
+    {"zip64 end record disagrees with an unsaturated count", m_zip64_ok, p_eocd_count_other,
+     "container.zip64", NULL, NULL, 0},
 };
 
 /* ---- running a case -------------------------------------------------------------------- */
@@ -865,7 +1038,11 @@ static unsigned char *commented_zip(size_t cd_size, size_t *len)
 	return p;
 }
 
-/* The central directory may take 16 MiB (here of entry comments), not a byte more. */
+/*
+ * The central directory may take 16 MiB, not a byte more. Only entry comments make one that
+ * large (10,000 records of the longest names and allowed extra fields take 11.5 MB), and
+ * they are refused: at the limit the size passes and the comments fail.
+ */
 START_TEST(test_cd_size)
 {
 	size_t len = 0;
@@ -873,11 +1050,10 @@ START_TEST(test_cd_size)
 	struct run run = verify_bytes(p, len);
 	const struct coco_finding *f = find(run.r, "container.limits", COCO_STATUS_FAIL);
 
-	ck_assert_msg(
-	    _i ? f != NULL &&
-		     strstr(coco_finding_message(f), "larger than the limit (16777216)") != NULL
-	       : f == NULL && find(run.r, "container.structure", COCO_STATUS_PASS) != NULL,
-	    "%s", dump(run.r));
+	ck_assert_msg(_i ? f != NULL && strstr(coco_finding_message(f),
+					       "larger than the limit (16777216)") != NULL
+			 : f == NULL && find(run.r, "container.comment", COCO_STATUS_FAIL) != NULL,
+		      "container.limits %s", _i ? "missing" : "or no container.comment");
 	run_free(&run);
 	free(p);
 }

@@ -549,6 +549,211 @@ static int b_directory(struct hx *h)
 {
 	return mkdir(h->bundle, 0700);
 }
+
+/* ---- container: what other readers obey (issue 13, NOTES.md section 7) ------------------- */
+
+#define SET_EXTRA(e, where, bytes) ((e)->where = (bytes), (e)->where##_len = sizeof(bytes))
+/* An extra field of this id around data (static storage: one bundle is built at a time). */
+static unsigned char xbuf[2][128];
+static size_t xfield(int slot, uint16_t id, const void *head, size_t hlen, const char *tail)
+{
+	unsigned char *x = xbuf[slot];
+	size_t n = hlen + strlen(tail);
+
+	zt_put16(x, id);
+	zt_put16(x + 2, (uint16_t)n);
+	memcpy(x + 4, head, hlen);
+	memcpy(x + 4 + hlen, tail, strlen(tail));
+	return 4 + n;
+}
+
+/* libarchive's "xl" (0x6c78): made by Unix, external attributes of a symbolic link. */
+static const unsigned char xl_link[] = {0x78, 0x6c, 7, 0, 5, 0x1e, 3, 0, 0, 0xff, 0xa1};
+/* Info-ZIP's Unix UID/GID "ux" (0x7875), as plain `zip` writes it. */
+static const unsigned char ux[] = {0x75, 0x78, 11, 0, 1, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0};
+
+/* ASi Unix (0x756e) on the policy: CRC, mode 0120777, sizdev, uid, gid, link target. With
+ * the external attributes zeroed, unzip makes a link to ../../../etc/passwd. */
+static void asi_m(struct zt_archive *z, void **owned)
+{
+	static const unsigned char head[14] = {0, 0, 0, 0, 0xff, 0xa1};
+	struct zt_entry *e = &z->e[Z_AUP];
+
+	(void)owned;
+	e->cextra = e->lextra = xbuf[0];
+	e->cextra_len = e->lextra_len = xfield(0, 0x756e, head, 14, "../../../etc/passwd");
+	e->set |= ZT_MADE_BY | ZT_EXT_ATTR;
+	e->made_by = 0x031E;
+	e->ext_attr = 0;
+}
+
+static int b_zip_asi_symlink(struct hx *h)
+{
+	return write_zip(h, asi_m, NULL);
+}
+
+/* Info-ZIP Unicode Path (0x7075) version 2, which unzip ignores and bsdtar obeys (it checks
+ * neither the version nor the CRC): the two policies swap names. */
+static void upath_m(struct zt_archive *z, void **owned)
+{
+	static const unsigned char head[5] = {2};
+	struct zt_entry *a = &z->e[Z_AUP], *b = &z->e[Z_ISP];
+
+	(void)owned;
+	a->cextra = a->lextra = xbuf[0];
+	a->cextra_len = a->lextra_len = xfield(0, 0x7075, head, 5, b->name);
+	b->cextra = b->lextra = xbuf[1];
+	b->cextra_len = b->lextra_len = xfield(1, 0x7075, head, 5, a->name);
+}
+
+static int b_zip_unicode_path_v2(struct hx *h)
+{
+	return write_zip(h, upath_m, NULL);
+}
+
+ZIP(b_zip_xl_symlink, SET_EXTRA(&z->e[Z_AUP], lextra, xl_link))
+ZIP(b_zip_dos_directory, z->e[Z_ASSESS].set |= ZT_MADE_BY | ZT_EXT_ATTR;
+    z->e[Z_ASSESS].made_by = 0x0014; z->e[Z_ASSESS].ext_attr = 0x10)
+ZIP(b_zip_volume_label, z->e[Z_AUP].set |= ZT_MADE_BY | ZT_EXT_ATTR; z->e[Z_AUP].made_by = 0x0014;
+    z->e[Z_AUP].ext_attr = 0x08)
+ZIP(b_zip_central_comment, z->e[Z_AUP].ccomment = "approved by SIA"; z->e[Z_AUP].ccomment_len = 15)
+ZIP(b_zip_local_only_extra, SET_EXTRA(&z->e[Z_AUP], lextra, ux))
+ZIP(b_zip_flag_patched, z->e[Z_AUP].flags = 0x0020)
+ZIP(b_zip_flag_cd_encrypted, z->e[Z_AUP].flags = 0x2000)
+
+/* A central zip64 field with the policy's real usize, although nothing is saturated. */
+static void zip64_unneeded_m(struct zt_archive *z, void **owned)
+{
+	unsigned char *x = *owned = calloc(1, 12);
+	uint64_t u = z->e[Z_AUP].len;
+	int k;
+
+	if (x == NULL)
+		return;
+	x[0] = 1, x[2] = 8;
+	for (k = 0; k < 8; k++)
+		x[4 + k] = (unsigned char)(u >> (8 * k));
+	z->e[Z_AUP].cextra = x;
+	z->e[Z_AUP].cextra_len = 12;
+}
+
+static int b_zip_zip64_unneeded(struct hx *h)
+{
+	return write_zip(h, zip64_unneeded_m, NULL);
+}
+
+/*
+ * The attack of issue 13, point 1: a second central directory reached through a zip64
+ * locator. The mimetype's central record carries, as its comment, a local header and an
+ * unsigned assessment.xml; the signature's record (the last) carries, as its comment, a
+ * second central directory (the same names in the same order, assessment.xml pointing at
+ * the hidden local header), a zip64 end record and a locator that ends where the classic
+ * end record begins. No field of the classic end record is saturated, so a reader that
+ * takes it reads the signed bundle; Python's zipfile, 7-Zip, libarchive and libzip follow
+ * the locator and read the unsigned assessment.
+ */
+#define HIDDEN "<assessment>never signed</assessment>\n"
+#define HIDDEN_LOCAL (30 + 14 + sizeof(HIDDEN) - 1)
+
+static size_t second_cd_size(const struct zt_archive *z)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < z->n; i++)
+		n += 46 + strlen(z->e[i].name);
+	return n;
+}
+
+/* Comments of the right lengths, marked so that the patch finds them. */
+static void locator_attack_m(struct zt_archive *z, void **owned)
+{
+	size_t cd2 = second_cd_size(z) + 56 + 20;
+	unsigned char *c = *owned = calloc(1, HIDDEN_LOCAL + cd2);
+
+	if (c == NULL)
+		return;
+	memcpy(c, "HIDDEN-LOCAL", 12);
+	memcpy(c + HIDDEN_LOCAL, "SECOND-CD", 9);
+	z->e[Z_MIME].ccomment = c;
+	z->e[Z_MIME].ccomment_len = HIDDEN_LOCAL;
+	z->e[Z_SIG].ccomment = c + HIDDEN_LOCAL;
+	z->e[Z_SIG].ccomment_len = cd2;
+}
+
+static void put64le(unsigned char *p, uint64_t v)
+{
+	zt_put32(p, (uint32_t)v);
+	zt_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Copies the real central records to at without their comments, assessment.xml's pointing
+ * at the hidden local header; returns the bytes written. */
+static size_t second_cd(unsigned char *p, const struct zt_layout *lay, size_t at, size_t hidden)
+{
+	size_t o = (size_t)lay->cd_off, w = at, k;
+	uint32_t crc = (uint32_t)crc32(0, (const Bytef *)HIDDEN, (uInt)(sizeof(HIDDEN) - 1));
+
+	for (k = 0; k < Z_N; k++) {
+		size_t nlen = (size_t)(p[o + 28] | p[o + 29] << 8);
+		size_t rec = 46 + nlen + (size_t)(p[o + 30] | p[o + 31] << 8) +
+			     (size_t)(p[o + 32] | p[o + 33] << 8);
+
+		memmove(p + w, p + o, 46 + nlen);
+		zt_put16(p + w + 30, 0);
+		zt_put16(p + w + 32, 0);
+		if (k == Z_ASSESS) {
+			zt_put16(p + w + 10, 0);
+			zt_put32(p + w + 16, crc);
+			zt_put32(p + w + 20, (uint32_t)(sizeof(HIDDEN) - 1));
+			zt_put32(p + w + 24, (uint32_t)(sizeof(HIDDEN) - 1));
+			zt_put32(p + w + 42, (uint32_t)hidden);
+		}
+		o += rec;
+		w += 46 + nlen;
+	}
+	return w - at;
+}
+
+static unsigned char *find_marker(unsigned char *p, size_t len, const char *m)
+{
+	size_t n = strlen(m), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(p + i, m, n) == 0)
+			return p + i;
+	return NULL;
+}
+
+static void locator_attack_p(unsigned char **pp, size_t *len, const struct zt_layout *lay)
+{
+	unsigned char *p = *pp, *a = find_marker(p, *len, "HIDDEN-LOCAL");
+	unsigned char *b = find_marker(p, *len, "SECOND-CD"), *r;
+	size_t hidden, cd2_off, cd2;
+
+	if (a == NULL || b == NULL)
+		return;
+	hidden = (size_t)(a - p), cd2_off = (size_t)(b - p);
+	memset(a, 0, 30);
+	zt_put32(a, 0x04034b50u), zt_put16(a + 4, 20), zt_put16(a + 12, 0x21);
+	zt_put32(a + 14, (uint32_t)crc32(0, (const Bytef *)HIDDEN, (uInt)(sizeof(HIDDEN) - 1)));
+	zt_put32(a + 18, (uint32_t)(sizeof(HIDDEN) - 1));
+	zt_put32(a + 22, (uint32_t)(sizeof(HIDDEN) - 1));
+	zt_put16(a + 26, 14);
+	memcpy(a + 30, "assessment.xml", 14);
+	memcpy(a + 44, HIDDEN, sizeof(HIDDEN) - 1);
+	cd2 = second_cd(p, lay, cd2_off, hidden);
+	r = p + cd2_off + cd2; /* the zip64 end record, then the locator */
+	zt_put32(r, 0x06064b50u), put64le(r + 4, 44), zt_put16(r + 12, 45), zt_put16(r + 14, 45);
+	zt_put32(r + 16, 0), zt_put32(r + 20, 0), put64le(r + 24, Z_N), put64le(r + 32, Z_N);
+	put64le(r + 40, cd2), put64le(r + 48, cd2_off);
+	zt_put32(r + 56, 0x07064b50u), zt_put32(r + 60, 0), put64le(r + 64, cd2_off + cd2);
+	zt_put32(r + 72, 1);
+}
+
+static int b_zip_locator_attack(struct hx *h)
+{
+	return write_zip(h, locator_attack_m, locator_attack_p);
+}
 /* ---- manifest: hostile XML, signed by the director ------------------------------------- */
 
 /* Replaces the first from in *s by to (*s malloc'd, replaced). 0, or -1 if absent. */
@@ -1987,6 +2192,29 @@ static const struct hcase cases[] = {
     {"zip.manifests_65", b_zip_manifests, FAIL("container.limits"), NULL, "64 manifests", NULL},
     {"zip.not_a_zip", b_not_zip, FAIL("container.eocd"), NULL, NULL, NULL},
     {"zip.empty_file", b_empty, FAIL("container.eocd"), NULL, NULL, NULL},
+    /* what other zip readers obey and this one ignored (issue 13, NOTES.md section 7) */
+    {"zip.zip64_locator_second_cd", b_zip_locator_attack, FAIL("container.zip64"), NULL,
+     "locator although no field", NULL},
+    {"zip.asi_unix_symlink", b_zip_asi_symlink, FAIL("container.extra"), S(POLICY_PDF), "0x756e",
+     NULL},
+    {"zip.libarchive_xl_symlink", b_zip_xl_symlink, FAIL("container.extra"), S(POLICY_PDF),
+     "local extra field 0x6c78", NULL},
+    {"zip.unicode_path_v2_swap", b_zip_unicode_path_v2, FAIL("container.extra"), S(POLICY_PDF),
+     "0x7075", NULL},
+    {"zip.dos_directory_attribute", b_zip_dos_directory, FAIL("container.type"),
+     S("assessment.xml"), "directory attribute on a file", NULL},
+    {"zip.volume_label_attribute", b_zip_volume_label, FAIL("container.type"), S(POLICY_PDF),
+     "volume-label", NULL},
+    {"zip.central_comment", b_zip_central_comment, FAIL("container.comment"), S(POLICY_PDF), NULL,
+     NULL},
+    {"zip.local_only_extra", b_zip_local_only_extra, FAIL("container.extra"), S(POLICY_PDF),
+     "local extra field 0x7875", NULL},
+    {"zip.zip64_extra_not_needed", b_zip_zip64_unneeded, FAIL("container.extra"), S(POLICY_PDF),
+     "no 32-bit field is saturated", NULL},
+    {"zip.flag_patched_data", b_zip_flag_patched, FAIL("container.flags"), S(POLICY_PDF), "bit 5",
+     NULL},
+    {"zip.flag_encrypted_directory", b_zip_flag_cd_encrypted, FAIL("container.encrypted"),
+     S(POLICY_PDF), "bit 13", NULL},
     /* entry names */
     {"name.nul", b_name_nul, FAIL("container.name"), S("policies/a.pdf"), NULL, NULL},
     {"name.overlong_utf8_c0af", b_name_overlong, FAIL("container.name"), NULL, NULL, NULL},
@@ -2188,6 +2416,48 @@ static void check_finding(const struct hcase *c, const struct run *r)
 	free(want);
 }
 
+/*
+ * The reader differential on the case's bundle: against coco-bundle's reading for a bundle
+ * it accepted (every reader must agree: exit 0), or among the readers alone for an attack
+ * (they must disagree: exit 1, which shows that the oracle sees what it is there for).
+ */
+static void run_readers(const struct hx *h, const struct hcase *c, int disagree)
+{
+	char *script = bt_fixture("../tests/differential.py"), *log = bt_fmt("%s/readers", h->dir);
+	/* Debian's python3: one earlier in PATH may be a slow shim (pyenv) */
+	const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+	const char *argv[] = {py,
+			      script,
+			      disagree ? "--readers-only" : "--coco",
+			      disagree ? h->bundle : getenv("COCO"),
+			      disagree ? NULL : h->bundle,
+			      NULL};
+	unsigned char *out = NULL;
+	size_t len = 0;
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	ck_assert_int_ge(pid = fork(), 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(bt_read(log, &out, &len), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == (disagree ? 1 : 0),
+		      "%s: the reader differential ended %d, expected exit %d:\n%.3000s", c->name,
+		      st, disagree ? 1 : 0, (char *)out);
+	fprintf(stderr, "hostile: %-32s readers %s\n%s", c->name,
+		disagree ? "disagree, as they must:" : "agree", disagree ? (char *)out : "");
+	free(out);
+	free(log);
+	free(script);
+}
+
 /* What the run said, for the summary line: the case's finding's message, or stderr. */
 static void summary(const struct hcase *c, const struct run *r, const char *note)
 {
@@ -2242,6 +2512,10 @@ START_TEST(test_hostile)
 		      r.ms, r.cpu_ms, HX_WALL_MS);
 	ck_assert_msg(HX_RSS_KB == 0 || r.kb < HX_RSS_KB, "%s: peak RSS %ld KB, over %d KB",
 		      c->name, r.kb, HX_RSS_KB);
+	/* A PASSED bundle is read by the other zip readers too, which must agree with it; on
+	 * the locator attack they must disagree among themselves (tests/differential.py). */
+	if (c->exit == 0 || c->build == b_zip_locator_attack)
+		run_readers(&h, c, c->build == b_zip_locator_attack);
 	free(r.out);
 	free(r.err);
 	hx_teardown(&h);
