@@ -90,10 +90,10 @@ static void show_lint(const struct coco_report *r, int refused)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
-		warns += st == COCO_STATUS_WARN;
+		warns += st == COCO_STATUS_WARN ? 1 + coco_finding_more(f) : 0;
 		if (st != COCO_STATUS_FAIL)
 			continue;
-		fails++;
+		fails += 1 + coco_finding_more(f); /* a summary stands for more */
 		cli_print_finding(stderr, f);
 	}
 	if (!refused && failed)
@@ -134,7 +134,8 @@ static int create(const struct create_args *a)
 		if (err == COCO_ERR_REFUSED && coco_report_verdict(co.lint) == COCO_VERDICT_FAILED)
 			rc = EXIT_FAILED;
 	} else {
-		printf("created '%s', signed by '%s'\n", a->out, coco_signer_subject(signer));
+		cli_say(stdout, "created '%s', signed by '%s'", a->out,
+			coco_signer_subject(signer));
 	}
 	coco_report_free(co.lint);
 	coco_signer_free(signer);

@@ -679,7 +679,7 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check 
 {
 	struct sigcheck c;
 	struct vstate st;
-	size_t before = coco_report_count(r);
+	size_t before = coco_report_mark(r);
 
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));

@@ -156,8 +156,9 @@ static size_t packaging_failures(const struct coco_report *r)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
-			n += coco_finding_status(f) == COCO_STATUS_FAIL &&
-			     strcmp(coco_finding_id(f), ids[k]) == 0;
+			if (coco_finding_status(f) == COCO_STATUS_FAIL &&
+			    strcmp(coco_finding_id(f), ids[k]) == 0)
+				n += 1 + coco_finding_more(f); /* a summary: its count */
 	}
 	return n;
 }
@@ -186,7 +187,8 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 				   "the files it references",
 				   dir, n, n == 1 ? "" : "s");
 	for (i = 0; i < coco_report_count(r); i++)
-		failed += coco_finding_status(coco_report_get(r, i)) == COCO_STATUS_FAIL;
+		if (coco_finding_status(coco_report_get(r, i)) == COCO_STATUS_FAIL)
+			failed += 1 + coco_finding_more(coco_report_get(r, i));
 	if (!(flags & COCO_CREATE_NO_LINT) && coco_report_verdict(r) == COCO_VERDICT_FAILED)
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,

@@ -449,7 +449,7 @@ enum coco_err coco_signoff_finish(struct coco_vstate *v)
 {
 	struct coco_report *siro = v->siro;
 	enum coco_verdict applicant = coco_report_verdict_since(v->r, 0);
-	size_t from = coco_report_count(v->r); /* the sign-off part starts here */
+	size_t from = coco_report_mark(v->r); /* the sign-off part starts here */
 	enum coco_decision d;
 	const char *name = NULL;
 	time_t at = 0;
