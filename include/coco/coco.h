@@ -340,12 +340,12 @@ struct coco_create_opts {
 
 /*
  * Packages the submission in dir into a signed bundle at out_path, written atomically.
- * First lints dir as if signed now by signer (coco_lint's checks, plus the director
- * against the signer's name). Returns COCO_ERR_REFUSED, writing nothing, when the
- * files in dir are not exactly those assessment.xml references, or when lint FAILED and
- * COCO_CREATE_NO_LINT is not set; the findings say why. Also refuses symlinks, special
- * files and unsafe names with the offending path in ctx's message. An existing out_path
- * is replaced only on success. opts may be NULL.
+ * First lints dir as if signed now by signer (coco_lint's checks, plus the director and
+ * the organisation against the signer's certificate). Returns COCO_ERR_REFUSED, writing
+ * nothing, when the files in dir are not exactly those assessment.xml references, or when
+ * lint FAILED and COCO_CREATE_NO_LINT is not set; the findings say why. Also refuses
+ * symlinks, special files and unsafe names with the offending path in ctx's message. An
+ * existing out_path is replaced only on success. opts may be NULL.
  */
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  const struct coco_signer *signer, const struct coco_create_opts *opts);

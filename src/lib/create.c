@@ -168,17 +168,22 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 				const struct coco_signer *signer, unsigned flags,
 				struct coco_report *r)
 {
-	char *cn = coco_cert_common_name(X509_get_subject_name(signer->cert));
+	const X509_NAME *name = X509_get_subject_name(signer->cert);
+	char *cn = coco_cert_common_name(name), *org = coco_cert_organisation(name);
+	char *org_id = coco_cert_org_id(name);
+	struct coco_signer_names who = {signer->subject, cn, org, org_id};
 	enum coco_err err;
 	size_t n, i, failed = 0;
 
-	if ((err = coco_report_set_bundle(r, dir, 0, coco_ctx_time(ctx))) != COCO_OK) {
-		free(cn);
-		return coco_seterr(ctx, err, "out of memory");
+	if ((err = coco_report_set_bundle(r, dir, 0, coco_ctx_time(ctx))) == COCO_OK) {
+		coco_report_set_lint(r);
+		err = coco_lint_folder(ctx, dir, "assessment.xml", l, &who, r);
+	} else {
+		err = coco_seterr(ctx, err, "out of memory");
 	}
-	coco_report_set_lint(r);
-	err = coco_lint_folder(ctx, dir, "assessment.xml", l, 1, cn, r);
 	free(cn);
+	free(org);
+	free(org_id);
 	if (err != COCO_OK)
 		return err;
 	if ((n = packaging_failures(r)) > 0)

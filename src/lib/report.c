@@ -21,9 +21,10 @@ void coco_report_signature_clear(struct coco_report_signature *s)
 	free(s->subject);
 	free(s->common_name);
 	free(s->organisation);
+	free(s->org_id);
 	free(s->issuer);
 	free(s->serial);
-	s->subject = s->common_name = s->organisation = s->issuer = s->serial = NULL;
+	s->subject = s->common_name = s->organisation = s->org_id = s->issuer = s->serial = NULL;
 	s->valid = s->value_ok = s->has_signing_time = 0;
 }
 

@@ -80,6 +80,7 @@ struct coco_report_signature {
 	char *subject;      /* may be NULL when no signer certificate was found */
 	char *common_name;  /* the subject's CN, UTF-8; may be NULL */
 	char *organisation; /* the subject's O, UTF-8; may be NULL */
+	char *org_id;       /* the subject's organizationIdentifier (2.5.4.97); may be NULL */
 	char *issuer;
 	char *serial; /* hex */
 	time_t not_before, not_after;
