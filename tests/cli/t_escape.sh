@@ -21,11 +21,14 @@ no_raw() {
 # has FILE TEXT: FILE holds TEXT (fixed string).
 has() { grep -qF -e "$2" "$1" || fail "$1 lacks '$2': $(cat "$1")"; }
 
-# esc_bundle: reg/<hostile>.coco, the sample with legalName "Org <hostile>" (signed with
-# --no-lint: the name is no longer the certificate holder's).
+# esc_bundle: reg/<hostile>.coco, the sample with legalName "Org <hostile>" and one more
+# file, evidence/<hostile>.txt, referenced by CoCo-2 (signed with --no-lint: the name is no
+# longer the certificate holder's).
 esc_bundle() {
 	cp -R "$FX/example" sub
-	sed "s|<legalName>Example Guarding Ltd</legalName>|<legalName>Org $esc_raw</legalName>|" \
+	printf 'notes\n' >"sub/evidence/$esc_raw.txt"
+	sed -e "s|<legalName>Example Guarding Ltd</legalName>|<legalName>Org $esc_raw</legalName>|" \
+		-e "s|visitor access is logged.</statement>|&<supportingFile>evidence/$esc_raw.txt</supportingFile>|" \
 		"$FX/example/assessment.xml" >sub/assessment.xml
 	mkdir reg
 	run "$COCO" create sub -o "reg/$esc_raw.coco" --key "$FX/pki/director.key" \
@@ -70,6 +73,7 @@ escape_verify() {
 	cp out json
 	has json "\"organisation\": \"Org $esc_r\""
 	has json "\"path\": \"reg/$esc_r.coco\""
+	has json "{\"name\": \"evidence/$esc_r.txt\", "
 	no_raw json
 	run "$COCO" verify "$b" --trust "$FX/trust" --at 2027-06-01 --format html
 	cp out html
@@ -78,7 +82,12 @@ escape_verify() {
 	run "$COCO" verify "$b" --trust "$FX/trust" --at 2027-06-01 --format xml
 	cp out xml
 	has xml " organisation=\"Org $esc_r\""
+	has xml "<entry name=\"evidence/$esc_r.txt\""
 	no_raw xml
+	run "$COCO" inspect "$b"
+	cp out inspect
+	has inspect "  evidence/$esc_q.txt"
+	no_raw inspect
 }
 run_case escape_verify escape_verify
 
