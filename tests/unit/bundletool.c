@@ -889,6 +889,18 @@ size_t bt_count_status(const struct coco_report *r, enum coco_status status)
 	return n;
 }
 
+size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_status status)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < coco_report_count(r); i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		if (coco_finding_status(f) == status && strcmp(coco_finding_id(f), id) == 0)
+			n += 1 + coco_finding_more(f);
+	}
+	return n;
+}
+
 char *bt_dump(const struct coco_report *r)
 {
 	char *out = NULL;

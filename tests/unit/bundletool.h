@@ -196,6 +196,8 @@ const struct coco_finding *bt_find_status(const struct coco_report *r, const cha
 					  enum coco_status status, const char *subject);
 /* Number of findings with this status. */
 size_t bt_count_status(const struct coco_report *r, enum coco_status status);
+/* Number of findings with this id and status, counting those a summary stands for. */
+size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_status status);
 /* The report as text, for failure messages; malloc'd (never NULL). */
 char *bt_dump(const struct coco_report *r);
 
