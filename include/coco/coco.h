@@ -233,10 +233,10 @@ int coco_finding_manual(const struct coco_finding *f);
 /*
  * A report lists at most the first 100 findings of one id and status (and manual flag);
  * further ones are counted in one summary finding of that id and status, with no subject,
- * that follows them. For a summary, the number of findings it stands for; 0 for any other
- * finding. The verdict counts every finding, listed or not.
+ * that follows them. The number of findings f stands for: 1, or for a summary, the number
+ * it counts (none of which is listed). The verdict counts every finding, listed or not.
  */
-size_t coco_finding_more(const struct coco_finding *f);
+size_t coco_finding_count(const struct coco_finding *f);
 
 /*
  * Renders the report as text (one line per finding, verdict last) or JSON

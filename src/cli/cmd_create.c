@@ -91,10 +91,10 @@ static void show_lint(const struct coco_report *r, int refused)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
-		warns += st == COCO_STATUS_WARN ? 1 + coco_finding_more(f) : 0;
+		warns += st == COCO_STATUS_WARN ? coco_finding_count(f) : 0;
 		if (st != COCO_STATUS_FAIL)
 			continue;
-		fails += 1 + coco_finding_more(f); /* a summary stands for more */
+		fails += coco_finding_count(f); /* a summary stands for many */
 		cli_print_finding(stderr, f);
 	}
 	if (!refused && failed)

@@ -158,7 +158,7 @@ static size_t packaging_failures(const struct coco_report *r)
 		for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
 			if (coco_finding_status(f) == COCO_STATUS_FAIL &&
 			    strcmp(coco_finding_id(f), ids[k]) == 0)
-				n += 1 + coco_finding_more(f); /* a summary: its count */
+				n += coco_finding_count(f); /* a summary stands for many */
 	}
 	return n;
 }
@@ -193,7 +193,7 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 				   dir, n, n == 1 ? "" : "s");
 	for (i = 0; i < coco_report_count(r); i++)
 		if (coco_finding_status(coco_report_get(r, i)) == COCO_STATUS_FAIL)
-			failed += 1 + coco_finding_more(coco_report_get(r, i));
+			failed += coco_finding_count(coco_report_get(r, i));
 	if (!(flags & COCO_CREATE_NO_LINT) && coco_report_verdict(r) == COCO_VERDICT_FAILED)
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,

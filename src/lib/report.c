@@ -298,9 +298,9 @@ int coco_finding_manual(const struct coco_finding *f)
 	return f->manual;
 }
 
-size_t coco_finding_more(const struct coco_finding *f)
+size_t coco_finding_count(const struct coco_finding *f)
 {
-	return f->more;
+	return f->more > 0 ? f->more : 1;
 }
 
 void coco_report_set_lint(struct coco_report *r)

@@ -896,7 +896,7 @@ size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		if (coco_finding_status(f) == status && strcmp(coco_finding_id(f), id) == 0)
-			n += 1 + coco_finding_more(f);
+			n += coco_finding_count(f);
 	}
 	return n;
 }

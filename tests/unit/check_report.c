@@ -516,8 +516,8 @@ START_TEST(test_collapse_listed_and_counted)
 	ck_assert_str_eq(coco_finding_id(f), "manifest.unsigned");
 	ck_assert_int_eq(coco_finding_status(f), COCO_STATUS_FAIL);
 	ck_assert_ptr_null(coco_finding_subject(f));
-	ck_assert_uint_eq(coco_finding_more(f), 150);
-	ck_assert_uint_eq(coco_finding_more(coco_report_get(r, 99)), 0);
+	ck_assert_uint_eq(coco_finding_count(f), 150);
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 99)), 1);
 	ck_assert_str_eq(coco_finding_message(f), MORE_150);
 	ck_assert_str_eq(coco_finding_id(coco_report_get(r, 101)), "pdf.clean");
 	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_FAILED);
@@ -540,7 +540,10 @@ START_TEST(test_collapse_per_status)
 	ck_assert_str_eq(coco_finding_subject(f), "x.pdf");
 	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_FAILED);
 	add_many(r, COCO_STATUS_INDETERMINATE, "signer.untrusted", 101);
-	ck_assert_uint_eq(coco_finding_more(coco_report_get(r, 201)), 1);
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 201)), 1);
+	ck_assert_str_eq(coco_finding_message(coco_report_get(r, 201)),
+			 "and 1 more finding of this check and status, not listed (a report lists "
+			 "the first 100 of each)");
 	ck_assert_int_eq(coco_finding_status(coco_report_get(r, 201)), COCO_STATUS_INDETERMINATE);
 	coco_report_free(r);
 	/* manual checks are counted apart from plain warnings, and stay manual */
@@ -551,7 +554,7 @@ START_TEST(test_collapse_per_status)
 	ck_assert_uint_eq(coco_report_count(r), 104);
 	f = coco_report_get(r, 100);
 	ck_assert(coco_finding_manual(f));
-	ck_assert_uint_eq(coco_finding_more(f), 50);
+	ck_assert_uint_eq(coco_finding_count(f), 50);
 	ck_assert(!coco_finding_manual(coco_report_get(r, 101)));
 	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_PASSED);
 	coco_report_free(r);
@@ -572,7 +575,7 @@ START_TEST(test_collapse_mark)
 	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_FAIL, "pdf.signature", "z", "bad"),
 			 COCO_OK);
 	ck_assert_uint_eq(coco_report_count(r), 102); /* summarised, not listed */
-	ck_assert_uint_eq(coco_finding_more(coco_report_get(r, 100)), 2);
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 100)), 2);
 	ck_assert_int_eq(coco_report_verdict_since(r, mark), COCO_VERDICT_FAILED);
 	coco_report_free(r);
 }
@@ -591,7 +594,7 @@ START_TEST(test_collapse_append)
 	ck_assert_int_eq(coco_report_append(dst, src), COCO_OK);
 	ck_assert_uint_eq(coco_report_count(dst), 101);
 	f = coco_report_get(dst, 100);
-	ck_assert_uint_eq(coco_finding_more(f), 200);
+	ck_assert_uint_eq(coco_finding_count(f), 200);
 	ck_assert_ptr_null(coco_finding_subject(f));
 	ck_assert_int_eq(coco_report_verdict(dst), COCO_VERDICT_FAILED);
 	coco_report_free(src);
