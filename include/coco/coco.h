@@ -237,11 +237,47 @@ int coco_report_earliest_expiry(const struct coco_report *report, time_t *when, 
 int coco_finding_manual(const struct coco_finding *f);
 
 /*
+ * A report lists at most the first 100 findings of one id and status (and manual flag);
+ * further ones are counted in one summary finding of that id and status, with no subject,
+ * that follows them. The number of findings f stands for: 1, or for a summary, the number
+ * it counts (none of which is listed). The verdict counts every finding, listed or not.
+ */
+size_t coco_finding_count(const struct coco_finding *f);
+
+/*
  * Renders the report as text (one line per finding, verdict last) or JSON
  * (docs/FORMAT.md). *out is a NUL-terminated malloc'd string the caller frees.
  */
 enum coco_err coco_report_render(const struct coco_report *report, enum coco_format format,
 				 unsigned flags, char **out, size_t *out_len);
+
+/* ---- escaping ------------------------------------------------------------------ */
+
+/*
+ * The one escaping layer for every output, the renderers' own. In every mode, bytes that
+ * are not valid UTF-8, C1 controls, U+FFFE, U+FFFF and the characters that reorder or hide
+ * text (the bidirectional embeddings, overrides and isolates U+202A..U+202E and
+ * U+2066..U+2069, the marks U+200E, U+200F and U+061C, the separators U+2028 and U+2029)
+ * are replaced: by '?' in text, by U+FFFD otherwise.
+ */
+enum coco_escape {
+	COCO_ESCAPE_TEXT,   /* a terminal or log line: C0 controls become '?' as well */
+	COCO_ESCAPE_JSON,   /* the inside of a JSON string: quote and backslash escaped, C0
+			       controls written as six-character escapes (backslash, u, 4 hex) */
+	COCO_ESCAPE_MARKUP, /* HTML or XML text or attribute value: < > & " ' as references;
+			       C0 controls other than newline and tab become U+FFFD */
+	COCO_ESCAPE_CSV,    /* one whole RFC 4180 field: quoted (quotes doubled) when it holds
+			       a comma, quote or line break; C0 controls other than newline and
+			       tab become U+FFFD */
+	COCO_ESCAPE_CSV_UNTRUSTED, /* COCO_ESCAPE_CSV for a value from a bundle or a file name:
+				      one that starts with = + - @, tab or CR, which a
+				      spreadsheet would run as a formula, also gets a leading
+				      apostrophe */
+};
+
+/* s escaped for mode, as a NUL-terminated malloc'd string the caller frees; NULL when
+ * memory ran out or mode is not one of the above. */
+char *coco_escape(const char *s, enum coco_escape mode);
 
 /* ---- verify, inspect, extract ---------------------------------------------------- */
 
@@ -311,9 +347,9 @@ struct coco_create_opts {
 
 /*
  * Packages the submission in dir into a signed bundle at out_path, written atomically.
- * First lints dir as if signed now by signer (coco_lint's checks, plus the director
- * against the signer's name). Returns COCO_ERR_REFUSED, writing nothing, when the
- * files in dir are not exactly those assessment.xml references, or when lint FAILED and
+ * First lints dir as if signed now by signer (coco_lint's checks, plus the director and
+ * the organisation against the signer's certificate). Returns COCO_ERR_REFUSED, writing nothing,
+ * when the files in dir are not exactly those assessment.xml references, or when lint FAILED and
  * COCO_CREATE_NO_LINT is not set; the findings say why. Also refuses symlinks, special
  * files and unsafe names with the offending path in ctx's message. Before anything else,
  * refuses an out_path that coco_output_check refuses with dir as the submission folder

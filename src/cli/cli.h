@@ -19,8 +19,14 @@ extern const char *cli_prog;
 /* The installed trust directory, PREFIX/share/coco-bundle/trust (Makefile: build/prefix). */
 extern const char cli_default_trust[];
 
-/* Writes s with C0 and C1 control characters replaced by '?'. */
+/* coco_escape(s, mode), malloc'd; exits with EXIT_USAGE and a one-line error when memory
+ * runs out (as git's xmalloc dies), so output is never silently cut. */
+char *cli_escape(const char *s, enum coco_escape mode);
+/* Writes s escaped by the library for a terminal (coco_escape, COCO_ESCAPE_TEXT): controls,
+ * invalid UTF-8 and characters that reorder or hide text become '?'. */
 void cli_put_safe(FILE *out, const char *s);
+/* Prints the formatted line (at most 4 KiB) with cli_put_safe, then a newline. */
+void cli_say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints "coco-bundle: MSG" to stderr (controls replaced) and returns EXIT_USAGE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

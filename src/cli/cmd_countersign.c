@@ -131,9 +131,9 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	} else if (err != COCO_OK) {
 		rc = cli_error("%s", coco_ctx_error(ctx));
 	} else {
-		printf("recorded '%s' by '%s' in '%s' (verification %s)\n", a->decision,
-		       coco_signer_subject(siro), a->out,
-		       coco_verdict_name(coco_report_verdict(co.report)));
+		cli_say(stdout, "recorded '%s' by '%s' in '%s' (verification %s)", a->decision,
+			coco_signer_subject(siro), a->out,
+			coco_verdict_name(coco_report_verdict(co.report)));
 	}
 	coco_report_free(co.report);
 	coco_signer_free(siro);

@@ -20,10 +20,11 @@ static const char create_help[] =
     "       coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC] [--at TIME] [--trust DIR]\n"
     "                          [--no-lint]\n"
     "\n"
-    "Lint the submission in DIR (as 'coco-bundle lint' does, and the director against the\n"
-    "signer), then package it into an ETSI ASiC-E bundle signed with CAdES-B-B, written\n"
-    "atomically to OUT. The files in DIR (dotfiles aside) must be exactly assessment.xml\n"
-    "and the files it references; a FAILED lint is refused unless --no-lint is given.\n"
+    "Lint the submission in DIR (as 'coco-bundle lint' does, and the director and the\n"
+    "organisation against the signer's certificate), then package it into an ETSI ASiC-E\n"
+    "bundle signed with CAdES-B-B, written atomically to OUT. The files in DIR (dotfiles\n"
+    "aside) must be exactly assessment.xml and the files it references; a FAILED lint is\n"
+    "refused unless --no-lint is given.\n"
     "\n"
     "  -o, --output OUT   the bundle to write (replaced only on success; never inside DIR\n"
     "                     or over a file create reads)\n"
@@ -91,10 +92,10 @@ static void show_lint(const struct coco_report *r, int refused)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
-		warns += st == COCO_STATUS_WARN;
+		warns += st == COCO_STATUS_WARN ? coco_finding_count(f) : 0;
 		if (st != COCO_STATUS_FAIL)
 			continue;
-		fails++;
+		fails += coco_finding_count(f); /* a summary stands for many */
 		cli_print_finding(stderr, f);
 	}
 	if (!refused && failed)
@@ -139,7 +140,8 @@ static int create(const struct create_args *a)
 		if (err == COCO_ERR_REFUSED && coco_report_verdict(co.lint) == COCO_VERDICT_FAILED)
 			rc = EXIT_FAILED;
 	} else {
-		printf("created '%s', signed by '%s'\n", a->out, coco_signer_subject(signer));
+		cli_say(stdout, "created '%s', signed by '%s'", a->out,
+			coco_signer_subject(signer));
 	}
 	coco_report_free(co.lint);
 	coco_signer_free(signer);

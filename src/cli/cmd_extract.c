@@ -56,7 +56,7 @@ static int extract(const char *bundle, const char *dir, const char *trust, const
 	} else if (err != COCO_OK) {
 		rc = cli_error("%s", coco_ctx_error(ctx));
 	} else {
-		printf("verified PASSED and extracted into '%s'\n", dir);
+		cli_say(stdout, "verified PASSED and extracted into '%s'", dir);
 	}
 out:
 	free(text);

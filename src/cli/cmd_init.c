@@ -53,11 +53,10 @@ int cmd_init(int argc, char **argv)
 	if (coco_init(ctx, argv[optind], org) != COCO_OK)
 		rc = cli_error("%s", coco_ctx_error(ctx));
 	else
-		fprintf(
-		    stderr,
-		    "coco-bundle: wrote '%s/assessment.xml'; fill it in, add the evidence, then "
-		    "run 'coco-bundle lint %s'\n",
-		    argv[optind], argv[optind]);
+		cli_say(stderr,
+			"coco-bundle: wrote '%s/assessment.xml'; fill it in, add the evidence, "
+			"then run 'coco-bundle lint %s'",
+			argv[optind], argv[optind]);
 	coco_ctx_free(ctx);
 	return rc;
 }

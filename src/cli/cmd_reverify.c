@@ -577,13 +577,16 @@ enum { C_STATUS, C_DAYS, C_EXPIRES, C_VERDICT, C_SIGNOFF, C_ORG, C_PATH, C_DETAI
 static const char *const headers[C_N] = {"STATUS",   "DAYS",         "EXPIRES", "VERDICT",
 					 "SIGN-OFF", "ORGANISATION", "BUNDLE",  "DETAIL"};
 
-/* Display width: UTF-8 code points (controls print as one '?' each, see cli_put_safe). */
+/* Display width: the code points of s as cli_put_safe prints it. */
 static size_t width(const char *s)
 {
+	char *e = cli_escape(s, COCO_ESCAPE_TEXT);
+	const char *p;
 	size_t w = 0;
 
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
+	for (p = e; *p; p++)
+		w += ((unsigned char)*p & 0xc0) != 0x80;
+	free(e);
 	return w;
 }
 
@@ -658,52 +661,18 @@ static void render_text(FILE *f, const struct rows *rows, const struct job *job)
 
 /* ---- JSON ---- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (n == 0 || (n == 3 && s[0] >= 0xf0))
-		return 0;
-	cp = s[0] & (0x7fu >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
-/* A JSON string (or null); a byte that is not UTF-8 (a file name) becomes U+FFFD. */
+/* A JSON string (or null), escaped by the library as its reports are. */
 static void json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	char *e;
 
 	if (s == NULL) {
 		fputs("null", f);
 		return;
 	}
-	fputc('"', f);
-	for (; *p; p += n ? n : 1) {
-		n = utf8_len(p);
-		if (n == 0)
-			fputs("\\ufffd", f);
-		else if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fwrite(p, 1, n, f);
-	}
-	fputc('"', f);
+	e = cli_escape(s, COCO_ESCAPE_JSON);
+	fprintf(f, "\"%s\"", e);
+	free(e);
 }
 
 static void json_time(FILE *f, int has, time_t t)
@@ -763,29 +732,17 @@ static void render_json(FILE *f, const struct rows *rows, const struct job *job)
 /* ---- CSV (RFC 4180) ---- */
 
 /*
- * One field. A value taken from a bundle or a file name that a spreadsheet would read as
- * a formula (leading = + - @ tab or CR) gets a leading apostrophe; a field holding a
- * comma, quote or line break is quoted, with quotes doubled.
+ * One field, escaped by the library: a value taken from a bundle or a file name is
+ * untrusted (one that a spreadsheet would read as a formula gets a leading apostrophe).
  */
 static void csv_field(FILE *f, const char *s, int untrusted, int last)
 {
-	int quote;
+	char *e =
+	    cli_escape(s != NULL ? s : "", untrusted ? COCO_ESCAPE_CSV_UNTRUSTED : COCO_ESCAPE_CSV);
 
-	if (s == NULL)
-		s = "";
-	quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', f);
-	if (untrusted && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	if (quote)
-		fputc('"', f);
+	fputs(e, f);
 	fputs(last ? "\r\n" : ",", f);
+	free(e);
 }
 
 static void render_csv(FILE *f, const struct rows *rows, const struct job *job)

@@ -24,20 +24,36 @@
 const char *cli_prog = "coco-bundle";
 const char cli_default_trust[] = COCO_DEFAULT_TRUST;
 
+/* The library's escaping: the CLI has no copy of its own (STYLE.md, one escaping layer). */
+char *cli_escape(const char *s, enum coco_escape mode)
+{
+	char *e = coco_escape(s, mode);
+
+	if (e == NULL) {
+		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		exit(EXIT_USAGE);
+	}
+	return e;
+}
+
 void cli_put_safe(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	char *e = cli_escape(s, COCO_ESCAPE_TEXT);
 
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			fputc('?', out);
-		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
-			fputc('?', out); /* C1 controls such as CSI */
-			p++;
-		} else {
-			fputc(*p, out);
-		}
-	}
+	fputs(e, out);
+	free(e);
+}
+
+void cli_say(FILE *out, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_put_safe(out, msg);
+	fputc('\n', out);
 }
 
 int cli_error(const char *fmt, ...)
@@ -359,7 +375,9 @@ static void progress_cb(void *arg, uint64_t done, uint64_t total)
 	if (pct == p->last)
 		return;
 	p->last = pct;
-	fprintf(stderr, "\r%s '%s': %3d%%", p->verb, p->name, pct);
+	fprintf(stderr, "\r%s '", p->verb);
+	cli_put_safe(stderr, p->name);
+	fprintf(stderr, "': %3d%%", pct);
 	fflush(stderr);
 }
 
@@ -429,7 +447,7 @@ void cli_warn_key_mode(const char *path)
 	struct stat st;
 
 	if (path != NULL && stat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		fprintf(stderr, "%s: warning: private key '%s' is readable by group or others\n",
+		cli_say(stderr, "%s: warning: private key '%s' is readable by group or others",
 			cli_prog, path);
 }
 

@@ -57,6 +57,8 @@ struct coco_submission {
 	int signed_bundle;          /* verify: a signature exists, so the director is compared */
 	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
 	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */
+	const char *signer_org;     /* its organizationName (O); may be NULL */
+	const char *signer_org_id;  /* its organizationIdentifier (2.5.4.97); may be NULL */
 	long signed_day;            /* the day of signing (lint: the check day) */
 	long at_day;                /* the verification day */
 	int signed_known;           /* signed_day is a signature's claim, not the check day */

@@ -13,14 +13,20 @@ struct coco_buf {
 	int failed;
 };
 
-/* In every mode, C1 controls, bidirectional overrides and isolates, U+FFFE and U+FFFF are
- * replaced like invalid UTF-8. */
+/*
+ * In every mode, invalid UTF-8, C1 controls, U+FFFE and U+FFFF and the characters that
+ * reorder or hide text (bidirectional overrides, embeddings and isolates, the LRM, RLM and
+ * ALM marks, the line and paragraph separators: coco_utf8_unsafe) are replaced: by '?' in
+ * text, by U+FFFD in the others. The public form is coco_escape() (coco.h).
+ */
 enum coco_buf_mode {
-	COCO_BUF_TEXT,   /* controls and invalid UTF-8 become '?' */
-	COCO_BUF_JSON,   /* inside a JSON string: quotes, backslashes and controls escaped,
-			    invalid UTF-8 becomes \ufffd */
+	COCO_BUF_TEXT,   /* controls become '?' */
+	COCO_BUF_JSON,   /* inside a JSON string: quotes and backslashes escaped, controls
+			    written \u00XX */
 	COCO_BUF_MARKUP, /* HTML or XML text and attribute values: <>&"' escaped, controls
-			    other than newline and tab and invalid UTF-8 become U+FFFD */
+			    other than newline and tab become U+FFFD */
+	COCO_BUF_CSV,    /* inside a quoted CSV field: quotes doubled, controls other than
+			    newline and tab become U+FFFD */
 };
 
 void coco_buf_add(struct coco_buf *b, const char *s, size_t n);

@@ -531,6 +531,16 @@ char *coco_cert_common_name(const X509_NAME *name)
 	return name_entry_utf8(name, NID_commonName);
 }
 
+char *coco_cert_organisation(const X509_NAME *name)
+{
+	return name_entry_utf8(name, NID_organizationName);
+}
+
+char *coco_cert_org_id(const X509_NAME *name)
+{
+	return name_entry_utf8(name, NID_organizationIdentifier);
+}
+
 static void fill_info(struct sigcheck *c)
 {
 	struct coco_report_signature *info = c->info;
@@ -539,8 +549,8 @@ static void fill_info(struct sigcheck *c)
 
 	info->subject = coco_name_oneline(X509_get_subject_name(c->signer));
 	info->common_name = coco_cert_common_name(X509_get_subject_name(c->signer));
-	info->organisation =
-	    name_entry_utf8(X509_get_subject_name(c->signer), NID_organizationName);
+	info->organisation = coco_cert_organisation(X509_get_subject_name(c->signer));
+	info->org_id = coco_cert_org_id(X509_get_subject_name(c->signer));
 	info->issuer = coco_name_oneline(X509_get_issuer_name(c->signer));
 	info->serial = hex ? coco_strndup(hex, strlen(hex)) : NULL;
 	(void)coco_asn1_time_to_time(X509_get0_notBefore(c->signer), &info->not_before);
@@ -717,7 +727,7 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check 
 {
 	struct sigcheck c;
 	struct vstate st;
-	size_t before = coco_report_count(r);
+	size_t before = coco_report_mark(r);
 
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));

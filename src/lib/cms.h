@@ -19,6 +19,9 @@ struct coco_signer {
 
 /* The name's last commonName as UTF-8 (malloc'd), or NULL (none, or it holds a NUL). */
 char *coco_cert_common_name(const X509_NAME *name);
+/* The same for its organizationName (O) and organizationIdentifier (2.5.4.97). */
+char *coco_cert_organisation(const X509_NAME *name);
+char *coco_cert_org_id(const X509_NAME *name);
 
 /*
  * Checks cert against the signer rules. With r set, adds signer.key, signer.key_usage

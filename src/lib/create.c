@@ -156,8 +156,9 @@ static size_t packaging_failures(const struct coco_report *r)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
-			n += coco_finding_status(f) == COCO_STATUS_FAIL &&
-			     strcmp(coco_finding_id(f), ids[k]) == 0;
+			if (coco_finding_status(f) == COCO_STATUS_FAIL &&
+			    strcmp(coco_finding_id(f), ids[k]) == 0)
+				n += coco_finding_count(f); /* a summary stands for many */
 	}
 	return n;
 }
@@ -167,17 +168,22 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 				const struct coco_signer *signer, unsigned flags,
 				struct coco_report *r)
 {
-	char *cn = coco_cert_common_name(X509_get_subject_name(signer->cert));
+	const X509_NAME *name = X509_get_subject_name(signer->cert);
+	char *cn = coco_cert_common_name(name), *org = coco_cert_organisation(name);
+	char *org_id = coco_cert_org_id(name);
+	struct coco_signer_names who = {signer->subject, cn, org, org_id};
 	enum coco_err err;
 	size_t n, i, failed = 0;
 
-	if ((err = coco_report_set_bundle(r, dir, 0, coco_ctx_time(ctx))) != COCO_OK) {
-		free(cn);
-		return coco_seterr(ctx, err, "out of memory");
+	if ((err = coco_report_set_bundle(r, dir, 0, coco_ctx_time(ctx))) == COCO_OK) {
+		coco_report_set_lint(r);
+		err = coco_lint_folder(ctx, dir, "assessment.xml", l, &who, r);
+	} else {
+		err = coco_seterr(ctx, err, "out of memory");
 	}
-	coco_report_set_lint(r);
-	err = coco_lint_folder(ctx, dir, "assessment.xml", l, 1, cn, r);
 	free(cn);
+	free(org);
+	free(org_id);
 	if (err != COCO_OK)
 		return err;
 	if ((n = packaging_failures(r)) > 0)
@@ -186,7 +192,8 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 				   "the files it references",
 				   dir, n, n == 1 ? "" : "s");
 	for (i = 0; i < coco_report_count(r); i++)
-		failed += coco_finding_status(coco_report_get(r, i)) == COCO_STATUS_FAIL;
+		if (coco_finding_status(coco_report_get(r, i)) == COCO_STATUS_FAIL)
+			failed += coco_finding_count(coco_report_get(r, i));
 	if (!(flags & COCO_CREATE_NO_LINT) && coco_report_verdict(r) == COCO_VERDICT_FAILED)
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,

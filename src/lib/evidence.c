@@ -338,7 +338,7 @@ static int unfilled(const struct coco_claim_cert *c)
  * at the verification time with no failure of its own, 0 if not, -1 on NOMEM. */
 static int check_cert(struct certcheck *k, const char **note)
 {
-	size_t before = coco_report_count(k->r);
+	size_t before = coco_report_mark(k->r);
 	int current;
 
 	*note = NULL;

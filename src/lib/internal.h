@@ -141,7 +141,9 @@ char *coco_strndup(const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (at most n bytes); 0 if invalid or overlong. */
 size_t coco_utf8_seq(const unsigned char *s, size_t n);
 /* True if the valid sequence of n bytes at p is unsafe to show: a C1 control, a
- * bidirectional override or isolate, or U+FFFE/U+FFFF (not allowed in XML 1.0). */
+ * bidirectional embedding, override, isolate or mark (U+202A..U+202E, U+2066..U+2069,
+ * U+200E, U+200F, U+061C), a line or paragraph separator (U+2028, U+2029), or
+ * U+FFFE/U+FFFF (not allowed in XML 1.0). */
 int coco_utf8_unsafe(const unsigned char *p, size_t n);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes). */

@@ -51,8 +51,8 @@ static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const stru
 }
 
 enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char *assessment,
-			       const struct coco_folder *l, int signed_bundle,
-			       const char *signer_cn, struct coco_report *r)
+			       const struct coco_folder *l, const struct coco_signer_names *signer,
+			       struct coco_report *r)
 {
 	const char **files = calloc(l->n + 1, sizeof(*files));
 	char *path = coco_asprintf("%s/%s", dir, assessment);
@@ -81,8 +81,13 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 			files[s.n_files++] = l->names[i];
 	s.files = files;
 	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(ctx));
-	s.signer_cn = signer_cn;
-	s.signed_bundle = signed_bundle;
+	if (signer != NULL) {
+		s.signed_bundle = 1;
+		s.signer_cn = signer->common_name;
+		s.signer_subject = signer->subject;
+		s.signer_org = signer->organisation;
+		s.signer_org_id = signer->org_id;
+	}
 	if (lstat(path, &st) != 0 && errno == ENOENT) {
 		err = coco_submission_check(ctx, r, NULL, 0, &s);
 		goto out;
@@ -139,7 +144,7 @@ enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_repo
 	}
 	coco_report_set_lint(r);
 	if ((err = coco_folder_collect(ctx, dir, &l)) == COCO_OK)
-		err = coco_lint_folder(ctx, dir, assessment, &l, 0, NULL, r);
+		err = coco_lint_folder(ctx, dir, assessment, &l, NULL, r);
 	coco_folder_release(&l);
 	free(dir);
 	return err;

@@ -2633,7 +2633,7 @@ static void scan_release(struct scan *s)
 
 static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 {
-	size_t i, before = coco_report_count(s->r);
+	size_t i, before = coco_report_mark(s->r);
 	enum coco_err err = COCO_OK;
 	int active = 0;
 

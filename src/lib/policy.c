@@ -232,6 +232,8 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 	}
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "requireSignedEvidence"))
 		p->require_signed_evidence = strcmp(t, "true") == 0 || strcmp(t, "1") == 0;
+	if (bad == NULL && coco_xml_is(c, NS_POLICY, "signerOrganisation"))
+		p->signer_org_manual = strcmp(t, "manual") == 0; /* the schema allows fail too */
 	free(t);
 	return bad;
 }

@@ -21,9 +21,10 @@ void coco_report_signature_clear(struct coco_report_signature *s)
 	free(s->subject);
 	free(s->common_name);
 	free(s->organisation);
+	free(s->org_id);
 	free(s->issuer);
 	free(s->serial);
-	s->subject = s->common_name = s->organisation = s->issuer = s->serial = NULL;
+	s->subject = s->common_name = s->organisation = s->org_id = s->issuer = s->serial = NULL;
 	s->valid = s->value_ok = s->has_signing_time = 0;
 }
 
@@ -70,6 +71,8 @@ void coco_report_free(struct coco_report *r)
 	free(r->organisation);
 	free(r->director);
 	free(r->findings);
+	free(r->log);
+	free(r->tally);
 	free(r->entries);
 	free(r->sigs);
 	free(r->path);
@@ -94,29 +97,136 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-/* Adds one finding; manual marks a warn that asks for a person's judgement. */
+/* Records n more findings of this status for coco_report_verdict_since. */
+static int log_status(struct coco_report *r, enum coco_status status, size_t n)
+{
+	size_t ncap = r->cap_log;
+	unsigned char *p;
+
+	if (r->n_log + n > ncap) {
+		while (r->n_log + n > ncap)
+			ncap = ncap == 0 ? 256 : ncap * 2;
+		if ((p = realloc(r->log, ncap)) == NULL)
+			return -1;
+		r->log = p;
+		r->cap_log = ncap;
+	}
+	memset(r->log + r->n_log, (int)status, n);
+	r->n_log += n;
+	return 0;
+}
+
+/* The index of the tally of (id, status, manual), or r->n_tally if there is none yet. */
+static size_t tally_find(const struct coco_report *r, const char *id, enum coco_status status,
+			 int manual)
+{
+	size_t i;
+
+	for (i = r->n_tally; i-- > 0;) /* the latest first: a long run repeats one */
+		if (r->tally[i].status == status && r->tally[i].manual == manual &&
+		    strcmp(r->tally[i].id, id) == 0)
+			return i;
+	return r->n_tally;
+}
+
+/* Starts the tally of finding k's id, status and manual flag (borrowing its id). */
+static int tally_new(struct coco_report *r, size_t k)
+{
+	struct coco_report_tally *t;
+
+	if (grow((void **)&r->tally, &r->cap_tally, r->n_tally, sizeof(*r->tally)) != 0)
+		return -1;
+	t = &r->tally[r->n_tally++];
+	t->id = r->findings[k].id;
+	t->status = r->findings[k].status;
+	t->manual = r->findings[k].manual;
+	t->listed = 0;
+	t->summary = SIZE_MAX;
+	return 0;
+}
+
+static char *summary_message(size_t more)
+{
+	return coco_asprintf("and %zu more finding%s of this check and status, not listed (a "
+			     "report lists the first %u of each)",
+			     more, more == 1 ? "" : "s", COCO_REPORT_MAX_SAME);
+}
+
+/* Appends an empty finding at r->n (not yet counted); NULL when memory ran out. */
+static struct coco_finding *next_finding(struct coco_report *r, enum coco_status status, int manual,
+					 const char *id)
+{
+	struct coco_finding *f;
+
+	if (grow((void **)&r->findings, &r->cap, r->n, sizeof(*r->findings)) != 0)
+		return NULL;
+	f = &r->findings[r->n];
+	memset(f, 0, sizeof(*f));
+	f->status = status;
+	f->manual = manual;
+	if ((f->id = coco_strndup(id, strlen(id))) == NULL)
+		return NULL;
+	return f;
+}
+
+/* Counts n more findings of tally t (r->n_tally: a new one) in its summary finding, made on
+ * first use. */
+static enum coco_err summarise(struct coco_report *r, size_t t, const char *id,
+			       enum coco_status status, int manual, size_t n)
+{
+	int fresh = t == r->n_tally || r->tally[t].summary == SIZE_MAX;
+	size_t more = fresh ? n : r->findings[r->tally[t].summary].more + n;
+	struct coco_finding *f;
+	char *msg;
+
+	if ((msg = summary_message(more)) == NULL || log_status(r, status, n) != 0)
+		goto nomem;
+	if (!fresh) {
+		f = &r->findings[r->tally[t].summary];
+		free(f->message);
+	} else {
+		if ((f = next_finding(r, status, manual, id)) == NULL)
+			goto nomem;
+		if (t == r->n_tally && tally_new(r, r->n) != 0) {
+			free(f->id);
+			goto nomem;
+		}
+		r->tally[t].summary = r->n++;
+	}
+	f->message = msg;
+	f->more = more;
+	return COCO_OK;
+nomem:
+	free(msg);
+	r->nomem = 1;
+	return COCO_ERR_NOMEM;
+}
+
+/* Adds one finding; manual marks a warn that asks for a person's judgement. Past
+ * COCO_REPORT_MAX_SAME of its kind, it is only counted in the kind's summary. */
 static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
 			   const char *id, const char *subject, const char *fmt, va_list ap)
     COCO_PRINTF(6, 0);
 static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
 			   const char *id, const char *subject, const char *fmt, va_list ap)
 {
+	size_t t = tally_find(r, id, status, manual);
 	struct coco_finding *f;
 
-	if (grow((void **)&r->findings, &r->cap, r->n, sizeof(*r->findings)) != 0)
+	if (t < r->n_tally && r->tally[t].listed >= COCO_REPORT_MAX_SAME)
+		return summarise(r, t, id, status, manual, 1);
+	if ((f = next_finding(r, status, manual, id)) == NULL)
 		goto nomem;
-	f = &r->findings[r->n];
 	f->message = coco_vasprintf(fmt, ap);
-	f->id = coco_strndup(id, strlen(id));
 	f->subject = subject != NULL ? coco_strndup(subject, strlen(subject)) : NULL;
-	f->status = status;
-	f->manual = manual;
-	if (f->message == NULL || f->id == NULL || (subject != NULL && f->subject == NULL)) {
+	if (f->message == NULL || (subject != NULL && f->subject == NULL) ||
+	    log_status(r, status, 1) != 0 || (t == r->n_tally && tally_new(r, r->n) != 0)) {
 		free(f->message);
 		free(f->id);
 		free(f->subject);
 		goto nomem;
 	}
+	r->tally[t].listed++;
 	r->n++;
 	return COCO_OK;
 nomem:
@@ -161,9 +271,13 @@ enum coco_err coco_report_append(struct coco_report *dst, const struct coco_repo
 
 	for (i = 0; i < src->n; i++) {
 		const struct coco_finding *f = &src->findings[i];
-		err = f->manual
-			  ? coco_report_add_manual(dst, f->id, f->subject, "%s", f->message)
-			  : coco_report_add(dst, f->status, f->id, f->subject, "%s", f->message);
+		if (f->more > 0)
+			err = summarise(dst, tally_find(dst, f->id, f->status, f->manual), f->id,
+					f->status, f->manual, f->more);
+		else if (f->manual)
+			err = coco_report_add_manual(dst, f->id, f->subject, "%s", f->message);
+		else
+			err = coco_report_add(dst, f->status, f->id, f->subject, "%s", f->message);
 		if (err != COCO_OK)
 			return err;
 	}
@@ -182,6 +296,11 @@ int coco_report_failed(const struct coco_report *r)
 int coco_finding_manual(const struct coco_finding *f)
 {
 	return f->manual;
+}
+
+size_t coco_finding_count(const struct coco_finding *f)
+{
+	return f->more > 0 ? f->more : 1;
 }
 
 void coco_report_set_lint(struct coco_report *r)
@@ -391,17 +510,22 @@ enum coco_verdict coco_report_verdict(const struct coco_report *r)
 	return coco_report_verdict_since(r, 0);
 }
 
-enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from)
+size_t coco_report_mark(const struct coco_report *r)
+{
+	return r->n_log;
+}
+
+enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t mark)
 {
 	enum coco_verdict v = COCO_VERDICT_PASSED;
 	size_t i;
 
 	if (r->nomem)
 		return COCO_VERDICT_FAILED;
-	for (i = from; i < r->n; i++) {
-		if (r->findings[i].status == COCO_STATUS_FAIL)
+	for (i = mark; i < r->n_log; i++) {
+		if (r->log[i] == COCO_STATUS_FAIL)
 			return COCO_VERDICT_FAILED;
-		if (r->findings[i].status == COCO_STATUS_INDETERMINATE)
+		if (r->log[i] == COCO_STATUS_INDETERMINATE)
 			v = COCO_VERDICT_INDETERMINATE;
 	}
 	return v;
@@ -671,7 +795,10 @@ static void json_checks(struct coco_buf *b, const struct coco_report *r)
 		json_str(b, f->subject);
 		coco_buf_str(b, ", \"message\": ");
 		json_str(b, f->message);
-		coco_buf_str(b, f->manual ? ", \"manual\": true}" : ", \"manual\": false}");
+		coco_buf_str(b, f->manual ? ", \"manual\": true" : ", \"manual\": false");
+		if (f->more > 0)
+			coco_buf_printf(b, ", \"more\": %zu", f->more);
+		coco_buf_str(b, "}");
 	}
 	coco_buf_str(b, r->n ? "\n  ]" : "]");
 }
@@ -778,8 +905,11 @@ static void text_signature(struct coco_buf *b, const struct coco_report_signatur
 	coco_buf_safe(b, s->manifest ? s->manifest : "?", COCO_BUF_TEXT);
 	coco_buf_str(b, ")\n");
 	if (s->subject != NULL) {
-		coco_buf_printf(b, "  signer   %s\n  issuer   %s\n  serial   %s\n", s->subject,
-				s->issuer ? s->issuer : "?", s->serial ? s->serial : "?");
+		coco_buf_str(b, "  signer   ");
+		coco_buf_safe(b, s->subject, COCO_BUF_TEXT);
+		coco_buf_str(b, "\n  issuer   ");
+		coco_buf_safe(b, s->issuer ? s->issuer : "?", COCO_BUF_TEXT);
+		coco_buf_printf(b, "\n  serial   %s\n", s->serial ? s->serial : "?");
 		coco_buf_printf(b, "  validity %s .. %s\n", coco_time_format(s->not_before, t1),
 				coco_time_format(s->not_after, t2));
 	}

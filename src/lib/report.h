@@ -13,13 +13,34 @@ struct coco_finding {
 	char *id;
 	char *subject;
 	char *message;
-	int manual; /* a warning that asks for a person's judgement */
+	int manual;  /* a warning that asks for a person's judgement */
+	size_t more; /* a summary: how many more findings of this id and status it stands for */
+};
+
+/*
+ * Past COCO_REPORT_MAX_SAME findings of one id, status and manual flag, further ones are
+ * not kept: one summary finding (subject NULL, `more` set) counts them, so a bundle of
+ * 10,000 bad entries cannot make the report, or any rendering of it, grow without bound.
+ */
+#define COCO_REPORT_MAX_SAME 100u
+
+/* One id, status and manual flag, and how many of its findings the report lists. */
+struct coco_report_tally {
+	const char *id; /* borrowed from the first such finding */
+	enum coco_status status;
+	int manual;
+	size_t listed;
+	size_t summary; /* index of its summary finding, or SIZE_MAX while there is none */
 };
 
 /* Renderers (report*.c) read these directly; stages use the functions below. */
 struct coco_report {
 	struct coco_finding *findings;
 	size_t n, cap;
+	unsigned char *log; /* the status of every finding added, listed or summarised */
+	size_t n_log, cap_log;
+	struct coco_report_tally *tally;
+	size_t n_tally, cap_tally;
 	int nomem;
 	char *path;
 	uint64_t size;
@@ -60,6 +81,7 @@ struct coco_report_signature {
 	char *subject;      /* may be NULL when no signer certificate was found */
 	char *common_name;  /* the subject's CN, UTF-8; may be NULL */
 	char *organisation; /* the subject's O, UTF-8; may be NULL */
+	char *org_id;       /* the subject's organizationIdentifier (2.5.4.97); may be NULL */
 	char *issuer;
 	char *serial; /* hex */
 	time_t not_before, not_after;
@@ -143,8 +165,14 @@ enum coco_err coco_report_append(struct coco_report *dst, const struct coco_repo
 /* Whether an allocation failed while findings were added (the report is incomplete). */
 int coco_report_failed(const struct coco_report *r);
 
-/* The verdict over the findings added from index `from` on (an empty range passes). */
-enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t from);
+/*
+ * A mark: what coco_report_verdict_since counts from. Not coco_report_count, which counts
+ * the findings listed: a finding summarised into an earlier summary adds none.
+ */
+size_t coco_report_mark(const struct coco_report *r);
+/* The verdict over the findings added since the mark (an empty range passes); every one
+ * counts, listed or summarised. */
+enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t mark);
 
 enum coco_err coco_report_set_bundle(struct coco_report *r, const char *path, uint64_t size,
 				     time_t at);

@@ -172,6 +172,8 @@ static void xml_findings(struct coco_buf *b, const struct coco_report *r)
 		attr(b, "status", coco_status_name(f->status));
 		attr(b, "subject", f->subject);
 		attr(b, "manual", f->manual ? "true" : "false");
+		if (f->more > 0)
+			coco_buf_printf(b, " more=\"%zu\"", f->more);
 		coco_buf_str(b, ">");
 		coco_buf_safe(b, f->message, COCO_BUF_MARKUP);
 		coco_buf_str(b, "</finding>\n");

@@ -528,7 +528,7 @@ enum coco_err coco_signoff_finish(struct coco_vstate *v)
 {
 	struct coco_report *siro = v->siro;
 	enum coco_verdict applicant = coco_report_verdict_since(v->r, 0);
-	size_t from = coco_report_count(v->r); /* the sign-off part starts here */
+	size_t from = coco_report_mark(v->r); /* the sign-off part starts here */
 	const struct coco_report_signoff *in_force;
 	size_t standing;
 	char tb[21];

@@ -434,13 +434,20 @@ size_t coco_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Valid UTF-8 that is still unsafe to show: C1 controls (U+0080..U+009F, such as CSI),
- * bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069), which reorder
- * what a reader sees, and U+FFFE and U+FFFF, which XML 1.0 does not allow. */
+/*
+ * Valid UTF-8 that is still unsafe to show: C1 controls (U+0080..U+009F, such as CSI);
+ * what reorders or hides text for a reader (Trojan Source, CVE-2021-42574): the
+ * bidirectional embeddings and overrides U+202A..U+202E, the isolates U+2066..U+2069, the
+ * marks LRM U+200E, RLM U+200F and ALM U+061C, and the line and paragraph separators
+ * U+2028 and U+2029, which break a line where no newline is seen; and U+FFFE and U+FFFF,
+ * which XML 1.0 does not allow.
+ */
 int coco_utf8_unsafe(const unsigned char *p, size_t n)
 {
 	return (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
-	       (n == 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+	       (n == 2 && p[0] == 0xD8 && p[1] == 0x9C) ||
+	       (n == 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+		(p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xA8 && p[2] <= 0xAE))) ||
 	       (n == 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) ||
 	       (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE);
 }

@@ -670,6 +670,8 @@ static enum coco_err check_submission(struct coco_vstate *v)
 	if (sig != NULL) {
 		s.signer_cn = sig->common_name;
 		s.signer_subject = sig->subject;
+		s.signer_org = sig->organisation;
+		s.signer_org_id = sig->org_id;
 		if (sig->has_signing_time) {
 			s.signed_day = coco_day_of(sig->signing_time);
 			s.signed_known = 1;

@@ -52,6 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.signed_bundle = 1;
 	s.signer_cn = "Jane Director";
 	s.signer_subject = "CN=Jane Director,O=Example Guarding Ltd";
+	s.signer_org = "Example Guarding Ltd";
+	s.signer_org_id = "NTRGB-01234567";
 	s.at_day = coco_day_of(coco_ctx_time(ctx));
 	s.signed_day = s.at_day - 30;
 	s.signed_known = 1;

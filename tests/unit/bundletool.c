@@ -17,6 +17,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <zip.h>
 #include <zlib.h>
 
@@ -345,6 +346,84 @@ struct coco_signer *bt_signer(struct coco_ctx *ctx, const char *name)
 		(void)coco_signer_load(ctx, &o, &s);
 	free(key);
 	free(cert);
+	free(chain);
+	return s;
+}
+
+static int mint_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value)) == NULL)
+		return 0;
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok;
+}
+
+/* The director's key certified by signer-ca under subject (see bt_signer_minted). */
+static X509 *mint(const char *const *subject, long serial, EVP_PKEY *key, X509 *ca,
+		  EVP_PKEY *ca_key)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+	int ok = x != NULL && name != NULL && key != NULL && ca != NULL && ca_key != NULL;
+	size_t i;
+
+	for (i = 0; ok && subject[i] != NULL; i++) {
+		const char *eq = strchr(subject[i], '=');
+		char *type = eq ? bt_fmt("%.*s", (int)(eq - subject[i]), subject[i]) : NULL;
+		ok = type != NULL &&
+		     X509_NAME_add_entry_by_txt(name, type, MBSTRING_UTF8,
+						(const unsigned char *)eq + 1, -1, -1, 0);
+		free(type);
+	}
+	ok = ok && X509_set_version(x, 2) &&
+	     ASN1_INTEGER_set(X509_get_serialNumber(x), 0x7E570000L + serial) &&
+	     X509_set_subject_name(x, name) && X509_set_issuer_name(x, X509_get_subject_name(ca)) &&
+	     ASN1_TIME_set(X509_getm_notBefore(x), bt_time("2026-01-01")) != NULL &&
+	     ASN1_TIME_set(X509_getm_notAfter(x), bt_time("2036-01-01")) != NULL &&
+	     X509_set_pubkey(x, key);
+	ok = ok && mint_ext(x, ca, NID_basic_constraints, "critical,CA:FALSE") &&
+	     mint_ext(x, ca, NID_key_usage, "critical,digitalSignature,nonRepudiation") &&
+	     mint_ext(x, ca, NID_ext_key_usage, "emailProtection") &&
+	     mint_ext(x, ca, NID_subject_key_identifier, "hash") &&
+	     mint_ext(x, ca, NID_authority_key_identifier, "keyid:always") &&
+	     X509_sign(x, ca_key, EVP_sha256()) > 0;
+	X509_NAME_free(name);
+	if (!ok) {
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+struct coco_signer *bt_signer_minted(struct coco_ctx *ctx, const char *dir,
+				     const char *const *subject, long serial)
+{
+	EVP_PKEY *key = bt_key("director"), *ca_key = bt_key("signer-ca");
+	X509 *ca = bt_cert("signer-ca"), *x = mint(subject, serial, key, ca, ca_key);
+	char *pem = bt_fmt("%s/minted-%ld.pem", dir, serial), *kp = bt_fixture("pki/director.key");
+	char *chain = bt_fixture("pki/chain.pem");
+	struct coco_signer_opts o = {
+	    .key_path = kp, .cert_path = pem, .chain_path = chain, .p12_path = NULL};
+	struct coco_signer *s = NULL;
+	FILE *f = x != NULL && pem != NULL ? fopen(pem, "w") : NULL;
+	int ok = f != NULL && PEM_write_X509(f, x);
+
+	if (f != NULL && fclose(f) != 0)
+		ok = 0;
+	if (ok && kp != NULL && chain != NULL)
+		(void)coco_signer_load(ctx, &o, &s);
+	X509_free(x);
+	X509_free(ca);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(ca_key);
+	free(pem);
+	free(kp);
 	free(chain);
 	return s;
 }
@@ -807,6 +886,18 @@ size_t bt_count_status(const struct coco_report *r, enum coco_status status)
 
 	for (i = 0; i < coco_report_count(r); i++)
 		n += coco_finding_status(coco_report_get(r, i)) == status;
+	return n;
+}
+
+size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_status status)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < coco_report_count(r); i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		if (coco_finding_status(f) == status && strcmp(coco_finding_id(f), id) == 0)
+			n += coco_finding_count(f);
+	}
 	return n;
 }
 

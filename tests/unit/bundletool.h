@@ -84,6 +84,16 @@ STACK_OF(X509) * bt_chain(void);    /* <fixtures>/pki/chain.pem */
 char *bt_subject(const char *name);
 /* coco_signer_load of <name>.key/.pem with chain.pem at ctx's time; NULL on failure. */
 struct coco_signer *bt_signer(struct coco_ctx *ctx, const char *name);
+/*
+ * A signer certificate made now, as the fixtures' director's is (the test signer-ca issues
+ * it for the director's key: RSA, KU digitalSignature+nonRepudiation, EKU emailProtection,
+ * 2026-01-01 .. 2036-01-01, serial 0x7E570000 + serial), with the subject entries given as
+ * "TYPE=value" pairs in order, e.g. {"CN=Jane Director", "O=Rival Security Ltd",
+ * "organizationIdentifier=NTRGB-99999999", NULL}. Written to dir/minted-<serial>.pem and
+ * loaded with chain.pem at ctx's time; NULL on failure.
+ */
+struct coco_signer *bt_signer_minted(struct coco_ctx *ctx, const char *dir,
+				     const char *const *subject, long serial);
 
 /* ---- raw CMS ---- */
 
@@ -186,6 +196,8 @@ const struct coco_finding *bt_find_status(const struct coco_report *r, const cha
 					  enum coco_status status, const char *subject);
 /* Number of findings with this status. */
 size_t bt_count_status(const struct coco_report *r, enum coco_status status);
+/* Number of findings with this id and status, counting those a summary stands for. */
+size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_status status);
 /* The report as text, for failure messages; malloc'd (never NULL). */
 char *bt_dump(const struct coco_report *r);
 

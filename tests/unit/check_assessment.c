@@ -418,6 +418,27 @@ START_TEST(test_bad_trust)
 }
 END_TEST
 
+/* signerOrganisation takes fail or manual only; lint (nobody signs) does not check it. */
+START_TEST(test_policy_signer_organisation)
+{
+	struct lfx f;
+	char *p;
+
+	lfx_setup(&f, NULL);
+	ck_assert_int_eq(coco_lint(f.ctx, f.sub, f.r), COCO_OK);
+	ck_assert_ptr_null(bt_find(f.r, "assessment.signer_organisation", NULL));
+	p = bt_fmt("%s/policy.xml", f.trust);
+	ck_assert_int_eq(bt_replace(p, "<signerOrganisation>fail<", "<signerOrganisation>warn<"),
+			 0);
+	ck_assert_int_eq(coco_ctx_load_trust(f.ctx, f.trust), COCO_ERR_FORMAT);
+	ck_assert_msg(strstr(coco_ctx_error(f.ctx), "policy.xml") != NULL &&
+			  strstr(coco_ctx_error(f.ctx), "signerOrganisation") != NULL,
+		      "%s", coco_ctx_error(f.ctx));
+	free(p);
+	lfx_teardown(&f);
+}
+END_TEST
+
 /* A register with quoted fields, CRLF line ends and a byte-order mark is read. */
 START_TEST(test_register_quoting)
 {
@@ -649,6 +670,7 @@ Suite *assessment_suite(void)
 	tcase_add_test(tl, test_lint_file);
 	tcase_add_loop_test(tt, test_bad_trust, 0,
 			    (int)(sizeof(bad_trusts) / sizeof(bad_trusts[0])));
+	tcase_add_test(tt, test_policy_signer_organisation);
 	tcase_add_test(tt, test_register_quoting);
 	tcase_add_test(tt, test_register_large);
 	tcase_add_test(tt, test_default_policy);

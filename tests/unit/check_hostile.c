@@ -2144,6 +2144,50 @@ static int b_assess_deep(struct hx *h)
 	return rc;
 }
 
+/* ---- the report: thousands of findings of one kind ---------------------------------- */
+
+/*
+ * The signed sample plus 9,980 empty entries no manifest covers, named "u/" and 898 bytes
+ * (unit, repeated, then the number): each is a manifest.unsigned and an
+ * assessment.unreferenced failure. The report held all 19,960 findings with their
+ * 900-byte subjects and every format rendered them: 77 to 101 MB of RSS. Now it lists the
+ * first 100 of each and counts the rest.
+ */
+static int write_unsigned_many(struct hx *h, const char *unit, size_t unit_len)
+{
+	struct spec sp = {0};
+	struct bt_parts l;
+	char name[1024];
+	size_t k, o, reps = (898 - 5) / unit_len;
+	int rc = -1;
+
+	if (bundle_parts(h, &sp, &l) != 0)
+		return -1;
+	memcpy(name, "u/", 2);
+	for (o = 2, k = 0; k < reps; k++, o += unit_len)
+		memcpy(name + o, unit, unit_len);
+	for (k = 0; k < 9980; k++) {
+		snprintf(name + o, sizeof(name) - o, "%05zu", k);
+		if (bt_parts_add(&l, name, "", 0) != 0)
+			break;
+	}
+	if (k == 9980)
+		rc = bt_zip_write(h->ctx, h->bundle, l.p, l.n);
+	bt_parts_free(&l);
+	return rc;
+}
+
+static int b_report_unsigned(struct hx *h)
+{
+	return write_unsigned_many(h, "n", 1);
+}
+
+/* The same with names of U+202E, which JSON and XML each write as U+FFFD (3 bytes). */
+static int b_report_unsigned_bidi(struct hx *h)
+{
+	return write_unsigned_many(h, "\xE2\x80\xAE", 3);
+}
+
 /* ---- the table ------------------------------------------------------------------------- */
 
 #define FAIL(id) 1, id, "fail"
@@ -2327,6 +2371,35 @@ static const struct hcase cases[] = {
      "cannot read '%B': not a regular file"},
 };
 
+/* Cases run in another --format than json: NULL is json; text, html and xml are checked for
+ * the verdict and for the id and msg anywhere in the output. */
+struct fcase {
+	struct hcase c;
+	const char *format;
+};
+
+static const struct fcase format_cases[] = {
+    /* the report: 19,960 failures of two kinds, in every format */
+    {{"report.unsigned_9980_json", b_report_unsigned, FAIL("manifest.unsigned"), "null",
+      "and 9880 more findings", NULL},
+     NULL},
+    {{"report.unsigned_9980_text", b_report_unsigned, FAIL("manifest.unsigned"), NULL,
+      "fail          manifest.unsigned: and 9880 more findings", NULL},
+     "text"},
+    {{"report.unsigned_9980_html", b_report_unsigned, FAIL("manifest.unsigned"), NULL,
+      "and 9880 more findings", NULL},
+     "html"},
+    {{"report.unsigned_9980_xml", b_report_unsigned, FAIL("manifest.unsigned"), NULL,
+      "more=\"9880\">and 9880 more findings", NULL},
+     "xml"},
+    {{"report.unsigned_9980_bidi_json", b_report_unsigned_bidi, FAIL("assessment.unreferenced"),
+      "null", "and 9880 more findings", NULL},
+     NULL},
+    {{"report.unsigned_9980_bidi_xml", b_report_unsigned_bidi, FAIL("assessment.unreferenced"),
+      NULL, "more=\"9880\">and 9880 more findings", NULL},
+     "xml"},
+};
+
 /* ---- running one case -------------------------------------------------------------------- */
 
 struct run {
@@ -2336,13 +2409,14 @@ struct run {
 	char *out, *err; /* the child's stdout and stderr (malloc'd, NUL-terminated) */
 };
 
-static void run_verify(struct hx *h, struct run *r)
+static void run_verify(struct hx *h, const char *format, struct run *r)
 {
 	char *res = bt_fmt("%s/result", h->dir), *o = bt_fmt("%s/stdout", h->dir);
 	char *e = bt_fmt("%s/stderr", h->dir), *coco = getenv("COCO");
-	const char *argv[] = {"check_coco", "--measure", res,      coco,   "verify",
-			      h->bundle,    "--trust",   h->trust, "--at", HX_AT,
-			      "--format",   "json",      NULL};
+	const char *argv[] = {"check_coco", "--measure", res,        coco,
+			      "verify",     h->bundle,   "--trust",  h->trust,
+			      "--at",       HX_AT,       "--format", format ? format : "json",
+			      NULL};
 	unsigned char *buf = NULL;
 	long long ns = 0, us = 0;
 	size_t len = 0;
@@ -2396,12 +2470,42 @@ static char *finding_key(const struct hcase *c)
 			  : bt_fmt("{\"id\": \"%s\", \"status\": \"%s\"", c->id, c->status);
 }
 
+/* The verdict v (0 PASSED, 1 FAILED, 3 INDETERMINATE, as the exit status) as format writes it. */
+static const char *verdict_mark(int v, const char *format)
+{
+	static const char *const marks[][3] = {
+	    {"\"verdict\": \"PASSED\"", "\"verdict\": \"FAILED\"",
+	     "\"verdict\": \"INDETERMINATE\""},
+	    {"\nverdict    PASSED\n", "\nverdict    FAILED\n", "\nverdict    INDETERMINATE\n"},
+	    {"<strong>PASSED</strong>", "<strong>FAILED</strong>",
+	     "<strong>INDETERMINATE</strong>"},
+	    {" verdict=\"PASSED\"", " verdict=\"FAILED\"", " verdict=\"INDETERMINATE\""},
+	};
+	const char *f = format ? format : "json";
+	int k = strcmp(f, "text") == 0   ? 1
+		: strcmp(f, "html") == 0 ? 2
+		: strcmp(f, "xml") == 0  ? 3
+					 : 0;
+
+	return marks[k][v == 0 ? 0 : v == 1 ? 1 : 2];
+}
+
+/* text, html, xml: the verdict, and the id and msg somewhere in the output. */
+static void check_other_format(const struct hcase *c, const char *format, const struct run *r)
+{
+	ck_assert_msg(strstr(r->out, c->id) != NULL, "%s: no %s in:\n%.3000s", c->name, c->id,
+		      r->out);
+	ck_assert_msg(c->msg == NULL || strstr(r->out, c->msg) != NULL, "%s: no '%s' in:\n%.3000s",
+		      c->name, c->msg, r->out);
+	ck_assert_msg(strstr(r->out, verdict_mark(c->exit, format)) != NULL, "%s: not %s:\n%.3000s",
+		      c->name, verdict_mark(c->exit, format), r->out);
+	ck_assert_msg(r->err[0] == '\0', "%s: stderr: %.1000s", c->name, r->err);
+}
+
 static void check_finding(const struct hcase *c, const struct run *r)
 {
 	char *want = finding_key(c);
-	const char *verdict = c->exit == 0   ? "\"verdict\": \"PASSED\""
-			      : c->exit == 1 ? "\"verdict\": \"FAILED\""
-					     : "\"verdict\": \"INDETERMINATE\"";
+	const char *verdict = verdict_mark(c->exit, NULL);
 
 	const char *hit = strstr(r->out, want), *eol = hit ? strchr(hit, '\n') : NULL;
 
@@ -2477,22 +2581,22 @@ static void summary(const struct hcase *c, const struct run *r, const char *note
 	free(want);
 }
 
-START_TEST(test_hostile)
+/* Builds case c's input, runs verify --format format (NULL: json) and asserts everything. */
+static void hostile_run(const struct hcase *c, const char *format)
 {
-	const struct hcase *c = &cases[_i];
 	struct hx h;
 	struct run r;
 
 	hx_setup(&h);
 	ck_assert_msg(c->build(&h) == 0, "%s: could not build the bundle", c->name);
-	run_verify(&h, &r);
+	run_verify(&h, format, &r);
 	/* The suite shares a small machine: a wall time over the bound while the CPU time is
 	 * under half of it is a busy machine, not a slow run. Measure once more, judge that. */
 	if (r.ms >= HX_WALL_MS && r.cpu_ms < HX_WALL_MS / 2) {
 		summary(c, &r, " busy, again:");
 		free(r.out);
 		free(r.err);
-		run_verify(&h, &r);
+		run_verify(&h, format, &r);
 	}
 	summary(c, &r, "");
 	ck_assert_msg(r.status == c->exit, "%s: exit %d, expected %d; stderr: %.1000s\n%.3000s",
@@ -2503,11 +2607,13 @@ START_TEST(test_hostile)
 			      r.err, want);
 		ck_assert_msg(r.out[0] == '\0', "%s: stdout: %.1000s", c->name, r.out);
 		free(want);
+	} else if (format != NULL) {
+		check_other_format(c, format, &r);
 	} else {
 		check_finding(c, &r);
 	}
-	ck_assert_msg(c->exit == 0 || strstr(r.out, "\"verdict\": \"PASSED\"") == NULL,
-		      "%s: PASSED", c->name);
+	ck_assert_msg(c->exit == 0 || strstr(r.out, verdict_mark(0, format)) == NULL, "%s: PASSED",
+		      c->name);
 	ck_assert_msg(r.ms < HX_WALL_MS, "%s: %.1f ms (CPU %.1f ms), over the %d ms bound", c->name,
 		      r.ms, r.cpu_ms, HX_WALL_MS);
 	ck_assert_msg(HX_RSS_KB == 0 || r.kb < HX_RSS_KB, "%s: peak RSS %ld KB, over %d KB",
@@ -2520,6 +2626,17 @@ START_TEST(test_hostile)
 	free(r.err);
 	hx_teardown(&h);
 }
+
+START_TEST(test_hostile)
+{
+	hostile_run(&cases[_i], NULL);
+}
+END_TEST
+
+START_TEST(test_hostile_format)
+{
+	hostile_run(&format_cases[_i].c, format_cases[_i].format);
+}
 END_TEST
 
 Suite *hostile_suite(void)
@@ -2529,6 +2646,8 @@ Suite *hostile_suite(void)
 
 	tcase_add_unchecked_fixture(tc, bt_tmp_setup, bt_tmp_teardown);
 	tcase_add_loop_test(tc, test_hostile, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_loop_test(tc, test_hostile_format, 0,
+			    (int)(sizeof(format_cases) / sizeof(format_cases[0])));
 	tcase_set_timeout(tc, HX_KILL_S + 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -294,7 +294,7 @@ START_TEST(test_render_json)
 	    strstr(json, "{\"id\": \"container.structure\", \"status\": \"pass\", "
 			 "\"subject\": null, \"message\": \"canonical\", \"manual\": false}"));
 	ck_assert_ptr_nonnull(
-	    strstr(json, "\"subject\": \"evil\\u000a\\\"name\\\"\\\\\\u001b[31m\\ufffd\""));
+	    strstr(json, "\"subject\": \"evil\\u000a\\\"name\\\"\\\\\\u001b[31m\xEF\xBF\xBD\""));
 	ck_assert_ptr_nonnull(strstr(
 	    json, "\"message\": \"tab\\u0009here, del\\u007f, quote \\\" and backslash \\\\\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"status\": \"warn\""));
@@ -484,6 +484,269 @@ START_TEST(test_render_inspect)
 }
 END_TEST
 
+/* ---- many findings of one kind: the first 100 listed, the rest counted in a summary ---- */
+
+#define MORE_150                                                                                   \
+	"and 150 more findings of this check and status, not listed (a report lists the first "    \
+	"100 of each)"
+
+/* Adds n findings of id with this status, subjects "e/0" ... */
+static void add_many(struct coco_report *r, enum coco_status st, const char *id, int n)
+{
+	char subject[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(subject, sizeof(subject), "e/%d", i);
+		ck_assert_int_eq(coco_report_add(r, st, id, subject, "m%d", i), COCO_OK);
+	}
+}
+
+START_TEST(test_collapse_listed_and_counted)
+{
+	struct coco_report *r = NULL;
+	const struct coco_finding *f;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	add_many(r, COCO_STATUS_FAIL, "manifest.unsigned", 250);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_PASS, "pdf.clean", "a.pdf", "ok"), COCO_OK);
+	ck_assert_uint_eq(coco_report_count(r), 102);
+	ck_assert_str_eq(coco_finding_subject(coco_report_get(r, 99)), "e/99");
+	f = coco_report_get(r, 100);
+	ck_assert_str_eq(coco_finding_id(f), "manifest.unsigned");
+	ck_assert_int_eq(coco_finding_status(f), COCO_STATUS_FAIL);
+	ck_assert_ptr_null(coco_finding_subject(f));
+	ck_assert_uint_eq(coco_finding_count(f), 150);
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 99)), 1);
+	ck_assert_str_eq(coco_finding_message(f), MORE_150);
+	ck_assert_str_eq(coco_finding_id(coco_report_get(r, 101)), "pdf.clean");
+	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_FAILED);
+	coco_report_free(r);
+}
+END_TEST
+
+/* Each status of an id is its own kind: a failure after 100 warnings is listed, and fails. */
+START_TEST(test_collapse_per_status)
+{
+	struct coco_report *r = NULL;
+	const struct coco_finding *f;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	add_many(r, COCO_STATUS_WARN, "pdf.link", 100);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_FAIL, "pdf.link", "x.pdf", "bad"), COCO_OK);
+	ck_assert_uint_eq(coco_report_count(r), 101);
+	f = coco_report_get(r, 100);
+	ck_assert_int_eq(coco_finding_status(f), COCO_STATUS_FAIL);
+	ck_assert_str_eq(coco_finding_subject(f), "x.pdf");
+	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_FAILED);
+	add_many(r, COCO_STATUS_INDETERMINATE, "signer.untrusted", 101);
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 201)), 1);
+	ck_assert_str_eq(coco_finding_message(coco_report_get(r, 201)),
+			 "and 1 more finding of this check and status, not listed (a report lists "
+			 "the first 100 of each)");
+	ck_assert_int_eq(coco_finding_status(coco_report_get(r, 201)), COCO_STATUS_INDETERMINATE);
+	coco_report_free(r);
+	/* manual checks are counted apart from plain warnings, and stay manual */
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	for (int i = 0; i < 150; i++)
+		coco_report_add_manual(r, "pdf.link", "x.pdf", "check link %d", i);
+	add_many(r, COCO_STATUS_WARN, "pdf.link", 3);
+	ck_assert_uint_eq(coco_report_count(r), 104);
+	f = coco_report_get(r, 100);
+	ck_assert(coco_finding_manual(f));
+	ck_assert_uint_eq(coco_finding_count(f), 50);
+	ck_assert(!coco_finding_manual(coco_report_get(r, 101)));
+	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_PASSED);
+	coco_report_free(r);
+}
+END_TEST
+
+/* A mark taken after the summary exists still sees a failure summarised into it later. */
+START_TEST(test_collapse_mark)
+{
+	struct coco_report *r = NULL;
+	size_t mark;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	add_many(r, COCO_STATUS_FAIL, "pdf.signature", 101);
+	mark = coco_report_mark(r);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_PASS, "pdf.clean", "a.pdf", "ok"), COCO_OK);
+	ck_assert_int_eq(coco_report_verdict_since(r, mark), COCO_VERDICT_PASSED);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_FAIL, "pdf.signature", "z", "bad"),
+			 COCO_OK);
+	ck_assert_uint_eq(coco_report_count(r), 102); /* summarised, not listed */
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 100)), 2);
+	ck_assert_int_eq(coco_report_verdict_since(r, mark), COCO_VERDICT_FAILED);
+	coco_report_free(r);
+}
+END_TEST
+
+/* Appending keeps the counts: dst lists 100 of the kind, and its summary counts the rest. */
+START_TEST(test_collapse_append)
+{
+	struct coco_report *src = NULL, *dst = NULL;
+	const struct coco_finding *f;
+
+	ck_assert_int_eq(coco_report_new(&src), COCO_OK);
+	ck_assert_int_eq(coco_report_new(&dst), COCO_OK);
+	add_many(src, COCO_STATUS_FAIL, "manifest.unsigned", 250);
+	add_many(dst, COCO_STATUS_FAIL, "manifest.unsigned", 50);
+	ck_assert_int_eq(coco_report_append(dst, src), COCO_OK);
+	ck_assert_uint_eq(coco_report_count(dst), 101);
+	f = coco_report_get(dst, 100);
+	ck_assert_uint_eq(coco_finding_count(f), 200);
+	ck_assert_ptr_null(coco_finding_subject(f));
+	ck_assert_int_eq(coco_report_verdict(dst), COCO_VERDICT_FAILED);
+	coco_report_free(src);
+	coco_report_free(dst);
+}
+END_TEST
+
+/* Every format shows the summary; the JSON stays valid and carries "more". */
+START_TEST(test_collapse_rendered)
+{
+	struct coco_report *r = NULL;
+	char *json, *text, *xml, *html;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_report_set_bundle(r, "b.coco", 10, AT), COCO_OK);
+	add_many(r, COCO_STATUS_FAIL, "manifest.unsigned", 250);
+	json = render(r, COCO_FORMAT_JSON, 0);
+	ck_assert_msg(json_valid(json), "invalid JSON:\n%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "{\"id\": \"manifest.unsigned\", \"status\": \"fail\", "
+					   "\"subject\": null, \"message\": \"" MORE_150
+					   "\", \"manual\": false, \"more\": 150}"));
+	ck_assert_ptr_nonnull(strstr(json, "\"verdict\": \"FAILED\""));
+	text = render(r, COCO_FORMAT_TEXT, 0);
+	ck_assert_ptr_nonnull(strstr(text, "\nfail          manifest.unsigned: " MORE_150 "\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nverdict    FAILED\n"));
+	xml = render(r, COCO_FORMAT_XML, 0);
+	ck_assert_ptr_nonnull(strstr(xml, "<finding id=\"manifest.unsigned\" status=\"fail\" "
+					  "manual=\"false\" more=\"150\">" MORE_150 "</finding>"));
+	html = render(r, COCO_FORMAT_HTML, 0);
+	ck_assert_ptr_nonnull(strstr(html, MORE_150));
+	ck_assert_ptr_null(strstr(text, "e/100"));
+	ck_assert_ptr_null(strstr(json, "e/100"));
+	free(json);
+	free(text);
+	free(xml);
+	free(html);
+	coco_report_free(r);
+}
+END_TEST
+
+/* ---- one escaping layer: the characters that reorder or hide text ---------------------- */
+
+/* U+202E, U+200E, U+200F, U+061C, U+2028, U+2029 between letters; then U+2066 and U+2069. */
+#define BIDI                                                                                       \
+	"a\xE2\x80\xAE"                                                                            \
+	"b\xE2\x80\x8E"                                                                            \
+	"c\xE2\x80\x8F"                                                                            \
+	"d\xD8\x9C"                                                                                \
+	"e\xE2\x80\xA8"                                                                            \
+	"f\xE2\x80\xA9"                                                                            \
+	"g\xE2\x81\xA6"                                                                            \
+	"h\xE2\x81\xA9"
+#define R "\xEF\xBF\xBD" /* U+FFFD */
+/* Neighbours that are harmless stay: U+200D ZWJ, U+2027, U+061B, U+202F, U+2065. */
+#define KEEP "\xE2\x80\x8D\xE2\x80\xA7\xD8\x9B\xE2\x80\xAF\xE2\x81\xA5"
+
+static const struct {
+	const char *in;
+	enum coco_escape mode;
+	const char *out;
+} escapes[] = {
+    {BIDI, COCO_ESCAPE_TEXT, "a?b?c?d?e?f?g?h?"},
+    {BIDI, COCO_ESCAPE_JSON, "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R},
+    {BIDI, COCO_ESCAPE_MARKUP, "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R},
+    {BIDI, COCO_ESCAPE_CSV, "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R},
+    {KEEP, COCO_ESCAPE_TEXT, KEEP},
+    {KEEP, COCO_ESCAPE_JSON, KEEP},
+    {"q\"\\\x01\n\xff", COCO_ESCAPE_JSON, "q\\\"\\\\\\u0001\\u000a" R},
+    {"q\"\\\x01\n\xff", COCO_ESCAPE_TEXT,
+     "q\"\\??"
+     "?"},
+    {"<a href='x'>&\x01\n\t", COCO_ESCAPE_MARKUP, "&lt;a href=&#39;x&#39;&gt;&amp;" R "\n\t"},
+    {"plain", COCO_ESCAPE_CSV, "plain"},
+    {"", COCO_ESCAPE_CSV_UNTRUSTED, ""},
+    {"a,b \"c\"\r\n", COCO_ESCAPE_CSV, "\"a,b \"\"c\"\"" R "\n\""},
+    {"=1+1", COCO_ESCAPE_CSV_UNTRUSTED, "'=1+1"},
+    {"=1+1", COCO_ESCAPE_CSV, "=1+1"},
+    {"-5", COCO_ESCAPE_CSV, "-5"},
+    {"@x,y", COCO_ESCAPE_CSV_UNTRUSTED, "\"'@x,y\""},
+    {"\xE2\x80\xAE"
+     "=cmd",
+     COCO_ESCAPE_CSV_UNTRUSTED, R "=cmd"},
+};
+
+START_TEST(test_escape)
+{
+	char *e = coco_escape(escapes[_i].in, escapes[_i].mode);
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_msg(strcmp(e, escapes[_i].out) == 0, "case %d: got '%s', want '%s'", _i,
+		      zt_visible(e), zt_visible(escapes[_i].out));
+	free(e);
+	ck_assert_ptr_null(coco_escape("x", (enum coco_escape)99));
+}
+END_TEST
+
+/* Organisation, entry, subject and message carrying each character, in every format. */
+START_TEST(test_render_bidi)
+{
+	struct coco_report *r = NULL;
+	struct coco_report_signature *s;
+	char *text, *json, *xml, *html;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_report_set_bundle(r, "b" BIDI ".coco", 10, AT), COCO_OK);
+	ck_assert_int_eq(coco_report_set_summary(r, "Org " BIDI, "Dir " BIDI), COCO_OK);
+	ck_assert_ptr_nonnull(coco_report_add_entry(r, "e/" BIDI));
+	ck_assert_ptr_nonnull(s = coco_report_add_signature(r));
+	s->subject = strdup("CN=Jane " BIDI);
+	s->issuer = strdup("CN=CA " BIDI);
+	coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned", "e/" BIDI, "msg " BIDI);
+	text = render(r, COCO_FORMAT_TEXT, 0);
+	ck_assert_ptr_nonnull(strstr(text, "bundle     ba?b?c?d?e?f?g?h?.coco\n"));
+	ck_assert_ptr_nonnull(strstr(text, "organisation  Org a?b?c?d?e?f?g?h?\n"));
+	ck_assert_ptr_nonnull(strstr(text, "director      Dir a?b?c?d?e?f?g?h?\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  signer   CN=Jane a?b?c?d?e?f?g?h?\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  issuer   CN=CA a?b?c?d?e?f?g?h?\n"));
+	ck_assert_ptr_nonnull(strstr(
+	    text, "fail          manifest.unsigned 'e/a?b?c?d?e?f?g?h?': msg a?b?c?d?e?f?g?h?\n"));
+	json = render(r, COCO_FORMAT_JSON, 0);
+	ck_assert_msg(json_valid(json), "invalid JSON:\n%s", json);
+	ck_assert_ptr_nonnull(strstr(json, "\"organisation\": \"Org a" R "b" R "c" R "d" R "e" R
+					   "f" R "g" R "h" R "\""));
+	ck_assert_ptr_nonnull(
+	    strstr(json, "{\"name\": \"e/a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R "\""));
+	ck_assert_ptr_nonnull(
+	    strstr(json, "\"message\": \"msg a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R "\""));
+	xml = render(r, COCO_FORMAT_XML, 0);
+	ck_assert_ptr_nonnull(
+	    strstr(xml, " organisation=\"Org a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R "\""));
+	ck_assert_ptr_nonnull(
+	    strstr(xml, "name=\"e/a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R "\""));
+	html = render(r, COCO_FORMAT_HTML, 0);
+	ck_assert_ptr_nonnull(strstr(html, "Org a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R));
+	ck_assert_ptr_nonnull(strstr(html, "msg a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R));
+	for (const char *const *out = (const char *const[]){text, json, xml, html, NULL}; *out;
+	     out++) {
+		ck_assert_msg(
+		    strstr(*out, "\xE2\x80\xAE") == NULL && strstr(*out, "\xE2\x80\x8E") == NULL &&
+			strstr(*out, "\xE2\x80\x8F") == NULL && strstr(*out, "\xD8\x9C") == NULL &&
+			strstr(*out, "\xE2\x80\xA8") == NULL &&
+			strstr(*out, "\xE2\x80\xA9") == NULL,
+		    "a bidi or separator character reaches the output:\n%s", zt_visible(*out));
+	}
+	free(text);
+	free(json);
+	free(xml);
+	free(html);
+	coco_report_free(r);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -503,6 +766,13 @@ Suite *report_suite(void)
 	tcase_add_loop_test(tc, test_render_text_hostile_path, 0, 2);
 	tcase_add_test(tc, test_render_text_c1);
 	tcase_add_test(tc, test_render_inspect);
+	tcase_add_test(tc, test_collapse_listed_and_counted);
+	tcase_add_test(tc, test_collapse_per_status);
+	tcase_add_test(tc, test_collapse_mark);
+	tcase_add_test(tc, test_collapse_append);
+	tcase_add_test(tc, test_collapse_rendered);
+	tcase_add_loop_test(tc, test_escape, 0, (int)(sizeof(escapes) / sizeof(escapes[0])));
+	tcase_add_test(tc, test_render_bidi);
 	suite_add_tcase(s, tc);
 	return s;
 }

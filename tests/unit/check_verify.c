@@ -1313,6 +1313,186 @@ START_TEST(test_director_mismatch)
 }
 END_TEST
 
+/*
+ * The signer certificate's organisation (O) and organizationIdentifier against the
+ * applicant's legalName "Example Guarding Ltd" and companyNumber 01234567. Each certificate
+ * is made here by the test signer-ca for the director's key, CN "Jane Director" (so the
+ * director check passes); create's lint reports the same finding that verify does.
+ */
+#define ORG_ID "assessment.signer_organisation"
+#define APPLICANT "Example Guarding Ltd"
+
+static const struct {
+	const char *what;
+	const char *subject[4];
+	int policy_manual; /* the trust directory's policy says <signerOrganisation>manual */
+	enum coco_status status;
+	int manual;
+	const char *message; /* the whole message */
+} org_cases[] = {
+    {"another organisation",
+     {"CN=Jane Director", "O=Rival Security Ltd", NULL},
+     0,
+     COCO_STATUS_FAIL,
+     0,
+     "the signer certificate names the organisation 'Rival Security Ltd', not the applicant "
+     "'" APPLICANT "': a certificate of another organisation is evidence that someone other "
+     "than the applicant's director signed"},
+    {"the applicant, written differently",
+     {"CN=Jane Director", "O=EXAMPLE GUARDING LIMITED", NULL},
+     0,
+     COCO_STATUS_PASS,
+     0,
+     "the signer certificate's organisation is the applicant, 'EXAMPLE GUARDING LIMITED'"},
+    {"no organisation",
+     {"CN=Jane Director", "C=GB", NULL},
+     0,
+     COCO_STATUS_WARN,
+     1,
+     "the signer certificate ('CN=Jane Director, C=GB') names no organisation (O) to compare "
+     "with the applicant: confirm that the signer acts for '" APPLICANT "'"},
+    {"another company number",
+     {"CN=Jane Director", "O=" APPLICANT, "organizationIdentifier=NTRGB-99999999", NULL},
+     0,
+     COCO_STATUS_FAIL,
+     0,
+     "the signer certificate's organizationIdentifier 'NTRGB-99999999' names another company "
+     "than the applicant's number 01234567: a certificate of another organisation is evidence "
+     "that someone other than the applicant's director signed"},
+    {"the applicant's company number",
+     {"CN=Jane Director", "O=" APPLICANT, "organizationIdentifier=NTRGB-01234567", NULL},
+     0,
+     COCO_STATUS_PASS,
+     0,
+     "the signer certificate's organisation is the applicant, '" APPLICANT "', and its "
+     "organizationIdentifier 'NTRGB-01234567' names the applicant's company number"},
+    {"another organisation, the policy asks for a person",
+     {"CN=Jane Director", "O=Rival Security Ltd", NULL},
+     1,
+     COCO_STATUS_WARN,
+     1,
+     "the signer certificate names the organisation 'Rival Security Ltd', not the applicant "
+     "'" APPLICANT "': confirm that the signer may sign for the applicant (the policy makes "
+     "this a manual check)"},
+    {"another name, the applicant's number",
+     {"CN=Jane Director", "O=Example Group plc", "organizationIdentifier=NTRGB-01234567", NULL},
+     0,
+     COCO_STATUS_WARN,
+     1,
+     "the signer certificate names the organisation 'Example Group plc', not the applicant "
+     "'" APPLICANT
+     "', but its organizationIdentifier 'NTRGB-01234567' names the applicant's company "
+     "number: confirm that both name the same company"},
+    {"no organisation, another company number",
+     {"CN=Jane Director", "organizationIdentifier=NTRGB-07654321", NULL},
+     0,
+     COCO_STATUS_FAIL,
+     0,
+     "the signer certificate's organizationIdentifier 'NTRGB-07654321' names another company "
+     "than the applicant's number 01234567: a certificate of another organisation is evidence "
+     "that someone other than the applicant's director signed"},
+    {"an identifier of another scheme is not compared",
+     {"CN=Jane Director", "O=" APPLICANT, "organizationIdentifier=VATGB-123456789", NULL},
+     0,
+     COCO_STATUS_PASS,
+     0,
+     "the signer certificate's organisation is the applicant, '" APPLICANT "'"},
+};
+
+/* Loads a copy of the test trust directory whose policy makes a mismatch a manual check. */
+static void load_manual_org_policy(struct fixture *fx)
+{
+	char *src = bt_fixture("trust"), *dst = bt_fmt("%s/trust", fx->tmp);
+	char *policy = bt_fmt("%s/policy.xml", dst);
+
+	ck_assert_int_eq(bt_copytree(src, dst), 0);
+	ck_assert_int_eq(
+	    bt_replace(policy, "<signerOrganisation>fail<", "<signerOrganisation>manual<"), 0);
+	ck_assert_msg(coco_ctx_load_trust(fx->ctx, dst) == COCO_OK, "%s", coco_ctx_error(fx->ctx));
+	free(src);
+	free(dst);
+	free(policy);
+}
+
+static void expect_org(const struct coco_report *r, int i)
+{
+	const struct coco_finding *f = bt_find_status(r, ORG_ID, org_cases[i].status, APPLICANT);
+
+	ck_assert_msg(f != NULL, "%s: no %s %s:\n%s", org_cases[i].what,
+		      coco_status_name(org_cases[i].status), ORG_ID, bt_dump(r));
+	ck_assert_int_eq(coco_finding_manual(f), org_cases[i].manual);
+	ck_assert_str_eq(coco_finding_message(f), org_cases[i].message);
+}
+
+START_TEST(test_signer_organisation)
+{
+	struct fixture fx;
+	struct coco_signer *minted;
+	struct coco_report *lint;
+	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL};
+
+	setup(&fx);
+	if (org_cases[_i].policy_manual)
+		load_manual_org_policy(&fx);
+	minted = bt_signer_minted(fx.ctx, fx.tmp, org_cases[_i].subject, _i);
+	ck_assert_msg(minted != NULL, "%s", coco_ctx_error(fx.ctx));
+	ck_assert_int_eq(coco_report_new(&lint), COCO_OK);
+	opts.lint = lint;
+	ck_assert_msg(coco_create(fx.ctx, fx.example, fx.bundle, minted, &opts) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	expect_org(lint, _i);
+	verify(&fx, fx.bundle);
+	expect_org(fx.r, _i);
+	ck_assert_ptr_nonnull(
+	    bt_find_status(fx.r, "assessment.director", COCO_STATUS_PASS, "Jane Director"));
+	if (org_cases[_i].status == COCO_STATUS_FAIL)
+		ck_assert_int_eq(coco_report_verdict(fx.r), COCO_VERDICT_FAILED);
+	else
+		expect_passed(fx.r);
+	coco_report_free(lint);
+	coco_signer_free(minted);
+	teardown(&fx);
+}
+END_TEST
+
+/* create refuses a signer of another organisation unless told to sign anyway. */
+START_TEST(test_signer_organisation_refused)
+{
+	static const char *const rival[] = {"CN=Jane Director", "O=Rival Security Ltd", NULL};
+	struct fixture fx;
+	struct coco_signer *minted;
+	struct coco_report *lint;
+	struct coco_create_opts opts = {0, NULL};
+
+	setup(&fx);
+	minted = bt_signer_minted(fx.ctx, fx.tmp, rival, 100);
+	ck_assert_ptr_nonnull(minted);
+	ck_assert_int_eq(coco_report_new(&lint), COCO_OK);
+	opts.lint = lint;
+	ck_assert_int_eq(coco_create(fx.ctx, fx.example, fx.bundle, minted, &opts),
+			 COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(bt_find_status(lint, ORG_ID, COCO_STATUS_FAIL, APPLICANT));
+	ck_assert_int_eq(access(fx.bundle, F_OK), -1);
+	coco_report_free(lint);
+	coco_signer_free(minted);
+	teardown(&fx);
+}
+END_TEST
+
+/* The sample, signed by the fixtures' director (O=Example Guarding Ltd), passes the check. */
+START_TEST(test_signer_organisation_sample)
+{
+	struct fixture fx;
+
+	setup(&fx);
+	create_example(&fx);
+	verify(&fx, fx.bundle);
+	ck_assert_ptr_nonnull(bt_find_status(fx.r, ORG_ID, COCO_STATUS_PASS, APPLICANT));
+	expect_passed(fx.r);
+	teardown(&fx);
+}
+END_TEST
+
 /* Authorised after the signing time: create refuses; with COCO_CREATE_NO_LINT it signs,
  * and verify fails the same check against the signature's signing time. */
 START_TEST(test_authorised_after_signing)
@@ -1618,6 +1798,10 @@ Suite *verify_suite(void)
 	suite_add_tcase(s, tv);
 	tcase_add_loop_test(ts, test_director_mismatch, 0,
 			    (int)(sizeof(director_cases) / sizeof(director_cases[0])));
+	tcase_add_loop_test(ts, test_signer_organisation, 0,
+			    (int)(sizeof(org_cases) / sizeof(org_cases[0])));
+	tcase_add_test(ts, test_signer_organisation_refused);
+	tcase_add_test(ts, test_signer_organisation_sample);
 	tcase_add_test(ts, test_authorised_after_signing);
 	tcase_add_test(ts, test_create_unreferenced);
 	tcase_add_test(ts, test_bundle_assessment_missing);
