@@ -175,13 +175,17 @@ struct scan {
 	size_t nsec;
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
-	uint64_t work, base; /* parser work so far; its budget's base (size + inflated) */
+	/* work, base, values, kept and probed count on from the budget the scan draws on
+	 * (struct coco_pdf_budget: every PDF of a bundle or folder), and go back to it */
+	uint64_t work, base; /* parser work so far; its budget's base (sizes + inflated) */
 	uint64_t values;     /* values parsed so far, in all (COCO_PDF_MAX_VALUES) */
 	uint64_t mem;        /* bytes held now: see mem_over (COCO_PDF_MAX_MEM) */
 	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
-	uint64_t pin, pout;  /* other FlateDecode streams: compressed bytes read, inflated */
+	uint64_t probed;     /* other FlateDecode streams, inflated (COCO_PDF_MAX_PROBED) */
+	uint64_t pin, pout;  /* this PDF's other FlateDecode streams: bytes read, inflated */
 	int encrypted, nomem, failed;
-	unsigned *sigs_left; /* the caller's bundle-wide budget of signature checks, or NULL */
+	int spent;           /* a limit the budget shares was passed */
+	unsigned *sigs_left; /* the budget's signature checks left */
 	int unanchored;      /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
 	const char *hit_how[N_KINDS];
@@ -664,17 +668,23 @@ static int parse_top(struct lex *x, struct val *v)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if (over_budget(x->s))
+	if (over_budget(x->s)) {
+		x->s->spent = 1;
 		return lfail(x, "pdf.limits",
-			     "the parser's work exceeds 4 times the file and its inflated "
-			     "streams (objects that overlap or are parsed again)");
+			     "the parser's work exceeds 4 times the size of this PDF and those "
+			     "scanned before it, with their inflated streams (objects that "
+			     "overlap or are parsed again)");
+	}
 	x->nodes = 0;
 	rc = parse_value(x, 0, v);
 	x->s->work += (x->pos > start ? x->pos - start : 0) + x->nodes;
 	x->s->values += x->nodes;
-	if (rc == 0 && x->s->values > COCO_PDF_MAX_VALUES)
+	if (rc == 0 && x->s->values > COCO_PDF_MAX_VALUES) {
+		x->s->spent = 1;
 		rc = lfail(x, "pdf.limits",
-			   "more than 8388608 values in the file and its object streams");
+			   "more than 8388608 values in this PDF and those scanned before it "
+			   "(files and object streams)");
+	}
 	return rc;
 }
 
@@ -1030,11 +1040,16 @@ static int flate_run(struct flate *f)
 				    "the FlateDecode data of object %ld is corrupt", f->obj);
 		chunk = WIN - f->z.avail_out;
 		f->total += chunk;
-		if (!f->collect && (s->pout += chunk) > COCO_PDF_MAX_PROBED)
-			return fail(s, "pdf.limits",
-				    "object %ld and the FlateDecode streams before it inflate to "
-				    "more than 512 MiB in all",
-				    f->obj);
+		if (!f->collect)
+			s->pout += chunk, s->probed += chunk;
+		if (!f->collect && s->probed > COCO_PDF_MAX_PROBED) {
+			s->spent = 1;
+			return fail(
+			    s, "pdf.limits",
+			    "object %ld and the FlateDecode streams before it (in this PDF "
+			    "and those scanned before it) inflate to more than 512 MiB in all",
+			    f->obj);
+		}
 		if ((why = flate_over(f)) != NULL)
 			return fail(s, "pdf.limits",
 				    "object %ld inflates past the limit (%s): a decompression bomb",
@@ -1354,9 +1369,11 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 	}
 	charge_stream(s, num, *out_len);
 	if ((s->kept += *out_len) > COCO_PDF_MAX_KEPT) {
+		s->spent = 1;
 		fail(s, "pdf.limits",
-		     "object and xref streams inflate to more than 64 MiB in all (counting "
-		     "a stream inflated again each time), at object %ld",
+		     "object and xref streams inflate to more than 64 MiB in all (in this PDF "
+		     "and those scanned before it, counting a stream inflated again each "
+		     "time), at object %ld",
 		     num);
 		goto fail;
 	}
@@ -2668,18 +2685,48 @@ static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 	return err;
 }
 
+void coco_pdf_budget_init(struct coco_pdf_budget *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->sigs_left = COCO_PDF_MAX_SIGS_ALL;
+}
+
+/* The scan counts on from the budget's counts, and gives them back at the end. */
+static void budget_take(struct scan *s, struct coco_pdf_budget *b)
+{
+	s->values = b->values, s->kept = b->kept, s->probed = b->probed;
+	s->work = b->work, s->base = b->base + s->size;
+	s->sigs_left = &b->sigs_left;
+}
+
+static void budget_give(const struct scan *s, struct coco_pdf_budget *b)
+{
+	b->values = s->values, b->kept = s->kept, b->probed = s->probed;
+	b->work = s->work, b->base = s->base;
+	b->spent |= s->spent;
+}
+
 enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src, const char *name,
 			    struct coco_report *r, struct coco_pdf_result *res)
 {
+	struct coco_pdf_budget own, *b = src->budget;
 	struct scan s;
 	enum coco_err err;
 	size_t i;
 
+	if (b == NULL)
+		coco_pdf_budget_init(b = &own);
+	if (b->spent) {
+		coco_report_add(
+		    r, COCO_STATUS_FAIL, "pdf.limits", name,
+		    "not scanned: the PDFs before it in the bundle or folder used up the "
+		    "values, inflated bytes or parser work that all its PDFs share");
+		return COCO_OK;
+	}
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
-	s.base = src->size;
 	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
-	s.sigs_left = src->sigs_left;
+	budget_take(&s, b);
 	for (i = 0; i < N_KINDS; i++)
 		s.hit[i] = -1;
 	if ((s.d.buf = malloc(WIN)) == NULL || (s.out = malloc(WIN)) == NULL) {
@@ -2688,12 +2735,13 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 	}
 	errno = 0;
 	err = scan_run(&s, res);
+	budget_give(&s, b);
 	scan_release(&s);
 	return err;
 }
 
 enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
-				 unsigned *sigs_left, struct coco_report *r,
+				 struct coco_pdf_budget *budget, struct coco_report *r,
 				 struct coco_pdf_result *res)
 {
 	struct coco_pdf_src src;
@@ -2708,7 +2756,7 @@ enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const c
 			close(fd);
 		return err;
 	}
-	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size, src.sigs_left = sigs_left;
+	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size, src.budget = budget;
 	err = coco_pdf_scan(ctx, &src, name, r, res);
 	close(fd);
 	return err;

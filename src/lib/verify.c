@@ -554,7 +554,7 @@ static int tmp_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
 {
 	const struct coco_entry *e = &v->ar->e[i];
-	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize, &v->pdf_sigs_left};
+	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize, &v->pdf_budget};
 	FILE *tmp = NULL;
 	int fd = -1;
 	enum coco_err err;
@@ -717,7 +717,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 
 	memset(v, 0, sizeof(*v));
 	v->ctx = ctx;
-	v->pdf_sigs_left = COCO_PDF_MAX_SIGS_ALL;
+	coco_pdf_budget_init(&v->pdf_budget);
 	v->r = r;
 	v->assessment = -1;
 	for (i = 0; i < COCO_MAX_MANIFESTS; i++)

@@ -7,6 +7,7 @@
 
 #include "archive.h"
 #include "manifest.h"
+#include "pdf.h"
 
 struct ehash;
 
@@ -29,7 +30,7 @@ struct coco_vstate {
 	struct coco_report *siro;   /* the sign-off part's findings until they are appended */
 	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
 	size_t n_pdfs;
-	unsigned pdf_sigs_left; /* PDF signatures the bundle may still have checked */
+	struct coco_pdf_budget pdf_budget; /* shared by every PDF of the bundle */
 };
 
 /* Reads entry i (at most the meta_size limit); findings name it on failure. */
