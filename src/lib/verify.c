@@ -3,14 +3,19 @@
  * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
  * skipped with an info finding rather than run on garbage. The whole file is read exactly
  * once for the data (every entry hashed while it streams, together with the bundle's own
- * SHA-256, and assessment.xml kept as it passes); only the small META-INF entries are read
- * a second time, before the pass, because the manifests decide which digests each entry
- * needs.
+ * SHA-256), and every later stage uses the bytes that pass hashed, never the file again:
+ * assessment.xml is kept in memory as it passes, and the signatures, a sign-off's own
+ * files and the PDF data objects are kept in a private temporary file (the spool). Only
+ * the manifests are read before the pass, because they decide which digests each entry
+ * needs; the pass's digest of each must then match what was read. So a writer racing the
+ * verification cannot show a parser or the PDF scanner other bytes than those hashed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/sha.h>
 
 #include "archive.h"
 #include "assessment.h"
@@ -31,7 +36,14 @@ struct ehash {
 	int covered;         /* and its digest matched */
 	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
 	size_t head_len;
+	unsigned char spool;   /* SPOOL_*: whether the pass keeps its bytes */
+	unsigned char spooled; /* it did: usize bytes from soff in the spool */
+	uint64_t soff;
 };
+
+/* Whether the pass keeps an entry's bytes in the spool for a later stage; SPOOL_SNIFF: if
+ * its first COCO_PDF_SNIFF bytes say PDF. */
+enum { SPOOL_NO, SPOOL_YES, SPOOL_SNIFF };
 
 static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
 {
@@ -69,6 +81,8 @@ void coco_vstate_release(struct coco_vstate *v)
 	free(v->mbytes);
 	free(v->mlen);
 	free(v->abuf);
+	if (v->spool != NULL)
+		fclose(v->spool);
 	coco_pdf_files_free(v->pdfs, v->n_pdfs);
 	coco_report_free(v->siro);
 	coco_archive_free(v->ar);
@@ -232,16 +246,51 @@ static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* Appends to the spool; a failed write is reported after the pass (the hashing goes on). */
+static void spool_write(struct coco_vstate *v, struct ehash *h, const unsigned char *p, size_t len)
+{
+	if (!h->spooled) {
+		h->soff = v->spool_end;
+		h->spooled = 1;
+	}
+	if (v->spool_err == 0 && len > 0 && coco_write_all(fileno(v->spool), p, len) != 0)
+		v->spool_err = errno ? errno : EIO;
+	v->spool_end += len;
+}
+
+/* Keeps an entry's bytes as they stream past. One that may be a PDF by its first bytes is
+ * kept once keep_head has them all (before: its head_len before these bytes). */
+static void spool_sink(struct coco_vstate *v, struct ehash *h, size_t before,
+		       const unsigned char *p, size_t len)
+{
+	size_t took;
+
+	if (h->spool == SPOOL_SNIFF) {
+		if (h->head_len < COCO_PDF_SNIFF)
+			return;
+		took = h->head_len - before; /* p's bytes that completed the head */
+		h->spool = coco_pdf_is_pdf_start(h->head, h->head_len) ? SPOOL_YES : SPOOL_NO;
+		if (h->spool == SPOOL_NO)
+			return;
+		spool_write(v, h, h->head, h->head_len);
+		p += took, len -= took;
+	}
+	if (h->spool == SPOOL_YES)
+		spool_write(v, h, p, len);
+}
+
 static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 {
 	struct coco_vstate *v = arg;
 	struct ehash *h = &v->h[idx];
-	size_t a;
+	size_t a, before = h->head_len;
 
 	if ((long)idx == v->assessment && capture(v, p, len) != 0)
 		return -1;
 	if (keep_head(h, p, len) != 0)
 		return -1;
+	if (h->spool != SPOOL_NO)
+		spool_sink(v, h, before, p, len);
 	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
 			return -1;
@@ -283,6 +332,91 @@ static void finish_hashes(struct coco_vstate *v)
 	}
 }
 
+/*
+ * What the pass keeps for later stages: the signatures and a sign-off's own files (small,
+ * read whole after the pass), and every data object a manifest references that is a PDF
+ * by its name or first bytes (scanned after the signatures; inspect scans none). Only the
+ * signoff/ entries are asked about, as the sign-off's names are all there.
+ */
+static int spool_choice(const struct coco_vstate *v, size_t i)
+{
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct ehash *h = &v->h[i];
+
+	if (h->role == ROLE_SIGNATURE ||
+	    (h->role == ROLE_DATA && strncmp(e->name, "signoff/", 8) == 0 &&
+	     coco_signoff_owns(v, i)))
+		return e->usize <= v->ctx->limits.meta_size ? SPOOL_YES : SPOOL_NO;
+	if (h->role != ROLE_DATA || !h->referenced || !v->trust)
+		return SPOOL_NO;
+	return coco_pdf_is_pdf_name(e->name) ? SPOOL_YES : SPOOL_SNIFF;
+}
+
+/* The spool is an unnamed temporary file (tmpfile: the system's temporary folder, mode
+ * 0600, gone when closed), so nobody else can change what it holds. */
+static enum coco_err spool_open(struct coco_vstate *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->ar->n; i++)
+		n += (v->h[i].spool = (unsigned char)spool_choice(v, i)) != SPOOL_NO;
+	if (n > 0 && (v->spool = tmpfile()) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot create a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(errno));
+	return COCO_OK;
+}
+
+/* After the pass: an entry shorter than COCO_PDF_SNIFF is kept if it starts like a PDF
+ * (its head holds all of it), an empty one is kept empty. */
+static enum coco_err spool_settle(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct ehash *h = &v->h[i];
+		if (h->spool == SPOOL_SNIFF && h->head != NULL &&
+		    coco_pdf_is_pdf_start(h->head, h->head_len))
+			spool_write(v, h, h->head, h->head_len);
+		else if (h->spool == SPOOL_YES && !h->spooled)
+			spool_write(v, h, NULL, 0);
+	}
+	if (v->spool_err != 0)
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot write a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(v->spool_err));
+	return COCO_OK;
+}
+
+static enum coco_err changed(struct coco_vstate *v, size_t i)
+{
+	return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
+			   v->ar->e[i].name, v->ar->path);
+}
+
+/* The manifests were read before the pass: what was read must be what the pass hashed. */
+static enum coco_err check_unchanged(struct coco_vstate *v)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	size_t i, k = 0;
+
+	for (i = 0; i < v->ar->n && k < v->nm; i++) {
+		if (!is_manifest_name(v->ar->e[i].name))
+			continue;
+		if (v->mbytes[k] != NULL && (SHA256(v->mbytes[k], v->mlen[k], md) == NULL ||
+					     CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0))
+			return changed(v, i);
+		k++;
+	}
+	return COCO_OK;
+}
+
+static void read_point(const struct coco_vstate *v, enum coco_read_point at)
+{
+	if (v->ctx->read_hook != NULL)
+		v->ctx->read_hook(v->ctx->read_arg, at, v->ar->path);
+}
+
 static enum coco_err stream_pass(struct coco_vstate *v)
 {
 	int whole = !(v->ctx->options & COCO_OPT_NO_BUNDLE_DIGEST);
@@ -303,9 +437,15 @@ static enum coco_err stream_pass(struct coco_vstate *v)
 	if (err == COCO_OK)
 		err = init_hashes(v, mds);
 	if (err == COCO_OK)
+		err = spool_open(v);
+	read_point(v, COCO_READ_META);
+	if (err == COCO_OK)
 		err = coco_archive_stream(v->ctx, v->ar, file_md, hash_sink, v, v->r);
+	read_point(v, COCO_READ_PASSED);
 	if (err == COCO_OK)
 		finish_hashes(v);
+	if (err == COCO_OK && (err = spool_settle(v)) == COCO_OK)
+		err = check_unchanged(v);
 	if (err == COCO_OK && whole) {
 		EVP_DigestFinal_ex(file_md, fd, NULL);
 		coco_hex(fd, sizeof(fd), hex);
@@ -403,8 +543,7 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	size_t len = 0;
 	enum coco_err err;
 
-	err = coco_archive_read(v->ctx, v->ar, (size_t)coco_archive_find(v->ar, m->sigref),
-				v->ctx->limits.meta_size, &der, &len);
+	err = coco_vstate_read(v, (size_t)coco_archive_find(v->ar, m->sigref), &der, &len);
 	if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 		return err;
 	if (err != COCO_OK) {
@@ -540,42 +679,19 @@ static enum coco_err check_coverage(struct coco_vstate *v)
 
 /* ---- PDF data objects ------------------------------------------------------------------ */
 
-static int tmp_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
-{
-	(void)idx;
-	return coco_write_all(*(const int *)arg, p, len);
-}
-
-/*
- * Scans entry i. A stored entry is read in place (pread at its data offset); a deflated
- * one is inflated once more into an unnamed temporary file, so the scanner's random
- * access never holds the PDF in memory.
- */
+/* Scans entry i as the pass kept it in the spool (pread: its random access never holds
+ * the PDF in memory), drawing on the bundle's budget. */
 static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
 {
 	const struct coco_entry *e = &v->ar->e[i];
-	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize, &v->pdf_budget};
-	FILE *tmp = NULL;
-	int fd = -1;
-	enum coco_err err;
+	const struct ehash *h = &v->h[i];
+	struct coco_pdf_src src = {-1, h->soff, e->usize, &v->pdf_budget};
 
-	if (e->method != 0) {
-		if ((tmp = tmpfile()) == NULL)
-			return coco_seterr(v->ctx, COCO_ERR_IO,
-					   "cannot create a temporary file for '%s': %s", e->name,
-					   strerror(errno));
-		fd = fileno(tmp);
-		err = coco_archive_stream_entry(v->ctx, v->ar, i, tmp_sink, &fd);
-		if (err != COCO_OK) {
-			fclose(tmp);
-			return err;
-		}
-		src.fd = fd, src.off = 0;
-	}
-	err = coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
-	if (tmp != NULL)
-		fclose(tmp);
-	return err;
+	if (!h->spooled || v->spool == NULL) /* every referenced PDF is kept: see spool_choice */
+		return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' was not kept for its scan",
+				   e->name, v->ar->path);
+	src.fd = fileno(v->spool);
+	return coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
 }
 
 /* A PDF by its name, or by its first bytes whatever its name (a viewer goes by them),
@@ -588,25 +704,38 @@ static int entry_is_pdf(const struct coco_vstate *v, size_t i)
 	       (h->head != NULL && coco_pdf_is_pdf_start(h->head, h->head_len));
 }
 
-/* The pdf.* stage: every PDF data object whose bytes the container pass verified. */
+/*
+ * The pdf.* stage: every PDF data object whose bytes the container pass verified and a
+ * signature that verifies covers. One no such signature covers already fails
+ * manifest.unsigned; scanning it would only spend the budget every PDF shares.
+ */
 static enum coco_err check_pdfs(struct coco_vstate *v)
 {
+	unsigned char *vc = calloc(v->ar->n + 1, 1);
+	const char *name;
+	enum coco_err err = COCO_OK;
 	size_t i;
-	enum coco_err err;
 
-	if ((v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL)
+	if (vc == NULL || (v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL) {
+		free(vc);
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	for (i = 0; i < v->ar->n; i++) {
+	}
+	mark_verified_cover(v, vc);
+	for (i = 0; i < v->ar->n && err == COCO_OK; i++) {
 		struct coco_pdf_file *f = &v->pdfs[v->n_pdfs];
+		name = v->ar->e[i].name;
 		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok || !entry_is_pdf(v, i))
 			continue;
-		if ((f->name = coco_strndup(v->ar->e[i].name, strlen(v->ar->e[i].name))) == NULL)
-			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-		v->n_pdfs++;
-		if ((err = scan_pdf(v, i, &f->res)) != COCO_OK)
-			return err;
+		if (!vc[i])
+			coco_report_add(v->r, COCO_STATUS_INFO, "verify.skipped", name,
+					"pdf checks not run: no signature that verifies covers it");
+		else if ((f->name = coco_strndup(name, strlen(name))) == NULL)
+			err = coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		else
+			v->n_pdfs++, err = scan_pdf(v, i, &f->res);
 	}
-	return COCO_OK;
+	free(vc);
+	return err;
 }
 
 static void skipped(struct coco_report *r, const char *stage, const char *why)
@@ -717,6 +846,7 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 
 	memset(v, 0, sizeof(*v));
 	v->ctx = ctx;
+	v->trust = trust;
 	coco_pdf_budget_init(&v->pdf_budget);
 	v->r = r;
 	v->assessment = -1;
@@ -787,10 +917,53 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
 	return err;
 }
 
+/* An entry the pass did not keep is read again: it must hash as it did in the pass. */
+static enum coco_err reread(struct coco_vstate *v, size_t i, unsigned char **out, size_t *out_len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	enum coco_err err;
+
+	err = coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
+	if (err == COCO_OK && (SHA256(*out, *out_len, md) == NULL ||
+			       CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0)) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		err = changed(v, i);
+	}
+	return err;
+}
+
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len)
 {
-	return coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct ehash *h = &v->h[i];
+	unsigned char *p;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!h->spooled || !e->data_ok)
+		return reread(v, i, out, out_len);
+	/* spool_choice kept it only within the meta_size limit */
+	if ((p = malloc((size_t)e->usize + 1)) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (coco_pread_all(fileno(v->spool), p, (size_t)e->usize, h->soff) != 0) {
+		free(p);
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot read a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(errno ? errno : EIO));
+	}
+	p[e->usize] = '\0';
+	*out = p;
+	*out_len = (size_t)e->usize;
+	return COCO_OK;
+}
+
+void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg)
+{
+	ctx->read_hook = cb;
+	ctx->read_arg = arg;
 }
 
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)

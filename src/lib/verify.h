@@ -5,6 +5,8 @@
 #ifndef COCO_VERIFY_H
 #define COCO_VERIFY_H
 
+#include <stdio.h>
+
 #include "archive.h"
 #include "manifest.h"
 #include "pdf.h"
@@ -20,6 +22,7 @@ struct coco_vstate {
 	unsigned char **mbytes; /* each manifest's exact bytes, for its signature */
 	size_t *mlen;
 	size_t nm;
+	int trust;           /* chains are validated and PDFs scanned (not inspect) */
 	long assessment;     /* entry index of assessment.xml, or -1 */
 	unsigned char *abuf; /* its bytes, captured during the streaming pass */
 	size_t alen;
@@ -31,9 +34,18 @@ struct coco_vstate {
 	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
 	size_t n_pdfs;
 	struct coco_pdf_budget pdf_budget; /* shared by every PDF of the bundle */
+	FILE *spool;        /* entries kept from the streaming pass for later stages (verify.c) */
+	uint64_t spool_end; /* bytes written to it */
+	int spool_err;      /* errno of a failed write to it, or 0 */
 };
 
-/* Reads entry i (at most the meta_size limit); findings name it on failure. */
+/*
+ * Entry i's bytes as the streaming pass saw them (at most the meta_size limit), in a
+ * malloc'd buffer with a NUL after them: kept by the pass for the signatures and a
+ * sign-off's own files; any other entry is read again and must hash as it did in the pass.
+ * Returns COCO_ERR_IO if it changed ("'NAME' in 'BUNDLE' changed while being read") or
+ * cannot be read; other errors (a limit, bad data) are the entry's, for a finding.
+ */
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len);
 
