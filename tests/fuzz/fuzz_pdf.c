@@ -1,8 +1,8 @@
 /*
  * fuzz_pdf: the PDF scanner and its signature checks (pdf.c). The input is a PDF file.
- * It is placed in an in-memory file after a few bytes that are not its own, as a stored
- * entry sits in a bundle, and read by pread at that offset as verify reads it; signatures
- * are checked against the test trust directory's bodies/ anchors.
+ * It is placed in an in-memory file after a few bytes that are not its own, as a PDF sits
+ * among the others in verify's spool, and read by pread at that offset as verify reads it;
+ * signatures are checked against the test trust directory's bodies/ anchors.
  */
 #include <stdlib.h>
 #include <string.h>
