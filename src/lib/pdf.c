@@ -34,12 +34,21 @@ _Static_assert(TAIL >= COCO_PDF_SNIFF, "find_start reads the header's bytes into
 struct rd {
 	int fd;
 	uint64_t base, size;
+	coco_pdf_reader read; /* the source's reader (fd and base unused), or NULL */
+	void *read_arg;
 	const unsigned char *mem; /* a memory source (an inflated object stream), or NULL */
 	unsigned char *buf;
 	uint64_t boff;
 	size_t blen;
 	int ioerr;
 };
+
+/* n bytes at offset off of the PDF: by the source's reader, or by pread. 0, or -1. */
+static int rd_read(const struct rd *d, void *buf, size_t n, uint64_t off)
+{
+	return d->read != NULL ? d->read(d->read_arg, buf, n, off)
+			       : coco_pread_all(d->fd, buf, n, d->base + off);
+}
 
 /* Refills the window around pos; the byte there, or -1 past the end or on an I/O error. */
 static int rd_fill(struct rd *d, uint64_t pos)
@@ -53,7 +62,7 @@ static int rd_fill(struct rd *d, uint64_t pos)
 	 * going back and forth near pos does not reread 64 KiB each time. */
 	start = pos < d->boff && pos > WIN / 2 ? pos - WIN / 2 : pos;
 	want = d->size - start < WIN ? (size_t)(d->size - start) : WIN;
-	if (coco_pread_all(d->fd, d->buf, want, d->base + start) != 0) {
+	if (rd_read(d, d->buf, want, start) != 0) {
 		d->ioerr = 1;
 		d->blen = 0;
 		return -1;
@@ -969,7 +978,7 @@ static int flate_feed(struct flate *f)
 	chunk = f->budget - f->done < WIN ? (size_t)(f->budget - f->done) : WIN;
 	if (s->d.mem != NULL) {
 		memcpy(f->in, s->d.mem + f->data + f->done, chunk);
-	} else if (coco_pread_all(s->d.fd, f->in, chunk, s->d.base + f->data + f->done) != 0) {
+	} else if (rd_read(&s->d, f->in, chunk, f->data + f->done) != 0) {
 		s->d.ioerr = 1;
 		return -1;
 	}
@@ -1360,7 +1369,7 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 			return s->nomem = 1, -1;
 		s->mem += *out_mem = MEM_BLOCK(len + 1);
 		*out = p, *out_len = (size_t)len;
-		if (coco_pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
+		if (rd_read(&s->d, p, (size_t)len, data) != 0) {
 			s->d.ioerr = 1;
 			goto fail;
 		}
@@ -1983,7 +1992,7 @@ static int find_start(struct scan *s, uint64_t *start)
 	long long v;
 	long at;
 
-	if (coco_pread_all(s->d.fd, t, n, s->d.base) != 0)
+	if (rd_read(&s->d, t, n, 0) != 0)
 		return s->d.ioerr = 1, -1;
 	if ((at = pdf_magic(t, n)) > 0)
 		return fail(s, "pdf.header",
@@ -1997,7 +2006,7 @@ static int find_start(struct scan *s, uint64_t *start)
 		return fail(s, "pdf.header",
 			    "does not start with a %%PDF-1.0 .. 1.7 or %%PDF-2.0 "
 			    "header: not a PDF");
-	if (coco_pread_all(s->d.fd, t, n, s->d.base + s->size - n) != 0)
+	if (rd_read(&s->d, t, n, s->size - n) != 0)
 		return s->d.ioerr = 1, -1;
 	t[n] = '\0';
 	for (e = n; e > 0 && is_ws(t[e - 1]); e--)
@@ -2397,8 +2406,7 @@ static int digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsign
 		for (done = 0; done < g->len[i]; done += n) {
 			n = g->len[i] - done < COCO_IO_CHUNK ? (size_t)(g->len[i] - done)
 							     : COCO_IO_CHUNK;
-			if (coco_pread_all(g->s->d.fd, buf, n, g->s->d.base + g->off[i] + done) !=
-				0 ||
+			if (rd_read(&g->s->d, buf, n, g->off[i] + done) != 0 ||
 			    !EVP_DigestUpdate(c, buf, n))
 				goto out;
 		}
@@ -2726,6 +2734,7 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
 	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
+	s.d.read = src->read, s.d.read_arg = src->read_arg;
 	budget_take(&s, b);
 	for (i = 0; i < N_KINDS; i++)
 		s.hit[i] = -1;
@@ -2744,7 +2753,7 @@ enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const c
 				 struct coco_pdf_budget *budget, struct coco_report *r,
 				 struct coco_pdf_result *res)
 {
-	struct coco_pdf_src src;
+	struct coco_pdf_src src = {-1, 0, 0, NULL, NULL, NULL};
 	struct stat st;
 	enum coco_err err;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

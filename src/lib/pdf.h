@@ -59,13 +59,18 @@ struct coco_pdf_budget {
 
 void coco_pdf_budget_init(struct coco_pdf_budget *b);
 
-/* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only; and the
- * budget of the caller's bundle or folder, which the scan draws on (NULL: a budget of
- * its own). */
+/* Reads n bytes at offset off of the PDF into buf: 0, or -1 (with errno) if it cannot. */
+typedef int (*coco_pdf_reader)(void *arg, void *buf, size_t n, uint64_t off);
+
+/* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only, or, when
+ * read is set, by read(read_arg, ...) (fd and off unused); and the budget of the caller's
+ * bundle or folder, which the scan draws on (NULL: a budget of its own). */
 struct coco_pdf_src {
 	int fd;
 	uint64_t off, size;
 	struct coco_pdf_budget *budget;
+	coco_pdf_reader read;
+	void *read_arg;
 };
 
 /* What the scan found, for the evidence checks. Strings are malloc'd (or NULL). */

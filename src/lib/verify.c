@@ -3,12 +3,14 @@
  * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
  * skipped with an info finding rather than run on garbage. The whole file is read exactly
  * once for the data (every entry hashed while it streams, together with the bundle's own
- * SHA-256), and every later stage uses the bytes that pass hashed, never the file again:
- * assessment.xml is kept in memory as it passes, and the signatures, a sign-off's own
- * files and the PDF data objects are kept in a private temporary file (the spool). Only
- * the manifests are read before the pass, because they decide which digests each entry
- * needs; the pass's digest of each must then match what was read. So a writer racing the
- * verification cannot show a parser or the PDF scanner other bytes than those hashed.
+ * SHA-256), and every later stage uses the bytes that pass hashed: assessment.xml is kept
+ * in memory as it passes, and the signatures, a sign-off's own files and the PDF data
+ * objects are kept by the spool (spool.h: copied to a private temporary file, or, for a
+ * stored PDF, read again block by block and checked against SHA-256 states the pass kept).
+ * Only the manifests are read before the pass, because they decide which digests each
+ * entry needs; the pass's digest of each must then match what was read. So a writer
+ * racing the verification cannot show a parser or the PDF scanner other bytes than those
+ * hashed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "manifest.h"
 #include "pdf.h"
 #include "signoff.h"
+#include "spool.h"
 #include "verify.h"
 
 enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
@@ -36,14 +39,8 @@ struct ehash {
 	int covered;         /* and its digest matched */
 	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
 	size_t head_len;
-	unsigned char spool;   /* SPOOL_*: whether the pass keeps its bytes */
-	unsigned char spooled; /* it did: usize bytes from soff in the spool */
-	uint64_t soff;
+	struct coco_kept kept; /* what the pass keeps of it for a later stage (spool.h) */
 };
-
-/* Whether the pass keeps an entry's bytes in the spool for a later stage; SPOOL_SNIFF: if
- * its first COCO_PDF_SNIFF bytes say PDF. */
-enum { SPOOL_NO, SPOOL_YES, SPOOL_SNIFF };
 
 static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
 {
@@ -71,6 +68,7 @@ void coco_vstate_release(struct coco_vstate *v)
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 			EVP_MD_CTX_free(v->h[i].md[a]);
 		free(v->h[i].head);
+		coco_kept_release(&v->h[i].kept);
 	}
 	for (i = 0; i < v->nm; i++) {
 		coco_manifest_free(v->m[i]);
@@ -81,8 +79,7 @@ void coco_vstate_release(struct coco_vstate *v)
 	free(v->mbytes);
 	free(v->mlen);
 	free(v->abuf);
-	if (v->spool != NULL)
-		fclose(v->spool);
+	coco_spool_close(&v->spool);
 	coco_pdf_files_free(v->pdfs, v->n_pdfs);
 	coco_report_free(v->siro);
 	coco_archive_free(v->ar);
@@ -246,37 +243,27 @@ static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
 	return 0;
 }
 
-/* Appends to the spool; a failed write is reported after the pass (the hashing goes on). */
-static void spool_write(struct coco_vstate *v, struct ehash *h, const unsigned char *p, size_t len)
-{
-	if (!h->spooled) {
-		h->soff = v->spool_end;
-		h->spooled = 1;
-	}
-	if (v->spool_err == 0 && len > 0 && coco_write_all(fileno(v->spool), p, len) != 0)
-		v->spool_err = errno ? errno : EIO;
-	v->spool_end += len;
-}
-
-/* Keeps an entry's bytes as they stream past. One that may be a PDF by its first bytes is
- * kept once keep_head has them all (before: its head_len before these bytes). */
+/* Keeps a copied entry's bytes as they stream past. One that may be a PDF by its first
+ * bytes is copied once keep_head has them all (before: its head_len before these bytes). */
 static void spool_sink(struct coco_vstate *v, struct ehash *h, size_t before,
 		       const unsigned char *p, size_t len)
 {
+	struct coco_kept *k = &h->kept;
 	size_t took;
 
-	if (h->spool == SPOOL_SNIFF) {
+	if (k->how == COCO_KEEP_SNIFF) {
 		if (h->head_len < COCO_PDF_SNIFF)
 			return;
 		took = h->head_len - before; /* p's bytes that completed the head */
-		h->spool = coco_pdf_is_pdf_start(h->head, h->head_len) ? SPOOL_YES : SPOOL_NO;
-		if (h->spool == SPOOL_NO)
+		k->how =
+		    coco_pdf_is_pdf_start(h->head, h->head_len) ? COCO_KEEP_COPY : COCO_KEEP_NO;
+		if (k->how == COCO_KEEP_NO)
 			return;
-		spool_write(v, h, h->head, h->head_len);
+		coco_spool_copy(&v->spool, k, h->head, h->head_len);
 		p += took, len -= took;
 	}
-	if (h->spool == SPOOL_YES)
-		spool_write(v, h, p, len);
+	if (k->how == COCO_KEEP_COPY)
+		coco_spool_copy(&v->spool, k, p, len);
 }
 
 static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
@@ -289,9 +276,13 @@ static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 		return -1;
 	if (keep_head(h, p, len) != 0)
 		return -1;
-	if (h->spool != SPOOL_NO)
+	if (h->kept.how == COCO_KEEP_COPY || h->kept.how == COCO_KEEP_SNIFF)
 		spool_sink(v, h, before, p, len);
-	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+	/* a checked entry's SHA-256 (md[0]) is fed by the spool, which keeps its states */
+	a = h->kept.how == COCO_KEEP_CHECK ? 1 : 0;
+	if (a == 1 && coco_spool_check(&v->spool, &h->kept, h->md[0], p, len) != 0)
+		return -1;
+	for (; a < COCO_N_DIGEST_ALGS; a++)
 		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
 			return -1;
 	return 0;
@@ -334,11 +325,12 @@ static void finish_hashes(struct coco_vstate *v)
 
 /*
  * What the pass keeps for later stages: the signatures and a sign-off's own files (small,
- * read whole after the pass), and every data object a manifest references that is a PDF
- * by its name or first bytes (scanned after the signatures; inspect scans none). Only the
- * signoff/ entries are asked about, as the sign-off's names are all there.
+ * read whole after the pass: copied), and every data object a manifest references that is
+ * a PDF by its name or first bytes (scanned after the signatures; inspect scans none):
+ * stored ones are checked, deflated ones copied inflated. Only the signoff/ entries are
+ * asked about, as the sign-off's names are all there.
  */
-static int spool_choice(const struct coco_vstate *v, size_t i)
+static enum coco_keep keep_choice(const struct coco_vstate *v, size_t i)
 {
 	const struct coco_entry *e = &v->ar->e[i];
 	const struct ehash *h = &v->h[i];
@@ -346,45 +338,52 @@ static int spool_choice(const struct coco_vstate *v, size_t i)
 	if (h->role == ROLE_SIGNATURE ||
 	    (h->role == ROLE_DATA && strncmp(e->name, "signoff/", 8) == 0 &&
 	     coco_signoff_owns(v, i)))
-		return e->usize <= v->ctx->limits.meta_size ? SPOOL_YES : SPOOL_NO;
+		return e->usize <= v->ctx->limits.meta_size ? COCO_KEEP_COPY : COCO_KEEP_NO;
 	if (h->role != ROLE_DATA || !h->referenced || !v->trust)
-		return SPOOL_NO;
-	return coco_pdf_is_pdf_name(e->name) ? SPOOL_YES : SPOOL_SNIFF;
+		return COCO_KEEP_NO;
+	if (e->method == 0)
+		return COCO_KEEP_CHECK;
+	return coco_pdf_is_pdf_name(e->name) ? COCO_KEEP_COPY : COCO_KEEP_SNIFF;
 }
 
-/* The spool is an unnamed temporary file (tmpfile: the system's temporary folder, mode
- * 0600, gone when closed), so nobody else can change what it holds. */
 static enum coco_err spool_open(struct coco_vstate *v)
 {
+	uint64_t check = 0;
 	size_t i, n = 0;
 
-	for (i = 0; i < v->ar->n; i++)
-		n += (v->h[i].spool = (unsigned char)spool_choice(v, i)) != SPOOL_NO;
-	if (n > 0 && (v->spool = tmpfile()) == NULL)
-		return coco_seterr(v->ctx, COCO_ERR_IO,
-				   "cannot create a temporary file to verify '%s': %s", v->ar->path,
-				   strerror(errno));
-	return COCO_OK;
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_kept *k = &v->h[i].kept;
+		k->how = (unsigned char)keep_choice(v, i);
+		n += k->how != COCO_KEEP_NO;
+		check += k->how == COCO_KEEP_CHECK ? v->ar->e[i].usize : 0;
+	}
+	return n > 0 ? coco_spool_open(v->ctx, &v->spool, v->ar->path, check) : COCO_OK;
 }
 
-/* After the pass: an entry shorter than COCO_PDF_SNIFF is kept if it starts like a PDF
- * (its head holds all of it), an empty one is kept empty. */
+/* After the pass: a copied entry shorter than COCO_PDF_SNIFF is kept if it starts like a
+ * PDF (its head holds all of it), an empty one is kept empty; a checked one gets its
+ * place. */
 static enum coco_err spool_settle(struct coco_vstate *v)
 {
 	size_t i;
 
 	for (i = 0; i < v->ar->n; i++) {
 		struct ehash *h = &v->h[i];
-		if (h->spool == SPOOL_SNIFF && h->head != NULL &&
+		struct coco_kept *k = &h->kept;
+		if (k->how == COCO_KEEP_SNIFF && h->head != NULL &&
 		    coco_pdf_is_pdf_start(h->head, h->head_len))
-			spool_write(v, h, h->head, h->head_len);
-		else if (h->spool == SPOOL_YES && !h->spooled)
-			spool_write(v, h, NULL, 0);
+			coco_spool_copy(&v->spool, k, h->head, h->head_len);
+		else if (k->how == COCO_KEEP_COPY && !k->kept)
+			coco_spool_copy(&v->spool, k, NULL, 0);
+		else if (k->how == COCO_KEEP_CHECK)
+			coco_spool_place(&v->spool, k, v->ar->e[i].usize);
 	}
-	if (v->spool_err != 0)
+	if (v->spool.err == ENOMEM)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (v->spool.err != 0)
 		return coco_seterr(v->ctx, COCO_ERR_IO,
 				   "cannot write a temporary file to verify '%s': %s", v->ar->path,
-				   strerror(v->spool_err));
+				   strerror(v->spool.err));
 	return COCO_OK;
 }
 
@@ -679,19 +678,35 @@ static enum coco_err check_coverage(struct coco_vstate *v)
 
 /* ---- PDF data objects ------------------------------------------------------------------ */
 
-/* Scans entry i as the pass kept it in the spool (pread: its random access never holds
- * the PDF in memory), drawing on the bundle's budget. */
+/*
+ * Scans entry i as the pass kept it (pread: the scanner's random access never holds the
+ * PDF in memory), drawing on the bundle's budget: a copy from the spool, or a stored entry
+ * read through the spool's checks. A block that differs from what the pass hashed is a
+ * bundle that changed while being read.
+ */
 static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
 {
 	const struct coco_entry *e = &v->ar->e[i];
-	const struct ehash *h = &v->h[i];
-	struct coco_pdf_src src = {-1, h->soff, e->usize, &v->pdf_budget};
+	const struct coco_kept *k = &v->h[i].kept;
+	struct coco_pdf_src src = {-1, k->off, e->usize, &v->pdf_budget, NULL, NULL};
+	struct coco_spool_reader rd = {
+	    &v->spool, k, v->ar->fd, e->data_off, e->usize, v->h[i].out[0], NULL, NULL, 0};
+	enum coco_err err;
 
-	if (!h->spooled || v->spool == NULL) /* every referenced PDF is kept: see spool_choice */
+	if (!k->kept || v->spool.f == NULL) /* every referenced PDF is kept: see keep_choice */
 		return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' was not kept for its scan",
 				   e->name, v->ar->path);
-	src.fd = fileno(v->spool);
-	return coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
+	src.fd = fileno(v->spool.f);
+	if (k->how == COCO_KEEP_CHECK) {
+		if (coco_spool_reader_init(&rd) != 0)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		src.read = coco_spool_read, src.read_arg = &rd;
+	}
+	err = coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
+	if (rd.changed)
+		err = changed(v, i);
+	coco_spool_reader_release(&rd);
+	return err;
 }
 
 /* A PDF by its name, or by its first bytes whatever its name (a viewer goes by them),
@@ -943,12 +958,12 @@ enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **
 
 	*out = NULL;
 	*out_len = 0;
-	if (!h->spooled || !e->data_ok)
+	if (h->kept.how != COCO_KEEP_COPY || !h->kept.kept || !e->data_ok)
 		return reread(v, i, out, out_len);
-	/* spool_choice kept it only within the meta_size limit */
+	/* keep_choice copies it only within the meta_size limit */
 	if ((p = malloc((size_t)e->usize + 1)) == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	if (coco_pread_all(fileno(v->spool), p, (size_t)e->usize, h->soff) != 0) {
+	if (coco_pread_all(fileno(v->spool.f), p, (size_t)e->usize, h->kept.off) != 0) {
 		free(p);
 		return coco_seterr(v->ctx, COCO_ERR_IO,
 				   "cannot read a temporary file to verify '%s': %s", v->ar->path,

@@ -5,11 +5,10 @@
 #ifndef COCO_VERIFY_H
 #define COCO_VERIFY_H
 
-#include <stdio.h>
-
 #include "archive.h"
 #include "manifest.h"
 #include "pdf.h"
+#include "spool.h"
 
 struct ehash;
 
@@ -34,14 +33,12 @@ struct coco_vstate {
 	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
 	size_t n_pdfs;
 	struct coco_pdf_budget pdf_budget; /* shared by every PDF of the bundle */
-	FILE *spool;        /* entries kept from the streaming pass for later stages (verify.c) */
-	uint64_t spool_end; /* bytes written to it */
-	int spool_err;      /* errno of a failed write to it, or 0 */
+	struct coco_spool spool;           /* what the pass keeps for later stages (spool.h) */
 };
 
 /*
  * Entry i's bytes as the streaming pass saw them (at most the meta_size limit), in a
- * malloc'd buffer with a NUL after them: kept by the pass for the signatures and a
+ * malloc'd buffer with a NUL after them: copied by the pass for the signatures and a
  * sign-off's own files; any other entry is read again and must hash as it did in the pass.
  * Returns COCO_ERR_IO if it changed ("'NAME' in 'BUNDLE' changed while being read") or
  * cannot be read; other errors (a limit, bad data) are the entry's, for a finding.
