@@ -27,7 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct coco_pdf_src src = {file.fd, OFF, size, NULL};
+	struct coco_pdf_src src = {file.fd, OFF, size, NULL, NULL, NULL};
 	unsigned char *buf = malloc(OFF + size + 1);
 	struct coco_pdf_result res;
 	struct coco_report *r = NULL;
