@@ -182,13 +182,22 @@ static enum coco_err write_one(struct coco_ctx *ctx, struct coco_vstate *v, size
 				  strerror(errno));
 		goto out;
 	}
+	/*
+	 * The bundle is read again here, so a writer racing the extraction could change it
+	 * since verify's pass. That is safe for the data: what is written is hashed as it is
+	 * written, and must match the SHA-256 the pass took of the very bytes whose manifest
+	 * digest matched and that the PDF scanner read (verify.c's spool). A file that differs
+	 * fails the run, and the temporary folder, with it, is removed: nothing unverified is
+	 * ever put in place.
+	 */
 	err = coco_archive_stream_entry(ctx, v->ar, i, write_sink, &w);
 	if (err == COCO_OK && w.failed)
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s/%s': %s", dir, name,
 				  strerror(errno));
 	if (err == COCO_OK && (!EVP_DigestFinal_ex(w.md, md, NULL) ||
 			       CRYPTO_memcmp(md, coco_vstate_sha256(v, i), 32) != 0))
-		err = coco_seterr(ctx, COCO_ERR_FORMAT, "'%s' changed since it was verified", name);
+		err = coco_seterr(ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read", name,
+				  v->ar->path);
 out:
 	if (w.fd >= 0)
 		close(w.fd);

@@ -77,6 +77,13 @@ enum coco_anchor_set {
 	COCO_N_ANCHOR_SETS
 };
 
+/* Where verify's reading of a bundle has got to, for the read hook. */
+enum coco_read_point {
+	COCO_READ_META,   /* the manifests are read; the streaming pass has not begun */
+	COCO_READ_PASSED, /* the streaming pass is over; no entry has been read since */
+};
+typedef void (*coco_read_cb)(void *arg, enum coco_read_point at, const char *path);
+
 struct coco_ctx {
 	time_t at;
 	int at_set;
@@ -97,11 +104,20 @@ struct coco_ctx {
 	uint64_t trust_bytes; /* read by the trust load in progress */
 	coco_phase_cb phase;  /* the write-phase hook, for crash tests */
 	void *phase_arg;
+	coco_read_cb read_hook; /* a test seam: see coco_ctx_set_read_hook */
+	void *read_arg;
 	char err[1024];
 };
 
 /* The context's limits, for tests to scale down (never called by the library or CLI). */
 struct coco_limits *coco_ctx_limits(struct coco_ctx *ctx);
+
+/*
+ * A test seam, never set by the library or CLI: cb(arg, at, path) is called as verify
+ * (and so extract and countersign) reaches each point, so that a test can rewrite the
+ * bundle in between, as a writer racing the verification would.
+ */
+void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg);
 
 /* Reports progress if the caller asked for it. */
 void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total);

@@ -16,18 +16,19 @@
 #include "report.h"
 
 /* The pdf.* checks on every PDF in the folder: a name ending .pdf (any case), or any
- * file that starts with %PDF-. */
+ * file that starts with %PDF-. They share one budget, as a bundle's PDFs do. */
 static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
 			       struct coco_report *r, struct coco_pdf_file **out, size_t *n_out)
 {
 	struct coco_pdf_file *f = calloc(l->n + 1, sizeof(*f));
-	unsigned sigs_left = COCO_PDF_MAX_SIGS_ALL;
+	struct coco_pdf_budget budget;
 	size_t i, n = 0;
 	char *path = NULL;
 	enum coco_err err = COCO_OK;
 
 	if (f == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	coco_pdf_budget_init(&budget);
 	for (i = 0; i < l->n && err == COCO_OK; i++) {
 		if ((path = coco_asprintf("%s/%s", dir, l->names[i])) == NULL)
 			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
@@ -36,8 +37,7 @@ static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const stru
 		else if ((f[n].name = coco_strndup(l->names[i], strlen(l->names[i]))) == NULL)
 			err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		else
-			err =
-			    coco_pdf_scan_path(ctx, path, l->names[i], &sigs_left, r, &f[n++].res);
+			err = coco_pdf_scan_path(ctx, path, l->names[i], &budget, r, &f[n++].res);
 		free(path);
 		path = NULL;
 	}

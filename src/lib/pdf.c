@@ -34,12 +34,21 @@ _Static_assert(TAIL >= COCO_PDF_SNIFF, "find_start reads the header's bytes into
 struct rd {
 	int fd;
 	uint64_t base, size;
+	coco_pdf_reader read; /* the source's reader (fd and base unused), or NULL */
+	void *read_arg;
 	const unsigned char *mem; /* a memory source (an inflated object stream), or NULL */
 	unsigned char *buf;
 	uint64_t boff;
 	size_t blen;
 	int ioerr;
 };
+
+/* n bytes at offset off of the PDF: by the source's reader, or by pread. 0, or -1. */
+static int rd_read(const struct rd *d, void *buf, size_t n, uint64_t off)
+{
+	return d->read != NULL ? d->read(d->read_arg, buf, n, off)
+			       : coco_pread_all(d->fd, buf, n, d->base + off);
+}
 
 /* Refills the window around pos; the byte there, or -1 past the end or on an I/O error. */
 static int rd_fill(struct rd *d, uint64_t pos)
@@ -53,7 +62,7 @@ static int rd_fill(struct rd *d, uint64_t pos)
 	 * going back and forth near pos does not reread 64 KiB each time. */
 	start = pos < d->boff && pos > WIN / 2 ? pos - WIN / 2 : pos;
 	want = d->size - start < WIN ? (size_t)(d->size - start) : WIN;
-	if (coco_pread_all(d->fd, d->buf, want, d->base + start) != 0) {
+	if (rd_read(d, d->buf, want, start) != 0) {
 		d->ioerr = 1;
 		d->blen = 0;
 		return -1;
@@ -175,13 +184,17 @@ struct scan {
 	size_t nsec;
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
-	uint64_t work, base; /* parser work so far; its budget's base (size + inflated) */
+	/* work, base, values, kept and probed count on from the budget the scan draws on
+	 * (struct coco_pdf_budget: every PDF of a bundle or folder), and go back to it */
+	uint64_t work, base; /* parser work so far; its budget's base (sizes + inflated) */
 	uint64_t values;     /* values parsed so far, in all (COCO_PDF_MAX_VALUES) */
 	uint64_t mem;        /* bytes held now: see mem_over (COCO_PDF_MAX_MEM) */
 	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
-	uint64_t pin, pout;  /* other FlateDecode streams: compressed bytes read, inflated */
+	uint64_t probed;     /* other FlateDecode streams, inflated (COCO_PDF_MAX_PROBED) */
+	uint64_t pin, pout;  /* this PDF's other FlateDecode streams: bytes read, inflated */
 	int encrypted, nomem, failed;
-	unsigned *sigs_left; /* the caller's bundle-wide budget of signature checks, or NULL */
+	int spent;           /* a limit the budget shares was passed */
+	unsigned *sigs_left; /* the budget's signature checks left */
 	int unanchored;      /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
 	const char *hit_how[N_KINDS];
@@ -664,17 +677,23 @@ static int parse_top(struct lex *x, struct val *v)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if (over_budget(x->s))
+	if (over_budget(x->s)) {
+		x->s->spent = 1;
 		return lfail(x, "pdf.limits",
-			     "the parser's work exceeds 4 times the file and its inflated "
-			     "streams (objects that overlap or are parsed again)");
+			     "the parser's work exceeds 4 times the size of this PDF and those "
+			     "scanned before it, with their inflated streams (objects that "
+			     "overlap or are parsed again)");
+	}
 	x->nodes = 0;
 	rc = parse_value(x, 0, v);
 	x->s->work += (x->pos > start ? x->pos - start : 0) + x->nodes;
 	x->s->values += x->nodes;
-	if (rc == 0 && x->s->values > COCO_PDF_MAX_VALUES)
+	if (rc == 0 && x->s->values > COCO_PDF_MAX_VALUES) {
+		x->s->spent = 1;
 		rc = lfail(x, "pdf.limits",
-			   "more than 8388608 values in the file and its object streams");
+			   "more than 8388608 values in this PDF and those scanned before it "
+			   "(files and object streams)");
+	}
 	return rc;
 }
 
@@ -959,7 +978,7 @@ static int flate_feed(struct flate *f)
 	chunk = f->budget - f->done < WIN ? (size_t)(f->budget - f->done) : WIN;
 	if (s->d.mem != NULL) {
 		memcpy(f->in, s->d.mem + f->data + f->done, chunk);
-	} else if (coco_pread_all(s->d.fd, f->in, chunk, s->d.base + f->data + f->done) != 0) {
+	} else if (rd_read(&s->d, f->in, chunk, f->data + f->done) != 0) {
 		s->d.ioerr = 1;
 		return -1;
 	}
@@ -1030,11 +1049,16 @@ static int flate_run(struct flate *f)
 				    "the FlateDecode data of object %ld is corrupt", f->obj);
 		chunk = WIN - f->z.avail_out;
 		f->total += chunk;
-		if (!f->collect && (s->pout += chunk) > COCO_PDF_MAX_PROBED)
-			return fail(s, "pdf.limits",
-				    "object %ld and the FlateDecode streams before it inflate to "
-				    "more than 512 MiB in all",
-				    f->obj);
+		if (!f->collect)
+			s->pout += chunk, s->probed += chunk;
+		if (!f->collect && s->probed > COCO_PDF_MAX_PROBED) {
+			s->spent = 1;
+			return fail(
+			    s, "pdf.limits",
+			    "object %ld and the FlateDecode streams before it (in this PDF "
+			    "and those scanned before it) inflate to more than 512 MiB in all",
+			    f->obj);
+		}
 		if ((why = flate_over(f)) != NULL)
 			return fail(s, "pdf.limits",
 				    "object %ld inflates past the limit (%s): a decompression bomb",
@@ -1345,7 +1369,7 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 			return s->nomem = 1, -1;
 		s->mem += *out_mem = MEM_BLOCK(len + 1);
 		*out = p, *out_len = (size_t)len;
-		if (coco_pread_all(s->d.fd, p, (size_t)len, s->d.base + data) != 0) {
+		if (rd_read(&s->d, p, (size_t)len, data) != 0) {
 			s->d.ioerr = 1;
 			goto fail;
 		}
@@ -1354,9 +1378,11 @@ static int stream_mem(struct scan *s, const struct val *dict, uint64_t data, uin
 	}
 	charge_stream(s, num, *out_len);
 	if ((s->kept += *out_len) > COCO_PDF_MAX_KEPT) {
+		s->spent = 1;
 		fail(s, "pdf.limits",
-		     "object and xref streams inflate to more than 64 MiB in all (counting "
-		     "a stream inflated again each time), at object %ld",
+		     "object and xref streams inflate to more than 64 MiB in all (in this PDF "
+		     "and those scanned before it, counting a stream inflated again each "
+		     "time), at object %ld",
 		     num);
 		goto fail;
 	}
@@ -1966,7 +1992,7 @@ static int find_start(struct scan *s, uint64_t *start)
 	long long v;
 	long at;
 
-	if (coco_pread_all(s->d.fd, t, n, s->d.base) != 0)
+	if (rd_read(&s->d, t, n, 0) != 0)
 		return s->d.ioerr = 1, -1;
 	if ((at = pdf_magic(t, n)) > 0)
 		return fail(s, "pdf.header",
@@ -1980,7 +2006,7 @@ static int find_start(struct scan *s, uint64_t *start)
 		return fail(s, "pdf.header",
 			    "does not start with a %%PDF-1.0 .. 1.7 or %%PDF-2.0 "
 			    "header: not a PDF");
-	if (coco_pread_all(s->d.fd, t, n, s->d.base + s->size - n) != 0)
+	if (rd_read(&s->d, t, n, s->size - n) != 0)
 		return s->d.ioerr = 1, -1;
 	t[n] = '\0';
 	for (e = n; e > 0 && is_ws(t[e - 1]); e--)
@@ -2380,8 +2406,7 @@ static int digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsign
 		for (done = 0; done < g->len[i]; done += n) {
 			n = g->len[i] - done < COCO_IO_CHUNK ? (size_t)(g->len[i] - done)
 							     : COCO_IO_CHUNK;
-			if (coco_pread_all(g->s->d.fd, buf, n, g->s->d.base + g->off[i] + done) !=
-				0 ||
+			if (rd_read(&g->s->d, buf, n, g->off[i] + done) != 0 ||
 			    !EVP_DigestUpdate(c, buf, n))
 				goto out;
 		}
@@ -2668,18 +2693,49 @@ static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 	return err;
 }
 
+void coco_pdf_budget_init(struct coco_pdf_budget *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->sigs_left = COCO_PDF_MAX_SIGS_ALL;
+}
+
+/* The scan counts on from the budget's counts, and gives them back at the end. */
+static void budget_take(struct scan *s, struct coco_pdf_budget *b)
+{
+	s->values = b->values, s->kept = b->kept, s->probed = b->probed;
+	s->work = b->work, s->base = b->base + s->size;
+	s->sigs_left = &b->sigs_left;
+}
+
+static void budget_give(const struct scan *s, struct coco_pdf_budget *b)
+{
+	b->values = s->values, b->kept = s->kept, b->probed = s->probed;
+	b->work = s->work, b->base = s->base;
+	b->spent |= s->spent;
+}
+
 enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src, const char *name,
 			    struct coco_report *r, struct coco_pdf_result *res)
 {
+	struct coco_pdf_budget own, *b = src->budget;
 	struct scan s;
 	enum coco_err err;
 	size_t i;
 
+	if (b == NULL)
+		coco_pdf_budget_init(b = &own);
+	if (b->spent) {
+		coco_report_add(
+		    r, COCO_STATUS_FAIL, "pdf.limits", name,
+		    "not scanned: the PDFs before it in the bundle or folder used up the "
+		    "values, inflated bytes or parser work that all its PDFs share");
+		return COCO_OK;
+	}
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx, s.r = r, s.name = name, s.size = src->size, s.cache_num = -1;
-	s.base = src->size;
 	s.d.fd = src->fd, s.d.base = src->off, s.d.size = src->size;
-	s.sigs_left = src->sigs_left;
+	s.d.read = src->read, s.d.read_arg = src->read_arg;
+	budget_take(&s, b);
 	for (i = 0; i < N_KINDS; i++)
 		s.hit[i] = -1;
 	if ((s.d.buf = malloc(WIN)) == NULL || (s.out = malloc(WIN)) == NULL) {
@@ -2688,15 +2744,16 @@ enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src
 	}
 	errno = 0;
 	err = scan_run(&s, res);
+	budget_give(&s, b);
 	scan_release(&s);
 	return err;
 }
 
 enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
-				 unsigned *sigs_left, struct coco_report *r,
+				 struct coco_pdf_budget *budget, struct coco_report *r,
 				 struct coco_pdf_result *res)
 {
-	struct coco_pdf_src src;
+	struct coco_pdf_src src = {-1, 0, 0, NULL, NULL, NULL};
 	struct stat st;
 	enum coco_err err;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -2708,7 +2765,7 @@ enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const c
 			close(fd);
 		return err;
 	}
-	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size, src.sigs_left = sigs_left;
+	src.fd = fd, src.off = 0, src.size = (uint64_t)st.st_size, src.budget = budget;
 	err = coco_pdf_scan(ctx, &src, name, r, res);
 	close(fd);
 	return err;

@@ -3,9 +3,14 @@
  * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
  * skipped with an info finding rather than run on garbage. The whole file is read exactly
  * once for the data (every entry hashed while it streams, together with the bundle's own
- * SHA-256, and assessment.xml kept as it passes); only the small META-INF entries are read
- * a second time, before the pass, because the manifests decide which digests each entry
- * needs.
+ * SHA-256), and every later stage uses the bytes that pass hashed: assessment.xml is kept
+ * in memory as it passes, and the signatures, a sign-off's own files and the PDF data
+ * objects are kept by the spool (spool.h: copied to a private temporary file, or, for a
+ * stored PDF, read again block by block and checked against SHA-256 states the pass kept).
+ * Only the manifests are read before the pass, because they decide which digests each
+ * entry needs; the pass's digest of each must then match what was read. So a writer
+ * racing the verification cannot show a parser or the PDF scanner other bytes than those
+ * hashed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,12 +18,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/sha.h>
+
 #include "archive.h"
 #include "assessment.h"
 #include "cms.h"
 #include "manifest.h"
 #include "pdf.h"
 #include "signoff.h"
+#include "spool.h"
 #include "verify.h"
 
 enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
@@ -32,6 +40,7 @@ struct ehash {
 	int covered;         /* and its digest matched */
 	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
 	size_t head_len;
+	struct coco_kept kept; /* what the pass keeps of it for a later stage (spool.h) */
 };
 
 static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
@@ -60,6 +69,7 @@ void coco_vstate_release(struct coco_vstate *v)
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 			EVP_MD_CTX_free(v->h[i].md[a]);
 		free(v->h[i].head);
+		coco_kept_release(&v->h[i].kept);
 	}
 	for (i = 0; i < v->nm; i++) {
 		coco_manifest_free(v->m[i]);
@@ -70,6 +80,7 @@ void coco_vstate_release(struct coco_vstate *v)
 	free(v->mbytes);
 	free(v->mlen);
 	free(v->abuf);
+	coco_spool_close(&v->spool);
 	coco_pdf_files_free(v->pdfs, v->n_pdfs);
 	coco_report_free(v->siro);
 	coco_archive_free(v->ar);
@@ -233,17 +244,46 @@ static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* Keeps a copied entry's bytes as they stream past. One that may be a PDF by its first
+ * bytes is copied once keep_head has them all (before: its head_len before these bytes). */
+static void spool_sink(struct coco_vstate *v, struct ehash *h, size_t before,
+		       const unsigned char *p, size_t len)
+{
+	struct coco_kept *k = &h->kept;
+	size_t took;
+
+	if (k->how == COCO_KEEP_SNIFF) {
+		if (h->head_len < COCO_PDF_SNIFF)
+			return;
+		took = h->head_len - before; /* p's bytes that completed the head */
+		k->how =
+		    coco_pdf_is_pdf_start(h->head, h->head_len) ? COCO_KEEP_COPY : COCO_KEEP_NO;
+		if (k->how == COCO_KEEP_NO)
+			return;
+		coco_spool_copy(&v->spool, k, h->head, h->head_len);
+		p += took, len -= took;
+	}
+	if (k->how == COCO_KEEP_COPY)
+		coco_spool_copy(&v->spool, k, p, len);
+}
+
 static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 {
 	struct coco_vstate *v = arg;
 	struct ehash *h = &v->h[idx];
-	size_t a;
+	size_t a, before = h->head_len;
 
 	if ((long)idx == v->assessment && capture(v, p, len) != 0)
 		return -1;
 	if (keep_head(h, p, len) != 0)
 		return -1;
-	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+	if (h->kept.how == COCO_KEEP_COPY || h->kept.how == COCO_KEEP_SNIFF)
+		spool_sink(v, h, before, p, len);
+	/* a checked entry's SHA-256 (md[0]) is fed by the spool, which keeps its states */
+	a = h->kept.how == COCO_KEEP_CHECK ? 1 : 0;
+	if (a == 1 && coco_spool_check(&v->spool, &h->kept, h->md[0], p, len) != 0)
+		return -1;
+	for (; a < COCO_N_DIGEST_ALGS; a++)
 		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
 			return -1;
 	return 0;
@@ -284,6 +324,99 @@ static void finish_hashes(struct coco_vstate *v)
 	}
 }
 
+/*
+ * What the pass keeps for later stages: the signatures and a sign-off's own files (small,
+ * read whole after the pass: copied), and every data object a manifest references that is
+ * a PDF by its name or first bytes (scanned after the signatures; inspect scans none):
+ * stored ones are checked, deflated ones copied inflated. Only the signoff/ entries are
+ * asked about, as the sign-off's names are all there.
+ */
+static enum coco_keep keep_choice(const struct coco_vstate *v, size_t i)
+{
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct ehash *h = &v->h[i];
+
+	if (h->role == ROLE_SIGNATURE ||
+	    (h->role == ROLE_DATA && strncmp(e->name, "signoff/", 8) == 0 &&
+	     coco_signoff_owns(v, i)))
+		return e->usize <= v->ctx->limits.meta_size ? COCO_KEEP_COPY : COCO_KEEP_NO;
+	if (h->role != ROLE_DATA || !h->referenced || !v->trust)
+		return COCO_KEEP_NO;
+	if (e->method == 0)
+		return COCO_KEEP_CHECK;
+	return coco_pdf_is_pdf_name(e->name) ? COCO_KEEP_COPY : COCO_KEEP_SNIFF;
+}
+
+static enum coco_err spool_open(struct coco_vstate *v)
+{
+	uint64_t check = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_kept *k = &v->h[i].kept;
+		k->how = (unsigned char)keep_choice(v, i);
+		n += k->how != COCO_KEEP_NO;
+		check += k->how == COCO_KEEP_CHECK ? v->ar->e[i].usize : 0;
+	}
+	return n > 0 ? coco_spool_open(v->ctx, &v->spool, v->ar->path, check) : COCO_OK;
+}
+
+/* After the pass: a copied entry shorter than COCO_PDF_SNIFF is kept if it starts like a
+ * PDF (its head holds all of it), an empty one is kept empty; a checked one gets its
+ * place. */
+static enum coco_err spool_settle(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct ehash *h = &v->h[i];
+		struct coco_kept *k = &h->kept;
+		if (k->how == COCO_KEEP_SNIFF && h->head != NULL &&
+		    coco_pdf_is_pdf_start(h->head, h->head_len))
+			coco_spool_copy(&v->spool, k, h->head, h->head_len);
+		else if (k->how == COCO_KEEP_COPY && !k->kept)
+			coco_spool_copy(&v->spool, k, NULL, 0);
+		else if (k->how == COCO_KEEP_CHECK)
+			coco_spool_place(&v->spool, k, v->ar->e[i].usize);
+	}
+	if (v->spool.err == ENOMEM)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (v->spool.err != 0)
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot write a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(v->spool.err));
+	return COCO_OK;
+}
+
+static enum coco_err changed(struct coco_vstate *v, size_t i)
+{
+	return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
+			   v->ar->e[i].name, v->ar->path);
+}
+
+/* The manifests were read before the pass: what was read must be what the pass hashed. */
+static enum coco_err check_unchanged(struct coco_vstate *v)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	size_t i, k = 0;
+
+	for (i = 0; i < v->ar->n && k < v->nm; i++) {
+		if (!is_manifest_name(v->ar->e[i].name))
+			continue;
+		if (v->mbytes[k] != NULL && (SHA256(v->mbytes[k], v->mlen[k], md) == NULL ||
+					     CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0))
+			return changed(v, i);
+		k++;
+	}
+	return COCO_OK;
+}
+
+static void read_point(const struct coco_vstate *v, enum coco_read_point at)
+{
+	if (v->ctx->read_hook != NULL)
+		v->ctx->read_hook(v->ctx->read_arg, at, v->ar->path);
+}
+
 static enum coco_err stream_pass(struct coco_vstate *v)
 {
 	int whole = !(v->ctx->options & COCO_OPT_NO_BUNDLE_DIGEST);
@@ -304,9 +437,15 @@ static enum coco_err stream_pass(struct coco_vstate *v)
 	if (err == COCO_OK)
 		err = init_hashes(v, mds);
 	if (err == COCO_OK)
+		err = spool_open(v);
+	read_point(v, COCO_READ_META);
+	if (err == COCO_OK)
 		err = coco_archive_stream(v->ctx, v->ar, file_md, hash_sink, v, v->r);
+	read_point(v, COCO_READ_PASSED);
 	if (err == COCO_OK)
 		finish_hashes(v);
+	if (err == COCO_OK && (err = spool_settle(v)) == COCO_OK)
+		err = check_unchanged(v);
 	if (err == COCO_OK && whole) {
 		EVP_DigestFinal_ex(file_md, fd, NULL);
 		coco_hex(fd, sizeof(fd), hex);
@@ -404,8 +543,7 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	size_t len = 0;
 	enum coco_err err;
 
-	err = coco_archive_read(v->ctx, v->ar, (size_t)coco_archive_find(v->ar, m->sigref),
-				v->ctx->limits.meta_size, &der, &len);
+	err = coco_vstate_read(v, (size_t)coco_archive_find(v->ar, m->sigref), &der, &len);
 	if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 		return err;
 	if (err != COCO_OK) {
@@ -541,41 +679,34 @@ static enum coco_err check_coverage(struct coco_vstate *v)
 
 /* ---- PDF data objects ------------------------------------------------------------------ */
 
-static int tmp_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
-{
-	(void)idx;
-	return coco_write_all(*(const int *)arg, p, len);
-}
-
 /*
- * Scans entry i. A stored entry is read in place (pread at its data offset); a deflated
- * one is inflated once more into an unnamed temporary file, so the scanner's random
- * access never holds the PDF in memory.
+ * Scans entry i as the pass kept it (pread: the scanner's random access never holds the
+ * PDF in memory), drawing on the bundle's budget: a copy from the spool, or a stored entry
+ * read through the spool's checks. A block that differs from what the pass hashed is a
+ * bundle that changed while being read.
  */
 static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
 {
 	const struct coco_entry *e = &v->ar->e[i];
-	struct coco_pdf_src src = {v->ar->fd, e->data_off, e->usize, &v->pdf_sigs_left};
-	FILE *tmp = NULL;
-	int fd = -1;
+	const struct coco_kept *k = &v->h[i].kept;
+	struct coco_pdf_src src = {-1, k->off, e->usize, &v->pdf_budget, NULL, NULL};
+	struct coco_spool_reader rd = {
+	    &v->spool, k, v->ar->fd, e->data_off, e->usize, v->h[i].out[0], NULL, NULL, 0};
 	enum coco_err err;
 
-	if (e->method != 0) {
-		if ((tmp = tmpfile()) == NULL)
-			return coco_seterr(v->ctx, COCO_ERR_IO,
-					   "cannot create a temporary file for '%s': %s", e->name,
-					   strerror(errno));
-		fd = fileno(tmp);
-		err = coco_archive_stream_entry(v->ctx, v->ar, i, tmp_sink, &fd);
-		if (err != COCO_OK) {
-			fclose(tmp);
-			return err;
-		}
-		src.fd = fd, src.off = 0;
+	if (!k->kept || v->spool.f == NULL) /* every referenced PDF is kept: see keep_choice */
+		return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' was not kept for its scan",
+				   e->name, v->ar->path);
+	src.fd = fileno(v->spool.f);
+	if (k->how == COCO_KEEP_CHECK) {
+		if (coco_spool_reader_init(&rd) != 0)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		src.read = coco_spool_read, src.read_arg = &rd;
 	}
 	err = coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
-	if (tmp != NULL)
-		fclose(tmp);
+	if (rd.changed)
+		err = changed(v, i);
+	coco_spool_reader_release(&rd);
 	return err;
 }
 
@@ -589,25 +720,38 @@ static int entry_is_pdf(const struct coco_vstate *v, size_t i)
 	       (h->head != NULL && coco_pdf_is_pdf_start(h->head, h->head_len));
 }
 
-/* The pdf.* stage: every PDF data object whose bytes the container pass verified. */
+/*
+ * The pdf.* stage: every PDF data object whose bytes the container pass verified and a
+ * signature that verifies covers. One no such signature covers already fails
+ * manifest.unsigned; scanning it would only spend the budget every PDF shares.
+ */
 static enum coco_err check_pdfs(struct coco_vstate *v)
 {
+	unsigned char *vc = calloc(v->ar->n + 1, 1);
+	const char *name;
+	enum coco_err err = COCO_OK;
 	size_t i;
-	enum coco_err err;
 
-	if ((v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL)
+	if (vc == NULL || (v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL) {
+		free(vc);
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	for (i = 0; i < v->ar->n; i++) {
+	}
+	mark_verified_cover(v, vc);
+	for (i = 0; i < v->ar->n && err == COCO_OK; i++) {
 		struct coco_pdf_file *f = &v->pdfs[v->n_pdfs];
+		name = v->ar->e[i].name;
 		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok || !entry_is_pdf(v, i))
 			continue;
-		if ((f->name = coco_strndup(v->ar->e[i].name, strlen(v->ar->e[i].name))) == NULL)
-			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-		v->n_pdfs++;
-		if ((err = scan_pdf(v, i, &f->res)) != COCO_OK)
-			return err;
+		if (!vc[i])
+			coco_report_add(v->r, COCO_STATUS_INFO, "verify.skipped", name,
+					"pdf checks not run: no signature that verifies covers it");
+		else if ((f->name = coco_strndup(name, strlen(name))) == NULL)
+			err = coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		else
+			v->n_pdfs++, err = scan_pdf(v, i, &f->res);
 	}
-	return COCO_OK;
+	free(vc);
+	return err;
 }
 
 static void skipped(struct coco_report *r, const char *stage, const char *why)
@@ -721,7 +865,8 @@ enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const
 
 	memset(v, 0, sizeof(*v));
 	v->ctx = ctx;
-	v->pdf_sigs_left = COCO_PDF_MAX_SIGS_ALL;
+	v->trust = trust;
+	coco_pdf_budget_init(&v->pdf_budget);
 	v->r = r;
 	v->assessment = -1;
 	for (i = 0; i < COCO_MAX_MANIFESTS; i++)
@@ -795,10 +940,53 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
 	return err;
 }
 
+/* An entry the pass did not keep is read again: it must hash as it did in the pass. */
+static enum coco_err reread(struct coco_vstate *v, size_t i, unsigned char **out, size_t *out_len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	enum coco_err err;
+
+	err = coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
+	if (err == COCO_OK && (SHA256(*out, *out_len, md) == NULL ||
+			       CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0)) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		err = changed(v, i);
+	}
+	return err;
+}
+
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len)
 {
-	return coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct ehash *h = &v->h[i];
+	unsigned char *p;
+
+	*out = NULL;
+	*out_len = 0;
+	if (h->kept.how != COCO_KEEP_COPY || !h->kept.kept || !e->data_ok)
+		return reread(v, i, out, out_len);
+	/* keep_choice copies it only within the meta_size limit */
+	if ((p = malloc((size_t)e->usize + 1)) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (coco_pread_all(fileno(v->spool.f), p, (size_t)e->usize, h->kept.off) != 0) {
+		free(p);
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot read a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(errno ? errno : EIO));
+	}
+	p[e->usize] = '\0';
+	*out = p;
+	*out_len = (size_t)e->usize;
+	return COCO_OK;
+}
+
+void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg)
+{
+	ctx->read_hook = cb;
+	ctx->read_arg = arg;
 }
 
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)

@@ -7,6 +7,8 @@
 
 #include "archive.h"
 #include "manifest.h"
+#include "pdf.h"
+#include "spool.h"
 
 struct ehash;
 
@@ -19,6 +21,7 @@ struct coco_vstate {
 	unsigned char **mbytes; /* each manifest's exact bytes, for its signature */
 	size_t *mlen;
 	size_t nm;
+	int trust;           /* chains are validated and PDFs scanned (not inspect) */
 	long assessment;     /* entry index of assessment.xml, or -1 */
 	unsigned char *abuf; /* its bytes, captured during the streaming pass */
 	size_t alen;
@@ -29,10 +32,17 @@ struct coco_vstate {
 	struct coco_report *siro;   /* the sign-off part's findings until they are appended */
 	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
 	size_t n_pdfs;
-	unsigned pdf_sigs_left; /* PDF signatures the bundle may still have checked */
+	struct coco_pdf_budget pdf_budget; /* shared by every PDF of the bundle */
+	struct coco_spool spool;           /* what the pass keeps for later stages (spool.h) */
 };
 
-/* Reads entry i (at most the meta_size limit); findings name it on failure. */
+/*
+ * Entry i's bytes as the streaming pass saw them (at most the meta_size limit), in a
+ * malloc'd buffer with a NUL after them: copied by the pass for the signatures and a
+ * sign-off's own files; any other entry is read again and must hash as it did in the pass.
+ * Returns COCO_ERR_IO if it changed ("'NAME' in 'BUNDLE' changed while being read") or
+ * cannot be read; other errors (a limit, bad data) are the entry's, for a finding.
+ */
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len);
 

@@ -1,8 +1,8 @@
 /*
  * fuzz_pdf: the PDF scanner and its signature checks (pdf.c). The input is a PDF file.
- * It is placed in an in-memory file after a few bytes that are not its own, as a stored
- * entry sits in a bundle, and read by pread at that offset as verify reads it; signatures
- * are checked against the test trust directory's bodies/ anchors.
+ * It is placed in an in-memory file after a few bytes that are not its own, as a PDF sits
+ * among the others in verify's spool, and read by pread at that offset as verify reads it;
+ * signatures are checked against the test trust directory's bodies/ anchors.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct coco_pdf_src src = {file.fd, OFF, size, NULL};
+	struct coco_pdf_src src = {file.fd, OFF, size, NULL, NULL, NULL};
 	unsigned char *buf = malloc(OFF + size + 1);
 	struct coco_pdf_result res;
 	struct coco_report *r = NULL;

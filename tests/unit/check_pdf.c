@@ -167,6 +167,19 @@ START_TEST(test_not_a_pdf)
 }
 END_TEST
 
+/* Writes a bundle of parts signed by the director: verify scans only the PDFs that a
+ * signature that verifies covers. */
+static void write_signed(struct pfx *f, const char *bundle, const struct bt_part *parts, size_t n)
+{
+	struct coco_signer *signer = bt_signer(f->ctx, "director");
+	struct bt_bundle b = {0};
+
+	ck_assert_ptr_nonnull(signer);
+	b.data = parts, b.n = n, b.signer = signer;
+	ck_assert_msg(bt_bundle_write(f->ctx, bundle, &b) == 0, "%s", coco_ctx_error(f->ctx));
+	coco_signer_free(signer);
+}
+
 /* Verifies a bundle whose one data object `name` (deflated) holds fixture pdf/FILE, and
  * expects the failure id about it. */
 static void expect_in_bundle(struct pfx *f, const char *file, const char *name, const char *id)
@@ -179,7 +192,7 @@ static void expect_in_bundle(struct pfx *f, const char *file, const char *name, 
 	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
 	parts[0].name = name, parts[0].data = pdf, parts[0].len = len;
 	parts[0].deflate = 1;
-	ck_assert_int_eq(bt_zip_write(f->ctx, bundle, parts, 1), 0);
+	write_signed(f, bundle, parts, 1);
 	ck_assert_int_eq(coco_verify(f->ctx, bundle, f->r), COCO_OK);
 	ck_assert_msg(bt_find_status(f->r, id, COCO_STATUS_FAIL, name) != NULL, "%s",
 		      bt_dump(f->r));
@@ -748,7 +761,11 @@ START_TEST(test_sniffed_behind_empty_blocks)
 	struct bt_sb payload = {0};
 	unsigned char *pdf = NULL, *def, *zip = NULL;
 	size_t len = 0, dlen = 0, zlen = 0, k;
-	char *src = bt_fixture("pdf/js-openaction.pdf"), *bundle;
+	char *src = bt_fixture("pdf/js-openaction.pdf"), *bundle, *man;
+	struct coco_signer *signer;
+	struct bt_part part;
+	unsigned char *sig = NULL;
+	size_t mlen = 0, slen = 0;
 
 	pfx_setup(&f);
 	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
@@ -760,7 +777,14 @@ START_TEST(test_sniffed_behind_empty_blocks)
 	z.e[0].name = "mimetype", z.e[0].data = mime, z.e[0].len = sizeof(mime) - 1;
 	z.e[1].name = "evidence/hostile.dat", z.e[1].data = pdf, z.e[1].len = len;
 	z.e[1].payload = payload.p, z.e[1].payload_len = payload.n, z.e[1].method = 8;
-	z.n = 2;
+	ck_assert_ptr_nonnull(signer = bt_signer(f.ctx, "director"));
+	part = (struct bt_part){"evidence/hostile.dat", pdf, len, 1};
+	ck_assert_ptr_nonnull(man = bt_manifest(BT_SIGNATURE, &part, 1, NULL, &mlen));
+	ck_assert_int_eq(coco_cms_sign(f.ctx, signer, (unsigned char *)man, mlen, &sig, &slen),
+			 COCO_OK);
+	z.e[2].name = BT_MANIFEST, z.e[2].data = man, z.e[2].len = mlen;
+	z.e[3].name = BT_SIGNATURE, z.e[3].data = sig, z.e[3].len = slen;
+	z.n = 4;
 	ck_assert_int_eq(zt_build(&z, &zip, &zlen, NULL), 0);
 	bundle = bt_fmt("%s/b.coco", f.tmp);
 	ck_assert_int_eq(bt_write(bundle, zip, zlen), 0);
@@ -768,6 +792,9 @@ START_TEST(test_sniffed_behind_empty_blocks)
 	ck_assert_msg(
 	    bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "evidence/hostile.dat") != NULL,
 	    "%s", bt_dump(f.r));
+	OPENSSL_free(sig);
+	free(man);
+	coco_signer_free(signer);
 	free(zip);
 	free(def);
 	free(payload.p);
@@ -798,7 +825,7 @@ START_TEST(test_sniffed_late_header)
 	parts[0].name = "evidence/late.dat", parts[0].data = late, parts[0].len = len + 600;
 	parts[0].deflate = 1;
 	bundle = bt_fmt("%s/b.coco", f.tmp);
-	ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, 1), 0);
+	write_signed(&f, bundle, parts, 1);
 	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
 	hit = bt_find_status(f.r, "pdf.header", COCO_STATUS_FAIL, "evidence/late.dat");
 	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), "byte offset 600") != NULL,
@@ -1388,7 +1415,7 @@ START_TEST(test_limit_sigs_all)
 		free(path);
 	}
 	if (_i < 2) {
-		ck_assert_int_eq(bt_zip_write(f.ctx, bundle, parts, n), 0);
+		write_signed(&f, bundle, parts, n);
 		ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
 	} else {
 		ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
@@ -1410,6 +1437,154 @@ START_TEST(test_limit_sigs_all)
 }
 END_TEST
 
+/*
+ * What the PDFs of one bundle (verify) or folder (lint) share, struct coco_pdf_budget:
+ * two PDFs that together reach a limit pass; one value, byte of an object stream or
+ * inflated byte more fails the second, and a third PDF then fails pdf.limits unscanned.
+ * With a budget per PDF, 50 small PDFs each just under the limits took 15 s.
+ */
+enum shared_kind { SHARED_VALUES, SHARED_KEPT, SHARED_PROBED };
+
+static const struct {
+	enum shared_kind kind;
+	int lint;
+	const char *message; /* the second PDF's pdf.limits message, past the limit */
+} shared[] = {
+    {SHARED_VALUES, 0, "8388608 values"},
+    {SHARED_VALUES, 1, "8388608 values"},
+    {SHARED_KEPT, 0, "64 MiB in all"},
+    {SHARED_PROBED, 0, "512 MiB in all"},
+};
+
+/* PDF k of two (0, 1) that together reach the shared limit, or pass it by one with over. */
+static void shared_pdf(struct bt_sb *b, enum shared_kind kind, size_t k, int over)
+{
+	struct bt_sb o[17];
+	static const unsigned in[2] = {3, 4};
+	/* build(): 25 values and 2 per object besides the arrays' own (test_limit_values) */
+	const size_t n = 17, total = COCO_PDF_MAX_VALUES - 2 * (25 + 2 * n);
+	size_t i, j, nodes, per = total / (2 * n), each = COCO_PDF_MAX_KEPT / 4 - 4;
+
+	memset(o, 0, sizeof(o));
+	for (i = 0; kind == SHARED_VALUES && i < n; i++) {
+		nodes = k == 1 && i + 1 == n ? total - per * (2 * n - 1) + (size_t)over : per;
+		bt_sb_add(&o[i], "[", 1);
+		for (j = 0; j + 1 < nodes; j++)
+			bt_sb_add(&o[i], "0 ", 2);
+		bt_sb_add(&o[i], "]", 1);
+	}
+	if (kind == SHARED_VALUES)
+		build(b, o, n, NULL);
+	/* each PDF: two object streams and its xref stream of 8 bytes, as in test_limit_kept */
+	for (i = 0; kind == SHARED_KEPT && i < 2; i++)
+		objstm_int(&o[i], 100 + (unsigned)i, each + (k == 1 && i == 1 ? (size_t)over : 0),
+			   "");
+	if (kind == SHARED_KEPT)
+		build_hybrid(b, o, 2, in, 2);
+	/* each PDF: one stream of 256 MiB of zeros, as in test_limit_probed */
+	if (kind == SHARED_PROBED)
+		bomb_object(&o[0], 256, 1200000);
+	if (kind == SHARED_PROBED && k == 1 && over)
+		flate_object(&o[1], 1, 9, 0);
+	if (kind == SHARED_PROBED)
+		build(b, o, k == 1 && over ? 2 : 1, NULL);
+	for (i = 0; i < n; i++)
+		free(o[i].p);
+}
+
+START_TEST(test_limit_shared)
+{
+	static const char *const names[3] = {"a.pdf", "b.pdf", "c.pdf"};
+	struct pfx f;
+	struct bt_sb pdf[3] = {{0}, {0}, {0}};
+	struct bt_part parts[3];
+	const int over = _i % 2, lint = shared[_i / 2].lint;
+	const size_t n = over ? 3 : 2;
+	const struct coco_finding *hit;
+	char *dir, *path;
+	size_t k;
+
+	pfx_setup(&f);
+	dir = bt_fmt("%s/folder", f.tmp);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (k = 0; k < n; k++) {
+		if (k < 2)
+			shared_pdf(&pdf[k], shared[_i / 2].kind, k, over);
+		else
+			bt_sb_add(&pdf[k], bt_min_pdf, bt_min_pdf_len);
+		parts[k] = (struct bt_part){names[k], (const unsigned char *)pdf[k].p, pdf[k].n, 0};
+		path = bt_fmt("%s/%s", dir, names[k]);
+		ck_assert_int_eq(bt_write(path, pdf[k].p, pdf[k].n), 0);
+		free(path);
+	}
+	if (lint) {
+		ck_assert_int_eq(coco_lint(f.ctx, dir, f.r), COCO_OK);
+	} else {
+		path = bt_fmt("%s/b.coco", f.tmp);
+		write_signed(&f, path, parts, n);
+		ck_assert_int_eq(coco_verify(f.ctx, path, f.r), COCO_OK);
+		free(path);
+	}
+	hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "b.pdf");
+	if (over)
+		ck_assert_msg(
+		    hit != NULL && strstr(coco_finding_message(hit), shared[_i / 2].message) &&
+			(hit = bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "c.pdf")) !=
+			    NULL &&
+			strstr(coco_finding_message(hit), "not scanned") &&
+			bt_find(f.r, "pdf.limits", "a.pdf") == NULL,
+		    "%s", bt_dump(f.r));
+	else
+		ck_assert_msg(bt_find(f.r, "pdf.limits", NULL) == NULL &&
+				  bt_find_status(f.r, "pdf.clean", COCO_STATUS_PASS, "b.pdf") !=
+				      NULL,
+			      "%s", bt_dump(f.r));
+	for (k = 0; k < n; k++)
+		free(pdf[k].p);
+	bt_rmtree(dir);
+	free(dir);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/*
+ * A PDF that no signature that verifies covers is not scanned: it fails manifest.unsigned
+ * already, and is reported skipped (JavaScript in it is not looked for); the same PDF
+ * signed is scanned.
+ */
+START_TEST(test_unsigned_not_scanned)
+{
+	struct pfx f;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	char *src = bt_fixture("pdf/js-openaction.pdf"), *bundle;
+	struct coco_signer *signer;
+	struct bt_part data[1], extra[1];
+	struct bt_bundle b = {0};
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert_ptr_nonnull(signer = bt_signer(f.ctx, "director"));
+	data[0] = (struct bt_part){"signed.pdf", pdf, len, 0};
+	extra[0] = (struct bt_part){"unsigned.pdf", pdf, len, 0};
+	b.data = data, b.n = 1, b.extra = extra, b.nextra = 1, b.signer = signer;
+	bundle = bt_fmt("%s/b.coco", f.tmp);
+	ck_assert_int_eq(bt_bundle_write(f.ctx, bundle, &b), 0);
+	ck_assert_int_eq(coco_verify(f.ctx, bundle, f.r), COCO_OK);
+	ck_assert_msg(
+	    bt_find_status(f.r, "manifest.unsigned", COCO_STATUS_FAIL, "unsigned.pdf") != NULL &&
+		bt_find_status(f.r, "verify.skipped", COCO_STATUS_INFO, "unsigned.pdf") != NULL &&
+		bt_find(f.r, "pdf.javascript", "unsigned.pdf") == NULL &&
+		bt_find_status(f.r, "pdf.javascript", COCO_STATUS_FAIL, "signed.pdf") != NULL,
+	    "%s", bt_dump(f.r));
+	coco_signer_free(signer);
+	free(bundle);
+	free(pdf);
+	free(src);
+	pfx_teardown(&f);
+}
+END_TEST
+
 Suite *pdf_suite(void)
 {
 	Suite *s = suite_create("pdf");
@@ -1420,6 +1595,7 @@ Suite *pdf_suite(void)
 	tcase_add_test(tf, test_signed_result);
 	tcase_add_test(tf, test_not_a_pdf);
 	tcase_add_test(tf, test_deflated_entry);
+	tcase_add_test(tf, test_unsigned_not_scanned);
 	tcase_add_test(tf, test_tampered_certificate);
 	tcase_add_test(tf, test_sniffed);
 	tcase_add_test(tf, test_sniffed_behind_empty_blocks);
@@ -1451,6 +1627,8 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_mem, 0, 2);
 	tcase_add_loop_test(tl, test_limit_probed, 0, 2);
 	tcase_add_loop_test(tl, test_limit_sigs_all, 0, 4);
+	tcase_add_loop_test(tl, test_limit_shared, 0,
+			    2 * (int)(sizeof(shared) / sizeof(shared[0])));
 	tcase_set_timeout(tl, 120); /* generous for sanitizers */
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, tl);

@@ -19,6 +19,7 @@ Suite *html_suite(void);
 Suite *pdf_suite(void);
 Suite *limits_suite(void);
 Suite *hostile_suite(void);
+Suite *race_suite(void);
 
 /* check_coco --measure RESULT PROGRAM ARGS...: the hostile suite's launcher (see
  * check_hostile.c). */
