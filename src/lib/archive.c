@@ -222,14 +222,17 @@ static int read_eocd(struct coco_archive *ar, struct coco_report *r, struct eocd
 	eo->cd_end = ar->size - 22;
 	if (eo->entries == 0xFFFF || eo->cd_size == 0xFFFFFFFFu || eo->cd_off == 0xFFFFFFFFu)
 		return read_eocd64(ar, r, eo);
-	/* Python's zipfile, 7-Zip, libarchive and libzip follow a locator here even when no
-	 * field is saturated, to a second central directory (NOTES.md section 7). */
+	/*
+	 * Python's zipfile, 7-Zip, libarchive and libzip follow a locator here even when no
+	 * field is saturated, to whatever central directory it names (NOTES.md section 7). Such
+	 * a record is legal (Python's zipfile writes one once the directory starts past 2 GiB),
+	 * so it is read as those readers read it, and must then agree with every field of the
+	 * classic record and sit right after the central directory: both readings reach the
+	 * same directory, or the bundle is refused.
+	 */
 	if (ar->size >= 42 && coco_pread_all(ar->fd, b, 4, ar->size - 42) == 0 &&
-	    le32(b) == SIG_LOC64) {
-		fail(ar, r, "container.zip64", NULL,
-		     "zip64 end-record locator although no field of the end record is saturated");
-		return -1;
-	}
+	    le32(b) == SIG_LOC64)
+		return read_eocd64(ar, r, eo);
 	return 0;
 }
 

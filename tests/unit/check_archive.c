@@ -396,6 +396,23 @@ static void p_eocd_count_same(unsigned char **p, size_t *len, const struct zt_la
 	eocd_counts(*p, lay, 2);
 }
 
+/* Python's zipfile past 2 GiB: a zip64 end record beside a classic one that saturates
+ * nothing, every field the same in both. */
+static void p_eocd_none_saturated(unsigned char **p, size_t *len, const struct zt_layout *lay)
+{
+	(void)len;
+	eocd_counts(*p, lay, 2);
+	zt_put32(*p + lay->eocd_off + 12, (uint32_t)lay->cd_size);
+	zt_put32(*p + lay->eocd_off + 16, (uint32_t)lay->cd_off);
+}
+
+/* As that, but the classic record names another central-directory offset. */
+static void p_eocd_offset_other(unsigned char **p, size_t *len, const struct zt_layout *lay)
+{
+	p_eocd_none_saturated(p, len, lay);
+	zt_put32(*p + lay->eocd_off + 16, (uint32_t)lay->cd_off - 1);
+}
+
 static void p_eocd_count_other(unsigned char **p, size_t *len, const struct zt_layout *lay)
 {
 	(void)len;
@@ -423,6 +440,8 @@ static const struct hcase {
     {"folder entry and a file in it", m_dir_ok, NULL, NULL, NULL, NULL, 0},
     {"Unix mode without type bits", m_mode_no_type, NULL, NULL, NULL, NULL, 0},
     {"well-formed zip64", m_zip64_ok, NULL, NULL, NULL, NULL, 0},
+    {"zip64 end record, nothing saturated, every field equal", m_zip64_ok, p_eocd_none_saturated,
+     NULL, NULL, NULL, 0},
     {"zip64 end record, the counts not saturated and equal", m_zip64_ok, p_eocd_count_same, NULL,
      NULL, NULL, 0},
     {"zip64 field holding exactly the one saturated size", m_zip64_c_unneeded, p_central_usize,
@@ -625,6 +644,8 @@ static const struct hcase {
     {"zip64 locator signature before an unsaturated end record", m_ntfs_locator, NULL,
      "container.zip64", NULL, NULL, 0},
     {"zip64 end record disagrees with an unsaturated count", m_zip64_ok, p_eocd_count_other,
+     "container.zip64", NULL, NULL, 0},
+    {"zip64 end record disagrees with an unsaturated offset", m_zip64_ok, p_eocd_offset_other,
      "container.zip64", NULL, NULL, 0},
 };
 
