@@ -67,7 +67,7 @@ CFLAGS ?= $(OPT)
 CFLAGS += $(WARN) $(SANFLAGS) -pthread -MMD -MP
 LDFLAGS += $(SANFLAGS) -pthread
 
-LIB_SRC = $(wildcard src/lib/*.c)
+LIB_SRC = $(wildcard src/lib/*.c src/lib/*/*.c)
 CLI_SRC = $(wildcard src/cli/*.c)
 TEST_SRC = $(wildcard tests/unit/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
@@ -226,7 +226,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz build-fuzz-cov
 
-FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
+FORMAT_SRC = $(wildcard include/coco/*.h src/lib/*.[ch] src/lib/*/*.[ch] src/cli/*.[ch] tests/unit/*.[ch] \
 	tests/mutate/*.c tests/fuzz/*.[ch])
 
 lint: deps-lint

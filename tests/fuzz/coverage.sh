@@ -23,4 +23,4 @@ llvm-profdata-14 merge -o "$B/prof/all.profdata" "$B"/prof/*.profraw
 objs=""
 for h in ${*:-$ALL}; do objs="$objs${objs:+ -object} $B/fuzz/fuzz_$h"; done
 # shellcheck disable=SC2086
-llvm-cov-14 report -instr-profile="$B/prof/all.profdata" $objs src/lib/*.c | tee "$B/report.txt"
+llvm-cov-14 report -instr-profile="$B/prof/all.profdata" $objs src/lib/*.c src/lib/*/*.c | tee "$B/report.txt"

@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "archive.h"
+#include "container/archive.h"
 #include "fuzz.h"
 #include "internal.h"
 #include "zipmut.h"

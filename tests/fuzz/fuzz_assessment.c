@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assessment.h"
+#include "submission/assessment.h"
 #include "fuzz.h"
 #include "internal.h"
-#include "pdf.h"
+#include "pdf/pdf.h"
 
 #define CERT_PDF "evidence/cyber-essentials-plus.pdf"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cms.h"
+#include "signature/cms.h"
 #include "fuzz.h"
 #include "internal.h"
 

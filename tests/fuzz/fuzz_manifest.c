@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "manifest.h"
+#include "container/manifest.h"
 
 #define ENTRY "META-INF/ASiCManifest.xml"
 

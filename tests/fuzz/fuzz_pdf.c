@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pdf.h"
+#include "pdf/pdf.h"
 
 static struct coco_ctx *ctx;
 static struct fuzz_file file;

@@ -21,7 +21,7 @@
 #include <zip.h>
 #include <zlib.h>
 
-#include "archive.h"
+#include "container/archive.h"
 #include "bundletool.h"
 
 /* ---- files and folders ------------------------------------------------------------ */

@@ -14,8 +14,8 @@
 #include <openssl/x509.h>
 
 #include "coco/coco.h"
-#include "cms.h"
-#include "manifest.h"
+#include "signature/cms.h"
+#include "container/manifest.h"
 
 #define BT_MANIFEST "META-INF/ASiCManifest001.xml"
 #define BT_SIGNATURE "META-INF/signature001.p7s"

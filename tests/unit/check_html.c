@@ -12,7 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "suites.h"
 
 #define AT 1811808000L /* 2027-06-01T00:00:00Z */

@@ -23,17 +23,17 @@
 #include <openssl/x509v3.h>
 #include <zlib.h>
 
-#include "archive.h"
-#include "assessment.h"
-#include "cms.h"
+#include "container/archive.h"
+#include "submission/assessment.h"
+#include "signature/cms.h"
 #include "bundletool.h"
-#include "folder.h"
+#include "submission/folder.h"
 #include "internal.h"
-#include "manifest.h"
-#include "pdf.h"
-#include "policy.h"
+#include "container/manifest.h"
+#include "pdf/pdf.h"
+#include "submission/policy.h"
 #include "suites.h"
-#include "xml.h"
+#include "util/xml.h"
 #include "ziptool.h"
 
 #define MIME "application/vnd.etsi.asic-e+zip"

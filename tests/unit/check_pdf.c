@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "bundletool.h"
-#include "pdf.h"
+#include "pdf/pdf.h"
 #include "suites.h"
 #include "ziptool.h"
 

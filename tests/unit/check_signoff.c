@@ -15,9 +15,9 @@
 #include <check.h>
 
 #include "bundletool.h"
-#include "report.h"
+#include "report/report.h"
 #include "suites.h"
-#include "xml.h"
+#include "util/xml.h"
 
 #define SIRO_CN "Sam Siro - TEST ONLY"
 #define DECISION "signoff/decision-002.xml"

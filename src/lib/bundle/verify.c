@@ -1,0 +1,1001 @@
+/*
+ * The verification pipeline: container -> manifests -> digests -> signatures -> coverage -> pdf
+ * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
+ * skipped with an info finding rather than run on garbage. The whole file is read exactly
+ * once for the data (every entry hashed while it streams, together with the bundle's own
+ * SHA-256), and every later stage uses the bytes that pass hashed: assessment.xml is kept
+ * in memory as it passes, and the signatures, a sign-off's own files and the PDF data
+ * objects are kept by the spool (spool.h: copied to a private temporary file, or, for a
+ * stored PDF, read again block by block and checked against SHA-256 states the pass kept).
+ * Only the manifests are read before the pass, because they decide which digests each
+ * entry needs; the pass's digest of each must then match what was read. So a writer
+ * racing the verification cannot show a parser or the PDF scanner other bytes than those
+ * hashed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/sha.h>
+
+#include "container/archive.h"
+#include "submission/assessment.h"
+#include "signature/cms.h"
+#include "container/manifest.h"
+#include "pdf/pdf.h"
+#include "signoff/signoff.h"
+#include "container/spool.h"
+#include "bundle/verify.h"
+
+enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
+
+struct ehash {
+	EVP_MD_CTX *md[COCO_N_DIGEST_ALGS]; /* [0] is SHA-256, always computed */
+	unsigned char out[COCO_N_DIGEST_ALGS][COCO_MAX_DIGEST];
+	unsigned need; /* bit per algorithm */
+	enum role role;
+	int referenced;      /* named by a DataObjectReference */
+	int covered;         /* and its digest matched */
+	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
+	size_t head_len;
+	struct coco_kept kept; /* what the pass keeps of it for a later stage (spool.h) */
+};
+
+static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
+{
+	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
+
+	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
+	       strchr(s + p, '/') == NULL;
+}
+
+static int is_manifest_name(const char *name)
+{
+	return has_prefix_suffix(name, "META-INF/ASiCManifest", ".xml");
+}
+
+static int is_signature_name(const char *name)
+{
+	return has_prefix_suffix(name, "META-INF/signature", ".p7s");
+}
+
+void coco_vstate_release(struct coco_vstate *v)
+{
+	size_t i, a;
+
+	for (i = 0; v->h != NULL && v->ar != NULL && i < v->ar->n; i++) {
+		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+			EVP_MD_CTX_free(v->h[i].md[a]);
+		free(v->h[i].head);
+		coco_kept_release(&v->h[i].kept);
+	}
+	for (i = 0; i < v->nm; i++) {
+		coco_manifest_free(v->m[i]);
+		free(v->mbytes[i]);
+	}
+	free(v->h);
+	free(v->m);
+	free(v->mbytes);
+	free(v->mlen);
+	free(v->abuf);
+	coco_spool_close(&v->spool);
+	coco_pdf_files_free(v->pdfs, v->n_pdfs);
+	coco_report_free(v->siro);
+	coco_archive_free(v->ar);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- manifests ---------------------------------------------------------------------- */
+
+static enum coco_err load_manifests(struct coco_vstate *v)
+{
+	struct coco_archive *ar = v->ar;
+	size_t i, n = 0;
+	uint64_t total = 0;
+	enum coco_err err;
+
+	for (i = 0; i < ar->n; i++)
+		if (is_manifest_name(ar->e[i].name)) {
+			n++;
+			total += ar->e[i].usize;
+		}
+	if (n == 0) {
+		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.missing", NULL,
+				"no META-INF/ASiCManifest*.xml in the bundle");
+		return COCO_OK;
+	}
+	if (n > COCO_MAX_MANIFESTS || total > COCO_MAX_MANIFEST_TOTAL) {
+		coco_report_add(v->r, COCO_STATUS_FAIL, "container.limits", NULL,
+				n > COCO_MAX_MANIFESTS ? "more than %u manifests"
+						       : "manifests of more than 8 MiB in all",
+				COCO_MAX_MANIFESTS);
+		return COCO_OK;
+	}
+	v->m = calloc(n, sizeof(*v->m));
+	v->mbytes = calloc(n, sizeof(*v->mbytes));
+	v->mlen = calloc(n, sizeof(*v->mlen));
+	if (v->m == NULL || v->mbytes == NULL || v->mlen == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < ar->n; i++) {
+		if (!is_manifest_name(ar->e[i].name))
+			continue;
+		v->h[i].role = ROLE_MANIFEST;
+		err = coco_archive_read(v->ctx, ar, i, v->ctx->limits.meta_size, &v->mbytes[v->nm],
+					&v->mlen[v->nm]);
+		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
+			return err;
+		if (err != COCO_OK)
+			coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.xml", ar->e[i].name, "%s",
+					coco_ctx_error(v->ctx));
+		else if ((err = coco_manifest_parse(v->ctx, ar->e[i].name, v->mbytes[v->nm],
+						    v->mlen[v->nm], v->r, &v->m[v->nm])) != COCO_OK)
+			return err;
+		v->nm++;
+	}
+	return COCO_OK;
+}
+
+/* Binds each manifest to the signature its SigReference names. */
+static void bind_signatures(struct coco_vstate *v)
+{
+	size_t i, j;
+	long idx;
+
+	for (i = 0; i < v->nm; i++) {
+		struct coco_manifest *m = v->m[i];
+		if (m == NULL)
+			continue;
+		idx = coco_archive_find(v->ar, m->sigref);
+		if (!is_signature_name(m->sigref) || idx < 0) {
+			coco_report_add(
+			    v->r, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+			    idx < 0
+				? "SigReference names '%s', which is not in the bundle"
+				: "SigReference names '%s', which is not a META-INF/signature*.p7s",
+			    m->sigref);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (v->m[j] != NULL && strcmp(v->m[j]->sigref, m->sigref) == 0)
+				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+						"'%s' is also claimed by '%s'", m->sigref,
+						v->m[j]->entry);
+		v->h[idx].role = ROLE_SIGNATURE;
+	}
+}
+
+/* Resolves each reference to an entry and records which digests it needs. */
+static void resolve_refs(struct coco_vstate *v)
+{
+	size_t i, k;
+
+	for (i = 0; i < v->nm; i++) {
+		struct coco_manifest *m = v->m[i];
+		for (k = 0; m != NULL && k < m->n; k++) {
+			struct coco_manifest_ref *ref = &m->refs[k];
+			long idx = coco_archive_find(v->ar, ref->name);
+			const char *why = NULL;
+
+			ref->entry = -1;
+			if (idx < 0)
+				why = "referenced by the manifest but not in the bundle";
+			else if (v->h[idx].role == ROLE_MIMETYPE || v->h[idx].role == ROLE_DIR)
+				why = "the mimetype and folders are not data objects";
+			else if (strcmp(ref->name, m->entry) == 0 ||
+				 strcmp(ref->name, m->sigref) == 0)
+				why = "a manifest cannot cover itself or its own signature";
+			if (why != NULL) {
+				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.reference",
+						ref->name, "%s (in '%s')", why, m->entry);
+				continue;
+			}
+			ref->entry = idx;
+			v->h[idx].need |= 1u << ref->alg;
+			v->h[idx].referenced = 1;
+		}
+	}
+}
+
+/* A manifest that lists its own sign-off decision is a SIRO's; every other is an
+ * applicant's. */
+static void assign_roles(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nm; i++)
+		v->role[i] = coco_signoff_is_siro(v->m[i]) ? COCO_SIG_SIRO : COCO_SIG_APPLICANT;
+}
+
+/* ---- the streaming pass ------------------------------------------------------------ */
+
+/* Keeps assessment.xml's bytes as they stream past, so it is read only once. */
+static int capture(struct coco_vstate *v, const unsigned char *p, size_t len)
+{
+	unsigned char *nb;
+
+	if (v->atoolong || v->alen + len > v->ctx->limits.meta_size) {
+		v->atoolong = 1;
+		return 0;
+	}
+	if ((nb = realloc(v->abuf, v->alen + len + 1)) == NULL)
+		return -1;
+	memcpy(nb + v->alen, p, len);
+	v->abuf = nb;
+	v->alen += len;
+	v->abuf[v->alen] = '\0';
+	return 0;
+}
+
+/* An entry's first bytes, kept from the one streaming pass for the %PDF- sniff: a
+ * deflated entry cannot hide them behind empty blocks there. */
+static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
+{
+	size_t n = COCO_PDF_SNIFF - h->head_len;
+
+	if (n == 0 || len == 0)
+		return 0;
+	if (h->head == NULL && (h->head = malloc(COCO_PDF_SNIFF)) == NULL)
+		return -1;
+	n = len < n ? len : n;
+	memcpy(h->head + h->head_len, p, n);
+	h->head_len += n;
+	return 0;
+}
+
+/* Keeps a copied entry's bytes as they stream past. One that may be a PDF by its first
+ * bytes is copied once keep_head has them all (before: its head_len before these bytes). */
+static void spool_sink(struct coco_vstate *v, struct ehash *h, size_t before,
+		       const unsigned char *p, size_t len)
+{
+	struct coco_kept *k = &h->kept;
+	size_t took;
+
+	if (k->how == COCO_KEEP_SNIFF) {
+		if (h->head_len < COCO_PDF_SNIFF)
+			return;
+		took = h->head_len - before; /* p's bytes that completed the head */
+		k->how =
+		    coco_pdf_is_pdf_start(h->head, h->head_len) ? COCO_KEEP_COPY : COCO_KEEP_NO;
+		if (k->how == COCO_KEEP_NO)
+			return;
+		coco_spool_copy(&v->spool, k, h->head, h->head_len);
+		p += took, len -= took;
+	}
+	if (k->how == COCO_KEEP_COPY)
+		coco_spool_copy(&v->spool, k, p, len);
+}
+
+static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
+{
+	struct coco_vstate *v = arg;
+	struct ehash *h = &v->h[idx];
+	size_t a, before = h->head_len;
+
+	if ((long)idx == v->assessment && capture(v, p, len) != 0)
+		return -1;
+	if (keep_head(h, p, len) != 0)
+		return -1;
+	if (h->kept.how == COCO_KEEP_COPY || h->kept.how == COCO_KEEP_SNIFF)
+		spool_sink(v, h, before, p, len);
+	/* a checked entry's SHA-256 (md[0]) is fed by the spool, which keeps its states */
+	a = h->kept.how == COCO_KEEP_CHECK ? 1 : 0;
+	if (a == 1 && coco_spool_check(&v->spool, &h->kept, h->md[0], p, len) != 0)
+		return -1;
+	for (; a < COCO_N_DIGEST_ALGS; a++)
+		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
+			return -1;
+	return 0;
+}
+
+static enum coco_err init_hashes(struct coco_vstate *v, EVP_MD *const *mds)
+{
+	size_t i, a;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct ehash *h = &v->h[i];
+		if (v->ar->e[i].is_dir)
+			continue;
+		h->need |= 1u; /* SHA-256 for the report */
+		for (a = 0; a < COCO_N_DIGEST_ALGS; a++) {
+			if (!(h->need & (1u << a)))
+				continue;
+			if ((h->md[a] = EVP_MD_CTX_new()) == NULL ||
+			    !EVP_DigestInit_ex(h->md[a], mds[a], NULL))
+				return coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO,
+						       "cannot initialise digests");
+		}
+	}
+	return COCO_OK;
+}
+
+static void finish_hashes(struct coco_vstate *v)
+{
+	size_t i, a;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_report_entry *re = coco_report_entry_at(v->r, i);
+		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+			if (v->h[i].md[a] != NULL)
+				EVP_DigestFinal_ex(v->h[i].md[a], v->h[i].out[a], NULL);
+		if (re != NULL && v->h[i].md[0] != NULL && v->ar->e[i].data_ok)
+			coco_hex(v->h[i].out[0], 32, re->sha256);
+	}
+}
+
+/*
+ * What the pass keeps for later stages: the signatures and a sign-off's own files (small,
+ * read whole after the pass: copied), and every data object a manifest references that is
+ * a PDF by its name or first bytes (scanned after the signatures; inspect scans none):
+ * stored ones are checked, deflated ones copied inflated. Only the signoff/ entries are
+ * asked about, as the sign-off's names are all there.
+ */
+static enum coco_keep keep_choice(const struct coco_vstate *v, size_t i)
+{
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct ehash *h = &v->h[i];
+
+	if (h->role == ROLE_SIGNATURE ||
+	    (h->role == ROLE_DATA && strncmp(e->name, "signoff/", 8) == 0 &&
+	     coco_signoff_owns(v, i)))
+		return e->usize <= v->ctx->limits.meta_size ? COCO_KEEP_COPY : COCO_KEEP_NO;
+	if (h->role != ROLE_DATA || !h->referenced || !v->trust)
+		return COCO_KEEP_NO;
+	if (e->method == 0)
+		return COCO_KEEP_CHECK;
+	return coco_pdf_is_pdf_name(e->name) ? COCO_KEEP_COPY : COCO_KEEP_SNIFF;
+}
+
+static enum coco_err spool_open(struct coco_vstate *v)
+{
+	uint64_t check = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_kept *k = &v->h[i].kept;
+		k->how = (unsigned char)keep_choice(v, i);
+		n += k->how != COCO_KEEP_NO;
+		check += k->how == COCO_KEEP_CHECK ? v->ar->e[i].usize : 0;
+	}
+	return n > 0 ? coco_spool_open(v->ctx, &v->spool, v->ar->path, check) : COCO_OK;
+}
+
+/* After the pass: a copied entry shorter than COCO_PDF_SNIFF is kept if it starts like a
+ * PDF (its head holds all of it), an empty one is kept empty; a checked one gets its
+ * place. */
+static enum coco_err spool_settle(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ar->n; i++) {
+		struct ehash *h = &v->h[i];
+		struct coco_kept *k = &h->kept;
+		if (k->how == COCO_KEEP_SNIFF && h->head != NULL &&
+		    coco_pdf_is_pdf_start(h->head, h->head_len))
+			coco_spool_copy(&v->spool, k, h->head, h->head_len);
+		else if (k->how == COCO_KEEP_COPY && !k->kept)
+			coco_spool_copy(&v->spool, k, NULL, 0);
+		else if (k->how == COCO_KEEP_CHECK)
+			coco_spool_place(&v->spool, k, v->ar->e[i].usize);
+	}
+	if (v->spool.err == ENOMEM)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (v->spool.err != 0)
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot write a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(v->spool.err));
+	return COCO_OK;
+}
+
+static enum coco_err changed(struct coco_vstate *v, size_t i)
+{
+	return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
+			   v->ar->e[i].name, v->ar->path);
+}
+
+/* The manifests were read before the pass: what was read must be what the pass hashed. */
+static enum coco_err check_unchanged(struct coco_vstate *v)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	size_t i, k = 0;
+
+	for (i = 0; i < v->ar->n && k < v->nm; i++) {
+		if (!is_manifest_name(v->ar->e[i].name))
+			continue;
+		if (v->mbytes[k] != NULL && (SHA256(v->mbytes[k], v->mlen[k], md) == NULL ||
+					     CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0))
+			return changed(v, i);
+		k++;
+	}
+	return COCO_OK;
+}
+
+static void read_point(const struct coco_vstate *v, enum coco_read_point at)
+{
+	if (v->ctx->read_hook != NULL)
+		v->ctx->read_hook(v->ctx->read_arg, at, v->ar->path);
+}
+
+static enum coco_err stream_pass(struct coco_vstate *v)
+{
+	int whole = !(v->ctx->options & COCO_OPT_NO_BUNDLE_DIGEST);
+	EVP_MD *mds[COCO_N_DIGEST_ALGS] = {NULL, NULL, NULL};
+	EVP_MD_CTX *file_md = whole ? EVP_MD_CTX_new() : NULL;
+	unsigned char fd[32];
+	char hex[65];
+	enum coco_err err = COCO_OK;
+	size_t a;
+
+	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+		if ((mds[a] = EVP_MD_fetch(NULL, coco_digest_algs[a].name, NULL)) == NULL)
+			err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot fetch %s",
+					      coco_digest_algs[a].name);
+	if (err == COCO_OK && whole &&
+	    (file_md == NULL || !EVP_DigestInit_ex(file_md, mds[0], NULL)))
+		err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot initialise digests");
+	if (err == COCO_OK)
+		err = init_hashes(v, mds);
+	if (err == COCO_OK)
+		err = spool_open(v);
+	read_point(v, COCO_READ_META);
+	if (err == COCO_OK)
+		err = coco_archive_stream(v->ctx, v->ar, file_md, hash_sink, v, v->r);
+	read_point(v, COCO_READ_PASSED);
+	if (err == COCO_OK)
+		finish_hashes(v);
+	if (err == COCO_OK && (err = spool_settle(v)) == COCO_OK)
+		err = check_unchanged(v);
+	if (err == COCO_OK && whole) {
+		EVP_DigestFinal_ex(file_md, fd, NULL);
+		coco_hex(fd, sizeof(fd), hex);
+		coco_report_set_bundle_sha256(v->r, hex);
+	}
+	EVP_MD_CTX_free(file_md);
+	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
+		EVP_MD_free(mds[a]);
+	return err;
+}
+
+/* Where findings about manifest i go: a SIRO's belong to the sign-off part, so that the
+ * applicant's part of the report stands on its own. */
+static struct coco_report *part(const struct coco_vstate *v, size_t i)
+{
+	return v->role[i] == COCO_SIG_SIRO ? v->siro : v->r;
+}
+
+static void compare_digests(struct coco_vstate *v)
+{
+	size_t i, k, bad;
+
+	for (i = 0; i < v->nm; i++) {
+		const struct coco_manifest *m = v->m[i];
+		if (m == NULL)
+			continue;
+		for (k = 0, bad = 0; k < m->n; k++) {
+			const struct coco_manifest_ref *ref = &m->refs[k];
+			long idx = ref->entry;
+			/* Rejected references already have a manifest.reference failure. */
+			if (idx < 0) {
+				bad++;
+				continue;
+			}
+			if (!v->ar->e[idx].data_ok) {
+				bad++;
+			} else if (CRYPTO_memcmp(v->h[idx].out[ref->alg], ref->digest,
+						 coco_digest_algs[ref->alg].len) != 0) {
+				bad++;
+				coco_report_add(part(v, i), COCO_STATUS_FAIL, "manifest.digest",
+						ref->name,
+						"content does not match its %s digest in '%s'",
+						coco_digest_algs[ref->alg].name, m->entry);
+			} else {
+				v->m[i]->refs[k].matched = 1;
+				v->h[idx].covered = 1;
+				if (idx == v->assessment && v->role[i] == COCO_SIG_APPLICANT)
+					v->acover |= 1ull << i;
+			}
+		}
+		if (bad == 0)
+			coco_report_add(part(v, i), COCO_STATUS_PASS, "manifest.digest", m->entry,
+					"all %zu data object digests match", m->n);
+	}
+}
+
+/* ---- signatures and coverage --------------------------------------------------------- */
+
+/* Adds a report signature row for each manifest bound to a signature, in manifest order. */
+static enum coco_err add_signature_rows(struct coco_vstate *v)
+{
+	struct coco_report_signature *info;
+	size_t i;
+
+	for (i = 0; i < v->nm; i++) {
+		const struct coco_manifest *m = v->m[i];
+		if (m == NULL || coco_archive_find(v->ar, m->sigref) < 0 ||
+		    !is_signature_name(m->sigref))
+			continue;
+		v->sig_index[i] = (long)coco_report_signature_count(v->r);
+		if ((info = coco_report_add_signature(v->r)) == NULL ||
+		    (info->manifest = coco_strndup(m->entry, strlen(m->entry))) == NULL ||
+		    (info->file = coco_strndup(m->sigref, strlen(m->sigref))) == NULL)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		info->role = v->role[i];
+	}
+	return COCO_OK;
+}
+
+static struct coco_report_signature *sig_info(const struct coco_vstate *v, size_t i)
+{
+	return v->sig_index[i] < 0 ? NULL
+				   : (struct coco_report_signature *)coco_report_signature_at(
+					 v->r, (size_t)v->sig_index[i]);
+}
+
+/* Verifies manifest i's signature into r; with chain_time set, the chain at that time. */
+static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, struct coco_report *r,
+				const time_t *chain_time)
+{
+	const struct coco_manifest *m = v->m[i];
+	struct coco_report_signature *info = sig_info(v, i);
+	struct coco_cms_check in;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	enum coco_err err;
+
+	err = coco_vstate_read(v, (size_t)coco_archive_find(v->ar, m->sigref), &der, &len);
+	if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
+		return err;
+	if (err != COCO_OK) {
+		coco_report_add(r, COCO_STATUS_FAIL, "signature.parse", m->sigref, "%s",
+				coco_ctx_error(v->ctx));
+		return COCO_OK;
+	}
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = m->sigref, in.der = der, in.der_len = len;
+	in.data_entry = m->entry, in.data = v->mbytes[i], in.data_len = v->mlen[i];
+	in.trust = trust;
+	in.anchors = v->role[i] == COCO_SIG_SIRO ? COCO_ANCHORS_SIRO : COCO_ANCHORS_SIGNERS;
+	/* "a sign-off signature that does not verify is a fail": one by a key SIA does not
+	 * trust is no sign-off at all */
+	in.strict = v->role[i] == COCO_SIG_SIRO;
+	if (chain_time != NULL) {
+		in.chain_time = *chain_time;
+		in.chain_time_set = 1;
+	}
+	err = coco_cms_verify(v->ctx, &in, r, info);
+	free(der);
+	return err;
+}
+
+/*
+ * The applicant's signature i. When its certificate has expired or been revoked by the
+ * verification time but a valid approved sign-off (SIA's own signature) over it was made
+ * while it was valid, the sign-off proves the signature existed then: the chain is
+ * validated at that time, and revocation against current CRLs (revoked before then fails).
+ */
+static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust)
+{
+	struct coco_report_signature *info = sig_info(v, i);
+	struct coco_report *scratch = NULL;
+	const struct coco_report_signoff *proof;
+	enum coco_err err;
+
+	if (!trust || v->r->n_signoffs == 0)
+		return verify_one(v, i, trust, v->r, NULL);
+	if (coco_report_new(&scratch) != COCO_OK)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = verify_one(v, i, trust, scratch, NULL)) == COCO_OK) {
+		const int expired = coco_report_find(scratch, "signer.expired") != NULL;
+		proof = coco_signoff_proof(v, i, info);
+		/* a proven signature no longer depends on its certificate's end (reverify) */
+		info->proven = proof != NULL;
+		/* only expiry and revocation depend on when the chain is judged */
+		if (proof == NULL ||
+		    (!expired && coco_report_find(scratch, "signer.revoked") == NULL)) {
+			err = coco_report_append(v->r, scratch);
+		} else {
+			coco_report_signature_clear(info);
+			info->proven = 1;
+			if ((err = verify_one(v, i, trust, v->r, &proof->signed_at)) == COCO_OK)
+				coco_signoff_note_proof(v->r, info, proof, expired);
+		}
+	}
+	coco_report_free(scratch);
+	return err;
+}
+
+/*
+ * Sign-off signatures first (into a scratch report, appended after the applicant's part),
+ * then their decisions, then the applicant's signatures, which may lean on a sign-off.
+ */
+static enum coco_err check_signatures(struct coco_vstate *v, int trust)
+{
+	enum coco_err err;
+	size_t i;
+
+	if ((err = add_signature_rows(v)) != COCO_OK)
+		return err;
+	for (i = 0; i < v->nm; i++)
+		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_SIRO &&
+		    (err = verify_one(v, i, trust, v->siro, NULL)) != COCO_OK)
+			return err;
+	if (trust && (err = coco_signoff_check(v)) != COCO_OK)
+		return err;
+	for (i = 0; i < v->nm; i++)
+		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_APPLICANT &&
+		    (err = verify_applicant(v, i, trust)) != COCO_OK)
+			return err;
+	return COCO_OK;
+}
+
+/* Marks each entry that some manifest whose signature value verified lists with its
+ * digest: one pass over the references, not one per entry. */
+static void mark_verified_cover(const struct coco_vstate *v, unsigned char *vc)
+{
+	const struct coco_report_signature *sig;
+	size_t i, k;
+
+	for (i = 0; i < v->nm; i++) {
+		if (v->m[i] == NULL || (sig = sig_info(v, i)) == NULL || !sig->value_ok)
+			continue;
+		for (k = 0; k < v->m[i]->n; k++)
+			if (v->m[i]->refs[k].entry >= 0 && v->m[i]->refs[k].matched)
+				vc[v->m[i]->refs[k].entry] = 1;
+	}
+}
+
+static enum coco_err check_coverage(struct coco_vstate *v)
+{
+	unsigned char *vc = calloc(v->ar->n + 1, 1);
+	size_t i, bad = 0, data_n = 0;
+
+	if (vc == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	mark_verified_cover(v, vc);
+	for (i = 0; i < v->ar->n; i++) {
+		struct coco_report *r = coco_signoff_owns(v, i) ? v->siro : v->r;
+		if (v->h[i].role != ROLE_DATA)
+			continue;
+		data_n++;
+		if (!v->h[i].referenced) {
+			bad++;
+			coco_report_add(
+			    r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+			    "not covered by any manifest: unsigned content is not accepted");
+		} else if (v->h[i].covered && !vc[i]) {
+			/* a digest mismatch is already a manifest.digest failure */
+			bad++;
+			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+					"covered only by signatures that do not verify");
+		}
+	}
+	if (bad == 0)
+		coco_report_add(v->r, COCO_STATUS_PASS, "manifest.coverage", NULL,
+				"every data object (%zu) is referenced by a manifest", data_n);
+	free(vc);
+	return COCO_OK;
+}
+
+/* ---- PDF data objects ------------------------------------------------------------------ */
+
+/*
+ * Scans entry i as the pass kept it (pread: the scanner's random access never holds the
+ * PDF in memory), drawing on the bundle's budget: a copy from the spool, or a stored entry
+ * read through the spool's checks. A block that differs from what the pass hashed is a
+ * bundle that changed while being read.
+ */
+static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
+{
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct coco_kept *k = &v->h[i].kept;
+	struct coco_pdf_src src = {-1, k->off, e->usize, &v->pdf_budget, NULL, NULL};
+	struct coco_spool_reader rd = {
+	    &v->spool, k, v->ar->fd, e->data_off, e->usize, v->h[i].out[0], NULL, NULL, 0};
+	enum coco_err err;
+
+	if (!k->kept || v->spool.f == NULL) /* every referenced PDF is kept: see keep_choice */
+		return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' was not kept for its scan",
+				   e->name, v->ar->path);
+	src.fd = fileno(v->spool.f);
+	if (k->how == COCO_KEEP_CHECK) {
+		if (coco_spool_reader_init(&rd) != 0)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		src.read = coco_spool_read, src.read_arg = &rd;
+	}
+	err = coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
+	if (rd.changed)
+		err = changed(v, i);
+	coco_spool_reader_release(&rd);
+	return err;
+}
+
+/* A PDF by its name, or by its first bytes whatever its name (a viewer goes by them),
+ * as the streaming pass saw them. */
+static int entry_is_pdf(const struct coco_vstate *v, size_t i)
+{
+	const struct ehash *h = &v->h[i];
+
+	return coco_pdf_is_pdf_name(v->ar->e[i].name) ||
+	       (h->head != NULL && coco_pdf_is_pdf_start(h->head, h->head_len));
+}
+
+/*
+ * The pdf.* stage: every PDF data object whose bytes the container pass verified and a
+ * signature that verifies covers. One no such signature covers already fails
+ * manifest.unsigned; scanning it would only spend the budget every PDF shares.
+ */
+static enum coco_err check_pdfs(struct coco_vstate *v)
+{
+	unsigned char *vc = calloc(v->ar->n + 1, 1);
+	const char *name;
+	enum coco_err err = COCO_OK;
+	size_t i;
+
+	if (vc == NULL || (v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL) {
+		free(vc);
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	mark_verified_cover(v, vc);
+	for (i = 0; i < v->ar->n && err == COCO_OK; i++) {
+		struct coco_pdf_file *f = &v->pdfs[v->n_pdfs];
+		name = v->ar->e[i].name;
+		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok || !entry_is_pdf(v, i))
+			continue;
+		if (!vc[i])
+			coco_report_add(v->r, COCO_STATUS_INFO, "verify.skipped", name,
+					"pdf checks not run: no signature that verifies covers it");
+		else if ((f->name = coco_strndup(name, strlen(name))) == NULL)
+			err = coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		else
+			v->n_pdfs++, err = scan_pdf(v, i, &f->res);
+	}
+	free(vc);
+	return err;
+}
+
+static void skipped(struct coco_report *r, const char *stage, const char *why)
+{
+	coco_report_add(r, COCO_STATUS_INFO, "verify.skipped", NULL, "%s not checked: %s", stage,
+			why);
+}
+
+/* ---- the submission: assessment and evidence ------------------------------------------ */
+
+/*
+ * The applicant's signature: the first whose own manifest lists assessment.xml with a
+ * matching digest and which itself verifies. Its signer and time stand for the
+ * applicant; a signature over other files says nothing about the assessment.
+ */
+static const struct coco_report_signature *applicant_signature(const struct coco_vstate *v)
+{
+	const struct coco_report_signature *sig;
+	size_t i;
+
+	for (i = 0; i < v->nm && i < COCO_MAX_MANIFESTS; i++) {
+		if (!(v->acover & (1ull << i)) || v->sig_index[i] < 0 ||
+		    v->role[i] != COCO_SIG_APPLICANT)
+			continue;
+		sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
+		if (sig != NULL && sig->value_ok)
+			return sig;
+	}
+	return NULL;
+}
+
+static enum coco_err check_submission(struct coco_vstate *v)
+{
+	const struct coco_report_signature *sig = applicant_signature(v);
+	const char **files = NULL;
+	struct coco_submission s;
+	size_t i;
+	enum coco_err err;
+
+	/* Judge only what a verified signature covers; a missing assessment is judged. */
+	if (v->assessment >= 0 && sig == NULL) {
+		skipped(v->r, "assessment and evidence",
+			"assessment.xml is not covered by a verified signature");
+		return COCO_OK;
+	}
+	if ((files = calloc(v->ar->n + 1, sizeof(*files))) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < v->ar->n; i++) {
+		const char *name = v->ar->e[i].name;
+		/* every data object but the assessment, META-INF/ included: extra files there
+		 * are files the assessment does not reference */
+		if (v->h[i].role == ROLE_DATA && (long)i != v->assessment &&
+		    !coco_signoff_owns(v, i))
+			files[s.n_files++] = name;
+	}
+	s.files = files;
+	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(v->ctx));
+	s.signed_bundle = 1;
+	if (sig != NULL) {
+		s.signer_cn = sig->common_name;
+		s.signer_subject = sig->subject;
+		s.signer_org = sig->organisation;
+		s.signer_org_id = sig->org_id;
+		if (sig->has_signing_time) {
+			s.signed_day = coco_day_of(sig->signing_time);
+			s.signed_known = 1;
+		}
+	}
+	s.too_large = v->atoolong;
+	s.pdfs = v->pdfs;
+	s.n_pdfs = v->n_pdfs;
+	err = coco_submission_check(v->ctx, v->r,
+				    v->assessment < 0 ? NULL
+				    : v->abuf         ? v->abuf
+						      : (const unsigned char *)"",
+				    v->alen, &s);
+	free(files);
+	return err;
+}
+
+/* ---- the pipeline ------------------------------------------------------------------ */
+
+static enum coco_err add_entries(struct coco_vstate *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ar->n; i++) {
+		const struct coco_entry *e = &v->ar->e[i];
+		struct coco_report_entry *re = coco_report_add_entry(v->r, e->name);
+
+		if (re == NULL)
+			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+		re->size = e->usize;
+		re->compressed_size = e->csize;
+		re->method = e->method;
+		re->is_dir = e->is_dir;
+		v->h[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
+			       : e->is_dir                                ? ROLE_DIR
+									  : ROLE_DATA;
+	}
+	return COCO_OK;
+}
+
+enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
+			      struct coco_report *r, int trust)
+{
+	enum coco_err err;
+	struct stat st;
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->ctx = ctx;
+	v->trust = trust;
+	coco_pdf_budget_init(&v->pdf_budget);
+	v->r = r;
+	v->assessment = -1;
+	for (i = 0; i < COCO_MAX_MANIFESTS; i++)
+		v->sig_index[i] = -1;
+	/* the file's size even if the container checks stop before the archive is open;
+	 * once it is, the size it was opened with replaces this one */
+	if ((err = coco_report_set_bundle(
+		 r, path, stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+		 coco_ctx_time(ctx))) != COCO_OK)
+		return coco_seterr(ctx, err, "out of memory");
+	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)
+		return err;
+	if (v->ar == NULL) {
+		skipped(r, "manifest, digests, signatures, assessment and evidence",
+			"the file is not a readable zip container");
+		return COCO_OK;
+	}
+	if ((err = coco_report_set_bundle(r, path, v->ar->size, coco_ctx_time(ctx))) != COCO_OK ||
+	    (v->h = calloc(v->ar->n, sizeof(*v->h))) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = add_entries(v)) != COCO_OK)
+		return err;
+	v->assessment = coco_archive_find(v->ar, COCO_ASSESSMENT_NAME);
+	if (!v->ar->ok) {
+		skipped(r, "manifest, digests, signatures, assessment and evidence",
+			"the container failed its checks");
+		return COCO_OK;
+	}
+	if ((err = load_manifests(v)) != COCO_OK)
+		return err;
+	bind_signatures(v);
+	resolve_refs(v);
+	assign_roles(v);
+	if ((err = stream_pass(v)) != COCO_OK)
+		return err;
+	if ((err = coco_report_new(&v->siro)) != COCO_OK)
+		return coco_seterr(ctx, err, "out of memory");
+	compare_digests(v);
+	if ((err = check_signatures(v, trust)) != COCO_OK)
+		return err;
+	if (v->nm > 0 && (err = check_coverage(v)) != COCO_OK)
+		return err;
+	if (trust && (err = check_pdfs(v)) != COCO_OK)
+		return err;
+	/* An assessment.xml read badly has no matching digest: it is skipped. */
+	if (trust && (err = check_submission(v)) != COCO_OK)
+		return err;
+	return coco_signoff_finish(v);
+}
+
+enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)
+{
+	struct coco_vstate v;
+	enum coco_err err = coco_vstate_run(&v, ctx, path, report, 1);
+
+	coco_vstate_release(&v);
+	return err;
+}
+
+enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_report *report)
+{
+	struct coco_vstate v;
+	enum coco_err err = coco_vstate_run(&v, ctx, path, report, 0);
+
+	if (err == COCO_OK && v.ar == NULL) {
+		const struct coco_finding *f = coco_report_get(report, 0);
+		err = coco_seterr(ctx, COCO_ERR_FORMAT, "cannot read '%s': %s", path,
+				  f ? coco_finding_message(f) : "not a zip container");
+	}
+	coco_vstate_release(&v);
+	return err;
+}
+
+/* An entry the pass did not keep is read again: it must hash as it did in the pass. */
+static enum coco_err reread(struct coco_vstate *v, size_t i, unsigned char **out, size_t *out_len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	enum coco_err err;
+
+	err = coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
+	if (err == COCO_OK && (SHA256(*out, *out_len, md) == NULL ||
+			       CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0)) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		err = changed(v, i);
+	}
+	return err;
+}
+
+enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
+			       size_t *out_len)
+{
+	const struct coco_entry *e = &v->ar->e[i];
+	const struct ehash *h = &v->h[i];
+	unsigned char *p;
+
+	*out = NULL;
+	*out_len = 0;
+	if (h->kept.how != COCO_KEEP_COPY || !h->kept.kept || !e->data_ok)
+		return reread(v, i, out, out_len);
+	/* keep_choice copies it only within the meta_size limit */
+	if ((p = malloc((size_t)e->usize + 1)) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (coco_pread_all(fileno(v->spool.f), p, (size_t)e->usize, h->kept.off) != 0) {
+		free(p);
+		return coco_seterr(v->ctx, COCO_ERR_IO,
+				   "cannot read a temporary file to verify '%s': %s", v->ar->path,
+				   strerror(errno ? errno : EIO));
+	}
+	p[e->usize] = '\0';
+	*out = p;
+	*out_len = (size_t)e->usize;
+	return COCO_OK;
+}
+
+void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg)
+{
+	ctx->read_hook = cb;
+	ctx->read_arg = arg;
+}
+
+int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)
+{
+	return v->h[i].role == ROLE_DATA && v->h[i].covered &&
+	       strncmp(v->ar->e[i].name, "META-INF/", 9) != 0;
+}
+
+const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i)
+{
+	return v->h[i].out[0];
+}

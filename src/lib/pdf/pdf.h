@@ -1,0 +1,123 @@
+/*
+ * PDF evidence: a strict, bounded reader that checks a PDF's structure (header, %%EOF,
+ * cross-reference tables and streams along the /Prev chain, object streams), judges its
+ * active content by meaning (JavaScript, launch actions, embedded files, rich media, XFA;
+ * links for review) and validates every embedded signature (byte range, contents, sub
+ * filter, digest, signer against the certification-body anchors, coverage). It reads by
+ * pread through a small window, so memory does not grow with the PDF's size.
+ */
+#ifndef COCO_PDF_H
+#define COCO_PDF_H
+
+#include <time.h>
+
+#include "report/report.h"
+
+/* Limits; docs/checks.md lists them and the unit tests sit on both sides of each. */
+#define COCO_PDF_MAX_OBJECTS 1000000u    /* object numbers in the cross-reference */
+#define COCO_PDF_MAX_DEPTH 64u           /* nested arrays and dictionaries */
+#define COCO_PDF_MAX_NODES 262144u       /* values in one object */
+#define COCO_PDF_MAX_MEM (40u << 20)     /* memory the scan holds at once (see pdf.c) */
+#define COCO_PDF_MAX_VALUES (8u << 20)   /* values parsed, in all (see coco_pdf_budget) */
+#define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
+#define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
+#define COCO_PDF_PROBE (16u << 10)       /* compressed bytes of a stream probed for a bomb */
+#define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
+#define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
+#define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
+#define COCO_PDF_MAX_FLATE (256u << 20)  /* one other FlateDecode stream, inflated */
+#define COCO_PDF_MAX_PROBED (512u << 20) /* all other FlateDecode streams, inflated (same) */
+#define COCO_PDF_MAX_KEPT (64u << 20)    /* all object and xref streams, inflated (same) */
+#define COCO_PDF_MAX_SECTIONS 256u       /* cross-reference sections (/Prev chain) */
+#define COCO_PDF_MAX_SIGS 16u            /* signature dictionaries in one PDF */
+/* PDF signatures checked for one bundle or folder (each costs about 0.6 ms of CMS and
+ * chain work: 2,900 signed PDFs in a 52 MB bundle took 2.5 s) */
+#define COCO_PDF_MAX_SIGS_ALL 256u
+#define COCO_PDF_SNIFF 1024u /* %PDF- makes a file a PDF within these bytes */
+/* The parser's total work (bytes and values parsed, bytes inflated) is at most
+ * COCO_PDF_WORK_FACTOR times the files' size plus their inflated object and xref streams,
+ * plus COCO_PDF_WORK_FLOOR: a file cannot make the scan reparse the same bytes. */
+#define COCO_PDF_WORK_FACTOR 4u
+#define COCO_PDF_WORK_FLOOR (1u << 20)
+
+/*
+ * The work every PDF of one bundle (verify) or folder (lint) shares: the values parsed
+ * (COCO_PDF_MAX_VALUES), the object and xref streams inflated (COCO_PDF_MAX_KEPT), the
+ * other FlateDecode output (COCO_PDF_MAX_PROBED), the parser's work budget and the
+ * signatures checked (COCO_PDF_MAX_SIGS_ALL) are limits on all of them together, not on
+ * each: 50 small PDFs each just under the limits would otherwise cost 50 times one. Each
+ * scan goes on from where the one before left the counts. Once a scan passed one of the
+ * shared limits, the budget is spent: every later PDF fails pdf.limits unscanned, as a PDF
+ * past the signature count fails unchecked. Zero it with coco_pdf_budget_init.
+ */
+struct coco_pdf_budget {
+	uint64_t values, kept, probed; /* so far, in all */
+	uint64_t work, base; /* the parser's work, and the sizes it may be a multiple of */
+	unsigned sigs_left;  /* PDF signatures that may still be checked */
+	int spent;           /* a shared limit was passed */
+};
+
+void coco_pdf_budget_init(struct coco_pdf_budget *b);
+
+/* Reads n bytes at offset off of the PDF into buf: 0, or -1 (with errno) if it cannot. */
+typedef int (*coco_pdf_reader)(void *arg, void *buf, size_t n, uint64_t off);
+
+/* Where the PDF's bytes are: size bytes at offset off of fd, read by pread only, or, when
+ * read is set, by read(read_arg, ...) (fd and off unused); and the budget of the caller's
+ * bundle or folder, which the scan draws on (NULL: a budget of its own). */
+struct coco_pdf_src {
+	int fd;
+	uint64_t off, size;
+	struct coco_pdf_budget *budget;
+	coco_pdf_reader read;
+	void *read_arg;
+};
+
+/* What the scan found, for the evidence checks. Strings are malloc'd (or NULL). */
+struct coco_pdf_result {
+	int scanned;        /* the scan ran (the file was a PDF's bytes) */
+	int ok;             /* no pdf.* failure or indeterminate finding */
+	size_t n_sigs;      /* signature dictionaries found */
+	int sig_valid;      /* one signature passed every check and covers the whole file */
+	int sig_bad;        /* a signature failed a check */
+	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
+	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */
+	char *signer;       /* the valid signature's signer subject (RFC 2253) */
+	char *signer_cn;    /* its commonName */
+	char *signer_org;   /* its organizationName */
+	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
+	time_t signing_time;
+	int has_signing_time;
+};
+
+/* A PDF data object and its scan result, passed to the submission stage. */
+struct coco_pdf_file {
+	char *name;
+	struct coco_pdf_result res;
+};
+
+/* Whether an entry or file name is a PDF's (ends in ".pdf", any case). */
+int coco_pdf_is_pdf_name(const char *name);
+/* Whether the first n bytes of a file start like a PDF's ("%PDF-" within the first
+ * COCO_PDF_SNIFF bytes, as viewers accept it), whatever its name. */
+int coco_pdf_is_pdf_start(const unsigned char *p, size_t n);
+/* Whether the file at path has a PDF's name or starts like one (links not followed; a
+ * file that cannot be read is left to the caller's own read of it). */
+int coco_pdf_path_is_pdf(const char *path, const char *name);
+
+/*
+ * Scans the PDF in src, adding pdf.* findings about name to r and filling res (zero it
+ * first; release it with coco_pdf_result_release). Returns COCO_OK whatever the verdict;
+ * COCO_ERR_IO if the bytes cannot be read, COCO_ERR_NOMEM, COCO_ERR_CRYPTO.
+ */
+enum coco_err coco_pdf_scan(struct coco_ctx *ctx, const struct coco_pdf_src *src, const char *name,
+			    struct coco_report *r, struct coco_pdf_result *res);
+/* As coco_pdf_scan for a file on disk (links not followed); budget as in coco_pdf_src. */
+enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const char *name,
+				 struct coco_pdf_budget *budget, struct coco_report *r,
+				 struct coco_pdf_result *res);
+void coco_pdf_result_release(struct coco_pdf_result *res);
+/* Frees n files and the array. */
+void coco_pdf_files_free(struct coco_pdf_file *f, size_t n);
+
+#endif /* COCO_PDF_H */

@@ -1,0 +1,196 @@
+/*
+ * Internal report API: how verification stages add findings and the facts (bundle,
+ * entries, signatures) that renderers print.
+ */
+#ifndef COCO_REPORT_H
+#define COCO_REPORT_H
+
+#include "internal.h"
+#include "util/buf.h"
+
+struct coco_finding {
+	enum coco_status status;
+	char *id;
+	char *subject;
+	char *message;
+	int manual;  /* a warning that asks for a person's judgement */
+	size_t more; /* a summary: how many more findings of this id and status it stands for */
+};
+
+/*
+ * Past COCO_REPORT_MAX_SAME findings of one id, status and manual flag, further ones are
+ * not kept: one summary finding (subject NULL, `more` set) counts them, so a bundle of
+ * 10,000 bad entries cannot make the report, or any rendering of it, grow without bound.
+ */
+#define COCO_REPORT_MAX_SAME 100u
+
+/* One id, status and manual flag, and how many of its findings the report lists. */
+struct coco_report_tally {
+	const char *id; /* borrowed from the first such finding */
+	enum coco_status status;
+	int manual;
+	size_t listed;
+	size_t summary; /* index of its summary finding, or SIZE_MAX while there is none */
+};
+
+/* Renderers (report*.c) read these directly; stages use the functions below. */
+struct coco_report {
+	struct coco_finding *findings;
+	size_t n, cap;
+	unsigned char *log; /* the status of every finding added, listed or summarised */
+	size_t n_log, cap_log;
+	struct coco_report_tally *tally;
+	size_t n_tally, cap_tally;
+	int nomem;
+	char *path;
+	uint64_t size;
+	char sha256[65];
+	time_t at;
+	struct coco_report_entry *entries;
+	size_t n_entries, cap_entries;
+	struct coco_report_signature *sigs;
+	size_t n_sigs, cap_sigs;
+	int lint; /* a folder checked before signing, not a bundle */
+	char *organisation, *director;
+	struct coco_report_cert *certs;
+	size_t n_certs, cap_certs;
+	struct coco_report_element *elements;
+	size_t n_elements, cap_elements;
+	struct coco_report_signoff *signoffs; /* in bundle order, which says nothing of which
+					       * is in force: see `stands` */
+	size_t n_signoffs, cap_signoffs;
+};
+
+struct coco_report_entry {
+	char *name;
+	uint64_t size;
+	uint64_t compressed_size;
+	unsigned method; /* 0 stored, 8 deflate */
+	int is_dir;
+	char sha256[65]; /* hex; empty when not computed */
+};
+
+enum coco_sig_role {
+	COCO_SIG_APPLICANT, /* over a manifest that covers the submission */
+	COCO_SIG_SIRO,      /* a sign-off: over a manifest that covers signoff/ files */
+};
+
+struct coco_report_signature {
+	char *manifest;     /* META-INF/ASiCManifest*.xml */
+	char *file;         /* META-INF/signature*.p7s */
+	char *subject;      /* may be NULL when no signer certificate was found */
+	char *common_name;  /* the subject's CN, UTF-8; may be NULL */
+	char *organisation; /* the subject's O, UTF-8; may be NULL */
+	char *org_id;       /* the subject's organizationIdentifier (2.5.4.97); may be NULL */
+	char *issuer;
+	char *serial; /* hex */
+	time_t not_before, not_after;
+	time_t signing_time;
+	int has_signing_time;
+	int valid;              /* every signature and signer check passed */
+	int value_ok;           /* the signature itself verified (whatever the chain's trust) */
+	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
+	enum coco_sig_role role;
+	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
+};
+
+/* One CoCo element's statement, for the sign-off sheet. */
+struct coco_report_element {
+	char *id; /* "CoCo-1" ... */
+	char *title;
+	char *statement;
+};
+
+/* A sign-off decision found in the bundle. */
+struct coco_report_signoff {
+	char *entry; /* signoff/decision-NNN.xml */
+	enum coco_decision decision;
+	char *name;       /* the SIRO, from the signing certificate */
+	char *comment;    /* may be NULL */
+	time_t at;        /* the decision's time */
+	char *verdict;    /* the verdict the SIRO saw: "PASSED" ... */
+	int valid;        /* its signature verified against the trust directory's siro/ */
+	int stands;       /* valid, and no other valid sign-off covers it (signoff.c): the
+			   * decision in force when it is the only one that stands */
+	time_t signed_at; /* the sign-off signature's signing time */
+	size_t manifest;  /* the index of its manifest in the verification (verify.h) */
+};
+
+/* A baseline certificate in the report's summary block. */
+struct coco_report_cert {
+	char *scheme, *number;
+	long issued;      /* day (text.c), or -1 when unknown */
+	long expires;     /* day */
+	const char *note; /* static: "scheme withdrawn", "failed checks", ... or NULL */
+};
+
+/*
+ * Adds a finding. The id must be listed in docs/checks.md. subject may be NULL. Returns
+ * COCO_OK or COCO_ERR_NOMEM (the report then remembers it failed and renders so).
+ */
+enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, const char *id,
+			      const char *subject, const char *fmt, ...) COCO_PRINTF(5, 6);
+
+/* coco_report_add with a va_list, for stages that wrap it. */
+enum coco_err coco_report_addv(struct coco_report *r, enum coco_status status, const char *id,
+			       const char *subject, const char *fmt, va_list ap) COCO_PRINTF(5, 0);
+
+/* Adds a warn that is a manual check for the SIRO (it asks for a person's judgement). */
+enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
+				     const char *fmt, ...) COCO_PRINTF(4, 5);
+/* The report describes a folder checked by lint rather than a bundle. */
+void coco_report_set_lint(struct coco_report *r);
+/* The summary block: organisation and director, then each baseline certificate (its days
+ * left are counted from the report's verification time). */
+enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
+				      const char *director);
+enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
+				   long issued, long expires, const char *note);
+/* The eleven statements, in order, for the sign-off sheet. title may be NULL. */
+enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
+				      const char *statement);
+/* Adds a sign-off row (strings copied; comment may be NULL). Returns it or NULL. */
+struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const char *entry,
+						    enum coco_decision decision, const char *name,
+						    const char *comment, time_t at,
+						    const char *verdict);
+
+/* The sign-off in force: the only one that stands; NULL when none stands or when several
+ * do (the decision is then undetermined: coco_report_decision). */
+const struct coco_report_signoff *coco_report_in_force(const struct coco_report *r);
+
+/* Appends copies of src's findings to dst. */
+enum coco_err coco_report_append(struct coco_report *dst, const struct coco_report *src);
+
+/* Whether an allocation failed while findings were added (the report is incomplete). */
+int coco_report_failed(const struct coco_report *r);
+
+/*
+ * A mark: what coco_report_verdict_since counts from. Not coco_report_count, which counts
+ * the findings listed: a finding summarised into an earlier summary adds none.
+ */
+size_t coco_report_mark(const struct coco_report *r);
+/* The verdict over the findings added since the mark (an empty range passes); every one
+ * counts, listed or summarised. */
+enum coco_verdict coco_report_verdict_since(const struct coco_report *r, size_t mark);
+
+enum coco_err coco_report_set_bundle(struct coco_report *r, const char *path, uint64_t size,
+				     time_t at);
+void coco_report_set_bundle_sha256(struct coco_report *r, const char *hex);
+/* Adds an entry row; returns it (owned by the report) or NULL on allocation failure. */
+struct coco_report_entry *coco_report_add_entry(struct coco_report *r, const char *name);
+struct coco_report_signature *coco_report_add_signature(struct coco_report *r);
+/* Forgets what a verification filled in a signature row (signer, validity), keeping which
+ * manifest and file it is, so that the signature can be verified again. */
+void coco_report_signature_clear(struct coco_report_signature *s);
+
+size_t coco_report_signature_count(const struct coco_report *r);
+const struct coco_report_signature *coco_report_signature_at(const struct coco_report *r, size_t i);
+size_t coco_report_entry_count(const struct coco_report *r);
+struct coco_report_entry *coco_report_entry_at(const struct coco_report *r, size_t i);
+
+/* The sign-off sheet (report_html.c) and the XML report (report_xml.c). */
+void coco_render_html(struct coco_buf *b, const struct coco_report *r, unsigned flags);
+void coco_render_xml(struct coco_buf *b, const struct coco_report *r, unsigned flags);
+
+#endif /* COCO_REPORT_H */

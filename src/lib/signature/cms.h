@@ -1,0 +1,70 @@
+/*
+ * CAdES-B-B signatures (CMS SignedData, detached, over a manifest's bytes): strict
+ * verification with explicit allow-lists, and signing. Also the signer-certificate
+ * rules (key usage, extended key usage, key strength) that create applies too.
+ */
+#ifndef COCO_CMS_H
+#define COCO_CMS_H
+
+#include <openssl/x509.h>
+
+#include "report/report.h"
+
+struct coco_signer {
+	X509 *cert;
+	EVP_PKEY *key;
+	STACK_OF(X509) * chain;
+	char *subject;
+};
+
+/* The name's last commonName as UTF-8 (malloc'd), or NULL (none, or it holds a NUL). */
+char *coco_cert_common_name(const X509_NAME *name);
+/* The same for its organizationName (O) and organizationIdentifier (2.5.4.97). */
+char *coco_cert_organisation(const X509_NAME *name);
+char *coco_cert_org_id(const X509_NAME *name);
+
+/*
+ * Checks cert against the signer rules. With r set, adds signer.key, signer.key_usage
+ * and signer.ext_key_usage findings about subject; without, writes the first problem
+ * into why. Returns 0 when every rule holds.
+ */
+int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subject, char *why,
+			   size_t why_size);
+
+/* What coco_cms_verify checks: a detached CMS over some data, against one anchor set. */
+struct coco_cms_check {
+	const char *sig_entry; /* names the signature in findings */
+	const unsigned char *der;
+	size_t der_len;
+	const char *data_entry; /* names the signed data in messages */
+	/* The signed data: in memory, or (data NULL) digested on demand by digest(), which
+	 * returns 0 and fills out/out_len with md's digest of the data, or -1. OpenSSL's
+	 * CMS_verify cross-check runs only on in-memory data. */
+	const unsigned char *data;
+	size_t data_len;
+	int (*digest)(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len);
+	void *digest_arg;
+	int trust; /* 0: only parse and fill info (inspect) */
+	enum coco_anchor_set anchors;
+	int strict;        /* a chain that reaches no anchor fails rather than being indeterminate
+			      (only an expired certificate stays indeterminate) */
+	time_t chain_time; /* when chain_time_set: validate the chain at this time, not ctx's */
+	int chain_time_set;
+};
+
+/*
+ * Verifies a detached CAdES/CMS signature, adding signature.* and signer.* findings about
+ * c->sig_entry and filling info. Returns COCO_OK unless memory runs out.
+ */
+enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check *c,
+			      struct coco_report *r, struct coco_report_signature *info);
+
+/* Signs data: DER CMS, detached, CAdES-B-B. *out is malloc'd. */
+enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
+			    const unsigned char *data, size_t len, unsigned char **out,
+			    size_t *out_len);
+
+/* The store verify callback: tolerates only missing or stale revocation data. */
+int coco_verify_cb(int ok, X509_STORE_CTX *sctx);
+
+#endif /* COCO_CMS_H */

@@ -1,0 +1,458 @@
+/*
+ * The context and its trust store. A trust directory (docs/TRUST.md) holds anchors for
+ * applicant signatures in signers/, CRLs in crl/, and SIA's policy and reference data
+ * (policy.xml, bodies/bodies.xml, registers/, loaded by policy.c); siro/ is reserved
+ * for the sign-off stage. Files are read in name order, each bounded in size, and
+ * any file that does not parse is an error naming it: a trust store is never half
+ * loaded silently.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <libxml/xmlschemas.h>
+
+#include "signature/cms.h"
+#include "submission/policy.h"
+
+enum coco_err coco_ctx_new(struct coco_ctx **out)
+{
+	static const struct coco_limits defaults = {
+	    .entries = COCO_MAX_ENTRIES,
+	    .meta_size = COCO_MAX_META_SIZE,
+	    .entry_size = COCO_MAX_ENTRY_SIZE,
+	    .cd_size = COCO_MAX_CD_SIZE,
+	    .bundle_size = COCO_MAX_BUNDLE_SIZE,
+	    .trust_total = COCO_MAX_TRUST_TOTAL,
+	    .trust_files = COCO_MAX_TRUST_FILES,
+	    .register_rows = COCO_MAX_REGISTER_ROWS,
+	};
+
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return COCO_ERR_NOMEM;
+	(*out)->limits = defaults;
+	return COCO_OK;
+}
+
+struct coco_limits *coco_ctx_limits(struct coco_ctx *ctx)
+{
+	return &ctx->limits;
+}
+
+void coco_ctx_free(struct coco_ctx *ctx)
+{
+	size_t s;
+
+	if (ctx == NULL)
+		return;
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		X509_STORE_free(ctx->stores[s]);
+	if (ctx->manifest_schema != NULL)
+		xmlSchemaFree(ctx->manifest_schema);
+	if (ctx->assessment_schema != NULL)
+		xmlSchemaFree(ctx->assessment_schema);
+	if (ctx->policy_schema != NULL)
+		xmlSchemaFree(ctx->policy_schema);
+	if (ctx->bodies_schema != NULL)
+		xmlSchemaFree(ctx->bodies_schema);
+	if (ctx->signoff_schema != NULL)
+		xmlSchemaFree(ctx->signoff_schema);
+	coco_policy_free(ctx->policy);
+	free(ctx);
+}
+
+void coco_ctx_set_options(struct coco_ctx *ctx, unsigned options)
+{
+	ctx->options = options;
+}
+
+void coco_ctx_set_time(struct coco_ctx *ctx, time_t at)
+{
+	ctx->at = at;
+	ctx->at_set = 1;
+}
+
+time_t coco_ctx_time(struct coco_ctx *ctx)
+{
+	if (!ctx->at_set) {
+		ctx->at = time(NULL);
+		ctx->at_set = 1;
+	}
+	return ctx->at;
+}
+
+void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)
+{
+	ctx->progress = cb;
+	ctx->progress_arg = arg;
+}
+
+void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total)
+{
+	if (ctx != NULL && ctx->progress != NULL)
+		ctx->progress(ctx->progress_arg, done, total);
+}
+
+void coco_ctx_set_phase_hook(struct coco_ctx *ctx, coco_phase_cb cb, void *arg)
+{
+	ctx->phase = cb;
+	ctx->phase_arg = arg;
+}
+
+const char *coco_phase_name(enum coco_phase phase)
+{
+	static const char *const names[] = {"tmp-created", "copied", "chunk",   "entry",
+					    "written",     "synced", "renamed", "done"};
+
+	return (unsigned)phase < sizeof(names) / sizeof(names[0]) ? names[phase] : NULL;
+}
+
+void coco_phase(const struct coco_ctx *ctx, enum coco_phase phase, const char *path, uint64_t n)
+{
+	if (ctx != NULL && ctx->phase != NULL)
+		ctx->phase(ctx->phase_arg, phase, path, n);
+}
+
+const char *coco_ctx_error(const struct coco_ctx *ctx)
+{
+	return ctx->err;
+}
+
+/* Counts len more bytes against the trust directory's total. */
+static enum coco_err trust_count(struct coco_ctx *ctx, const char *path, uint64_t len)
+{
+	if (len > ctx->limits.trust_total - ctx->trust_bytes)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "cannot load '%s': the trust directory's files add up to more "
+				   "than %llu bytes",
+				   path, (unsigned long long)ctx->limits.trust_total);
+	ctx->trust_bytes += len;
+	return COCO_OK;
+}
+
+enum coco_err coco_trust_file_read(struct coco_ctx *ctx, const char *path, unsigned char **out,
+				   size_t *out_len)
+{
+	enum coco_err err = coco_file_read(ctx, path, COCO_MAX_TRUST_FILE, out, out_len);
+
+	if (err == COCO_OK && (err = trust_count(ctx, path, *out_len)) != COCO_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* Reads a whole trust file (bounded) into a memory BIO. */
+static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	unsigned char *buf = NULL;
+	ssize_t n = 0;
+
+	*out = NULL;
+	if (fd < 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > COCO_MAX_TRUST_FILE) {
+		close(fd);
+		return coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': larger than %u bytes",
+				   path, COCO_MAX_TRUST_FILE);
+	}
+	if (trust_count(ctx, path, (uint64_t)st.st_size) != COCO_OK) {
+		close(fd);
+		return COCO_ERR_LIMIT;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf != NULL)
+		n = pread(fd, buf, (size_t)st.st_size, 0);
+	close(fd);
+	if (buf == NULL || n != (ssize_t)st.st_size || (*out = BIO_new(BIO_s_mem())) == NULL ||
+	    BIO_write(*out, buf, (int)n) != (int)n) {
+		free(buf);
+		BIO_free(*out);
+		*out = NULL;
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s'", path);
+	}
+	free(buf);
+	return COCO_OK;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+
+	return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
+
+static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
+{
+	BIO *bio = NULL;
+	X509 *x;
+	enum coco_err err;
+	size_t before = ctx->n_anchors[ctx->loading];
+
+	/* bodies/ also holds bodies.xml: only its certificate files are anchors */
+	if (ctx->loading == COCO_ANCHORS_BODIES && !has_suffix(path, ".pem") &&
+	    !has_suffix(path, ".crt"))
+		return COCO_OK;
+	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
+		return err;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		int ok = (X509_get_extension_flags(x) & EXFLAG_CA) &&
+			 X509_STORE_add_cert(ctx->stores[ctx->loading], x);
+		X509_free(x);
+		if (!ok) {
+			BIO_free(bio);
+			return coco_seterr_ssl(
+			    ctx, COCO_ERR_FORMAT,
+			    "cannot use '%s' as a trust anchor: not a CA certificate", path);
+		}
+		if (++ctx->n_anchors[ctx->loading] > COCO_MAX_ANCHORS) {
+			BIO_free(bio);
+			return coco_seterr(ctx, COCO_ERR_LIMIT,
+					   "cannot load '%s': more than %u certificates in %s",
+					   path, COCO_MAX_ANCHORS,
+					   anchor_folder_name[ctx->loading]);
+		}
+	}
+	BIO_free(bio);
+	ERR_clear_error(); /* the loop ends on "no start line" */
+	if (ctx->n_anchors[ctx->loading] == before)
+		return coco_seterr(ctx, COCO_ERR_FORMAT, "no PEM certificate in '%s'", path);
+	return COCO_OK;
+}
+
+/* Adds crl to every anchor set's store; 0 on failure. */
+static int add_crl(struct coco_ctx *ctx, X509_CRL *crl)
+{
+	size_t s;
+
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		if (!X509_STORE_add_crl(ctx->stores[s], crl))
+			return 0;
+	return 1;
+}
+
+static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
+{
+	BIO *bio = NULL;
+	X509_CRL *crl;
+	enum coco_err err;
+	size_t before = ctx->n_crls;
+
+	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
+		return err;
+	while (ctx->n_crls <= COCO_MAX_CRLS &&
+	       (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+		int ok = add_crl(ctx, crl);
+		X509_CRL_free(crl);
+		if (!ok)
+			break;
+		ctx->n_crls++;
+	}
+	if (ctx->n_crls == before) {
+		(void)BIO_reset(bio);
+		ERR_clear_error();
+		crl = d2i_X509_CRL_bio(bio, NULL);
+		if (crl != NULL && add_crl(ctx, crl))
+			ctx->n_crls++;
+		X509_CRL_free(crl);
+	}
+	BIO_free(bio);
+	if (ctx->n_crls > COCO_MAX_CRLS)
+		return coco_seterr(ctx, COCO_ERR_LIMIT,
+				   "cannot load '%s': more than %u CRLs in crl/", path,
+				   COCO_MAX_CRLS);
+	if (ctx->n_crls == before)
+		return coco_seterr_ssl(ctx, COCO_ERR_FORMAT, "no CRL (PEM or DER) in '%s'", path);
+	ERR_clear_error();
+	return COCO_OK;
+}
+
+static int visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Loads every non-hidden file in dir/sub with fn; a missing folder is fine. */
+static enum coco_err load_folder(struct coco_ctx *ctx, const char *dir, const char *sub,
+				 enum coco_err (*fn)(struct coco_ctx *, const char *))
+{
+	struct dirent **names = NULL;
+	char *folder = coco_asprintf("%s/%s", dir, sub), *path;
+	enum coco_err err = COCO_OK;
+	int i, n;
+
+	if (folder == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	n = scandir(folder, &names, visible, alphasort);
+	if (n < 0) {
+		err = errno == ENOENT ? COCO_OK
+				      : coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s",
+						    folder, strerror(errno));
+		free(folder);
+		return err;
+	}
+	if ((size_t)n > ctx->limits.trust_files)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %zu files",
+				  folder, ctx->limits.trust_files);
+	for (i = 0; i < n; i++) {
+		if (err == COCO_OK) {
+			path = coco_asprintf("%s/%s", folder, names[i]->d_name);
+			err = path ? fn(ctx, path)
+				   : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(folder);
+	return err;
+}
+
+static X509_STORE *new_store(void)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_VERIFY_PARAM *param;
+
+	if (store == NULL)
+		return NULL;
+	param = X509_STORE_get0_param(store);
+	/* Purpose ANY: documentSigning signers must not fail the S/MIME default (NOTES 3). */
+	if (!X509_STORE_set_purpose(store, X509_PURPOSE_ANY) ||
+	    !X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL |
+					     X509_V_FLAG_X509_STRICT)) {
+		X509_STORE_free(store);
+		return NULL;
+	}
+	X509_VERIFY_PARAM_set_auth_level(param, 2);
+	X509_VERIFY_PARAM_set_depth(param, COCO_MAX_CHAIN_DEPTH);
+	X509_STORE_set_verify_cb(store, coco_verify_cb);
+	return store;
+}
+
+/* A new store with src's certificates and CRLs (up-referenced, not copied), so that each
+ * context owns its verification parameters (the time) while the objects are shared. */
+static X509_STORE *copy_store(X509_STORE *src)
+{
+	X509_STORE *dst = new_store();
+	STACK_OF(X509_OBJECT) * objs;
+	int i, ok = dst != NULL && X509_STORE_lock(src);
+
+	if (!ok) {
+		X509_STORE_free(dst);
+		return NULL;
+	}
+	objs = X509_STORE_get0_objects(src);
+	for (i = 0; ok && i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *x = X509_OBJECT_get0_X509(o);
+		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(o);
+		if (x != NULL)
+			ok = X509_STORE_add_cert(dst, x);
+		else if (crl != NULL)
+			ok = X509_STORE_add_crl(dst, crl);
+	}
+	X509_STORE_unlock(src);
+	if (!ok) {
+		X509_STORE_free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+static void free_stores(struct coco_ctx *ctx)
+{
+	size_t s;
+
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++) {
+		X509_STORE_free(ctx->stores[s]);
+		ctx->stores[s] = NULL;
+		ctx->n_anchors[s] = 0;
+	}
+	ctx->n_crls = 0;
+}
+
+enum coco_err coco_ctx_share_trust(struct coco_ctx *dst, struct coco_ctx *src)
+{
+	X509_STORE *stores[COCO_N_ANCHOR_SETS] = {NULL};
+	size_t s;
+
+	if (dst == src)
+		return COCO_OK;
+	if (src->policy == NULL && coco_ctx_policy(src) == NULL)
+		return coco_seterr(dst, COCO_ERR_NOMEM, "%s", coco_ctx_error(src));
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		if (src->stores[s] != NULL && (stores[s] = copy_store(src->stores[s])) == NULL) {
+			while (s-- > 0)
+				X509_STORE_free(stores[s]);
+			return coco_seterr(dst, COCO_ERR_NOMEM, "out of memory");
+		}
+	free_stores(dst);
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++) {
+		dst->stores[s] = stores[s];
+		dst->n_anchors[s] = src->n_anchors[s];
+	}
+	dst->n_crls = src->n_crls;
+	coco_policy_free(dst->policy);
+	__atomic_add_fetch(&src->policy->refs, 1, __ATOMIC_ACQ_REL);
+	dst->policy = src->policy;
+	return COCO_OK;
+}
+
+enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
+{
+	struct coco_policy *policy = NULL;
+	struct stat st;
+	enum coco_err err;
+	size_t s;
+
+	if (stat(dir, &st) != 0)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open trust directory '%s': %s", dir,
+				   strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return coco_seterr(ctx, COCO_ERR_IO,
+				   "cannot open trust directory '%s': not a directory", dir);
+	free_stores(ctx);
+	ctx->trust_bytes = 0;
+	for (s = 0; s < COCO_N_ANCHOR_SETS; s++)
+		if ((ctx->stores[s] = new_store()) == NULL) {
+			free_stores(ctx);
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
+		}
+	ERR_clear_error();
+	ctx->loading = COCO_ANCHORS_SIGNERS;
+	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) == COCO_OK) {
+		ctx->loading = COCO_ANCHORS_BODIES;
+		err = load_folder(ctx, dir, "bodies", load_anchor_file);
+	}
+	if (err == COCO_OK) {
+		ctx->loading = COCO_ANCHORS_SIRO;
+		err = load_folder(ctx, dir, "siro", load_anchor_file);
+	}
+	if (err == COCO_OK)
+		err = load_folder(ctx, dir, "crl", load_crl_file);
+	if (err == COCO_OK)
+		err = coco_policy_load(ctx, dir, &policy);
+	if (err != COCO_OK) {
+		free_stores(ctx);
+		return err;
+	}
+	coco_policy_free(ctx->policy);
+	ctx->policy = policy;
+	return COCO_OK;
+}

@@ -1,0 +1,899 @@
+/*
+ * The assessment module: reads assessment.xml (validated against the embedded
+ * coco-assessment-1.xsd) into plain structs, then checks what the schema cannot: all
+ * eleven CoCo elements once with real statements, placeholders left by init, the files
+ * it references against the files present, the authorisation against the signature,
+ * CoCo-10 countries and the policies SIA requires. Every rule adds a finding with a
+ * stable assessment.* id (docs/checks.md); the evidence.* rules are in evidence.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "submission/assessment.h"
+#include "report/report.h"
+#include "util/xml.h"
+
+#define NS COCO_NS_ASSESSMENT
+#define MAX_REFS (16 + 32 * 256 + 64) /* the schema's maxOccurs: no reference is ever dropped */
+
+/* ---- parsing ------------------------------------------------------------------------- */
+
+void coco_assessment_free(struct coco_assessment *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n_certs; i++) {
+		struct coco_claim_cert *c = &a->certs[i];
+		free(c->scheme), free(c->number), free(c->body), free(c->holder);
+		free(c->scope), free(c->file);
+	}
+	for (i = 0; i < a->n_elements; i++) {
+		free(a->elements[i].statement);
+		free(a->elements[i].incident);
+		coco_words_release(&a->elements[i].countries);
+		coco_words_release(&a->elements[i].files);
+	}
+	for (i = 0; i < a->n_policies; i++) {
+		struct coco_claim_policy *p = &a->policies[i];
+		free(p->kind), free(p->file), free(p->title), free(p->version);
+	}
+	free(a->legal_name), free(a->company_number), free(a->acr), free(a->address);
+	free(a->telephone), free(a->director), free(a->role), free(a->email);
+	free(a->certs);
+	free(a->elements);
+	free(a->policies);
+	free(a);
+}
+
+/* The trimmed text of the child `name`, or NULL (absent, or out of memory: *nomem). */
+static char *child_text(xmlNode *parent, const char *name, int *nomem)
+{
+	xmlNode *c = coco_xml_child(parent, NS, name);
+	char *t;
+
+	if (c == NULL)
+		return NULL;
+	if ((t = coco_xml_text(c)) == NULL)
+		*nomem = 1;
+	return coco_trim(t);
+}
+
+/* A child date; the schema has checked the form, so a failure here means absent. */
+static int child_date(xmlNode *parent, const char *name, long *out, int *nomem)
+{
+	char *t = child_text(parent, name, nomem);
+	int rc = t != NULL && coco_date_parse(t, out) == 0 ? 0 : -1;
+
+	free(t);
+	return rc;
+}
+
+static void parse_cert(xmlNode *n, struct coco_claim_cert *c, int *nomem)
+{
+	c->scheme = coco_trim(coco_xml_attr(n, "scheme"));
+	c->number = child_text(n, "number", nomem);
+	c->body = child_text(n, "body", nomem);
+	c->holder = child_text(n, "holder", nomem);
+	c->scope = child_text(n, "scope", nomem);
+	c->file = child_text(n, "file", nomem);
+	(void)child_date(n, "issued", &c->issued, nomem);
+	(void)child_date(n, "expires", &c->expires, nomem);
+	c->has_basic = child_date(n, "basicIssued", &c->basic, nomem) == 0;
+	if (c->scheme == NULL)
+		*nomem = 1;
+}
+
+static void parse_element(xmlNode *n, struct coco_claim_element *e, int *nomem)
+{
+	char *id = coco_xml_attr(n, "id"), *countries;
+	xmlNode *c;
+
+	e->num =
+	    id != NULL && strncmp(id, "CoCo-", 5) == 0 ? (unsigned)strtoul(id + 5, NULL, 10) : 0;
+	if (id == NULL)
+		*nomem = 1;
+	free(id);
+	e->statement = child_text(n, "statement", nomem);
+	e->incident = child_text(n, "incidentContact", nomem);
+	countries = child_text(n, "countries", nomem);
+	e->has_countries = countries != NULL;
+	if (countries != NULL && coco_words_split(&e->countries, countries) != 0)
+		*nomem = 1;
+	free(countries);
+	for (c = coco_xml_elem(n->children); c; c = coco_xml_elem(c->next)) {
+		if (coco_xml_is(c, NS, "supportingFile") &&
+		    coco_words_push(&e->files, coco_trim(coco_xml_text(c))) != 0)
+			*nomem = 1;
+	}
+}
+
+static void parse_policy(xmlNode *n, struct coco_claim_policy *p, int *nomem)
+{
+	p->kind = coco_trim(coco_xml_attr(n, "kind"));
+	p->file = coco_trim(coco_xml_attr(n, "file"));
+	p->title = child_text(n, "title", nomem);
+	p->version = child_text(n, "version", nomem);
+	(void)child_date(n, "approved", &p->approved, nomem);
+	(void)child_date(n, "nextReview", &p->next_review, nomem);
+	if (p->kind == NULL || p->file == NULL)
+		*nomem = 1;
+}
+
+static size_t count_children(xmlNode *parent, const char *name)
+{
+	xmlNode *c;
+	size_t n = 0;
+
+	for (c = coco_xml_elem(parent->children); c; c = coco_xml_elem(c->next))
+		n += coco_xml_is(c, NS, name);
+	return n;
+}
+
+static int parse_doc(xmlNode *root, struct coco_assessment *a)
+{
+	xmlNode *org = coco_xml_child(root, NS, "organisation");
+	xmlNode *auth = coco_xml_child(root, NS, "authorisation");
+	xmlNode *pols = coco_xml_child(root, NS, "policies"), *c;
+	size_t nc = count_children(root, "baselineCertificate"),
+	       ne = count_children(root, "element");
+	size_t np = pols ? count_children(pols, "policy") : 0;
+	int nomem = 0;
+
+	a->legal_name = child_text(org, "legalName", &nomem);
+	a->company_number = child_text(org, "companyNumber", &nomem);
+	a->acr = child_text(org, "siaApprovedContractorReference", &nomem);
+	a->address = child_text(org, "address", &nomem);
+	a->telephone = child_text(org, "telephone", &nomem);
+	a->director = child_text(auth, "name", &nomem);
+	a->role = child_text(auth, "role", &nomem);
+	a->email = child_text(auth, "email", &nomem);
+	(void)child_date(auth, "date", &a->authorised, &nomem);
+	a->certs = calloc(nc + 1, sizeof(*a->certs));
+	a->elements = calloc(ne + 1, sizeof(*a->elements));
+	a->policies = calloc(np + 1, sizeof(*a->policies));
+	if (a->certs == NULL || a->elements == NULL || a->policies == NULL)
+		return -1;
+	for (c = coco_xml_elem(root->children); c && !nomem; c = coco_xml_elem(c->next)) {
+		if (coco_xml_is(c, NS, "baselineCertificate"))
+			parse_cert(c, &a->certs[a->n_certs++], &nomem);
+		else if (coco_xml_is(c, NS, "element"))
+			parse_element(c, &a->elements[a->n_elements++], &nomem);
+	}
+	for (c = pols ? coco_xml_elem(pols->children) : NULL; c && !nomem;
+	     c = coco_xml_elem(c->next))
+		parse_policy(c, &a->policies[a->n_policies++], &nomem);
+	if (a->legal_name == NULL || a->director == NULL || a->role == NULL)
+		nomem = 1; /* required by the schema: absent here means allocation failed */
+	return nomem ? -1 : 0;
+}
+
+enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
+				    const unsigned char *xml, size_t len, const char *name,
+				    struct coco_assessment **out)
+{
+	struct coco_assessment *a = NULL;
+	xmlDocPtr doc = NULL;
+	char why[512];
+	enum coco_err err = COCO_OK;
+
+	*out = NULL;
+	if (ctx->assessment_schema == NULL &&
+	    (ctx->assessment_schema =
+		 coco_xml_schema((const char *)coco_xsd_assessment, why, sizeof(why))) == NULL)
+		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot compile the assessment schema: %s",
+				   why);
+	if ((doc = coco_xml_read(xml, len, ctx->limits.meta_size, name, why, sizeof(why))) ==
+	    NULL) {
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", name, "%s", why);
+		goto out;
+	}
+	if (coco_xml_validate(ctx->assessment_schema, doc, why, sizeof(why)) != 0) {
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.schema", name,
+				"not valid against coco-assessment-1.xsd: %s", why);
+		goto out;
+	}
+	coco_report_add(r, COCO_STATUS_PASS, "assessment.schema", name,
+			"valid against coco-assessment-1.xsd");
+	if ((a = calloc(1, sizeof(*a))) == NULL || parse_doc(xmlDocGetRootElement(doc), a) != 0) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", name);
+		goto out;
+	}
+	*out = a;
+	a = NULL; /* transferred */
+out:
+	coco_assessment_free(a);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	return err;
+}
+
+size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < a->n_certs; i++)
+		if (n < max)
+			out[n++] = a->certs[i].file;
+	for (i = 0; i < a->n_elements; i++)
+		for (j = 0; j < a->elements[i].files.n; j++)
+			if (n < max)
+				out[n++] = a->elements[i].files.v[j];
+	for (i = 0; i < a->n_policies; i++)
+		if (n < max)
+			out[n++] = a->policies[i].file;
+	return n;
+}
+
+/* ---- checks ------------------------------------------------------------------------ */
+
+int coco_is_placeholder(const char *s)
+{
+	return s != NULL && (strcmp(s, COCO_PLACEHOLDER) == 0 ||
+			     strncmp(s, COCO_PLACEHOLDER ":", strlen(COCO_PLACEHOLDER) + 1) == 0);
+}
+
+/* An assessment.placeholder failure about the field PREFIX + name. */
+static enum coco_err add_field(struct coco_report *r, const char *prefix, const char *name,
+			       const char *msg)
+{
+	char subject[128];
+
+	snprintf(subject, sizeof(subject), "%s%s", prefix, name);
+	return coco_report_add(r, COCO_STATUS_FAIL, "assessment.placeholder", subject, "%s", msg);
+}
+
+/* Reports each text still holding init's placeholder, as PREFIX + name; -1 on NOMEM. */
+static int check_texts(struct coco_report *r, const char *prefix, const char *const *names,
+		       const char *const *values, size_t n, size_t *found)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!coco_is_placeholder(values[i]))
+			continue;
+		(*found)++;
+		if (add_field(r, prefix, names[i],
+			      "still holds the placeholder written by 'coco-bundle init': fill it "
+			      "in") != COCO_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_dates(struct coco_report *r, const char *prefix, const char *const *names,
+		       const long *values, size_t n, size_t *found)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (values[i] != COCO_PLACEHOLDER_DATE)
+			continue;
+		(*found)++;
+		if (add_field(r, prefix, names[i],
+			      "still holds the placeholder date 1970-01-01 written by 'coco-bundle "
+			      "init': fill it in") != COCO_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_cert_placeholders(struct coco_report *r, const struct coco_assessment *a,
+				   size_t *found)
+{
+	static const char *const cn[] = {"number", "body", "holder", "scope"};
+	static const char *const dn[] = {"issued", "expires", "basicIssued"};
+	char prefix[48];
+	size_t i;
+
+	for (i = 0; i < a->n_certs; i++) {
+		const struct coco_claim_cert *c = &a->certs[i];
+		const char *const cv[] = {c->number, c->body, c->holder, c->scope};
+		const long dv[] = {c->issued, c->expires, c->basic};
+		snprintf(prefix, sizeof(prefix), "baselineCertificate[%zu]/", i + 1);
+		if (check_texts(r, prefix, cn, cv, 4, found) != 0 ||
+		    check_dates(r, prefix, dn, dv, c->has_basic ? 3 : 2, found) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_placeholders(struct coco_report *r, const struct coco_assessment *a)
+{
+	static const char *const on[] = {"legalName", "companyNumber",
+					 "siaApprovedContractorReference", "address", "telephone"};
+	static const char *const an[] = {"name", "role", "email"};
+	static const char *const adn[] = {"date"}, *const en[] = {"incidentContact"};
+	static const char *const pn[] = {"title", "version"};
+	static const char *const pdn[] = {"approved", "nextReview"};
+	const char *const ov[] = {a->legal_name, a->company_number, a->acr, a->address,
+				  a->telephone};
+	const char *const av[] = {a->director, a->role, a->email};
+	char prefix[48];
+	size_t i, found = 0;
+	int rc;
+
+	rc = check_texts(r, "organisation/", on, ov, 5, &found) |
+	     check_texts(r, "authorisation/", an, av, 3, &found) |
+	     check_dates(r, "authorisation/", adn, &a->authorised, 1, &found) |
+	     check_cert_placeholders(r, a, &found);
+	for (i = 0; rc == 0 && i < a->n_elements; i++) {
+		const char *const ev[] = {a->elements[i].incident};
+		snprintf(prefix, sizeof(prefix), "CoCo-%u/", a->elements[i].num);
+		rc = check_texts(r, prefix, en, ev, 1, &found);
+	}
+	for (i = 0; rc == 0 && i < a->n_policies; i++) {
+		const struct coco_claim_policy *p = &a->policies[i];
+		const char *const pv[] = {p->title, p->version};
+		const long dv[] = {p->approved, p->next_review};
+		snprintf(prefix, sizeof(prefix), "policy[%zu]/", i + 1);
+		rc = check_texts(r, prefix, pn, pv, 2, &found) |
+		     check_dates(r, prefix, pdn, dv, 2, &found);
+	}
+	if (rc == 0 && found == 0)
+		rc = coco_report_add(r, COCO_STATUS_PASS, "assessment.placeholder", NULL,
+				     "no placeholder from 'coco-bundle init' is left") == COCO_OK
+			 ? 0
+			 : -1;
+	return rc;
+}
+
+/* The code point of a valid UTF-8 sequence of k bytes at s. */
+static unsigned long code_point(const unsigned char *s, size_t k)
+{
+	unsigned long c = k == 1 ? s[0] : (unsigned long)(s[0] & (0x7f >> k));
+	size_t i;
+
+	for (i = 1; i < k; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	return c;
+}
+
+/* White space and invisible format characters, which a statement cannot be made of. */
+static int blank(unsigned long c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200f) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+	       c == 0x205f || c == 0x2060 || c == 0x3000 || c == 0xfeff;
+}
+
+/* Visible characters, plus one for each run of blanks between them. */
+static size_t text_length(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0, k, left = strlen(s);
+	int gap = 0;
+
+	for (; left > 0; p += k, left -= k) {
+		if ((k = coco_utf8_seq(p, left)) == 0)
+			k = 1; /* the parser has rejected invalid UTF-8 already */
+		if (blank(code_point(p, k))) {
+			gap = n > 0;
+			continue;
+		}
+		n += 1 + gap;
+		gap = 0;
+	}
+	return n;
+}
+
+static void check_elements(struct coco_report *r, const struct coco_assessment *a,
+			   const struct coco_policy *p)
+{
+	unsigned seen[COCO_N_ELEMENTS + 1] = {0}, bad_el = 0, bad_st = 0, k;
+	char id[16];
+	size_t i, len;
+
+	for (i = 0; i < a->n_elements; i++)
+		if (a->elements[i].num >= 1 && a->elements[i].num <= COCO_N_ELEMENTS)
+			seen[a->elements[i].num]++;
+	for (k = 1; k <= COCO_N_ELEMENTS; k++) {
+		snprintf(id, sizeof(id), "CoCo-%u", k);
+		if (seen[k] != 1) {
+			bad_el++;
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.element", id,
+					seen[k] == 0
+					    ? "missing: every CoCo element needs a statement"
+					    : "given %u times: each element appears once",
+					seen[k]);
+		}
+	}
+	if (bad_el == 0)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.element", NULL,
+				"all %d CoCo elements are present, once each", COCO_N_ELEMENTS);
+	for (i = 0; i < a->n_elements; i++) {
+		const struct coco_claim_element *e = &a->elements[i];
+		snprintf(id, sizeof(id), "CoCo-%u", e->num);
+		if (coco_is_placeholder(e->statement)) {
+			bad_st++;
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.statement", id,
+					"the statement is still the placeholder written by "
+					"'coco-bundle init'");
+		} else if ((len = text_length(e->statement)) < p->min_statement_length) {
+			bad_st++;
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.statement", id,
+					"the statement has %zu characters; the policy asks for at "
+					"least %u",
+					len, p->min_statement_length);
+		}
+	}
+	if (bad_st == 0)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.statement", NULL,
+				"every statement is filled in (at least %u characters)",
+				p->min_statement_length);
+}
+
+/* "CoCo-N" for 1..11, from a static table. */
+static const char *element_name(unsigned num)
+{
+	static const char *const names[] = {"CoCo-1", "CoCo-2",  "CoCo-3", "CoCo-4",
+					    "CoCo-5", "CoCo-6",  "CoCo-7", "CoCo-8",
+					    "CoCo-9", "CoCo-10", "CoCo-11"};
+
+	return num >= 1 && num <= COCO_N_ELEMENTS ? names[num - 1] : "element";
+}
+
+static const struct coco_claim_element *element(const struct coco_assessment *a, unsigned num)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_elements; i++)
+		if (a->elements[i].num == num)
+			return &a->elements[i];
+	return NULL;
+}
+
+/* Upper-cases a two-letter code and maps the EU's own abbreviations (UK, EL). */
+static void normalise_country(const char *in, char out[8])
+{
+	size_t i;
+
+	for (i = 0; i < 7 && in[i]; i++)
+		out[i] = in[i] >= 'a' && in[i] <= 'z' ? (char)(in[i] - 32) : in[i];
+	out[i] = '\0';
+	if (strcmp(out, "UK") == 0)
+		memcpy(out, "GB", 3);
+	else if (strcmp(out, "EL") == 0)
+		memcpy(out, "GR", 3);
+}
+
+static void check_countries(struct coco_report *r, const struct coco_assessment *a,
+			    const struct coco_policy *p)
+{
+	const struct coco_claim_element *e = element(a, 10), *e11 = element(a, 11);
+	char code[8];
+	size_t i, bad = 0;
+
+	if (e != NULL && e->countries.n == 0)
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.countries", "CoCo-10",
+				"no countries: list where the systems used for the portal are "
+				"operated and supported (ISO 3166-1 alpha-2)");
+	for (i = 0; e != NULL && i < e->countries.n; i++) {
+		normalise_country(e->countries.v[i], code);
+		if (!coco_policy_country_allowed(p, code)) {
+			bad++;
+			coco_report_add(
+			    r, COCO_STATUS_FAIL, "assessment.country", e->countries.v[i],
+			    "CoCo-10: systems operated or supported in '%s', outside the "
+			    "countries the policy allows (the UK and the EEA by default)",
+			    code);
+		}
+	}
+	if (e != NULL && e->countries.n > 0 && bad == 0)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.country", "CoCo-10",
+				"every country is one the policy allows");
+	for (i = 0; i < a->n_elements; i++) { /* the schema allows them on any element */
+		const struct coco_claim_element *x = &a->elements[i];
+		if (x->num != 10 && x->has_countries)
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.countries",
+					x->num ? element_name(x->num) : "element",
+					"countries belong to CoCo-10 only");
+		if (x->num != 11 && x->incident != NULL)
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.incident_contact",
+					x->num ? element_name(x->num) : "element",
+					"the incident contact belongs to CoCo-11 only");
+	}
+	if (e11 != NULL && e11->incident == NULL)
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.incident_contact", "CoCo-11",
+				"no incident contact: name who reports incidents to SIA within 24 "
+				"hours");
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int in_sorted(const char *const *v, size_t n, const char *s)
+{
+	return n > 0 && bsearch(&s, v, n, sizeof(*v), cmp_str) != NULL;
+}
+
+static const char *bad_ref(const char *ref)
+{
+	int is_dir = 0;
+	const char *why = coco_name_problem(ref, strlen(ref), &is_dir);
+
+	if (why != NULL)
+		return why;
+	if (is_dir)
+		return "names a folder, not a file";
+	if (strncmp(ref, "META-INF/", 9) == 0 || strcmp(ref, "mimetype") == 0)
+		return "names a file reserved by ASiC-E";
+	if (strcmp(ref, COCO_ASSESSMENT_NAME) == 0)
+		return "names the assessment itself";
+	return NULL;
+}
+
+static enum coco_err check_references(struct coco_ctx *ctx, struct coco_report *r,
+				      const struct coco_assessment *a,
+				      const struct coco_submission *s)
+{
+	const char **refs = malloc(MAX_REFS * sizeof(*refs));
+	size_t n, i, missing = 0, extra = 0, distinct = 0;
+	const char *why;
+
+	if (refs == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	n = coco_assessment_refs(a, refs, MAX_REFS);
+	qsort(refs, n, sizeof(*refs), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(refs[i], refs[i - 1]) == 0)
+			continue;
+		distinct++;
+		if ((why = bad_ref(refs[i])) != NULL) {
+			missing++;
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.reference", refs[i],
+					"not a usable bundle path: %s", why);
+		} else if (!in_sorted(s->files, s->n_files, refs[i])) {
+			missing++;
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.reference", refs[i],
+					"referenced by the assessment but not in the submission");
+		}
+	}
+	for (i = 0; i < s->n_files; i++)
+		if (!in_sorted(refs, n, s->files[i])) {
+			extra++;
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.unreferenced", s->files[i],
+					"in the submission but not referenced by the assessment: "
+					"reference it or remove it");
+		}
+	if (missing == 0)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.reference", NULL,
+				"every file the assessment references (%zu) is present", distinct);
+	if (extra == 0)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.unreferenced", NULL,
+				"every file in the submission (%zu) is referenced", s->n_files);
+	free(refs);
+	return COCO_OK;
+}
+
+static void check_authorisation(struct coco_report *r, const struct coco_assessment *a,
+				const struct coco_policy *p, const struct coco_submission *s)
+{
+	char d1[16], d2[16];
+	const char *when = s->signed_known ? "the bundle was signed" : "the check time";
+	long age = s->signed_day - a->authorised;
+
+	coco_date_format(a->authorised, d1);
+	coco_date_format(s->signed_day, d2);
+	if (a->authorised == COCO_PLACEHOLDER_DATE)
+		return; /* a placeholder finding already says so */
+	if (a->authorised > s->signed_day)
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.authorisation", a->director,
+				"authorised on %s, after %s (%s): a director must authorise the "
+				"assessment before it is signed",
+				d1, when, d2);
+	else
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.authorisation", a->director,
+				"authorised (%s) on %s, before %s", a->role, d1, when);
+	if (age > (long)p->max_authorisation_age_days) {
+		coco_report_add_manual(
+		    r, "assessment.authorisation_age", a->director,
+		    "authorised on %s, %ld days before %s; the policy expects at most "
+		    "%u: confirm the authorisation still stands",
+		    d1, age, when, p->max_authorisation_age_days);
+	}
+}
+
+/* The authorising director against the signer's common name; -1 on NOMEM. */
+static int check_director(struct coco_report *r, const struct coco_assessment *a,
+			  const struct coco_submission *s)
+{
+	char *name = NULL, *cn = NULL;
+	int rc = 0;
+
+	if (!s->signed_bundle)
+		return 0; /* lint: nobody has signed yet */
+	if (s->signer_cn == NULL) {
+		coco_report_add_manual(
+		    r, "assessment.director", a->director,
+		    "the signer certificate ('%s') has no common name to compare "
+		    "with the authorising director: confirm who signed",
+		    s->signer_subject ? s->signer_subject : "?");
+		return 0;
+	}
+	name = coco_norm_words(a->director);
+	cn = coco_norm_words(s->signer_cn);
+	if (name == NULL || cn == NULL)
+		rc = -1;
+	else if (strchr(name, ' ') == NULL) /* one word would match too many certificates */
+		coco_report_add_manual(r, "assessment.director", a->director,
+				       "a one-word name cannot be matched with the signer '%s': "
+				       "confirm they are the same person",
+				       s->signer_cn);
+	else if (coco_words_contain(cn, name))
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.director", a->director,
+				"the authorising director is the signer ('%s')", s->signer_cn);
+	else
+		coco_report_add_manual(r, "assessment.director", a->director,
+				       "the assessment is authorised by '%s' but signed by '%s': "
+				       "confirm the signer may sign for the organisation",
+				       a->director, s->signer_cn);
+	free(name);
+	free(cn);
+	return rc;
+}
+
+/* ---- the signer's organisation -------------------------------------------------------- */
+
+/* A company number as compared: upper case, spaces dropped, and an all-digit number padded
+ * to the eight characters Companies House numbers have. 0, or -1 if empty or too long. */
+static int norm_company(const char *in, char out[32])
+{
+	size_t n = 0;
+	int digits = 1;
+
+	for (; *in; in++) {
+		char c = *in >= 'a' && *in <= 'z' ? (char)(*in - 32) : *in;
+		if (c == ' ')
+			continue;
+		if (n + 1 >= 32)
+			return -1;
+		digits &= c >= '0' && c <= '9';
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	if (n > 0 && n < 8 && digits) {
+		memmove(out + 8 - n, out, n + 1);
+		memset(out, '0', 8 - n);
+	}
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * The UK company number an organizationIdentifier names. ETSI EN 319 412-1 clause 5.1.4:
+ * three letters for the type of identity, the ISO 3166 country, '-', the identifier; "NTR"
+ * is a national trade register, which for GB is Companies House ("NTRGB-01234567").
+ * 0, or -1 for another type, country or form (not compared: being stricter than the
+ * standard is a defect too).
+ */
+static int org_id_company(const char *id, char out[32])
+{
+	if (strncmp(id, "NTR", 3) != 0 ||
+	    (strncmp(id + 3, "GB-", 3) != 0 && strncmp(id + 3, "UK-", 3) != 0))
+		return -1;
+	return norm_company(id + 6, out);
+}
+
+/* The signer's organizationIdentifier against companyNumber: 1 the same company, -1
+ * another, 0 not compared (absent, another scheme, or no company number). */
+static int org_id_state(const struct coco_assessment *a, const struct coco_submission *s)
+{
+	char id[32], number[32];
+
+	if (s->signer_org_id == NULL || a->company_number == NULL ||
+	    coco_is_placeholder(a->company_number) || org_id_company(s->signer_org_id, id) != 0 ||
+	    norm_company(a->company_number, number) != 0)
+		return 0;
+	return strcmp(id, number) == 0 ? 1 : -1;
+}
+
+/* A certificate of another organisation: a failure, or a manual check where the policy's
+ * signerOrganisation says manual. why says what differs. */
+static enum coco_err org_mismatch(struct coco_report *r, const struct coco_assessment *a,
+				  const struct coco_policy *p, const char *why)
+{
+	if (p->signer_org_manual)
+		return coco_report_add_manual(
+		    r, "assessment.signer_organisation", a->legal_name,
+		    "%s: confirm that the signer may sign for the applicant "
+		    "(the policy makes this a manual check)",
+		    why);
+	return coco_report_add(r, COCO_STATUS_FAIL, "assessment.signer_organisation", a->legal_name,
+			       "%s: a certificate of another organisation is evidence that someone "
+			       "other than the applicant's director signed",
+			       why);
+}
+
+/* Why the signer's organisation is not the applicant's (malloc'd), or NULL on NOMEM. */
+static char *org_why(const struct coco_assessment *a, const struct coco_submission *s, int same_o,
+		     int ids)
+{
+	if (!same_o && ids < 0)
+		return coco_asprintf("the signer certificate names the organisation '%s' and the "
+				     "organizationIdentifier '%s', not the applicant '%s' (company "
+				     "number %s)",
+				     s->signer_org, s->signer_org_id, a->legal_name,
+				     a->company_number);
+	if (!same_o)
+		return coco_asprintf("the signer certificate names the organisation '%s', not the "
+				     "applicant '%s'",
+				     s->signer_org, a->legal_name);
+	return coco_asprintf("the signer certificate's organizationIdentifier '%s' names another "
+			     "company than the applicant's number %s",
+			     s->signer_org_id, a->company_number);
+}
+
+/* The signer's organisation is the applicant (and so, where compared, is its number). */
+static enum coco_err org_pass(struct coco_report *r, const struct coco_assessment *a,
+			      const struct coco_submission *s, int ids)
+{
+	if (ids > 0)
+		return coco_report_add(
+		    r, COCO_STATUS_PASS, "assessment.signer_organisation", a->legal_name,
+		    "the signer certificate's organisation is the applicant, '%s', "
+		    "and its organizationIdentifier '%s' names the applicant's "
+		    "company number",
+		    s->signer_org, s->signer_org_id);
+	return coco_report_add(r, COCO_STATUS_PASS, "assessment.signer_organisation", a->legal_name,
+			       "the signer certificate's organisation is the applicant, '%s'",
+			       s->signer_org);
+}
+
+/* The signer certificate's O and organizationIdentifier against legalName and
+ * companyNumber, normalised as evidence.holder is (docs/ASSESSMENT.md says why a mismatch
+ * fails). -1 on NOMEM. */
+static int check_signer_org(struct coco_report *r, const struct coco_assessment *a,
+			    const struct coco_policy *p, const struct coco_submission *s)
+{
+	int ids = org_id_state(a, s), same_o = 1;
+	char *o = NULL, *legal = NULL, *why = NULL;
+	enum coco_err err = COCO_ERR_NOMEM;
+
+	if (!s->signed_bundle || coco_is_placeholder(a->legal_name))
+		return 0; /* lint: nobody signs; a placeholder name is reported as such */
+	if (s->signer_org != NULL) {
+		if ((o = coco_norm_org(s->signer_org)) == NULL ||
+		    (legal = coco_norm_org(a->legal_name)) == NULL)
+			goto out;
+		same_o = strcmp(o, legal) == 0;
+	}
+	if (!same_o && ids > 0) /* another name, but the registered number is the applicant's */
+		err = coco_report_add_manual(
+		    r, "assessment.signer_organisation", a->legal_name,
+		    "the signer certificate names the organisation '%s', not the applicant '%s', "
+		    "but its organizationIdentifier '%s' names the applicant's company number: "
+		    "confirm that both name the same company",
+		    s->signer_org, a->legal_name, s->signer_org_id);
+	else if (!same_o || ids < 0) /* positive evidence of another organisation */
+		err = (why = org_why(a, s, same_o, ids)) == NULL ? COCO_ERR_NOMEM
+								 : org_mismatch(r, a, p, why);
+	else if (s->signer_org == NULL)
+		err = coco_report_add_manual(
+		    r, "assessment.signer_organisation", a->legal_name,
+		    "the signer certificate ('%s') names no organisation (O) to compare with the "
+		    "applicant: confirm that the signer acts for '%s'",
+		    s->signer_subject ? s->signer_subject : "?", a->legal_name);
+	else
+		err = org_pass(r, a, s, ids);
+out:
+	free(o);
+	free(legal);
+	free(why);
+	return err == COCO_OK ? 0 : -1;
+}
+
+static void check_policies(struct coco_report *r, const struct coco_assessment *a,
+			   const struct coco_policy *p, long at_day)
+{
+	char d[16];
+	size_t i, j, missing = 0;
+
+	for (i = 0; i < p->required_kinds.n; i++) {
+		int found = 0;
+		for (j = 0; j < a->n_policies; j++)
+			found |= strcmp(a->policies[j].kind, p->required_kinds.v[i]) == 0;
+		if (!found) {
+			missing++;
+			coco_report_add(
+			    r, COCO_STATUS_FAIL, "assessment.policy_kind", p->required_kinds.v[i],
+			    "the policy requires a '%s' policy document and none is listed",
+			    p->required_kinds.v[i]);
+		}
+	}
+	if (p->required_kinds.n > 0 && missing == 0)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.policy_kind", NULL,
+				"every required policy kind (%zu) is listed", p->required_kinds.n);
+	for (j = 0; j < a->n_policies; j++) {
+		const struct coco_claim_policy *cp = &a->policies[j];
+		if (cp->next_review == COCO_PLACEHOLDER_DATE || cp->next_review >= at_day)
+			continue;
+		coco_report_add_manual(r, "assessment.policy_review", cp->file,
+				       "'%s' (%s, version %s) was due for review on %s", cp->title,
+				       cp->kind, cp->version, coco_date_format(cp->next_review, d));
+	}
+}
+
+/* The statements, in element order, for the sign-off sheet. */
+static int add_statements(struct coco_report *r, const struct coco_assessment *a)
+{
+	char id[16];
+	unsigned k;
+	size_t i;
+
+	for (k = 1; k <= COCO_N_ELEMENTS; k++)
+		for (i = 0; i < a->n_elements; i++)
+			if (a->elements[i].num == k) {
+				snprintf(id, sizeof(id), "CoCo-%u", k);
+				if (coco_report_add_element(r, id, coco_element_requirement(k),
+							    a->elements[i].statement) != COCO_OK)
+					return -1;
+				break;
+			}
+	return 0;
+}
+enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
+				    const unsigned char *xml, size_t len,
+				    const struct coco_submission *s)
+{
+	const struct coco_policy *p = coco_ctx_policy(ctx);
+	struct coco_assessment *a = NULL;
+	char *director = NULL;
+	enum coco_err err;
+
+	if (p == NULL)
+		return COCO_ERR_FORMAT; /* the message is in ctx */
+	qsort(s->files, s->n_files, sizeof(*s->files), cmp_str);
+	if (s->too_large) {
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
+				"larger than %zu bytes", ctx->limits.meta_size);
+		return COCO_OK;
+	}
+	if (xml == NULL) {
+		coco_report_add(r, COCO_STATUS_FAIL, "assessment.missing", COCO_ASSESSMENT_NAME,
+				"no assessment.xml: the CoCo self-assessment is missing");
+		return COCO_OK;
+	}
+	if ((err = coco_assessment_parse(ctx, r, xml, len, COCO_ASSESSMENT_NAME, &a)) != COCO_OK ||
+	    a == NULL) {
+		if (err == COCO_OK)
+			coco_report_add(
+			    r, COCO_STATUS_INFO, "verify.skipped", NULL,
+			    "assessment and evidence not checked: assessment.xml is not "
+			    "a valid assessment");
+		return err;
+	}
+	if ((director = coco_asprintf("%s (%s)", a->director, a->role)) == NULL ||
+	    coco_report_set_summary(r, a->legal_name, director) != COCO_OK) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	coco_report_add(r, COCO_STATUS_INFO, "verify.policy", NULL, "checked against %s",
+			p->source);
+	if (add_statements(r, a) != 0)
+		goto nomem;
+	if (check_placeholders(r, a) != 0)
+		goto nomem;
+	check_elements(r, a, p);
+	check_countries(r, a, p);
+	if ((err = check_references(ctx, r, a, s)) != COCO_OK)
+		goto out;
+	check_authorisation(r, a, p, s);
+	if (check_director(r, a, s) != 0 || check_signer_org(r, a, p, s) != 0)
+		goto nomem;
+	check_policies(r, a, p, s->at_day);
+	if ((err = coco_evidence_check(ctx, r, a, p, s)) != COCO_OK)
+		goto out;
+	if (coco_report_failed(r))
+		goto nomem;
+	goto out;
+nomem:
+	err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+out:
+	free(director);
+	coco_assessment_free(a);
+	return err;
+}

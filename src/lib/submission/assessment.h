@@ -1,0 +1,102 @@
+/*
+ * The CoCo self-assessment (assessment.xml, docs/ASSESSMENT.md): parsing against the
+ * embedded schema, the assessment.* checks, and the driver that lint, create and verify
+ * share, so an applicant learns of every problem from the same rules SIA applies.
+ */
+#ifndef COCO_ASSESSMENT_H
+#define COCO_ASSESSMENT_H
+
+#include "submission/policy.h"
+
+struct coco_pdf_file;
+
+#define COCO_NS_ASSESSMENT "urn:x-coco-bundle:assessment:1"
+#define COCO_ASSESSMENT_NAME "assessment.xml"
+/* init writes these; lint reports any that is left. */
+#define COCO_PLACEHOLDER "REPLACE"
+#define COCO_PLACEHOLDER_DATE 0L /* 1970-01-01 */
+#define COCO_N_ELEMENTS 11
+
+struct coco_claim_cert {
+	char *scheme, *number, *body, *holder, *scope, *file;
+	long issued, expires, basic;
+	int has_basic;
+};
+
+struct coco_claim_element {
+	unsigned num; /* 1..11 */
+	char *statement;
+	int has_countries;
+	struct coco_words countries; /* as written */
+	char *incident;              /* CoCo-11 incident contact, or NULL */
+	struct coco_words files;
+};
+
+struct coco_claim_policy {
+	char *kind, *file, *title, *version;
+	long approved, next_review;
+};
+
+struct coco_assessment {
+	char *legal_name, *company_number, *acr, *address, *telephone;
+	char *director, *role, *email;
+	long authorised;
+	struct coco_claim_cert *certs;
+	size_t n_certs;
+	struct coco_claim_element *elements;
+	size_t n_elements;
+	struct coco_claim_policy *policies;
+	size_t n_policies;
+};
+
+/* What the checks need besides the assessment itself. */
+struct coco_submission {
+	const char **files; /* data files present besides the assessment (sorted in place) */
+	size_t n_files;
+	int too_large;              /* assessment.xml exists but is over the meta_size limit */
+	int signed_bundle;          /* verify: a signature exists, so the director is compared */
+	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
+	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */
+	const char *signer_org;     /* its organizationName (O); may be NULL */
+	const char *signer_org_id;  /* its organizationIdentifier (2.5.4.97); may be NULL */
+	long signed_day;            /* the day of signing (lint: the check day) */
+	long at_day;                /* the verification day */
+	int signed_known;           /* signed_day is a signature's claim, not the check day */
+	const struct coco_pdf_file *pdfs; /* the PDFs scanned (pdf.h), for evidence.authentic */
+	size_t n_pdfs;
+};
+
+/*
+ * Parses xml (named name in findings) and validates it against the embedded schema.
+ * A document that does not parse or validate adds assessment.xml or assessment.schema
+ * and leaves *out NULL; COCO_OK is returned either way unless memory ran out.
+ */
+enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
+				    const unsigned char *xml, size_t len, const char *name,
+				    struct coco_assessment **out);
+void coco_assessment_free(struct coco_assessment *a);
+
+/* Whether a text still holds init's placeholder (it starts with COCO_PLACEHOLDER). */
+int coco_is_placeholder(const char *s);
+
+/* Every file the assessment references, in document order (borrowed from a). */
+size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, size_t max);
+
+/*
+ * The whole submission stage: parse, assessment.* and evidence.* checks and the report's
+ * summary block. xml may be NULL (no assessment.xml: assessment.missing, unless
+ * s->too_large). Sorts s->files.
+ */
+enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
+				    const unsigned char *xml, size_t len,
+				    const struct coco_submission *s);
+
+/* The evidence.* checks (evidence.c). */
+enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
+				  const struct coco_assessment *a, const struct coco_policy *p,
+				  const struct coco_submission *s);
+
+/* CoCo element num's requirement (1..11), as init's skeleton states it; NULL otherwise. */
+const char *coco_element_requirement(unsigned num);
+
+#endif /* COCO_ASSESSMENT_H */

@@ -1,0 +1,311 @@
+/*
+ * init: a skeleton submission folder. assessment.xml carries, for each CoCo element,
+ * the requirement and SIA's guidance as comments and a placeholder that lint reports
+ * (assessment.statement, assessment.placeholder) until it is replaced, so an unedited
+ * skeleton can never pass. Nothing existing is overwritten. A new folder is built under a
+ * temporary name and renamed into place whole; in an existing one the subfolders come
+ * first and assessment.xml, written atomically, last.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "submission/assessment.h"
+
+struct element_text {
+	const char *requirement;
+	const char *guidance;
+};
+
+/* ../NOTES.md section 1: the eleven elements and the ELMS security-handbook points. */
+static const struct element_text elements[COCO_N_ELEMENTS] = {
+    {"Information security, acceptable use, access control, audit, logging, anti-virus and "
+     "patching policies are in place and documented.",
+     "Name each policy, who approved it and when it is reviewed. List them under "
+     "<policies>; copies need not be submitted when the Cyber Essentials Plus certificate "
+     "covers them, unless SIA asks."},
+    {"Hosts and network equipment are kept in secure accommodation.",
+     "Say where the servers and network equipment used for the portal are and how "
+     "physical access is controlled and logged."},
+    {"An acceptable use policy is in place and users positively confirm their acceptance.",
+     "Say how and when users accept the policy (for example at account creation and "
+     "yearly) and where the acceptance is recorded."},
+    {"All devices and network infrastructure are security-hardened.",
+     "Describe the hardening baseline (for example CIS benchmarks), how it is applied and "
+     "how often it is checked. Passwords: at least eight mixed characters; initial "
+     "passwords changed on first use."},
+    {"The minimum standard is Cyber Essentials Plus certification.",
+     "Quote the certificate number and scope of the baseline certificate described "
+     "below. ISO/IEC 27001 is accepted instead only where licence-management operations "
+     "are within its scope."},
+    {"Only the information requested is entered into the SIA portal.",
+     "Say how staff are told what to enter and how this is checked."},
+    {"A firewall or anti-virus with daily updates runs on the systems used for the portal.",
+     "Name the products and how daily updates are enforced and monitored."},
+    {"No automation or macros are run against the portal.",
+     "Confirm that the portal is used only by named users by hand, and how that is "
+     "enforced. Watch for frequent or unusual patterns of applications from the same "
+     "source."},
+    {"An operating-system and application patching regime is in place.",
+     "Give the patching time scales (for example critical patches within 14 days) and "
+     "how compliance is measured."},
+    {"Systems are operated and supported within the EU (read as the UK and the EEA).",
+     "List in <countries> every country (ISO 3166-1 alpha-2, e.g. GB IE) where the "
+     "systems used for the portal are operated or supported, including by suppliers. "
+     "Jersey, Guernsey, the Isle of Man, Gibraltar and Switzerland are outside."},
+    {"Incidents that may compromise SIA data are reported to SIA within 24 hours.",
+     "Give the incident contact in <incidentContact> and describe how incidents are "
+     "recognised, escalated and reported. Leavers' access is cancelled at once."},
+};
+
+const char *coco_element_requirement(unsigned num)
+{
+	return num >= 1 && num <= COCO_N_ELEMENTS ? elements[num - 1].requirement : NULL;
+}
+
+/* Appends s to b (realloc'd), XML-escaped when esc; b becomes NULL on failure. */
+static void put(char **b, size_t *len, const char *s, int esc)
+{
+	size_t n = strlen(s), i, extra = 0;
+	char *nb;
+
+	if (*b == NULL)
+		return;
+	for (i = 0; esc && i < n; i++)
+		extra += s[i] == '&' ? 4 : s[i] == '<' || s[i] == '>' ? 3 : s[i] == '"' ? 5 : 0;
+	if ((nb = realloc(*b, *len + n + extra + 1)) == NULL) {
+		free(*b);
+		*b = NULL;
+		return;
+	}
+	*b = nb;
+	for (i = 0; i < n; i++) {
+		const char *rep = !esc          ? NULL
+				  : s[i] == '&' ? "&amp;"
+				  : s[i] == '<' ? "&lt;"
+				  : s[i] == '>' ? "&gt;"
+				  : s[i] == '"' ? "&quot;"
+						: NULL;
+		if (rep != NULL) {
+			memcpy(nb + *len, rep, strlen(rep));
+			*len += strlen(rep);
+		} else {
+			nb[(*len)++] = s[i];
+		}
+	}
+	nb[*len] = '\0';
+}
+
+static const char head[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!--\n"
+    "  Code of Connection self-assessment, written by 'coco-bundle init'.\n"
+    "  Replace every REPLACE placeholder and every 1970-01-01 date, put the certificate\n"
+    "  PDF in evidence/ and any policies in policies/, reference every file you add, then\n"
+    "  run 'coco-bundle lint' until it passes. docs/ASSESSMENT.md explains each field.\n"
+    "-->\n"
+    "<assessment xmlns=\"urn:x-coco-bundle:assessment:1\" version=\"1\">\n"
+    "  <organisation>\n"
+    "    <legalName>";
+
+static const char middle[] =
+    "</legalName>\n"
+    "    <companyNumber>REPLACE: Companies House number</companyNumber>\n"
+    "    <!-- <siaApprovedContractorReference>optional</siaApprovedContractorReference> "
+    "-->\n"
+    "    <address>REPLACE: registered address</address>\n"
+    "    <telephone>REPLACE: telephone</telephone>\n"
+    "  </organisation>\n"
+    "  <!-- The director (or other competent person, e.g. the CISO) who authorises this\n"
+    "       assessment; the bundle should be signed with their certificate. -->\n"
+    "  <authorisation>\n"
+    "    <name>REPLACE: full name</name>\n"
+    "    <role>REPLACE: role, e.g. Director</role>\n"
+    "    <email>REPLACE: email</email>\n"
+    "    <date>1970-01-01</date>\n"
+    "  </authorisation>\n"
+    "  <!-- Your own certificate (an IT supplier's is not accepted). scheme is\n"
+    "       cyber-essentials-plus, iso27001-2022 or iso27001-2013; basicIssued (the basic\n"
+    "       Cyber Essentials date) is for CE+ only. Repeat the element for more. -->\n"
+    "  <baselineCertificate scheme=\"cyber-essentials-plus\">\n"
+    "    <number>REPLACE: certificate number</number>\n"
+    "    <body>REPLACE: certification body, as printed</body>\n"
+    "    <holder>REPLACE: holder, as printed</holder>\n"
+    "    <scope>REPLACE: scope, as printed (e.g. Whole organisation)</scope>\n"
+    "    <issued>1970-01-01</issued>\n"
+    "    <expires>1970-01-01</expires>\n"
+    "    <basicIssued>1970-01-01</basicIssued>\n"
+    "    <file>evidence/certificate.pdf</file>\n"
+    "  </baselineCertificate>\n";
+
+static const char tail[] =
+    "  <!-- Policies (optional unless the SIA policy requires a kind): kind is one of\n"
+    "       information-security acceptable-use access-control audit logging anti-virus\n"
+    "       patching incident-management data-protection other.\n"
+    "  <policies>\n"
+    "    <policy kind=\"information-security\" file=\"policies/information-security.pdf\">\n"
+    "      <title>Information Security Policy</title>\n"
+    "      <version>1.0</version>\n"
+    "      <approved>2026-01-01</approved>\n"
+    "      <nextReview>2027-01-01</nextReview>\n"
+    "    </policy>\n"
+    "  </policies>\n"
+    "  -->\n"
+    "</assessment>\n";
+
+static char *skeleton(const char *organisation, size_t *len)
+{
+	char *b = malloc(1), num[8];
+	size_t i;
+
+	*len = 0;
+	if (b != NULL)
+		b[0] = '\0';
+	put(&b, len, head, 0);
+	put(&b, len, organisation ? organisation : "REPLACE: legal name", organisation != NULL);
+	put(&b, len, middle, 0);
+	for (i = 0; i < COCO_N_ELEMENTS; i++) {
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		put(&b, len, "  <!-- CoCo-", 0);
+		put(&b, len, num, 0);
+		put(&b, len, ": ", 0);
+		put(&b, len, elements[i].requirement, 0);
+		put(&b, len, "\n       Guidance: ", 0);
+		put(&b, len, elements[i].guidance, 0);
+		put(&b, len, " -->\n  <element id=\"CoCo-", 0);
+		put(&b, len, num, 0);
+		put(&b, len, "\">\n    <statement>REPLACE: how you meet CoCo-", 0);
+		put(&b, len, num, 0);
+		put(&b, len, "</statement>\n", 0);
+		if (i == 9)
+			put(&b, len, "    <countries></countries>\n", 0);
+		if (i == 10)
+			put(&b, len,
+			    "    <incidentContact>REPLACE: name and email</incidentContact>\n", 0);
+		put(&b, len,
+		    "    <!-- <supportingFile>evidence/optional.pdf</supportingFile> -->\n"
+		    "  </element>\n",
+		    0);
+	}
+	put(&b, len, tail, 0);
+	return b;
+}
+
+/* Non-empty, valid UTF-8, and no character XML 1.0 forbids or a terminal obeys. */
+static int good_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), k;
+
+	if (left == 0)
+		return 0;
+	for (; left > 0; p += k, left -= k)
+		if ((k = coco_utf8_seq(p, left)) == 0 || *p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] < 0xa0) || (p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe))
+			return 0;
+	return 1;
+}
+
+static enum coco_err make_dir(struct coco_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	if (mkdir(path, 0755) == 0)
+		return COCO_OK;
+	if (errno == EEXIST && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return COCO_OK;
+	return coco_seterr(ctx, COCO_ERR_IO, "cannot create folder '%s': %s", path,
+			   errno == EEXIST ? "a file of that name exists" : strerror(errno));
+}
+
+/*
+ * Makes dir/evidence and dir/policies (if missing), then writes dir/assessment.xml (never
+ * over one). fresh: dir is a temporary folder, whose subfolders are synced too.
+ */
+static enum coco_err fill(struct coco_ctx *ctx, const char *dir, const char *xml, size_t len,
+			  int fresh)
+{
+	char *path = coco_asprintf("%s/%s", dir, COCO_ASSESSMENT_NAME);
+	char *ev = coco_asprintf("%s/evidence", dir), *pol = coco_asprintf("%s/policies", dir);
+	enum coco_err err;
+
+	if (path == NULL || ev == NULL || pol == NULL)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	else if ((err = make_dir(ctx, ev)) == COCO_OK && (err = make_dir(ctx, pol)) == COCO_OK &&
+		 (err = coco_write_file_new(ctx, path, xml, len)) == COCO_OK && fresh) {
+		coco_phase(ctx, COCO_PHASE_WRITTEN, dir, 0);
+		if ((err = coco_sync_folder(ctx, ev)) == COCO_OK)
+			err = coco_sync_folder(ctx, pol);
+	}
+	free(path);
+	free(ev);
+	free(pol);
+	return err;
+}
+
+/* Removes a temporary folder that fill() worked on, and what it made there. */
+static void remove_skeleton(const char *dir)
+{
+	static const char *const made[] = {COCO_ASSESSMENT_NAME, "evidence", "policies"};
+	size_t i;
+	char *p;
+
+	for (i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		if ((p = coco_asprintf("%s/%s", dir, made[i])) != NULL) {
+			(void)(i == 0 ? unlink(p) : rmdir(p));
+			free(p);
+		}
+	(void)rmdir(dir);
+}
+
+/* A folder that does not exist yet is built under a temporary name: it appears whole. */
+static enum coco_err init_new(struct coco_ctx *ctx, const char *dir, const char *xml, size_t len)
+{
+	char *tmp = NULL;
+	enum coco_err err;
+
+	if ((err = coco_tmpdir_open(ctx, dir, &tmp)) != COCO_OK)
+		return err;
+	if ((err = fill(ctx, tmp, xml, len, 1)) == COCO_OK)
+		err = coco_tmpdir_commit(ctx, &tmp, dir);
+	if (tmp != NULL) /* not renamed */
+		remove_skeleton(tmp);
+	free(tmp);
+	return err;
+}
+
+enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organisation)
+{
+	char *xml = NULL, *path = NULL;
+	size_t len = 0;
+	struct stat st;
+	enum coco_err err;
+
+	if (organisation != NULL && !good_name(organisation))
+		return coco_seterr(
+		    ctx, COCO_ERR_ARG,
+		    "the organisation name must be non-empty UTF-8 text without control "
+		    "characters");
+	path = coco_asprintf("%s/%s", dir, COCO_ASSESSMENT_NAME);
+	xml = skeleton(organisation, &len);
+	if (path == NULL || xml == NULL) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (lstat(path, &st) == 0) {
+		err = coco_seterr(ctx, COCO_ERR_EXISTS,
+				  "'%s' already exists: init never overwrites a submission", path);
+		goto out;
+	}
+	if (lstat(dir, &st) != 0 && errno == ENOENT)
+		err = init_new(ctx, dir, xml, len);
+	else if ((err = make_dir(ctx, dir)) == COCO_OK)
+		err = fill(ctx, dir, xml, len, 0);
+out:
+	free(xml);
+	free(path);
+	return err;
+}

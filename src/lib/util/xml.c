@@ -1,0 +1,214 @@
+/*
+ * Safe XML parsing and schema validation on top of libxml2. A SAX internalSubset hook
+ * stops the parser at any DOCTYPE, so no entity is ever declared, let alone expanded;
+ * a process-wide loader refuses every external resource except the embedded schemas;
+ * and errors are collected per context instead of being printed.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlIO.h>
+
+#include "util/xml.h"
+
+struct parse_state {
+	int doctype;
+	char msg[256];
+};
+
+static void keep_first(char *dst, size_t size, const xmlError *e)
+{
+	size_t n;
+
+	if (dst[0] != '\0' || e == NULL || e->message == NULL)
+		return;
+	snprintf(dst, size, "line %d: %s", e->line, e->message);
+	/* libxml2's messages may span lines ("Bytes: 0x.."): keep the error on one line */
+	for (n = 0; dst[n] != '\0'; n++)
+		if ((unsigned char)dst[n] < 0x20 || dst[n] == 0x7f)
+			dst[n] = ' ';
+	while (n > 0 && dst[n - 1] == ' ')
+		dst[--n] = '\0';
+}
+
+static void parse_error(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct parse_state *st = ctxt->_private;
+
+	if (e->level >= XML_ERR_ERROR)
+		keep_first(st->msg, sizeof(st->msg), e);
+}
+
+static void reject_doctype(void *data, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct parse_state *st = ctxt->_private;
+
+	(void)name, (void)ext, (void)sys;
+	st->doctype = 1;
+	xmlStopParser(ctxt);
+}
+
+xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const char *name,
+			char *why, size_t why_size)
+{
+	struct parse_state st;
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr doc = NULL;
+
+	memset(&st, 0, sizeof(st));
+	why[0] = '\0';
+	if (len > max || len > INT_MAX) {
+		snprintf(why, why_size, "document larger than %zu bytes", max);
+		return NULL;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL) {
+		snprintf(why, why_size, "out of memory");
+		return NULL;
+	}
+	ctxt->_private = &st;
+	ctxt->sax->internalSubset = reject_doctype;
+	ctxt->sax->serror = parse_error;
+	ctxt->sax->error = NULL;
+	ctxt->sax->warning = NULL;
+	doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (st.doctype || (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL)))
+		snprintf(why, why_size, "DOCTYPE declarations are not allowed");
+	else if (doc == NULL || !ctxt->wellFormed)
+		snprintf(why, why_size, "not well-formed XML: %s",
+			 st.msg[0] ? st.msg : "parse error");
+	else if (xmlDocGetRootElement(doc) == NULL)
+		snprintf(why, why_size, "no root element");
+	if (why[0] != '\0') {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+static void schema_error(void *data, xmlErrorPtr e)
+{
+	struct parse_state *st = data;
+
+	if (e->level >= XML_ERR_ERROR)
+		keep_first(st->msg, sizeof(st->msg), e);
+}
+
+xmlSchemaPtr coco_xml_schema(const char *xsd, char *why, size_t why_size)
+{
+	struct parse_state st;
+	xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewMemParserCtxt(xsd, (int)strlen(xsd));
+	xmlSchemaPtr schema = NULL;
+
+	memset(&st, 0, sizeof(st));
+	why[0] = '\0';
+	if (pctxt == NULL) {
+		snprintf(why, why_size, "out of memory");
+		return NULL;
+	}
+	xmlSchemaSetParserStructuredErrors(pctxt, schema_error, &st);
+	schema = xmlSchemaParse(pctxt);
+	xmlSchemaFreeParserCtxt(pctxt);
+	if (schema == NULL)
+		snprintf(why, why_size, "embedded schema does not compile: %s", st.msg);
+	return schema;
+}
+
+int coco_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, char *why, size_t why_size)
+{
+	struct parse_state st;
+	xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema);
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	why[0] = '\0';
+	if (vctxt == NULL) {
+		snprintf(why, why_size, "out of memory");
+		return -1;
+	}
+	xmlSchemaSetValidStructuredErrors(vctxt, schema_error, &st);
+	rc = xmlSchemaValidateDoc(vctxt, doc);
+	xmlSchemaFreeValidCtxt(vctxt);
+	if (rc != 0)
+		snprintf(why, why_size, "%s", st.msg[0] ? st.msg : "document is not valid");
+	return rc == 0 ? 0 : -1;
+}
+
+int coco_xml_is(const xmlNode *node, const char *ns, const char *name)
+{
+	return node != NULL && node->type == XML_ELEMENT_NODE && node->ns != NULL &&
+	       strcmp((const char *)node->ns->href, ns) == 0 &&
+	       strcmp((const char *)node->name, name) == 0;
+}
+
+xmlNode *coco_xml_elem(xmlNode *node)
+{
+	while (node != NULL && node->type != XML_ELEMENT_NODE)
+		node = node->next;
+	return node;
+}
+
+/* Serves the embedded schemas by their fixed URLs; refuses every other resource. */
+static xmlParserInputPtr embedded_only(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)id;
+	if (url == NULL || strcmp(url, COCO_XSD_XMLDSIG_URL) != 0 || ctxt == NULL)
+		return NULL;
+	return xmlNewStringInputStream(ctxt, (const xmlChar *)coco_xsd_xmldsig);
+}
+
+static void silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx, (void)msg;
+}
+
+void coco_library_init(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(embedded_only);
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+void coco_library_cleanup(void)
+{
+	xmlCleanupParser();
+}
+
+xmlNode *coco_xml_child(xmlNode *parent, const char *ns, const char *name)
+{
+	xmlNode *c;
+
+	for (c = parent ? coco_xml_elem(parent->children) : NULL; c; c = coco_xml_elem(c->next))
+		if (coco_xml_is(c, ns, name))
+			return c;
+	return NULL;
+}
+
+/* A malloc'd copy of a libxml2 string, which is freed; NULL stays NULL. */
+static char *take(xmlChar *t)
+{
+	char *out;
+
+	if (t == NULL)
+		return NULL;
+	out = coco_strndup((const char *)t, strlen((const char *)t));
+	xmlFree(t);
+	return out;
+}
+
+char *coco_xml_text(xmlNode *node)
+{
+	return node ? take(xmlNodeGetContent(node)) : NULL;
+}
+
+char *coco_xml_attr(xmlNode *node, const char *name)
+{
+	return node ? take(xmlGetNoNsProp(node, (const xmlChar *)name)) : NULL;
+}
