@@ -546,16 +546,20 @@ START_TEST(test_collapse_per_status)
 			 "the first 100 of each)");
 	ck_assert_int_eq(coco_finding_status(coco_report_get(r, 201)), COCO_STATUS_INDETERMINATE);
 	coco_report_free(r);
-	/* manual checks are counted apart from plain warnings, and stay manual */
+	/* manual checks are never summarised (each is work for the SIRO), and are counted
+	 * apart from plain warnings of the same id, which are */
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	for (int i = 0; i < 150; i++)
 		coco_report_add_manual(r, "pdf.link", "x.pdf", "check link %d", i);
-	add_many(r, COCO_STATUS_WARN, "pdf.link", 3);
-	ck_assert_uint_eq(coco_report_count(r), 104);
-	f = coco_report_get(r, 100);
+	add_many(r, COCO_STATUS_WARN, "pdf.link", 103);
+	ck_assert_uint_eq(coco_report_count(r), 251);
+	f = coco_report_get(r, 149);
 	ck_assert(coco_finding_manual(f));
-	ck_assert_uint_eq(coco_finding_count(f), 50);
-	ck_assert(!coco_finding_manual(coco_report_get(r, 101)));
+	ck_assert_uint_eq(coco_finding_count(f), 1);
+	ck_assert_str_eq(coco_finding_message(f), "check link 149");
+	ck_assert_str_eq(coco_finding_subject(f), "x.pdf");
+	ck_assert(!coco_finding_manual(coco_report_get(r, 150)));
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 250)), 3);
 	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_PASSED);
 	coco_report_free(r);
 }

@@ -203,7 +203,9 @@ nomem:
 }
 
 /* Adds one finding; manual marks a warn that asks for a person's judgement. Past
- * COCO_REPORT_MAX_SAME of its kind, it is only counted in the kind's summary. */
+ * COCO_REPORT_MAX_SAME of its kind, it is only counted in the kind's summary, unless it is
+ * manual: every manual check is one the SIRO must do, so each is listed with its subject
+ * (their number is bounded by the entries a bundle may hold). */
 static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
 			   const char *id, const char *subject, const char *fmt, va_list ap)
     COCO_PRINTF(6, 0);
@@ -213,7 +215,7 @@ static enum coco_err add_v(struct coco_report *r, enum coco_status status, int m
 	size_t t = tally_find(r, id, status, manual);
 	struct coco_finding *f;
 
-	if (t < r->n_tally && r->tally[t].listed >= COCO_REPORT_MAX_SAME)
+	if (!manual && t < r->n_tally && r->tally[t].listed >= COCO_REPORT_MAX_SAME)
 		return summarise(r, t, id, status, manual, 1);
 	if ((f = next_finding(r, status, manual, id)) == NULL)
 		goto nomem;
