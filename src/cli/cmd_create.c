@@ -201,6 +201,8 @@ int cmd_create(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("create", "expected exactly one DIR");
 	a.dir = argv[optind];
+	if (cli_check_input("create", a.dir, 0) != 0)
+		return EXIT_USAGE;
 	if ((bad = check_args(&a)) != 0)
 		return bad;
 	return create(&a);

@@ -80,6 +80,8 @@ int cli_run_report(const char *cmd, enum cli_mode mode, const char *bundle, cons
 
 	if (fmt != NULL && cli_parse_format(cmd, fmt, &format) != 0)
 		return EXIT_USAGE;
+	if ((rc = cli_check_input(cmd, bundle, mode != CLI_LINT)) != 0)
+		return rc;
 	if (inspect && format == COCO_FORMAT_HTML) /* the sheet is for a verdict */
 		return cli_usage_error(cmd,
 				       "format 'html' is for verify and lint (text, json or xml)");

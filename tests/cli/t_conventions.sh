@@ -69,3 +69,28 @@ conv_one_trust_path() {
 	return 0
 }
 run_case conv_one_trust_path conv_one_trust_path
+
+# Issue 18 item 11: the other kind of input is named, with the command that takes it, before
+# anything else (no trust directory needed, nothing written).
+conv_wrong_input_kind() {
+	create_bundle b.coco
+	for c in verify inspect; do
+		expect 2 "$COCO" "$c" "$FX/example"
+		one_line_err
+		has_err "^coco-bundle: '$FX/example' is a folder, not a bundle: '$c' takes a bundle (\.coco); check a submission folder with 'coco-bundle lint'\$"
+	done
+	expect 2 "$COCO" extract "$FX/example" -d x
+	has_err "is a folder, not a bundle: 'extract' takes a bundle"
+	[ ! -e x ] || fail "extract made its folder"
+	expect 2 "$COCO" countersign "$FX/example" -o y.coco --decision approved \
+		--key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem"
+	has_err "is a folder, not a bundle: 'countersign' takes a bundle"
+	expect 2 "$COCO" lint b.coco
+	one_line_err
+	has_err "^coco-bundle: 'b.coco' is a bundle, not a submission folder: 'lint' takes a folder; check a bundle with 'coco-bundle verify'\$"
+	expect 2 "$COCO" create b.coco -o c.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem"
+	has_err "'b.coco' is a bundle, not a submission folder: 'create' takes a folder"
+	[ ! -e c.coco ] || fail "create wrote c.coco"
+}
+run_case conv_wrong_input_kind conv_wrong_input_kind
