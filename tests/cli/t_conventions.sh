@@ -94,3 +94,29 @@ conv_wrong_input_kind() {
 	[ ! -e c.coco ] || fail "create wrote c.coco"
 }
 run_case conv_wrong_input_kind conv_wrong_input_kind
+
+# Issue 18 "Smaller": verify of several bundles, a summary line, the worst exit.
+conv_verify_several() {
+	create_bundle a.coco
+	cp a.coco b.coco
+	printf 'not a zip' >c.coco
+	expect 0 "$COCO" verify a.coco b.coco --trust "$FX/trust" --at 2027-06-01
+	[ "$(grep -c '^verdict    PASSED' out)" = 2 ] || fail "want two reports"
+	has_out "^2 bundles: 2 PASSED, 0 FAILED, 0 INDETERMINATE, 0 not verified\$"
+	expect 1 "$COCO" verify a.coco c.coco b.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "^3 bundles: 2 PASSED, 1 FAILED, 0 INDETERMINATE, 0 not verified\$"
+	expect 2 "$COCO" verify a.coco missing.coco c.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "^3 bundles: 1 PASSED, 1 FAILED, 0 INDETERMINATE, 1 not verified\$"
+	has_err "^coco-bundle: cannot open 'missing.coco': No such file or directory\$"
+	# a signer no anchor reaches is INDETERMINATE: worse than PASSED, better than FAILED
+	create_bundle u.coco untrusted
+	expect 3 "$COCO" verify a.coco u.coco --trust "$FX/trust" --at 2027-06-01
+	has_out "^2 bundles: 1 PASSED, 0 FAILED, 1 INDETERMINATE, 0 not verified\$"
+	expect 1 "$COCO" verify u.coco c.coco --trust "$FX/trust" --at 2027-06-01
+	expect 2 "$COCO" verify a.coco b.coco --format json
+	one_line_err
+	has_err "several bundles give text reports on standard output: for --format or -o, verify one bundle at a time"
+	expect 2 "$COCO" verify a.coco b.coco -o r.txt --trust "$FX/trust"
+	[ ! -e r.txt ] || fail "wrote r.txt"
+}
+run_case conv_verify_several conv_verify_several
