@@ -399,6 +399,9 @@ enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organ
 
 /* ---- files --------------------------------------------------------------------- */
 
+/* The SHA-256 of the whole file at path (streamed), into out. COCO_ERR_IO naming the file. */
+enum coco_err coco_file_sha256(struct coco_ctx *ctx, const char *path, unsigned char out[32]);
+
 /* An input that an output must never replace (coco_output_check). */
 struct coco_input {
 	const char *path;

@@ -131,8 +131,8 @@ static int exit_rank(int rc)
 }
 
 /* verify of several bundles: each report in turn on stdout, then one summary line. */
-static int verify_many(char **bundles, size_t n, const char *trust, const char *at,
-		       const char *fmt, const char *out)
+static int verify_many(char **bundles, size_t n, const char *trust, const char *at, const char *fmt,
+		       const char *out)
 {
 	enum coco_format format = COCO_FORMAT_TEXT;
 	size_t count[4] = {0}, i; /* by exit_rank: PASSED, INDETERMINATE, FAILED, not verified */
@@ -142,8 +142,9 @@ static int verify_many(char **bundles, size_t n, const char *trust, const char *
 	if (fmt != NULL && cli_parse_format("verify", fmt, &format) != 0)
 		return EXIT_USAGE;
 	if (format != COCO_FORMAT_TEXT || (out != NULL && strcmp(out, "-") != 0))
-		return cli_usage_error("verify", "several bundles give text reports on standard "
-						 "output: for --format or -o, verify one bundle at a time");
+		return cli_usage_error("verify",
+				       "several bundles give text reports on standard "
+				       "output: for --format or -o, verify one bundle at a time");
 	if ((rc = cli_ctx("verify", at, trust, 1, &ctx)) != 0) /* the trust directory, once */
 		return rc;
 	coco_ctx_free(ctx);

@@ -120,3 +120,13 @@ conv_verify_several() {
 	[ ! -e r.txt ] || fail "wrote r.txt"
 }
 run_case conv_verify_several conv_verify_several
+
+# Issue 18 "Smaller": create prints the bundle's SHA-256 as sha256sum does.
+conv_create_sha256() {
+	expect 0 "$COCO" create "$FX/example" -o b.coco --key "$FX/pki/director.key" \
+		--cert "$FX/pki/director.pem" --chain "$FX/pki/chain.pem" --at 2027-01-01
+	[ "$(sed -n 2p out)" = "$(sha256sum b.coco)" ] ||
+		fail "second line '$(sed -n 2p out)', sha256sum says '$(sha256sum b.coco)'"
+	sed -n 2p out | sha256sum -c --quiet - || fail "sha256sum -c refused the line"
+}
+run_case conv_create_sha256 conv_create_sha256
