@@ -202,6 +202,30 @@ nomem:
 	return COCO_ERR_NOMEM;
 }
 
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* 1 when f (at r->n, not yet counted) says word for word what one of the last
+ * COCO_REPORT_REPEAT_WINDOW listed findings says: the same certificate checked for two
+ * signatures (a SIRO's missing CRL, once per sign-off) is one thing to read. The window
+ * keeps adding a finding O(1). */
+#define COCO_REPORT_REPEAT_WINDOW 64
+static int repeats(const struct coco_report *r, const struct coco_finding *f)
+{
+	size_t i, stop = r->n > COCO_REPORT_REPEAT_WINDOW ? r->n - COCO_REPORT_REPEAT_WINDOW : 0;
+
+	for (i = r->n; i-- > stop;) {
+		const struct coco_finding *g = &r->findings[i];
+		if (g->status == f->status && g->manual == f->manual && g->more == 0 &&
+		    strcmp(g->id, f->id) == 0 && same_text(g->subject, f->subject) &&
+		    same_text(g->message, f->message))
+			return 1;
+	}
+	return 0;
+}
+
 /* Adds one finding; manual marks a warn that asks for a person's judgement. Past
  * COCO_REPORT_MAX_SAME of its kind, it is only counted in the kind's summary, unless it is
  * manual: every manual check is one the SIRO must do, so each is listed with its subject
@@ -214,6 +238,7 @@ static enum coco_err add_v(struct coco_report *r, enum coco_status status, int m
 {
 	size_t t = tally_find(r, id, status, manual);
 	struct coco_finding *f;
+	enum coco_err err;
 
 	if (!manual && t < r->n_tally && r->tally[t].listed >= COCO_REPORT_MAX_SAME)
 		return summarise(r, t, id, status, manual, 1);
@@ -221,6 +246,17 @@ static enum coco_err add_v(struct coco_report *r, enum coco_status status, int m
 		goto nomem;
 	f->message = coco_vasprintf(fmt, ap);
 	f->subject = subject != NULL ? coco_strndup(subject, strlen(subject)) : NULL;
+	if (f->message != NULL && (subject == NULL || f->subject != NULL) && repeats(r, f)) {
+		/* counted for the verdicts, listed once */
+		err = log_status(r, status, 1) != 0 ? COCO_ERR_NOMEM : COCO_OK;
+		free(f->message);
+		free(f->id);
+		free(f->subject);
+		memset(f, 0, sizeof(*f));
+		if (err != COCO_OK)
+			goto nomem;
+		return COCO_OK;
+	}
 	if (f->message == NULL || (subject != NULL && f->subject == NULL) ||
 	    log_status(r, status, 1) != 0 || (t == r->n_tally && tally_new(r, r->n) != 0)) {
 		free(f->message);
