@@ -330,3 +330,15 @@ signoff_missing_crl_once() {
 	has_out "^Manual checks for the SIRO (1)\$"
 }
 run_case signoff_missing_crl_once signoff_missing_crl_once
+
+# Issue 18 item 16: the SIRO's comment in the text report, under the decision in force.
+signoff_comment_in_text() {
+	create_bundle a.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05 --comment "CE+ checked
+on the register"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01
+	grep -A2 '^signed off    approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z$' out >c.txt
+	[ "$(sed -n 2p c.txt)" = "  comment     CE+ checked" ] || fail "comment line: $(cat c.txt)"
+	[ "$(sed -n 3p c.txt)" = "              on the register" ] || fail "second line: $(cat c.txt)"
+}
+run_case signoff_comment_in_text signoff_comment_in_text

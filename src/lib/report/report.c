@@ -70,6 +70,7 @@ void coco_report_free(struct coco_report *r)
 	free(r->certs);
 	free(r->organisation);
 	free(r->director);
+	coco_report_applicant_free(&r->applicant);
 	free(r->findings);
 	free(r->log);
 	free(r->tally);
@@ -506,7 +507,8 @@ enum coco_decision coco_report_decision(const struct coco_report *r, const char 
 	return s != NULL ? s->decision : d;
 }
 
-/* Whether some signature rests on a sign-off's proof. */
+/* The earliest expiry among the baseline certificates and the signers' certificates that
+ * no valid approval covers, into *when, with what it is into what; 0 when there is none. */
 int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char *what,
 				size_t what_size)
 {
@@ -982,9 +984,32 @@ static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
 		coco_buf_str(b, "signature  none found\n");
 }
 
-/* The sign-off in force, as the summary's last line. */
+/* The SIRO's comment under the decision, each of its lines indented (controls in a line
+ * become '?'). */
+static void text_comment(struct coco_buf *b, const char *comment)
+{
+	const char *line = comment, *nl;
+
+	coco_buf_str(b, "  comment     ");
+	while ((nl = strchr(line, '\n')) != NULL) {
+		char *part = coco_strndup(line, (size_t)(nl - line));
+		if (part == NULL) {
+			b->failed = 1;
+			return;
+		}
+		coco_buf_safe(b, part, COCO_BUF_TEXT);
+		free(part);
+		coco_buf_str(b, "\n              ");
+		line = nl + 1;
+	}
+	coco_buf_safe(b, line, COCO_BUF_TEXT);
+	coco_buf_str(b, "\n");
+}
+
+/* The sign-off in force, as the summary's last lines (with the SIRO's comment). */
 static void text_signoff(struct coco_buf *b, const struct coco_report *r)
 {
+	const struct coco_report_signoff *s;
 	const char *name = NULL;
 	time_t at = 0;
 	char tb[21];
@@ -999,6 +1024,8 @@ static void text_signoff(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_printf(b, "signed off    %s by ", coco_decision_name(d));
 	coco_buf_safe(b, name ? name : "?", COCO_BUF_TEXT);
 	coco_buf_printf(b, " on %s\n", coco_time_format(at, tb));
+	if ((s = coco_report_in_force(r)) != NULL && s->comment != NULL)
+		text_comment(b, s->comment);
 }
 
 /* The decision in force in capitals beside the verdict, so that a PASSED bundle that SIA
