@@ -39,7 +39,7 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 /* Stores optarg in *slot, refusing a second use of the same option. 0 or -1. */
 int cli_set_once(const char *cmd, const char *opt, const char **slot, const char *value);
 
-/* Parses --format: text, json or html. 0 or -1 (message printed). */
+/* Parses --format: text, json, xml or html, in any case. 0 or -1 (message printed). */
 int cli_parse_format(const char *cmd, const char *value, enum coco_format *out);
 
 /*
