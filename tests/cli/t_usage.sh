@@ -130,7 +130,7 @@ usage_missing_files() {
 	has_err "cannot open trust directory 'no-such-trust'"
 	mkdir adir
 	expect 2 "$COCO" verify adir --trust "$FX/trust" --at 2027-01-01
-	has_err "cannot read 'adir': not a regular file"
+	has_err "'adir' is a folder, not a bundle: 'verify' takes a bundle (.coco); check a submission folder with 'coco-bundle lint'"
 	expect 2 "$COCO" inspect missing.coco
 	has_err "missing.coco"
 	expect 2 "$COCO" create "$FX/example" -o o.coco --key nokey.pem --cert "$FX/pki/director.pem"

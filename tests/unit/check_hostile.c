@@ -2425,7 +2425,8 @@ static const struct hcase cases[] = {
     /* the bundle path itself */
     {"input.fifo", b_fifo, 2, NULL, NULL, NULL, NULL, "cannot read '%B': not a regular file"},
     {"input.directory", b_directory, 2, NULL, NULL, NULL, NULL,
-     "cannot read '%B': not a regular file"},
+     "'%B' is a folder, not a bundle: 'verify' takes a bundle (.coco); check a submission "
+     "folder with 'coco-bundle lint'"},
 };
 
 /* Cases run in another --format than json: NULL is json; text, html and xml are checked for
