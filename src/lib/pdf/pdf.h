@@ -17,7 +17,7 @@
 #define COCO_PDF_MAX_OBJECTS 1000000u    /* object numbers in the cross-reference */
 #define COCO_PDF_MAX_DEPTH 64u           /* nested arrays and dictionaries */
 #define COCO_PDF_MAX_NODES 262144u       /* values in one object */
-#define COCO_PDF_MAX_MEM (40u << 20)     /* memory the scan holds at once (see pdf.c) */
+#define COCO_PDF_MAX_MEM (40u << 20)     /* memory the scan holds at once (see pdf_int.h) */
 #define COCO_PDF_MAX_VALUES (8u << 20)   /* values parsed, in all (see coco_pdf_budget) */
 #define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
 #define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
