@@ -35,6 +35,33 @@ static void scan_release(struct scan *s)
 	free(s->out);
 }
 
+/* An entry for each signature dictionary, each checked unless the scan failed first (or
+ * the budget's count ran out); the result's flags summarise their statuses. */
+static enum coco_err check_sigs(struct scan *s, struct coco_pdf_result *res)
+{
+	enum coco_err err = COCO_OK;
+	enum coco_pdf_sig_status st;
+	size_t i;
+
+	res->n_sigs = s->nsigs;
+	if (s->nsigs == 0)
+		return COCO_OK;
+	if ((res->sigs = calloc(s->nsigs, sizeof(*res->sigs))) == NULL)
+		return coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < s->nsigs; i++)
+		res->sigs[i].obj = s->sigs[i].obj;
+	for (i = 0; !s->failed && i < s->nsigs && err == COCO_OK; i++)
+		err = coco_pdf_check_sig(s, &s->sigs[i], &res->sigs[i]);
+	for (i = 0; i < s->nsigs; i++) {
+		st = res->sigs[i].status;
+		res->sig_valid |= st == COCO_PDF_SIG_VALID;
+		res->sig_bad |= st == COCO_PDF_SIG_BAD;
+		res->sig_unknown |= st == COCO_PDF_SIG_UNKNOWN;
+		res->sig_unanchored |= st == COCO_PDF_SIG_UNANCHORED;
+	}
+	return err;
+}
+
 static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 {
 	size_t i, before = coco_report_mark(s->r);
@@ -55,7 +82,6 @@ static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 	coco_pdf_report_content(s);
 	for (i = 0; i < N_KINDS; i++)
 		active |= s->hit[i] >= 0;
-	res->n_sigs = s->nsigs;
 	if (!s->failed && s->sigs_left != NULL && s->nsigs > *s->sigs_left)
 		coco_pdf_fail(
 		    s, "pdf.limits",
@@ -64,8 +90,7 @@ static enum coco_err scan_run(struct scan *s, struct coco_pdf_result *res)
 		    COCO_PDF_MAX_SIGS_ALL);
 	else if (!s->failed && s->sigs_left != NULL)
 		*s->sigs_left -= (unsigned)s->nsigs;
-	for (i = 0; !s->failed && i < s->nsigs && err == COCO_OK; i++)
-		err = coco_pdf_check_sig(s, &s->sigs[i], res);
+	err = check_sigs(s, res);
 	if (err == COCO_OK && !s->failed && !active)
 		coco_report_add(s->r, COCO_STATUS_PASS, "pdf.clean", s->name,
 				"%zu objects, no active content, %zu signature%s", s->n_objects,
@@ -154,11 +179,16 @@ enum coco_err coco_pdf_scan_path(struct coco_ctx *ctx, const char *path, const c
 
 void coco_pdf_result_release(struct coco_pdf_result *res)
 {
+	size_t i;
+
 	if (res == NULL)
 		return;
-	free(res->signer);
-	free(res->signer_cn);
-	free(res->signer_org);
+	for (i = 0; res->sigs != NULL && i < res->n_sigs; i++) {
+		free(res->sigs[i].signer);
+		free(res->sigs[i].signer_cn);
+		free(res->sigs[i].signer_org);
+	}
+	free(res->sigs);
 	memset(res, 0, sizeof(*res));
 }
 

@@ -67,8 +67,9 @@ void coco_pdf_report_content(struct scan *s);
 
 /* pdf_sig.c: signatures */
 void coco_pdf_record_sig(struct scan *s, const struct val *d, long obj, int in_file);
-enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g,
-				 struct coco_pdf_result *res);
+/* Checks signature dictionary g, adding pdf.* findings, into sig (obj set, the rest
+ * zeroed): COCO_OK whatever the verdict, or COCO_ERR_NOMEM. */
+enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct coco_pdf_sig *sig);
 
 /* ---- reading ------------------------------------------------------------------------ */
 

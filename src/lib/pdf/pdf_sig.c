@@ -218,27 +218,27 @@ static void translate(struct scan *s, const struct coco_report *tmp, long obj, i
 	}
 }
 
-static void keep_signer(struct scan *s, struct coco_pdf_result *res,
+static void keep_signer(struct scan *s, struct coco_pdf_sig *sig,
 			const struct coco_report_signature *info)
 {
-	free(res->signer), free(res->signer_cn), free(res->signer_org);
-	res->signer = info->subject ? coco_strndup(info->subject, strlen(info->subject)) : NULL;
-	res->signer_cn =
+	free(sig->signer), free(sig->signer_cn), free(sig->signer_org);
+	sig->signer = info->subject ? coco_strndup(info->subject, strlen(info->subject)) : NULL;
+	sig->signer_cn =
 	    info->common_name ? coco_strndup(info->common_name, strlen(info->common_name)) : NULL;
-	res->signer_org = info->organisation
+	sig->signer_org = info->organisation
 			      ? coco_strndup(info->organisation, strlen(info->organisation))
 			      : NULL;
-	memcpy(res->anchor_sha256, info->anchor_sha256, sizeof(res->anchor_sha256));
-	res->signing_time = info->signing_time;
-	res->has_signing_time = info->has_signing_time;
-	if ((info->subject && !res->signer) || (info->common_name && !res->signer_cn) ||
-	    (info->organisation && !res->signer_org))
+	memcpy(sig->anchor_sha256, info->anchor_sha256, sizeof(sig->anchor_sha256));
+	sig->signing_time = info->signing_time;
+	sig->has_signing_time = info->has_signing_time;
+	if ((info->subject && !sig->signer) || (info->common_name && !sig->signer_cn) ||
+	    (info->organisation && !sig->signer_org))
 		s->nomem = 1;
 }
 
 /* The CMS inside /Contents, checked as bundle signatures are, against bodies/. */
 static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t der_len,
-			       struct coco_pdf_result *res, int *bad, int *unknown)
+			       struct coco_pdf_sig *sig, int *bad, int *unknown)
 {
 	struct ranges rg = {s, {0, (uint64_t)g->br[2]}, {(uint64_t)g->br[1], (uint64_t)g->br[3]}};
 	struct coco_report *tmp = NULL;
@@ -272,15 +272,23 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 						   : "an unknown time",
 			    (unsigned long long)(rg.len[0] + rg.len[1]),
 			    (unsigned long long)s->size);
-		if (*bad == 0 && *unknown == 0)
-			keep_signer(s, res, info);
+		keep_signer(s, sig, info);
 	}
 	coco_report_free(tmp);
 	return err;
 }
 
-enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g,
-				 struct coco_pdf_result *res)
+/* What a signature's counts of failed and indeterminate findings make it. */
+static enum coco_pdf_sig_status sig_status(const struct scan *s, int bad, int unknown)
+{
+	if (bad > 0)
+		return COCO_PDF_SIG_BAD;
+	if (unknown > 0)
+		return COCO_PDF_SIG_UNKNOWN;
+	return s->unanchored ? COCO_PDF_SIG_UNANCHORED : COCO_PDF_SIG_VALID;
+}
+
+enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct coco_pdf_sig *sig)
 {
 	size_t i, der_len = 0;
 	int bad = 0, unknown = 0, known = 0;
@@ -295,10 +303,15 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g,
 				"adbe.pkcs7.detached or ETSI.CAdES.detached",
 				g->obj, g->subfilter ? g->subfilter : "(none)");
 	}
-	if (check_byterange(s, g) != 0 || check_contents(s, g, &der_len) != 0) {
-		res->sig_bad = 1;
+	sig->status = COCO_PDF_SIG_BAD;
+	if (check_byterange(s, g) != 0)
 		return COCO_OK;
-	}
+	sig->range_ok = 1;
+	sig->covered = (uint64_t)g->br[1] + (uint64_t)g->br[3];
+	sig->end = (uint64_t)g->br[2] + (uint64_t)g->br[3];
+	sig->whole = sig->end == s->size;
+	if (check_contents(s, g, &der_len) != 0)
+		return COCO_OK;
 	after = s->size - (uint64_t)g->br[2] - (uint64_t)g->br[3];
 	if (after > 0) {
 		bad++;
@@ -309,15 +322,8 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g,
 		    "after signing",
 		    g->obj, g->br[2] + g->br[3], (unsigned long long)after);
 	}
-	if (check_cms(s, g, der_len, res, &bad, &unknown) != COCO_OK)
+	if (check_cms(s, g, der_len, sig, &bad, &unknown) != COCO_OK)
 		return COCO_ERR_NOMEM;
-	if (bad > 0)
-		res->sig_bad = 1;
-	else if (unknown > 0)
-		res->sig_unknown = 1;
-	else if (!s->unanchored)
-		res->sig_valid = 1;
-	else
-		res->sig_unanchored = 1;
+	sig->status = sig_status(s, bad, unknown);
 	return COCO_OK;
 }
