@@ -1,5 +1,5 @@
 /*
- * fuzz_pdf: the PDF scanner and its signature checks (pdf.c). The input is a PDF file.
+ * fuzz_pdf: the PDF scanner and its signature checks (src/lib/pdf/). The input is a PDF file.
  * It is placed in an in-memory file after a few bytes that are not its own, as a PDF sits
  * among the others in verify's spool, and read by pread at that offset as verify reads it;
  * signatures are checked against the test trust directory's bodies/ anchors.

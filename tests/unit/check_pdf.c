@@ -138,11 +138,150 @@ START_TEST(test_signed_result)
 	ck_assert_int_eq(f.res.n_sigs, 1);
 	ck_assert_int_eq(f.res.sig_valid, 1);
 	ck_assert_int_eq(f.res.sig_bad, 0);
-	ck_assert_str_eq(f.res.signer_org, "Example Certification Body Ltd - TEST ONLY");
-	ck_assert_str_eq(f.res.signer_cn, "Certificate Signing - TEST ONLY");
-	ck_assert_int_eq(f.res.has_signing_time, 1);
-	ck_assert_int_eq(f.res.signing_time, bt_time("2026-09-15") + 12 * 3600);
+	ck_assert_str_eq(f.res.sigs[0].signer_org, "Example Certification Body Ltd - TEST ONLY");
+	ck_assert_str_eq(f.res.sigs[0].signer_cn, "Certificate Signing - TEST ONLY");
+	ck_assert_int_eq(f.res.sigs[0].has_signing_time, 1);
+	ck_assert_int_eq(f.res.sigs[0].signing_time, bt_time("2026-09-15") + 12 * 3600);
 	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+#define BODY_ORG "Example Certification Body Ltd - TEST ONLY"
+
+/* Each signature dictionary has an entry of its own: what the checks made of it, its byte
+ * range, and the signer its CMS names (even when another check failed). */
+static const struct {
+	const char *file;
+	enum coco_pdf_sig_status status;
+	int range_ok, whole;
+	const char *org; /* the signer's organisation, or NULL: the CMS was not checked */
+} sig_entries[] = {
+    {"signed.pdf", COCO_PDF_SIG_VALID, 1, 1, BODY_ORG},
+    {"signed-updated.pdf", COCO_PDF_SIG_BAD, 1, 0, BODY_ORG},
+    {"signed-appended.pdf", COCO_PDF_SIG_BAD, 1, 0, BODY_ORG},
+    {"signed-short-byterange.pdf", COCO_PDF_SIG_BAD, 0, 0, NULL},
+    {"signed-padding.pdf", COCO_PDF_SIG_BAD, 1, 1, NULL},
+    {"signed-subfilter.pdf", COCO_PDF_SIG_BAD, 1, 1, BODY_ORG},
+    {"signed-untrusted.pdf", COCO_PDF_SIG_UNKNOWN, 1, 1, "Example Guarding Ltd"},
+};
+
+START_TEST(test_sig_entry)
+{
+	struct pfx f;
+	char *path = bt_fixture("pdf/%s", sig_entries[_i].file);
+	const struct coco_pdf_sig *g;
+	struct stat st;
+
+	pfx_setup(&f);
+	scan(&f, path, sig_entries[_i].file);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(f.res.n_sigs, 1);
+	ck_assert_ptr_nonnull(g = f.res.sigs);
+	ck_assert_int_eq(g->obj, 8);
+	ck_assert_msg(g->status == sig_entries[_i].status, "%s: status %d:\n%s",
+		      sig_entries[_i].file, (int)g->status, bt_dump(f.r));
+	ck_assert_int_eq(g->range_ok, sig_entries[_i].range_ok);
+	ck_assert_int_eq(g->whole, sig_entries[_i].whole);
+	ck_assert_int_eq(g->end == (uint64_t)st.st_size, sig_entries[_i].whole);
+	ck_assert(!g->range_ok || (g->covered > 0 && g->covered < g->end));
+	if (sig_entries[_i].org == NULL)
+		ck_assert_ptr_null(g->signer_org);
+	else
+		ck_assert_str_eq(g->signer_org, sig_entries[_i].org);
+	ck_assert_int_eq(f.res.sig_valid, g->status == COCO_PDF_SIG_VALID);
+	ck_assert_int_eq(f.res.sig_bad, g->status == COCO_PDF_SIG_BAD);
+	ck_assert_int_eq(f.res.sig_unknown, g->status == COCO_PDF_SIG_UNKNOWN);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* signed.pdf with an incremental update that adds a second signature dictionary: each has
+ * its entry, in file order, and the first keeps its signer. */
+START_TEST(test_two_sigs)
+{
+	struct pfx f;
+	char *src = bt_fixture("pdf/signed.pdf"), *path;
+	unsigned char *p = NULL;
+	size_t n = 0, at, x;
+	long long prev;
+	struct bt_sb b = {0};
+
+	pfx_setup(&f);
+	ck_assert_int_eq(bt_read(src, &p, &n), 0);
+	/* the file ends "startxref\n<offset>\n%%EOF\n": the update's /Prev */
+	for (at = n - 7; at > 0 && p[at - 1] != '\n'; at--)
+		;
+	ck_assert_int_eq(memcmp(p + n - 6, "%%EOF\n", 6), 0);
+	prev = strtoll((const char *)p + at, NULL, 10);
+	ck_assert_int_gt(prev, 0);
+	bt_sb_add(&b, p, n);
+	at = b.n;
+	bt_sb_fmt(&b, "9 0 obj\n<< /Type /Sig /SubFilter /adbe.pkcs7.detached /ByteRange [0 1 2 3] "
+		      "/Contents <00> >>\nendobj\n");
+	x = b.n;
+	bt_sb_fmt(&b, "xref\n9 1\n%010zu 00000 n \n", at);
+	bt_sb_fmt(&b, "trailer\n<< /Size 10 /Root 1 0 R /Prev %lld >>\nstartxref\n%zu\n%%%%EOF\n",
+		  prev, x);
+	path = bt_fmt("%s/two.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "two.pdf");
+	ck_assert_int_eq(f.res.n_sigs, 2);
+	ck_assert_int_eq(f.res.sigs[0].obj, 8);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_BAD);
+	ck_assert_int_eq(f.res.sigs[0].range_ok, 1);
+	ck_assert_int_eq(f.res.sigs[0].whole, 0);
+	ck_assert_str_eq(f.res.sigs[0].signer_org, BODY_ORG);
+	ck_assert_int_eq(f.res.sigs[0].has_signing_time, 1);
+	ck_assert_int_eq(f.res.sigs[1].obj, 9);
+	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_BAD);
+	ck_assert_int_eq(f.res.sigs[1].range_ok, 0);
+	ck_assert_ptr_null(f.res.sigs[1].signer);
+	ck_assert_msg(bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "two.pdf") != NULL &&
+			  bt_find_status(f.r, "pdf.byterange", COCO_STATUS_FAIL, "two.pdf") != NULL,
+		      "%s", bt_dump(f.r));
+	free(p);
+	free(b.p);
+	free(src);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* With no CA in bodies/, a signature that verifies is unanchored: its signer is kept,
+ * but no CA is (the register decides). */
+START_TEST(test_sig_unanchored)
+{
+	struct pfx f;
+	struct coco_ctx *ctx = NULL;
+	char *trust_src = bt_fixture("trust"), *path = bt_fixture("pdf/signed.pdf");
+	char *trust, *ca;
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	trust = bt_fmt("%s/trust", f.tmp);
+	ck_assert_int_eq(bt_copytree(trust_src, trust), 0);
+	ca = bt_fmt("%s/bodies/body-ca.pem", trust);
+	ck_assert_int_eq(unlink(ca), 0);
+	ck_assert_int_eq(coco_ctx_new(&ctx), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	ck_assert_msg(coco_ctx_load_trust(ctx, trust) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_int_eq(coco_pdf_scan_path(ctx, path, "signed.pdf", NULL, f.r, &f.res), COCO_OK);
+	hit = bt_find_status(f.r, "pdf.signer", COCO_STATUS_WARN, "signed.pdf");
+	ck_assert_msg(hit != NULL && coco_finding_manual(hit), "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.n_sigs, 1);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_UNANCHORED);
+	ck_assert_int_eq(f.res.sig_unanchored, 1);
+	ck_assert_int_eq(f.res.sig_valid, 0);
+	ck_assert_str_eq(f.res.sigs[0].signer_org, BODY_ORG);
+	ck_assert_str_eq(f.res.sigs[0].anchor_sha256, "");
+	ck_assert_int_eq(f.res.sigs[0].whole, 1);
+	coco_ctx_free(ctx);
+	free(trust_src);
+	free(path);
+	free(trust);
+	free(ca);
 	pfx_teardown(&f);
 }
 END_TEST
@@ -958,6 +1097,37 @@ START_TEST(test_limit_sigs)
 }
 END_TEST
 
+/* A signature dictionary in a PDF that fails first is listed, unchecked. */
+START_TEST(test_sig_unchecked)
+{
+	struct pfx f;
+	struct bt_sb o[2] = {{0}, {0}}, b = {0};
+	char *path;
+
+	pfx_setup(&f);
+	bt_sb_fmt(&o[0], "<< /Type /Sig /SubFilter /adbe.pkcs7.detached /ByteRange [0 1 2 3] "
+			 "/Contents <00> >>");
+	bt_sb_fmt(&o[1], "<< /A /B#zz >>");
+	build(&b, o, 2, NULL);
+	path = bt_fmt("%s/t.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "t.pdf");
+	ck_assert_msg(bt_find_status(f.r, "pdf.structure", COCO_STATUS_FAIL, "t.pdf") != NULL &&
+			  bt_count_status(f.r, COCO_STATUS_FAIL) == 1,
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.n_sigs, 1);
+	ck_assert_int_eq(f.res.sigs[0].obj, 3);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_UNCHECKED);
+	ck_assert_int_eq(f.res.sigs[0].range_ok, 0);
+	ck_assert_int_eq(f.res.sig_bad + f.res.sig_valid + f.res.sig_unknown, 0);
+	free(o[0].p);
+	free(o[1].p);
+	free(b.p);
+	free(path);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /* ---- the pass over every object, references, overlaps ------------------------------ */
 
 /* Writes the file text (one "xref" keyword, no startxref) with its startxref and %%EOF. */
@@ -1593,6 +1763,10 @@ Suite *pdf_suite(void)
 
 	tcase_add_loop_test(tf, test_fixture, 0, sizeof(fixtures) / sizeof(fixtures[0]));
 	tcase_add_test(tf, test_signed_result);
+	tcase_add_loop_test(tf, test_sig_entry, 0, sizeof(sig_entries) / sizeof(sig_entries[0]));
+	tcase_add_test(tf, test_two_sigs);
+	tcase_add_test(tf, test_sig_unchecked);
+	tcase_add_test(tf, test_sig_unanchored);
 	tcase_add_test(tf, test_not_a_pdf);
 	tcase_add_test(tf, test_deflated_entry);
 	tcase_add_test(tf, test_unsigned_not_scanned);

@@ -17,7 +17,7 @@
 #define COCO_PDF_MAX_OBJECTS 1000000u    /* object numbers in the cross-reference */
 #define COCO_PDF_MAX_DEPTH 64u           /* nested arrays and dictionaries */
 #define COCO_PDF_MAX_NODES 262144u       /* values in one object */
-#define COCO_PDF_MAX_MEM (40u << 20)     /* memory the scan holds at once (see pdf.c) */
+#define COCO_PDF_MAX_MEM (40u << 20)     /* memory the scan holds at once (see pdf_int.h) */
 #define COCO_PDF_MAX_VALUES (8u << 20)   /* values parsed, in all (see coco_pdf_budget) */
 #define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
 #define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
@@ -73,21 +73,47 @@ struct coco_pdf_src {
 	void *read_arg;
 };
 
-/* What the scan found, for the evidence checks. Strings are malloc'd (or NULL). */
+/* What one signature dictionary's checks found. */
+enum coco_pdf_sig_status {
+	COCO_PDF_SIG_UNCHECKED,  /* not checked: the scan failed first, or the budget's count */
+	COCO_PDF_SIG_VALID,      /* passed every check, covers the whole file but /Contents */
+	COCO_PDF_SIG_BAD,        /* failed a check (pdf.* fail findings) */
+	COCO_PDF_SIG_UNKNOWN,    /* its signer could not be established (indeterminate) */
+	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer */
+};
+
+/* One signature dictionary (/Type /Sig, or a dictionary with a /ByteRange). Strings are
+ * malloc'd (or NULL). */
+struct coco_pdf_sig {
+	long obj; /* the object that holds the dictionary */
+	enum coco_pdf_sig_status status;
+	/* /ByteRange [0 a b c], once it passed the byte-range rules (range_ok): the signed
+	 * bytes are [0, a) and [b, b + c) */
+	int range_ok;
+	uint64_t covered; /* a + c: the bytes signed */
+	uint64_t end;     /* b + c: where the signed bytes end */
+	int whole;        /* end is the file's size: all but /Contents is signed */
+	/* What the CMS says of its signer, once it was checked (NULL, "" and 0 if it names
+	 * none): vouched for only when status is VALID (or UNANCHORED, but for the CA) */
+	char *signer;           /* the signer's subject (RFC 2253) */
+	char *signer_cn;        /* its commonName */
+	char *signer_org;       /* its organizationName */
+	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
+	time_t signing_time;    /* the signer's claim (the CMS signing-time), not proof */
+	int has_signing_time;
+};
+
+/* What the scan found, for the evidence checks. */
 struct coco_pdf_result {
-	int scanned;        /* the scan ran (the file was a PDF's bytes) */
-	int ok;             /* no pdf.* failure or indeterminate finding */
-	size_t n_sigs;      /* signature dictionaries found */
+	int scanned;               /* the scan ran (the file was a PDF's bytes) */
+	int ok;                    /* no pdf.* failure or indeterminate finding */
+	size_t n_sigs;             /* signature dictionaries found: sigs[0 .. n_sigs) */
+	struct coco_pdf_sig *sigs; /* one per signature dictionary, in file order (or NULL) */
+	/* Summaries of sigs[].status: */
 	int sig_valid;      /* one signature passed every check and covers the whole file */
 	int sig_bad;        /* a signature failed a check */
 	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
 	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */
-	char *signer;       /* the valid signature's signer subject (RFC 2253) */
-	char *signer_cn;    /* its commonName */
-	char *signer_org;   /* its organizationName */
-	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
-	time_t signing_time;
-	int has_signing_time;
 };
 
 /* A PDF data object and its scan result, passed to the submission stage. */

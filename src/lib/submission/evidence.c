@@ -250,12 +250,12 @@ static const struct coco_pdf_result *pdf_result(const struct coco_submission *s,
 
 /* Whether the signer's organisation is one of body's names (a common name proves
  * nothing: any CA can issue one). */
-static int signed_by(const struct coco_body *b, const struct coco_pdf_result *res)
+static int signed_by(const struct coco_body *b, const struct coco_pdf_sig *g)
 {
 	char *n;
 	int hit;
 
-	if (b == NULL || res->signer_org == NULL || (n = coco_norm_org(res->signer_org)) == NULL)
+	if (b == NULL || g->signer_org == NULL || (n = coco_norm_org(g->signer_org)) == NULL)
 		return 0;
 	hit = coco_words_has(&b->names, n);
 	free(n);
@@ -264,10 +264,31 @@ static int signed_by(const struct coco_body *b, const struct coco_pdf_result *re
 
 /* Whether the signature's chain ended at one of body's own CAs: every CA in bodies/
  * anchors every signature, so only this binds a signature to one body. */
-static int anchored_by(const struct coco_body *b, const struct coco_pdf_result *res)
+static int anchored_by(const struct coco_body *b, const struct coco_pdf_sig *g)
 {
-	return b != NULL && res->anchor_sha256[0] != '\0' &&
-	       coco_words_has(&b->anchors, res->anchor_sha256);
+	return b != NULL && g->anchor_sha256[0] != '\0' &&
+	       coco_words_has(&b->anchors, g->anchor_sha256);
+}
+
+/* The valid signature to judge: one by body under one of its own CAs if there is one,
+ * else one by body, else the first (in practice a PDF has at most one valid signature:
+ * each covers the whole file, so each would have to sign the other's /Contents). */
+static const struct coco_pdf_sig *valid_sig(const struct coco_body *b,
+					    const struct coco_pdf_result *res)
+{
+	const struct coco_pdf_sig *best = NULL, *g;
+	int score, top = -1;
+	size_t i;
+
+	for (i = 0; res != NULL && i < res->n_sigs; i++) {
+		g = &res->sigs[i];
+		if (g->status != COCO_PDF_SIG_VALID)
+			continue;
+		score = signed_by(b, g) ? 1 + anchored_by(b, g) : 0;
+		if (score > top)
+			best = g, top = score;
+	}
+	return best;
 }
 
 /* The certificate PDF's own signature: the strongest evidence of authenticity. */
@@ -277,6 +298,7 @@ static void check_authentic(const struct certcheck *k)
 	const struct coco_pdf_result *res = pdf_result(k->s, c->file);
 	int scheme_ok = 0;
 	const struct coco_body *b = coco_policy_body(k->p, c->body, c->scheme, &scheme_ok);
+	const struct coco_pdf_sig *g = valid_sig(b, res);
 
 	if (res != NULL && res->sig_bad)
 		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.authentic", c->number,
@@ -288,26 +310,25 @@ static void check_authentic(const struct certcheck *k)
 				"'%s' carries a signature whose signer cannot be tied to a "
 				"recognised certification body (see its pdf.signer findings)",
 				c->file);
-	else if (res != NULL && res->sig_valid && signed_by(b, res) && b->anchors.n == 0)
+	else if (g != NULL && signed_by(b, g) && b->anchors.n == 0)
 		coco_report_add_manual(
 		    k->r, "evidence.authentic", c->number,
 		    "confirm certificate %s with the register: '%s' is signed by '%s' under the "
 		    "CA with SHA-256 %s, but bodies/bodies.xml binds no CA to '%s' (add <anchor "
 		    "sha256=\"...\"/> to its <body> once that CA is confirmed as the body's)",
-		    c->number, c->file, res->signer ? res->signer : "?", res->anchor_sha256,
-		    b->name);
-	else if (res != NULL && res->sig_valid && anchored_by(b, res) && signed_by(b, res))
+		    c->number, c->file, g->signer ? g->signer : "?", g->anchor_sha256, b->name);
+	else if (g != NULL && anchored_by(b, g) && signed_by(b, g))
 		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.authentic", c->number,
 				"'%s' is signed by '%s' of the named certification body '%s', "
 				"under one of its own CAs",
-				c->file, res->signer ? res->signer : "?", b->name);
-	else if (res != NULL && res->sig_valid)
+				c->file, g->signer ? g->signer : "?", b->name);
+	else if (g != NULL)
 		coco_report_add_manual(
 		    k->r, "evidence.authentic", c->number,
 		    "confirm certificate %s with the register: '%s' is signed by "
 		    "'%s', not by the named certification body '%s' under one of its "
 		    "own CAs in bodies/bodies.xml",
-		    c->number, c->file, res->signer ? res->signer : "?", c->body);
+		    c->number, c->file, g->signer ? g->signer : "?", c->body);
 	else if (res != NULL && res->sig_unanchored && !k->p->require_signed_evidence)
 		coco_report_add_manual(k->r, "evidence.authentic", c->number,
 				       "confirm certificate %s with the register: '%s' is signed, "

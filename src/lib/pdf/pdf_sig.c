@@ -1,0 +1,329 @@
+/*
+ * The pdf module's signatures: what each signature dictionary holds, and its checks
+ * (NOTES.md section 6): the sub filter, the byte range, the DER CMS in /Contents and its
+ * zero padding, coverage to the end of the file, and the CMS itself, verified by the cms
+ * module against the certification-body anchors, its findings renamed into the pdf group.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "pdf/pdf_int.h"
+#include "signature/cms.h"
+
+/* ---- signatures --------------------------------------------------------------------- */
+
+static char *dupz(const unsigned char *p, size_t n)
+{
+	return coco_strndup((const char *)p, n);
+}
+
+/* Keeps what the signature checks need from a signature dictionary. */
+void coco_pdf_record_sig(struct scan *s, const struct val *d, long obj, int in_file)
+{
+	const struct val *br = dget(d, "ByteRange"), *ct = dget(d, "Contents");
+	const struct val *sf = dget(d, "SubFilter");
+	struct sigrec *g;
+	size_t i;
+
+	if (s->nsigs == COCO_PDF_MAX_SIGS) {
+		coco_pdf_fail(s, "pdf.limits", "more than %u signature dictionaries",
+			      COCO_PDF_MAX_SIGS);
+		return;
+	}
+	g = &s->sigs[s->nsigs++];
+	g->obj = obj;
+	g->in_file = in_file;
+	if (br != NULL && br->t == V_ARRAY) {
+		g->br_n = (int)(br->n < 5 ? br->n : 5);
+		g->br_ints = 1;
+		for (i = 0; i < br->n; i++)
+			if (br->k[i].t != V_INT || br->k[i].i < 0)
+				g->br_ints = 0;
+			else if (i < 4)
+				g->br[i] = br->k[i].i;
+		g->br_off = br->off, g->br_end = br->end;
+	}
+	if (ct != NULL && ct->t == V_STR) {
+		g->has_ct = 1, g->ct_hex = ct->hex, g->ct_pure = ct->pure;
+		g->ct_off = ct->off, g->ct_end = ct->end;
+		if (mem_over(s, MEM_BLOCK(ct->len + 1))) {
+			coco_pdf_mem_fail(s, obj);
+		} else if ((g->ct = malloc(ct->len + 1)) == NULL) {
+			s->nomem = 1;
+		} else {
+			memcpy(g->ct, ct->s, ct->len);
+			g->ct_len = ct->len;
+			s->mem += MEM_BLOCK(ct->len + 1);
+		}
+	}
+	if (sf != NULL && sf->t == V_NAME && (g->subfilter = dupz(sf->s, sf->len)) == NULL)
+		s->nomem = 1;
+}
+
+static const char *const subfilters[] = {"adbe.pkcs7.detached", "ETSI.CAdES.detached"};
+
+/* The cms module's findings, renamed into the pdf group (first match wins). */
+static const struct {
+	const char *from, *to;
+	int prefix;
+} xlate[] = {
+    {"signature.digest", "pdf.digest", 0},  {"signature.detached", "pdf.contents", 0},
+    {"signature.parse", "pdf.contents", 0}, {"signature.", "pdf.signature", 1},
+    {"signer.", "pdf.signer", 1},
+};
+
+static const char *xlate_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xlate) / sizeof(xlate[0]); i++)
+		if (xlate[i].prefix ? strncmp(id, xlate[i].from, strlen(xlate[i].from)) == 0
+				    : strcmp(id, xlate[i].from) == 0)
+			return xlate[i].to;
+	return "pdf.signature";
+}
+
+struct ranges {
+	struct scan *s;
+	uint64_t off[2], len[2];
+};
+
+/* coco_cms_check's digest callback: the two signed ranges, streamed from the file. */
+static int digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len)
+{
+	struct ranges *g = arg;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned char *buf = malloc(COCO_IO_CHUNK);
+	uint64_t done;
+	size_t i, n;
+	int rc = -1;
+
+	if (c == NULL || buf == NULL || !EVP_DigestInit_ex(c, md, NULL))
+		goto out;
+	for (i = 0; i < 2; i++)
+		for (done = 0; done < g->len[i]; done += n) {
+			n = g->len[i] - done < COCO_IO_CHUNK ? (size_t)(g->len[i] - done)
+							     : COCO_IO_CHUNK;
+			if (coco_pdf_read(&g->s->d, buf, n, g->off[i] + done) != 0 ||
+			    !EVP_DigestUpdate(c, buf, n))
+				goto out;
+		}
+	rc = EVP_DigestFinal_ex(c, out, out_len) ? 0 : -1;
+out:
+	EVP_MD_CTX_free(c);
+	free(buf);
+	return rc;
+}
+
+/* The byte-range rules (NOTES.md section 6). Returns 0 when the ranges can be digested. */
+static int check_byterange(struct scan *s, const struct sigrec *g)
+{
+	uint64_t a = (uint64_t)g->br[1], b = (uint64_t)g->br[2], c = (uint64_t)g->br[3];
+	const char *why = NULL;
+
+	if (!g->in_file)
+		why = "the signature dictionary is inside an object stream, so its /Contents is "
+		      "not a byte range of the file";
+	else if (g->br_n != 4 || !g->br_ints)
+		why = "/ByteRange is not exactly four non-negative integers";
+	else if (g->br[0] != 0 || a > b || b > s->size || c > s->size - b)
+		why = "/ByteRange is not [0 a b c] inside the file";
+	else if (!g->has_ct || !g->ct_hex || !g->ct_pure || g->ct_off != a || g->ct_end != b)
+		why = "the gap in /ByteRange is not exactly this signature's /Contents hex string";
+	else if (!(g->br_end <= a || (g->br_off >= b && g->br_end <= b + c)))
+		why = "the /ByteRange token is not inside the signed bytes";
+	if (why == NULL)
+		return 0;
+	coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.byterange", s->name,
+			"signature in object %ld: %s", g->obj, why);
+	return -1;
+}
+
+/* The DER length of the CMS at the start of p, or 0 if it is not one DER SEQUENCE. */
+static size_t der_length(const unsigned char *p, size_t n)
+{
+	size_t len = 0, hdr = 2, i, k;
+
+	if (n < 2 || p[0] != 0x30)
+		return 0;
+	if (p[1] < 0x80) {
+		len = p[1];
+	} else {
+		k = p[1] & 0x7fu;
+		if (k == 0 || k > 4 || n < 2 + k)
+			return 0;
+		for (i = 0; i < k; i++)
+			len = len << 8 | p[2 + i];
+		hdr += k;
+	}
+	return len <= n - hdr ? hdr + len : 0;
+}
+
+static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_len)
+{
+	size_t n = der_length(g->ct, g->ct_len), i;
+
+	*der_len = n;
+	for (i = n; n > 0 && i < g->ct_len; i++)
+		if (g->ct[i] != 0)
+			break;
+	if (n > 0 && i == g->ct_len)
+		return 0;
+	coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.contents", s->name,
+			n == 0 ? "signature in object %ld: /Contents is not a DER CMS structure"
+			       : "signature in object %ld: /Contents has non-zero bytes after the "
+				 "DER CMS structure",
+			g->obj);
+	return -1;
+}
+
+/* Copies the scratch report's findings into the pdf group, counting failures and
+ * indeterminate ones. */
+static void translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
+		      int *unknown)
+{
+	size_t i;
+
+	for (i = 0; i < tmp->n; i++) {
+		const struct coco_finding *f = &tmp->findings[i];
+		const char *id = xlate_id(f->id);
+		if (f->status == COCO_STATUS_PASS)
+			continue;
+		if (s->ctx->n_anchors[COCO_ANCHORS_BODIES] == 0 &&
+		    strcmp(f->id, "signer.untrusted") == 0) {
+			/* SIA has configured no body CAs: the register decides, as unsigned */
+			coco_report_add_manual(
+			    s->r, "pdf.signer", s->name,
+			    "signature in object %ld: no certification-body CA "
+			    "in the trust directory's bodies/, so signer '%s' is "
+			    "not checked",
+			    obj, f->subject ? f->subject : "?");
+			s->unanchored = 1;
+			continue;
+		}
+		*bad += f->status == COCO_STATUS_FAIL;
+		*unknown += f->status == COCO_STATUS_INDETERMINATE;
+		if (f->manual)
+			coco_report_add_manual(s->r, id, s->name,
+					       "signature in object %ld: %s%s%s%s", obj,
+					       f->subject ? "'" : "", f->subject ? f->subject : "",
+					       f->subject ? "': " : "", f->message);
+		else
+			coco_report_add(s->r, f->status, id, s->name,
+					"signature in object %ld: %s%s%s%s", obj,
+					f->subject ? "'" : "", f->subject ? f->subject : "",
+					f->subject ? "': " : "", f->message);
+	}
+}
+
+static void keep_signer(struct scan *s, struct coco_pdf_sig *sig,
+			const struct coco_report_signature *info)
+{
+	free(sig->signer), free(sig->signer_cn), free(sig->signer_org);
+	sig->signer = info->subject ? coco_strndup(info->subject, strlen(info->subject)) : NULL;
+	sig->signer_cn =
+	    info->common_name ? coco_strndup(info->common_name, strlen(info->common_name)) : NULL;
+	sig->signer_org = info->organisation
+			      ? coco_strndup(info->organisation, strlen(info->organisation))
+			      : NULL;
+	memcpy(sig->anchor_sha256, info->anchor_sha256, sizeof(sig->anchor_sha256));
+	sig->signing_time = info->signing_time;
+	sig->has_signing_time = info->has_signing_time;
+	if ((info->subject && !sig->signer) || (info->common_name && !sig->signer_cn) ||
+	    (info->organisation && !sig->signer_org))
+		s->nomem = 1;
+}
+
+/* The CMS inside /Contents, checked as bundle signatures are, against bodies/. */
+static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t der_len,
+			       struct coco_pdf_sig *sig, int *bad, int *unknown)
+{
+	struct ranges rg = {s, {0, (uint64_t)g->br[2]}, {(uint64_t)g->br[1], (uint64_t)g->br[3]}};
+	struct coco_report *tmp = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+	enum coco_err err;
+	char tb[21];
+
+	if ((err = coco_report_new(&tmp)) != COCO_OK ||
+	    (info = coco_report_add_signature(tmp)) == NULL) {
+		coco_report_free(tmp);
+		return coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = s->name, in.der = g->ct, in.der_len = der_len;
+	in.data_entry = s->name, in.digest = digest_ranges, in.digest_arg = &rg;
+	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES;
+	err = coco_cms_verify(s->ctx, &in, tmp, info);
+	if (err == COCO_OK && coco_report_failed(tmp))
+		err = coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
+	if (err == COCO_OK) {
+		translate(s, tmp, g->obj, bad, unknown);
+		if (*bad == 0 && *unknown == 0 && !s->unanchored)
+			coco_report_add(
+			    s->r, COCO_STATUS_PASS, "pdf.signature", s->name,
+			    "signature in object %ld by '%s', signed at %s (the signer's "
+			    "claim), covers the whole file but its /Contents (%llu of "
+			    "%llu bytes)",
+			    g->obj, info->subject ? info->subject : "?",
+			    info->has_signing_time ? coco_time_format(info->signing_time, tb)
+						   : "an unknown time",
+			    (unsigned long long)(rg.len[0] + rg.len[1]),
+			    (unsigned long long)s->size);
+		keep_signer(s, sig, info);
+	}
+	coco_report_free(tmp);
+	return err;
+}
+
+/* What a signature's counts of failed and indeterminate findings make it. */
+static enum coco_pdf_sig_status sig_status(const struct scan *s, int bad, int unknown)
+{
+	if (bad > 0)
+		return COCO_PDF_SIG_BAD;
+	if (unknown > 0)
+		return COCO_PDF_SIG_UNKNOWN;
+	return s->unanchored ? COCO_PDF_SIG_UNANCHORED : COCO_PDF_SIG_VALID;
+}
+
+enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct coco_pdf_sig *sig)
+{
+	size_t i, der_len = 0;
+	int bad = 0, unknown = 0, known = 0;
+	uint64_t after;
+
+	for (i = 0; g->subfilter != NULL && i < sizeof(subfilters) / sizeof(subfilters[0]); i++)
+		known |= strcmp(g->subfilter, subfilters[i]) == 0;
+	if (!known) {
+		bad++;
+		coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.subfilter", s->name,
+				"signature in object %ld: /SubFilter '%s' is not "
+				"adbe.pkcs7.detached or ETSI.CAdES.detached",
+				g->obj, g->subfilter ? g->subfilter : "(none)");
+	}
+	sig->status = COCO_PDF_SIG_BAD;
+	if (check_byterange(s, g) != 0)
+		return COCO_OK;
+	sig->range_ok = 1;
+	sig->covered = (uint64_t)g->br[1] + (uint64_t)g->br[3];
+	sig->end = (uint64_t)g->br[2] + (uint64_t)g->br[3];
+	sig->whole = sig->end == s->size;
+	if (check_contents(s, g, &der_len) != 0)
+		return COCO_OK;
+	after = s->size - (uint64_t)g->br[2] - (uint64_t)g->br[3];
+	if (after > 0) {
+		bad++;
+		coco_report_add(
+		    s->r, COCO_STATUS_FAIL, "pdf.coverage", s->name,
+		    "signature in object %ld covers bytes 0..%lld, but %llu bytes follow "
+		    "(an incremental update or appended data): the document changed "
+		    "after signing",
+		    g->obj, g->br[2] + g->br[3], (unsigned long long)after);
+	}
+	if (check_cms(s, g, der_len, sig, &bad, &unknown) != COCO_OK)
+		return COCO_ERR_NOMEM;
+	sig->status = sig_status(s, bad, unknown);
+	return COCO_OK;
+}
