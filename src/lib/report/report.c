@@ -26,6 +26,7 @@ void coco_report_signature_clear(struct coco_report_signature *s)
 	free(s->serial);
 	s->subject = s->common_name = s->organisation = s->org_id = s->issuer = s->serial = NULL;
 	s->valid = s->value_ok = s->has_signing_time = 0;
+	memset(&s->outcome, 0, sizeof(s->outcome));
 }
 
 static void signature_release(struct coco_report_signature *s)

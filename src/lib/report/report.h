@@ -75,6 +75,30 @@ enum coco_sig_role {
 	COCO_SIG_SIRO,      /* a sign-off: over a manifest that covers signoff/ files */
 };
 
+/*
+ * What one CMS signature's verification concluded, as data, so that no caller decides by
+ * a finding's id (signature/cms.h, coco_cms_verify, states how it is filled).
+ */
+enum coco_cms_result {
+	COCO_CMS_NOT_CHECKED, /* not judged: inspected only, or no signer certificate found */
+	COCO_CMS_VALID,       /* every signature and signer check passed */
+	COCO_CMS_EXPIRED,     /* the chain failed: a certificate had expired at `at` */
+	COCO_CMS_REVOKED,     /* a certificate was revoked (by `at`, or before the proof time) */
+	COCO_CMS_UNTRUSTED,   /* the chain reaches no anchor of the set (or the set is empty) */
+	COCO_CMS_INVALID,     /* any other failed or indeterminate check */
+};
+
+struct coco_cms_outcome {
+	enum coco_cms_result result;
+	time_t at;         /* when the chain was judged: the verification time or the proof time */
+	int at_proof;      /* `at` is a proof time (coco_cms_check.chain_time), e.g. a sign-off's */
+	int depth;         /* EXPIRED, REVOKED: the certificate's depth in the chain (0: signer) */
+	time_t expired_at; /* EXPIRED: that certificate's notAfter */
+	time_t revoked_at; /* REVOKED: the revocation date its CRL lists (0 if unreadable) */
+	int revocation_reason; /* REVOKED: the CRL entry's reasonCode (RFC 5280), -1 if none */
+	int no_anchors;        /* UNTRUSTED because the anchor set is empty */
+};
+
 struct coco_report_signature {
 	char *manifest;     /* META-INF/ASiCManifest*.xml */
 	char *file;         /* META-INF/signature*.p7s */
@@ -92,6 +116,7 @@ struct coco_report_signature {
 	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
 	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
+	struct coco_cms_outcome outcome; /* why valid is what it is (coco_cms_verify) */
 };
 
 /* One CoCo element's statement, for the sign-off sheet. */
