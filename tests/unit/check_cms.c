@@ -383,6 +383,7 @@ START_TEST(test_negative)
 		data[MAN_LEN - 10] ^= 0x01;
 	r = verify_valid(ctx, der, len, data, MAN_LEN, &valid);
 	ck_assert_msg(valid == 0, "%s: the signature was marked valid", c->what);
+	bt_check_causes(r);
 	expect(r, c->id, c->status, c->subject == S_ENTRY ? SIG_ENTRY : subject, c->verdict,
 	       c->what);
 	if (c->flaws & BT_TWO_TIMES)

@@ -13,7 +13,8 @@ struct coco_finding {
 	char *id;
 	char *subject;
 	char *message;
-	int manual;  /* a warning that asks for a person's judgement */
+	int manual;            /* a warning that asks for a person's judgement */
+	enum coco_cause cause; /* what it reports, as data (coco.h) */
 	size_t more; /* a summary: how many more findings of this id and status it stands for */
 };
 
@@ -184,7 +185,11 @@ struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const
  * do (the decision is then undetermined: coco_report_decision). */
 const struct coco_report_signoff *coco_report_in_force(const struct coco_report *r);
 
-/* Appends copies of src's findings to dst. */
+/* Sets the cause of every finding listed from index `from` (a coco_report_count taken
+ * before adding them) on, a summary made meanwhile included. */
+void coco_report_set_cause(struct coco_report *r, size_t from, enum coco_cause cause);
+
+/* Appends copies of src's findings (causes included) to dst. */
 enum coco_err coco_report_append(struct coco_report *dst, const struct coco_report *src);
 
 /* Whether an allocation failed while findings were added (the report is incomplete). */

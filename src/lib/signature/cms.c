@@ -327,7 +327,7 @@ static void report_chain_error(struct vstate *st, int strict)
 {
 	enum check check = K_CHAIN;
 	enum coco_status status = COCO_STATUS_FAIL;
-	size_t i;
+	size_t i, from;
 
 	st->out->result = COCO_CMS_INVALID;
 	for (i = 0; i < sizeof(chain_errors) / sizeof(chain_errors[0]); i++)
@@ -339,9 +339,12 @@ static void report_chain_error(struct vstate *st, int strict)
 	if (strict && status == COCO_STATUS_INDETERMINATE &&
 	    st->hard_err != X509_V_ERR_CERT_HAS_EXPIRED)
 		status = COCO_STATUS_FAIL;
+	from = coco_report_count(st->r);
 	coco_report_add(st->r, status, st->ids->id[check], st->hard_subject,
 			"%s (certificate at chain depth %d)",
 			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
+	if (st->out->result == COCO_CMS_EXPIRED)
+		coco_report_set_cause(st->r, from, COCO_CAUSE_EXPIRY);
 }
 
 static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
