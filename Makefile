@@ -233,6 +233,7 @@ lint: deps-lint
 	clang-format --dry-run -Werror $(FORMAT_SRC)
 	@! grep -nE '\<(strcpy|strcat|sprintf|vsprintf|atoi|atol|strtok|gets|system)[[:space:]]*\(' $(FORMAT_SRC) \
 		|| { echo 'lint: banned call (see STYLE: strcpy strcat sprintf atoi strtok gets system)'; exit 1; }
+	@sh scripts/lint-ids.sh src
 	@echo 'lint: clean'
 
 format:

@@ -239,6 +239,17 @@ int coco_report_earliest_expiry(const struct coco_report *report, time_t *when, 
 /* Non-zero for a warning that asks for a person's judgement ("Manual checks for the SIRO"). */
 int coco_finding_manual(const struct coco_finding *f);
 
+/* What a finding reports, as data, for a caller that acts on it (so that it never
+ * compares ids). */
+enum coco_cause {
+	COCO_CAUSE_NONE,
+	/* an expiry and nothing else: an expired signing certificate (signer.expired), an
+	 * expired baseline certificate (evidence.expired) and the evidence.baseline failure
+	 * of an assessment one of whose certificates expired */
+	COCO_CAUSE_EXPIRY,
+};
+enum coco_cause coco_finding_cause(const struct coco_finding *f);
+
 /*
  * A report lists at most the first 100 findings of one id and status (and manual flag);
  * further ones are counted in one summary finding of that id and status, with no subject,

@@ -901,6 +901,24 @@ size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_
 	return n;
 }
 
+size_t bt_cause_mismatch(const struct coco_report *r)
+{
+	const int evidence_expired = coco_report_find(r, "evidence.expired") != NULL;
+	size_t i;
+
+	for (i = 0; i < coco_report_count(r); i++) {
+		const struct coco_finding *f = coco_report_get(r, i);
+		const char *id = coco_finding_id(f);
+		int want = strcmp(id, "signer.expired") == 0 ||
+			   strcmp(id, "evidence.expired") == 0 ||
+			   (strcmp(id, "evidence.baseline") == 0 &&
+			    coco_finding_status(f) == COCO_STATUS_FAIL && evidence_expired);
+		if (coco_finding_cause(f) != (want ? COCO_CAUSE_EXPIRY : COCO_CAUSE_NONE))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
 char *bt_dump(const struct coco_report *r)
 {
 	char *out = NULL;

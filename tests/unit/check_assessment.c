@@ -319,6 +319,7 @@ START_TEST(test_lint_case)
 	lfx_setup(&x, c);
 	ck_assert_msg(coco_lint(x.ctx, x.sub, x.r) == COCO_OK, "%s: %s", c->what,
 		      coco_ctx_error(x.ctx));
+	bt_check_causes(x.r);
 	f = bt_find_status(x.r, c->id, c->status, c->subject);
 	ck_assert_msg(f != NULL, "%s: expected %s %s '%s', got:\n%s", c->what,
 		      coco_status_name(c->status), c->id, c->subject ? c->subject : "",

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/x509v3.h>
+
 #include "bundletool.h"
 #include "suites.h"
 
@@ -381,6 +383,7 @@ START_TEST(test_negative)
 		data[MAN_LEN - 10] ^= 0x01;
 	r = verify_valid(ctx, der, len, data, MAN_LEN, &valid);
 	ck_assert_msg(valid == 0, "%s: the signature was marked valid", c->what);
+	bt_check_causes(r);
 	expect(r, c->id, c->status, c->subject == S_ENTRY ? SIG_ENTRY : subject, c->verdict,
 	       c->what);
 	if (c->flaws & BT_TWO_TIMES)
@@ -393,6 +396,147 @@ START_TEST(test_negative)
 	free(der);
 	free(data);
 	free(subject);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- the outcome, and findings filed under a caller's group ---- */
+
+static const struct neg_case *neg_case(const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+		if (strcmp(neg[i].what, what) == 0)
+			return &neg[i];
+	ck_abort_msg("no negative case '%s'", what);
+	return NULL;
+}
+
+struct outcome_case {
+	const char *neg;    /* the negative case it verifies */
+	const char *prefix; /* coco_cms_check.id_prefix */
+	enum coco_cms_result result;
+	const char *id; /* the finding expected under that prefix */
+	enum coco_status status;
+};
+
+static const struct outcome_case outcomes[] = {
+    {"expired at the verification time", NULL, COCO_CMS_EXPIRED, "signer.expired",
+     COCO_STATUS_INDETERMINATE},
+    {"revoked", NULL, COCO_CMS_REVOKED, "signer.revoked", COCO_STATUS_FAIL},
+    {"untrusted root", NULL, COCO_CMS_UNTRUSTED, "signer.untrusted", COCO_STATUS_INDETERMINATE},
+    {"signature value corrupted", NULL, COCO_CMS_INVALID, "signature.value", COCO_STATUS_FAIL},
+    {"not yet valid at the verification time", NULL, COCO_CMS_INVALID, "signer.not_yet_valid",
+     COCO_STATUS_FAIL},
+    {"expired at the verification time", "pdf", COCO_CMS_EXPIRED, "pdf.signer",
+     COCO_STATUS_INDETERMINATE},
+    {"manifest changed after signing", "pdf", COCO_CMS_INVALID, "pdf.digest", COCO_STATUS_FAIL},
+    {"content embedded", "pdf", COCO_CMS_INVALID, "pdf.contents", COCO_STATUS_FAIL},
+    {"trailing garbage", "pdf", COCO_CMS_INVALID, "pdf.contents", COCO_STATUS_FAIL},
+    {"SHA-1 digest", "pdf", COCO_CMS_INVALID, "pdf.signature", COCO_STATUS_FAIL},
+    {"RSA-1024", "pdf", COCO_CMS_INVALID, "pdf.signer", COCO_STATUS_FAIL},
+};
+
+/* The facts an EXPIRED or REVOKED outcome carries (fixtures/mkfixtures.sh: `revoked` was
+ * revoked for keyCompromise on 2026-03-01). */
+static void expect_outcome_facts(const struct neg_case *c, const struct coco_cms_outcome *o)
+{
+	X509 *cert = bt_cert(c->signer);
+	time_t not_after = 0;
+
+	ck_assert_ptr_nonnull(cert);
+	ck_assert_int_eq(o->at, bt_time(c->at));
+	ck_assert_int_eq(o->at_proof, 0);
+	if (o->result == COCO_CMS_EXPIRED) {
+		ck_assert_int_eq(coco_asn1_time_to_time(X509_get0_notAfter(cert), &not_after), 0);
+		ck_assert_int_eq(o->expired_at, not_after);
+		ck_assert_int_eq(o->depth, 0);
+	}
+	if (o->result == COCO_CMS_REVOKED) {
+		ck_assert_int_eq(o->revoked_at, bt_time("2026-03-01"));
+		ck_assert_int_eq(o->revocation_reason, CRL_REASON_KEY_COMPROMISE);
+		ck_assert_int_eq(o->depth, 0);
+	}
+	X509_free(cert);
+}
+
+START_TEST(test_outcome)
+{
+	const struct outcome_case *oc = &outcomes[_i];
+	const struct neg_case *c = neg_case(oc->neg);
+	struct coco_ctx *ctx = new_ctx(c->at, "trust");
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+	unsigned char *der = NULL, *data = malloc(MAN_LEN);
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, manifest_bytes, MAN_LEN);
+	if (c->special == SP_TAMPER)
+		data[MAN_LEN - 10] ^= 0x01;
+	make_sig(c, &der, &len);
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_ptr_nonnull(info = coco_report_add_signature(r));
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = SIG_ENTRY, in.der = der, in.der_len = len, in.id_prefix = oc->prefix;
+	in.data_entry = MAN_ENTRY, in.data = data, in.data_len = MAN_LEN;
+	in.trust = 1, in.anchors = COCO_ANCHORS_SIGNERS;
+	ck_assert_int_eq(coco_cms_verify(ctx, &in, r, info), COCO_OK);
+	ck_assert_msg(info->outcome.result == oc->result, "%s: outcome %d, want %d:\n%s", c->what,
+		      (int)info->outcome.result, (int)oc->result, bt_dump(r));
+	ck_assert_msg(bt_find_status(r, oc->id, oc->status, NULL) != NULL, "%s: no %s %s:\n%s",
+		      c->what, coco_status_name(oc->status), oc->id, bt_dump(r));
+	if (oc->prefix != NULL) /* nothing escapes the group */
+		ck_assert_msg(bt_find(r, "signature.value", NULL) == NULL &&
+				  bt_find(r, "signer.chain", NULL) == NULL &&
+				  bt_find(r, "signer.revocation", NULL) == NULL,
+			      "%s: a finding outside '%s':\n%s", c->what, oc->prefix, bt_dump(r));
+	expect_outcome_facts(c, &info->outcome);
+	coco_report_free(r);
+	free(der);
+	free(data);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
+/* A valid signature says so; one not judged (inspect) says that; an empty anchor set left
+ * to the caller adds no finding, only the outcome. */
+START_TEST(test_outcome_valid_inspect_no_anchors)
+{
+	static const char *const dirs[3] = {"trust", "trust", NULL};
+	static const int trust[3] = {1, 0, 1};
+	static const enum coco_cms_result want[3] = {COCO_CMS_VALID, COCO_CMS_NOT_CHECKED,
+						     COCO_CMS_UNTRUSTED};
+	struct coco_ctx *ctx = new_ctx(AT_LIB, dirs[_i]);
+	struct coco_signer *s = bt_signer(ctx, "director");
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	struct coco_cms_check in;
+	unsigned char *der = NULL;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(s);
+	coco_ctx_set_time(ctx, bt_time("2026-06-01"));
+	ck_assert_int_eq(coco_cms_sign(ctx, s, manifest_bytes, MAN_LEN, &der, &len), COCO_OK);
+	coco_ctx_set_time(ctx, bt_time(AT));
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_ptr_nonnull(info = coco_report_add_signature(r));
+	memset(&in, 0, sizeof(in));
+	in.sig_entry = SIG_ENTRY, in.der = der, in.der_len = len, in.trust = trust[_i];
+	in.data_entry = MAN_ENTRY, in.data = manifest_bytes, in.data_len = MAN_LEN;
+	in.anchors = COCO_ANCHORS_SIGNERS, in.no_anchors_silent = 1;
+	ck_assert_int_eq(coco_cms_verify(ctx, &in, r, info), COCO_OK);
+	ck_assert_msg(info->outcome.result == want[_i], "case %d: outcome %d:\n%s", _i,
+		      (int)info->outcome.result, bt_dump(r));
+	ck_assert_int_eq(info->valid, _i == 0);
+	ck_assert_int_eq(info->outcome.no_anchors, _i == 2);
+	ck_assert_ptr_null(bt_find(r, "signer.untrusted", NULL));
+	ck_assert_ptr_null(bt_find(r, "signature.crosscheck", NULL));
+	coco_report_free(r);
+	OPENSSL_free(der);
+	coco_signer_free(s);
 	coco_ctx_free(ctx);
 }
 END_TEST
@@ -643,6 +787,8 @@ Suite *cms_suite(void)
 	tcase_add_loop_test(tv, test_trust_variants, 0,
 			    (int)(sizeof(trust_cases) / sizeof(trust_cases[0])));
 	tcase_add_test(tv, test_no_trust_loaded);
+	tcase_add_loop_test(tv, test_outcome, 0, (int)(sizeof(outcomes) / sizeof(outcomes[0])));
+	tcase_add_loop_test(tv, test_outcome_valid_inspect_no_anchors, 0, 3);
 	suite_add_tcase(s, tv);
 	tcase_add_loop_test(tl, test_signer_load, 0,
 			    (int)(sizeof(load_cases) / sizeof(load_cases[0])));

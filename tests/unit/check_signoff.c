@@ -99,6 +99,7 @@ static void verify_at(struct fixture *fx, const char *path, const char *date)
 	ck_assert_int_eq(coco_report_new(&fx->r), COCO_OK);
 	set_time(fx, date);
 	ck_assert_msg(coco_verify(fx->ctx, path, fx->r) == COCO_OK, "%s", coco_ctx_error(fx->ctx));
+	bt_check_causes(fx->r);
 }
 
 /* The findings that are not passes, for failure messages (Check limits their length). */

@@ -74,6 +74,7 @@ static void create_example(struct fixture *fx)
 static void verify(struct fixture *fx, const char *path)
 {
 	ck_assert_msg(coco_verify(fx->ctx, path, fx->r) == COCO_OK, "%s", coco_ctx_error(fx->ctx));
+	bt_check_causes(fx->r);
 }
 
 static void expect(const struct coco_report *r, const char *id, enum coco_status st,

@@ -145,24 +145,6 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 	return err;
 }
 
-/* The findings that decide what is packaged; they hold even with COCO_CREATE_NO_LINT. */
-static size_t packaging_failures(const struct coco_report *r)
-{
-	static const char *const ids[] = {"assessment.missing",      "assessment.xml",
-					  "assessment.schema",       "assessment.reference",
-					  "assessment.unreferenced", "assessment.file"};
-	size_t i, k, n = 0;
-
-	for (i = 0; i < coco_report_count(r); i++) {
-		const struct coco_finding *f = coco_report_get(r, i);
-		for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++)
-			if (coco_finding_status(f) == COCO_STATUS_FAIL &&
-			    strcmp(coco_finding_id(f), ids[k]) == 0)
-				n += coco_finding_count(f); /* a summary stands for many */
-	}
-	return n;
-}
-
 /* Lints dir as if signed now by signer; refuses what must not be packaged. */
 static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
 				const struct coco_signer *signer, unsigned flags,
@@ -172,12 +154,15 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 	char *cn = coco_cert_common_name(name), *org = coco_cert_organisation(name);
 	char *org_id = coco_cert_org_id(name);
 	struct coco_signer_names who = {signer->subject, cn, org, org_id};
+	/* the failures that decide what is packaged hold even with COCO_CREATE_NO_LINT */
+	struct coco_lint_job job = {
+	    .dir = dir, .assessment = "assessment.xml", .folder = l, .signer = &who};
 	enum coco_err err;
 	size_t n, i, failed = 0;
 
 	if ((err = coco_report_set_bundle(r, dir, 0, coco_ctx_time(ctx))) == COCO_OK) {
 		coco_report_set_lint(r);
-		err = coco_lint_folder(ctx, dir, "assessment.xml", l, &who, r);
+		err = coco_lint_folder(ctx, &job, r);
 	} else {
 		err = coco_seterr(ctx, err, "out of memory");
 	}
@@ -186,7 +171,7 @@ static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const str
 	free(org_id);
 	if (err != COCO_OK)
 		return err;
-	if ((n = packaging_failures(r)) > 0)
+	if ((n = job.packaging_failures) > 0)
 		return coco_seterr(ctx, COCO_ERR_REFUSED,
 				   "refusing to package '%s': %zu problem%s with assessment.xml or "
 				   "the files it references",

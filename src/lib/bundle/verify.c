@@ -549,6 +549,7 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	if (err != COCO_OK) {
 		coco_report_add(r, COCO_STATUS_FAIL, "signature.parse", m->sigref, "%s",
 				coco_ctx_error(v->ctx));
+		info->outcome.result = COCO_CMS_INVALID;
 		return COCO_OK;
 	}
 	memset(&in, 0, sizeof(in));
@@ -586,13 +587,12 @@ static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust
 	if (coco_report_new(&scratch) != COCO_OK)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	if ((err = verify_one(v, i, trust, scratch, NULL)) == COCO_OK) {
-		const int expired = coco_report_find(scratch, "signer.expired") != NULL;
+		const int expired = info->outcome.result == COCO_CMS_EXPIRED;
 		proof = coco_signoff_proof(v, i, info);
 		/* a proven signature no longer depends on its certificate's end (reverify) */
 		info->proven = proof != NULL;
 		/* only expiry and revocation depend on when the chain is judged */
-		if (proof == NULL ||
-		    (!expired && coco_report_find(scratch, "signer.revoked") == NULL)) {
+		if (proof == NULL || (!expired && info->outcome.result != COCO_CMS_REVOKED)) {
 			err = coco_report_append(v->r, scratch);
 		} else {
 			coco_report_signature_clear(info);

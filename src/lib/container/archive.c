@@ -949,6 +949,29 @@ static int consume(struct reader *rd, uint64_t n, chunk_fn fn, void *arg)
 	return 0;
 }
 
+/* What can be wrong with an entry's data, each with its finding. */
+enum data_fault {
+	DATA_OK,
+	DATA_LONGER,
+	DATA_TRAILING,
+	DATA_CORRUPT,
+	DATA_TRUNCATED,
+	DATA_SHORTER,
+	DATA_CRC,
+};
+
+static const struct {
+	const char *id, *why;
+} data_faults[] = {
+    [DATA_OK] = {NULL, NULL},
+    [DATA_LONGER] = {"container.data", "entry is longer than its declared size"},
+    [DATA_TRAILING] = {"container.data", "data after the end of the deflate stream"},
+    [DATA_CORRUPT] = {"container.data", "corrupt deflate data"},
+    [DATA_TRUNCATED] = {"container.data", "deflate stream is truncated"},
+    [DATA_SHORTER] = {"container.data", "entry is shorter than its declared size"},
+    [DATA_CRC] = {"container.crc", "CRC-32 mismatch"},
+};
+
 struct entry_state {
 	const struct coco_entry *e;
 	size_t idx;
@@ -958,14 +981,14 @@ struct entry_state {
 	int zinit, ended;
 	uint32_t crc;
 	uint64_t out;
-	const char *why; /* first problem found */
+	enum data_fault fault; /* the first problem found */
 	unsigned char *obuf;
 };
 
 static int deliver(struct entry_state *st, const unsigned char *p, size_t len)
 {
 	if (st->out + len > st->e->usize) {
-		st->why = "entry is longer than its declared size";
+		st->fault = DATA_LONGER;
 		return -1;
 	}
 	st->out += len;
@@ -981,7 +1004,7 @@ static int inflate_chunk(void *arg, const unsigned char *p, size_t len)
 	int zr;
 
 	if (st->ended) {
-		st->why = "data after the end of the deflate stream";
+		st->fault = DATA_TRAILING;
 		return -1;
 	}
 	st->zs.next_in = (Bytef *)(uintptr_t)p;
@@ -991,7 +1014,7 @@ static int inflate_chunk(void *arg, const unsigned char *p, size_t len)
 		st->zs.avail_out = COCO_IO_CHUNK;
 		zr = inflate(&st->zs, Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
-			st->why = "corrupt deflate data";
+			st->fault = DATA_CORRUPT;
 			return -1;
 		}
 		if (deliver(st, st->obuf, COCO_IO_CHUNK - st->zs.avail_out) != 0)
@@ -999,7 +1022,7 @@ static int inflate_chunk(void *arg, const unsigned char *p, size_t len)
 		if (zr == Z_STREAM_END) {
 			st->ended = 1;
 			if (st->zs.avail_in != 0) {
-				st->why = "data after the end of the deflate stream";
+				st->fault = DATA_TRAILING;
 				return -1;
 			}
 		}
@@ -1014,7 +1037,7 @@ static int stored_chunk(void *arg, const unsigned char *p, size_t len)
 
 /* Streams entry idx's data from rd (positioned at its data); records the verdict. */
 static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, coco_entry_sink sink,
-		      void *arg, unsigned char *obuf, const char **why)
+		      void *arg, unsigned char *obuf, enum data_fault *fault)
 {
 	struct entry_state st;
 	struct coco_entry *e = &ar->e[idx];
@@ -1033,14 +1056,14 @@ static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, co
 		inflateEnd(&st.zs);
 	if (rc != 0)
 		return -1;
-	if (st.why == NULL && e->method == 8 && !st.ended)
-		st.why = "deflate stream is truncated";
-	if (st.why == NULL && st.out != e->usize)
-		st.why = "entry is shorter than its declared size";
-	if (st.why == NULL && st.crc != e->crc)
-		st.why = "CRC-32 mismatch";
-	e->data_ok = st.why == NULL;
-	*why = st.why;
+	if (st.fault == DATA_OK && e->method == 8 && !st.ended)
+		st.fault = DATA_TRUNCATED;
+	if (st.fault == DATA_OK && st.out != e->usize)
+		st.fault = DATA_SHORTER;
+	if (st.fault == DATA_OK && st.crc != e->crc)
+		st.fault = DATA_CRC;
+	e->data_ok = st.fault == DATA_OK;
+	*fault = st.fault;
 	return 0;
 }
 
@@ -1048,19 +1071,18 @@ static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, co
 static int stream_all(struct reader *rd, struct coco_archive *ar, coco_entry_sink sink, void *arg,
 		      struct coco_report *r, unsigned char *obuf)
 {
-	const char *why;
+	enum data_fault fault;
 	size_t i;
 
 	for (i = 0; i < ar->n; i++) {
 		const struct coco_entry *e = &ar->e[i];
 
 		if (consume(rd, e->data_off - rd->pos, NULL, NULL) != 0 ||
-		    stream_one(rd, ar, i, sink, arg, obuf, &why) != 0)
+		    stream_one(rd, ar, i, sink, arg, obuf, &fault) != 0)
 			return -1;
-		if (why != NULL)
-			coco_report_add(r, COCO_STATUS_FAIL,
-					strstr(why, "CRC") ? "container.crc" : "container.data",
-					e->name, "%s", why);
+		if (fault != DATA_OK)
+			coco_report_add(r, COCO_STATUS_FAIL, data_faults[fault].id, e->name, "%s",
+					data_faults[fault].why);
 		if (consume(rd, e->next_off - rd->pos, NULL, NULL) != 0)
 			return -1;
 	}
@@ -1110,7 +1132,7 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 	struct reader rd = {.fd = ar->fd};
 	unsigned char *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
-	const char *why = NULL;
+	enum data_fault fault = DATA_OK;
 
 	rd.own = malloc(COCO_IO_CHUNK);
 	if (rd.own == NULL || obuf == NULL) {
@@ -1119,14 +1141,14 @@ enum coco_err coco_archive_stream_entry(struct coco_ctx *ctx, struct coco_archiv
 	}
 	rd.pos = ar->e[idx].data_off;
 	if (lseek(ar->fd, (off_t)rd.pos, SEEK_SET) < 0 ||
-	    stream_one(&rd, ar, idx, sink, arg, obuf, &why) != 0) {
+	    stream_one(&rd, ar, idx, sink, arg, obuf, &fault) != 0) {
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s' in '%s': %s", ar->e[idx].name,
 				  ar->path, errno ? strerror(errno) : "file changed while reading");
 		goto out;
 	}
-	if (why != NULL)
+	if (fault != DATA_OK)
 		err = coco_seterr(ctx, COCO_ERR_FORMAT, "bad entry '%s' in '%s': %s",
-				  ar->e[idx].name, ar->path, why);
+				  ar->e[idx].name, ar->path, data_faults[fault].why);
 out:
 	free(rd.own);
 	free(obuf);

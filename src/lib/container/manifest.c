@@ -272,17 +272,17 @@ enum coco_err coco_manifest_parse(struct coco_ctx *ctx, const char *entry, const
 				  size_t len, struct coco_report *r, struct coco_manifest **out)
 {
 	struct parse p = {r, entry, NULL, 0};
+	struct coco_xml_refusal no;
 	xmlDocPtr doc = NULL;
 	xmlSchemaPtr schema;
 	enum coco_err err = COCO_OK;
 	char why[512];
 
 	*out = NULL;
-	if ((doc = coco_xml_read(xml, len, ctx->limits.meta_size, entry, why, sizeof(why))) ==
-	    NULL) {
+	if ((doc = coco_xml_parse(xml, len, ctx->limits.meta_size, entry, &no)) == NULL) {
 		coco_report_add(r, COCO_STATUS_FAIL,
-				strstr(why, "DOCTYPE") ? "manifest.doctype" : "manifest.xml", entry,
-				"%s", why);
+				no.fault == COCO_XML_DOCTYPE ? "manifest.doctype" : "manifest.xml",
+				entry, "%s", no.why);
 		goto out;
 	}
 	if ((schema = manifest_schema(ctx, why, sizeof(why))) == NULL) {

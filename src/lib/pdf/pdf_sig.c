@@ -64,27 +64,6 @@ void coco_pdf_record_sig(struct scan *s, const struct val *d, long obj, int in_f
 
 static const char *const subfilters[] = {"adbe.pkcs7.detached", "ETSI.CAdES.detached"};
 
-/* The cms module's findings, renamed into the pdf group (first match wins). */
-static const struct {
-	const char *from, *to;
-	int prefix;
-} xlate[] = {
-    {"signature.digest", "pdf.digest", 0},  {"signature.detached", "pdf.contents", 0},
-    {"signature.parse", "pdf.contents", 0}, {"signature.", "pdf.signature", 1},
-    {"signer.", "pdf.signer", 1},
-};
-
-static const char *xlate_id(const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(xlate) / sizeof(xlate[0]); i++)
-		if (xlate[i].prefix ? strncmp(id, xlate[i].from, strlen(xlate[i].from)) == 0
-				    : strcmp(id, xlate[i].from) == 0)
-			return xlate[i].to;
-	return "pdf.signature";
-}
-
 struct ranges {
 	struct scan *s;
 	uint64_t off[2], len[2];
@@ -179,8 +158,8 @@ static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_le
 	return -1;
 }
 
-/* Copies the scratch report's findings into the pdf group, counting failures and
- * indeterminate ones. */
+/* Copies the scratch report's findings (already in the pdf group: coco_cms_check.id_prefix)
+ * about the signature in object obj, counting failures and indeterminate ones. */
 static void translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
 		      int *unknown)
 {
@@ -188,21 +167,9 @@ static void translate(struct scan *s, const struct coco_report *tmp, long obj, i
 
 	for (i = 0; i < tmp->n; i++) {
 		const struct coco_finding *f = &tmp->findings[i];
-		const char *id = xlate_id(f->id);
+		const char *id = f->id;
 		if (f->status == COCO_STATUS_PASS)
 			continue;
-		if (s->ctx->n_anchors[COCO_ANCHORS_BODIES] == 0 &&
-		    strcmp(f->id, "signer.untrusted") == 0) {
-			/* SIA has configured no body CAs: the register decides, as unsigned */
-			coco_report_add_manual(
-			    s->r, "pdf.signer", s->name,
-			    "signature in object %ld: no certification-body CA "
-			    "in the trust directory's bodies/, so signer '%s' is "
-			    "not checked",
-			    obj, f->subject ? f->subject : "?");
-			s->unanchored = 1;
-			continue;
-		}
 		*bad += f->status == COCO_STATUS_FAIL;
 		*unknown += f->status == COCO_STATUS_INDETERMINATE;
 		if (f->manual)
@@ -216,6 +183,17 @@ static void translate(struct scan *s, const struct coco_report *tmp, long obj, i
 					f->subject ? "'" : "", f->subject ? f->subject : "",
 					f->subject ? "': " : "", f->message);
 	}
+}
+
+/* SIA has configured no body CAs (bodies/ is empty): the register decides, as for an
+ * unsigned PDF, so the signer is a manual check rather than untrusted. */
+static void unanchored(struct scan *s, long obj, const char *signer)
+{
+	coco_report_add_manual(s->r, "pdf.signer", s->name,
+			       "signature in object %ld: no certification-body CA in the trust "
+			       "directory's bodies/, so signer '%s' is not checked",
+			       obj, signer);
+	s->unanchored = 1;
 }
 
 static void keep_signer(struct scan *s, struct coco_pdf_sig *sig,
@@ -255,12 +233,15 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	memset(&in, 0, sizeof(in));
 	in.sig_entry = s->name, in.der = g->ct, in.der_len = der_len;
 	in.data_entry = s->name, in.digest = digest_ranges, in.digest_arg = &rg;
-	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES;
+	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES, in.id_prefix = "pdf";
+	in.no_anchors_silent = 1; /* reported below, as a manual check */
 	err = coco_cms_verify(s->ctx, &in, tmp, info);
 	if (err == COCO_OK && coco_report_failed(tmp))
 		err = coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
 	if (err == COCO_OK) {
 		translate(s, tmp, g->obj, bad, unknown);
+		if (info->outcome.no_anchors)
+			unanchored(s, g->obj, info->subject ? info->subject : s->name);
 		if (*bad == 0 && *unknown == 0 && !s->unanchored)
 			coco_report_add(
 			    s->r, COCO_STATUS_PASS, "pdf.signature", s->name,

@@ -26,6 +26,7 @@ void coco_report_signature_clear(struct coco_report_signature *s)
 	free(s->serial);
 	s->subject = s->common_name = s->organisation = s->org_id = s->issuer = s->serial = NULL;
 	s->valid = s->value_ok = s->has_signing_time = 0;
+	memset(&s->outcome, 0, sizeof(s->outcome));
 }
 
 static void signature_release(struct coco_report_signature *s)
@@ -310,6 +311,7 @@ enum coco_err coco_report_append(struct coco_report *dst, const struct coco_repo
 
 	for (i = 0; i < src->n; i++) {
 		const struct coco_finding *f = &src->findings[i];
+		const size_t from = dst->n;
 		if (f->more > 0)
 			err = summarise(dst, tally_find(dst, f->id, f->status, f->manual), f->id,
 					f->status, f->manual, f->more);
@@ -319,6 +321,7 @@ enum coco_err coco_report_append(struct coco_report *dst, const struct coco_repo
 			err = coco_report_add(dst, f->status, f->id, f->subject, "%s", f->message);
 		if (err != COCO_OK)
 			return err;
+		coco_report_set_cause(dst, from, f->cause);
 	}
 	if (src->nomem) {
 		dst->nomem = 1;
@@ -335,6 +338,19 @@ int coco_report_failed(const struct coco_report *r)
 int coco_finding_manual(const struct coco_finding *f)
 {
 	return f->manual;
+}
+
+enum coco_cause coco_finding_cause(const struct coco_finding *f)
+{
+	return f->cause;
+}
+
+void coco_report_set_cause(struct coco_report *r, size_t from, enum coco_cause cause)
+{
+	size_t i;
+
+	for (i = from; i < r->n; i++)
+		r->findings[i].cause = cause;
 }
 
 size_t coco_finding_count(const struct coco_finding *f)

@@ -13,7 +13,8 @@ struct coco_finding {
 	char *id;
 	char *subject;
 	char *message;
-	int manual;  /* a warning that asks for a person's judgement */
+	int manual;            /* a warning that asks for a person's judgement */
+	enum coco_cause cause; /* what it reports, as data (coco.h) */
 	size_t more; /* a summary: how many more findings of this id and status it stands for */
 };
 
@@ -92,6 +93,30 @@ enum coco_sig_role {
 	COCO_SIG_SIRO,      /* a sign-off: over a manifest that covers signoff/ files */
 };
 
+/*
+ * What one CMS signature's verification concluded, as data, so that no caller decides by
+ * a finding's id (signature/cms.h, coco_cms_verify, states how it is filled).
+ */
+enum coco_cms_result {
+	COCO_CMS_NOT_CHECKED, /* not judged: inspected only, or no signer certificate found */
+	COCO_CMS_VALID,       /* every signature and signer check passed */
+	COCO_CMS_EXPIRED,     /* the chain failed: a certificate had expired at `at` */
+	COCO_CMS_REVOKED,     /* a certificate was revoked (by `at`, or before the proof time) */
+	COCO_CMS_UNTRUSTED,   /* the chain reaches no anchor of the set (or the set is empty) */
+	COCO_CMS_INVALID,     /* any other failed or indeterminate check */
+};
+
+struct coco_cms_outcome {
+	enum coco_cms_result result;
+	time_t at;         /* when the chain was judged: the verification time or the proof time */
+	int at_proof;      /* `at` is a proof time (coco_cms_check.chain_time), e.g. a sign-off's */
+	int depth;         /* EXPIRED, REVOKED: the certificate's depth in the chain (0: signer) */
+	time_t expired_at; /* EXPIRED: that certificate's notAfter */
+	time_t revoked_at; /* REVOKED: the revocation date its CRL lists (0 if unreadable) */
+	int revocation_reason; /* REVOKED: the CRL entry's reasonCode (RFC 5280), -1 if none */
+	int no_anchors;        /* UNTRUSTED because the anchor set is empty */
+};
+
 struct coco_report_signature {
 	char *manifest;     /* META-INF/ASiCManifest*.xml */
 	char *file;         /* META-INF/signature*.p7s */
@@ -109,6 +134,7 @@ struct coco_report_signature {
 	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
 	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
+	struct coco_cms_outcome outcome; /* why valid is what it is (coco_cms_verify) */
 };
 
 /* One CoCo element's statement, for the sign-off sheet. */
@@ -182,7 +208,11 @@ struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const
  * do (the decision is then undetermined: coco_report_decision). */
 const struct coco_report_signoff *coco_report_in_force(const struct coco_report *r);
 
-/* Appends copies of src's findings to dst. */
+/* Sets the cause of every finding listed from index `from` (a coco_report_count taken
+ * before adding them) on, a summary made meanwhile included. */
+void coco_report_set_cause(struct coco_report *r, size_t from, enum coco_cause cause);
+
+/* Appends copies of src's findings (causes included) to dst. */
 enum coco_err coco_report_append(struct coco_report *dst, const struct coco_report *src);
 
 /* Whether an allocation failed while findings were added (the report is incomplete). */

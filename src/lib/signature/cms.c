@@ -22,6 +22,83 @@
 
 #define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
 
+/* ---- finding ids ------------------------------------------------------------------ */
+
+/* Every check this file reports on. */
+enum check {
+	K_PARSE,
+	K_DETACHED,
+	K_CONTENT_TYPE,
+	K_SIGNERS,
+	K_SIGNER_CERT,
+	K_ALGORITHM,
+	K_ATTRIBUTES,
+	K_DIGEST,
+	K_SIGNING_CERTIFICATE,
+	K_SIGNING_TIME,
+	K_VALUE,
+	K_CROSSCHECK,
+	K_KEY,
+	K_KEY_USAGE,
+	K_EXT_KEY_USAGE,
+	K_CHAIN,
+	K_EXPIRED,
+	K_NOT_YET_VALID,
+	K_REVOKED,
+	K_UNTRUSTED,
+	K_REVOCATION,
+	K_N
+};
+
+/*
+ * Each check's id: a bundle signature's own, or, when the caller names a group
+ * (coco_cms_check.id_prefix), the class a signature embedded in a document is filed
+ * under: <group>.contents (not one well-formed detached CMS), <group>.digest (the signed
+ * bytes changed), <group>.signature (any other rule of the signature) or <group>.signer.
+ */
+static const struct {
+	const char *own, *grouped;
+} check_ids[K_N] = {
+    [K_PARSE] = {"signature.parse", "contents"},
+    [K_DETACHED] = {"signature.detached", "contents"},
+    [K_CONTENT_TYPE] = {"signature.content_type", "signature"},
+    [K_SIGNERS] = {"signature.signers", "signature"},
+    [K_SIGNER_CERT] = {"signature.signer_cert", "signature"},
+    [K_ALGORITHM] = {"signature.algorithm", "signature"},
+    [K_ATTRIBUTES] = {"signature.attributes", "signature"},
+    [K_DIGEST] = {"signature.digest", "digest"},
+    [K_SIGNING_CERTIFICATE] = {"signature.signing_certificate", "signature"},
+    [K_SIGNING_TIME] = {"signature.signing_time", "signature"},
+    [K_VALUE] = {"signature.value", "signature"},
+    [K_CROSSCHECK] = {"signature.crosscheck", "signature"},
+    [K_KEY] = {"signer.key", "signer"},
+    [K_KEY_USAGE] = {"signer.key_usage", "signer"},
+    [K_EXT_KEY_USAGE] = {"signer.ext_key_usage", "signer"},
+    [K_CHAIN] = {"signer.chain", "signer"},
+    [K_EXPIRED] = {"signer.expired", "signer"},
+    [K_NOT_YET_VALID] = {"signer.not_yet_valid", "signer"},
+    [K_REVOKED] = {"signer.revoked", "signer"},
+    [K_UNTRUSTED] = {"signer.untrusted", "signer"},
+    [K_REVOCATION] = {"signer.revocation", "signer"},
+};
+
+/* The ids of one verification's findings, composed once. */
+struct ids {
+	char id[K_N][48];
+};
+
+static void ids_init(struct ids *ids, const char *prefix)
+{
+	size_t k;
+
+	for (k = 0; k < K_N; k++)
+		if (prefix == NULL)
+			snprintf(ids->id[k], sizeof(ids->id[k]), "%s", check_ids[k].own);
+		else
+			snprintf(ids->id[k], sizeof(ids->id[k]), "%s.%s", prefix,
+				 check_ids[k].grouped);
+}
+
 /* ---- signer certificate rules ---------------------------------------------------- */
 
 static const char *const ec_curves[] = {"prime256v1", "secp384r1", "secp521r1"};
@@ -70,14 +147,12 @@ static int eku_allowed(X509 *cert)
 	return ok;
 }
 
-int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subject, char *why,
-			   size_t why_size)
+/* The signer rules' problems with cert, by check (NULL where the rule holds). */
+static const enum check signer_checks[3] = {K_KEY, K_KEY_USAGE, K_EXT_KEY_USAGE};
+
+static void signer_problems(X509 *cert, const char *problem[3])
 {
 	uint32_t flags = X509_get_extension_flags(cert);
-	const char *problem[3] = {NULL, NULL, NULL};
-	static const char *const ids[3] = {"signer.key", "signer.key_usage",
-					   "signer.ext_key_usage"};
-	int i, bad = 0;
 
 	problem[0] = key_problem(X509_get0_pubkey(cert));
 	if (flags & EXFLAG_INVALID)
@@ -89,25 +164,54 @@ int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subjec
 	if ((flags & EXFLAG_XKUSAGE) && !eku_allowed(cert))
 		problem[2] = "extendedKeyUsage allows none of emailProtection, documentSigning, "
 			     "anyExtendedKeyUsage";
-	for (i = 0; i < 3; i++) {
-		if (problem[i] == NULL)
-			continue;
-		if (r != NULL)
-			coco_report_add(r, COCO_STATUS_FAIL, ids[i], subject, "%s", problem[i]);
-		else if (!bad)
-			snprintf(why, why_size, "%s", problem[i]);
-		bad = 1;
-	}
-	if (!bad && r != NULL)
-		coco_report_add(r, COCO_STATUS_PASS, "signer.key_usage", subject,
+}
+
+/* Adds the signer rules' findings about subject to r; 0 when every rule holds. */
+static int report_signer_rules(X509 *cert, struct coco_report *r, const struct ids *ids,
+			       const char *subject)
+{
+	const char *problem[3] = {NULL, NULL, NULL};
+	int i, bad = 0;
+
+	signer_problems(cert, problem);
+	for (i = 0; i < 3; i++)
+		if (problem[i] != NULL) {
+			coco_report_add(r, COCO_STATUS_FAIL, ids->id[signer_checks[i]], subject,
+					"%s", problem[i]);
+			bad = 1;
+		}
+	if (!bad)
+		coco_report_add(r, COCO_STATUS_PASS, ids->id[K_KEY_USAGE], subject,
 				"key, key usage and extended key usage allowed for signing");
 	return bad ? -1 : 0;
+}
+
+int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subject, char *why,
+			   size_t why_size)
+{
+	const char *problem[3] = {NULL, NULL, NULL};
+	struct ids ids;
+	int i;
+
+	if (r != NULL) {
+		ids_init(&ids, NULL);
+		return report_signer_rules(cert, r, &ids, subject);
+	}
+	signer_problems(cert, problem);
+	for (i = 0; i < 3; i++)
+		if (problem[i] != NULL) {
+			snprintf(why, why_size, "%s", problem[i]);
+			return -1;
+		}
+	return 0;
 }
 
 /* ---- verification ----------------------------------------------------------------- */
 
 struct vstate {
 	struct coco_report *r;
+	const struct ids *ids;
+	struct coco_cms_outcome *out;
 	const char *subject;
 	int hard_err, hard_depth;
 	char hard_subject[512];
@@ -120,6 +224,35 @@ static int revocation_gap(int err)
 {
 	return err == X509_V_ERR_UNABLE_TO_GET_CRL || err == X509_V_ERR_CRL_HAS_EXPIRED ||
 	       err == X509_V_ERR_CRL_NOT_YET_VALID;
+}
+
+/* The reasonCode of a CRL entry, or -1 when it has none. */
+static int revocation_reason(const X509_REVOKED *rev)
+{
+	ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+	int code = reason != NULL ? (int)ASN1_ENUMERATED_get(reason) : -1;
+
+	ASN1_ENUMERATED_free(reason);
+	return code;
+}
+
+/* The outcome's facts about the chain's first hard error: which certificate, and when it
+ * expired or was revoked (from the CRL OpenSSL was checking). */
+static void hard_outcome(struct vstate *st, X509_STORE_CTX *sctx, X509 *cert)
+{
+	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(sctx);
+	X509_REVOKED *rev = NULL;
+
+	st->out->depth = st->hard_depth;
+	if (st->hard_err == X509_V_ERR_CERT_HAS_EXPIRED && cert != NULL)
+		(void)coco_asn1_time_to_time(X509_get0_notAfter(cert), &st->out->expired_at);
+	if (st->hard_err == X509_V_ERR_CERT_REVOKED && crl != NULL && cert != NULL &&
+	    X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
+		if (coco_asn1_time_to_time(X509_REVOKED_get0_revocationDate(rev),
+					   &st->out->revoked_at) != 0)
+			st->out->revoked_at = 0;
+		st->out->revocation_reason = revocation_reason(rev);
+	}
 }
 
 int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
@@ -146,9 +279,9 @@ int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
 				  "current at the verification time";
 			if (st->revocation == COCO_REVOCATION_REQUIRE)
 				coco_report_add(st->r, COCO_STATUS_INDETERMINATE,
-						"signer.revocation", name, "%s", why);
+						st->ids->id[K_REVOCATION], name, "%s", why);
 			else /* whether to accept it unchecked is the SIRO's call */
-				coco_report_add_manual(st->r, "signer.revocation", name,
+				coco_report_add_manual(st->r, st->ids->id[K_REVOCATION], name,
 						       "%s: confirm the certificate is not revoked",
 						       why);
 			st->revocation_notes++;
@@ -162,43 +295,56 @@ int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
 		name = cert ? coco_name_oneline(X509_get_subject_name(cert)) : NULL;
 		snprintf(st->hard_subject, sizeof(st->hard_subject), "%s", name ? name : "?");
 		free(name);
+		hard_outcome(st, sctx, cert);
 	}
 	return 0;
 }
 
 static const struct {
 	int err;
-	const char *id;
+	enum check check;
 	enum coco_status status;
+	enum coco_cms_result result;
 } chain_errors[] = {
-    {X509_V_ERR_CERT_HAS_EXPIRED, "signer.expired", COCO_STATUS_INDETERMINATE},
-    {X509_V_ERR_CERT_NOT_YET_VALID, "signer.not_yet_valid", COCO_STATUS_FAIL},
-    {X509_V_ERR_CERT_REVOKED, "signer.revoked", COCO_STATUS_FAIL},
-    {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "signer.untrusted", COCO_STATUS_INDETERMINATE},
-    {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, "signer.untrusted", COCO_STATUS_INDETERMINATE},
-    {X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "signer.untrusted", COCO_STATUS_INDETERMINATE},
-    {X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "signer.untrusted", COCO_STATUS_INDETERMINATE},
-    {X509_V_ERR_EE_KEY_TOO_SMALL, "signer.key", COCO_STATUS_FAIL},
-    {X509_V_ERR_CA_KEY_TOO_SMALL, "signer.key", COCO_STATUS_FAIL},
-    {X509_V_ERR_CA_MD_TOO_WEAK, "signer.key", COCO_STATUS_FAIL},
+    {X509_V_ERR_CERT_HAS_EXPIRED, K_EXPIRED, COCO_STATUS_INDETERMINATE, COCO_CMS_EXPIRED},
+    {X509_V_ERR_CERT_NOT_YET_VALID, K_NOT_YET_VALID, COCO_STATUS_FAIL, COCO_CMS_INVALID},
+    {X509_V_ERR_CERT_REVOKED, K_REVOKED, COCO_STATUS_FAIL, COCO_CMS_REVOKED},
+    {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, K_UNTRUSTED, COCO_STATUS_INDETERMINATE,
+     COCO_CMS_UNTRUSTED},
+    {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, K_UNTRUSTED, COCO_STATUS_INDETERMINATE,
+     COCO_CMS_UNTRUSTED},
+    {X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, K_UNTRUSTED, COCO_STATUS_INDETERMINATE,
+     COCO_CMS_UNTRUSTED},
+    {X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, K_UNTRUSTED, COCO_STATUS_INDETERMINATE,
+     COCO_CMS_UNTRUSTED},
+    {X509_V_ERR_EE_KEY_TOO_SMALL, K_KEY, COCO_STATUS_FAIL, COCO_CMS_INVALID},
+    {X509_V_ERR_CA_KEY_TOO_SMALL, K_KEY, COCO_STATUS_FAIL, COCO_CMS_INVALID},
+    {X509_V_ERR_CA_MD_TOO_WEAK, K_KEY, COCO_STATUS_FAIL, COCO_CMS_INVALID},
 };
 
+/* The chain's first hard error: its finding, and the outcome it decides. */
 static void report_chain_error(struct vstate *st, int strict)
 {
-	const char *id = "signer.chain";
+	enum check check = K_CHAIN;
 	enum coco_status status = COCO_STATUS_FAIL;
-	size_t i;
+	size_t i, from;
 
+	st->out->result = COCO_CMS_INVALID;
 	for (i = 0; i < sizeof(chain_errors) / sizeof(chain_errors[0]); i++)
 		if (chain_errors[i].err == st->hard_err) {
-			id = chain_errors[i].id;
+			check = chain_errors[i].check;
 			status = chain_errors[i].status;
+			st->out->result = chain_errors[i].result;
 		}
 	if (strict && status == COCO_STATUS_INDETERMINATE &&
 	    st->hard_err != X509_V_ERR_CERT_HAS_EXPIRED)
 		status = COCO_STATUS_FAIL;
-	coco_report_add(st->r, status, id, st->hard_subject, "%s (certificate at chain depth %d)",
+	from = coco_report_count(st->r);
+	coco_report_add(st->r, status, st->ids->id[check], st->hard_subject,
+			"%s (certificate at chain depth %d)",
 			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
+	if (st->out->result == COCO_CMS_EXPIRED)
+		coco_report_set_cause(st->r, from, COCO_CAUSE_EXPIRY);
 }
 
 static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
@@ -208,17 +354,14 @@ struct crl_view {
 	int current;  /* a CRL is current at now (issued by then, nextUpdate not passed) */
 	int revoked;  /* some CRL lists the certificate */
 	time_t since; /* the earliest revocation date listed (0 if one cannot be read) */
+	int reason;   /* that entry's reasonCode, or -1 */
 };
 
 /* Whether entry rev only holds the certificate (reason certificateHold): reversible, so a
  * CRL that is no longer current says nothing about it now. */
 static int on_hold(const X509_REVOKED *rev)
 {
-	ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
-	int hold = reason != NULL && ASN1_ENUMERATED_get(reason) == CRL_REASON_CERTIFICATE_HOLD;
-
-	ASN1_ENUMERATED_free(reason);
-	return hold;
+	return revocation_reason(rev) == CRL_REASON_CERTIFICATE_HOLD;
 }
 
 /* Adds one CRL's entry for cert, if it lists it, to view. */
@@ -231,8 +374,10 @@ static void crl_entry(X509_CRL *c, X509 *cert, int current, struct crl_view *vie
 		return;
 	if (coco_asn1_time_to_time(X509_REVOKED_get0_revocationDate(rev), &when) != 0)
 		when = 0; /* unreadable: taken as revoked before anything */
-	if (!view->revoked || when < view->since)
+	if (!view->revoked || when < view->since) {
 		view->since = when;
+		view->reason = revocation_reason(rev);
+	}
 	view->revoked = 1;
 }
 
@@ -270,13 +415,24 @@ static void revocation_gap_since(struct vstate *st, const char *name, time_t pro
 	char tb[21];
 
 	if (st->revocation == COCO_REVOCATION_REQUIRE)
-		coco_report_add(st->r, COCO_STATUS_INDETERMINATE, "signer.revocation", name,
+		coco_report_add(st->r, COCO_STATUS_INDETERMINATE, st->ids->id[K_REVOCATION], name,
 				"no current CRL from this certificate's issuer");
 	else
-		coco_report_add_manual(st->r, "signer.revocation", name,
+		coco_report_add_manual(st->r, st->ids->id[K_REVOCATION], name,
 				       "no current CRL from this certificate's issuer: "
 				       "confirm it was not revoked before %s",
 				       coco_time_format(proof, tb));
+}
+
+/* The outcome of a certificate at depth revoked before the proof time (the first found). */
+static void revoked_outcome(struct coco_cms_outcome *out, int depth, const struct crl_view *view)
+{
+	if (out->result == COCO_CMS_REVOKED)
+		return;
+	out->result = COCO_CMS_REVOKED;
+	out->depth = depth;
+	out->revoked_at = view->since;
+	out->revocation_reason = view->reason;
 }
 
 /* Long-term validation: the chain was built at the proof time without CRLs (a CRL issued
@@ -295,14 +451,15 @@ static void revocation_since(struct coco_ctx *ctx, X509_STORE_CTX *sctx, STACK_O
 		crl_view(sctx, sk_X509_value(chain, i + 1), cert, coco_ctx_time(ctx), &view);
 		name = coco_name_oneline(X509_get_subject_name(cert));
 		gaps += view.revoked || !view.current;
-		if (view.revoked && view.since <= proof)
-			coco_report_add(st->r, COCO_STATUS_FAIL, "signer.revoked", name,
+		if (view.revoked && view.since <= proof) {
+			coco_report_add(st->r, COCO_STATUS_FAIL, st->ids->id[K_REVOKED], name,
 					"revoked on %s, before %s, when the signature is proven to "
 					"exist",
 					coco_time_format(view.since, tb),
 					coco_time_format(proof, tb2));
-		else if (view.revoked)
-			coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", name,
+			revoked_outcome(st->out, i, &view);
+		} else if (view.revoked)
+			coco_report_add(st->r, COCO_STATUS_INFO, st->ids->id[K_REVOCATION], name,
 					"revoked on %s, after %s, when the signature is proven to "
 					"exist: the signature stands",
 					coco_time_format(view.since, tb),
@@ -312,7 +469,7 @@ static void revocation_since(struct coco_ctx *ctx, X509_STORE_CTX *sctx, STACK_O
 		free(name);
 	}
 	if (gaps == 0)
-		coco_report_add(st->r, COCO_STATUS_PASS, "signer.revocation", st->subject,
+		coco_report_add(st->r, COCO_STATUS_PASS, st->ids->id[K_REVOCATION], st->subject,
 				"no certificate in the chain was revoked before %s (current CRLs)",
 				coco_time_format(proof, tb));
 }
@@ -324,11 +481,11 @@ static void report_chain_ok(const struct coco_cms_check *in, STACK_OF(X509) * ch
 			 X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)));
 
 	if (in->chain_time_set)
-		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+		coco_report_add(st->r, COCO_STATUS_PASS, st->ids->id[K_CHAIN], st->subject,
 				"chains to trust anchor '%s' at %s", anchor ? anchor : "?",
 				coco_time_format(in->chain_time, tb));
 	else
-		coco_report_add(st->r, COCO_STATUS_PASS, "signer.chain", st->subject,
+		coco_report_add(st->r, COCO_STATUS_PASS, st->ids->id[K_CHAIN], st->subject,
 				"chains to trust anchor '%s' at the verification time",
 				anchor ? anchor : "?");
 	free(anchor);
@@ -356,18 +513,23 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 	int rc;
 
 	if (store == NULL || ctx->n_anchors[in->anchors] == 0) {
-		coco_report_add(st->r, in->strict ? COCO_STATUS_FAIL : COCO_STATUS_INDETERMINATE,
-				"signer.untrusted", st->subject,
-				"no trust anchors loaded (%s in the trust directory is empty)",
-				anchor_folder[in->anchors]);
+		st->out->result = COCO_CMS_UNTRUSTED;
+		st->out->no_anchors = 1;
+		if (!in->no_anchors_silent)
+			coco_report_add(
+			    st->r, in->strict ? COCO_STATUS_FAIL : COCO_STATUS_INDETERMINATE,
+			    st->ids->id[K_UNTRUSTED], st->subject,
+			    "no trust anchors loaded (%s in the trust directory is empty)",
+			    anchor_folder[in->anchors]);
 		return;
 	}
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store),
 				   in->chain_time_set ? in->chain_time : coco_ctx_time(ctx));
 	if ((sctx = X509_STORE_CTX_new()) == NULL ||
 	    !X509_STORE_CTX_init(sctx, store, signer, certs)) {
-		coco_report_add(st->r, COCO_STATUS_FAIL, "signer.chain", st->subject,
+		coco_report_add(st->r, COCO_STATUS_FAIL, st->ids->id[K_CHAIN], st->subject,
 				"cannot set up chain validation");
+		st->out->result = COCO_CMS_INVALID;
 		goto out;
 	}
 	X509_STORE_CTX_set_app_data(sctx, st);
@@ -387,12 +549,12 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 	report_chain_ok(in, chain, st);
 	anchor_fingerprint(sk_X509_value(chain, sk_X509_num(chain) - 1), st->anchor_sha256);
 	if (st->revocation == COCO_REVOCATION_OFF)
-		coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", st->subject,
+		coco_report_add(st->r, COCO_STATUS_INFO, st->ids->id[K_REVOCATION], st->subject,
 				"revocation not checked: the policy's revocation mode is off");
 	else if (in->chain_time_set)
 		revocation_since(ctx, sctx, chain, in->chain_time, st);
 	else if (st->revocation_notes == 0)
-		coco_report_add(st->r, COCO_STATUS_PASS, "signer.revocation", st->subject,
+		coco_report_add(st->r, COCO_STATUS_PASS, st->ids->id[K_REVOCATION], st->subject,
 				"no certificate in the chain is revoked (CRLs checked)");
 out:
 	X509_STORE_CTX_free(sctx);
@@ -443,6 +605,7 @@ struct sigcheck {
 	struct coco_ctx *ctx;
 	const struct coco_cms_check *in;
 	struct coco_report *r;
+	const struct ids *ids;
 	const char *entry;
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si;
@@ -452,14 +615,14 @@ struct sigcheck {
 	int bad;
 };
 
-static void sfail(struct sigcheck *c, const char *id, const char *fmt, ...) COCO_PRINTF(3, 4);
-static void sfail(struct sigcheck *c, const char *id, const char *fmt, ...)
+static void sfail(struct sigcheck *c, enum check k, const char *fmt, ...) COCO_PRINTF(3, 4);
+static void sfail(struct sigcheck *c, enum check k, const char *fmt, ...)
 {
 	va_list ap;
 
 	c->bad = 1;
 	va_start(ap, fmt);
-	coco_report_addv(c->r, COCO_STATUS_FAIL, id, c->entry, fmt, ap);
+	coco_report_addv(c->r, COCO_STATUS_FAIL, c->ids->id[k], c->entry, fmt, ap);
 	va_end(ap);
 }
 
@@ -473,34 +636,34 @@ static int check_structure(struct sigcheck *c, const unsigned char *der, size_t 
 
 	c->cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
 	if (c->cms == NULL || p != der + len) {
-		sfail(c, "signature.parse", "not a single DER-encoded CMS structure");
+		sfail(c, K_PARSE, "not a single DER-encoded CMS structure");
 		return -1;
 	}
 	if (OBJ_obj2nid(CMS_get0_type(c->cms)) != NID_pkcs7_signed) {
-		sfail(c, "signature.parse", "CMS content type is not SignedData");
+		sfail(c, K_PARSE, "CMS content type is not SignedData");
 		return -1;
 	}
 	content = CMS_get0_content(c->cms);
 	if (CMS_is_detached(c->cms) != 1 || (content != NULL && *content != NULL))
-		sfail(c, "signature.detached", "signature is not detached: it embeds content");
+		sfail(c, K_DETACHED, "signature is not detached: it embeds content");
 	if (OBJ_obj2nid(CMS_get0_eContentType(c->cms)) != NID_pkcs7_data)
-		sfail(c, "signature.content_type", "encapsulated content type is not id-data");
+		sfail(c, K_CONTENT_TYPE, "encapsulated content type is not id-data");
 	sis = CMS_get0_SignerInfos(c->cms);
 	if (sk_CMS_SignerInfo_num(sis) != 1) {
-		sfail(c, "signature.signers", "exactly one SignerInfo is required");
+		sfail(c, K_SIGNERS, "exactly one SignerInfo is required");
 		return -1;
 	}
 	c->si = sk_CMS_SignerInfo_value(sis, 0);
 	c->certs = CMS_get1_certs(c->cms);
 	if (sk_X509_num(c->certs) > (int)COCO_MAX_CERTS) {
-		sfail(c, "signature.parse", "more certificates than the limit");
+		sfail(c, K_PARSE, "more certificates than the limit");
 		return -1;
 	}
 	for (i = 0; i < sk_X509_num(c->certs) && c->signer == NULL; i++)
 		if (CMS_SignerInfo_cert_cmp(c->si, sk_X509_value(c->certs, i)) == 0)
 			c->signer = sk_X509_value(c->certs, i);
 	if (c->signer == NULL) {
-		sfail(c, "signature.signer_cert", "the signer's certificate is not included");
+		sfail(c, K_SIGNER_CERT, "the signer's certificate is not included");
 		return -1;
 	}
 	CMS_SignerInfo_set1_signer_cert(c->si, c->signer);
@@ -569,13 +732,13 @@ static void check_algorithms(struct sigcheck *c)
 	X509_ALGOR_get0(&obj, NULL, NULL, dig);
 	if (!allowed_digest(OBJ_obj2nid(obj))) {
 		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
-		sfail(c, "signature.algorithm",
-		      "digest algorithm '%s' not allowed (SHA-256/384/512 only)", txt);
+		sfail(c, K_ALGORITHM, "digest algorithm '%s' not allowed (SHA-256/384/512 only)",
+		      txt);
 	}
 	X509_ALGOR_get0(&obj, NULL, NULL, sig);
 	if (!allowed_sigalg(OBJ_obj2nid(obj))) {
 		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
-		sfail(c, "signature.algorithm", "signature algorithm '%s' not allowed", txt);
+		sfail(c, K_ALGORITHM, "signature algorithm '%s' not allowed", txt);
 	}
 }
 
@@ -599,12 +762,12 @@ static void check_message_digest(struct sigcheck *c, ASN1_TYPE *md_attr)
 	      : in->digest != NULL ? in->digest(in->digest_arg, alg, md, &mdlen) == 0
 				   : 0);
 	if (md_attr == NULL || md_attr->type != V_ASN1_OCTET_STRING || !ok) {
-		sfail(c, "signature.attributes", "message-digest attribute missing or unusable");
+		sfail(c, K_ATTRIBUTES, "message-digest attribute missing or unusable");
 		return;
 	}
 	if ((unsigned int)md_attr->value.octet_string->length != mdlen ||
 	    CRYPTO_memcmp(md_attr->value.octet_string->data, md, mdlen) != 0)
-		sfail(c, "signature.digest", "message digest does not match the bytes of '%s'",
+		sfail(c, K_DIGEST, "message digest does not match the bytes of '%s'",
 		      in->data_entry);
 }
 
@@ -615,7 +778,7 @@ static void check_ess(struct sigcheck *c, ASN1_TYPE *v2)
 	const unsigned char *p;
 
 	if (v2 == NULL || v2->type != V_ASN1_SEQUENCE) {
-		sfail(c, "signature.signing_certificate",
+		sfail(c, K_SIGNING_CERTIFICATE,
 		      "ESS signing-certificate-v2 attribute missing or repeated");
 		goto out;
 	}
@@ -623,7 +786,7 @@ static void check_ess(struct sigcheck *c, ASN1_TYPE *v2)
 	ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p, v2->value.sequence->length);
 	if (ss == NULL || chain == NULL || !sk_X509_push(chain, c->signer) ||
 	    OSSL_ESS_check_signing_certs(NULL, ss, chain, 1) <= 0)
-		sfail(c, "signature.signing_certificate",
+		sfail(c, K_SIGNING_CERTIFICATE,
 		      "ESS signing-certificate-v2 does not identify the signer's certificate");
 out:
 	ERR_clear_error();
@@ -638,7 +801,7 @@ static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
 
 	if (st == NULL || (st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
 	    coco_asn1_time_to_time(st->value.utctime, &t) != 0) {
-		sfail(c, "signature.signing_time",
+		sfail(c, K_SIGNING_TIME,
 		      count > 1 ? "signing-time attribute appears more than once"
 				: "signing-time attribute missing or malformed");
 		return;
@@ -646,15 +809,15 @@ static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
 	c->info->signing_time = t;
 	c->info->has_signing_time = 1;
 	if (t < c->info->not_before || t > c->info->not_after)
-		sfail(c, "signature.signing_time",
+		sfail(c, K_SIGNING_TIME,
 		      "signing time %s lies outside the signer certificate's validity",
 		      coco_time_format(t, tb));
 	else if (t > at)
-		sfail(c, "signature.signing_time", "signing time %s is after the verification time",
+		sfail(c, K_SIGNING_TIME, "signing time %s is after the verification time",
 		      coco_time_format(t, tb));
 	else
 		coco_report_add(
-		    c->r, COCO_STATUS_PASS, "signature.signing_time", c->entry,
+		    c->r, COCO_STATUS_PASS, c->ids->id[K_SIGNING_TIME], c->entry,
 		    "signed at %s (the signer's claim), inside the certificate's validity",
 		    coco_time_format(t, tb));
 }
@@ -666,7 +829,7 @@ static void check_attributes(struct sigcheck *c)
 	int n_ct, n_md, n_st, n_v2;
 
 	if (CMS_signed_get_attr_count(c->si) <= 0) {
-		sfail(c, "signature.attributes", "no signed attributes (CAdES requires them)");
+		sfail(c, K_ATTRIBUTES, "no signed attributes (CAdES requires them)");
 		return;
 	}
 	ct = signed_attr(c->si, NID_pkcs9_contentType, &n_ct);
@@ -675,10 +838,9 @@ static void check_attributes(struct sigcheck *c)
 	v2 = signed_attr(c->si, NID_id_smime_aa_signingCertificateV2, &n_v2);
 	if (ct == NULL || ct->type != V_ASN1_OBJECT ||
 	    OBJ_obj2nid(ct->value.object) != NID_pkcs7_data)
-		sfail(c, "signature.attributes",
-		      "content-type attribute missing, repeated or not id-data");
+		sfail(c, K_ATTRIBUTES, "content-type attribute missing, repeated or not id-data");
 	if (n_md != 1)
-		sfail(c, "signature.attributes", "message-digest attribute missing or repeated");
+		sfail(c, K_ATTRIBUTES, "message-digest attribute missing or repeated");
 	else
 		check_message_digest(c, md);
 	check_ess(c, v2);
@@ -692,7 +854,7 @@ static void check_value(struct sigcheck *c)
 	ERR_clear_error();
 	if (CMS_SignerInfo_verify(c->si) != 1) {
 		coco_ssl_reason(why, sizeof(why));
-		sfail(c, "signature.value", "signature value does not verify: %s",
+		sfail(c, K_VALUE, "signature value does not verify: %s",
 		      why[0] ? why : "no signed attributes to verify");
 	}
 }
@@ -717,9 +879,43 @@ static void crosscheck(struct sigcheck *c)
 	if (bio == NULL || CMS_verify(c->cms, NULL, c->ctx->stores[c->in->anchors], bio, NULL,
 				      CMS_BINARY | CMS_CADES) != 1) {
 		coco_ssl_reason(why, sizeof(why));
-		sfail(c, "signature.crosscheck", "OpenSSL CMS_verify disagrees: %s", why);
+		sfail(c, K_CROSSCHECK, "OpenSSL CMS_verify disagrees: %s", why);
 	}
 	BIO_free_all(bio);
+}
+
+/* The checks that need trust (algorithms, value, signer rules, chain, cross-check) and
+ * what they conclude. before marks where this signature's findings start. */
+static void verify_trusted(struct sigcheck *c, struct vstate *st, size_t before)
+{
+	const struct coco_cms_check *in = c->in;
+	struct coco_report_signature *info = c->info;
+	int chain_failed;
+
+	check_algorithms(c);
+	check_attributes(c);
+	check_value(c);
+	st->r = c->r, st->ids = c->ids, st->out = &info->outcome;
+	st->subject = info->subject ? info->subject : in->sig_entry;
+	st->revocation =
+	    coco_ctx_policy(c->ctx) ? coco_ctx_policy(c->ctx)->revocation : COCO_REVOCATION_WARN;
+	if (report_signer_rules(c->signer, c->r, c->ids, st->subject) != 0)
+		c->bad = 1;
+	if (!c->bad)
+		coco_report_add(c->r, COCO_STATUS_PASS, c->ids->id[K_VALUE], in->sig_entry,
+				"CAdES-B-B signature verifies over '%s'", in->data_entry);
+	info->value_ok = !c->bad;
+	check_chain(c->ctx, in, c->signer, c->certs, st);
+	memcpy(info->anchor_sha256, st->anchor_sha256, sizeof(info->anchor_sha256));
+	/* the chain's stages set a result only when it failed */
+	chain_failed = info->outcome.result != COCO_CMS_NOT_CHECKED;
+	if (!c->bad && !chain_failed && in->data != NULL && !in->chain_time_set &&
+	    coco_report_verdict_since(c->r, before) == COCO_VERDICT_PASSED)
+		crosscheck(c);
+	info->valid = !c->bad && !chain_failed &&
+		      coco_report_verdict_since(c->r, before) == COCO_VERDICT_PASSED;
+	if (!chain_failed)
+		info->outcome.result = info->valid ? COCO_CMS_VALID : COCO_CMS_INVALID;
 }
 
 enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check *in,
@@ -727,38 +923,28 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check 
 {
 	struct sigcheck c;
 	struct vstate st;
+	struct ids ids;
 	size_t before = coco_report_mark(r);
 
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));
-	c.ctx = ctx, c.in = in, c.r = r, c.entry = in->sig_entry, c.info = info;
+	memset(&info->outcome, 0, sizeof(info->outcome));
+	info->outcome.revocation_reason = -1;
+	info->outcome.at = in->chain_time_set ? in->chain_time : coco_ctx_time(ctx);
+	info->outcome.at_proof = in->chain_time_set;
+	ids_init(&ids, in->id_prefix);
+	c.ctx = ctx, c.in = in, c.r = r, c.ids = &ids, c.entry = in->sig_entry, c.info = info;
 	ERR_clear_error();
-	if (check_structure(&c, in->der, in->der_len) != 0 && c.signer == NULL)
+	if (check_structure(&c, in->der, in->der_len) != 0 && c.signer == NULL) {
+		info->outcome.result = in->trust ? COCO_CMS_INVALID : COCO_CMS_NOT_CHECKED;
 		goto out;
+	}
 	fill_info(&c);
 	if (!in->trust) {
 		check_attributes(&c);
 		goto out;
 	}
-	check_algorithms(&c);
-	check_attributes(&c);
-	check_value(&c);
-	st.r = r;
-	st.subject = info->subject ? info->subject : in->sig_entry;
-	st.revocation =
-	    coco_ctx_policy(ctx) ? coco_ctx_policy(ctx)->revocation : COCO_REVOCATION_WARN;
-	if (coco_cert_check_signer(c.signer, r, st.subject, NULL, 0) != 0)
-		c.bad = 1;
-	if (!c.bad)
-		coco_report_add(r, COCO_STATUS_PASS, "signature.value", in->sig_entry,
-				"CAdES-B-B signature verifies over '%s'", in->data_entry);
-	info->value_ok = !c.bad;
-	check_chain(ctx, in, c.signer, c.certs, &st);
-	memcpy(info->anchor_sha256, st.anchor_sha256, sizeof(info->anchor_sha256));
-	if (!c.bad && in->data != NULL && !in->chain_time_set &&
-	    coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
-		crosscheck(&c);
-	info->valid = !c.bad && coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED;
+	verify_trusted(&c, &st, before);
 out:
 	ERR_clear_error();
 	sk_X509_pop_free(c.certs, X509_free);

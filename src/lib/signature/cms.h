@@ -34,6 +34,13 @@ int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subjec
 /* What coco_cms_verify checks: a detached CMS over some data, against one anchor set. */
 struct coco_cms_check {
 	const char *sig_entry; /* names the signature in findings */
+	/* The group the findings are filed under. NULL: a bundle signature's own ids
+	 * (signature.*, signer.*, docs/checks.md), as for sign-offs too. A group such as "pdf"
+	 * (at most 30 bytes), for a signature embedded in a document: <group>.contents (not one
+	 * well-formed detached CMS), <group>.digest (the signed bytes changed),
+	 * <group>.signature (any other rule of the signature) and <group>.signer (the signer's
+	 * certificate and chain). */
+	const char *id_prefix;
 	const unsigned char *der;
 	size_t der_len;
 	const char *data_entry; /* names the signed data in messages */
@@ -50,11 +57,28 @@ struct coco_cms_check {
 			      (only an expired certificate stays indeterminate) */
 	time_t chain_time; /* when chain_time_set: validate the chain at this time, not ctx's */
 	int chain_time_set;
+	int no_anchors_silent; /* an empty anchor set is the caller's to report: no finding, only
+				* the outcome (UNTRUSTED, no_anchors) */
 };
 
 /*
- * Verifies a detached CAdES/CMS signature, adding signature.* and signer.* findings about
- * c->sig_entry and filling info. Returns COCO_OK unless memory runs out.
+ * Verifies a detached CAdES/CMS signature, adding findings (ids as c->id_prefix says) about
+ * c->sig_entry and filling info: the signer, valid, value_ok, and info->outcome, the
+ * conclusion as data (report.h), so that no caller reads it back from finding ids:
+ *   NOT_CHECKED  inspect (c->trust 0): only parsed and described;
+ *   VALID        every check passed (info->valid);
+ *   EXPIRED      the chain failed because a certificate had expired at outcome.at
+ *                (outcome.depth says which, expired_at its notAfter);
+ *   REVOKED      a certificate was revoked: listed by a CRL at outcome.at, or, with
+ *                chain_time set, revoked before that proof time (revoked_at,
+ *                revocation_reason; depth);
+ *   UNTRUSTED    the chain reaches no anchor of c->anchors (no_anchors: the set is empty);
+ *   INVALID      any other failed or indeterminate check.
+ * EXPIRED, REVOKED and UNTRUSTED say why the chain failed whatever else did: info->value_ok
+ * says whether the signature itself held. outcome.at is the time the chain was judged at
+ * (at_proof: c->chain_time rather than the context's verification time); the signer's
+ * claimed signing time is info->signing_time. Returns COCO_OK unless memory runs out (the
+ * report then says so: coco_report_failed).
  */
 enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check *c,
 			      struct coco_report *r, struct coco_report_signature *info);

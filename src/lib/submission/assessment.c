@@ -560,6 +560,8 @@ static enum coco_err check_references(struct coco_ctx *ctx, struct coco_report *
 					"in the submission but not referenced by the assessment: "
 					"reference it or remove it");
 		}
+	if (s->packaging != NULL)
+		*s->packaging += missing + extra;
 	if (missing == 0)
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.reference", NULL,
 				"every file the assessment references (%zu) is present", distinct);
@@ -885,6 +887,8 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	if (p == NULL)
 		return COCO_ERR_FORMAT; /* the message is in ctx */
 	qsort(s->files, s->n_files, sizeof(*s->files), cmp_str);
+	if (s->packaging != NULL && (s->too_large || xml == NULL))
+		++*s->packaging;
 	if (s->too_large) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", COCO_ASSESSMENT_NAME,
 				"larger than %zu bytes", ctx->limits.meta_size);
@@ -897,6 +901,8 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	}
 	if ((err = coco_assessment_parse(ctx, r, xml, len, COCO_ASSESSMENT_NAME, &a)) != COCO_OK ||
 	    a == NULL) {
+		if (err == COCO_OK && s->packaging != NULL)
+			++*s->packaging; /* assessment.xml or assessment.schema */
 		if (err == COCO_OK)
 			coco_report_add(
 			    r, COCO_STATUS_INFO, "verify.skipped", NULL,

@@ -64,6 +64,10 @@ struct coco_submission {
 	int signed_known;           /* signed_day is a signature's claim, not the check day */
 	const struct coco_pdf_file *pdfs; /* the PDFs scanned (pdf.h), for evidence.authentic */
 	size_t n_pdfs;
+	/* Where to add the failures that decide what create packages (assessment.missing,
+	 * assessment.xml, assessment.schema, assessment.reference, assessment.unreferenced),
+	 * as data, so that create need not search the report for their ids; may be NULL. */
+	size_t *packaging;
 };
 
 /*

@@ -49,9 +49,11 @@ static int check_dates(const struct certcheck *k)
 		current = 0;
 	}
 	if (left < 0) {
+		size_t from = coco_report_count(k->r);
 		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.expired", c->number,
 				"%s certificate expired on %s, %ld day%s ago", k->rule->name, d2,
 				-left, left == -1 ? "" : "s");
+		coco_report_set_cause(k->r, from, COCO_CAUSE_EXPIRY);
 		current = 0;
 	} else if (left <= (long)k->p->expiry_warning_days) {
 		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.expiring", c->number,
@@ -384,6 +386,17 @@ static int check_cert(struct certcheck *k, const char **note)
 	return current && *note == NULL;
 }
 
+/* Whether a finding listed from index `from` on reports an expiry (a certificate's). */
+static int expiry_since(const struct coco_report *r, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < coco_report_count(r); i++)
+		if (coco_finding_cause(coco_report_get(r, i)) == COCO_CAUSE_EXPIRY)
+			return 1;
+	return 0;
+}
+
 enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
 				  const struct coco_submission *s)
@@ -393,7 +406,7 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 	const struct coco_claim_cert *best = NULL;
 	const char *note;
 	char d[16], d2[16];
-	size_t i, current = 0;
+	size_t i, current = 0, from = coco_report_count(r);
 	int ok;
 
 	for (i = 0; i < a->n_certs; i++) {
@@ -410,12 +423,15 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				best = k.c;
 		}
 	}
-	if (best == NULL)
+	if (best == NULL) {
+		enum coco_cause cause = expiry_since(r, from) ? COCO_CAUSE_EXPIRY : COCO_CAUSE_NONE;
+		from = coco_report_count(r);
 		coco_report_add(r, COCO_STATUS_FAIL, "evidence.baseline", NULL,
 				"no baseline certificate of an accepted scheme is valid on %s and "
 				"passes its checks",
 				coco_date_format(at_day, d));
-	else
+		coco_report_set_cause(r, from, cause);
+	} else
 		coco_report_add(r, COCO_STATUS_PASS, "evidence.baseline", best->number,
 				"%zu baseline certificate%s valid on %s; '%s' (%s) runs to %s",
 				current, current == 1 ? " is" : "s are",

@@ -50,10 +50,12 @@ static enum coco_err scan_pdfs(struct coco_ctx *ctx, const char *dir, const stru
 	return COCO_OK;
 }
 
-enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char *assessment,
-			       const struct coco_folder *l, const struct coco_signer_names *signer,
+enum coco_err coco_lint_folder(struct coco_ctx *ctx, struct coco_lint_job *job,
 			       struct coco_report *r)
 {
+	const char *dir = job->dir, *assessment = job->assessment;
+	const struct coco_folder *l = job->folder;
+	const struct coco_signer_names *signer = job->signer;
 	const char **files = calloc(l->n + 1, sizeof(*files));
 	char *path = coco_asprintf("%s/%s", dir, assessment);
 	unsigned char *xml = NULL;
@@ -73,6 +75,8 @@ enum coco_err coco_lint_folder(struct coco_ctx *ctx, const char *dir, const char
 		goto out;
 	s.pdfs = pdfs;
 	s.n_pdfs = n_pdfs;
+	job->packaging_failures = l->n_problems;
+	s.packaging = &job->packaging_failures;
 	for (i = 0; i < l->n_problems; i++)
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.file", l->problems[i].name, "%s",
 				l->problems[i].why);
@@ -143,8 +147,10 @@ enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_repo
 		return coco_seterr(ctx, err, "out of memory");
 	}
 	coco_report_set_lint(r);
-	if ((err = coco_folder_collect(ctx, dir, &l)) == COCO_OK)
-		err = coco_lint_folder(ctx, dir, assessment, &l, NULL, r);
+	if ((err = coco_folder_collect(ctx, dir, &l)) == COCO_OK) {
+		struct coco_lint_job job = {.dir = dir, .assessment = assessment, .folder = &l};
+		err = coco_lint_folder(ctx, &job, r);
+	}
 	coco_folder_release(&l);
 	free(dir);
 	return err;

@@ -109,20 +109,25 @@ static void reject_doctype(void *data, const xmlChar *name, const xmlChar *ext, 
 	xmlStopParser(ctxt);
 }
 
-xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const char *name,
-			char *why, size_t why_size)
+xmlDocPtr coco_xml_parse(const unsigned char *buf, size_t len, size_t max, const char *name,
+			 struct coco_xml_refusal *no)
 {
 	struct parse_state st;
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
+	char *why = no->why;
+	const size_t why_size = sizeof(no->why);
 
 	memset(&st, 0, sizeof(st));
 	why[0] = '\0';
+	no->fault = COCO_XML_OK;
 	if (len > max || len > INT_MAX) {
+		no->fault = COCO_XML_TOO_LARGE;
 		snprintf(why, why_size, "document larger than %zu bytes", max);
 		return NULL;
 	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL) {
+		no->fault = COCO_XML_NOMEM;
 		snprintf(why, why_size, "out of memory");
 		return NULL;
 	}
@@ -133,18 +138,32 @@ xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const 
 	ctxt->sax->warning = NULL;
 	doc = xmlCtxtReadMemory(ctxt, (const char *)buf, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (st.doctype || (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL)))
+	if (st.doctype || (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL))) {
+		no->fault = COCO_XML_DOCTYPE;
 		snprintf(why, why_size, "DOCTYPE declarations are not allowed");
-	else if (doc == NULL || !ctxt->wellFormed)
-		snprintf(why, why_size, "not well-formed XML: %s",
+	} else if (doc == NULL || !ctxt->wellFormed) {
+		no->fault = COCO_XML_MALFORMED;
+		snprintf(why, why_size, "not well-formed XML: %.480s",
 			 st.msg[0] ? st.msg : "parse error");
-	else if (xmlDocGetRootElement(doc) == NULL)
+	} else if (xmlDocGetRootElement(doc) == NULL) {
+		no->fault = COCO_XML_NO_ROOT;
 		snprintf(why, why_size, "no root element");
-	if (why[0] != '\0') {
+	}
+	if (no->fault != COCO_XML_OK) {
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
 	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const char *name,
+			char *why, size_t why_size)
+{
+	struct coco_xml_refusal no;
+	xmlDocPtr doc = coco_xml_parse(buf, len, max, name, &no);
+
+	snprintf(why, why_size, "%s", no.why);
 	return doc;
 }
 

@@ -20,6 +20,25 @@
 xmlDocPtr coco_xml_read(const unsigned char *buf, size_t len, size_t max, const char *name,
 			char *why, size_t why_size);
 
+/* Why coco_xml_parse refused a document, for callers whose finding depends on it. */
+enum coco_xml_fault {
+	COCO_XML_OK,
+	COCO_XML_TOO_LARGE, /* over max bytes */
+	COCO_XML_NOMEM,
+	COCO_XML_DOCTYPE, /* a DOCTYPE declaration */
+	COCO_XML_MALFORMED,
+	COCO_XML_NO_ROOT,
+};
+
+struct coco_xml_refusal {
+	enum coco_xml_fault fault;
+	char why[512]; /* the one-line reason, as coco_xml_read gives it; "" when OK */
+};
+
+/* coco_xml_read, saying why as data too: the document, or NULL with *no filled. */
+xmlDocPtr coco_xml_parse(const unsigned char *buf, size_t len, size_t max, const char *name,
+			 struct coco_xml_refusal *no);
+
 /* Compiles an embedded schema; NULL with the reason in why. */
 xmlSchemaPtr coco_xml_schema(const char *xsd, char *why, size_t why_size);
 
