@@ -620,6 +620,9 @@ ZIP(b_zip_central_comment, z->e[Z_AUP].ccomment = "approved by SIA"; z->e[Z_AUP]
 ZIP(b_zip_local_only_extra, SET_EXTRA(&z->e[Z_AUP], lextra, ux))
 ZIP(b_zip_flag_patched, z->e[Z_AUP].flags = 0x0020)
 ZIP(b_zip_flag_cd_encrypted, z->e[Z_AUP].flags = 0x2000)
+/* The policy PDF stays stored but gets a data descriptor: bsdtar reading a pipe would end
+ * it at the first descriptor-shaped bytes its data holds (review of issue 13, F1). */
+ZIP(b_zip_stored_descriptor, z->e[Z_AUP].descriptor = ZT_DD_SIG)
 
 /* A central zip64 field with the policy's real usize, although nothing is saturated. */
 static void zip64_unneeded_m(struct zt_archive *z, void **owned)
@@ -2312,6 +2315,8 @@ static const struct hcase cases[] = {
      NULL},
     {"zip.flag_encrypted_directory", b_zip_flag_cd_encrypted, FAIL("container.encrypted"),
      S(POLICY_PDF), "bit 13", NULL},
+    {"zip.stored_with_descriptor", b_zip_stored_descriptor, FAIL("container.flags"),
+     S(POLICY_PDF), "stored entry with a data descriptor", NULL},
     /* entry names */
     {"name.nul", b_name_nul, FAIL("container.name"), S("policies/a.pdf"), NULL, NULL},
     {"name.overlong_utf8_c0af", b_name_overlong, FAIL("container.name"), NULL, NULL, NULL},

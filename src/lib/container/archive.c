@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <zlib.h>
 
 #include "container/archive.h"
@@ -118,6 +119,8 @@ static void fail(struct coco_archive *ar, struct coco_report *r, const char *id,
 
 struct eocd {
 	uint64_t entries, cd_size, cd_off, cd_end;
+	unsigned char end[22], z64[56 + 20]; /* the records as read, for the tail digest */
+	int has_z64;
 };
 
 static int read_eocd64(struct coco_archive *ar, struct coco_report *r, struct eocd *eo)
@@ -152,6 +155,9 @@ static int read_eocd64(struct coco_archive *ar, struct coco_report *r, struct eo
 	eo->cd_size = le64(rec + 40);
 	eo->cd_off = le64(rec + 48);
 	eo->cd_end = off;
+	memcpy(eo->z64, rec, 56);
+	memcpy(eo->z64 + 56, loc, 20);
+	eo->has_z64 = 1;
 	return 0;
 }
 
@@ -220,6 +226,8 @@ static int read_eocd(struct coco_archive *ar, struct coco_report *r, struct eocd
 	eo->cd_size = le32(b + 12);
 	eo->cd_off = le32(b + 16);
 	eo->cd_end = ar->size - 22;
+	memcpy(eo->end, b, 22);
+	eo->has_z64 = 0;
 	if (eo->entries == 0xFFFF || eo->cd_size == 0xFFFFFFFFu || eo->cd_off == 0xFFFFFFFFu)
 		return read_eocd64(ar, r, eo);
 	/*
@@ -362,6 +370,23 @@ static int check_sizes(struct coco_archive *ar, struct coco_report *r, struct co
 	return 0;
 }
 
+/*
+ * The digest of the bytes from the central directory to the end of the file, as read here
+ * (a race in the file after the open must not reach the pass: it compares, NOTES.md 4).
+ * The records lie in that order: directory, zip64 end record and locator, end record.
+ */
+static void tail_digest(struct coco_archive *ar, const unsigned char *cd, const struct eocd *eo)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	ar->meta_ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
+		      EVP_DigestUpdate(md, cd, eo->cd_size) &&
+		      (!eo->has_z64 || EVP_DigestUpdate(md, eo->z64, sizeof(eo->z64))) &&
+		      EVP_DigestUpdate(md, eo->end, sizeof(eo->end)) &&
+		      EVP_DigestFinal_ex(md, ar->tail_md, NULL);
+	EVP_MD_CTX_free(md);
+}
+
 static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 				  struct coco_report *r, const struct eocd *eo)
 {
@@ -399,6 +424,7 @@ static enum coco_err read_central(struct coco_ctx *ctx, struct coco_archive *ar,
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
 				   strerror(errno));
 	}
+	tail_digest(ar, cd, eo);
 	for (ar->n = 0; ar->n < eo->entries; ar->n++) {
 		if ((stopped = parse_central(ar, r, cd, eo->cd_size, &pos, &ar->e[ar->n])) != 0)
 			break;
@@ -522,10 +548,10 @@ static enum coco_err check_duplicates(struct coco_ctx *ctx, struct coco_archive 
 
 /* ---- local headers and layout ------------------------------------------------------ */
 
-/* Reads a data descriptor after e's data (with 8-byte sizes if wide); returns its length
- * or -1 if it disagrees. */
+/* Reads a data descriptor after e's data (with 8-byte sizes if wide) and adds it to md;
+ * returns its length or -1 if it disagrees. */
 static long data_descriptor(struct coco_archive *ar, const struct coco_entry *e, uint64_t end,
-			    int wide)
+			    int wide, EVP_MD_CTX *md)
 {
 	unsigned char b[24];
 	size_t have = ar->cd_off - end < sizeof(b) ? (size_t)(ar->cd_off - end) : sizeof(b);
@@ -540,12 +566,15 @@ static long data_descriptor(struct coco_archive *ar, const struct coco_entry *e,
 	if (wide ? le64(b + off + 4) != e->csize || le64(b + off + 12) != e->usize
 		 : le32(b + off + 4) != e->csize || le32(b + off + 8) != e->usize)
 		return -1;
+	if (!EVP_DigestUpdate(md, b, off + len))
+		ar->meta_ok = 0;
 	return (long)(off + len);
 }
 
-/* The local header (read into h) against the central record; NULL, or why not. */
+/* The local header (read into h, and with its name added to md) against the central
+ * record; NULL, or why not. */
 static const char *check_local(struct coco_archive *ar, const struct coco_entry *e,
-			       unsigned char *h)
+			       unsigned char *h, EVP_MD_CTX *md)
 {
 	char *name;
 	int same;
@@ -562,6 +591,8 @@ static const char *check_local(struct coco_archive *ar, const struct coco_entry 
 	same = coco_pread_all(ar->fd, name, e->name_len, e->local_off + 30) == 0 &&
 	       memcmp(name, e->name, e->name_len) == 0;
 	free(name);
+	if (!EVP_DigestUpdate(md, h, 30) || !EVP_DigestUpdate(md, e->name, e->name_len))
+		ar->meta_ok = 0;
 	if (!same)
 		return "local header name differs from the central directory";
 	lc = le32(h + 14), ls = le32(h + 18), lu = le32(h + 22);
@@ -587,7 +618,7 @@ static const char *check_local(struct coco_archive *ar, const struct coco_entry 
  * *wide: the data descriptor has 8-byte sizes (a zip64 field says so, APPNOTE 4.3.9.2).
  */
 static int local_extra(struct coco_archive *ar, struct coco_report *r, const struct coco_entry *e,
-		       const unsigned char *h, int *wide)
+		       const unsigned char *h, int *wide, EVP_MD_CTX *md)
 {
 	unsigned char x[65535];
 	size_t xlen = le16(h + 28);
@@ -601,6 +632,8 @@ static int local_extra(struct coco_archive *ar, struct coco_report *r, const str
 		     "local extra field overruns the central directory");
 		return -1;
 	}
+	if (!EVP_DigestUpdate(md, x, xlen))
+		ar->meta_ok = 0;
 	coco_extra_scan(x, xlen, 1, &xs);
 	if (xs.why != NULL)
 		coco_extra_report(ar, r, e->name, 1, &xs);
@@ -614,17 +647,51 @@ static int local_extra(struct coco_archive *ar, struct coco_report *r, const str
 	return 0;
 }
 
-/* Walks the local entries in order; returns how many it got through (their data_off and
- * next_off are then set). */
-static size_t check_layout(struct coco_archive *ar, struct coco_report *r)
+/* Walks e's local header, data extent and descriptor, adding the bytes around the data
+ * to md; 0, or -1 once a failure that ends the walk is reported. */
+static int walk_local(struct coco_archive *ar, struct coco_report *r, struct coco_entry *e,
+		      EVP_MD_CTX *md)
 {
 	unsigned char h[30];
-	uint64_t expect = 0;
 	const char *why;
-	size_t i;
 	long dd;
 	int wide = 0;
 
+	if ((why = check_local(ar, e, h, md)) != NULL) {
+		fail(ar, r, "container.header", e->name, why);
+		return -1;
+	}
+	if (local_extra(ar, r, e, h, &wide, md) != 0)
+		return -1;
+	e->data_off = e->local_off + 30 + e->name_len + le16(h + 28);
+	if (e->data_off > ar->cd_off || ar->cd_off - e->data_off < e->csize) {
+		fail(ar, r, "container.layout", e->name, "entry data overruns the central directory");
+		return -1;
+	}
+	e->next_off = e->data_off + e->csize;
+	if (e->flags & 0x0008) {
+		if ((dd = data_descriptor(ar, e, e->next_off, wide, md)) < 0) {
+			fail(ar, r, "container.header", e->name,
+			     "data descriptor missing or disagrees");
+			return -1;
+		}
+		e->next_off += (uint64_t)dd;
+	}
+	return 0;
+}
+
+/* Walks the local entries in order; returns how many it got through (their data_off and
+ * next_off are then set, and their meta_md). */
+static size_t check_layout(struct coco_archive *ar, struct coco_report *r)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint64_t expect = 0;
+	size_t i;
+
+	if (md == NULL) {
+		fail(ar, r, "container.layout", NULL, "out of memory");
+		return 0;
+	}
 	for (i = 0; i < ar->n; i++) {
 		struct coco_entry *e = &ar->e[i];
 
@@ -633,34 +700,22 @@ static size_t check_layout(struct coco_archive *ar, struct coco_report *r)
 			     i == 0 ? "data before the first local header"
 				    : "entry is not contiguous with the previous one (gap, overlap "
 				      "or reordering)");
-			return i;
+			break;
 		}
-		if ((why = check_local(ar, e, h)) != NULL) {
-			fail(ar, r, "container.header", e->name, why);
-			return i;
-		}
-		if (local_extra(ar, r, e, h, &wide) != 0)
-			return i;
-		e->data_off = e->local_off + 30 + e->name_len + le16(h + 28);
-		if (e->data_off > ar->cd_off || ar->cd_off - e->data_off < e->csize) {
-			fail(ar, r, "container.layout", e->name,
-			     "entry data overruns the central directory");
-			return i;
-		}
-		e->next_off = e->data_off + e->csize;
-		if (e->flags & 0x0008) {
-			if ((dd = data_descriptor(ar, e, e->next_off, wide)) < 0) {
-				fail(ar, r, "container.header", e->name,
-				     "data descriptor missing or disagrees");
-				return i;
-			}
-			e->next_off += (uint64_t)dd;
-		}
+		if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+			ar->meta_ok = 0;
+		if (walk_local(ar, r, e, md) != 0)
+			break;
+		if (!EVP_DigestFinal_ex(md, e->meta_md, NULL))
+			ar->meta_ok = 0;
 		expect = e->next_off;
 	}
-	if (expect != ar->cd_off)
+	if (i < ar->n)
+		ar->meta_ok = 0;
+	if (i == ar->n && expect != ar->cd_off)
 		fail(ar, r, "container.layout", NULL,
 		     "bytes between the last entry and the central directory");
+	EVP_MD_CTX_free(md);
 	return i;
 }
 
@@ -1044,9 +1099,44 @@ static int stream_one(struct reader *rd, struct coco_archive *ar, size_t idx, co
 	return 0;
 }
 
+/* The bytes around the entries' data, hashed as the pass reads them, to be compared with
+ * the digests the open made of what it read and judged. */
+struct meta {
+	EVP_MD_CTX *md;
+	int failed;
+	const struct coco_entry *moved; /* the entry whose header changed; NULL: the tail */
+	int changed;
+};
+
+static int meta_chunk(void *arg, const unsigned char *p, size_t len)
+{
+	struct meta *m = arg;
+
+	m->failed |= !EVP_DigestUpdate(m->md, p, len);
+	return 0;
+}
+
+static int meta_begin(struct meta *m)
+{
+	m->failed |= !EVP_DigestInit_ex(m->md, EVP_sha256(), NULL);
+	return 0;
+}
+
+/* Ends a region's digest and compares it with want; e names the region (NULL: the tail). */
+static void meta_end(struct meta *m, const unsigned char *want, const struct coco_entry *e)
+{
+	unsigned char got[32];
+
+	m->failed |= !EVP_DigestFinal_ex(m->md, got, NULL);
+	if (!m->failed && !m->changed && CRYPTO_memcmp(got, want, sizeof(got)) != 0) {
+		m->changed = 1;
+		m->moved = e;
+	}
+}
+
 /* Streams every entry in file order, then the central directory and end record. */
 static int stream_all(struct reader *rd, struct coco_archive *ar, coco_entry_sink sink, void *arg,
-		      struct coco_report *r, unsigned char *obuf)
+		      struct coco_report *r, unsigned char *obuf, struct meta *m)
 {
 	const char *why;
 	size_t i;
@@ -1054,17 +1144,21 @@ static int stream_all(struct reader *rd, struct coco_archive *ar, coco_entry_sin
 	for (i = 0; i < ar->n; i++) {
 		const struct coco_entry *e = &ar->e[i];
 
-		if (consume(rd, e->data_off - rd->pos, NULL, NULL) != 0 ||
+		if (meta_begin(m) != 0 || consume(rd, e->data_off - rd->pos, meta_chunk, m) != 0 ||
 		    stream_one(rd, ar, i, sink, arg, obuf, &why) != 0)
 			return -1;
 		if (why != NULL)
 			coco_report_add(r, COCO_STATUS_FAIL,
 					strstr(why, "CRC") ? "container.crc" : "container.data",
 					e->name, "%s", why);
-		if (consume(rd, e->next_off - rd->pos, NULL, NULL) != 0)
+		if (consume(rd, e->next_off - rd->pos, meta_chunk, m) != 0)
 			return -1;
+		meta_end(m, e->meta_md, e);
 	}
-	return consume(rd, ar->size - rd->pos, NULL, NULL);
+	if (meta_begin(m) != 0 || consume(rd, ar->size - rd->pos, meta_chunk, m) != 0)
+		return -1;
+	meta_end(m, ar->tail_md, NULL);
+	return 0;
 }
 
 enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
@@ -1072,10 +1166,11 @@ enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
 				  struct coco_report *r)
 {
 	struct reader rd = {.fd = ar->fd, .md = file_md, .ctx = ctx, .total = ar->size};
+	struct meta m = {.md = EVP_MD_CTX_new()};
 	unsigned char *bufs[PUMP_BUFS] = {NULL}, *obuf = malloc(COCO_IO_CHUNK);
 	enum coco_err err = COCO_OK;
 	int rc = -1, hashed, e = 0, i, nbufs = file_md != NULL ? PUMP_BUFS : 1;
-	int nomem = obuf == NULL;
+	int nomem = obuf == NULL || m.md == NULL;
 
 	for (i = 0; i < nbufs; i++)
 		nomem |= (bufs[i] = malloc(COCO_IO_CHUNK)) == NULL;
@@ -1088,19 +1183,26 @@ enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
 	if (lseek(ar->fd, 0, SEEK_SET) == 0) {
 		if (file_md != NULL)
 			rd.pump = pump_start(ar->fd, ar->size, file_md, bufs);
-		rc = stream_all(&rd, ar, sink, arg, r, obuf);
+		rc = stream_all(&rd, ar, sink, arg, r, obuf, &m);
 	}
 	e = errno;
 	hashed = pump_finish(rd.pump); /* before the buffers go, even on error */
-	if (hashed != 0)
+	if (hashed != 0 || m.failed || !ar->meta_ok)
 		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot hash '%s'", ar->path);
 	else if (rc != 0)
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", ar->path,
 				  e ? strerror(e) : "file changed while reading");
+	else if (m.changed && m.moved != NULL)
+		err = coco_seterr(ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
+				  m.moved->name, ar->path);
+	else if (m.changed)
+		err = coco_seterr(ctx, COCO_ERR_IO,
+				  "the central directory of '%s' changed while being read", ar->path);
 out:
 	for (i = 0; i < PUMP_BUFS; i++)
 		free(bufs[i]);
 	free(obuf);
+	EVP_MD_CTX_free(m.md);
 	return err;
 }
 

@@ -19,6 +19,8 @@ struct coco_entry {
 	uint16_t method, flags, made_by;
 	int is_dir;
 	int data_ok; /* set by a stream pass: CRC and size verified */
+	/* SHA-256 of the local header and data descriptor as the open read and judged them */
+	unsigned char meta_md[32];
 };
 
 struct coco_archive {
@@ -30,6 +32,10 @@ struct coco_archive {
 	struct coco_entry **by_name; /* e sorted by name for coco_archive_find, or NULL */
 	uint64_t cd_off, cd_size;
 	int ok; /* every container.* check passed */
+	/* SHA-256 of the central directory and end records as the open read them; meta_ok when
+	 * it and every entry's meta_md are set, so that a pass can compare what it reads */
+	unsigned char tail_md[32];
+	int meta_ok;
 };
 
 /*
@@ -50,7 +56,9 @@ typedef int (*coco_entry_sink)(void *arg, size_t idx, const unsigned char *p, si
 
 /*
  * Reads the whole file once, in order: every byte goes into file_md (may be NULL), and
- * each entry's uncompressed data goes to sink. Each entry is read to its end, so a bad
+ * each entry's uncompressed data goes to sink. The bytes around the data (local headers,
+ * descriptors, central directory, end records) must be those the open read and judged:
+ * else COCO_ERR_IO, "'NAME' in 'PATH' changed while being read". Each entry is read to its end, so a bad
  * CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
  * container.data finding and clears e->data_ok. With file_md, a second thread reads the
  * file and updates file_md while the caller's thread does the entry work (without a
