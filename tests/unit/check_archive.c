@@ -219,8 +219,8 @@ static const unsigned char z64_local_lie[] = {1, 0, 16, 0, 10, 0, 0, 0, 0, 0,
 					      0, 0, 10, 0, 0,  0, 0, 0, 0, 0};
 MUT(m_local_zip64_lie, m_local_saturated(z, owned); z->e[1].lextra = z64_local_lie;
     z->e[1].lextra_len = sizeof(z64_local_lie))
-MUT(m_descriptor_missing, deflated(&z->e[1]); z->e[1].set |= ZT_LFLAGS; z->e[1].lflags = 0x0008; z->e[1].flags = 0x0008;
-    z->e[1].set |= ZT_LCRC | ZT_LCSIZE | ZT_LUSIZE)
+MUT(m_descriptor_missing, deflated(&z->e[1]); z->e[1].set |= ZT_LFLAGS; z->e[1].lflags = 0x0008;
+    z->e[1].flags = 0x0008; z->e[1].set |= ZT_LCRC | ZT_LCSIZE | ZT_LUSIZE)
 
 /* data, checked by the streaming pass */
 static const unsigned char corrupt_deflate[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -423,8 +423,8 @@ static void p_eocd_count_other(unsigned char **p, size_t *len, const struct zt_l
 	eocd_counts(*p, lay, 3);
 }
 
-#define STREAM 1  /* found by the streaming pass, after the container walk passed */
-#define OVERRUN 2 /* the entry then also overruns: container.layout on the same entry */
+#define STREAM 1    /* found by the streaming pass, after the container walk passed */
+#define OVERRUN 2   /* the entry then also overruns: container.layout on the same entry */
 #define STORED_DD 4 /* a stored entry with a descriptor: container.flags on the same entry */
 
 static const struct hcase {

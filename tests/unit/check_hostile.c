@@ -2315,8 +2315,8 @@ static const struct hcase cases[] = {
      NULL},
     {"zip.flag_encrypted_directory", b_zip_flag_cd_encrypted, FAIL("container.encrypted"),
      S(POLICY_PDF), "bit 13", NULL},
-    {"zip.stored_with_descriptor", b_zip_stored_descriptor, FAIL("container.flags"),
-     S(POLICY_PDF), "stored entry with a data descriptor", NULL},
+    {"zip.stored_with_descriptor", b_zip_stored_descriptor, FAIL("container.flags"), S(POLICY_PDF),
+     "stored entry with a data descriptor", NULL},
     /* entry names */
     {"name.nul", b_name_nul, FAIL("container.name"), S("policies/a.pdf"), NULL, NULL},
     {"name.overlong_utf8_c0af", b_name_overlong, FAIL("container.name"), NULL, NULL, NULL},

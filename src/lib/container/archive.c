@@ -665,7 +665,8 @@ static int walk_local(struct coco_archive *ar, struct coco_report *r, struct coc
 		return -1;
 	e->data_off = e->local_off + 30 + e->name_len + le16(h + 28);
 	if (e->data_off > ar->cd_off || ar->cd_off - e->data_off < e->csize) {
-		fail(ar, r, "container.layout", e->name, "entry data overruns the central directory");
+		fail(ar, r, "container.layout", e->name,
+		     "entry data overruns the central directory");
 		return -1;
 	}
 	e->next_off = e->data_off + e->csize;
@@ -1196,8 +1197,9 @@ enum coco_err coco_archive_stream(struct coco_ctx *ctx, struct coco_archive *ar,
 		err = coco_seterr(ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
 				  m.moved->name, ar->path);
 	else if (m.changed)
-		err = coco_seterr(ctx, COCO_ERR_IO,
-				  "the central directory of '%s' changed while being read", ar->path);
+		err =
+		    coco_seterr(ctx, COCO_ERR_IO,
+				"the central directory of '%s' changed while being read", ar->path);
 out:
 	for (i = 0; i < PUMP_BUFS; i++)
 		free(bufs[i]);

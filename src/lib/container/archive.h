@@ -58,8 +58,8 @@ typedef int (*coco_entry_sink)(void *arg, size_t idx, const unsigned char *p, si
  * Reads the whole file once, in order: every byte goes into file_md (may be NULL), and
  * each entry's uncompressed data goes to sink. The bytes around the data (local headers,
  * descriptors, central directory, end records) must be those the open read and judged:
- * else COCO_ERR_IO, "'NAME' in 'PATH' changed while being read". Each entry is read to its end, so a bad
- * CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
+ * else COCO_ERR_IO, "'NAME' in 'PATH' changed while being read". Each entry is read to its end, so
+ * a bad CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
  * container.data finding and clears e->data_ok. With file_md, a second thread reads the
  * file and updates file_md while the caller's thread does the entry work (without a
  * thread, the caller does both); the thread is joined before return, and sink always
@@ -121,10 +121,13 @@ enum coco_err coco_zipw_new(struct coco_ctx *ctx, int fd, const char *out_name,
  * Continues the bundle in: copies its bytes up to the central directory to fd (positioned
  * at 0) unchanged, so that entries added next follow the earlier ones, and
  * coco_zipw_finish writes the earlier central directory records verbatim before the new
- * ones. in must have passed its container checks. COCO_ERR_LIMIT for zip64 bundles.
+ * ones. in must have passed its container checks. The file, as copied, must have the
+ * SHA-256 sha256 (hex, as the verification pass hashed it): else COCO_ERR_IO, "'PATH'
+ * changed while being read". COCO_ERR_LIMIT for zip64 bundles.
  */
 enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_name,
-			       const struct coco_archive *in, struct coco_zipw **out);
+			       const struct coco_archive *in, const char *sha256,
+			       struct coco_zipw **out);
 void coco_zipw_free(struct coco_zipw *w);
 /*
  * Adds an entry whose content comes from src_fd, read once: sha256 (may be NULL) gets
