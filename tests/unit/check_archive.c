@@ -163,6 +163,34 @@ MUT(m_dup_file_parent_apart, z->e[1] = entry("p", XML); add(z, entry("p-q", XML)
     add(z, entry("p.txt", XML)); add(z, entry("p/r", XML)))
 MUT(m_dup_file_dir, z->e[1] = entry("evidence", XML); add(z, entry("evidence/", ""));
     UNIX_MODE(&z->e[2], 3, 040755))
+/* One file on Windows and macOS though the bytes differ (review of issue 13, F5): two UTF-8
+ * names (the flag set), the second added after the first. */
+#define DUP_UTF8(a, b)                                                                             \
+	(z->e[1] = entry(a, XML), z->e[1].flags = 0x0800, add(z, entry(b, XML)),                   \
+	 z->e[z->n - 1].flags = 0x0800)
+#define NFC_E "caf\xc3\xa9"  /* café, U+00E9 */
+#define NFD_E "cafe\xcc\x81" /* cafe and U+0301 */
+MUT(m_dup_nfd, DUP_UTF8("evidence/" NFC_E ".pdf", "evidence/" NFD_E ".pdf"))
+MUT(m_dup_latin1_case, DUP_UTF8("evidence/" NFC_E ".pdf", "evidence/CAF\xc3\x89.pdf"))
+MUT(m_dup_nfd_upper, DUP_UTF8("evidence/" NFC_E ".pdf", "evidence/CAFE\xcc\x81.pdf"))
+MUT(m_dup_ext_a_case, DUP_UTF8("\xc5\x81\xc3\xb3"
+			       "d\xc5\xba.pdf",
+			       "\xc5\x82\xc3\x93"
+			       "D\xc5\xb9.pdf"))
+MUT(m_dup_greek_case, DUP_UTF8("\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91.pdf",
+			       "\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1.pdf"))
+MUT(m_dup_greek_tonos, DUP_UTF8("\xce\x86.pdf", "\xce\xb1\xcc\x81.pdf"))
+MUT(m_dup_cyrillic, DUP_UTF8("\xd0\x81\xd0\xb6"
+			     ".pdf",
+			     "\xd0\xb5\xcc\x88\xd0\x96.pdf"))
+MUT(m_dup_parent_nfd, DUP_UTF8(NFC_E, NFD_E "/b"))
+/* Distinct on every system: other accents, ß beside ss, the dotted capital I beside I. */
+MUT(m_names_distinct, DUP_UTF8("evidence/" NFC_E ".pdf", "evidence/caf\xc3\xa8.pdf");
+    add(z, entry("stra\xc3\x9f"
+		 "e.pdf",
+		 XML));
+    z->e[z->n - 1].flags = 0x0800; add(z, entry("strasse.pdf", XML));
+    add(z, entry("e\xcc\x81\xcc\x81.pdf", XML)); z->e[z->n - 1].flags = 0x0800)
 
 /*
  * Info-ZIP's Unicode Path extra field (0x7075): version 1, the CRC-32 of the header name,
@@ -438,6 +466,7 @@ static const struct hcase {
 } cases[] = {
     /* positive */
     {"canonical", m_none, NULL, NULL, NULL, NULL, 0},
+    {"non-ASCII names that stay distinct", m_names_distinct, NULL, NULL, NULL, NULL, 0},
     {"UTF-8 name with the UTF-8 flag", m_utf8_ok, NULL, NULL, NULL, NULL, 0},
     {"deflated entry", m_deflated_ok, NULL, NULL, NULL, NULL, 0},
     {"data descriptor with signature", m_dd_sig, NULL, NULL, NULL, NULL, 0},
@@ -586,6 +615,29 @@ static const struct hcase {
      "p/r", NULL, 0},
     {"file and folder of one name", m_dup_file_dir, NULL, "container.duplicate", "evidence/",
      "evidence", 0},
+    {"composed and decomposed accent", m_dup_nfd, NULL, "container.duplicate",
+     "evidence/" NFD_E ".pdf", "evidence/" NFC_E ".pdf", 0},
+    {"Latin-1 letters differing in case", m_dup_latin1_case, NULL, "container.duplicate",
+     "evidence/" NFC_E ".pdf", "evidence/CAF\xc3\x89.pdf", 0},
+    {"decomposed capital, composed small", m_dup_nfd_upper, NULL, "container.duplicate",
+     "evidence/" NFC_E ".pdf", "evidence/CAFE\xcc\x81.pdf", 0},
+    {"Latin Extended-A letters differing in case", m_dup_ext_a_case, NULL, "container.duplicate",
+     "\xc5\x81\xc3\xb3"
+     "d\xc5\xba.pdf",
+     "\xc5\x82\xc3\x93"
+     "D\xc5\xb9.pdf",
+     0},
+    {"Greek differing in case", m_dup_greek_case, NULL, "container.duplicate",
+     "\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91.pdf", "\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1.pdf",
+     0},
+    {"Greek capital with tonos, small decomposed", m_dup_greek_tonos, NULL, "container.duplicate",
+     "\xce\x86.pdf", "\xce\xb1\xcc\x81.pdf", 0},
+    {"Cyrillic differing in case and composition", m_dup_cyrillic, NULL, "container.duplicate",
+     "\xd0\x81\xd0\xb6"
+     ".pdf",
+     "\xd0\xb5\xcc\x88\xd0\x96.pdf", 0},
+    {"file used as a folder, decomposed", m_dup_parent_nfd, NULL, "container.duplicate", NFD_E "/b",
+     NULL, 0},
     /* types and methods */
     {"symlink (Unix)", m_symlink, NULL, "container.type", "assessment.xml", NULL, 0},
     {"symlink (made by VMS)", m_symlink_vms, NULL, "container.type", "assessment.xml", NULL, 0},

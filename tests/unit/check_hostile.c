@@ -413,6 +413,13 @@ ZIP(b_zip_zip64_overflow, z->zip64 = 1; z->e[Z_AUP].zip64 = 1; z->e[Z_AUP].set |
     z->e[Z_AUP].usize = 0xFFFFFFFFFFFFFFF0ull)
 ZIP(b_zip_case_collision,
     add_entry(z, "Policies/Acceptable-Use-Policy.pdf", z->e[Z_AUP].data, z->e[Z_AUP].len))
+/* café twice, composed (U+00E9) and decomposed (e, U+0301): one file on macOS and Windows,
+ * where the second extracted replaces the first (review of issue 13, F5). */
+ZIP(b_zip_nfd_collision,
+    add_entry(z, "evidence/caf\xc3\xa9.pdf", z->e[Z_AUP].data, z->e[Z_AUP].len);
+    z->e[z->n - 1].flags = 0x0800;
+    add_entry(z, "evidence/cafe\xcc\x81.pdf", z->e[Z_ISP].data, z->e[Z_ISP].len);
+    z->e[z->n - 1].flags = 0x0800)
 ZIP(b_zip_duplicate, add_entry(z, "assessment.xml", z->e[Z_ASSESS].data, z->e[Z_ASSESS].len);
     z->e[z->n - 1].deflate = 1; z->e[z->n - 1].method = 8)
 ZIP(b_zip_symlink, UNIX_MODE(&z->e[Z_AUP], 0120777))
@@ -2267,6 +2274,8 @@ static const struct hcase cases[] = {
     {"zip.zip64_size_overflow", b_zip_zip64_overflow, FAIL("container.limits"), S(POLICY_PDF), NULL,
      NULL},
     {"zip.case_collision", b_zip_case_collision, FAIL("container.duplicate"), NULL, NULL, NULL},
+    {"zip.normalisation_collision", b_zip_nfd_collision, FAIL("container.duplicate"), NULL,
+     "Unicode normalisation", NULL},
     {"zip.duplicate", b_zip_duplicate, FAIL("container.duplicate"), S("assessment.xml"), NULL,
      NULL},
     {"zip.symlink", b_zip_symlink, FAIL("container.type"), S(POLICY_PDF), NULL, NULL},

@@ -661,7 +661,7 @@ END_TEST
 /* Neighbours that are harmless stay: U+00AC, U+200A, U+2027, U+061B, U+202F, U+2061, U+2065,
  * U+FEFC. */
 #define KEEP                                                                                       \
-	"\xC2\xAC\xE2\x80\x8A\xE2\x80\xA7\xD8\x9B\xE2\x80\xAF\xE2\x81\xA1\xE2\x81\xA5"           \
+	"\xC2\xAC\xE2\x80\x8A\xE2\x80\xA7\xD8\x9B\xE2\x80\xAF\xE2\x81\xA1\xE2\x81\xA5"             \
 	"\xEF\xBB\xBC"
 
 static const struct {

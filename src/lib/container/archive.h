@@ -107,6 +107,9 @@ const char *coco_extra_zip64_local(const struct coco_entry *e, uint32_t lcsize, 
 				   const struct coco_extra *x, int *header);
 /* Flag bits and MS-DOS attributes of e (container.flags, container.encrypted, container.type). */
 void coco_entry_rules(struct coco_archive *ar, struct coco_report *r, const struct coco_entry *e);
+/* Names that are one file where extracted (archive_names.c): container.duplicate. */
+enum coco_err coco_archive_check_names(struct coco_ctx *ctx, struct coco_archive *ar,
+				       struct coco_report *r);
 /* libzip's second opinion: count, names, sizes, CRCs and methods (container.consistency). */
 void coco_libzip_crosscheck(struct coco_archive *ar, struct coco_report *r);
 
