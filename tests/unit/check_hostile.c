@@ -413,6 +413,13 @@ ZIP(b_zip_zip64_overflow, z->zip64 = 1; z->e[Z_AUP].zip64 = 1; z->e[Z_AUP].set |
     z->e[Z_AUP].usize = 0xFFFFFFFFFFFFFFF0ull)
 ZIP(b_zip_case_collision,
     add_entry(z, "Policies/Acceptable-Use-Policy.pdf", z->e[Z_AUP].data, z->e[Z_AUP].len))
+/* café twice, composed (U+00E9) and decomposed (e, U+0301): one file on macOS and Windows,
+ * where the second extracted replaces the first (review of issue 13, F5). */
+ZIP(b_zip_nfd_collision,
+    add_entry(z, "evidence/caf\xc3\xa9.pdf", z->e[Z_AUP].data, z->e[Z_AUP].len);
+    z->e[z->n - 1].flags = 0x0800;
+    add_entry(z, "evidence/cafe\xcc\x81.pdf", z->e[Z_ISP].data, z->e[Z_ISP].len);
+    z->e[z->n - 1].flags = 0x0800)
 ZIP(b_zip_duplicate, add_entry(z, "assessment.xml", z->e[Z_ASSESS].data, z->e[Z_ASSESS].len);
     z->e[z->n - 1].deflate = 1; z->e[z->n - 1].method = 8)
 ZIP(b_zip_symlink, UNIX_MODE(&z->e[Z_AUP], 0120777))
@@ -620,6 +627,9 @@ ZIP(b_zip_central_comment, z->e[Z_AUP].ccomment = "approved by SIA"; z->e[Z_AUP]
 ZIP(b_zip_local_only_extra, SET_EXTRA(&z->e[Z_AUP], lextra, ux))
 ZIP(b_zip_flag_patched, z->e[Z_AUP].flags = 0x0020)
 ZIP(b_zip_flag_cd_encrypted, z->e[Z_AUP].flags = 0x2000)
+/* The policy PDF stays stored but gets a data descriptor: bsdtar reading a pipe would end
+ * it at the first descriptor-shaped bytes its data holds (review of issue 13, F1). */
+ZIP(b_zip_stored_descriptor, z->e[Z_AUP].descriptor = ZT_DD_SIG)
 
 /* A central zip64 field with the policy's real usize, although nothing is saturated. */
 static void zip64_unneeded_m(struct zt_archive *z, void **owned)
@@ -2264,6 +2274,8 @@ static const struct hcase cases[] = {
     {"zip.zip64_size_overflow", b_zip_zip64_overflow, FAIL("container.limits"), S(POLICY_PDF), NULL,
      NULL},
     {"zip.case_collision", b_zip_case_collision, FAIL("container.duplicate"), NULL, NULL, NULL},
+    {"zip.normalisation_collision", b_zip_nfd_collision, FAIL("container.duplicate"), NULL,
+     "Unicode normalisation", NULL},
     {"zip.duplicate", b_zip_duplicate, FAIL("container.duplicate"), S("assessment.xml"), NULL,
      NULL},
     {"zip.symlink", b_zip_symlink, FAIL("container.type"), S(POLICY_PDF), NULL, NULL},
@@ -2312,6 +2324,8 @@ static const struct hcase cases[] = {
      NULL},
     {"zip.flag_encrypted_directory", b_zip_flag_cd_encrypted, FAIL("container.encrypted"),
      S(POLICY_PDF), "bit 13", NULL},
+    {"zip.stored_with_descriptor", b_zip_stored_descriptor, FAIL("container.flags"), S(POLICY_PDF),
+     "stored entry with a data descriptor", NULL},
     /* entry names */
     {"name.nul", b_name_nul, FAIL("container.name"), S("policies/a.pdf"), NULL, NULL},
     {"name.overlong_utf8_c0af", b_name_overlong, FAIL("container.name"), NULL, NULL, NULL},

@@ -480,6 +480,71 @@ START_TEST(test_race_manifest)
 }
 END_TEST
 
+/*
+ * The container's records are changed after the open checked them and before the pass
+ * (review of issue 13, F2): assessment.xml made a symbolic link in its central record (0),
+ * the policy's local header given another time (1), same length. The pass compares the
+ * bytes around the data with what the open read: an I/O error naming the bundle (and the
+ * entry whose local header moved), never PASSED on records nobody checked.
+ */
+START_TEST(test_race_records)
+{
+	static const unsigned char symlink_mode[2] = {0xff, 0xa1}; /* 0120777 */
+	static const unsigned char dos_time[2] = {0x21, 0x43};
+	struct race rc;
+	struct bt_loc loc;
+	char *want;
+
+	race_setup(&rc);
+	create_sample(&rc, NULL, 0);
+	loc = locate(&rc, _i == 0 ? "assessment.xml" : POLICY);
+	rc.when = COCO_READ_META, rc.len = 2;
+	rc.at = _i == 0 ? loc.central_off + 40 : loc.local_off + 10;
+	rc.swap = _i == 0 ? symlink_mode : dos_time;
+	ck_assert_int_eq(coco_verify(rc.ctx, rc.bundle, rc.r), COCO_ERR_IO);
+	ck_assert_int_eq(rc.fired, 1);
+	want = _i == 0 ? bt_fmt("the central directory of '%s' changed while being read", rc.bundle)
+		       : bt_fmt("'%s' in '%s' changed while being read", POLICY, rc.bundle);
+	ck_assert_str_eq(coco_ctx_error(rc.ctx), want);
+	free(want);
+	race_teardown(&rc);
+}
+END_TEST
+
+/*
+ * Countersign copies the input into its output after verifying it (review of issue 13,
+ * F4): a byte of the stored policy PDF is changed once the output's temporary file exists,
+ * after the pass. The copy is hashed as it is made and compared with the pass's digest:
+ * an I/O error naming the bundle, and no output, never a signed-off copy of other bytes.
+ */
+START_TEST(test_race_countersign_copy)
+{
+	struct race rc;
+	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, NULL, NULL};
+	struct coco_signer *s;
+	struct bt_loc loc;
+	struct stat st;
+	unsigned char byte;
+	char *want;
+
+	race_setup(&rc);
+	create_sample(&rc, NULL, 0);
+	loc = locate(&rc, POLICY);
+	ck_assert_uint_eq(loc.method, 0);
+	flip_middle(&rc, POLICY, COCO_READ_PASSED, &byte);
+	rc.swap = NULL, rc.back = &byte; /* at the temporary file, not at a read point */
+	ck_assert_ptr_nonnull(s = bt_signer(rc.ctx, "siro"));
+	ck_assert_int_eq(coco_countersign(rc.ctx, rc.bundle, rc.out, s, &o), COCO_ERR_IO);
+	coco_signer_free(s);
+	ck_assert_int_eq(rc.fired_back, 1);
+	want = bt_fmt("'%s' changed while being read", rc.bundle);
+	ck_assert_str_eq(coco_ctx_error(rc.ctx), want);
+	ck_assert_int_ne(stat(rc.out, &st), 0);
+	free(want);
+	race_teardown(&rc);
+}
+END_TEST
+
 Suite *race_suite(void)
 {
 	Suite *s = suite_create("race");
@@ -494,6 +559,8 @@ Suite *race_suite(void)
 	tcase_add_test(tc, test_race_signature);
 	tcase_add_test(tc, test_race_decision);
 	tcase_add_test(tc, test_race_manifest);
+	tcase_add_loop_test(tc, test_race_records, 0, 2);
+	tcase_add_test(tc, test_race_countersign_copy);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

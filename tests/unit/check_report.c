@@ -694,8 +694,21 @@ END_TEST
 	"g\xE2\x81\xA6"                                                                            \
 	"h\xE2\x81\xA9"
 #define R "\xEF\xBF\xBD" /* U+FFFD */
-/* Neighbours that are harmless stay: U+200D ZWJ, U+2027, U+061B, U+202F, U+2065. */
-#define KEEP "\xE2\x80\x8D\xE2\x80\xA7\xD8\x9B\xE2\x80\xAF\xE2\x81\xA5"
+/* Invisible: U+00AD soft hyphen, U+200B, U+200C, U+200D, U+2060 and U+FEFF between letters
+ * (review of issue 13, F5: they make two names look the same). */
+#define HIDDEN                                                                                     \
+	"a\xC2\xAD"                                                                                \
+	"b\xE2\x80\x8B"                                                                            \
+	"c\xE2\x80\x8C"                                                                            \
+	"d\xE2\x80\x8D"                                                                            \
+	"e\xE2\x81\xA0"                                                                            \
+	"f\xEF\xBB\xBF"                                                                            \
+	"g"
+/* Neighbours that are harmless stay: U+00AC, U+200A, U+2027, U+061B, U+202F, U+2061, U+2065,
+ * U+FEFC. */
+#define KEEP                                                                                       \
+	"\xC2\xAC\xE2\x80\x8A\xE2\x80\xA7\xD8\x9B\xE2\x80\xAF\xE2\x81\xA1\xE2\x81\xA5"             \
+	"\xEF\xBB\xBC"
 
 static const struct {
 	const char *in;
@@ -706,6 +719,9 @@ static const struct {
     {BIDI, COCO_ESCAPE_JSON, "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R},
     {BIDI, COCO_ESCAPE_MARKUP, "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R},
     {BIDI, COCO_ESCAPE_CSV, "a" R "b" R "c" R "d" R "e" R "f" R "g" R "h" R},
+    {HIDDEN, COCO_ESCAPE_TEXT, "a?b?c?d?e?f?g"},
+    {HIDDEN, COCO_ESCAPE_JSON, "a" R "b" R "c" R "d" R "e" R "f" R "g"},
+    {HIDDEN, COCO_ESCAPE_MARKUP, "a" R "b" R "c" R "d" R "e" R "f" R "g"},
     {KEEP, COCO_ESCAPE_TEXT, KEEP},
     {KEEP, COCO_ESCAPE_JSON, KEEP},
     {"q\"\\\x01\n\xff", COCO_ESCAPE_JSON, "q\\\"\\\\\\u0001\\u000a" R},

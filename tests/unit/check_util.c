@@ -17,6 +17,7 @@
 #include "fault.h"
 #include "internal.h"
 #include "suites.h"
+#include "util/fold.h"
 #include "ziptool.h"
 
 /* ---- time ------------------------------------------------------------------------- */
@@ -852,6 +853,54 @@ START_TEST(test_strerror)
 }
 END_TEST
 
+/* ---- name folding (util/fold.c) ------------------------------------------------------- */
+
+static const struct {
+	const char *a, *b;
+	int same; /* one file on Windows or macOS */
+} folds[] = {
+    {"Evidence/A.pdf", "evidence/a.pdf", 1},
+    {"caf\xc3\xa9", "cafe\xcc\x81", 1},          /* é: NFC, NFD */
+    {"caf\xc3\xa9", "CAF\xc3\x89", 1},           /* é, É */
+    {"\xc3\xbf", "\xc5\xb8", 1},                 /* ÿ, Ÿ (Latin Extended-A) */
+    {"\xc3\x86", "\xc3\xa6", 1},                 /* Æ, æ: no decomposition */
+    {"\xc4\xb0", "i\xcc\x87", 1},                /* İ, i and U+0307 */
+    {"\xc4\xb1", "I", 1},                        /* dotless i, I: NTFS */
+    {"\xc5\xbf", "s", 1},                        /* long s */
+    {"\xc2\xb5", "\xce\xbc", 1},                 /* micro sign, mu */
+    {"\xce\x90", "\xce\xb9\xcc\x88\xcc\x81", 1}, /* ΐ, fully decomposed */
+    {"\xce\xa3", "\xcf\x82", 1},                 /* Σ, final ς */
+    {"\xd0\x81", "\xd0\xb5\xcc\x88", 1},         /* Ё, е and U+0308 */
+    {"\xd2\x90", "\xd2\x91", 1},                 /* Ґ, ґ */
+    {"\xd3\x80", "\xd3\x8f", 1},                 /* palochka */
+    {"\xcd\xbe", ";", 1},                        /* Greek question mark */
+    {"caf\xc3\xa9", "caf\xc3\xa8", 0},           /* é, è */
+    {"stra\xc3\x9f"
+     "e",
+     "strasse", 0},                                /* ß is not ss */
+    {"\xc3\x97", "\xc3\xb7", 0},                   /* ×, ÷: not letters */
+    {"e\xcc\x81\xcc\xa3", "e\xcc\xa3\xcc\x81", 0}, /* marks are not reordered */
+    {"\xe1\xba\x9e", "\xc3\x9f", 0},               /* ẞ, ß: outside the coverage */
+    {"a\xff", "a\xfe", 0},                         /* invalid UTF-8, byte by byte */
+    {"a\xff", "a\xff", 1},
+    {"ab", "abc", 0},
+};
+
+START_TEST(test_fold)
+{
+	const char *a = folds[_i].a, *b = folds[_i].b;
+	uint32_t fa[64], fb[64];
+	size_t na = coco_fold(a, strlen(a), fa), nb = coco_fold(b, strlen(b), fb);
+	int c = coco_fold_cmp(a, strlen(a), b, strlen(b));
+
+	ck_assert_msg((c == 0) == folds[_i].same, "case %d: compare %d", _i, c);
+	ck_assert_int_eq(coco_fold_cmp(b, strlen(b), a, strlen(a)), -c);
+	ck_assert_int_eq(na == nb && memcmp(fa, fb, na * sizeof(*fa)) == 0, folds[_i].same);
+	ck_assert_int_eq(coco_fold_prefix(a, strlen(a), b, strlen(b)),
+			 folds[_i].same || (na < nb && memcmp(fa, fb, na * sizeof(*fa)) == 0));
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -867,6 +916,7 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_hex);
 	tcase_add_loop_test(tc, test_names, 0, (int)(sizeof(names) / sizeof(names[0])));
 	tcase_add_test(tc, test_name_length_limit);
+	tcase_add_loop_test(tc, test_fold, 0, (int)(sizeof(folds) / sizeof(folds[0])));
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	tcase_add_unchecked_fixture(files, tmp_setup, tmp_teardown);

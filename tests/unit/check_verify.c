@@ -212,6 +212,7 @@ enum refusal {
 	R_COLON,
 	R_TRAILING_DOT,
 	R_TRAILING_SPACE,
+	R_NFD,
 	R_N
 };
 
@@ -227,7 +228,8 @@ static const char *const refusal_names[R_N] = {"symlink",
 					       "invalid UTF-8 name",
 					       "colon in name",
 					       "name ending in a dot",
-					       "name ending in a space"};
+					       "name ending in a space",
+					       "composed beside decomposed accent"};
 
 /* Makes src a copy of the example with one problem; returns the offending name (static). */
 static const char *spoil(const char *src, enum refusal what)
@@ -292,11 +294,17 @@ static const char *spoil(const char *src, enum refusal what)
 	case R_TRAILING_SPACE:
 		name = "evidence/x.pdf ";
 		break;
+	case R_NFD: /* one file on macOS and Windows: the composed name sorts second */
+		name = "evidence/caf\xc3\xa9.pdf";
+		p = bt_fmt("%s/evidence/cafe\xcc\x81.pdf", src);
+		rc = bt_write(p, "x", 1);
+		break;
 	case R_N:
 		break;
 	}
 	if (what == R_NEWLINE || what == R_BAD_UTF8 || what == R_COLON || what == R_TRAILING_DOT ||
-	    what == R_TRAILING_SPACE) {
+	    what == R_TRAILING_SPACE || what == R_NFD) {
+		free(p);
 		p = bt_fmt("%s/%s", src, name);
 		rc = bt_write(p, "x", 1);
 	}

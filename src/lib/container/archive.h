@@ -19,6 +19,8 @@ struct coco_entry {
 	uint16_t method, flags, made_by;
 	int is_dir;
 	int data_ok; /* set by a stream pass: CRC and size verified */
+	/* SHA-256 of the local header and data descriptor as the open read and judged them */
+	unsigned char meta_md[32];
 };
 
 struct coco_archive {
@@ -30,6 +32,10 @@ struct coco_archive {
 	struct coco_entry **by_name; /* e sorted by name for coco_archive_find, or NULL */
 	uint64_t cd_off, cd_size;
 	int ok; /* every container.* check passed */
+	/* SHA-256 of the central directory and end records as the open read them; meta_ok when
+	 * it and every entry's meta_md are set, so that a pass can compare what it reads */
+	unsigned char tail_md[32];
+	int meta_ok;
 };
 
 /*
@@ -50,8 +56,10 @@ typedef int (*coco_entry_sink)(void *arg, size_t idx, const unsigned char *p, si
 
 /*
  * Reads the whole file once, in order: every byte goes into file_md (may be NULL), and
- * each entry's uncompressed data goes to sink. Each entry is read to its end, so a bad
- * CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
+ * each entry's uncompressed data goes to sink. The bytes around the data (local headers,
+ * descriptors, central directory, end records) must be those the open read and judged:
+ * else COCO_ERR_IO, "'NAME' in 'PATH' changed while being read". Each entry is read to its end, so
+ * a bad CRC, a size lie or trailing garbage after a deflate stream becomes a container.crc or
  * container.data finding and clears e->data_ok. With file_md, a second thread reads the
  * file and updates file_md while the caller's thread does the entry work (without a
  * thread, the caller does both); the thread is joined before return, and sink always
@@ -99,6 +107,9 @@ const char *coco_extra_zip64_local(const struct coco_entry *e, uint32_t lcsize, 
 				   const struct coco_extra *x, int *header);
 /* Flag bits and MS-DOS attributes of e (container.flags, container.encrypted, container.type). */
 void coco_entry_rules(struct coco_archive *ar, struct coco_report *r, const struct coco_entry *e);
+/* Names that are one file where extracted (archive_names.c): container.duplicate. */
+enum coco_err coco_archive_check_names(struct coco_ctx *ctx, struct coco_archive *ar,
+				       struct coco_report *r);
 /* libzip's second opinion: count, names, sizes, CRCs and methods (container.consistency). */
 void coco_libzip_crosscheck(struct coco_archive *ar, struct coco_report *r);
 
@@ -113,10 +124,13 @@ enum coco_err coco_zipw_new(struct coco_ctx *ctx, int fd, const char *out_name,
  * Continues the bundle in: copies its bytes up to the central directory to fd (positioned
  * at 0) unchanged, so that entries added next follow the earlier ones, and
  * coco_zipw_finish writes the earlier central directory records verbatim before the new
- * ones. in must have passed its container checks. COCO_ERR_LIMIT for zip64 bundles.
+ * ones. in must have passed its container checks. The file, as copied, must have the
+ * SHA-256 sha256 (hex, as the verification pass hashed it): else COCO_ERR_IO, "'PATH'
+ * changed while being read". COCO_ERR_LIMIT for zip64 bundles.
  */
 enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_name,
-			       const struct coco_archive *in, struct coco_zipw **out);
+			       const struct coco_archive *in, const char *sha256,
+			       struct coco_zipw **out);
 void coco_zipw_free(struct coco_zipw *w);
 /*
  * Adds an entry whose content comes from src_fd, read once: sha256 (may be NULL) gets

@@ -236,6 +236,17 @@ void coco_entry_rules(struct coco_archive *ar, struct coco_report *r, const stru
 				"general-purpose flag bit %u is set: %s", bit,
 				bit == 5 ? "patched data is not supported" : "reserved or unused");
 	}
+	/* A reader of a stream (bsdtar from a pipe) has no central directory: it finds the end
+	 * of a stored entry with a data descriptor only by guessing where a descriptor is, so
+	 * data that holds a descriptor and a local header reads as another entry. Nothing
+	 * needs the pair: a writer that streams compresses, and a stored entry's sizes are its
+	 * data's (APPNOTE 4.4.4 allows it, but no conformant ASiC producer writes it). */
+	if (e->method == 0 && (e->flags & 0x0008)) {
+		ar->ok = 0;
+		coco_report_add(r, COCO_STATUS_FAIL, "container.flags", e->name, "%s",
+				"stored entry with a data descriptor (flag bit 3): a streaming "
+				"reader cannot tell where its data ends");
+	}
 	/* The low byte is MS-DOS attributes for every host that zip and unzip know; 7-Zip and
 	 * libarchive honour the directory bit even on a host that is not MS-DOS. */
 	if (e->ext_attr & 0x08) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <zlib.h>
 
 #include "container/archive.h"
@@ -349,8 +350,9 @@ static struct coco_zipw *zipw_alloc(struct coco_ctx *ctx, int fd, const char *ou
 	return w;
 }
 
-/* Copies in's bytes [0, end) to the writer's file. */
-static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive *in, uint64_t end)
+/* Copies in's bytes [0, end) to the writer's file, adding them to md. */
+static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive *in, uint64_t end,
+				 EVP_MD_CTX *md)
 {
 	uint64_t at = 0;
 	ssize_t got;
@@ -360,6 +362,9 @@ static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive 
 		if ((got = pread(in->fd, w->ibuf, want, (off_t)at)) <= 0)
 			return coco_seterr(w->ctx, COCO_ERR_IO, "cannot read '%s': %s", in->path,
 					   got < 0 ? strerror(errno) : "file shrank");
+		if (!EVP_DigestUpdate(md, w->ibuf, (size_t)got))
+			return coco_seterr_ssl(w->ctx, COCO_ERR_CRYPTO, "cannot hash '%s'",
+					       in->path);
 		if (wr(w, w->ibuf, (size_t)got) != COCO_OK)
 			return COCO_ERR_IO;
 		at += (uint64_t)got;
@@ -368,10 +373,37 @@ static enum coco_err copy_prefix(struct coco_zipw *w, const struct coco_archive 
 	return COCO_OK;
 }
 
+/*
+ * The copy is of the bundle that was verified only if the whole file, hashed as it is
+ * copied (the prefix, then the central directory kept for coco_zipw_finish, then the end
+ * records, read again), has the digest the verification's pass made (want, hex).
+ */
+static enum coco_err check_copied(struct coco_zipw *w, const struct coco_archive *in,
+				  EVP_MD_CTX *md, const char *want)
+{
+	unsigned char tail[22 + 20 + 56], got[32];
+	uint64_t end = in->cd_off + in->cd_size;
+	size_t n = in->size - end < sizeof(tail) ? (size_t)(in->size - end) : sizeof(tail);
+	char hex[65];
+
+	if (in->size < end || end + n != in->size ||
+	    pread(in->fd, tail, n, (off_t)end) != (ssize_t)n)
+		return coco_seterr(w->ctx, COCO_ERR_IO, "'%s' changed while being read", in->path);
+	if (!EVP_DigestUpdate(md, w->old_cd, w->old_cd_len) || !EVP_DigestUpdate(md, tail, n) ||
+	    !EVP_DigestFinal_ex(md, got, NULL))
+		return coco_seterr_ssl(w->ctx, COCO_ERR_CRYPTO, "cannot hash '%s'", in->path);
+	coco_hex(got, sizeof(got), hex);
+	if (strlen(want) != 64 || CRYPTO_memcmp(hex, want, 64) != 0)
+		return coco_seterr(w->ctx, COCO_ERR_IO, "'%s' changed while being read", in->path);
+	return COCO_OK;
+}
+
 enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_name,
-			       const struct coco_archive *in, struct coco_zipw **out)
+			       const struct coco_archive *in, const char *sha256,
+			       struct coco_zipw **out)
 {
 	struct coco_zipw *w;
+	EVP_MD_CTX *md = NULL;
 	enum coco_err err;
 
 	*out = NULL;
@@ -381,6 +413,11 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 				   in->path);
 	if ((w = zipw_alloc(ctx, fd, out_name)) == NULL)
 		return COCO_ERR_NOMEM;
+	if ((md = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		coco_zipw_free(w);
+		return coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot hash '%s'", in->path);
+	}
 	w->old_n = in->n;
 	for (size_t i = 0; i < in->n; i++)
 		w->utotal += in->e[i].usize;
@@ -391,8 +428,9 @@ enum coco_err coco_zipw_append(struct coco_ctx *ctx, int fd, const char *out_nam
 		 (ssize_t)w->old_cd_len)
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read the central directory of '%s'",
 				  in->path);
-	else
-		err = copy_prefix(w, in, in->cd_off);
+	else if ((err = copy_prefix(w, in, in->cd_off, md)) == COCO_OK)
+		err = check_copied(w, in, md, sha256);
+	EVP_MD_CTX_free(md);
 	if (err != COCO_OK) {
 		coco_zipw_free(w);
 		return err;

@@ -719,7 +719,8 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 	/* the signed-off copy is as private as the bundle it came from */
 	if (fstat(v->ar->fd, &st) == 0)
 		(void)fchmod(fd, st.st_mode & 0666);
-	if ((err = coco_zipw_append(ctx, fd, out_path, v->ar, &w)) == COCO_OK &&
+	/* the copy must be of the bytes verified: r->sha256 is the pass's digest of the file */
+	if ((err = coco_zipw_append(ctx, fd, out_path, v->ar, v->r->sha256, &w)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->decision, (const unsigned char *)f->dec, f->dec_len,
 				     1)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->report, (const unsigned char *)f->rep, f->rep_len, 1)) ==

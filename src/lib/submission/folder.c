@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "submission/folder.h"
+#include "util/fold.h"
 
 void coco_folder_release(struct coco_folder *l)
 {
@@ -154,16 +155,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-/* ASCII case-folded order; names equal so are one file on a case-insensitive system. */
+/* Folded order (util/fold.c); names equal so are one file on Windows or macOS, and verify
+ * would refuse the bundle (container.duplicate). */
 static int casefold_cmp(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		int ca = (unsigned char)*a, cb = (unsigned char)*b;
-		ca = ca >= 'A' && ca <= 'Z' ? ca + 32 : ca;
-		cb = cb >= 'A' && cb <= 'Z' ? cb + 32 : cb;
-		if (ca != cb || ca == 0)
-			return ca - cb;
-	}
+	return coco_fold_cmp(a, strlen(a), b, strlen(b));
 }
 
 /* Folded, then in the walk's order: in a group of names equal but for case, the one kept
@@ -194,7 +190,9 @@ static enum coco_err case_clashes(struct coco_ctx *ctx, struct coco_folder *l)
 			continue;
 		}
 		err = problem(ctx, l, s[i],
-			      coco_asprintf("the name differs from '%s' only in case", s[first]));
+			      coco_asprintf("the name differs from '%s' only in case or Unicode "
+					    "normalisation",
+					    s[first]));
 	}
 	free(s);
 	return err;

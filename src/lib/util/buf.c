@@ -86,6 +86,20 @@ static const char *ascii_escape(unsigned char c, enum coco_buf_mode mode, char t
 	return replacement[mode];
 }
 
+/*
+ * Characters that show as nothing, so that two names that look the same are not: the soft
+ * hyphen U+00AD, the zero-width space, non-joiner and joiner U+200B..U+200D, the word
+ * joiner U+2060 and the zero-width no-break space (byte-order mark) U+FEFF. Not unsafe in
+ * a comment (coco_utf8_unsafe), which they cannot reorder; hidden in every output.
+ */
+static int invisible(const unsigned char *p, size_t n)
+{
+	return (n == 2 && p[0] == 0xC2 && p[1] == 0xAD) ||
+	       (n == 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D) ||
+	       (n == 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0xA0) ||
+	       (n == 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF);
+}
+
 /* Appends s escaped for mode, with bytes that are not valid UTF-8 and characters that
  * could reorder or hide what a reader sees replaced, so hostile names cannot break the
  * output, drive a terminal or disguise themselves. Runs of plain text are copied whole. */
@@ -103,7 +117,7 @@ void coco_buf_safe(struct coco_buf *b, const char *s, enum coco_buf_mode mode)
 		else if ((n = coco_utf8_seq(p, left)) == 0)
 			e = replacement[mode], n = 1;
 		else
-			e = coco_utf8_unsafe(p, n) ? replacement[mode] : NULL;
+			e = coco_utf8_unsafe(p, n) || invisible(p, n) ? replacement[mode] : NULL;
 		if (e == NULL)
 			continue;
 		coco_buf_add(b, (const char *)run, (size_t)(p - run));

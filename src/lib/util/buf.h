@@ -16,8 +16,9 @@ struct coco_buf {
 /*
  * In every mode, invalid UTF-8, C1 controls, U+FFFE and U+FFFF and the characters that
  * reorder or hide text (bidirectional overrides, embeddings and isolates, the LRM, RLM and
- * ALM marks, the line and paragraph separators: coco_utf8_unsafe) are replaced: by '?' in
- * text, by U+FFFD in the others. The public form is coco_escape() (coco.h).
+ * ALM marks, the line and paragraph separators: coco_utf8_unsafe) and the characters that
+ * show as nothing (U+00AD, U+200B..U+200D, U+2060, U+FEFF) are replaced: by '?' in text,
+ * by U+FFFD in the others. The public form is coco_escape() (coco.h).
  */
 enum coco_buf_mode {
 	COCO_BUF_TEXT,   /* controls become '?' */
