@@ -22,6 +22,7 @@
 #include "container/archive.h"
 #include "signature/cms.h"
 #include "container/manifest.h"
+#include "bundle/verify.h"
 #include "signoff/signoff.h"
 #include "util/xml.h"
 
@@ -73,17 +74,17 @@ int coco_signoff_is_siro(const struct coco_manifest *m)
 	return 0;
 }
 
-int coco_signoff_owns(const struct coco_vstate *v, size_t i)
+int coco_signoff_owns(const struct coco_signoff_view *sv, size_t i)
 {
 	char dec[64], rep[64];
-	const char *name = v->ar->e[i].name;
+	const char *name = sv->entries[i].name;
 	size_t j;
 
 	/* Only a SIRO manifest's own two files, whatever their digests and signature say: a
 	 * problem with them is the sign-off's. Anything else under signoff/ is the applicant's. */
-	for (j = 0; j < v->nm; j++)
-		if (v->m[j] != NULL && v->role[j] == COCO_SIG_SIRO &&
-		    own_names(v->m[j]->entry, dec, rep, sizeof(dec)) == 0 &&
+	for (j = 0; j < sv->n_manifests; j++)
+		if (sv->manifests[j] != NULL && sv->roles[j] == COCO_SIG_SIRO &&
+		    own_names(sv->manifests[j]->entry, dec, rep, sizeof(dec)) == 0 &&
 		    (strcmp(name, dec) == 0 || strcmp(name, rep) == 0))
 			return 1;
 	return 0;
@@ -156,8 +157,9 @@ out:
 /* ---- verification ---------------------------------------------------------------------- */
 
 struct signoff_check {
-	struct coco_vstate *v;
-	struct coco_report *r; /* the sign-off findings */
+	const struct coco_signoff_view *sv;
+	struct coco_report *report; /* gets the sign-off rows */
+	struct coco_report *r;      /* the sign-off findings */
 	const struct coco_manifest *m;
 	size_t mi; /* m's index */
 	const struct coco_report_signature *sig;
@@ -195,15 +197,15 @@ static const struct coco_manifest_ref *own_ref(struct signoff_check *c, const ch
  * sign-off need not list another's files: whether it covers the other, the other covers it,
  * or neither (two decisions made apart) decides which is in force (mark_standing), not
  * whether either is valid. Anything else beside it must be covered. */
-static int other_signoff_file(const struct coco_vstate *v, const struct coco_manifest *self,
+static int other_signoff_file(const struct coco_signoff_view *sv, const struct coco_manifest *self,
 			      const char *name)
 {
 	char dec[64], rep[64];
 	size_t j;
 
-	for (j = 0; j < v->nm; j++) {
-		const struct coco_manifest *m = v->m[j];
-		if (m == NULL || m == self || v->role[j] != COCO_SIG_SIRO ||
+	for (j = 0; j < sv->n_manifests; j++) {
+		const struct coco_manifest *m = sv->manifests[j];
+		if (m == NULL || m == self || sv->roles[j] != COCO_SIG_SIRO ||
 		    own_names(m->entry, dec, rep, sizeof(dec)) != 0)
 			continue;
 		if (strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
@@ -218,24 +220,24 @@ static int other_signoff_file(const struct coco_vstate *v, const struct coco_man
  * but a sign-off can be added beside a sign-off without it showing. */
 static int check_cover(struct signoff_check *c)
 {
-	const struct coco_archive *ar = c->v->ar;
+	const struct coco_signoff_view *sv = c->sv;
 	char dec[64], rep[64];
 	size_t j, k, missing = 0;
 	const char *first = NULL;
 	unsigned char *listed;
 
 	(void)own_names(c->m->entry, dec, rep, sizeof(dec));
-	if ((listed = calloc(ar->n + 1, 1)) == NULL)
+	if ((listed = calloc(sv->n_entries + 1, 1)) == NULL)
 		return -1;
 	for (k = 0; k < c->m->n; k++) /* one pass over the references, not one per entry */
 		if (c->m->refs[k].entry >= 0 && c->m->refs[k].matched)
 			listed[c->m->refs[k].entry] = 1;
-	for (j = 0; j < ar->n; j++) {
-		const char *name = ar->e[j].name;
-		if (ar->e[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
+	for (j = 0; j < sv->n_entries; j++) {
+		const char *name = sv->entries[j].name;
+		if (sv->entries[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
 		    strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
 		    strcmp(name, c->m->entry) == 0 || strcmp(name, c->m->sigref) == 0 ||
-		    other_signoff_file(c->v, c->m, name))
+		    other_signoff_file(sv, c->m, name))
 			continue;
 		if (!listed[j] && missing++ == 0)
 			first = name;
@@ -259,7 +261,7 @@ static void check_claims(struct signoff_check *c, const struct decision *d,
 	const char *signer = c->sig->common_name ? c->sig->common_name : c->sig->subject;
 	char hex[65];
 
-	coco_hex(coco_vstate_sha256(c->v, (size_t)rep->entry), 32, hex);
+	coco_hex(c->sv->sha256(c->sv->pipeline, (size_t)rep->entry), 32, hex);
 	if (strcmp(d->href, rep->name) != 0 || strcmp(d->report, hex) != 0)
 		bad(c, "signoff.report",
 		    "records report '%s' with SHA-256 %.16s..., but its manifest lists '%s' "
@@ -292,13 +294,13 @@ static enum coco_err check_one(struct signoff_check *c)
 	    (dec = own_ref(c, dname)) == NULL || (rep = own_ref(c, rname)) == NULL)
 		return COCO_OK;
 	c->entry = dec->name;
-	if ((err = coco_vstate_read(c->v, (size_t)dec->entry, &xml, &len)) != COCO_OK) {
+	if ((err = c->sv->read(c->sv->pipeline, (size_t)dec->entry, &xml, &len)) != COCO_OK) {
 		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 			return err;
-		bad(c, "signoff.xml", "%s", coco_ctx_error(c->v->ctx));
+		bad(c, "signoff.xml", "%s", coco_ctx_error(c->sv->ctx));
 		return COCO_OK;
 	}
-	if (decision_parse(c->v->ctx, xml, len, dec->name, &d, why, sizeof(why)) != 0) {
+	if (decision_parse(c->sv->ctx, xml, len, dec->name, &d, why, sizeof(why)) != 0) {
 		bad(c, "signoff.xml", "not a valid coco-signoff-1 decision: %s", why);
 		goto out;
 	}
@@ -307,16 +309,16 @@ static enum coco_err check_one(struct signoff_check *c)
 		goto out;
 	}
 	if (check_cover(c) != 0) {
-		err = coco_seterr(c->v->ctx, COCO_ERR_NOMEM, "out of memory");
+		err = coco_seterr(c->sv->ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	check_claims(c, &d, rep, t);
-	row = coco_report_add_signoff(c->v->r, dec->name,
+	row = coco_report_add_signoff(c->report, dec->name,
 				      strcmp(d.outcome, "approved") == 0 ? COCO_DECISION_APPROVED
 									 : COCO_DECISION_REJECTED,
 				      d.siro, d.comment, t, d.verdict);
 	if (row == NULL) {
-		err = coco_seterr(c->v->ctx, COCO_ERR_NOMEM, "out of memory");
+		err = coco_seterr(c->sv->ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	row->signed_at = c->sig->signing_time;
@@ -328,18 +330,20 @@ out:
 	return err;
 }
 
-enum coco_err coco_signoff_check(struct coco_vstate *v)
+enum coco_err coco_signoff_check(const struct coco_signoff_view *sv, struct coco_report *r,
+				 struct coco_report *part)
 {
 	struct signoff_check c;
 	enum coco_err err;
 	size_t i;
 
-	for (i = 0; i < v->nm; i++) {
-		if (v->m[i] == NULL || v->role[i] != COCO_SIG_SIRO || v->sig_index[i] < 0)
+	for (i = 0; i < sv->n_manifests; i++) {
+		if (sv->manifests[i] == NULL || sv->roles[i] != COCO_SIG_SIRO ||
+		    sv->signature_rows[i] < 0)
 			continue;
 		memset(&c, 0, sizeof(c));
-		c.v = v, c.r = v->siro, c.m = v->m[i], c.mi = i;
-		c.sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
+		c.sv = sv, c.report = r, c.r = part, c.m = sv->manifests[i], c.mi = i;
+		c.sig = coco_report_signature_at(r, (size_t)sv->signature_rows[i]);
 		if ((err = check_one(&c)) != COCO_OK)
 			return err;
 	}
@@ -358,22 +362,23 @@ static int covers_signature(const struct coco_manifest *m, const struct coco_man
 	return found == 2;
 }
 
-const struct coco_report_signoff *coco_signoff_proof(const struct coco_vstate *v, size_t i,
+const struct coco_report_signoff *coco_signoff_proof(const struct coco_signoff_view *sv,
+						     const struct coco_report *r, size_t i,
 						     const struct coco_report_signature *sig)
 {
 	const struct coco_report_signoff *best = NULL;
-	const struct coco_report *r = v->r;
-	time_t at = coco_ctx_time(v->ctx);
+	time_t at = coco_ctx_time(sv->ctx);
 	size_t k;
 
-	if (sig == NULL || sig->subject == NULL || !sig->has_signing_time || v->m[i] == NULL)
+	if (sig == NULL || sig->subject == NULL || !sig->has_signing_time ||
+	    sv->manifests[i] == NULL)
 		return NULL;
 	for (k = 0; k < r->n_signoffs; k++) {
 		const struct coco_report_signoff *s = &r->signoffs[k];
 		if (!s->valid || s->decision != COCO_DECISION_APPROVED ||
 		    s->signed_at < sig->not_before || s->signed_at > sig->not_after ||
 		    s->signed_at > at || sig->signing_time > s->signed_at ||
-		    !covers_signature(v->m[s->manifest], v->m[i]) ||
+		    !covers_signature(sv->manifests[s->manifest], sv->manifests[i]) ||
 		    (best != NULL && best->signed_at <= s->signed_at))
 			continue;
 		best = s;
@@ -399,7 +404,8 @@ void coco_signoff_note_proof(struct coco_report *r, const struct coco_report_sig
  * every signature has been verified, from the claims that verification read; a sign-off
  * that predates a signature never proved it either (coco_signoff_proof).
  */
-static void check_after_covered(const struct coco_vstate *v, struct coco_report *siro)
+static void check_after_covered(const struct coco_signoff_view *sv, struct coco_report *r,
+				struct coco_report *siro)
 {
 	struct coco_report_signoff *row;
 	const struct coco_report_signature *s;
@@ -407,16 +413,16 @@ static void check_after_covered(const struct coco_vstate *v, struct coco_report 
 	char t1[21], t2[21];
 	size_t i, j, k;
 
-	for (i = 0; i < v->r->n_signoffs; i++) {
-		row = &v->r->signoffs[i];
-		m = v->m[row->manifest];
-		s = coco_report_signature_at(v->r, (size_t)v->sig_index[row->manifest]);
+	for (i = 0; i < r->n_signoffs; i++) {
+		row = &r->signoffs[i];
+		m = sv->manifests[row->manifest];
+		s = coco_report_signature_at(r, (size_t)sv->signature_rows[row->manifest]);
 		if (!s->has_signing_time)
 			continue; /* already a signoff.time failure */
-		for (j = 0; j < v->nm; j++) {
-			s = v->sig_index[j] < 0 || v->m[j] == NULL
+		for (j = 0; j < sv->n_manifests; j++) {
+			s = sv->signature_rows[j] < 0 || sv->manifests[j] == NULL
 				? NULL
-				: coco_report_signature_at(v->r, (size_t)v->sig_index[j]);
+				: coco_report_signature_at(r, (size_t)sv->signature_rows[j]);
 			for (k = 0; s != NULL && s->has_signing_time && k < m->n; k++)
 				if (m->refs[k].matched && strcmp(m->refs[k].name, s->file) == 0 &&
 				    s->signing_time > row->signed_at) {
@@ -435,26 +441,26 @@ static void check_after_covered(const struct coco_vstate *v, struct coco_report 
 /* The first valid sign-off other than row i that covers it (lists its manifest and
  * signature with matching digests), or -1. The digests make the relation one way: two
  * sign-offs cannot each cover the other. */
-static long covered_by(const struct coco_vstate *v, size_t i)
+static long covered_by(const struct coco_signoff_view *sv, const struct coco_report *r, size_t i)
 {
-	const struct coco_report *r = v->r;
 	size_t j;
 
 	for (j = 0; j < r->n_signoffs; j++)
 		if (j != i && r->signoffs[j].valid &&
-		    covers_signature(v->m[r->signoffs[j].manifest], v->m[r->signoffs[i].manifest]))
+		    covers_signature(sv->manifests[r->signoffs[j].manifest],
+				     sv->manifests[r->signoffs[i].manifest]))
 			return (long)j;
 	return -1;
 }
 
 /* Marks each valid sign-off that no other valid one covers; returns how many stand. */
-static size_t mark_standing(const struct coco_vstate *v)
+static size_t mark_standing(const struct coco_signoff_view *sv, struct coco_report *r)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < v->r->n_signoffs; i++) {
-		struct coco_report_signoff *row = &v->r->signoffs[i];
-		row->stands = row->valid && covered_by(v, i) < 0;
+	for (i = 0; i < r->n_signoffs; i++) {
+		struct coco_report_signoff *row = &r->signoffs[i];
+		row->stands = row->valid && covered_by(sv, r, i) < 0;
 		n += row->stands != 0;
 	}
 	return n;
@@ -462,9 +468,8 @@ static size_t mark_standing(const struct coco_vstate *v)
 
 /* The valid sign-off to name as superseding row i, whatever the zip's order: one that
  * stands if any does, then the first by name; -1 if none covers it. */
-static long superseder(const struct coco_vstate *v, size_t i)
+static long superseder(const struct coco_signoff_view *sv, const struct coco_report *r, size_t i)
 {
-	const struct coco_report *r = v->r;
 	const struct coco_report_signoff *a, *b;
 	long best = -1;
 	size_t j;
@@ -472,7 +477,8 @@ static long superseder(const struct coco_vstate *v, size_t i)
 	for (j = 0; j < r->n_signoffs; j++) {
 		a = &r->signoffs[j];
 		if (j == i || !a->valid ||
-		    !covers_signature(v->m[a->manifest], v->m[r->signoffs[i].manifest]))
+		    !covers_signature(sv->manifests[a->manifest],
+				      sv->manifests[r->signoffs[i].manifest]))
 			continue;
 		b = best < 0 ? NULL : &r->signoffs[best];
 		if (b == NULL || (a->stands && !b->stands) ||
@@ -484,9 +490,9 @@ static long superseder(const struct coco_vstate *v, size_t i)
 
 /* A pass for each valid decision, once nothing more can overturn it, saying which later
  * sign-off supersedes it. */
-static void report_decisions(const struct coco_vstate *v, struct coco_report *siro)
+static void report_decisions(const struct coco_signoff_view *sv, const struct coco_report *r,
+			     struct coco_report *siro)
 {
-	const struct coco_report *r = v->r;
 	char tb[21];
 	long by;
 	size_t i;
@@ -495,7 +501,7 @@ static void report_decisions(const struct coco_vstate *v, struct coco_report *si
 		const struct coco_report_signoff *row = &r->signoffs[i];
 		if (!row->valid)
 			continue;
-		by = superseder(v, i);
+		by = superseder(sv, r, i);
 		coco_report_add(
 		    siro, COCO_STATUS_PASS, "signoff.decision", row->entry,
 		    "%s by %s at %s, on a verification that was %s%s%s%s",
@@ -524,33 +530,33 @@ static void report_ambiguous(const struct coco_report *r, struct coco_report *si
 	}
 }
 
-enum coco_err coco_signoff_finish(struct coco_vstate *v)
+enum coco_err coco_signoff_finish(const struct coco_signoff_view *sv, struct coco_report *r,
+				  struct coco_report *siro)
 {
-	struct coco_report *siro = v->siro;
-	enum coco_verdict applicant = coco_report_verdict_since(v->r, 0);
-	size_t from = coco_report_mark(v->r); /* the sign-off part starts here */
+	enum coco_verdict applicant = coco_report_verdict_since(r, 0);
+	size_t from = coco_report_mark(r); /* the sign-off part starts here */
 	const struct coco_report_signoff *in_force;
 	size_t standing;
 	char tb[21];
 	enum coco_err err;
 
-	if (siro->n == 0 && v->r->n_signoffs == 0)
+	if (siro->n == 0 && r->n_signoffs == 0)
 		return COCO_OK;
-	check_after_covered(v, siro);
-	standing = mark_standing(v);
-	report_decisions(v, siro);
+	check_after_covered(sv, r, siro);
+	standing = mark_standing(sv, r);
+	report_decisions(sv, r, siro);
 	if (standing > 1)
-		report_ambiguous(v->r, siro, standing);
-	if ((err = coco_report_append(v->r, siro)) != COCO_OK)
-		return coco_seterr(v->ctx, err, "out of memory");
-	if ((in_force = coco_report_in_force(v->r)) != NULL)
-		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.latest", NULL,
+		report_ambiguous(r, siro, standing);
+	if ((err = coco_report_append(r, siro)) != COCO_OK)
+		return coco_seterr(sv->ctx, err, "out of memory");
+	if ((in_force = coco_report_in_force(r)) != NULL)
+		coco_report_add(r, COCO_STATUS_INFO, "signoff.latest", NULL,
 				"Signed off: %s by %s on %s ('%s', which no other valid sign-off "
 				"covers, is in force)",
 				coco_decision_name(in_force->decision), in_force->name,
 				coco_time_format(in_force->at, tb), in_force->entry);
-	if (coco_report_verdict_since(v->r, from) != COCO_VERDICT_PASSED)
-		coco_report_add(v->r, COCO_STATUS_INFO, "signoff.applicant", NULL,
+	if (coco_report_verdict_since(r, from) != COCO_VERDICT_PASSED)
+		coco_report_add(r, COCO_STATUS_INFO, "signoff.applicant", NULL,
 				"the applicant's part on its own, without the sign-off: %s",
 				coco_verdict_name(applicant));
 	return COCO_OK;
@@ -675,13 +681,14 @@ static enum coco_err build_decision(struct coco_ctx *ctx, const struct coco_sign
 static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vstate *v,
 				    struct newfiles *f)
 {
-	struct coco_manifest_ref *refs = calloc(v->ar->n + 2, sizeof(*refs));
+	const struct coco_archive *ar = coco_vstate_archive(v);
+	struct coco_manifest_ref *refs = calloc(ar->n + 2, sizeof(*refs));
 	size_t i, n = 0;
 
 	if (refs == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	for (i = 0; i < v->ar->n; i++) {
-		const struct coco_entry *e = &v->ar->e[i];
+	for (i = 0; i < ar->n; i++) {
+		const struct coco_entry *e = &ar->e[i];
 		if (e->is_dir || (i == 0 && strcmp(e->name, "mimetype") == 0))
 			continue;
 		refs[n].name = e->name;
@@ -701,12 +708,12 @@ static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vsta
 		    ctx, COCO_ERR_LIMIT,
 		    "cannot add a sign-off to '%s': its manifest of %zu entries would "
 		    "be %zu bytes, over the %zu bytes verify reads",
-		    v->ar->path, n, f->man_len, ctx->limits.meta_size);
+		    ar->path, n, f->man_len, ctx->limits.meta_size);
 	return COCO_OK;
 }
 
-static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v,
-			       const char *out_path, const struct newfiles *f)
+static enum coco_err write_out(struct coco_ctx *ctx, struct coco_archive *ar, const char *out_path,
+			       const struct newfiles *f)
 {
 	struct coco_zipw *w = NULL;
 	struct stat st;
@@ -717,9 +724,9 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK)
 		return err;
 	/* the signed-off copy is as private as the bundle it came from */
-	if (fstat(v->ar->fd, &st) == 0)
+	if (fstat(ar->fd, &st) == 0)
 		(void)fchmod(fd, st.st_mode & 0666);
-	if ((err = coco_zipw_append(ctx, fd, out_path, v->ar, &w)) == COCO_OK &&
+	if ((err = coco_zipw_append(ctx, fd, out_path, ar, &w)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->decision, (const unsigned char *)f->dec, f->dec_len,
 				     1)) == COCO_OK &&
 	    (err = coco_zipw_add_mem(w, f->report, (const unsigned char *)f->rep, f->rep_len, 1)) ==
@@ -737,23 +744,24 @@ static enum coco_err write_out(struct coco_ctx *ctx, const struct coco_vstate *v
 }
 
 /* Whether a decision can be recorded in the verified bundle, and approval allowed. */
-static enum coco_err may_sign(struct coco_ctx *ctx, const struct coco_vstate *v,
-			      const char *in_path, enum coco_decision decision)
+static enum coco_err may_sign(struct coco_ctx *ctx, const struct coco_archive *ar,
+			      const struct coco_report *r, const char *in_path,
+			      enum coco_decision decision)
 {
-	enum coco_verdict verdict = coco_report_verdict(v->r);
+	enum coco_verdict verdict = coco_report_verdict(r);
 	size_t i;
 
-	if (v->ar == NULL || !v->ar->ok)
+	if (ar == NULL || !ar->ok)
 		return coco_seterr(ctx, COCO_ERR_REFUSED,
 				   "cannot record a decision in '%s': its container failed "
 				   "verification",
 				   in_path);
-	for (i = 0; i < v->ar->n; i++)
-		if (!v->ar->e[i].is_dir && !v->ar->e[i].data_ok)
+	for (i = 0; i < ar->n; i++)
+		if (!ar->e[i].is_dir && !ar->e[i].data_ok)
 			return coco_seterr(ctx, COCO_ERR_REFUSED,
 					   "cannot record a decision in '%s': entry '%s' cannot "
 					   "be read",
-					   in_path, v->ar->e[i].name);
+					   in_path, ar->e[i].name);
 	if (decision == COCO_DECISION_APPROVED && verdict != COCO_VERDICT_PASSED)
 		return coco_seterr(ctx, COCO_ERR_REFUSED,
 				   "refusing to approve '%s': its verification is %s", in_path,
@@ -814,21 +822,22 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 			       const struct coco_countersign_opts *opts)
 {
 	struct coco_report *own = NULL, *r = opts != NULL ? opts->report : NULL;
-	struct coco_vstate v;
+	struct coco_vstate *v = NULL;
 	struct newfiles f;
 	long num;
 	enum coco_err err;
 
-	memset(&v, 0, sizeof(v));
 	memset(&f, 0, sizeof(f));
 	if ((err = check_opts(ctx, opts)) != COCO_OK)
 		return err;
 	if (r == NULL && (err = coco_report_new(&own)) != COCO_OK)
 		return coco_seterr(ctx, err, "out of memory");
-	if ((err = coco_vstate_run(&v, ctx, in_path, r ? r : own, 1)) != COCO_OK ||
-	    (err = may_sign(ctx, &v, in_path, opts->decision)) != COCO_OK)
+	if (r == NULL)
+		r = own;
+	if ((err = coco_vstate_run(ctx, in_path, r, COCO_MODE_VERIFY, &v)) != COCO_OK ||
+	    (err = may_sign(ctx, coco_vstate_archive(v), r, in_path, opts->decision)) != COCO_OK)
 		goto out;
-	if ((num = next_number(v.ar)) > 999999) {
+	if ((num = next_number(coco_vstate_archive(v))) > 999999) {
 		err = coco_seterr(ctx, COCO_ERR_LIMIT,
 				  "cannot add a sign-off to '%s': numbers run out", in_path);
 		goto out;
@@ -837,12 +846,12 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 	snprintf(f.report, sizeof(f.report), "signoff/report-%03ld.xml", num);
 	snprintf(f.manifest, sizeof(f.manifest), "META-INF/ASiCManifest%03ld.xml", num);
 	snprintf(f.sig, sizeof(f.sig), "META-INF/signature%03ld.p7s", num);
-	if (coco_report_render(v.r, COCO_FORMAT_XML, 0, &f.rep, &f.rep_len) != COCO_OK) {
+	if (coco_report_render(r, COCO_FORMAT_XML, 0, &f.rep, &f.rep_len) != COCO_OK) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((err = build_decision(ctx, siro, opts, v.r, &f)) != COCO_OK ||
-	    (err = build_manifest(ctx, &v, &f)) != COCO_OK ||
+	if ((err = build_decision(ctx, siro, opts, r, &f)) != COCO_OK ||
+	    (err = build_manifest(ctx, v, &f)) != COCO_OK ||
 	    (err = coco_cms_sign(ctx, siro, (const unsigned char *)f.man, f.man_len, &f.der,
 				 &f.der_len)) != COCO_OK ||
 	    (err = check_siro(ctx, &f)) != COCO_OK)
@@ -855,10 +864,10 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 				in_path, f.der_len, ctx->limits.meta_size);
 		goto out;
 	}
-	err = write_out(ctx, &v, out_path, &f);
+	err = write_out(ctx, coco_vstate_archive(v), out_path, &f);
 out:
 	newfiles_release(&f);
-	coco_vstate_release(&v);
+	coco_vstate_free(v);
 	coco_report_free(own);
 	return err;
 }
