@@ -84,7 +84,13 @@ for day in 2027-06-01 2027-08-01 2027-10-01; do
 	rc=$?
 	set -e
 	sed -n 2p "$work/rv.txt" | sed "s|$work/||"
-	echo "   ... on $day: exit $rc (0 OK, 4 EXPIRING, 1 FAILED or EXPIRED)"
+	case $rc in
+	0) meaning="all OK" ;;
+	4) meaning="something expires soon" ;;
+	1) meaning="something FAILED, was REJECTED or has EXPIRED" ;;
+	*) meaning="see 'coco-bundle reverify --help'" ;;
+	esac
+	echo "   ... on $day: exit status $rc, meaning $meaning"
 done
 
 step "done: the skeleton failed lint, the signed bundle PASSED, the tampered copy FAILED, the SIRO's approval is in the bundle, and reverify saw it go from OK to EXPIRING to EXPIRED"

@@ -82,10 +82,13 @@ void coco_ctx_set_time(struct coco_ctx *ctx, time_t at);
 time_t coco_ctx_time(struct coco_ctx *ctx);
 
 /*
- * Loads a trust directory (docs/TRUST.md): signers/ anchors and crl/ revocation lists.
- * A missing signers/ or crl/ folder is not an error (verification then ends
- * INDETERMINATE or warns about revocation); a missing or unreadable dir, or a file in
- * it that does not parse, is. Replaces anything loaded before.
+ * Loads a trust directory (docs/TRUST.md): the applicants' anchors (signers/), the
+ * certification bodies' anchors (bodies/, with bodies/bodies.xml), SIA's SIRO anchors
+ * (siro/), the revocation lists (crl/), and the policy (policy.xml, else the built-in
+ * default) with its register snapshots (registers/). A missing anchor or crl/ folder is
+ * not an error (verification then ends INDETERMINATE or warns about revocation); a missing
+ * or unreadable dir, or a file in it that does not parse, is. Replaces anything loaded
+ * before.
  */
 enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir);
 
@@ -245,8 +248,10 @@ int coco_finding_manual(const struct coco_finding *f);
 size_t coco_finding_count(const struct coco_finding *f);
 
 /*
- * Renders the report as text (one line per finding, verdict last) or JSON
- * (docs/FORMAT.md). *out is a NUL-terminated malloc'd string the caller frees.
+ * Renders the report as text (one line per finding, verdict last), JSON, XML
+ * (docs/schema/coco-report-1.xsd) or HTML (the sign-off sheet), as docs/FORMAT.md
+ * section 5 describes; flags are COCO_RENDER_*. *out is a NUL-terminated malloc'd string
+ * the caller frees.
  */
 enum coco_err coco_report_render(const struct coco_report *report, enum coco_format format,
 				 unsigned flags, char **out, size_t *out_len);
@@ -398,6 +403,9 @@ enum coco_err coco_lint(struct coco_ctx *ctx, const char *path, struct coco_repo
 enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organisation);
 
 /* ---- files --------------------------------------------------------------------- */
+
+/* The SHA-256 of the whole file at path (streamed), into out. COCO_ERR_IO naming the file. */
+enum coco_err coco_file_sha256(struct coco_ctx *ctx, const char *path, unsigned char out[32]);
 
 /* An input that an output must never replace (coco_output_check). */
 struct coco_input {

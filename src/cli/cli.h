@@ -39,7 +39,7 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 /* Stores optarg in *slot, refusing a second use of the same option. 0 or -1. */
 int cli_set_once(const char *cmd, const char *opt, const char **slot, const char *value);
 
-/* Parses --format: text, json or html. 0 or -1 (message printed). */
+/* Parses --format: text, json, xml or html, in any case. 0 or -1 (message printed). */
 int cli_parse_format(const char *cmd, const char *value, enum coco_format *out);
 
 /*
@@ -72,6 +72,11 @@ int cli_check_output(struct coco_ctx *ctx, const char *out, const struct coco_in
 #define CLI_SIGNING_INPUTS 5
 void cli_signing_inputs(const struct coco_signer_opts *so, const char *pass,
 			struct coco_input in[CLI_SIGNING_INPUTS]);
+
+/* Refuses the other kind of input with the command that takes it: a folder where a bundle
+ * is wanted (want_bundle), or a bundle (a zip) where a submission folder is. Anything else,
+ * missing files included, passes: the command's own error names it. 0 or EXIT_USAGE. */
+int cli_check_input(const char *cmd, const char *path, int want_bundle);
 
 /* Writes buf to path atomically, or to stdout when path is NULL or "-". 0 or EXIT_USAGE. */
 int cli_output(struct coco_ctx *ctx, const char *path, const char *buf, size_t len);

@@ -193,6 +193,8 @@ int cmd_countersign(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("countersign", "expected exactly one BUNDLE");
 	a.bundle = argv[optind];
+	if (cli_check_input("countersign", a.bundle, 1) != 0)
+		return EXIT_USAGE;
 	if ((bad = check_args(&a, &d)) != 0)
 		return bad;
 	return countersign(&a, d);

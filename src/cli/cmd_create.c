@@ -41,6 +41,9 @@ static const char create_help[] =
     "  --no-lint          sign even if lint FAILED (the references must still match)\n"
     "  -h, --help         show this help\n"
     "\n"
+    "On success it prints the bundle's SHA-256 as sha256sum does: give it to SIA with\n"
+    "the bundle.\n"
+    "\n"
     "Exit status: 0 created; 1 refused because the submission fails lint or its files\n"
     "are not exactly those assessment.xml references (the failures are listed); 2 usage\n"
     "error, or refused or failed for another reason. Nothing is written unless the\n"
@@ -106,6 +109,21 @@ static void show_lint(const struct coco_report *r, int refused)
 			cli_prog, warns, warns == 1 ? "" : "s");
 }
 
+/* The bundle's SHA-256 as sha256sum prints it, for the applicant to give SIA with it. */
+static int print_sha256(struct coco_ctx *ctx, const char *path)
+{
+	unsigned char md[32];
+	char hex[65];
+	size_t i;
+
+	if (coco_file_sha256(ctx, path, md) != COCO_OK)
+		return cli_error("%s", coco_ctx_error(ctx));
+	for (i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	cli_say(stdout, "%s  %s", hex, path);
+	return 0;
+}
+
 static int create(const struct create_args *a)
 {
 	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
@@ -142,6 +160,7 @@ static int create(const struct create_args *a)
 	} else {
 		cli_say(stdout, "created '%s', signed by '%s'", a->out,
 			coco_signer_subject(signer));
+		rc = print_sha256(ctx, a->out);
 	}
 	coco_report_free(co.lint);
 	coco_signer_free(signer);
@@ -201,6 +220,8 @@ int cmd_create(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("create", "expected exactly one DIR");
 	a.dir = argv[optind];
+	if (cli_check_input("create", a.dir, 0) != 0)
+		return EXIT_USAGE;
 	if ((bad = check_args(&a)) != 0)
 		return bad;
 	return create(&a);

@@ -96,5 +96,7 @@ int cmd_extract(int argc, char **argv)
 		return cli_usage_error("extract", "expected exactly one BUNDLE");
 	if (dir == NULL)
 		return cli_usage_error("extract", "-d DIR is required");
+	if (cli_check_input("extract", argv[optind], 1) != 0)
+		return EXIT_USAGE;
 	return extract(argv[optind], dir, trust, at);
 }

@@ -1,7 +1,8 @@
 /*
- * coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json|xml|html] [-o FILE]
+ * coco-bundle verify BUNDLE... [--trust DIR] [--at TIME] [--format text|json|xml|html] [-o FILE]
  * Runs the whole verification pipeline and prints the report; the exit status is the
- * verdict (0 PASSED, 1 FAILED, 3 INDETERMINATE) or 2 when it could not run.
+ * verdict (0 PASSED, 1 FAILED, 3 INDETERMINATE) or 2 when it could not run. Several
+ * bundles (text only): one report each, a summary line, and the worst exit.
  */
 #include <getopt.h>
 #include <libgen.h>
@@ -12,14 +13,16 @@
 #include "cli.h"
 
 static const char verify_help[] =
-    "usage: coco-bundle verify BUNDLE [--trust DIR] [--at TIME] [--format text|json|xml|html]\n"
-    "                              [-o FILE]\n"
+    "usage: coco-bundle verify BUNDLE... [--trust DIR] [--at TIME]\n"
+    "                              [--format text|json|xml|html] [-o FILE]\n"
     "\n"
     "Verify a bundle: container, manifest, digests, CAdES signature, signer chain and\n"
     "revocation, then the CoCo self-assessment and its evidence against the trust\n"
     "directory's policy. Prints a summary, one line per finding, the manual checks for\n"
     "the SIRO, and the verdict last, with the SIRO's decision in force under it once one\n"
     "is recorded. --format html writes the printable sign-off sheet.\n"
+    "Several bundles (text only, to standard output): one report after another, then a\n"
+    "summary line; the exit status is the worst (2, then 1, then 3, then 0).\n"
     "\n"
     "  --trust DIR        trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME          verification time: YYYY-MM-DD or RFC 3339 (default: now)\n"
@@ -80,6 +83,8 @@ int cli_run_report(const char *cmd, enum cli_mode mode, const char *bundle, cons
 
 	if (fmt != NULL && cli_parse_format(cmd, fmt, &format) != 0)
 		return EXIT_USAGE;
+	if ((rc = cli_check_input(cmd, bundle, mode != CLI_LINT)) != 0)
+		return rc;
 	if (inspect && format == COCO_FORMAT_HTML) /* the sheet is for a verdict */
 		return cli_usage_error(cmd,
 				       "format 'html' is for verify and lint (text, json or xml)");
@@ -118,6 +123,46 @@ out:
 	return rc;
 }
 
+/* How bad an exit status is, for the worst of several: 2 (not verified), then 1 (FAILED),
+ * then 3 (INDETERMINATE), then 0 (PASSED). */
+static int exit_rank(int rc)
+{
+	return rc == EXIT_USAGE ? 3 : rc == EXIT_FAILED ? 2 : rc == EXIT_INDETERMINATE ? 1 : 0;
+}
+
+/* verify of several bundles: each report in turn on stdout, then one summary line. */
+static int verify_many(char **bundles, size_t n, const char *trust, const char *at, const char *fmt,
+		       const char *out)
+{
+	enum coco_format format = COCO_FORMAT_TEXT;
+	size_t count[4] = {0}, i; /* by exit_rank: PASSED, INDETERMINATE, FAILED, not verified */
+	struct coco_ctx *ctx = NULL;
+	int rc, worst = 0;
+
+	if (fmt != NULL && cli_parse_format("verify", fmt, &format) != 0)
+		return EXIT_USAGE;
+	if (format != COCO_FORMAT_TEXT || (out != NULL && strcmp(out, "-") != 0))
+		return cli_usage_error("verify",
+				       "several bundles give text reports on standard "
+				       "output: for --format or -o, verify one bundle at a time");
+	if ((rc = cli_ctx("verify", at, trust, 1, &ctx)) != 0) /* the trust directory, once */
+		return rc;
+	coco_ctx_free(ctx);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc('\n', stdout);
+		fflush(stdout);
+		rc = cli_run_report("verify", CLI_VERIFY, bundles[i], trust, at, NULL, NULL);
+		fflush(stdout);
+		count[exit_rank(rc)]++;
+		if (exit_rank(rc) > exit_rank(worst))
+			worst = rc;
+	}
+	printf("\n%zu bundles: %zu PASSED, %zu FAILED, %zu INDETERMINATE, %zu not verified\n", n,
+	       count[0], count[2], count[1], count[3]);
+	return worst;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	const char *trust = NULL, *at = NULL, *fmt = NULL, *out = NULL;
@@ -149,8 +194,10 @@ int cmd_verify(int argc, char **argv)
 		if (bad)
 			return EXIT_USAGE;
 	}
-	if (argc - optind != 1)
-		return cli_usage_error("verify", "expected exactly one BUNDLE");
+	if (argc - optind < 1)
+		return cli_usage_error("verify", "expected a BUNDLE");
+	if (argc - optind > 1)
+		return verify_many(&argv[optind], (size_t)(argc - optind), trust, at, fmt, out);
 	return cli_run_report("verify", CLI_VERIFY, argv[optind], trust, at, fmt, out);
 }
 

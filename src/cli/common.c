@@ -307,6 +307,38 @@ int cli_pass_cb(char *buf, int size, void *arg)
 	return -1;
 }
 
+/* 1 when path is a regular file that starts as a zip does. */
+static int looks_like_zip(const char *path)
+{
+	unsigned char sig[4] = {0};
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	ssize_t got;
+
+	if (fd < 0)
+		return 0;
+	got = read(fd, sig, sizeof(sig));
+	close(fd);
+	return got == 4 && memcmp(sig, "PK\x03\x04", 4) == 0;
+}
+
+int cli_check_input(const char *cmd, const char *path, int want_bundle)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if (want_bundle && S_ISDIR(st.st_mode))
+		return cli_error(
+		    "'%s' is a folder, not a bundle: '%s' takes a bundle (.coco); check "
+		    "a submission folder with 'coco-bundle lint'",
+		    path, cmd);
+	if (!want_bundle && S_ISREG(st.st_mode) && looks_like_zip(path))
+		return cli_error("'%s' is a bundle, not a submission folder: '%s' takes a folder; "
+				 "check a bundle with 'coco-bundle verify'",
+				 path, cmd);
+	return 0;
+}
+
 int cli_check_output(struct coco_ctx *ctx, const char *out, const struct coco_input *in, size_t n)
 {
 	if (out == NULL || strcmp(out, "-") == 0)

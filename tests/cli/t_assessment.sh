@@ -215,3 +215,24 @@ assessment_create_hostile_name() {
 	[ ! -e b.coco ] || fail "wrote a bundle"
 }
 run_case assessment_create_hostile_name assessment_create_hostile_name
+
+# Issue 18 item 10: the usual typos in a hand-written assessment get the fix in plain
+# words, with libxml2's own words after it in brackets.
+assessment_typos_plain_words() {
+	mkdir sub
+	cp -R "$FX/example/." sub/
+	sed 's#<legalName>\([^<]*\)</legalName>#<legalName>Smith \& Jones</legalName>#' \
+		"$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 5: a bare '&' or '<' in text: write '&amp;' for '&' and '&lt;' for '<' (xmlParseEntityRef: no name)\$"
+	sed 's#<role>\(.*\)</role>#<rolle>\1</rolle>#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-1.xsd: line 12: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
+	sed 's#<issued>[^<]*</issued>#<issued>15/09/2026</issued>#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "not valid against coco-assessment-1.xsd: line [0-9]*: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'issued': '15/09/2026' is not a valid value of the atomic type 'Date'.)\$"
+	sed 's#Ltd</legalName>#Ltd\&nbsp;</legalName>#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "line 5: XML knows only &amp; &lt; &gt; &quot; and &apos;: write any other character as itself (the file is UTF-8) (Entity 'nbsp' not defined)\$"
+}
+run_case assessment_typos_plain_words assessment_typos_plain_words

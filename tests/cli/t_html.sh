@@ -89,3 +89,53 @@ if command -v chromium >/dev/null 2>&1; then
 else
 	echo "skip html_chromium: chromium is not installed"
 fi
+
+# Issue 18 item 16: the sheet shows what the SIRO judges by: company number and address,
+# CoCo-10's countries, CoCo-11's contact, the policies with their dates.
+html_applicant_details() {
+	create_bundle b.coco
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html -o sheet.html
+	sheet_ok sheet.html
+	for k in '<h2>Applicant</h2>' \
+		'<tr><th>Company number</th><td>01234567</td></tr>' \
+		'<tr><th>Address</th><td>Unit 4, Fictional Business Park, Leeds LS1 1AA</td></tr>' \
+		'<tr><th>CoCo-10 countries</th><td>GB IE</td></tr>' \
+		'<tr><th>CoCo-11 incident contact</th><td>security@example.co.uk</td></tr>' \
+		'<h3>Security policies<span class="n">2</span></h3>' \
+		'<tr><td>Information Security Policy</td><td>information-security</td><td>3.1</td><td>2026-06-01</td><td>2027-10-01</td></tr>'; do
+		grep -qF "$k" sheet.html || fail "sheet lacks: $k"
+	done
+}
+run_case html_applicant_details html_applicant_details
+
+# The printed sheet of a bundle with two sign-offs fits on 3 A4 pages, and the sign-off
+# block is never alone on its page (the recorded decisions print with it).
+html_print_pages() {
+	create_bundle a.coco
+	run "$COCO" countersign a.coco -o b.coco --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
+		--decision approved --trust "$FX/trust" --at 2027-01-05
+	[ "$rc" = 0 ] || fail "countersign: $(cat err)"
+	run "$COCO" countersign b.coco -o c.coco --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
+		--decision rejected --trust "$FX/trust" --at 2027-01-06 \
+		--comment "The CE+ certificate is not on the register"
+	[ "$rc" = 0 ] || fail "countersign: $(cat err)"
+	expect 0 "$COCO" verify c.coco --trust "$FX/trust" --at 2027-06-01 --format html -o sheet.html
+	mkdir home
+	chromium_render --no-pdf-header-footer --print-to-pdf="$PWD/sheet.pdf" "file://$PWD/sheet.html" ||
+		fail "chromium could not print: $(tail -n 3 chromium.log)"
+	pages=$(pdfinfo sheet.pdf | sed -n 's/^Pages: *//p')
+	[ -n "$pages" ] && [ "$pages" -le 3 ] || fail "the sheet prints on $pages pages, want at most 3"
+	pdftotext -f "$pages" -l "$pages" sheet.pdf last.txt
+	grep -q "SIRO sign-off" last.txt || fail "the sign-off block is not on the last page"
+	grep -q "Sign-off decisions recorded" last.txt || fail "the sign-off block is alone on its page"
+	# passed checks are counted, not printed
+	pdftotext sheet.pdf all.txt
+	grep -q "Passed checks are counted above and listed on screen, not printed" all.txt ||
+		fail "no note for the passes left out"
+	! grep -q "container.structure" all.txt || fail "a passed check was printed"
+}
+if command -v chromium >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
+	run_case html_print_pages html_print_pages
+else
+	echo "skip html_print_pages: chromium or pdfinfo is not installed"
+fi

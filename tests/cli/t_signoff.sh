@@ -315,3 +315,30 @@ signoff_long_term_stale_crl() {
 	done
 }
 run_case signoff_long_term_stale_crl signoff_long_term_stale_crl
+
+# Issue 18 "Smaller": a SIRO certificate without a CRL in the trust directory is one manual
+# check, however many sign-offs it made (and however often each is verified).
+signoff_missing_crl_once() {
+	create_bundle a.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05
+	countersign_as b.coco c.coco siro rejected 2027-01-06
+	cp -R "$FX/trust" t
+	rm t/crl/sia-ca.crl.pem
+	expect 0 "$COCO" verify c.coco --trust t --at 2027-02-01
+	n=$(grep -c "^warn          signer.revocation 'CN=Sam Siro - TEST ONLY, O=Security Industry Authority, C=GB': no revocation data: no CRL from this certificate's issuer in the trust directory: confirm the certificate is not revoked\$" out)
+	[ "$n" = 2 ] || fail "listed $n times, want 2 (the findings, and Manual checks)"
+	has_out "^Manual checks for the SIRO (1)\$"
+}
+run_case signoff_missing_crl_once signoff_missing_crl_once
+
+# Issue 18 item 16: the SIRO's comment in the text report, under the decision in force.
+signoff_comment_in_text() {
+	create_bundle a.coco
+	countersign_as a.coco b.coco siro approved 2027-01-05 --comment "CE+ checked
+on the register"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01
+	grep -A2 '^signed off    approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z$' out >c.txt
+	[ "$(sed -n 2p c.txt)" = "  comment     CE+ checked" ] || fail "comment line: $(cat c.txt)"
+	[ "$(sed -n 3p c.txt)" = "              on the register" ] || fail "second line: $(cat c.txt)"
+}
+run_case signoff_comment_in_text signoff_comment_in_text

@@ -54,3 +54,23 @@ stock_tools() {
 		-out /dev/null 2>/dev/null || fail "tampered manifest verified"
 }
 run_case stock_tools stock_tools
+
+# The same recipe for a name with a space and a bracket: the manifest percent-encodes it,
+# and unzip needs the bracket escaped (docs/FORMAT.md section 6).
+stock_tools_spaced_name() {
+	cp -r "$FX/example" ex
+	mv ex/policies/acceptable-use-policy.pdf "ex/policies/HR policy [v2].pdf"
+	sed -i 's#policies/acceptable-use-policy.pdf#policies/HR policy [v2].pdf#g' ex/assessment.xml
+	"$COCO" create ex -o b.coco --key "$FX/pki/director.key" --cert "$FX/pki/director.pem" \
+		--chain "$FX/pki/chain.pem" --at 2027-01-01T09:00:00Z --trust "$FX/trust" \
+		>/dev/null 2>create.err || fail "create: $(cat create.err)"
+	B=b.coco
+	unzip -p "$B" META-INF/ASiCManifest001.xml >manifest.xml
+	n="policies/HR policy [v2].pdf"
+	got=$(unzip -p "$B" "$(printf %s "$n" | sed 's/[][]/\\&/g')" | openssl dgst -sha256 -binary | base64)
+	uri=$(printf %s "$n" | sed 's/%/%25/g; s/ /%20/g; s/\[/%5B/g; s/\]/%5D/g')
+	want=$(grep -A2 "URI=\"$uri\"" manifest.xml | sed -n 's/.*<ds:DigestValue>\(.*\)<\/ds:DigestValue>.*/\1/p')
+	[ -n "$want" ] || fail "no reference URI=\"$uri\" in the manifest: $(grep URI= manifest.xml)"
+	[ "$got" = "$want" ] || fail "digest of '$n': $got, manifest $want"
+}
+run_case stock_tools_spaced_name stock_tools_spaced_name

@@ -113,9 +113,9 @@ static struct coco_report *hostile_report(void)
 /* ---- the structure, through libxml2 --------------------------------------------------- */
 
 static const char *const elements[] = {
-    "html", "head", "meta",   "title", "style",  "body", "div",  "header", "h1",
-    "h2",   "span", "table",  "thead", "tbody",  "tr",   "th",   "td",     "section",
-    "p",    "code", "strong", "br",    "footer", "svg",  "line", "text",   "rect",
+    "html", "head",   "meta",  "title",  "style", "body", "div",  "header", "h1",      "h2",
+    "h3",   "span",   "table", "thead",  "tbody", "tr",   "th",   "td",     "section", "p",
+    "code", "strong", "br",    "footer", "svg",   "line", "text", "rect",
 };
 static const char *const attributes[] = {
     "lang",  "charset", "http-equiv", "content",    "name",   "class", "colspan",
@@ -303,12 +303,13 @@ static const char *const sections[] = {
     "<h2>SIRO sign-off</h2>",
     "<h2>Why the verdict is FAILED</h2>",
     "<div class=\"verdict v-failed\"><span>Verdict</span><strong>FAILED</strong></div>",
-    "<tr class=\"grp\"><th colspan=\"3\">Container",
+    "<tr class=\"grp allpass\"><th colspan=\"3\">Container",
     "<tr class=\"grp\"><th colspan=\"3\">Signer certificate",
     "<tr class=\"grp\"><th colspan=\"3\">Evidence",
     "<tr class=\"grp\"><th colspan=\"3\">Other",
-    "@page{size:A4;margin:15mm}",
-    "@media print{",
+    "@page{size:A4;margin:12mm}",
+    "@media print{body",
+    "<tr class=\"pass\">",
     "<span class=\"box\"></span>Approved",
     "<span class=\"box\"></span>Rejected",
     "<td class=\"role\">SIRO</td>",

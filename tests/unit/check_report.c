@@ -546,16 +546,20 @@ START_TEST(test_collapse_per_status)
 			 "the first 100 of each)");
 	ck_assert_int_eq(coco_finding_status(coco_report_get(r, 201)), COCO_STATUS_INDETERMINATE);
 	coco_report_free(r);
-	/* manual checks are counted apart from plain warnings, and stay manual */
+	/* manual checks are never summarised (each is work for the SIRO), and are counted
+	 * apart from plain warnings of the same id, which are */
 	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
 	for (int i = 0; i < 150; i++)
 		coco_report_add_manual(r, "pdf.link", "x.pdf", "check link %d", i);
-	add_many(r, COCO_STATUS_WARN, "pdf.link", 3);
-	ck_assert_uint_eq(coco_report_count(r), 104);
-	f = coco_report_get(r, 100);
+	add_many(r, COCO_STATUS_WARN, "pdf.link", 103);
+	ck_assert_uint_eq(coco_report_count(r), 251);
+	f = coco_report_get(r, 149);
 	ck_assert(coco_finding_manual(f));
-	ck_assert_uint_eq(coco_finding_count(f), 50);
-	ck_assert(!coco_finding_manual(coco_report_get(r, 101)));
+	ck_assert_uint_eq(coco_finding_count(f), 1);
+	ck_assert_str_eq(coco_finding_message(f), "check link 149");
+	ck_assert_str_eq(coco_finding_subject(f), "x.pdf");
+	ck_assert(!coco_finding_manual(coco_report_get(r, 150)));
+	ck_assert_uint_eq(coco_finding_count(coco_report_get(r, 250)), 3);
 	ck_assert_int_eq(coco_report_verdict(r), COCO_VERDICT_PASSED);
 	coco_report_free(r);
 }
@@ -581,6 +585,45 @@ START_TEST(test_collapse_mark)
 }
 END_TEST
 
+/* A finding that repeats one of the last listed word for word (the same SIRO certificate
+ * without a CRL, once per sign-off) is listed once, and still counted for the verdicts. */
+START_TEST(test_repeat_listed_once)
+{
+	struct coco_report *r = NULL;
+	size_t mark;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	coco_report_add_manual(r, "signer.revocation", "CN=Siro", "no CRL");
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_PASS, "signoff.decision", "d-002", "ok"),
+			 COCO_OK);
+	mark = coco_report_mark(r);
+	coco_report_add_manual(r, "signer.revocation", "CN=Siro", "no CRL");
+	ck_assert_int_eq(
+	    coco_report_add(r, COCO_STATUS_INDETERMINATE, "signer.revocation", "CN=Siro", "no CRL"),
+	    COCO_OK);
+	ck_assert_int_eq(
+	    coco_report_add(r, COCO_STATUS_INDETERMINATE, "signer.revocation", "CN=Siro", "no CRL"),
+	    COCO_OK);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_PASS, "signer.chain", NULL, "ok"), COCO_OK);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_PASS, "signer.chain", NULL, "ok"), COCO_OK);
+	ck_assert_int_eq(coco_report_add(r, COCO_STATUS_PASS, "signer.chain", "x", "ok"), COCO_OK);
+	/* listed: the manual check, the decision, one indeterminate (not manual), two chains */
+	ck_assert_uint_eq(coco_report_count(r), 5);
+	ck_assert_int_eq(coco_finding_status(coco_report_get(r, 2)), COCO_STATUS_INDETERMINATE);
+	ck_assert_ptr_null(coco_finding_subject(coco_report_get(r, 3)));
+	ck_assert_str_eq(coco_finding_subject(coco_report_get(r, 4)), "x");
+	/* the repeat after the mark still makes that stretch INDETERMINATE */
+	ck_assert_int_eq(coco_report_verdict_since(r, mark), COCO_VERDICT_INDETERMINATE);
+	mark = coco_report_mark(r);
+	ck_assert_int_eq(
+	    coco_report_add(r, COCO_STATUS_INDETERMINATE, "signer.revocation", "CN=Siro", "no CRL"),
+	    COCO_OK);
+	ck_assert_uint_eq(coco_report_count(r), 5);
+	ck_assert_int_eq(coco_report_verdict_since(r, mark), COCO_VERDICT_INDETERMINATE);
+	coco_report_free(r);
+}
+END_TEST
+
 /* Appending keeps the counts: dst lists 100 of the kind, and its summary counts the rest. */
 START_TEST(test_collapse_append)
 {
@@ -590,7 +633,10 @@ START_TEST(test_collapse_append)
 	ck_assert_int_eq(coco_report_new(&src), COCO_OK);
 	ck_assert_int_eq(coco_report_new(&dst), COCO_OK);
 	add_many(src, COCO_STATUS_FAIL, "manifest.unsigned", 250);
-	add_many(dst, COCO_STATUS_FAIL, "manifest.unsigned", 50);
+	for (int i = 0; i < 50; i++) /* other subjects: none repeats one of src's */
+		ck_assert_int_eq(
+		    coco_report_add(dst, COCO_STATUS_FAIL, "manifest.unsigned", "d", "d%d", i),
+		    COCO_OK);
 	ck_assert_int_eq(coco_report_append(dst, src), COCO_OK);
 	ck_assert_uint_eq(coco_report_count(dst), 101);
 	f = coco_report_get(dst, 100);
@@ -770,6 +816,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_collapse_per_status);
 	tcase_add_test(tc, test_collapse_mark);
 	tcase_add_test(tc, test_collapse_append);
+	tcase_add_test(tc, test_repeat_listed_once);
 	tcase_add_test(tc, test_collapse_rendered);
 	tcase_add_loop_test(tc, test_escape, 0, (int)(sizeof(escapes) / sizeof(escapes[0])));
 	tcase_add_test(tc, test_render_bidi);

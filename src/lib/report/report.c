@@ -70,6 +70,7 @@ void coco_report_free(struct coco_report *r)
 	free(r->certs);
 	free(r->organisation);
 	free(r->director);
+	coco_report_applicant_free(&r->applicant);
 	free(r->findings);
 	free(r->log);
 	free(r->tally);
@@ -202,8 +203,34 @@ nomem:
 	return COCO_ERR_NOMEM;
 }
 
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* 1 when f (at r->n, not yet counted) says word for word what one of the last
+ * COCO_REPORT_REPEAT_WINDOW listed findings says: the same certificate checked for two
+ * signatures (a SIRO's missing CRL, once per sign-off) is one thing to read. The window
+ * keeps adding a finding O(1). */
+#define COCO_REPORT_REPEAT_WINDOW 64
+static int repeats(const struct coco_report *r, const struct coco_finding *f)
+{
+	size_t i, stop = r->n > COCO_REPORT_REPEAT_WINDOW ? r->n - COCO_REPORT_REPEAT_WINDOW : 0;
+
+	for (i = r->n; i-- > stop;) {
+		const struct coco_finding *g = &r->findings[i];
+		if (g->status == f->status && g->manual == f->manual && g->more == 0 &&
+		    strcmp(g->id, f->id) == 0 && same_text(g->subject, f->subject) &&
+		    same_text(g->message, f->message))
+			return 1;
+	}
+	return 0;
+}
+
 /* Adds one finding; manual marks a warn that asks for a person's judgement. Past
- * COCO_REPORT_MAX_SAME of its kind, it is only counted in the kind's summary. */
+ * COCO_REPORT_MAX_SAME of its kind, it is only counted in the kind's summary, unless it is
+ * manual: every manual check is one the SIRO must do, so each is listed with its subject
+ * (their number is bounded by the entries a bundle may hold). */
 static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
 			   const char *id, const char *subject, const char *fmt, va_list ap)
     COCO_PRINTF(6, 0);
@@ -212,13 +239,25 @@ static enum coco_err add_v(struct coco_report *r, enum coco_status status, int m
 {
 	size_t t = tally_find(r, id, status, manual);
 	struct coco_finding *f;
+	enum coco_err err;
 
-	if (t < r->n_tally && r->tally[t].listed >= COCO_REPORT_MAX_SAME)
+	if (!manual && t < r->n_tally && r->tally[t].listed >= COCO_REPORT_MAX_SAME)
 		return summarise(r, t, id, status, manual, 1);
 	if ((f = next_finding(r, status, manual, id)) == NULL)
 		goto nomem;
 	f->message = coco_vasprintf(fmt, ap);
 	f->subject = subject != NULL ? coco_strndup(subject, strlen(subject)) : NULL;
+	if (f->message != NULL && (subject == NULL || f->subject != NULL) && repeats(r, f)) {
+		/* counted for the verdicts, listed once */
+		err = log_status(r, status, 1) != 0 ? COCO_ERR_NOMEM : COCO_OK;
+		free(f->message);
+		free(f->id);
+		free(f->subject);
+		memset(f, 0, sizeof(*f));
+		if (err != COCO_OK)
+			goto nomem;
+		return COCO_OK;
+	}
 	if (f->message == NULL || (subject != NULL && f->subject == NULL) ||
 	    log_status(r, status, 1) != 0 || (t == r->n_tally && tally_new(r, r->n) != 0)) {
 		free(f->message);
@@ -468,7 +507,8 @@ enum coco_decision coco_report_decision(const struct coco_report *r, const char 
 	return s != NULL ? s->decision : d;
 }
 
-/* Whether some signature rests on a sign-off's proof. */
+/* The earliest expiry among the baseline certificates and the signers' certificates that
+ * no valid approval covers, into *when, with what it is into what; 0 when there is none. */
 int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char *what,
 				size_t what_size)
 {
@@ -944,9 +984,32 @@ static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)
 		coco_buf_str(b, "signature  none found\n");
 }
 
-/* The sign-off in force, as the summary's last line. */
+/* The SIRO's comment under the decision, each of its lines indented (controls in a line
+ * become '?'). */
+static void text_comment(struct coco_buf *b, const char *comment)
+{
+	const char *line = comment, *nl;
+
+	coco_buf_str(b, "  comment     ");
+	while ((nl = strchr(line, '\n')) != NULL) {
+		char *part = coco_strndup(line, (size_t)(nl - line));
+		if (part == NULL) {
+			b->failed = 1;
+			return;
+		}
+		coco_buf_safe(b, part, COCO_BUF_TEXT);
+		free(part);
+		coco_buf_str(b, "\n              ");
+		line = nl + 1;
+	}
+	coco_buf_safe(b, line, COCO_BUF_TEXT);
+	coco_buf_str(b, "\n");
+}
+
+/* The sign-off in force, as the summary's last lines (with the SIRO's comment). */
 static void text_signoff(struct coco_buf *b, const struct coco_report *r)
 {
+	const struct coco_report_signoff *s;
 	const char *name = NULL;
 	time_t at = 0;
 	char tb[21];
@@ -961,6 +1024,8 @@ static void text_signoff(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_printf(b, "signed off    %s by ", coco_decision_name(d));
 	coco_buf_safe(b, name ? name : "?", COCO_BUF_TEXT);
 	coco_buf_printf(b, " on %s\n", coco_time_format(at, tb));
+	if ((s = coco_report_in_force(r)) != NULL && s->comment != NULL)
+		text_comment(b, s->comment);
 }
 
 /* The decision in force in capitals beside the verdict, so that a PASSED bundle that SIA

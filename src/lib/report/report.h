@@ -33,6 +33,22 @@ struct coco_report_tally {
 	size_t summary; /* index of its summary finding, or SIZE_MAX while there is none */
 };
 
+/* A policy the assessment lists, for the sign-off sheet. */
+struct coco_report_policy {
+	char *kind, *title, *version, *file;
+	long approved, next_review; /* days since 1970-01-01 */
+};
+
+/* The applicant's details the sign-off sheet shows besides the organisation's name; each
+ * may be NULL (not given, or the assessment could not be read). */
+struct coco_report_applicant {
+	char *company_number, *address;
+	char *countries;        /* CoCo-10's country codes, as written */
+	char *incident_contact; /* CoCo-11's contact */
+	struct coco_report_policy *policies;
+	size_t n_policies, cap_policies;
+};
+
 /* Renderers (report*.c) read these directly; stages use the functions below. */
 struct coco_report {
 	struct coco_finding *findings;
@@ -52,6 +68,7 @@ struct coco_report {
 	size_t n_sigs, cap_sigs;
 	int lint; /* a folder checked before signing, not a bundle */
 	char *organisation, *director;
+	struct coco_report_applicant applicant; /* what else the SIRO judges by (the sheet) */
 	struct coco_report_cert *certs;
 	size_t n_certs, cap_certs;
 	struct coco_report_element *elements;
@@ -144,6 +161,12 @@ void coco_report_set_lint(struct coco_report *r);
  * left are counted from the report's verification time). */
 enum coco_err coco_report_set_summary(struct coco_report *r, const char *organisation,
 				      const char *director);
+/* The applicant's details for the sheet (copied; NULLs allowed). */
+enum coco_err coco_report_set_applicant(struct coco_report *r, const char *company_number,
+					const char *address, const char *countries,
+					const char *incident_contact);
+enum coco_err coco_report_add_policy(struct coco_report *r, const struct coco_report_policy *p);
+void coco_report_applicant_free(struct coco_report_applicant *a);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
 				   long issued, long expires, const char *note);
 /* The eleven statements, in order, for the sign-off sheet. title may be NULL. */

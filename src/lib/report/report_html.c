@@ -13,7 +13,7 @@
 #define EXPIRING_DAYS 60 /* evidence this close to expiry is shown amber */
 
 static const char css[] =
-    "@page{size:A4;margin:15mm}\n"
+    "@page{size:A4;margin:12mm}\n"
     "*{box-sizing:border-box}\n"
     "html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "body{margin:0;background:#e9ecf1;color:#1b2230;"
@@ -22,7 +22,8 @@ static const char css[] =
     "box-shadow:0 1px 4px rgba(0,0,0,.18)}\n"
     "h1{font-size:22pt;line-height:1.15;margin:0 0 1mm;overflow-wrap:anywhere}\n"
     "h2{font-size:12pt;margin:0 0 2mm;padding-bottom:1mm;border-bottom:1.5pt solid #1b2230}\n"
-    "h2 .n{font-weight:normal;color:#5a6475;font-size:9.5pt;margin-left:2mm}\n"
+    "h2 .n,h3 .n{font-weight:normal;color:#5a6475;font-size:9.5pt;margin-left:2mm}\n"
+    "h3{font-size:10pt;margin:3mm 0 1mm}\n"
     "section{margin-top:7mm}\n"
     "p{margin:1mm 0 2mm}\n"
     "code,.mono{font-family:\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;font-size:8pt;"
@@ -94,10 +95,13 @@ static const char css_form_print[] =
     "overflow-wrap:anywhere}\n"
     "footer{margin-top:8mm;padding-top:2mm;border-top:.5pt solid #8a93a3;font-size:7.5pt;"
     "color:#5a6475}\n"
-    "@media print{body{background:none}"
+    "@media print{body{background:none;font-size:8.5pt}section{margin-top:5mm}"
     ".sheet{width:auto;margin:0;padding:0;box-shadow:none}"
-    "tr,.el,.field,.signoff,.top,.facts,.timeline{break-inside:avoid}"
-    "h2{break-after:avoid}thead{display:table-header-group}}\n";
+    "tr,.el,.field,.signoff,.top,.facts,.timeline,.closing{break-inside:avoid}"
+    "h2{break-after:avoid}thead{display:table-header-group}"
+    "tr.pass,tr.grp.allpass{display:none}}\n"
+    ".print-only{display:none}@media print{.print-only{display:table-row-group}}\n"
+    ".facts2{display:grid;grid-template-columns:1fr 1fr;gap:0 6mm}\n";
 
 static void esc(struct coco_buf *b, const char *s)
 {
@@ -296,6 +300,51 @@ static void head_facts(struct coco_buf *b, const struct coco_report *r, unsigned
 	coco_buf_str(b, "</table>\n");
 }
 
+/* ---- the applicant: what else the SIRO judges by ------------------------------------ */
+
+static void policy_row(struct coco_buf *b, const struct coco_report_policy *p)
+{
+	coco_buf_str(b, "<tr>");
+	cell(b, p->title);
+	cell(b, p->kind);
+	cell(b, p->version);
+	coco_buf_str(b, "<td>");
+	human_date(b, p->approved);
+	coco_buf_str(b, "</td><td>");
+	human_date(b, p->next_review);
+	coco_buf_str(b, "</td></tr>\n");
+}
+
+static void section_applicant(struct coco_buf *b, const struct coco_report *r)
+{
+	const struct coco_report_applicant *a = &r->applicant;
+	size_t i;
+
+	if (r->organisation == NULL)
+		return; /* the assessment could not be read */
+	coco_buf_str(b, "<section>\n<h2>Applicant</h2>\n<div class=\"facts2\">"
+			"<table class=\"facts\">\n");
+	fact_row(b, "Company number", a->company_number, 0);
+	fact_row(b, "Address", a->address, 0);
+	coco_buf_str(b, "</table>\n<table class=\"facts\">\n");
+	fact_row(b, "CoCo-10 countries", a->countries, 0);
+	fact_row(b, "CoCo-11 incident contact", a->incident_contact, 0);
+	coco_buf_printf(b,
+			"</table></div>\n<h3>Security policies<span class=\"n\">%zu</span>"
+			"</h3>\n",
+			a->n_policies);
+	if (a->n_policies == 0) {
+		coco_buf_str(b, "<p class=\"note\">None listed in the self-assessment.</p>\n"
+				"</section>\n");
+		return;
+	}
+	coco_buf_str(b, "<table>\n<thead><tr><th>Title</th><th>Kind</th><th>Version</th>"
+			"<th>Approved</th><th>Next review</th></tr></thead>\n<tbody>\n");
+	for (i = 0; i < a->n_policies; i++)
+		policy_row(b, &a->policies[i]);
+	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
+}
+
 /* ---- findings, grouped by the part of the id before the dot ------------------------- */
 
 static const struct {
@@ -338,7 +387,8 @@ static void finding_cells(struct coco_buf *b, const struct coco_finding *f)
 
 static void finding_row(struct coco_buf *b, const struct coco_finding *f)
 {
-	coco_buf_str(b, "<tr>");
+	/* passes are listed on screen; the printed sheet keeps what needs reading */
+	coco_buf_str(b, f->status == COCO_STATUS_PASS ? "<tr class=\"pass\">" : "<tr>");
 	status_cell(b, f->status);
 	finding_cells(b, f);
 }
@@ -366,6 +416,16 @@ static void counts(struct coco_buf *b, const struct coco_report *r, size_t group
 	coco_buf_str(b, "</span>");
 }
 
+static int all_pass(const struct coco_report *r, size_t g)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (group_of(r->findings[i].id) == g && r->findings[i].status != COCO_STATUS_PASS)
+			return 0;
+	return 1;
+}
+
 static void findings_group(struct coco_buf *b, const struct coco_report *r, size_t g)
 {
 	int any = 0;
@@ -375,8 +435,8 @@ static void findings_group(struct coco_buf *b, const struct coco_report *r, size
 		if (group_of(r->findings[i].id) != g)
 			continue;
 		if (!any) {
-			coco_buf_printf(b, "<tbody>\n<tr class=\"grp\"><th colspan=\"3\">%s",
-					groups[g].title);
+			coco_buf_printf(b, "<tbody>\n<tr class=\"grp%s\"><th colspan=\"3\">%s",
+					all_pass(r, g) ? " allpass" : "", groups[g].title);
 			counts(b, r, g);
 			coco_buf_str(b, "</th></tr>\n");
 			any = 1;
@@ -398,6 +458,9 @@ static void section_findings(struct coco_buf *b, const struct coco_report *r)
 		     "<th>Detail</th></tr></thead>\n");
 	for (g = 0; g < N_GROUPS; g++)
 		findings_group(b, r, g);
+	coco_buf_str(b, "<tbody class=\"print-only\"><tr><td colspan=\"3\" class=\"muted\">"
+			"Passed checks are counted above and listed on screen, not printed."
+			"</td></tr></tbody>\n");
 	if (r->n == 0)
 		coco_buf_str(b, "<tbody><tr><td colspan=\"3\">No findings.</td></tr></tbody>\n");
 	coco_buf_str(b, "</table>\n</section>\n");
@@ -883,16 +946,19 @@ void coco_render_html(struct coco_buf *b, const struct coco_report *r, unsigned 
 		section_signatures(b, r, flags);
 	} else {
 		section_reasons(b, r);
+		section_applicant(b, r);
 		section_manual(b, r);
 		section_evidence(b, r);
 		if (bundle)
 			section_signatures(b, r, flags);
 		section_findings(b, r);
 		section_elements(b, r);
-		if (bundle)
+		if (bundle) { /* together, so that the form is never alone on a page */
+			coco_buf_str(b, "<div class=\"closing\">\n");
 			section_signoffs(b, r);
-		if (bundle)
 			section_form(b, r);
+			coco_buf_str(b, "</div>\n");
+		}
 	}
 	footer(b, r);
 }

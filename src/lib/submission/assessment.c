@@ -817,6 +817,44 @@ static void check_policies(struct coco_report *r, const struct coco_assessment *
 	}
 }
 
+static const struct coco_claim_element *element_of(const struct coco_assessment *a, unsigned k)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_elements; i++)
+		if (a->elements[i].num == k)
+			return &a->elements[i];
+	return NULL;
+}
+
+/* What else the SIRO judges by, for the sheet: company number, address, CoCo-10's
+ * countries, CoCo-11's contact and the policies. */
+static int add_applicant(struct coco_report *r, const struct coco_assessment *a)
+{
+	const struct coco_claim_element *e10 = element_of(a, 10), *e11 = element_of(a, 11);
+	struct coco_buf countries = {NULL, 0, 0, 0};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; e10 != NULL && e10->has_countries && i < e10->countries.n; i++)
+		coco_buf_printf(&countries, "%s%s", i ? " " : "", e10->countries.v[i]);
+	coco_buf_add(&countries, "", 1); /* the terminating NUL */
+	if (countries.failed ||
+	    coco_report_set_applicant(r, a->company_number, a->address,
+				      countries.len > 1 ? countries.p : NULL,
+				      e11 != NULL ? e11->incident : NULL) != COCO_OK)
+		rc = -1;
+	for (i = 0; rc == 0 && i < a->n_policies; i++) {
+		const struct coco_claim_policy *cp = &a->policies[i];
+		struct coco_report_policy rp = {cp->kind, cp->title,    cp->version,
+						cp->file, cp->approved, cp->next_review};
+		if (coco_report_add_policy(r, &rp) != COCO_OK)
+			rc = -1;
+	}
+	free(countries.p);
+	return rc;
+}
+
 /* The statements, in element order, for the sign-off sheet. */
 static int add_statements(struct coco_report *r, const struct coco_assessment *a)
 {
@@ -874,7 +912,7 @@ enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
 	}
 	coco_report_add(r, COCO_STATUS_INFO, "verify.policy", NULL, "checked against %s",
 			p->source);
-	if (add_statements(r, a) != 0)
+	if (add_statements(r, a) != 0 || add_applicant(r, a) != 0)
 		goto nomem;
 	if (check_placeholders(r, a) != 0)
 		goto nomem;

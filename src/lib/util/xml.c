@@ -16,16 +16,72 @@
 
 struct parse_state {
 	int doctype;
-	char msg[256];
+	char msg[512];
 };
+
+/* The fix, in plain words, for the mistakes people make writing XML by hand; NULL for the
+ * rest, which keep libxml2's words alone. Keyed on libxml2's error codes. */
+static const char *plain_words(int code)
+{
+	switch (code) {
+	case XML_ERR_NAME_REQUIRED: /* "xmlParseEntityRef: no name", "StartTag: invalid ..." */
+	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+	case XML_ERR_LT_IN_ATTRIBUTE:
+		return "a bare '&' or '<' in text: write '&amp;' for '&' and '&lt;' for '<'";
+	case XML_ERR_UNDECLARED_ENTITY:
+		return "XML knows only &amp; &lt; &gt; &quot; and &apos;: write any other "
+		       "character "
+		       "as itself (the file is UTF-8)";
+	case XML_ERR_TAG_NAME_MISMATCH:
+		return "a closing tag does not match the tag it closes: check both are spelled the "
+		       "same";
+	case XML_ERR_TAG_NOT_FINISHED:
+		return "the file ends inside an element: a closing tag is missing";
+	case XML_ERR_INVALID_CHAR:
+	case XML_ERR_INVALID_ENCODING:
+		return "the file is not UTF-8: save it as UTF-8";
+	case XML_ERR_DOCUMENT_END:
+		return "text after the closing tag of the root element";
+	case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1: /* "... not a valid value of the atomic type" */
+		return "a value is not of its type (a date is YYYY-MM-DD, a number is digits)";
+	case XML_SCHEMAV_ELEMENT_CONTENT:
+		return "an element is missing, misspelt or out of order";
+	default:
+		return NULL;
+	}
+}
+
+/* libxml2's message without its trailing new line and without the namespace URIs
+ * ("{urn:...}date" is "date"), which only repeat what the file says. */
+static void tidy_message(char *dst, size_t size, const char *msg)
+{
+	size_t n = 0;
+
+	for (; *msg != '\0' && n + 1 < size; msg++) {
+		if (*msg == '{' && strchr(msg, '}') != NULL) {
+			msg = strchr(msg, '}');
+			continue;
+		}
+		dst[n++] = *msg;
+	}
+	while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' '))
+		n--;
+	dst[n] = '\0';
+}
 
 static void keep_first(char *dst, size_t size, const xmlError *e)
 {
+	char said[256];
+	const char *plain;
 	size_t n;
 
 	if (dst[0] != '\0' || e == NULL || e->message == NULL)
 		return;
-	snprintf(dst, size, "line %d: %s", e->line, e->message);
+	tidy_message(said, sizeof(said), e->message);
+	if ((plain = plain_words(e->code)) != NULL)
+		snprintf(dst, size, "line %d: %s (%s)", e->line, plain, said);
+	else
+		snprintf(dst, size, "line %d: %s", e->line, said);
 	/* libxml2's messages may span lines ("Bytes: 0x.."): keep the error on one line */
 	for (n = 0; dst[n] != '\0'; n++)
 		if ((unsigned char)dst[n] < 0x20 || dst[n] == 0x7f)
