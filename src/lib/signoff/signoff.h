@@ -1,8 +1,8 @@
 /*
- * The SIRO's sign-off: countersign records a decision in a bundle (signoff.c), and the
- * verification stage that checks it. A sign-off is a decision file, the full report it
- * was made on, and a manifest over everything before them, signed by a SIRO certificate
- * from the trust directory's siro/.
+ * The SIRO's sign-off: countersign records a decision in a bundle (countersign.c), and
+ * the verification stage that checks it (check.c). A sign-off is a decision file, the
+ * full report it was made on, and a manifest over everything before them, signed by a
+ * SIRO certificate from the trust directory's siro/.
  */
 #ifndef COCO_SIGNOFF_H
 #define COCO_SIGNOFF_H
@@ -30,6 +30,13 @@ struct coco_signoff_view {
 	enum coco_err (*read)(void *pipeline, size_t i, unsigned char **out, size_t *out_len);
 	void *pipeline; /* the argument of both */
 };
+
+#define COCO_NS_SIGNOFF "urn:x-coco-bundle:signoff:1"
+
+/* The number in PREFIX<digits>SUFFIX (3..6 digits), or -1: how a sign-off's four files
+ * (META-INF/ASiCManifestNNN.xml, META-INF/signatureNNN.p7s, signoff/decision-NNN.xml,
+ * signoff/report-NNN.xml) belong together. */
+long coco_signoff_numbered(const char *name, const char *prefix, const char *suffix);
 
 /* True if m is a SIRO's: META-INF/ASiCManifestNNN.xml listing signoff/decision-NNN.xml. */
 int coco_signoff_is_siro(const struct coco_manifest *m);
