@@ -90,9 +90,8 @@ struct coco_ctx {
 	X509_STORE *stores[COCO_N_ANCHOR_SETS]; /* anchors + CRLs; NULL until trust is loaded */
 	size_t n_anchors[COCO_N_ANCHOR_SETS];
 	size_t n_crls;
-	enum coco_anchor_set loading; /* the set load_anchor_file fills */
-	unsigned options;             /* COCO_OPT_* */
-	void *manifest_schema;        /* xmlSchemaPtr, compiled on first use */
+	unsigned options;      /* COCO_OPT_* */
+	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
 	void *assessment_schema;
 	void *policy_schema;
 	void *bodies_schema;

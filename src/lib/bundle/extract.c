@@ -108,12 +108,13 @@ static const char *base_name(const char *name)
 static enum coco_err precheck(struct coco_ctx *ctx, const struct coco_vstate *v, int root,
 			      const char *dir)
 {
+	const struct coco_archive *ar = coco_vstate_archive(v);
 	struct stat st;
 	size_t i;
 	int fd, missing;
 
-	for (i = 0; i < v->ar->n; i++) {
-		const char *name = v->ar->e[i].name;
+	for (i = 0; i < ar->n; i++) {
+		const char *name = ar->e[i].name;
 		if (!coco_vstate_is_data_object(v, i))
 			continue;
 		fd = open_parent(root, name, 0, NULL, &missing);
@@ -159,7 +160,8 @@ static int write_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 static enum coco_err write_one(struct coco_ctx *ctx, struct coco_vstate *v, size_t i, int root,
 			       const char *dir, struct undo *u)
 {
-	const char *name = v->ar->e[i].name;
+	struct coco_archive *ar = coco_vstate_archive(v);
+	const char *name = ar->e[i].name;
 	unsigned char md[32];
 	struct wsink w = {-1, EVP_MD_CTX_new(), 0};
 	enum coco_err err = COCO_OK;
@@ -190,14 +192,14 @@ static enum coco_err write_one(struct coco_ctx *ctx, struct coco_vstate *v, size
 	 * fails the run, and the temporary folder, with it, is removed: nothing unverified is
 	 * ever put in place.
 	 */
-	err = coco_archive_stream_entry(ctx, v->ar, i, write_sink, &w);
+	err = coco_archive_stream_entry(ctx, ar, i, write_sink, &w);
 	if (err == COCO_OK && w.failed)
 		err = coco_seterr(ctx, COCO_ERR_IO, "cannot write '%s/%s': %s", dir, name,
 				  strerror(errno));
 	if (err == COCO_OK && (!EVP_DigestFinal_ex(w.md, md, NULL) ||
 			       CRYPTO_memcmp(md, coco_vstate_sha256(v, i), 32) != 0))
 		err = coco_seterr(ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read", name,
-				  v->ar->path);
+				  ar->path);
 out:
 	if (w.fd >= 0)
 		close(w.fd);
@@ -356,7 +358,7 @@ static enum coco_err stage_fill(struct coco_ctx *ctx, struct coco_vstate *v, con
 	enum coco_err err = COCO_OK;
 	size_t i, n = 0;
 
-	for (i = 0; err == COCO_OK && i < v->ar->n; i++)
+	for (i = 0; err == COCO_OK && i < coco_vstate_archive(v)->n; i++)
 		if (coco_vstate_is_data_object(v, i) &&
 		    (err = write_one(ctx, v, i, s->root, dir, &s->made)) == COCO_OK)
 			coco_phase(ctx, COCO_PHASE_ENTRY, dir, ++n);
@@ -388,23 +390,23 @@ static void stage_close(struct stage *s, int failed)
 enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *dir,
 			   struct coco_report *report)
 {
-	struct coco_vstate v;
+	struct coco_vstate *v = NULL;
 	struct stage s = {NULL, -1, -1, 0, {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, 0};
 	enum coco_err err;
 
-	if ((err = coco_vstate_run(&v, ctx, path, report, 1)) != COCO_OK)
+	if ((err = coco_vstate_run(ctx, path, report, COCO_MODE_VERIFY, &v)) != COCO_OK)
 		goto out;
 	if (coco_report_verdict(report) != COCO_VERDICT_PASSED) {
 		err = coco_seterr(ctx, COCO_ERR_REFUSED, "not extracting '%s': verification %s",
 				  path, coco_verdict_name(coco_report_verdict(report)));
 		goto out;
 	}
-	if ((err = stage_open(ctx, &v, dir, &s)) == COCO_OK)
-		err = stage_fill(ctx, &v, dir, &s);
+	if ((err = stage_open(ctx, v, dir, &s)) == COCO_OK)
+		err = stage_fill(ctx, v, dir, &s);
 out:
 	stage_close(&s, err != COCO_OK);
 	if (err != COCO_OK && !s.placed)
 		coco_parents_undo(dir, s.parents);
-	coco_vstate_release(&v);
+	coco_vstate_free(v);
 	return err;
 }

@@ -1,16 +1,15 @@
 /*
- * The verification pipeline: container -> manifests -> digests -> signatures -> coverage -> pdf
- * -> assessment -> evidence. Each stage adds findings; a stage whose input failed is
- * skipped with an info finding rather than run on garbage. The whole file is read exactly
- * once for the data (every entry hashed while it streams, together with the bundle's own
+ * The verification pipeline: a table of stages (stages[], docs/ARCHITECTURE.md) over one
+ * run's state. Each stage adds findings; one whose needs an earlier stage did not
+ * establish is skipped, and that earlier stage says so in one info finding. The whole file
+ * is read once for the data (every entry hashed while it streams, with the bundle's own
  * SHA-256), and every later stage uses the bytes that pass hashed: assessment.xml is kept
- * in memory as it passes, and the signatures, a sign-off's own files and the PDF data
- * objects are kept by the spool (spool.h: copied to a private temporary file, or, for a
- * stored PDF, read again block by block and checked against SHA-256 states the pass kept).
- * Only the manifests are read before the pass, because they decide which digests each
- * entry needs; the pass's digest of each must then match what was read. So a writer
- * racing the verification cannot show a parser or the PDF scanner other bytes than those
- * hashed.
+ * in memory as it passes; the signatures, a sign-off's own files and the PDF data objects
+ * are kept by the spool (spool.h: copied to a private temporary file, or, for a stored
+ * PDF, read again block by block and checked against SHA-256 states the pass kept). Only
+ * the manifests are read before the pass, as they decide which digests each entry needs;
+ * the pass's digest of each must then match what was read. So a writer racing the
+ * verification cannot show a parser or the PDF scanner other bytes than those hashed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +30,7 @@
 
 enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
 
-struct ehash {
+struct entry_state {
 	EVP_MD_CTX *md[COCO_N_DIGEST_ALGS]; /* [0] is SHA-256, always computed */
 	unsigned char out[COCO_N_DIGEST_ALGS][COCO_MAX_DIGEST];
 	unsigned need; /* bit per algorithm */
@@ -41,6 +40,51 @@ struct ehash {
 	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
 	size_t head_len;
 	struct coco_kept kept; /* what the pass keeps of it for a later stage (spool.h) */
+};
+
+/* Facts a stage needs (struct stage): the run's mode, and what earlier stages established. */
+enum fact {
+	MODE_VERIFY = 1u << 0,          /* chains are validated, PDFs and submission judged */
+	HAVE_SOUND_CONTAINER = 1u << 1, /* a zip whose every container.* check passed */
+	HAVE_MANIFESTS = 1u << 2,       /* manifests read, references resolved, roles known */
+	HAVE_ANY_MANIFEST = 1u << 3,    /* and there was at least one */
+	HAVE_DIGESTS = 1u << 4,         /* every entry hashed in the one pass, digests compared */
+	HAVE_SIGNATURE_ROWS = 1u << 5,  /* a report row per signature; the SIRO's verified */
+	HAVE_SIGNATURES = 1u << 6,      /* every signature verified */
+	HAVE_PDFS = 1u << 7,            /* the covered PDF data objects scanned */
+	HAVE_ASSESSMENT = 1u << 8,      /* assessment.xml parsed and its checks run */
+};
+
+/* One verification run: what each stage established, for the stages after it, and kept
+ * afterwards for extract and countersign (verify.h). */
+struct coco_vstate {
+	struct coco_ctx *ctx;
+	const char *path;           /* the bundle, as the caller named it */
+	struct coco_report *report; /* the caller's: the applicant's part, then the sign-off's */
+	enum coco_mode mode;
+	unsigned have;                    /* enum fact bits */
+	struct coco_archive *archive;     /* NULL if the file was not a walkable zip */
+	struct entry_state *entries;      /* one per archive entry */
+	struct coco_manifest **manifests; /* in zip order; NULL where one did not parse */
+	unsigned char **manifest_bytes;   /* each manifest's exact bytes, for its signature */
+	size_t *manifest_len;
+	size_t n_manifests;
+	enum coco_sig_role manifest_role[COCO_MAX_MANIFESTS]; /* SIRO if it lists its decision */
+	long signature_row[COCO_MAX_MANIFESTS]; /* manifest i's report signature row, or -1 */
+	long assessment_entry;                  /* entry index of assessment.xml, or -1 */
+	unsigned char *assessment_xml;          /* its bytes, captured during the streaming pass */
+	size_t assessment_len;
+	int assessment_too_large;   /* larger than the meta_size limit: not captured */
+	uint64_t assessment_signed; /* bit i: applicant manifest i lists it, digest matching */
+	struct coco_report *signoff_part; /* the sign-off's findings until they are appended */
+	struct coco_signoff_view signoff; /* what sign-off verification reads (signoff.h) */
+	struct coco_pdf_file *pdfs;       /* the PDF data objects scanned (pdf.h) */
+	size_t n_pdfs;
+	struct coco_pdf_budget pdf_budget;  /* shared by every PDF of the bundle */
+	struct coco_spool spool;            /* what the pass keeps for later stages (spool.h) */
+	struct coco_submission submission;  /* what the assessment and evidence stages are told */
+	const char **submission_files;      /* its files */
+	struct coco_assessment *assessment; /* parsed by the assessment stage, for evidence */
 };
 
 static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
@@ -61,37 +105,41 @@ static int is_signature_name(const char *name)
 	return has_prefix_suffix(name, "META-INF/signature", ".p7s");
 }
 
-void coco_vstate_release(struct coco_vstate *v)
+void coco_vstate_free(struct coco_vstate *v)
 {
 	size_t i, a;
 
-	for (i = 0; v->h != NULL && v->ar != NULL && i < v->ar->n; i++) {
+	if (v == NULL)
+		return;
+	for (i = 0; v->entries != NULL && v->archive != NULL && i < v->archive->n; i++) {
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
-			EVP_MD_CTX_free(v->h[i].md[a]);
-		free(v->h[i].head);
-		coco_kept_release(&v->h[i].kept);
+			EVP_MD_CTX_free(v->entries[i].md[a]);
+		free(v->entries[i].head);
+		coco_kept_release(&v->entries[i].kept);
 	}
-	for (i = 0; i < v->nm; i++) {
-		coco_manifest_free(v->m[i]);
-		free(v->mbytes[i]);
+	for (i = 0; i < v->n_manifests; i++) {
+		coco_manifest_free(v->manifests[i]);
+		free(v->manifest_bytes[i]);
 	}
-	free(v->h);
-	free(v->m);
-	free(v->mbytes);
-	free(v->mlen);
-	free(v->abuf);
+	free(v->entries);
+	free(v->manifests);
+	free(v->manifest_bytes);
+	free(v->manifest_len);
+	free(v->assessment_xml);
 	coco_spool_close(&v->spool);
 	coco_pdf_files_free(v->pdfs, v->n_pdfs);
-	coco_report_free(v->siro);
-	coco_archive_free(v->ar);
-	memset(v, 0, sizeof(*v));
+	coco_report_free(v->signoff_part);
+	coco_assessment_free(v->assessment);
+	free(v->submission_files);
+	coco_archive_free(v->archive);
+	free(v);
 }
 
 /* ---- manifests ---------------------------------------------------------------------- */
 
 static enum coco_err load_manifests(struct coco_vstate *v)
 {
-	struct coco_archive *ar = v->ar;
+	struct coco_archive *ar = v->archive;
 	size_t i, n = 0;
 	uint64_t total = 0;
 	enum coco_err err;
@@ -102,37 +150,40 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 			total += ar->e[i].usize;
 		}
 	if (n == 0) {
-		coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.missing", NULL,
+		coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.missing", NULL,
 				"no META-INF/ASiCManifest*.xml in the bundle");
 		return COCO_OK;
 	}
 	if (n > COCO_MAX_MANIFESTS || total > COCO_MAX_MANIFEST_TOTAL) {
-		coco_report_add(v->r, COCO_STATUS_FAIL, "container.limits", NULL,
+		coco_report_add(v->report, COCO_STATUS_FAIL, "container.limits", NULL,
 				n > COCO_MAX_MANIFESTS ? "more than %u manifests"
 						       : "manifests of more than 8 MiB in all",
 				COCO_MAX_MANIFESTS);
 		return COCO_OK;
 	}
-	v->m = calloc(n, sizeof(*v->m));
-	v->mbytes = calloc(n, sizeof(*v->mbytes));
-	v->mlen = calloc(n, sizeof(*v->mlen));
-	if (v->m == NULL || v->mbytes == NULL || v->mlen == NULL)
+	v->manifests = calloc(n, sizeof(*v->manifests));
+	v->manifest_bytes = calloc(n, sizeof(*v->manifest_bytes));
+	v->manifest_len = calloc(n, sizeof(*v->manifest_len));
+	if (v->manifests == NULL || v->manifest_bytes == NULL || v->manifest_len == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n; i++) {
 		if (!is_manifest_name(ar->e[i].name))
 			continue;
-		v->h[i].role = ROLE_MANIFEST;
-		err = coco_archive_read(v->ctx, ar, i, v->ctx->limits.meta_size, &v->mbytes[v->nm],
-					&v->mlen[v->nm]);
+		v->entries[i].role = ROLE_MANIFEST;
+		err = coco_archive_read(v->ctx, ar, i, v->ctx->limits.meta_size,
+					&v->manifest_bytes[v->n_manifests],
+					&v->manifest_len[v->n_manifests]);
 		if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 			return err;
 		if (err != COCO_OK)
-			coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.xml", ar->e[i].name, "%s",
-					coco_ctx_error(v->ctx));
-		else if ((err = coco_manifest_parse(v->ctx, ar->e[i].name, v->mbytes[v->nm],
-						    v->mlen[v->nm], v->r, &v->m[v->nm])) != COCO_OK)
+			coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.xml", ar->e[i].name,
+					"%s", coco_ctx_error(v->ctx));
+		else if ((err = coco_manifest_parse(v->ctx, ar->e[i].name,
+						    v->manifest_bytes[v->n_manifests],
+						    v->manifest_len[v->n_manifests], v->report,
+						    &v->manifests[v->n_manifests])) != COCO_OK)
 			return err;
-		v->nm++;
+		v->n_manifests++;
 	}
 	return COCO_OK;
 }
@@ -143,14 +194,14 @@ static void bind_signatures(struct coco_vstate *v)
 	size_t i, j;
 	long idx;
 
-	for (i = 0; i < v->nm; i++) {
-		struct coco_manifest *m = v->m[i];
+	for (i = 0; i < v->n_manifests; i++) {
+		struct coco_manifest *m = v->manifests[i];
 		if (m == NULL)
 			continue;
-		idx = coco_archive_find(v->ar, m->sigref);
+		idx = coco_archive_find(v->archive, m->sigref);
 		if (!is_signature_name(m->sigref) || idx < 0) {
 			coco_report_add(
-			    v->r, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+			    v->report, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
 			    idx < 0
 				? "SigReference names '%s', which is not in the bundle"
 				: "SigReference names '%s', which is not a META-INF/signature*.p7s",
@@ -158,11 +209,12 @@ static void bind_signatures(struct coco_vstate *v)
 			continue;
 		}
 		for (j = 0; j < i; j++)
-			if (v->m[j] != NULL && strcmp(v->m[j]->sigref, m->sigref) == 0)
-				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
-						"'%s' is also claimed by '%s'", m->sigref,
-						v->m[j]->entry);
-		v->h[idx].role = ROLE_SIGNATURE;
+			if (v->manifests[j] != NULL &&
+			    strcmp(v->manifests[j]->sigref, m->sigref) == 0)
+				coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.sigref",
+						m->entry, "'%s' is also claimed by '%s'", m->sigref,
+						v->manifests[j]->entry);
+		v->entries[idx].role = ROLE_SIGNATURE;
 	}
 }
 
@@ -171,29 +223,30 @@ static void resolve_refs(struct coco_vstate *v)
 {
 	size_t i, k;
 
-	for (i = 0; i < v->nm; i++) {
-		struct coco_manifest *m = v->m[i];
+	for (i = 0; i < v->n_manifests; i++) {
+		struct coco_manifest *m = v->manifests[i];
 		for (k = 0; m != NULL && k < m->n; k++) {
 			struct coco_manifest_ref *ref = &m->refs[k];
-			long idx = coco_archive_find(v->ar, ref->name);
+			long idx = coco_archive_find(v->archive, ref->name);
 			const char *why = NULL;
 
 			ref->entry = -1;
 			if (idx < 0)
 				why = "referenced by the manifest but not in the bundle";
-			else if (v->h[idx].role == ROLE_MIMETYPE || v->h[idx].role == ROLE_DIR)
+			else if (v->entries[idx].role == ROLE_MIMETYPE ||
+				 v->entries[idx].role == ROLE_DIR)
 				why = "the mimetype and folders are not data objects";
 			else if (strcmp(ref->name, m->entry) == 0 ||
 				 strcmp(ref->name, m->sigref) == 0)
 				why = "a manifest cannot cover itself or its own signature";
 			if (why != NULL) {
-				coco_report_add(v->r, COCO_STATUS_FAIL, "manifest.reference",
+				coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.reference",
 						ref->name, "%s (in '%s')", why, m->entry);
 				continue;
 			}
 			ref->entry = idx;
-			v->h[idx].need |= 1u << ref->alg;
-			v->h[idx].referenced = 1;
+			v->entries[idx].need |= 1u << ref->alg;
+			v->entries[idx].referenced = 1;
 		}
 	}
 }
@@ -204,8 +257,37 @@ static void assign_roles(struct coco_vstate *v)
 {
 	size_t i;
 
-	for (i = 0; i < v->nm; i++)
-		v->role[i] = coco_signoff_is_siro(v->m[i]) ? COCO_SIG_SIRO : COCO_SIG_APPLICANT;
+	for (i = 0; i < v->n_manifests; i++)
+		v->manifest_role[i] =
+		    coco_signoff_is_siro(v->manifests[i]) ? COCO_SIG_SIRO : COCO_SIG_APPLICANT;
+}
+
+static const unsigned char *view_sha256(const void *pipeline, size_t i)
+{
+	return coco_vstate_sha256(pipeline, i);
+}
+
+static enum coco_err view_read(void *pipeline, size_t i, unsigned char **out, size_t *out_len)
+{
+	return coco_vstate_read(pipeline, i, out, out_len);
+}
+
+/* What sign-off verification reads of this run: the arrays it points to fill in as the
+ * stages run (references matched by the digests stage, signature rows by the next). */
+static void build_signoff_view(struct coco_vstate *v)
+{
+	struct coco_signoff_view *sv = &v->signoff;
+
+	sv->ctx = v->ctx;
+	sv->entries = v->archive->e;
+	sv->n_entries = v->archive->n;
+	sv->manifests = (const struct coco_manifest *const *)v->manifests;
+	sv->roles = v->manifest_role;
+	sv->signature_rows = v->signature_row;
+	sv->n_manifests = v->n_manifests;
+	sv->sha256 = view_sha256;
+	sv->read = view_read;
+	sv->pipeline = v;
 }
 
 /* ---- the streaming pass ------------------------------------------------------------ */
@@ -215,22 +297,22 @@ static int capture(struct coco_vstate *v, const unsigned char *p, size_t len)
 {
 	unsigned char *nb;
 
-	if (v->atoolong || v->alen + len > v->ctx->limits.meta_size) {
-		v->atoolong = 1;
+	if (v->assessment_too_large || v->assessment_len + len > v->ctx->limits.meta_size) {
+		v->assessment_too_large = 1;
 		return 0;
 	}
-	if ((nb = realloc(v->abuf, v->alen + len + 1)) == NULL)
+	if ((nb = realloc(v->assessment_xml, v->assessment_len + len + 1)) == NULL)
 		return -1;
-	memcpy(nb + v->alen, p, len);
-	v->abuf = nb;
-	v->alen += len;
-	v->abuf[v->alen] = '\0';
+	memcpy(nb + v->assessment_len, p, len);
+	v->assessment_xml = nb;
+	v->assessment_len += len;
+	v->assessment_xml[v->assessment_len] = '\0';
 	return 0;
 }
 
 /* An entry's first bytes, kept from the one streaming pass for the %PDF- sniff: a
  * deflated entry cannot hide them behind empty blocks there. */
-static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
+static int keep_head(struct entry_state *h, const unsigned char *p, size_t len)
 {
 	size_t n = COCO_PDF_SNIFF - h->head_len;
 
@@ -246,7 +328,7 @@ static int keep_head(struct ehash *h, const unsigned char *p, size_t len)
 
 /* Keeps a copied entry's bytes as they stream past. One that may be a PDF by its first
  * bytes is copied once keep_head has them all (before: its head_len before these bytes). */
-static void spool_sink(struct coco_vstate *v, struct ehash *h, size_t before,
+static void spool_sink(struct coco_vstate *v, struct entry_state *h, size_t before,
 		       const unsigned char *p, size_t len)
 {
 	struct coco_kept *k = &h->kept;
@@ -270,10 +352,10 @@ static void spool_sink(struct coco_vstate *v, struct ehash *h, size_t before,
 static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
 {
 	struct coco_vstate *v = arg;
-	struct ehash *h = &v->h[idx];
+	struct entry_state *h = &v->entries[idx];
 	size_t a, before = h->head_len;
 
-	if ((long)idx == v->assessment && capture(v, p, len) != 0)
+	if ((long)idx == v->assessment_entry && capture(v, p, len) != 0)
 		return -1;
 	if (keep_head(h, p, len) != 0)
 		return -1;
@@ -293,9 +375,9 @@ static enum coco_err init_hashes(struct coco_vstate *v, EVP_MD *const *mds)
 {
 	size_t i, a;
 
-	for (i = 0; i < v->ar->n; i++) {
-		struct ehash *h = &v->h[i];
-		if (v->ar->e[i].is_dir)
+	for (i = 0; i < v->archive->n; i++) {
+		struct entry_state *h = &v->entries[i];
+		if (v->archive->e[i].is_dir)
 			continue;
 		h->need |= 1u; /* SHA-256 for the report */
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++) {
@@ -314,13 +396,13 @@ static void finish_hashes(struct coco_vstate *v)
 {
 	size_t i, a;
 
-	for (i = 0; i < v->ar->n; i++) {
-		struct coco_report_entry *re = coco_report_entry_at(v->r, i);
+	for (i = 0; i < v->archive->n; i++) {
+		struct coco_report_entry *re = coco_report_entry_at(v->report, i);
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
-			if (v->h[i].md[a] != NULL)
-				EVP_DigestFinal_ex(v->h[i].md[a], v->h[i].out[a], NULL);
-		if (re != NULL && v->h[i].md[0] != NULL && v->ar->e[i].data_ok)
-			coco_hex(v->h[i].out[0], 32, re->sha256);
+			if (v->entries[i].md[a] != NULL)
+				EVP_DigestFinal_ex(v->entries[i].md[a], v->entries[i].out[a], NULL);
+		if (re != NULL && v->entries[i].md[0] != NULL && v->archive->e[i].data_ok)
+			coco_hex(v->entries[i].out[0], 32, re->sha256);
 	}
 }
 
@@ -333,14 +415,14 @@ static void finish_hashes(struct coco_vstate *v)
  */
 static enum coco_keep keep_choice(const struct coco_vstate *v, size_t i)
 {
-	const struct coco_entry *e = &v->ar->e[i];
-	const struct ehash *h = &v->h[i];
+	const struct coco_entry *e = &v->archive->e[i];
+	const struct entry_state *h = &v->entries[i];
 
 	if (h->role == ROLE_SIGNATURE ||
 	    (h->role == ROLE_DATA && strncmp(e->name, "signoff/", 8) == 0 &&
-	     coco_signoff_owns(v, i)))
+	     coco_signoff_owns(&v->signoff, i)))
 		return e->usize <= v->ctx->limits.meta_size ? COCO_KEEP_COPY : COCO_KEEP_NO;
-	if (h->role != ROLE_DATA || !h->referenced || !v->trust)
+	if (h->role != ROLE_DATA || !h->referenced || v->mode != COCO_MODE_VERIFY)
 		return COCO_KEEP_NO;
 	if (e->method == 0)
 		return COCO_KEEP_CHECK;
@@ -352,13 +434,13 @@ static enum coco_err spool_open(struct coco_vstate *v)
 	uint64_t check = 0;
 	size_t i, n = 0;
 
-	for (i = 0; i < v->ar->n; i++) {
-		struct coco_kept *k = &v->h[i].kept;
+	for (i = 0; i < v->archive->n; i++) {
+		struct coco_kept *k = &v->entries[i].kept;
 		k->how = (unsigned char)keep_choice(v, i);
 		n += k->how != COCO_KEEP_NO;
-		check += k->how == COCO_KEEP_CHECK ? v->ar->e[i].usize : 0;
+		check += k->how == COCO_KEEP_CHECK ? v->archive->e[i].usize : 0;
 	}
-	return n > 0 ? coco_spool_open(v->ctx, &v->spool, v->ar->path, check) : COCO_OK;
+	return n > 0 ? coco_spool_open(v->ctx, &v->spool, v->archive->path, check) : COCO_OK;
 }
 
 /* After the pass: a copied entry shorter than COCO_PDF_SNIFF is kept if it starts like a
@@ -368,8 +450,8 @@ static enum coco_err spool_settle(struct coco_vstate *v)
 {
 	size_t i;
 
-	for (i = 0; i < v->ar->n; i++) {
-		struct ehash *h = &v->h[i];
+	for (i = 0; i < v->archive->n; i++) {
+		struct entry_state *h = &v->entries[i];
 		struct coco_kept *k = &h->kept;
 		if (k->how == COCO_KEEP_SNIFF && h->head != NULL &&
 		    coco_pdf_is_pdf_start(h->head, h->head_len))
@@ -377,21 +459,21 @@ static enum coco_err spool_settle(struct coco_vstate *v)
 		else if (k->how == COCO_KEEP_COPY && !k->kept)
 			coco_spool_copy(&v->spool, k, NULL, 0);
 		else if (k->how == COCO_KEEP_CHECK)
-			coco_spool_place(&v->spool, k, v->ar->e[i].usize);
+			coco_spool_place(&v->spool, k, v->archive->e[i].usize);
 	}
 	if (v->spool.err == ENOMEM)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	if (v->spool.err != 0)
 		return coco_seterr(v->ctx, COCO_ERR_IO,
-				   "cannot write a temporary file to verify '%s': %s", v->ar->path,
-				   strerror(v->spool.err));
+				   "cannot write a temporary file to verify '%s': %s",
+				   v->archive->path, strerror(v->spool.err));
 	return COCO_OK;
 }
 
 static enum coco_err changed(struct coco_vstate *v, size_t i)
 {
 	return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
-			   v->ar->e[i].name, v->ar->path);
+			   v->archive->e[i].name, v->archive->path);
 }
 
 /* The manifests were read before the pass: what was read must be what the pass hashed. */
@@ -400,11 +482,12 @@ static enum coco_err check_unchanged(struct coco_vstate *v)
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	size_t i, k = 0;
 
-	for (i = 0; i < v->ar->n && k < v->nm; i++) {
-		if (!is_manifest_name(v->ar->e[i].name))
+	for (i = 0; i < v->archive->n && k < v->n_manifests; i++) {
+		if (!is_manifest_name(v->archive->e[i].name))
 			continue;
-		if (v->mbytes[k] != NULL && (SHA256(v->mbytes[k], v->mlen[k], md) == NULL ||
-					     CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0))
+		if (v->manifest_bytes[k] != NULL &&
+		    (SHA256(v->manifest_bytes[k], v->manifest_len[k], md) == NULL ||
+		     CRYPTO_memcmp(md, v->entries[i].out[0], sizeof(md)) != 0))
 			return changed(v, i);
 		k++;
 	}
@@ -414,7 +497,7 @@ static enum coco_err check_unchanged(struct coco_vstate *v)
 static void read_point(const struct coco_vstate *v, enum coco_read_point at)
 {
 	if (v->ctx->read_hook != NULL)
-		v->ctx->read_hook(v->ctx->read_arg, at, v->ar->path);
+		v->ctx->read_hook(v->ctx->read_arg, at, v->archive->path);
 }
 
 static enum coco_err stream_pass(struct coco_vstate *v)
@@ -440,7 +523,7 @@ static enum coco_err stream_pass(struct coco_vstate *v)
 		err = spool_open(v);
 	read_point(v, COCO_READ_META);
 	if (err == COCO_OK)
-		err = coco_archive_stream(v->ctx, v->ar, file_md, hash_sink, v, v->r);
+		err = coco_archive_stream(v->ctx, v->archive, file_md, hash_sink, v, v->report);
 	read_point(v, COCO_READ_PASSED);
 	if (err == COCO_OK)
 		finish_hashes(v);
@@ -449,7 +532,7 @@ static enum coco_err stream_pass(struct coco_vstate *v)
 	if (err == COCO_OK && whole) {
 		EVP_DigestFinal_ex(file_md, fd, NULL);
 		coco_hex(fd, sizeof(fd), hex);
-		coco_report_set_bundle_sha256(v->r, hex);
+		coco_report_set_bundle_sha256(v->report, hex);
 	}
 	EVP_MD_CTX_free(file_md);
 	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
@@ -461,15 +544,15 @@ static enum coco_err stream_pass(struct coco_vstate *v)
  * applicant's part of the report stands on its own. */
 static struct coco_report *part(const struct coco_vstate *v, size_t i)
 {
-	return v->role[i] == COCO_SIG_SIRO ? v->siro : v->r;
+	return v->manifest_role[i] == COCO_SIG_SIRO ? v->signoff_part : v->report;
 }
 
 static void compare_digests(struct coco_vstate *v)
 {
 	size_t i, k, bad;
 
-	for (i = 0; i < v->nm; i++) {
-		const struct coco_manifest *m = v->m[i];
+	for (i = 0; i < v->n_manifests; i++) {
+		const struct coco_manifest *m = v->manifests[i];
 		if (m == NULL)
 			continue;
 		for (k = 0, bad = 0; k < m->n; k++) {
@@ -480,9 +563,9 @@ static void compare_digests(struct coco_vstate *v)
 				bad++;
 				continue;
 			}
-			if (!v->ar->e[idx].data_ok) {
+			if (!v->archive->e[idx].data_ok) {
 				bad++;
-			} else if (CRYPTO_memcmp(v->h[idx].out[ref->alg], ref->digest,
+			} else if (CRYPTO_memcmp(v->entries[idx].out[ref->alg], ref->digest,
 						 coco_digest_algs[ref->alg].len) != 0) {
 				bad++;
 				coco_report_add(part(v, i), COCO_STATUS_FAIL, "manifest.digest",
@@ -490,10 +573,11 @@ static void compare_digests(struct coco_vstate *v)
 						"content does not match its %s digest in '%s'",
 						coco_digest_algs[ref->alg].name, m->entry);
 			} else {
-				v->m[i]->refs[k].matched = 1;
-				v->h[idx].covered = 1;
-				if (idx == v->assessment && v->role[i] == COCO_SIG_APPLICANT)
-					v->acover |= 1ull << i;
+				v->manifests[i]->refs[k].matched = 1;
+				v->entries[idx].covered = 1;
+				if (idx == v->assessment_entry &&
+				    v->manifest_role[i] == COCO_SIG_APPLICANT)
+					v->assessment_signed |= 1ull << i;
 			}
 		}
 		if (bad == 0)
@@ -510,40 +594,40 @@ static enum coco_err add_signature_rows(struct coco_vstate *v)
 	struct coco_report_signature *info;
 	size_t i;
 
-	for (i = 0; i < v->nm; i++) {
-		const struct coco_manifest *m = v->m[i];
-		if (m == NULL || coco_archive_find(v->ar, m->sigref) < 0 ||
+	for (i = 0; i < v->n_manifests; i++) {
+		const struct coco_manifest *m = v->manifests[i];
+		if (m == NULL || coco_archive_find(v->archive, m->sigref) < 0 ||
 		    !is_signature_name(m->sigref))
 			continue;
-		v->sig_index[i] = (long)coco_report_signature_count(v->r);
-		if ((info = coco_report_add_signature(v->r)) == NULL ||
+		v->signature_row[i] = (long)coco_report_signature_count(v->report);
+		if ((info = coco_report_add_signature(v->report)) == NULL ||
 		    (info->manifest = coco_strndup(m->entry, strlen(m->entry))) == NULL ||
 		    (info->file = coco_strndup(m->sigref, strlen(m->sigref))) == NULL)
 			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-		info->role = v->role[i];
+		info->role = v->manifest_role[i];
 	}
 	return COCO_OK;
 }
 
 static struct coco_report_signature *sig_info(const struct coco_vstate *v, size_t i)
 {
-	return v->sig_index[i] < 0 ? NULL
-				   : (struct coco_report_signature *)coco_report_signature_at(
-					 v->r, (size_t)v->sig_index[i]);
+	return v->signature_row[i] < 0 ? NULL
+				       : (struct coco_report_signature *)coco_report_signature_at(
+					     v->report, (size_t)v->signature_row[i]);
 }
 
 /* Verifies manifest i's signature into r; with chain_time set, the chain at that time. */
-static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, struct coco_report *r,
+static enum coco_err verify_one(struct coco_vstate *v, size_t i, struct coco_report *r,
 				const time_t *chain_time)
 {
-	const struct coco_manifest *m = v->m[i];
+	const struct coco_manifest *m = v->manifests[i];
 	struct coco_report_signature *info = sig_info(v, i);
 	struct coco_cms_check in;
 	unsigned char *der = NULL;
 	size_t len = 0;
 	enum coco_err err;
 
-	err = coco_vstate_read(v, (size_t)coco_archive_find(v->ar, m->sigref), &der, &len);
+	err = coco_vstate_read(v, (size_t)coco_archive_find(v->archive, m->sigref), &der, &len);
 	if (err == COCO_ERR_NOMEM || err == COCO_ERR_IO)
 		return err;
 	if (err != COCO_OK) {
@@ -554,12 +638,13 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
 	}
 	memset(&in, 0, sizeof(in));
 	in.sig_entry = m->sigref, in.der = der, in.der_len = len;
-	in.data_entry = m->entry, in.data = v->mbytes[i], in.data_len = v->mlen[i];
-	in.trust = trust;
-	in.anchors = v->role[i] == COCO_SIG_SIRO ? COCO_ANCHORS_SIRO : COCO_ANCHORS_SIGNERS;
+	in.data_entry = m->entry, in.data = v->manifest_bytes[i], in.data_len = v->manifest_len[i];
+	in.trust = v->mode == COCO_MODE_VERIFY;
+	in.anchors =
+	    v->manifest_role[i] == COCO_SIG_SIRO ? COCO_ANCHORS_SIRO : COCO_ANCHORS_SIGNERS;
 	/* "a sign-off signature that does not verify is a fail": one by a key SIA does not
 	 * trust is no sign-off at all */
-	in.strict = v->role[i] == COCO_SIG_SIRO;
+	in.strict = v->manifest_role[i] == COCO_SIG_SIRO;
 	if (chain_time != NULL) {
 		in.chain_time = *chain_time;
 		in.chain_time_set = 1;
@@ -575,58 +660,34 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, int trust, stru
  * while it was valid, the sign-off proves the signature existed then: the chain is
  * validated at that time, and revocation against current CRLs (revoked before then fails).
  */
-static enum coco_err verify_applicant(struct coco_vstate *v, size_t i, int trust)
+static enum coco_err verify_applicant(struct coco_vstate *v, size_t i)
 {
 	struct coco_report_signature *info = sig_info(v, i);
 	struct coco_report *scratch = NULL;
 	const struct coco_report_signoff *proof;
 	enum coco_err err;
 
-	if (!trust || v->r->n_signoffs == 0)
-		return verify_one(v, i, trust, v->r, NULL);
+	if (v->mode != COCO_MODE_VERIFY || v->report->n_signoffs == 0)
+		return verify_one(v, i, v->report, NULL);
 	if (coco_report_new(&scratch) != COCO_OK)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	if ((err = verify_one(v, i, trust, scratch, NULL)) == COCO_OK) {
+	if ((err = verify_one(v, i, scratch, NULL)) == COCO_OK) {
 		const int expired = info->outcome.result == COCO_CMS_EXPIRED;
-		proof = coco_signoff_proof(v, i, info);
+		proof = coco_signoff_proof(&v->signoff, v->report, i, info);
 		/* a proven signature no longer depends on its certificate's end (reverify) */
 		info->proven = proof != NULL;
 		/* only expiry and revocation depend on when the chain is judged */
 		if (proof == NULL || (!expired && info->outcome.result != COCO_CMS_REVOKED)) {
-			err = coco_report_append(v->r, scratch);
+			err = coco_report_append(v->report, scratch);
 		} else {
 			coco_report_signature_clear(info);
 			info->proven = 1;
-			if ((err = verify_one(v, i, trust, v->r, &proof->signed_at)) == COCO_OK)
-				coco_signoff_note_proof(v->r, info, proof, expired);
+			if ((err = verify_one(v, i, v->report, &proof->signed_at)) == COCO_OK)
+				coco_signoff_note_proof(v->report, info, proof, expired);
 		}
 	}
 	coco_report_free(scratch);
 	return err;
-}
-
-/*
- * Sign-off signatures first (into a scratch report, appended after the applicant's part),
- * then their decisions, then the applicant's signatures, which may lean on a sign-off.
- */
-static enum coco_err check_signatures(struct coco_vstate *v, int trust)
-{
-	enum coco_err err;
-	size_t i;
-
-	if ((err = add_signature_rows(v)) != COCO_OK)
-		return err;
-	for (i = 0; i < v->nm; i++)
-		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_SIRO &&
-		    (err = verify_one(v, i, trust, v->siro, NULL)) != COCO_OK)
-			return err;
-	if (trust && (err = coco_signoff_check(v)) != COCO_OK)
-		return err;
-	for (i = 0; i < v->nm; i++)
-		if (v->sig_index[i] >= 0 && v->role[i] == COCO_SIG_APPLICANT &&
-		    (err = verify_applicant(v, i, trust)) != COCO_OK)
-			return err;
-	return COCO_OK;
 }
 
 /* Marks each entry that some manifest whose signature value verified lists with its
@@ -636,42 +697,45 @@ static void mark_verified_cover(const struct coco_vstate *v, unsigned char *vc)
 	const struct coco_report_signature *sig;
 	size_t i, k;
 
-	for (i = 0; i < v->nm; i++) {
-		if (v->m[i] == NULL || (sig = sig_info(v, i)) == NULL || !sig->value_ok)
+	for (i = 0; i < v->n_manifests; i++) {
+		if (v->manifests[i] == NULL || (sig = sig_info(v, i)) == NULL || !sig->value_ok)
 			continue;
-		for (k = 0; k < v->m[i]->n; k++)
-			if (v->m[i]->refs[k].entry >= 0 && v->m[i]->refs[k].matched)
-				vc[v->m[i]->refs[k].entry] = 1;
+		for (k = 0; k < v->manifests[i]->n; k++)
+			if (v->manifests[i]->refs[k].entry >= 0 && v->manifests[i]->refs[k].matched)
+				vc[v->manifests[i]->refs[k].entry] = 1;
 	}
 }
 
-static enum coco_err check_coverage(struct coco_vstate *v)
+/* manifest.unsigned: every data object must be covered by a signature that verifies. */
+static enum coco_err stage_coverage(struct coco_vstate *v)
 {
-	unsigned char *vc = calloc(v->ar->n + 1, 1);
+	unsigned char *vc = calloc(v->archive->n + 1, 1);
 	size_t i, bad = 0, data_n = 0;
 
 	if (vc == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	mark_verified_cover(v, vc);
-	for (i = 0; i < v->ar->n; i++) {
-		struct coco_report *r = coco_signoff_owns(v, i) ? v->siro : v->r;
-		if (v->h[i].role != ROLE_DATA)
+	for (i = 0; i < v->archive->n; i++) {
+		struct coco_report *r =
+		    coco_signoff_owns(&v->signoff, i) ? v->signoff_part : v->report;
+		if (v->entries[i].role != ROLE_DATA)
 			continue;
 		data_n++;
-		if (!v->h[i].referenced) {
+		if (!v->entries[i].referenced) {
 			bad++;
 			coco_report_add(
-			    r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+			    r, COCO_STATUS_FAIL, "manifest.unsigned", v->archive->e[i].name,
 			    "not covered by any manifest: unsigned content is not accepted");
-		} else if (v->h[i].covered && !vc[i]) {
+		} else if (v->entries[i].covered && !vc[i]) {
 			/* a digest mismatch is already a manifest.digest failure */
 			bad++;
-			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned", v->ar->e[i].name,
+			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned",
+					v->archive->e[i].name,
 					"covered only by signatures that do not verify");
 		}
 	}
 	if (bad == 0)
-		coco_report_add(v->r, COCO_STATUS_PASS, "manifest.coverage", NULL,
+		coco_report_add(v->report, COCO_STATUS_PASS, "manifest.coverage", NULL,
 				"every data object (%zu) is referenced by a manifest", data_n);
 	free(vc);
 	return COCO_OK;
@@ -687,23 +751,24 @@ static enum coco_err check_coverage(struct coco_vstate *v)
  */
 static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_result *res)
 {
-	const struct coco_entry *e = &v->ar->e[i];
-	const struct coco_kept *k = &v->h[i].kept;
+	const struct coco_entry *e = &v->archive->e[i];
+	const struct coco_kept *k = &v->entries[i].kept;
 	struct coco_pdf_src src = {-1, k->off, e->usize, &v->pdf_budget, NULL, NULL};
-	struct coco_spool_reader rd = {
-	    &v->spool, k, v->ar->fd, e->data_off, e->usize, v->h[i].out[0], NULL, NULL, 0};
+	struct coco_spool_reader rd = {&v->spool,   k,        v->archive->fd,
+				       e->data_off, e->usize, v->entries[i].out[0],
+				       NULL,        NULL,     0};
 	enum coco_err err;
 
 	if (!k->kept || v->spool.f == NULL) /* every referenced PDF is kept: see keep_choice */
 		return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' was not kept for its scan",
-				   e->name, v->ar->path);
+				   e->name, v->archive->path);
 	src.fd = fileno(v->spool.f);
 	if (k->how == COCO_KEEP_CHECK) {
 		if (coco_spool_reader_init(&rd) != 0)
 			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 		src.read = coco_spool_read, src.read_arg = &rd;
 	}
-	err = coco_pdf_scan(v->ctx, &src, e->name, v->r, res);
+	err = coco_pdf_scan(v->ctx, &src, e->name, v->report, res);
 	if (rd.changed)
 		err = changed(v, i);
 	coco_spool_reader_release(&rd);
@@ -714,9 +779,9 @@ static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_r
  * as the streaming pass saw them. */
 static int entry_is_pdf(const struct coco_vstate *v, size_t i)
 {
-	const struct ehash *h = &v->h[i];
+	const struct entry_state *h = &v->entries[i];
 
-	return coco_pdf_is_pdf_name(v->ar->e[i].name) ||
+	return coco_pdf_is_pdf_name(v->archive->e[i].name) ||
 	       (h->head != NULL && coco_pdf_is_pdf_start(h->head, h->head_len));
 }
 
@@ -725,25 +790,26 @@ static int entry_is_pdf(const struct coco_vstate *v, size_t i)
  * signature that verifies covers. One no such signature covers already fails
  * manifest.unsigned; scanning it would only spend the budget every PDF shares.
  */
-static enum coco_err check_pdfs(struct coco_vstate *v)
+static enum coco_err stage_pdfs(struct coco_vstate *v)
 {
-	unsigned char *vc = calloc(v->ar->n + 1, 1);
+	unsigned char *vc = calloc(v->archive->n + 1, 1);
 	const char *name;
 	enum coco_err err = COCO_OK;
 	size_t i;
 
-	if (vc == NULL || (v->pdfs = calloc(v->ar->n + 1, sizeof(*v->pdfs))) == NULL) {
+	if (vc == NULL || (v->pdfs = calloc(v->archive->n + 1, sizeof(*v->pdfs))) == NULL) {
 		free(vc);
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	}
 	mark_verified_cover(v, vc);
-	for (i = 0; i < v->ar->n && err == COCO_OK; i++) {
+	for (i = 0; i < v->archive->n && err == COCO_OK; i++) {
 		struct coco_pdf_file *f = &v->pdfs[v->n_pdfs];
-		name = v->ar->e[i].name;
-		if (v->h[i].role != ROLE_DATA || !v->ar->e[i].data_ok || !entry_is_pdf(v, i))
+		name = v->archive->e[i].name;
+		if (v->entries[i].role != ROLE_DATA || !v->archive->e[i].data_ok ||
+		    !entry_is_pdf(v, i))
 			continue;
 		if (!vc[i])
-			coco_report_add(v->r, COCO_STATUS_INFO, "verify.skipped", name,
+			coco_report_add(v->report, COCO_STATUS_INFO, "verify.skipped", name,
 					"pdf checks not run: no signature that verifies covers it");
 		else if ((f->name = coco_strndup(name, strlen(name))) == NULL)
 			err = coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
@@ -751,6 +817,7 @@ static enum coco_err check_pdfs(struct coco_vstate *v)
 			v->n_pdfs++, err = scan_pdf(v, i, &f->res);
 	}
 	free(vc);
+	v->have |= err == COCO_OK ? HAVE_PDFS : 0;
 	return err;
 }
 
@@ -772,76 +839,61 @@ static const struct coco_report_signature *applicant_signature(const struct coco
 	const struct coco_report_signature *sig;
 	size_t i;
 
-	for (i = 0; i < v->nm && i < COCO_MAX_MANIFESTS; i++) {
-		if (!(v->acover & (1ull << i)) || v->sig_index[i] < 0 ||
-		    v->role[i] != COCO_SIG_APPLICANT)
+	for (i = 0; i < v->n_manifests && i < COCO_MAX_MANIFESTS; i++) {
+		if (!(v->assessment_signed & (1ull << i)) || v->signature_row[i] < 0 ||
+		    v->manifest_role[i] != COCO_SIG_APPLICANT)
 			continue;
-		sig = coco_report_signature_at(v->r, (size_t)v->sig_index[i]);
+		sig = coco_report_signature_at(v->report, (size_t)v->signature_row[i]);
 		if (sig != NULL && sig->value_ok)
 			return sig;
 	}
 	return NULL;
 }
 
-static enum coco_err check_submission(struct coco_vstate *v)
+/* What the assessment and evidence checks are told about the bundle: its other data
+ * objects, the applicant's signer and signing day, and the PDFs scanned. */
+static enum coco_err describe_submission(struct coco_vstate *v,
+					 const struct coco_report_signature *sig)
 {
-	const struct coco_report_signature *sig = applicant_signature(v);
-	const char **files = NULL;
-	struct coco_submission s;
+	struct coco_submission *s = &v->submission;
 	size_t i;
-	enum coco_err err;
 
-	/* Judge only what a verified signature covers; a missing assessment is judged. */
-	if (v->assessment >= 0 && sig == NULL) {
-		skipped(v->r, "assessment and evidence",
-			"assessment.xml is not covered by a verified signature");
-		return COCO_OK;
-	}
-	if ((files = calloc(v->ar->n + 1, sizeof(*files))) == NULL)
+	if ((v->submission_files = calloc(v->archive->n + 1, sizeof(*v->submission_files))) == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	memset(&s, 0, sizeof(s));
-	for (i = 0; i < v->ar->n; i++) {
-		const char *name = v->ar->e[i].name;
+	for (i = 0; i < v->archive->n; i++)
 		/* every data object but the assessment, META-INF/ included: extra files there
 		 * are files the assessment does not reference */
-		if (v->h[i].role == ROLE_DATA && (long)i != v->assessment &&
-		    !coco_signoff_owns(v, i))
-			files[s.n_files++] = name;
-	}
-	s.files = files;
-	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(v->ctx));
-	s.signed_bundle = 1;
+		if (v->entries[i].role == ROLE_DATA && (long)i != v->assessment_entry &&
+		    !coco_signoff_owns(&v->signoff, i))
+			v->submission_files[s->n_files++] = v->archive->e[i].name;
+	s->files = v->submission_files;
+	s->at_day = s->signed_day = coco_day_of(coco_ctx_time(v->ctx));
+	s->signed_bundle = 1;
 	if (sig != NULL) {
-		s.signer_cn = sig->common_name;
-		s.signer_subject = sig->subject;
-		s.signer_org = sig->organisation;
-		s.signer_org_id = sig->org_id;
+		s->signer_cn = sig->common_name;
+		s->signer_subject = sig->subject;
+		s->signer_org = sig->organisation;
+		s->signer_org_id = sig->org_id;
 		if (sig->has_signing_time) {
-			s.signed_day = coco_day_of(sig->signing_time);
-			s.signed_known = 1;
+			s->signed_day = coco_day_of(sig->signing_time);
+			s->signed_known = 1;
 		}
 	}
-	s.too_large = v->atoolong;
-	s.pdfs = v->pdfs;
-	s.n_pdfs = v->n_pdfs;
-	err = coco_submission_check(v->ctx, v->r,
-				    v->assessment < 0 ? NULL
-				    : v->abuf         ? v->abuf
-						      : (const unsigned char *)"",
-				    v->alen, &s);
-	free(files);
-	return err;
+	s->too_large = v->assessment_too_large;
+	s->pdfs = v->pdfs;
+	s->n_pdfs = v->n_pdfs;
+	return COCO_OK;
 }
 
-/* ---- the pipeline ------------------------------------------------------------------ */
+/* ---- the stages ------------------------------------------------------------------- */
 
 static enum coco_err add_entries(struct coco_vstate *v)
 {
 	size_t i;
 
-	for (i = 0; i < v->ar->n; i++) {
-		const struct coco_entry *e = &v->ar->e[i];
-		struct coco_report_entry *re = coco_report_add_entry(v->r, e->name);
+	for (i = 0; i < v->archive->n; i++) {
+		const struct coco_entry *e = &v->archive->e[i];
+		struct coco_report_entry *re = coco_report_add_entry(v->report, e->name);
 
 		if (re == NULL)
 			return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
@@ -849,94 +901,239 @@ static enum coco_err add_entries(struct coco_vstate *v)
 		re->compressed_size = e->csize;
 		re->method = e->method;
 		re->is_dir = e->is_dir;
-		v->h[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
-			       : e->is_dir                                ? ROLE_DIR
-									  : ROLE_DATA;
+		v->entries[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
+				     : e->is_dir                                ? ROLE_DIR
+										: ROLE_DATA;
 	}
 	return COCO_OK;
 }
 
-enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
-			      struct coco_report *r, int trust)
+/* container.*: opens the file as a zip and checks its container rules. Later stages need
+ * every check passed; when they are skipped, one note says so. */
+static enum coco_err stage_container(struct coco_vstate *v)
 {
+	const char *why = "the container failed its checks";
 	enum coco_err err;
 	struct stat st;
-	size_t i;
 
-	memset(v, 0, sizeof(*v));
-	v->ctx = ctx;
-	v->trust = trust;
-	coco_pdf_budget_init(&v->pdf_budget);
-	v->r = r;
-	v->assessment = -1;
-	for (i = 0; i < COCO_MAX_MANIFESTS; i++)
-		v->sig_index[i] = -1;
 	/* the file's size even if the container checks stop before the archive is open;
 	 * once it is, the size it was opened with replaces this one */
 	if ((err = coco_report_set_bundle(
-		 r, path, stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
-		 coco_ctx_time(ctx))) != COCO_OK)
-		return coco_seterr(ctx, err, "out of memory");
-	if ((err = coco_archive_open(ctx, path, r, &v->ar)) != COCO_OK)
+		 v->report, v->path,
+		 stat(v->path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+		 coco_ctx_time(v->ctx))) != COCO_OK)
+		return coco_seterr(v->ctx, err, "out of memory");
+	if ((err = coco_archive_open(v->ctx, v->path, v->report, &v->archive)) != COCO_OK)
 		return err;
-	if (v->ar == NULL) {
-		skipped(r, "manifest, digests, signatures, assessment and evidence",
-			"the file is not a readable zip container");
-		return COCO_OK;
+	if (v->archive == NULL) {
+		why = "the file is not a readable zip container";
+		goto skip;
 	}
-	if ((err = coco_report_set_bundle(r, path, v->ar->size, coco_ctx_time(ctx))) != COCO_OK ||
-	    (v->h = calloc(v->ar->n, sizeof(*v->h))) == NULL)
-		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = coco_report_set_bundle(v->report, v->path, v->archive->size,
+					  coco_ctx_time(v->ctx))) != COCO_OK ||
+	    (v->entries = calloc(v->archive->n, sizeof(*v->entries))) == NULL)
+		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	if ((err = add_entries(v)) != COCO_OK)
 		return err;
-	v->assessment = coco_archive_find(v->ar, COCO_ASSESSMENT_NAME);
-	if (!v->ar->ok) {
-		skipped(r, "manifest, digests, signatures, assessment and evidence",
-			"the container failed its checks");
+	v->assessment_entry = coco_archive_find(v->archive, COCO_ASSESSMENT_NAME);
+	if (v->archive->ok) {
+		v->have |= HAVE_SOUND_CONTAINER;
 		return COCO_OK;
 	}
+skip:
+	skipped(v->report, "manifest, digests, signatures, assessment and evidence", why);
+	return COCO_OK;
+}
+
+/* manifest.*: reads every manifest (before the pass: they decide which digests each entry
+ * needs), binds each to its signature, resolves its references and tells SIRO from
+ * applicant manifests. */
+static enum coco_err stage_manifests(struct coco_vstate *v)
+{
+	enum coco_err err;
+
 	if ((err = load_manifests(v)) != COCO_OK)
 		return err;
 	bind_signatures(v);
 	resolve_refs(v);
 	assign_roles(v);
+	build_signoff_view(v);
+	v->have |= HAVE_MANIFESTS | (v->n_manifests > 0 ? HAVE_ANY_MANIFEST : 0);
+	return COCO_OK;
+}
+
+/* The one streaming pass (every entry hashed, the bundle's SHA-256, what later stages
+ * need kept), then each reference's digest compared. */
+static enum coco_err stage_digests(struct coco_vstate *v)
+{
+	enum coco_err err;
+
 	if ((err = stream_pass(v)) != COCO_OK)
 		return err;
-	if ((err = coco_report_new(&v->siro)) != COCO_OK)
-		return coco_seterr(ctx, err, "out of memory");
 	compare_digests(v);
-	if ((err = check_signatures(v, trust)) != COCO_OK)
+	v->have |= HAVE_DIGESTS;
+	return COCO_OK;
+}
+
+/* A report row for every signature, then the SIRO signatures, into the sign-off part. */
+static enum coco_err stage_signoff_signatures(struct coco_vstate *v)
+{
+	enum coco_err err;
+	size_t i;
+
+	if ((err = add_signature_rows(v)) != COCO_OK)
 		return err;
-	if (v->nm > 0 && (err = check_coverage(v)) != COCO_OK)
+	for (i = 0; i < v->n_manifests; i++)
+		if (v->signature_row[i] >= 0 && v->manifest_role[i] == COCO_SIG_SIRO &&
+		    (err = verify_one(v, i, v->signoff_part, NULL)) != COCO_OK)
+			return err;
+	v->have |= HAVE_SIGNATURE_ROWS;
+	return COCO_OK;
+}
+
+static enum coco_err stage_signoff_decisions(struct coco_vstate *v) /* signoff.h */
+{
+	return coco_signoff_check(&v->signoff, v->report, v->signoff_part);
+}
+
+/* The applicant's signatures, which may lean on a sign-off's proof of time. */
+static enum coco_err stage_signatures(struct coco_vstate *v)
+{
+	enum coco_err err;
+	size_t i;
+
+	for (i = 0; i < v->n_manifests; i++)
+		if (v->signature_row[i] >= 0 && v->manifest_role[i] == COCO_SIG_APPLICANT &&
+		    (err = verify_applicant(v, i)) != COCO_OK)
+			return err;
+	v->have |= HAVE_SIGNATURES;
+	return COCO_OK;
+}
+
+/* assessment.*: judges only what a verified signature covers; a missing assessment is
+ * judged. An assessment.xml read badly has no matching digest: it is skipped. */
+static enum coco_err stage_assessment(struct coco_vstate *v)
+{
+	const struct coco_report_signature *sig = applicant_signature(v);
+	enum coco_err err;
+
+	if (v->assessment_entry >= 0 && sig == NULL) {
+		skipped(v->report, "assessment and evidence",
+			"assessment.xml is not covered by a verified signature");
+		return COCO_OK;
+	}
+	if ((err = describe_submission(v, sig)) != COCO_OK)
 		return err;
-	if (trust && (err = check_pdfs(v)) != COCO_OK)
+	err = coco_assessment_check(v->ctx, v->report,
+				    v->assessment_entry < 0 ? NULL
+				    : v->assessment_xml     ? v->assessment_xml
+							    : (const unsigned char *)"",
+				    v->assessment_len, &v->submission, &v->assessment);
+	if (err == COCO_OK && v->assessment != NULL)
+		v->have |= HAVE_ASSESSMENT;
+	return err;
+}
+
+/* evidence.*: the certificates the assessment claims, against the evidence and policy. */
+static enum coco_err stage_evidence(struct coco_vstate *v)
+{
+	enum coco_err err = coco_evidence_check(v->ctx, v->report, v->assessment,
+						coco_ctx_policy(v->ctx), &v->submission);
+
+	if (err == COCO_OK && coco_report_failed(v->report))
+		err = coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
+	return err;
+}
+
+static enum coco_err stage_signoff(struct coco_vstate *v) /* signoff.h */
+{
+	return coco_signoff_finish(&v->signoff, v->report, v->signoff_part);
+}
+
+/*
+ * The pipeline, in order (docs/ARCHITECTURE.md, "Stages"). A stage runs only when every
+ * fact it needs was established by an earlier stage (or the mode); otherwise it is
+ * skipped, and the stage that could not establish the fact has said so.
+ */
+static const struct stage {
+	const char *name;
+	unsigned needs; /* enum fact bits */
+	enum coco_err (*run)(struct coco_vstate *v);
+} stages[] = {
+    {"container", 0, stage_container},
+    {"manifests", HAVE_SOUND_CONTAINER, stage_manifests},
+    {"digests", HAVE_MANIFESTS, stage_digests},
+    {"sign-off signatures", HAVE_DIGESTS, stage_signoff_signatures},
+    {"sign-off decisions", HAVE_SIGNATURE_ROWS | MODE_VERIFY, stage_signoff_decisions},
+    {"signatures", HAVE_SIGNATURE_ROWS, stage_signatures},
+    {"coverage", HAVE_SIGNATURES | HAVE_ANY_MANIFEST, stage_coverage},
+    {"pdf", HAVE_SIGNATURES | MODE_VERIFY, stage_pdfs},
+    {"assessment", HAVE_SIGNATURES | MODE_VERIFY, stage_assessment},
+    {"evidence", HAVE_ASSESSMENT | HAVE_PDFS | MODE_VERIFY, stage_evidence},
+    {"sign-off", HAVE_SIGNATURES, stage_signoff},
+};
+
+static enum coco_err vstate_init(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
+				 struct coco_report *r, enum coco_mode mode)
+{
+	size_t i;
+
+	v->ctx = ctx;
+	v->path = path;
+	v->report = r;
+	v->mode = mode;
+	v->have = mode == COCO_MODE_VERIFY ? MODE_VERIFY : 0;
+	v->assessment_entry = -1;
+	for (i = 0; i < COCO_MAX_MANIFESTS; i++)
+		v->signature_row[i] = -1;
+	coco_pdf_budget_init(&v->pdf_budget);
+	if (coco_report_new(&v->signoff_part) != COCO_OK)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	return COCO_OK;
+}
+
+enum coco_err coco_vstate_run(struct coco_ctx *ctx, const char *path, struct coco_report *r,
+			      enum coco_mode mode, struct coco_vstate **out)
+{
+	struct coco_vstate *v = calloc(1, sizeof(*v));
+	enum coco_err err;
+	size_t i;
+
+	*out = NULL;
+	if (v == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	err = vstate_init(v, ctx, path, r, mode);
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]) && err == COCO_OK; i++)
+		if ((v->have & stages[i].needs) == stages[i].needs)
+			err = stages[i].run(v);
+	if (err != COCO_OK) {
+		coco_vstate_free(v);
 		return err;
-	/* An assessment.xml read badly has no matching digest: it is skipped. */
-	if (trust && (err = check_submission(v)) != COCO_OK)
-		return err;
-	return coco_signoff_finish(v);
+	}
+	*out = v;
+	return COCO_OK;
 }
 
 enum coco_err coco_verify(struct coco_ctx *ctx, const char *path, struct coco_report *report)
 {
-	struct coco_vstate v;
-	enum coco_err err = coco_vstate_run(&v, ctx, path, report, 1);
+	struct coco_vstate *v = NULL;
+	enum coco_err err = coco_vstate_run(ctx, path, report, COCO_MODE_VERIFY, &v);
 
-	coco_vstate_release(&v);
+	coco_vstate_free(v);
 	return err;
 }
 
 enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_report *report)
 {
-	struct coco_vstate v;
-	enum coco_err err = coco_vstate_run(&v, ctx, path, report, 0);
+	struct coco_vstate *v = NULL;
+	enum coco_err err = coco_vstate_run(ctx, path, report, COCO_MODE_INSPECT, &v);
 
-	if (err == COCO_OK && v.ar == NULL) {
+	if (err == COCO_OK && v->archive == NULL) {
 		const struct coco_finding *f = coco_report_get(report, 0);
 		err = coco_seterr(ctx, COCO_ERR_FORMAT, "cannot read '%s': %s", path,
 				  f ? coco_finding_message(f) : "not a zip container");
 	}
-	coco_vstate_release(&v);
+	coco_vstate_free(v);
 	return err;
 }
 
@@ -946,9 +1143,9 @@ static enum coco_err reread(struct coco_vstate *v, size_t i, unsigned char **out
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	enum coco_err err;
 
-	err = coco_archive_read(v->ctx, v->ar, i, v->ctx->limits.meta_size, out, out_len);
+	err = coco_archive_read(v->ctx, v->archive, i, v->ctx->limits.meta_size, out, out_len);
 	if (err == COCO_OK && (SHA256(*out, *out_len, md) == NULL ||
-			       CRYPTO_memcmp(md, v->h[i].out[0], sizeof(md)) != 0)) {
+			       CRYPTO_memcmp(md, v->entries[i].out[0], sizeof(md)) != 0)) {
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
@@ -960,8 +1157,8 @@ static enum coco_err reread(struct coco_vstate *v, size_t i, unsigned char **out
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len)
 {
-	const struct coco_entry *e = &v->ar->e[i];
-	const struct ehash *h = &v->h[i];
+	const struct coco_entry *e = &v->archive->e[i];
+	const struct entry_state *h = &v->entries[i];
 	unsigned char *p;
 
 	*out = NULL;
@@ -974,8 +1171,8 @@ enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **
 	if (coco_pread_all(fileno(v->spool.f), p, (size_t)e->usize, h->kept.off) != 0) {
 		free(p);
 		return coco_seterr(v->ctx, COCO_ERR_IO,
-				   "cannot read a temporary file to verify '%s': %s", v->ar->path,
-				   strerror(errno ? errno : EIO));
+				   "cannot read a temporary file to verify '%s': %s",
+				   v->archive->path, strerror(errno ? errno : EIO));
 	}
 	p[e->usize] = '\0';
 	*out = p;
@@ -983,19 +1180,18 @@ enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **
 	return COCO_OK;
 }
 
-void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg)
-{
-	ctx->read_hook = cb;
-	ctx->read_arg = arg;
-}
-
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)
 {
-	return v->h[i].role == ROLE_DATA && v->h[i].covered &&
-	       strncmp(v->ar->e[i].name, "META-INF/", 9) != 0;
+	return v->entries[i].role == ROLE_DATA && v->entries[i].covered &&
+	       strncmp(v->archive->e[i].name, "META-INF/", 9) != 0;
 }
 
 const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i)
 {
-	return v->h[i].out[0];
+	return v->entries[i].out[0];
+}
+
+struct coco_archive *coco_vstate_archive(const struct coco_vstate *v)
+{
+	return v->archive;
 }

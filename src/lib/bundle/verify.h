@@ -1,40 +1,31 @@
 /*
- * The verification pipeline's state, kept after a run so that extract can write the
- * very data objects it verified.
+ * The verification pipeline (verify.c): a table of stages over one run's state. The state
+ * is private to verify.c; it is kept after a run so that extract and countersign can use
+ * the very data objects and digests it verified, through the functions below.
  */
 #ifndef COCO_VERIFY_H
 #define COCO_VERIFY_H
 
 #include "container/archive.h"
-#include "container/manifest.h"
-#include "pdf/pdf.h"
-#include "container/spool.h"
 
-struct ehash;
+/* What a run judges: inspect lists and parses (no chain is validated, no PDF scanned, no
+ * submission or sign-off decision judged); verify does everything. */
+enum coco_mode { COCO_MODE_INSPECT, COCO_MODE_VERIFY };
 
-struct coco_vstate {
-	struct coco_ctx *ctx;
-	struct coco_report *r;
-	struct coco_archive *ar; /* NULL if the file was not a walkable zip */
-	struct ehash *h;         /* one per entry */
-	struct coco_manifest **m;
-	unsigned char **mbytes; /* each manifest's exact bytes, for its signature */
-	size_t *mlen;
-	size_t nm;
-	int trust;           /* chains are validated and PDFs scanned (not inspect) */
-	long assessment;     /* entry index of assessment.xml, or -1 */
-	unsigned char *abuf; /* its bytes, captured during the streaming pass */
-	size_t alen;
-	int atoolong;    /* larger than the meta_size limit */
-	uint64_t acover; /* bit i: manifest i lists assessment.xml with a matching digest */
-	long sig_index[COCO_MAX_MANIFESTS];          /* manifest i's report signature, or -1 */
-	enum coco_sig_role role[COCO_MAX_MANIFESTS]; /* SIRO if it lists signoff/decision-* */
-	struct coco_report *siro;   /* the sign-off part's findings until they are appended */
-	struct coco_pdf_file *pdfs; /* the PDF data objects scanned (pdf.h) */
-	size_t n_pdfs;
-	struct coco_pdf_budget pdf_budget; /* shared by every PDF of the bundle */
-	struct coco_spool spool;           /* what the pass keeps for later stages (spool.h) */
-};
+struct coco_vstate;
+
+/*
+ * Runs the pipeline on the bundle at path, adding findings to r. On COCO_OK *out is the
+ * run's state (free it with coco_vstate_free), whatever the verdict; on an error (the
+ * message in ctx) *out is NULL.
+ */
+enum coco_err coco_vstate_run(struct coco_ctx *ctx, const char *path, struct coco_report *r,
+			      enum coco_mode mode, struct coco_vstate **out);
+void coco_vstate_free(struct coco_vstate *v); /* accepts NULL */
+
+/* The bundle as the run opened it, or NULL if the file was not a walkable zip; borrowed
+ * until coco_vstate_free. */
+struct coco_archive *coco_vstate_archive(const struct coco_vstate *v);
 
 /*
  * Entry i's bytes as the streaming pass saw them (at most the meta_size limit), in a
@@ -45,11 +36,6 @@ struct coco_vstate {
  */
 enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **out,
 			       size_t *out_len);
-
-/* Runs the pipeline; trust 0 skips chain validation (inspect). Release v afterwards. */
-enum coco_err coco_vstate_run(struct coco_vstate *v, struct coco_ctx *ctx, const char *path,
-			      struct coco_report *r, int trust);
-void coco_vstate_release(struct coco_vstate *v);
 
 /* True if entry i is a data object outside META-INF whose digest verified. */
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i);

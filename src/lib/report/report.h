@@ -153,7 +153,7 @@ struct coco_report_signoff {
 	time_t at;        /* the decision's time */
 	char *verdict;    /* the verdict the SIRO saw: "PASSED" ... */
 	int valid;        /* its signature verified against the trust directory's siro/ */
-	int stands;       /* valid, and no other valid sign-off covers it (signoff.c): the
+	int stands;       /* valid, and no other valid sign-off covers it (signoff/check.c): the
 			   * decision in force when it is the only one that stands */
 	time_t signed_at; /* the sign-off signature's signing time */
 	size_t manifest;  /* the index of its manifest in the verification (verify.h) */

@@ -95,6 +95,12 @@ void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)
 	ctx->progress_arg = arg;
 }
 
+void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg)
+{
+	ctx->read_hook = cb;
+	ctx->read_arg = arg;
+}
+
 void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total)
 {
 	if (ctx != NULL && ctx->progress != NULL)
@@ -198,22 +204,23 @@ static int has_suffix(const char *s, const char *suf)
 
 static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
 
-static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
+/* Adds path's CA certificates to anchor set `set`. */
+static enum coco_err load_anchor_file(struct coco_ctx *ctx, enum coco_anchor_set set,
+				      const char *path)
 {
 	BIO *bio = NULL;
 	X509 *x;
 	enum coco_err err;
-	size_t before = ctx->n_anchors[ctx->loading];
+	size_t before = ctx->n_anchors[set];
 
 	/* bodies/ also holds bodies.xml: only its certificate files are anchors */
-	if (ctx->loading == COCO_ANCHORS_BODIES && !has_suffix(path, ".pem") &&
-	    !has_suffix(path, ".crt"))
+	if (set == COCO_ANCHORS_BODIES && !has_suffix(path, ".pem") && !has_suffix(path, ".crt"))
 		return COCO_OK;
 	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
 		return err;
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
 		int ok = (X509_get_extension_flags(x) & EXFLAG_CA) &&
-			 X509_STORE_add_cert(ctx->stores[ctx->loading], x);
+			 X509_STORE_add_cert(ctx->stores[set], x);
 		X509_free(x);
 		if (!ok) {
 			BIO_free(bio);
@@ -221,17 +228,16 @@ static enum coco_err load_anchor_file(struct coco_ctx *ctx, const char *path)
 			    ctx, COCO_ERR_FORMAT,
 			    "cannot use '%s' as a trust anchor: not a CA certificate", path);
 		}
-		if (++ctx->n_anchors[ctx->loading] > COCO_MAX_ANCHORS) {
+		if (++ctx->n_anchors[set] > COCO_MAX_ANCHORS) {
 			BIO_free(bio);
 			return coco_seterr(ctx, COCO_ERR_LIMIT,
 					   "cannot load '%s': more than %u certificates in %s",
-					   path, COCO_MAX_ANCHORS,
-					   anchor_folder_name[ctx->loading]);
+					   path, COCO_MAX_ANCHORS, anchor_folder_name[set]);
 		}
 	}
 	BIO_free(bio);
 	ERR_clear_error(); /* the loop ends on "no start line" */
-	if (ctx->n_anchors[ctx->loading] == before)
+	if (ctx->n_anchors[set] == before)
 		return coco_seterr(ctx, COCO_ERR_FORMAT, "no PEM certificate in '%s'", path);
 	return COCO_OK;
 }
@@ -247,13 +253,14 @@ static int add_crl(struct coco_ctx *ctx, X509_CRL *crl)
 	return 1;
 }
 
-static enum coco_err load_crl_file(struct coco_ctx *ctx, const char *path)
+static enum coco_err load_crl_file(struct coco_ctx *ctx, enum coco_anchor_set set, const char *path)
 {
 	BIO *bio = NULL;
 	X509_CRL *crl;
 	enum coco_err err;
 	size_t before = ctx->n_crls;
 
+	(void)set; /* a CRL goes to every set (add_crl) */
 	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
 		return err;
 	while (ctx->n_crls <= COCO_MAX_CRLS &&
@@ -289,8 +296,10 @@ static int visible(const struct dirent *d)
 }
 
 /* Loads every non-hidden file in dir/sub with fn; a missing folder is fine. */
-static enum coco_err load_folder(struct coco_ctx *ctx, const char *dir, const char *sub,
-				 enum coco_err (*fn)(struct coco_ctx *, const char *))
+/* Calls fn(ctx, set, path) on each visible file of dir/sub, in name order. */
+static enum coco_err
+load_folder(struct coco_ctx *ctx, const char *dir, const char *sub, enum coco_anchor_set set,
+	    enum coco_err (*fn)(struct coco_ctx *, enum coco_anchor_set, const char *))
 {
 	struct dirent **names = NULL;
 	char *folder = coco_asprintf("%s/%s", dir, sub), *path;
@@ -313,7 +322,7 @@ static enum coco_err load_folder(struct coco_ctx *ctx, const char *dir, const ch
 	for (i = 0; i < n; i++) {
 		if (err == COCO_OK) {
 			path = coco_asprintf("%s/%s", folder, names[i]->d_name);
-			err = path ? fn(ctx, path)
+			err = path ? fn(ctx, set, path)
 				   : coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 			free(path);
 		}
@@ -435,17 +444,13 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", dir);
 		}
 	ERR_clear_error();
-	ctx->loading = COCO_ANCHORS_SIGNERS;
-	if ((err = load_folder(ctx, dir, "signers", load_anchor_file)) == COCO_OK) {
-		ctx->loading = COCO_ANCHORS_BODIES;
-		err = load_folder(ctx, dir, "bodies", load_anchor_file);
-	}
-	if (err == COCO_OK) {
-		ctx->loading = COCO_ANCHORS_SIRO;
-		err = load_folder(ctx, dir, "siro", load_anchor_file);
-	}
+	if ((err = load_folder(ctx, dir, "signers", COCO_ANCHORS_SIGNERS, load_anchor_file)) ==
+	    COCO_OK)
+		err = load_folder(ctx, dir, "bodies", COCO_ANCHORS_BODIES, load_anchor_file);
 	if (err == COCO_OK)
-		err = load_folder(ctx, dir, "crl", load_crl_file);
+		err = load_folder(ctx, dir, "siro", COCO_ANCHORS_SIRO, load_anchor_file);
+	if (err == COCO_OK) /* the set is unused: a CRL goes to every set */
+		err = load_folder(ctx, dir, "crl", COCO_ANCHORS_SIGNERS, load_crl_file);
 	if (err == COCO_OK)
 		err = coco_policy_load(ctx, dir, &policy);
 	if (err != COCO_OK) {

@@ -875,15 +875,16 @@ static int add_statements(struct coco_report *r, const struct coco_assessment *a
 			}
 	return 0;
 }
-enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
+enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,
-				    const struct coco_submission *s)
+				    const struct coco_submission *s, struct coco_assessment **out)
 {
 	const struct coco_policy *p = coco_ctx_policy(ctx);
 	struct coco_assessment *a = NULL;
 	char *director = NULL;
 	enum coco_err err;
 
+	*out = NULL;
 	if (p == NULL)
 		return COCO_ERR_FORMAT; /* the message is in ctx */
 	qsort(s->files, s->n_files, sizeof(*s->files), cmp_str);
@@ -929,15 +930,28 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	if (check_director(r, a, s) != 0 || check_signer_org(r, a, p, s) != 0)
 		goto nomem;
 	check_policies(r, a, p, s->at_day);
-	if ((err = coco_evidence_check(ctx, r, a, p, s)) != COCO_OK)
-		goto out;
-	if (coco_report_failed(r))
-		goto nomem;
+	*out = a;
+	a = NULL; /* transferred */
 	goto out;
 nomem:
 	err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 out:
 	free(director);
+	coco_assessment_free(a);
+	return err;
+}
+
+enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
+				    const unsigned char *xml, size_t len,
+				    const struct coco_submission *s)
+{
+	struct coco_assessment *a = NULL;
+	enum coco_err err = coco_assessment_check(ctx, r, xml, len, s, &a);
+
+	if (err == COCO_OK && a != NULL)
+		err = coco_evidence_check(ctx, r, a, coco_ctx_policy(ctx), s);
+	if (err == COCO_OK && a != NULL && coco_report_failed(r))
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	coco_assessment_free(a);
 	return err;
 }

@@ -87,9 +87,18 @@ int coco_is_placeholder(const char *s);
 size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, size_t max);
 
 /*
- * The whole submission stage: parse, assessment.* and evidence.* checks and the report's
- * summary block. xml may be NULL (no assessment.xml: assessment.missing, unless
- * s->too_large). Sorts s->files.
+ * The assessment stage: parse, the assessment.* checks and the report's summary block.
+ * xml may be NULL (no assessment.xml: assessment.missing, unless s->too_large). Sorts
+ * s->files. *out is the parsed assessment, for the evidence stage, when it was checked;
+ * NULL when it is missing or not a valid assessment (the findings say so) or on error.
+ */
+enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
+				    const unsigned char *xml, size_t len,
+				    const struct coco_submission *s, struct coco_assessment **out);
+
+/*
+ * The whole submission, as lint and create check it: coco_assessment_check, then
+ * coco_evidence_check on the assessment it parsed. Verify runs the two as its own stages.
  */
 enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,
