@@ -8,8 +8,21 @@
 #include "internal.h"
 #include "util/buf.h"
 
+/*
+ * What a finding reports as a fact a caller may act on, so that no caller decides by its id
+ * or message (reverify's EXPIRED and REVOKED statuses). Set by the stage that knows it.
+ */
+enum coco_cause {
+	COCO_CAUSE_NONE,
+	COCO_CAUSE_EXPIRY,        /* only an expiry: a certificate ran out (signer.expired,
+				     evidence.expired, the evidence.baseline failure that follows) */
+	COCO_CAUSE_REVOKED_LATER, /* a certificate was revoked after its signature was proven to
+				     exist: the signature stands, but its key is withdrawn */
+};
+
 struct coco_finding {
 	enum coco_status status;
+	enum coco_cause cause;
 	char *id;
 	char *subject;
 	char *message;
@@ -91,7 +104,8 @@ struct coco_report_signature {
 	int value_ok;           /* the signature itself verified (whatever the chain's trust) */
 	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
-	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
+	int proven;  /* a valid approval covering it proves it existed (signoff.proof) */
+	int expired; /* its chain was refused because a certificate in it had expired */
 };
 
 /* One CoCo element's statement, for the sign-off sheet. */
@@ -114,6 +128,8 @@ struct coco_report_signoff {
 			   * decision in force when it is the only one that stands */
 	time_t signed_at; /* the sign-off signature's signing time */
 	size_t manifest;  /* the index of its manifest in the verification (verify.h) */
+	int lapsed;       /* not valid only because the SIRO's certificate has since expired:
+			   * the decision was made, but can no longer be proven */
 };
 
 /* A baseline certificate in the report's summary block. */
@@ -134,6 +150,11 @@ enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, co
 /* coco_report_add with a va_list, for stages that wrap it. */
 enum coco_err coco_report_addv(struct coco_report *r, enum coco_status status, const char *id,
 			       const char *subject, const char *fmt, va_list ap) COCO_PRINTF(5, 0);
+
+/* coco_report_add for a finding with a cause (listed findings keep it; a summary has none). */
+enum coco_err coco_report_add_cause(struct coco_report *r, enum coco_cause cause,
+				    enum coco_status status, const char *id, const char *subject,
+				    const char *fmt, ...) COCO_PRINTF(6, 7);
 
 /* Adds a warn that is a manual check for the SIRO (it asks for a person's judgement). */
 enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,

@@ -197,8 +197,11 @@ static void report_chain_error(struct vstate *st, int strict)
 	if (strict && status == COCO_STATUS_INDETERMINATE &&
 	    st->hard_err != X509_V_ERR_CERT_HAS_EXPIRED)
 		status = COCO_STATUS_FAIL;
-	coco_report_add(st->r, status, id, st->hard_subject, "%s (certificate at chain depth %d)",
-			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
+	coco_report_add_cause(st->r,
+			      st->hard_err == X509_V_ERR_CERT_HAS_EXPIRED ? COCO_CAUSE_EXPIRY
+									  : COCO_CAUSE_NONE,
+			      status, id, st->hard_subject, "%s (certificate at chain depth %d)",
+			      X509_verify_cert_error_string(st->hard_err), st->hard_depth);
 }
 
 static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
@@ -302,11 +305,12 @@ static void revocation_since(struct coco_ctx *ctx, X509_STORE_CTX *sctx, STACK_O
 					coco_time_format(view.since, tb),
 					coco_time_format(proof, tb2));
 		else if (view.revoked)
-			coco_report_add(st->r, COCO_STATUS_INFO, "signer.revocation", name,
-					"revoked on %s, after %s, when the signature is proven to "
-					"exist: the signature stands",
-					coco_time_format(view.since, tb),
-					coco_time_format(proof, tb2));
+			coco_report_add_cause(
+			    st->r, COCO_CAUSE_REVOKED_LATER, COCO_STATUS_INFO, "signer.revocation",
+			    name,
+			    "revoked on %s, after %s, when the signature is proven to "
+			    "exist: the signature stands",
+			    coco_time_format(view.since, tb), coco_time_format(proof, tb2));
 		if (!view.current && !(view.revoked && view.since <= proof))
 			revocation_gap_since(st, name, proof);
 		free(name);
@@ -755,6 +759,7 @@ enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check 
 	info->value_ok = !c.bad;
 	check_chain(ctx, in, c.signer, c.certs, &st);
 	memcpy(info->anchor_sha256, st.anchor_sha256, sizeof(info->anchor_sha256));
+	info->expired = st.hard_err == X509_V_ERR_CERT_HAS_EXPIRED;
 	if (!c.bad && in->data != NULL && !in->chain_time_set &&
 	    coco_report_verdict_since(r, before) == COCO_VERDICT_PASSED)
 		crosscheck(&c);

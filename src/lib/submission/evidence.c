@@ -20,10 +20,11 @@ struct certcheck {
 	const struct coco_assessment *a;
 	long at;
 	const struct coco_submission *s;
+	int expired; /* some certificate has expired: the cause of a baseline failure */
 };
 
 /* Dates: withdrawal, validity window, expiry warning, plausible length. 1 if current. */
-static int check_dates(const struct certcheck *k)
+static int check_dates(struct certcheck *k)
 {
 	const struct coco_claim_cert *c = k->c;
 	char d1[16], d2[16];
@@ -49,9 +50,10 @@ static int check_dates(const struct certcheck *k)
 		current = 0;
 	}
 	if (left < 0) {
-		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.expired", c->number,
-				"%s certificate expired on %s, %ld day%s ago", k->rule->name, d2,
-				-left, left == -1 ? "" : "s");
+		k->expired = 1;
+		coco_report_add_cause(k->r, COCO_CAUSE_EXPIRY, COCO_STATUS_FAIL, "evidence.expired",
+				      c->number, "%s certificate expired on %s, %ld day%s ago",
+				      k->rule->name, d2, -left, left == -1 ? "" : "s");
 		current = 0;
 	} else if (left <= (long)k->p->expiry_warning_days) {
 		coco_report_add(k->r, COCO_STATUS_WARN, "evidence.expiring", c->number,
@@ -368,7 +370,7 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_submission *s)
 {
 	long at_day = s->at_day;
-	struct certcheck k = {r, NULL, NULL, p, a, at_day, s};
+	struct certcheck k = {r, NULL, NULL, p, a, at_day, s, 0};
 	const struct coco_claim_cert *best = NULL;
 	const char *note;
 	char d[16], d2[16];
@@ -389,11 +391,13 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				best = k.c;
 		}
 	}
-	if (best == NULL)
-		coco_report_add(r, COCO_STATUS_FAIL, "evidence.baseline", NULL,
-				"no baseline certificate of an accepted scheme is valid on %s and "
-				"passes its checks",
-				coco_date_format(at_day, d));
+	if (best == NULL) /* caused by expiry when some certificate has expired */
+		coco_report_add_cause(
+		    r, k.expired ? COCO_CAUSE_EXPIRY : COCO_CAUSE_NONE, COCO_STATUS_FAIL,
+		    "evidence.baseline", NULL,
+		    "no baseline certificate of an accepted scheme is valid on %s and "
+		    "passes its checks",
+		    coco_date_format(at_day, d));
 	else
 		coco_report_add(r, COCO_STATUS_PASS, "evidence.baseline", best->number,
 				"%zu baseline certificate%s valid on %s; '%s' (%s) runs to %s",
