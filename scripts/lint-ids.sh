@@ -14,10 +14,8 @@
 #
 # Exempt, and why (the allow-list is this variable, kept short on purpose):
 #   src/lib/report/report.c  the finding store itself: coco_report_find and the
-#                            summaries of many findings of one id are its job;
-#   src/cli/cmd_reverify.c   until helper "reverify" moves its classification into the
-#                            library on the outcome data (issue 14): remove it then.
-ALLOW=${LINT_IDS_ALLOW-'src/lib/report/report.c src/cli/cmd_reverify.c'}
+#                            summaries of many findings of one id are its job.
+ALLOW=${LINT_IDS_ALLOW-'src/lib/report/report.c'}
 
 set -u
 [ $# -gt 0 ] || set -- src

@@ -247,6 +247,9 @@ enum coco_cause {
 	 * expired baseline certificate (evidence.expired) and the evidence.baseline failure
 	 * of an assessment one of whose certificates expired */
 	COCO_CAUSE_EXPIRY,
+	/* a certificate revoked after its signature was proven to exist (signer.revocation,
+	 * info): the signature stands, but its key is withdrawn (reverify's REVOKED) */
+	COCO_CAUSE_REVOKED_LATER,
 };
 enum coco_cause coco_finding_cause(const struct coco_finding *f);
 
@@ -321,6 +324,125 @@ enum coco_err coco_inspect(struct coco_ctx *ctx, const char *path, struct coco_r
  */
 enum coco_err coco_extract(struct coco_ctx *ctx, const char *path, const char *dir,
 			   struct coco_report *report);
+
+/* ---- re-verifying a register ------------------------------------------------------ */
+
+/*
+ * A register: the accepted bundles an intake service keeps, re-verified together at one
+ * time to find those that need someone to act. Build it with coco_register_add, run
+ * coco_reverify, then read the rows or render them.
+ *
+ * Each row's status says whether someone has to act, in order of urgency (the sort order;
+ * the worst decides a caller's exit status):
+ *   FAILED         verification failed for a reason other than an expiry, or the bundle
+ *                  could not be read
+ *   REJECTED       the decision in force is the SIRO's rejection
+ *   EXPIRED        the only failures or indeterminate results come from certificates that
+ *                  ran out (evidence, applicant or SIRO), or the earliest expiry has passed
+ *   REVOKED        a signing certificate was revoked after a valid approval proved the
+ *                  signature: the bundle still verifies, but its signer's key is withdrawn
+ *   INDETERMINATE  verification was indeterminate for another reason
+ *   EXPIRING       the earliest expiry is within the window
+ *   OK             nothing to do
+ */
+enum coco_rv_status {
+	COCO_RV_FAILED,
+	COCO_RV_REJECTED,
+	COCO_RV_EXPIRED,
+	COCO_RV_REVOKED,
+	COCO_RV_INDETERMINATE,
+	COCO_RV_EXPIRING,
+	COCO_RV_OK,
+	COCO_RV_N_STATUS
+};
+/* "FAILED", "REJECTED", "EXPIRED", "REVOKED", "INDETERMINATE", "EXPIRING", "OK"; NULL for
+ * any other value. */
+const char *coco_rv_status_name(enum coco_rv_status status);
+
+/* The state of the decision a row shows. */
+enum coco_rv_decision_state {
+	COCO_RV_DECISION_NONE,     /* no decision (decision is NONE or UNDETERMINED) */
+	COCO_RV_DECISION_IN_FORCE, /* the decision in force (coco_report_decision) */
+	COCO_RV_DECISION_LAPSED,   /* recorded, but no longer provable: the SIRO's certificate
+				      has expired, so no decision is in force */
+};
+
+/*
+ * One bundle's row. Strings are borrowed from the register and live until it is freed;
+ * NULL where there is nothing to say.
+ */
+struct coco_rv_row {
+	const char *path;
+	enum coco_rv_status status;
+	int verified;              /* coco_verify ran: verdict and organisation are meaningful */
+	enum coco_verdict verdict; /* when verified */
+	const char *organisation;
+	enum coco_decision decision; /* the decision shown: in force, or a lapsed one */
+	enum coco_rv_decision_state decision_state;
+	const char *siro;     /* who made the decision shown, when it is APPROVED or REJECTED */
+	time_t decided_at;    /* when (0 otherwise) */
+	int has_expiry;       /* the fields below are set */
+	time_t expires;       /* the earliest expiry (coco_report_earliest_expiry) */
+	long days_left;       /* days from the verification time's day to the expiry's */
+	const char *expiring; /* what expires then */
+	const char *reason;   /* the cause of a FAILED, EXPIRED, REVOKED or INDETERMINATE
+				 status: "id 'subject': message" of the finding, or why the
+				 bundle could not be read */
+};
+
+struct coco_register;
+enum coco_err coco_register_new(struct coco_register **out);
+void coco_register_free(struct coco_register *reg);
+
+/*
+ * Adds path: a bundle whatever its name, or a folder searched recursively for *.coco
+ * files in bytewise order (links to folders not followed; names starting with '.', such
+ * as the writers' temporary ".coco-tmp-*" files, skipped). Anything found but unreadable
+ * becomes a FAILED row saying why. A bundle added twice is kept once. COCO_ERR_IO when
+ * path itself cannot be opened (message in ctx), COCO_ERR_NOMEM.
+ */
+enum coco_err coco_register_add(struct coco_ctx *ctx, struct coco_register *reg, const char *path);
+
+/* The number of rows, and row i (NULL when out of range). Before coco_reverify the rows
+ * hold only their paths (and the reasons the walk found); after it, they are sorted most
+ * urgent first: status, then fewest days left (none last), then path. */
+size_t coco_register_count(const struct coco_register *reg);
+const struct coco_rv_row *coco_register_row(const struct coco_register *reg, size_t i);
+
+struct coco_reverify_opts {
+	long within_days; /* EXPIRING when this many days or fewer are left */
+	unsigned jobs;    /* bundles verified at a time, each on its own thread (0: 1) */
+	/* called after each bundle with (arg, done, total), from the worker threads but one
+	 * at a time; it must not call back into the library. NULL: none */
+	coco_progress_cb progress;
+	void *progress_arg;
+};
+
+/*
+ * Verifies every bundle of reg in full at ctx's time against ctx's trust store (loaded
+ * once and shared by the workers, each with its own context), then classifies and sorts
+ * the rows. The bundle files' own SHA-256 is not computed (COCO_OPT_NO_BUNDLE_DIGEST).
+ * COCO_OK whatever the statuses; COCO_ERR_NOMEM, or an error setting up a worker
+ * (message in ctx). Runs once per register.
+ */
+enum coco_err coco_reverify(struct coco_ctx *ctx, struct coco_register *reg,
+			    const struct coco_reverify_opts *opts);
+
+/* The most urgent status among the rows; COCO_RV_OK for none. */
+enum coco_rv_status coco_register_worst(const struct coco_register *reg);
+
+enum coco_rv_format {
+	COCO_RV_TEXT, /* an aligned table for people, then a summary line */
+	COCO_RV_JSON, /* "coco-bundle-reverify/1" (docs/coco-bundle.1) */
+	COCO_RV_CSV,  /* RFC 4180, a header line, CRLF line ends */
+};
+
+/*
+ * Renders the rows after coco_reverify, every string through coco_escape. *out is a
+ * NUL-terminated malloc'd string the caller frees. COCO_ERR_ARG for an unknown format.
+ */
+enum coco_err coco_register_render(const struct coco_register *reg, enum coco_rv_format format,
+				   char **out, size_t *out_len);
 
 /* ---- signing ------------------------------------------------------------------- */
 

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, hostile_suite());
 	srunner_add_suite(sr, race_suite());
+	srunner_add_suite(sr, register_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

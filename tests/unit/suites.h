@@ -20,6 +20,7 @@ Suite *pdf_suite(void);
 Suite *limits_suite(void);
 Suite *hostile_suite(void);
 Suite *race_suite(void);
+Suite *register_suite(void);
 
 /* check_coco --measure RESULT PROGRAM ARGS...: the hostile suite's launcher (see
  * check_hostile.c). */

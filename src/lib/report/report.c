@@ -233,10 +233,11 @@ static int repeats(const struct coco_report *r, const struct coco_finding *f)
  * manual: every manual check is one the SIRO must do, so each is listed with its subject
  * (their number is bounded by the entries a bundle may hold). */
 static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
-			   const char *id, const char *subject, const char *fmt, va_list ap)
-    COCO_PRINTF(6, 0);
+			   enum coco_cause cause, const char *id, const char *subject,
+			   const char *fmt, va_list ap) COCO_PRINTF(7, 0);
 static enum coco_err add_v(struct coco_report *r, enum coco_status status, int manual,
-			   const char *id, const char *subject, const char *fmt, va_list ap)
+			   enum coco_cause cause, const char *id, const char *subject,
+			   const char *fmt, va_list ap)
 {
 	size_t t = tally_find(r, id, status, manual);
 	struct coco_finding *f;
@@ -246,6 +247,7 @@ static enum coco_err add_v(struct coco_report *r, enum coco_status status, int m
 		return summarise(r, t, id, status, manual, 1);
 	if ((f = next_finding(r, status, manual, id)) == NULL)
 		goto nomem;
+	f->cause = cause;
 	f->message = coco_vasprintf(fmt, ap);
 	f->subject = subject != NULL ? coco_strndup(subject, strlen(subject)) : NULL;
 	if (f->message != NULL && (subject == NULL || f->subject != NULL) && repeats(r, f)) {
@@ -281,7 +283,7 @@ enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, co
 	va_list ap;
 
 	va_start(ap, fmt);
-	err = add_v(r, status, 0, id, subject, fmt, ap);
+	err = add_v(r, status, 0, COCO_CAUSE_NONE, id, subject, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -289,7 +291,7 @@ enum coco_err coco_report_add(struct coco_report *r, enum coco_status status, co
 enum coco_err coco_report_addv(struct coco_report *r, enum coco_status status, const char *id,
 			       const char *subject, const char *fmt, va_list ap)
 {
-	return add_v(r, status, 0, id, subject, fmt, ap);
+	return add_v(r, status, 0, COCO_CAUSE_NONE, id, subject, fmt, ap);
 }
 
 enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, const char *subject,
@@ -299,7 +301,19 @@ enum coco_err coco_report_add_manual(struct coco_report *r, const char *id, cons
 	va_list ap;
 
 	va_start(ap, fmt);
-	err = add_v(r, COCO_STATUS_WARN, 1, id, subject, fmt, ap);
+	err = add_v(r, COCO_STATUS_WARN, 1, COCO_CAUSE_NONE, id, subject, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Adds a copy of f (not a summary) to r. */
+static enum coco_err add_copy(struct coco_report *r, const struct coco_finding *f, ...)
+{
+	enum coco_err err;
+	va_list ap;
+
+	va_start(ap, f);
+	err = add_v(r, f->status, f->manual, f->cause, f->id, f->subject, "%s", ap);
 	va_end(ap);
 	return err;
 }
@@ -311,17 +325,13 @@ enum coco_err coco_report_append(struct coco_report *dst, const struct coco_repo
 
 	for (i = 0; i < src->n; i++) {
 		const struct coco_finding *f = &src->findings[i];
-		const size_t from = dst->n;
 		if (f->more > 0)
 			err = summarise(dst, tally_find(dst, f->id, f->status, f->manual), f->id,
 					f->status, f->manual, f->more);
-		else if (f->manual)
-			err = coco_report_add_manual(dst, f->id, f->subject, "%s", f->message);
 		else
-			err = coco_report_add(dst, f->status, f->id, f->subject, "%s", f->message);
+			err = add_copy(dst, f, f->message);
 		if (err != COCO_OK)
 			return err;
-		coco_report_set_cause(dst, from, f->cause);
 	}
 	if (src->nomem) {
 		dst->nomem = 1;

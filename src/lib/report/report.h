@@ -157,6 +157,8 @@ struct coco_report_signoff {
 			   * decision in force when it is the only one that stands */
 	time_t signed_at; /* the sign-off signature's signing time */
 	size_t manifest;  /* the index of its manifest in the verification (verify.h) */
+	int lapsed;       /* not valid only because the SIRO's certificate has since expired:
+			   * the decision was made, but can no longer be proven */
 };
 
 /* A baseline certificate in the report's summary block. */

@@ -458,12 +458,15 @@ static void revocation_since(struct coco_ctx *ctx, X509_STORE_CTX *sctx, STACK_O
 					coco_time_format(view.since, tb),
 					coco_time_format(proof, tb2));
 			revoked_outcome(st->out, i, &view);
-		} else if (view.revoked)
+		} else if (view.revoked) {
+			const size_t from = coco_report_count(st->r);
 			coco_report_add(st->r, COCO_STATUS_INFO, st->ids->id[K_REVOCATION], name,
 					"revoked on %s, after %s, when the signature is proven to "
 					"exist: the signature stands",
 					coco_time_format(view.since, tb),
 					coco_time_format(proof, tb2));
+			coco_report_set_cause(st->r, from, COCO_CAUSE_REVOKED_LATER);
+		}
 		if (!view.current && !(view.revoked && view.since <= proof))
 			revocation_gap_since(st, name, proof);
 		free(name);

@@ -315,6 +315,9 @@ static enum coco_err check_one(struct signoff_check *c)
 	row->signed_at = c->sig->signing_time;
 	row->manifest = c->mi;
 	row->valid = c->sig->valid && !c->bad;
+	/* the decision was made and signed, and nothing but the certificate's end stops it */
+	row->lapsed = !row->valid && !c->bad && c->sig->value_ok &&
+		      c->sig->outcome.result == COCO_CMS_EXPIRED;
 out:
 	decision_release(&d);
 	free(xml);
