@@ -66,6 +66,12 @@ schemes_added_by_trust_files() {
 	grep -q "<td>$LABEL</td>" sheet.html || fail "the sheet's table lacks the label '$LABEL'"
 	grep -q "<text class=\"scheme\" x=\"0\" y=\"[0-9.]*\">$LABEL</text>" sheet.html ||
 		fail "the sheet's timeline lacks the label '$LABEL'"
+	# init offers it in the skeleton, which is valid against the published schema.
+	expect 0 "$COCO" init skel --trust trust
+	grep -q "^       cyber-essentials-plus iso27001-2022 iso27001-2013 $SCHEME\$" \
+		skel/assessment.xml || fail "init's skeleton does not list $SCHEME"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" skel/assessment.xml \
+		2>err || fail "xmllint skeleton: $(cat err)"
 	# lint, before signing, accepts it too.
 	expect 0 "$COCO" lint sub --trust trust --at 2027-01-01
 	[ "$(tail -n 1 out)" = "verdict    PASSED" ] || fail "lint: $(tail -n 1 out)"
