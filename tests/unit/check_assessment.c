@@ -204,6 +204,14 @@ static const struct lint_case cases[] = {
      "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "'no'"},
     {"a certificate failing its own checks is no baseline", {{"<holder>Example Guarding Ltd</holder>", "<holder>Supplier IT Services Ltd</holder>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.baseline", COCO_STATUS_FAIL, NULL, 0, "passes its checks"},
+    {"malformed scheme id", {{"scheme=\"cyber-essentials-plus\"", "scheme=\"Cyber Essentials+\""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "not accepted by the pattern"},
+    {"scheme id in no policy", {{"scheme=\"cyber-essentials-plus\"", "scheme=\"example-scheme\""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "baselineCertificate 1 names the scheme 'example-scheme'"},
+    {"scheme added by the policy alone", {{"scheme=\"cyber-essentials-plus\"", "scheme=\"example-scheme\""}}, {{"<countries>", "<scheme id=\"example-scheme\" maxValidityMonths=\"12\"><name>Example Scheme</name><register>the example register</register></scheme><countries>"}}, NULL, NULL, NULL,
+     "evidence.baseline", COCO_STATUS_PASS, "CEP-TEST-000123", 0, "(example-scheme)"},
+    {"a new scheme's rules are the policy's", {{"scheme=\"cyber-essentials-plus\"", "scheme=\"example-scheme\""}}, {{"<countries>", "<scheme id=\"example-scheme\" maxValidityMonths=\"6\"><name>Example Scheme</name><register>the example register</register></scheme><countries>"}}, NULL, NULL, NULL,
+     "evidence.validity", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "Example Scheme certificate runs at most 6 months"},
     {"scheme the policy does not accept", {{0}}, {{"<scheme id=\"cyber-essentials-plus\"", "<!-- <scheme id=\"cyber-essentials-plus\""}, {"</scheme>", "</scheme> -->"}}, NULL, NULL, NULL,
      "evidence.scheme", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "not accepted"},
 };
@@ -388,6 +396,20 @@ static const struct bad_trust bad_trusts[] = {
      "scheme,number,holder,issued,expires\ncyber-essentials-plus,,X,2026-01-01,2027-01-01\n",
      "line 2: an empty field"},
     {"register NUL", "registers/r.csv", "scheme,number,holder,issued,expires\n\0", "NUL"},
+    {"policy malformed scheme id", "policy.xml",
+     "<policy xmlns=\"urn:x-coco-bundle:policy:1\"><scheme id=\"CE+\" maxValidityMonths=\"12\">"
+     "<name>x</name><register>r</register></scheme><countries>GB</countries>"
+     "<expiryWarningDays>1</expiryWarningDays><minStatementLength>1</minStatementLength>"
+     "<maxAuthorisationAgeDays>1</maxAuthorisationAgeDays><requiredPolicies/>"
+     "<revocation>warn</revocation></policy>",
+     "not accepted by the pattern"},
+    {"bodies scheme in no policy", "bodies/bodies.xml",
+     "<bodies xmlns=\"urn:x-coco-bundle:bodies:1\">\n<body schemes=\"iso27001-2022 "
+     "example-scheme\"><name>x</name></body></bodies>",
+     "line 2: body 'x' names the scheme 'example-scheme'"},
+    {"register scheme in no policy", "registers/r.csv",
+     "scheme,number,holder,issued,expires\nexample-scheme,1,X,2026-01-01,2027-01-01\n",
+     "line 2: the scheme must be"},
     {"register unknown scheme", "registers/r.csv",
      "scheme,number,holder,issued,expires\nCE+,1,X,2026-01-01,2027-01-01\n",
      "line 2: the scheme must be"},

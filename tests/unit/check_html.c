@@ -413,6 +413,33 @@ START_TEST(test_html_inspect_and_empty)
 }
 END_TEST
 
+/* A scheme's printed name is the one the evidence stage recorded from the policy's scheme
+ * table (a policy file is input too: escaped); an id with none recorded shows as itself. */
+START_TEST(test_html_scheme_names)
+{
+	struct coco_report *r = hostile_report();
+	char *html, *text;
+
+	ck_assert_int_eq(coco_report_name_scheme(r, "cyber-essentials-plus", img), COCO_OK);
+	ck_assert_int_eq(coco_report_name_scheme(r, "cyber-essentials-plus", "Later"), COCO_OK);
+	ck_assert_str_eq(coco_report_scheme_name(r, "cyber-essentials-plus"), img);
+	ck_assert_ptr_null(coco_report_scheme_name(r, "iso27001-2013"));
+	html = render(r, 0);
+	text = structure(html);
+	no_active_content(html);
+	ck_assert_uint_eq(count(html, "<tr><td>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</td>"
+				      "<td class=\"mono\">"),
+			  1);
+	ck_assert_uint_eq(
+	    count(html, "\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</text>\n<text x="), 1);
+	ck_assert_uint_eq(count(html, "<tr><td>iso27001-2013</td><td class=\"mono\">"), 1);
+	ck_assert_ptr_null(strstr(html, "Later"));
+	free(text);
+	free(html);
+	coco_report_free(r);
+}
+END_TEST
+
 Suite *html_suite(void)
 {
 	Suite *s = suite_create("html");
@@ -427,6 +454,7 @@ Suite *html_suite(void)
 	tcase_add_test(tc, test_html_timeline);
 	tcase_add_test(tc, test_html_lint_sheet);
 	tcase_add_test(tc, test_html_inspect_and_empty);
+	tcase_add_test(tc, test_html_scheme_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -55,6 +55,11 @@ void coco_report_free(struct coco_report *r)
 		free(r->certs[i].scheme);
 		free(r->certs[i].number);
 	}
+	for (i = 0; i < r->n_schemes; i++) {
+		free(r->schemes[i].id);
+		free(r->schemes[i].name);
+	}
+	free(r->schemes);
 	for (i = 0; i < r->n_elements; i++) {
 		free(r->elements[i].id);
 		free(r->elements[i].title);
@@ -410,6 +415,39 @@ enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, co
 nomem:
 	r->nomem = 1;
 	return COCO_ERR_NOMEM;
+}
+
+enum coco_err coco_report_name_scheme(struct coco_report *r, const char *id, const char *name)
+{
+	struct coco_report_scheme *s;
+
+	if (coco_report_scheme_name(r, id) != NULL)
+		return COCO_OK;
+	if (grow((void **)&r->schemes, &r->cap_schemes, r->n_schemes, sizeof(*r->schemes)) != 0)
+		goto nomem;
+	s = &r->schemes[r->n_schemes];
+	s->id = coco_strndup(id, strlen(id));
+	s->name = coco_strndup(name, strlen(name));
+	if (s->id == NULL || s->name == NULL) {
+		free(s->id);
+		free(s->name);
+		goto nomem;
+	}
+	r->n_schemes++;
+	return COCO_OK;
+nomem:
+	r->nomem = 1;
+	return COCO_ERR_NOMEM;
+}
+
+const char *coco_report_scheme_name(const struct coco_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_schemes; i++)
+		if (strcmp(r->schemes[i].id, id) == 0)
+			return r->schemes[i].name;
+	return NULL;
 }
 
 static char *dup_or_null(const char *s, int *bad)

@@ -72,6 +72,8 @@ struct coco_report {
 	struct coco_report_applicant applicant; /* what else the SIRO judges by (the sheet) */
 	struct coco_report_cert *certs;
 	size_t n_certs, cap_certs;
+	struct coco_report_scheme *schemes; /* printed names of the certificates' schemes */
+	size_t n_schemes, cap_schemes;
 	struct coco_report_element *elements;
 	size_t n_elements, cap_elements;
 	struct coco_report_signoff *signoffs; /* in bundle order, which says nothing of which
@@ -169,6 +171,11 @@ struct coco_report_cert {
 	const char *note; /* static: "scheme withdrawn", "failed checks", ... or NULL */
 };
 
+/* A scheme id and its printed name, from the policy's scheme table. */
+struct coco_report_scheme {
+	char *id, *name;
+};
+
 /*
  * Adds a finding. The id must be listed in docs/checks.md. subject may be NULL. Returns
  * COCO_OK or COCO_ERR_NOMEM (the report then remembers it failed and renders so).
@@ -197,6 +204,11 @@ enum coco_err coco_report_add_policy(struct coco_report *r, const struct coco_re
 void coco_report_applicant_free(struct coco_report_applicant *a);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
 				   long issued, long expires, const char *note);
+/* Records the printed name of a scheme id (the policy's <name>), which the sign-off sheet
+ * shows for its certificates; strings copied; a later name for the same id is ignored. */
+enum coco_err coco_report_name_scheme(struct coco_report *r, const char *id, const char *name);
+/* The printed name recorded for id, or NULL. Borrowed: valid while r lives. */
+const char *coco_report_scheme_name(const struct coco_report *r, const char *id);
 /* The eleven statements, in order, for the sign-off sheet. title may be NULL. */
 enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
 				      const char *statement);

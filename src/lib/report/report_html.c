@@ -539,26 +539,13 @@ static void section_elements(struct coco_buf *b, const struct coco_report *r)
 
 /* ---- evidence: the table and the validity timeline ----------------------------------- */
 
-static const struct {
-	const char *id, *label;
-} schemes[] = {
-    {"cyber-essentials-plus", "Cyber Essentials Plus"},
-    {"cyber-essentials", "Cyber Essentials"},
-    {"iso27001-2022", "ISO/IEC 27001:2022"},
-    {"iso27001-2013", "ISO/IEC 27001:2013"},
-};
-
-/* The scheme's printed name for ids we know, else the id itself (escaped). */
-static void scheme_label(struct coco_buf *b, const char *id)
+/* The scheme's printed name from the policy's scheme table (the evidence stage records
+ * it in the report), else the id itself; escaped either way, as the policy is a file. */
+static void scheme_label(struct coco_buf *b, const struct coco_report *r, const char *id)
 {
-	size_t i;
+	const char *name = coco_report_scheme_name(r, id);
 
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
-		if (strcmp(id, schemes[i].id) == 0) {
-			coco_buf_str(b, schemes[i].label);
-			return;
-		}
-	esc(b, id);
+	esc(b, name != NULL ? name : id);
 }
 
 /* A certificate's state: its bar's class and the status colour of its days left. */
@@ -586,7 +573,7 @@ static void cert_row(struct coco_buf *b, const struct coco_report *r,
 	size_t st = cert_state(r, c);
 
 	coco_buf_str(b, "<tr><td>");
-	scheme_label(b, c->scheme);
+	scheme_label(b, r, c->scheme);
 	coco_buf_str(b, "</td><td class=\"mono\">");
 	esc(b, c->number);
 	coco_buf_str(b, "</td><td>");
@@ -686,7 +673,7 @@ static void timeline_bar(struct coco_buf *b, const struct coco_report *r, const 
 	char db[16];
 
 	coco_buf_printf(b, "<text class=\"scheme\" x=\"0\" y=\"%.1f\">", y + 10);
-	scheme_label(b, c->scheme);
+	scheme_label(b, r, c->scheme);
 	coco_buf_printf(b, "</text>\n<text x=\"0\" y=\"%.1f\" class=\"mono\">", y + 22);
 	esc(b, c->number);
 	coco_buf_printf(b,

@@ -170,6 +170,29 @@ static int parse_doc(xmlNode *root, struct coco_assessment *a)
 	return nomem ? -1 : 0;
 }
 
+/* The schema checks only the form of a scheme id; which ids exist is the policy's scheme
+ * table (and the built-in default's). 1 if every certificate names a recognised scheme,
+ * 0 if one does not (reported), -1 if no policy can be loaded (the message is in ctx). */
+static int schemes_known(struct coco_ctx *ctx, struct coco_report *r,
+			 const struct coco_assessment *a, const char *name)
+{
+	const struct coco_policy *p = coco_ctx_policy(ctx);
+	size_t i;
+
+	if (p == NULL)
+		return -1;
+	for (i = 0; i < a->n_certs; i++)
+		if (!coco_policy_scheme_known(p, a->certs[i].scheme)) {
+			coco_report_add(r, COCO_STATUS_FAIL, "assessment.schema", name,
+					"baselineCertificate %zu names the scheme '%s', which is "
+					"in neither the policy's scheme table nor the built-in "
+					"default policy",
+					i + 1, a->certs[i].scheme);
+			return 0;
+		}
+	return 1;
+}
+
 enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len, const char *name,
 				    struct coco_assessment **out)
@@ -178,6 +201,7 @@ enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
 	xmlDocPtr doc = NULL;
 	char why[512];
 	enum coco_err err = COCO_OK;
+	int known;
 
 	*out = NULL;
 	if (ctx->assessment_schema == NULL &&
@@ -195,12 +219,16 @@ enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
 				"not valid against coco-assessment-1.xsd: %s", why);
 		goto out;
 	}
-	coco_report_add(r, COCO_STATUS_PASS, "assessment.schema", name,
-			"valid against coco-assessment-1.xsd");
 	if ((a = calloc(1, sizeof(*a))) == NULL || parse_doc(xmlDocGetRootElement(doc), a) != 0) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", name);
 		goto out;
 	}
+	if ((known = schemes_known(ctx, r, a, name)) <= 0) {
+		err = known < 0 ? COCO_ERR_FORMAT : COCO_OK;
+		goto out;
+	}
+	coco_report_add(r, COCO_STATUS_PASS, "assessment.schema", name,
+			"valid against coco-assessment-1.xsd");
 	*out = a;
 	a = NULL; /* transferred */
 out:

@@ -414,6 +414,8 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 		if (unfilled(k.c))
 			continue; /* the placeholders are reported */
 		if ((ok = check_cert(&k, &note)) < 0 ||
+		    (k.rule != NULL &&
+		     coco_report_name_scheme(r, k.rule->id, k.rule->name) != COCO_OK) ||
 		    coco_report_add_cert(r, k.c->scheme, k.c->number, k.c->issued, k.c->expires,
 					 note) != COCO_OK)
 			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");

@@ -2,9 +2,10 @@
  * init: a skeleton submission folder. assessment.xml carries, for each CoCo element,
  * the requirement and SIA's guidance as comments and a placeholder that lint reports
  * (assessment.statement, assessment.placeholder) until it is replaced, so an unedited
- * skeleton can never pass. Nothing existing is overwritten. A new folder is built under a
- * temporary name and renamed into place whole; in an existing one the subfolders come
- * first and assessment.xml, written atomically, last.
+ * skeleton can never pass. The baseline certificate's schemes come from the policy's scheme
+ * table (the trust directory's, else the built-in default). Nothing existing is overwritten. A new
+ * folder is built under a temporary name and renamed into place whole; in an existing one the
+ * subfolders come first and assessment.xml, written atomically, last.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -127,19 +128,16 @@ static const char middle[] =
     "    <email>REPLACE: email</email>\n"
     "    <date>1970-01-01</date>\n"
     "  </authorisation>\n"
-    "  <!-- Your own certificate (an IT supplier's is not accepted). scheme is\n"
-    "       cyber-essentials-plus, iso27001-2022 or iso27001-2013; basicIssued (the basic\n"
-    "       Cyber Essentials date) is for CE+ only. Repeat the element for more. -->\n"
-    "  <baselineCertificate scheme=\"cyber-essentials-plus\">\n"
+    "  <!-- Your own certificate (an IT supplier's is not accepted). Repeat the element for\n"
+    "       more. scheme is one of the policy's scheme ids (docs/TRUST.md):\n      ";
+
+static const char cert_fields[] =
     "    <number>REPLACE: certificate number</number>\n"
     "    <body>REPLACE: certification body, as printed</body>\n"
     "    <holder>REPLACE: holder, as printed</holder>\n"
     "    <scope>REPLACE: scope, as printed (e.g. Whole organisation)</scope>\n"
     "    <issued>1970-01-01</issued>\n"
-    "    <expires>1970-01-01</expires>\n"
-    "    <basicIssued>1970-01-01</basicIssued>\n"
-    "    <file>evidence/certificate.pdf</file>\n"
-    "  </baselineCertificate>\n";
+    "    <expires>1970-01-01</expires>\n";
 
 static const char tail[] =
     "  <!-- Policies (optional unless the SIA policy requires a kind): kind is one of\n"
@@ -156,7 +154,44 @@ static const char tail[] =
     "  -->\n"
     "</assessment>\n";
 
-static char *skeleton(const char *organisation, size_t *len)
+/* The ids of the policy's schemes with (basic 1) or without (0) a basic-certificate rule,
+ * or of all (-1), each after a space. Ids cannot hold "--" (the schemas' pattern), so they
+ * are safe inside a comment. */
+static void scheme_ids(char **b, size_t *len, const struct coco_policy *p, int basic)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_schemes; i++)
+		if (basic < 0 || (p->schemes[i].basic_within_months > 0) == basic) {
+			put(b, len, " ", 0);
+			put(b, len, p->schemes[i].id, 0);
+		}
+}
+
+/* The baseline certificate, from the policy's scheme table: its first scheme, with
+ * basicIssued where that scheme has a basic-certificate rule. */
+static void certificate(char **b, size_t *len, const struct coco_policy *p)
+{
+	const struct coco_scheme_rule *first = p->n_schemes > 0 ? &p->schemes[0] : NULL;
+	size_t i, basic = 0;
+
+	scheme_ids(b, len, p, -1);
+	for (i = 0; i < p->n_schemes; i++)
+		basic += p->schemes[i].basic_within_months > 0;
+	if (basic > 0) {
+		put(b, len, "\n       basicIssued (the date of the basic certificate) is for:", 0);
+		scheme_ids(b, len, p, 1);
+	}
+	put(b, len, " -->\n  <baselineCertificate scheme=\"", 0);
+	put(b, len, first != NULL ? first->id : "", 0);
+	put(b, len, "\">\n", 0);
+	put(b, len, cert_fields, 0);
+	if (first != NULL && first->basic_within_months > 0)
+		put(b, len, "    <basicIssued>1970-01-01</basicIssued>\n", 0);
+	put(b, len, "    <file>evidence/certificate.pdf</file>\n  </baselineCertificate>\n", 0);
+}
+
+static char *skeleton(const struct coco_policy *p, const char *organisation, size_t *len)
 {
 	char *b = malloc(1), num[8];
 	size_t i;
@@ -167,6 +202,7 @@ static char *skeleton(const char *organisation, size_t *len)
 	put(&b, len, head, 0);
 	put(&b, len, organisation ? organisation : "REPLACE: legal name", organisation != NULL);
 	put(&b, len, middle, 0);
+	certificate(&b, len, p);
 	for (i = 0; i < COCO_N_ELEMENTS; i++) {
 		snprintf(num, sizeof(num), "%zu", i + 1);
 		put(&b, len, "  <!-- CoCo-", 0);
@@ -279,6 +315,7 @@ static enum coco_err init_new(struct coco_ctx *ctx, const char *dir, const char 
 
 enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organisation)
 {
+	const struct coco_policy *p = NULL;
 	char *xml = NULL, *path = NULL;
 	size_t len = 0;
 	struct stat st;
@@ -289,8 +326,10 @@ enum coco_err coco_init(struct coco_ctx *ctx, const char *dir, const char *organ
 		    ctx, COCO_ERR_ARG,
 		    "the organisation name must be non-empty UTF-8 text without control "
 		    "characters");
+	if ((p = coco_ctx_policy(ctx)) == NULL)
+		return COCO_ERR_FORMAT; /* the message is in ctx */
 	path = coco_asprintf("%s/%s", dir, COCO_ASSESSMENT_NAME);
-	xml = skeleton(organisation, &len);
+	xml = skeleton(p, organisation, &len);
 	if (path == NULL || xml == NULL) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 		goto out;

@@ -45,6 +45,7 @@ void coco_policy_free(struct coco_policy *p)
 		free(p->rows[i].holder);
 		free(p->rows[i].file);
 	}
+	coco_words_release(&p->known);
 	coco_words_release(&p->countries);
 	coco_words_release(&p->required_kinds);
 	free(p->schemes);
@@ -286,13 +287,43 @@ static int body_child(struct coco_body *b, xmlNode *a)
 	return rc;
 }
 
+/* One <body>: its name, schemes, aliases and anchors. -1 on allocation failure. */
+static int parse_body(xmlNode *c, struct coco_body *b)
+{
+	char *schemes = coco_xml_attr(c, "schemes");
+	xmlNode *a;
+	int bad;
+
+	b->name = coco_trim(coco_xml_text(coco_xml_child(c, NS_BODIES, "name")));
+	bad = schemes == NULL || b->name == NULL || coco_words_split(&b->schemes, schemes) != 0;
+	free(schemes);
+	for (a = coco_xml_elem(c->children); a && !bad; a = coco_xml_elem(a->next))
+		bad = body_child(b, a) != 0;
+	return bad ? -1 : 0;
+}
+
+/* The first of w's scheme ids that p does not recognise, or NULL. */
+static const char *unknown_scheme(const struct coco_policy *p, const struct coco_words *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (!coco_policy_scheme_known(p, w->v[i]))
+			return w->v[i];
+	return NULL;
+}
+
+/* After policy.xml: a body may name only a recognised scheme id (the schema checks the
+ * form, the policy's table which ids exist). */
 static enum coco_err parse_bodies(struct coco_ctx *ctx, const unsigned char *buf, size_t len,
 				  const char *name, struct coco_policy *p)
 {
 	xmlDocPtr doc = NULL;
-	xmlNode *c, *a;
+	xmlNode *c;
+	const char *unknown = NULL;
 	enum coco_err err;
 	size_t n = 0;
+	long line = 0;
 	int bad = 0;
 
 	err = read_valid(ctx, buf, len, name, &ctx->bodies_schema, coco_xsd_bodies, &doc);
@@ -302,20 +333,21 @@ static enum coco_err parse_bodies(struct coco_ctx *ctx, const unsigned char *buf
 		n++;
 	if (n > 0 && (p->bodies = calloc(n, sizeof(*p->bodies))) == NULL)
 		bad = 1;
-	for (c = coco_xml_elem(xmlDocGetRootElement(doc)->children); c && !bad;
+	for (c = coco_xml_elem(xmlDocGetRootElement(doc)->children); c && !bad && !unknown;
 	     c = coco_xml_elem(c->next)) {
-		struct coco_body *b = &p->bodies[p->n_bodies++];
-		char *schemes = coco_xml_attr(c, "schemes");
-
-		b->name = coco_trim(coco_xml_text(coco_xml_child(c, NS_BODIES, "name")));
-		bad = schemes == NULL || b->name == NULL ||
-		      coco_words_split(&b->schemes, schemes) != 0;
-		free(schemes);
-		for (a = coco_xml_elem(c->children); a && !bad; a = coco_xml_elem(a->next))
-			bad = body_child(b, a) != 0;
+		line = xmlGetLineNo(c);
+		if ((bad = parse_body(c, &p->bodies[p->n_bodies++])) == 0)
+			unknown = unknown_scheme(p, &p->bodies[p->n_bodies - 1].schemes);
 	}
 	xmlFreeDoc(doc);
-	return bad ? coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", name) : COCO_OK;
+	if (bad)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory loading '%s'", name);
+	if (unknown != NULL)
+		return coco_seterr(ctx, COCO_ERR_FORMAT,
+				   "cannot load '%s' line %ld: body '%s' names the scheme '%s', "
+				   "which is in neither policy.xml nor the built-in default policy",
+				   name, line, p->bodies[p->n_bodies - 1].name, unknown);
+	return COCO_OK;
 }
 
 /* ---- register snapshots (CSV) ----------------------------------------------------- */
@@ -423,9 +455,9 @@ static const char *register_row(struct coco_policy *p, char *f[5], const char *f
 	for (i = 0; i < 5; i++)
 		if (f[i][0] == '\0')
 			return "an empty field";
-	if (strcmp(f[0], "cyber-essentials-plus") != 0 && strcmp(f[0], "iso27001-2022") != 0 &&
-	    strcmp(f[0], "iso27001-2013") != 0)
-		return "the scheme must be cyber-essentials-plus, iso27001-2022 or iso27001-2013";
+	if (!coco_policy_scheme_known(p, f[0]))
+		return "the scheme must be a scheme id of policy.xml or of the built-in default "
+		       "policy";
 	if (p->n_rows == p->cap_rows) {
 		size_t ncap = p->cap_rows ? p->cap_rows * 2 : 256;
 		if ((nr = realloc(p->rows, ncap * sizeof(*nr))) == NULL)
@@ -570,6 +602,34 @@ static enum coco_err load_optional(struct coco_ctx *ctx, const char *dir, const 
 	return err;
 }
 
+/* Adds the ids of from's scheme table to p->known, each once. -1 on allocation failure. */
+static int know_schemes(struct coco_policy *p, const struct coco_policy *from)
+{
+	const char *id;
+	size_t i;
+
+	for (i = 0; i < from->n_schemes; i++) {
+		id = from->schemes[i].id;
+		if (!coco_words_has(&p->known, id) &&
+		    coco_words_push(&p->known, coco_strndup(id, strlen(id))) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A trust directory's policy recognises its own scheme ids and the built-in default's,
+ * so that dropping a default scheme makes it refused (evidence.scheme), not unknown. */
+static enum coco_err know_default(struct coco_ctx *ctx, struct coco_policy *p)
+{
+	struct coco_policy *d = NULL;
+	enum coco_err err = coco_policy_default(ctx, &d);
+
+	if (err == COCO_OK && (know_schemes(p, p) != 0 || know_schemes(p, d) != 0))
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	coco_policy_free(d);
+	return err;
+}
+
 enum coco_err coco_policy_default(struct coco_ctx *ctx, struct coco_policy **out)
 {
 	struct coco_policy *p = calloc(1, sizeof(*p));
@@ -584,6 +644,8 @@ enum coco_err coco_policy_default(struct coco_ctx *ctx, struct coco_policy **out
 	}
 	err = parse_policy(ctx, coco_default_policy, coco_default_policy_len,
 			   "built-in default policy", p);
+	if (err == COCO_OK && know_schemes(p, p) != 0)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if (err != COCO_OK) {
 		coco_policy_free(p);
 		return err;
@@ -603,6 +665,8 @@ enum coco_err coco_policy_load(struct coco_ctx *ctx, const char *dir, struct coc
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	p->refs = 1;
 	err = load_optional(ctx, dir, "policy.xml", parse_policy, p, &found);
+	if (err == COCO_OK && found)
+		err = know_default(ctx, p);
 	if (err == COCO_OK && !found) {
 		coco_policy_free(p);
 		p = NULL;
@@ -637,6 +701,11 @@ const struct coco_scheme_rule *coco_policy_scheme(const struct coco_policy *p, c
 		if (strcmp(p->schemes[i].id, id) == 0)
 			return &p->schemes[i];
 	return NULL;
+}
+
+int coco_policy_scheme_known(const struct coco_policy *p, const char *id)
+{
+	return coco_words_has(&p->known, id);
 }
 
 int coco_policy_country_allowed(const struct coco_policy *p, const char *code)

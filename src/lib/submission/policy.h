@@ -3,7 +3,9 @@
  * can change them without a release (docs/TRUST.md): policy.xml (the rules),
  * bodies/bodies.xml (recognised certification bodies) and registers/ *.csv (offline
  * register snapshots). A trust directory without policy.xml gets the default policy
- * compiled into the binary (the repository's trust/policy.xml).
+ * compiled into the binary (the repository's trust/policy.xml). policy.xml's <scheme>
+ * table is the one place a baseline scheme is defined: its id, printed name and validity
+ * rules; the schemas only constrain the form of an id.
  */
 #ifndef COCO_POLICY_H
 #define COCO_POLICY_H
@@ -47,8 +49,13 @@ struct coco_register_row {
 struct coco_policy {
 	int refs;     /* contexts sharing it (coco_ctx_share_trust); freed at zero */
 	char *source; /* "the policy 'PATH'" or "the built-in default policy", for reports */
-	struct coco_scheme_rule *schemes;
+	struct coco_scheme_rule *schemes; /* the scheme table: the schemes SIA accepts */
 	size_t n_schemes;
+	/* The scheme ids an assessment, bodies.xml or a register may name: this policy's and
+	 * the built-in default's. A default scheme that a trust directory's policy drops is
+	 * still recognised (evidence.scheme refuses it); an id in neither is refused as
+	 * malformed input (assessment.schema, or a load error). */
+	struct coco_words known;
 	struct coco_words countries; /* upper-case alpha-2 */
 	unsigned expiry_warning_days, min_statement_length, max_authorisation_age_days;
 	struct coco_words required_kinds;
@@ -74,7 +81,10 @@ void coco_policy_free(struct coco_policy *p);
 /* The policy in force: the trust directory's, else the default (loaded on first use). */
 const struct coco_policy *coco_ctx_policy(struct coco_ctx *ctx);
 
+/* The scheme table's rule for id, or NULL if the policy does not accept it. */
 const struct coco_scheme_rule *coco_policy_scheme(const struct coco_policy *p, const char *id);
+/* Whether id is a recognised scheme id (p->known). */
+int coco_policy_scheme_known(const struct coco_policy *p, const char *id);
 /* code must already be normalised (UK->GB, EL->GR). */
 int coco_policy_country_allowed(const struct coco_policy *p, const char *code);
 /* The recognised body with this printed name, or NULL; *scheme_ok says if it certifies id. */
