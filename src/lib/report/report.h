@@ -256,7 +256,9 @@ const struct coco_report_signature *coco_report_signature_at(const struct coco_r
 size_t coco_report_entry_count(const struct coco_report *r);
 struct coco_report_entry *coco_report_entry_at(const struct coco_report *r, size_t i);
 
-/* The sign-off sheet (report_html.c) and the XML report (report_xml.c). */
+/* The JSON report (report_json.c), the sign-off sheet (report_html.c) and the XML report
+ * (report_xml.c). */
+void coco_render_json(struct coco_buf *b, const struct coco_report *r, unsigned flags);
 void coco_render_html(struct coco_buf *b, const struct coco_report *r, unsigned flags);
 void coco_render_xml(struct coco_buf *b, const struct coco_report *r, unsigned flags);
 
