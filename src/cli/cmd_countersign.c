@@ -76,9 +76,9 @@ static int check_args(const struct cs_args *a, enum coco_decision *d)
 	else
 		return cli_usage_error(
 		    "countersign", "invalid --decision '%s' (approved or rejected)", a->decision);
-	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL || a->chain != NULL))
+	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL))
 		return cli_usage_error("countersign",
-				       "--p12 cannot be combined with --key, --cert or --chain");
+				       "--p12 cannot be combined with --key or --cert");
 	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
 		return cli_usage_error("countersign", "give --key and --cert, or --p12");
 	if (a->pass != NULL && cli_check_pass("countersign", a->pass) != 0)
@@ -101,8 +101,9 @@ static void show_reasons(const struct coco_report *r)
 
 static int countersign(const struct cs_args *a, enum coco_decision d)
 {
-	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
-				      a->p12, cli_pass_cb, (void *)a->pass};
+	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
+	struct coco_signer_opts so = {a->key,      a->cert,       a->chain,        a->p12,
+				      cli_pass_cb, (void *)&pass, COCO_SIGNER_SIRO};
 	struct coco_countersign_opts co = {d, a->comment, NULL};
 	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
@@ -129,7 +130,7 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 		show_reasons(co.report);
 		rc = EXIT_FAILED;
 	} else if (err != COCO_OK) {
-		rc = cli_error("%s", coco_ctx_error(ctx));
+		rc = cli_signer_error(ctx, &pass);
 	} else {
 		cli_say(stdout, "recorded '%s' by '%s' in '%s' (verification %s)", a->decision,
 			coco_signer_subject(siro), a->out,

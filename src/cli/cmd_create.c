@@ -70,9 +70,8 @@ static int check_args(const struct create_args *a)
 {
 	if (a->out == NULL)
 		return cli_usage_error("create", "-o OUT is required");
-	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL || a->chain != NULL))
-		return cli_usage_error("create",
-				       "--p12 cannot be combined with --key, --cert or --chain");
+	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL))
+		return cli_usage_error("create", "--p12 cannot be combined with --key or --cert");
 	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
 		return cli_usage_error("create", "give --key and --cert, or --p12");
 	if (a->pass != NULL && cli_check_pass("create", a->pass) != 0)
@@ -108,8 +107,9 @@ static void show_lint(const struct coco_report *r, int refused)
 
 static int create(const struct create_args *a)
 {
-	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
-				      a->p12, cli_pass_cb, (void *)a->pass};
+	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
+	struct coco_signer_opts so = {
+	    a->key, a->cert, a->chain, a->p12, cli_pass_cb, (void *)&pass, COCO_SIGNER_DEFER_KEY};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
 	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
@@ -136,12 +136,15 @@ static int create(const struct create_args *a)
 	if (err == COCO_OK || err == COCO_ERR_REFUSED)
 		show_lint(co.lint, err == COCO_ERR_REFUSED);
 	if (err != COCO_OK) {
-		rc = cli_error("%s", coco_ctx_error(ctx));
+		rc = cli_signer_error(ctx, &pass);
 		if (err == COCO_ERR_REFUSED && coco_report_verdict(co.lint) == COCO_VERDICT_FAILED)
 			rc = EXIT_FAILED;
 	} else {
 		cli_say(stdout, "created '%s', signed by '%s'", a->out,
 			coco_signer_subject(signer));
+		/* about the bundle made, so only once it is */
+		if (coco_signer_warning(signer) != NULL)
+			cli_say(stderr, "%s: warning: %s", cli_prog, coco_signer_warning(signer));
 	}
 	coco_report_free(co.lint);
 	coco_signer_free(signer);
