@@ -1,5 +1,5 @@
 /*
- * coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]
+ * coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]
  * coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC]
  * Packages and signs a submission folder. Pass-phrases use OpenSSL's source syntax;
  * on a terminal, a no-echo prompt is used when --pass is not given.
@@ -15,25 +15,28 @@
 #include "cli.h"
 
 static const char create_help[] =
-    "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]\n"
+    "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]\n"
     "                          [--at TIME] [--trust DIR] [--no-lint]\n"
-    "       coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC] [--at TIME] [--trust DIR]\n"
-    "                          [--no-lint]\n"
+    "       coco-bundle create DIR -o OUT --p12 FILE [--chain FILE] [--pass SPEC] [--at TIME]\n"
+    "                          [--trust DIR] [--no-lint]\n"
     "\n"
     "Lint the submission in DIR (as 'coco-bundle lint' does, and the director and the\n"
     "organisation against the signer's certificate), then package it into an ETSI ASiC-E\n"
     "bundle signed with CAdES-B-B, written atomically to OUT. The files in DIR (dotfiles\n"
     "aside) must be exactly assessment.xml and the files it references; a FAILED lint is\n"
-    "refused unless --no-lint is given.\n"
+    "refused unless --no-lint is given. A certificate or chain verify would reject is\n"
+    "refused before signing; a chain that reaches no root gets a warning.\n"
     "\n"
     "  -o, --output OUT   the bundle to write (replaced only on success; never inside DIR\n"
     "                     or over a file create reads)\n"
-    "  --key KEY          PEM private key, plain or encrypted\n"
-    "  --cert CERT        PEM signer certificate\n"
-    "  --chain PEM        PEM intermediates to include\n"
+    "  --key KEY          private key: PEM (plain or encrypted) or DER\n"
+    "  --cert CERT        signer certificate, PEM or DER\n"
+    "  --chain FILE       CA certificates to include, up to the root (PEM, or one DER);\n"
+    "                     also with --p12\n"
     "  --p12 FILE         PKCS#12 key, certificate and chain instead of --key/--cert\n"
-    "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH or fd:N\n"
-    "                     (default: prompt on a terminal)\n"
+    "                     (legacy RC2/3DES files too)\n"
+    "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH, fd:N or\n"
+    "                     stdin (default: prompt on a terminal, after lint)\n"
     "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
     "                     checked then, and TIME is the signing-time claim (default: now)\n"
     "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"

@@ -2365,8 +2365,8 @@ START_TEST(test_pass_phrase)
 	}
 	err = coco_signer_load(ctx, &o, &s);
 	if (_i % 2)
-		expect_error(ctx, err, COCO_ERR_CRYPTO,
-			     _i < 2 ? "cannot load private key" : "pass");
+		expect_error(ctx, err, COCO_ERR_CRYPTO, /* the callback gives none: -1 */
+			     _i < 2 ? "is encrypted: a pass-phrase is needed" : "pass");
 	else
 		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
 	coco_signer_free(s);
