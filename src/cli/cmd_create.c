@@ -84,8 +84,21 @@ static int check_args(const struct create_args *a)
 	return 0;
 }
 
-/* Lists lint's failures on stderr when create refused, or signed anyway (--no-lint); else
- * counts its warnings. */
+/* Prints r's findings of status st on stderr. */
+static void print_status(const struct coco_report *r, enum coco_status st)
+{
+	size_t i;
+
+	for (i = 0; i < coco_report_count(r); i++)
+		if (coco_finding_status(coco_report_get(r, i)) == st)
+			cli_print_finding(stderr, coco_report_get(r, i));
+}
+
+/*
+ * Lists lint's failures on stderr when create refused, or signed anyway (--no-lint); else
+ * names the warnings it counted: some (the director against the signer) only create can
+ * show, as lint has no signer.
+ */
 static void show_lint(const struct coco_report *r, int refused)
 {
 	int failed = coco_report_verdict(r) == COCO_VERDICT_FAILED;
@@ -94,18 +107,19 @@ static void show_lint(const struct coco_report *r, int refused)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
+		/* a summary stands for many */
 		warns += st == COCO_STATUS_WARN ? coco_finding_count(f) : 0;
-		if (st != COCO_STATUS_FAIL)
-			continue;
-		fails += coco_finding_count(f); /* a summary stands for many */
-		cli_print_finding(stderr, f);
+		fails += st == COCO_STATUS_FAIL ? coco_finding_count(f) : 0;
 	}
-	if (!refused && failed)
+	print_status(r, COCO_STATUS_FAIL);
+	if (!refused && failed) {
 		fprintf(stderr, "%s: warning: signed despite %zu failed check%s (--no-lint)\n",
 			cli_prog, fails, fails == 1 ? "" : "s");
-	else if (!refused && warns > 0)
-		fprintf(stderr, "%s: lint passed with %zu warning%s; see 'coco-bundle lint'\n",
-			cli_prog, warns, warns == 1 ? "" : "s");
+	} else if (!refused && warns > 0) {
+		fprintf(stderr, "%s: lint passed with %zu warning%s:\n", cli_prog, warns,
+			warns == 1 ? "" : "s");
+		print_status(r, COCO_STATUS_WARN);
+	}
 }
 
 static int create(const struct create_args *a)

@@ -214,3 +214,19 @@ keys_der_and_wrong_types() {
 	[ ! -e c.coco ] || fail "output written"
 }
 run_case keys_der_and_wrong_types keys_der_and_wrong_types
+
+# Item 12: create names the warnings it counts, among them one lint cannot show (the
+# director against the signer: lint has no signer).
+keys_create_names_warnings() {
+	expect 0 "$COCO" create "$FX/example" -o b.coco --key "$FX/pki/untrusted.key" \
+		--cert "$FX/pki/untrusted.pem" --at 2027-01-01 --trust "$FX/trust"
+	n=$(grep -c '^  warn ' err)
+	[ "$n" -gt 0 ] || fail "no warning listed: $(cat err)"
+	grep -qx "coco-bundle: lint passed with $n warnings\{0,1\}:" err ||
+		fail "no count line for $n warnings: $(cat err)"
+	want="  warn assessment.director 'Jane Director': the assessment is authorised by 'Jane Director' but signed by 'Untrusted Signer - TEST ONLY': confirm the signer may sign for the organisation"
+	grep -qxF "$want" err || fail "director warning not named: $(cat err)"
+	run "$COCO" lint "$FX/example" --at 2027-01-01 --trust "$FX/trust"
+	! grep -q 'Untrusted Signer' out err || fail "lint knows the signer"
+}
+run_case keys_create_names_warnings keys_create_names_warnings
