@@ -455,25 +455,42 @@ typedef int (*coco_pass_cb)(char *buf, int size, void *arg);
 
 struct coco_signer;
 
+#define COCO_SIGNER_SIRO 0x1u /* a SIRO: the chain is checked against siro/, not signers/ */
+/* An encrypted PEM key is read (and its pass-phrase asked for) only by coco_signer_unlock,
+ * which coco_create calls after lint: a refused submission never asks. */
+#define COCO_SIGNER_DEFER_KEY 0x2u
+
 struct coco_signer_opts {
-	const char *key_path;   /* PEM private key, or NULL with p12_path */
-	const char *cert_path;  /* PEM certificate, or NULL with p12_path */
-	const char *chain_path; /* optional PEM bundle of intermediates */
-	const char *p12_path;   /* PKCS#12 file instead of key and cert */
+	const char *key_path;   /* private key (PEM, or unencrypted DER), or NULL with p12_path */
+	const char *cert_path;  /* certificate, PEM or DER, or NULL with p12_path */
+	const char *chain_path; /* optional CA certificates to embed: PEM, or one DER */
+	const char *p12_path;   /* PKCS#12 file instead of key and cert (chain_path adds to it) */
 	coco_pass_cb pass_cb;   /* may be NULL: then encrypted keys fail */
-	void *pass_arg;
+	void *pass_arg;         /* must outlive the signer with COCO_SIGNER_DEFER_KEY */
+	unsigned flags;         /* COCO_SIGNER_* */
 };
 
 /*
  * Loads a signer, checks that the key matches the certificate, and refuses (with
  * COCO_ERR_REFUSED and the reason in ctx) a certificate the verifier would reject at
- * ctx's time: expired or not yet valid, wrong key usage, a weak or disallowed key.
+ * ctx's time: expired or not yet valid, wrong key usage, a weak or disallowed key, or a
+ * chain that verify's rules reject (checked against the chain's own root, or the trust
+ * directory's anchors). A file of the wrong kind (a certificate given as the key) is
+ * COCO_ERR_FORMAT, named in plain words. PKCS#12 files encrypted with legacy ciphers (RC2,
+ * 3DES) are read with OpenSSL's legacy provider, loaded for that file only.
  */
 enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_opts *opts,
 			       struct coco_signer **out);
+/* Loads a key deferred by COCO_SIGNER_DEFER_KEY (asking for its pass-phrase) and checks
+ * it matches the certificate; COCO_OK at once when the key is loaded. */
+enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *signer);
 void coco_signer_free(struct coco_signer *signer);
 /* The signer certificate's subject as a one-line RFC 2253 string. */
 const char *coco_signer_subject(const struct coco_signer *signer);
+/* A warning about the signer that signing does not refuse, or NULL: the chain it embeds
+ * reaches no self-signed certificate, so verify needs its issuer in the trust directory.
+ * Valid while signer lives. */
+const char *coco_signer_warning(const struct coco_signer *signer);
 
 #define COCO_CREATE_NO_LINT 0x1u /* package even if lint FAILED (references still must match) */
 
@@ -492,11 +509,12 @@ struct coco_create_opts {
  * files and unsafe names with the offending path in ctx's message. Before anything else,
  * refuses an out_path that coco_output_check refuses with dir as the submission folder
  * (out_path inside dir, or its folder missing), and, once dir is walked, an out_path that
- * is another name (a hard link) for one of its files: COCO_ERR_REFUSED naming both. An
- * existing out_path is replaced only on success. opts may be NULL.
+ * is another name (a hard link) for one of its files: COCO_ERR_REFUSED naming both. A key
+ * deferred (COCO_SIGNER_DEFER_KEY) is unlocked after lint. An existing out_path is
+ * replaced only on success. opts may be NULL.
  */
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
-			  const struct coco_signer *signer, const struct coco_create_opts *opts);
+			  struct coco_signer *signer, const struct coco_create_opts *opts);
 
 struct coco_countersign_opts {
 	enum coco_decision decision; /* APPROVED or REJECTED */

@@ -53,13 +53,23 @@ int cli_ctx(const char *cmd, const char *at, const char *trust, int load_trust,
 /* Prints "  STATUS ID 'SUBJECT': MESSAGE" (controls replaced), for lists of reasons. */
 void cli_print_finding(FILE *out, const struct coco_finding *f);
 
-/* Checks a --pass source (pass:, env:, file:, fd:) can be read: 0, or -1 (printed). */
+/* Checks a --pass source (pass:, env:, file:, fd:, stdin) can be read: 0, or -1 (printed,
+ * never showing an invalid value, which may be the pass-phrase itself). */
 int cli_check_pass(const char *cmd, const char *spec);
 /* Warns when a private key file is readable by group or others. */
 void cli_warn_key_mode(const char *path);
 
-/* Pass-phrase callback for the library: spec is pass:, env:, file:, fd: or NULL (prompt). */
+/* What cli_pass_cb reads: spec is the --pass value (pass:, env:, file:, fd:, stdin) or
+ * NULL, to prompt on a terminal naming file; no_source is set when it had neither. */
+struct cli_pass {
+	const char *spec, *file;
+	int no_source;
+};
+/* Pass-phrase callback for the library; arg is a struct cli_pass. */
 int cli_pass_cb(char *buf, int size, void *arg);
+/* Prints the signer-loading error in ctx, telling how to give a pass-phrase when none could
+ * be had (no --pass and no terminal). Returns EXIT_USAGE. */
+int cli_signer_error(struct coco_ctx *ctx, const struct cli_pass *pass);
 
 /*
  * Refuses, before any work, an output that could lose data (coco_output_check): its folder

@@ -1,5 +1,5 @@
 /*
- * coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]
+ * coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]
  *                         --decision approved|rejected [--comment TEXT] [--trust DIR]
  *                         [--at TIME]
  * The SIRO's sign-off: verifies the bundle, then records the decision in a copy of it,
@@ -13,10 +13,11 @@
 #include "cli.h"
 
 static const char countersign_help[] =
-    "usage: coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain PEM]\n"
+    "usage: coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain FILE]\n"
     "                               [--pass SPEC] --decision approved|rejected\n"
     "                               [--comment TEXT] [--trust DIR] [--at TIME]\n"
-    "       coco-bundle countersign BUNDLE -o OUT --p12 FILE [--pass SPEC] --decision ...\n"
+    "       coco-bundle countersign BUNDLE -o OUT --p12 FILE [--chain FILE] [--pass SPEC]\n"
+    "                               --decision ...\n"
     "\n"
     "Verify BUNDLE in full, then record the SIRO's decision in a copy written atomically to\n"
     "OUT (which may be BUNDLE itself): signoff/decision-NNN.xml, the full report as\n"
@@ -31,12 +32,12 @@ static const char countersign_help[] =
     "                       never a key or certificate it reads)\n"
     "  --decision WORD      approved or rejected\n"
     "  --comment TEXT       the SIRO's comment, recorded with the decision (4096 bytes)\n"
-    "  --key KEY            the SIRO's PEM private key, plain or encrypted\n"
-    "  --cert CERT          the SIRO's PEM certificate\n"
-    "  --chain PEM          PEM intermediates to include\n"
+    "  --key KEY            the SIRO's private key: PEM (plain or encrypted) or DER\n"
+    "  --cert CERT          the SIRO's certificate, PEM or DER\n"
+    "  --chain FILE         CA certificates to include (PEM, or one DER); also with --p12\n"
     "  --p12 FILE           PKCS#12 key, certificate and chain instead of --key/--cert\n"
-    "  --pass SPEC          pass-phrase source: pass:TEXT, env:VAR, file:PATH or fd:N\n"
-    "                       (default: prompt on a terminal)\n"
+    "  --pass SPEC          pass-phrase source: pass:TEXT, env:VAR, file:PATH, fd:N or\n"
+    "                       stdin (default: prompt on a terminal)\n"
     "  --trust DIR          trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME            verify and sign as of TIME (YYYY-MM-DD or RFC 3339; default: now)\n"
     "  -h, --help           show this help\n"
@@ -76,9 +77,9 @@ static int check_args(const struct cs_args *a, enum coco_decision *d)
 	else
 		return cli_usage_error(
 		    "countersign", "invalid --decision '%s' (approved or rejected)", a->decision);
-	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL || a->chain != NULL))
+	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL))
 		return cli_usage_error("countersign",
-				       "--p12 cannot be combined with --key, --cert or --chain");
+				       "--p12 cannot be combined with --key or --cert");
 	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
 		return cli_usage_error("countersign", "give --key and --cert, or --p12");
 	if (a->pass != NULL && cli_check_pass("countersign", a->pass) != 0)
@@ -101,8 +102,9 @@ static void show_reasons(const struct coco_report *r)
 
 static int countersign(const struct cs_args *a, enum coco_decision d)
 {
-	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
-				      a->p12, cli_pass_cb, (void *)a->pass};
+	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
+	struct coco_signer_opts so = {a->key,      a->cert,       a->chain,        a->p12,
+				      cli_pass_cb, (void *)&pass, COCO_SIGNER_SIRO};
 	struct coco_countersign_opts co = {d, a->comment, NULL};
 	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
@@ -123,13 +125,13 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	err = coco_signer_load(ctx, &so, &siro);
 	if (err == COCO_OK)
 		err = coco_countersign(ctx, a->bundle, a->out, siro, &co);
-	if (err == COCO_ERR_REFUSED && d == COCO_DECISION_APPROVED &&
+	if (err == COCO_ERR_REFUSED && siro != NULL && d == COCO_DECISION_APPROVED &&
 	    coco_report_verdict(co.report) != COCO_VERDICT_PASSED) {
 		rc = cli_error("%s", coco_ctx_error(ctx));
 		show_reasons(co.report);
 		rc = EXIT_FAILED;
 	} else if (err != COCO_OK) {
-		rc = cli_error("%s", coco_ctx_error(ctx));
+		rc = cli_signer_error(ctx, &pass);
 	} else {
 		cli_say(stdout, "recorded '%s' by '%s' in '%s' (verification %s)", a->decision,
 			coco_signer_subject(siro), a->out,

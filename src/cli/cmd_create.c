@@ -1,5 +1,5 @@
 /*
- * coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]
+ * coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]
  * coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC]
  * Packages and signs a submission folder. Pass-phrases use OpenSSL's source syntax;
  * on a terminal, a no-echo prompt is used when --pass is not given.
@@ -15,25 +15,28 @@
 #include "cli.h"
 
 static const char create_help[] =
-    "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain PEM] [--pass SPEC]\n"
+    "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]\n"
     "                          [--at TIME] [--trust DIR] [--no-lint]\n"
-    "       coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC] [--at TIME] [--trust DIR]\n"
-    "                          [--no-lint]\n"
+    "       coco-bundle create DIR -o OUT --p12 FILE [--chain FILE] [--pass SPEC] [--at TIME]\n"
+    "                          [--trust DIR] [--no-lint]\n"
     "\n"
     "Lint the submission in DIR (as 'coco-bundle lint' does, and the director and the\n"
     "organisation against the signer's certificate), then package it into an ETSI ASiC-E\n"
     "bundle signed with CAdES-B-B, written atomically to OUT. The files in DIR (dotfiles\n"
     "aside) must be exactly assessment.xml and the files it references; a FAILED lint is\n"
-    "refused unless --no-lint is given.\n"
+    "refused unless --no-lint is given. A certificate or chain verify would reject is\n"
+    "refused before signing; a chain that reaches no root gets a warning.\n"
     "\n"
     "  -o, --output OUT   the bundle to write (replaced only on success; never inside DIR\n"
     "                     or over a file create reads)\n"
-    "  --key KEY          PEM private key, plain or encrypted\n"
-    "  --cert CERT        PEM signer certificate\n"
-    "  --chain PEM        PEM intermediates to include\n"
+    "  --key KEY          private key: PEM (plain or encrypted) or DER\n"
+    "  --cert CERT        signer certificate, PEM or DER\n"
+    "  --chain FILE       CA certificates to include, up to the root (PEM, or one DER);\n"
+    "                     also with --p12\n"
     "  --p12 FILE         PKCS#12 key, certificate and chain instead of --key/--cert\n"
-    "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH or fd:N\n"
-    "                     (default: prompt on a terminal)\n"
+    "                     (legacy RC2/3DES files too)\n"
+    "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH, fd:N or\n"
+    "                     stdin (default: prompt on a terminal; for --key, after lint)\n"
     "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
     "                     checked then, and TIME is the signing-time claim (default: now)\n"
     "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"
@@ -73,9 +76,8 @@ static int check_args(const struct create_args *a)
 {
 	if (a->out == NULL)
 		return cli_usage_error("create", "-o OUT is required");
-	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL || a->chain != NULL))
-		return cli_usage_error("create",
-				       "--p12 cannot be combined with --key, --cert or --chain");
+	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL))
+		return cli_usage_error("create", "--p12 cannot be combined with --key or --cert");
 	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
 		return cli_usage_error("create", "give --key and --cert, or --p12");
 	if (a->pass != NULL && cli_check_pass("create", a->pass) != 0)
@@ -85,8 +87,21 @@ static int check_args(const struct create_args *a)
 	return 0;
 }
 
-/* Lists lint's failures on stderr when create refused, or signed anyway (--no-lint); else
- * counts its warnings. */
+/* Prints r's findings of status st on stderr. */
+static void print_status(const struct coco_report *r, enum coco_status st)
+{
+	size_t i;
+
+	for (i = 0; i < coco_report_count(r); i++)
+		if (coco_finding_status(coco_report_get(r, i)) == st)
+			cli_print_finding(stderr, coco_report_get(r, i));
+}
+
+/*
+ * Lists lint's failures on stderr when create refused, or signed anyway (--no-lint); else
+ * names the warnings it counted: some (the director against the signer) only create can
+ * show, as lint has no signer.
+ */
 static void show_lint(const struct coco_report *r, int refused)
 {
 	int failed = coco_report_verdict(r) == COCO_VERDICT_FAILED;
@@ -95,18 +110,19 @@ static void show_lint(const struct coco_report *r, int refused)
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
 		enum coco_status st = coco_finding_status(f);
+		/* a summary stands for many */
 		warns += st == COCO_STATUS_WARN ? coco_finding_count(f) : 0;
-		if (st != COCO_STATUS_FAIL)
-			continue;
-		fails += coco_finding_count(f); /* a summary stands for many */
-		cli_print_finding(stderr, f);
+		fails += st == COCO_STATUS_FAIL ? coco_finding_count(f) : 0;
 	}
-	if (!refused && failed)
+	print_status(r, COCO_STATUS_FAIL);
+	if (!refused && failed) {
 		fprintf(stderr, "%s: warning: signed despite %zu failed check%s (--no-lint)\n",
 			cli_prog, fails, fails == 1 ? "" : "s");
-	else if (!refused && warns > 0)
-		fprintf(stderr, "%s: lint passed with %zu warning%s; see 'coco-bundle lint'\n",
-			cli_prog, warns, warns == 1 ? "" : "s");
+	} else if (!refused && warns > 0) {
+		fprintf(stderr, "%s: lint passed with %zu warning%s:\n", cli_prog, warns,
+			warns == 1 ? "" : "s");
+		print_status(r, COCO_STATUS_WARN);
+	}
 }
 
 /* The bundle's SHA-256 as sha256sum prints it, for the applicant to give SIA with it. */
@@ -126,8 +142,9 @@ static int print_sha256(struct coco_ctx *ctx, const char *path)
 
 static int create(const struct create_args *a)
 {
-	struct coco_signer_opts so = {a->key, a->cert,     a->chain,
-				      a->p12, cli_pass_cb, (void *)a->pass};
+	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
+	struct coco_signer_opts so = {
+	    a->key, a->cert, a->chain, a->p12, cli_pass_cb, (void *)&pass, COCO_SIGNER_DEFER_KEY};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
 	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
@@ -154,12 +171,15 @@ static int create(const struct create_args *a)
 	if (err == COCO_OK || err == COCO_ERR_REFUSED)
 		show_lint(co.lint, err == COCO_ERR_REFUSED);
 	if (err != COCO_OK) {
-		rc = cli_error("%s", coco_ctx_error(ctx));
+		rc = cli_signer_error(ctx, &pass);
 		if (err == COCO_ERR_REFUSED && coco_report_verdict(co.lint) == COCO_VERDICT_FAILED)
 			rc = EXIT_FAILED;
 	} else {
 		cli_say(stdout, "created '%s', signed by '%s'", a->out,
 			coco_signer_subject(signer));
+		/* about the bundle made, so only once it is */
+		if (coco_signer_warning(signer) != NULL)
+			cli_say(stderr, "%s: warning: %s", cli_prog, coco_signer_warning(signer));
 		rc = print_sha256(ctx, a->out);
 	}
 	coco_report_free(co.lint);

@@ -244,10 +244,12 @@ static int read_line(int fd, char *buf, int size)
 	return n;
 }
 
-static int prompt(char *buf, int size)
+/* A no-echo prompt on the terminal naming the file whose pass-phrase it asks for. */
+static int prompt(char *buf, int size, const char *file)
 {
 	struct termios old, quiet;
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), n;
+	char *e, line[1200];
 
 	if (fd < 0)
 		return -1;
@@ -257,7 +259,10 @@ static int prompt(char *buf, int size)
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	(void)!write(fd, "Pass-phrase: ", 13);
+	e = cli_escape(file != NULL ? file : "the key", COCO_ESCAPE_TEXT);
+	snprintf(line, sizeof(line), "Pass-phrase for '%.1000s': ", e);
+	free(e);
+	(void)!write(fd, line, strlen(line));
 	tcsetattr(fd, TCSAFLUSH, &quiet);
 	n = read_line(fd, buf, size);
 	tcsetattr(fd, TCSAFLUSH, &old);
@@ -266,30 +271,39 @@ static int prompt(char *buf, int size)
 	return n;
 }
 
+/* Copies the NUL-terminated v into buf (at most size bytes, not terminated). */
+static int give(char *buf, int size, const char *v)
+{
+	int n;
+
+	if (v == NULL)
+		return -1;
+	if ((n = (int)strnlen(v, (size_t)size + 1)) > size)
+		return pass_too_long(size);
+	memcpy(buf, v, (size_t)n);
+	return n;
+}
+
 int cli_pass_cb(char *buf, int size, void *arg)
 {
-	const char *spec = arg;
+	struct cli_pass *p = arg;
+	const char *spec = p->spec;
 	char *end;
 	long fdn;
 	int fd, n;
 
-	if (spec == NULL)
-		return isatty(STDIN_FILENO) ? prompt(buf, size) : -1;
-	if (strncmp(spec, "pass:", 5) == 0) {
-		if ((n = (int)strnlen(spec + 5, (size_t)size + 1)) > size)
-			return pass_too_long(size);
-		memcpy(buf, spec + 5, (size_t)n);
-		return n;
+	if (spec == NULL) {
+		if (isatty(STDIN_FILENO))
+			return prompt(buf, size, p->file);
+		p->no_source = 1;
+		return -1;
 	}
-	if (strncmp(spec, "env:", 4) == 0) {
-		const char *v = getenv(spec + 4);
-		if (v == NULL)
-			return -1;
-		if ((n = (int)strnlen(v, (size_t)size + 1)) > size)
-			return pass_too_long(size);
-		memcpy(buf, v, (size_t)n);
-		return n;
-	}
+	if (strncmp(spec, "pass:", 5) == 0)
+		return give(buf, size, spec + 5);
+	if (strncmp(spec, "env:", 4) == 0)
+		return give(buf, size, getenv(spec + 4));
+	if (strcmp(spec, "stdin") == 0)
+		return read_line(STDIN_FILENO, buf, size);
 	if (strncmp(spec, "file:", 5) == 0) {
 		if ((fd = open(spec + 5, O_RDONLY | O_CLOEXEC)) < 0)
 			return -1;
@@ -337,6 +351,15 @@ int cli_check_input(const char *cmd, const char *path, int want_bundle)
 				 "check a bundle with 'coco-bundle verify'",
 				 path, cmd);
 	return 0;
+}
+
+int cli_signer_error(struct coco_ctx *ctx, const struct cli_pass *pass)
+{
+	if (pass->no_source)
+		return cli_error("%s: give --pass (pass:TEXT, env:VAR, file:PATH, fd:N or stdin), "
+				 "or run on a terminal to be asked",
+				 coco_ctx_error(ctx));
+	return cli_error("%s", coco_ctx_error(ctx));
 }
 
 int cli_check_output(struct coco_ctx *ctx, const char *out, const struct coco_input *in, size_t n)
@@ -435,7 +458,7 @@ void cli_progress_end(struct cli_progress *p)
 static int valid_pass_spec(const char *s)
 {
 	return strncmp(s, "pass:", 5) == 0 || strncmp(s, "env:", 4) == 0 ||
-	       strncmp(s, "file:", 5) == 0 || strncmp(s, "fd:", 3) == 0;
+	       strncmp(s, "file:", 5) == 0 || strncmp(s, "fd:", 3) == 0 || strcmp(s, "stdin") == 0;
 }
 
 /* A pass-phrase source that cannot be read is named now, not blamed on the key later. */
@@ -467,8 +490,10 @@ static int check_pass_source(const char *cmd, const char *spec)
 
 int cli_check_pass(const char *cmd, const char *spec)
 {
+	/* the value may be the pass-phrase itself, given without pass:: never show it */
 	if (!valid_pass_spec(spec)) {
-		cli_usage_error(cmd, "invalid --pass '%s' (pass:, env:, file: or fd:)", spec);
+		cli_usage_error(cmd, "invalid --pass: not a pass-phrase source (use pass:TEXT, "
+				     "env:VAR, file:PATH, fd:N or stdin; the value is not shown)");
 		return -1;
 	}
 	return check_pass_source(cmd, spec) != 0 ? -1 : 0;

@@ -64,7 +64,7 @@ roundtrip_key_mode_warning() {
 	has_err "warning: private key 'k.pem' is readable by group or others"
 	chmod 600 k.pem
 	expect 0 "$COCO" create "$FX/example" -o b.coco --key k.pem --cert "$FX/pki/director.pem" \
-		--at 2027-01-01 --trust "$FX/trust"
+		--chain "$FX/pki/chain.pem" --at 2027-01-01 --trust "$FX/trust"
 	[ ! -s err ] || fail "unexpected warning: $(cat err)"
 }
 run_case roundtrip_key_mode_warning roundtrip_key_mode_warning

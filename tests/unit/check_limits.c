@@ -1074,7 +1074,7 @@ START_TEST(test_signer_chain)
 	X509 *all[40];
 	char *dir = bt_mkdtemp(), *chain = bt_fmt("%s/chain.pem", dir);
 	char *key = bt_fixture("pki/director.key"), *cert = bt_fixture("pki/director.pem");
-	struct coco_signer_opts so = {key, cert, chain, NULL, NULL, NULL};
+	struct coco_signer_opts so = {key, cert, chain, NULL, NULL, NULL, 0};
 	struct coco_signer *s = NULL;
 	size_t i, n = 0;
 	enum coco_err err;
@@ -2365,8 +2365,8 @@ START_TEST(test_pass_phrase)
 	}
 	err = coco_signer_load(ctx, &o, &s);
 	if (_i % 2)
-		expect_error(ctx, err, COCO_ERR_CRYPTO,
-			     _i < 2 ? "cannot load private key" : "pass");
+		expect_error(ctx, err, COCO_ERR_CRYPTO, /* the callback gives none: -1 */
+			     _i < 2 ? "is encrypted: a pass-phrase is needed" : "pass");
 	else
 		ck_assert_msg(err == COCO_OK, "%s", coco_ctx_error(ctx));
 	coco_signer_free(s);
@@ -2391,7 +2391,7 @@ static struct coco_signer *big_signer(struct coco_ctx *ctx, const char *dir, con
 	STACK_OF(X509) *extra = fillers(30);
 	char *chain = bt_fmt("%s/%s-chain.pem", dir, who);
 	char *key = bt_fixture("pki/%s.key", who), *cert = bt_fixture("pki/%s.pem", who);
-	struct coco_signer_opts o = {key, cert, chain, NULL, NULL, NULL};
+	struct coco_signer_opts o = {key, cert, chain, NULL, NULL, NULL, 0};
 	struct coco_signer *s = NULL;
 	X509 *all[32];
 	size_t i, n = 0;

@@ -217,7 +217,7 @@ static enum coco_err out_not_packaged(struct coco_ctx *ctx, const char *dir,
 }
 
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
-			  const struct coco_signer *signer, const struct coco_create_opts *opts)
+			  struct coco_signer *signer, const struct coco_create_opts *opts)
 {
 	struct coco_folder l = {.names = NULL};
 	struct coco_report *own = NULL, *r = opts != NULL ? opts->lint : NULL;
@@ -236,7 +236,8 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	if ((err = coco_folder_collect(ctx, dir, &l)) != COCO_OK ||
 	    (err = out_not_packaged(ctx, dir, &l, out_path)) != COCO_OK ||
 	    (err = lint_first(ctx, dir, &l, signer, opts ? opts->flags : 0, r ? r : own)) !=
-		COCO_OK)
+		COCO_OK ||
+	    (err = coco_signer_unlock(ctx, signer)) != COCO_OK) /* a pass-phrase after lint */
 		goto out;
 	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK ||
 	    (err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)

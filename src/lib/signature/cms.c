@@ -972,6 +972,8 @@ enum coco_err coco_cms_sign(struct coco_ctx *ctx, const struct coco_signer *s,
 	int i, n;
 
 	*out = NULL;
+	if (s->key == NULL) /* deferred (COCO_SIGNER_DEFER_KEY) and not unlocked */
+		return coco_seterr(ctx, COCO_ERR_ARG, "the key of '%s' is not loaded", s->subject);
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL ||
 	    (cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL)) == NULL ||

@@ -12,6 +12,9 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "signature/cms.h"
 
@@ -23,6 +26,8 @@ void coco_signer_free(struct coco_signer *s)
 	EVP_PKEY_free(s->key);
 	sk_X509_pop_free(s->chain, X509_free);
 	free(s->subject);
+	free(s->key_path);
+	free(s->warning);
 	free(s);
 }
 
@@ -31,9 +36,159 @@ const char *coco_signer_subject(const struct coco_signer *s)
 	return s->subject;
 }
 
+const char *coco_signer_warning(const struct coco_signer *s)
+{
+	return s->warning;
+}
+
+/* ---- reading files ------------------------------------------------------------- */
+
+/* Reads the whole file at path (links followed, as a user's key may be one), at most
+ * COCO_MAX_TRUST_FILE bytes, into a malloc'd buffer. */
+static enum coco_err read_file(struct coco_ctx *ctx, const char *path, unsigned char **out,
+			       size_t *out_len)
+{
+	FILE *f;
+	unsigned char *buf = NULL;
+	size_t n = 0;
+	enum coco_err err = COCO_OK;
+
+	*out = NULL;
+	errno = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path,
+				   errno ? strerror(errno) : "cannot read file");
+	if ((buf = malloc(COCO_MAX_TRUST_FILE + 1)) == NULL)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", path);
+	else if ((n = fread(buf, 1, COCO_MAX_TRUST_FILE + 1, f)) > COCO_MAX_TRUST_FILE)
+		err = coco_seterr(ctx, COCO_ERR_LIMIT, "cannot read '%s': larger than %u bytes",
+				  path, COCO_MAX_TRUST_FILE);
+	else if (ferror(f))
+		err = coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s': %s", path,
+				  errno ? strerror(errno) : "read error");
+	fclose(f);
+	if (err != COCO_OK) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*out_len = n;
+	return COCO_OK;
+}
+
+static BIO *mem_bio(const unsigned char *buf, size_t len)
+{
+	return BIO_new_mem_buf(buf, (int)len);
+}
+
+/* The first occurrence of the n bytes of needle in buf, or NULL (memmem is not POSIX). */
+static const char *find(const unsigned char *buf, size_t len, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (buf[i] == (unsigned char)needle[0] && memcmp(buf + i, needle, n) == 0)
+			return (const char *)buf + i;
+	return NULL;
+}
+
+/* The PEM label a file starts with ("CERTIFICATE", ...) in plain words, or NULL. */
+static const char *pem_kind(const unsigned char *buf, size_t len)
+{
+	static const struct {
+		const char *label, *kind;
+	} kinds[] = {
+	    {"-----BEGIN CERTIFICATE-----", "a certificate"},
+	    {"-----BEGIN TRUSTED CERTIFICATE-----", "a certificate"},
+	    {"-----BEGIN X509 CRL-----", "a CRL"},
+	    {"-----BEGIN CERTIFICATE REQUEST-----", "a certificate request"},
+	    {"-----BEGIN NEW CERTIFICATE REQUEST-----", "a certificate request"},
+	    {"-----BEGIN PUBLIC KEY-----", "a public key"},
+	    {"-----BEGIN PKCS7-----", "a PKCS#7 file"},
+	    {"-----BEGIN CMS-----", "a CMS signature"},
+	};
+	const char *p = find(buf, len, "-----BEGIN ", 11);
+	size_t i, rest;
+
+	if (p == NULL)
+		return NULL;
+	rest = len - (size_t)(p - (const char *)buf);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (rest >= strlen(kinds[i].label) &&
+		    memcmp(p, kinds[i].label, strlen(kinds[i].label)) == 0)
+			return kinds[i].kind;
+	return find((const unsigned char *)p, rest, "PRIVATE KEY-----", 16) != NULL
+		   ? "a private key"
+		   : NULL;
+}
+
+const char *coco_pki_kind(const unsigned char *buf, size_t len)
+{
+	const unsigned char *p;
+	const char *kind = pem_kind(buf, len);
+	void *obj;
+
+	if (kind != NULL)
+		return kind;
+	p = buf;
+	if ((obj = d2i_X509(NULL, &p, (long)len)) != NULL)
+		kind = "a certificate", X509_free(obj);
+	else if (p = buf, (obj = d2i_X509_CRL(NULL, &p, (long)len)) != NULL)
+		kind = "a CRL", X509_CRL_free(obj);
+	else if (p = buf, (obj = d2i_PKCS12(NULL, &p, (long)len)) != NULL)
+		kind = "a PKCS#12 file", PKCS12_free(obj);
+	else if (p = buf, (obj = d2i_AutoPrivateKey(NULL, &p, (long)len)) != NULL)
+		kind = "a private key", EVP_PKEY_free(obj);
+	ERR_clear_error();
+	return kind;
+}
+
+int coco_read_certs(const unsigned char *buf, size_t len, size_t max, STACK_OF(X509) * out)
+{
+	BIO *bio = mem_bio(buf, len);
+	const unsigned char *p = buf;
+	X509 *x;
+	int n = 0;
+
+	while (bio != NULL && (size_t)n < max && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		if (!sk_X509_push(out, x)) {
+			X509_free(x);
+			break;
+		}
+		n++;
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	/* not PEM: one DER certificate, with nothing after it */
+	if (n == 0 && max > 0 && (x = d2i_X509(NULL, &p, (long)len)) != NULL) {
+		if (p == buf + len && sk_X509_push(out, x))
+			n++;
+		else
+			X509_free(x);
+	}
+	ERR_clear_error();
+	return n;
+}
+
+/* Names what a file holds when it is not what was asked for ("a certificate"). */
+static enum coco_err not_a(struct coco_ctx *ctx, const char *path, const unsigned char *buf,
+			   size_t len, const char *wanted)
+{
+	const char *kind = coco_pki_kind(buf, len);
+
+	if (kind != NULL && strcmp(kind, wanted) != 0)
+		return coco_seterr(ctx, COCO_ERR_FORMAT, "'%s' is %s, not %s", path, kind, wanted);
+	return coco_seterr(ctx, COCO_ERR_FORMAT, "'%s' is not %s (PEM or DER)", path, wanted);
+}
+
+/* ---- a key and certificate in PEM or DER --------------------------------------------- */
+
 struct pass_adapter {
-	const struct coco_signer_opts *opts;
-	int asked;
+	coco_pass_cb cb;
+	void *arg;
+	int probe; /* only find out whether a pass-phrase is needed */
+	int asked; /* a pass-phrase was needed */
+	int gave;  /* and the callback gave one */
 };
 
 static int pem_pass(char *buf, int size, int rwflag, void *u)
@@ -42,104 +197,273 @@ static int pem_pass(char *buf, int size, int rwflag, void *u)
 	int n;
 
 	(void)rwflag;
-	if (a->opts->pass_cb == NULL)
-		return -1;
 	a->asked = 1;
-	n = a->opts->pass_cb(buf, size, a->opts->pass_arg);
-	return n < 0 || n > size ? -1 : n;
+	if (a->probe || a->cb == NULL)
+		return -1;
+	n = a->cb(buf, size, a->arg);
+	if (n < 0 || n > size)
+		return -1;
+	a->gave = 1;
+	return n;
 }
 
-static BIO *open_file(struct coco_ctx *ctx, const char *path)
+/* Loads the PEM (or plain DER) private key at path; with a->probe, an encrypted key is left
+ * for later: *key stays NULL and a->asked is set. */
+static enum coco_err load_key(struct coco_ctx *ctx, const char *path, struct pass_adapter *a,
+			      EVP_PKEY **key)
 {
+	unsigned char *buf = NULL;
+	const unsigned char *p;
+	size_t len = 0;
 	BIO *bio;
+	enum coco_err err;
 
-	errno = 0;
-	bio = BIO_new_file(path, "rb");
-	if (bio == NULL)
-		coco_seterr(ctx, COCO_ERR_IO, "cannot open '%s': %s", path,
-			    errno ? strerror(errno) : "cannot read file");
+	if ((err = read_file(ctx, path, &buf, &len)) != COCO_OK)
+		return err;
+	if ((bio = mem_bio(buf, len)) != NULL)
+		*key = PEM_read_bio_PrivateKey(bio, NULL, pem_pass, a);
+	BIO_free(bio);
+	if (*key == NULL && !a->asked && (p = buf, pem_kind(buf, len) == NULL))
+		*key = d2i_AutoPrivateKey(NULL, &p, (long)len);
+	if (*key == NULL && a->asked && !a->probe)
+		err =
+		    a->gave
+			? coco_seterr_ssl(ctx, COCO_ERR_CRYPTO,
+					  "cannot load private key '%s' (wrong pass-phrase?)", path)
+			: coco_seterr(ctx, COCO_ERR_CRYPTO,
+				      "private key '%s' is encrypted: a pass-phrase is needed",
+				      path);
+	else if (*key == NULL && !a->asked)
+		err = not_a(ctx, path, buf, len, "a private key");
 	ERR_clear_error();
-	return bio;
+	OPENSSL_clear_free(buf, len);
+	return err;
+}
+
+/* Loads up to max certificates (PEM, several; or one DER) from path into out. */
+static enum coco_err load_certs(struct coco_ctx *ctx, const char *path, size_t max,
+				STACK_OF(X509) * out)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	enum coco_err err;
+
+	if ((err = read_file(ctx, path, &buf, &len)) != COCO_OK)
+		return err;
+	if (coco_read_certs(buf, len, max, out) == 0)
+		err = not_a(ctx, path, buf, len, "a certificate");
+	free(buf);
+	return err;
 }
 
 static enum coco_err load_pem(struct coco_ctx *ctx, const struct coco_signer_opts *o,
 			      struct coco_signer *s)
 {
-	struct pass_adapter a = {o, 0};
-	BIO *bio = NULL;
-	X509 *x;
+	struct pass_adapter a = {o->pass_cb, o->pass_arg, 0, 0, 0};
+	STACK_OF(X509) *one = sk_X509_new_null();
+	enum coco_err err;
 
-	if ((bio = open_file(ctx, o->key_path)) == NULL)
-		return COCO_ERR_IO;
-	s->key = PEM_read_bio_PrivateKey(bio, NULL, pem_pass, &a);
-	BIO_free(bio);
-	if (s->key == NULL)
-		return coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot load private key '%s'%s",
-				       o->key_path, a.asked ? " (wrong pass-phrase?)" : "");
-	if ((bio = open_file(ctx, o->cert_path)) == NULL)
-		return COCO_ERR_IO;
-	s->cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	if (s->cert == NULL)
-		return coco_seterr_ssl(ctx, COCO_ERR_FORMAT, "cannot load certificate '%s'",
-				       o->cert_path);
-	if ((s->chain = sk_X509_new_null()) == NULL)
+	if (one == NULL || (s->chain = sk_X509_new_null()) == NULL) {
+		sk_X509_free(one);
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	if (o->chain_path == NULL)
-		return COCO_OK;
-	if ((bio = open_file(ctx, o->chain_path)) == NULL)
-		return COCO_ERR_IO;
+	}
+	/* the certificate first: a swapped key and certificate is named as such */
+	err = load_certs(ctx, o->cert_path, 1, one);
+	if (err == COCO_OK)
+		s->cert = sk_X509_shift(one);
+	sk_X509_free(one);
+	a.probe = (o->flags & COCO_SIGNER_DEFER_KEY) != 0;
+	if (err == COCO_OK)
+		err = load_key(ctx, o->key_path, &a, &s->key);
+	if (err == COCO_OK && s->key == NULL &&
+	    (s->key_path = coco_strndup(o->key_path, strlen(o->key_path))) == NULL)
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	/* one more than verify accepts is enough to refuse (refuse_unusable) */
-	while (sk_X509_num(s->chain) < (int)COCO_MAX_CERTS &&
-	       (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
-		if (!sk_X509_push(s->chain, x)) {
-			X509_free(x);
-			break;
-		}
-	BIO_free(bio);
+	if (err == COCO_OK && o->chain_path != NULL)
+		err = load_certs(ctx, o->chain_path, COCO_MAX_CERTS, s->chain);
+	return err;
+}
+
+enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *s)
+{
+	struct pass_adapter a = {s->pass_cb, s->pass_arg, 0, 0, 0};
+	enum coco_err err;
+
+	if (s->key != NULL)
+		return COCO_OK;
+	if (s->key_path == NULL)
+		return coco_seterr(ctx, COCO_ERR_ARG, "no private key to load");
 	ERR_clear_error();
-	if (sk_X509_num(s->chain) == 0)
-		return coco_seterr(ctx, COCO_ERR_FORMAT, "no PEM certificate in chain file '%s'",
-				   o->chain_path);
+	if ((err = load_key(ctx, s->key_path, &a, &s->key)) != COCO_OK)
+		return err;
+	if (s->key != NULL && X509_check_private_key(s->cert, s->key) != 1) {
+		ERR_clear_error();
+		return coco_seterr(
+		    ctx, COCO_ERR_REFUSED,
+		    "refusing to sign as '%s': the private key does not match the certificate",
+		    s->subject);
+	}
 	return COCO_OK;
+}
+
+/* ---- PKCS#12 ----------------------------------------------------------------------- */
+
+/*
+ * PKCS#12 files are decoded in a library context of their own with OpenSSL's legacy
+ * provider beside the default one: files exported with RC2 or 3DES (openssl pkcs12
+ * -legacy, older Windows and Java) then open, while nothing else the library does can use
+ * a legacy algorithm. The key and certificates are re-encoded into the default context.
+ */
+struct p12_ctx {
+	OSSL_LIB_CTX *lib;
+	OSSL_PROVIDER *legacy, *deflt;
+};
+
+static void p12_ctx_free(struct p12_ctx *pc)
+{
+	OSSL_PROVIDER_unload(pc->legacy);
+	OSSL_PROVIDER_unload(pc->deflt);
+	OSSL_LIB_CTX_free(pc->lib);
+}
+
+static enum coco_err p12_decode(struct coco_ctx *ctx, const char *path, struct p12_ctx *pc,
+				PKCS12 **out)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	const unsigned char *p;
+	PKCS12 *p12 = NULL;
+	enum coco_err err;
+
+	*out = NULL;
+	if ((err = read_file(ctx, path, &buf, &len)) != COCO_OK)
+		return err;
+	if ((pc->lib = OSSL_LIB_CTX_new()) == NULL ||
+	    (pc->deflt = OSSL_PROVIDER_load(pc->lib, "default")) == NULL ||
+	    (p12 = PKCS12_init_ex(NID_pkcs7_data, pc->lib, NULL)) == NULL) {
+		err = coco_seterr_ssl(ctx, COCO_ERR_NOMEM, "cannot set up PKCS#12 decoding");
+		goto out;
+	}
+	pc->legacy = OSSL_PROVIDER_load(pc->lib, "legacy"); /* NULL: not installed */
+	ERR_clear_error();
+	p = buf;
+	if ((*out = d2i_PKCS12(&p12, &p, (long)len)) == NULL) {
+		p12 = NULL; /* freed by d2i */
+		err = not_a(ctx, path, buf, len, "a PKCS#12 file");
+	}
+out:
+	free(buf);
+	if (*out == NULL)
+		PKCS12_free(p12);
+	return err;
+}
+
+/* Moves an object decoded in the PKCS#12 context into the default one, by DER. */
+static X509 *cert_to_default(X509 *x)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n = i2d_X509(x, &der);
+	X509 *y = NULL;
+
+	if (n > 0 && (p = der) != NULL)
+		y = d2i_X509(NULL, &p, n);
+	OPENSSL_free(der);
+	return y;
+}
+
+static EVP_PKEY *key_to_default(EVP_PKEY *k)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n = i2d_PrivateKey(k, &der);
+	EVP_PKEY *y = NULL;
+
+	if (n > 0 && (p = der) != NULL)
+		y = d2i_AutoPrivateKey(NULL, &p, n);
+	OPENSSL_clear_free(der, n > 0 ? (size_t)n : 0);
+	return y;
+}
+
+static enum coco_err p12_take(struct coco_ctx *ctx, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * ca,
+			      struct coco_signer *s)
+{
+	int i;
+
+	s->key = key_to_default(key);
+	s->cert = cert_to_default(cert);
+	for (i = 0; s->chain != NULL && i < sk_X509_num(ca) && i < (int)COCO_MAX_CERTS; i++) {
+		X509 *y = cert_to_default(sk_X509_value(ca, i));
+		if (y == NULL || !sk_X509_push(s->chain, y)) {
+			X509_free(y);
+			return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		}
+	}
+	if (s->key == NULL || s->cert == NULL)
+		return coco_seterr_ssl(ctx, COCO_ERR_NOMEM, "cannot copy the PKCS#12 contents");
+	return COCO_OK;
+}
+
+/* Why PKCS12_parse failed, in words: a legacy cipher without the provider, or else. */
+static enum coco_err p12_failed(struct coco_ctx *ctx, const char *path, const struct p12_ctx *pc,
+				int gave)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	if (pc->legacy == NULL && ERR_GET_REASON(e) == ERR_R_UNSUPPORTED) {
+		ERR_clear_error();
+		return coco_seterr(ctx, COCO_ERR_CRYPTO,
+				   "cannot open PKCS#12 file '%s': it is encrypted with a legacy "
+				   "cipher (RC2 or 3DES) and OpenSSL's legacy provider is not "
+				   "installed; export it again without -legacy (AES)",
+				   path);
+	}
+	return coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot open PKCS#12 file '%s'%s", path,
+			       gave ? " (wrong pass-phrase?)" : "");
 }
 
 static enum coco_err load_p12(struct coco_ctx *ctx, const struct coco_signer_opts *o,
 			      struct coco_signer *s)
 {
-	BIO *bio = open_file(ctx, o->p12_path);
+	struct p12_ctx pc = {NULL, NULL, NULL};
 	PKCS12 *p12 = NULL;
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	STACK_OF(X509) *ca = NULL;
 	char pass[COCO_MAX_PASS + 1];
 	int n = 0;
-	enum coco_err err = COCO_OK;
+	enum coco_err err = p12_decode(ctx, o->p12_path, &pc, &p12);
 
-	if (bio == NULL)
-		return COCO_ERR_IO;
-	p12 = d2i_PKCS12_bio(bio, NULL);
-	BIO_free(bio);
-	if (p12 == NULL)
-		return coco_seterr_ssl(ctx, COCO_ERR_FORMAT, "cannot parse PKCS#12 file '%s'",
-				       o->p12_path);
 	pass[0] = '\0';
+	if (err != COCO_OK)
+		goto out;
 	if (!PKCS12_verify_mac(p12, "", 0) && !PKCS12_verify_mac(p12, NULL, 0)) {
 		n = o->pass_cb != NULL ? o->pass_cb(pass, COCO_MAX_PASS, o->pass_arg) : -1;
 		if (n < 0 || n > COCO_MAX_PASS) {
-			err = coco_seterr(ctx, COCO_ERR_CRYPTO, "'%s' needs a pass-phrase",
+			err = coco_seterr(ctx, COCO_ERR_CRYPTO,
+					  "PKCS#12 file '%s' is encrypted: a pass-phrase is needed",
 					  o->p12_path);
 			goto out;
 		}
 		pass[n] = '\0';
 	}
-	if (!PKCS12_parse(p12, pass, &s->key, &s->cert, &s->chain) || s->key == NULL ||
-	    s->cert == NULL)
-		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO,
-				      "cannot open PKCS#12 file '%s' (wrong pass-phrase?)",
-				      o->p12_path);
-	else if (s->chain == NULL && (s->chain = sk_X509_new_null()) == NULL)
+	ERR_clear_error();
+	if (!PKCS12_parse(p12, pass, &key, &cert, &ca) || key == NULL || cert == NULL)
+		err = p12_failed(ctx, o->p12_path, &pc, n > 0);
+	else if ((s->chain = sk_X509_new_null()) == NULL)
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	else
+		err = p12_take(ctx, key, cert, ca, s);
+	/* a .p12 exported without its chain: --chain adds it */
+	if (err == COCO_OK && o->chain_path != NULL)
+		err = load_certs(ctx, o->chain_path, COCO_MAX_CERTS, s->chain);
 out:
 	OPENSSL_cleanse(pass, sizeof(pass));
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	sk_X509_pop_free(ca, X509_free);
 	PKCS12_free(p12);
+	p12_ctx_free(&pc);
 	return err;
 }
 
@@ -163,7 +487,7 @@ static enum coco_err refuse_unusable(struct coco_ctx *ctx, struct coco_signer *s
 				   "refusing to sign as '%s': certificate not valid until %s",
 				   s->subject, coco_time_format(nb, tb));
 	/* OpenSSL 3.0's CMS cannot sign or verify with EdDSA (added in 3.2). */
-	if (EVP_PKEY_get_base_id(s->key) == EVP_PKEY_ED25519)
+	if (EVP_PKEY_get_base_id(X509_get0_pubkey(s->cert)) == EVP_PKEY_ED25519)
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,
 		    "refusing to sign as '%s': Ed25519 CMS signatures need OpenSSL 3.2 or "
@@ -178,7 +502,7 @@ static enum coco_err refuse_unusable(struct coco_ctx *ctx, struct coco_signer *s
 		    "refusing to sign as '%s': the certificate and its chain are more "
 		    "than %u certificates, which verify refuses",
 		    s->subject, COCO_MAX_CERTS);
-	if (X509_check_private_key(s->cert, s->key) != 1) {
+	if (s->key != NULL && X509_check_private_key(s->cert, s->key) != 1) {
 		ERR_clear_error();
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,
@@ -186,6 +510,152 @@ static enum coco_err refuse_unusable(struct coco_ctx *ctx, struct coco_signer *s
 		    s->subject);
 	}
 	return COCO_OK;
+}
+
+/* ---- the signer's own chain, by the verifier's rules ------------------------------- */
+
+/* The last certificate of the path from the signer through the chain it embeds: a
+ * self-signed one, or the first whose issuer the chain does not hold. */
+static X509 *embedded_top(const struct coco_signer *s)
+{
+	X509 *top = s->cert;
+	int i, steps;
+
+	for (steps = 0; steps <= (int)COCO_MAX_CERTS && !X509_self_signed(top, 0); steps++) {
+		X509 *next = NULL;
+		for (i = 0; i < sk_X509_num(s->chain) && next == NULL; i++)
+			if (X509_check_issued(sk_X509_value(s->chain, i), top) == X509_V_OK &&
+			    sk_X509_value(s->chain, i) != top)
+				next = sk_X509_value(s->chain, i);
+		if (next == NULL)
+			break;
+		top = next;
+	}
+	ERR_clear_error();
+	return top;
+}
+
+/* A remedy for the chain errors a user can fix by re-issuing a certificate; else NULL. */
+static const char *chain_remedy(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CA_CERT_MISSING_KEY_USAGE:
+		return "re-issue that CA certificate with 'keyUsage = critical, keyCertSign, "
+		       "cRLSign' (docs/TRUST.md has a recipe)";
+	case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
+	case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER:
+		return "re-issue it with 'subjectKeyIdentifier = hash' and "
+		       "'authorityKeyIdentifier = keyid' (docs/TRUST.md has a recipe)";
+	case X509_V_ERR_INVALID_CA:
+		return "a certificate in the chain is not a CA: check --chain";
+	default:
+		return NULL;
+	}
+}
+
+static enum coco_err chain_refused(struct coco_ctx *ctx, const struct coco_signer *s,
+				   X509_STORE_CTX *sctx)
+{
+	int err = X509_STORE_CTX_get_error(sctx);
+	X509 *at = X509_STORE_CTX_get_current_cert(sctx);
+	char *name = at != NULL ? coco_name_oneline(X509_get_subject_name(at)) : NULL;
+	const char *remedy = chain_remedy(err);
+	enum coco_err e;
+
+	e = coco_seterr(ctx, COCO_ERR_REFUSED,
+			"refusing to sign as '%s': verify would reject the chain at '%s': %s%s%s",
+			s->subject, name != NULL ? name : "?", X509_verify_cert_error_string(err),
+			remedy != NULL ? "; " : "", remedy != NULL ? remedy : "");
+	free(name);
+	return e;
+}
+
+static void warn_no_root(struct coco_signer *s, X509 *top)
+{
+	char *name = coco_name_oneline(X509_get_subject_name(top));
+	char *issuer = coco_name_oneline(X509_get_issuer_name(top));
+
+	s->warning = coco_asprintf(
+	    "the chain embedded in the bundle ends at '%s', which is not self-signed: verify "
+	    "will need its issuer '%s' in the trust directory; give --chain with the CA "
+	    "certificates up to the root",
+	    name ? name : "?", issuer ? issuer : "?");
+	free(name);
+	free(issuer);
+}
+
+/* One validation of s's chain at ctx's time in store, with extra param flags; 1 if it
+ * passed, else 0 with *err and *sctx_out holding why (the caller frees it). */
+static int try_chain(struct coco_ctx *ctx, const struct coco_signer *s, X509_STORE *store,
+		     unsigned long flags, X509_STORE_CTX **sctx_out)
+{
+	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM *param;
+	int ok;
+
+	*sctx_out = sctx;
+	if (sctx == NULL || !X509_STORE_CTX_init(sctx, store, s->cert, s->chain))
+		return -1;
+	param = X509_STORE_CTX_get0_param(sctx);
+	X509_VERIFY_PARAM_set_time(param, coco_ctx_time(ctx));
+	if (flags != 0)
+		X509_VERIFY_PARAM_set_flags(param, flags);
+	/* The certificates' own shape only: revocation is for verify to judge (the CRLs at
+	 * hand may not be SIA's), and a partial chain's top has no issuer to check it. */
+	X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	ok = X509_verify_cert(sctx) == 1;
+	return ok;
+}
+
+static int issuer_missing(const X509_STORE_CTX *sctx)
+{
+	int e = X509_STORE_CTX_get_error((X509_STORE_CTX *)sctx);
+
+	return e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	       e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
+}
+
+/*
+ * Validates the signer's chain with the verifier's store (trust.c: the same strict mode,
+ * security level, depth, purpose and callback; CRLs aside) at ctx's time, anchored at the trust
+ * directory's anchors (if loaded) and at the root the chain embeds, which is what the trust
+ * directory should hold. A chain that verify's rules reject is refused. A chain that reaches
+ * neither gets a warning, as verify will need its issuer, and is checked as far as it goes.
+ */
+static enum coco_err check_own_chain(struct coco_ctx *ctx, struct coco_signer *s,
+				     enum coco_anchor_set set)
+{
+	X509_STORE *store = coco_trust_store_for(ctx, set);
+	X509_STORE_CTX *sctx = NULL;
+	X509 *top = embedded_top(s);
+	int self = X509_self_signed(top, 0) == 1, ok;
+	enum coco_err err = COCO_OK;
+
+	ERR_clear_error();
+	if (store == NULL || (self && !X509_STORE_add_cert(store, top)) ||
+	    (ok = try_chain(ctx, s, store, 0, &sctx)) < 0) {
+		err = coco_seterr_ssl(ctx, COCO_ERR_NOMEM, "cannot check the chain of '%s'",
+				      s->subject);
+		goto out;
+	}
+	if (!ok && !self && issuer_missing(sctx)) {
+		warn_no_root(s, top);
+		X509_STORE_CTX_free(sctx);
+		sctx = NULL;
+		if (!X509_STORE_add_cert(store, top) ||
+		    (ok = try_chain(ctx, s, store, X509_V_FLAG_PARTIAL_CHAIN, &sctx)) < 0) {
+			err = coco_seterr_ssl(ctx, COCO_ERR_NOMEM, "cannot check the chain of '%s'",
+					      s->subject);
+			goto out;
+		}
+	}
+	if (!ok)
+		err = chain_refused(ctx, s, sctx);
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(sctx);
+	X509_STORE_free(store);
+	return err;
 }
 
 enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_opts *opts,
@@ -200,6 +670,8 @@ enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_op
 				   "a signer needs a key and a certificate, or PKCS#12");
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	s->pass_cb = opts->pass_cb;
+	s->pass_arg = opts->pass_arg;
 	ERR_clear_error();
 	err = opts->p12_path != NULL ? load_p12(ctx, opts, s) : load_pem(ctx, opts, s);
 	if (err == COCO_OK &&
@@ -207,6 +679,10 @@ enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_op
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if (err == COCO_OK)
 		err = refuse_unusable(ctx, s);
+	if (err == COCO_OK)
+		err = check_own_chain(ctx, s,
+				      opts->flags & COCO_SIGNER_SIRO ? COCO_ANCHORS_SIRO
+								     : COCO_ANCHORS_SIGNERS);
 	if (err != COCO_OK) {
 		coco_signer_free(s);
 		return err;

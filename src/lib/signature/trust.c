@@ -156,8 +156,9 @@ enum coco_err coco_trust_file_read(struct coco_ctx *ctx, const char *path, unsig
 	return err;
 }
 
-/* Reads a whole trust file (bounded) into a memory BIO. */
-static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
+/* Reads a whole trust file (bounded, and counted against the directory's total). */
+static enum coco_err read_buf(struct coco_ctx *ctx, const char *path, unsigned char **out,
+			      size_t *out_len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
@@ -184,14 +185,12 @@ static enum coco_err read_bio(struct coco_ctx *ctx, const char *path, BIO **out)
 	if (buf != NULL)
 		n = pread(fd, buf, (size_t)st.st_size, 0);
 	close(fd);
-	if (buf == NULL || n != (ssize_t)st.st_size || (*out = BIO_new(BIO_s_mem())) == NULL ||
-	    BIO_write(*out, buf, (int)n) != (int)n) {
+	if (buf == NULL || n != (ssize_t)st.st_size) {
 		free(buf);
-		BIO_free(*out);
-		*out = NULL;
 		return coco_seterr(ctx, COCO_ERR_IO, "cannot read '%s'", path);
 	}
-	free(buf);
+	*out = buf;
+	*out_len = (size_t)n;
 	return COCO_OK;
 }
 
@@ -204,42 +203,57 @@ static int has_suffix(const char *s, const char *suf)
 
 static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
 
-/* Adds path's CA certificates to anchor set `set`. */
+/* What a trust file that holds none of what its folder wants is, in plain words. */
+static enum coco_err wrong_kind(struct coco_ctx *ctx, const char *path, const unsigned char *buf,
+				size_t len, const char *wanted)
+{
+	const char *kind = coco_pki_kind(buf, len);
+
+	if (kind != NULL && strcmp(kind, wanted) != 0)
+		return coco_seterr(ctx, COCO_ERR_FORMAT, "'%s' is %s, not %s", path, kind, wanted);
+	return coco_seterr(ctx, COCO_ERR_FORMAT, "'%s' is not %s (PEM or DER)", path, wanted);
+}
+
+/* Adds path's CA certificates (PEM, several per file; or one DER) to anchor set `set`. */
 static enum coco_err load_anchor_file(struct coco_ctx *ctx, enum coco_anchor_set set,
 				      const char *path)
 {
-	BIO *bio = NULL;
-	X509 *x;
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *buf = NULL;
+	size_t len = 0;
 	enum coco_err err;
-	size_t before = ctx->n_anchors[set];
+	int i, n;
 
 	/* bodies/ also holds bodies.xml: only its certificate files are anchors */
-	if (set == COCO_ANCHORS_BODIES && !has_suffix(path, ".pem") && !has_suffix(path, ".crt"))
+	if (set == COCO_ANCHORS_BODIES && !has_suffix(path, ".pem") && !has_suffix(path, ".crt") &&
+	    !has_suffix(path, ".der"))
 		return COCO_OK;
-	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
+	if ((err = read_buf(ctx, path, &buf, &len)) != COCO_OK)
 		return err;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		int ok = (X509_get_extension_flags(x) & EXFLAG_CA) &&
-			 X509_STORE_add_cert(ctx->stores[set], x);
-		X509_free(x);
-		if (!ok) {
-			BIO_free(bio);
-			return coco_seterr_ssl(
+	if ((certs = sk_X509_new_null()) == NULL) {
+		free(buf);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	/* PEM, several per file; or one DER certificate */
+	n = coco_read_certs(buf, len, COCO_MAX_ANCHORS + 1, certs);
+	if (n == 0)
+		err = wrong_kind(ctx, path, buf, len, "a certificate");
+	for (i = 0; err == COCO_OK && i < n; i++) {
+		X509 *x = sk_X509_value(certs, i);
+		if (!(X509_get_extension_flags(x) & EXFLAG_CA) ||
+		    !X509_STORE_add_cert(ctx->stores[set], x))
+			err = coco_seterr_ssl(
 			    ctx, COCO_ERR_FORMAT,
 			    "cannot use '%s' as a trust anchor: not a CA certificate", path);
-		}
-		if (++ctx->n_anchors[set] > COCO_MAX_ANCHORS) {
-			BIO_free(bio);
-			return coco_seterr(ctx, COCO_ERR_LIMIT,
-					   "cannot load '%s': more than %u certificates in %s",
-					   path, COCO_MAX_ANCHORS, anchor_folder_name[set]);
-		}
+		else if (++ctx->n_anchors[set] > COCO_MAX_ANCHORS)
+			err = coco_seterr(ctx, COCO_ERR_LIMIT,
+					  "cannot load '%s': more than %u certificates in %s", path,
+					  COCO_MAX_ANCHORS, anchor_folder_name[set]);
 	}
-	BIO_free(bio);
-	ERR_clear_error(); /* the loop ends on "no start line" */
-	if (ctx->n_anchors[set] == before)
-		return coco_seterr(ctx, COCO_ERR_FORMAT, "no PEM certificate in '%s'", path);
-	return COCO_OK;
+	sk_X509_pop_free(certs, X509_free);
+	free(buf);
+	ERR_clear_error();
+	return err;
 }
 
 /* Adds crl to every anchor set's store; 0 on failure. */
@@ -253,16 +267,32 @@ static int add_crl(struct coco_ctx *ctx, X509_CRL *crl)
 	return 1;
 }
 
+/* One DER CRL filling buf, added to the stores: 1, or 0. */
+static int load_der_crl(struct coco_ctx *ctx, const unsigned char *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+	int ok = crl != NULL && p == buf + len && add_crl(ctx, crl);
+
+	X509_CRL_free(crl);
+	return ok;
+}
+
 static enum coco_err load_crl_file(struct coco_ctx *ctx, enum coco_anchor_set set, const char *path)
 {
+	unsigned char *buf = NULL;
+	size_t len = 0, before = ctx->n_crls;
 	BIO *bio = NULL;
 	X509_CRL *crl;
 	enum coco_err err;
-	size_t before = ctx->n_crls;
 
 	(void)set; /* a CRL goes to every set (add_crl) */
-	if ((err = read_bio(ctx, path, &bio)) != COCO_OK)
+	if ((err = read_buf(ctx, path, &buf, &len)) != COCO_OK)
 		return err;
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
+		free(buf);
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	}
 	while (ctx->n_crls <= COCO_MAX_CRLS &&
 	       (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
 		int ok = add_crl(ctx, crl);
@@ -271,23 +301,19 @@ static enum coco_err load_crl_file(struct coco_ctx *ctx, enum coco_anchor_set se
 			break;
 		ctx->n_crls++;
 	}
-	if (ctx->n_crls == before) {
-		(void)BIO_reset(bio);
-		ERR_clear_error();
-		crl = d2i_X509_CRL_bio(bio, NULL);
-		if (crl != NULL && add_crl(ctx, crl))
-			ctx->n_crls++;
-		X509_CRL_free(crl);
-	}
 	BIO_free(bio);
-	if (ctx->n_crls > COCO_MAX_CRLS)
-		return coco_seterr(ctx, COCO_ERR_LIMIT,
-				   "cannot load '%s': more than %u CRLs in crl/", path,
-				   COCO_MAX_CRLS);
-	if (ctx->n_crls == before)
-		return coco_seterr_ssl(ctx, COCO_ERR_FORMAT, "no CRL (PEM or DER) in '%s'", path);
 	ERR_clear_error();
-	return COCO_OK;
+	if (ctx->n_crls == before && load_der_crl(ctx, buf, len))
+		ctx->n_crls++;
+	if (ctx->n_crls > COCO_MAX_CRLS)
+		err =
+		    coco_seterr(ctx, COCO_ERR_LIMIT, "cannot load '%s': more than %u CRLs in crl/",
+				path, COCO_MAX_CRLS);
+	else if (ctx->n_crls == before)
+		err = wrong_kind(ctx, path, buf, len, "a CRL");
+	free(buf);
+	ERR_clear_error();
+	return err;
 }
 
 static int visible(const struct dirent *d)
@@ -295,8 +321,8 @@ static int visible(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
-/* Loads every non-hidden file in dir/sub with fn; a missing folder is fine. */
-/* Calls fn(ctx, set, path) on each visible file of dir/sub, in name order. */
+/* Calls fn(ctx, set, path) on each visible file of dir/sub, in name order; a missing folder
+ * is fine. */
 static enum coco_err
 load_folder(struct coco_ctx *ctx, const char *dir, const char *sub, enum coco_anchor_set set,
 	    enum coco_err (*fn)(struct coco_ctx *, enum coco_anchor_set, const char *))
@@ -382,6 +408,11 @@ static X509_STORE *copy_store(X509_STORE *src)
 		return NULL;
 	}
 	return dst;
+}
+
+X509_STORE *coco_trust_store_for(struct coco_ctx *ctx, enum coco_anchor_set set)
+{
+	return ctx->stores[set] != NULL ? copy_store(ctx->stores[set]) : new_store();
 }
 
 static void free_stores(struct coco_ctx *ctx)
