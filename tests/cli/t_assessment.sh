@@ -9,7 +9,7 @@ assessment_lifecycle() {
 	[ -d sub/evidence ] && [ -d sub/policies ] || fail "evidence/ or policies/ missing"
 	grep -q '<legalName>Example Guarding Ltd</legalName>' sub/assessment.xml ||
 		fail "--org not written"
-	grep -q 'CoCo-8: No automation or macros' sub/assessment.xml || fail "no requirement comment"
+	grep -q 'CoCo-8 (SIA.s requirement): The systems used to connect to the SIA portal will not run any automation applications or macros against the portal.' sub/assessment.xml || fail "no requirement comment"
 	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
 	[ "$rc" -eq 1 ] || fail "lint of the skeleton: exit $rc, want 1"
 	finding_on assessment.statement fail CoCo-1

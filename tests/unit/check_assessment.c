@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bundletool.h"
+#include "submission/assessment.h"
 #include "suites.h"
 
 #define AT "2027-01-01"
@@ -509,7 +510,9 @@ START_TEST(test_init_skeleton)
 	ck_assert_int_eq(access(pol, F_OK), 0);
 	ck_assert_int_eq(bt_read(xml, &before, &lb), 0);
 	ck_assert_ptr_nonnull(strstr((char *)before, "Smith &amp; Jones &lt;Security&gt; Ltd"));
-	ck_assert_ptr_nonnull(strstr((char *)before, "CoCo-10: Systems are operated"));
+	ck_assert_ptr_nonnull(
+	    strstr((char *)before, "CoCo-10 (SIA's requirement): The systems used to connect to "
+				   "the SIA portal will be operated and supported within the EU."));
 	/* never overwrites */
 	ck_assert_int_eq(coco_init(f.ctx, dir, "Other Ltd"), COCO_ERR_EXISTS);
 	ck_assert_int_eq(bt_read(xml, &after, &la), 0);
@@ -654,6 +657,35 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The library's table says each CoCo requirement exactly as SIA's guidance words it
+ * (fixtures/sia/coco-requirements.tsv, copied once from the guidance; fixtures/sia/README). */
+START_TEST(test_sia_wording)
+{
+	char *path = bt_fmt("%s/sia/coco-requirements.tsv", bt_fixtures()), line[1024];
+	FILE *f = fopen(path, "r");
+	unsigned n = 0, num;
+	char *tab, *nl;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		ck_assert((tab = strchr(line, '\t')) != NULL);
+		*tab = '\0';
+		if ((nl = strchr(tab + 1, '\n')) != NULL)
+			*nl = '\0';
+		ck_assert_int_eq(sscanf(line, "CoCo-%u", &num), 1);
+		ck_assert_uint_eq(num, ++n);
+		ck_assert_str_eq(coco_element_requirement(num), tab + 1);
+	}
+	ck_assert_uint_eq(n, COCO_N_ELEMENTS);
+	ck_assert_ptr_null(coco_element_requirement(0));
+	ck_assert_ptr_null(coco_element_requirement(COCO_N_ELEMENTS + 1));
+	ck_assert_str_eq(coco_element_ce_reference(2), "Access");
+	ck_assert_ptr_null(coco_element_ce_reference(1));
+	fclose(f);
+	free(path);
+}
+END_TEST
+
 Suite *assessment_suite(void)
 {
 	Suite *s = suite_create("assessment");
@@ -676,6 +708,7 @@ Suite *assessment_suite(void)
 	tcase_add_test(tt, test_default_policy);
 	tcase_add_test(tu, test_dates);
 	tcase_add_test(tu, test_names);
+	tcase_add_test(tu, test_sia_wording);
 	suite_add_tcase(s, tl);
 	suite_add_tcase(s, tt);
 	suite_add_tcase(s, tu);

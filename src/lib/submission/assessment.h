@@ -96,7 +96,11 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
 				  const struct coco_submission *s);
 
-/* CoCo element num's requirement (1..11), as init's skeleton states it; NULL otherwise. */
+/* CoCo element num's requirement (1..11) in SIA's own words (sia.c); NULL otherwise. */
 const char *coco_element_requirement(unsigned num);
+/* The Cyber Essentials requirement SIA's guidance names beside element num, or NULL. */
+const char *coco_element_ce_reference(unsigned num);
+/* coco-bundle's own advice on element num (not SIA's: shown labelled as ours), or NULL. */
+const char *coco_element_guidance(unsigned num);
 
 #endif /* COCO_ASSESSMENT_H */
