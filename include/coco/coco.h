@@ -364,6 +364,10 @@ struct coco_countersign_opts {
 	enum coco_decision decision; /* APPROVED or REJECTED */
 	const char *comment;         /* may be NULL; UTF-8, at most 4096 bytes */
 	struct coco_report *report;  /* optional: receives verify's findings (why a refusal) */
+	/* Approval only: the SIRO confirms having read every CoCo statement against SIA's
+	 * requirement (the manual checks assessment.statement_read); approval is refused
+	 * without it, and the decision file records the elements read (statementsRead). */
+	int confirm_statements;
 };
 
 /*

@@ -74,7 +74,11 @@ assessment_manual_checks() {
 	rm -r t/registers
 	create_bundle b.coco
 	expect 0 "$COCO" verify b.coco --trust t --at 2027-06-01
-	has_out "^Manual checks for the SIRO (1)$"
+	has_out "^Manual checks for the SIRO (12)$"
+	# issue 16: every statement is the SIRO's to read, against SIA's own words
+	[ "$(grep -c "^warn          assessment.statement_read 'CoCo-" out)" -eq 22 ] ||
+		fail "not one statement_read per element (findings and manual list)"
+	has_out "^warn          assessment.statement_read 'CoCo-11': read CoCo-11 against: Incidents, which may lead to the compromise of the SIA data, will be reported to the SIA without undue delay but in any event no later than 24 hours upon becoming aware.$"
 	[ "$(grep -c "evidence.register_missing 'CEP-TEST-000123'" out)" -eq 2 ] ||
 		fail "the manual check is not listed twice"
 	has_out "look up certificate 'CEP-TEST-000123' in the IASME"

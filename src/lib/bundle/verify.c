@@ -811,6 +811,7 @@ static enum coco_err check_submission(struct coco_vstate *v)
 	s.files = files;
 	s.at_day = s.signed_day = coco_day_of(coco_ctx_time(v->ctx));
 	s.signed_bundle = 1;
+	s.siro_reads = 1;
 	if (sig != NULL) {
 		s.signer_cn = sig->common_name;
 		s.signer_subject = sig->subject;

@@ -817,8 +817,11 @@ static void check_policies(struct coco_report *r, const struct coco_assessment *
 	}
 }
 
-/* The statements, in element order, for the sign-off sheet. */
-static int add_statements(struct coco_report *r, const struct coco_assessment *a)
+/* The statements, in element order, for the sign-off sheet, each also a manual check: no
+ * machine can judge a free-text statement, so the SIRO reads every one against SIA's
+ * requirement (and an approval records that: coco_countersign's confirm_statements). Only
+ * verify adds those: for lint and create they would be the SIRO's work, not the applicant's. */
+static int add_statements(struct coco_report *r, const struct coco_assessment *a, int siro_reads)
 {
 	char id[16];
 	unsigned k;
@@ -829,7 +832,11 @@ static int add_statements(struct coco_report *r, const struct coco_assessment *a
 			if (a->elements[i].num == k) {
 				snprintf(id, sizeof(id), "CoCo-%u", k);
 				if (coco_report_add_element(r, id, coco_element_requirement(k),
-							    a->elements[i].statement) != COCO_OK)
+							    a->elements[i].statement) != COCO_OK ||
+				    (siro_reads &&
+				     coco_report_add_manual(
+					 r, "assessment.statement_read", id, "read %s against: %s",
+					 id, coco_element_requirement(k)) != COCO_OK))
 					return -1;
 				break;
 			}
@@ -873,7 +880,7 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	}
 	coco_report_add(r, COCO_STATUS_INFO, "verify.policy", NULL, "checked against %s",
 			p->source);
-	if (add_statements(r, a) != 0)
+	if (add_statements(r, a, s->siro_reads) != 0)
 		goto nomem;
 	if (check_placeholders(r, a) != 0)
 		goto nomem;

@@ -53,8 +53,9 @@ struct coco_assessment {
 struct coco_submission {
 	const char **files; /* data files present besides the assessment (sorted in place) */
 	size_t n_files;
-	int too_large;              /* assessment.xml exists but is over the meta_size limit */
-	int signed_bundle;          /* verify: a signature exists, so the director is compared */
+	int too_large;     /* assessment.xml exists but is over the meta_size limit */
+	int signed_bundle; /* verify: a signature exists, so the director is compared */
+	int siro_reads; /* verify: each statement is a manual check (assessment.statement_read) */
 	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
 	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */
 	const char *signer_org;     /* its organizationName (O); may be NULL */
