@@ -203,6 +203,11 @@ static const struct lint_case cases[] = {
      "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'excl'"},
     {"ISO scope: no licence management", {ISO_2022("No licence management operations")}, {{0}}, NULL, NULL, NULL,
      "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'no'"},
+    /* issue 16: an authoriser who is not director-like goes to the SIRO */
+    {"authorised by an office junior", {{"<role>Director</role>", "<role>Office junior (temporary)</role>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.role", COCO_STATUS_WARN, "Office junior (temporary)", 1, "Director (or other competent person within the business)"},
+    {"authorised by a CISO", {{"<role>Director</role>", "<role>Chief Information Security Officer</role>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.role", COCO_STATUS_PASS, "Chief Information Security Officer", 0, NULL},
     /* issue 16: the ISO scope judged the right way round */
     {"ISO scope: the whole organisation", {ISO_2022("The whole organisation")}, {{0}}, NULL, NULL, NULL,
      "evidence.scope", COCO_STATUS_PASS, "CEP-TEST-000123", 0, "whole organisation"},

@@ -598,6 +598,36 @@ static void check_authorisation(struct coco_report *r, const struct coco_assessm
 	}
 }
 
+/* The authorising role against the policy's director-like roles (SIA: "Director (or other
+ * competent person within the business)"): a role containing none is the SIRO's to judge,
+ * not a failure, as small businesses name roles in many ways. -1 on NOMEM. */
+static int check_role(struct coco_report *r, const struct coco_assessment *a,
+		      const struct coco_policy *p)
+{
+	char *role;
+	size_t i;
+	int hit = 0;
+
+	if (p->authoriser_roles.n == 0 || coco_is_placeholder(a->role))
+		return 0;
+	if ((role = coco_norm_words(a->role)) == NULL)
+		return -1;
+	for (i = 0; i < p->authoriser_roles.n && !hit; i++)
+		hit = coco_words_contain(role, p->authoriser_roles.v[i]);
+	if (hit)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.role", a->role,
+				"a director-like role authorises the assessment");
+	else
+		coco_report_add_manual(
+		    r, "assessment.role", a->role,
+		    "'%s' (%s) is not a director-like role in the policy: SIA asks "
+		    "for authorisation by a \"Director (or other competent person "
+		    "within the business)\"; confirm that they may authorise",
+		    a->director, a->role);
+	free(role);
+	return 0;
+}
+
 /* The authorising director against the signer's common name; -1 on NOMEM. */
 static int check_director(struct coco_report *r, const struct coco_assessment *a,
 			  const struct coco_submission *s)
@@ -889,7 +919,8 @@ enum coco_err coco_submission_check(struct coco_ctx *ctx, struct coco_report *r,
 	if ((err = check_references(ctx, r, a, s)) != COCO_OK)
 		goto out;
 	check_authorisation(r, a, p, s);
-	if (check_director(r, a, s) != 0 || check_signer_org(r, a, p, s) != 0)
+	if (check_role(r, a, p) != 0 || check_director(r, a, s) != 0 ||
+	    check_signer_org(r, a, p, s) != 0)
 		goto nomem;
 	check_policies(r, a, p, s->at_day);
 	if ((err = coco_evidence_check(ctx, r, a, p, s)) != COCO_OK)

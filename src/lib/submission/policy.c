@@ -47,6 +47,7 @@ void coco_policy_free(struct coco_policy *p)
 	}
 	coco_words_release(&p->countries);
 	coco_words_release(&p->required_kinds);
+	coco_words_release(&p->authoriser_roles);
 	free(p->schemes);
 	free(p->bodies);
 	free(p->rows);
@@ -234,6 +235,9 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 		p->require_signed_evidence = strcmp(t, "true") == 0 || strcmp(t, "1") == 0;
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "signerOrganisation"))
 		p->signer_org_manual = strcmp(t, "manual") == 0; /* the schema allows fail too */
+	if (bad == NULL && coco_xml_is(c, NS_POLICY, "authoriserRole") &&
+	    coco_words_push(&p->authoriser_roles, coco_norm_words(t)) != 0)
+		bad = "out of memory";
 	free(t);
 	return bad;
 }

@@ -55,6 +55,7 @@ struct coco_policy {
 	enum coco_revocation revocation;
 	int require_signed_evidence; /* an unsigned certificate PDF fails evidence.authentic */
 	int signer_org_manual; /* a signer of another organisation: a manual check, not a fail */
+	struct coco_words authoriser_roles; /* normalised; a role containing none: manual check */
 	struct coco_body *bodies;
 	size_t n_bodies;
 	struct coco_register_row *rows;
