@@ -244,8 +244,46 @@ struct lfx {
 	struct coco_report *r;
 };
 
+/* The example (version 1) rewritten as version 2: every element complies, with the fields
+ * a machine judges, all within the test policy. */
+static const struct edit to_v2[] = {
+    {"urn:x-coco-bundle:assessment:1\" version=\"1\"",
+     "urn:x-coco-bundle:assessment:2\" version=\"2\""},
+    {"<element id=\"CoCo-1\">", "<element id=\"CoCo-1\" complies=\"yes\">"},
+    {"<element id=\"CoCo-2\">", "<element id=\"CoCo-2\" complies=\"yes\">"},
+    {"<element id=\"CoCo-3\">", "<element id=\"CoCo-3\" complies=\"yes\">"},
+    {"<element id=\"CoCo-4\">", "<element id=\"CoCo-4\" complies=\"yes\">"},
+    {"<element id=\"CoCo-5\">", "<element id=\"CoCo-5\" complies=\"yes\">"},
+    {"<element id=\"CoCo-6\">", "<element id=\"CoCo-6\" complies=\"yes\">"},
+    {"<element id=\"CoCo-7\">", "<element id=\"CoCo-7\" complies=\"yes\">"},
+    {"<element id=\"CoCo-8\">", "<element id=\"CoCo-8\" complies=\"yes\">"},
+    {"<element id=\"CoCo-9\">", "<element id=\"CoCo-9\" complies=\"yes\">"},
+    {"<element id=\"CoCo-10\">", "<element id=\"CoCo-10\" complies=\"yes\">"},
+    {"<element id=\"CoCo-11\">", "<element id=\"CoCo-11\" complies=\"yes\">"},
+    {"used for the portal.</statement>",
+     "used for the "
+     "portal.</statement><firewall>yes</firewall><antivirusUpdates>daily</antivirusUpdates>"},
+    {"all access is by named users.</statement>",
+     "all access is by named users.</statement><automation>no</automation>"},
+    {"critical ones within 48 hours.</statement>",
+     "critical ones within 48 hours.</statement><patchWindowDays>14</patchWindowDays>"},
+    {"<countries>GB IE</countries>",
+     "<hostedIn>GB</hostedIn><supportedFrom>GB IE</supportedFrom><dataEntryIn>GB</dataEntryIn>"},
+    {"<incidentContact>", "<maxReportingDelayHours>24</maxReportingDelayHours><incidentContact>"},
+    {"<baselineCertificate scheme=\"cyber-essentials-plus\">",
+     "<baselineCertificate scheme=\"cyber-essentials-plus\" licenceManagementInScope=\"yes\">"},
+};
+
+static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2);
+
 /* A copy of the example and of the test trust directory, edited as c says. */
 static void lfx_setup(struct lfx *f, const struct lint_case *c)
+{
+	lfx_setup_v(f, c, 0);
+}
+
+/* The same, the example first rewritten as version 2 when v2. */
+static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2)
 {
 	char *p;
 
@@ -259,6 +297,10 @@ static void lfx_setup(struct lfx *f, const struct lint_case *c)
 	free(p);
 	p = bt_fixture("trust");
 	ck_assert_int_eq(bt_copytree(p, f->trust), 0);
+	free(p);
+	p = bt_fmt("%s/assessment.xml", f->sub);
+	if (v2)
+		edit_file(p, to_v2, sizeof(to_v2) / sizeof(to_v2[0]));
 	free(p);
 	if (c == NULL)
 		goto ctx;
@@ -315,7 +357,9 @@ START_TEST(test_example_clean)
 	ck_assert_msg(coco_lint(f.ctx, f.sub, f.r) == COCO_OK, "%s", coco_ctx_error(f.ctx));
 	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
 			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
-			  bt_count_status(f.r, COCO_STATUS_INFO) == 1,
+			  bt_count_status(f.r, COCO_STATUS_INFO) == 2 &&
+			  /* the example is version 1: a note says what it lacks (issue 16) */
+			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) != NULL,
 		      "expected a clean PASSED:\n%s", bt_dump(f.r));
 	ck_assert_ptr_nonnull(strstr(
 	    coco_finding_message(bt_find_status(f.r, "verify.policy", COCO_STATUS_INFO, NULL)),
@@ -329,13 +373,12 @@ START_TEST(test_example_clean)
 }
 END_TEST
 
-START_TEST(test_lint_case)
+static void run_case(const struct lint_case *c, int v2)
 {
-	const struct lint_case *c = &cases[_i];
 	const struct coco_finding *f;
 	struct lfx x;
 
-	lfx_setup(&x, c);
+	lfx_setup_v(&x, c, v2);
 	ck_assert_msg(coco_lint(x.ctx, x.sub, x.r) == COCO_OK, "%s: %s", c->what,
 		      coco_ctx_error(x.ctx));
 	f = bt_find_status(x.r, c->id, c->status, c->subject);
@@ -357,6 +400,71 @@ START_TEST(test_lint_case)
 			      "%s: a warning must not change the verdict:\n%s", c->what,
 			      bt_dump(x.r));
 	lfx_teardown(&x);
+}
+
+START_TEST(test_lint_case)
+{
+	run_case(&cases[_i], 0);
+}
+END_TEST
+
+/* clang-format off */
+/* Issue 16: assessment version 2, the example rewritten by to_v2 and then edited. */
+static const struct lint_case v2_cases[] = {
+    {"v2: the example passes", {{0}}, {{0}}, NULL, NULL, NULL,
+     "assessment.incident_delay", COCO_STATUS_PASS, "CoCo-11", 0, "24 hours"},
+    {"v2: RPA bots and Excel macros", {{"<automation>no<", "<automation>yes<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.automation", COCO_STATUS_FAIL, "CoCo-8", 0, "SIA requires: \"The systems used to connect to the SIA portal will not run any automation applications or macros against the portal.\""},
+    {"v2: anti-virus weekly, no firewall", {{"<firewall>yes<", "<firewall>no<"}, {"<antivirusUpdates>daily<", "<antivirusUpdates>weekly<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.antivirus", COCO_STATUS_FAIL, "CoCo-7", 0, "no firewall, anti-virus updated weekly"},
+    {"v2: anti-virus weekly behind a firewall", {{"<antivirusUpdates>daily<", "<antivirusUpdates>weekly<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.antivirus", COCO_STATUS_WARN, "CoCo-7", 1, "either a hardware or software firewall"},
+    {"v2: incidents reported within 72 hours", {{"<maxReportingDelayHours>24<", "<maxReportingDelayHours>72<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.incident_delay", COCO_STATUS_FAIL, "CoCo-11", 0, "without undue delay but in any event no later than 24 hours upon becoming aware"},
+    {"v2: the policy allows 72 hours", {{"<maxReportingDelayHours>24<", "<maxReportingDelayHours>72<"}}, {{"<maxIncidentReportHours>24<", "<maxIncidentReportHours>72<"}}, NULL, NULL, NULL,
+     "assessment.incident_delay", COCO_STATUS_PASS, "CoCo-11", 0, NULL},
+    {"v2: no Cyber Essentials Plus next to a CE+ certificate", {{"<element id=\"CoCo-5\" complies=\"yes\">", "<element id=\"CoCo-5\" complies=\"no\">"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.complies", COCO_STATUS_FAIL, "CoCo-5", 0, "shall be certification against Cyber Essentials Plus"},
+    {"v2: partly", {{"<element id=\"CoCo-3\" complies=\"yes\">", "<element id=\"CoCo-3\" complies=\"partly\">"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.complies", COCO_STATUS_WARN, "CoCo-3", 1, "users positively confirm their acceptance to all policies"},
+    {"v2: data entered in Bangalore", {{"<dataEntryIn>GB<", "<dataEntryIn>IN<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.country", COCO_STATUS_FAIL, "IN", 0, "outside the countries"},
+    {"v2: patch window too long", {{"<patchWindowDays>14<", "<patchWindowDays>30<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.patch_window", COCO_STATUS_FAIL, "CoCo-9", 0, "30 days"},
+    {"v2: CoCo-10 without dataEntryIn", {{"<dataEntryIn>GB</dataEntryIn>", ""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.attestation", COCO_STATUS_FAIL, "CoCo-10", 0, "hostedIn, supportedFrom and dataEntryIn"},
+    {"v2: a field on another element", {{"<automation>no</automation>", ""}, {"<patchWindowDays>", "<automation>no</automation><patchWindowDays>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.attestation", COCO_STATUS_FAIL, "CoCo-9", 0, "belongs to CoCo-8 only"},
+    {"v2: licence management not in scope", {{"licenceManagementInScope=\"yes\"", "licenceManagementInScope=\"no\""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.scope_attested", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "not within the scope"},
+    {"v2: no company number", {{"<companyNumber>01234567</companyNumber>", ""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.company_number", COCO_STATUS_WARN, "Example Guarding Ltd", 1, "sole traders"},
+    {"v2: complies missing", {{"<element id=\"CoCo-2\" complies=\"yes\">", "<element id=\"CoCo-2\">"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "coco-assessment-2.xsd"},
+};
+/* clang-format on */
+
+/* The example as version 2 passes lint with no warning and no version note. */
+START_TEST(test_v2_clean)
+{
+	struct lfx f;
+
+	lfx_setup_v(&f, NULL, 1);
+	ck_assert_msg(coco_lint(f.ctx, f.sub, f.r) == COCO_OK, "%s", coco_ctx_error(f.ctx));
+	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
+			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
+			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) ==
+			      NULL &&
+			  bt_find_status(f.r, "assessment.antivirus", COCO_STATUS_PASS, "CoCo-7") &&
+			  bt_find_status(f.r, "assessment.automation", COCO_STATUS_PASS, "CoCo-8"),
+		      "expected a clean PASSED:\n%s", bt_dump(f.r));
+	lfx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_v2_case)
+{
+	run_case(&v2_cases[_i], 1);
 }
 END_TEST
 
@@ -716,6 +824,8 @@ Suite *assessment_suite(void)
 	tcase_set_timeout(tl, 60);
 	tcase_add_test(tl, test_example_clean);
 	tcase_add_loop_test(tl, test_lint_case, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tl, test_v2_clean);
+	tcase_add_loop_test(tl, test_v2_case, 0, (int)(sizeof(v2_cases) / sizeof(v2_cases[0])));
 	tcase_add_test(tl, test_init_skeleton);
 	tcase_add_test(tl, test_lint_file);
 	tcase_add_loop_test(tt, test_bad_trust, 0,

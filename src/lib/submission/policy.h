@@ -56,6 +56,9 @@ struct coco_policy {
 	int require_signed_evidence; /* an unsigned certificate PDF fails evidence.authentic */
 	int signer_org_manual; /* a signer of another organisation: a manual check, not a fail */
 	struct coco_words authoriser_roles; /* normalised; a role containing none: manual check */
+	/* Assessment version 2's attestations (attest.c): SIA's 24 hours and daily updates by
+	 * default; the patch window only where the policy sets one (0: not judged). */
+	unsigned max_incident_report_hours, max_antivirus_update_hours, max_patch_window_days;
 	struct coco_body *bodies;
 	size_t n_bodies;
 	struct coco_register_row *rows;

@@ -82,3 +82,12 @@ const char *coco_element_guidance(unsigned num)
 {
 	return num >= 1 && num <= COCO_N_ELEMENTS ? elements[num - 1].guidance : NULL;
 }
+
+const char *coco_element_id(unsigned num)
+{
+	static const char *const ids[COCO_N_ELEMENTS] = {"CoCo-1", "CoCo-2",  "CoCo-3", "CoCo-4",
+							 "CoCo-5", "CoCo-6",  "CoCo-7", "CoCo-8",
+							 "CoCo-9", "CoCo-10", "CoCo-11"};
+
+	return num >= 1 && num <= COCO_N_ELEMENTS ? ids[num - 1] : "element";
+}
