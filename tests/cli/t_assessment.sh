@@ -14,6 +14,10 @@ assessment_lifecycle() {
 	[ "$rc" -eq 1 ] || fail "lint of the skeleton: exit $rc, want 1"
 	finding_on assessment.statement fail CoCo-1
 	finding_on assessment.statement fail CoCo-11
+	# issue 16: the skeleton is version 2, and its attestations fail until stated
+	grep -q "urn:x-coco-bundle:assessment:2" sub/assessment.xml || fail "skeleton not version 2"
+	finding_on assessment.complies fail CoCo-1
+	finding_on assessment.automation fail CoCo-8
 	finding_on assessment.placeholder fail authorisation/name
 	finding_on assessment.reference fail evidence/certificate.pdf
 	# "Edit": the finished example's assessment and files.
@@ -48,7 +52,7 @@ assessment_schema_xmllint() {
 	xmllint --noout --schema "$ROOT/docs/schema/coco-bodies-1.xsd" \
 		"$ROOT/trust/bodies/bodies.xml" 2>err || fail "xmllint bodies: $(cat err)"
 	"$COCO" init skel >/dev/null 2>&1 || fail "init"
-	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" skel/assessment.xml \
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-2.xsd" skel/assessment.xml \
 		2>err || fail "xmllint skeleton: $(cat err)"
 }
 run_case assessment_schema_xmllint assessment_schema_xmllint

@@ -56,13 +56,17 @@ static const char head[] =
     "  Replace every REPLACE placeholder and every 1970-01-01 date, put the certificate\n"
     "  PDF in evidence/ and any policies in policies/, reference every file you add, then\n"
     "  run 'coco-bundle lint' until it passes. docs/ASSESSMENT.md explains each field.\n"
+    "  Each element says whether you comply (complies=\"yes\", \"no\" or \"partly\") and,\n"
+    "  where a machine can judge it, carries fields: they start at values that fail, so\n"
+    "  state yours. The statement is your explanation, read by SIA's SIRO.\n"
     "-->\n"
-    "<assessment xmlns=\"urn:x-coco-bundle:assessment:1\" version=\"1\">\n"
+    "<assessment xmlns=\"urn:x-coco-bundle:assessment:2\" version=\"2\">\n"
     "  <organisation>\n"
     "    <legalName>";
 
 static const char middle[] =
     "</legalName>\n"
+    "    <!-- Leave companyNumber out if you have none (a sole trader or partnership). -->\n"
     "    <companyNumber>REPLACE: Companies House number</companyNumber>\n"
     "    <!-- <siaApprovedContractorReference>optional</siaApprovedContractorReference> "
     "-->\n"
@@ -79,8 +83,11 @@ static const char middle[] =
     "  </authorisation>\n"
     "  <!-- Your own certificate (an IT supplier's is not accepted). scheme is\n"
     "       cyber-essentials-plus, iso27001-2022 or iso27001-2013; basicIssued (the basic\n"
-    "       Cyber Essentials date) is for CE+ only. Repeat the element for more. -->\n"
-    "  <baselineCertificate scheme=\"cyber-essentials-plus\">\n"
+    "       Cyber Essentials date) is for CE+ only. licenceManagementInScope: yes only if\n"
+    "       licence-management operations come within the certificate's scope (SIA\n"
+    "       requires it of ISO/IEC 27001). Repeat the element for more. -->\n"
+    "  <baselineCertificate scheme=\"cyber-essentials-plus\" "
+    "licenceManagementInScope=\"no\">\n"
     "    <number>REPLACE: certificate number</number>\n"
     "    <body>REPLACE: certification body, as printed</body>\n"
     "    <holder>REPLACE: holder, as printed</holder>\n"
@@ -122,6 +129,31 @@ static void put_comment(char **b, size_t *len, unsigned k, const char *num)
 	put(b, len, coco_element_guidance(k), 0);
 }
 
+/* Each element's version 2 fields, at values that fail until the applicant states theirs. */
+static const char *const fields[COCO_N_ELEMENTS] = {
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "    <!-- firewall: yes or no; antivirusUpdates: continuous, hourly, daily, weekly,\n"
+    "         monthly or never -->\n"
+    "    <firewall>no</firewall>\n    <antivirusUpdates>never</antivirusUpdates>\n",
+    "    <!-- automation: yes if any automation application or macro runs against the\n"
+    "         portal -->\n"
+    "    <automation>yes</automation>\n",
+    "    <!-- the longest time, in days, before a patch is applied -->\n"
+    "    <patchWindowDays>9999</patchWindowDays>\n",
+    "    <!-- ISO 3166-1 alpha-2 codes, e.g. GB IE: where the systems used for the portal are\n"
+    "         hosted, where they are supported from (suppliers too), where staff enter data -->\n"
+    "    <hostedIn></hostedIn>\n    <supportedFrom></supportedFrom>\n"
+    "    <dataEntryIn></dataEntryIn>\n",
+    "    <!-- the longest delay, in hours, before an incident is reported to SIA -->\n"
+    "    <maxReportingDelayHours>9999</maxReportingDelayHours>\n"
+    "    <incidentContact>REPLACE: name and email</incidentContact>\n",
+};
+
 static char *skeleton(const char *organisation, size_t *len)
 {
 	char *b = malloc(1), num[8];
@@ -138,14 +170,10 @@ static char *skeleton(const char *organisation, size_t *len)
 		put_comment(&b, len, (unsigned)i + 1, num);
 		put(&b, len, " -->\n  <element id=\"CoCo-", 0);
 		put(&b, len, num, 0);
-		put(&b, len, "\">\n    <statement>REPLACE: how you meet CoCo-", 0);
+		put(&b, len, "\" complies=\"no\">\n    <statement>REPLACE: how you meet CoCo-", 0);
 		put(&b, len, num, 0);
 		put(&b, len, "</statement>\n", 0);
-		if (i == 9)
-			put(&b, len, "    <countries></countries>\n", 0);
-		if (i == 10)
-			put(&b, len,
-			    "    <incidentContact>REPLACE: name and email</incidentContact>\n", 0);
+		put(&b, len, fields[i], 0);
 		put(&b, len,
 		    "    <!-- <supportingFile>evidence/optional.pdf</supportingFile> -->\n"
 		    "  </element>\n",
