@@ -24,10 +24,11 @@ struct coco_scheme_rule {
 	unsigned max_validity_months;
 	unsigned basic_within_months; /* 0: no basic-certificate rule */
 	int has_withdrawn;
-	long withdrawn;               /* day; not valid after it */
-	struct coco_words keywords;   /* normalised; the scope must contain one */
-	struct coco_words exclusions; /* normalised; with a keyword, a manual check */
-	struct coco_words whole;      /* normalised whole-organisation scopes */
+	long withdrawn;             /* day; not valid after it */
+	struct coco_words keywords; /* normalised; the scope must contain one */
+	struct coco_words
+	    exclusions;          /* normalised; ISO: INDETERMINATE (evidence.scope_exclusion) */
+	struct coco_words whole; /* normalised whole-organisation scopes */
 };
 
 struct coco_body {
