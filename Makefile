@@ -73,6 +73,7 @@ TEST_SRC = $(wildcard tests/unit/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 # Files compiled into the binary by scripts/embed.sh: the schemas and the default policy.
 EMBED = coco_xsd_assessment=docs/schema/coco-assessment-1.xsd \
+	coco_xsd_assessment2=docs/schema/coco-assessment-2.xsd \
 	coco_xsd_policy=docs/schema/coco-policy-1.xsd \
 	coco_xsd_bodies=docs/schema/coco-bodies-1.xsd \
 	coco_xsd_signoff=docs/schema/coco-signoff-1.xsd \

@@ -63,7 +63,7 @@ if [ "$rc" -ne 1 ]; then
 fi
 step "countersign: the SIRO approves the bundle (TEST ONLY SIRO key), at $SIGNOFF_AT"
 "$COCO" countersign "$work/example-guarding.coco" -o "$work/example-guarding.coco" \
-	--decision approved --comment "CE+ certificate confirmed on the register" \
+	--decision approved --confirm-statements --comment "CE+ certificate confirmed on the register" \
 	--key "$work/siro.key" --cert fixtures/pki/siro.pem --trust fixtures/trust --at "$SIGNOFF_AT"
 
 step "verify: the signed-off bundle shows the decision (summary and verdict)"

@@ -250,6 +250,9 @@ enum coco_cause {
 	/* a certificate revoked after its signature was proven to exist (signer.revocation,
 	 * info): the signature stands, but its key is withdrawn (reverify's REVOKED) */
 	COCO_CAUSE_REVOKED_LATER,
+	/* a manual check that is one CoCo statement to read against SIA's requirement
+	 * (assessment.statement_read): the sign-off sheet ticks it beside the statement */
+	COCO_CAUSE_STATEMENT,
 };
 enum coco_cause coco_finding_cause(const struct coco_finding *f);
 
@@ -520,6 +523,10 @@ struct coco_countersign_opts {
 	enum coco_decision decision; /* APPROVED or REJECTED */
 	const char *comment;         /* may be NULL; UTF-8, at most 4096 bytes */
 	struct coco_report *report;  /* optional: receives verify's findings (why a refusal) */
+	/* Approval only: the SIRO confirms having read every CoCo statement against SIA's
+	 * requirement (the manual checks assessment.statement_read); approval is refused
+	 * without it, and the decision file records the elements read (statementsRead). */
+	int confirm_statements;
 };
 
 /*

@@ -1,9 +1,11 @@
 /*
  * coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]
- *                         --decision approved|rejected [--comment TEXT] [--trust DIR]
- *                         [--at TIME]
+ *                         --decision approved|rejected [--confirm-statements]
+ *                         [--comment TEXT] [--trust DIR] [--at TIME]
  * The SIRO's sign-off: verifies the bundle, then records the decision in a copy of it,
- * signed by the SIRO. Approval is refused unless the verification PASSED.
+ * signed by the SIRO. Approval is refused unless the verification PASSED and the SIRO
+ * confirms (--confirm-statements) having read each CoCo statement against SIA's
+ * requirement: the one act a machine cannot do for them, recorded in the decision.
  */
 #include <getopt.h>
 #include <stddef.h>
@@ -15,7 +17,8 @@
 static const char countersign_help[] =
     "usage: coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain FILE]\n"
     "                               [--pass SPEC] --decision approved|rejected\n"
-    "                               [--comment TEXT] [--trust DIR] [--at TIME]\n"
+    "                               [--confirm-statements] [--comment TEXT] [--trust DIR]\n"
+    "                               [--at TIME]\n"
     "       coco-bundle countersign BUNDLE -o OUT --p12 FILE [--chain FILE] [--pass SPEC]\n"
     "                               --decision ...\n"
     "\n"
@@ -31,6 +34,9 @@ static const char countersign_help[] =
     "  -o, --output OUT     the bundle to write (replaced only on success; may be BUNDLE,\n"
     "                       never a key or certificate it reads)\n"
     "  --decision WORD      approved or rejected\n"
+    "  --confirm-statements with approved (required): you have read each CoCo statement\n"
+    "                       against SIA's requirement (the assessment.statement_read\n"
+    "                       manual checks); the decision records the elements read\n"
     "  --comment TEXT       the SIRO's comment, recorded with the decision (4096 bytes)\n"
     "  --key KEY            the SIRO's private key: PEM (plain or encrypted) or DER\n"
     "  --cert CERT          the SIRO's certificate, PEM or DER\n"
@@ -48,17 +54,25 @@ static const char countersign_help[] =
     "step failed: syncing OUT's folder after OUT was replaced.\n";
 
 static const struct option countersign_opts[] = {
-    {"output", required_argument, NULL, 'o'},   {"key", required_argument, NULL, 'k'},
-    {"cert", required_argument, NULL, 'c'},     {"chain", required_argument, NULL, 'C'},
-    {"p12", required_argument, NULL, 'p'},      {"pass", required_argument, NULL, 'P'},
-    {"decision", required_argument, NULL, 'd'}, {"comment", required_argument, NULL, 'm'},
-    {"trust", required_argument, NULL, 't'},    {"at", required_argument, NULL, 'a'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"key", required_argument, NULL, 'k'},
+    {"cert", required_argument, NULL, 'c'},
+    {"chain", required_argument, NULL, 'C'},
+    {"p12", required_argument, NULL, 'p'},
+    {"pass", required_argument, NULL, 'P'},
+    {"decision", required_argument, NULL, 'd'},
+    {"comment", required_argument, NULL, 'm'},
+    {"trust", required_argument, NULL, 't'},
+    {"at", required_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {"confirm-statements", no_argument, NULL, 'S'},
+    {NULL, 0, NULL, 0},
 };
 
 struct cs_args {
 	const char *bundle, *out, *key, *cert, *chain, *p12, *pass, *decision, *comment, *trust,
 	    *at;
+	int confirm; /* --confirm-statements */
 };
 
 static int check_args(const struct cs_args *a, enum coco_decision *d)
@@ -70,8 +84,15 @@ static int check_args(const struct cs_args *a, enum coco_decision *d)
 				       "a bundle cannot be written to standard output");
 	if (a->decision == NULL)
 		return cli_usage_error("countersign", "--decision approved|rejected is required");
+	if (strcmp(a->decision, "approved") == 0 && !a->confirm)
+		return cli_usage_error(
+		    "countersign", "--decision approved needs --confirm-statements: confirm that "
+				   "you have read each CoCo statement against SIA's requirement");
 	if (strcmp(a->decision, "approved") == 0)
 		*d = COCO_DECISION_APPROVED;
+	else if (a->confirm)
+		return cli_usage_error("countersign",
+				       "--confirm-statements goes with --decision approved only");
 	else if (strcmp(a->decision, "rejected") == 0)
 		*d = COCO_DECISION_REJECTED;
 	else
@@ -105,7 +126,7 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
 	struct coco_signer_opts so = {a->key,      a->cert,       a->chain,        a->p12,
 				      cli_pass_cb, (void *)&pass, COCO_SIGNER_SIRO};
-	struct coco_countersign_opts co = {d, a->comment, NULL};
+	struct coco_countersign_opts co = {d, a->comment, NULL, a->confirm};
 	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *siro = NULL;
@@ -186,6 +207,10 @@ int cmd_countersign(int argc, char **argv)
 		if (c == 'h') {
 			fputs(countersign_help, stdout);
 			return 0;
+		}
+		if (c == 'S') {
+			a.confirm = 1;
+			continue;
 		}
 		if ((slot = slot_of(&a, c, &name)) == NULL)
 			return cli_bad_option("countersign", c, argv);

@@ -93,6 +93,7 @@ struct coco_ctx {
 	unsigned options;      /* COCO_OPT_* */
 	void *manifest_schema; /* xmlSchemaPtr, compiled on first use */
 	void *assessment_schema;
+	void *assessment_schema2; /* coco-assessment-2.xsd */
 	void *policy_schema;
 	void *bodies_schema;
 	void *signoff_schema;

@@ -9,11 +9,15 @@ assessment_lifecycle() {
 	[ -d sub/evidence ] && [ -d sub/policies ] || fail "evidence/ or policies/ missing"
 	grep -q '<legalName>Example Guarding Ltd</legalName>' sub/assessment.xml ||
 		fail "--org not written"
-	grep -q 'CoCo-8: No automation or macros' sub/assessment.xml || fail "no requirement comment"
+	grep -q 'CoCo-8 (SIA.s requirement): The systems used to connect to the SIA portal will not run any automation applications or macros against the portal.' sub/assessment.xml || fail "no requirement comment"
 	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
 	[ "$rc" -eq 1 ] || fail "lint of the skeleton: exit $rc, want 1"
 	finding_on assessment.statement fail CoCo-1
 	finding_on assessment.statement fail CoCo-11
+	# issue 16: the skeleton is version 2, and its attestations fail until stated
+	grep -q "urn:x-coco-bundle:assessment:2" sub/assessment.xml || fail "skeleton not version 2"
+	finding_on assessment.complies fail CoCo-1
+	finding_on assessment.automation fail CoCo-8
 	finding_on assessment.placeholder fail authorisation/name
 	finding_on assessment.reference fail evidence/certificate.pdf
 	# "Edit": the finished example's assessment and files.
@@ -48,7 +52,7 @@ assessment_schema_xmllint() {
 	xmllint --noout --schema "$ROOT/docs/schema/coco-bodies-1.xsd" \
 		"$ROOT/trust/bodies/bodies.xml" 2>err || fail "xmllint bodies: $(cat err)"
 	"$COCO" init skel >/dev/null 2>&1 || fail "init"
-	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" skel/assessment.xml \
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-2.xsd" skel/assessment.xml \
 		2>err || fail "xmllint skeleton: $(cat err)"
 }
 run_case assessment_schema_xmllint assessment_schema_xmllint
@@ -74,7 +78,11 @@ assessment_manual_checks() {
 	rm -r t/registers
 	create_bundle b.coco
 	expect 0 "$COCO" verify b.coco --trust t --at 2027-06-01
-	has_out "^Manual checks for the SIRO (1)$"
+	has_out "^Manual checks for the SIRO (12)$"
+	# issue 16: every statement is the SIRO's to read, against SIA's own words
+	[ "$(grep -c "^warn          assessment.statement_read 'CoCo-" out)" -eq 22 ] ||
+		fail "not one statement_read per element (findings and manual list)"
+	has_out "^warn          assessment.statement_read 'CoCo-11': read CoCo-11 against: Incidents, which may lead to the compromise of the SIA data, will be reported to the SIA without undue delay but in any event no later than 24 hours upon becoming aware.$"
 	[ "$(grep -c "evidence.register_missing 'CEP-TEST-000123'" out)" -eq 2 ] ||
 		fail "the manual check is not listed twice"
 	has_out "look up certificate 'CEP-TEST-000123' in the IASME"

@@ -209,7 +209,7 @@ crash_points() {
 }
 
 CREATE_KEY="--key $FX/pki/director.key --cert $FX/pki/director.pem --chain $FX/pki/chain.pem"
-SIRO_KEY="--key $FX/pki/siro.key --cert $FX/pki/siro.pem --decision approved"
+SIRO_KEY="--key $FX/pki/siro.key --cert $FX/pki/siro.pem --decision approved --confirm-statements"
 
 crash_create() {
 	# shellcheck disable=SC2086 # CREATE_KEY is a list of words without blanks

@@ -5,7 +5,7 @@
 # Every refusal is one exact line, and the work folder w/ is checked unchanged.
 
 DL_KEY="--key w/director.key --cert w/director.pem --chain $FX/pki/chain.pem"
-DL_SIRO="--key $FX/pki/siro.key --cert w/siro.pem --decision approved"
+DL_SIRO="--key $FX/pki/siro.key --cert w/siro.pem --decision approved --confirm-statements"
 
 # dl_setup: w/sub (the sample applicant), w/b.coco (signed), and copies of the keys.
 dl_setup() {

@@ -46,7 +46,8 @@ html_failed_sheet() {
 	sheet_ok sheet.html
 	for k in '<strong>FAILED</strong>' 'v-failed' 'evidence.expired' '<rect class="bar expired"' \
 		'<h2>Why the verdict is FAILED</h2>' \
-		'Manual checks for the SIRO<span class="n">2</span>' 'expired 108 days ago'; do
+		'Manual checks for the SIRO<span class="n">13</span>' 'expired 108 days ago' \
+		'read CoCo-2 against: All hosts and network equipment are located in secure accommodation, which is commensurate with protecting information assets appropriately.'; do
 		grep -q -e "$k" sheet.html || fail "the sheet lacks '$k'"
 	done
 }
@@ -113,7 +114,7 @@ run_case html_applicant_details html_applicant_details
 html_print_pages() {
 	create_bundle a.coco
 	run "$COCO" countersign a.coco -o b.coco --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
-		--decision approved --trust "$FX/trust" --at 2027-01-05
+		--decision approved --confirm-statements --trust "$FX/trust" --at 2027-01-05
 	[ "$rc" = 0 ] || fail "countersign: $(cat err)"
 	run "$COCO" countersign b.coco -o c.coco --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
 		--decision rejected --trust "$FX/trust" --at 2027-01-06 \

@@ -81,7 +81,7 @@ keys_ca_without_key_usage() {
 	mkdir -p t/siro
 	cp ca.pem t/siro/
 	expect 2 "$COCO" countersign in.coco -o out.coco --key d.key --cert d.pem \
-		--chain ca.pem --decision approved --trust t --at "$at"
+		--chain ca.pem --decision approved --confirm-statements --trust t --at "$at"
 	err_is "$msg"
 	[ ! -e out.coco ] || fail "output written"
 }

@@ -99,7 +99,7 @@ reverify_lifecycle() {
 		--trust "$FX/trust"
 	expect 0 "$COCO" verify register/example.coco --trust "$FX/trust" --at 2027-01-02
 	expect 0 "$COCO" countersign register/example.coco -o register/example.coco \
-		--decision approved --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
+		--decision approved --confirm-statements --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
 		--trust "$FX/trust" --at 2027-01-05
 	expect 0 "$COCO" verify register/example.coco --trust "$FX/trust" --at 2027-01-06
 	has_out "Signed off: approved by Sam Siro - TEST ONLY on 2027-01-05"
@@ -121,7 +121,7 @@ run_case reverify_lifecycle reverify_lifecycle
 reverify_long_term() {
 	mkdir reg
 	create_bundle reg/plain.coco director-short
-	expect 0 "$COCO" countersign reg/plain.coco -o reg/approved.coco --decision approved \
+	expect 0 "$COCO" countersign reg/plain.coco -o reg/approved.coco --decision approved --confirm-statements \
 		--key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" --trust "$FX/trust" \
 		--at 2027-01-05
 	rv reg --at 2027-08-01 --format csv

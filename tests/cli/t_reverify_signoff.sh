@@ -68,7 +68,7 @@ reverify_siro_expired() {
 	siro_short siro-short.pem
 	create_bundle a.coco
 	mkdir reg
-	run "$COCO" countersign a.coco -o reg/b.coco --decision approved --key "$FX/pki/siro.key" \
+	run "$COCO" countersign a.coco -o reg/b.coco --decision approved --confirm-statements --key "$FX/pki/siro.key" \
 		--cert siro-short.pem --trust "$FX/trust" --at 2027-01-05
 	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
 	run "$COCO" reverify reg --trust "$FX/trust" --at 2027-06-01
@@ -102,7 +102,7 @@ run_case reverify_siro_expired reverify_siro_expired
 reverify_revoked_after_approval() {
 	mkdir reg
 	create_bundle reg/plain.coco
-	run "$COCO" countersign reg/plain.coco -o reg/approved.coco --decision approved \
+	run "$COCO" countersign reg/plain.coco -o reg/approved.coco --decision approved --confirm-statements \
 		--key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" --trust "$FX/trust" --at 2027-01-05
 	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
 	cp -R "$FX/trust" trust

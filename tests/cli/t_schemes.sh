@@ -70,7 +70,7 @@ schemes_added_by_trust_files() {
 	expect 0 "$COCO" init skel --trust trust
 	grep -q "^       cyber-essentials-plus iso27001-2022 iso27001-2013 $SCHEME\$" \
 		skel/assessment.xml || fail "init's skeleton does not list $SCHEME"
-	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" skel/assessment.xml \
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-2.xsd" skel/assessment.xml \
 		2>err || fail "xmllint skeleton: $(cat err)"
 	# lint, before signing, accepts it too.
 	expect 0 "$COCO" lint sub --trust trust --at 2027-01-01

@@ -7,6 +7,7 @@
 countersign_as() {
 	in=$1 o=$2 k=$3 d=$4 a=$5
 	shift 5
+	if [ "$d" = approved ]; then set -- --confirm-statements "$@"; fi
 	run "$COCO" countersign "$in" -o "$o" --key "$FX/pki/$k.key" --cert "$FX/pki/$k.pem" \
 		--decision "$d" --trust "$FX/trust" --at "$a" "$@"
 }
@@ -16,6 +17,9 @@ signoff_lifecycle() {
 	countersign_as a.coco b.coco siro approved 2027-01-05 --comment "CE+ checked <on> the register"
 	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
 	has_out "recorded 'approved' by 'CN=Sam Siro - TEST ONLY"
+	# issue 16: the approval records that the SIRO read the eleven statements
+	unzip -p b.coco signoff/decision-002.xml | grep -q '<statementsRead>CoCo-1 CoCo-2 CoCo-3 CoCo-4 CoCo-5 CoCo-6 CoCo-7 CoCo-8 CoCo-9 CoCo-10 CoCo-11</statementsRead>' ||
+		fail "no statementsRead in the decision"
 	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01
 	has_out "signoff.latest: Signed off: approved by Sam Siro - TEST ONLY on 2027-01-05T00:00:00Z"
 	has_out "^verdict    PASSED"
@@ -117,7 +121,8 @@ run_case signoff_long_term signoff_long_term
 
 signoff_usage() {
 	create_bundle a.coco
-	for args in "--decision maybe" "" "--decision approved --comment $(printf 'a\033b')"; do
+	for args in "--decision maybe" "" "--decision approved --confirm-statements --comment $(printf 'a\033b')" \
+		"--decision approved" "--decision rejected --confirm-statements"; do
 		# shellcheck disable=SC2086
 		run "$COCO" countersign a.coco -o b.coco --key "$FX/pki/siro.key" \
 			--cert "$FX/pki/siro.pem" --trust "$FX/trust" --at 2027-01-05 $args
@@ -128,6 +133,9 @@ signoff_usage() {
 	expect 2 "$COCO" countersign a.coco --decision approved --key "$FX/pki/siro.key" \
 		--cert "$FX/pki/siro.pem"
 	has_err "-o OUT is required"
+	run "$COCO" countersign a.coco -o b.coco --key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" \
+		--trust "$FX/trust" --at 2027-01-05 --decision approved
+	has_err "^coco-bundle countersign: --decision approved needs --confirm-statements: confirm that you have read each CoCo statement against SIA's requirement"
 	expect 2 "$COCO" countersign missing.coco -o b.coco --decision rejected \
 		--key "$FX/pki/siro.key" --cert "$FX/pki/siro.pem" --trust "$FX/trust" --at 2027-01-05
 	has_err "missing.coco"
@@ -327,7 +335,7 @@ signoff_missing_crl_once() {
 	expect 0 "$COCO" verify c.coco --trust t --at 2027-02-01
 	n=$(grep -c "^warn          signer.revocation 'CN=Sam Siro - TEST ONLY, O=Security Industry Authority, C=GB': no revocation data: no CRL from this certificate's issuer in the trust directory: confirm the certificate is not revoked\$" out)
 	[ "$n" = 2 ] || fail "listed $n times, want 2 (the findings, and Manual checks)"
-	has_out "^Manual checks for the SIRO (1)\$"
+	has_out "^Manual checks for the SIRO (12)\$"
 }
 run_case signoff_missing_crl_once signoff_missing_crl_once
 

@@ -232,7 +232,8 @@ static int make_samples(struct coco_ctx *ctx, const char *orig, const char *sign
 	const char *example = "fixtures/example";
 	struct coco_signer *director = NULL, *siro = NULL;
 	struct coco_countersign_opts co = {.decision = COCO_DECISION_APPROVED,
-					   .comment = "mutation test: evidence checked"};
+					   .comment = "mutation test: evidence checked",
+					   .confirm_statements = 1};
 	int rc = -1;
 
 	coco_ctx_set_time(ctx, fixed_time(CREATED_AT));

@@ -901,6 +901,24 @@ size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_
 	return n;
 }
 
+/* The cause a finding should carry, judged by its id, status and message (what callers
+ * once had to read): the library sets it as data where the finding is made. */
+static enum coco_cause cause_wanted(const struct coco_finding *f, int evidence_expired)
+{
+	const char *id = coco_finding_id(f);
+
+	if (strcmp(id, "signer.expired") == 0 || strcmp(id, "evidence.expired") == 0 ||
+	    (strcmp(id, "evidence.baseline") == 0 && coco_finding_status(f) == COCO_STATUS_FAIL &&
+	     evidence_expired))
+		return COCO_CAUSE_EXPIRY;
+	if (strcmp(id, "signer.revocation") == 0 && coco_finding_status(f) == COCO_STATUS_INFO &&
+	    strstr(coco_finding_message(f), "the signature stands") != NULL)
+		return COCO_CAUSE_REVOKED_LATER;
+	if (strcmp(id, "assessment.statement_read") == 0)
+		return COCO_CAUSE_STATEMENT;
+	return COCO_CAUSE_NONE;
+}
+
 size_t bt_cause_mismatch(const struct coco_report *r)
 {
 	const int evidence_expired = coco_report_find(r, "evidence.expired") != NULL;
@@ -908,12 +926,7 @@ size_t bt_cause_mismatch(const struct coco_report *r)
 
 	for (i = 0; i < coco_report_count(r); i++) {
 		const struct coco_finding *f = coco_report_get(r, i);
-		const char *id = coco_finding_id(f);
-		int want = strcmp(id, "signer.expired") == 0 ||
-			   strcmp(id, "evidence.expired") == 0 ||
-			   (strcmp(id, "evidence.baseline") == 0 &&
-			    coco_finding_status(f) == COCO_STATUS_FAIL && evidence_expired);
-		if (coco_finding_cause(f) != (want ? COCO_CAUSE_EXPIRY : COCO_CAUSE_NONE))
+		if (coco_finding_cause(f) != cause_wanted(f, evidence_expired))
 			return i;
 	}
 	return SIZE_MAX;

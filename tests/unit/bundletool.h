@@ -200,9 +200,11 @@ size_t bt_count_status(const struct coco_report *r, enum coco_status status);
 size_t bt_count_findings(const struct coco_report *r, const char *id, enum coco_status status);
 /* The report as text, for failure messages; malloc'd (never NULL). */
 char *bt_dump(const struct coco_report *r);
-/* The index of the first finding whose cause is not what reverify used to read from ids
- * (COCO_CAUSE_EXPIRY exactly for signer.expired, evidence.expired, and evidence.baseline
- * failing beside an evidence.expired), or SIZE_MAX when every one agrees. */
+/* The index of the first finding whose cause is not what its id says (COCO_CAUSE_EXPIRY
+ * exactly for signer.expired, evidence.expired, and evidence.baseline failing beside an
+ * evidence.expired; COCO_CAUSE_REVOKED_LATER for the signer.revocation info that a
+ * signature stands; COCO_CAUSE_STATEMENT for assessment.statement_read), or SIZE_MAX when
+ * every one agrees. */
 size_t bt_cause_mismatch(const struct coco_report *r);
 #define bt_check_causes(r)                                                                         \
 	ck_assert_msg(bt_cause_mismatch(r) == SIZE_MAX, "finding %zu has the wrong cause:\n%s",    \

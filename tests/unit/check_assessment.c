@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bundletool.h"
+#include "submission/assessment.h"
 #include "suites.h"
 
 #define AT "2027-01-01"
@@ -179,7 +180,7 @@ static const struct lint_case cases[] = {
     {"no register snapshot", {{0}}, {{0}}, NULL, NULL, "trust/registers",
      "evidence.register_missing", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "CEP-TEST-000123"},
     {"ISO scope that excludes licence management", {ISO_2022("Head office IT; licence management is excluded from scope")}, {{0}}, NULL, NULL, NULL,
-     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "excluded"},
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "excluded"},
     {"a date with a time zone", {{"<issued>2026-09-15</issued>", "<issued>2026-09-15Z</issued>"}}, {{0}}, NULL, NULL, NULL,
      "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "issued"},
     {"a country that is not two letters", {{"<countries>GB IE</countries>", "<countries>GB IRL</countries>"}}, {{0}}, NULL, NULL, NULL,
@@ -197,11 +198,29 @@ static const struct lint_case cases[] = {
     {"a statement of invisible characters", {{"Staff enter only the information SIA requests into the portal; this is covered in induction training.", "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xe2\x80\x8b\xe2\x80\x8b"}}, {{0}}, NULL, NULL, NULL,
      "assessment.statement", COCO_STATUS_FAIL, "CoCo-6", 0, "0 characters"},
     {"ISO scope: licence management out of scope", {ISO_2022("Payroll systems; licence management is out of scope")}, {{0}}, NULL, NULL, NULL,
-     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "out of scope"},
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "out of scope"},
     {"ISO scope: excl.", {ISO_2022("Head office IT, excl. licence management")}, {{0}}, NULL, NULL, NULL,
-     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "'excl'"},
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'excl'"},
     {"ISO scope: no licence management", {ISO_2022("No licence management operations")}, {{0}}, NULL, NULL, NULL,
-     "evidence.scope_partial", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "'no'"},
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'no'"},
+    /* issue 16: an authoriser who is not director-like goes to the SIRO */
+    {"authorised by an office junior", {{"<role>Director</role>", "<role>Office junior (temporary)</role>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.role", COCO_STATUS_WARN, "Office junior (temporary)", 1, "Director (or other competent person within the business)"},
+    {"authorised by a CISO", {{"<role>Director</role>", "<role>Chief Information Security Officer</role>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.role", COCO_STATUS_PASS, "Chief Information Security Officer", 0, NULL},
+    /* issue 16: the ISO scope judged the right way round */
+    {"ISO scope: the whole organisation", {ISO_2022("The whole organisation")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope", COCO_STATUS_PASS, "CEP-TEST-000123", 0, "whole organisation"},
+    {"ISO scope: licence management outside the scope", {ISO_2022("Licence management is outside the scope")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'outside'"},
+    {"ISO scope: licence management carved out to a third party", {ISO_2022("Licence management is carved out to a third party")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'carved out'"},
+    {"ISO scope: licence management outsourced", {ISO_2022("Licence management operations (outsourced)")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'outsourced'"},
+    {"ISO scope: the whole organisation but a third party", {ISO_2022("The whole organisation; IT provided by a third party")}, {{0}}, NULL, NULL, NULL,
+     "evidence.scope_exclusion", COCO_STATUS_INDETERMINATE, "CEP-TEST-000123", 0, "'third party'"},
+    {"ISO scope: the whole organisation, supplier's certificate", {ISO_2022("The whole organisation"), {"<holder>Example Guarding Ltd</holder>", "<holder>Supplier IT Services Ltd</holder>"}}, {{0}}, NULL, NULL, NULL,
+     "evidence.holder", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "Supplier IT Services Ltd"},
     {"a certificate failing its own checks is no baseline", {{"<holder>Example Guarding Ltd</holder>", "<holder>Supplier IT Services Ltd</holder>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.baseline", COCO_STATUS_FAIL, NULL, 0, "passes its checks"},
     {"malformed scheme id", {{"scheme=\"cyber-essentials-plus\"", "scheme=\"Cyber Essentials+\""}}, {{0}}, NULL, NULL, NULL,
@@ -233,8 +252,46 @@ struct lfx {
 	struct coco_report *r;
 };
 
+/* The example (version 1) rewritten as version 2: every element complies, with the fields
+ * a machine judges, all within the test policy. */
+static const struct edit to_v2[] = {
+    {"urn:x-coco-bundle:assessment:1\" version=\"1\"",
+     "urn:x-coco-bundle:assessment:2\" version=\"2\""},
+    {"<element id=\"CoCo-1\">", "<element id=\"CoCo-1\" complies=\"yes\">"},
+    {"<element id=\"CoCo-2\">", "<element id=\"CoCo-2\" complies=\"yes\">"},
+    {"<element id=\"CoCo-3\">", "<element id=\"CoCo-3\" complies=\"yes\">"},
+    {"<element id=\"CoCo-4\">", "<element id=\"CoCo-4\" complies=\"yes\">"},
+    {"<element id=\"CoCo-5\">", "<element id=\"CoCo-5\" complies=\"yes\">"},
+    {"<element id=\"CoCo-6\">", "<element id=\"CoCo-6\" complies=\"yes\">"},
+    {"<element id=\"CoCo-7\">", "<element id=\"CoCo-7\" complies=\"yes\">"},
+    {"<element id=\"CoCo-8\">", "<element id=\"CoCo-8\" complies=\"yes\">"},
+    {"<element id=\"CoCo-9\">", "<element id=\"CoCo-9\" complies=\"yes\">"},
+    {"<element id=\"CoCo-10\">", "<element id=\"CoCo-10\" complies=\"yes\">"},
+    {"<element id=\"CoCo-11\">", "<element id=\"CoCo-11\" complies=\"yes\">"},
+    {"used for the portal.</statement>",
+     "used for the "
+     "portal.</statement><firewall>yes</firewall><antivirusUpdates>daily</antivirusUpdates>"},
+    {"all access is by named users.</statement>",
+     "all access is by named users.</statement><automation>no</automation>"},
+    {"critical ones within 48 hours.</statement>",
+     "critical ones within 48 hours.</statement><patchWindowDays>14</patchWindowDays>"},
+    {"<countries>GB IE</countries>",
+     "<hostedIn>GB</hostedIn><supportedFrom>GB IE</supportedFrom><dataEntryIn>GB</dataEntryIn>"},
+    {"<incidentContact>", "<maxReportingDelayHours>24</maxReportingDelayHours><incidentContact>"},
+    {"<baselineCertificate scheme=\"cyber-essentials-plus\">",
+     "<baselineCertificate scheme=\"cyber-essentials-plus\" licenceManagementInScope=\"yes\">"},
+};
+
+static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2);
+
 /* A copy of the example and of the test trust directory, edited as c says. */
 static void lfx_setup(struct lfx *f, const struct lint_case *c)
+{
+	lfx_setup_v(f, c, 0);
+}
+
+/* The same, the example first rewritten as version 2 when v2. */
+static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2)
 {
 	char *p;
 
@@ -248,6 +305,10 @@ static void lfx_setup(struct lfx *f, const struct lint_case *c)
 	free(p);
 	p = bt_fixture("trust");
 	ck_assert_int_eq(bt_copytree(p, f->trust), 0);
+	free(p);
+	p = bt_fmt("%s/assessment.xml", f->sub);
+	if (v2)
+		edit_file(p, to_v2, sizeof(to_v2) / sizeof(to_v2[0]));
 	free(p);
 	if (c == NULL)
 		goto ctx;
@@ -304,7 +365,9 @@ START_TEST(test_example_clean)
 	ck_assert_msg(coco_lint(f.ctx, f.sub, f.r) == COCO_OK, "%s", coco_ctx_error(f.ctx));
 	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
 			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
-			  bt_count_status(f.r, COCO_STATUS_INFO) == 1,
+			  bt_count_status(f.r, COCO_STATUS_INFO) == 2 &&
+			  /* the example is version 1: a note says what it lacks (issue 16) */
+			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) != NULL,
 		      "expected a clean PASSED:\n%s", bt_dump(f.r));
 	ck_assert_ptr_nonnull(strstr(
 	    coco_finding_message(bt_find_status(f.r, "verify.policy", COCO_STATUS_INFO, NULL)),
@@ -318,13 +381,12 @@ START_TEST(test_example_clean)
 }
 END_TEST
 
-START_TEST(test_lint_case)
+static void run_case(const struct lint_case *c, int v2)
 {
-	const struct lint_case *c = &cases[_i];
 	const struct coco_finding *f;
 	struct lfx x;
 
-	lfx_setup(&x, c);
+	lfx_setup_v(&x, c, v2);
 	ck_assert_msg(coco_lint(x.ctx, x.sub, x.r) == COCO_OK, "%s: %s", c->what,
 		      coco_ctx_error(x.ctx));
 	bt_check_causes(x.r);
@@ -347,6 +409,71 @@ START_TEST(test_lint_case)
 			      "%s: a warning must not change the verdict:\n%s", c->what,
 			      bt_dump(x.r));
 	lfx_teardown(&x);
+}
+
+START_TEST(test_lint_case)
+{
+	run_case(&cases[_i], 0);
+}
+END_TEST
+
+/* clang-format off */
+/* Issue 16: assessment version 2, the example rewritten by to_v2 and then edited. */
+static const struct lint_case v2_cases[] = {
+    {"v2: the example passes", {{0}}, {{0}}, NULL, NULL, NULL,
+     "assessment.incident_delay", COCO_STATUS_PASS, "CoCo-11", 0, "24 hours"},
+    {"v2: RPA bots and Excel macros", {{"<automation>no<", "<automation>yes<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.automation", COCO_STATUS_FAIL, "CoCo-8", 0, "SIA requires: \"The systems used to connect to the SIA portal will not run any automation applications or macros against the portal.\""},
+    {"v2: anti-virus weekly, no firewall", {{"<firewall>yes<", "<firewall>no<"}, {"<antivirusUpdates>daily<", "<antivirusUpdates>weekly<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.antivirus", COCO_STATUS_FAIL, "CoCo-7", 0, "no firewall, anti-virus updated weekly"},
+    {"v2: anti-virus weekly behind a firewall", {{"<antivirusUpdates>daily<", "<antivirusUpdates>weekly<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.antivirus", COCO_STATUS_WARN, "CoCo-7", 1, "either a hardware or software firewall"},
+    {"v2: incidents reported within 72 hours", {{"<maxReportingDelayHours>24<", "<maxReportingDelayHours>72<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.incident_delay", COCO_STATUS_FAIL, "CoCo-11", 0, "without undue delay but in any event no later than 24 hours upon becoming aware"},
+    {"v2: the policy allows 72 hours", {{"<maxReportingDelayHours>24<", "<maxReportingDelayHours>72<"}}, {{"<maxIncidentReportHours>24<", "<maxIncidentReportHours>72<"}}, NULL, NULL, NULL,
+     "assessment.incident_delay", COCO_STATUS_PASS, "CoCo-11", 0, NULL},
+    {"v2: no Cyber Essentials Plus next to a CE+ certificate", {{"<element id=\"CoCo-5\" complies=\"yes\">", "<element id=\"CoCo-5\" complies=\"no\">"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.complies", COCO_STATUS_FAIL, "CoCo-5", 0, "shall be certification against Cyber Essentials Plus"},
+    {"v2: partly", {{"<element id=\"CoCo-3\" complies=\"yes\">", "<element id=\"CoCo-3\" complies=\"partly\">"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.complies", COCO_STATUS_WARN, "CoCo-3", 1, "users positively confirm their acceptance to all policies"},
+    {"v2: data entered in Bangalore", {{"<dataEntryIn>GB<", "<dataEntryIn>IN<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.country", COCO_STATUS_FAIL, "IN", 0, "outside the countries"},
+    {"v2: patch window too long", {{"<patchWindowDays>14<", "<patchWindowDays>30<"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.patch_window", COCO_STATUS_FAIL, "CoCo-9", 0, "30 days"},
+    {"v2: CoCo-10 without dataEntryIn", {{"<dataEntryIn>GB</dataEntryIn>", ""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.attestation", COCO_STATUS_FAIL, "CoCo-10", 0, "hostedIn, supportedFrom and dataEntryIn"},
+    {"v2: a field on another element", {{"<automation>no</automation>", ""}, {"<patchWindowDays>", "<automation>no</automation><patchWindowDays>"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.attestation", COCO_STATUS_FAIL, "CoCo-9", 0, "belongs to CoCo-8 only"},
+    {"v2: licence management not in scope", {{"licenceManagementInScope=\"yes\"", "licenceManagementInScope=\"no\""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.scope_attested", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "not within the scope"},
+    {"v2: no company number", {{"<companyNumber>01234567</companyNumber>", ""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.company_number", COCO_STATUS_WARN, "Example Guarding Ltd", 1, "sole traders"},
+    {"v2: complies missing", {{"<element id=\"CoCo-2\" complies=\"yes\">", "<element id=\"CoCo-2\">"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "coco-assessment-2.xsd"},
+};
+/* clang-format on */
+
+/* The example as version 2 passes lint with no warning and no version note. */
+START_TEST(test_v2_clean)
+{
+	struct lfx f;
+
+	lfx_setup_v(&f, NULL, 1);
+	ck_assert_msg(coco_lint(f.ctx, f.sub, f.r) == COCO_OK, "%s", coco_ctx_error(f.ctx));
+	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
+			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
+			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) ==
+			      NULL &&
+			  bt_find_status(f.r, "assessment.antivirus", COCO_STATUS_PASS, "CoCo-7") &&
+			  bt_find_status(f.r, "assessment.automation", COCO_STATUS_PASS, "CoCo-8"),
+		      "expected a clean PASSED:\n%s", bt_dump(f.r));
+	lfx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_v2_case)
+{
+	run_case(&v2_cases[_i], 1);
 }
 END_TEST
 
@@ -532,7 +659,9 @@ START_TEST(test_init_skeleton)
 	ck_assert_int_eq(access(pol, F_OK), 0);
 	ck_assert_int_eq(bt_read(xml, &before, &lb), 0);
 	ck_assert_ptr_nonnull(strstr((char *)before, "Smith &amp; Jones &lt;Security&gt; Ltd"));
-	ck_assert_ptr_nonnull(strstr((char *)before, "CoCo-10: Systems are operated"));
+	ck_assert_ptr_nonnull(
+	    strstr((char *)before, "CoCo-10 (SIA's requirement): The systems used to connect to "
+				   "the SIA portal will be operated and supported within the EU."));
 	/* never overwrites */
 	ck_assert_int_eq(coco_init(f.ctx, dir, "Other Ltd"), COCO_ERR_EXISTS);
 	ck_assert_int_eq(bt_read(xml, &after, &la), 0);
@@ -677,6 +806,35 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The library's table says each CoCo requirement exactly as SIA's guidance words it
+ * (fixtures/sia/coco-requirements.tsv, copied once from the guidance; fixtures/sia/README). */
+START_TEST(test_sia_wording)
+{
+	char *path = bt_fmt("%s/sia/coco-requirements.tsv", bt_fixtures()), line[1024];
+	FILE *f = fopen(path, "r");
+	unsigned n = 0, num;
+	char *tab, *nl;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		ck_assert((tab = strchr(line, '\t')) != NULL);
+		*tab = '\0';
+		if ((nl = strchr(tab + 1, '\n')) != NULL)
+			*nl = '\0';
+		ck_assert_int_eq(sscanf(line, "CoCo-%u", &num), 1);
+		ck_assert_uint_eq(num, ++n);
+		ck_assert_str_eq(coco_element_requirement(num), tab + 1);
+	}
+	ck_assert_uint_eq(n, COCO_N_ELEMENTS);
+	ck_assert_ptr_null(coco_element_requirement(0));
+	ck_assert_ptr_null(coco_element_requirement(COCO_N_ELEMENTS + 1));
+	ck_assert_str_eq(coco_element_ce_reference(2), "Access");
+	ck_assert_ptr_null(coco_element_ce_reference(1));
+	fclose(f);
+	free(path);
+}
+END_TEST
+
 Suite *assessment_suite(void)
 {
 	Suite *s = suite_create("assessment");
@@ -689,6 +847,8 @@ Suite *assessment_suite(void)
 	tcase_set_timeout(tl, 60);
 	tcase_add_test(tl, test_example_clean);
 	tcase_add_loop_test(tl, test_lint_case, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tl, test_v2_clean);
+	tcase_add_loop_test(tl, test_v2_case, 0, (int)(sizeof(v2_cases) / sizeof(v2_cases[0])));
 	tcase_add_test(tl, test_init_skeleton);
 	tcase_add_test(tl, test_lint_file);
 	tcase_add_loop_test(tt, test_bad_trust, 0,
@@ -699,6 +859,7 @@ Suite *assessment_suite(void)
 	tcase_add_test(tt, test_default_policy);
 	tcase_add_test(tu, test_dates);
 	tcase_add_test(tu, test_names);
+	tcase_add_test(tu, test_sia_wording);
 	suite_add_tcase(s, tl);
 	suite_add_tcase(s, tt);
 	suite_add_tcase(s, tu);

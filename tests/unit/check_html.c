@@ -72,7 +72,8 @@ static void add_statements(struct coco_report *r)
 		ck_assert_int_eq(coco_report_add_element(r, id, k == 3 ? img : "Requirement",
 							 k == 1   ? script
 							 : k == 2 ? img
-								  : nasty),
+								  : nasty,
+							 1),
 				 COCO_OK);
 	}
 }
@@ -274,8 +275,10 @@ START_TEST(test_html_rows_escaped)
 	struct coco_report *r = hostile_report();
 	char *html = render(r, 0);
 
-	ck_assert_ptr_nonnull(strstr(html, "<div class=\"eid\">CoCo-1</div><div class=\"etitle\">"
-					   "Requirement</div><div class=\"stmt\">&lt;script&gt;"));
+	ck_assert_ptr_nonnull(strstr(html,
+				     "<div class=\"eid\"><span class=\"box\"></span>CoCo-1</div>"
+				     "<div class=\"etitle\">Requirement</div><div class=\"stmt\">"
+				     "&lt;script&gt;"));
 	ck_assert_ptr_nonnull(strstr(html, "<div class=\"etitle\">&quot;&gt;&lt;img src=x"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"mono\">&quot;&gt;&lt;img src=x"));
 	ck_assert_ptr_nonnull(strstr(html, "<tr><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
@@ -305,7 +308,9 @@ static const char *const sections[] = {
     "<div class=\"verdict v-failed\"><span>Verdict</span><strong>FAILED</strong></div>",
     "<tr class=\"grp allpass\"><th colspan=\"3\">Container",
     "<tr class=\"grp\"><th colspan=\"3\">Signer certificate",
-    "<tr class=\"grp\"><th colspan=\"3\">Evidence",
+    /* its one finding is a manual check, printed in the manual checks, so not twice */
+    "<tr class=\"grp allpass\"><th colspan=\"3\">Evidence",
+    "<tr class=\"manual\">",
     "<tr class=\"grp\"><th colspan=\"3\">Other",
     "@page{size:A4;margin:12mm}",
     "@media print{body",
@@ -440,6 +445,41 @@ START_TEST(test_html_scheme_names)
 }
 END_TEST
 
+/* Each CoCo statement to read (COCO_CAUSE_STATEMENT) is ticked beside its statement, not
+ * listed again among the manual checks, which count it and say where it is. */
+START_TEST(test_html_statements_ticked)
+{
+	struct coco_report *r;
+	char *html;
+
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_int_eq(coco_report_add_element(r, "CoCo-1", "Policies in place", "We have.", 1),
+			 COCO_OK);
+	ck_assert_int_eq(coco_report_add_element(r, "CoCo-2", "Hosts secure", "They are.", 1),
+			 COCO_OK);
+	coco_report_add_manual(r, "assessment.statement_read", "CoCo-1", "read CoCo-1 against: P");
+	coco_report_add_manual(r, "assessment.statement_read", "CoCo-2", "read CoCo-2 against: H");
+	coco_report_set_cause(r, 0, COCO_CAUSE_STATEMENT);
+	coco_report_add_manual(r, "assessment.role", "Office junior", "not a director's role");
+	html = render(r, 0);
+	ck_assert_ptr_nonnull(
+	    strstr(html, "<h2>Manual checks for the SIRO<span class=\"n\">3</span></h2>"));
+	ck_assert_ptr_nonnull(strstr(html,
+				     "Read each of the 2 CoCo statements against SIA's "
+				     "requirement and tick it under <i>The CoCo statements</i>"));
+	/* one box in the manual table (the role), one beside each statement, two in the form */
+	ck_assert_uint_eq(count(html, "<tr><td class=\"st\"><span class=\"box\"></span></td>"), 1);
+	ck_assert_ptr_nonnull(strstr(html, "Office junior"));
+	ck_assert_ptr_null(strstr(html, "<tr><td class=\"st\"><span class=\"box\"></span></td>"
+					"<td class=\"id mono\">assessment.statement_read"));
+	ck_assert_uint_eq(count(html, "<div class=\"eid\"><span class=\"box\"></span>CoCo-"), 2);
+	/* in the findings table they are hidden in print, like passes */
+	ck_assert_uint_eq(count(html, "<tr class=\"manual\">"), 3);
+	free(html);
+	coco_report_free(r);
+}
+END_TEST
+
 Suite *html_suite(void)
 {
 	Suite *s = suite_create("html");
@@ -455,6 +495,7 @@ Suite *html_suite(void)
 	tcase_add_test(tc, test_html_lint_sheet);
 	tcase_add_test(tc, test_html_inspect_and_empty);
 	tcase_add_test(tc, test_html_scheme_names);
+	tcase_add_test(tc, test_html_statements_ticked);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1706,7 +1706,7 @@ START_TEST(test_countersign_manifest)
 	struct coco_ctx *ctx = new_ctx("trust");
 	char *dir = bt_mkdtemp(), *sub = bt_fmt("%s/sub", dir), *in = bt_fmt("%s/a.coco", dir);
 	char *out = bt_fmt("%s/s.coco", dir);
-	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL, 0};
 	/* what the sign-off's manifest lists beyond the applicant's, and no Rootfile */
 	size_t grow = manifest_len("META-INF/signature002.p7s", siro, 5, NULL) -
 		      manifest_len("META-INF/signature001.p7s", applicant, 1, "assessment.xml");
@@ -2164,7 +2164,7 @@ END_TEST
 static void signed_off(struct coco_ctx *ctx, const char *dir, const char *out, const char *comment)
 {
 	char *example = bt_fixture("example"), *in = bt_fmt("%s/a.coco", dir);
-	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, comment, NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, comment, NULL, 0};
 	struct coco_signer *s;
 
 	coco_ctx_set_time(ctx, bt_time("2027-01-01"));
@@ -2282,7 +2282,7 @@ START_TEST(test_comment_bytes)
 	char *dir = bt_mkdtemp(), *in = bt_fmt("%s/a.coco", dir), *out = bt_fmt("%s/s.coco", dir);
 	char *example = bt_fixture("example");
 	struct bt_sb comment = {0};
-	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL, 0};
 	struct coco_signer *s;
 	enum coco_err err;
 
@@ -2463,7 +2463,7 @@ START_TEST(test_countersign_signature)
 	struct coco_ctx *ctx = new_ctx("trust");
 	char *dir = bt_mkdtemp(), *in = bt_fmt("%s/a.coco", dir), *out = bt_fmt("%s/s.coco", dir);
 	char *example = bt_fixture("example");
-	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_REJECTED, NULL, NULL, 0};
 	struct coco_signer *s;
 	struct coco_report *r;
 	size_t sig;

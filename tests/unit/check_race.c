@@ -432,7 +432,7 @@ START_TEST(test_race_decision)
 {
 	static const char decision[] = "signoff/decision-002.xml";
 	struct race rc;
-	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, NULL, NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, NULL, NULL, 1};
 	struct coco_signer *s;
 	char *approved;
 	unsigned char byte;
@@ -520,7 +520,7 @@ END_TEST
 START_TEST(test_race_countersign_copy)
 {
 	struct race rc;
-	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, NULL, NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, NULL, NULL, 1};
 	struct coco_signer *s;
 	struct bt_loc loc;
 	struct stat st;

@@ -81,7 +81,8 @@ static void create_as(struct fixture *fx, const char *who)
 static enum coco_err countersign(struct fixture *fx, const char *in, const char *out,
 				 const char *who, enum coco_decision d, const char *date)
 {
-	struct coco_countersign_opts o = {d, "checked the register", NULL};
+	struct coco_countersign_opts o = {d, "checked the register", NULL,
+					  d == COCO_DECISION_APPROVED};
 	struct coco_signer *s;
 	enum coco_err err;
 
@@ -268,7 +269,7 @@ START_TEST(test_bad_options)
 {
 	struct fixture fx;
 	struct coco_signer *s;
-	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, "line one\033[2J", NULL};
+	struct coco_countersign_opts o = {COCO_DECISION_APPROVED, "line one\033[2J", NULL, 0};
 
 	setup(&fx);
 	create_as(&fx, "director");
@@ -284,6 +285,11 @@ START_TEST(test_bad_options)
 	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
 			 COCO_ERR_ARG);
 	o.comment = NULL;
+	/* issue 16: an approval the SIRO has not confirmed reading the statements for */
+	set_time(&fx, "2027-01-05");
+	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
+			 COCO_ERR_REFUSED);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(fx.ctx), "unconfirmed: an approval records"));
 	o.decision = COCO_DECISION_NONE;
 	ck_assert_int_eq(coco_countersign(fx.ctx, fx.applicant, fx.signed_off, s, &o),
 			 COCO_ERR_ARG);
@@ -1150,7 +1156,7 @@ START_TEST(test_xml_report_valid)
 	/* hostile strings in every kind of field */
 	coco_report_add(fx.r, COCO_STATUS_WARN, "verify.policy", "<a href=\"x\">&\x01'",
 			"m\x7f<>\xef\xbf\xbf\xef\xbf\xbe\xe2\x80\xae\xc2\x9b");
-	ck_assert_int_eq(coco_report_add_element(fx.r, "CoCo-1", "t<", "</statement>\"\xff"),
+	ck_assert_int_eq(coco_report_add_element(fx.r, "CoCo-1", "t<", "</statement>\"\xff", 1),
 			 COCO_OK);
 	ck_assert_ptr_nonnull(sig = coco_report_add_signature(fx.r));
 	sig->file = strdup("]]><x/>");

@@ -869,6 +869,7 @@ static enum coco_err describe_submission(struct coco_vstate *v,
 	s->files = v->submission_files;
 	s->at_day = s->signed_day = coco_day_of(coco_ctx_time(v->ctx));
 	s->signed_bundle = 1;
+	s->siro_reads = 1;
 	if (sig != NULL) {
 		s->signer_cn = sig->common_name;
 		s->signer_subject = sig->subject;

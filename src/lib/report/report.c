@@ -463,7 +463,7 @@ static char *dup_or_null(const char *s, int *bad)
 }
 
 enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
-				      const char *statement)
+				      const char *statement, int to_read)
 {
 	struct coco_report_element *e;
 	int bad = 0;
@@ -477,6 +477,7 @@ enum coco_err coco_report_add_element(struct coco_report *r, const char *id, con
 	e->id = dup_or_null(id, &bad);
 	e->title = dup_or_null(title, &bad);
 	e->statement = dup_or_null(statement ? statement : "", &bad);
+	e->to_read = to_read;
 	if (bad) {
 		free(e->id);
 		free(e->title);

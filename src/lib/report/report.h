@@ -144,6 +144,7 @@ struct coco_report_element {
 	char *id; /* "CoCo-1" ... */
 	char *title;
 	char *statement;
+	int to_read; /* the SIRO reads it against title (a COCO_CAUSE_STATEMENT manual check) */
 };
 
 /* A sign-off decision found in the bundle. */
@@ -211,7 +212,7 @@ enum coco_err coco_report_name_scheme(struct coco_report *r, const char *id, con
 const char *coco_report_scheme_name(const struct coco_report *r, const char *id);
 /* The eleven statements, in order, for the sign-off sheet. title may be NULL. */
 enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
-				      const char *statement);
+				      const char *statement, int to_read);
 /* Adds a sign-off row (strings copied; comment may be NULL). Returns it or NULL. */
 struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const char *entry,
 						    enum coco_decision decision, const char *name,

@@ -63,11 +63,12 @@ static const char css[] =
     ".box{display:inline-block;width:4mm;height:4mm;border:1pt solid #1b2230;"
     "vertical-align:-0.8mm;margin-right:1.5mm;background:#fff}\n"
     ".note{border-left:2pt solid #8a93a3;padding:1mm 3mm;color:#3d4656}\n"
-    ".el{display:grid;grid-template-columns:20mm 1fr;gap:0 3mm;padding:2mm 0;"
+    ".el{display:grid;grid-template-columns:22mm 1fr;gap:0 3mm;padding:2mm 0;"
     "border-bottom:.5pt solid #d3d8e0}\n"
     ".el .eid{font-weight:bold}\n"
     ".el .etitle{font-weight:bold;color:#3d4656}\n"
     ".el .stmt{grid-column:2;white-space:pre-wrap;overflow-wrap:anywhere}\n"
+
     ".timeline{width:100%;height:auto;margin-top:3mm}\n"
     ".timeline text{font-size:10.5px;fill:#3d4656}\n"
     ".timeline .scheme{font-weight:bold;fill:#1b2230}\n"
@@ -96,10 +97,13 @@ static const char css_form_print[] =
     "footer{margin-top:8mm;padding-top:2mm;border-top:.5pt solid #8a93a3;font-size:7.5pt;"
     "color:#5a6475}\n"
     "@media print{body{background:none;font-size:8.5pt}section{margin-top:5mm}"
+    ".el{padding:1mm 0;gap:0 2mm}.el .etitle{font-weight:600}"
+    ".form{gap:3mm 8mm;margin-top:2mm}.line{height:6mm}.signoff{margin-top:3mm}"
+    "footer{margin-top:3mm}"
     ".sheet{width:auto;margin:0;padding:0;box-shadow:none}"
     "tr,.el,.field,.signoff,.top,.facts,.timeline,.closing{break-inside:avoid}"
     "h2{break-after:avoid}thead{display:table-header-group}"
-    "tr.pass,tr.grp.allpass{display:none}}\n"
+    "tr.pass,tr.manual,tr.grp.allpass{display:none}}\n"
     ".print-only{display:none}@media print{.print-only{display:table-row-group}}\n"
     ".facts2{display:grid;grid-template-columns:1fr 1fr;gap:0 6mm}\n";
 
@@ -387,8 +391,11 @@ static void finding_cells(struct coco_buf *b, const struct coco_finding *f)
 
 static void finding_row(struct coco_buf *b, const struct coco_finding *f)
 {
-	/* passes are listed on screen; the printed sheet keeps what needs reading */
-	coco_buf_str(b, f->status == COCO_STATUS_PASS ? "<tr class=\"pass\">" : "<tr>");
+	/* passes are listed on screen; the printed sheet keeps what needs reading, and has the
+	 * manual checks in their own section already */
+	coco_buf_str(b, f->status == COCO_STATUS_PASS ? "<tr class=\"pass\">"
+			: f->manual                   ? "<tr class=\"manual\">"
+						      : "<tr>");
 	status_cell(b, f->status);
 	finding_cells(b, f);
 }
@@ -416,12 +423,15 @@ static void counts(struct coco_buf *b, const struct coco_report *r, size_t group
 	coco_buf_str(b, "</span>");
 }
 
+/* 1 if group g prints no row: all its findings pass or are manual checks (listed in their
+ * own section). */
 static int all_pass(const struct coco_report *r, size_t g)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (group_of(r->findings[i].id) == g && r->findings[i].status != COCO_STATUS_PASS)
+		if (group_of(r->findings[i].id) == g && r->findings[i].status != COCO_STATUS_PASS &&
+		    !r->findings[i].manual)
 			return 0;
 	return 1;
 }
@@ -459,7 +469,8 @@ static void section_findings(struct coco_buf *b, const struct coco_report *r)
 	for (g = 0; g < N_GROUPS; g++)
 		findings_group(b, r, g);
 	coco_buf_str(b, "<tbody class=\"print-only\"><tr><td colspan=\"3\" class=\"muted\">"
-			"Passed checks are counted above and listed on screen, not printed."
+			"Passed checks are counted above and listed on screen, not printed; "
+			"manual checks are printed in their own section."
 			"</td></tr></tbody>\n");
 	if (r->n == 0)
 		coco_buf_str(b, "<tbody><tr><td colspan=\"3\">No findings.</td></tr></tbody>\n");
@@ -487,12 +498,16 @@ static void section_reasons(struct coco_buf *b, const struct coco_report *r)
 
 /* ---- manual checks and the statements ------------------------------------------------ */
 
+/* The manual checks, but the CoCo statements to read: those are ticked beside each
+ * statement (section_elements), and counted here. */
 static void section_manual(struct coco_buf *b, const struct coco_report *r)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, reads = 0;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		n += r->findings[i].manual != 0;
+		reads += r->findings[i].manual && r->findings[i].cause == COCO_CAUSE_STATEMENT;
+	}
 	coco_buf_printf(
 	    b, "<section>\n<h2>Manual checks for the SIRO<span class=\"n\">%zu</span></h2>\n", n);
 	if (n == 0) {
@@ -501,12 +516,22 @@ static void section_manual(struct coco_buf *b, const struct coco_report *r)
 		       "</section>\n");
 		return;
 	}
+	if (reads > 0)
+		coco_buf_printf(b,
+				"<p>Read each of the %zu CoCo statements against SIA's requirement "
+				"and tick it under <i>The CoCo statements</i> "
+				"(assessment.statement_read).</p>\n",
+				reads);
+	if (n == reads) {
+		coco_buf_str(b, "</section>\n");
+		return;
+	}
 	coco_buf_str(b,
 		     "<p>Each of these needs a person's judgement. Tick it once checked.</p>\n"
 		     "<table>\n<thead><tr><th>Done</th><th>Check</th><th>Detail</th></tr></thead>\n"
 		     "<tbody>\n");
 	for (i = 0; i < r->n; i++) {
-		if (!r->findings[i].manual)
+		if (!r->findings[i].manual || r->findings[i].cause == COCO_CAUSE_STATEMENT)
 			continue;
 		coco_buf_str(b, "<tr><td class=\"st\"><span class=\"box\"></span></td>");
 		finding_cells(b, &r->findings[i]);
@@ -516,7 +541,7 @@ static void section_manual(struct coco_buf *b, const struct coco_report *r)
 
 static void section_elements(struct coco_buf *b, const struct coco_report *r)
 {
-	size_t i;
+	size_t i, reads = 0;
 
 	coco_buf_printf(
 	    b, "<section>\n<h2>The CoCo statements<span class=\"n\">%zu of 11</span></h2>\n",
@@ -524,9 +549,17 @@ static void section_elements(struct coco_buf *b, const struct coco_report *r)
 	if (r->n_elements == 0)
 		coco_buf_str(
 		    b, "<p class=\"note\">None could be read from the self-assessment.</p>\n");
+	for (i = 0; i < r->n_elements; i++)
+		reads += r->elements[i].to_read != 0;
+	if (reads > 0)
+		coco_buf_str(b,
+			     "<p>Tick the box beside each statement once you have read it against "
+			     "SIA's requirement, in bold above it.</p>\n");
 	for (i = 0; i < r->n_elements; i++) {
 		const struct coco_report_element *e = &r->elements[i];
 		coco_buf_str(b, "<div class=\"el\"><div class=\"eid\">");
+		if (e->to_read)
+			coco_buf_str(b, "<span class=\"box\"></span>");
 		esc(b, e->id);
 		coco_buf_str(b, "</div><div class=\"etitle\">");
 		esc(b, e->title);
@@ -755,7 +788,7 @@ static void signer_cell(struct coco_buf *b, const struct coco_report_signature *
 		esc(b, s->subject);
 		coco_buf_str(b, "</span>issued by ");
 		esc(b, s->issuer ? s->issuer : "?");
-		coco_buf_str(b, "<br/>serial <span class=\"mono\">");
+		coco_buf_str(b, ", serial <span class=\"mono\">");
 		esc(b, s->serial ? s->serial : "?");
 		coco_buf_str(b, "</span><br/>");
 	} else {
@@ -935,11 +968,11 @@ void coco_render_html(struct coco_buf *b, const struct coco_report *r, unsigned 
 		section_reasons(b, r);
 		section_applicant(b, r);
 		section_manual(b, r);
+		section_elements(b, r); /* the statements to read: manual checks too */
 		section_evidence(b, r);
 		if (bundle)
 			section_signatures(b, r, flags);
 		section_findings(b, r);
-		section_elements(b, r);
 		if (bundle) { /* together, so that the form is never alone on a page */
 			coco_buf_str(b, "<div class=\"closing\">\n");
 			section_signoffs(b, r);

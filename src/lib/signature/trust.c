@@ -59,6 +59,8 @@ void coco_ctx_free(struct coco_ctx *ctx)
 		xmlSchemaFree(ctx->manifest_schema);
 	if (ctx->assessment_schema != NULL)
 		xmlSchemaFree(ctx->assessment_schema);
+	if (ctx->assessment_schema2 != NULL)
+		xmlSchemaFree(ctx->assessment_schema2);
 	if (ctx->policy_schema != NULL)
 		xmlSchemaFree(ctx->policy_schema);
 	if (ctx->bodies_schema != NULL)

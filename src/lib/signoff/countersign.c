@@ -86,6 +86,23 @@ static void put_el(struct coco_buf *b, const char *name, const char *text)
 	coco_buf_printf(b, "</%s>\n", name);
 }
 
+/* An approval's statementsRead: the CoCo elements whose statements the SIRO confirmed
+ * reading against SIA's requirement (those the report lists). */
+static void put_read(struct coco_buf *b, const struct coco_countersign_opts *o,
+		     const struct coco_report *r)
+{
+	size_t i;
+
+	if (o->decision != COCO_DECISION_APPROVED || !o->confirm_statements || r->n_elements == 0)
+		return;
+	coco_buf_str(b, "  <statementsRead>");
+	for (i = 0; i < r->n_elements; i++) {
+		coco_buf_str(b, i > 0 ? " " : "");
+		coco_buf_safe(b, r->elements[i].id, COCO_BUF_MARKUP);
+	}
+	coco_buf_str(b, "</statementsRead>\n");
+}
+
 struct newfiles {
 	char decision[64], report[64], manifest[64], sig[64];
 	char *rep, *dec, *man;
@@ -118,6 +135,7 @@ static enum coco_err build_decision(struct coco_ctx *ctx, const struct coco_sign
 	put_el(&b, "outcome", coco_decision_name(o->decision));
 	if (o->comment != NULL && o->comment[0] != '\0')
 		put_el(&b, "comment", o->comment);
+	put_read(&b, o, r);
 	put_el(&b, "siro", cn ? cn : siro->subject);
 	put_el(&b, "siroSubject", siro->subject);
 	put_el(&b, "time", coco_time_format(coco_ctx_time(ctx), tb));
@@ -206,8 +224,9 @@ static enum coco_err write_out(struct coco_ctx *ctx, struct coco_archive *ar, co
 /* Whether a decision can be recorded in the verified bundle, and approval allowed. */
 static enum coco_err may_sign(struct coco_ctx *ctx, const struct coco_archive *ar,
 			      const struct coco_report *r, const char *in_path,
-			      enum coco_decision decision)
+			      const struct coco_countersign_opts *o)
 {
+	enum coco_decision decision = o->decision;
 	enum coco_verdict verdict = coco_report_verdict(r);
 	size_t i;
 
@@ -226,6 +245,13 @@ static enum coco_err may_sign(struct coco_ctx *ctx, const struct coco_archive *a
 		return coco_seterr(ctx, COCO_ERR_REFUSED,
 				   "refusing to approve '%s': its verification is %s", in_path,
 				   coco_verdict_name(verdict));
+	if (decision == COCO_DECISION_APPROVED && !o->confirm_statements && r->n_elements > 0)
+		return coco_seterr(
+		    ctx, COCO_ERR_REFUSED,
+		    "refusing to approve '%s' unconfirmed: an approval records that "
+		    "the SIRO has read each of its %zu CoCo statements against SIA's "
+		    "requirement (the manual checks assessment.statement_read)",
+		    in_path, r->n_elements);
 	return COCO_OK;
 }
 
@@ -295,7 +321,7 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 	if (r == NULL)
 		r = own;
 	if ((err = coco_vstate_run(ctx, in_path, r, COCO_MODE_VERIFY, &v)) != COCO_OK ||
-	    (err = may_sign(ctx, coco_vstate_archive(v), r, in_path, opts->decision)) != COCO_OK)
+	    (err = may_sign(ctx, coco_vstate_archive(v), r, in_path, opts)) != COCO_OK)
 		goto out;
 	if ((num = next_number(coco_vstate_archive(v))) > 999999) {
 		err = coco_seterr(ctx, COCO_ERR_LIMIT,

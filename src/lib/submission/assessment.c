@@ -14,7 +14,9 @@
 #include "report/report.h"
 #include "util/xml.h"
 
-#define NS COCO_NS_ASSESSMENT
+/* The namespace of a node of a validated assessment: version 1's or version 2's, the same
+ * for every element of one document (the schemas are qualified and self-contained). */
+#define NS_OF(n) ((n) != NULL && (n)->ns != NULL ? (const char *)(n)->ns->href : "")
 #define MAX_REFS (16 + 32 * 256 + 64) /* the schema's maxOccurs: no reference is ever dropped */
 
 /* ---- parsing ------------------------------------------------------------------------- */
@@ -33,6 +35,7 @@ void coco_assessment_free(struct coco_assessment *a)
 	for (i = 0; i < a->n_elements; i++) {
 		free(a->elements[i].statement);
 		free(a->elements[i].incident);
+		free(a->elements[i].antivirus);
 		coco_words_release(&a->elements[i].countries);
 		coco_words_release(&a->elements[i].files);
 	}
@@ -51,7 +54,7 @@ void coco_assessment_free(struct coco_assessment *a)
 /* The trimmed text of the child `name`, or NULL (absent, or out of memory: *nomem). */
 static char *child_text(xmlNode *parent, const char *name, int *nomem)
 {
-	xmlNode *c = coco_xml_child(parent, NS, name);
+	xmlNode *c = parent ? coco_xml_child(parent, NS_OF(parent), name) : NULL;
 	char *t;
 
 	if (c == NULL)
@@ -71,6 +74,59 @@ static int child_date(xmlNode *parent, const char *name, long *out, int *nomem)
 	return rc;
 }
 
+/* A yes/no value (taken): 1 yes, 0 no, -1 absent. */
+static int yes_no(char *t)
+{
+	int v = t == NULL ? -1 : strcmp(coco_trim(t), "yes") == 0;
+
+	free(t);
+	return v;
+}
+
+/* A child count (the schema bounds it), or -1 when absent. */
+static long child_count(xmlNode *parent, const char *name, int *nomem)
+{
+	char *t = child_text(parent, name, nomem);
+	long v = t != NULL ? strtol(t, NULL, 10) : -1;
+
+	free(t);
+	return v;
+}
+
+/* Version 2's CoCo-10 lists, merged into countries for the country checks; bit k of lists
+ * is set when list k is given. */
+static void parse_lists(xmlNode *n, struct coco_claim_element *e, int *nomem)
+{
+	static const char *const names[] = {"hostedIn", "supportedFrom", "dataEntryIn"};
+	size_t k;
+	char *t;
+
+	for (k = 0; k < 3; k++) {
+		if ((t = child_text(n, names[k], nomem)) == NULL)
+			continue;
+		e->lists |= 1u << k;
+		e->has_countries = 1;
+		if (coco_words_split(&e->countries, t) != 0)
+			*nomem = 1;
+		free(t);
+	}
+}
+
+/* Version 2's attestations of an element. */
+static void parse_attestation(xmlNode *n, struct coco_claim_element *e, int *nomem)
+{
+	char *complies = coco_xml_attr(n, "complies");
+
+	e->complies = complies != NULL ? coco_trim(complies)[0] : 0;
+	free(complies);
+	e->firewall = yes_no(child_text(n, "firewall", nomem));
+	e->automation = yes_no(child_text(n, "automation", nomem));
+	e->antivirus = child_text(n, "antivirusUpdates", nomem);
+	e->patch_days = child_count(n, "patchWindowDays", nomem);
+	e->delay_hours = child_count(n, "maxReportingDelayHours", nomem);
+	parse_lists(n, e, nomem);
+}
+
 static void parse_cert(xmlNode *n, struct coco_claim_cert *c, int *nomem)
 {
 	c->scheme = coco_trim(coco_xml_attr(n, "scheme"));
@@ -82,6 +138,7 @@ static void parse_cert(xmlNode *n, struct coco_claim_cert *c, int *nomem)
 	(void)child_date(n, "issued", &c->issued, nomem);
 	(void)child_date(n, "expires", &c->expires, nomem);
 	c->has_basic = child_date(n, "basicIssued", &c->basic, nomem) == 0;
+	c->lm_in_scope = yes_no(coco_xml_attr(n, "licenceManagementInScope"));
 	if (c->scheme == NULL)
 		*nomem = 1;
 }
@@ -103,8 +160,9 @@ static void parse_element(xmlNode *n, struct coco_claim_element *e, int *nomem)
 	if (countries != NULL && coco_words_split(&e->countries, countries) != 0)
 		*nomem = 1;
 	free(countries);
+	parse_attestation(n, e, nomem);
 	for (c = coco_xml_elem(n->children); c; c = coco_xml_elem(c->next)) {
-		if (coco_xml_is(c, NS, "supportingFile") &&
+		if (coco_xml_is(c, NS_OF(n), "supportingFile") &&
 		    coco_words_push(&e->files, coco_trim(coco_xml_text(c))) != 0)
 			*nomem = 1;
 	}
@@ -128,15 +186,15 @@ static size_t count_children(xmlNode *parent, const char *name)
 	size_t n = 0;
 
 	for (c = coco_xml_elem(parent->children); c; c = coco_xml_elem(c->next))
-		n += coco_xml_is(c, NS, name);
+		n += coco_xml_is(c, NS_OF(parent), name);
 	return n;
 }
 
 static int parse_doc(xmlNode *root, struct coco_assessment *a)
 {
-	xmlNode *org = coco_xml_child(root, NS, "organisation");
-	xmlNode *auth = coco_xml_child(root, NS, "authorisation");
-	xmlNode *pols = coco_xml_child(root, NS, "policies"), *c;
+	xmlNode *org = coco_xml_child(root, NS_OF(root), "organisation");
+	xmlNode *auth = coco_xml_child(root, NS_OF(root), "authorisation");
+	xmlNode *pols = coco_xml_child(root, NS_OF(root), "policies"), *c;
 	size_t nc = count_children(root, "baselineCertificate"),
 	       ne = count_children(root, "element");
 	size_t np = pols ? count_children(pols, "policy") : 0;
@@ -157,9 +215,9 @@ static int parse_doc(xmlNode *root, struct coco_assessment *a)
 	if (a->certs == NULL || a->elements == NULL || a->policies == NULL)
 		return -1;
 	for (c = coco_xml_elem(root->children); c && !nomem; c = coco_xml_elem(c->next)) {
-		if (coco_xml_is(c, NS, "baselineCertificate"))
+		if (coco_xml_is(c, NS_OF(root), "baselineCertificate"))
 			parse_cert(c, &a->certs[a->n_certs++], &nomem);
-		else if (coco_xml_is(c, NS, "element"))
+		else if (coco_xml_is(c, NS_OF(root), "element"))
 			parse_element(c, &a->elements[a->n_elements++], &nomem);
 	}
 	for (c = pols ? coco_xml_elem(pols->children) : NULL; c && !nomem;
@@ -193,42 +251,60 @@ static int schemes_known(struct coco_ctx *ctx, struct coco_report *r,
 	return 1;
 }
 
+/* The schema of the document's version: 2 for version 2's namespace, else 1 (whose schema
+ * then says what is wrong). NULL (message in ctx) if it does not compile. */
+static void *pick_schema(struct coco_ctx *ctx, xmlDocPtr doc, unsigned *version)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	int v2 = root != NULL && strcmp(NS_OF(root), COCO_NS_ASSESSMENT2) == 0;
+	void **slot = v2 ? &ctx->assessment_schema2 : &ctx->assessment_schema;
+	const unsigned char *xsd = v2 ? coco_xsd_assessment2 : coco_xsd_assessment;
+	char why[512];
+
+	*version = v2 ? 2 : 1;
+	if (*slot == NULL && (*slot = coco_xml_schema((const char *)xsd, why, sizeof(why))) == NULL)
+		coco_seterr(ctx, COCO_ERR_FORMAT, "cannot compile the assessment schema: %s", why);
+	return *slot;
+}
+
 enum coco_err coco_assessment_parse(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len, const char *name,
 				    struct coco_assessment **out)
 {
 	struct coco_assessment *a = NULL;
 	xmlDocPtr doc = NULL;
+	void *schema;
+	unsigned version = 1;
 	char why[512];
 	enum coco_err err = COCO_OK;
 	int known;
 
 	*out = NULL;
-	if (ctx->assessment_schema == NULL &&
-	    (ctx->assessment_schema =
-		 coco_xml_schema((const char *)coco_xsd_assessment, why, sizeof(why))) == NULL)
-		return coco_seterr(ctx, COCO_ERR_FORMAT, "cannot compile the assessment schema: %s",
-				   why);
 	if ((doc = coco_xml_read(xml, len, ctx->limits.meta_size, name, why, sizeof(why))) ==
 	    NULL) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.xml", name, "%s", why);
 		goto out;
 	}
-	if (coco_xml_validate(ctx->assessment_schema, doc, why, sizeof(why)) != 0) {
+	if ((schema = pick_schema(ctx, doc, &version)) == NULL) {
+		err = COCO_ERR_FORMAT; /* the message is in ctx */
+		goto out;
+	}
+	if (coco_xml_validate(schema, doc, why, sizeof(why)) != 0) {
 		coco_report_add(r, COCO_STATUS_FAIL, "assessment.schema", name,
-				"not valid against coco-assessment-1.xsd: %s", why);
+				"not valid against coco-assessment-%u.xsd: %s", version, why);
 		goto out;
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL || parse_doc(xmlDocGetRootElement(doc), a) != 0) {
 		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory reading '%s'", name);
 		goto out;
 	}
+	a->version = version;
 	if ((known = schemes_known(ctx, r, a, name)) <= 0) {
 		err = known < 0 ? COCO_ERR_FORMAT : COCO_OK;
 		goto out;
 	}
 	coco_report_add(r, COCO_STATUS_PASS, "assessment.schema", name,
-			"valid against coco-assessment-1.xsd");
+			"valid against coco-assessment-%u.xsd", version);
 	*out = a;
 	a = NULL; /* transferred */
 out:
@@ -628,6 +704,36 @@ static void check_authorisation(struct coco_report *r, const struct coco_assessm
 	}
 }
 
+/* The authorising role against the policy's director-like roles (SIA: "Director (or other
+ * competent person within the business)"): a role containing none is the SIRO's to judge,
+ * not a failure, as small businesses name roles in many ways. -1 on NOMEM. */
+static int check_role(struct coco_report *r, const struct coco_assessment *a,
+		      const struct coco_policy *p)
+{
+	char *role;
+	size_t i;
+	int hit = 0;
+
+	if (p->authoriser_roles.n == 0 || coco_is_placeholder(a->role))
+		return 0;
+	if ((role = coco_norm_words(a->role)) == NULL)
+		return -1;
+	for (i = 0; i < p->authoriser_roles.n && !hit; i++)
+		hit = coco_words_contain(role, p->authoriser_roles.v[i]);
+	if (hit)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.role", a->role,
+				"a director-like role authorises the assessment");
+	else
+		coco_report_add_manual(
+		    r, "assessment.role", a->role,
+		    "'%s' (%s) is not a director-like role in the policy: SIA asks "
+		    "for authorisation by a \"Director (or other competent person "
+		    "within the business)\"; confirm that they may authorise",
+		    a->director, a->role);
+	free(role);
+	return 0;
+}
+
 /* The authorising director against the signer's common name; -1 on NOMEM. */
 static int check_director(struct coco_report *r, const struct coco_assessment *a,
 			  const struct coco_submission *s)
@@ -885,24 +991,36 @@ static int add_applicant(struct coco_report *r, const struct coco_assessment *a)
 	return rc;
 }
 
-/* The statements, in element order, for the sign-off sheet. */
-static int add_statements(struct coco_report *r, const struct coco_assessment *a)
+/* The statements, in element order, for the sign-off sheet, each also a manual check: no
+ * machine can judge a free-text statement, so the SIRO reads every one against SIA's
+ * requirement (and an approval records that: coco_countersign's confirm_statements). Only
+ * verify adds those: for lint and create they would be the SIRO's work, not the applicant's. */
+static int add_statements(struct coco_report *r, const struct coco_assessment *a, int siro_reads)
 {
 	char id[16];
 	unsigned k;
-	size_t i;
+	size_t i, from;
 
 	for (k = 1; k <= COCO_N_ELEMENTS; k++)
 		for (i = 0; i < a->n_elements; i++)
 			if (a->elements[i].num == k) {
 				snprintf(id, sizeof(id), "CoCo-%u", k);
 				if (coco_report_add_element(r, id, coco_element_requirement(k),
-							    a->elements[i].statement) != COCO_OK)
+							    a->elements[i].statement,
+							    siro_reads) != COCO_OK)
 					return -1;
+				from = coco_report_count(r);
+				if (siro_reads &&
+				    coco_report_add_manual(r, "assessment.statement_read", id,
+							   "read %s against: %s", id,
+							   coco_element_requirement(k)) != COCO_OK)
+					return -1;
+				coco_report_set_cause(r, from, COCO_CAUSE_STATEMENT);
 				break;
 			}
 	return 0;
 }
+
 enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,
 				    const struct coco_submission *s, struct coco_assessment **out)
@@ -946,16 +1064,19 @@ enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
 	}
 	coco_report_add(r, COCO_STATUS_INFO, "verify.policy", NULL, "checked against %s",
 			p->source);
-	if (add_statements(r, a) != 0 || add_applicant(r, a) != 0)
+	if (add_statements(r, a, s->siro_reads) != 0 || add_applicant(r, a) != 0)
 		goto nomem;
 	if (check_placeholders(r, a) != 0)
 		goto nomem;
 	check_elements(r, a, p);
+	if (coco_attest_check(r, a, p) != COCO_OK)
+		goto nomem;
 	check_countries(r, a, p);
 	if ((err = check_references(ctx, r, a, s)) != COCO_OK)
 		goto out;
 	check_authorisation(r, a, p, s);
-	if (check_director(r, a, s) != 0 || check_signer_org(r, a, p, s) != 0)
+	if (check_role(r, a, p) != 0 || check_director(r, a, s) != 0 ||
+	    check_signer_org(r, a, p, s) != 0)
 		goto nomem;
 	check_policies(r, a, p, s->at_day);
 	*out = a;

@@ -11,6 +11,7 @@
 struct coco_pdf_file;
 
 #define COCO_NS_ASSESSMENT "urn:x-coco-bundle:assessment:1"
+#define COCO_NS_ASSESSMENT2 "urn:x-coco-bundle:assessment:2"
 #define COCO_ASSESSMENT_NAME "assessment.xml"
 /* init writes these; lint reports any that is left. */
 #define COCO_PLACEHOLDER "REPLACE"
@@ -21,6 +22,7 @@ struct coco_claim_cert {
 	char *scheme, *number, *body, *holder, *scope, *file;
 	long issued, expires, basic;
 	int has_basic;
+	int lm_in_scope; /* v2 licenceManagementInScope: 1 yes, 0 no, -1 not given */
 };
 
 struct coco_claim_element {
@@ -30,6 +32,13 @@ struct coco_claim_element {
 	struct coco_words countries; /* as written */
 	char *incident;              /* CoCo-11 incident contact, or NULL */
 	struct coco_words files;
+	/* Version 2's attestations (attest.c); version 1 has none. */
+	char complies;            /* 'y', 'n' or 'p' (yes, no, partly); 0 in version 1 */
+	int firewall, automation; /* CoCo-7, CoCo-8: 1 yes, 0 no, -1 not given */
+	char *antivirus;          /* CoCo-7: the update frequency, or NULL */
+	long patch_days;          /* CoCo-9: the patch window, or -1 */
+	long delay_hours;         /* CoCo-11: the longest reporting delay, or -1 */
+	unsigned lists;           /* CoCo-10: bits 0-2, hostedIn, supportedFrom, dataEntryIn */
 };
 
 struct coco_claim_policy {
@@ -38,6 +47,7 @@ struct coco_claim_policy {
 };
 
 struct coco_assessment {
+	unsigned version; /* 1 or 2, by namespace */
 	char *legal_name, *company_number, *acr, *address, *telephone;
 	char *director, *role, *email;
 	long authorised;
@@ -53,8 +63,9 @@ struct coco_assessment {
 struct coco_submission {
 	const char **files; /* data files present besides the assessment (sorted in place) */
 	size_t n_files;
-	int too_large;              /* assessment.xml exists but is over the meta_size limit */
-	int signed_bundle;          /* verify: a signature exists, so the director is compared */
+	int too_large;     /* assessment.xml exists but is over the meta_size limit */
+	int signed_bundle; /* verify: a signature exists, so the director is compared */
+	int siro_reads; /* verify: each statement is a manual check (assessment.statement_read) */
 	const char *signer_cn;      /* the applicant signer's CN; may be NULL */
 	const char *signer_subject; /* the signer's whole subject, for messages; may be NULL */
 	const char *signer_org;     /* its organizationName (O); may be NULL */
@@ -109,7 +120,18 @@ enum coco_err coco_evidence_check(struct coco_ctx *ctx, struct coco_report *r,
 				  const struct coco_assessment *a, const struct coco_policy *p,
 				  const struct coco_submission *s);
 
-/* CoCo element num's requirement (1..11), as init's skeleton states it; NULL otherwise. */
+/* Version 2's attestations (attest.c): complies, the judged fields against the policy, and
+ * for version 1 a note of what it lacks. */
+enum coco_err coco_attest_check(struct coco_report *r, const struct coco_assessment *a,
+				const struct coco_policy *p);
+
+/* "CoCo-N" for 1..11 (a static string), "element" otherwise. */
+const char *coco_element_id(unsigned num);
+/* CoCo element num's requirement (1..11) in SIA's own words (sia.c); NULL otherwise. */
 const char *coco_element_requirement(unsigned num);
+/* The Cyber Essentials requirement SIA's guidance names beside element num, or NULL. */
+const char *coco_element_ce_reference(unsigned num);
+/* coco-bundle's own advice on element num (not SIA's: shown labelled as ours), or NULL. */
+const char *coco_element_guidance(unsigned num);
 
 #endif /* COCO_ASSESSMENT_H */

@@ -102,31 +102,66 @@ static const char *exclusion(const struct coco_scheme_rule *rule, const char *sc
 	return NULL;
 }
 
+/* Whether the (normalised) scope contains one of the phrases. */
+static int mentions(const struct coco_words *phrases, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < phrases->n; i++)
+		if (coco_words_contain(scope, phrases->v[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * A scheme whose scope must cover licence-management operations (ISO/IEC 27001; SIA: "provided
+ * that licence management operations come within the scope"). An exclusion or outsourcing
+ * phrase is INDETERMINATE, never a pass: a keyword match cannot tell whether what is excluded
+ * is licence management ("licence management is outside the scope") or something else ("no
+ * exclusions"), so the verdict waits for a person and approval is impossible meanwhile (a
+ * failure would reject scopes the guidance accepts). The whole organisation covers licence
+ * management; a scope naming it passes; one naming neither fails.
+ */
+static void scope_covers(const struct certcheck *k, const char *scope)
+{
+	const char *why = exclusion(k->rule, scope);
+
+	if (why != NULL)
+		coco_report_add(
+		    k->r, COCO_STATUS_INDETERMINATE, "evidence.scope_exclusion", k->c->number,
+		    "the scope '%s' says '%s': licence-management operations must come "
+		    "within the scope (and SIA does not accept outsourced IT); a person must "
+		    "read it, so the applicant should state the scope without doubt",
+		    k->c->scope, why);
+	else if (mentions(&k->rule->whole, scope))
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
+				"the scope '%s' is the whole organisation, so it covers "
+				"licence-management operations",
+				k->c->scope);
+	else if (mentions(&k->rule->keywords, scope))
+		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
+				"the scope covers licence-management operations");
+	else
+		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.scope", k->c->number,
+				"the scope '%s' does not cover licence-management operations "
+				"(it names neither the whole organisation nor any of the policy's "
+				"scope keywords, e.g. '%s')",
+				k->c->scope, k->rule->keywords.v[0]);
+}
+
 static int check_scope(const struct certcheck *k)
 {
 	char *scope = coco_norm_words(k->c->scope);
-	const char *why;
 	size_t i;
 	int hit = 0;
 
 	if (scope == NULL)
 		return -1;
-	for (i = 0; i < k->rule->keywords.n; i++)
-		hit |= coco_words_contain(scope, k->rule->keywords.v[i]);
-	if (k->rule->keywords.n > 0 && !hit)
-		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.scope", k->c->number,
-				"the scope '%s' does not cover licence-management operations "
-				"(it mentions none of the policy's scope keywords, e.g. '%s')",
-				k->c->scope, k->rule->keywords.v[0]);
-	else if (k->rule->keywords.n > 0 && (why = exclusion(k->rule, scope)) != NULL)
-		coco_report_add_manual(k->r, "evidence.scope_partial", k->c->number,
-				       "the scope '%s' mentions licence management but also "
-				       "'%s': confirm licence-management operations are inside it",
-				       k->c->scope, why);
-	else if (k->rule->keywords.n > 0)
-		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
-				"the scope covers licence-management operations");
-	for (i = 0, hit = 0; i < k->rule->whole.n; i++)
+	if (k->rule->keywords.n > 0) {
+		scope_covers(k, scope);
+		goto out;
+	}
+	for (i = 0; i < k->rule->whole.n; i++)
 		hit |= strcmp(scope, k->rule->whole.v[i]) == 0;
 	if (k->rule->whole.n > 0 && !hit)
 		coco_report_add_manual(
@@ -137,6 +172,7 @@ static int check_scope(const struct certcheck *k)
 	else if (k->rule->whole.n > 0)
 		coco_report_add(k->r, COCO_STATUS_PASS, "evidence.scope", k->c->number,
 				"the scope is the whole organisation");
+out:
 	free(scope);
 	return 0;
 }

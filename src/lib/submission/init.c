@@ -1,6 +1,7 @@
 /*
  * init: a skeleton submission folder. assessment.xml carries, for each CoCo element,
- * the requirement and SIA's guidance as comments and a placeholder that lint reports
+ * SIA's requirement in SIA's words (sia.c), SIA's Cyber Essentials reference and our
+ * labelled guidance as comments and a placeholder that lint reports
  * (assessment.statement, assessment.placeholder) until it is replaced, so an unedited
  * skeleton can never pass. The baseline certificate's schemes come from the policy's scheme
  * table (the trust directory's, else the built-in default). Nothing existing is overwritten. A new
@@ -15,57 +16,6 @@
 #include <unistd.h>
 
 #include "submission/assessment.h"
-
-struct element_text {
-	const char *requirement;
-	const char *guidance;
-};
-
-/* ../NOTES.md section 1: the eleven elements and the ELMS security-handbook points. */
-static const struct element_text elements[COCO_N_ELEMENTS] = {
-    {"Information security, acceptable use, access control, audit, logging, anti-virus and "
-     "patching policies are in place and documented.",
-     "Name each policy, who approved it and when it is reviewed. List them under "
-     "<policies>; copies need not be submitted when the Cyber Essentials Plus certificate "
-     "covers them, unless SIA asks."},
-    {"Hosts and network equipment are kept in secure accommodation.",
-     "Say where the servers and network equipment used for the portal are and how "
-     "physical access is controlled and logged."},
-    {"An acceptable use policy is in place and users positively confirm their acceptance.",
-     "Say how and when users accept the policy (for example at account creation and "
-     "yearly) and where the acceptance is recorded."},
-    {"All devices and network infrastructure are security-hardened.",
-     "Describe the hardening baseline (for example CIS benchmarks), how it is applied and "
-     "how often it is checked. Passwords: at least eight mixed characters; initial "
-     "passwords changed on first use."},
-    {"The minimum standard is Cyber Essentials Plus certification.",
-     "Quote the certificate number and scope of the baseline certificate described "
-     "below. ISO/IEC 27001 is accepted instead only where licence-management operations "
-     "are within its scope."},
-    {"Only the information requested is entered into the SIA portal.",
-     "Say how staff are told what to enter and how this is checked."},
-    {"A firewall or anti-virus with daily updates runs on the systems used for the portal.",
-     "Name the products and how daily updates are enforced and monitored."},
-    {"No automation or macros are run against the portal.",
-     "Confirm that the portal is used only by named users by hand, and how that is "
-     "enforced. Watch for frequent or unusual patterns of applications from the same "
-     "source."},
-    {"An operating-system and application patching regime is in place.",
-     "Give the patching time scales (for example critical patches within 14 days) and "
-     "how compliance is measured."},
-    {"Systems are operated and supported within the EU (read as the UK and the EEA).",
-     "List in <countries> every country (ISO 3166-1 alpha-2, e.g. GB IE) where the "
-     "systems used for the portal are operated or supported, including by suppliers. "
-     "Jersey, Guernsey, the Isle of Man, Gibraltar and Switzerland are outside."},
-    {"Incidents that may compromise SIA data are reported to SIA within 24 hours.",
-     "Give the incident contact in <incidentContact> and describe how incidents are "
-     "recognised, escalated and reported. Leavers' access is cancelled at once."},
-};
-
-const char *coco_element_requirement(unsigned num)
-{
-	return num >= 1 && num <= COCO_N_ELEMENTS ? elements[num - 1].requirement : NULL;
-}
 
 /* Appends s to b (realloc'd), XML-escaped when esc; b becomes NULL on failure. */
 static void put(char **b, size_t *len, const char *s, int esc)
@@ -107,13 +57,17 @@ static const char head[] =
     "  Replace every REPLACE placeholder and every 1970-01-01 date, put the certificate\n"
     "  PDF in evidence/ and any policies in policies/, reference every file you add, then\n"
     "  run 'coco-bundle lint' until it passes. docs/ASSESSMENT.md explains each field.\n"
+    "  Each element says whether you comply (complies=\"yes\", \"no\" or \"partly\") and,\n"
+    "  where a machine can judge it, carries fields: they start at values that fail, so\n"
+    "  state yours. The statement is your explanation, read by SIA's SIRO.\n"
     "-->\n"
-    "<assessment xmlns=\"urn:x-coco-bundle:assessment:1\" version=\"1\">\n"
+    "<assessment xmlns=\"urn:x-coco-bundle:assessment:2\" version=\"2\">\n"
     "  <organisation>\n"
     "    <legalName>";
 
 static const char middle[] =
     "</legalName>\n"
+    "    <!-- Leave companyNumber out if you have none (a sole trader or partnership). -->\n"
     "    <companyNumber>REPLACE: Companies House number</companyNumber>\n"
     "    <!-- <siaApprovedContractorReference>optional</siaApprovedContractorReference> "
     "-->\n"
@@ -129,7 +83,9 @@ static const char middle[] =
     "    <date>1970-01-01</date>\n"
     "  </authorisation>\n"
     "  <!-- Your own certificate (an IT supplier's is not accepted). Repeat the element for\n"
-    "       more. scheme is one of the policy's scheme ids (docs/TRUST.md):\n      ";
+    "       more. licenceManagementInScope: yes only if licence-management operations come\n"
+    "       within the certificate's scope (SIA requires it of ISO/IEC 27001). scheme is one\n"
+    "       of the policy's scheme ids (docs/TRUST.md):\n      ";
 
 static const char cert_fields[] =
     "    <number>REPLACE: certificate number</number>\n"
@@ -184,12 +140,53 @@ static void certificate(char **b, size_t *len, const struct coco_policy *p)
 	}
 	put(b, len, " -->\n  <baselineCertificate scheme=\"", 0);
 	put(b, len, first != NULL ? first->id : "", 0);
-	put(b, len, "\">\n", 0);
+	put(b, len, "\" licenceManagementInScope=\"no\">\n", 0);
 	put(b, len, cert_fields, 0);
 	if (first != NULL && first->basic_within_months > 0)
 		put(b, len, "    <basicIssued>1970-01-01</basicIssued>\n", 0);
 	put(b, len, "    <file>evidence/certificate.pdf</file>\n  </baselineCertificate>\n", 0);
 }
+
+/* CoCo element k's comment: SIA's requirement verbatim, SIA's Cyber Essentials reference
+ * and our guidance, labelled as ours. */
+static void put_comment(char **b, size_t *len, unsigned k, const char *num)
+{
+	put(b, len, "  <!-- CoCo-", 0);
+	put(b, len, num, 0);
+	put(b, len, " (SIA's requirement): ", 0);
+	put(b, len, coco_element_requirement(k), 0);
+	if (coco_element_ce_reference(k) != NULL) {
+		put(b, len, "\n       SIA's Cyber Essentials reference: ", 0);
+		put(b, len, coco_element_ce_reference(k), 0);
+	}
+	put(b, len, "\n       Guidance (coco-bundle's, not an SIA requirement): ", 0);
+	put(b, len, coco_element_guidance(k), 0);
+}
+
+/* Each element's version 2 fields, at values that fail until the applicant states theirs. */
+static const char *const fields[COCO_N_ELEMENTS] = {
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "    <!-- firewall: yes or no; antivirusUpdates: continuous, hourly, daily, weekly,\n"
+    "         monthly or never -->\n"
+    "    <firewall>no</firewall>\n    <antivirusUpdates>never</antivirusUpdates>\n",
+    "    <!-- automation: yes if any automation application or macro runs against the\n"
+    "         portal -->\n"
+    "    <automation>yes</automation>\n",
+    "    <!-- the longest time, in days, before a patch is applied -->\n"
+    "    <patchWindowDays>9999</patchWindowDays>\n",
+    "    <!-- ISO 3166-1 alpha-2 codes, e.g. GB IE: where the systems used for the portal are\n"
+    "         hosted, where they are supported from (suppliers too), where staff enter data -->\n"
+    "    <hostedIn></hostedIn>\n    <supportedFrom></supportedFrom>\n"
+    "    <dataEntryIn></dataEntryIn>\n",
+    "    <!-- the longest delay, in hours, before an incident is reported to SIA -->\n"
+    "    <maxReportingDelayHours>9999</maxReportingDelayHours>\n"
+    "    <incidentContact>REPLACE: name and email</incidentContact>\n",
+};
 
 static char *skeleton(const struct coco_policy *p, const char *organisation, size_t *len)
 {
@@ -205,22 +202,13 @@ static char *skeleton(const struct coco_policy *p, const char *organisation, siz
 	certificate(&b, len, p);
 	for (i = 0; i < COCO_N_ELEMENTS; i++) {
 		snprintf(num, sizeof(num), "%zu", i + 1);
-		put(&b, len, "  <!-- CoCo-", 0);
-		put(&b, len, num, 0);
-		put(&b, len, ": ", 0);
-		put(&b, len, elements[i].requirement, 0);
-		put(&b, len, "\n       Guidance: ", 0);
-		put(&b, len, elements[i].guidance, 0);
+		put_comment(&b, len, (unsigned)i + 1, num);
 		put(&b, len, " -->\n  <element id=\"CoCo-", 0);
 		put(&b, len, num, 0);
-		put(&b, len, "\">\n    <statement>REPLACE: how you meet CoCo-", 0);
+		put(&b, len, "\" complies=\"no\">\n    <statement>REPLACE: how you meet CoCo-", 0);
 		put(&b, len, num, 0);
 		put(&b, len, "</statement>\n", 0);
-		if (i == 9)
-			put(&b, len, "    <countries></countries>\n", 0);
-		if (i == 10)
-			put(&b, len,
-			    "    <incidentContact>REPLACE: name and email</incidentContact>\n", 0);
+		put(&b, len, fields[i], 0);
 		put(&b, len,
 		    "    <!-- <supportingFile>evidence/optional.pdf</supportingFile> -->\n"
 		    "  </element>\n",

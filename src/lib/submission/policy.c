@@ -48,6 +48,7 @@ void coco_policy_free(struct coco_policy *p)
 	coco_words_release(&p->known);
 	coco_words_release(&p->countries);
 	coco_words_release(&p->required_kinds);
+	coco_words_release(&p->authoriser_roles);
 	free(p->schemes);
 	free(p->bodies);
 	free(p->rows);
@@ -206,6 +207,11 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 	    {"minStatementLength", offsetof(struct coco_policy, min_statement_length), 20000},
 	    {"maxAuthorisationAgeDays", offsetof(struct coco_policy, max_authorisation_age_days),
 	     36500},
+	    {"maxIncidentReportHours", offsetof(struct coco_policy, max_incident_report_hours),
+	     8760},
+	    {"maxAntivirusUpdateHours", offsetof(struct coco_policy, max_antivirus_update_hours),
+	     8760},
+	    {"maxPatchWindowDays", offsetof(struct coco_policy, max_patch_window_days), 3650},
 	};
 	char *t = coco_trim(coco_xml_text(c)); /* the schema collapses white space; so do we */
 	const char *bad = t == NULL ? "out of memory" : NULL;
@@ -235,6 +241,9 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 		p->require_signed_evidence = strcmp(t, "true") == 0 || strcmp(t, "1") == 0;
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "signerOrganisation"))
 		p->signer_org_manual = strcmp(t, "manual") == 0; /* the schema allows fail too */
+	if (bad == NULL && coco_xml_is(c, NS_POLICY, "authoriserRole") &&
+	    coco_words_push(&p->authoriser_roles, coco_norm_words(t)) != 0)
+		bad = "out of memory";
 	free(t);
 	return bad;
 }
@@ -251,6 +260,8 @@ static enum coco_err parse_policy(struct coco_ctx *ctx, const unsigned char *buf
 	err = read_valid(ctx, buf, len, name, &ctx->policy_schema, coco_xsd_policy, &doc);
 	if (err != COCO_OK)
 		return err;
+	p->max_incident_report_hours = 24;  /* SIA: "no later than 24 hours" */
+	p->max_antivirus_update_hours = 24; /* SIA: "regular daily updates" */
 	for (c = coco_xml_elem(xmlDocGetRootElement(doc)->children); c; c = coco_xml_elem(c->next))
 		n += coco_xml_is(c, NS_POLICY, "scheme");
 	if ((p->schemes = calloc(n, sizeof(*p->schemes))) == NULL)

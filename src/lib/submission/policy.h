@@ -26,10 +26,11 @@ struct coco_scheme_rule {
 	unsigned max_validity_months;
 	unsigned basic_within_months; /* 0: no basic-certificate rule */
 	int has_withdrawn;
-	long withdrawn;               /* day; not valid after it */
-	struct coco_words keywords;   /* normalised; the scope must contain one */
-	struct coco_words exclusions; /* normalised; with a keyword, a manual check */
-	struct coco_words whole;      /* normalised whole-organisation scopes */
+	long withdrawn;             /* day; not valid after it */
+	struct coco_words keywords; /* normalised; the scope must contain one */
+	struct coco_words
+	    exclusions;          /* normalised; ISO: INDETERMINATE (evidence.scope_exclusion) */
+	struct coco_words whole; /* normalised whole-organisation scopes */
 };
 
 struct coco_body {
@@ -62,6 +63,10 @@ struct coco_policy {
 	enum coco_revocation revocation;
 	int require_signed_evidence; /* an unsigned certificate PDF fails evidence.authentic */
 	int signer_org_manual; /* a signer of another organisation: a manual check, not a fail */
+	struct coco_words authoriser_roles; /* normalised; a role containing none: manual check */
+	/* Assessment version 2's attestations (attest.c): SIA's 24 hours and daily updates by
+	 * default; the patch window only where the policy sets one (0: not judged). */
+	unsigned max_incident_report_hours, max_antivirus_update_hours, max_patch_window_days;
 	struct coco_body *bodies;
 	size_t n_bodies;
 	struct coco_register_row *rows;

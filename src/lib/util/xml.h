@@ -59,6 +59,7 @@ char *coco_xml_attr(xmlNode *node, const char *name);
 
 /* Files embedded by scripts/embed.sh (build/gen/embedded.c), each NUL-terminated. */
 extern const unsigned char coco_xsd_assessment[];
+extern const unsigned char coco_xsd_assessment2[];
 extern const unsigned char coco_xsd_policy[];
 extern const unsigned char coco_xsd_bodies[];
 extern const unsigned char coco_xsd_signoff[];
