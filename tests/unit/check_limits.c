@@ -31,7 +31,7 @@
 #include "internal.h"
 #include "container/manifest.h"
 #include "pdf/pdf.h"
-#include "submission/policy.h"
+#include "trust/policy.h"
 #include "suites.h"
 #include "util/xml.h"
 #include "ziptool.h"

@@ -2,7 +2,8 @@
  * The pdf module's signatures: what each signature dictionary holds, and its checks
  * (NOTES.md section 6): the sub filter, the byte range, the DER CMS in /Contents and its
  * zero padding, coverage to the end of the file, and the CMS itself, verified by the cms
- * module against the certification-body anchors, its findings renamed into the pdf group.
+ * module against the certification-body anchors, its findings in the pdf group
+ * (coco_cms_check.id_prefix).
  */
 #include <stdlib.h>
 #include <string.h>

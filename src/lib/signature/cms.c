@@ -18,7 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "signature/cms.h"
-#include "submission/policy.h"
+#include "trust/policy.h"
 
 #define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
 
@@ -528,6 +528,9 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 	}
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store),
 				   in->chain_time_set ? in->chain_time : coco_ctx_time(ctx));
+	/* the verifier's rules, here and in the CMS_verify cross-check on the same store
+	 * (each context owns its store: trust.c) */
+	X509_STORE_set_verify_cb(store, coco_verify_cb);
 	if ((sctx = X509_STORE_CTX_new()) == NULL ||
 	    !X509_STORE_CTX_init(sctx, store, signer, certs)) {
 		coco_report_add(st->r, COCO_STATUS_FAIL, st->ids->id[K_CHAIN], st->subject,

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "report/report.h"
+#include "trust/pki.h"
 
 struct coco_signer {
 	X509 *cert;
@@ -20,16 +21,6 @@ struct coco_signer {
 	void *pass_arg; /* borrowed from the options, for coco_signer_unlock */
 	char *warning;  /* coco_signer_warning, or NULL */
 };
-
-/* What a PEM or DER file holds, in words ("a certificate", "a private key", "a CRL",
- * "a PKCS#12 file", ...), or NULL when it is none of those. */
-const char *coco_pki_kind(const unsigned char *buf, size_t len);
-/* Appends up to max certificates from buf to out: PEM (several) or, failing that, one DER
- * certificate filling buf. Returns how many. */
-int coco_read_certs(const unsigned char *buf, size_t len, size_t max, STACK_OF(X509) * out);
-/* A new store with the verifier's rules (trust.c) holding the trust directory's anchors of
- * set and its CRLs, if loaded, for checking a chain before signing; NULL if out of memory. */
-X509_STORE *coco_trust_store_for(struct coco_ctx *ctx, enum coco_anchor_set set);
 
 /* The name's last commonName as UTF-8 (malloc'd), or NULL (none, or it holds a NUL). */
 char *coco_cert_common_name(const X509_NAME *name);

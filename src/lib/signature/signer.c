@@ -76,100 +76,6 @@ static enum coco_err read_file(struct coco_ctx *ctx, const char *path, unsigned 
 	return COCO_OK;
 }
 
-static BIO *mem_bio(const unsigned char *buf, size_t len)
-{
-	return BIO_new_mem_buf(buf, (int)len);
-}
-
-/* The first occurrence of the n bytes of needle in buf, or NULL (memmem is not POSIX). */
-static const char *find(const unsigned char *buf, size_t len, const char *needle, size_t n)
-{
-	size_t i;
-
-	for (i = 0; n <= len && i <= len - n; i++)
-		if (buf[i] == (unsigned char)needle[0] && memcmp(buf + i, needle, n) == 0)
-			return (const char *)buf + i;
-	return NULL;
-}
-
-/* The PEM label a file starts with ("CERTIFICATE", ...) in plain words, or NULL. */
-static const char *pem_kind(const unsigned char *buf, size_t len)
-{
-	static const struct {
-		const char *label, *kind;
-	} kinds[] = {
-	    {"-----BEGIN CERTIFICATE-----", "a certificate"},
-	    {"-----BEGIN TRUSTED CERTIFICATE-----", "a certificate"},
-	    {"-----BEGIN X509 CRL-----", "a CRL"},
-	    {"-----BEGIN CERTIFICATE REQUEST-----", "a certificate request"},
-	    {"-----BEGIN NEW CERTIFICATE REQUEST-----", "a certificate request"},
-	    {"-----BEGIN PUBLIC KEY-----", "a public key"},
-	    {"-----BEGIN PKCS7-----", "a PKCS#7 file"},
-	    {"-----BEGIN CMS-----", "a CMS signature"},
-	};
-	const char *p = find(buf, len, "-----BEGIN ", 11);
-	size_t i, rest;
-
-	if (p == NULL)
-		return NULL;
-	rest = len - (size_t)(p - (const char *)buf);
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (rest >= strlen(kinds[i].label) &&
-		    memcmp(p, kinds[i].label, strlen(kinds[i].label)) == 0)
-			return kinds[i].kind;
-	return find((const unsigned char *)p, rest, "PRIVATE KEY-----", 16) != NULL
-		   ? "a private key"
-		   : NULL;
-}
-
-const char *coco_pki_kind(const unsigned char *buf, size_t len)
-{
-	const unsigned char *p;
-	const char *kind = pem_kind(buf, len);
-	void *obj;
-
-	if (kind != NULL)
-		return kind;
-	p = buf;
-	if ((obj = d2i_X509(NULL, &p, (long)len)) != NULL)
-		kind = "a certificate", X509_free(obj);
-	else if (p = buf, (obj = d2i_X509_CRL(NULL, &p, (long)len)) != NULL)
-		kind = "a CRL", X509_CRL_free(obj);
-	else if (p = buf, (obj = d2i_PKCS12(NULL, &p, (long)len)) != NULL)
-		kind = "a PKCS#12 file", PKCS12_free(obj);
-	else if (p = buf, (obj = d2i_AutoPrivateKey(NULL, &p, (long)len)) != NULL)
-		kind = "a private key", EVP_PKEY_free(obj);
-	ERR_clear_error();
-	return kind;
-}
-
-int coco_read_certs(const unsigned char *buf, size_t len, size_t max, STACK_OF(X509) * out)
-{
-	BIO *bio = mem_bio(buf, len);
-	const unsigned char *p = buf;
-	X509 *x;
-	int n = 0;
-
-	while (bio != NULL && (size_t)n < max && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
-		if (!sk_X509_push(out, x)) {
-			X509_free(x);
-			break;
-		}
-		n++;
-	}
-	BIO_free(bio);
-	ERR_clear_error();
-	/* not PEM: one DER certificate, with nothing after it */
-	if (n == 0 && max > 0 && (x = d2i_X509(NULL, &p, (long)len)) != NULL) {
-		if (p == buf + len && sk_X509_push(out, x))
-			n++;
-		else
-			X509_free(x);
-	}
-	ERR_clear_error();
-	return n;
-}
-
 /* Names what a file holds when it is not what was asked for ("a certificate"). */
 static enum coco_err not_a(struct coco_ctx *ctx, const char *path, const unsigned char *buf,
 			   size_t len, const char *wanted)
@@ -220,10 +126,10 @@ static enum coco_err load_key(struct coco_ctx *ctx, const char *path, struct pas
 
 	if ((err = read_file(ctx, path, &buf, &len)) != COCO_OK)
 		return err;
-	if ((bio = mem_bio(buf, len)) != NULL)
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) != NULL)
 		*key = PEM_read_bio_PrivateKey(bio, NULL, pem_pass, a);
 	BIO_free(bio);
-	if (*key == NULL && !a->asked && (p = buf, pem_kind(buf, len) == NULL))
+	if (*key == NULL && !a->asked && (p = buf, coco_pem_kind(buf, len) == NULL))
 		*key = d2i_AutoPrivateKey(NULL, &p, (long)len);
 	if (*key == NULL && a->asked && !a->probe)
 		err =
@@ -596,6 +502,7 @@ static int try_chain(struct coco_ctx *ctx, const struct coco_signer *s, X509_STO
 	*sctx_out = sctx;
 	if (sctx == NULL || !X509_STORE_CTX_init(sctx, store, s->cert, s->chain))
 		return -1;
+	X509_STORE_CTX_set_verify_cb(sctx, coco_verify_cb); /* the verifier's rules */
 	param = X509_STORE_CTX_get0_param(sctx);
 	X509_VERIFY_PARAM_set_time(param, coco_ctx_time(ctx));
 	if (flags != 0)

@@ -6,7 +6,7 @@
  * and that it is not older than what it covers; its signature against siro/ was verified
  * by the pipeline. The decision in force is the valid sign-off that no other valid
  * sign-off covers: coverage is signed, the order of the zip's entries is not. The writer
- * is countersign.c.
+ * is bundle/countersign.c.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
- * The SIRO's sign-off: countersign records a decision in a bundle (countersign.c), and
- * the verification stage that checks it (check.c). A sign-off is a decision file, the
+ * The SIRO's sign-off: the rules of a sign-off and the verification stage that checks it
+ * (check.c); bundle/countersign.c writes one. A sign-off is a decision file, the
  * full report it was made on, and a manifest over everything before them, signed by a
  * SIRO certificate from the trust directory's siro/.
  */

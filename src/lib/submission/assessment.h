@@ -6,7 +6,7 @@
 #ifndef COCO_ASSESSMENT_H
 #define COCO_ASSESSMENT_H
 
-#include "submission/policy.h"
+#include "trust/policy.h"
 
 struct coco_pdf_file;
 

@@ -1,10 +1,11 @@
 /*
- * The context and its trust store. A trust directory (docs/TRUST.md) holds anchors for
- * applicant signatures in signers/, CRLs in crl/, and SIA's policy and reference data
- * (policy.xml, bodies/bodies.xml, registers/, loaded by policy.c); siro/ is reserved
- * for the sign-off stage. Files are read in name order, each bounded in size, and
- * any file that does not parse is an error naming it: a trust store is never half
- * loaded silently.
+ * The context's making and freeing, and its trust store (its plain fields, hooks and last
+ * error are util/ctx.c's). A trust directory (docs/TRUST.md) holds anchors in signers/
+ * (applicant signatures), bodies/ (certification bodies' PDF signatures) and siro/
+ * (sign-offs), CRLs in crl/, and SIA's policy and reference data (policy.xml,
+ * bodies/bodies.xml, registers/, loaded by policy.c). Files are read in name
+ * order, each bounded in size, PEM or DER, and any file that does not parse is an error
+ * naming it: a trust store is never half loaded silently.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,8 +21,8 @@
 #include <openssl/x509v3.h>
 #include <libxml/xmlschemas.h>
 
-#include "signature/cms.h"
-#include "submission/policy.h"
+#include "trust/pki.h"
+#include "trust/policy.h"
 
 enum coco_err coco_ctx_new(struct coco_ctx **out)
 {
@@ -40,11 +41,6 @@ enum coco_err coco_ctx_new(struct coco_ctx **out)
 		return COCO_ERR_NOMEM;
 	(*out)->limits = defaults;
 	return COCO_OK;
-}
-
-struct coco_limits *coco_ctx_limits(struct coco_ctx *ctx)
-{
-	return &ctx->limits;
 }
 
 void coco_ctx_free(struct coco_ctx *ctx)
@@ -69,69 +65,6 @@ void coco_ctx_free(struct coco_ctx *ctx)
 		xmlSchemaFree(ctx->signoff_schema);
 	coco_policy_free(ctx->policy);
 	free(ctx);
-}
-
-void coco_ctx_set_options(struct coco_ctx *ctx, unsigned options)
-{
-	ctx->options = options;
-}
-
-void coco_ctx_set_time(struct coco_ctx *ctx, time_t at)
-{
-	ctx->at = at;
-	ctx->at_set = 1;
-}
-
-time_t coco_ctx_time(struct coco_ctx *ctx)
-{
-	if (!ctx->at_set) {
-		ctx->at = time(NULL);
-		ctx->at_set = 1;
-	}
-	return ctx->at;
-}
-
-void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)
-{
-	ctx->progress = cb;
-	ctx->progress_arg = arg;
-}
-
-void coco_ctx_set_read_hook(struct coco_ctx *ctx, coco_read_cb cb, void *arg)
-{
-	ctx->read_hook = cb;
-	ctx->read_arg = arg;
-}
-
-void coco_progress(const struct coco_ctx *ctx, uint64_t done, uint64_t total)
-{
-	if (ctx != NULL && ctx->progress != NULL)
-		ctx->progress(ctx->progress_arg, done, total);
-}
-
-void coco_ctx_set_phase_hook(struct coco_ctx *ctx, coco_phase_cb cb, void *arg)
-{
-	ctx->phase = cb;
-	ctx->phase_arg = arg;
-}
-
-const char *coco_phase_name(enum coco_phase phase)
-{
-	static const char *const names[] = {"tmp-created", "copied", "chunk",   "entry",
-					    "written",     "synced", "renamed", "done"};
-
-	return (unsigned)phase < sizeof(names) / sizeof(names[0]) ? names[phase] : NULL;
-}
-
-void coco_phase(const struct coco_ctx *ctx, enum coco_phase phase, const char *path, uint64_t n)
-{
-	if (ctx != NULL && ctx->phase != NULL)
-		ctx->phase(ctx->phase_arg, phase, path, n);
-}
-
-const char *coco_ctx_error(const struct coco_ctx *ctx)
-{
-	return ctx->err;
 }
 
 /* Counts len more bytes against the trust directory's total. */
@@ -378,7 +311,7 @@ static X509_STORE *new_store(void)
 	}
 	X509_VERIFY_PARAM_set_auth_level(param, 2);
 	X509_VERIFY_PARAM_set_depth(param, COCO_MAX_CHAIN_DEPTH);
-	X509_STORE_set_verify_cb(store, coco_verify_cb);
+	/* the verifier's callback is the verifier's to set (signature/cms.c) */
 	return store;
 }
 

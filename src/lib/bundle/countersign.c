@@ -4,7 +4,7 @@
  * (signoff/report-NNN.xml), a manifest over every earlier entry and the two new files,
  * and the SIRO's CAdES-B-B signature over that manifest. The earlier entries are copied
  * byte for byte, so the applicant's signature still verifies with any tool. Sign-off
- * verification is verify.c beside this file.
+ * verification is signoff/check.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "submission/policy.h"
+#include "trust/policy.h"
 #include "util/xml.h"
 
 #define NS_POLICY "urn:x-coco-bundle:policy:1"
