@@ -165,7 +165,8 @@ static void summary(struct coco_buf *b, const struct coco_register *reg)
 			reg->n == 1 ? "" : "s", coco_time_format(reg->at, t), reg->within);
 	for (i = 0; i < COCO_RV_N_STATUS; i++, sep = ",")
 		if (listed(counts, i))
-			coco_buf_printf(b, "%s %zu %s", sep, counts[i], coco_rv_status_name(i));
+			coco_buf_printf(b, "%s %zu %s", sep, counts[i],
+					coco_rv_status_name((enum coco_rv_status)i));
 	coco_buf_str(b, "\n");
 }
 
@@ -278,7 +279,8 @@ static void render_json(struct coco_buf *b, const struct coco_register *reg)
 			reg->within, reg->n);
 	for (i = 0; i < COCO_RV_N_STATUS; i++)
 		if (listed(counts, i))
-			coco_buf_printf(b, ", \"%s\": %zu", coco_rv_status_name(i), counts[i]);
+			coco_buf_printf(b, ", \"%s\": %zu",
+					coco_rv_status_name((enum coco_rv_status)i), counts[i]);
 	coco_buf_str(b, "},\n  \"rows\": [");
 	for (i = 0; i < reg->n; i++) {
 		coco_buf_str(b, i ? ",\n" : "\n");
