@@ -304,6 +304,8 @@ enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *s)
 		return err;
 	if (s->key != NULL && X509_check_private_key(s->cert, s->key) != 1) {
 		ERR_clear_error();
+		EVP_PKEY_free(s->key); /* another unlock must not find it loaded */
+		s->key = NULL;
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,
 		    "refusing to sign as '%s': the private key does not match the certificate",
@@ -708,6 +710,18 @@ static enum coco_err unlock_p12(struct coco_ctx *ctx, struct coco_signer *s)
 	ERR_clear_error();
 	if ((err = load_p12(ctx, &o, s)) == COCO_OK)
 		err = check_loaded(ctx, s, s->flags);
+	if (err != COCO_OK) { /* still locked: another unlock must not find a refused key */
+		EVP_PKEY_free(s->key);
+		X509_free(s->cert);
+		sk_X509_pop_free(s->chain, X509_free);
+		free(s->subject);
+		free(s->warning);
+		s->key = NULL;
+		s->cert = NULL;
+		s->chain = NULL;
+		s->subject = NULL;
+		s->warning = NULL;
+	}
 	return err;
 }
 
