@@ -30,7 +30,7 @@ def main():
     seen = b""
     asked = 0
     while True:
-        r, _, _ = select.select([fd], [], [], 60)
+        r, _, _ = select.select([fd], [], [], 600)
         if not r:
             os.kill(pid, 9)
             break
