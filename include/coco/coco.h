@@ -460,7 +460,10 @@ struct coco_signer;
 
 #define COCO_SIGNER_SIRO 0x1u /* a SIRO: the chain is checked against siro/, not signers/ */
 /* An encrypted PEM key is read (and its pass-phrase asked for) only by coco_signer_unlock,
- * which coco_create calls after lint: a refused submission never asks. */
+ * which coco_create calls after lint: a refused submission never asks. A PKCS#12 file that
+ * needs a pass-phrase is left whole to coco_signer_unlock (its certificates are encrypted
+ * too): until then coco_signer_subject is NULL, and coco_create lints without the signer's
+ * checks first, then, once unlocked, checks the certificate and lints again with them. */
 #define COCO_SIGNER_DEFER_KEY 0x2u
 
 struct coco_signer_opts {
@@ -485,7 +488,8 @@ struct coco_signer_opts {
 enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_opts *opts,
 			       struct coco_signer **out);
 /* Loads a key deferred by COCO_SIGNER_DEFER_KEY (asking for its pass-phrase) and checks
- * it matches the certificate; COCO_OK at once when the key is loaded. */
+ * it matches the certificate (a deferred PKCS#12 file: the certificate and chain too, with
+ * coco_signer_load's refusals); COCO_OK at once when the key is loaded. */
 enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *signer);
 void coco_signer_free(struct coco_signer *signer);
 /* The signer certificate's subject as a one-line RFC 2253 string. */

@@ -36,7 +36,7 @@ static const char create_help[] =
     "  --p12 FILE         PKCS#12 key, certificate and chain instead of --key/--cert\n"
     "                     (legacy RC2/3DES files too)\n"
     "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH, fd:N or\n"
-    "                     stdin (default: prompt on a terminal; for --key, after lint)\n"
+    "                     stdin (default: prompt on a terminal, after lint)\n"
     "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
     "                     checked then, and TIME is the signing-time claim (default: now)\n"
     "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"

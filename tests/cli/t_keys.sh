@@ -230,3 +230,37 @@ keys_create_names_warnings() {
 	! grep -q 'Untrusted Signer' out err || fail "lint knows the signer"
 }
 run_case keys_create_names_warnings keys_create_names_warnings
+
+# Item 7: on a terminal, a .p12's pass-phrase is asked for after lint, so a folder lint
+# refuses never asks; the checks that need the certificate (the director, the organisation)
+# run once it is unlocked, and may still refuse. The terminal is python3's pty
+# (tests/cli/ttyrun.py), answering "test-pass" to the prompt.
+keys_p12_asks_after_lint() {
+	"$COCO" init skel --org "Example Guarding Ltd" 2>/dev/null || fail "init failed"
+	cp "$FX/example/evidence/cyber-essentials-plus.pdf" skel/evidence/certificate.pdf
+	run python3 "$CLI/ttyrun.py" test-pass tty.out "$COCO" create skel -o a.coco \
+		--p12 "$FX/pki/director.p12" --at 2027-01-01 --trust "$FX/trust"
+	[ "$rc" -eq 1 ] || fail "skeleton: exit $rc, want 1: $(cat tty.out)"
+	! grep -q 'Pass-phrase for' tty.out || fail "asked for the pass-phrase before lint refused"
+	grep -q "refusing to sign 'skel': lint found" tty.out || fail "no refusal: $(cat tty.out)"
+	# lint alone passes (no register to say otherwise); with the signer, its organisation
+	# is not the applicant's
+	cp -R "$FX/trust" t
+	rm -r t/registers
+	cp -R "$FX/example" other
+	sed -i 's/Example Guarding Ltd/Other Guarding Ltd/' other/assessment.xml
+	expect 0 "$COCO" lint other --at 2027-01-01 --trust t
+	run python3 "$CLI/ttyrun.py" test-pass tty.out "$COCO" create other -o b.coco \
+		--p12 "$FX/pki/director.p12" --at 2027-01-01 --trust t
+	[ "$rc" -eq 1 ] || fail "other organisation: exit $rc, want 1: $(cat tty.out)"
+	grep -q "^Pass-phrase for '$FX/pki/director.p12': " tty.out || fail "not asked: $(cat tty.out)"
+	grep -q '^  fail assessment.signer_organisation ' tty.out ||
+		fail "the signer's organisation was not checked: $(cat tty.out)"
+	run python3 "$CLI/ttyrun.py" test-pass tty.out "$COCO" create "$FX/example" -o c.coco \
+		--p12 "$FX/pki/director.p12" --at 2027-01-01 --trust "$FX/trust"
+	[ "$rc" -eq 0 ] || fail "sample: exit $rc, want 0: $(cat tty.out)"
+	grep -q "created 'c.coco', signed by '$KEYS_SIGNER'" tty.out || fail "$(cat tty.out)"
+	! grep -q test-pass tty.out || fail "the pass-phrase was echoed"
+	[ ! -e a.coco ] && [ ! -e b.coco ] || fail "a refused create wrote its output"
+}
+run_case keys_p12_asks_after_lint keys_p12_asks_after_lint

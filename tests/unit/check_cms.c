@@ -754,6 +754,55 @@ START_TEST(test_signer_load_time)
 }
 END_TEST
 
+/* A pass-phrase answer that counts the times it is asked (test_signer_defer_p12). */
+struct counted_pass {
+	const char *pass;
+	int calls;
+};
+
+static int counted_cb(char *buf, int size, void *arg)
+{
+	struct counted_pass *c = arg;
+
+	c->calls++;
+	return pass_cb(buf, size, (void *)(uintptr_t)c->pass);
+}
+
+/* COCO_SIGNER_DEFER_KEY with a PKCS#12 file that needs a pass-phrase (issue 18 item 7): load
+ * asks nothing and knows no subject yet; unlock asks, and a failed unlock leaves the signer
+ * locked, so a second one asks again instead of finding a key. */
+START_TEST(test_signer_defer_p12)
+{
+	struct coco_ctx *ctx = new_ctx(AT, NULL);
+	char *p12 = pki_path("director.p12");
+	struct counted_pass c = {"not-the-pass", 0};
+	struct coco_signer_opts o;
+	struct coco_signer *s = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.p12_path = p12;
+	o.pass_cb = counted_cb;
+	o.pass_arg = &c;
+	o.flags = COCO_SIGNER_DEFER_KEY;
+	ck_assert_msg(coco_signer_load(ctx, &o, &s) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_int_eq(c.calls, 0);
+	ck_assert_ptr_null(coco_signer_subject(s));
+	ck_assert_int_eq(coco_signer_unlock(ctx, s), COCO_ERR_CRYPTO);
+	ck_assert_ptr_nonnull(strstr(coco_ctx_error(ctx), "wrong pass-phrase"));
+	ck_assert_int_eq(coco_signer_unlock(ctx, s), COCO_ERR_CRYPTO);
+	ck_assert_int_eq(c.calls, 2);
+	c.pass = PASS;
+	ck_assert_msg(coco_signer_unlock(ctx, s) == COCO_OK, "%s", coco_ctx_error(ctx));
+	ck_assert_int_eq(c.calls, 3);
+	ck_assert_ptr_nonnull(strstr(coco_signer_subject(s), "Jane Director"));
+	ck_assert_int_eq(coco_signer_unlock(ctx, s), COCO_OK);
+	ck_assert_int_eq(c.calls, 3);
+	coco_signer_free(s);
+	free(p12);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* A signer needs a key and a certificate, or PKCS#12. */
 START_TEST(test_signer_load_args)
 {
@@ -795,6 +844,7 @@ Suite *cms_suite(void)
 			    (int)(sizeof(load_cases) / sizeof(load_cases[0])));
 	tcase_add_test(tl, test_signer_load_time);
 	tcase_add_test(tl, test_signer_load_args);
+	tcase_add_test(tl, test_signer_defer_p12);
 	suite_add_tcase(s, tl);
 	return s;
 }

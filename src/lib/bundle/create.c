@@ -145,18 +145,20 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 	return err;
 }
 
-/* Lints dir as if signed now by signer; refuses what must not be packaged. */
+/* Lints dir as if signed now by signer (without the signer's checks while its certificate is
+ * still locked in a PKCS#12 file); refuses what must not be packaged. */
 static enum coco_err lint_first(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
 				const struct coco_signer *signer, unsigned flags,
 				struct coco_report *r)
 {
-	const X509_NAME *name = X509_get_subject_name(signer->cert);
-	char *cn = coco_cert_common_name(name), *org = coco_cert_organisation(name);
-	char *org_id = coco_cert_org_id(name);
+	const X509_NAME *name = signer->cert ? X509_get_subject_name(signer->cert) : NULL;
+	char *cn = name ? coco_cert_common_name(name) : NULL;
+	char *org = name ? coco_cert_organisation(name) : NULL;
+	char *org_id = name ? coco_cert_org_id(name) : NULL;
 	struct coco_signer_names who = {signer->subject, cn, org, org_id};
 	/* the failures that decide what is packaged hold even with COCO_CREATE_NO_LINT */
 	struct coco_lint_job job = {
-	    .dir = dir, .assessment = "assessment.xml", .folder = l, .signer = &who};
+	    .dir = dir, .assessment = "assessment.xml", .folder = l, .signer = name ? &who : NULL};
 	enum coco_err err;
 	size_t n, i, failed = 0;
 
@@ -216,6 +218,32 @@ static enum coco_err out_not_packaged(struct coco_ctx *ctx, const char *dir,
 	return err;
 }
 
+/*
+ * Lints, then unlocks the signer's key (asking for its pass-phrase), so a refused submission
+ * never asks. A PKCS#12 file hides its certificate until then too: lint ran without the
+ * signer's checks (director, organisation), so it runs again with them, and its findings
+ * replace the first run's in r.
+ */
+static enum coco_err lint_unlock(struct coco_ctx *ctx, const char *dir, const struct coco_folder *l,
+				 struct coco_signer *signer, unsigned flags, struct coco_report *r)
+{
+	int locked = signer->cert == NULL;
+	struct coco_report *again = NULL, swap;
+	enum coco_err err;
+
+	if ((err = lint_first(ctx, dir, l, signer, flags, r)) != COCO_OK ||
+	    (err = coco_signer_unlock(ctx, signer)) != COCO_OK || !locked)
+		return err;
+	if (coco_report_new(&again) != COCO_OK)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	err = lint_first(ctx, dir, l, signer, flags, again);
+	swap = *r; /* the caller keeps its report: its contents become the second run's */
+	*r = *again;
+	*again = swap;
+	coco_report_free(again);
+	return err;
+}
+
 enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out_path,
 			  struct coco_signer *signer, const struct coco_create_opts *opts)
 {
@@ -235,9 +263,8 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	}
 	if ((err = coco_folder_collect(ctx, dir, &l)) != COCO_OK ||
 	    (err = out_not_packaged(ctx, dir, &l, out_path)) != COCO_OK ||
-	    (err = lint_first(ctx, dir, &l, signer, opts ? opts->flags : 0, r ? r : own)) !=
-		COCO_OK ||
-	    (err = coco_signer_unlock(ctx, signer)) != COCO_OK) /* a pass-phrase after lint */
+	    (err = lint_unlock(ctx, dir, &l, signer, opts ? opts->flags : 0, r ? r : own)) !=
+		COCO_OK)
 		goto out;
 	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK ||
 	    (err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)

@@ -17,6 +17,10 @@ struct coco_signer {
 	STACK_OF(X509) * chain;
 	char *subject;
 	char *key_path; /* an encrypted key left to coco_signer_unlock, else NULL */
+	/* a PKCS#12 file that needs a pass-phrase, left whole to coco_signer_unlock (cert is
+	 * NULL until then), with its --chain and the COCO_SIGNER_* flags; else NULL */
+	char *p12_path, *chain_path;
+	unsigned flags;
 	coco_pass_cb pass_cb;
 	void *pass_arg; /* borrowed from the options, for coco_signer_unlock */
 	char *warning;  /* coco_signer_warning, or NULL */

@@ -27,6 +27,8 @@ void coco_signer_free(struct coco_signer *s)
 	sk_X509_pop_free(s->chain, X509_free);
 	free(s->subject);
 	free(s->key_path);
+	free(s->p12_path);
+	free(s->chain_path);
 	free(s->warning);
 	free(s);
 }
@@ -190,6 +192,8 @@ static enum coco_err load_pem(struct coco_ctx *ctx, const struct coco_signer_opt
 	return err;
 }
 
+static enum coco_err unlock_p12(struct coco_ctx *ctx, struct coco_signer *s);
+
 enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *s)
 {
 	struct pass_adapter a = {s->pass_cb, s->pass_arg, 0, 0, 0};
@@ -197,6 +201,8 @@ enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *s)
 
 	if (s->key != NULL)
 		return COCO_OK;
+	if (s->p12_path != NULL)
+		return unlock_p12(ctx, s);
 	if (s->key_path == NULL)
 		return coco_seterr(ctx, COCO_ERR_ARG, "no private key to load");
 	ERR_clear_error();
@@ -204,6 +210,8 @@ enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *s)
 		return err;
 	if (s->key != NULL && X509_check_private_key(s->cert, s->key) != 1) {
 		ERR_clear_error();
+		EVP_PKEY_free(s->key); /* another unlock must not find it loaded */
+		s->key = NULL;
 		return coco_seterr(
 		    ctx, COCO_ERR_REFUSED,
 		    "refusing to sign as '%s': the private key does not match the certificate",
@@ -328,6 +336,23 @@ static enum coco_err p12_failed(struct coco_ctx *ctx, const char *path, const st
 			       gave ? " (wrong pass-phrase?)" : "");
 }
 
+/*
+ * A PKCS#12 file that needs a pass-phrase holds its certificates encrypted too, as OpenSSL 3
+ * and Windows export them: with COCO_SIGNER_DEFER_KEY the whole file is left to
+ * coco_signer_unlock, so a submission lint refuses is refused before anything is asked.
+ */
+static enum coco_err defer_p12(struct coco_ctx *ctx, const struct coco_signer_opts *o,
+			       struct coco_signer *s)
+{
+	s->flags = o->flags & ~COCO_SIGNER_DEFER_KEY;
+	s->p12_path = coco_strndup(o->p12_path, strlen(o->p12_path));
+	if (o->chain_path != NULL)
+		s->chain_path = coco_strndup(o->chain_path, strlen(o->chain_path));
+	if (s->p12_path == NULL || (o->chain_path != NULL && s->chain_path == NULL))
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	return COCO_OK;
+}
+
 static enum coco_err load_p12(struct coco_ctx *ctx, const struct coco_signer_opts *o,
 			      struct coco_signer *s)
 {
@@ -344,6 +369,10 @@ static enum coco_err load_p12(struct coco_ctx *ctx, const struct coco_signer_opt
 	if (err != COCO_OK)
 		goto out;
 	if (!PKCS12_verify_mac(p12, "", 0) && !PKCS12_verify_mac(p12, NULL, 0)) {
+		if (o->flags & COCO_SIGNER_DEFER_KEY) { /* all of it after lint */
+			err = defer_p12(ctx, o, s);
+			goto out;
+		}
 		n = o->pass_cb != NULL ? o->pass_cb(pass, COCO_MAX_PASS, o->pass_arg) : -1;
 		if (n < 0 || n > COCO_MAX_PASS) {
 			err = coco_seterr(ctx, COCO_ERR_CRYPTO,
@@ -565,6 +594,44 @@ out:
 	return err;
 }
 
+/* What a loaded signer must pass before lint: its name, and what verify would refuse. */
+static enum coco_err check_loaded(struct coco_ctx *ctx, struct coco_signer *s, unsigned flags)
+{
+	enum coco_err err;
+
+	if ((s->subject = coco_name_oneline(X509_get_subject_name(s->cert))) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = refuse_unusable(ctx, s)) == COCO_OK)
+		err = check_own_chain(
+		    ctx, s, flags & COCO_SIGNER_SIRO ? COCO_ANCHORS_SIRO : COCO_ANCHORS_SIGNERS);
+	return err;
+}
+
+/* The deferred PKCS#12 file, read now with its pass-phrase and checked as at load. */
+static enum coco_err unlock_p12(struct coco_ctx *ctx, struct coco_signer *s)
+{
+	struct coco_signer_opts o = {NULL,       NULL,        s->chain_path, s->p12_path,
+				     s->pass_cb, s->pass_arg, s->flags};
+	enum coco_err err;
+
+	ERR_clear_error();
+	if ((err = load_p12(ctx, &o, s)) == COCO_OK)
+		err = check_loaded(ctx, s, s->flags);
+	if (err != COCO_OK) { /* still locked: another unlock must not find a refused key */
+		EVP_PKEY_free(s->key);
+		X509_free(s->cert);
+		sk_X509_pop_free(s->chain, X509_free);
+		free(s->subject);
+		free(s->warning);
+		s->key = NULL;
+		s->cert = NULL;
+		s->chain = NULL;
+		s->subject = NULL;
+		s->warning = NULL;
+	}
+	return err;
+}
+
 enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_opts *opts,
 			       struct coco_signer **out)
 {
@@ -581,15 +648,8 @@ enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_op
 	s->pass_arg = opts->pass_arg;
 	ERR_clear_error();
 	err = opts->p12_path != NULL ? load_p12(ctx, opts, s) : load_pem(ctx, opts, s);
-	if (err == COCO_OK &&
-	    (s->subject = coco_name_oneline(X509_get_subject_name(s->cert))) == NULL)
-		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	if (err == COCO_OK)
-		err = refuse_unusable(ctx, s);
-	if (err == COCO_OK)
-		err = check_own_chain(ctx, s,
-				      opts->flags & COCO_SIGNER_SIRO ? COCO_ANCHORS_SIRO
-								     : COCO_ANCHORS_SIGNERS);
+	if (err == COCO_OK && s->cert != NULL) /* else a PKCS#12 file left to unlock */
+		err = check_loaded(ctx, s, opts->flags);
 	if (err != COCO_OK) {
 		coco_signer_free(s);
 		return err;
