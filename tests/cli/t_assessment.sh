@@ -45,8 +45,11 @@ run_case assessment_lifecycle assessment_lifecycle
 # The published schema accepts the sample, as the issue asks (xmllint, not our parser).
 assessment_schema_xmllint() {
 	command -v xmllint >/dev/null 2>&1 || { echo "skipped: no xmllint"; return 0; }
-	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" \
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-2.xsd" \
 		"$FX/example/assessment.xml" 2>err || fail "xmllint: $(cat err)"
+	example_v1 >v1.xml
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" v1.xml 2>err ||
+		fail "xmllint version 1: $(cat err)"
 	xmllint --noout --schema "$ROOT/docs/schema/coco-policy-1.xsd" "$ROOT/trust/policy.xml" \
 		2>err || fail "xmllint policy: $(cat err)"
 	xmllint --noout --schema "$ROOT/docs/schema/coco-bodies-1.xsd" \
@@ -235,10 +238,10 @@ assessment_typos_plain_words() {
 	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 5: a bare '&' or '<' in text: write '&amp;' for '&' and '&lt;' for '<' (xmlParseEntityRef: no name)\$"
 	sed 's#<role>\(.*\)</role>#<rolle>\1</rolle>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
-	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-1.xsd: line 12: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line 12: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
 	sed 's#<issued>[^<]*</issued>#<issued>15/09/2026</issued>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
-	has_out "not valid against coco-assessment-1.xsd: line [0-9]*: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'issued': '15/09/2026' is not a valid value of the atomic type 'Date'.)\$"
+	has_out "not valid against coco-assessment-2.xsd: line [0-9]*: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'issued': '15/09/2026' is not a valid value of the atomic type 'Date'.)\$"
 	sed 's#Ltd</legalName>#Ltd\&nbsp;</legalName>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
 	has_out "line 5: XML knows only &amp; &lt; &gt; &quot; and &apos;: write any other character as itself (the file is UTF-8) (Entity 'nbsp' not defined)\$"

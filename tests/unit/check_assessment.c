@@ -252,45 +252,42 @@ struct lfx {
 	struct coco_report *r;
 };
 
-/* The example (version 1) rewritten as version 2: every element complies, with the fields
- * a machine judges, all within the test policy. */
-static const struct edit to_v2[] = {
-    {"urn:x-coco-bundle:assessment:1\" version=\"1\"",
-     "urn:x-coco-bundle:assessment:2\" version=\"2\""},
-    {"<element id=\"CoCo-1\">", "<element id=\"CoCo-1\" complies=\"yes\">"},
-    {"<element id=\"CoCo-2\">", "<element id=\"CoCo-2\" complies=\"yes\">"},
-    {"<element id=\"CoCo-3\">", "<element id=\"CoCo-3\" complies=\"yes\">"},
-    {"<element id=\"CoCo-4\">", "<element id=\"CoCo-4\" complies=\"yes\">"},
-    {"<element id=\"CoCo-5\">", "<element id=\"CoCo-5\" complies=\"yes\">"},
-    {"<element id=\"CoCo-6\">", "<element id=\"CoCo-6\" complies=\"yes\">"},
-    {"<element id=\"CoCo-7\">", "<element id=\"CoCo-7\" complies=\"yes\">"},
-    {"<element id=\"CoCo-8\">", "<element id=\"CoCo-8\" complies=\"yes\">"},
-    {"<element id=\"CoCo-9\">", "<element id=\"CoCo-9\" complies=\"yes\">"},
-    {"<element id=\"CoCo-10\">", "<element id=\"CoCo-10\" complies=\"yes\">"},
-    {"<element id=\"CoCo-11\">", "<element id=\"CoCo-11\" complies=\"yes\">"},
-    {"used for the portal.</statement>",
-     "used for the "
-     "portal.</statement><firewall>yes</firewall><antivirusUpdates>daily</antivirusUpdates>"},
-    {"all access is by named users.</statement>",
-     "all access is by named users.</statement><automation>no</automation>"},
-    {"critical ones within 48 hours.</statement>",
-     "critical ones within 48 hours.</statement><patchWindowDays>14</patchWindowDays>"},
-    {"<countries>GB IE</countries>",
-     "<hostedIn>GB</hostedIn><supportedFrom>GB IE</supportedFrom><dataEntryIn>GB</dataEntryIn>"},
-    {"<incidentContact>", "<maxReportingDelayHours>24</maxReportingDelayHours><incidentContact>"},
-    {"<baselineCertificate scheme=\"cyber-essentials-plus\">",
-     "<baselineCertificate scheme=\"cyber-essentials-plus\" licenceManagementInScope=\"yes\">"},
+/* The example (version 2) rewritten as version 1, byte for byte the sample before issue 16:
+ * no complies, no judged fields, CoCo-10's countries in one list. Most cases still edit this
+ * version 1 sample: version 1 is still read, and its checks are the same. */
+static const struct edit to_v1[] = {
+    {"urn:x-coco-bundle:assessment:2\" version=\"2\"",
+     "urn:x-coco-bundle:assessment:1\" version=\"1\""},
+    {"<element id=\"CoCo-1\" complies=\"yes\">", "<element id=\"CoCo-1\">"},
+    {"<element id=\"CoCo-2\" complies=\"yes\">", "<element id=\"CoCo-2\">"},
+    {"<element id=\"CoCo-3\" complies=\"yes\">", "<element id=\"CoCo-3\">"},
+    {"<element id=\"CoCo-4\" complies=\"yes\">", "<element id=\"CoCo-4\">"},
+    {"<element id=\"CoCo-5\" complies=\"yes\">", "<element id=\"CoCo-5\">"},
+    {"<element id=\"CoCo-6\" complies=\"yes\">", "<element id=\"CoCo-6\">"},
+    {"<element id=\"CoCo-7\" complies=\"yes\">", "<element id=\"CoCo-7\">"},
+    {"<element id=\"CoCo-8\" complies=\"yes\">", "<element id=\"CoCo-8\">"},
+    {"<element id=\"CoCo-9\" complies=\"yes\">", "<element id=\"CoCo-9\">"},
+    {"<element id=\"CoCo-10\" complies=\"yes\">", "<element id=\"CoCo-10\">"},
+    {"<element id=\"CoCo-11\" complies=\"yes\">", "<element id=\"CoCo-11\">"},
+    {"</statement>\n    <firewall>yes</firewall><antivirusUpdates>daily</antivirusUpdates>",
+     "</statement>"},
+    {"</statement>\n    <automation>no</automation>", "</statement>"},
+    {"</statement>\n    <patchWindowDays>14</patchWindowDays>", "</statement>"},
+    {"\n    <hostedIn>GB</hostedIn><supportedFrom>GB IE</supportedFrom><dataEntryIn>GB</dataEntryIn>",
+     "<countries>GB IE</countries>"},
+    {"</statement>\n    <maxReportingDelayHours>24</maxReportingDelayHours>", "</statement>"},
+    {" licenceManagementInScope=\"yes\"", ""},
 };
 
 static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2);
 
-/* A copy of the example and of the test trust directory, edited as c says. */
+/* A copy of the example as version 1 and of the test trust directory, edited as c says. */
 static void lfx_setup(struct lfx *f, const struct lint_case *c)
 {
 	lfx_setup_v(f, c, 0);
 }
 
-/* The same, the example first rewritten as version 2 when v2. */
+/* The same, the example (version 2) first rewritten as version 1 unless v2. */
 static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2)
 {
 	char *p;
@@ -307,8 +304,8 @@ static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2)
 	ck_assert_int_eq(bt_copytree(p, f->trust), 0);
 	free(p);
 	p = bt_fmt("%s/assessment.xml", f->sub);
-	if (v2)
-		edit_file(p, to_v2, sizeof(to_v2) / sizeof(to_v2[0]));
+	if (!v2)
+		edit_file(p, to_v1, sizeof(to_v1) / sizeof(to_v1[0]));
 	free(p);
 	if (c == NULL)
 		goto ctx;
@@ -347,7 +344,7 @@ static void lfx_teardown(struct lfx *f)
 	coco_ctx_free(f->ctx);
 }
 
-/* The example passes lint with no warning at all. */
+/* The example as version 1 passes lint with no warning at all. */
 START_TEST(test_example_clean)
 {
 	static const char *const passes[] = {"assessment.schema",       "assessment.placeholder",
@@ -366,7 +363,7 @@ START_TEST(test_example_clean)
 	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
 			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
 			  bt_count_status(f.r, COCO_STATUS_INFO) == 2 &&
-			  /* the example is version 1: a note says what it lacks (issue 16) */
+			  /* version 1: a note says what it lacks (issue 16) */
 			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) != NULL,
 		      "expected a clean PASSED:\n%s", bt_dump(f.r));
 	ck_assert_ptr_nonnull(strstr(
@@ -418,7 +415,7 @@ START_TEST(test_lint_case)
 END_TEST
 
 /* clang-format off */
-/* Issue 16: assessment version 2, the example rewritten by to_v2 and then edited. */
+/* Issue 16: assessment version 2, the example as it is, then edited. */
 static const struct lint_case v2_cases[] = {
     {"v2: the example passes", {{0}}, {{0}}, NULL, NULL, NULL,
      "assessment.incident_delay", COCO_STATUS_PASS, "CoCo-11", 0, "24 hours"},
@@ -453,7 +450,7 @@ static const struct lint_case v2_cases[] = {
 };
 /* clang-format on */
 
-/* The example as version 2 passes lint with no warning and no version note. */
+/* The example (version 2) passes lint with no warning and no version note. */
 START_TEST(test_v2_clean)
 {
 	struct lfx f;
