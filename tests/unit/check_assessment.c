@@ -273,7 +273,8 @@ static const struct edit to_v1[] = {
      "</statement>"},
     {"</statement>\n    <automation>no</automation>", "</statement>"},
     {"</statement>\n    <patchWindowDays>14</patchWindowDays>", "</statement>"},
-    {"\n    <hostedIn>GB</hostedIn><supportedFrom>GB IE</supportedFrom><dataEntryIn>GB</dataEntryIn>",
+    {"\n    <hostedIn>GB</hostedIn><supportedFrom>GB "
+     "IE</supportedFrom><dataEntryIn>GB</dataEntryIn>",
      "<countries>GB IE</countries>"},
     {"</statement>\n    <maxReportingDelayHours>24</maxReportingDelayHours>", "</statement>"},
     {" licenceManagementInScope=\"yes\"", ""},

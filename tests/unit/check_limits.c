@@ -2017,7 +2017,8 @@ START_TEST(test_assessment_refs)
 	for (i = 0; i < 11; i++) {         /* the 11 elements' files */
 		struct schema_case c = {"", ASSESSMENT, at, "", "", "", 0, 0, {0}};
 		struct bt_sb f = {0};
-		snprintf(at, sizeof(at), "</element>\n  <element id=\"CoCo-%zu\" complies=\"yes\">", i + 2);
+		snprintf(at, sizeof(at), "</element>\n  <element id=\"CoCo-%zu\" complies=\"yes\">",
+			 i + 2);
 		if (i == 10)
 			c.at = "</element>\n  <policies>";
 		files_from(&f, &k, i == 2 ? 255 : 256); /* CoCo-3 has one */

@@ -68,6 +68,7 @@ static const char css[] =
     ".el .eid{font-weight:bold}\n"
     ".el .etitle{font-weight:bold;color:#3d4656}\n"
     ".el .stmt{grid-column:2;white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    ".el .att{grid-column:2;font-size:.9em;overflow-wrap:anywhere}\n"
 
     ".timeline{width:100%;height:auto;margin-top:3mm}\n"
     ".timeline text{font-size:10.5px;fill:#3d4656}\n"
@@ -539,6 +540,26 @@ static void section_manual(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
 }
 
+/* A version 2 element's attestation, one muted line under its statement: "attested:
+ * complies yes · firewall yes · anti-virus updates daily". */
+static void attested(struct coco_buf *b, const struct coco_report_element *e)
+{
+	size_t k;
+
+	if (e->n_attest == 0)
+		return;
+	coco_buf_str(b, "<div class=\"att muted\">attested: ");
+	for (k = 0; k < e->n_attest; k++) {
+		if (k > 0)
+			coco_buf_str(b, " \xc2\xb7 ");
+		esc(b, e->attest[k].label);
+		coco_buf_str(b, " <b>");
+		esc(b, e->attest[k].value);
+		coco_buf_str(b, "</b>");
+	}
+	coco_buf_str(b, "</div>");
+}
+
 static void section_elements(struct coco_buf *b, const struct coco_report *r)
 {
 	size_t i, reads = 0;
@@ -565,7 +586,9 @@ static void section_elements(struct coco_buf *b, const struct coco_report *r)
 		esc(b, e->title);
 		coco_buf_str(b, "</div><div class=\"stmt\">");
 		esc(b, e->statement);
-		coco_buf_str(b, "</div></div>\n");
+		coco_buf_str(b, "</div>");
+		attested(b, e);
+		coco_buf_str(b, "</div>\n");
 	}
 	coco_buf_str(b, "</section>\n");
 }

@@ -39,6 +39,7 @@ struct coco_claim_element {
 	long patch_days;          /* CoCo-9: the patch window, or -1 */
 	long delay_hours;         /* CoCo-11: the longest reporting delay, or -1 */
 	unsigned lists;           /* CoCo-10: bits 0-2, hostedIn, supportedFrom, dataEntryIn */
+	char *list[3];            /* CoCo-10: those lists as written, or NULL (the sheet) */
 };
 
 struct coco_claim_policy {
