@@ -133,7 +133,8 @@ example_v1() {
 	perl -0pe 's#assessment:2" version="2"#assessment:1" version="1"#;
 		s# complies="yes"##g; s# licenceManagementInScope="yes"##;
 		s#\n    <(firewall|automation|patchWindowDays|maxReportingDelayHours)>.*?(?=</element>|<incidentContact>)##g;
-		s#\n    <hostedIn>.*?</dataEntryIn>#<countries>GB IE</countries>#' "$FX/example/assessment.xml"
+		s#\n    <hostedIn>.*?</dataEntryIn>#<countries>GB IE</countries>#;
+		s#\n    <declaration>.*?</declaration>##' "$FX/example/assessment.xml"
 }
 
 verify_json() { # BUNDLE [ARGS...]

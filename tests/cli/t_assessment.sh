@@ -197,7 +197,7 @@ assessment_hostile_text() {
 		"$FX/example/assessment.xml" >sub/assessment.xml
 	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
 	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
-	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 19"
+	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 20"
 	sed "s|<holder>Example Guarding Ltd</holder>|<holder>Evil${csi}2J Ltd</holder>|" \
 		"$FX/example/assessment.xml" >sub/assessment.xml
 	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
@@ -238,7 +238,7 @@ assessment_typos_plain_words() {
 	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 5: a bare '&' or '<' in text: write '&amp;' for '&' and '&lt;' for '<' (xmlParseEntityRef: no name)\$"
 	sed 's#<role>\(.*\)</role>#<rolle>\1</rolle>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
-	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line 12: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line 13: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
 	sed 's#<issued>[^<]*</issued>#<issued>15/09/2026</issued>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
 	has_out "not valid against coco-assessment-2.xsd: line [0-9]*: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'issued': '15/09/2026' is not a valid value of the atomic type 'Date'.)\$"

@@ -162,7 +162,7 @@ static const struct lint_case cases[] = {
     {"CE+ audit long after basic", {{"<basicIssued>2026-08-20</basicIssued>", "<basicIssued>2026-06-14</basicIssued>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.audit_gap", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "3 months"},
     {"CE+ without basic date", {{"<basicIssued>2026-08-20</basicIssued>", ""}}, {{0}}, NULL, NULL, NULL,
-     "evidence.basic_date", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "basicIssued"},
+     "evidence.basic_date", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "confirm its date with the certification body"},
     {"basic after CE+", {{"<basicIssued>2026-08-20</basicIssued>", "<basicIssued>2026-09-16</basicIssued>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.basic_date", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, NULL},
     {"unknown certification body", {{"Example Certification Body Ltd - TEST ONLY", "Unheard Of Certification Ltd"}}, {{0}}, NULL, NULL, NULL,
@@ -278,6 +278,9 @@ static const struct edit to_v1[] = {
      "<countries>GB IE</countries>"},
     {"</statement>\n    <maxReportingDelayHours>24</maxReportingDelayHours>", "</statement>"},
     {" licenceManagementInScope=\"yes\"", ""},
+    {"\n    <declaration>I confirm that the code of connection is accurately completed and has "
+     "been authorised by the following:</declaration>",
+     ""},
 };
 
 static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2);
@@ -446,6 +449,12 @@ static const struct lint_case v2_cases[] = {
      "assessment.scope_attested", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "not within the scope"},
     {"v2: no company number", {{"<companyNumber>01234567</companyNumber>", ""}}, {{0}}, NULL, NULL, NULL,
      "assessment.company_number", COCO_STATUS_WARN, "Example Guarding Ltd", 1, "sole traders"},
+    {"v2: no statement of commitment", {{"<declaration>I confirm that the code of connection is accurately completed and has been authorised by the following:</declaration>", ""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.declaration", COCO_STATUS_FAIL, "Jane Director", 0, "I confirm that the code of connection is accurately completed"},
+    {"v2: the statement of commitment reworded", {{"is accurately completed", "is broadly completed"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "declaration"},
+    {"v2: the statement of commitment over two lines", {{"completed and has been", "completed and\n      has been"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.declaration", COCO_STATUS_PASS, "Jane Director", 0, NULL},
     {"v2: complies missing", {{"<element id=\"CoCo-2\" complies=\"yes\">", "<element id=\"CoCo-2\">"}}, {{0}}, NULL, NULL, NULL,
      "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "coco-assessment-2.xsd"},
 };
@@ -458,13 +467,14 @@ START_TEST(test_v2_clean)
 
 	lfx_setup_v(&f, NULL, 1);
 	ck_assert_msg(coco_lint(f.ctx, f.sub, f.r) == COCO_OK, "%s", coco_ctx_error(f.ctx));
-	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
-			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
-			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) ==
-			      NULL &&
-			  bt_find_status(f.r, "assessment.antivirus", COCO_STATUS_PASS, "CoCo-7") &&
-			  bt_find_status(f.r, "assessment.automation", COCO_STATUS_PASS, "CoCo-8"),
-		      "expected a clean PASSED:\n%s", bt_dump(f.r));
+	ck_assert_msg(
+	    coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
+		bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
+		bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) == NULL &&
+		bt_find_status(f.r, "assessment.antivirus", COCO_STATUS_PASS, "CoCo-7") &&
+		bt_find_status(f.r, "assessment.automation", COCO_STATUS_PASS, "CoCo-8") &&
+		bt_find_status(f.r, "assessment.declaration", COCO_STATUS_PASS, "Jane Director"),
+	    "expected a clean PASSED:\n%s", bt_dump(f.r));
 	lfx_teardown(&f);
 }
 END_TEST

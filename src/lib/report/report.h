@@ -46,6 +46,7 @@ struct coco_report_applicant {
 	char *company_number, *address;
 	char *countries;        /* CoCo-10's country codes, as written */
 	char *incident_contact; /* CoCo-11's contact */
+	char *declaration;      /* SIA's statement of commitment, when the assessment has it */
 	struct coco_report_policy *policies;
 	size_t n_policies, cap_policies;
 };
@@ -213,6 +214,8 @@ enum coco_err coco_report_set_applicant(struct coco_report *r, const char *compa
 					const char *address, const char *countries,
 					const char *incident_contact);
 enum coco_err coco_report_add_policy(struct coco_report *r, const struct coco_report_policy *p);
+/* The statement of commitment the director's signature covers (copied). */
+enum coco_err coco_report_set_declaration(struct coco_report *r, const char *text);
 void coco_report_applicant_free(struct coco_report_applicant *a);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
 				   long issued, long expires, const char *note);

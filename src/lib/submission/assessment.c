@@ -208,6 +208,7 @@ static int parse_doc(xmlNode *root, struct coco_assessment *a)
 	a->address = child_text(org, "address", &nomem);
 	a->telephone = child_text(org, "telephone", &nomem);
 	a->director = child_text(auth, "name", &nomem);
+	a->declared = coco_xml_child(auth, NS_OF(root), "declaration") != NULL;
 	a->role = child_text(auth, "role", &nomem);
 	a->email = child_text(auth, "email", &nomem);
 	(void)child_date(auth, "date", &a->authorised, &nomem);
@@ -1003,6 +1004,8 @@ static int add_applicant(struct coco_report *r, const struct coco_assessment *a)
 		if (coco_report_add_policy(r, &rp) != COCO_OK)
 			rc = -1;
 	}
+	if (a->declared && coco_report_set_declaration(r, coco_sia_declaration()) != COCO_OK)
+		rc = -1;
 	free(countries.p);
 	return rc;
 }

@@ -51,6 +51,7 @@ struct coco_assessment {
 	unsigned version; /* 1 or 2, by namespace */
 	char *legal_name, *company_number, *acr, *address, *telephone;
 	char *director, *role, *email;
+	int declared; /* version 2: authorisation carries SIA's statement of commitment */
 	long authorised;
 	struct coco_claim_cert *certs;
 	size_t n_certs;
@@ -128,6 +129,8 @@ enum coco_err coco_attest_check(struct coco_report *r, const struct coco_assessm
 
 /* "CoCo-N" for 1..11 (a static string), "element" otherwise. */
 const char *coco_element_id(unsigned num);
+/* SIA's statement of commitment, verbatim (sia.c). */
+const char *coco_sia_declaration(void);
 /* CoCo element num's requirement (1..11) in SIA's own words (sia.c); NULL otherwise. */
 const char *coco_element_requirement(unsigned num);
 /* The Cyber Essentials requirement SIA's guidance names beside element num, or NULL. */
