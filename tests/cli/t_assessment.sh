@@ -245,5 +245,20 @@ assessment_typos_plain_words() {
 	sed 's#Ltd</legalName>#Ltd\&nbsp;</legalName>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
 	has_out "line 5: XML knows only &amp; &lt; &gt; &quot; and &apos;: write any other character as itself (the file is UTF-8) (Entity 'nbsp' not defined)\$"
+	# issue 16: version 2's fields, each error one line naming the CoCo element and, for a
+	# word, the words allowed (libxml2's set, which the namespace tidying once cut out)
+	sed 's#id="CoCo-3" complies="yes"#id="CoCo-3" complies="maybe"#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-3: a value is not one of the words allowed here (lower case, as listed) (Element 'element', attribute 'complies': \[facet 'enumeration'\] The value 'maybe' is not an element of the set {'yes', 'no', 'partly'}.)\$"
+	sed 's#<antivirusUpdates>daily<#<antivirusUpdates>fortnightly<#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-7: a value is not one of the words allowed here (lower case, as listed) (Element 'antivirusUpdates': \[facet 'enumeration'\] The value 'fortnightly' is not an element of the set {'continuous', 'hourly', 'daily', 'weekly', 'monthly', 'never'}.)\$"
+	sed 's#<patchWindowDays>14<#<patchWindowDays>two weeks<#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-9: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'patchWindowDays': 'two weeks' is not a valid value of the atomic type 'Count'.)\$"
+	sed 's#<hostedIn>GB<#<hostedIn>GBR<#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-10: a value is not written in the form allowed here (Element 'hostedIn': \[facet 'pattern'\] The value 'GBR' is not accepted by the pattern '\[A-Za-z\]{2}'.)\$"
+	[ "$(grep -c '^fail' out)" -eq 1 ] || fail "more than one line for one mistake"
 }
 run_case assessment_typos_plain_words assessment_typos_plain_words
