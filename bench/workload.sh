@@ -55,7 +55,7 @@ reference() {
 		refs="$refs<supportingFile>evidence/certificate-$i.pdf</supportingFile>"
 		i=$((i + 1))
 	done
-	sed -i "/<element id=\"CoCo-1\">/s|</statement>|</statement>$refs|" "$1/assessment.xml"
+	sed -i "/<element id=\"CoCo-1\"[ >]/s|</statement>|</statement>$refs|" "$1/assessment.xml"
 	grep -q "$refs" "$1/assessment.xml" || {
 		echo "bench: cannot reference the evidence in $1/assessment.xml" >&2
 		return 1

@@ -127,6 +127,16 @@ create_bundle() {
 		fail "create with $s failed: $(cat create.err)"
 }
 
+# The sample applicant's assessment (version 2) as version 1, on stdout: no complies, no
+# judged fields, CoCo-10's countries in one list (the sample before issue 16).
+example_v1() {
+	perl -0pe 's#assessment:2" version="2"#assessment:1" version="1"#;
+		s# complies="yes"##g; s# licenceManagementInScope="yes"##;
+		s#\n    <(firewall|automation|patchWindowDays|maxReportingDelayHours)>.*?(?=</element>|<incidentContact>)##g;
+		s#\n    <hostedIn>.*?</dataEntryIn>#<countries>GB IE</countries>#;
+		s#\n    <declaration>.*?</declaration>##' "$FX/example/assessment.xml"
+}
+
 verify_json() { # BUNDLE [ARGS...]
 	b=$1
 	shift

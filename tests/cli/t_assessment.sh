@@ -45,8 +45,11 @@ run_case assessment_lifecycle assessment_lifecycle
 # The published schema accepts the sample, as the issue asks (xmllint, not our parser).
 assessment_schema_xmllint() {
 	command -v xmllint >/dev/null 2>&1 || { echo "skipped: no xmllint"; return 0; }
-	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" \
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-2.xsd" \
 		"$FX/example/assessment.xml" 2>err || fail "xmllint: $(cat err)"
+	example_v1 >v1.xml
+	xmllint --noout --schema "$ROOT/docs/schema/coco-assessment-1.xsd" v1.xml 2>err ||
+		fail "xmllint version 1: $(cat err)"
 	xmllint --noout --schema "$ROOT/docs/schema/coco-policy-1.xsd" "$ROOT/trust/policy.xml" \
 		2>err || fail "xmllint policy: $(cat err)"
 	xmllint --noout --schema "$ROOT/docs/schema/coco-bodies-1.xsd" \
@@ -194,7 +197,7 @@ assessment_hostile_text() {
 		"$FX/example/assessment.xml" >sub/assessment.xml
 	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
 	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
-	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 19"
+	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 20"
 	sed "s|<holder>Example Guarding Ltd</holder>|<holder>Evil${csi}2J Ltd</holder>|" \
 		"$FX/example/assessment.xml" >sub/assessment.xml
 	run "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
@@ -235,12 +238,27 @@ assessment_typos_plain_words() {
 	has_out "^fail          assessment.xml 'assessment.xml': not well-formed XML: line 5: a bare '&' or '<' in text: write '&amp;' for '&' and '&lt;' for '<' (xmlParseEntityRef: no name)\$"
 	sed 's#<role>\(.*\)</role>#<rolle>\1</rolle>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
-	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-1.xsd: line 12: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line 13: an element is missing, misspelt or out of order (Element 'rolle': This element is not expected. Expected is ( role ).)\$"
 	sed 's#<issued>[^<]*</issued>#<issued>15/09/2026</issued>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
-	has_out "not valid against coco-assessment-1.xsd: line [0-9]*: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'issued': '15/09/2026' is not a valid value of the atomic type 'Date'.)\$"
+	has_out "not valid against coco-assessment-2.xsd: line [0-9]*: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'issued': '15/09/2026' is not a valid value of the atomic type 'Date'.)\$"
 	sed 's#Ltd</legalName>#Ltd\&nbsp;</legalName>#' "$FX/example/assessment.xml" >sub/assessment.xml
 	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
 	has_out "line 5: XML knows only &amp; &lt; &gt; &quot; and &apos;: write any other character as itself (the file is UTF-8) (Entity 'nbsp' not defined)\$"
+	# issue 16: version 2's fields, each error one line naming the CoCo element and, for a
+	# word, the words allowed (libxml2's set, which the namespace tidying once cut out)
+	sed 's#id="CoCo-3" complies="yes"#id="CoCo-3" complies="maybe"#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-3: a value is not one of the words allowed here (lower case, as listed) (Element 'element', attribute 'complies': \[facet 'enumeration'\] The value 'maybe' is not an element of the set {'yes', 'no', 'partly'}.)\$"
+	sed 's#<antivirusUpdates>daily<#<antivirusUpdates>fortnightly<#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-7: a value is not one of the words allowed here (lower case, as listed) (Element 'antivirusUpdates': \[facet 'enumeration'\] The value 'fortnightly' is not an element of the set {'continuous', 'hourly', 'daily', 'weekly', 'monthly', 'never'}.)\$"
+	sed 's#<patchWindowDays>14<#<patchWindowDays>two weeks<#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-9: a value is not of its type (a date is YYYY-MM-DD, a number is digits) (Element 'patchWindowDays': 'two weeks' is not a valid value of the atomic type 'Count'.)\$"
+	sed 's#<hostedIn>GB<#<hostedIn>GBR<#' "$FX/example/assessment.xml" >sub/assessment.xml
+	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01
+	has_out "^fail          assessment.schema 'assessment.xml': not valid against coco-assessment-2.xsd: line [0-9]*, in CoCo-10: a value is not written in the form allowed here (Element 'hostedIn': \[facet 'pattern'\] The value 'GBR' is not accepted by the pattern '\[A-Za-z\]{2}'.)\$"
+	[ "$(grep -c '^fail' out)" -eq 1 ] || fail "more than one line for one mistake"
 }
 run_case assessment_typos_plain_words assessment_typos_plain_words

@@ -109,6 +109,41 @@ html_applicant_details() {
 }
 run_case html_applicant_details html_applicant_details
 
+# Issue 16: for a version 2 assessment, SIA's statement of commitment the director confirmed,
+# each element's complies under its id and, under each statement with judged fields, one line
+# with them as written; the report XML carries them as attributes of the statement. A
+# version 1 assessment has none of these.
+html_attested() {
+	create_bundle b.coco
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format html -o sheet.html
+	sheet_ok sheet.html
+	for k in '<p class="decl">Statement of commitment, confirmed by Jane Director (Director): <q>I confirm that the code of connection is accurately completed and has been authorised by the following:</q></p>' \
+		'CoCo-1<div class="cpl">complies <b>yes</b></div>' \
+		'<div class="att muted">attested: firewall <b>yes</b> · anti-virus updates <b>daily</b></div>' \
+		'<div class="att muted">attested: automation or macros <b>no</b></div>' \
+		'<div class="att muted">attested: patch window, days <b>14</b></div>' \
+		'<div class="att muted">attested: hosted in <b>GB</b> · supported from <b>GB IE</b> · data entered in <b>GB</b></div>' \
+		'<div class="att muted">attested: reporting delay, hours <b>24</b> · contact <b>security@example.co.uk</b></div>'; do
+		grep -qF "$k" sheet.html || fail "sheet lacks: $k"
+	done
+	[ "$(grep -o 'class="cpl"' sheet.html | wc -l)" -eq 11 ] || fail "not one complies per element"
+	[ "$(grep -o 'attested: ' sheet.html | wc -l)" -eq 5 ] || fail "not one attested line for each of CoCo-7 to CoCo-11"
+	expect 0 "$COCO" verify b.coco --trust "$FX/trust" --at 2027-06-01 --format xml -o r.xml
+	grep -qF 'complies="yes" firewall="yes" antivirusUpdates="daily">' r.xml ||
+		fail "report XML lacks CoCo-7's attestation"
+	xmllint --noout --schema "$ROOT/docs/schema/coco-report-1.xsd" r.xml 2>xl.err ||
+		fail "report XML invalid: $(cat xl.err)"
+	mkdir v1
+	cp -R "$FX/example/." v1/
+	example_v1 >v1/assessment.xml
+	expect 0 "$COCO" create v1 -o v1.coco --key "$FX/pki/director.key" --cert "$FX/pki/director.pem" \
+		--chain "$FX/pki/chain.pem" --at 2027-01-01T09:00:00Z --trust "$FX/trust"
+	expect 0 "$COCO" verify v1.coco --trust "$FX/trust" --at 2027-06-01 --format html -o v1.html
+	! grep -q 'attested: \|class="cpl"\|class="decl"' v1.html ||
+		fail "a version 1 sheet shows an attestation or a declaration"
+}
+run_case html_attested html_attested
+
 # The printed sheet of a bundle with two sign-offs fits on 3 A4 pages, and the sign-off
 # block is never alone on its page (the recorded decisions print with it).
 html_print_pages() {

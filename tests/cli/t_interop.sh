@@ -11,7 +11,7 @@ interop_assessment() {
 	out=$1
 	cert=$2
 	shift 2
-	sed -e 's|<baselineCertificate scheme="cyber-essentials-plus">|<baselineCertificate scheme="iso27001-2022">|' \
+	sed -e 's|<baselineCertificate scheme="cyber-essentials-plus"|<baselineCertificate scheme="iso27001-2022"|' \
 		-e 's|<number>CEP-TEST-000123</number>|<number>ISO-TEST-2034</number>|' \
 		-e 's|<body>Example Certification Body Ltd - TEST ONLY</body>|<body>Example ISO Registrar Ltd - TEST ONLY</body>|' \
 		-e 's|<scope>Whole organisation</scope>|<scope>SIA licence management and guarding operations</scope>|' \

@@ -162,7 +162,7 @@ static const struct lint_case cases[] = {
     {"CE+ audit long after basic", {{"<basicIssued>2026-08-20</basicIssued>", "<basicIssued>2026-06-14</basicIssued>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.audit_gap", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "3 months"},
     {"CE+ without basic date", {{"<basicIssued>2026-08-20</basicIssued>", ""}}, {{0}}, NULL, NULL, NULL,
-     "evidence.basic_date", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "basicIssued"},
+     "evidence.basic_date", COCO_STATUS_WARN, "CEP-TEST-000123", 1, "confirm its date with the certification body"},
     {"basic after CE+", {{"<basicIssued>2026-08-20</basicIssued>", "<basicIssued>2026-09-16</basicIssued>"}}, {{0}}, NULL, NULL, NULL,
      "evidence.basic_date", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, NULL},
     {"unknown certification body", {{"Example Certification Body Ltd - TEST ONLY", "Unheard Of Certification Ltd"}}, {{0}}, NULL, NULL, NULL,
@@ -252,45 +252,46 @@ struct lfx {
 	struct coco_report *r;
 };
 
-/* The example (version 1) rewritten as version 2: every element complies, with the fields
- * a machine judges, all within the test policy. */
-static const struct edit to_v2[] = {
-    {"urn:x-coco-bundle:assessment:1\" version=\"1\"",
-     "urn:x-coco-bundle:assessment:2\" version=\"2\""},
-    {"<element id=\"CoCo-1\">", "<element id=\"CoCo-1\" complies=\"yes\">"},
-    {"<element id=\"CoCo-2\">", "<element id=\"CoCo-2\" complies=\"yes\">"},
-    {"<element id=\"CoCo-3\">", "<element id=\"CoCo-3\" complies=\"yes\">"},
-    {"<element id=\"CoCo-4\">", "<element id=\"CoCo-4\" complies=\"yes\">"},
-    {"<element id=\"CoCo-5\">", "<element id=\"CoCo-5\" complies=\"yes\">"},
-    {"<element id=\"CoCo-6\">", "<element id=\"CoCo-6\" complies=\"yes\">"},
-    {"<element id=\"CoCo-7\">", "<element id=\"CoCo-7\" complies=\"yes\">"},
-    {"<element id=\"CoCo-8\">", "<element id=\"CoCo-8\" complies=\"yes\">"},
-    {"<element id=\"CoCo-9\">", "<element id=\"CoCo-9\" complies=\"yes\">"},
-    {"<element id=\"CoCo-10\">", "<element id=\"CoCo-10\" complies=\"yes\">"},
-    {"<element id=\"CoCo-11\">", "<element id=\"CoCo-11\" complies=\"yes\">"},
-    {"used for the portal.</statement>",
-     "used for the "
-     "portal.</statement><firewall>yes</firewall><antivirusUpdates>daily</antivirusUpdates>"},
-    {"all access is by named users.</statement>",
-     "all access is by named users.</statement><automation>no</automation>"},
-    {"critical ones within 48 hours.</statement>",
-     "critical ones within 48 hours.</statement><patchWindowDays>14</patchWindowDays>"},
-    {"<countries>GB IE</countries>",
-     "<hostedIn>GB</hostedIn><supportedFrom>GB IE</supportedFrom><dataEntryIn>GB</dataEntryIn>"},
-    {"<incidentContact>", "<maxReportingDelayHours>24</maxReportingDelayHours><incidentContact>"},
-    {"<baselineCertificate scheme=\"cyber-essentials-plus\">",
-     "<baselineCertificate scheme=\"cyber-essentials-plus\" licenceManagementInScope=\"yes\">"},
+/* The example (version 2) rewritten as version 1, byte for byte the sample before issue 16:
+ * no complies, no judged fields, CoCo-10's countries in one list. Most cases still edit this
+ * version 1 sample: version 1 is still read, and its checks are the same. */
+static const struct edit to_v1[] = {
+    {"urn:x-coco-bundle:assessment:2\" version=\"2\"",
+     "urn:x-coco-bundle:assessment:1\" version=\"1\""},
+    {"<element id=\"CoCo-1\" complies=\"yes\">", "<element id=\"CoCo-1\">"},
+    {"<element id=\"CoCo-2\" complies=\"yes\">", "<element id=\"CoCo-2\">"},
+    {"<element id=\"CoCo-3\" complies=\"yes\">", "<element id=\"CoCo-3\">"},
+    {"<element id=\"CoCo-4\" complies=\"yes\">", "<element id=\"CoCo-4\">"},
+    {"<element id=\"CoCo-5\" complies=\"yes\">", "<element id=\"CoCo-5\">"},
+    {"<element id=\"CoCo-6\" complies=\"yes\">", "<element id=\"CoCo-6\">"},
+    {"<element id=\"CoCo-7\" complies=\"yes\">", "<element id=\"CoCo-7\">"},
+    {"<element id=\"CoCo-8\" complies=\"yes\">", "<element id=\"CoCo-8\">"},
+    {"<element id=\"CoCo-9\" complies=\"yes\">", "<element id=\"CoCo-9\">"},
+    {"<element id=\"CoCo-10\" complies=\"yes\">", "<element id=\"CoCo-10\">"},
+    {"<element id=\"CoCo-11\" complies=\"yes\">", "<element id=\"CoCo-11\">"},
+    {"</statement>\n    <firewall>yes</firewall><antivirusUpdates>daily</antivirusUpdates>",
+     "</statement>"},
+    {"</statement>\n    <automation>no</automation>", "</statement>"},
+    {"</statement>\n    <patchWindowDays>14</patchWindowDays>", "</statement>"},
+    {"\n    <hostedIn>GB</hostedIn><supportedFrom>GB "
+     "IE</supportedFrom><dataEntryIn>GB</dataEntryIn>",
+     "<countries>GB IE</countries>"},
+    {"</statement>\n    <maxReportingDelayHours>24</maxReportingDelayHours>", "</statement>"},
+    {" licenceManagementInScope=\"yes\"", ""},
+    {"\n    <declaration>I confirm that the code of connection is accurately completed and has "
+     "been authorised by the following:</declaration>",
+     ""},
 };
 
 static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2);
 
-/* A copy of the example and of the test trust directory, edited as c says. */
+/* A copy of the example as version 1 and of the test trust directory, edited as c says. */
 static void lfx_setup(struct lfx *f, const struct lint_case *c)
 {
 	lfx_setup_v(f, c, 0);
 }
 
-/* The same, the example first rewritten as version 2 when v2. */
+/* The same, the example (version 2) first rewritten as version 1 unless v2. */
 static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2)
 {
 	char *p;
@@ -307,8 +308,8 @@ static void lfx_setup_v(struct lfx *f, const struct lint_case *c, int v2)
 	ck_assert_int_eq(bt_copytree(p, f->trust), 0);
 	free(p);
 	p = bt_fmt("%s/assessment.xml", f->sub);
-	if (v2)
-		edit_file(p, to_v2, sizeof(to_v2) / sizeof(to_v2[0]));
+	if (!v2)
+		edit_file(p, to_v1, sizeof(to_v1) / sizeof(to_v1[0]));
 	free(p);
 	if (c == NULL)
 		goto ctx;
@@ -347,7 +348,7 @@ static void lfx_teardown(struct lfx *f)
 	coco_ctx_free(f->ctx);
 }
 
-/* The example passes lint with no warning at all. */
+/* The example as version 1 passes lint with no warning at all. */
 START_TEST(test_example_clean)
 {
 	static const char *const passes[] = {"assessment.schema",       "assessment.placeholder",
@@ -366,7 +367,7 @@ START_TEST(test_example_clean)
 	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
 			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
 			  bt_count_status(f.r, COCO_STATUS_INFO) == 2 &&
-			  /* the example is version 1: a note says what it lacks (issue 16) */
+			  /* version 1: a note says what it lacks (issue 16) */
 			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) != NULL,
 		      "expected a clean PASSED:\n%s", bt_dump(f.r));
 	ck_assert_ptr_nonnull(strstr(
@@ -418,7 +419,7 @@ START_TEST(test_lint_case)
 END_TEST
 
 /* clang-format off */
-/* Issue 16: assessment version 2, the example rewritten by to_v2 and then edited. */
+/* Issue 16: assessment version 2, the example as it is, then edited. */
 static const struct lint_case v2_cases[] = {
     {"v2: the example passes", {{0}}, {{0}}, NULL, NULL, NULL,
      "assessment.incident_delay", COCO_STATUS_PASS, "CoCo-11", 0, "24 hours"},
@@ -448,25 +449,32 @@ static const struct lint_case v2_cases[] = {
      "assessment.scope_attested", COCO_STATUS_FAIL, "CEP-TEST-000123", 0, "not within the scope"},
     {"v2: no company number", {{"<companyNumber>01234567</companyNumber>", ""}}, {{0}}, NULL, NULL, NULL,
      "assessment.company_number", COCO_STATUS_WARN, "Example Guarding Ltd", 1, "sole traders"},
+    {"v2: no statement of commitment", {{"<declaration>I confirm that the code of connection is accurately completed and has been authorised by the following:</declaration>", ""}}, {{0}}, NULL, NULL, NULL,
+     "assessment.declaration", COCO_STATUS_FAIL, "Jane Director", 0, "I confirm that the code of connection is accurately completed"},
+    {"v2: the statement of commitment reworded", {{"is accurately completed", "is broadly completed"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "declaration"},
+    {"v2: the statement of commitment over two lines", {{"completed and has been", "completed and\n      has been"}}, {{0}}, NULL, NULL, NULL,
+     "assessment.declaration", COCO_STATUS_PASS, "Jane Director", 0, NULL},
     {"v2: complies missing", {{"<element id=\"CoCo-2\" complies=\"yes\">", "<element id=\"CoCo-2\">"}}, {{0}}, NULL, NULL, NULL,
      "assessment.schema", COCO_STATUS_FAIL, "assessment.xml", 0, "coco-assessment-2.xsd"},
 };
 /* clang-format on */
 
-/* The example as version 2 passes lint with no warning and no version note. */
+/* The example (version 2) passes lint with no warning and no version note. */
 START_TEST(test_v2_clean)
 {
 	struct lfx f;
 
 	lfx_setup_v(&f, NULL, 1);
 	ck_assert_msg(coco_lint(f.ctx, f.sub, f.r) == COCO_OK, "%s", coco_ctx_error(f.ctx));
-	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
-			  bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
-			  bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) ==
-			      NULL &&
-			  bt_find_status(f.r, "assessment.antivirus", COCO_STATUS_PASS, "CoCo-7") &&
-			  bt_find_status(f.r, "assessment.automation", COCO_STATUS_PASS, "CoCo-8"),
-		      "expected a clean PASSED:\n%s", bt_dump(f.r));
+	ck_assert_msg(
+	    coco_report_verdict(f.r) == COCO_VERDICT_PASSED &&
+		bt_count_status(f.r, COCO_STATUS_WARN) == 0 &&
+		bt_find_status(f.r, "assessment.version", COCO_STATUS_INFO, NULL) == NULL &&
+		bt_find_status(f.r, "assessment.antivirus", COCO_STATUS_PASS, "CoCo-7") &&
+		bt_find_status(f.r, "assessment.automation", COCO_STATUS_PASS, "CoCo-8") &&
+		bt_find_status(f.r, "assessment.declaration", COCO_STATUS_PASS, "Jane Director"),
+	    "expected a clean PASSED:\n%s", bt_dump(f.r));
 	lfx_teardown(&f);
 }
 END_TEST

@@ -1772,7 +1772,7 @@ static const struct schema_case {
 } schema_cases[] = {
     {"baseline certificates: 16",
      ASSESSMENT,
-     "  <element id=\"CoCo-1\">",
+     "  <element id=\"CoCo-1\" complies=\"yes\">",
      "",
      CERT,
      "",
@@ -1783,14 +1783,14 @@ static const struct schema_case {
      ASSESSMENT,
      "  <policies>",
      "",
-     "<element id=\"CoCo-9\"><statement>s</statement></element>\n",
+     "<element id=\"CoCo-9\" complies=\"yes\"><statement>s</statement></element>\n",
      "",
      21,
      0,
      {0}},
     {"supporting files of an element: 256",
      ASSESSMENT,
-     "</element>\n  <element id=\"CoCo-2\">",
+     "</element>\n  <element id=\"CoCo-2\" complies=\"yes\">",
      "",
      "<supportingFile>a.pdf</supportingFile>",
      "",
@@ -1800,10 +1800,10 @@ static const struct schema_case {
     {"policies: 64", ASSESSMENT, "  </policies>", "", POLICY_EL, "", 62, 0, {0}},
     {"countries: 64",
      ASSESSMENT,
-     "<countries>GB IE</countries>",
-     "<countries>",
+     "<supportedFrom>GB IE</supportedFrom>",
+     "<supportedFrom>",
      "GB ",
-     "</countries>",
+     "</supportedFrom>",
      64,
      1,
      {0}},
@@ -2017,7 +2017,8 @@ START_TEST(test_assessment_refs)
 	for (i = 0; i < 11; i++) {         /* the 11 elements' files */
 		struct schema_case c = {"", ASSESSMENT, at, "", "", "", 0, 0, {0}};
 		struct bt_sb f = {0};
-		snprintf(at, sizeof(at), "</element>\n  <element id=\"CoCo-%zu\">", i + 2);
+		snprintf(at, sizeof(at), "</element>\n  <element id=\"CoCo-%zu\" complies=\"yes\">",
+			 i + 2);
 		if (i == 10)
 			c.at = "</element>\n  <policies>";
 		files_from(&f, &k, i == 2 ? 255 : 256); /* CoCo-3 has one */
@@ -2026,7 +2027,7 @@ START_TEST(test_assessment_refs)
 		free(f.p);
 	}
 	for (i = 0; i < 21; i++) { /* 21 more elements */
-		bt_sb_str(&els, "<element id=\"CoCo-9\"><statement>s</statement>");
+		bt_sb_str(&els, "<element id=\"CoCo-9\" complies=\"yes\"><statement>s</statement>");
 		files_from(&els, &k, 256);
 		bt_sb_str(&els, "</element>\n");
 	}

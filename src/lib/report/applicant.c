@@ -31,6 +31,15 @@ enum coco_err coco_report_set_applicant(struct coco_report *r, const char *compa
 	return COCO_OK;
 }
 
+enum coco_err coco_report_set_declaration(struct coco_report *r, const char *text)
+{
+	if (dup_into(&r->applicant.declaration, text) != 0) {
+		r->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	return COCO_OK;
+}
+
 static void policy_free(struct coco_report_policy *p)
 {
 	free(p->kind);
@@ -78,5 +87,6 @@ void coco_report_applicant_free(struct coco_report_applicant *a)
 	free(a->address);
 	free(a->countries);
 	free(a->incident_contact);
+	free(a->declaration);
 	memset(a, 0, sizeof(*a));
 }

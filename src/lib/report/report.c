@@ -39,7 +39,7 @@ static void signature_release(struct coco_report_signature *s)
 
 void coco_report_free(struct coco_report *r)
 {
-	size_t i;
+	size_t i, k;
 
 	if (r == NULL)
 		return;
@@ -65,6 +65,8 @@ void coco_report_free(struct coco_report *r)
 		free(r->elements[i].id);
 		free(r->elements[i].title);
 		free(r->elements[i].statement);
+		for (k = 0; k < r->elements[i].n_attest; k++)
+			free(r->elements[i].attest[k].value);
 	}
 	for (i = 0; i < r->n_signoffs; i++) {
 		free(r->signoffs[i].entry);
@@ -478,6 +480,7 @@ enum coco_err coco_report_add_element(struct coco_report *r, const char *id, con
 	e->title = dup_or_null(title, &bad);
 	e->statement = dup_or_null(statement ? statement : "", &bad);
 	e->to_read = to_read;
+	e->n_attest = 0;
 	if (bad) {
 		free(e->id);
 		free(e->title);
@@ -486,6 +489,28 @@ enum coco_err coco_report_add_element(struct coco_report *r, const char *id, con
 		return COCO_ERR_NOMEM;
 	}
 	r->n_elements++;
+	return COCO_OK;
+}
+
+enum coco_err coco_report_element_attest(struct coco_report *r, const char *key, const char *label,
+					 const char *value)
+{
+	struct coco_report_element *e;
+	int bad = 0;
+
+	if (r->n_elements == 0 || value == NULL)
+		return COCO_OK;
+	e = &r->elements[r->n_elements - 1];
+	if (e->n_attest == COCO_REPORT_ATTESTS)
+		return COCO_OK;
+	e->attest[e->n_attest].value = dup_or_null(value, &bad);
+	if (bad) {
+		r->nomem = 1;
+		return COCO_ERR_NOMEM;
+	}
+	e->attest[e->n_attest].key = key;
+	e->attest[e->n_attest].label = label;
+	e->n_attest++;
 	return COCO_OK;
 }
 

@@ -46,6 +46,7 @@ struct coco_report_applicant {
 	char *company_number, *address;
 	char *countries;        /* CoCo-10's country codes, as written */
 	char *incident_contact; /* CoCo-11's contact */
+	char *declaration;      /* SIA's statement of commitment, when the assessment has it */
 	struct coco_report_policy *policies;
 	size_t n_policies, cap_policies;
 };
@@ -140,11 +141,22 @@ struct coco_report_signature {
 };
 
 /* One CoCo element's statement, for the sign-off sheet. */
+/* One field of an element as the applicant attested it (assessment version 2): whether it
+ * complies, and the fields a machine judges (docs/ASSESSMENT.md). */
+struct coco_report_attest {
+	const char *key;   /* the schema's name ("complies", "firewall" ...): static */
+	const char *label; /* the sheet's words ("anti-virus updates"): static */
+	char *value;       /* as written */
+};
+#define COCO_REPORT_ATTESTS 6 /* complies and at most three fields (CoCo-10) */
+
 struct coco_report_element {
 	char *id; /* "CoCo-1" ... */
 	char *title;
 	char *statement;
 	int to_read; /* the SIRO reads it against title (a COCO_CAUSE_STATEMENT manual check) */
+	struct coco_report_attest attest[COCO_REPORT_ATTESTS]; /* none in version 1 */
+	size_t n_attest;
 };
 
 /* A sign-off decision found in the bundle. */
@@ -202,6 +214,8 @@ enum coco_err coco_report_set_applicant(struct coco_report *r, const char *compa
 					const char *address, const char *countries,
 					const char *incident_contact);
 enum coco_err coco_report_add_policy(struct coco_report *r, const struct coco_report_policy *p);
+/* The statement of commitment the director's signature covers (copied). */
+enum coco_err coco_report_set_declaration(struct coco_report *r, const char *text);
 void coco_report_applicant_free(struct coco_report_applicant *a);
 enum coco_err coco_report_add_cert(struct coco_report *r, const char *scheme, const char *number,
 				   long issued, long expires, const char *note);
@@ -213,6 +227,10 @@ const char *coco_report_scheme_name(const struct coco_report *r, const char *id)
 /* The eleven statements, in order, for the sign-off sheet. title may be NULL. */
 enum coco_err coco_report_add_element(struct coco_report *r, const char *id, const char *title,
 				      const char *statement, int to_read);
+/* Adds an attested field to the element added last (key and label static, value copied);
+ * one past COCO_REPORT_ATTESTS is ignored. */
+enum coco_err coco_report_element_attest(struct coco_report *r, const char *key, const char *label,
+					 const char *value);
 /* Adds a sign-off row (strings copied; comment may be NULL). Returns it or NULL. */
 struct coco_report_signoff *coco_report_add_signoff(struct coco_report *r, const char *entry,
 						    enum coco_decision decision, const char *name,

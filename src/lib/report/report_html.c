@@ -68,6 +68,9 @@ static const char css[] =
     ".el .eid{font-weight:bold}\n"
     ".el .etitle{font-weight:bold;color:#3d4656}\n"
     ".el .stmt{grid-column:2;white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    ".el .att{grid-column:2;font-size:.9em;overflow-wrap:anywhere}\n"
+    ".el .cpl{font-weight:normal;font-size:.9em;color:#5a6475}\n"
+    ".decl{margin:0 0 1mm}\n"
 
     ".timeline{width:100%;height:auto;margin-top:3mm}\n"
     ".timeline text{font-size:10.5px;fill:#3d4656}\n"
@@ -326,8 +329,15 @@ static void section_applicant(struct coco_buf *b, const struct coco_report *r)
 
 	if (r->organisation == NULL)
 		return; /* the assessment could not be read */
-	coco_buf_str(b, "<section>\n<h2>Applicant</h2>\n<div class=\"facts2\">"
-			"<table class=\"facts\">\n");
+	coco_buf_str(b, "<section>\n<h2>Applicant</h2>\n");
+	if (a->declaration != NULL) { /* what the director's signature covers (issue 16) */
+		coco_buf_str(b, "<p class=\"decl\">Statement of commitment, confirmed by ");
+		esc(b, r->director != NULL ? r->director : "the director");
+		coco_buf_str(b, ": <q>");
+		esc(b, a->declaration);
+		coco_buf_str(b, "</q></p>\n");
+	}
+	coco_buf_str(b, "<div class=\"facts2\"><table class=\"facts\">\n");
 	fact_row(b, "Company number", a->company_number, 0);
 	fact_row(b, "Address", a->address, 0);
 	coco_buf_str(b, "</table>\n<table class=\"facts\">\n");
@@ -539,9 +549,40 @@ static void section_manual(struct coco_buf *b, const struct coco_report *r)
 	coco_buf_str(b, "</tbody>\n</table>\n</section>\n");
 }
 
+/* A version 2 element's attestation: whether it complies, under its id (the first pair, as
+ * assessment.c adds them), and the judged fields on one muted line under its statement,
+ * "attested: firewall yes · anti-virus updates daily". Shown only, never judged here. */
+static size_t complies(struct coco_buf *b, const struct coco_report_element *e)
+{
+	if (e->n_attest == 0 || strcmp(e->attest[0].key, "complies") != 0)
+		return 0;
+	coco_buf_str(b, "<div class=\"cpl\">complies <b>");
+	esc(b, e->attest[0].value);
+	coco_buf_str(b, "</b></div>");
+	return 1;
+}
+
+static void attested(struct coco_buf *b, const struct coco_report_element *e, size_t from)
+{
+	size_t k;
+
+	if (from >= e->n_attest)
+		return;
+	coco_buf_str(b, "<div class=\"att muted\">attested: ");
+	for (k = from; k < e->n_attest; k++) {
+		if (k > from)
+			coco_buf_str(b, " \xc2\xb7 ");
+		esc(b, e->attest[k].label);
+		coco_buf_str(b, " <b>");
+		esc(b, e->attest[k].value);
+		coco_buf_str(b, "</b>");
+	}
+	coco_buf_str(b, "</div>");
+}
+
 static void section_elements(struct coco_buf *b, const struct coco_report *r)
 {
-	size_t i, reads = 0;
+	size_t i, from, reads = 0;
 
 	coco_buf_printf(
 	    b, "<section>\n<h2>The CoCo statements<span class=\"n\">%zu of 11</span></h2>\n",
@@ -561,11 +602,14 @@ static void section_elements(struct coco_buf *b, const struct coco_report *r)
 		if (e->to_read)
 			coco_buf_str(b, "<span class=\"box\"></span>");
 		esc(b, e->id);
+		from = complies(b, e);
 		coco_buf_str(b, "</div><div class=\"etitle\">");
 		esc(b, e->title);
 		coco_buf_str(b, "</div><div class=\"stmt\">");
 		esc(b, e->statement);
-		coco_buf_str(b, "</div></div>\n");
+		coco_buf_str(b, "</div>");
+		attested(b, e, from);
+		coco_buf_str(b, "</div>\n");
 	}
 	coco_buf_str(b, "</section>\n");
 }

@@ -91,7 +91,7 @@ static void xml_signature(struct coco_buf *b, const struct coco_report_signature
 
 static void xml_summary(struct coco_buf *b, const struct coco_report *r)
 {
-	size_t i;
+	size_t i, k;
 
 	if (r->organisation == NULL)
 		return;
@@ -115,6 +115,8 @@ static void xml_summary(struct coco_buf *b, const struct coco_report *r)
 		coco_buf_str(b, "    <statement");
 		attr(b, "element", e->id);
 		attr(b, "requirement", e->title);
+		for (k = 0; k < e->n_attest; k++) /* version 2's attestation, by its schema names */
+			attr(b, e->attest[k].key, e->attest[k].value);
 		coco_buf_str(b, ">");
 		coco_buf_safe(b, e->statement, COCO_BUF_MARKUP);
 		coco_buf_str(b, "</statement>\n");

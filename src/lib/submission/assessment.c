@@ -36,6 +36,8 @@ void coco_assessment_free(struct coco_assessment *a)
 		free(a->elements[i].statement);
 		free(a->elements[i].incident);
 		free(a->elements[i].antivirus);
+		free(a->elements[i].list[0]), free(a->elements[i].list[1]);
+		free(a->elements[i].list[2]);
 		coco_words_release(&a->elements[i].countries);
 		coco_words_release(&a->elements[i].files);
 	}
@@ -108,7 +110,7 @@ static void parse_lists(xmlNode *n, struct coco_claim_element *e, int *nomem)
 		e->has_countries = 1;
 		if (coco_words_split(&e->countries, t) != 0)
 			*nomem = 1;
-		free(t);
+		e->list[k] = t;
 	}
 }
 
@@ -206,6 +208,7 @@ static int parse_doc(xmlNode *root, struct coco_assessment *a)
 	a->address = child_text(org, "address", &nomem);
 	a->telephone = child_text(org, "telephone", &nomem);
 	a->director = child_text(auth, "name", &nomem);
+	a->declared = coco_xml_child(auth, NS_OF(root), "declaration") != NULL;
 	a->role = child_text(auth, "role", &nomem);
 	a->email = child_text(auth, "email", &nomem);
 	(void)child_date(auth, "date", &a->authorised, &nomem);
@@ -963,8 +966,20 @@ static const struct coco_claim_element *element_of(const struct coco_assessment 
 	return NULL;
 }
 
+/* Word i of w is one before it too (version 2's three CoCo-10 lists name a country more
+ * than once). */
+static int repeated(const struct coco_words *w, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(w->v[j], w->v[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* What else the SIRO judges by, for the sheet: company number, address, CoCo-10's
- * countries, CoCo-11's contact and the policies. */
+ * countries (each once), CoCo-11's contact and the policies. */
 static int add_applicant(struct coco_report *r, const struct coco_assessment *a)
 {
 	const struct coco_claim_element *e10 = element_of(a, 10), *e11 = element_of(a, 11);
@@ -973,7 +988,9 @@ static int add_applicant(struct coco_report *r, const struct coco_assessment *a)
 	int rc = 0;
 
 	for (i = 0; e10 != NULL && e10->has_countries && i < e10->countries.n; i++)
-		coco_buf_printf(&countries, "%s%s", i ? " " : "", e10->countries.v[i]);
+		if (!repeated(&e10->countries, i))
+			coco_buf_printf(&countries, "%s%s", countries.len ? " " : "",
+					e10->countries.v[i]);
 	coco_buf_add(&countries, "", 1); /* the terminating NUL */
 	if (countries.failed ||
 	    coco_report_set_applicant(r, a->company_number, a->address,
@@ -987,8 +1004,50 @@ static int add_applicant(struct coco_report *r, const struct coco_assessment *a)
 		if (coco_report_add_policy(r, &rp) != COCO_OK)
 			rc = -1;
 	}
+	if (a->declared && coco_report_set_declaration(r, coco_sia_declaration()) != COCO_OK)
+		rc = -1;
 	free(countries.p);
 	return rc;
+}
+
+/* A version 2 element's attestation, for the sign-off sheet beside its statement: whether
+ * it complies and the fields a machine judges, as written. */
+static int add_attested(struct coco_report *r, const struct coco_claim_element *e)
+{
+	static const char *const complies[] = {"yes", "no", "partly"};
+	static const char *const lists[][2] = {{"hostedIn", "hosted in"},
+					       {"supportedFrom", "supported from"},
+					       {"dataEntryIn", "data entered in"}};
+	char num[2][24];
+	int bad = 0;
+	size_t k;
+
+	if (e->complies == 0)
+		return 0;
+	snprintf(num[0], sizeof(num[0]), "%ld", e->patch_days);
+	snprintf(num[1], sizeof(num[1]), "%ld", e->delay_hours);
+	bad |= coco_report_element_attest(r, "complies", "complies",
+					  complies[e->complies == 'y'   ? 0
+						   : e->complies == 'n' ? 1
+									: 2]);
+	if (e->firewall >= 0)
+		bad |= coco_report_element_attest(r, "firewall", "firewall",
+						  e->firewall ? "yes" : "no");
+	bad |=
+	    coco_report_element_attest(r, "antivirusUpdates", "anti-virus updates", e->antivirus);
+	if (e->automation >= 0)
+		bad |= coco_report_element_attest(r, "automation", "automation or macros",
+						  e->automation ? "yes" : "no");
+	if (e->patch_days >= 0)
+		bad |=
+		    coco_report_element_attest(r, "patchWindowDays", "patch window, days", num[0]);
+	for (k = 0; k < 3; k++)
+		bad |= coco_report_element_attest(r, lists[k][0], lists[k][1], e->list[k]);
+	if (e->delay_hours >= 0)
+		bad |= coco_report_element_attest(r, "maxReportingDelayHours",
+						  "reporting delay, hours", num[1]);
+	bad |= coco_report_element_attest(r, "incidentContact", "contact", e->incident);
+	return bad ? -1 : 0;
 }
 
 /* The statements, in element order, for the sign-off sheet, each also a manual check: no
@@ -1007,7 +1066,8 @@ static int add_statements(struct coco_report *r, const struct coco_assessment *a
 				snprintf(id, sizeof(id), "CoCo-%u", k);
 				if (coco_report_add_element(r, id, coco_element_requirement(k),
 							    a->elements[i].statement,
-							    siro_reads) != COCO_OK)
+							    siro_reads) != COCO_OK ||
+				    add_attested(r, &a->elements[i]) != 0)
 					return -1;
 				from = coco_report_count(r);
 				if (siro_reads &&

@@ -39,6 +39,7 @@ struct coco_claim_element {
 	long patch_days;          /* CoCo-9: the patch window, or -1 */
 	long delay_hours;         /* CoCo-11: the longest reporting delay, or -1 */
 	unsigned lists;           /* CoCo-10: bits 0-2, hostedIn, supportedFrom, dataEntryIn */
+	char *list[3];            /* CoCo-10: those lists as written, or NULL (the sheet) */
 };
 
 struct coco_claim_policy {
@@ -50,6 +51,7 @@ struct coco_assessment {
 	unsigned version; /* 1 or 2, by namespace */
 	char *legal_name, *company_number, *acr, *address, *telephone;
 	char *director, *role, *email;
+	int declared; /* version 2: authorisation carries SIA's statement of commitment */
 	long authorised;
 	struct coco_claim_cert *certs;
 	size_t n_certs;
@@ -127,6 +129,8 @@ enum coco_err coco_attest_check(struct coco_report *r, const struct coco_assessm
 
 /* "CoCo-N" for 1..11 (a static string), "element" otherwise. */
 const char *coco_element_id(unsigned num);
+/* SIA's statement of commitment, verbatim (sia.c). */
+const char *coco_sia_declaration(void);
 /* CoCo element num's requirement (1..11) in SIA's own words (sia.c); NULL otherwise. */
 const char *coco_element_requirement(unsigned num);
 /* The Cyber Essentials requirement SIA's guidance names beside element num, or NULL. */

@@ -190,6 +190,23 @@ static void check_certs(struct coco_report *r, const struct coco_assessment *a,
 	}
 }
 
+/* SIA's statement of commitment: the director confirms it on SIA's form, so version 2
+ * carries it, word for word (the schema), where the director's signature covers it. */
+static void check_declaration(struct coco_report *r, const struct coco_assessment *a)
+{
+	if (a->declared)
+		coco_report_add(r, COCO_STATUS_PASS, "assessment.declaration", a->director,
+				"the authorisation carries SIA's statement of commitment: \"%s\"",
+				coco_sia_declaration());
+	else
+		coco_report_add(
+		    r, COCO_STATUS_FAIL, "assessment.declaration", a->director,
+		    "no statement of commitment: SIA's form asks the director to confirm "
+		    "\"%s\"; add <declaration> with those words first in "
+		    "<authorisation> (coco-bundle init writes it)",
+		    coco_sia_declaration());
+}
+
 enum coco_err coco_attest_check(struct coco_report *r, const struct coco_assessment *a,
 				const struct coco_policy *p)
 {
@@ -201,7 +218,8 @@ enum coco_err coco_attest_check(struct coco_report *r, const struct coco_assessm
 		    "assessment version 1 has no structured attestations (complies, CoCo-7 "
 		    "firewall and anti-virus updates, CoCo-8 automation, CoCo-9 patch window, "
 		    "CoCo-10 hosting, support and data-entry countries, CoCo-11 reporting delay, "
-		    "licence management in scope): those are judged only by reading the "
+		    "licence management in scope, SIA's statement of commitment): those are "
+		    "judged only by reading the "
 		    "statements, each a manual check at verification (assessment.statement_read); "
 		    "version 2 (coco-bundle init) states them");
 	for (i = 0; i < a->n_elements; i++) {
@@ -213,6 +231,7 @@ enum coco_err coco_attest_check(struct coco_report *r, const struct coco_assessm
 			check_fields(r, e, p);
 	}
 	check_certs(r, a, p);
+	check_declaration(r, a);
 	if (a->company_number == NULL) /* optional in version 2 */
 		coco_report_add_manual(
 		    r, "assessment.company_number", a->legal_name,

@@ -184,11 +184,13 @@ static void check_basic(const struct certcheck *k)
 
 	if (k->rule->basic_within_months == 0)
 		return;
-	if (!c->has_basic) {
-		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.basic_date", c->number,
-				"no basicIssued date: %s requires a basic certificate first; give "
-				"the date of the basic certificate",
-				k->rule->name);
+	if (!c->has_basic) { /* the basic-first rule is IASME's, not SIA's: a question, not a fail
+			      */
+		coco_report_add_manual(k->r, "evidence.basic_date", c->number,
+				       "no basicIssued date: %s requires a basic certificate first "
+				       "(IASME); confirm its date with the certification body, or "
+				       "give it as basicIssued",
+				       k->rule->name);
 		return;
 	}
 	if (c->basic == COCO_PLACEHOLDER_DATE || c->issued == COCO_PLACEHOLDER_DATE)

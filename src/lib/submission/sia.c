@@ -91,3 +91,11 @@ const char *coco_element_id(unsigned num)
 
 	return num >= 1 && num <= COCO_N_ELEMENTS ? ids[num - 1] : "element";
 }
+
+/* SIA's "Statement of commitment" on its Code of Connection form, verbatim: the director
+ * (or other competent person) confirms it, and the signature over assessment.xml covers it. */
+const char *coco_sia_declaration(void)
+{
+	return "I confirm that the code of connection is accurately completed and has been "
+	       "authorised by the following:";
+}

@@ -46,9 +46,22 @@ static const char *plain_words(int code)
 		return "a value is not of its type (a date is YYYY-MM-DD, a number is digits)";
 	case XML_SCHEMAV_ELEMENT_CONTENT:
 		return "an element is missing, misspelt or out of order";
+	case XML_SCHEMAV_CVC_ENUMERATION_VALID: /* complies="maybe", "fortnightly" */
+		return "a value is not one of the words allowed here (lower case, as listed)";
+	case XML_SCHEMAV_CVC_PATTERN_VALID:
+		return "a value is not written in the form allowed here";
 	default:
 		return NULL;
 	}
+}
+
+/* A "{...}" at msg that is a namespace URI ("{urn:x-coco-bundle:assessment:2}"), not the
+ * set of allowed values ("{'yes', 'no', 'partly'}") or a pattern's count ("{2}"). */
+static int namespace_at(const char *msg)
+{
+	size_t n = strcspn(msg, "}'");
+
+	return msg[n] == '}' && memchr(msg, ':', n) != NULL;
 }
 
 /* libxml2's message without its trailing new line and without the namespace URIs
@@ -58,7 +71,7 @@ static void tidy_message(char *dst, size_t size, const char *msg)
 	size_t n = 0;
 
 	for (; *msg != '\0' && n + 1 < size; msg++) {
-		if (*msg == '{' && strchr(msg, '}') != NULL) {
+		if (*msg == '{' && namespace_at(msg)) {
 			msg = strchr(msg, '}');
 			continue;
 		}
@@ -69,19 +82,39 @@ static void tidy_message(char *dst, size_t size, const char *msg)
 	dst[n] = '\0';
 }
 
-static void keep_first(char *dst, size_t size, const xmlError *e)
+/* The id attribute of node or of the nearest element around it ("CoCo-7", for an error in
+ * <element id="CoCo-7"> or one of its fields), so that a schema error names which one;
+ * NULL when there is none. Freed by the caller. */
+static xmlChar *id_around(xmlNode *node)
 {
-	char said[256];
+	xmlChar *id = NULL;
+
+	for (; node != NULL && id == NULL; node = node->parent)
+		if (node->type == XML_ELEMENT_NODE)
+			id = xmlGetNoNsProp(node, (const xmlChar *)"id");
+	return id;
+}
+
+/* The first error, on one line: "line N[, in CoCo-7]: plain words (libxml2's words)".
+ * near: the node a schema error is about, or NULL (a parser error's tree is unfinished). */
+static void keep_first(char *dst, size_t size, const xmlError *e, xmlNode *near)
+{
+	char said[256], where[96];
 	const char *plain;
+	xmlChar *id;
 	size_t n;
 
 	if (dst[0] != '\0' || e == NULL || e->message == NULL)
 		return;
 	tidy_message(said, sizeof(said), e->message);
+	where[0] = '\0';
+	if ((id = id_around(near)) != NULL)
+		snprintf(where, sizeof(where), ", in %.64s", (const char *)id);
+	xmlFree(id);
 	if ((plain = plain_words(e->code)) != NULL)
-		snprintf(dst, size, "line %d: %s (%s)", e->line, plain, said);
+		snprintf(dst, size, "line %d%s: %s (%s)", e->line, where, plain, said);
 	else
-		snprintf(dst, size, "line %d: %s", e->line, said);
+		snprintf(dst, size, "line %d%s: %s", e->line, where, said);
 	/* libxml2's messages may span lines ("Bytes: 0x.."): keep the error on one line */
 	for (n = 0; dst[n] != '\0'; n++)
 		if ((unsigned char)dst[n] < 0x20 || dst[n] == 0x7f)
@@ -96,7 +129,7 @@ static void parse_error(void *data, xmlErrorPtr e)
 	struct parse_state *st = ctxt->_private;
 
 	if (e->level >= XML_ERR_ERROR)
-		keep_first(st->msg, sizeof(st->msg), e);
+		keep_first(st->msg, sizeof(st->msg), e, NULL);
 }
 
 static void reject_doctype(void *data, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
@@ -172,7 +205,8 @@ static void schema_error(void *data, xmlErrorPtr e)
 	struct parse_state *st = data;
 
 	if (e->level >= XML_ERR_ERROR)
-		keep_first(st->msg, sizeof(st->msg), e);
+		keep_first(st->msg, sizeof(st->msg), e,
+			   e->domain == XML_FROM_SCHEMASV ? (xmlNode *)e->node : NULL);
 }
 
 xmlSchemaPtr coco_xml_schema(const char *xsd, char *why, size_t why_size)
