@@ -201,48 +201,78 @@ static void sign(const struct popt *o, const struct bt_sb *data, struct bt_sb *o
 	EVP_PKEY_free(key);
 }
 
-/* A one-page PDF with one signature dictionary (object 3), signed as o says, written to
- * <tmp>/<name>; the path is malloc'd. */
-static char *signed_pdf(struct px *f, const char *name, const struct popt *o)
+/* Object num: a signature dictionary as o says, with a /ByteRange and a zero-filled
+ * /Contents placeholder, which runs from *ca to *ce. */
+static void put_sig(struct bt_sb *b, long num, const struct popt *o, size_t *ca, size_t *ce)
 {
-	struct bt_sb b = {0}, data = {0}, cms = {0};
-	size_t off[4], a, e, x, i;
-	char br[sizeof(BR_HOLD)], *path = bt_fmt("%s/%s", f->tmp, name);
+	size_t i;
 
-	bt_sb_str(&b, "%PDF-1.7\n");
-	off[1] = b.n;
-	bt_sb_str(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-	off[2] = b.n;
-	bt_sb_str(&b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
-	off[3] = b.n;
-	bt_sb_fmt(&b, "3 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /%s", o->subfilter);
+	bt_sb_fmt(b, "%ld 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /%s", num,
+		  o->subfilter);
 	if (o->m != NULL)
-		bt_sb_fmt(&b, " /M (%s)", o->m);
-	bt_sb_str(&b, " /ByteRange " BR_HOLD " /Contents ");
-	a = b.n;
-	bt_sb_str(&b, "<");
+		bt_sb_fmt(b, " /M (%s)", o->m);
+	bt_sb_str(b, " /ByteRange " BR_HOLD " /Contents ");
+	*ca = b->n;
+	bt_sb_str(b, "<");
 	for (i = 0; i < CONTENTS_HEX; i++)
-		bt_sb_str(&b, "0");
-	bt_sb_str(&b, ">");
-	e = b.n;
-	bt_sb_str(&b, " >>\nendobj\n");
-	x = b.n;
-	bt_sb_str(&b, "xref\n0 4\n0000000000 65535 f \n");
-	for (i = 1; i < 4; i++)
-		bt_sb_fmt(&b, "%010zu 00000 n \n", off[i]);
-	bt_sb_fmt(&b, "trailer\n<< /Size 4 /Root 1 0 R%s%s >>\nstartxref\n%zu\n%%%%EOF\n",
-		  o->encrypt ? " /Encrypt " : "", o->encrypt ? o->encrypt : "", x);
-	snprintf(br, sizeof(br), "[0 %010zu %010zu %010zu]", a, e, b.n - e);
-	memcpy(strstr(b.p, BR_HOLD), br, strlen(br));
-	bt_sb_add(&data, b.p, a);
-	bt_sb_add(&data, b.p + e, b.n - e);
+		bt_sb_str(b, "0");
+	bt_sb_str(b, ">");
+	*ce = b->n;
+	bt_sb_str(b, " >>\nendobj\n");
+}
+
+/* Signs the whole of b but the placeholder [a, e) (the last one written), as o says. */
+static void fill_sig(struct bt_sb *b, size_t a, size_t e, const struct popt *o)
+{
+	struct bt_sb data = {0}, cms = {0};
+	char br[sizeof(BR_HOLD)], *hold = strstr(b->p, BR_HOLD);
+	size_t i;
+
+	ck_assert_ptr_nonnull(hold);
+	snprintf(br, sizeof(br), "[0 %010zu %010zu %010zu]", a, e, b->n - e);
+	memcpy(hold, br, strlen(br));
+	bt_sb_add(&data, b->p, a);
+	bt_sb_add(&data, b->p + e, b->n - e);
 	sign(o, &data, &cms);
 	ck_assert_uint_le(2 * cms.n, CONTENTS_HEX);
 	for (i = 0; i < cms.n; i++)
-		snprintf(b.p + a + 1 + 2 * i, 3, "%02x", (unsigned char)cms.p[i]);
-	b.p[a + 1 + 2 * cms.n] = '0'; /* snprintf's NUL */
+		snprintf(b->p + a + 1 + 2 * i, 3, "%02x", (unsigned char)cms.p[i]);
+	b->p[a + 1 + 2 * cms.n] = '0'; /* snprintf's NUL */
+	free(data.p), free(cms.p);
+}
+
+/* A one-page PDF with one signature dictionary (object 3), signed as o says, in b; *xref
+ * is where its cross-reference table starts. */
+static void signed_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
+{
+	size_t off[4], a, e, i;
+
+	bt_sb_str(b, "%PDF-1.7\n");
+	off[1] = b->n;
+	bt_sb_str(b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	off[2] = b->n;
+	bt_sb_str(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	off[3] = b->n;
+	put_sig(b, 3, o, &a, &e);
+	*xref = b->n;
+	bt_sb_str(b, "xref\n0 4\n0000000000 65535 f \n");
+	for (i = 1; i < 4; i++)
+		bt_sb_fmt(b, "%010zu 00000 n \n", off[i]);
+	bt_sb_fmt(b, "trailer\n<< /Size 4 /Root 1 0 R%s%s >>\nstartxref\n%zu\n%%%%EOF\n",
+		  o->encrypt ? " /Encrypt " : "", o->encrypt ? o->encrypt : "", *xref);
+	fill_sig(b, a, e, o);
+}
+
+/* signed_buf written to <tmp>/<name>; the path is malloc'd. */
+static char *signed_pdf(struct px *f, const char *name, const struct popt *o)
+{
+	struct bt_sb b = {0};
+	size_t x;
+	char *path = bt_fmt("%s/%s", f->tmp, name);
+
+	signed_buf(o, &b, &x);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
-	free(b.p), free(data.p), free(cms.p);
+	free(b.p);
 	return path;
 }
 
@@ -404,6 +434,56 @@ START_TEST(test_bundle_ber)
 }
 END_TEST
 
+/*
+ * Two signatures: a first signer, then the certification body's in an incremental update
+ * (object 4). Each is reported on its own, by its object: the first fails pdf.coverage
+ * (the update after it is not yet analysed, issue 15), the second passes pdf.signature
+ * with its signer and /M time; the result keeps both, in file order.
+ */
+START_TEST(test_two_signers)
+{
+	struct px f;
+	const struct popt first = {PKCS7, 1,           ESS_NONE,         0, NULL,
+				   0,     "untrusted", "untrusted-root", 0};
+	const struct popt second = {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0};
+	struct bt_sb b = {0};
+	size_t x, at, a, e;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	signed_buf(&first, &b, &x);
+	at = b.n;
+	put_sig(&b, 4, &second, &a, &e);
+	bt_sb_fmt(&b, "xref\n0 1\n0000000000 65535 f \n4 1\n%010zu 00000 n \n", at);
+	bt_sb_fmt(&b, "trailer\n<< /Size 5 /Root 1 0 R /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", x,
+		  e + strlen(" >>\nendobj\n"));
+	fill_sig(&b, a, e, &second);
+	path = bt_fmt("%s/two.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "two.pdf");
+	ck_assert_int_eq(f.res.n_sigs, 2);
+	ck_assert_int_eq(f.res.sigs[0].obj, 3);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_BAD);
+	ck_assert_int_eq(f.res.sigs[0].whole, 0);
+	ck_assert_int_eq(f.res.sigs[1].obj, 4);
+	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_VALID);
+	ck_assert_int_eq(f.res.sigs[1].whole, 1);
+	ck_assert_int_eq(f.res.sigs[1].time_from_m, 1);
+	ck_assert_str_eq(f.res.sigs[1].signer_org, "Example Certification Body Ltd - TEST ONLY");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "two.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 3 "), "%s",
+		      bt_dump(f.r));
+	hit = bt_find_status(f.r, "pdf.signature", COCO_STATUS_PASS, "two.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 4 by "), "%s",
+		      bt_dump(f.r));
+	ck_assert_int_eq(f.res.sig_bad, 1);
+	ck_assert_int_eq(f.res.sig_valid, 1);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -413,6 +493,7 @@ Suite *pades_suite(void)
 	tcase_add_loop_test(tc, test_good, 0, (int)(sizeof(good) / sizeof(good[0])));
 	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_bundle_ber);
+	tcase_add_test(tc, test_two_signers);
 	suite_add_tcase(s, tc);
 	return s;
 }
