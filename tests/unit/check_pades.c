@@ -333,6 +333,51 @@ START_TEST(test_good)
 }
 END_TEST
 
+/* /M as ISO 32000-2 7.9.4 writes it: every field after the year optional, a UTC offset
+ * with or without its minutes, "Z" alone or "Z00'00'"; what is not a date leaves the time
+ * unknown and the signature valid (the time is a claim, not a check). */
+static const struct {
+	const char *m;
+	const char *utc; /* NULL: no time */
+	int secs;        /* added to utc's midnight */
+} m_dates[] = {
+    {"D:20261001083000+02'00'", "2026-10-01", 6 * 3600 + 30 * 60},
+    {"D:20261001083000Z", "2026-10-01", 8 * 3600 + 30 * 60},
+    {"D:20261001083000Z00'00'", "2026-10-01", 8 * 3600 + 30 * 60},
+    {"D:20261001083000-05'30", "2026-10-01", 14 * 3600},
+    {"D:20261001013000+02", "2026-09-30", 23 * 3600 + 30 * 60},
+    {"D:2026", "2026-01-01", 0},
+    {"20261001", "2026-10-01", 0},
+    {"D:2026AB", NULL, 0},
+    {"D:20261301", NULL, 0},
+    {"yesterday", NULL, 0},
+};
+
+START_TEST(test_m_dates)
+{
+	struct px f;
+	struct popt o = {PKCS7, 0, ESS_NONE, 0, m_dates[_i].m, 0, 0, 0, 0};
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	path = signed_pdf(&f, "m.pdf", &o);
+	scan(&f, path, "m.pdf");
+	hit = bt_find_status(f.r, "pdf.signature", COCO_STATUS_PASS, "m.pdf");
+	ck_assert_msg(hit != NULL && f.res.sig_valid, "%s: %s", m_dates[_i].m, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].has_signing_time, m_dates[_i].utc != NULL);
+	ck_assert_int_eq(f.res.sigs[0].time_from_m, m_dates[_i].utc != NULL);
+	if (m_dates[_i].utc != NULL)
+		ck_assert_int_eq(f.res.sigs[0].signing_time,
+				 bt_time(m_dates[_i].utc) + m_dates[_i].secs);
+	else
+		ck_assert_msg(strstr(coco_finding_message(hit), "an unknown time"), "%s",
+			      coco_finding_message(hit));
+	free(path);
+	px_teardown(&f);
+}
+END_TEST
+
 /* What must still fail, with the exact id. */
 static const struct {
 	const char *what;
@@ -492,6 +537,7 @@ Suite *pades_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_good, 0, (int)(sizeof(good) / sizeof(good[0])));
 	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_loop_test(tc, test_m_dates, 0, (int)(sizeof(m_dates) / sizeof(m_dates[0])));
 	tcase_add_test(tc, test_bundle_ber);
 	tcase_add_test(tc, test_two_signers);
 	suite_add_tcase(s, tc);

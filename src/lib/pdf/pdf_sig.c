@@ -76,6 +76,9 @@ static int pdf_date(const unsigned char *p, size_t len, time_t *out)
 	} else if (i < len && p[i] == 'Z') {
 		i++; /* "Z" and, as some producers write, "Z00'00'" */
 	}
+	for (; i < len; i++) /* the offset's closing quote, or Z's zeros */
+		if (p[i] != '\'' && (p[i] < '0' || p[i] > '9'))
+			return -1;
 	*out = (time_t)(days_from_civil(y, (unsigned)f[0], (unsigned)f[1]) * 86400LL +
 			f[2] * 3600LL + f[3] * 60LL + f[4] - sign * (oh * 3600LL + om * 60LL));
 	return 0;
