@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, signoff_suite());
 	srunner_add_suite(sr, html_suite());
 	srunner_add_suite(sr, pdf_suite());
+	srunner_add_suite(sr, pades_suite());
 	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, hostile_suite());
 	srunner_add_suite(sr, race_suite());

@@ -17,6 +17,7 @@ Suite *assessment_suite(void);
 Suite *signoff_suite(void);
 Suite *html_suite(void);
 Suite *pdf_suite(void);
+Suite *pades_suite(void);
 Suite *limits_suite(void);
 Suite *hostile_suite(void);
 Suite *race_suite(void);

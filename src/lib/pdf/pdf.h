@@ -99,8 +99,11 @@ struct coco_pdf_sig {
 	char *signer_cn;        /* its commonName */
 	char *signer_org;       /* its organizationName */
 	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
-	time_t signing_time;    /* the signer's claim (the CMS signing-time), not proof */
+	/* The signer's claim, not proof: the CMS signing-time or, when the CMS has none (PAdES
+	 * forbids it), the dictionary's /M (time_from_m) */
+	time_t signing_time;
 	int has_signing_time;
+	int time_from_m;
 };
 
 /* What the scan found, for the evidence checks. */

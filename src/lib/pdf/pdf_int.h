@@ -164,6 +164,8 @@ struct sigrec {
 	unsigned char *ct;
 	size_t ct_len;
 	char *subfilter;
+	time_t m; /* /M, the signing time the dictionary claims (has_m) */
+	int has_m;
 };
 
 struct scan {

@@ -1,13 +1,17 @@
 /*
  * The pdf module's signatures: what each signature dictionary holds, and its checks
- * (NOTES.md section 6): the sub filter, the byte range, the DER CMS in /Contents and its
- * zero padding, coverage to the end of the file, and the CMS itself, verified by the cms
- * module against the certification-body anchors, its findings in the pdf group
- * (coco_cms_check.id_prefix).
+ * (NOTES.md sections 6 and 8): the sub filter, the byte range, the CMS in /Contents (DER
+ * or BER) and its zero padding, coverage to the end of the file, and the CMS itself,
+ * verified by the cms module against the certification-body anchors with the rules of
+ * its sub filter (PAdES: no signing-time, the claimed time is /M), its findings in the pdf
+ * group (coco_cms_check.id_prefix).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "pdf/pdf_int.h"
@@ -20,11 +24,71 @@ static char *dupz(const unsigned char *p, size_t n)
 	return coco_strndup((const char *)p, n);
 }
 
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (H. Hinnant's algorithm). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* n digits at p[*i] (n 2 or 4) as a number, advancing *i; -1 if they are not there. */
+static int digits(const unsigned char *p, size_t len, size_t *i, int n)
+{
+	int v = 0, k;
+
+	for (k = 0; k < n; k++, (*i)++)
+		if (*i >= len || p[*i] < '0' || p[*i] > '9')
+			return -1;
+		else
+			v = v * 10 + (p[*i] - '0');
+	return v;
+}
+
+/*
+ * A PDF date (ISO 32000-2 7.9.4) "D:YYYYMMDDHHmmSSOHH'mm'", every field after the year
+ * optional, O one of + - Z, as UTC in *out. Returns 0, or -1 if it is not one.
+ */
+static int pdf_date(const unsigned char *p, size_t len, time_t *out)
+{
+	static const int lo[5] = {1, 1, 0, 0, 0}, hi[5] = {12, 31, 23, 59, 59};
+	int f[5] = {1, 1, 0, 0, 0}, y, k, sign = 0, oh = 0, om = 0;
+	size_t i = len >= 2 && p[0] == 'D' && p[1] == ':' ? 2 : 0;
+
+	if ((y = digits(p, len, &i, 4)) < 0)
+		return -1;
+	for (k = 0; k < 5 && i < len && p[i] >= '0' && p[i] <= '9'; k++)
+		if ((f[k] = digits(p, len, &i, 2)) < lo[k] || f[k] > hi[k])
+			return -1;
+	if (i < len && (p[i] == '+' || p[i] == '-')) {
+		sign = p[i++] == '+' ? 1 : -1;
+		if ((oh = digits(p, len, &i, 2)) < 0 || oh > 23)
+			return -1;
+		if (i < len && p[i] == '\'')
+			i++;
+		if (i < len && (om = digits(p, len, &i, 2)) < 0)
+			return -1;
+	} else if (i < len && p[i] == 'Z') {
+		i++; /* "Z" and, as some producers write, "Z00'00'" */
+	}
+	for (; i < len; i++) /* the offset's closing quote, or Z's zeros */
+		if (p[i] != '\'' && (p[i] < '0' || p[i] > '9'))
+			return -1;
+	*out = (time_t)(days_from_civil(y, (unsigned)f[0], (unsigned)f[1]) * 86400LL +
+			f[2] * 3600LL + f[3] * 60LL + f[4] - sign * (oh * 3600LL + om * 60LL));
+	return 0;
+}
+
 /* Keeps what the signature checks need from a signature dictionary. */
 void coco_pdf_record_sig(struct scan *s, const struct val *d, long obj, int in_file)
 {
 	const struct val *br = dget(d, "ByteRange"), *ct = dget(d, "Contents");
-	const struct val *sf = dget(d, "SubFilter");
+	const struct val *sf = dget(d, "SubFilter"), *m = dget(d, "M");
 	struct sigrec *g;
 	size_t i;
 
@@ -59,11 +123,27 @@ void coco_pdf_record_sig(struct scan *s, const struct val *d, long obj, int in_f
 			s->mem += MEM_BLOCK(ct->len + 1);
 		}
 	}
+	if (m != NULL && m->t == V_STR && pdf_date(m->s, m->len, &g->m) == 0)
+		g->has_m = 1;
 	if (sf != NULL && sf->t == V_NAME && (g->subfilter = dupz(sf->s, sf->len)) == NULL)
 		s->nomem = 1;
 }
 
 static const char *const subfilters[] = {"adbe.pkcs7.detached", "ETSI.CAdES.detached"};
+
+/* What the sub filter's profile does not require of CAdES-B-B (coco_cms_check.relax):
+ * ETSI.CAdES.detached (PAdES, ETSI EN 319 142-1) forbids the signing-time attribute and
+ * the ESS signing-certificate may be v1 or v2; adbe.pkcs7.detached (ISO 32000-1 12.8.3.3)
+ * requires neither ESS attribute. An unknown sub filter (already failed) is judged as
+ * PAdES. */
+static unsigned sig_relax(const char *subfilter)
+{
+	unsigned relax = COCO_CMS_TIME_OPTIONAL | COCO_CMS_ESS_V1;
+
+	if (subfilter != NULL && strcmp(subfilter, subfilters[0]) == 0)
+		relax |= COCO_CMS_ESS_OPTIONAL;
+	return relax;
+}
 
 struct ranges {
 	struct scan *s;
@@ -121,29 +201,30 @@ static int check_byterange(struct scan *s, const struct sigrec *g)
 	return -1;
 }
 
-/* The DER length of the CMS at the start of p, or 0 if it is not one DER SEQUENCE. */
-static size_t der_length(const unsigned char *p, size_t n)
+/*
+ * The length of the CMS ContentInfo at the start of p, DER or BER (Adobe writes indefinite
+ * lengths; RFC 5652 allows BER outside the signed attributes, whose DER re-encoding the
+ * signature value is checked over), or 0 if none parses there. The padding after it is
+ * the caller's to check: OpenSSL would ignore it.
+ */
+static size_t cms_length(const unsigned char *p, size_t n)
 {
-	size_t len = 0, hdr = 2, i, k;
+	const unsigned char *q = p;
+	CMS_ContentInfo *cms;
 
-	if (n < 2 || p[0] != 0x30)
+	if (n == 0 || n > (size_t)LONG_MAX)
 		return 0;
-	if (p[1] < 0x80) {
-		len = p[1];
-	} else {
-		k = p[1] & 0x7fu;
-		if (k == 0 || k > 4 || n < 2 + k)
-			return 0;
-		for (i = 0; i < k; i++)
-			len = len << 8 | p[2 + i];
-		hdr += k;
-	}
-	return len <= n - hdr ? hdr + len : 0;
+	cms = d2i_CMS_ContentInfo(NULL, &q, (long)n);
+	ERR_clear_error();
+	if (cms == NULL)
+		return 0;
+	CMS_ContentInfo_free(cms);
+	return (size_t)(q - p);
 }
 
 static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_len)
 {
-	size_t n = der_length(g->ct, g->ct_len), i;
+	size_t n = cms_length(g->ct, g->ct_len), i;
 
 	*der_len = n;
 	for (i = n; n > 0 && i < g->ct_len; i++)
@@ -152,9 +233,11 @@ static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_le
 	if (n > 0 && i == g->ct_len)
 		return 0;
 	coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.contents", s->name,
-			n == 0 ? "signature in object %ld: /Contents is not a DER CMS structure"
-			       : "signature in object %ld: /Contents has non-zero bytes after the "
-				 "DER CMS structure",
+			n == 0
+			    ? "signature in object %ld: /Contents is not a CMS structure (DER or "
+			      "BER)"
+			    : "signature in object %ld: /Contents has non-zero bytes after the "
+			      "CMS structure",
 			g->obj);
 	return -1;
 }
@@ -210,6 +293,7 @@ static void keep_signer(struct scan *s, struct coco_pdf_sig *sig,
 	memcpy(sig->anchor_sha256, info->anchor_sha256, sizeof(sig->anchor_sha256));
 	sig->signing_time = info->signing_time;
 	sig->has_signing_time = info->has_signing_time;
+	sig->time_from_m = 0;
 	if ((info->subject && !sig->signer) || (info->common_name && !sig->signer_cn) ||
 	    (info->organisation && !sig->signer_org))
 		s->nomem = 1;
@@ -236,6 +320,7 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	in.data_entry = s->name, in.digest = digest_ranges, in.digest_arg = &rg;
 	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES, in.id_prefix = "pdf";
 	in.no_anchors_silent = 1; /* reported below, as a manual check */
+	in.relax = sig_relax(g->subfilter);
 	err = coco_cms_verify(s->ctx, &in, tmp, info);
 	if (err == COCO_OK && coco_report_failed(tmp))
 		err = coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
@@ -247,14 +332,18 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 			coco_report_add(
 			    s->r, COCO_STATUS_PASS, "pdf.signature", s->name,
 			    "signature in object %ld by '%s', signed at %s (the signer's "
-			    "claim), covers the whole file but its /Contents (%llu of "
+			    "claim%s), covers the whole file but its /Contents (%llu of "
 			    "%llu bytes)",
 			    g->obj, info->subject ? info->subject : "?",
 			    info->has_signing_time ? coco_time_format(info->signing_time, tb)
+			    : g->has_m             ? coco_time_format(g->m, tb)
 						   : "an unknown time",
+			    !info->has_signing_time && g->has_m ? ", the dictionary's /M" : "",
 			    (unsigned long long)(rg.len[0] + rg.len[1]),
 			    (unsigned long long)s->size);
 		keep_signer(s, sig, info);
+		if (!sig->has_signing_time && g->has_m)
+			sig->signing_time = g->m, sig->has_signing_time = sig->time_from_m = 1;
 	}
 	coco_report_free(tmp);
 	return err;

@@ -250,6 +250,7 @@ static int want_offset(struct scan *s, const struct val *v, const char *key, uin
 static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 {
 	struct val tr, hy;
+	const struct val *enc;
 	struct lex x;
 	char w[8];
 	uint64_t hoff = 0;
@@ -276,7 +277,9 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 	} else {
 		rc = xref_stream(s, off, &tr);
 	}
-	if (rc == 0 && dget(&tr, "Encrypt") != NULL)
+	/* a key whose value is null is absent (ISO 32000-2 7.3.9): /Encrypt null encrypts
+	 * nothing, and viewers open such a file in the clear */
+	if (rc == 0 && (enc = dget(&tr, "Encrypt")) != NULL && enc->t != V_NULL)
 		s->encrypted = 1;
 	if (rc == 0 && (h = want_offset(s, dget(&tr, "XRefStm"), "/XRefStm", &hoff)) != 0)
 		rc = h < 0 ? -1 : xref_stream(s, hoff, &hy);

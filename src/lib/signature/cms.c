@@ -1,11 +1,15 @@
 /*
  * CAdES-B-B verification and signing with OpenSSL 3.0 CMS (NOTES.md section 3). Each
  * rule is checked on its own so the report can say exactly what is wrong: structure
- * (DER with nothing after it, SignedData, detached, id-data, one signer), algorithm
+ * (one CMS with nothing after it, SignedData, detached, id-data, one signer), algorithm
  * and key allow-lists, the signed attributes (each once), the signature value, the
  * message digest over the manifest bytes, ESS signing-certificate-v2, the signing
  * time, and the chain with CRLs at the verification time. When all of that passes,
  * CMS_verify(CMS_BINARY|CMS_CADES) must agree, as an independent second opinion.
+ * Encoding: RFC 5652 and ETSI EN 319 122-1 require DER only of the signed attributes,
+ * and the value is verified over their DER re-encoding (a signer that signed another
+ * encoding fails the value check); the SignedData around them may be BER, as Adobe
+ * writes it. A document's profile may relax some attribute rules (coco_cms_check.relax).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -642,7 +646,7 @@ static int check_structure(struct sigcheck *c, const unsigned char *der, size_t 
 
 	c->cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
 	if (c->cms == NULL || p != der + len) {
-		sfail(c, K_PARSE, "not a single DER-encoded CMS structure");
+		sfail(c, K_PARSE, "not a single CMS structure (DER or BER) with nothing after it");
 		return -1;
 	}
 	if (OBJ_obj2nid(CMS_get0_type(c->cms)) != NID_pkcs7_signed) {
@@ -777,26 +781,52 @@ static void check_message_digest(struct sigcheck *c, ASN1_TYPE *md_attr)
 		      in->data_entry);
 }
 
-static void check_ess(struct sigcheck *c, ASN1_TYPE *v2)
+/* An ESS attribute's value (a SEQUENCE): its bytes in *p, its length, or -1. */
+static long ess_bytes(const ASN1_TYPE *a, const unsigned char **p)
 {
-	ESS_SIGNING_CERT_V2 *ss = NULL;
-	STACK_OF(X509) *chain = sk_X509_new_null();
-	const unsigned char *p;
+	if (a == NULL || a->type != V_ASN1_SEQUENCE)
+		return -1;
+	*p = a->value.sequence->data;
+	return a->value.sequence->length;
+}
 
-	if (v2 == NULL || v2->type != V_ASN1_SEQUENCE) {
+/* ESS signing-certificate-v2; with COCO_CMS_ESS_V1 the older v1 stands for it, and with
+ * COCO_CMS_ESS_OPTIONAL neither is required. Whichever is present names the signer. */
+static void check_ess(struct sigcheck *c, const ASN1_TYPE *v2, int n_v2, const ASN1_TYPE *v1,
+		      int n_v1)
+{
+	const unsigned relax = c->in->relax;
+	ESS_SIGNING_CERT_V2 *ss2 = NULL;
+	ESS_SIGNING_CERT *ss1 = NULL;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	int want_v1 = (relax & COCO_CMS_ESS_V1) && n_v1 > 0;
+	const unsigned char *p = NULL;
+	long len;
+
+	if (n_v2 > 1 || (want_v1 && n_v1 > 1) ||
+	    (n_v2 == 0 && !want_v1 && !(relax & COCO_CMS_ESS_OPTIONAL))) {
 		sfail(c, K_SIGNING_CERTIFICATE,
-		      "ESS signing-certificate-v2 attribute missing or repeated");
+		      (relax & COCO_CMS_ESS_V1)
+			  ? "ESS signing-certificate attribute (v1 or v2) missing or repeated"
+			  : "ESS signing-certificate-v2 attribute missing or repeated");
 		goto out;
 	}
-	p = v2->value.sequence->data;
-	ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p, v2->value.sequence->length);
-	if (ss == NULL || chain == NULL || !sk_X509_push(chain, c->signer) ||
-	    OSSL_ESS_check_signing_certs(NULL, ss, chain, 1) <= 0)
+	if (n_v2 == 0 && !want_v1)
+		goto out; /* neither, and neither is required */
+	if (n_v2 > 0 && (len = ess_bytes(v2, &p)) >= 0)
+		ss2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len);
+	if (want_v1 && (len = ess_bytes(v1, &p)) >= 0)
+		ss1 = d2i_ESS_SIGNING_CERT(NULL, &p, len);
+	if ((n_v2 > 0 && ss2 == NULL) || (want_v1 && ss1 == NULL) || chain == NULL ||
+	    !sk_X509_push(chain, c->signer) ||
+	    OSSL_ESS_check_signing_certs(ss1, ss2, chain, 1) <= 0)
 		sfail(c, K_SIGNING_CERTIFICATE,
-		      "ESS signing-certificate-v2 does not identify the signer's certificate");
+		      "ESS signing-certificate%s does not identify the signer's certificate",
+		      n_v2 > 0 ? "-v2" : " (v1)");
 out:
 	ERR_clear_error();
-	ESS_SIGNING_CERT_V2_free(ss);
+	ESS_SIGNING_CERT_V2_free(ss2);
+	ESS_SIGNING_CERT_free(ss1);
 	sk_X509_free(chain);
 }
 
@@ -805,6 +835,8 @@ static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
 	char tb[21];
 	time_t t, at = coco_ctx_time(c->ctx);
 
+	if (count == 0 && (c->in->relax & COCO_CMS_TIME_OPTIONAL))
+		return; /* PAdES: the claimed time is the document's (/M) */
 	if (st == NULL || (st->type != V_ASN1_UTCTIME && st->type != V_ASN1_GENERALIZEDTIME) ||
 	    coco_asn1_time_to_time(st->value.utctime, &t) != 0) {
 		sfail(c, K_SIGNING_TIME,
@@ -828,11 +860,12 @@ static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
 		    coco_time_format(t, tb));
 }
 
-/* Signed attributes: content-type (id-data), message-digest, signing-time, ESS v2. */
+/* Signed attributes: content-type (id-data), message-digest, signing-time, ESS v2 (as
+ * c->in->relax allows: the signing time optional, ESS v1 or none). */
 static void check_attributes(struct sigcheck *c)
 {
-	ASN1_TYPE *ct, *md, *st, *v2;
-	int n_ct, n_md, n_st, n_v2;
+	ASN1_TYPE *ct, *md, *st, *v2, *v1;
+	int n_ct, n_md, n_st, n_v2, n_v1;
 
 	if (CMS_signed_get_attr_count(c->si) <= 0) {
 		sfail(c, K_ATTRIBUTES, "no signed attributes (CAdES requires them)");
@@ -842,6 +875,7 @@ static void check_attributes(struct sigcheck *c)
 	md = signed_attr(c->si, NID_pkcs9_messageDigest, &n_md);
 	st = signed_attr(c->si, NID_pkcs9_signingTime, &n_st);
 	v2 = signed_attr(c->si, NID_id_smime_aa_signingCertificateV2, &n_v2);
+	v1 = signed_attr(c->si, NID_id_smime_aa_signingCertificate, &n_v1);
 	if (ct == NULL || ct->type != V_ASN1_OBJECT ||
 	    OBJ_obj2nid(ct->value.object) != NID_pkcs7_data)
 		sfail(c, K_ATTRIBUTES, "content-type attribute missing, repeated or not id-data");
@@ -849,7 +883,7 @@ static void check_attributes(struct sigcheck *c)
 		sfail(c, K_ATTRIBUTES, "message-digest attribute missing or repeated");
 	else
 		check_message_digest(c, md);
-	check_ess(c, v2);
+	check_ess(c, v2, n_v2, v1, n_v1);
 	check_signing_time(c, st, n_st);
 }
 
@@ -883,7 +917,7 @@ static void crosscheck(struct sigcheck *c)
 		BIO_free(mem);
 	ERR_clear_error();
 	if (bio == NULL || CMS_verify(c->cms, NULL, c->ctx->stores[c->in->anchors], bio, NULL,
-				      CMS_BINARY | CMS_CADES) != 1) {
+				      CMS_BINARY | (c->in->relax ? 0 : CMS_CADES)) != 1) {
 		coco_ssl_reason(why, sizeof(why));
 		sfail(c, K_CROSSCHECK, "OpenSSL CMS_verify disagrees: %s", why);
 	}

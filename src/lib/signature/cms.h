@@ -68,7 +68,19 @@ struct coco_cms_check {
 	int chain_time_set;
 	int no_anchors_silent; /* an empty anchor set is the caller's to report: no finding, only
 				* the outcome (UNTRUSTED, no_anchors) */
+	/* The rules of CAdES-B-B a document's own profile does not have (0: none, as for a
+	 * bundle signature and a sign-off, which stay CAdES-B-B): COCO_CMS_* below. */
+	unsigned relax;
 };
+
+/* coco_cms_check.relax: PAdES (ETSI EN 319 142-1) forbids the signing-time attribute (the
+ * claimed time is the PDF dictionary's /M), so it may be absent; the older ESS
+ * signing-certificate (v1, RFC 2634) is accepted as well as v2 (RFC 5035), and for
+ * adbe.pkcs7.detached (ISO 32000-1 12.8.3.3) neither is required. Whichever is present
+ * must still identify the signer's certificate. */
+#define COCO_CMS_TIME_OPTIONAL 1u /* no signing-time attribute is not a failure */
+#define COCO_CMS_ESS_V1 2u        /* ESS signing-certificate v1 stands for v2 */
+#define COCO_CMS_ESS_OPTIONAL 4u  /* neither ESS attribute is required */
 
 /*
  * Verifies a detached CAdES/CMS signature, adding findings (ids as c->id_prefix says) about
