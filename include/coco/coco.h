@@ -456,6 +456,16 @@ enum coco_err coco_register_render(const struct coco_register *reg, enum coco_rv
  */
 typedef int (*coco_pass_cb)(char *buf, int size, void *arg);
 
+/*
+ * A time-stamping authority's transport (RFC 3161 §3.4), for create and countersign's
+ * signature timestamps: sends the DER TimeStampReq (req, req_len) and returns the DER
+ * TimeStampResp in *reply (malloc'd; the library frees it) and *reply_len. Returns 0, or
+ * -1 with a one-line reason in why (why_size bytes). The library does no network I/O of
+ * its own: the caller decides how (and whether) a request leaves the machine.
+ */
+typedef int (*coco_tsa_fn)(void *arg, const unsigned char *req, size_t req_len,
+			   unsigned char **reply, size_t *reply_len, char *why, size_t why_size);
+
 struct coco_signer;
 
 #define COCO_SIGNER_SIRO 0x1u /* a SIRO: the chain is checked against siro/, not signers/ */
@@ -501,6 +511,10 @@ struct coco_create_opts {
 	unsigned flags; /* COCO_CREATE_* */
 	struct coco_report
 	    *lint; /* optional: receives lint's findings, the reasons for a refusal */
+	/* optional: a TSA transport; the signature then carries an RFC 3161 timestamp over its
+	 * value (CAdES-B-T). A TSA that fails or answers badly is an error: nothing written. */
+	coco_tsa_fn tsa;
+	void *tsa_arg;
 };
 
 /*
@@ -527,6 +541,8 @@ struct coco_countersign_opts {
 	 * requirement (the manual checks assessment.statement_read); approval is refused
 	 * without it, and the decision file records the elements read (statementsRead). */
 	int confirm_statements;
+	coco_tsa_fn tsa; /* optional: timestamp the SIRO's signature, as coco_create_opts */
+	void *tsa_arg;
 };
 
 /*

@@ -74,6 +74,7 @@ enum coco_anchor_set {
 	COCO_ANCHORS_SIGNERS, /* signers/: applicants' signatures */
 	COCO_ANCHORS_BODIES,  /* bodies/: certification bodies' PDF signatures */
 	COCO_ANCHORS_SIRO,    /* siro/: SIA's sign-off signatures */
+	COCO_ANCHORS_TSA,     /* tsa/: time-stamping authorities (RFC 3161 tokens) */
 	COCO_N_ANCHOR_SETS
 };
 

@@ -25,8 +25,10 @@ void coco_report_signature_clear(struct coco_report_signature *s)
 	free(s->org_id);
 	free(s->issuer);
 	free(s->serial);
+	free(s->tsa);
 	s->subject = s->common_name = s->organisation = s->org_id = s->issuer = s->serial = NULL;
-	s->valid = s->value_ok = s->has_signing_time = 0;
+	s->tsa = NULL;
+	s->valid = s->value_ok = s->has_signing_time = s->has_timestamp = 0;
 	memset(&s->outcome, 0, sizeof(s->outcome));
 }
 
@@ -797,6 +799,12 @@ static void text_signature(struct coco_buf *b, const struct coco_report_signatur
 	if (s->has_signing_time)
 		coco_buf_printf(b, "  signed   %s (the signer's claim)\n",
 				coco_time_format(s->signing_time, t1));
+	if (s->has_timestamp) {
+		coco_buf_printf(b, "  proven   %s (RFC 3161 timestamp by ",
+				coco_time_format(s->timestamp_time, t1));
+		coco_buf_safe(b, s->tsa ? s->tsa : "?", COCO_BUF_TEXT);
+		coco_buf_str(b, ")\n");
+	}
 }
 
 static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)

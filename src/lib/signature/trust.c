@@ -2,9 +2,9 @@
  * The context and its trust store. A trust directory (docs/TRUST.md) holds anchors for
  * applicant signatures in signers/, CRLs in crl/, and SIA's policy and reference data
  * (policy.xml, bodies/bodies.xml, registers/, loaded by policy.c); siro/ is reserved
- * for the sign-off stage. Files are read in name order, each bounded in size, and
- * any file that does not parse is an error naming it: a trust store is never half
- * loaded silently.
+ * for the sign-off stage, tsa/ for time-stamping authorities (timestamp.c). Files are read in name
+ * order, each bounded in size, and any file that does not parse is an error naming it: a trust
+ * store is never half loaded silently.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -203,7 +203,8 @@ static int has_suffix(const char *s, const char *suf)
 	return n >= k && strcmp(s + n - k, suf) == 0;
 }
 
-static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
+static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/",
+								   "tsa/"};
 
 /* What a trust file that holds none of what its folder wants is, in plain words. */
 static enum coco_err wrong_kind(struct coco_ctx *ctx, const char *path, const unsigned char *buf,
@@ -482,6 +483,8 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 		err = load_folder(ctx, dir, "bodies", COCO_ANCHORS_BODIES, load_anchor_file);
 	if (err == COCO_OK)
 		err = load_folder(ctx, dir, "siro", COCO_ANCHORS_SIRO, load_anchor_file);
+	if (err == COCO_OK)
+		err = load_folder(ctx, dir, "tsa", COCO_ANCHORS_TSA, load_anchor_file);
 	if (err == COCO_OK) /* the set is unused: a CRL goes to every set */
 		err = load_folder(ctx, dir, "crl", COCO_ANCHORS_SIGNERS, load_crl_file);
 	if (err == COCO_OK)
