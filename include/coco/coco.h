@@ -466,6 +466,14 @@ typedef int (*coco_pass_cb)(char *buf, int size, void *arg);
 typedef int (*coco_tsa_fn)(void *arg, const unsigned char *req, size_t req_len,
 			   unsigned char **reply, size_t *reply_len, char *why, size_t why_size);
 
+/*
+ * Sets (fn NULL: clears) the TSA transport. While set, coco_create and coco_countersign
+ * add an RFC 3161 timestamp over their signature's value (CAdES-B-T): a TSA that fails, or
+ * answers with anything but a granted token with the request's imprint and nonce, is an
+ * error (COCO_ERR_IO or COCO_ERR_REFUSED, the reason in ctx) and nothing is written.
+ */
+void coco_ctx_set_tsa(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg);
+
 struct coco_signer;
 
 #define COCO_SIGNER_SIRO 0x1u /* a SIRO: the chain is checked against siro/, not signers/ */
@@ -511,10 +519,6 @@ struct coco_create_opts {
 	unsigned flags; /* COCO_CREATE_* */
 	struct coco_report
 	    *lint; /* optional: receives lint's findings, the reasons for a refusal */
-	/* optional: a TSA transport; the signature then carries an RFC 3161 timestamp over its
-	 * value (CAdES-B-T). A TSA that fails or answers badly is an error: nothing written. */
-	coco_tsa_fn tsa;
-	void *tsa_arg;
 };
 
 /*
@@ -541,8 +545,6 @@ struct coco_countersign_opts {
 	 * requirement (the manual checks assessment.statement_read); approval is refused
 	 * without it, and the decision file records the elements read (statementsRead). */
 	int confirm_statements;
-	coco_tsa_fn tsa; /* optional: timestamp the SIRO's signature, as coco_create_opts */
-	void *tsa_arg;
 };
 
 /*

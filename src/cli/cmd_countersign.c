@@ -124,8 +124,7 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
 	struct coco_signer_opts so = {a->key,      a->cert,       a->chain,        a->p12,
 				      cli_pass_cb, (void *)&pass, COCO_SIGNER_SIRO};
-	struct coco_countersign_opts co = {
-	    d, a->comment, NULL, a->confirm, a->tsa ? cli_tsa_post : NULL, (void *)a->tsa};
+	struct coco_countersign_opts co = {d, a->comment, NULL, a->confirm};
 	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *siro = NULL;
@@ -134,6 +133,8 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 
 	if ((rc = cli_ctx("countersign", a->at, a->trust, 1, &ctx)) != 0)
 		return rc;
+	if (a->tsa != NULL)
+		coco_ctx_set_tsa(ctx, cli_tsa_post, (void *)a->tsa);
 	/* OUT may be BUNDLE (in place, on purpose), but not a key or certificate */
 	cli_signing_inputs(&so, a->pass, in);
 	if ((rc = cli_check_output(ctx, a->out, in, CLI_SIGNING_INPUTS)) != 0 ||

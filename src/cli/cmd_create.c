@@ -147,9 +147,7 @@ static int create(const struct create_args *a)
 	    a->key, a->cert, a->chain, a->p12, cli_pass_cb, (void *)&pass, COCO_SIGNER_DEFER_KEY};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
-	struct coco_create_opts co = {.flags = a->no_lint ? COCO_CREATE_NO_LINT : 0,
-				      .tsa = a->tsa ? cli_tsa_post : NULL,
-				      .tsa_arg = (void *)a->tsa};
+	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
 	/* what create reads, which OUT must not replace (the library checks the folder too) */
 	struct coco_input in[1 + CLI_SIGNING_INPUTS] = {{a->dir, "submission folder", 1}};
 	struct cli_progress progress;
@@ -158,6 +156,8 @@ static int create(const struct create_args *a)
 
 	if ((rc = cli_ctx("create", a->at, a->trust, 2, &ctx)) != 0)
 		return rc;
+	if (a->tsa != NULL)
+		coco_ctx_set_tsa(ctx, cli_tsa_post, (void *)a->tsa);
 	cli_signing_inputs(&so, a->pass, in + 1);
 	if ((rc = cli_check_output(ctx, a->out, in, sizeof(in) / sizeof(in[0]))) != 0 ||
 	    coco_report_new(&co.lint) != COCO_OK) {

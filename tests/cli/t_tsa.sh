@@ -155,6 +155,18 @@ tsa_expired_later() {
 	finding timestamp.time pass
 	! grep -q '"id": "signer.expired"' out || fail "signer.expired despite the timestamp"
 	grep -q 'chains to trust anchor .* at 2027-01-01T10:00:00Z' out || fail "chain not judged at the proven time"
+	# reverify: the timestamped bundle is not EXPIRED (its next end is the CE+ certificate's,
+	# 2027-09-15, within 60 days: EXPIRING); the plain one is
+	mkdir reg plain && cp a.coco reg/ && cp plain.coco plain/
+	run "$COCO" reverify reg --trust trust-tsa --at 2027-08-01 --format csv
+	grep -q '^reg/a.coco,EXPIRING,' out || fail "reverify: $(cat out)"
+	run "$COCO" reverify plain --trust trust-tsa --at 2027-08-01 --format csv
+	grep -q '^plain/plain.coco,EXPIRED,' out || fail "reverify without a timestamp: $(cat out)"
+	# a TSA outside tsa/ proves nothing: judged now, the certificate has expired
+	tsa_verify a.coco "$FX/trust" 2027-08-01
+	[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
+	finding timestamp.untrusted warn
+	finding signer.expired indeterminate
 }
 
 # The director revoked on 2027-02-01 (a CRL of 2027-05-01): a timestamp of 2027-03-01
@@ -183,14 +195,17 @@ tsa_negative() {
 	tsa_start 20270101100000Z
 	tsa_create a.coco
 	tsa_stop
-	# no tsa/ at all (the fixtures' trust): root-ca in signers/ does not anchor a TSA
+	# no tsa/ at all (the fixtures' trust): root-ca in signers/ does not anchor a TSA; the
+	# token proves nothing (a warning) and the signature is judged now, as without it
 	tsa_verify a.coco "$FX/trust"
-	[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
-	finding timestamp.untrusted indeterminate
+	[ "$rc" -eq 0 ] || fail "exit $rc, want 0"
+	finding timestamp.untrusted warn
+	grep -q 'chains to trust anchor .* at the verification time' out || fail "not judged now"
+	! grep -q '"timestamp": ' out || fail "an untrusted token proved a time"
 	# tsa/ holds another CA
 	cp -R "$FX/trust" trust-other && mkdir trust-other/tsa && cp "$FX/pki/sia-ca.pem" trust-other/tsa/
 	tsa_verify a.coco trust-other
-	finding timestamp.untrusted indeterminate
+	finding timestamp.untrusted warn
 	# a TSA certificate whose timeStamping EKU is not critical (RFC 3161 2.3)
 	tsa_start 20270101100000Z good tsa-noncrit
 	tsa_create b.coco

@@ -232,7 +232,7 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	struct coco_folder l = {.names = NULL};
 	struct coco_report *own = NULL, *r = opts != NULL ? opts->lint : NULL;
 	const struct coco_input in = {dir, "submission folder", 1};
-	const struct signing sg = {signer, opts ? opts->tsa : NULL, opts ? opts->tsa_arg : NULL};
+	const struct signing sg = {signer, ctx->tsa, ctx->tsa_arg};
 	struct coco_zipw *w = NULL;
 	char *tmp = NULL;
 	int fd = -1;

@@ -598,12 +598,17 @@ int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char 
 		/* A signature that a valid approval covers no longer depends on its certificate;
 		 * SIA's own certificates count: a sign-off stands only while its SIRO's certificate
 		 * does (SIA signs off again, with a current certificate, before it ends). */
-		if (s->subject == NULL || s->proven || (found && s->not_after >= *when))
+		/* A timestamp proves the signature until its TSA's certificate ends; after that
+		 * the signer's own certificate must still hold. */
+		int tsa = s->has_timestamp && s->tsa_not_after > s->not_after;
+		time_t t = tsa ? s->tsa_not_after : s->not_after;
+		if (s->subject == NULL || s->proven || (found && t >= *when))
 			continue;
-		*when = s->not_after;
+		*when = t;
 		found = 1;
 		if (what != NULL && what_size > 0)
-			snprintf(what, what_size, "%s certificate of %s",
+			snprintf(what, what_size, "%s%s certificate of %s",
+				 tsa ? "timestamp (TSA) for the " : "",
 				 s->role == COCO_SIG_SIRO ? "SIRO signing" : "signing",
 				 s->common_name ? s->common_name : s->subject);
 	}

@@ -141,6 +141,7 @@ struct coco_report_signature {
 	time_t timestamp_time;
 	int has_timestamp;
 	char *tsa;
+	time_t tsa_not_after;            /* the TSA certificate's end: the proof's, once past */
 	struct coco_cms_outcome outcome; /* why valid is what it is (coco_cms_verify) */
 };
 

@@ -163,9 +163,9 @@ static void token_chain(struct tscheck *t)
 	int err;
 
 	if (store == NULL || t->ctx->n_anchors[COCO_ANCHORS_TSA] == 0) {
-		tfail(t, COCO_STATUS_INDETERMINATE, "timestamp.untrusted",
+		tfail(t, COCO_STATUS_WARN, "timestamp.untrusted",
 		      "no TSA anchors loaded (tsa/ in the trust directory is empty): the "
-		      "timestamp proves nothing");
+		      "timestamp proves nothing, the signature is judged at the verification time");
 		return;
 	}
 	if ((sctx = X509_STORE_CTX_new()) == NULL ||
@@ -178,12 +178,14 @@ static void token_chain(struct tscheck *t)
 		goto out;
 	err = X509_STORE_CTX_get_error(sctx);
 	t->bad = 1;
+	/* EN 319 102-1: a timestamp that cannot be trusted (now) is no proof of existence, and
+	 * the signature is judged at the verification time, as one without it */
 	coco_report_add(t->r,
-			untrusted_err(err) || err == X509_V_ERR_CERT_HAS_EXPIRED
-			    ? COCO_STATUS_INDETERMINATE
-			    : COCO_STATUS_FAIL,
+			untrusted_err(err) || err == X509_V_ERR_CERT_HAS_EXPIRED ? COCO_STATUS_WARN
+										 : COCO_STATUS_FAIL,
 			untrusted_err(err) ? "timestamp.untrusted" : "timestamp.chain", t->entry,
-			"the TSA certificate: %s (chain depth %d, against tsa/)",
+			"the TSA certificate: %s (chain depth %d, against tsa/): the timestamp "
+			"proves nothing",
 			X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(sctx));
 out:
 	ERR_clear_error();
@@ -200,8 +202,9 @@ static int token_check(struct tscheck *t, const ASN1_TYPE *v, const ASN1_OCTET_S
 		return -1;
 	}
 	if (t->tsa == NULL) {
-		tfail(t, COCO_STATUS_INDETERMINATE, "timestamp.untrusted",
-		      "the timestamp token does not include the TSA's certificate");
+		tfail(t, COCO_STATUS_WARN, "timestamp.untrusted",
+		      "the timestamp token does not include the TSA's certificate: it proves "
+		      "nothing");
 		return -1;
 	}
 	token_signature(t);
@@ -231,6 +234,7 @@ static void token_record(const struct tscheck *t, struct coco_report_signature *
 	info->tsa = name;
 	info->has_timestamp = 1;
 	info->timestamp_time = t->gen_time;
+	(void)coco_asn1_time_to_time(X509_get0_notAfter(t->tsa), &info->tsa_not_after);
 	coco_report_add(t->r, COCO_STATUS_PASS, "timestamp.time", t->entry,
 			"the signature existed at %s: RFC 3161 timestamp by '%s'",
 			coco_time_format(t->gen_time, tb), name ? name : "?");

@@ -91,6 +91,12 @@ time_t coco_ctx_time(struct coco_ctx *ctx)
 	return ctx->at;
 }
 
+void coco_ctx_set_tsa(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg)
+{
+	ctx->tsa = fn;
+	ctx->tsa_arg = arg;
+}
+
 void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)
 {
 	ctx->progress = cb;

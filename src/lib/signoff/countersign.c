@@ -344,9 +344,8 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 	    (err = check_siro(ctx, &f)) != COCO_OK)
 		goto out;
 	/* after check_siro: the SIRO's chain is checked as signed; the token is the TSA's */
-	if (opts != NULL && opts->tsa != NULL &&
-	    (err = coco_timestamp_add(ctx, opts->tsa, opts->tsa_arg, &f.der, &f.der_len)) !=
-		COCO_OK)
+	if (ctx->tsa != NULL &&
+	    (err = coco_timestamp_add(ctx, ctx->tsa, ctx->tsa_arg, &f.der, &f.der_len)) != COCO_OK)
 		goto out;
 	if (f.der_len > ctx->limits.meta_size) {
 		err =
