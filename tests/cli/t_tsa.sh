@@ -140,6 +140,22 @@ print(hashlib.sha256(bytes.fromhex(b.replace("-", " ").replace(" ", ""))).hexdig
 		fail "openssl ts -verify accepts any imprint"
 }
 
+# The other way round: a token from stock `openssl ts -reply` (ESS signing-certificate v1,
+# an accuracy, TSA certificate included) is taken by create and verifies. Its genTime is
+# the clock's, so the case asserts only what does not depend on it: every check of the
+# token but its time holds, and verify reports a time.
+tsa_openssl_reply() {
+	tsa_pki
+	tsa_start 20270101100000Z openssl
+	tsa_create a.coco
+	tsa_stop
+	tsa_verify a.coco trust-tsa 2035-12-31
+	grep -q '"id": "timestamp.time"' out || fail "no timestamp.time finding"
+	for id in parse signature imprint tsa_eku untrusted chain; do
+		! grep -q "\"id\": \"timestamp.$id\"" out || fail "timestamp.$id: $(grep "timestamp.$id" out)"
+	done
+}
+
 # The director's certificate (director-short) expires 2027-07-01; on 2027-08-01 its plain
 # bundle is signer.expired, INDETERMINATE, but with a timestamp of 2027-01-01 the chain is
 # judged then and holds.
@@ -297,6 +313,7 @@ tsa_countersign() {
 }
 
 run_case tsa_good tsa_good
+run_case tsa_openssl_reply tsa_openssl_reply
 run_case tsa_expired_later tsa_expired_later
 run_case tsa_revoked tsa_revoked
 run_case tsa_negative tsa_negative

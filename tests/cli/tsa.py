@@ -3,8 +3,9 @@
 only, a port of the kernel's choosing written to --port-file. It builds the TSTInfo
 itself, so that genTime is the fixed --time (no test reads the clock), and has the TSA
 sign it with `openssl cms -sign -cades` (eContentType id-ct-TSTInfo, ESS
-signing-certificate-v2), which `openssl ts -verify` accepts. --mode makes it misbehave
-on purpose: imprint (over other data), nonce (not the request's), broken (the token's
+signing-certificate-v2), which `openssl ts -verify` accepts; with --mode openssl the
+reply is stock `openssl ts -reply`'s instead (genTime then the clock's). Other modes
+misbehave on purpose: imprint (over other data), nonce (not the request's), broken (the token's
 signature spoilt), refuse (status rejection), http500, big (an answer over the limit).
 Bounded: at most --max requests, requests of at most 64 KiB, and it exits after --life
 seconds whatever happens. TEST ONLY."""
@@ -83,7 +84,30 @@ class TSA:
             tok = tok[:-1] + bytes([tok[-1] ^ 1])
         return tok
 
+    def openssl_reply(self, req):
+        """The reply `openssl ts -reply` makes (its genTime is the clock's)."""
+        with tempfile.TemporaryDirectory() as d:
+            cnf = os.path.join(d, "ts.cnf")
+            with open(cnf, "w") as f:
+                f.write("[ tsa ]\ndefault_tsa = t\n[ t ]\nserial = %s/serial\n"
+                        "signer_cert = %s\ncerts = %s\nsigner_key = %s\n"
+                        "signer_digest = sha256\ndefault_policy = 1.2.3.4.1\n"
+                        "digests = sha256, sha384, sha512\naccuracy = secs:1\n"
+                        "ess_cert_id_chain = no\n" % (d, self.args.cert, self.args.cert,
+                                                       self.args.key))
+            with open(os.path.join(d, "serial"), "w") as f:
+                f.write("01\n")
+            with open(os.path.join(d, "q.tsq"), "wb") as f:
+                f.write(req)
+            subprocess.run(["openssl", "ts", "-reply", "-config", cnf, "-queryfile",
+                            os.path.join(d, "q.tsq"), "-out", os.path.join(d, "r.tsr")],
+                           check=True, stderr=subprocess.DEVNULL)
+            with open(os.path.join(d, "r.tsr"), "rb") as f:
+                return f.read()
+
     def reply(self, req):
+        if self.args.mode == "openssl":
+            return self.openssl_reply(req)
         if self.args.mode == "refuse":
             return der(0x30, der(0x30, der(0x02, b"\x02")))
         return der(0x30, der(0x30, der(0x02, b"\x00")) + self.token(req))
