@@ -310,6 +310,24 @@ tsa_countersign() {
 	[ "$rc" -eq 0 ] || fail "exit $rc, want 0"
 	grep -q '"timestamp": "2027-01-05T10:00:00Z"' out || fail "no proven time for the sign-off"
 	finding_on timestamp.time pass META-INF/signature002.p7s
+	# a SIRO certificate ending 2027-03-01: on 2027-06-01 the plain approval lapses
+	# (signer.expired), the timestamped one stands, its chain judged at 2027-01-05
+	siro_short siro-short.pem
+	run "$COCO" countersign a.coco -o plain.coco --decision approved --confirm-statements \
+		--key "$FX/pki/siro.key" --cert siro-short.pem --trust trust-tsa --at 2027-01-05
+	[ "$rc" -eq 0 ] || fail "countersign: $(cat err)"
+	tsa_start 20270105100000Z
+	run "$COCO" countersign a.coco -o ts.coco --decision approved --confirm-statements \
+		--key "$FX/pki/siro.key" --cert siro-short.pem --trust trust-tsa \
+		--at 2027-01-05T09:00:00Z --tsa "$TSA"
+	tsa_stop
+	[ "$rc" -eq 0 ] || fail "countersign --tsa: $(cat err)"
+	tsa_verify plain.coco trust-tsa
+	finding signer.expired indeterminate
+	tsa_verify ts.coco trust-tsa
+	[ "$rc" -eq 0 ] || fail "timestamped sign-off: exit $rc, want 0"
+	! grep -q '"id": "signer.expired"' out || fail "signer.expired despite the timestamp"
+	finding signoff.decision pass
 }
 
 run_case tsa_good tsa_good
