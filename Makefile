@@ -15,7 +15,7 @@ DATADIR = $(PREFIX)/share/coco-bundle
 
 CC ?= cc
 PKGS = libcrypto libzip libxml-2.0 zlib
-DEB_BUILD = build-essential pkg-config libssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils python3 p7zip-full libarchive-tools ziptool
+DEB_BUILD = build-essential pkg-config libssl-dev libcurl4-openssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils python3 p7zip-full libarchive-tools ziptool
 DEB_LINT = clang-format
 DEB_VALGRIND = valgrind
 DEB_BENCH = time hyperfine openjdk-17-jdk-headless
@@ -62,6 +62,10 @@ WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wpeda
 DEFS = -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is the program's alone: the TSA transport of create/countersign --tsa (src/cli/tsa.c);
+# the library does no network I/O.
+CLI_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
+CLI_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null)
 CPPFLAGS += -Iinclude -Isrc/lib $(DEFS) $(PKG_CFLAGS)
 CFLAGS ?= $(OPT)
 CFLAGS += $(WARN) $(SANFLAGS) -pthread -MMD -MP
@@ -119,6 +123,7 @@ $(B)/prefix: FORCE
 
 $(B)/src/cli/common.o: CPPFLAGS += -DCOCO_DEFAULT_TRUST='"$(TRUST_DEFAULT)"'
 $(B)/src/cli/common.o: $(B)/prefix
+$(B)/src/cli/tsa.o: CPPFLAGS += $(CLI_CFLAGS)
 
 $(B)/gen/embedded.c: scripts/embed.sh $(EMBED_FILES)
 	@mkdir -p $(dir $@)
@@ -132,7 +137,7 @@ $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS) $(CLI_LIBS)
 
 $(TEST_OBJ): CPPFLAGS += $(shell pkg-config --cflags check 2>/dev/null) \
 	$(if $(filter 1,$(SAN)),-DCOCO_TEST_SAN)

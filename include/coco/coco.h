@@ -456,6 +456,24 @@ enum coco_err coco_register_render(const struct coco_register *reg, enum coco_rv
  */
 typedef int (*coco_pass_cb)(char *buf, int size, void *arg);
 
+/*
+ * A time-stamping authority's transport (RFC 3161 §3.4), for create and countersign's
+ * signature timestamps: sends the DER TimeStampReq (req, req_len) and returns the DER
+ * TimeStampResp in *reply (malloc'd; the library frees it) and *reply_len. Returns 0, or
+ * -1 with a one-line reason in why (why_size bytes). The library does no network I/O of
+ * its own: the caller decides how (and whether) a request leaves the machine.
+ */
+typedef int (*coco_tsa_fn)(void *arg, const unsigned char *req, size_t req_len,
+			   unsigned char **reply, size_t *reply_len, char *why, size_t why_size);
+
+/*
+ * Sets (fn NULL: clears) the TSA transport. While set, coco_create and coco_countersign
+ * add an RFC 3161 timestamp over their signature's value (CAdES-B-T): a TSA that fails, or
+ * answers with anything but a granted token with the request's imprint and nonce, is an
+ * error (COCO_ERR_IO or COCO_ERR_REFUSED, the reason in ctx) and nothing is written.
+ */
+void coco_ctx_set_tsa(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg);
+
 struct coco_signer;
 
 #define COCO_SIGNER_SIRO 0x1u /* a SIRO: the chain is checked against siro/, not signers/ */

@@ -116,6 +116,13 @@ int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+/* The --tsa transport (coco_tsa_fn, tsa.c): arg is the URL. An HTTP POST with libcurl,
+ * http and https only, no redirects, the reply bounded. */
+int cli_tsa_post(void *arg, const unsigned char *req, size_t req_len, unsigned char **reply,
+		 size_t *reply_len, char *why, size_t why_size);
+/* Whether a --tsa value is an http:// or https:// URL. */
+int cli_tsa_url_ok(const char *url);
+
 int cmd_lint(int argc, char **argv);
 int cmd_countersign(int argc, char **argv);
 int cmd_reverify(int argc, char **argv);

@@ -18,7 +18,7 @@ static const char countersign_help[] =
     "usage: coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain FILE]\n"
     "                               [--pass SPEC] --decision approved|rejected\n"
     "                               [--confirm-statements] [--comment TEXT] [--trust DIR]\n"
-    "                               [--at TIME]\n"
+    "                               [--at TIME] [--tsa URL]\n"
     "       coco-bundle countersign BUNDLE -o OUT --p12 FILE [--chain FILE] [--pass SPEC]\n"
     "                               --decision ...\n"
     "\n"
@@ -46,6 +46,8 @@ static const char countersign_help[] =
     "                       stdin (default: prompt on a terminal)\n"
     "  --trust DIR          trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME            verify and sign as of TIME (YYYY-MM-DD or RFC 3339; default: now)\n"
+    "  --tsa URL            add an RFC 3161 timestamp over the SIRO's signature (CAdES-B-T)\n"
+    "                       from the TSA at URL (http:// or https://, an HTTP POST)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 recorded; 1 approval refused because the verification did not pass\n"
@@ -54,24 +56,18 @@ static const char countersign_help[] =
     "step failed: syncing OUT's folder after OUT was replaced.\n";
 
 static const struct option countersign_opts[] = {
-    {"output", required_argument, NULL, 'o'},
-    {"key", required_argument, NULL, 'k'},
-    {"cert", required_argument, NULL, 'c'},
-    {"chain", required_argument, NULL, 'C'},
-    {"p12", required_argument, NULL, 'p'},
-    {"pass", required_argument, NULL, 'P'},
-    {"decision", required_argument, NULL, 'd'},
-    {"comment", required_argument, NULL, 'm'},
-    {"trust", required_argument, NULL, 't'},
-    {"at", required_argument, NULL, 'a'},
-    {"help", no_argument, NULL, 'h'},
-    {"confirm-statements", no_argument, NULL, 'S'},
-    {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},   {"key", required_argument, NULL, 'k'},
+    {"cert", required_argument, NULL, 'c'},     {"chain", required_argument, NULL, 'C'},
+    {"p12", required_argument, NULL, 'p'},      {"pass", required_argument, NULL, 'P'},
+    {"decision", required_argument, NULL, 'd'}, {"comment", required_argument, NULL, 'm'},
+    {"trust", required_argument, NULL, 't'},    {"at", required_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},           {"confirm-statements", no_argument, NULL, 'S'},
+    {"tsa", required_argument, NULL, 'T'},      {NULL, 0, NULL, 0},
 };
 
 struct cs_args {
 	const char *bundle, *out, *key, *cert, *chain, *p12, *pass, *decision, *comment, *trust,
-	    *at;
+	    *at, *tsa;
 	int confirm; /* --confirm-statements */
 };
 
@@ -105,6 +101,8 @@ static int check_args(const struct cs_args *a, enum coco_decision *d)
 		return cli_usage_error("countersign", "give --key and --cert, or --p12");
 	if (a->pass != NULL && cli_check_pass("countersign", a->pass) != 0)
 		return EXIT_USAGE;
+	if (a->tsa != NULL && !cli_tsa_url_ok(a->tsa))
+		return cli_usage_error("countersign", "--tsa takes an http:// or https:// URL");
 	return 0;
 }
 
@@ -135,6 +133,8 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 
 	if ((rc = cli_ctx("countersign", a->at, a->trust, 1, &ctx)) != 0)
 		return rc;
+	if (a->tsa != NULL)
+		coco_ctx_set_tsa(ctx, cli_tsa_post, (void *)a->tsa);
 	/* OUT may be BUNDLE (in place, on purpose), but not a key or certificate */
 	cli_signing_inputs(&so, a->pass, in);
 	if ((rc = cli_check_output(ctx, a->out, in, CLI_SIGNING_INPUTS)) != 0 ||
@@ -182,6 +182,7 @@ static const char **slot_of(struct cs_args *a, int c, const char **name)
 	    {'m', "--comment", offsetof(struct cs_args, comment)},
 	    {'t', "--trust", offsetof(struct cs_args, trust)},
 	    {'a', "--at", offsetof(struct cs_args, at)},
+	    {'T', "--tsa", offsetof(struct cs_args, tsa)},
 	};
 	size_t i;
 

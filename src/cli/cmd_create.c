@@ -16,9 +16,9 @@
 
 static const char create_help[] =
     "usage: coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]\n"
-    "                          [--at TIME] [--trust DIR] [--no-lint]\n"
+    "                          [--at TIME] [--trust DIR] [--no-lint] [--tsa URL]\n"
     "       coco-bundle create DIR -o OUT --p12 FILE [--chain FILE] [--pass SPEC] [--at TIME]\n"
-    "                          [--trust DIR] [--no-lint]\n"
+    "                          [--trust DIR] [--no-lint] [--tsa URL]\n"
     "\n"
     "Lint the submission in DIR (as 'coco-bundle lint' does, and the director and the\n"
     "organisation against the signer's certificate), then package it into an ETSI ASiC-E\n"
@@ -42,6 +42,9 @@ static const char create_help[] =
     "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"
     "                     else the installed one if present, else the built-in policy)\n"
     "  --no-lint          sign even if lint FAILED (the references must still match)\n"
+    "  --tsa URL          add an RFC 3161 timestamp over the signature (CAdES-B-T) from\n"
+    "                     the time-stamping authority at URL (http:// or https://, an\n"
+    "                     HTTP POST); a TSA that fails or answers badly: nothing written\n"
     "  -h, --help         show this help\n"
     "\n"
     "On success it prints the bundle's SHA-256 as sha256sum does: give it to SIA with\n"
@@ -54,21 +57,16 @@ static const char create_help[] =
     "folder after OUT was replaced.\n";
 
 static const struct option create_opts[] = {
-    {"output", required_argument, NULL, 'o'},
-    {"key", required_argument, NULL, 'k'},
-    {"cert", required_argument, NULL, 'c'},
-    {"chain", required_argument, NULL, 'C'},
-    {"p12", required_argument, NULL, 'p'},
-    {"pass", required_argument, NULL, 'P'},
-    {"at", required_argument, NULL, 'a'},
-    {"trust", required_argument, NULL, 't'},
-    {"no-lint", no_argument, NULL, 'n'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'}, {"key", required_argument, NULL, 'k'},
+    {"cert", required_argument, NULL, 'c'},   {"chain", required_argument, NULL, 'C'},
+    {"p12", required_argument, NULL, 'p'},    {"pass", required_argument, NULL, 'P'},
+    {"at", required_argument, NULL, 'a'},     {"trust", required_argument, NULL, 't'},
+    {"no-lint", no_argument, NULL, 'n'},      {"tsa", required_argument, NULL, 'T'},
+    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 };
 
 struct create_args {
-	const char *dir, *out, *key, *cert, *chain, *p12, *pass, *at, *trust;
+	const char *dir, *out, *key, *cert, *chain, *p12, *pass, *at, *trust, *tsa;
 	int no_lint;
 };
 
@@ -84,6 +82,8 @@ static int check_args(const struct create_args *a)
 		return EXIT_USAGE;
 	if (strcmp(a->out, "-") == 0)
 		return cli_usage_error("create", "a bundle cannot be written to standard output");
+	if (a->tsa != NULL && !cli_tsa_url_ok(a->tsa))
+		return cli_usage_error("create", "--tsa takes an http:// or https:// URL");
 	return 0;
 }
 
@@ -156,6 +156,8 @@ static int create(const struct create_args *a)
 
 	if ((rc = cli_ctx("create", a->at, a->trust, 2, &ctx)) != 0)
 		return rc;
+	if (a->tsa != NULL)
+		coco_ctx_set_tsa(ctx, cli_tsa_post, (void *)a->tsa);
 	cli_signing_inputs(&so, a->pass, in + 1);
 	if ((rc = cli_check_output(ctx, a->out, in, sizeof(in) / sizeof(in[0]))) != 0 ||
 	    coco_report_new(&co.lint) != COCO_OK) {
@@ -224,6 +226,9 @@ int cmd_create(int argc, char **argv)
 			break;
 		case 't':
 			slot = &a.trust, name = "--trust";
+			break;
+		case 'T':
+			slot = &a.tsa, name = "--tsa";
 			break;
 		case 'n':
 			if (a.no_lint)

@@ -74,6 +74,7 @@ enum coco_anchor_set {
 	COCO_ANCHORS_SIGNERS, /* signers/: applicants' signatures */
 	COCO_ANCHORS_BODIES,  /* bodies/: certification bodies' PDF signatures */
 	COCO_ANCHORS_SIRO,    /* siro/: SIA's sign-off signatures */
+	COCO_ANCHORS_TSA,     /* tsa/: time-stamping authorities (RFC 3161 tokens) */
 	COCO_N_ANCHOR_SETS
 };
 
@@ -100,6 +101,8 @@ struct coco_ctx {
 	struct coco_policy *policy; /* from the trust directory, or the default on first use */
 	coco_progress_cb progress;
 	void *progress_arg;
+	coco_tsa_fn tsa; /* coco_ctx_set_tsa: create and countersign timestamp their signature */
+	void *tsa_arg;
 	struct coco_limits limits;
 	uint64_t trust_bytes; /* read by the trust load in progress */
 	coco_phase_cb phase;  /* the write-phase hook, for crash tests */

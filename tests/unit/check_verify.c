@@ -313,6 +313,64 @@ static const char *spoil(const char *src, enum refusal what)
 	return name;
 }
 
+/* A TSA transport for coco_ctx_set_tsa that answers with one canned reply, or fails. */
+static const struct {
+	const char *name;
+	int fail;                   /* the transport itself fails */
+	const unsigned char *reply; /* else this reply */
+	size_t len;
+	enum coco_err want;
+	const char *message; /* in the context's error */
+} tsa_cases[] = {
+    {"unreachable", 1, NULL, 0, COCO_ERR_IO, "timestamp request failed: connection refused"},
+    {"not DER", 0, (const unsigned char *)"HTTP/1.1 200 OK", 15, COCO_ERR_REFUSED,
+     "not one DER TimeStampResp"},
+    {"rejection", 0, (const unsigned char *)"\x30\x05\x30\x03\x02\x01\x02", 7, COCO_ERR_REFUSED,
+     "timestamp refused: the TSA refused the request"},
+    {"granted, no token", 0, (const unsigned char *)"\x30\x05\x30\x03\x02\x01\x00", 7,
+     COCO_ERR_REFUSED, "DER TimeStampResp"},
+};
+
+static int canned_tsa(void *arg, const unsigned char *req, size_t req_len, unsigned char **reply,
+		      size_t *reply_len, char *why, size_t why_size)
+{
+	const int i = *(const int *)arg;
+
+	/* a DER SEQUENCE: version, a SHA-256 imprint, a nonce, certReq */
+	ck_assert_msg(req_len > 40 && req[0] == 0x30, "request of %zu bytes", req_len);
+	if (tsa_cases[i].fail) {
+		snprintf(why, why_size, "connection refused");
+		return -1;
+	}
+	*reply = malloc(tsa_cases[i].len);
+	ck_assert_ptr_nonnull(*reply);
+	memcpy(*reply, tsa_cases[i].reply, tsa_cases[i].len);
+	*reply_len = tsa_cases[i].len;
+	return 0;
+}
+
+/* create with a TSA that fails or answers badly: the error says why, nothing is written. */
+START_TEST(test_create_tsa_refused)
+{
+	struct fixture fx;
+	char *out;
+	enum coco_err err;
+	int i = _i;
+
+	setup(&fx);
+	out = bt_fmt("%s/tsa.coco", fx.tmp);
+	coco_ctx_set_tsa(fx.ctx, canned_tsa, &i);
+	err = coco_create(fx.ctx, fx.example, out, fx.signer, NULL);
+	ck_assert_msg(err == tsa_cases[i].want, "%s: got %s (%s)", tsa_cases[i].name,
+		      coco_strerror(err), coco_ctx_error(fx.ctx));
+	ck_assert_msg(strstr(coco_ctx_error(fx.ctx), tsa_cases[i].message) != NULL,
+		      "%s: message '%s'", tsa_cases[i].name, coco_ctx_error(fx.ctx));
+	ck_assert_int_ne(access(out, F_OK), 0);
+	free(out);
+	teardown(&fx);
+}
+END_TEST
+
 /*
  * Each refusal: COCO_ERR_REFUSED with an assessment.file failure about the file in the
  * lint report, and the output folder exactly as before (nothing new, no temporary file,
@@ -1791,6 +1849,8 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, test_create_bad_output);
 	tcase_add_test(tc, test_create_into_folder);
 	tcase_add_loop_test(tc, test_create_fault, 0, 2);
+	tcase_add_loop_test(tc, test_create_tsa_refused, 0,
+			    (int)(sizeof(tsa_cases) / sizeof(tsa_cases[0])));
 	suite_add_tcase(s, tc);
 	tcase_add_test(tv, test_tamper_data_byte);
 	tcase_add_loop_test(tv, test_tamper_added_entry, 0,

@@ -17,6 +17,7 @@
 #include "container/archive.h"
 #include "container/manifest.h"
 #include "signature/cms.h"
+#include "signature/timestamp.h"
 #include "signoff/signoff.h"
 
 /* True if none of the four names numbered n is in the archive. */
@@ -341,6 +342,10 @@ enum coco_err coco_countersign(struct coco_ctx *ctx, const char *in_path, const 
 	    (err = coco_cms_sign(ctx, siro, (const unsigned char *)f.man, f.man_len, &f.der,
 				 &f.der_len)) != COCO_OK ||
 	    (err = check_siro(ctx, &f)) != COCO_OK)
+		goto out;
+	/* after check_siro: the SIRO's chain is checked as signed; the token is the TSA's */
+	if (ctx->tsa != NULL &&
+	    (err = coco_timestamp_add(ctx, ctx->tsa, ctx->tsa_arg, &f.der, &f.der_len)) != COCO_OK)
 		goto out;
 	if (f.der_len > ctx->limits.meta_size) {
 		err =

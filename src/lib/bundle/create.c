@@ -16,6 +16,7 @@
 
 #include "container/archive.h"
 #include "signature/cms.h"
+#include "signature/timestamp.h"
 #include "container/manifest.h"
 
 #include "submission/folder.h"
@@ -102,8 +103,15 @@ static enum coco_err name_refs(struct coco_ctx *ctx, const char *dir, const stru
 	return COCO_OK;
 }
 
+/* Who signs, and the TSA that timestamps the signature (tsa NULL: none). */
+struct signing {
+	const struct coco_signer *signer;
+	coco_tsa_fn tsa;
+	void *tsa_arg;
+};
+
 static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, const char *dir,
-				  const struct coco_folder *l, const struct coco_signer *signer)
+				  const struct coco_folder *l, const struct signing *s)
 {
 	struct coco_manifest_ref *refs = calloc(l->n, sizeof(*refs));
 	EVP_MD *sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
@@ -125,7 +133,9 @@ static enum coco_err write_bundle(struct coco_ctx *ctx, struct coco_zipw *w, con
 		err = coco_zipw_add_mem(w, "META-INF/ASiCManifest001.xml",
 					(unsigned char *)manifest, mlen, 1);
 	if (err == COCO_OK)
-		err = coco_cms_sign(ctx, signer, (unsigned char *)manifest, mlen, &sig, &slen);
+		err = coco_cms_sign(ctx, s->signer, (unsigned char *)manifest, mlen, &sig, &slen);
+	if (err == COCO_OK && s->tsa != NULL)
+		err = coco_timestamp_add(ctx, s->tsa, s->tsa_arg, &sig, &slen);
 	if (err == COCO_OK && slen > ctx->limits.meta_size)
 		err =
 		    coco_seterr(ctx, COCO_ERR_LIMIT,
@@ -250,6 +260,7 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	struct coco_folder l = {.names = NULL};
 	struct coco_report *own = NULL, *r = opts != NULL ? opts->lint : NULL;
 	const struct coco_input in = {dir, "submission folder", 1};
+	const struct signing sg = {signer, ctx->tsa, ctx->tsa_arg};
 	struct coco_zipw *w = NULL;
 	char *tmp = NULL;
 	int fd = -1;
@@ -270,7 +281,7 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	    (err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)
 		goto out;
 	coco_zipw_set_total(w, l.total);
-	if ((err = write_bundle(ctx, w, dir, &l, signer)) != COCO_OK)
+	if ((err = write_bundle(ctx, w, dir, &l, &sg)) != COCO_OK)
 		goto out;
 	err = coco_tmp_commit(ctx, fd, tmp, out_path);
 	fd = -1;

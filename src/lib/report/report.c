@@ -25,8 +25,10 @@ void coco_report_signature_clear(struct coco_report_signature *s)
 	free(s->org_id);
 	free(s->issuer);
 	free(s->serial);
+	free(s->tsa);
 	s->subject = s->common_name = s->organisation = s->org_id = s->issuer = s->serial = NULL;
-	s->valid = s->value_ok = s->has_signing_time = 0;
+	s->tsa = NULL;
+	s->valid = s->value_ok = s->has_signing_time = s->has_timestamp = 0;
 	memset(&s->outcome, 0, sizeof(s->outcome));
 }
 
@@ -621,12 +623,17 @@ int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char 
 		/* A signature that a valid approval covers no longer depends on its certificate;
 		 * SIA's own certificates count: a sign-off stands only while its SIRO's certificate
 		 * does (SIA signs off again, with a current certificate, before it ends). */
-		if (s->subject == NULL || s->proven || (found && s->not_after >= *when))
+		/* A timestamp proves the signature until its TSA's certificate ends; after that
+		 * the signer's own certificate must still hold. */
+		int tsa = s->has_timestamp && s->tsa_not_after > s->not_after;
+		time_t t = tsa ? s->tsa_not_after : s->not_after;
+		if (s->subject == NULL || s->proven || (found && t >= *when))
 			continue;
-		*when = s->not_after;
+		*when = t;
 		found = 1;
 		if (what != NULL && what_size > 0)
-			snprintf(what, what_size, "%s certificate of %s",
+			snprintf(what, what_size, "%s%s certificate of %s",
+				 tsa ? "timestamp (TSA) for the " : "",
 				 s->role == COCO_SIG_SIRO ? "SIRO signing" : "signing",
 				 s->common_name ? s->common_name : s->subject);
 	}
@@ -822,6 +829,12 @@ static void text_signature(struct coco_buf *b, const struct coco_report_signatur
 	if (s->has_signing_time)
 		coco_buf_printf(b, "  signed   %s (the signer's claim)\n",
 				coco_time_format(s->signing_time, t1));
+	if (s->has_timestamp) {
+		coco_buf_printf(b, "  proven   %s (RFC 3161 timestamp by ",
+				coco_time_format(s->timestamp_time, t1));
+		coco_buf_safe(b, s->tsa ? s->tsa : "?", COCO_BUF_TEXT);
+		coco_buf_str(b, ")\n");
+	}
 }
 
 static void render_inspect_text(struct coco_buf *b, const struct coco_report *r)

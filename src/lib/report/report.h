@@ -137,6 +137,12 @@ struct coco_report_signature {
 	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
 	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
+	/* A valid RFC 3161 signature timestamp (timestamp.time) proves it existed at
+	 * timestamp_time, issued by tsa (the TSA's subject); has_timestamp 0: none holds. */
+	time_t timestamp_time;
+	int has_timestamp;
+	char *tsa;
+	time_t tsa_not_after;            /* the TSA certificate's end: the proof's, once past */
 	struct coco_cms_outcome outcome; /* why valid is what it is (coco_cms_verify) */
 };
 

@@ -863,6 +863,11 @@ static void signature_row(struct coco_buf *b, const struct coco_report_signature
 		human_time(b, s->signing_time);
 	else
 		coco_buf_str(b, "not claimed");
+	if (s->has_timestamp) { /* a valid RFC 3161 timestamp (timestamp.time) */
+		coco_buf_str(b, "<br/><span class=\"muted\">proven ");
+		human_time(b, s->timestamp_time);
+		coco_buf_str(b, " (timestamp)</span>");
+	}
 	coco_buf_str(b, "</td>");
 	if (flags & COCO_RENDER_INSPECT)
 		coco_buf_str(b, "<td class=\"muted\">not judged</td>");

@@ -85,6 +85,12 @@ static void json_signatures(struct coco_buf *b, const struct coco_report *r)
 		json_signer(b, s);
 		coco_buf_str(b, ", \"signing_time\": ");
 		json_time(b, s->signing_time, s->has_signing_time);
+		if (s->has_timestamp) { /* only then, so reports without one are unchanged */
+			coco_buf_str(b, ", \"timestamp\": ");
+			json_time(b, s->timestamp_time, 1);
+			coco_buf_str(b, ", \"tsa\": ");
+			json_str(b, s->tsa);
+		}
 		coco_buf_printf(b, ", \"role\": \"%s\", \"valid\": %s}",
 				s->role == COCO_SIG_SIRO ? "siro" : "applicant",
 				s->valid ? "true" : "false");

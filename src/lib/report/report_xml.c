@@ -86,6 +86,13 @@ static void xml_signature(struct coco_buf *b, const struct coco_report_signature
 		attr_time(b, "claimed", s->signing_time);
 		coco_buf_str(b, "/>\n");
 	}
+	if (s->has_timestamp) {
+		coco_buf_str(b, "      <timestamp");
+		attr_time(b, "proven", s->timestamp_time);
+		coco_buf_str(b, ">");
+		coco_buf_safe(b, s->tsa ? s->tsa : "", COCO_BUF_MARKUP);
+		coco_buf_str(b, "</timestamp>\n");
+	}
 	coco_buf_str(b, "    </signature>\n");
 }
 

@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "signature/cms.h"
+#include "signature/timestamp.h"
 #include "trust/policy.h"
 
 #define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
@@ -351,7 +352,8 @@ static void report_chain_error(struct vstate *st, int strict)
 		coco_report_set_cause(st->r, from, COCO_CAUSE_EXPIRY);
 }
 
-static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
+static const char *const anchor_folder[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/",
+							      "tsa/"};
 
 /* What the issuer's CRLs say of one certificate at `now`. */
 struct crl_view {
@@ -924,12 +926,35 @@ static void crosscheck(struct sigcheck *c)
 	BIO_free_all(bio);
 }
 
+/*
+ * A bundle signature's timestamps (timestamp.c): one that holds proves when the signature
+ * existed, so, unless the caller judges at a proof time of its own, the chain is judged
+ * then (long-term validation, as for a sign-off's proof). Returns the check to judge the
+ * chain by: c->in, or *at, a copy at the proven time. A document's embedded signature
+ * (id_prefix set) is left as it was: its timestamps are the document's to judge.
+ */
+static const struct coco_cms_check *proof_time(struct sigcheck *c, struct coco_cms_check *at)
+{
+	*at = *c->in;
+	if (c->in->id_prefix != NULL)
+		return c->in;
+	coco_timestamp_check(c->ctx, c->si, c->r, c->in->sig_entry, c->info);
+	if (c->info->has_timestamp && !c->in->chain_time_set) {
+		at->chain_time = c->info->timestamp_time;
+		at->chain_time_set = 1;
+		c->info->outcome.at = at->chain_time;
+		c->info->outcome.at_proof = 1;
+	}
+	return at;
+}
+
 /* The checks that need trust (algorithms, value, signer rules, chain, cross-check) and
  * what they conclude. before marks where this signature's findings start. */
 static void verify_trusted(struct sigcheck *c, struct vstate *st, size_t before)
 {
 	const struct coco_cms_check *in = c->in;
 	struct coco_report_signature *info = c->info;
+	struct coco_cms_check at;
 	int chain_failed;
 
 	check_algorithms(c);
@@ -945,11 +970,11 @@ static void verify_trusted(struct sigcheck *c, struct vstate *st, size_t before)
 		coco_report_add(c->r, COCO_STATUS_PASS, c->ids->id[K_VALUE], in->sig_entry,
 				"CAdES-B-B signature verifies over '%s'", in->data_entry);
 	info->value_ok = !c->bad;
-	check_chain(c->ctx, in, c->signer, c->certs, st);
+	check_chain(c->ctx, proof_time(c, &at), c->signer, c->certs, st);
 	memcpy(info->anchor_sha256, st->anchor_sha256, sizeof(info->anchor_sha256));
 	/* the chain's stages set a result only when it failed */
 	chain_failed = info->outcome.result != COCO_CMS_NOT_CHECKED;
-	if (!c->bad && !chain_failed && in->data != NULL && !in->chain_time_set &&
+	if (!c->bad && !chain_failed && in->data != NULL && !at.chain_time_set &&
 	    coco_report_verdict_since(c->r, before) == COCO_VERDICT_PASSED)
 		crosscheck(c);
 	info->valid = !c->bad && !chain_failed &&

@@ -1,11 +1,11 @@
 /*
  * The context's making and freeing, and its trust store (its plain fields, hooks and last
  * error are util/ctx.c's). A trust directory (docs/TRUST.md) holds anchors in signers/
- * (applicant signatures), bodies/ (certification bodies' PDF signatures) and siro/
- * (sign-offs), CRLs in crl/, and SIA's policy and reference data (policy.xml,
- * bodies/bodies.xml, registers/, loaded by policy.c). Files are read in name
- * order, each bounded in size, PEM or DER, and any file that does not parse is an error
- * naming it: a trust store is never half loaded silently.
+ * (applicant signatures), bodies/ (certification bodies' PDF signatures), siro/ (sign-offs)
+ * and tsa/ (time-stamping authorities: signature/timestamp.c), CRLs in crl/, and SIA's
+ * policy and reference data (policy.xml, bodies/bodies.xml, registers/, loaded by
+ * policy.c). Files are read in name order, each bounded in size, PEM or DER, and any file
+ * that does not parse is an error naming it: a trust store is never half loaded silently.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -136,7 +136,8 @@ static int has_suffix(const char *s, const char *suf)
 	return n >= k && strcmp(s + n - k, suf) == 0;
 }
 
-static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/"};
+static const char *const anchor_folder_name[COCO_N_ANCHOR_SETS] = {"signers/", "bodies/", "siro/",
+								   "tsa/"};
 
 /* What a trust file that holds none of what its folder wants is, in plain words. */
 static enum coco_err wrong_kind(struct coco_ctx *ctx, const char *path, const unsigned char *buf,
@@ -415,6 +416,8 @@ enum coco_err coco_ctx_load_trust(struct coco_ctx *ctx, const char *dir)
 		err = load_folder(ctx, dir, "bodies", COCO_ANCHORS_BODIES, load_anchor_file);
 	if (err == COCO_OK)
 		err = load_folder(ctx, dir, "siro", COCO_ANCHORS_SIRO, load_anchor_file);
+	if (err == COCO_OK)
+		err = load_folder(ctx, dir, "tsa", COCO_ANCHORS_TSA, load_anchor_file);
 	if (err == COCO_OK) /* the set is unused: a CRL goes to every set */
 		err = load_folder(ctx, dir, "crl", COCO_ANCHORS_SIGNERS, load_crl_file);
 	if (err == COCO_OK)

@@ -1,6 +1,6 @@
 /*
  * The context's plain fields (struct coco_ctx, internal.h): the verification time, options,
- * limits, the caller's progress, read and phase hooks, and the last error's message.
+ * limits, the caller's progress, read, phase and TSA hooks, and the last error's message.
  * trust/trust.c makes and frees a context, as it owns the trust store inside it.
  */
 #include <time.h>
@@ -30,6 +30,12 @@ time_t coco_ctx_time(struct coco_ctx *ctx)
 		ctx->at_set = 1;
 	}
 	return ctx->at;
+}
+
+void coco_ctx_set_tsa(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg)
+{
+	ctx->tsa = fn;
+	ctx->tsa_arg = arg;
 }
 
 void coco_ctx_set_progress(struct coco_ctx *ctx, coco_progress_cb cb, void *arg)

@@ -1,0 +1,446 @@
+/*
+ * RFC 3161 signature timestamps (CAdES-B-T). A token is a CMS SignedData whose content is
+ * a TSTInfo: the TSA's statement that a hash (the messageImprint) existed at genTime. For
+ * a signature timestamp the hash is over the SignerInfo's signature value (EN 319 122-1
+ * §5.3), so a valid token proves the signature existed then, and the chain can be judged
+ * at that time (cms.c). Each rule is checked on its own so the report can say which one
+ * failed; the TSA's chain is judged at the verification time against tsa/ (a token whose
+ * TSA certificate has since expired needs an archive timestamp, which is not built yet).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/ts.h>
+#include <openssl/x509v3.h>
+
+#include "signature/cms.h"
+#include "signature/timestamp.h"
+
+#define COCO_MAX_TSA_REPLY (1024 * 1024) /* a reply is a few KiB; bound what we parse */
+#define COCO_MAX_TOKENS 8
+
+/* One token's check, in progress. */
+struct tscheck {
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	const char *entry;
+	CMS_ContentInfo *cms;
+	TS_TST_INFO *tst;
+	STACK_OF(X509) * certs;
+	X509 *tsa; /* borrowed from certs */
+	time_t gen_time;
+	int bad;
+};
+
+static int allowed_imprint(int nid)
+{
+	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+/* The token's structure: SignedData over a TSTInfo, one signer, its certificate included. */
+static int token_parse(struct tscheck *t, const ASN1_STRING *der)
+{
+	const unsigned char *p = der->data;
+	ASN1_OCTET_STRING **content;
+	STACK_OF(CMS_SignerInfo) * sis;
+	CMS_SignerInfo *si;
+	int i;
+
+	t->cms = d2i_CMS_ContentInfo(NULL, &p, der->length);
+	if (t->cms == NULL || p != der->data + der->length ||
+	    OBJ_obj2nid(CMS_get0_type(t->cms)) != NID_pkcs7_signed ||
+	    OBJ_obj2nid(CMS_get0_eContentType(t->cms)) != NID_id_smime_ct_TSTInfo)
+		return -1;
+	content = CMS_get0_content(t->cms);
+	sis = CMS_get0_SignerInfos(t->cms);
+	if (content == NULL || *content == NULL || sk_CMS_SignerInfo_num(sis) != 1)
+		return -1;
+	p = (*content)->data;
+	t->tst = d2i_TS_TST_INFO(NULL, &p, (*content)->length);
+	if (t->tst == NULL || p != (*content)->data + (*content)->length ||
+	    TS_TST_INFO_get_version(t->tst) != 1 ||
+	    coco_asn1_time_to_time(TS_TST_INFO_get_time(t->tst), &t->gen_time) != 0)
+		return -1;
+	si = sk_CMS_SignerInfo_value(sis, 0);
+	t->certs = CMS_get1_certs(t->cms);
+	for (i = 0; i < sk_X509_num(t->certs) && t->tsa == NULL; i++)
+		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(t->certs, i)) == 0)
+			t->tsa = sk_X509_value(t->certs, i);
+	return 0;
+}
+
+static void tfail(struct tscheck *t, enum coco_status status, const char *id, const char *why)
+{
+	t->bad = 1;
+	coco_report_add(t->r, status, id, t->entry, "%s", why);
+}
+
+/* The token's own signature, over its TSTInfo, by the certificate it names. */
+static void token_signature(struct tscheck *t)
+{
+	char why[256];
+
+	ERR_clear_error();
+	/* the TSA's chain is judged separately, against tsa/ (token_chain) */
+	if (CMS_verify(t->cms, t->certs, NULL, NULL, NULL,
+		       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
+		coco_ssl_reason(why, sizeof(why));
+		t->bad = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, "timestamp.signature", t->entry,
+				"the timestamp token's signature does not verify: %s", why);
+	}
+}
+
+/* The messageImprint must be the hash of the signature value it timestamps. */
+static void token_imprint(struct tscheck *t, const ASN1_OCTET_STRING *value)
+{
+	TS_MSG_IMPRINT *mi = TS_TST_INFO_get_msg_imprint(t->tst);
+	const ASN1_OCTET_STRING *msg = TS_MSG_IMPRINT_get_msg(mi);
+	const X509_ALGOR *alg = TS_MSG_IMPRINT_get_algo(mi);
+	const ASN1_OBJECT *obj;
+	const EVP_MD *md;
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	if (!allowed_imprint(OBJ_obj2nid(obj)) || (md = EVP_get_digestbyobj(obj)) == NULL) {
+		tfail(t, COCO_STATUS_FAIL, "timestamp.imprint",
+		      "the timestamp's hash algorithm is not allowed (SHA-256/384/512 only)");
+		return;
+	}
+	if (EVP_Digest(value->data, (size_t)value->length, h, &n, md, NULL) != 1 ||
+	    (unsigned int)ASN1_STRING_length(msg) != n ||
+	    CRYPTO_memcmp(ASN1_STRING_get0_data(msg), h, n) != 0)
+		tfail(t, COCO_STATUS_FAIL, "timestamp.imprint",
+		      "the timestamp is over other data: its imprint is not the hash of this "
+		      "signature's value");
+}
+
+/* The TSA: timeStamping its only, critical, extended key usage (RFC 3161 §2.3), and
+ * genTime inside its validity. */
+static void token_tsa_rules(struct tscheck *t)
+{
+	time_t nb = 0, na = 0;
+	char tb[21];
+
+	if (X509_check_purpose(t->tsa, X509_PURPOSE_TIMESTAMP_SIGN, 0) != 1)
+		tfail(t, COCO_STATUS_FAIL, "timestamp.tsa_eku",
+		      "the TSA certificate's extended key usage is not timeStamping alone and "
+		      "critical (RFC 3161 section 2.3)");
+	if (coco_asn1_time_to_time(X509_get0_notBefore(t->tsa), &nb) != 0 ||
+	    coco_asn1_time_to_time(X509_get0_notAfter(t->tsa), &na) != 0 || t->gen_time < nb ||
+	    t->gen_time > na) {
+		t->bad = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, "timestamp.time", t->entry,
+				"the timestamp's time %s lies outside its TSA certificate's "
+				"validity",
+				coco_time_format(t->gen_time, tb));
+	} else if (t->gen_time > coco_ctx_time(t->ctx)) {
+		t->bad = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, "timestamp.time", t->entry,
+				"the timestamp's time %s is after the verification time",
+				coco_time_format(t->gen_time, tb));
+	}
+	ERR_clear_error();
+}
+
+static int untrusted_err(int err)
+{
+	return err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	       err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	       err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	       err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
+}
+
+/* The TSA's chain to tsa/ at the verification time. Missing revocation data for a TSA is
+ * tolerated (the store's callback); a revoked TSA certificate fails. */
+static void token_chain(struct tscheck *t)
+{
+	X509_STORE *store = t->ctx->stores[COCO_ANCHORS_TSA];
+	X509_STORE_CTX *sctx = NULL;
+	int err;
+
+	if (store == NULL || t->ctx->n_anchors[COCO_ANCHORS_TSA] == 0) {
+		tfail(t, COCO_STATUS_WARN, "timestamp.untrusted",
+		      "no TSA anchors loaded (tsa/ in the trust directory is empty): the "
+		      "timestamp proves nothing, the signature is judged at the verification time");
+		return;
+	}
+	if ((sctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(sctx, store, t->tsa, t->certs)) {
+		tfail(t, COCO_STATUS_FAIL, "timestamp.chain", "cannot set up chain validation");
+		goto out;
+	}
+	X509_STORE_CTX_set_time(sctx, 0, coco_ctx_time(t->ctx));
+	if (X509_verify_cert(sctx) == 1)
+		goto out;
+	err = X509_STORE_CTX_get_error(sctx);
+	t->bad = 1;
+	/* EN 319 102-1: a timestamp that cannot be trusted (now) is no proof of existence, and
+	 * the signature is judged at the verification time, as one without it */
+	coco_report_add(t->r,
+			untrusted_err(err) || err == X509_V_ERR_CERT_HAS_EXPIRED ? COCO_STATUS_WARN
+										 : COCO_STATUS_FAIL,
+			untrusted_err(err) ? "timestamp.untrusted" : "timestamp.chain", t->entry,
+			"the TSA certificate: %s (chain depth %d, against tsa/): the timestamp "
+			"proves nothing",
+			X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(sctx));
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(sctx);
+}
+
+/* Checks one token; 0 and t->gen_time when it holds. */
+static int token_check(struct tscheck *t, const ASN1_TYPE *v, const ASN1_OCTET_STRING *value)
+{
+	if (v == NULL || v->type != V_ASN1_SEQUENCE || token_parse(t, v->value.sequence) != 0) {
+		tfail(t, COCO_STATUS_FAIL, "timestamp.parse",
+		      "the signatureTimeStampToken is not a DER RFC 3161 token (SignedData over "
+		      "a TSTInfo, one signer)");
+		return -1;
+	}
+	if (t->tsa == NULL) {
+		tfail(t, COCO_STATUS_WARN, "timestamp.untrusted",
+		      "the timestamp token does not include the TSA's certificate: it proves "
+		      "nothing");
+		return -1;
+	}
+	token_signature(t);
+	token_imprint(t, value);
+	token_tsa_rules(t);
+	if (!t->bad)
+		token_chain(t);
+	return t->bad ? -1 : 0;
+}
+
+static void token_release(struct tscheck *t)
+{
+	CMS_ContentInfo_free(t->cms);
+	TS_TST_INFO_free(t->tst);
+	sk_X509_pop_free(t->certs, X509_free);
+}
+
+/* Records a token that holds: the earliest proven time wins. */
+static void token_record(const struct tscheck *t, struct coco_report_signature *info)
+{
+	char tb[21], *name;
+
+	if (info->has_timestamp && info->timestamp_time <= t->gen_time)
+		return;
+	name = coco_name_oneline(X509_get_subject_name(t->tsa));
+	free(info->tsa);
+	info->tsa = name;
+	info->has_timestamp = 1;
+	info->timestamp_time = t->gen_time;
+	(void)coco_asn1_time_to_time(X509_get0_notAfter(t->tsa), &info->tsa_not_after);
+	coco_report_add(t->r, COCO_STATUS_PASS, "timestamp.time", t->entry,
+			"the signature existed at %s: RFC 3161 timestamp by '%s'",
+			coco_time_format(t->gen_time, tb), name ? name : "?");
+}
+
+void coco_timestamp_check(struct coco_ctx *ctx, CMS_SignerInfo *si, struct coco_report *r,
+			  const char *entry, struct coco_report_signature *info)
+{
+	const ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+	struct tscheck t;
+	X509_ATTRIBUTE *a;
+	int pos = -1, i, seen = 0;
+
+	while ((pos = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, pos)) >= 0) {
+		a = CMS_unsigned_get_attr(si, pos);
+		for (i = 0; i < X509_ATTRIBUTE_count(a); i++) {
+			if (++seen > COCO_MAX_TOKENS) {
+				coco_report_add(r, COCO_STATUS_FAIL, "timestamp.parse", entry,
+						"more than %d signature timestamps",
+						COCO_MAX_TOKENS);
+				return;
+			}
+			memset(&t, 0, sizeof(t));
+			t.ctx = ctx, t.r = r, t.entry = entry;
+			if (token_check(&t, X509_ATTRIBUTE_get0_type(a, i), value) == 0)
+				token_record(&t, info);
+			token_release(&t);
+		}
+	}
+	ERR_clear_error();
+}
+
+/* ---- creation --------------------------------------------------------------------- */
+
+/* A request for a SHA-256 imprint of value with a fresh nonce, the certificate asked for.
+ * The nonce has its top bit clear and the next one set, so it always encodes in 8 bytes. */
+static TS_REQ *make_request(const ASN1_OCTET_STRING *value, ASN1_INTEGER **nonce)
+{
+	unsigned char h[32], rnd[8];
+	TS_REQ *req = TS_REQ_new();
+	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
+	X509_ALGOR *alg = X509_ALGOR_new();
+	BIGNUM *bn = NULL;
+	int ok;
+
+	*nonce = NULL;
+	ok = req != NULL && mi != NULL && alg != NULL &&
+	     EVP_Digest(value->data, (size_t)value->length, h, NULL, EVP_sha256(), NULL) &&
+	     RAND_bytes(rnd, sizeof(rnd)) == 1;
+	if (ok) {
+		rnd[0] = (unsigned char)((rnd[0] & 0x7f) | 0x40);
+		X509_ALGOR_set_md(alg, EVP_sha256());
+		ok = (bn = BN_bin2bn(rnd, sizeof(rnd), NULL)) != NULL &&
+		     (*nonce = BN_to_ASN1_INTEGER(bn, NULL)) != NULL &&
+		     TS_REQ_set_version(req, 1) && TS_MSG_IMPRINT_set_algo(mi, alg) &&
+		     TS_MSG_IMPRINT_set_msg(mi, h, sizeof(h)) && TS_REQ_set_msg_imprint(req, mi) &&
+		     TS_REQ_set_nonce(req, *nonce) && TS_REQ_set_cert_req(req, 1);
+	}
+	BN_free(bn);
+	X509_ALGOR_free(alg);
+	TS_MSG_IMPRINT_free(mi);
+	if (!ok) {
+		TS_REQ_free(req);
+		ASN1_INTEGER_free(*nonce);
+		*nonce = NULL;
+		req = NULL;
+	}
+	return req;
+}
+
+/* The token's bytes inside a TimeStampResp as the TSA wrote them: what follows the
+ * PKIStatusInfo in the outer SEQUENCE. */
+static int token_bytes(const unsigned char *reply, size_t len, const unsigned char **tok,
+		       size_t *tok_len)
+{
+	const unsigned char *p = reply, *end;
+	long n;
+	int tag, cls;
+
+	if (len > COCO_MAX_TSA_REPLY || ASN1_get_object(&p, &n, &tag, &cls, (long)len) != 0x20 ||
+	    tag != V_ASN1_SEQUENCE)
+		return -1;
+	end = p + n;
+	if (ASN1_get_object(&p, &n, &tag, &cls, end - p) != 0x20 || tag != V_ASN1_SEQUENCE)
+		return -1;
+	p += n;
+	if (p >= end)
+		return -1;
+	*tok = p;
+	*tok_len = (size_t)(end - p);
+	return 0;
+}
+
+/* What the client must check of a reply (RFC 3161 §2.4.2): granted, the imprint and
+ * nonce it asked for. NULL when it holds, else the reason. (OpenSSL 3.0 takes no const.) */
+static const char *reply_problem(TS_RESP *resp, TS_REQ *req, const ASN1_INTEGER *nonce)
+{
+	const TS_STATUS_INFO *si = TS_RESP_get_status_info(resp);
+	long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(si));
+	TS_TST_INFO *tst = TS_RESP_get_tst_info(resp);
+	TS_MSG_IMPRINT *want = TS_REQ_get_msg_imprint(req), *got;
+
+	if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS)
+		return "the TSA refused the request";
+	if (tst == NULL || TS_RESP_get_token(resp) == NULL)
+		return "the reply holds no timestamp token";
+	got = TS_TST_INFO_get_msg_imprint(tst);
+	if (ASN1_STRING_cmp(TS_MSG_IMPRINT_get_msg(got), TS_MSG_IMPRINT_get_msg(want)) != 0 ||
+	    OBJ_cmp(TS_MSG_IMPRINT_get_algo(got)->algorithm,
+		    TS_MSG_IMPRINT_get_algo(want)->algorithm) != 0)
+		return "the token is over other data (its imprint is not the one asked for)";
+	if (TS_TST_INFO_get_nonce(tst) == NULL ||
+	    ASN1_INTEGER_cmp(TS_TST_INFO_get_nonce(tst), nonce) != 0)
+		return "the token's nonce is not the request's (a replayed answer?)";
+	return NULL;
+}
+
+/* Sends req through fn and checks the reply; the token's bytes into tok (malloc'd). */
+static enum coco_err ask_tsa(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg, TS_REQ *req,
+			     const ASN1_INTEGER *nonce, unsigned char **tok, size_t *tok_len)
+{
+	unsigned char *q = NULL, *reply = NULL;
+	const unsigned char *p, *t;
+	size_t reply_len = 0, tl;
+	TS_RESP *resp = NULL;
+	const char *problem;
+	char why[256] = "";
+	enum coco_err err = COCO_ERR_REFUSED;
+	int n;
+
+	*tok = NULL;
+	if ((n = i2d_TS_REQ(req, &q)) <= 0)
+		return coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot encode the timestamp request");
+	if (fn(arg, q, (size_t)n, &reply, &reply_len, why, sizeof(why)) != 0) {
+		err = coco_seterr(ctx, COCO_ERR_IO, "timestamp request failed: %s",
+				  why[0] ? why : "no reason given");
+		goto out;
+	}
+	p = reply;
+	if (reply == NULL || reply_len > COCO_MAX_TSA_REPLY ||
+	    (resp = d2i_TS_RESP(NULL, &p, (long)reply_len)) == NULL || p != reply + reply_len) {
+		err = coco_seterr(ctx, err, "the TSA's answer is not one DER TimeStampResp");
+		goto out;
+	}
+	if ((problem = reply_problem(resp, req, nonce)) != NULL ||
+	    (token_bytes(reply, reply_len, &t, &tl) != 0 && (problem = "no token") != NULL)) {
+		err = coco_seterr(ctx, err, "timestamp refused: %s", problem);
+		goto out;
+	}
+	if ((*tok = malloc(tl)) == NULL) {
+		err = coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(*tok, t, tl);
+	*tok_len = tl;
+	err = COCO_OK;
+out:
+	ERR_clear_error();
+	OPENSSL_free(q);
+	free(reply);
+	TS_RESP_free(resp);
+	return err;
+}
+
+enum coco_err coco_timestamp_add(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg,
+				 unsigned char **der, size_t *len)
+{
+	const unsigned char *p = *der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)*len);
+	CMS_SignerInfo *si;
+	ASN1_INTEGER *nonce = NULL;
+	TS_REQ *req = NULL;
+	unsigned char *tok = NULL, *out = NULL;
+	size_t tok_len = 0;
+	enum coco_err err = COCO_ERR_CRYPTO;
+	int n;
+
+	if (cms == NULL || sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1) {
+		err = coco_seterr(ctx, err, "cannot read the signature to timestamp");
+		goto out;
+	}
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	if ((req = make_request(CMS_SignerInfo_get0_signature(si), &nonce)) == NULL) {
+		err = coco_seterr_ssl(ctx, err, "cannot make the timestamp request");
+		goto out;
+	}
+	if ((err = ask_tsa(ctx, fn, arg, req, nonce, &tok, &tok_len)) != COCO_OK)
+		goto out;
+	err = COCO_ERR_CRYPTO;
+	if (!CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, tok,
+					   (int)tok_len) ||
+	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0) {
+		err = coco_seterr_ssl(ctx, err, "cannot add the timestamp to the signature");
+		goto out;
+	}
+	OPENSSL_free(*der);
+	*der = out;
+	out = NULL; /* transferred */
+	*len = (size_t)n;
+	err = COCO_OK;
+out:
+	ERR_clear_error();
+	OPENSSL_free(out);
+	free(tok);
+	TS_REQ_free(req);
+	ASN1_INTEGER_free(nonce);
+	CMS_ContentInfo_free(cms);
+	return err;
+}
