@@ -216,23 +216,11 @@ static void render_text(struct coco_buf *b, const struct coco_register *reg)
 
 /* ---- JSON ---- */
 
-/* A JSON string (or null). */
-static void json_str(struct coco_buf *b, const char *s)
-{
-	if (s == NULL) {
-		coco_buf_str(b, "null");
-		return;
-	}
-	coco_buf_str(b, "\"");
-	put(b, s, COCO_ESCAPE_JSON);
-	coco_buf_str(b, "\"");
-}
-
 static void json_time(struct coco_buf *b, int has, time_t t)
 {
 	char buf[21];
 
-	json_str(b, has ? coco_time_format(t, buf) : NULL);
+	coco_buf_json_str(b, has ? coco_time_format(t, buf) : NULL);
 }
 
 static void json_row(struct coco_buf *b, const struct coco_rv_row *row)
@@ -242,28 +230,28 @@ static void json_row(struct coco_buf *b, const struct coco_rv_row *row)
 	if (row->verified && dec == NULL)
 		b->failed = 1;
 	coco_buf_str(b, "    {\"path\": ");
-	json_str(b, row->path);
+	coco_buf_json_str(b, row->path);
 	coco_buf_printf(
 	    b, ", \"status\": \"%s\", \"organisation\": ", coco_rv_status_name(row->status));
-	json_str(b, row->organisation);
+	coco_buf_json_str(b, row->organisation);
 	coco_buf_str(b, ", \"verdict\": ");
-	json_str(b, row->verified ? coco_verdict_name(row->verdict) : NULL);
+	coco_buf_json_str(b, row->verified ? coco_verdict_name(row->verdict) : NULL);
 	coco_buf_str(b, ",\n     \"decision\": ");
-	json_str(b, dec);
+	coco_buf_json_str(b, dec);
 	coco_buf_str(b, ", \"decided_by\": ");
-	json_str(b, row->siro);
+	coco_buf_json_str(b, row->siro);
 	coco_buf_str(b, ", \"decided_at\": ");
 	json_time(b, decided(row), row->decided_at);
 	coco_buf_str(b, ",\n     \"expires\": ");
 	json_time(b, row->has_expiry, row->expires);
 	coco_buf_str(b, ", \"expiring\": ");
-	json_str(b, row->expiring);
+	coco_buf_json_str(b, row->expiring);
 	if (row->has_expiry)
 		coco_buf_printf(b, ", \"days_left\": %ld", row->days_left);
 	else
 		coco_buf_str(b, ", \"days_left\": null");
 	coco_buf_str(b, ", \"reason\": ");
-	json_str(b, row->reason);
+	coco_buf_json_str(b, row->reason);
 	coco_buf_str(b, "}");
 	free(dec);
 }

@@ -8,17 +8,6 @@
 
 #include "report/report.h"
 
-static void json_str(struct coco_buf *b, const char *s)
-{
-	if (s == NULL) {
-		coco_buf_str(b, "null");
-		return;
-	}
-	coco_buf_str(b, "\"");
-	coco_buf_safe(b, s, COCO_BUF_JSON);
-	coco_buf_str(b, "\"");
-}
-
 static void json_time(struct coco_buf *b, time_t t, int present)
 {
 	char tb[21];
@@ -26,7 +15,7 @@ static void json_time(struct coco_buf *b, time_t t, int present)
 	if (!present)
 		coco_buf_str(b, "null");
 	else
-		json_str(b, coco_time_format(t, tb));
+		coco_buf_json_str(b, coco_time_format(t, tb));
 }
 
 static void json_signer(struct coco_buf *b, const struct coco_report_signature *s)
@@ -36,11 +25,11 @@ static void json_signer(struct coco_buf *b, const struct coco_report_signature *
 		return;
 	}
 	coco_buf_str(b, "{\"subject\": ");
-	json_str(b, s->subject);
+	coco_buf_json_str(b, s->subject);
 	coco_buf_str(b, ", \"issuer\": ");
-	json_str(b, s->issuer);
+	coco_buf_json_str(b, s->issuer);
 	coco_buf_str(b, ", \"serial\": ");
-	json_str(b, s->serial);
+	coco_buf_json_str(b, s->serial);
 	coco_buf_str(b, ", \"not_before\": ");
 	json_time(b, s->not_before, 1);
 	coco_buf_str(b, ", \"not_after\": ");
@@ -57,13 +46,13 @@ static void json_entries(struct coco_buf *b, const struct coco_report *r)
 		const struct coco_report_entry *e = &r->entries[i];
 
 		coco_buf_str(b, i ? ",\n      {\"name\": " : "\n      {\"name\": ");
-		json_str(b, e->name);
+		coco_buf_json_str(b, e->name);
 		coco_buf_printf(b,
 				", \"size\": %llu, \"compressed_size\": %llu, \"method\": \"%s\"",
 				(unsigned long long)e->size, (unsigned long long)e->compressed_size,
 				e->method == 8 ? "deflate" : "stored");
 		coco_buf_str(b, ", \"sha256\": ");
-		json_str(b, e->is_dir || e->sha256[0] == '\0' ? NULL : e->sha256);
+		coco_buf_json_str(b, e->is_dir || e->sha256[0] == '\0' ? NULL : e->sha256);
 		coco_buf_str(b, "}");
 	}
 	coco_buf_str(b, r->n_entries ? "\n    ]" : "]");
@@ -78,9 +67,9 @@ static void json_signatures(struct coco_buf *b, const struct coco_report *r)
 		const struct coco_report_signature *s = &r->sigs[i];
 
 		coco_buf_str(b, i ? ",\n    {\"file\": " : "\n    {\"file\": ");
-		json_str(b, s->file);
+		coco_buf_json_str(b, s->file);
 		coco_buf_str(b, ", \"manifest\": ");
-		json_str(b, s->manifest);
+		coco_buf_json_str(b, s->manifest);
 		coco_buf_str(b, ", \"signer\": ");
 		json_signer(b, s);
 		coco_buf_str(b, ", \"signing_time\": ");
@@ -89,7 +78,7 @@ static void json_signatures(struct coco_buf *b, const struct coco_report *r)
 			coco_buf_str(b, ", \"timestamp\": ");
 			json_time(b, s->timestamp_time, 1);
 			coco_buf_str(b, ", \"tsa\": ");
-			json_str(b, s->tsa);
+			coco_buf_json_str(b, s->tsa);
 		}
 		coco_buf_printf(b, ", \"role\": \"%s\", \"valid\": %s}",
 				s->role == COCO_SIG_SIRO ? "siro" : "applicant",
@@ -107,16 +96,16 @@ static void json_signoffs(struct coco_buf *b, const struct coco_report *r)
 		const struct coco_report_signoff *s = &r->signoffs[i];
 
 		coco_buf_str(b, i ? ",\n    {\"entry\": " : "\n    {\"entry\": ");
-		json_str(b, s->entry);
+		coco_buf_json_str(b, s->entry);
 		coco_buf_printf(
 		    b, ", \"decision\": \"%s\", \"siro\": ", coco_decision_name(s->decision));
-		json_str(b, s->name);
+		coco_buf_json_str(b, s->name);
 		coco_buf_str(b, ", \"time\": ");
 		json_time(b, s->at, 1);
 		coco_buf_str(b, ", \"verdict\": ");
-		json_str(b, s->verdict);
+		coco_buf_json_str(b, s->verdict);
 		coco_buf_str(b, ", \"comment\": ");
-		json_str(b, s->comment);
+		coco_buf_json_str(b, s->comment);
 		coco_buf_printf(b, ", \"valid\": %s, \"in_force\": %s}",
 				s->valid ? "true" : "false",
 				s == coco_report_in_force(r) ? "true" : "false");
@@ -132,9 +121,9 @@ static void json_decision(struct coco_buf *b, const struct coco_report *r)
 
 	coco_buf_printf(b, "  \"decision\": {\"outcome\": \"%s\", \"entry\": ",
 			coco_decision_name(coco_report_decision(r, NULL, NULL)));
-	json_str(b, s ? s->entry : NULL);
+	coco_buf_json_str(b, s ? s->entry : NULL);
 	coco_buf_str(b, ", \"siro\": ");
-	json_str(b, s ? s->name : NULL);
+	coco_buf_json_str(b, s ? s->name : NULL);
 	coco_buf_str(b, ", \"time\": ");
 	json_time(b, s ? s->at : 0, s != NULL);
 	coco_buf_str(b, "},\n");
@@ -149,13 +138,13 @@ static void json_checks(struct coco_buf *b, const struct coco_report *r)
 		const struct coco_finding *f = &r->findings[i];
 
 		coco_buf_str(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
-		json_str(b, f->id);
+		coco_buf_json_str(b, f->id);
 		coco_buf_str(b, ", \"status\": ");
-		json_str(b, coco_status_name(f->status));
+		coco_buf_json_str(b, coco_status_name(f->status));
 		coco_buf_str(b, ", \"subject\": ");
-		json_str(b, f->subject);
+		coco_buf_json_str(b, f->subject);
 		coco_buf_str(b, ", \"message\": ");
-		json_str(b, f->message);
+		coco_buf_json_str(b, f->message);
 		coco_buf_str(b, f->manual ? ", \"manual\": true" : ", \"manual\": false");
 		if (f->more > 0)
 			coco_buf_printf(b, ", \"more\": %zu", f->more);
@@ -174,19 +163,19 @@ static void json_summary(struct coco_buf *b, const struct coco_report *r)
 		return;
 	}
 	coco_buf_str(b, "{\"organisation\": ");
-	json_str(b, r->organisation);
+	coco_buf_json_str(b, r->organisation);
 	coco_buf_str(b, ", \"director\": ");
-	json_str(b, r->director);
+	coco_buf_json_str(b, r->director);
 	coco_buf_str(b, ",\n    \"certificates\": [");
 	for (i = 0; i < r->n_certs; i++) {
 		coco_buf_str(b, i ? ",\n      {\"scheme\": " : "\n      {\"scheme\": ");
-		json_str(b, r->certs[i].scheme);
+		coco_buf_json_str(b, r->certs[i].scheme);
 		coco_buf_str(b, ", \"number\": ");
-		json_str(b, r->certs[i].number);
+		coco_buf_json_str(b, r->certs[i].number);
 		coco_buf_printf(b, ", \"expires\": \"%s\", \"days_left\": %ld, \"note\": ",
 				coco_date_format(r->certs[i].expires, db),
 				r->certs[i].expires - coco_day_of(r->at));
-		json_str(b, r->certs[i].note);
+		coco_buf_json_str(b, r->certs[i].note);
 		coco_buf_str(b, "}");
 	}
 	coco_buf_str(b, r->n_certs ? "\n    ]}" : "]}");
@@ -199,14 +188,14 @@ void coco_render_json(struct coco_buf *b, const struct coco_report *r, unsigned 
 	coco_buf_str(b, "{\n  \"format\": \"coco-bundle-report/1\",\n");
 	if (!(flags & COCO_RENDER_INSPECT)) {
 		coco_buf_str(b, "  \"verdict\": ");
-		json_str(b, coco_verdict_name(coco_report_verdict(r)));
+		coco_buf_json_str(b, coco_verdict_name(coco_report_verdict(r)));
 		coco_buf_str(b, ",\n  \"verification_time\": ");
 		json_time(b, r->at, 1);
 		coco_buf_str(b, ",\n");
 	}
 	if (r->lint) {
 		coco_buf_str(b, "  \"folder\": ");
-		json_str(b, r->path);
+		coco_buf_json_str(b, r->path);
 		coco_buf_str(b, ",\n  \"summary\": ");
 		json_summary(b, r);
 		coco_buf_str(b, ",\n  \"checks\": ");
@@ -217,9 +206,9 @@ void coco_render_json(struct coco_buf *b, const struct coco_report *r, unsigned 
 	if (!(flags & COCO_RENDER_INSPECT))
 		json_decision(b, r);
 	coco_buf_str(b, "  \"bundle\": {\"path\": ");
-	json_str(b, r->path);
+	coco_buf_json_str(b, r->path);
 	coco_buf_printf(b, ", \"size\": %llu, \"sha256\": ", (unsigned long long)r->size);
-	json_str(b, r->sha256[0] ? r->sha256 : NULL);
+	coco_buf_json_str(b, r->sha256[0] ? r->sha256 : NULL);
 	coco_buf_str(b, ",\n    \"entries\": ");
 	json_entries(b, r);
 	coco_buf_str(b, "},\n  \"signer\": ");

@@ -128,6 +128,17 @@ void coco_buf_safe(struct coco_buf *b, const char *s, enum coco_buf_mode mode)
 }
 
 /* The library's escaping, for the command line: one layer for every output. */
+void coco_buf_json_str(struct coco_buf *b, const char *s)
+{
+	if (s == NULL) {
+		coco_buf_str(b, "null");
+		return;
+	}
+	coco_buf_str(b, "\"");
+	coco_buf_safe(b, s, COCO_BUF_JSON);
+	coco_buf_str(b, "\"");
+}
+
 char *coco_escape(const char *s, enum coco_escape mode)
 {
 	static const enum coco_buf_mode modes[] = {

@@ -34,5 +34,7 @@ void coco_buf_add(struct coco_buf *b, const char *s, size_t n);
 void coco_buf_str(struct coco_buf *b, const char *s);
 void coco_buf_printf(struct coco_buf *b, const char *fmt, ...) COCO_PRINTF(2, 3);
 void coco_buf_safe(struct coco_buf *b, const char *s, enum coco_buf_mode mode);
+/* s as a JSON string, escaped as coco_buf_safe's COCO_BUF_JSON does, or null when s is NULL. */
+void coco_buf_json_str(struct coco_buf *b, const char *s);
 
 #endif /* COCO_BUF_H */
