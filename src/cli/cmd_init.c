@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -24,6 +25,16 @@ static const char init_help[] =
     "\n"
     "Exit status: 0 written, 2 usage error, or the folder cannot be written, or\n"
     "assessment.xml already exists.\n";
+
+/* The length of path without its trailing slashes ("/" keeps its one). */
+static size_t dir_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
 
 static const struct option init_opts[] = {
     {"org", required_argument, NULL, 'g'},
@@ -57,11 +68,11 @@ int cmd_init(int argc, char **argv)
 		return rc;
 	if (coco_init(ctx, argv[optind], org) != COCO_OK)
 		rc = cli_error("%s", coco_ctx_error(ctx));
-	else
+	else /* "dir/" names dir: no double slash in the path shown */
 		cli_say(stderr,
-			"coco-bundle: wrote '%s/assessment.xml'; fill it in, add the evidence, "
+			"coco-bundle: wrote '%.*s/assessment.xml'; fill it in, add the evidence, "
 			"then run 'coco-bundle lint %s'",
-			argv[optind], argv[optind]);
+			(int)dir_len(argv[optind]), argv[optind], argv[optind]);
 	coco_ctx_free(ctx);
 	return rc;
 }

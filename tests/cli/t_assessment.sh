@@ -6,6 +6,9 @@
 assessment_lifecycle() {
 	expect 0 "$COCO" init sub --org "Example Guarding Ltd"
 	has_err "wrote 'sub/assessment.xml'"
+	# a trailing slash names the same folder: no double slash in the path shown
+	expect 0 "$COCO" init sub2/
+	has_err "wrote 'sub2/assessment.xml'; fill it in, add the evidence, then run 'coco-bundle lint sub2/'"
 	[ -d sub/evidence ] && [ -d sub/policies ] || fail "evidence/ or policies/ missing"
 	grep -q '<legalName>Example Guarding Ltd</legalName>' sub/assessment.xml ||
 		fail "--org not written"
