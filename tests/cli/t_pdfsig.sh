@@ -8,7 +8,7 @@
 # signature's /M, so it runs under faketime, frozen at 2026-09-15T12:00:00Z (mkpdf.py's
 # signing time): its RSA output is then the same on every run. pdfsig's verdict is read from its
 # lines, never from its exit code (it exits 0 on a digest mismatch). coco-bundle always
-# gets --at.
+# gets --at. The last case signs with PoDoFo's podofosign, the other PDF signer in Debian.
 
 PDFSIG_TIME=2026-09-15T12:00:00Z
 PDFSIG_PWD=nss-test-only
@@ -339,3 +339,42 @@ pdfsig_ecdsa_agree() {
 	echo "NOTE pdfsig ECDSA P-256: $valid valid and $broken broken signatures of 16, each judged as pdfsig judges it"
 }
 run_case pdfsig_ecdsa_agree pdfsig_ecdsa_agree
+
+# PoDoFo's podofosign (libpodofo-utils 0.9.8, Debian 12), the other PDF signer packaged in
+# Debian, signing with the body signer's PEM key (no chain option: only the signer's own
+# certificate goes in, twice). It writes TWO SignerInfos for the one signer: with -digest
+# SHA256 two identical ones; by default one SHA-256 and one SHA-512. pdfsig verifies only
+# the first and calls the file valid. We refuse any CMS without exactly one SignerInfo
+# (cms.c, the rule for bundle signatures too, `signature.signers`): in a PDF, several
+# signers sign in several signature dictionaries, as pdfsig's second signature above does.
+# So TODAY a podofosign certificate fails pdf.signature ("exactly one SignerInfo is
+# required") and evidence.authentic; accepting it (every SignerInfo verifies and names the
+# same certificate) would be a policy change, not made here.
+pdfsig_podofosign() {
+	command -v podofosign >/dev/null 2>&1 ||
+		fail "podofosign is not installed: 'make deps' installs libpodofo-utils"
+	pdfsig_nss
+	pdfsig_unsigned unsigned.pdf
+	for digest in SHA256 SHA512; do
+		rm -f p.pdf p.pdf.sig0
+		TZ=UTC faketime -f "$(echo "$PDFSIG_TIME" | sed 's/T/ /; s/Z$//')" podofosign \
+			-in unsigned.pdf -out p.pdf -digest $digest -field-name "Certification body" \
+			-cert "$FX/pki/body-signer.pem" -pkey "$FX/pki/body-signer.key" >sign.out 2>&1 ||
+			fail "podofosign -digest $digest: $(cat sign.out)"
+		pdfsig_read p.pdf
+		pdfsig_valid 1 adbe.pkcs7.detached
+		qpdf_clean p.pdf
+		pdfsig -dump p.pdf >/dev/null 2>&1
+		[ -s p.pdf.sig0 ] || fail "pdfsig -dump p.pdf wrote no p.pdf.sig0"
+		n=$(openssl cms -cmsout -print -noout -inform DER -in p.pdf.sig0 |
+			grep -c 'd\.issuerAndSerialNumber\|d\.subjectKeyIdentifier')
+		[ "$n" -eq 2 ] || fail "podofosign -digest $digest wrote $n SignerInfos, want 2"
+		pdfsig_folder p.pdf
+		expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+		finding_on pdf.signature fail "$EVIDENCE"
+		has_out "exactly one SignerInfo is required"
+		finding_on evidence.authentic fail CEP-TEST-000123
+	done
+	echo "NOTE podofosign $(dpkg-query -W -f='${Version}' libpodofo-utils 2>/dev/null): two SignerInfos, refused"
+}
+run_case pdfsig_podofosign pdfsig_podofosign
