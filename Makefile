@@ -15,7 +15,7 @@ DATADIR = $(PREFIX)/share/coco-bundle
 
 CC ?= cc
 PKGS = libcrypto libzip libxml-2.0 zlib
-DEB_BUILD = build-essential pkg-config libssl-dev libcurl4-openssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils python3 p7zip-full libarchive-tools ziptool
+DEB_BUILD = build-essential pkg-config libssl-dev libcurl4-openssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils libnss3-tools faketime libpodofo-utils python3 p7zip-full libarchive-tools ziptool
 DEB_LINT = clang-format
 DEB_VALGRIND = valgrind
 DEB_BENCH = time hyperfine openjdk-17-jdk-headless
