@@ -29,11 +29,12 @@
 /* What a case changes. */
 enum flaw {
 	F_NONE,
-	F_TAMPER,   /* a signed byte changed after timestamping: the imprint does not match */
-	F_NONCRIT,  /* the TSA certificate's timeStamping EKU is not critical */
-	F_FUTURE,   /* genTime after the verification time */
-	F_NO_TSA,   /* the trust directory has no tsa/ */
-	F_OTHER_CA, /* tsa/ holds another CA than the TSA's */
+	F_TAMPER,    /* a signed byte changed after timestamping: the imprint does not match */
+	F_NONCRIT,   /* the TSA certificate's timeStamping EKU is not critical */
+	F_FUTURE,    /* genTime after the verification time */
+	F_NO_TSA,    /* the trust directory has no tsa/ */
+	F_OTHER_CA,  /* tsa/ holds another CA than the TSA's */
+	F_NOT_TOKEN, /* /Contents is a CMS signature over the bytes, not a TimeStampToken */
 };
 
 struct dx {
@@ -180,13 +181,47 @@ static void stamp(struct dx *f, const unsigned char h[32], time_t at, enum flaw 
 	TS_RESP_CTX_free(rc);
 }
 
+/* A detached CMS signature (CAdES-B-B) by the certification body's signer over data. */
+static void body_sign(const struct bt_sb *data, struct bt_sb *out)
+{
+	struct bt_sign o = {0};
+	unsigned char *der = NULL;
+	size_t len = 0;
+
+	o.cert = bt_cert("body-signer"), o.key = bt_key("body-signer");
+	o.signing_time = bt_time("2026-09-15");
+	ck_assert_int_eq(bt_cms_sign(&o, (const unsigned char *)data->p, data->n, &der, &len), 0);
+	bt_sb_add(out, der, len);
+	free(der);
+	X509_free(o.cert), EVP_PKEY_free(o.key);
+}
+
 /* ---- the PDF ----------------------------------------------------------------------- */
 
-/* A one-page PDF whose only signature field holds a document timestamp (object 4, in b),
- * its /Contents placeholder at [*a, *e). */
-static void unstamped(struct bt_sb *b, size_t *a, size_t *e)
+#define DOCTS "/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161"
+#define PADES "/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+
+/* Object num: a signature dictionary (dict, then /ByteRange and a zero-filled /Contents
+ * placeholder at [*a, *e)). */
+static void put_dict(struct bt_sb *b, long num, const char *dict, size_t *a, size_t *e)
 {
-	size_t off[5], x, i;
+	size_t i;
+
+	bt_sb_fmt(b, "%ld 0 obj\n<< %s /ByteRange " BR_HOLD " /Contents ", num, dict);
+	*a = b->n;
+	bt_sb_str(b, "<");
+	for (i = 0; i < CONTENTS_HEX; i++)
+		bt_sb_str(b, "0");
+	bt_sb_str(b, ">");
+	*e = b->n;
+	bt_sb_str(b, " >>\nendobj\n");
+}
+
+/* A PDF (no pages) whose only signature field holds the signature dictionary dict (object
+ * 4, in b), its /Contents placeholder at [*a, *e); *x is where its xref table starts. */
+static void unstamped(struct bt_sb *b, const char *dict, size_t *a, size_t *e, size_t *x)
+{
+	size_t off[5], i;
 
 	bt_sb_str(b, "%PDF-1.7\n");
 	off[1] = b->n;
@@ -195,26 +230,19 @@ static void unstamped(struct bt_sb *b, size_t *a, size_t *e)
 	off[2] = b->n;
 	bt_sb_str(b, "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
 	off[3] = b->n;
-	bt_sb_str(b, "3 0 obj\n<< /FT /Sig /T (Timestamp) /V 4 0 R /Type /Annot /Subtype /Widget "
+	bt_sb_str(b, "3 0 obj\n<< /FT /Sig /T (Signature1) /V 4 0 R /Type /Annot /Subtype /Widget "
 		     "/Rect [0 0 0 0] /F 132 >>\nendobj\n");
 	off[4] = b->n;
-	bt_sb_str(b, "4 0 obj\n<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter "
-		     "/ETSI.RFC3161 /ByteRange " BR_HOLD " /Contents ");
-	*a = b->n;
-	bt_sb_str(b, "<");
-	for (i = 0; i < CONTENTS_HEX; i++)
-		bt_sb_str(b, "0");
-	bt_sb_str(b, ">");
-	*e = b->n;
-	bt_sb_str(b, " >>\nendobj\n");
-	x = b->n;
+	put_dict(b, 4, dict, a, e);
+	*x = b->n;
 	bt_sb_str(b, "xref\n0 5\n0000000000 65535 f \n");
 	for (i = 1; i < 5; i++)
 		bt_sb_fmt(b, "%010zu 00000 n \n", off[i]);
-	bt_sb_fmt(b, "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", x);
+	bt_sb_fmt(b, "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", *x);
 }
 
-/* Timestamps the PDF in b ([a, e) its placeholder) as fl says. */
+/* Timestamps the PDF in b ([a, e) its first unfilled placeholder) as fl says (F_NOT_TOKEN:
+ * the certification body signs it instead). */
 static void fill(struct dx *f, struct bt_sb *b, size_t a, size_t e, enum flaw fl)
 {
 	char br[sizeof(BR_HOLD)], *hold = strstr(b->p, BR_HOLD);
@@ -230,7 +258,15 @@ static void fill(struct dx *f, struct bt_sb *b, size_t a, size_t e, enum flaw fl
 	ck_assert(EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, b->p, a) &&
 		  EVP_DigestUpdate(md, b->p + e, b->n - e) && EVP_DigestFinal_ex(md, h, NULL));
 	EVP_MD_CTX_free(md);
-	stamp(f, h, at, fl, &tok);
+	if (fl == F_NOT_TOKEN) {
+		struct bt_sb data = {0};
+		bt_sb_add(&data, b->p, a);
+		bt_sb_add(&data, b->p + e, b->n - e);
+		body_sign(&data, &tok);
+		free(data.p);
+	} else {
+		stamp(f, h, at, fl, &tok);
+	}
 	ck_assert_uint_le(2 * tok.n, CONTENTS_HEX);
 	for (i = 0; i < tok.n; i++)
 		snprintf(b->p + a + 1 + 2 * i, 3, "%02x", (unsigned char)tok.p[i]);
@@ -291,10 +327,10 @@ static void dx_teardown(struct dx *f)
 static void scan_stamped(struct dx *f, enum flaw fl)
 {
 	struct bt_sb b = {0};
-	size_t a, e;
+	size_t a, e, x;
 	char *path = bt_fmt("%s/ts.pdf", f->tmp);
 
-	unstamped(&b, &a, &e);
+	unstamped(&b, DOCTS, &a, &e, &x);
 	fill(f, &b, a, e, fl);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	ck_assert_msg(coco_pdf_scan_path(f->ctx, path, "ts.pdf", NULL, f->r, &f->res) == COCO_OK,
@@ -357,6 +393,8 @@ static const struct {
      "proves nothing", COCO_PDF_SIG_UNKNOWN, 1},
     {"tsa/ holds another CA", F_OTHER_CA, "pdf.timestamp_untrusted", COCO_STATUS_WARN,
      "against tsa/", COCO_PDF_SIG_UNKNOWN, 1},
+    {"a CMS signature where the token should be", F_NOT_TOKEN, "pdf.timestamp_parse",
+     COCO_STATUS_FAIL, "not a DER RFC 3161 token", COCO_PDF_SIG_BAD, 0},
 };
 
 START_TEST(test_bad)
@@ -383,6 +421,62 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/*
+ * The last signature of the file: the certification body signs (object 4, as a
+ * /Type /Sig), then an incremental update adds a document timestamp over everything
+ * (object 7, in a new field), as LTV producers do. The timestamp passes on its own,
+ * whatever is decided of the update for the signature before it (the difference analysis
+ * of issue 15); each is reported by its object, and the body's signature is still the one
+ * evidence would judge.
+ */
+START_TEST(test_after_signature)
+{
+	struct dx f;
+	struct bt_sb b = {0};
+	size_t a, e, x, off[3];
+	char *path;
+	const struct coco_finding *hit;
+
+	dx_setup(&f, F_NONE);
+	unstamped(&b, PADES, &a, &e, &x);
+	fill(&f, &b, a, e, F_NOT_TOKEN);
+	off[0] = b.n;
+	bt_sb_str(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [3 0 R 6 0 R] "
+		      "/SigFlags 3 >> >>\nendobj\n");
+	off[1] = b.n;
+	bt_sb_str(&b, "6 0 obj\n<< /FT /Sig /T (Timestamp) /V 7 0 R /Type /Annot /Subtype /Widget "
+		      "/Rect [0 0 0 0] /F 132 >>\nendobj\n");
+	off[2] = b.n;
+	put_dict(&b, 7, DOCTS, &a, &e);
+	bt_sb_fmt(&b, "xref\n0 2\n0000000000 65535 f \n%010zu 00000 n \n6 2\n%010zu 00000 n \n",
+		  off[0], off[1]);
+	bt_sb_fmt(&b, "%010zu 00000 n \ntrailer\n<< /Size 8 /Root 1 0 R /Prev %zu >>\n", off[2], x);
+	bt_sb_fmt(&b, "startxref\n%zu\n%%%%EOF\n", e + strlen(" >>\nendobj\n"));
+	fill(&f, &b, a, e, F_NONE);
+	path = bt_fmt("%s/two.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	ck_assert_int_eq(coco_pdf_scan_path(f.ctx, path, "two.pdf", NULL, f.r, &f.res), COCO_OK);
+	ck_assert_msg(f.res.n_sigs == 2, "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].obj, 4);
+	ck_assert_int_eq(f.res.sigs[0].doc_timestamp, 0);
+	ck_assert_str_eq(f.res.sigs[0].signer_org, "Example Certification Body Ltd - TEST ONLY");
+	ck_assert_int_eq(f.res.sigs[1].obj, 7);
+	ck_assert_int_eq(f.res.sigs[1].doc_timestamp, 1);
+	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_VALID);
+	ck_assert_int_eq(f.res.sigs[1].whole, 1);
+	ck_assert_int_eq(f.res.sigs[1].proven_time, bt_time(GEN_TIME));
+	hit = bt_find_status(f.r, "pdf.timestamp", COCO_STATUS_PASS, "two.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "document timestamp in object 7 "),
+		      "%s", bt_dump(f.r));
+	ck_assert_msg(!bt_find(f.r, "pdf.subfilter", NULL) && !bt_find(f.r, "pdf.contents", NULL) &&
+			  !bt_find(f.r, "pdf.digest", NULL) &&
+			  !bt_find(f.r, "pdf.timestamp_imprint", NULL),
+		      "%s", bt_dump(f.r));
+	free(path), free(b.p);
+	dx_teardown(&f);
+}
+END_TEST
+
 Suite *docts_suite(void)
 {
 	Suite *s = suite_create("docts");
@@ -391,6 +485,7 @@ Suite *docts_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_valid);
 	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, test_after_signature);
 	suite_add_tcase(s, tc);
 	return s;
 }
