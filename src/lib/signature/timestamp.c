@@ -244,6 +244,9 @@ static void token_chain(struct tscheck *t)
 		goto out;
 	}
 	X509_STORE_CTX_set_time(sctx, 0, coco_ctx_time(t->ctx));
+	/* with no app data, the callback passes over missing or stale revocation data only
+	 * (the store has none of its own: cms.c sets it where it verifies a signer) */
+	X509_STORE_CTX_set_verify_cb(sctx, coco_verify_cb);
 	if (X509_verify_cert(sctx) == 1)
 		goto out;
 	err = X509_STORE_CTX_get_error(sctx);
