@@ -35,6 +35,9 @@ enum flaw {
 	F_NO_TSA,    /* the trust directory has no tsa/ */
 	F_OTHER_CA,  /* tsa/ holds another CA than the TSA's */
 	F_NOT_TOKEN, /* /Contents is a CMS signature over the bytes, not a TimeStampToken */
+	F_NO_CERT,   /* the request asks for no certificate: the token does not include it */
+	F_EXPIRED,   /* verified after the TSA certificate expired (2036-01-01) */
+	F_NO_CRL,    /* the TSA's CA (untrusted-root, in tsa/) has no CRL in crl/ */
 };
 
 struct dx {
@@ -62,11 +65,11 @@ static int add_ext(X509 *x, X509 *ca, int nid, const char *value)
 	return ok;
 }
 
-/* A TSA certificate for key, issued by the fixtures' root CA for 2026-01-01 .. 2036-01-01. */
-static X509 *mint_tsa(EVP_PKEY *key, int critical)
+/* A TSA certificate for key, issued by the fixtures' CA issuer for 2026-01-01 .. 2036-01-01. */
+static X509 *mint_tsa(EVP_PKEY *key, int critical, const char *issuer)
 {
-	X509 *x = X509_new(), *ca = bt_cert("root-ca");
-	EVP_PKEY *ca_key = bt_key("root-ca");
+	X509 *x = X509_new(), *ca = bt_cert(issuer);
+	EVP_PKEY *ca_key = bt_key(issuer);
 	X509_NAME *name = X509_NAME_new();
 	int ok =
 	    x && ca && ca_key && name &&
@@ -100,9 +103,9 @@ static int fixed_time(TS_RESP_CTX *c, void *arg, long *sec, long *usec)
 	return 1;
 }
 
-/* A request for a SHA-256 imprint h, the TSA's certificate asked for (openssl ts -query
- * -cert), DER in a memory BIO. */
-static BIO *request(const unsigned char h[32])
+/* A request for a SHA-256 imprint h, the TSA's certificate asked for if cert_req (openssl
+ * ts -query -cert), DER in a memory BIO. */
+static BIO *request(const unsigned char h[32], int cert_req)
 {
 	TS_REQ *req = TS_REQ_new();
 	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
@@ -113,7 +116,7 @@ static BIO *request(const unsigned char h[32])
 	X509_ALGOR_set_md(alg, EVP_sha256());
 	ck_assert(TS_REQ_set_version(req, 1) && TS_MSG_IMPRINT_set_algo(mi, alg) &&
 		  TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)h, 32) &&
-		  TS_REQ_set_msg_imprint(req, mi) && TS_REQ_set_cert_req(req, 1) &&
+		  TS_REQ_set_msg_imprint(req, mi) && TS_REQ_set_cert_req(req, cert_req) &&
 		  i2d_TS_REQ_bio(b, req));
 	X509_ALGOR_free(alg);
 	TS_MSG_IMPRINT_free(mi);
@@ -150,7 +153,7 @@ static void stamp(struct dx *f, const unsigned char h[32], time_t at, enum flaw 
 {
 	TS_RESP_CTX *rc = TS_RESP_CTX_new();
 	ASN1_OBJECT *policy = OBJ_txt2obj("1.2.3.4.1", 1);
-	BIO *req = request(h);
+	BIO *req = request(h, fl != F_NO_CERT);
 	TS_RESP *resp;
 	unsigned char *der = NULL;
 	int len;
@@ -166,7 +169,7 @@ static void stamp(struct dx *f, const unsigned char h[32], time_t at, enum flaw 
 	    ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp))),
 	    TS_STATUS_GRANTED);
 	if (fl == F_NONCRIT) {
-		X509 *other = mint_tsa(f->tsa_key, 0);
+		X509 *other = mint_tsa(f->tsa_key, 0, "root-ca");
 		resign(resp, other, f->tsa_key, out);
 		X509_free(other);
 	} else {
@@ -276,12 +279,15 @@ static void fill(struct dx *f, struct bt_sb *b, size_t a, size_t e, enum flaw fl
 	free(tok.p);
 }
 
-/* The trust directory for fl: the fixtures' with root-ca in tsa/ (or none, or body-ca). */
+/* The trust directory for fl: the fixtures' with root-ca in tsa/ (or none, body-ca or
+ * untrusted-root). */
 static char *trust_dir(const struct dx *f, enum flaw fl)
 {
 	char *src = bt_fixture("trust"), *dst = bt_fmt("%s/trust", f->tmp);
 	char *tsa = bt_fmt("%s/tsa", dst), *ca = bt_fmt("%s/tsa/ca.pem", dst);
-	char *pem = bt_fixture("pki/%s.pem", fl == F_OTHER_CA ? "body-ca" : "root-ca");
+	char *pem = bt_fixture("pki/%s.pem", fl == F_OTHER_CA ? "body-ca"
+					     : fl == F_NO_CRL ? "untrusted-root"
+							      : "root-ca");
 	unsigned char *p = NULL;
 	size_t n = 0;
 
@@ -303,10 +309,10 @@ static void dx_setup(struct dx *f, enum flaw fl)
 	f->tmp = bt_mkdtemp();
 	ck_assert_ptr_nonnull(f->tmp);
 	f->tsa_key = bt_key("director-ec");
-	f->tsa = mint_tsa(f->tsa_key, 1);
+	f->tsa = mint_tsa(f->tsa_key, 1, fl == F_NO_CRL ? "untrusted-root" : "root-ca");
 	trust = trust_dir(f, fl);
 	ck_assert_int_eq(coco_ctx_new(&f->ctx), COCO_OK);
-	coco_ctx_set_time(f->ctx, bt_time(AT));
+	coco_ctx_set_time(f->ctx, bt_time(fl == F_EXPIRED ? "2036-06-01" : AT));
 	ck_assert_msg(coco_ctx_load_trust(f->ctx, trust) == COCO_OK, "%s", coco_ctx_error(f->ctx));
 	ck_assert_int_eq(coco_report_new(&f->r), COCO_OK);
 	free(trust);
@@ -342,14 +348,17 @@ static void scan_stamped(struct dx *f, enum flaw fl)
 
 /* A valid document timestamp: pdf.timestamp passes with the proven genTime and the TSA,
  * the PDF has no pdf.* failure (no pdf.subfilter, pdf.contents or pdf.digest as before),
- * and it is no one's signature: sig_valid stays 0. */
+ * and it is no one's signature: sig_valid stays 0. Also when the TSA's CA publishes no CRL
+ * in crl/: missing revocation data for a TSA is not reported (checks.md, timestamp.chain). */
+static const enum flaw valid[] = {F_NONE, F_NO_CRL};
+
 START_TEST(test_valid)
 {
 	struct dx f;
 	const struct coco_finding *hit;
 
-	dx_setup(&f, F_NONE);
-	scan_stamped(&f, F_NONE);
+	dx_setup(&f, valid[_i]);
+	scan_stamped(&f, valid[_i]);
 	hit = bt_find_status(f.r, "pdf.timestamp", COCO_STATUS_PASS, "ts.pdf");
 	ck_assert_msg(hit != NULL && f.res.ok, "%s", bt_dump(f.r));
 	ck_assert_msg(strstr(coco_finding_message(hit), "2026-10-01T00:00:00Z") &&
@@ -395,6 +404,10 @@ static const struct {
      "against tsa/", COCO_PDF_SIG_UNKNOWN, 1},
     {"a CMS signature where the token should be", F_NOT_TOKEN, "pdf.timestamp_parse",
      COCO_STATUS_FAIL, "not a DER RFC 3161 token", COCO_PDF_SIG_BAD, 0},
+    {"no TSA certificate in the token", F_NO_CERT, "pdf.timestamp_untrusted", COCO_STATUS_WARN,
+     "does not include the TSA's certificate", COCO_PDF_SIG_UNKNOWN, 1},
+    {"the TSA certificate has expired", F_EXPIRED, "pdf.timestamp_chain", COCO_STATUS_WARN,
+     "certificate has expired", COCO_PDF_SIG_UNKNOWN, 1},
 };
 
 START_TEST(test_bad)
@@ -483,7 +496,7 @@ Suite *docts_suite(void)
 	TCase *tc = tcase_create("docts");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_valid);
+	tcase_add_loop_test(tc, test_valid, 0, (int)(sizeof(valid) / sizeof(valid[0])));
 	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_after_signature);
 	suite_add_tcase(s, tc);
