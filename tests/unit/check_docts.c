@@ -4,7 +4,9 @@
  * bytes. Each token is made here by OpenSSL's own TSA (TS_RESP_create_response, what
  * `openssl ts -reply` runs) with a fixed genTime, signed by a TSA certificate the fixtures'
  * root CA issues at test time (timeStamping EKU, critical); the trust directory is the
- * fixtures' with root-ca in tsa/. Each broken case asserts its exact finding id.
+ * fixtures' with root-ca in tsa/. The timestamp is the PDF's only signature, or the last
+ * one, covering the whole file (the difference analysis of the updates before it is not
+ * this suite's). Each broken case asserts its exact finding id.
  */
 #include <stdio.h>
 #include <stdlib.h>
