@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, html_suite());
 	srunner_add_suite(sr, pdf_suite());
 	srunner_add_suite(sr, pades_suite());
+	srunner_add_suite(sr, docts_suite());
 	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, hostile_suite());
 	srunner_add_suite(sr, race_suite());

@@ -18,6 +18,7 @@ Suite *signoff_suite(void);
 Suite *html_suite(void);
 Suite *pdf_suite(void);
 Suite *pades_suite(void);
+Suite *docts_suite(void);
 Suite *limits_suite(void);
 Suite *hostile_suite(void);
 Suite *race_suite(void);

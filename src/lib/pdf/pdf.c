@@ -54,8 +54,10 @@ static enum coco_err check_sigs(struct scan *s, struct coco_pdf_result *res)
 		err = coco_pdf_check_sig(s, &s->sigs[i], &res->sigs[i]);
 	for (i = 0; i < s->nsigs; i++) {
 		st = res->sigs[i].status;
-		res->sig_valid |= st == COCO_PDF_SIG_VALID;
 		res->sig_bad |= st == COCO_PDF_SIG_BAD;
+		if (res->sigs[i].doc_timestamp) /* no one's signature: see pdf.h */
+			continue;
+		res->sig_valid |= st == COCO_PDF_SIG_VALID;
 		res->sig_unknown |= st == COCO_PDF_SIG_UNKNOWN;
 		res->sig_unanchored |= st == COCO_PDF_SIG_UNANCHORED;
 	}

@@ -3,7 +3,8 @@
  * cross-reference tables and streams along the /Prev chain, object streams), judges its
  * active content by meaning (JavaScript, launch actions, embedded files, rich media, XFA;
  * links for review) and validates every embedded signature (byte range, contents, sub
- * filter, digest, signer against the certification-body anchors, coverage). It reads by
+ * filter, digest, signer against the certification-body anchors, coverage) and document
+ * timestamp (the token's imprint over the byte range, its TSA against tsa/). It reads by
  * pread through a small window, so memory does not grow with the PDF's size.
  */
 #ifndef COCO_PDF_H
@@ -104,6 +105,15 @@ struct coco_pdf_sig {
 	time_t signing_time;
 	int has_signing_time;
 	int time_from_m;
+	/* A document timestamp (/SubFilter /ETSI.RFC3161, pdf_docts.c): an RFC 3161 token over
+	 * the byte range, no one's signature. signer is the TSA's subject (the rest of the
+	 * signer and signing time unset); VALID: the token holds and its TSA chains to tsa/,
+	 * proving the signed bytes existed at proven_time; UNKNOWN: it proves nothing (an
+	 * untrusted or expired TSA: warnings only); BAD: a rule failed. It never counts as a
+	 * signature for evidence.authentic, nor in the result's summaries but sig_bad. */
+	int doc_timestamp;
+	time_t proven_time;
+	int has_proven_time;
 };
 
 /* What the scan found, for the evidence checks. */
@@ -112,9 +122,9 @@ struct coco_pdf_result {
 	int ok;                    /* no pdf.* failure or indeterminate finding */
 	size_t n_sigs;             /* signature dictionaries found: sigs[0 .. n_sigs) */
 	struct coco_pdf_sig *sigs; /* one per signature dictionary, in file order (or NULL) */
-	/* Summaries of sigs[].status: */
+	/* Summaries of sigs[].status (document timestamps count only in sig_bad): */
 	int sig_valid;      /* one signature passed every check and covers the whole file */
-	int sig_bad;        /* a signature failed a check */
+	int sig_bad;        /* a signature (or a document timestamp) failed a check */
 	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
 	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */
 };

@@ -4,8 +4,9 @@
  * pdf_lexer.c (reading, values, the lexer and parser), pdf_filter.c (FlateDecode,
  * predictors, stream decoding), pdf_object.c (objects, stream extents, the object pass),
  * pdf_xref.c (the cross-reference and object streams), pdf_content.c (active content),
- * pdf_sig.c (signature dictionaries and their checks) and pdf.c (the scan and the public
- * functions of pdf.h). Only these files include it: pdf.h is the module's interface.
+ * pdf_sig.c (signature dictionaries and their checks), pdf_docts.c (document timestamps)
+ * and pdf.c (the scan and the public functions of pdf.h). Only these files include it: pdf.h is the
+ * module's interface.
  */
 #ifndef COCO_PDF_INT_H
 #define COCO_PDF_INT_H
@@ -70,6 +71,27 @@ void coco_pdf_record_sig(struct scan *s, const struct val *d, long obj, int in_f
 /* Checks signature dictionary g, adding pdf.* findings, into sig (obj set, the rest
  * zeroed): COCO_OK whatever the verdict, or COCO_ERR_NOMEM. */
 enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct coco_pdf_sig *sig);
+/* The digest callback of coco_cms_check and coco_timestamp_token over a signature's two
+ * byte ranges ([off[i], off[i] + len[i]), i = 0, 1), streamed from the file. */
+struct ranges {
+	struct scan *s;
+	uint64_t off[2], len[2];
+};
+int coco_pdf_digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len);
+/* Copies a scratch report's non-pass findings (ids already in the pdf group) about the
+ * signature in object obj to the scan's report, counting failed and indeterminate ones. */
+void coco_pdf_sig_translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
+			    int *unknown);
+
+/* pdf_docts.c: document timestamps */
+/* Whether g is a document timestamp (/SubFilter /ETSI.RFC3161). */
+int coco_pdf_is_docts(const struct sigrec *g);
+/* Checks the timestamp token in g's /Contents (its first der_len bytes) over g's byte
+ * range, which passed the byte-range and contents rules (bad: the failures already found
+ * for it), and sets sig's status and proven time: COCO_OK whatever the verdict, or
+ * COCO_ERR_NOMEM. */
+enum coco_err coco_pdf_check_docts(struct scan *s, const struct sigrec *g, size_t der_len, int bad,
+				   struct coco_pdf_sig *sig);
 
 /* ---- reading ------------------------------------------------------------------------ */
 

@@ -145,13 +145,8 @@ static unsigned sig_relax(const char *subfilter)
 	return relax;
 }
 
-struct ranges {
-	struct scan *s;
-	uint64_t off[2], len[2];
-};
-
 /* coco_cms_check's digest callback: the two signed ranges, streamed from the file. */
-static int digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len)
+int coco_pdf_digest_ranges(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len)
 {
 	struct ranges *g = arg;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -244,8 +239,8 @@ static int check_contents(struct scan *s, const struct sigrec *g, size_t *der_le
 
 /* Copies the scratch report's findings (already in the pdf group: coco_cms_check.id_prefix)
  * about the signature in object obj, counting failures and indeterminate ones. */
-static void translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
-		      int *unknown)
+void coco_pdf_sig_translate(struct scan *s, const struct coco_report *tmp, long obj, int *bad,
+			    int *unknown)
 {
 	size_t i;
 
@@ -317,7 +312,7 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	}
 	memset(&in, 0, sizeof(in));
 	in.sig_entry = s->name, in.der = g->ct, in.der_len = der_len;
-	in.data_entry = s->name, in.digest = digest_ranges, in.digest_arg = &rg;
+	in.data_entry = s->name, in.digest = coco_pdf_digest_ranges, in.digest_arg = &rg;
 	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES, in.id_prefix = "pdf";
 	in.no_anchors_silent = 1; /* reported below, as a manual check */
 	in.relax = sig_relax(g->subfilter);
@@ -325,7 +320,7 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	if (err == COCO_OK && coco_report_failed(tmp))
 		err = coco_seterr(s->ctx, COCO_ERR_NOMEM, "out of memory");
 	if (err == COCO_OK) {
-		translate(s, tmp, g->obj, bad, unknown);
+		coco_pdf_sig_translate(s, tmp, g->obj, bad, unknown);
 		if (info->outcome.no_anchors)
 			unanchored(s, g->obj, info->subject ? info->subject : s->name);
 		if (*bad == 0 && *unknown == 0 && !s->unanchored)
@@ -365,13 +360,14 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct 
 	int bad = 0, unknown = 0, known = 0;
 	uint64_t after;
 
+	sig->doc_timestamp = known = coco_pdf_is_docts(g); /* pdf_docts.c */
 	for (i = 0; g->subfilter != NULL && i < sizeof(subfilters) / sizeof(subfilters[0]); i++)
 		known |= strcmp(g->subfilter, subfilters[i]) == 0;
 	if (!known) {
 		bad++;
 		coco_report_add(s->r, COCO_STATUS_FAIL, "pdf.subfilter", s->name,
 				"signature in object %ld: /SubFilter '%s' is not "
-				"adbe.pkcs7.detached or ETSI.CAdES.detached",
+				"adbe.pkcs7.detached, ETSI.CAdES.detached or ETSI.RFC3161",
 				g->obj, g->subfilter ? g->subfilter : "(none)");
 	}
 	sig->status = COCO_PDF_SIG_BAD;
@@ -393,6 +389,8 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct 
 		    "after signing",
 		    g->obj, g->br[2] + g->br[3], (unsigned long long)after);
 	}
+	if (sig->doc_timestamp)
+		return coco_pdf_check_docts(s, g, der_len, bad, sig);
 	if (check_cms(s, g, der_len, sig, &bad, &unknown) != COCO_OK)
 		return COCO_ERR_NOMEM;
 	sig->status = sig_status(s, bad, unknown);

@@ -6,6 +6,8 @@
  * at that time (cms.c). Each rule is checked on its own so the report can say which one
  * failed; the TSA's chain is judged at the verification time against tsa/ (a token whose
  * TSA certificate has since expired needs an archive timestamp, which is not built yet).
+ * The same checks judge a token that stands alone over data its caller hashes, as a PDF
+ * document timestamp is (coco_timestamp_verify), its findings under the caller's group.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +23,64 @@
 #define COCO_MAX_TSA_REPLY (1024 * 1024) /* a reply is a few KiB; bound what we parse */
 #define COCO_MAX_TOKENS 8
 
+/* The rules a token is checked by, each with its own id: a signature timestamp's
+ * (timestamp.*), or, for a token a document holds (coco_timestamp_token.id_group), the
+ * group's <group>.timestamp_* (docs/checks.md). */
+enum ts_rule { T_PARSE, T_SIGNATURE, T_IMPRINT, T_TSA_EKU, T_TIME, T_UNTRUSTED, T_CHAIN, T_N };
+
+static const struct {
+	const char *own, *grouped;
+} ts_ids[T_N] = {
+    [T_PARSE] = {"timestamp.parse", "timestamp_parse"},
+    [T_SIGNATURE] = {"timestamp.signature", "timestamp_signature"},
+    [T_IMPRINT] = {"timestamp.imprint", "timestamp_imprint"},
+    [T_TSA_EKU] = {"timestamp.tsa_eku", "timestamp_tsa_eku"},
+    [T_TIME] = {"timestamp.time", "timestamp_time"},
+    [T_UNTRUSTED] = {"timestamp.untrusted", "timestamp_untrusted"},
+    [T_CHAIN] = {"timestamp.chain", "timestamp_chain"},
+};
+
 /* One token's check, in progress. */
 struct tscheck {
 	struct coco_ctx *ctx;
 	struct coco_report *r;
 	const char *entry;
+	const char *group; /* NULL: timestamp.* ids */
+	const char *what;  /* what the imprint must be the hash of, for messages */
+	int (*digest)(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len);
+	void *digest_arg;
+	char ids[T_N][48];
 	CMS_ContentInfo *cms;
 	TS_TST_INFO *tst;
 	STACK_OF(X509) * certs;
 	X509 *tsa; /* borrowed from certs */
 	time_t gen_time;
-	int bad;
+	int parsed; /* the token's structure held: gen_time is its genTime */
+	int bad;    /* a rule failed or the token proves nothing */
+	int failed; /* a rule failed (not only a warning) */
 };
+
+static void ts_init(struct tscheck *t, struct coco_ctx *ctx, struct coco_report *r,
+		    const char *entry, const char *group)
+{
+	size_t k;
+
+	memset(t, 0, sizeof(*t));
+	t->ctx = ctx, t->r = r, t->entry = entry, t->group = group;
+	for (k = 0; k < T_N; k++)
+		if (group == NULL)
+			snprintf(t->ids[k], sizeof(t->ids[k]), "%s", ts_ids[k].own);
+		else
+			snprintf(t->ids[k], sizeof(t->ids[k]), "%s.%s", group, ts_ids[k].grouped);
+}
+
+/* A signature timestamp's imprint data: the SignerInfo's signature value (arg). */
+static int digest_value(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len)
+{
+	const ASN1_OCTET_STRING *value = arg;
+
+	return EVP_Digest(value->data, (size_t)value->length, out, out_len, md, NULL) == 1 ? 0 : -1;
+}
 
 static int allowed_imprint(int nid)
 {
@@ -40,16 +88,18 @@ static int allowed_imprint(int nid)
 }
 
 /* The token's structure: SignedData over a TSTInfo, one signer, its certificate included. */
-static int token_parse(struct tscheck *t, const ASN1_STRING *der)
+static int token_parse(struct tscheck *t, const unsigned char *der, size_t len)
 {
-	const unsigned char *p = der->data;
+	const unsigned char *p = der;
 	ASN1_OCTET_STRING **content;
 	STACK_OF(CMS_SignerInfo) * sis;
 	CMS_SignerInfo *si;
 	int i;
 
-	t->cms = d2i_CMS_ContentInfo(NULL, &p, der->length);
-	if (t->cms == NULL || p != der->data + der->length ||
+	if (len == 0 || len > COCO_MAX_TSA_REPLY)
+		return -1;
+	t->cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	if (t->cms == NULL || p != der + len ||
 	    OBJ_obj2nid(CMS_get0_type(t->cms)) != NID_pkcs7_signed ||
 	    OBJ_obj2nid(CMS_get0_eContentType(t->cms)) != NID_id_smime_ct_TSTInfo)
 		return -1;
@@ -68,13 +118,15 @@ static int token_parse(struct tscheck *t, const ASN1_STRING *der)
 	for (i = 0; i < sk_X509_num(t->certs) && t->tsa == NULL; i++)
 		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(t->certs, i)) == 0)
 			t->tsa = sk_X509_value(t->certs, i);
+	t->parsed = 1;
 	return 0;
 }
 
-static void tfail(struct tscheck *t, enum coco_status status, const char *id, const char *why)
+static void tfail(struct tscheck *t, enum coco_status status, enum ts_rule k, const char *why)
 {
 	t->bad = 1;
-	coco_report_add(t->r, status, id, t->entry, "%s", why);
+	t->failed |= status == COCO_STATUS_FAIL;
+	coco_report_add(t->r, status, t->ids[k], t->entry, "%s", why);
 }
 
 /* The token's own signature, over its TSTInfo, by the certificate it names. */
@@ -87,14 +139,14 @@ static void token_signature(struct tscheck *t)
 	if (CMS_verify(t->cms, t->certs, NULL, NULL, NULL,
 		       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
 		coco_ssl_reason(why, sizeof(why));
-		t->bad = 1;
-		coco_report_add(t->r, COCO_STATUS_FAIL, "timestamp.signature", t->entry,
+		t->bad = t->failed = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, t->ids[T_SIGNATURE], t->entry,
 				"the timestamp token's signature does not verify: %s", why);
 	}
 }
 
-/* The messageImprint must be the hash of the signature value it timestamps. */
-static void token_imprint(struct tscheck *t, const ASN1_OCTET_STRING *value)
+/* The messageImprint must be the hash of the data it timestamps (t->digest). */
+static void token_imprint(struct tscheck *t)
 {
 	TS_MSG_IMPRINT *mi = TS_TST_INFO_get_msg_imprint(t->tst);
 	const ASN1_OCTET_STRING *msg = TS_MSG_IMPRINT_get_msg(mi);
@@ -106,16 +158,25 @@ static void token_imprint(struct tscheck *t, const ASN1_OCTET_STRING *value)
 
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	if (!allowed_imprint(OBJ_obj2nid(obj)) || (md = EVP_get_digestbyobj(obj)) == NULL) {
-		tfail(t, COCO_STATUS_FAIL, "timestamp.imprint",
+		tfail(t, COCO_STATUS_FAIL, T_IMPRINT,
 		      "the timestamp's hash algorithm is not allowed (SHA-256/384/512 only)");
 		return;
 	}
-	if (EVP_Digest(value->data, (size_t)value->length, h, &n, md, NULL) != 1 ||
-	    (unsigned int)ASN1_STRING_length(msg) != n ||
-	    CRYPTO_memcmp(ASN1_STRING_get0_data(msg), h, n) != 0)
-		tfail(t, COCO_STATUS_FAIL, "timestamp.imprint",
-		      "the timestamp is over other data: its imprint is not the hash of this "
-		      "signature's value");
+	if (t->digest(t->digest_arg, md, h, &n) != 0) {
+		ERR_clear_error();
+		t->bad = t->failed = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, t->ids[T_IMPRINT], t->entry,
+				"cannot hash %s to compare with the timestamp's imprint", t->what);
+		return;
+	}
+	if ((unsigned int)ASN1_STRING_length(msg) != n ||
+	    CRYPTO_memcmp(ASN1_STRING_get0_data(msg), h, n) != 0) {
+		t->bad = t->failed = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, t->ids[T_IMPRINT], t->entry,
+				"the timestamp is over other data: its imprint is not the hash of "
+				"%s",
+				t->what);
+	}
 }
 
 /* The TSA: timeStamping its only, critical, extended key usage (RFC 3161 §2.3), and
@@ -126,20 +187,20 @@ static void token_tsa_rules(struct tscheck *t)
 	char tb[21];
 
 	if (X509_check_purpose(t->tsa, X509_PURPOSE_TIMESTAMP_SIGN, 0) != 1)
-		tfail(t, COCO_STATUS_FAIL, "timestamp.tsa_eku",
+		tfail(t, COCO_STATUS_FAIL, T_TSA_EKU,
 		      "the TSA certificate's extended key usage is not timeStamping alone and "
 		      "critical (RFC 3161 section 2.3)");
 	if (coco_asn1_time_to_time(X509_get0_notBefore(t->tsa), &nb) != 0 ||
 	    coco_asn1_time_to_time(X509_get0_notAfter(t->tsa), &na) != 0 || t->gen_time < nb ||
 	    t->gen_time > na) {
-		t->bad = 1;
-		coco_report_add(t->r, COCO_STATUS_FAIL, "timestamp.time", t->entry,
+		t->bad = t->failed = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, t->ids[T_TIME], t->entry,
 				"the timestamp's time %s lies outside its TSA certificate's "
 				"validity",
 				coco_time_format(t->gen_time, tb));
 	} else if (t->gen_time > coco_ctx_time(t->ctx)) {
-		t->bad = 1;
-		coco_report_add(t->r, COCO_STATUS_FAIL, "timestamp.time", t->entry,
+		t->bad = t->failed = 1;
+		coco_report_add(t->r, COCO_STATUS_FAIL, t->ids[T_TIME], t->entry,
 				"the timestamp's time %s is after the verification time",
 				coco_time_format(t->gen_time, tb));
 	}
@@ -154,6 +215,13 @@ static int untrusted_err(int err)
 	       err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
 }
 
+/* What a token that proves nothing leaves a signature timestamp's signature to (a
+ * document's token stands alone: it has nothing to add). */
+static const char *judged_now(const struct tscheck *t)
+{
+	return t->group == NULL ? ", the signature is judged at the verification time" : "";
+}
+
 /* The TSA's chain to tsa/ at the verification time. Missing revocation data for a TSA is
  * tolerated (the store's callback); a revoked TSA certificate fails. */
 static void token_chain(struct tscheck *t)
@@ -163,27 +231,31 @@ static void token_chain(struct tscheck *t)
 	int err;
 
 	if (store == NULL || t->ctx->n_anchors[COCO_ANCHORS_TSA] == 0) {
-		tfail(t, COCO_STATUS_WARN, "timestamp.untrusted",
-		      "no TSA anchors loaded (tsa/ in the trust directory is empty): the "
-		      "timestamp proves nothing, the signature is judged at the verification time");
+		t->bad = 1;
+		coco_report_add(t->r, COCO_STATUS_WARN, t->ids[T_UNTRUSTED], t->entry,
+				"no TSA anchors loaded (tsa/ in the trust directory is empty): the "
+				"timestamp proves nothing%s",
+				judged_now(t));
 		return;
 	}
 	if ((sctx = X509_STORE_CTX_new()) == NULL ||
 	    !X509_STORE_CTX_init(sctx, store, t->tsa, t->certs)) {
-		tfail(t, COCO_STATUS_FAIL, "timestamp.chain", "cannot set up chain validation");
+		tfail(t, COCO_STATUS_FAIL, T_CHAIN, "cannot set up chain validation");
 		goto out;
 	}
 	X509_STORE_CTX_set_time(sctx, 0, coco_ctx_time(t->ctx));
+	/* with no app data, the callback passes over missing or stale revocation data only
+	 * (the store has none of its own: cms.c sets it where it verifies a signer) */
+	X509_STORE_CTX_set_verify_cb(sctx, coco_verify_cb);
 	if (X509_verify_cert(sctx) == 1)
 		goto out;
 	err = X509_STORE_CTX_get_error(sctx);
 	t->bad = 1;
+	t->failed = !untrusted_err(err) && err != X509_V_ERR_CERT_HAS_EXPIRED;
 	/* EN 319 102-1: a timestamp that cannot be trusted (now) is no proof of existence, and
 	 * the signature is judged at the verification time, as one without it */
-	coco_report_add(t->r,
-			untrusted_err(err) || err == X509_V_ERR_CERT_HAS_EXPIRED ? COCO_STATUS_WARN
-										 : COCO_STATUS_FAIL,
-			untrusted_err(err) ? "timestamp.untrusted" : "timestamp.chain", t->entry,
+	coco_report_add(t->r, t->failed ? COCO_STATUS_FAIL : COCO_STATUS_WARN,
+			t->ids[untrusted_err(err) ? T_UNTRUSTED : T_CHAIN], t->entry,
 			"the TSA certificate: %s (chain depth %d, against tsa/): the timestamp "
 			"proves nothing",
 			X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(sctx));
@@ -192,23 +264,26 @@ out:
 	X509_STORE_CTX_free(sctx);
 }
 
-/* Checks one token; 0 and t->gen_time when it holds. */
-static int token_check(struct tscheck *t, const ASN1_TYPE *v, const ASN1_OCTET_STRING *value)
+/* Checks one token (what names it in messages); 0 and t->gen_time when it holds. */
+static int token_check(struct tscheck *t, const unsigned char *der, size_t len, const char *what)
 {
-	if (v == NULL || v->type != V_ASN1_SEQUENCE || token_parse(t, v->value.sequence) != 0) {
-		tfail(t, COCO_STATUS_FAIL, "timestamp.parse",
-		      "the signatureTimeStampToken is not a DER RFC 3161 token (SignedData over "
-		      "a TSTInfo, one signer)");
+	char why[160];
+
+	if (der == NULL || token_parse(t, der, len) != 0) {
+		snprintf(why, sizeof(why),
+			 "%s is not a DER RFC 3161 token (SignedData over a TSTInfo, one signer)",
+			 what);
+		tfail(t, COCO_STATUS_FAIL, T_PARSE, why);
 		return -1;
 	}
 	if (t->tsa == NULL) {
-		tfail(t, COCO_STATUS_WARN, "timestamp.untrusted",
+		tfail(t, COCO_STATUS_WARN, T_UNTRUSTED,
 		      "the timestamp token does not include the TSA's certificate: it proves "
 		      "nothing");
 		return -1;
 	}
 	token_signature(t);
-	token_imprint(t, value);
+	token_imprint(t);
 	token_tsa_rules(t);
 	if (!t->bad)
 		token_chain(t);
@@ -235,7 +310,7 @@ static void token_record(const struct tscheck *t, struct coco_report_signature *
 	info->has_timestamp = 1;
 	info->timestamp_time = t->gen_time;
 	(void)coco_asn1_time_to_time(X509_get0_notAfter(t->tsa), &info->tsa_not_after);
-	coco_report_add(t->r, COCO_STATUS_PASS, "timestamp.time", t->entry,
+	coco_report_add(t->r, COCO_STATUS_PASS, t->ids[T_TIME], t->entry,
 			"the signature existed at %s: RFC 3161 timestamp by '%s'",
 			coco_time_format(t->gen_time, tb), name ? name : "?");
 }
@@ -243,7 +318,8 @@ static void token_record(const struct tscheck *t, struct coco_report_signature *
 void coco_timestamp_check(struct coco_ctx *ctx, CMS_SignerInfo *si, struct coco_report *r,
 			  const char *entry, struct coco_report_signature *info)
 {
-	const ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+	ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+	const ASN1_TYPE *v;
 	struct tscheck t;
 	X509_ATTRIBUTE *a;
 	int pos = -1, i, seen = 0;
@@ -252,19 +328,50 @@ void coco_timestamp_check(struct coco_ctx *ctx, CMS_SignerInfo *si, struct coco_
 		a = CMS_unsigned_get_attr(si, pos);
 		for (i = 0; i < X509_ATTRIBUTE_count(a); i++) {
 			if (++seen > COCO_MAX_TOKENS) {
-				coco_report_add(r, COCO_STATUS_FAIL, "timestamp.parse", entry,
+				coco_report_add(r, COCO_STATUS_FAIL, ts_ids[T_PARSE].own, entry,
 						"more than %d signature timestamps",
 						COCO_MAX_TOKENS);
 				return;
 			}
-			memset(&t, 0, sizeof(t));
-			t.ctx = ctx, t.r = r, t.entry = entry;
-			if (token_check(&t, X509_ATTRIBUTE_get0_type(a, i), value) == 0)
+			ts_init(&t, ctx, r, entry, NULL);
+			t.what = "this signature's value";
+			t.digest = digest_value, t.digest_arg = value;
+			v = X509_ATTRIBUTE_get0_type(a, i);
+			if (token_check(
+				&t,
+				v && v->type == V_ASN1_SEQUENCE ? v->value.sequence->data : NULL,
+				v && v->type == V_ASN1_SEQUENCE ? (size_t)v->value.sequence->length
+								: 0,
+				"the signatureTimeStampToken") == 0)
 				token_record(&t, info);
 			token_release(&t);
 		}
 	}
 	ERR_clear_error();
+}
+
+enum coco_ts_result coco_timestamp_verify(struct coco_ctx *ctx,
+					  const struct coco_timestamp_token *in,
+					  struct coco_report *r, struct coco_timestamp_proof *out)
+{
+	struct tscheck t;
+
+	memset(out, 0, sizeof(*out));
+	ts_init(&t, ctx, r, in->entry, in->id_group);
+	t.what = in->what, t.digest = in->digest, t.digest_arg = in->digest_arg;
+	if (token_check(&t, in->der, in->der_len, in->name) == 0)
+		out->result = COCO_TS_VALID;
+	else
+		out->result = t.failed ? COCO_TS_INVALID : COCO_TS_UNPROVEN;
+	if (t.parsed) {
+		out->gen_time = t.gen_time;
+		out->has_gen_time = 1;
+	}
+	if (t.tsa != NULL && (out->tsa = coco_name_oneline(X509_get_subject_name(t.tsa))) == NULL)
+		out->nomem = 1;
+	token_release(&t);
+	ERR_clear_error();
+	return out->result;
 }
 
 /* ---- creation --------------------------------------------------------------------- */

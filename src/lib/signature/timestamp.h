@@ -22,6 +22,52 @@
 void coco_timestamp_check(struct coco_ctx *ctx, CMS_SignerInfo *si, struct coco_report *r,
 			  const char *entry, struct coco_report_signature *info);
 
+/* A token that stands alone: a PDF document timestamp (ISO 32000-2 12.8.5, ETSI EN 319
+ * 142-1 5.4), whose messageImprint is the hash of the data the caller digests. */
+struct coco_timestamp_token {
+	const char *entry; /* the findings' subject (NULL: none) */
+	/* NULL: timestamp.* ids; a group such as "pdf" (at most 20 bytes):
+	 * <group>.timestamp_parse, _signature, _imprint, _tsa_eku, _time, _untrusted, _chain,
+	 * one for each timestamp.* id (docs/checks.md) */
+	const char *id_group;
+	const char *name; /* names the token in messages ("/Contents") */
+	const char *what; /* what its imprint must be the hash of, in messages */
+	const unsigned char *der;
+	size_t der_len; /* the token: exactly one DER ContentInfo */
+	/* fills out/out_len with md's digest of the timestamped data: 0, or -1 */
+	int (*digest)(void *arg, const EVP_MD *md, unsigned char *out, unsigned int *out_len);
+	void *digest_arg;
+};
+
+enum coco_ts_result {
+	COCO_TS_VALID,    /* every rule holds and the TSA chains to tsa/: gen_time is proven */
+	COCO_TS_UNPROVEN, /* only warnings: the TSA is not trusted (tsa/ empty, another CA, no
+			     certificate in the token) or its certificate has expired; the
+			     token proves nothing, and says nothing against the data either */
+	COCO_TS_INVALID,  /* a rule failed (fail findings): a broken token, other data, a
+			     TSA certificate without the timeStamping EKU, a bad genTime */
+};
+
+struct coco_timestamp_proof {
+	enum coco_ts_result result;
+	time_t gen_time; /* the token's genTime, when has_gen_time (proven only when VALID) */
+	int has_gen_time;
+	char *tsa; /* the TSA certificate's subject (malloc'd; the caller frees), or NULL */
+	int nomem; /* the subject could not be copied */
+};
+
+/*
+ * Checks in's token by the rules coco_timestamp_check applies to a signature timestamp
+ * (structure, its CMS signature, the imprint against in->digest's hash, the TSA's EKU,
+ * genTime inside its certificate's validity and not after the verification time, its
+ * chain to tsa/ at the verification time), adding fail and warn findings (ids as
+ * in->id_group says; no pass finding: the caller reports a proven time in its own words)
+ * and filling *out (zeroed first). Returns out->result.
+ */
+enum coco_ts_result coco_timestamp_verify(struct coco_ctx *ctx,
+					  const struct coco_timestamp_token *in,
+					  struct coco_report *r, struct coco_timestamp_proof *out);
+
 /*
  * Asks the TSA, through fn, for a token over the signature value of the CMS in *der
  * (one SignerInfo) and adds it as the signatureTimeStampToken attribute; on success

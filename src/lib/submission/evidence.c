@@ -322,7 +322,8 @@ static const struct coco_pdf_sig *valid_sig(const struct coco_body *b,
 
 	for (i = 0; res != NULL && i < res->n_sigs; i++) {
 		g = &res->sigs[i];
-		if (g->status != COCO_PDF_SIG_VALID)
+		if (g->status != COCO_PDF_SIG_VALID ||
+		    g->doc_timestamp) /* the TSA's, not a body's */
 			continue;
 		score = signed_by(b, g) ? 1 + anchored_by(b, g) : 0;
 		if (score > top)
