@@ -1247,6 +1247,63 @@ START_TEST(test_built)
 }
 END_TEST
 
+/* What follows the table: startxref's offset as the table's start plus at, then tail. */
+static const struct {
+	const char *what, *eol; /* the end-of-line before "xref" */
+	int at;
+	const char *tail, *id;
+	enum coco_status status;
+	const char *message;
+} startxrefs[] = {
+    {"at the xref keyword", "\n", 0, "", "pdf.clean", COCO_STATUS_PASS, NULL},
+    {"at the LF before xref", "\n", -1, "", "pdf.clean", COCO_STATUS_PASS, NULL},
+    {"at the CR LF before xref", "\r\n", -2, "", "pdf.clean", COCO_STATUS_PASS, NULL},
+    {"at the LF of a CR LF", "\r\n", -1, "", "pdf.clean", COCO_STATUS_PASS, NULL},
+    {"a comment before %%EOF", "\n", 0, "\n% a writer's note", "pdf.clean", COCO_STATUS_PASS, NULL},
+    {"two numbers", "\n", 0, " 0", "pdf.xref", COCO_STATUS_FAIL,
+     "startxref is followed by two numbers, not one byte offset"},
+    {"two numbers on two lines", "\n", -1, "\n12", "pdf.xref", COCO_STATUS_FAIL,
+     "startxref is followed by two numbers, not one byte offset"},
+    {"junk after the number", "\n", 0, "abc", "pdf.xref", COCO_STATUS_FAIL,
+     "followed by something other than %%EOF"},
+    {"16 bytes of white space before xref", "\n               \n", -16, "", "pdf.xref",
+     COCO_STATUS_FAIL, "byte offset"},
+};
+
+/* startxref may point at the end-of-line before "xref" (as viewers accept), and must be
+ * followed by one number only. */
+START_TEST(test_startxref)
+{
+	struct pfx f;
+	struct bt_sb b = {0};
+	char *path = NULL;
+	const struct coco_finding *hit;
+	size_t x;
+
+	pfx_setup(&f);
+	bt_sb_fmt(&b, "%s1 0 obj\n<< /Type /Catalog >>\nendobj%s", HEAD, startxrefs[_i].eol);
+	x = b.n;
+	bt_sb_fmt(&b, "%sstartxref\n%lld%s\n%%%%EOF\n", TAB1, (long long)x + startxrefs[_i].at,
+		  startxrefs[_i].tail);
+	path = bt_fmt("%s/r.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "r.pdf");
+	hit = bt_find_status(f.r, startxrefs[_i].id, startxrefs[_i].status, "r.pdf");
+	ck_assert_msg(hit != NULL, "%s: expected %s %s:\n%s", startxrefs[_i].what,
+		      coco_status_name(startxrefs[_i].status), startxrefs[_i].id, bt_dump(f.r));
+	ck_assert_msg(startxrefs[_i].message == NULL ||
+			  strstr(coco_finding_message(hit), startxrefs[_i].message) != NULL,
+		      "%s: '%s' lacks '%s'", startxrefs[_i].what, coco_finding_message(hit),
+		      startxrefs[_i].message);
+	ck_assert_msg(startxrefs[_i].status != COCO_STATUS_PASS ||
+			  coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s:\n%s", startxrefs[_i].what, bt_dump(f.r));
+	free(path);
+	free(b.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
 /*
  * A hybrid PDF: objects 3.. (bodies whole) after the catalog and pages, listed in the
  * table; objects 100.. are free there, and the /XRefStm puts object 100 + k at index 0 of
@@ -1777,6 +1834,7 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tf, test_authentic_anchor, 0,
 			    sizeof(anchorings) / sizeof(anchorings[0]));
 	tcase_add_test(tf, test_hybrid_xref);
+	tcase_add_loop_test(tf, test_startxref, 0, sizeof(startxrefs) / sizeof(startxrefs[0]));
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);
 	tcase_add_test(tf, test_probe_whole_ratio);
