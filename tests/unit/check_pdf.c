@@ -96,7 +96,11 @@ static const struct {
     {"signed-short-byterange.pdf", "pdf.byterange", COCO_STATUS_FAIL, 0, "exactly"},
     {"signed-padding.pdf", "pdf.contents", COCO_STATUS_FAIL, 0, "non-zero"},
     {"signed-subfilter.pdf", "pdf.subfilter", COCO_STATUS_FAIL, 0, "adbe.pkcs7.sha1"},
-    {"signed-untrusted.pdf", "pdf.signer", COCO_STATUS_INDETERMINATE, 0, NULL},
+    /* it verifies, but under a root bodies/ lacks: a manual check naming that root, as an
+     * unsigned PDF is one, not an indeterminate verdict */
+    {"signed-untrusted.pdf", "pdf.signer", COCO_STATUS_WARN, 1,
+     "chains to root 'CN=CoCo Rogue Root CA - TEST ONLY, O=coco-bundle fixtures, C=GB' (SHA-256 "
+     "dd9052a08c394029196ed0376ad5263cf75f887f591ea5b3967699ef8511b092)"},
 };
 
 START_TEST(test_fixture)
@@ -163,7 +167,7 @@ static const struct {
     {"signed-short-byterange.pdf", COCO_PDF_SIG_BAD, 0, 0, NULL},
     {"signed-padding.pdf", COCO_PDF_SIG_BAD, 1, 1, NULL},
     {"signed-subfilter.pdf", COCO_PDF_SIG_BAD, 1, 1, BODY_ORG},
-    {"signed-untrusted.pdf", COCO_PDF_SIG_UNKNOWN, 1, 1, "Example Guarding Ltd"},
+    {"signed-untrusted.pdf", COCO_PDF_SIG_UNANCHORED, 1, 1, "Example Guarding Ltd"},
 };
 
 START_TEST(test_sig_entry)
@@ -192,6 +196,9 @@ START_TEST(test_sig_entry)
 	ck_assert_int_eq(f.res.sig_valid, g->status == COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sig_bad, g->status == COCO_PDF_SIG_BAD);
 	ck_assert_int_eq(f.res.sig_unknown, g->status == COCO_PDF_SIG_UNKNOWN);
+	ck_assert_int_eq(f.res.sig_unanchored, g->status == COCO_PDF_SIG_UNANCHORED);
+	if (g->status == COCO_PDF_SIG_UNANCHORED)
+		ck_assert(g->root != NULL && strlen(g->root_sha256) == 64);
 	free(path);
 	pfx_teardown(&f);
 }
@@ -467,6 +474,58 @@ START_TEST(test_authentic_anchor)
 	free(trust);
 	free(bodies);
 	free(xml);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* The certificate PDF unsigned, or signed under a root bodies/ lacks: either way a manual
+ * evidence.authentic and the same verdict; the signed one names its root and SHA-256. */
+static char *lint_with_ce(struct pfx *f, const char *fixture, const char *sub)
+{
+	char *ex = bt_fixture("example"), *src = bt_fixture("pdf/%s", fixture);
+	char *dir = bt_fmt("%s/%s", f->tmp, sub), *dst;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(bt_copytree(ex, dir), 0);
+	dst = bt_fmt("%s/evidence/cyber-essentials-plus.pdf", dir);
+	ck_assert_int_eq(bt_read(src, &pdf, &len), 0);
+	ck_assert_int_eq(bt_write(dst, pdf, len), 0);
+	free(pdf), free(ex), free(src), free(dst);
+	return dir;
+}
+
+START_TEST(test_authentic_untrusted)
+{
+	struct pfx f;
+	struct coco_report *plain = NULL;
+	char *d1, *d2;
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	ck_assert_int_eq(coco_report_new(&plain), COCO_OK);
+	d1 = lint_with_ce(&f, "plain.pdf", "plain");
+	d2 = lint_with_ce(&f, "signed-untrusted.pdf", "untrusted");
+	ck_assert_int_eq(coco_lint(f.ctx, d1, plain), COCO_OK);
+	ck_assert_int_eq(coco_lint(f.ctx, d2, f.r), COCO_OK);
+	hit = bt_find_status(plain, "evidence.authentic", COCO_STATUS_WARN, "CEP-TEST-000123");
+	ck_assert_msg(hit != NULL && coco_finding_manual(hit), "%s", bt_dump(plain));
+	hit = bt_find_status(f.r, "evidence.authentic", COCO_STATUS_WARN, "CEP-TEST-000123");
+	ck_assert_msg(
+	    hit != NULL && coco_finding_manual(hit) &&
+		strstr(coco_finding_message(hit),
+		       "under root 'CN=CoCo Rogue Root CA - TEST ONLY, O=coco-bundle "
+		       "fixtures, C=GB' (SHA-256 dd9052a08c394029196ed0376ad5263cf75f887f5"
+		       "91ea5b3967699ef8511b092)") != NULL,
+	    "%s", bt_dump(f.r));
+	hit = bt_find_status(f.r, "pdf.signer", COCO_STATUS_WARN,
+			     "evidence/cyber-essentials-plus.pdf");
+	ck_assert_msg(hit != NULL && coco_finding_manual(hit), "%s", bt_dump(f.r));
+	ck_assert_msg(bt_count_status(f.r, COCO_STATUS_INDETERMINATE) == 0, "%s", bt_dump(f.r));
+	ck_assert_msg(coco_report_verdict(f.r) == coco_report_verdict(plain), "%s\n---\n%s",
+		      bt_dump(f.r), bt_dump(plain));
+	coco_report_free(plain);
+	free(d1), free(d2);
 	pfx_teardown(&f);
 }
 END_TEST
@@ -1834,6 +1893,7 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tf, test_authentic_anchor, 0,
 			    sizeof(anchorings) / sizeof(anchorings[0]));
 	tcase_add_test(tf, test_hybrid_xref);
+	tcase_add_test(tf, test_authentic_untrusted);
 	tcase_add_loop_test(tf, test_startxref, 0, sizeof(startxrefs) / sizeof(startxrefs[0]));
 	tcase_add_loop_test(tf, test_built, 0, sizeof(built) / sizeof(built[0]));
 	tcase_add_loop_test(tf, test_length_in_objstm, 0, 2);

@@ -79,7 +79,8 @@ enum coco_pdf_sig_status {
 	COCO_PDF_SIG_VALID,      /* passed every check, covers the whole file but /Contents */
 	COCO_PDF_SIG_BAD,        /* failed a check (pdf.* fail findings) */
 	COCO_PDF_SIG_UNKNOWN,    /* its signer could not be established (indeterminate) */
-	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer */
+	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer: it is
+				  * empty, or lacks the root the chain reaches (root) */
 };
 
 /* One signature dictionary (/Type /Sig, or a dictionary with a /ByteRange). Strings are
@@ -99,6 +100,10 @@ struct coco_pdf_sig {
 	char *signer_cn;        /* its commonName */
 	char *signer_org;       /* its organizationName */
 	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
+	/* UNANCHORED because its chain reaches a root bodies/ lacks (bodies/ has CAs): that
+	 * root's subject (NULL otherwise) and SHA-256 of its DER, hex ("" otherwise) */
+	char *root;
+	char root_sha256[65];
 	/* The signer's claim, not proof: the CMS signing-time or, when the CMS has none (PAdES
 	 * forbids it), the dictionary's /M (time_from_m) */
 	time_t signing_time;
