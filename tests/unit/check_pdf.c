@@ -735,16 +735,49 @@ static void flate_object(struct bt_sb *o, size_t n, int level, int sparse)
 	free(data.p);
 }
 
-/* Ratio: 1 MiB of zeros (over 1000:1) is below the floor; 1 MiB + 1 byte is a bomb. */
+/* A ratio is no bomb: 1 MiB + 1 byte of zeros (over 1000:1, a bomb before) and 64 MiB of
+ * zeros (past the probe's floor, so inflated to its end) pass. */
 START_TEST(test_limit_ratio)
 {
 	struct pfx f;
 	struct bt_sb o = {0};
 
 	pfx_setup(&f);
-	flate_object(&o, COCO_PDF_RATIO_FLOOR + (size_t)_i, 9, 0);
-	expect_limit(&f, &o, _i, "ratio");
+	flate_object(&o, _i ? 64u << 20 : COCO_PDF_PROBE_FLOOR + 1, 9, 0);
+	expect_limit(&f, &o, 0, "a ratio over 1000:1");
 	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+static void flate_raw(struct bt_sb *o, const struct bt_sb *data, const char *dict, int level);
+
+/* A scanned A4 page, 300 dpi, 4 bits per pixel (2480 x 3508): white with sparse marks,
+ * compressing well past 231:1, as real scans do (231:1 and 362:1 measured): it passes. */
+START_TEST(test_scan_a4)
+{
+	struct pfx f;
+	struct bt_sb o = {0}, d = {0};
+	const size_t row = 2480 / 2, rows = 3508;
+	unsigned seed = 17;
+	size_t k, zlen;
+	char c;
+
+	pfx_setup(&f);
+	for (k = 0; k < row * rows; k++) {
+		seed = seed * 1103515245u + 12345u;
+		c = (seed >> 16) % 2000 == 0 ? (char)(seed >> 8) : (char)0xff;
+		bt_sb_add(&d, &c, 1);
+	}
+	flate_raw(&o, &d,
+		  "/Type /XObject /Subtype /Image /Width 2480 /Height 3508 /ColorSpace "
+		  "/DeviceGray /BitsPerComponent 4",
+		  9);
+	zlen = o.n - (size_t)(strstr(o.p, "stream\n") + 7 - o.p) - strlen("\nendstream");
+	ck_assert_msg(d.n > 231 * zlen, "only %zu:1", d.n / zlen);
+	expect_limit(&f, &o, 0, "a scanned A4 page");
+	free(o.p);
+	free(d.p);
 	pfx_teardown(&f);
 }
 END_TEST
@@ -787,20 +820,6 @@ START_TEST(test_limit_inflate)
 }
 END_TEST
 
-/* The bomb probe: 64 MiB of zeros (about 64 KiB compressed) is stopped within the probe. */
-START_TEST(test_limit_probe)
-{
-	struct pfx f;
-	struct bt_sb o = {0};
-
-	pfx_setup(&f);
-	flate_object(&o, 64u << 20, 9, 0);
-	expect_limit(&f, &o, 1, "bomb probe");
-	free(o.p);
-	pfx_teardown(&f);
-}
-END_TEST
-
 /*
  * A stream of mib MiB of zeros, made without deflating them all: one MiB deflated and
  * fully flushed (so it stands alone) repeated, then an empty final block and the Adler-32
@@ -838,11 +857,11 @@ static void bomb_object(struct bt_sb *o, size_t mib, size_t pad)
 }
 
 /* A 1 GiB bomb (about 1 MB compressed) past its 16 KiB probe: the probe goes on to the
- * stream's end and stops it at 200 times its /Length (0); 300 MiB in a stream padded to
- * under 200:1 passes the ratio but not the 256 MiB cap (1). */
+ * stream's end and stops it at 256 MiB (0); so it does 300 MiB in a stream padded to
+ * under 200:1 (1). */
 START_TEST(test_limit_bomb_whole)
 {
-	static const char *const why[2] = {"more than 200 times", "more than 256 MiB"};
+	static const char *const why[2] = {"more than 256 MiB", "more than 256 MiB"};
 	struct pfx f;
 	struct bt_sb o = {0};
 	const struct coco_finding *hit;
@@ -857,8 +876,27 @@ START_TEST(test_limit_bomb_whole)
 }
 END_TEST
 
-/* Streams under the ratio floor add up: one of 1 MiB of zeros passes (test_limit_ratio);
- * eight fail, as many small bombs. */
+/* A stream is a bomb by its size: 256 MiB of zeros (in about 256 KB, past the probe, so
+ * inflated to its end) passes; 257 MiB fails. */
+START_TEST(test_limit_flate)
+{
+	struct pfx f;
+	struct bt_sb o = {0};
+	const struct coco_finding *hit;
+
+	pfx_setup(&f);
+	bomb_object(&o, 256 + (size_t)_i, 0);
+	hit = scan_one(&f, &o);
+	ck_assert_msg(_i ? hit != NULL && strstr(coco_finding_message(hit), "more than 256 MiB")
+			 : coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+		      "%s", bt_dump(f.r));
+	free(o.p);
+	pfx_teardown(&f);
+}
+END_TEST
+
+/* Streams add up only against the 512 MiB in all (test_limit_probed), not a ratio: eight
+ * of 1 MiB of zeros each, a bomb before, pass. */
 START_TEST(test_limit_probe_total)
 {
 	struct pfx f;
@@ -869,13 +907,12 @@ START_TEST(test_limit_probe_total)
 	pfx_setup(&f);
 	memset(o, 0, sizeof(o));
 	for (k = 0; k < 8; k++)
-		flate_object(&o[k], COCO_PDF_RATIO_FLOOR - 1024, 9, 0);
+		flate_object(&o[k], COCO_PDF_PROBE_FLOOR - 1024, 9, 0);
 	build(&b, o, 8, NULL);
 	path = bt_fmt("%s/m.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
 	scan(&f, path, "m.pdf");
-	ck_assert_msg(bt_find_status(f.r, "pdf.limits", COCO_STATUS_FAIL, "m.pdf") != NULL, "%s",
-		      bt_dump(f.r));
+	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED, "%s", bt_dump(f.r));
 	for (k = 0; k < 8; k++)
 		free(o[k].p);
 	free(b.p);
@@ -1905,7 +1942,8 @@ Suite *pdf_suite(void)
 	tcase_add_loop_test(tl, test_limit_stream_length, 0, 2);
 	tcase_add_loop_test(tl, test_limit_ratio, 0, 2);
 	tcase_add_loop_test(tl, test_limit_inflate, 0, 2);
-	tcase_add_test(tl, test_limit_probe);
+	tcase_add_loop_test(tl, test_limit_flate, 0, 2);
+	tcase_add_test(tl, test_scan_a4);
 	tcase_add_loop_test(tl, test_limit_bomb_whole, 0, 2);
 	tcase_add_test(tl, test_limit_probe_total);
 	tcase_add_loop_test(tl, test_limit_inmem, 0, 2);

@@ -22,8 +22,7 @@
 #define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
 #define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
 #define COCO_PDF_PROBE (16u << 10)       /* compressed bytes of a stream probed for a bomb */
-#define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
-#define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
+#define COCO_PDF_PROBE_FLOOR (1u << 20)  /* a probe past this inflates the whole stream */
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
 #define COCO_PDF_MAX_FLATE (256u << 20)  /* one other FlateDecode stream, inflated */
 #define COCO_PDF_MAX_PROBED (512u << 20) /* all other FlateDecode streams, inflated (same) */
