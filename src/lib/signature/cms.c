@@ -644,8 +644,9 @@ struct sigcheck {
 	STACK_OF(X509) * certs;
 	struct coco_report_signature *info;
 	int bad;
-	int refused;  /* an algorithm is outside the allow-list: digest and value not checked */
-	int no_attrs; /* no signed attributes: nothing for the value to be checked over */
+	int refused;        /* an algorithm is outside the allow-list: the value is not checked */
+	int refused_digest; /* the digest algorithm is: nor is the message digest */
+	int no_attrs;       /* no signed attributes: nothing for the value to be checked over */
 };
 
 static void sfail(struct sigcheck *c, enum check k, const char *fmt, ...) COCO_PRINTF(3, 4);
@@ -767,7 +768,7 @@ static void check_algorithms(struct sigcheck *c)
 		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
 		sfail(c, K_ALGORITHM, "digest algorithm '%s' not allowed (SHA-256/384/512 only)",
 		      txt);
-		c->refused = 1;
+		c->refused = c->refused_digest = 1;
 	}
 	X509_ALGOR_get0(&obj, NULL, NULL, sig);
 	if (!allowed_sigalg(OBJ_obj2nid(obj))) {
@@ -907,7 +908,7 @@ static void check_attributes(struct sigcheck *c)
 		sfail(c, K_ATTRIBUTES, "content-type attribute missing, repeated or not id-data");
 	if (n_md != 1)
 		sfail(c, K_ATTRIBUTES, "message-digest attribute missing or repeated");
-	else if (!c->refused) /* a refused digest algorithm is reported as that alone */
+	else if (!c->refused_digest) /* a refused digest algorithm is reported as that alone */
 		check_message_digest(c, md);
 	check_ess(c, v2, n_v2, v1, n_v1);
 	check_signing_time(c, st, n_st);

@@ -101,8 +101,9 @@ struct coco_cms_check {
  * EXPIRED, REVOKED and UNTRUSTED say why the chain failed whatever else did: info->value_ok
  * says whether the signature itself held (every signature check), outcome.value whether
  * its value was checked at all and verified: it is not checked when there are no signed
- * attributes or an algorithm is outside the allow-list (the findings then say that, and
- * never that the value or the digest does not match). outcome.at is the time the chain was judged
+ * attributes or an algorithm is outside the allow-list (the findings then say that, never
+ * that the value does not verify; nor is a refused digest algorithm used to check the
+ * message digest). outcome.at is the time the chain was judged
  * at (at_proof: c->chain_time rather than the context's verification time); the signer's claimed
  * signing time is info->signing_time. Returns COCO_OK unless memory runs out (the report then says
  * so: coco_report_failed).
