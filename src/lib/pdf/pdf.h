@@ -120,7 +120,8 @@ struct coco_pdf_result {
 	int sig_valid;      /* one signature passed every check and covers the whole file */
 	int sig_bad;        /* a signature failed a check */
 	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
-	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */
+	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer
+			     * (it is empty, or lacks the root the chain reaches) */
 };
 
 /* A PDF data object and its scan result, passed to the submission stage. */

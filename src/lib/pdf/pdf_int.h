@@ -190,7 +190,6 @@ struct scan {
 	int encrypted, nomem, failed;
 	int spent;           /* a limit the budget shares was passed */
 	unsigned *sigs_left; /* the budget's signature checks left */
-	int unanchored;      /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
 	const char *hit_how[N_KINDS];
 	struct sigrec sigs[COCO_PDF_MAX_SIGS];

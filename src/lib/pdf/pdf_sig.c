@@ -277,7 +277,7 @@ static void unanchored(struct scan *s, long obj, const char *signer, int *una)
 			       "signature in object %ld: no certification-body CA in the trust "
 			       "directory's bodies/, so signer '%s' is not checked",
 			       obj, signer);
-	s->unanchored = *una = 1;
+	*una = 1; /* this signature's own: a later one is judged on its own chain */
 }
 
 /*
