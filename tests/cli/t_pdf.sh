@@ -43,6 +43,27 @@ pdf_verify_signed_certificate() {
 }
 run_case pdf_verify_signed_certificate pdf_verify_signed_certificate
 
+# A certificate signed under a root bodies/ lacks (issue 15): no worse than an unsigned one.
+# Both bundles verify with the same exit status; the signed one's manual checks name the
+# root and its SHA-256, so the SIRO can confirm it and SIA can add it to bodies/.
+pdf_verify_untrusted_certificate() {
+	for f in plain.pdf signed-untrusted.pdf; do
+		rm -rf sub && hostile_folder "$f"
+		"$COCO" create sub -o "$f.coco" --key "$FX/pki/director.key" \
+			--cert "$FX/pki/director.pem" --chain "$FX/pki/chain.pem" \
+			--at 2027-01-01T09:00:00Z --trust "$FX/trust" >/dev/null 2>create.err ||
+			fail "create with $f failed: $(cat create.err)"
+		verify_json "$f.coco"
+		[ "$rc" -eq 0 ] || fail "$f: exit $rc, want 0"
+		finding_on evidence.authentic warn CEP-TEST-000123
+	done
+	finding_on pdf.signer warn evidence/cyber-essentials-plus.pdf
+	grep -q 'chains to root .CN=CoCo Rogue Root CA - TEST ONLY, O=coco-bundle fixtures, C=GB. (SHA-256 dd9052a08c394029196ed0376ad5263cf75f887f591ea5b3967699ef8511b092)' out ||
+		fail "pdf.signer does not name the root and its SHA-256"
+	! grep -q '"status": "indeterminate"' out || fail "an indeterminate finding"
+}
+run_case pdf_verify_untrusted_certificate pdf_verify_untrusted_certificate
+
 # ours FIXTURE: our JSON report on a folder holding only FIXTURE, in ./out.
 ours() {
 	rm -rf one && mkdir one && cp "$FX/pdf/$1" one/

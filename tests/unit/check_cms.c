@@ -501,6 +501,65 @@ START_TEST(test_outcome)
 }
 END_TEST
 
+/* Whether the value was checked, as the outcome says: never "does not verify" for a value
+ * that was not checked (no signed attributes, an algorithm outside the allow-list), and no
+ * digest finding beside a refused algorithm; an untrusted chain names its top. */
+static const struct {
+	const char *neg;
+	enum coco_cms_value value;
+	const char *message; /* the signature.value finding's, or NULL: none */
+} values[] = {
+    {"no signed attributes", COCO_CMS_VALUE_UNCHECKED,
+     "signature value not checked: there are no signed attributes"},
+    {"SHA-1 digest", COCO_CMS_VALUE_UNCHECKED,
+     "signature value not checked: its algorithm is not allowed"},
+    {"signature value corrupted", COCO_CMS_VALUE_BAD, "signature value does not verify"},
+    {"manifest changed after signing", COCO_CMS_VALUE_OK, NULL},
+    {"untrusted root", COCO_CMS_VALUE_OK, "CAdES-B-B signature verifies"},
+};
+
+START_TEST(test_outcome_value)
+{
+	const struct neg_case *c = neg_case(values[_i].neg);
+	struct coco_ctx *ctx = new_ctx(c->at, "trust");
+	struct coco_report *r = NULL;
+	struct coco_report_signature *info;
+	unsigned char *der = NULL, *data = malloc(MAN_LEN);
+	const struct coco_finding *v;
+	size_t len = 0, i;
+
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, manifest_bytes, MAN_LEN);
+	if (c->special == SP_TAMPER)
+		data[MAN_LEN - 10] ^= 0x01;
+	make_sig(c, &der, &len);
+	ck_assert_int_eq(coco_report_new(&r), COCO_OK);
+	ck_assert_ptr_nonnull(info = coco_report_add_signature(r));
+	ck_assert_int_eq(cms_verify(ctx, der, len, data, MAN_LEN, 1, r, info), COCO_OK);
+	ck_assert_msg(info->outcome.value == values[_i].value, "%s: value %d:\n%s", c->what,
+		      (int)info->outcome.value, bt_dump(r));
+	v = bt_find(r, "signature.value", SIG_ENTRY);
+	ck_assert_msg(values[_i].message == NULL ||
+			  (v != NULL && strstr(coco_finding_message(v), values[_i].message)),
+		      "%s:\n%s", c->what, bt_dump(r));
+	for (i = 0; i < coco_report_count(r); i++)
+		ck_assert_msg(values[_i].value == COCO_CMS_VALUE_BAD ||
+				  strstr(coco_finding_message(coco_report_get(r, i)),
+					 "does not verify") == NULL,
+			      "%s:\n%s", c->what, bt_dump(r));
+	if (c->special == SP_SHA1)
+		ck_assert_ptr_null(bt_find(r, "signature.digest", NULL));
+	if (info->outcome.result == COCO_CMS_UNTRUSTED)
+		ck_assert_msg(strlen(info->outcome.root_sha256) == 64 &&
+				  strstr(info->outcome.root_subject, "Untrusted") != NULL,
+			      "%s: root '%s'", c->what, info->outcome.root_subject);
+	coco_report_free(r);
+	free(der);
+	free(data);
+	coco_ctx_free(ctx);
+}
+END_TEST
+
 /* A valid signature says so; one not judged (inspect) says that; an empty anchor set left
  * to the caller adds no finding, only the outcome. */
 START_TEST(test_outcome_valid_inspect_no_anchors)
@@ -839,6 +898,7 @@ Suite *cms_suite(void)
 	tcase_add_test(tv, test_no_trust_loaded);
 	tcase_add_loop_test(tv, test_outcome, 0, (int)(sizeof(outcomes) / sizeof(outcomes[0])));
 	tcase_add_loop_test(tv, test_outcome_valid_inspect_no_anchors, 0, 3);
+	tcase_add_loop_test(tv, test_outcome_value, 0, (int)(sizeof(values) / sizeof(values[0])));
 	suite_add_tcase(s, tv);
 	tcase_add_loop_test(tl, test_signer_load, 0,
 			    (int)(sizeof(load_cases) / sizeof(load_cases[0])));

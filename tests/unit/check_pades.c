@@ -37,6 +37,8 @@ struct popt {
 	const char *signer;    /* pki/<signer>.key and .pem; NULL: body-signer */
 	const char *signer_ca; /* pki/<ca>.pem in the CMS; NULL: body-ca */
 	int not_der;           /* the value signs the attributes unsorted: not their DER */
+	int noattr;            /* no signed attributes: the value signs the data's digest */
+	const EVP_MD *md;      /* the digest algorithm; NULL: SHA-256 */
 };
 
 struct px {
@@ -90,7 +92,7 @@ static int cmp_der_desc(const void *a, const void *b)
 /* Signs the signer info's signed attributes again: their DER (a SET OF, sorted) is what
  * RFC 5652 5.4 signs, so the value matches whatever attributes were put there; not_der
  * signs them in descending order, a BER encoding that is not their DER. */
-static void resign(CMS_SignerInfo *si, EVP_PKEY *key, int not_der)
+static void resign(CMS_SignerInfo *si, EVP_PKEY *key, int not_der, const EVP_MD *alg)
 {
 	int n = CMS_signed_get_attr_count(si), i;
 	struct bt_sb items[8], set = {0}, body = {0};
@@ -122,7 +124,7 @@ static void resign(CMS_SignerInfo *si, EVP_PKEY *key, int not_der)
 					    (unsigned char)body.n},
 			  4);
 	bt_sb_add(&set, body.p, body.n);
-	ck_assert(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) == 1);
+	ck_assert(EVP_DigestSignInit(md, NULL, alg ? alg : EVP_sha256(), NULL, key) == 1);
 	ck_assert(EVP_DigestSign(md, sig, &siglen, (unsigned char *)set.p, set.n) == 1);
 	ck_assert(ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)siglen) == 1);
 	EVP_MD_CTX_free(md);
@@ -168,11 +170,17 @@ static void sign(const struct popt *o, const struct bt_sb *data, struct bt_sb *o
 	unsigned char *der = NULL;
 	int len;
 
+	const unsigned flags =
+	    CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | (o->noattr ? CMS_NOATTR : CMS_CADES);
+
 	ck_assert(cert && ca && other && key && chain && in && t && sk_X509_push(chain, ca));
-	cms =
-	    CMS_sign(cert, key, chain, in, CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES);
+	cms = CMS_sign(NULL, NULL, chain, NULL, flags | CMS_PARTIAL);
 	ck_assert_ptr_nonnull(cms);
-	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	ck_assert_ptr_nonnull(
+	    si = CMS_add1_signer(cms, cert, key, o->md ? o->md : EVP_sha256(), flags));
+	ck_assert_int_eq(CMS_final(cms, in, NULL, flags), 1);
+	if (o->noattr)
+		goto encode;
 	drop_attr(si, NID_pkcs9_signingTime);
 	if (o->signing_time)
 		ck_assert(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1));
@@ -180,7 +188,8 @@ static void sign(const struct popt *o, const struct bt_sb *data, struct bt_sb *o
 		drop_attr(si, NID_id_smime_aa_signingCertificateV2);
 	if (o->ess == ESS_V1 || o->ess == ESS_V1_WRONG)
 		add_ess_v1(si, o->ess == ESS_V1 ? cert : other);
-	resign(si, key, o->not_der);
+	resign(si, key, o->not_der, o->md);
+encode:
 	len = i2d_CMS_ContentInfo(cms, &der);
 	ck_assert_int_gt(len, 4);
 	/* BER: the outer SEQUENCE with an indefinite length, as Adobe writes it */
@@ -294,15 +303,17 @@ static const struct {
 	struct popt o;
 	int from_m; /* the time reported is /M's, not the CMS signing-time's */
 } good[] = {
-    {"PAdES baseline: no signing-time, ESS v2, /M", {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0}, 1},
-    {"PAdES with ESS v1", {PADES, 0, ESS_V1, 0, M_DATE, 0, 0, 0, 0}, 1},
-    {"CAdES-B-B as the bundle's", {PADES, 1, ESS_V2, 0, M_DATE, 0, 0, 0, 0}, 0},
-    {"pkcs7 without ESS", {PKCS7, 1, ESS_NONE, 0, M_DATE, 0, 0, 0, 0}, 0},
-    {"pkcs7 without ESS or signing-time", {PKCS7, 0, ESS_NONE, 0, M_DATE, 0, 0, 0, 0}, 1},
-    {"pkcs7 with ESS v1", {PKCS7, 1, ESS_V1, 0, NULL, 0, 0, 0, 0}, 0},
-    {"BER /Contents", {PKCS7, 0, ESS_NONE, 1, M_DATE, 0, 0, 0, 0}, 1},
-    {"BER /Contents, PAdES", {PADES, 0, ESS_V2, 1, M_DATE, 0, 0, 0, 0}, 1},
-    {"/Encrypt null", {PADES, 0, ESS_V2, 0, M_DATE, "null", 0, 0, 0}, 1},
+    {"PAdES baseline: no signing-time, ESS v2, /M",
+     {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0, 0, NULL},
+     1},
+    {"PAdES with ESS v1", {PADES, 0, ESS_V1, 0, M_DATE, 0, 0, 0, 0, 0, NULL}, 1},
+    {"CAdES-B-B as the bundle's", {PADES, 1, ESS_V2, 0, M_DATE, 0, 0, 0, 0, 0, NULL}, 0},
+    {"pkcs7 without ESS", {PKCS7, 1, ESS_NONE, 0, M_DATE, 0, 0, 0, 0, 0, NULL}, 0},
+    {"pkcs7 without ESS or signing-time", {PKCS7, 0, ESS_NONE, 0, M_DATE, 0, 0, 0, 0, 0, NULL}, 1},
+    {"pkcs7 with ESS v1", {PKCS7, 1, ESS_V1, 0, NULL, 0, 0, 0, 0, 0, NULL}, 0},
+    {"BER /Contents", {PKCS7, 0, ESS_NONE, 1, M_DATE, 0, 0, 0, 0, 0, NULL}, 1},
+    {"BER /Contents, PAdES", {PADES, 0, ESS_V2, 1, M_DATE, 0, 0, 0, 0, 0, NULL}, 1},
+    {"/Encrypt null", {PADES, 0, ESS_V2, 0, M_DATE, "null", 0, 0, 0, 0, NULL}, 1},
 };
 
 START_TEST(test_good)
@@ -356,7 +367,7 @@ static const struct {
 START_TEST(test_m_dates)
 {
 	struct px f;
-	struct popt o = {PKCS7, 0, ESS_NONE, 0, m_dates[_i].m, 0, 0, 0, 0};
+	struct popt o = {PKCS7, 0, ESS_NONE, 0, m_dates[_i].m, 0, 0, 0, 0, 0, NULL};
 	char *path;
 	const struct coco_finding *hit;
 
@@ -387,34 +398,40 @@ static const struct {
 	const char *in_message;
 } bad[] = {
     {"PAdES without any ESS",
-     {PADES, 0, ESS_NONE, 0, M_DATE, 0, 0, 0, 0},
+     {PADES, 0, ESS_NONE, 0, M_DATE, 0, 0, 0, 0, 0, NULL},
      "pdf.signature",
      COCO_STATUS_FAIL,
      "ESS signing-certificate attribute (v1 or v2) missing"},
     {"PAdES, ESS v1 names another certificate",
-     {PADES, 0, ESS_V1_WRONG, 0, M_DATE, 0, 0, 0, 0},
+     {PADES, 0, ESS_V1_WRONG, 0, M_DATE, 0, 0, 0, 0, 0, NULL},
      "pdf.signature",
      COCO_STATUS_FAIL,
      "does not identify the signer's certificate"},
     {"pkcs7, ESS v1 names another certificate",
-     {PKCS7, 1, ESS_V1_WRONG, 0, M_DATE, 0, 0, 0, 0},
+     {PKCS7, 1, ESS_V1_WRONG, 0, M_DATE, 0, 0, 0, 0, 0, NULL},
      "pdf.signature",
      COCO_STATUS_FAIL,
      "does not identify the signer's certificate"},
     {"an encryption dictionary",
-     {PADES, 0, ESS_V2, 0, M_DATE, "<< /Filter /Standard >>", 0, 0, 0},
+     {PADES, 0, ESS_V2, 0, M_DATE, "<< /Filter /Standard >>", 0, 0, 0, 0, NULL},
      "pdf.encrypted",
      COCO_STATUS_FAIL,
      "encrypted"},
-    {"a signer outside bodies/",
-     {PADES, 0, ESS_V2, 0, M_DATE, 0, "untrusted", "untrusted-root", 0},
+    /* under a root bodies/ lacks but failing a check: still failed, its signer unknown */
+    {"a signer outside bodies/, its attributes signed as BER",
+     {PKCS7, 0, ESS_NONE, 0, M_DATE, 0, "untrusted", "untrusted-root", 1, 0, NULL},
      "pdf.signer",
      COCO_STATUS_INDETERMINATE,
-     NULL},
+     "chains to root 'CN=CoCo Rogue Root CA - TEST ONLY"},
+    {"no signed attributes",
+     {PKCS7, 0, ESS_NONE, 0, M_DATE, 0, 0, 0, 0, 1, NULL},
+     "pdf.signature",
+     COCO_STATUS_FAIL,
+     "no signed attributes"},
     /* BER is accepted around the signed attributes, not in them: the value is checked over
      * their DER (RFC 5652 5.4, ETSI EN 319 122-1) */
     {"signed attributes signed as BER",
-     {PKCS7, 0, ESS_NONE, 1, M_DATE, 0, 0, 0, 1},
+     {PKCS7, 0, ESS_NONE, 1, M_DATE, 0, 0, 0, 1, 0, NULL},
      "pdf.signature",
      COCO_STATUS_FAIL,
      "signature value does not verify"},
@@ -436,6 +453,105 @@ START_TEST(test_bad)
 			      bad[_i].what, coco_finding_message(hit));
 	ck_assert_int_eq(f.res.sig_valid, 0);
 	ck_assert_int_eq(f.res.ok, 0);
+	free(path);
+	px_teardown(&f);
+}
+END_TEST
+
+/*
+ * Message honesty: what was never checked is not said to fail. No signed attributes: the
+ * value is "not checked", never "does not verify"; a digest algorithm outside the
+ * allow-list is reported as that alone, not also as a digest or value failure. A value
+ * that was checked and fails says so. A signer under a root bodies/ lacks, whose
+ * signature verifies, is a manual check naming that root: no worse than no signature.
+ */
+static const struct {
+	const char *what;
+	struct popt o;
+	const char *id;
+	enum coco_status status;
+	const char *in_message;
+	const char *never;    /* in no finding's message, or NULL */
+	const char *never_id; /* no finding with this id, or NULL */
+	enum coco_pdf_sig_status sig;
+} honest[] = {
+    {"no signed attributes",
+     {PKCS7, 0, ESS_NONE, 0, M_DATE, 0, 0, 0, 0, 1, NULL},
+     "pdf.signature",
+     COCO_STATUS_INFO,
+     "signature value not checked: there are no signed "
+     "attributes",
+     "does not verify",
+     "pdf.digest",
+     COCO_PDF_SIG_BAD},
+    {"a SHA-1 digest",
+     {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0, 0, NULL},
+     "pdf.signature",
+     COCO_STATUS_FAIL,
+     "digest algorithm 'sha1' not allowed",
+     "does not verify",
+     "pdf.digest",
+     COCO_PDF_SIG_BAD},
+    {"attributes signed as BER",
+     {PKCS7, 0, ESS_NONE, 1, M_DATE, 0, 0, 0, 1, 0, NULL},
+     "pdf.signature",
+     COCO_STATUS_FAIL,
+     "signature value does not verify",
+     "not checked",
+     NULL,
+     COCO_PDF_SIG_BAD},
+    {"a signer outside bodies/",
+     {PADES, 0, ESS_V2, 0, M_DATE, 0, "untrusted", "untrusted-root", 0, 0, NULL},
+     "pdf.signer",
+     COCO_STATUS_WARN,
+     "verifies, but signer 'CN=Untrusted Signer - TEST "
+     "ONLY, O=Example Guarding Ltd, C=GB' chains to root 'CN=CoCo Rogue Root CA - TEST ONLY, "
+     "O=coco-bundle fixtures, C=GB' (SHA-256 dd9052a08c394029196ed0376ad5263cf75f887f591ea5b3967"
+     "699ef8511b092)",
+     NULL,
+     NULL,
+     COCO_PDF_SIG_UNANCHORED},
+};
+
+START_TEST(test_honest)
+{
+	struct px f;
+	struct popt o = honest[_i].o;
+	char *path;
+	const struct coco_finding *hit;
+	size_t i, n;
+
+	if (_i == 1)
+		o.md = EVP_sha1();
+	px_setup(&f);
+	path = signed_pdf(&f, "h.pdf", &o);
+	scan(&f, path, "h.pdf");
+	hit = bt_find_status(f.r, honest[_i].id, honest[_i].status, "h.pdf");
+	ck_assert_msg(hit != NULL && strstr(coco_finding_message(hit), honest[_i].in_message),
+		      "%s: no %s %s '%s':\n%s", honest[_i].what,
+		      coco_status_name(honest[_i].status), honest[_i].id, honest[_i].in_message,
+		      bt_dump(f.r));
+	for (i = 0, n = coco_report_count(f.r); i < n; i++) {
+		const struct coco_finding *g = coco_report_get(f.r, i);
+		ck_assert_msg(honest[_i].never == NULL ||
+				  strstr(coco_finding_message(g), honest[_i].never) == NULL,
+			      "%s: '%s' said:\n%s", honest[_i].what, honest[_i].never,
+			      bt_dump(f.r));
+		ck_assert_msg(honest[_i].never_id == NULL ||
+				  strcmp(coco_finding_id(g), honest[_i].never_id) != 0,
+			      "%s: %s reported:\n%s", honest[_i].what, honest[_i].never_id,
+			      bt_dump(f.r));
+	}
+	ck_assert_int_eq(f.res.n_sigs, 1);
+	ck_assert_int_eq(f.res.sigs[0].status, honest[_i].sig);
+	if (honest[_i].sig == COCO_PDF_SIG_UNANCHORED) {
+		ck_assert_msg(coco_finding_manual(hit) &&
+				  coco_report_verdict(f.r) == COCO_VERDICT_PASSED,
+			      "%s", bt_dump(f.r));
+		ck_assert_str_eq(
+		    f.res.sigs[0].root_sha256,
+		    "dd9052a08c394029196ed0376ad5263cf75f887f591ea5b3967699ef8511b092");
+	}
 	free(path);
 	px_teardown(&f);
 }
@@ -488,9 +604,9 @@ END_TEST
 START_TEST(test_two_signers)
 {
 	struct px f;
-	const struct popt first = {PKCS7, 1,           ESS_NONE,         0, NULL,
-				   0,     "untrusted", "untrusted-root", 0};
-	const struct popt second = {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0};
+	const struct popt first = {PKCS7, 1, ESS_NONE, 0, NULL, 0, "untrusted", "untrusted-root",
+				   0,     0, NULL};
+	const struct popt second = {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0, 0, NULL};
 	struct bt_sb b = {0};
 	size_t x, at, a, e;
 	char *path;
@@ -538,6 +654,7 @@ Suite *pades_suite(void)
 	tcase_add_loop_test(tc, test_good, 0, (int)(sizeof(good) / sizeof(good[0])));
 	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_loop_test(tc, test_m_dates, 0, (int)(sizeof(m_dates) / sizeof(m_dates[0])));
+	tcase_add_loop_test(tc, test_honest, 0, (int)(sizeof(honest) / sizeof(honest[0])));
 	tcase_add_test(tc, test_bundle_ber);
 	tcase_add_test(tc, test_two_signers);
 	suite_add_tcase(s, tc);

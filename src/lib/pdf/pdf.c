@@ -189,6 +189,7 @@ void coco_pdf_result_release(struct coco_pdf_result *res)
 		free(res->sigs[i].signer);
 		free(res->sigs[i].signer_cn);
 		free(res->sigs[i].signer_org);
+		free(res->sigs[i].root);
 	}
 	free(res->sigs);
 	memset(res, 0, sizeof(*res));

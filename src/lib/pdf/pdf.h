@@ -23,8 +23,7 @@
 #define COCO_PDF_MAX_TOKEN (1u << 20)    /* one string or name, decoded */
 #define COCO_PDF_MAX_STREAM (2ull << 30) /* one stream's declared /Length */
 #define COCO_PDF_PROBE (16u << 10)       /* compressed bytes of a stream probed for a bomb */
-#define COCO_PDF_MAX_RATIO 200u          /* decompressed / compressed */
-#define COCO_PDF_RATIO_FLOOR (1u << 20)  /* streams below this skip the ratio rule */
+#define COCO_PDF_PROBE_FLOOR (1u << 20)  /* a probe past this inflates the whole stream */
 #define COCO_PDF_MAX_INMEM (16u << 20)   /* an object or xref stream, held in memory */
 #define COCO_PDF_MAX_FLATE (256u << 20)  /* one other FlateDecode stream, inflated */
 #define COCO_PDF_MAX_PROBED (512u << 20) /* all other FlateDecode streams, inflated (same) */
@@ -80,7 +79,8 @@ enum coco_pdf_sig_status {
 	COCO_PDF_SIG_VALID,      /* passed every check, covers the whole file but /Contents */
 	COCO_PDF_SIG_BAD,        /* failed a check (pdf.* fail findings) */
 	COCO_PDF_SIG_UNKNOWN,    /* its signer could not be established (indeterminate) */
-	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer */
+	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer: it is
+				  * empty, or lacks the root the chain reaches (root) */
 };
 
 /* One signature dictionary (/Type /Sig, or a dictionary with a /ByteRange). Strings are
@@ -100,6 +100,10 @@ struct coco_pdf_sig {
 	char *signer_cn;        /* its commonName */
 	char *signer_org;       /* its organizationName */
 	char anchor_sha256[65]; /* the bodies/ CA its chain reached: SHA-256 of the DER, hex */
+	/* UNANCHORED because its chain reaches a root bodies/ lacks (bodies/ has CAs): that
+	 * root's subject (NULL otherwise) and SHA-256 of its DER, hex ("" otherwise) */
+	char *root;
+	char root_sha256[65];
 	/* The signer's claim, not proof: the CMS signing-time or, when the CMS has none (PAdES
 	 * forbids it), the dictionary's /M (time_from_m) */
 	time_t signing_time;
@@ -126,7 +130,8 @@ struct coco_pdf_result {
 	int sig_valid;      /* one signature passed every check and covers the whole file */
 	int sig_bad;        /* a signature (or a document timestamp) failed a check */
 	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
-	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */
+	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer
+			     * (it is empty, or lacks the root the chain reaches) */
 };
 
 /* A PDF data object and its scan result, passed to the submission stage. */

@@ -35,12 +35,11 @@ struct flate {
 	unsigned char in[WIN];
 };
 
-/* The probe's prefix inflates past the ratio: only the whole stream can tell a bomb from
- * a scan whose first rows are white paper. */
+/* The probe's prefix inflates past COCO_PDF_PROBE_FLOOR: only the whole stream's size
+ * tells a bomb from a scan whose pages are mostly white paper (231:1 and 362:1 are real). */
 static int flate_suspect(const struct flate *f)
 {
-	return f->total > COCO_PDF_RATIO_FLOOR &&
-	       f->total > (uint64_t)COCO_PDF_MAX_RATIO * (f->done ? f->done : 1);
+	return f->total > COCO_PDF_PROBE_FLOOR;
 }
 
 /* Feeds the next chunk of compressed bytes. 1 when the probe's prefix is used up. */
@@ -52,8 +51,7 @@ static int flate_feed(struct flate *f)
 	if (f->done == f->budget && f->budget < f->len) {
 		if (!flate_suspect(f))
 			return 1;
-		s->pin += f->len - f->budget;
-		f->budget = f->len; /* a bomb, or a scan's white margin: the whole says */
+		f->budget = f->len; /* a bomb, or a scan's white page: the whole says */
 	}
 	if (f->done == f->len)
 		return coco_pdf_fail(s, "pdf.structure",
@@ -71,20 +69,17 @@ static int flate_feed(struct flate *f)
 }
 
 /*
- * Whether the output so far is a bomb. Kept streams (object and xref streams) are judged
- * by the ratio to the compressed bytes read so far, and held under COCO_PDF_MAX_INMEM.
- * Other streams are judged by the whole stream's declared length (the probe goes on to
- * the end when its prefix is over the ratio: see flate_suspect), at most
- * COCO_PDF_MAX_FLATE each (and all of them together: see probe_total).
+ * Whether the output so far is a bomb: judged by its size, not by its ratio to the
+ * compressed bytes (a scanned page compresses far beyond any ratio a bomb would need, and
+ * deflate cannot pass about 1032:1 anyway). Kept streams (object and xref streams) are
+ * held under COCO_PDF_MAX_INMEM; other streams, inflated to their end when the probe's
+ * prefix passes COCO_PDF_PROBE_FLOOR (flate_suspect), under COCO_PDF_MAX_FLATE each, and
+ * under COCO_PDF_MAX_PROBED all together (flate_run).
  */
 static const char *flate_over(const struct flate *f)
 {
-	uint64_t in = f->collect ? (f->done ? f->done : 1) : (f->len ? f->len : 1);
-
 	if (f->collect && f->total > COCO_PDF_MAX_INMEM)
 		return "more than 16 MiB";
-	if (f->total > COCO_PDF_RATIO_FLOOR && f->total > (uint64_t)COCO_PDF_MAX_RATIO * in)
-		return "more than 200 times its compressed size";
 	if (!f->collect && f->total > COCO_PDF_MAX_FLATE)
 		return "more than 256 MiB";
 	return NULL;
@@ -134,7 +129,7 @@ static int flate_run(struct flate *f)
 		chunk = WIN - f->z.avail_out;
 		f->total += chunk;
 		if (!f->collect)
-			s->pout += chunk, s->probed += chunk;
+			s->probed += chunk;
 		if (!f->collect && s->probed > COCO_PDF_MAX_PROBED) {
 			s->spent = 1;
 			return coco_pdf_fail(
@@ -154,27 +149,14 @@ static int flate_run(struct flate *f)
 	return 0;
 }
 
-/* Streams that are not kept, together, inflate to at most the ratio times the compressed
- * bytes read plus the floor: many small streams, each under the floor, are a bomb too. */
-static int probe_total(struct scan *s, long obj)
-{
-	if (s->pout <= (uint64_t)COCO_PDF_MAX_RATIO * s->pin + COCO_PDF_RATIO_FLOOR)
-		return 0;
-	return coco_pdf_fail(
-	    s, "pdf.limits",
-	    "object %ld and the FlateDecode streams before it inflate past the limit "
-	    "(more than 200 times their compressed bytes read, plus 1 MiB): "
-	    "a decompression bomb",
-	    obj);
-}
-
 /*
- * Inflates len bytes at data (of object obj), counting the output against the size and
- * ratio limits. With collect, keeps the output (at most COCO_PDF_MAX_INMEM) in *out.
- * Without, it is a bomb probe over the first COCO_PDF_PROBE compressed bytes only: a
- * bomb of repetitive data inflates at its full ratio from its first bytes, and the scan
- * must stay within twice the time of hashing the file, which inflating every content and
- * image stream in full cannot (zlib inflates at a fraction of SHA-256's speed).
+ * Inflates len bytes at data (of object obj), counting the output against the size
+ * limits. With collect, keeps the output (at most COCO_PDF_MAX_INMEM) in *out. Without,
+ * it is a bomb probe over the first COCO_PDF_PROBE compressed bytes, and the whole stream
+ * only when they inflate past COCO_PDF_PROBE_FLOOR: a bomb of repetitive data inflates at
+ * its full ratio from its first bytes, and the scan must stay within twice the time of
+ * hashing the file, which inflating every content and image stream in full cannot (zlib
+ * inflates at a fraction of SHA-256's speed).
  */
 int coco_pdf_inflate(struct scan *s, uint64_t data, uint64_t len, long obj, int collect,
 		     unsigned char **out, size_t *out_len, uint64_t *out_mem)
@@ -189,9 +171,7 @@ int coco_pdf_inflate(struct scan *s, uint64_t data, uint64_t len, long obj, int 
 	}
 	f->s = s, f->data = data, f->len = len, f->obj = obj, f->collect = collect;
 	f->budget = collect || len < COCO_PDF_PROBE ? len : COCO_PDF_PROBE;
-	if (!collect)
-		s->pin += f->budget; /* all of it will be read */
-	if (flate_run(f) == 0 && (collect || probe_total(s, obj) == 0)) {
+	if (flate_run(f) == 0) {
 		rc = 0;
 		if (collect && f->keep == NULL) { /* nothing came out */
 			if ((f->keep = malloc(1)) == NULL)

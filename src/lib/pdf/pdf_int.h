@@ -209,11 +209,9 @@ struct scan {
 	uint64_t mem;        /* bytes held now: see mem_over (COCO_PDF_MAX_MEM) */
 	uint64_t kept;       /* bytes inflated from object and xref streams, every time */
 	uint64_t probed;     /* other FlateDecode streams, inflated (COCO_PDF_MAX_PROBED) */
-	uint64_t pin, pout;  /* this PDF's other FlateDecode streams: bytes read, inflated */
 	int encrypted, nomem, failed;
 	int spent;           /* a limit the budget shares was passed */
 	unsigned *sigs_left; /* the budget's signature checks left */
-	int unanchored;      /* a signature's chain was not checked: bodies/ is empty */
 	long hit[N_KINDS];
 	const char *hit_how[N_KINDS];
 	struct sigrec sigs[COCO_PDF_MAX_SIGS];

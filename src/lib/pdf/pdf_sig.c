@@ -266,13 +266,47 @@ void coco_pdf_sig_translate(struct scan *s, const struct coco_report *tmp, long 
 
 /* SIA has configured no body CAs (bodies/ is empty): the register decides, as for an
  * unsigned PDF, so the signer is a manual check rather than untrusted. */
-static void unanchored(struct scan *s, long obj, const char *signer)
+static void unanchored(struct scan *s, long obj, const char *signer, int *una)
 {
 	coco_report_add_manual(s->r, "pdf.signer", s->name,
 			       "signature in object %ld: no certification-body CA in the trust "
 			       "directory's bodies/, so signer '%s' is not checked",
 			       obj, signer);
-	s->unanchored = 1;
+	*una = 1; /* this signature's own: a later one is judged on its own chain */
+}
+
+/*
+ * The chain reaches no CA of bodies/. A signature that otherwise holds is no worse than
+ * none: a manual check, as for an unsigned PDF, that names the root so the SIRO can
+ * confirm it and SIA can add it to bodies/ (1, and the root kept in sig). One that failed
+ * a check stays undetermined as to its signer, and its failures fail it anyway (0).
+ */
+static int untrusted(struct scan *s, const struct coco_report_signature *info,
+		     struct coco_pdf_sig *sig, int bad, int *unknown)
+{
+	const struct coco_cms_outcome *o = &info->outcome;
+	const char *signer = info->subject ? info->subject : "?";
+	const char *root = o->root_subject[0] ? o->root_subject : "?";
+
+	if (bad > 0 || !info->value_ok) {
+		(*unknown)++;
+		coco_report_add(s->r, COCO_STATUS_INDETERMINATE, "pdf.signer", s->name,
+				"signature in object %ld: signer '%s' chains to root '%s' (SHA-256 "
+				"%s), which is not a CA in the trust directory's bodies/",
+				sig->obj, signer, root, o->root_sha256);
+		return 0;
+	}
+	coco_report_add_manual(s->r, "pdf.signer", s->name,
+			       "signature in object %ld verifies, but signer '%s' chains to root "
+			       "'%s' (SHA-256 %s), which is not a CA in the trust directory's "
+			       "bodies/: confirm that root is the certification body's, and ask "
+			       "SIA to add it to bodies/",
+			       sig->obj, signer, root, o->root_sha256);
+	free(sig->root);
+	if ((sig->root = coco_strndup(root, strlen(root))) == NULL)
+		s->nomem = 1;
+	memcpy(sig->root_sha256, o->root_sha256, sizeof(sig->root_sha256));
+	return 1;
 }
 
 static void keep_signer(struct scan *s, struct coco_pdf_sig *sig,
@@ -296,7 +330,7 @@ static void keep_signer(struct scan *s, struct coco_pdf_sig *sig,
 
 /* The CMS inside /Contents, checked as bundle signatures are, against bodies/. */
 static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t der_len,
-			       struct coco_pdf_sig *sig, int *bad, int *unknown)
+			       struct coco_pdf_sig *sig, int *bad, int *unknown, int *una)
 {
 	struct ranges rg = {s, {0, (uint64_t)g->br[2]}, {(uint64_t)g->br[1], (uint64_t)g->br[3]}};
 	struct coco_report *tmp = NULL;
@@ -315,6 +349,7 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	in.data_entry = s->name, in.digest = coco_pdf_digest_ranges, in.digest_arg = &rg;
 	in.trust = 1, in.anchors = COCO_ANCHORS_BODIES, in.id_prefix = "pdf";
 	in.no_anchors_silent = 1; /* reported below, as a manual check */
+	in.untrusted_silent = 1;  /* so is a chain to a root bodies/ lacks */
 	in.relax = sig_relax(g->subfilter);
 	err = coco_cms_verify(s->ctx, &in, tmp, info);
 	if (err == COCO_OK && coco_report_failed(tmp))
@@ -322,8 +357,10 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	if (err == COCO_OK) {
 		coco_pdf_sig_translate(s, tmp, g->obj, bad, unknown);
 		if (info->outcome.no_anchors)
-			unanchored(s, g->obj, info->subject ? info->subject : s->name);
-		if (*bad == 0 && *unknown == 0 && !s->unanchored)
+			unanchored(s, g->obj, info->subject ? info->subject : s->name, una);
+		else if (info->outcome.result == COCO_CMS_UNTRUSTED)
+			*una = untrusted(s, info, sig, *bad, unknown);
+		if (*bad == 0 && *unknown == 0 && !*una)
 			coco_report_add(
 			    s->r, COCO_STATUS_PASS, "pdf.signature", s->name,
 			    "signature in object %ld by '%s', signed at %s (the signer's "
@@ -344,20 +381,21 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 	return err;
 }
 
-/* What a signature's counts of failed and indeterminate findings make it. */
-static enum coco_pdf_sig_status sig_status(const struct scan *s, int bad, int unknown)
+/* What a signature's counts of failed and indeterminate findings make it; una: its
+ * signer is a manual check (no CA in bodies/ to check it against). */
+static enum coco_pdf_sig_status sig_status(int bad, int unknown, int una)
 {
 	if (bad > 0)
 		return COCO_PDF_SIG_BAD;
 	if (unknown > 0)
 		return COCO_PDF_SIG_UNKNOWN;
-	return s->unanchored ? COCO_PDF_SIG_UNANCHORED : COCO_PDF_SIG_VALID;
+	return una ? COCO_PDF_SIG_UNANCHORED : COCO_PDF_SIG_VALID;
 }
 
 enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct coco_pdf_sig *sig)
 {
 	size_t i, der_len = 0;
-	int bad = 0, unknown = 0, known = 0;
+	int bad = 0, unknown = 0, known = 0, una = 0;
 	uint64_t after;
 
 	sig->doc_timestamp = known = coco_pdf_is_docts(g); /* pdf_docts.c */
@@ -391,8 +429,8 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct 
 	}
 	if (sig->doc_timestamp)
 		return coco_pdf_check_docts(s, g, der_len, bad, sig);
-	if (check_cms(s, g, der_len, sig, &bad, &unknown) != COCO_OK)
+	if (check_cms(s, g, der_len, sig, &bad, &unknown, &una) != COCO_OK)
 		return COCO_ERR_NOMEM;
-	sig->status = sig_status(s, bad, unknown);
+	sig->status = sig_status(bad, unknown, una);
 	return COCO_OK;
 }

@@ -246,6 +246,21 @@ static int want_offset(struct scan *s, const struct val *v, const char *key, uin
 	return 1;
 }
 
+/* Where a section pointed at by off starts: startxref and /Prev may point at the white
+ * space before it (writers that count the end-of-line before "xref"), which viewers' lexers
+ * skip. At most LEAD bytes are skipped, so 256 offsets into a run of white space cost no
+ * more than 256 sections. */
+#define LEAD 16u
+static uint64_t section_start(struct scan *s, uint64_t off)
+{
+	uint64_t p;
+	int c;
+
+	for (p = off; p - off < LEAD && (c = rd_byte(&s->d, p)) >= 0 && is_ws(c); p++)
+		;
+	return p - off < LEAD && p < s->size ? p : off;
+}
+
 /* One section at off: a table (with its hybrid /XRefStm) or a stream. *prev: next. */
 static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 {
@@ -260,6 +275,7 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 	*more = 0;
 	memset(&tr, 0, sizeof(tr));
 	memset(&hy, 0, sizeof(hy));
+	off = section_start(s, off);
 	for (i = 0; i < s->nsec; i++)
 		if (s->sec[i] == off)
 			return coco_pdf_fail(s, "pdf.xref",
@@ -304,6 +320,23 @@ long coco_pdf_magic(const unsigned char *p, size_t n)
 	return -1;
 }
 
+/* The first byte in t[i, e), between startxref's offset and the final %%EOF, that is
+ * neither white space nor in a comment (a second number, as some writers leave, or
+ * junk), or -1: viewers differ on what they make of it. */
+static int tail_junk(const unsigned char *t, size_t i, size_t e)
+{
+	while (i < e) {
+		if (t[i] == '%')
+			while (i < e && t[i] != '\r' && t[i] != '\n')
+				i++;
+		else if (is_ws(t[i]))
+			i++;
+		else
+			return t[i];
+	}
+	return -1;
+}
+
 /* The header, the final %%EOF and startxref's offset. */
 static int find_start(struct scan *s, uint64_t *start)
 {
@@ -312,6 +345,7 @@ static int find_start(struct scan *s, uint64_t *start)
 	char *end;
 	long long v;
 	long at;
+	int c;
 
 	if (coco_pdf_read(&s->d, t, n, 0) != 0)
 		return s->d.ioerr = 1, -1;
@@ -347,6 +381,14 @@ static int find_start(struct scan *s, uint64_t *start)
 	if (errno != 0 || end == (char *)t + i || v < 0 || (uint64_t)v >= s->size)
 		return coco_pdf_fail(s, "pdf.xref",
 				     "startxref does not give a byte offset inside the file");
+	if ((c = tail_junk(t, (size_t)(end - (char *)t), e - 5)) >= '0' && c <= '9')
+		return coco_pdf_fail(s, "pdf.xref",
+				     "startxref is followed by two numbers, not one byte offset: "
+				     "which one locates the cross-reference is ambiguous");
+	if (c >= 0)
+		return coco_pdf_fail(s, "pdf.xref",
+				     "startxref's byte offset is followed by something other than "
+				     "%%%%EOF");
 	*start = (uint64_t)v;
 	return 0;
 }

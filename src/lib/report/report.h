@@ -109,8 +109,17 @@ enum coco_cms_result {
 	COCO_CMS_INVALID,     /* any other failed or indeterminate check */
 };
 
+/* Whether the signature value itself was checked, and how it came out. */
+enum coco_cms_value {
+	COCO_CMS_VALUE_UNCHECKED, /* never checked: no signed attributes, an algorithm outside
+				   * the allow-list, or the CMS could not be read that far */
+	COCO_CMS_VALUE_OK,        /* the value verifies over the signed attributes */
+	COCO_CMS_VALUE_BAD,       /* the value was checked and does not verify */
+};
+
 struct coco_cms_outcome {
 	enum coco_cms_result result;
+	enum coco_cms_value value; /* the signature value, checked or not (value_ok is more) */
 	time_t at;         /* when the chain was judged: the verification time or the proof time */
 	int at_proof;      /* `at` is a proof time (coco_cms_check.chain_time), e.g. a sign-off's */
 	int depth;         /* EXPIRED, REVOKED: the certificate's depth in the chain (0: signer) */
@@ -118,6 +127,11 @@ struct coco_cms_outcome {
 	time_t revoked_at; /* REVOKED: the revocation date its CRL lists (0 if unreadable) */
 	int revocation_reason; /* REVOKED: the CRL entry's reasonCode (RFC 5280), -1 if none */
 	int no_anchors;        /* UNTRUSTED because the anchor set is empty */
+	/* UNTRUSTED with anchors loaded: the top of the chain as far as it could be built from
+	 * the certificates the signature carries (the root the anchor set lacks), its subject
+	 * (cut at 511 bytes) and SHA-256 of its DER, lower-case hex; "" otherwise */
+	char root_subject[512];
+	char root_sha256[65];
 };
 
 struct coco_report_signature {

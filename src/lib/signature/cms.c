@@ -327,9 +327,37 @@ static const struct {
     {X509_V_ERR_CA_MD_TOO_WEAK, K_KEY, COCO_STATUS_FAIL, COCO_CMS_INVALID},
 };
 
-/* The chain's first hard error: its finding, and the outcome it decides. */
-static void report_chain_error(struct vstate *st, int strict)
+/* The SHA-256 of a certificate's DER, lower-case hex (empty on failure). */
+static void cert_fingerprint(X509 *cert, char out[65])
 {
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	out[0] = '\0';
+	if (cert == NULL || !X509_digest(cert, EVP_sha256(), md, &n) || n != 32)
+		return;
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* An UNTRUSTED chain's top, as far as it was built: the root the anchor set lacks. */
+static void untrusted_root(X509_STORE_CTX *sctx, struct coco_cms_outcome *out)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(sctx);
+	X509 *top = sk_X509_num(chain) > 0 ? sk_X509_value(chain, sk_X509_num(chain) - 1) : NULL;
+	char *name = top ? coco_name_oneline(X509_get_subject_name(top)) : NULL;
+
+	snprintf(out->root_subject, sizeof(out->root_subject), "%s", name ? name : "");
+	cert_fingerprint(top, out->root_sha256);
+	free(name);
+}
+
+/* The chain's first hard error: its finding (none for an untrusted chain the caller
+ * reports itself), and the outcome it decides. */
+static void report_chain_error(struct vstate *st, const struct coco_cms_check *in,
+			       X509_STORE_CTX *sctx)
+{
+	const int strict = in->strict;
 	enum check check = K_CHAIN;
 	enum coco_status status = COCO_STATUS_FAIL;
 	size_t i, from;
@@ -344,6 +372,10 @@ static void report_chain_error(struct vstate *st, int strict)
 	if (strict && status == COCO_STATUS_INDETERMINATE &&
 	    st->hard_err != X509_V_ERR_CERT_HAS_EXPIRED)
 		status = COCO_STATUS_FAIL;
+	if (st->out->result == COCO_CMS_UNTRUSTED)
+		untrusted_root(sctx, st->out);
+	if (st->out->result == COCO_CMS_UNTRUSTED && in->untrusted_silent)
+		return;
 	from = coco_report_count(st->r);
 	coco_report_add(st->r, status, st->ids->id[check], st->hard_subject,
 			"%s (certificate at chain depth %d)",
@@ -500,19 +532,6 @@ static void report_chain_ok(const struct coco_cms_check *in, STACK_OF(X509) * ch
 	free(anchor);
 }
 
-/* The SHA-256 of the anchor certificate's DER, lower-case hex (empty on failure). */
-static void anchor_fingerprint(X509 *anchor, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	out[0] = '\0';
-	if (anchor == NULL || !X509_digest(anchor, EVP_sha256(), md, &n) || n != 32)
-		return;
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X509 *signer,
 			STACK_OF(X509) * certs, struct vstate *st)
 {
@@ -554,12 +573,12 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 			st->hard_err = X509_STORE_CTX_get_error(sctx);
 			snprintf(st->hard_subject, sizeof(st->hard_subject), "%s", st->subject);
 		}
-		report_chain_error(st, in->strict);
+		report_chain_error(st, in, sctx);
 		goto out;
 	}
 	chain = X509_STORE_CTX_get0_chain(sctx);
 	report_chain_ok(in, chain, st);
-	anchor_fingerprint(sk_X509_value(chain, sk_X509_num(chain) - 1), st->anchor_sha256);
+	cert_fingerprint(sk_X509_value(chain, sk_X509_num(chain) - 1), st->anchor_sha256);
 	if (st->revocation == COCO_REVOCATION_OFF)
 		coco_report_add(st->r, COCO_STATUS_INFO, st->ids->id[K_REVOCATION], st->subject,
 				"revocation not checked: the policy's revocation mode is off");
@@ -625,6 +644,9 @@ struct sigcheck {
 	STACK_OF(X509) * certs;
 	struct coco_report_signature *info;
 	int bad;
+	int refused;        /* an algorithm is outside the allow-list: the value is not checked */
+	int refused_digest; /* the digest algorithm is: nor is the message digest */
+	int no_attrs;       /* no signed attributes: nothing for the value to be checked over */
 };
 
 static void sfail(struct sigcheck *c, enum check k, const char *fmt, ...) COCO_PRINTF(3, 4);
@@ -746,11 +768,13 @@ static void check_algorithms(struct sigcheck *c)
 		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
 		sfail(c, K_ALGORITHM, "digest algorithm '%s' not allowed (SHA-256/384/512 only)",
 		      txt);
+		c->refused = c->refused_digest = 1;
 	}
 	X509_ALGOR_get0(&obj, NULL, NULL, sig);
 	if (!allowed_sigalg(OBJ_obj2nid(obj))) {
 		OBJ_obj2txt(txt, sizeof(txt), obj, 0);
 		sfail(c, K_ALGORITHM, "signature algorithm '%s' not allowed", txt);
+		c->refused = 1;
 	}
 }
 
@@ -871,6 +895,7 @@ static void check_attributes(struct sigcheck *c)
 
 	if (CMS_signed_get_attr_count(c->si) <= 0) {
 		sfail(c, K_ATTRIBUTES, "no signed attributes (CAdES requires them)");
+		c->no_attrs = 1;
 		return;
 	}
 	ct = signed_attr(c->si, NID_pkcs9_contentType, &n_ct);
@@ -883,22 +908,35 @@ static void check_attributes(struct sigcheck *c)
 		sfail(c, K_ATTRIBUTES, "content-type attribute missing, repeated or not id-data");
 	if (n_md != 1)
 		sfail(c, K_ATTRIBUTES, "message-digest attribute missing or repeated");
-	else
+	else if (!c->refused_digest) /* a refused digest algorithm is reported as that alone */
 		check_message_digest(c, md);
 	check_ess(c, v2, n_v2, v1, n_v1);
 	check_signing_time(c, st, n_st);
 }
 
+/* The value over the signed attributes, when there is something to check it over with
+ * allowed algorithms; otherwise it is said not to be checked, never not to verify. */
 static void check_value(struct sigcheck *c)
 {
 	char why[256];
 
+	c->info->outcome.value = COCO_CMS_VALUE_UNCHECKED;
+	if (c->no_attrs || c->refused) {
+		coco_report_add(c->r, COCO_STATUS_INFO, c->ids->id[K_VALUE], c->entry,
+				"signature value not checked: %s",
+				c->no_attrs ? "there are no signed attributes to check it over"
+					    : "its algorithm is not allowed");
+		return;
+	}
 	ERR_clear_error();
 	if (CMS_SignerInfo_verify(c->si) != 1) {
 		coco_ssl_reason(why, sizeof(why));
 		sfail(c, K_VALUE, "signature value does not verify: %s",
-		      why[0] ? why : "no signed attributes to verify");
+		      why[0] ? why : "no reason given");
+		c->info->outcome.value = COCO_CMS_VALUE_BAD;
+		return;
 	}
+	c->info->outcome.value = COCO_CMS_VALUE_OK;
 }
 
 /*

@@ -68,6 +68,9 @@ struct coco_cms_check {
 	int chain_time_set;
 	int no_anchors_silent; /* an empty anchor set is the caller's to report: no finding, only
 				* the outcome (UNTRUSTED, no_anchors) */
+	int untrusted_silent;  /* so is a chain that reaches no anchor of a set that has some:
+				* no finding, only the outcome (UNTRUSTED, root_subject,
+				* root_sha256) */
 	/* The rules of CAdES-B-B a document's own profile does not have (0: none, as for a
 	 * bundle signature and a sign-off, which stay CAdES-B-B): COCO_CMS_* below. */
 	unsigned relax;
@@ -96,10 +99,14 @@ struct coco_cms_check {
  *   UNTRUSTED    the chain reaches no anchor of c->anchors (no_anchors: the set is empty);
  *   INVALID      any other failed or indeterminate check.
  * EXPIRED, REVOKED and UNTRUSTED say why the chain failed whatever else did: info->value_ok
- * says whether the signature itself held. outcome.at is the time the chain was judged at
- * (at_proof: c->chain_time rather than the context's verification time); the signer's
- * claimed signing time is info->signing_time. Returns COCO_OK unless memory runs out (the
- * report then says so: coco_report_failed).
+ * says whether the signature itself held (every signature check), outcome.value whether
+ * its value was checked at all and verified: it is not checked when there are no signed
+ * attributes or an algorithm is outside the allow-list (the findings then say that, never
+ * that the value does not verify; nor is a refused digest algorithm used to check the
+ * message digest). outcome.at is the time the chain was judged
+ * at (at_proof: c->chain_time rather than the context's verification time); the signer's claimed
+ * signing time is info->signing_time. Returns COCO_OK unless memory runs out (the report then says
+ * so: coco_report_failed).
  */
 enum coco_err coco_cms_verify(struct coco_ctx *ctx, const struct coco_cms_check *c,
 			      struct coco_report *r, struct coco_report_signature *info);

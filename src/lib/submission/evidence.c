@@ -332,6 +332,39 @@ static const struct coco_pdf_sig *valid_sig(const struct coco_body *b,
 	return best;
 }
 
+/* A signature that verifies but whose chain reaches a root bodies/ lacks, or NULL. */
+static const struct coco_pdf_sig *rootless_sig(const struct coco_pdf_result *res)
+{
+	size_t i;
+
+	for (i = 0; res != NULL && i < res->n_sigs; i++)
+		if (res->sigs[i].status == COCO_PDF_SIG_UNANCHORED && res->sigs[i].root != NULL)
+			return &res->sigs[i];
+	return NULL;
+}
+
+/* A signature bodies/ cannot check, as an unsigned PDF: the register decides. With a
+ * root bodies/ lacks, that root is named so SIA can add it once it is confirmed. */
+static void unanchored_manual(const struct certcheck *k, const struct coco_pdf_result *res)
+{
+	const struct coco_claim_cert *c = k->c;
+	const struct coco_pdf_sig *u = rootless_sig(res);
+
+	if (u != NULL)
+		coco_report_add_manual(
+		    k->r, "evidence.authentic", c->number,
+		    "confirm certificate %s with the register: '%s' is signed by '%s' under root "
+		    "'%s' (SHA-256 %s), which is not a CA in the trust directory's bodies/ (SIA "
+		    "can add it once it is confirmed as the certification body's)",
+		    c->number, c->file, u->signer ? u->signer : "?", u->root, u->root_sha256);
+	else
+		coco_report_add_manual(k->r, "evidence.authentic", c->number,
+				       "confirm certificate %s with the register: '%s' is signed, "
+				       "but the trust directory's bodies/ has no CA to check its "
+				       "signer",
+				       c->number, c->file);
+}
+
 /* The certificate PDF's own signature: the strongest evidence of authenticity. */
 static void check_authentic(const struct certcheck *k)
 {
@@ -371,11 +404,7 @@ static void check_authentic(const struct certcheck *k)
 		    "own CAs in bodies/bodies.xml",
 		    c->number, c->file, g->signer ? g->signer : "?", c->body);
 	else if (res != NULL && res->sig_unanchored && !k->p->require_signed_evidence)
-		coco_report_add_manual(k->r, "evidence.authentic", c->number,
-				       "confirm certificate %s with the register: '%s' is signed, "
-				       "but the trust directory's bodies/ has no CA to check its "
-				       "signer",
-				       c->number, c->file);
+		unanchored_manual(k, res);
 	else if (k->p->require_signed_evidence)
 		coco_report_add(k->r, COCO_STATUS_FAIL, "evidence.authentic", c->number,
 				"'%s' is not signed by its certification body, and the policy "
