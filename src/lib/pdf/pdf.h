@@ -82,6 +82,14 @@ enum coco_pdf_sig_status {
 	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer */
 };
 
+/* What a signature's byte range covers (docs/checks.md, "Coverage"). */
+enum coco_pdf_coverage {
+	COCO_PDF_COVER_UNKNOWN,  /* not judged: the byte range failed first */
+	COCO_PDF_COVER_FILE,     /* the entire file */
+	COCO_PDF_COVER_REVISION, /* its revision, and only allowed updates follow it */
+	COCO_PDF_COVER_NONE,     /* not covered: something else follows (pdf.coverage) */
+};
+
 /* One signature dictionary (/Type /Sig, or a dictionary with a /ByteRange). Strings are
  * malloc'd (or NULL). */
 struct coco_pdf_sig {
@@ -93,6 +101,7 @@ struct coco_pdf_sig {
 	uint64_t covered; /* a + c: the bytes signed */
 	uint64_t end;     /* b + c: where the signed bytes end */
 	int whole;        /* end is the file's size: all but /Contents is signed */
+	enum coco_pdf_coverage coverage;
 	/* What the CMS says of its signer, once it was checked (NULL, "" and 0 if it names
 	 * none): vouched for only when status is VALID (or UNANCHORED, but for the CA) */
 	char *signer;           /* the signer's subject (RFC 2253) */

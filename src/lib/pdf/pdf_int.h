@@ -49,11 +49,13 @@ int coco_pdf_stream_mem(struct scan *s, const struct val *dict, uint64_t data, u
 /* pdf_object.c: objects and the object pass */
 int coco_pdf_read_object(struct scan *s, uint64_t off, long num, int length_direct, struct obj *o);
 int coco_pdf_scan_objects(struct scan *s);
+int coco_pdf_fetch(struct scan *s, long long num, struct obj *o);
 
 /* pdf_xref.c: the cross-reference and object streams */
 int coco_pdf_xgrow(struct scan *s, uint64_t num);
 long coco_pdf_magic(const unsigned char *p, size_t n);
 int coco_pdf_load_xref(struct scan *s);
+int coco_pdf_load_chain(struct scan *s, uint64_t off);
 void coco_pdf_cache_drop(struct scan *s);
 int coco_pdf_objstm_load(struct scan *s, const struct val *dict, uint64_t data, uint64_t len,
 			 long num);
@@ -180,6 +182,8 @@ struct scan {
 	size_t nsec;
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
+	/* each section's trailer /Root and /Info: the objects they refer to, or -1 */
+	long long sec_root[COCO_PDF_MAX_SECTIONS], sec_info[COCO_PDF_MAX_SECTIONS];
 	/* work, base, values, kept and probed count on from the budget the scan draws on
 	 * (struct coco_pdf_budget: every PDF of a bundle or folder), and go back to it */
 	uint64_t work, base; /* parser work so far; its budget's base (sizes + inflated) */
