@@ -542,9 +542,10 @@ END_TEST
  * A one-page document as signing tools leave it, signed (object 6) as o says, in b: the
  * catalogue (1) with a direct /AcroForm of two signature fields, the signed one (4, its
  * appearance 8) and an empty one (7), both widgets on the page (3); the content (5) and
- * /Info (9). *xref is where its cross-reference table starts.
+ * /Info (9). *xref is where its cross-reference table starts. form_buf_page: with page
+ * object 3 as given.
  */
-static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
+static void form_buf_page(const struct popt *o, const char *page, struct bt_sb *b, size_t *xref)
 {
 	static const char *const body[] = {
 	    NULL,
@@ -566,7 +567,7 @@ static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
 		if (i == 6)
 			put_sig(b, 6, o, &a, &e);
 		else
-			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i, body[i]);
+			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i, i == 3 && page ? page : body[i]);
 	}
 	*xref = b->n;
 	bt_sb_str(b, "xref\n0 10\n0000000000 65535 f \n");
@@ -575,6 +576,11 @@ static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
 	bt_sb_fmt(b, "trailer\n<< /Size 10 /Root 1 0 R /Info 9 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
 		  *xref);
 	fill_sig(b, a, e, o);
+}
+
+static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
+{
+	form_buf_page(o, NULL, b, xref);
 }
 
 /* An incremental update: objects nums[i] with bodies[i] (up to 4), then a table and a
@@ -809,6 +815,74 @@ START_TEST(test_second_signature)
 }
 END_TEST
 
+/* A dangling reference in the signed revision (its page lists annotation 12, which does
+ * not exist) that an update fills in: the new object is refused. */
+START_TEST(test_dangling_ref)
+{
+	static const struct upd u = {
+	    {12},
+	    {"<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+	    NULL};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf_page(&body_sig, PAGE_HEAD "/Annots [4 0 R 7 0 R 12 0 R] >>", &b, &x);
+	append_update(&b, &u, x, &y);
+	path = bt_fmt("%s/dangling.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "dangling.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "dangling.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit),
+				    "not covered, as object 12, which an update adds, is referred "
+				    "to by the signed revision"),
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* Two updates: a DSS, then the same DSS (object 10) written again with more, as LTV tools
+ * do; the first update's catalogue refers to an object the second defines, and both are
+ * allowed. */
+START_TEST(test_two_updates)
+{
+	static const struct upd one = {
+	    {1, 10},
+	    {CAT_HEAD "] /SigFlags 3 >> /DSS 10 0 R >>", "<< /Certs [] /VRI << >> >>"},
+	    NULL};
+	static const struct upd two = {
+	    {10, 11},
+	    {"<< /Certs [11 0 R] /VRI << >> >>", "<< /Length 4 >>\nstream\nTEST\nendstream"},
+	    NULL};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y, z;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	append_update(&b, &one, x, &y);
+	append_update(&b, &two, y, &z);
+	path = bt_fmt("%s/twice.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "twice.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "twice.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "(the catalogue's /DSS; 2 new "
+							       "objects)"),
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -823,6 +897,8 @@ Suite *pades_suite(void)
 	tcase_add_loop_test(tc, test_update, 0, (int)(sizeof(updates) / sizeof(updates[0])));
 	tcase_add_test(tc, test_prev_trick);
 	tcase_add_test(tc, test_second_signature);
+	tcase_add_test(tc, test_dangling_ref);
+	tcase_add_test(tc, test_two_updates);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -477,12 +477,72 @@ static int walk(struct diff *d)
 				      "object %zu reuses a number the signed revision lists as "
 				      "free",
 				      num);
+		if (e->type != 0 && o == NULL && e->oldref > d->k)
+			return refuse(d,
+				      "object %zu, which an update adds, is referred to by the "
+				      "signed revision",
+				      num);
 		if (e->type != 0 && o == NULL)
 			d->n_new++;
 		else if (e->type != 0 && judge_changed(d, (long)num) != 0)
 			return -1;
 	}
 	return d->refused || d->s->failed ? -1 : 0;
+}
+
+/* ---- references from older revisions ------------------------------------------------ */
+
+static int reg_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* The revision whose bytes hold offset at: the section (1 = newest) of the first
+ * cross-reference at or after it, or 0 if none follows. */
+static unsigned region(struct scan *s, uint64_t at)
+{
+	size_t i, lo = 0, hi;
+
+	if (s->nreg == 0) {
+		for (i = 0; i < s->nsec; i++)
+			s->reg[i][0] = s->sec[i], s->reg[i][1] = i + 1;
+		s->nreg = s->nsec;
+		qsort(s->reg, s->nreg, sizeof(s->reg[0]), reg_cmp);
+	}
+	hi = s->nreg;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (s->reg[i][0] < at)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	return lo < s->nreg ? (unsigned)s->reg[lo][1] : 0;
+}
+
+static void refs(struct scan *s, const struct val *v, unsigned r)
+{
+	struct xent *e;
+	size_t i;
+
+	if (v->t == V_REF && v->i >= 0 && (size_t)v->i < s->nx) {
+		e = &s->x[v->i];
+		if (e->type != 0 && r > e->sec && r > e->oldref)
+			e->oldref = (uint8_t)(r > 255 ? 255 : r);
+	}
+	for (i = 0; (v->t == V_ARRAY || v->t == V_DICT) && i < v->n; i++)
+		refs(s, &v->k[i], r);
+}
+
+void coco_pdf_note_refs(struct scan *s, const struct val *v)
+{
+	unsigned r;
+
+	if (s->nsec < 2 || (r = region(s, s->refs_at)) < 2)
+		return;
+	refs(s, v, r);
 }
 
 /* ---- the signed revision ------------------------------------------------------------ */
@@ -540,6 +600,8 @@ static int find_revision(struct diff *d, uint64_t *start)
 	if (i == 0)
 		return refuse(d, "no cross-reference section follows the signed revision: the "
 				 "bytes after it are not an incremental update");
+	if (i >= 255)
+		return refuse(d, "more than 254 updates follow the signed revision");
 	*start = s->sec[i];
 	for (j = 0; j < i; j++)
 		if (s->sec_root[j] != s->sec_root[i])

@@ -19,4 +19,12 @@
 enum coco_err coco_pdf_coverage(struct scan *s, const struct sigrec *g, struct coco_pdf_sig *sig,
 				int *bad);
 
+/*
+ * Notes, for each object v refers to, whether its bytes (at s->refs_at) lie in a revision
+ * older than the one that defines that object (xent.oldref): an update may not add an
+ * object that the signed revision already refers to. Called for every object of the
+ * object pass; does nothing in a file of one revision.
+ */
+void coco_pdf_note_refs(struct scan *s, const struct val *v);
+
 #endif /* COCO_PDF_DIFF_H */

@@ -149,8 +149,11 @@ struct xent {
 	uint8_t refkeys;  /* REF_* bits: /S, /Type or /Subtype values that refer to it */
 	uint16_t sec;     /* the section (1 = newest) that decided it */
 	uint8_t inflated; /* its stream was inflated once (counted in the budget) */
+	uint8_t oldref;   /* the oldest section (capped at 255) whose bytes refer to it, when
+			     older than sec (coco_pdf_note_refs) */
 	uint32_t names;   /* bit 0: some version is a name; bit 1 + i: it is rules[i]'s value */
 };
+_Static_assert(sizeof(struct xent) <= 24, "the index is charged per entry (coco_pdf_xgrow)");
 
 /* Keys whose value names an action or object type: a reference there is resolved. */
 enum { REF_S = 1, REF_TYPE = 2, REF_SUBTYPE = 4 };
@@ -184,6 +187,10 @@ struct scan {
 	size_t ntab;
 	/* each section's trailer /Root and /Info: the objects they refer to, or -1 */
 	long long sec_root[COCO_PDF_MAX_SECTIONS], sec_info[COCO_PDF_MAX_SECTIONS];
+	/* the sections by offset, [offset, section], for coco_pdf_note_refs (nreg 0: not yet) */
+	uint64_t reg[COCO_PDF_MAX_SECTIONS][2];
+	size_t nreg;
+	uint64_t refs_at; /* where the object being judged is (an object stream's offset) */
 	/* work, base, values, kept and probed count on from the budget the scan draws on
 	 * (struct coco_pdf_budget: every PDF of a bundle or folder), and go back to it */
 	uint64_t work, base; /* parser work so far; its budget's base (sizes + inflated) */

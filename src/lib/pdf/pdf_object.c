@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf/pdf_diff.h"
 #include "pdf/pdf_int.h"
 
 /* ---- objects ------------------------------------------------------------------------ */
@@ -337,6 +338,8 @@ static int scan_at(struct scan *s, uint64_t off, long num, uint64_t *end)
 		s->n_objects++;
 		coco_pdf_note_name(s, o.num, &o.v);
 		coco_pdf_judge(s, &o.v, (long)o.num, 1);
+		s->refs_at = off;
+		coco_pdf_note_refs(s, &o.v);
 	}
 	if (rc == 0 && o.has_stream && name_is(dget(&o.v, "Type"), "ObjStm")) {
 		if (num >= 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf/pdf_diff.h"
 #include "pdf/pdf_int.h"
 
 #define TAIL 1024u /* %%EOF and startxref are looked for in the last TAIL bytes */
@@ -488,6 +489,7 @@ int coco_pdf_objstm_scan(struct scan *s)
 			s->n_objects++;
 			coco_pdf_note_name(s, s->cache_obj[k], &v);
 			coco_pdf_judge(s, &v, s->cache_obj[k], 0);
+			coco_pdf_note_refs(s, &v); /* at the stream's offset */
 		}
 		coco_pdf_val_release(s, &v);
 	}
