@@ -76,7 +76,7 @@ struct coco_pdf_src {
 /* What one signature dictionary's checks found. */
 enum coco_pdf_sig_status {
 	COCO_PDF_SIG_UNCHECKED,  /* not checked: the scan failed first, or the budget's count */
-	COCO_PDF_SIG_VALID,      /* passed every check, covers the whole file but /Contents */
+	COCO_PDF_SIG_VALID,      /* passed every check (coverage included) */
 	COCO_PDF_SIG_BAD,        /* failed a check (pdf.* fail findings) */
 	COCO_PDF_SIG_UNKNOWN,    /* its signer could not be established (indeterminate) */
 	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer */
@@ -122,7 +122,8 @@ struct coco_pdf_result {
 	size_t n_sigs;             /* signature dictionaries found: sigs[0 .. n_sigs) */
 	struct coco_pdf_sig *sigs; /* one per signature dictionary, in file order (or NULL) */
 	/* Summaries of sigs[].status: */
-	int sig_valid;      /* one signature passed every check and covers the whole file */
+	int sig_valid;      /* one signature passed every check and covers the whole file, or
+			       its revision with allowed updates (coverage) */
 	int sig_bad;        /* a signature failed a check */
 	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
 	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer */

@@ -4,7 +4,8 @@
  * pdf_lexer.c (reading, values, the lexer and parser), pdf_filter.c (FlateDecode,
  * predictors, stream decoding), pdf_object.c (objects, stream extents, the object pass),
  * pdf_xref.c (the cross-reference and object streams), pdf_content.c (active content),
- * pdf_sig.c (signature dictionaries and their checks) and pdf.c (the scan and the public
+ * pdf_sig.c (signature dictionaries and their checks), pdf_diff.c (the updates after a
+ * signed revision, with its own header pdf_diff.h) and pdf.c (the scan and the public
  * functions of pdf.h). Only these files include it: pdf.h is the module's interface.
  */
 #ifndef COCO_PDF_INT_H
