@@ -681,7 +681,8 @@ static const struct {
     {"root-changed",
      {{10}, {CAT_HEAD "] /SigFlags 3 >> >>"}, "/Root 10 0 R"},
      COCO_STATUS_FAIL,
-     "not covered, as an update's trailer changes /Root from object 1 to 10"},
+     "not covered, as an update's trailer does not keep /Root 1 0 R, the signed revision's "
+     "catalogue"},
 };
 
 /* The signed document with each update appended: the exact pdf.coverage finding for the

@@ -606,9 +606,9 @@ static int find_revision(struct diff *d, uint64_t *start)
 	for (j = 0; j < i; j++)
 		if (s->sec_root[j] != s->sec_root[i])
 			return refuse(d,
-				      "an update's trailer changes /Root from object %lld to "
-				      "%lld",
-				      s->sec_root[i], s->sec_root[j]);
+				      "an update's trailer does not keep /Root %lld 0 R, the "
+				      "signed revision's catalogue",
+				      s->sec_root[i]);
 	d->k = i, d->root = s->sec_root[i], d->info = s->sec_info[i];
 	return d->root >= 0 ? 0 : refuse(d, "the signed revision's /Root is not a reference");
 }
