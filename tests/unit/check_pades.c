@@ -884,6 +884,65 @@ START_TEST(test_two_updates)
 }
 END_TEST
 
+/* An update as tools that write object streams make it: the catalogue, the page (its
+ * /MediaBox of real numbers, written the same) and a new signature field (10) in an object
+ * stream (11), listed by an xref stream (12) with /Prev. Allowed, as in a table. */
+START_TEST(test_objstm_update)
+{
+	static const char *const objs[] = {
+	    CAT_HEAD " 10 0 R] /SigFlags 3 >> >>",
+	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.280 841.89] /Contents 5 0 R "
+	    "/Annots [4 0 R 7 0 R 10 0 R] >>",
+	    NEW_FIELD};
+	static const long nums[] = {1, 3, 10};
+	struct px f;
+	struct bt_sb b = {0}, head = {0}, body = {0};
+	size_t x, i, at, xs;
+	unsigned char row[7];
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	for (i = 0; i < 3; i++) {
+		bt_sb_fmt(&head, "%ld %zu ", nums[i], body.n);
+		bt_sb_fmt(&body, "%s\n", objs[i]);
+	}
+	at = b.n;
+	bt_sb_fmt(&b, "11 0 obj\n<< /Type /ObjStm /N 3 /First %zu /Length %zu >>\nstream\n", head.n,
+		  head.n + body.n);
+	bt_sb_add(&b, head.p, head.n);
+	bt_sb_add(&b, body.p, body.n);
+	bt_sb_str(&b, "\nendstream\nendobj\n");
+	xs = b.n;
+	bt_sb_fmt(&b,
+		  "12 0 obj\n<< /Type /XRef /Size 13 /W [1 4 2] /Index [1 1 3 1 10 3] /Root 1 0 R "
+		  "/Info 9 0 R /Prev %zu /Length 35 >>\nstream\n",
+		  x);
+	for (i = 0; i < 5; i++) {
+		size_t off = i == 3 ? at : i == 4 ? xs : 11, idx = i < 2 ? i : i == 2 ? 2 : 0;
+		row[0] = i < 3 ? 2 : 1;
+		row[1] = (unsigned char)(off >> 24), row[2] = (unsigned char)(off >> 16);
+		row[3] = (unsigned char)(off >> 8), row[4] = (unsigned char)off;
+		row[5] = 0, row[6] = (unsigned char)idx;
+		bt_sb_add(&b, row, sizeof(row));
+	}
+	bt_sb_fmt(&b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xs);
+	path = bt_fmt("%s/objstm.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "objstm.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "objstm.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit),
+				    "(signature field 10 added; page object 3's /Annots; 3 new "
+				    "objects)"),
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
+	free(path), free(b.p), free(head.p), free(body.p);
+	px_teardown(&f);
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -900,6 +959,7 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_second_signature);
 	tcase_add_test(tc, test_dangling_ref);
 	tcase_add_test(tc, test_two_updates);
+	tcase_add_test(tc, test_objstm_update);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,10 +18,9 @@
 
 #include "pdf/pdf_diff.h"
 
-#define TAIL 1024u  /* startxref and %%EOF are looked for in the signed bytes' last TAIL */
-#define LIST 480u   /* the updates, listed in the pass message */
-#define MAX_DSS 5u  /* the DSS and its /VRI, /Certs, /CRLs, /OCSPs, when indirect */
-#define REAL_MAX 31 /* a real number's token, compared as bytes */
+#define TAIL 1024u /* startxref and %%EOF are looked for in the signed bytes' last TAIL */
+#define LIST 480u  /* the updates, listed in the pass message */
+#define MAX_DSS 5u /* the DSS and its /VRI, /Certs, /CRLs, /OCSPs, when indirect */
 
 struct diff {
 	struct scan *s; /* the file as it is: its index is the newest */
@@ -168,23 +167,8 @@ static int deref(struct diff *d, int old, const struct val *v, struct obj *o,
 
 /* ---- comparing values --------------------------------------------------------------- */
 
-/* Two real numbers, both in the file's bytes (the parser keeps no value for them). */
-static int real_eq(struct diff *d, const struct val *a, const struct val *b)
-{
-	char x[REAL_MAX], y[REAL_MAX];
-	uint64_t n = a->end - a->off;
-
-	if (n == 0 || n >= REAL_MAX || b->end - b->off != n)
-		return 0;
-	if (coco_pdf_read(&d->s->d, x, (size_t)n, a->off) != 0 ||
-	    coco_pdf_read(&d->s->d, y, (size_t)n, b->off) != 0)
-		return 0;
-	return memcmp(x, y, (size_t)n) == 0;
-}
-
-/* Whether a and b are the same value. files: both were read from the file's bytes (not
- * object streams), so real numbers can be compared; otherwise two reals differ. */
-static int val_eq(struct diff *d, const struct val *a, const struct val *b, int files)
+/* Whether a and b are the same value (real numbers to the sixth decimal place). */
+static int val_eq(const struct val *a, const struct val *b)
 {
 	size_t i;
 
@@ -196,21 +180,20 @@ static int val_eq(struct diff *d, const struct val *a, const struct val *b, int 
 	case V_BOOL:
 	case V_INT:
 	case V_REF:
-		return a->i == b->i;
 	case V_REAL:
-		return files && real_eq(d, a, b);
+		return a->i == b->i;
 	case V_STR:
 	case V_NAME:
 		return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 	case V_ARRAY:
 		for (i = 0; i < a->n; i++)
-			if (!val_eq(d, &a->k[i], &b->k[i], files))
+			if (!val_eq(&a->k[i], &b->k[i]))
 				return 0;
 		return 1;
 	default: /* V_DICT: the same keys, in any order, with the same values */
 		for (i = 0; i + 1 < a->n; i += 2) {
 			const struct val *bv = dget(b, (const char *)a->k[i].s);
-			if (bv == NULL || !val_eq(d, &a->k[i + 1], bv, files))
+			if (bv == NULL || !val_eq(&a->k[i + 1], bv))
 				return 0;
 		}
 		for (i = 0; i + 1 < b->n; i += 2)
@@ -226,14 +209,14 @@ typedef int (*change_fn)(struct diff *d, long num, const char *key, const struct
 /* Calls fn for each key whose value differs between dictionaries a and b (was or now
  * NULL: the key is absent on that side); stops at the first -1. */
 static int each_change(struct diff *d, long num, const struct val *a, const struct val *b,
-		       int files, change_fn fn)
+		       change_fn fn)
 {
 	const struct val *other;
 	size_t i;
 
 	for (i = 0; i + 1 < a->n; i += 2) {
 		other = dget(b, (const char *)a->k[i].s);
-		if ((other == NULL || !val_eq(d, &a->k[i + 1], other, files)) &&
+		if ((other == NULL || !val_eq(&a->k[i + 1], other)) &&
 		    fn(d, num, (const char *)a->k[i].s, &a->k[i + 1], other) != 0)
 			return -1;
 	}
@@ -328,7 +311,7 @@ static int appended(struct diff *d, long num, const char *key, const struct val 
 			      "revision's items",
 			      num, key);
 	for (i = 0; i < n; i++)
-		if (!val_eq(d, &was->k[i], &now->k[i], 0))
+		if (!val_eq(&was->k[i], &now->k[i]))
 			return refuse(d, "object %ld's /%s changes the signed revision's items",
 				      num, key);
 	for (; i < now->n; i++)
@@ -358,7 +341,7 @@ static int acroform(struct diff *d, long num, const struct val *was, const struc
 		was = &empty_dict;
 	if (now == NULL || now->t != V_DICT)
 		return refuse(d, "the /AcroForm is not a dictionary");
-	return each_change(d, num, was, now, 0, acroform_key);
+	return each_change(d, num, was, now, acroform_key);
 }
 
 static int catalogue_key(struct diff *d, long num, const char *key, const struct val *was,
@@ -417,9 +400,8 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 {
 	const struct val *a = &was->v, *b = &now->v;
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && b->t == V_DICT;
-	int files = xget(d->s, num)->type == 1 && old_entry(d, num)->type == 1;
 
-	if (!was->has_stream && !now->has_stream && val_eq(d, a, b, files))
+	if (!was->has_stream && !now->has_stream && val_eq(a, b))
 		return 0; /* written again, unchanged */
 	if (num == d->info || num == d->meta || in_dss(d, num)) {
 		note(d, num == d->info   ? "the document information dictionary"
@@ -428,14 +410,14 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 		return 0;
 	}
 	if (dicts && num == d->root)
-		return each_change(d, num, a, b, files, catalogue_key);
+		return each_change(d, num, a, b, catalogue_key);
 	if (dicts && num == d->acro)
 		return acroform(d, num, a, b);
 	if (dicts && name_is(dget(a, "Type"), "Page"))
-		return each_change(d, num, a, b, files, page_key);
+		return each_change(d, num, a, b, page_key);
 	if (dicts && name_is(dget(a, "FT"), "Sig") && dget(a, "V") == NULL) {
 		note(d, "signature field %ld filled in", num);
-		return each_change(d, num, a, b, files, fill_key);
+		return each_change(d, num, a, b, fill_key);
 	}
 	return refuse(d, "object %ld, which the signed revision holds, changed", num);
 }

@@ -111,7 +111,8 @@ struct val {
 	unsigned char deep;      /* DEEP_* bits: what the items hold (walks skip the rest) */
 	uint32_t len, cap;       /* string or name bytes (at most COCO_PDF_MAX_TOKEN) */
 	uint32_t n, kcap;        /* items (at most COCO_PDF_MAX_NODES) */
-	long long i;             /* integer, boolean, or the object number of a reference */
+	long long i;             /* integer, boolean, the object number of a reference, or a
+				    real in millionths */
 	unsigned char *s;        /* string or name bytes, NUL-terminated */
 	struct val *k;           /* array items; a dictionary's keys and values alternate */
 	uint64_t off, end;       /* the token's first byte and the byte after it */
