@@ -538,14 +538,34 @@ END_TEST
 #define CAT_HEAD "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 7 0 R"
 #define NEW_FIELD "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Third) /Rect [0 0 0 0] /P 3 0 R >>"
 
+/* Inserts keys into the signature dictionary put_sig wrote at off, before its /ByteRange;
+ * *a and *e (its placeholder) move with them. */
+static void sig_keys(struct bt_sb *b, size_t off, const char *keys, size_t *a, size_t *e)
+{
+	char *br = strstr(b->p + off, " /ByteRange");
+	size_t at, n = strlen(keys) + 1;
+	struct bt_sb t = {0};
+
+	ck_assert_ptr_nonnull(br);
+	at = (size_t)(br - b->p);
+	bt_sb_add(&t, b->p, at);
+	bt_sb_fmt(&t, " %s", keys);
+	bt_sb_add(&t, b->p + at, b->n - at);
+	free(b->p);
+	*b = t;
+	*a += n, *e += n;
+}
+
 /*
  * A one-page document as signing tools leave it, signed (object 6) as o says, in b: the
  * catalogue (1) with a direct /AcroForm of two signature fields, the signed one (4, its
  * appearance 8) and an empty one (7), both widgets on the page (3); the content (5) and
- * /Info (9). *xref is where its cross-reference table starts. form_buf_page: with page
- * object 3 as given.
+ * /Info (9). *xref is where its cross-reference table starts. form_buf_with: with the
+ * catalogue, page object 3 and more keys of the signature dictionary as given (NULL: as
+ * above).
  */
-static void form_buf_page(const struct popt *o, const char *page, struct bt_sb *b, size_t *xref)
+static void form_buf_with(const struct popt *o, const char *cat, const char *page,
+			  const char *sig_extra, struct bt_sb *b, size_t *xref)
 {
 	static const char *const body[] = {
 	    NULL,
@@ -566,8 +586,13 @@ static void form_buf_page(const struct popt *o, const char *page, struct bt_sb *
 		off[i] = b->n;
 		if (i == 6)
 			put_sig(b, 6, o, &a, &e);
+		if (i == 6 && sig_extra != NULL)
+			sig_keys(b, off[6], sig_extra, &a, &e);
 		else
-			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i, i == 3 && page ? page : body[i]);
+			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i,
+				  i == 3 && page  ? page
+				  : i == 1 && cat ? cat
+						  : body[i]);
 	}
 	*xref = b->n;
 	bt_sb_str(b, "xref\n0 10\n0000000000 65535 f \n");
@@ -580,7 +605,7 @@ static void form_buf_page(const struct popt *o, const char *page, struct bt_sb *
 
 static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
 {
-	form_buf_page(o, NULL, b, xref);
+	form_buf_with(o, NULL, NULL, NULL, b, xref);
 }
 
 /* An incremental update: objects nums[i] with bodies[i] (up to 4), then a table and a
@@ -831,7 +856,7 @@ START_TEST(test_dangling_ref)
 	const struct coco_finding *hit;
 
 	px_setup(&f);
-	form_buf_page(&body_sig, PAGE_HEAD "/Annots [4 0 R 7 0 R 12 0 R] >>", &b, &x);
+	form_buf_with(&body_sig, NULL, PAGE_HEAD "/Annots [4 0 R 7 0 R 12 0 R] >>", NULL, &b, &x);
 	append_update(&b, &u, x, &y);
 	path = bt_fmt("%s/dangling.pdf", f.tmp);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -943,6 +968,65 @@ START_TEST(test_objstm_update)
 }
 END_TEST
 
+/* A certified document (DocMDP /P 1: no changes) takes LTV data but no new signature. */
+static const struct {
+	const char *name;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} certified[] = {
+    {"dss",
+     {{1, 10},
+      {CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> /DSS 10 0 R >>", "<< /Certs [] >>"},
+      NULL},
+     COCO_STATUS_PASS,
+     "(the catalogue's /DSS; 1 new object)"},
+    {"second-signature",
+     {{7, 10},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
+       "10 0 R >>",
+       "<< /Type /Sig /SubFilter /ETSI.CAdES.detached >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "signature field 7 holds a new signature"},
+    {"info",
+     {{9}, {"<< /Title (Changed) >>"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "object 9, the document's metadata, changed"},
+};
+
+START_TEST(test_certified)
+{
+	static const char *const docmdp =
+	    "/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+	    "/TransformParams /P 1 /V /1.2 >> >>]";
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> >>", NULL,
+		      docmdp, &b, &x);
+	append_update(&b, &certified[_i].u, x, &y);
+	path = bt_fmt("%s/%s.pdf", f.tmp, certified[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "c.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", certified[_i].status, "c.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), certified[_i].message),
+		      "%s:\n%s", certified[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, certified[_i].status == COCO_STATUS_PASS
+						     ? COCO_PDF_COVER_REVISION
+						     : COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -960,6 +1044,7 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_dangling_ref);
 	tcase_add_test(tc, test_two_updates);
 	tcase_add_test(tc, test_objstm_update);
+	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

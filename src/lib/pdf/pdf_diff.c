@@ -28,6 +28,7 @@ struct diff {
 	uint64_t end;   /* the signed bytes end here */
 	size_t k;       /* sections 1 .. k of s (1 = newest) are the updates */
 	long long root, info, meta, acro, dss[MAX_DSS];
+	int mdp; /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -35,6 +36,8 @@ struct diff {
 };
 
 static const struct val empty_dict = {.t = V_DICT};
+
+#define MDP1 "the document is certified with no changes allowed (DocMDP /P 1), yet "
 
 static int refuse(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
 
@@ -261,6 +264,8 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 			    "the /V of signature field %lld, object %lld, is not a /Sig or "
 			    "/DocTimeStamp dictionary",
 			    field, v->i);
+	else if (d->mdp == 1 && !name_is(type, "DocTimeStamp"))
+		rc = refuse(d, MDP1 "signature field %lld holds a new signature", field);
 	release(d, &o);
 	return rc;
 }
@@ -285,6 +290,8 @@ static int new_field(struct diff *d, long long num, int widget)
 			    "object %lld, added to %s, is not a signature field with its "
 			    "widget in one dictionary",
 			    num, where);
+	else if (dget(v, "V") == NULL && d->mdp == 1)
+		rc = refuse(d, MDP1 "empty signature field %lld was added", num);
 	else if (dget(v, "V") != NULL && sig_value(d, num, dget(v, "V")) != 0)
 		rc = -1;
 	else if (ap != NULL && !refs_new(d, ap))
@@ -351,6 +358,8 @@ static int catalogue_key(struct diff *d, long num, const char *key, const struct
 	const struct val *av, *bv;
 	int rc = -1;
 
+	if (strcmp(key, "Metadata") == 0 && d->mdp == 1)
+		return refuse(d, MDP1 "the catalogue's /Metadata changed");
 	if (strcmp(key, "DSS") == 0 || strcmp(key, "Metadata") == 0 ||
 	    strcmp(key, "Extensions") == 0) {
 		note(d, "the catalogue's /%s", key);
@@ -403,6 +412,8 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 
 	if (!was->has_stream && !now->has_stream && val_eq(a, b))
 		return 0; /* written again, unchanged */
+	if ((num == d->info || num == d->meta) && d->mdp == 1)
+		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
 	if (num == d->info || num == d->meta || in_dss(d, num)) {
 		note(d, num == d->info   ? "the document information dictionary"
 			: num == d->meta ? "the XMP metadata"
@@ -601,6 +612,38 @@ static void dss_part(struct diff *d, const struct val *v)
 		d->dss[d->ndss++] = v->i;
 }
 
+/* The DocMDP permissions of the signed revision's certification (ISO 32000-2 12.8.2.2):
+ * the /P of the DocMDP transform in the /Reference of the signature dictionary that the
+ * catalogue's /Perms /DocMDP names (2 if absent); 0 when the document is not certified,
+ * and 1, the strictest, when the certification cannot be read. -1: a read failed. */
+static int docmdp(struct diff *d, const struct val *cat)
+{
+	const struct val *perms = dget(cat, "Perms"), *ref, *r, *p;
+	struct obj po, so;
+	int mdp = 1;
+	size_t i;
+
+	memset(&so, 0, sizeof(so));
+	if (deref(d, 1, perms, &po, &perms) != 0) {
+		release(d, &po);
+		return -1;
+	}
+	if ((ref = dget(perms, "DocMDP")) == NULL)
+		mdp = 0;
+	else if (ref->t == V_REF && fetch(d, 1, ref->i, &so) != 0)
+		mdp = -1;
+	r = dget(&so.v, "Reference");
+	for (i = 0; mdp > 0 && r != NULL && r->t == V_ARRAY && i < r->n; i++)
+		if (name_is(dget(&r->k[i], "TransformMethod"), "DocMDP")) {
+			p = dget(dget(&r->k[i], "TransformParams"), "P");
+			mdp = p == NULL                                 ? 2
+			      : p->t == V_INT && p->i >= 1 && p->i <= 3 ? (int)p->i
+									: 1;
+		}
+	release(d, &po), release(d, &so);
+	return mdp;
+}
+
 /* What the signed revision's catalogue refers to: /Metadata, /AcroForm, /DSS (parts). */
 static int prepare(struct diff *d)
 {
@@ -620,7 +663,7 @@ static int prepare(struct diff *d)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
 		dss_part(d, dget(v, parts[i]));
-	rc = 0;
+	rc = (d->mdp = docmdp(d, &cat.v)) < 0 ? -1 : 0;
 out:
 	release(d, &cat), release(d, &dss);
 	return rc;
