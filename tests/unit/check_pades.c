@@ -1027,6 +1027,34 @@ START_TEST(test_certified)
 }
 END_TEST
 
+/* A document prepared so that its catalogue's /Metadata names the page's content stream
+ * (5): a later change to that stream is no metadata update. */
+START_TEST(test_shadow_metadata)
+{
+	static const struct upd u = {{5}, {"<< /Length 8 >>\nstream\nBT ET q \nendstream"}, NULL};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, CAT_HEAD "] /SigFlags 3 >> /Metadata 5 0 R >>", NULL, NULL, &b,
+		      &x);
+	append_update(&b, &u, x, &y);
+	path = bt_fmt("%s/shadow.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "shadow.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "shadow.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit),
+				    "not covered, as object 5, which the signed revision holds, "
+				    "changed"),
+		      "%s", bt_dump(f.r));
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -1044,6 +1072,7 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_dangling_ref);
 	tcase_add_test(tc, test_two_updates);
 	tcase_add_test(tc, test_objstm_update);
+	tcase_add_test(tc, test_shadow_metadata);
 	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
 	suite_add_tcase(s, tc);
 	return s;

@@ -404,20 +404,62 @@ static int in_dss(const struct diff *d, long long num)
 	return 0;
 }
 
+/* Whether v is a dictionary that a viewer draws or acts on (a page, annotation, field,
+ * form, or one with resources or contents): a key of these, or a /Type other than the
+ * ones given (NULL-terminated). */
+static int draws(const struct val *v, const char *const *types)
+{
+	static const char *const keys[] = {"Subtype", "FT",     "Parent", "Kids",     "Contents",
+					   "AP",      "Annots", "Pages",  "Resources"};
+	const struct val *type = dget(v, "Type");
+	size_t i;
+	int ok = type == NULL;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (dget(v, keys[i]) != NULL)
+			return 1;
+	for (i = 0; types[i] != NULL; i++)
+		ok |= name_is(type, types[i]);
+	return !ok;
+}
+
+/* What may change freely: the trailer's /Info (a plain dictionary), the catalogue's XMP
+ * /Metadata (a stream of /Type /Metadata), the DSS and its parts (arrays, or dictionaries
+ * of /Type /DSS or /VRI, or none). Each is checked to be what it claims, so that a
+ * document prepared with /Info or /Metadata naming its page cannot be changed through
+ * them. A phrase for the list, or NULL. */
+static const char *free_change(const struct diff *d, long num, const struct obj *was,
+			       const struct obj *now)
+{
+	static const char *const none[] = {NULL}, *const dss[] = {"DSS", "VRI", NULL};
+	const struct val *a = &was->v;
+	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && now->v.t == V_DICT;
+
+	if (num == d->info && dicts && !draws(a, none) && !draws(&now->v, none))
+		return "the document information dictionary";
+	if (num == d->meta && was->has_stream && now->has_stream &&
+	    name_is(dget(a, "Type"), "Metadata") && name_is(dget(&now->v, "Type"), "Metadata"))
+		return "the XMP metadata";
+	if (in_dss(d, num) && !was->has_stream && !now->has_stream &&
+	    ((a->t == V_ARRAY && now->v.t == V_ARRAY) ||
+	     (dicts && !draws(a, dss) && !draws(&now->v, dss))))
+		return "the DSS";
+	return NULL;
+}
+
 /* An object of the signed revision that the updates replaced: was and now as read. */
 static int changed(struct diff *d, long num, const struct obj *was, const struct obj *now)
 {
 	const struct val *a = &was->v, *b = &now->v;
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && b->t == V_DICT;
+	const char *what = free_change(d, num, was, now);
 
 	if (!was->has_stream && !now->has_stream && val_eq(a, b))
 		return 0; /* written again, unchanged */
-	if ((num == d->info || num == d->meta) && d->mdp == 1)
+	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
 		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
-	if (num == d->info || num == d->meta || in_dss(d, num)) {
-		note(d, num == d->info   ? "the document information dictionary"
-			: num == d->meta ? "the XMP metadata"
-					 : "the DSS");
+	if (what != NULL) {
+		note(d, "%s", what);
 		return 0;
 	}
 	if (dicts && num == d->root)
