@@ -668,10 +668,33 @@ static const struct {
      {{7, 10},
       {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
        "10 0 R >>",
-       "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 >>"},
+       "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 /ByteRange [0 1 2 3] /Contents <00> "
+       ">>"},
       NULL},
      COCO_STATUS_PASS,
      "updates (signature field 7 filled in; 1 new object)"},
+    {"empty-field-appearance",
+     {{1, 3, 10, 11},
+      {CAT_HEAD " 10 0 R] /SigFlags 3 >> >>", PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+       "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Third) /Rect [0 0 99 99] /P 3 0 R /AP "
+       "<< /N 11 0 R >> >>",
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 99 99] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as new empty signature field 10 has an appearance: only a signed field "
+     "may draw on the page"},
+    {"fill-unsigned",
+     {{7, 10, 11},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
+       "10 0 R /AP << /N 11 0 R >> >>",
+       "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 >>",
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 99 99] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /V of signature field 7, object 10, has no /ByteRange: it signs "
+     "nothing, so the field's appearance is no signature's"},
     {"page-content",
      {{5}, {"<< /Length 8 >>\nstream\nBT ET q \nendstream"}, NULL},
      COCO_STATUS_FAIL,

@@ -245,7 +245,8 @@ static int refs_new(const struct diff *d, const struct val *v)
 
 /* ---- new signature fields ----------------------------------------------------------- */
 
-/* A field's /V: a new signature dictionary (/Type /Sig or /DocTimeStamp). */
+/* A field's /V: a new signature dictionary (/Type /Sig or /DocTimeStamp) with a
+ * /ByteRange, so that it is checked as a signature of its own (coco_pdf_record_sig). */
 static int sig_value(struct diff *d, long long field, const struct val *v)
 {
 	struct obj o;
@@ -266,6 +267,11 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 			    field, v->i);
 	else if (d->mdp == 1 && !name_is(type, "DocTimeStamp"))
 		rc = refuse(d, MDP1 "signature field %lld holds a new signature", field);
+	else if (dget(&o.v, "ByteRange") == NULL)
+		rc = refuse(d,
+			    "the /V of signature field %lld, object %lld, has no /ByteRange: it "
+			    "signs nothing, so the field's appearance is no signature's",
+			    field, v->i);
 	release(d, &o);
 	return rc;
 }
@@ -292,6 +298,11 @@ static int new_field(struct diff *d, long long num, int widget)
 			    num, where);
 	else if (dget(v, "V") == NULL && d->mdp == 1)
 		rc = refuse(d, MDP1 "empty signature field %lld was added", num);
+	else if (dget(v, "V") == NULL && ap != NULL)
+		rc = refuse(d,
+			    "new empty signature field %lld has an appearance: only a signed "
+			    "field may draw on the page",
+			    num);
 	else if (dget(v, "V") != NULL && sig_value(d, num, dget(v, "V")) != 0)
 		rc = -1;
 	else if (ap != NULL && !refs_new(d, ap))
