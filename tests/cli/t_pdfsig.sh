@@ -226,12 +226,10 @@ run_case pdfsig_tampered pdfsig_tampered
 
 # pdfsig signing a PDF that already carries its signature: a second signature in an
 # incremental update. pdfsig calls both valid, the first "Not total document signed".
-# TODAY coco-bundle fails the first with pdf.coverage (any bytes after a signed range fail,
-# docs/checks.md), passes the second, and so fails evidence.authentic: the assertions below
-# pin that. When the incremental-update difference analysis of issue 15 lands, a new
-# signature in a new field is an allowed update: the first signature's pdf.coverage fail
-# becomes a pass ("entire revision with allowed updates") and this case must then expect
-# PASSED.
+# coco-bundle's difference analysis (pdf_diff.c) allows the update: a new signature field,
+# appended to /AcroForm /Fields and, as a widget, to the page's /Annots, which pdfsig
+# writes as an indirect array. The first signature covers its revision with allowed
+# updates, the second the whole file, and evidence.authentic passes.
 pdfsig_second_signature() {
 	pdfsig_nss
 	pdfsig_unsigned unsigned.pdf
@@ -246,13 +244,12 @@ pdfsig_second_signature() {
 	pdfsig_valid 2 adbe.pkcs7.detached
 	qpdf_clean twice.pdf
 	pdfsig_folder twice.pdf
-	expect 1 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
-	finding_on pdf.coverage fail "$EVIDENCE"
-	has_out "covers bytes 0..$size, but [0-9]* bytes follow (an incremental update or appended data)"
-	finding_on pdf.signature pass "$EVIDENCE"
-	[ "$(grep -c '"id": "pdf.signature", "status": "pass"' out)" -eq 1 ] ||
-		fail "not one pdf.signature pass"
-	finding_on evidence.authentic fail CEP-TEST-000123
+	expect 0 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+	finding_on pdf.coverage pass "$EVIDENCE"
+	has_out "covers the entire revision with allowed updates: bytes 0..$size, then [0-9]* bytes of incremental updates (signature field [0-9]* added; page object [0-9]*'s /Annots (object [0-9]*); [0-9]* new objects)"
+	[ "$(grep -c '"id": "pdf.signature", "status": "pass"' out)" -eq 2 ] ||
+		fail "not two pdf.signature passes"
+	finding_on evidence.authentic pass CEP-TEST-000123
 }
 run_case pdfsig_second_signature pdfsig_second_signature
 

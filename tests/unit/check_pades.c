@@ -597,9 +597,11 @@ END_TEST
 
 /*
  * Two signatures: a first signer, then the certification body's in an incremental update
- * (object 4). Each is reported on its own, by its object: the first fails pdf.coverage
- * (the update after it is not yet analysed, issue 15), the second passes pdf.signature
- * with its signer and /M time; the result keeps both, in file order.
+ * (object 4, in no field). Each is reported on its own, by its object: the first, whose
+ * signer chains to a root bodies/ lacks (unanchored: a manual check naming that root),
+ * covers its revision with an allowed update (one new object),
+ * the second passes pdf.signature with its signer and /M time; the result keeps both, in
+ * file order.
  */
 START_TEST(test_two_signers)
 {
@@ -625,21 +627,664 @@ START_TEST(test_two_signers)
 	scan(&f, path, "two.pdf");
 	ck_assert_int_eq(f.res.n_sigs, 2);
 	ck_assert_int_eq(f.res.sigs[0].obj, 3);
-	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_BAD);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_UNANCHORED);
+	ck_assert_ptr_nonnull(f.res.sigs[0].root);
 	ck_assert_int_eq(f.res.sigs[0].whole, 0);
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
 	ck_assert_int_eq(f.res.sigs[1].obj, 4);
 	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sigs[1].whole, 1);
 	ck_assert_int_eq(f.res.sigs[1].time_from_m, 1);
 	ck_assert_str_eq(f.res.sigs[1].signer_org, "Example Certification Body Ltd - TEST ONLY");
-	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "two.pdf");
-	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 3 "), "%s",
-		      bt_dump(f.r));
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "two.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 3 ") &&
+			  strstr(coco_finding_message(hit), "(1 new object)"),
+		      "%s", bt_dump(f.r));
 	hit = bt_find_status(f.r, "pdf.signature", COCO_STATUS_PASS, "two.pdf");
 	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 4 by "), "%s",
 		      bt_dump(f.r));
-	ck_assert_int_eq(f.res.sig_bad, 1);
+	ck_assert_int_eq(f.res.sig_bad, 0);
 	ck_assert_int_eq(f.res.sig_valid, 1);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* ---- updates after a signature: the difference analysis (pdf_diff.c) ------------------ */
+
+#define PAGE_HEAD "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents 5 0 R "
+#define CAT_HEAD "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 7 0 R"
+#define NEW_FIELD "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Third) /Rect [0 0 0 0] /P 3 0 R >>"
+
+/* Inserts keys into the signature dictionary put_sig wrote at off, before its /ByteRange;
+ * *a and *e (its placeholder) move with them. */
+static void sig_keys(struct bt_sb *b, size_t off, const char *keys, size_t *a, size_t *e)
+{
+	char *br = strstr(b->p + off, " /ByteRange");
+	size_t at, n = strlen(keys) + 1;
+	struct bt_sb t = {0};
+
+	ck_assert_ptr_nonnull(br);
+	at = (size_t)(br - b->p);
+	bt_sb_add(&t, b->p, at);
+	bt_sb_fmt(&t, " %s", keys);
+	bt_sb_add(&t, b->p + at, b->n - at);
+	free(b->p);
+	*b = t;
+	*a += n, *e += n;
+}
+
+/*
+ * A one-page document as signing tools leave it, signed (object 6) as o says, in b: the
+ * catalogue (1) with a direct /AcroForm of two signature fields, the signed one (4, its
+ * appearance 8) and an empty one (7), both widgets on the page (3); the content (5) and
+ * /Info (9). *xref is where its cross-reference table starts. form_buf_with: with the
+ * catalogue, page object 3 and more keys of the signature dictionary as given (NULL: as
+ * above), and an object 10 when obj10 is not NULL (an indirect array, say).
+ */
+static void form_buf_with(const struct popt *o, const char *cat, const char *page,
+			  const char *sig_extra, const char *obj10, struct bt_sb *b, size_t *xref)
+{
+	static const char *const body[] = {
+	    NULL,
+	    CAT_HEAD "] /SigFlags 3 >> >>",
+	    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	    PAGE_HEAD "/Annots [4 0 R 7 0 R] >>",
+	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Body) /V 6 0 R /Rect [0 0 10 10] /F "
+	    "132 /P 3 0 R /AP << /N 8 0 R >> >>",
+	    "<< /Length 42 >>\nstream\nBT /F1 18 Tf 72 760 Td (Certificate) Tj ET\nendstream",
+	    NULL,
+	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R >>",
+	    "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream",
+	    "<< /Title (Certificate - TEST ONLY) >>",
+	    NULL};
+	size_t off[11], a = 0, e = 0, i, n = obj10 != NULL ? 11 : 10;
+
+	bt_sb_str(b, "%PDF-1.7\n");
+	for (i = 1; i < n; i++) {
+		off[i] = b->n;
+		if (i == 6)
+			put_sig(b, 6, o, &a, &e);
+		if (i == 6 && sig_extra != NULL)
+			sig_keys(b, off[6], sig_extra, &a, &e);
+		else
+			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i,
+				  i == 3 && page  ? page
+				  : i == 1 && cat ? cat
+				  : i == 10       ? obj10
+						  : body[i]);
+	}
+	*xref = b->n;
+	bt_sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n);
+	for (i = 1; i < n; i++)
+		bt_sb_fmt(b, "%010zu 00000 n \n", off[i]);
+	bt_sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R /Info 9 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+		  n, *xref);
+	fill_sig(b, a, e, o);
+}
+
+static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
+{
+	form_buf_with(o, NULL, NULL, NULL, NULL, b, xref);
+}
+
+/* An incremental update: objects nums[i] with bodies[i] (up to 4), then a table and a
+ * trailer with /Prev prev and the keys in trailer (NULL: /Root 1 0 R); *xref is where the
+ * table starts. */
+struct upd {
+	long nums[4];
+	const char *bodies[4];
+	const char *trailer;
+};
+
+static void append_update(struct bt_sb *b, const struct upd *u, size_t prev, size_t *xref)
+{
+	size_t off[4], i, n;
+	long size = 10;
+
+	for (n = 0; n < 4 && u->bodies[n] != NULL; n++) {
+		off[n] = b->n;
+		bt_sb_fmt(b, "%ld 0 obj\n%s\nendobj\n", u->nums[n], u->bodies[n]);
+		size = u->nums[n] >= size ? u->nums[n] + 1 : size;
+	}
+	*xref = b->n;
+	bt_sb_str(b, "xref\n0 1\n0000000000 65535 f \n");
+	for (i = 0; i < n; i++)
+		bt_sb_fmt(b, "%ld 1\n%010zu 00000 n \n", u->nums[i], off[i]);
+	bt_sb_fmt(b, "trailer\n<< /Size %ld %s /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", size,
+		  u->trailer ? u->trailer : "/Root 1 0 R", prev, *xref);
+}
+
+static const struct popt body_sig = {PADES, 0, ESS_V2, 0, M_DATE, 0, 0, 0, 0, 0, NULL};
+
+/* Each update after the signature in object 6, and what the analysis makes of it: a
+ * pdf.coverage pass (the signature stays valid, its updates listed) or failure (the
+ * reason given). */
+static const struct {
+	const char *name;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} updates[] = {
+    {"dss",
+     {{1, 10, 11},
+      {CAT_HEAD "] /SigFlags 3 >> /DSS 10 0 R >>", "<< /Certs [11 0 R] /VRI << >> >>",
+       "<< /Length 4 >>\nstream\nTEST\nendstream"},
+      NULL},
+     COCO_STATUS_PASS,
+     "updates (the catalogue's /DSS; 2 new objects)"},
+    {"info",
+     {{9}, {"<< /Title (Certificate - TEST ONLY) /ModDate (D:20261001000000Z) >>"}, NULL},
+     COCO_STATUS_PASS,
+     "updates (the document information dictionary)"},
+    {"new-field",
+     {{1, 3, 10},
+      {CAT_HEAD " 10 0 R] /SigFlags 3 >> >>", PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+       NEW_FIELD},
+      NULL},
+     COCO_STATUS_PASS,
+     "updates (signature field 10 added; page object 3's /Annots; 1 new object)"},
+    {"fill-field",
+     {{7, 10},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
+       "10 0 R >>",
+       "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 /ByteRange [0 1 2 3] /Contents <00> "
+       ">>"},
+      NULL},
+     COCO_STATUS_PASS,
+     "updates (signature field 7 filled in; 1 new object)"},
+    {"empty-field-appearance",
+     {{1, 3, 10, 11},
+      {CAT_HEAD " 10 0 R] /SigFlags 3 >> >>", PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+       "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Third) /Rect [0 0 99 99] /P 3 0 R /AP "
+       "<< /N 11 0 R >> >>",
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 99 99] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as new empty signature field 10 has an appearance: only a signed field "
+     "may draw on the page"},
+    {"fill-unsigned",
+     {{7, 10, 11},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
+       "10 0 R /AP << /N 11 0 R >> >>",
+       "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 >>",
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 99 99] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /V of signature field 7, object 10, has no /ByteRange: it signs "
+     "nothing, so the field's appearance is no signature's"},
+    {"page-content",
+     {{5}, {"<< /Length 8 >>\nstream\nBT ET q \nendstream"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 5, which the signed revision holds, changed"},
+    {"annotation",
+     {{3, 10},
+      {PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+       "<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 10, added to a page's /Annots, is not a signature field with "
+     "its widget in one dictionary"},
+    {"sneaky-appearance",
+     {{4, 10},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Body) /V 6 0 R /Rect [0 0 10 10] /F "
+       "132 /P 3 0 R /AP << /N 10 0 R >> >>",
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 4, which the signed revision holds, changed"},
+    {"appearance-stream",
+     {{8},
+      {"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 8, which the signed revision holds, changed"},
+    {"catalogue-key",
+     {{1}, {CAT_HEAD "] /SigFlags 3 >> /PageMode /FullScreen >>"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the catalogue's /PageMode changed"},
+    {"root-changed",
+     {{10}, {CAT_HEAD "] /SigFlags 3 >> >>"}, "/Root 10 0 R"},
+     COCO_STATUS_FAIL,
+     "not covered, as an update's trailer does not keep /Root 1 0 R, the signed revision's "
+     "catalogue"},
+};
+
+/* The signed document with each update appended: the exact pdf.coverage finding for the
+ * signature in object 6, and its coverage level. */
+START_TEST(test_update)
+{
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, x2;
+	char *path;
+	const struct coco_finding *hit;
+	int pass = updates[_i].status == COCO_STATUS_PASS;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	append_update(&b, &updates[_i].u, x, &x2);
+	path = bt_fmt("%s/%s.pdf", f.tmp, updates[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "u.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", updates[_i].status, "u.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), updates[_i].message),
+		      "%s:\n%s", updates[_i].name, bt_dump(f.r));
+	ck_assert_ptr_nonnull(f.res.sigs);
+	ck_assert_int_eq(f.res.sigs[0].obj, 6);
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
+	if (pass)
+		ck_assert_msg(bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "u.pdf") ==
+				      NULL &&
+				  bt_find_status(f.r, "pdf.signature", COCO_STATUS_PASS, "u.pdf"),
+			      "%s:\n%s", updates[_i].name, bt_dump(f.r));
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* The same document with its page's /Annots (or the form's /Fields) an indirect array,
+ * object 10, as pdfsig writes it; each update appends to it, and what the analysis makes
+ * of it. */
+#define IND_FIELD(p) "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Third) /Rect [0 0 0 0] " p " >>"
+#define IND_CAT CAT_HEAD " 11 0 R] /SigFlags 3 >> >>"
+static const struct {
+	const char *name;
+	const char *cat, *page; /* the signed revision's catalogue and page (NULL: as usual) */
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} indirect[] = {
+    {"annots-appended",
+     NULL,
+     PAGE_HEAD "/Annots 10 0 R >>",
+     {{1, 10, 11}, {IND_CAT, "[4 0 R 7 0 R 11 0 R]", IND_FIELD("/P 3 0 R")}, NULL},
+     COCO_STATUS_PASS,
+     "updates (signature field 11 added; page object 3's /Annots (object 10); 1 new object)"},
+    {"annots-other-page",
+     NULL,
+     PAGE_HEAD "/Annots 10 0 R >>",
+     {{1, 10, 11}, {IND_CAT, "[4 0 R 7 0 R 11 0 R]", IND_FIELD("/P 2 0 R")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 10, an array the signed revision holds, changed"},
+    {"annots-no-page",
+     NULL,
+     PAGE_HEAD "/Annots 10 0 R >>",
+     {{1, 10, 11}, {IND_CAT, "[4 0 R 7 0 R 11 0 R]", IND_FIELD("")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 10, an array the signed revision holds, changed"},
+    {"annots-replaced",
+     NULL,
+     PAGE_HEAD "/Annots 10 0 R >>",
+     {{1, 10, 11}, {IND_CAT, "[4 0 R 11 0 R]", IND_FIELD("/P 3 0 R")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 10, an array the signed revision holds, changed"},
+    {"annots-text",
+     NULL,
+     PAGE_HEAD "/Annots 10 0 R >>",
+     {{10, 11},
+      {"[4 0 R 7 0 R 11 0 R]",
+       "<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /P 3 0 R /Contents (Approved) >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 11, added to a page's /Annots, is not a signature field with "
+     "its widget in one dictionary"},
+    {"fields-appended",
+     "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields 10 0 R /SigFlags 3 >> >>",
+     NULL,
+     {{3, 10, 11},
+      {PAGE_HEAD "/Annots [4 0 R 7 0 R 11 0 R] >>", "[4 0 R 7 0 R 11 0 R]", IND_FIELD("/P 3 0 R")},
+      NULL},
+     COCO_STATUS_PASS,
+     "updates (page object 3's /Annots; signature field 11 added; 1 new object)"},
+    {"fields-not-a-field",
+     "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields 10 0 R /SigFlags 3 >> >>",
+     NULL,
+     {{10, 11}, {"[4 0 R 7 0 R 11 0 R]", "<< /FT /Tx /T (Name) /V (Mallory) >>"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 11, added to /AcroForm /Fields, is not a signature field with "
+     "its widget in one dictionary"},
+};
+
+START_TEST(test_indirect)
+{
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, x2;
+	char *path;
+	const struct coco_finding *hit;
+	int pass = indirect[_i].status == COCO_STATUS_PASS;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, indirect[_i].cat, indirect[_i].page, NULL, "[4 0 R 7 0 R]", &b,
+		      &x);
+	append_update(&b, &indirect[_i].u, x, &x2);
+	path = bt_fmt("%s/%s.pdf", f.tmp, indirect[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "u.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", indirect[_i].status, "u.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), indirect[_i].message),
+		      "%s:\n%s", indirect[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* A trailer trick: an update whose table lists every object again, the page's content
+ * replaced, with no /Prev, so that the signed revision's cross-reference is never read. */
+START_TEST(test_prev_trick)
+{
+	struct px f;
+	struct bt_sb b = {0};
+	char tab[30 + 20 * 9];
+	size_t x, at, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	memcpy(tab, b.p + x, sizeof(tab)); /* "xref\n0 10\n" and ten 20-byte entries */
+	at = b.n;
+	bt_sb_str(&b, "5 0 obj\n<< /Length 5 >>\nstream\nBT ET\nendstream\nendobj\n");
+	y = b.n;
+	snprintf(tab + 30 + 20 * 4, 11, "%010zu", at);
+	tab[30 + 20 * 4 + 10] = ' ';
+	bt_sb_add(&b, tab, sizeof(tab));
+	bt_sb_fmt(&b, "trailer\n<< /Size 10 /Root 1 0 R /Info 9 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+		  y);
+	path = bt_fmt("%s/trick.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "trick.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "trick.pdf");
+	ck_assert_msg(
+	    hit && strstr(coco_finding_message(hit), "signature in object 6 covers bytes 0..") &&
+		strstr(coco_finding_message(hit),
+		       "not covered, as the /Prev chain does not lead to the signed "
+		       "revision's cross-reference at byte offset"),
+	    "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* A second signature, the body's again, in a new field (object 10, its dictionary 11)
+ * added to the form and the page: the first covers its revision with that update listed,
+ * the second the entire file, and the document passes. */
+START_TEST(test_second_signature)
+{
+	static const char *const body[] = {
+	    CAT_HEAD " 10 0 R] /SigFlags 3 >> >>", PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Third) /Rect [0 0 0 0] /P 3 0 R /V 11 "
+	    "0 R >>"};
+	static const long nums[] = {1, 3, 10, 11};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y, a, e, off[4], i;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	for (i = 0; i < 3; i++) {
+		off[i] = b.n;
+		bt_sb_fmt(&b, "%ld 0 obj\n%s\nendobj\n", nums[i], body[i]);
+	}
+	off[3] = b.n;
+	put_sig(&b, 11, &body_sig, &a, &e);
+	y = b.n;
+	bt_sb_str(&b, "xref\n0 1\n0000000000 65535 f \n");
+	for (i = 0; i < 4; i++)
+		bt_sb_fmt(&b, "%ld 1\n%010zu 00000 n \n", nums[i], off[i]);
+	bt_sb_fmt(&b,
+		  "trailer\n<< /Size 12 /Root 1 0 R /Info 9 0 R /Prev %zu >>\nstartxref\n%zu\n"
+		  "%%%%EOF\n",
+		  x, y);
+	fill_sig(&b, a, e, &body_sig);
+	path = bt_fmt("%s/second.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "second.pdf");
+	ck_assert_int_eq(f.res.n_sigs, 2);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[1].obj, 11);
+	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_VALID);
+	ck_assert_int_eq(f.res.sigs[1].coverage, COCO_PDF_COVER_FILE);
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "second.pdf");
+	ck_assert_msg(hit &&
+			  strstr(coco_finding_message(hit),
+				 "signature in object 6 covers the entire revision with allowed "
+				 "updates") &&
+			  strstr(coco_finding_message(hit),
+				 "(signature field 10 added; page object "
+				 "3's /Annots; 2 new objects)"),
+		      "%s", bt_dump(f.r));
+	ck_assert_msg(coco_report_verdict(f.r) == COCO_VERDICT_PASSED, "%s", bt_dump(f.r));
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* A dangling reference in the signed revision (its page lists annotation 12, which does
+ * not exist) that an update fills in: the new object is refused. */
+START_TEST(test_dangling_ref)
+{
+	static const struct upd u = {
+	    {12},
+	    {"<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+	    NULL};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, NULL, PAGE_HEAD "/Annots [4 0 R 7 0 R 12 0 R] >>", NULL, NULL, &b,
+		      &x);
+	append_update(&b, &u, x, &y);
+	path = bt_fmt("%s/dangling.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "dangling.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "dangling.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit),
+				    "not covered, as object 12, which an update adds, is referred "
+				    "to by the signed revision"),
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* Two updates: a DSS, then the same DSS (object 10) written again with more, as LTV tools
+ * do; the first update's catalogue refers to an object the second defines, and both are
+ * allowed. */
+START_TEST(test_two_updates)
+{
+	static const struct upd one = {
+	    {1, 10},
+	    {CAT_HEAD "] /SigFlags 3 >> /DSS 10 0 R >>", "<< /Certs [] /VRI << >> >>"},
+	    NULL};
+	static const struct upd two = {
+	    {10, 11},
+	    {"<< /Certs [11 0 R] /VRI << >> >>", "<< /Length 4 >>\nstream\nTEST\nendstream"},
+	    NULL};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y, z;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	append_update(&b, &one, x, &y);
+	append_update(&b, &two, y, &z);
+	path = bt_fmt("%s/twice.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "twice.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "twice.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "(the catalogue's /DSS; 2 new "
+							       "objects)"),
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* An update as tools that write object streams make it: the catalogue, the page (its
+ * /MediaBox of real numbers, written the same) and a new signature field (10) in an object
+ * stream (11), listed by an xref stream (12) with /Prev. Allowed, as in a table. */
+START_TEST(test_objstm_update)
+{
+	static const char *const objs[] = {
+	    CAT_HEAD " 10 0 R] /SigFlags 3 >> >>",
+	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.280 841.89] /Contents 5 0 R "
+	    "/Annots [4 0 R 7 0 R 10 0 R] >>",
+	    NEW_FIELD};
+	static const long nums[] = {1, 3, 10};
+	struct px f;
+	struct bt_sb b = {0}, head = {0}, body = {0};
+	size_t x, i, at, xs;
+	unsigned char row[7];
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf(&body_sig, &b, &x);
+	for (i = 0; i < 3; i++) {
+		bt_sb_fmt(&head, "%ld %zu ", nums[i], body.n);
+		bt_sb_fmt(&body, "%s\n", objs[i]);
+	}
+	at = b.n;
+	bt_sb_fmt(&b, "11 0 obj\n<< /Type /ObjStm /N 3 /First %zu /Length %zu >>\nstream\n", head.n,
+		  head.n + body.n);
+	bt_sb_add(&b, head.p, head.n);
+	bt_sb_add(&b, body.p, body.n);
+	bt_sb_str(&b, "\nendstream\nendobj\n");
+	xs = b.n;
+	bt_sb_fmt(&b,
+		  "12 0 obj\n<< /Type /XRef /Size 13 /W [1 4 2] /Index [1 1 3 1 10 3] /Root 1 0 R "
+		  "/Info 9 0 R /Prev %zu /Length 35 >>\nstream\n",
+		  x);
+	for (i = 0; i < 5; i++) {
+		size_t off = i == 3 ? at : i == 4 ? xs : 11, idx = i < 2 ? i : i == 2 ? 2 : 0;
+		row[0] = i < 3 ? 2 : 1;
+		row[1] = (unsigned char)(off >> 24), row[2] = (unsigned char)(off >> 16);
+		row[3] = (unsigned char)(off >> 8), row[4] = (unsigned char)off;
+		row[5] = 0, row[6] = (unsigned char)idx;
+		bt_sb_add(&b, row, sizeof(row));
+	}
+	bt_sb_fmt(&b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xs);
+	path = bt_fmt("%s/objstm.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "objstm.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "objstm.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit),
+				    "(signature field 10 added; page object 3's /Annots; 3 new "
+				    "objects)"),
+		      "%s", bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
+	free(path), free(b.p), free(head.p), free(body.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* A certified document (DocMDP /P 1: no changes) takes LTV data but no new signature. */
+static const struct {
+	const char *name;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} certified[] = {
+    {"dss",
+     {{1, 10},
+      {CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> /DSS 10 0 R >>", "<< /Certs [] >>"},
+      NULL},
+     COCO_STATUS_PASS,
+     "(the catalogue's /DSS; 1 new object)"},
+    {"second-signature",
+     {{7, 10},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
+       "10 0 R >>",
+       "<< /Type /Sig /SubFilter /ETSI.CAdES.detached >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "signature field 7 holds a new signature"},
+    {"info",
+     {{9}, {"<< /Title (Changed) >>"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "object 9, the document's metadata, changed"},
+};
+
+START_TEST(test_certified)
+{
+	static const char *const docmdp =
+	    "/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+	    "/TransformParams /P 1 /V /1.2 >> >>]";
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> >>", NULL,
+		      docmdp, NULL, &b, &x);
+	append_update(&b, &certified[_i].u, x, &y);
+	path = bt_fmt("%s/%s.pdf", f.tmp, certified[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "c.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", certified[_i].status, "c.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), certified[_i].message),
+		      "%s:\n%s", certified[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage, certified[_i].status == COCO_STATUS_PASS
+						     ? COCO_PDF_COVER_REVISION
+						     : COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
+/* A document prepared so that its catalogue's /Metadata names the page's content stream
+ * (5): a later change to that stream is no metadata update. */
+START_TEST(test_shadow_metadata)
+{
+	static const struct upd u = {{5}, {"<< /Length 8 >>\nstream\nBT ET q \nendstream"}, NULL};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path;
+	const struct coco_finding *hit;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, CAT_HEAD "] /SigFlags 3 >> /Metadata 5 0 R >>", NULL, NULL, NULL,
+		      &b, &x);
+	append_update(&b, &u, x, &y);
+	path = bt_fmt("%s/shadow.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "shadow.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "shadow.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit),
+				    "not covered, as object 5, which the signed revision holds, "
+				    "changed"),
+		      "%s", bt_dump(f.r));
 	free(path), free(b.p);
 	px_teardown(&f);
 }
@@ -657,6 +1302,15 @@ Suite *pades_suite(void)
 	tcase_add_loop_test(tc, test_honest, 0, (int)(sizeof(honest) / sizeof(honest[0])));
 	tcase_add_test(tc, test_bundle_ber);
 	tcase_add_test(tc, test_two_signers);
+	tcase_add_loop_test(tc, test_update, 0, (int)(sizeof(updates) / sizeof(updates[0])));
+	tcase_add_loop_test(tc, test_indirect, 0, (int)(sizeof(indirect) / sizeof(indirect[0])));
+	tcase_add_test(tc, test_prev_trick);
+	tcase_add_test(tc, test_second_signature);
+	tcase_add_test(tc, test_dangling_ref);
+	tcase_add_test(tc, test_two_updates);
+	tcase_add_test(tc, test_objstm_update);
+	tcase_add_test(tc, test_shadow_metadata);
+	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -204,8 +204,9 @@ START_TEST(test_sig_entry)
 }
 END_TEST
 
-/* signed.pdf with an incremental update that adds a second signature dictionary: each has
- * its entry, in file order, and the first keeps its signer. */
+/* signed.pdf with an incremental update that adds a second signature dictionary (in no
+ * field, so one new object: an allowed update): each has its entry, in file order, and the
+ * first keeps its signer and covers its revision. */
 START_TEST(test_two_sigs)
 {
 	struct pfx f;
@@ -236,16 +237,19 @@ START_TEST(test_two_sigs)
 	scan(&f, path, "two.pdf");
 	ck_assert_int_eq(f.res.n_sigs, 2);
 	ck_assert_int_eq(f.res.sigs[0].obj, 8);
-	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_BAD);
+	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sigs[0].range_ok, 1);
 	ck_assert_int_eq(f.res.sigs[0].whole, 0);
+	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
 	ck_assert_str_eq(f.res.sigs[0].signer_org, BODY_ORG);
 	ck_assert_int_eq(f.res.sigs[0].has_signing_time, 1);
 	ck_assert_int_eq(f.res.sigs[1].obj, 9);
 	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_BAD);
 	ck_assert_int_eq(f.res.sigs[1].range_ok, 0);
 	ck_assert_ptr_null(f.res.sigs[1].signer);
-	ck_assert_msg(bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "two.pdf") != NULL &&
+	ck_assert_msg(bt_find_status(f.r, "pdf.coverage", COCO_STATUS_PASS, "two.pdf") != NULL &&
+			  bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "two.pdf") ==
+			      NULL &&
 			  bt_find_status(f.r, "pdf.byterange", COCO_STATUS_FAIL, "two.pdf") != NULL,
 		      "%s", bt_dump(f.r));
 	free(p);

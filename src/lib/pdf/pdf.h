@@ -76,11 +76,19 @@ struct coco_pdf_src {
 /* What one signature dictionary's checks found. */
 enum coco_pdf_sig_status {
 	COCO_PDF_SIG_UNCHECKED,  /* not checked: the scan failed first, or the budget's count */
-	COCO_PDF_SIG_VALID,      /* passed every check, covers the whole file but /Contents */
+	COCO_PDF_SIG_VALID,      /* passed every check (coverage included) */
 	COCO_PDF_SIG_BAD,        /* failed a check (pdf.* fail findings) */
 	COCO_PDF_SIG_UNKNOWN,    /* its signer could not be established (indeterminate) */
 	COCO_PDF_SIG_UNANCHORED, /* verifies, but bodies/ has no CA to check its signer: it is
 				  * empty, or lacks the root the chain reaches (root) */
+};
+
+/* What a signature's byte range covers (docs/checks.md, "Coverage"). */
+enum coco_pdf_coverage {
+	COCO_PDF_COVER_UNKNOWN,  /* not judged: the byte range failed first */
+	COCO_PDF_COVER_FILE,     /* the entire file */
+	COCO_PDF_COVER_REVISION, /* its revision, and only allowed updates follow it */
+	COCO_PDF_COVER_NONE,     /* not covered: something else follows (pdf.coverage) */
 };
 
 /* One signature dictionary (/Type /Sig, or a dictionary with a /ByteRange). Strings are
@@ -94,6 +102,7 @@ struct coco_pdf_sig {
 	uint64_t covered; /* a + c: the bytes signed */
 	uint64_t end;     /* b + c: where the signed bytes end */
 	int whole;        /* end is the file's size: all but /Contents is signed */
+	enum coco_pdf_coverage coverage;
 	/* What the CMS says of its signer, once it was checked (NULL, "" and 0 if it names
 	 * none): vouched for only when status is VALID (or UNANCHORED, but for the CA) */
 	char *signer;           /* the signer's subject (RFC 2253) */
@@ -127,7 +136,8 @@ struct coco_pdf_result {
 	size_t n_sigs;             /* signature dictionaries found: sigs[0 .. n_sigs) */
 	struct coco_pdf_sig *sigs; /* one per signature dictionary, in file order (or NULL) */
 	/* Summaries of sigs[].status (document timestamps count only in sig_bad): */
-	int sig_valid;      /* one signature passed every check and covers the whole file */
+	int sig_valid;      /* one signature passed every check and covers the whole file, or
+			       its revision with allowed updates (coverage) */
 	int sig_bad;        /* a signature (or a document timestamp) failed a check */
 	int sig_unknown;    /* a signature's signer could not be established (indeterminate) */
 	int sig_unanchored; /* a signature verifies, but bodies/ has no CA to check its signer

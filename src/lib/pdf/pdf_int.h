@@ -4,9 +4,10 @@
  * pdf_lexer.c (reading, values, the lexer and parser), pdf_filter.c (FlateDecode,
  * predictors, stream decoding), pdf_object.c (objects, stream extents, the object pass),
  * pdf_xref.c (the cross-reference and object streams), pdf_content.c (active content),
- * pdf_sig.c (signature dictionaries and their checks), pdf_docts.c (document timestamps)
- * and pdf.c (the scan and the public functions of pdf.h). Only these files include it: pdf.h is the
- * module's interface.
+ * pdf_sig.c (signature dictionaries and their checks), pdf_docts.c (document timestamps),
+ * pdf_diff.c (the updates after a signed revision, with its own header pdf_diff.h) and
+ * pdf.c (the scan and the public functions of pdf.h). Only these files include it: pdf.h is
+ * the module's interface.
  */
 #ifndef COCO_PDF_INT_H
 #define COCO_PDF_INT_H
@@ -50,11 +51,13 @@ int coco_pdf_stream_mem(struct scan *s, const struct val *dict, uint64_t data, u
 /* pdf_object.c: objects and the object pass */
 int coco_pdf_read_object(struct scan *s, uint64_t off, long num, int length_direct, struct obj *o);
 int coco_pdf_scan_objects(struct scan *s);
+int coco_pdf_fetch(struct scan *s, long long num, struct obj *o);
 
 /* pdf_xref.c: the cross-reference and object streams */
 int coco_pdf_xgrow(struct scan *s, uint64_t num);
 long coco_pdf_magic(const unsigned char *p, size_t n);
 int coco_pdf_load_xref(struct scan *s);
+int coco_pdf_load_chain(struct scan *s, uint64_t off);
 void coco_pdf_cache_drop(struct scan *s);
 int coco_pdf_objstm_load(struct scan *s, const struct val *dict, uint64_t data, uint64_t len,
 			 long num);
@@ -130,7 +133,8 @@ struct val {
 	unsigned char deep;      /* DEEP_* bits: what the items hold (walks skip the rest) */
 	uint32_t len, cap;       /* string or name bytes (at most COCO_PDF_MAX_TOKEN) */
 	uint32_t n, kcap;        /* items (at most COCO_PDF_MAX_NODES) */
-	long long i;             /* integer, boolean, or the object number of a reference */
+	long long i;             /* integer, boolean, the object number of a reference, or a
+				    real in millionths */
 	unsigned char *s;        /* string or name bytes, NUL-terminated */
 	struct val *k;           /* array items; a dictionary's keys and values alternate */
 	uint64_t off, end;       /* the token's first byte and the byte after it */
@@ -169,8 +173,11 @@ struct xent {
 	uint8_t refkeys;  /* REF_* bits: /S, /Type or /Subtype values that refer to it */
 	uint16_t sec;     /* the section (1 = newest) that decided it */
 	uint8_t inflated; /* its stream was inflated once (counted in the budget) */
+	uint8_t oldref;   /* the oldest section (capped at 255) whose bytes refer to it, when
+			     older than sec (coco_pdf_note_refs) */
 	uint32_t names;   /* bit 0: some version is a name; bit 1 + i: it is rules[i]'s value */
 };
+_Static_assert(sizeof(struct xent) <= 24, "the index is charged per entry (coco_pdf_xgrow)");
 
 /* Keys whose value names an action or object type: a reference there is resolved. */
 enum { REF_S = 1, REF_TYPE = 2, REF_SUBTYPE = 4 };
@@ -202,6 +209,12 @@ struct scan {
 	size_t nsec;
 	uint64_t tab[COCO_PDF_MAX_SECTIONS][2]; /* classic tables and trailers: [start, end) */
 	size_t ntab;
+	/* each section's trailer /Root and /Info: the objects they refer to, or -1 */
+	long long sec_root[COCO_PDF_MAX_SECTIONS], sec_info[COCO_PDF_MAX_SECTIONS];
+	/* the sections by offset, [offset, section], for coco_pdf_note_refs (nreg 0: not yet) */
+	uint64_t reg[COCO_PDF_MAX_SECTIONS][2];
+	size_t nreg;
+	uint64_t refs_at; /* where the object being judged is (an object stream's offset) */
 	/* work, base, values, kept and probed count on from the budget the scan draws on
 	 * (struct coco_pdf_budget: every PDF of a bundle or folder), and go back to it */
 	uint64_t work, base; /* parser work so far; its budget's base (sizes + inflated) */

@@ -376,6 +376,30 @@ static int plain_uint(struct lex *x, long long *out)
 	return 1;
 }
 
+/* A real's value in millionths, saturated (its integer part at 10^12): what pdf_diff.c
+ * compares; digits past the sixth decimal place are ignored. */
+static long long real_millionths(const char *w)
+{
+	long long v = 0;
+	int neg = 0, dot = 0, frac = 0;
+
+	for (; *w == '+' || *w == '-'; w++)
+		neg ^= *w == '-';
+	for (; *w != '\0'; w++) {
+		if (*w == '.' && !dot)
+			dot = 1;
+		else if (*w < '0' || *w > '9')
+			break;
+		else if (dot && frac < 6)
+			v = v * 10 + (*w - '0'), frac++;
+		else if (!dot && v < 1000000000000LL)
+			v = v * 10 + (*w - '0');
+	}
+	for (; frac < 6; frac++)
+		v *= 10;
+	return neg ? -v : v;
+}
+
 /* A number token in general: signs, reals, overlong or malformed runs. */
 static int number_token(struct lex *x, struct val *v)
 {
@@ -387,6 +411,7 @@ static int number_token(struct lex *x, struct val *v)
 		return coco_pdf_lfail(x, "pdf.structure", "a malformed number");
 	if (strchr(w, '.') != NULL) {
 		v->t = V_REAL;
+		v->i = real_millionths(w);
 		return 0;
 	}
 	errno = 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf/pdf_diff.h"
 #include "pdf/pdf_int.h"
 
 /* ---- objects ------------------------------------------------------------------------ */
@@ -180,6 +181,23 @@ static int objstm_value(struct scan *s, long long num, long osn, size_t idx, str
 }
 
 /*
+ * Object num as the index places it (in the file or an object stream) into o, released by
+ * the caller (coco_pdf_val_release); a number the index does not list gives null. Returns
+ * 0, or -1 with a finding.
+ */
+int coco_pdf_fetch(struct scan *s, long long num, struct obj *o)
+{
+	const struct xent *e = xget(s, num);
+
+	memset(o, 0, sizeof(*o));
+	if (e == NULL)
+		return 0;
+	if (e->type == 1)
+		return coco_pdf_read_object(s, e->off, (long)num, 0, o);
+	return objstm_value(s, num, (long)e->off, e->gen, &o->v);
+}
+
+/*
  * An indirect /Length: an integer object, in the file or (except for an object stream's
  * own /Length, which must be readable before the stream is) in an object stream.
  */
@@ -320,6 +338,8 @@ static int scan_at(struct scan *s, uint64_t off, long num, uint64_t *end)
 		s->n_objects++;
 		coco_pdf_note_name(s, o.num, &o.v);
 		coco_pdf_judge(s, &o.v, (long)o.num, 1);
+		s->refs_at = off;
+		coco_pdf_note_refs(s, &o.v);
 	}
 	if (rc == 0 && o.has_stream && name_is(dget(&o.v, "Type"), "ObjStm")) {
 		if (num >= 0)

@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "pdf/pdf_diff.h"
 #include "pdf/pdf_int.h"
 #include "signature/cms.h"
 
@@ -364,13 +365,15 @@ static enum coco_err check_cms(struct scan *s, const struct sigrec *g, size_t de
 			coco_report_add(
 			    s->r, COCO_STATUS_PASS, "pdf.signature", s->name,
 			    "signature in object %ld by '%s', signed at %s (the signer's "
-			    "claim%s), covers the whole file but its /Contents (%llu of "
-			    "%llu bytes)",
+			    "claim%s), covers %s but its /Contents (%llu of %llu bytes)",
 			    g->obj, info->subject ? info->subject : "?",
 			    info->has_signing_time ? coco_time_format(info->signing_time, tb)
 			    : g->has_m             ? coco_time_format(g->m, tb)
 						   : "an unknown time",
 			    !info->has_signing_time && g->has_m ? ", the dictionary's /M" : "",
+			    sig->coverage == COCO_PDF_COVER_REVISION
+				? "its revision, with allowed updates after it,"
+				: "the whole file",
 			    (unsigned long long)(rg.len[0] + rg.len[1]),
 			    (unsigned long long)s->size);
 		keep_signer(s, sig, info);
@@ -396,6 +399,7 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct 
 {
 	size_t i, der_len = 0;
 	int bad = 0, unknown = 0, known = 0, una = 0;
+	enum coco_err err;
 	uint64_t after;
 
 	sig->doc_timestamp = known = coco_pdf_is_docts(g); /* pdf_docts.c */
@@ -418,15 +422,9 @@ enum coco_err coco_pdf_check_sig(struct scan *s, const struct sigrec *g, struct 
 	if (check_contents(s, g, &der_len) != 0)
 		return COCO_OK;
 	after = s->size - (uint64_t)g->br[2] - (uint64_t)g->br[3];
-	if (after > 0) {
-		bad++;
-		coco_report_add(
-		    s->r, COCO_STATUS_FAIL, "pdf.coverage", s->name,
-		    "signature in object %ld covers bytes 0..%lld, but %llu bytes follow "
-		    "(an incremental update or appended data): the document changed "
-		    "after signing",
-		    g->obj, g->br[2] + g->br[3], (unsigned long long)after);
-	}
+	sig->coverage = COCO_PDF_COVER_FILE;
+	if (after > 0 && (err = coco_pdf_coverage(s, g, sig, &bad)) != COCO_OK)
+		return err; /* the updates after it: pdf_diff.c */
 	if (sig->doc_timestamp)
 		return coco_pdf_check_docts(s, g, der_len, bad, sig);
 	if (check_cms(s, g, der_len, sig, &bad, &unknown, &una) != COCO_OK)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf/pdf_diff.h"
 #include "pdf/pdf_int.h"
 
 #define TAIL 1024u /* %%EOF and startxref are looked for in the last TAIL bytes */
@@ -261,6 +262,12 @@ static uint64_t section_start(struct scan *s, uint64_t off)
 	return p - off < LEAD && p < s->size ? p : off;
 }
 
+/* The object a trailer's value refers to, or -1 (pdf_diff.c compares them). */
+static long long ref_num(const struct val *v)
+{
+	return v != NULL && v->t == V_REF ? v->i : -1;
+}
+
 /* One section at off: a table (with its hybrid /XRefStm) or a stream. *prev: next. */
 static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 {
@@ -299,6 +306,8 @@ static int xref_section(struct scan *s, uint64_t off, uint64_t *prev, int *more)
 		s->encrypted = 1;
 	if (rc == 0 && (h = want_offset(s, dget(&tr, "XRefStm"), "/XRefStm", &hoff)) != 0)
 		rc = h < 0 ? -1 : xref_stream(s, hoff, &hy);
+	s->sec_root[s->nsec - 1] = ref_num(dget(&tr, "Root"));
+	s->sec_info[s->nsec - 1] = ref_num(dget(&tr, "Info"));
 	if (rc == 0 && s->nsec == 1 && dget(&tr, "Root") == NULL)
 		rc = coco_pdf_fail(s, "pdf.xref", "the trailer has no /Root");
 	if (rc == 0 && (h = want_offset(s, dget(&tr, "Prev"), "/Prev", prev)) != 0)
@@ -395,11 +404,19 @@ static int find_start(struct scan *s, uint64_t *start)
 
 int coco_pdf_load_xref(struct scan *s)
 {
-	uint64_t off = 0, prev = 0;
-	int more = 1;
+	uint64_t off = 0;
 
 	if (find_start(s, &off) != 0)
 		return -1;
+	return coco_pdf_load_chain(s, off);
+}
+
+/* The sections from the one at off along /Prev into the index. */
+int coco_pdf_load_chain(struct scan *s, uint64_t off)
+{
+	uint64_t prev = 0;
+	int more = 1;
+
 	while (more) {
 		if (xref_section(s, off, &prev, &more) != 0)
 			return -1;
@@ -514,6 +531,7 @@ int coco_pdf_objstm_scan(struct scan *s)
 			s->n_objects++;
 			coco_pdf_note_name(s, s->cache_obj[k], &v);
 			coco_pdf_judge(s, &v, s->cache_obj[k], 0);
+			coco_pdf_note_refs(s, &v); /* at the stream's offset */
 		}
 		coco_pdf_val_release(s, &v);
 	}
