@@ -136,3 +136,137 @@ etsi_eku_mix() {
 	done
 }
 run_case etsi_eku_mix etsi_eku_mix
+
+# Two applicant signatures, as EN 319 162-1 makes them: ASiCManifest001.xml with
+# signature001.p7s and ASiCManifest002.xml with signature002.p7s, each over the data
+# objects, by the authorising director and by another director of the applicant. Both are
+# verified and reported; the director's stands for the applicant (assessment.director),
+# whichever comes first. Without it, the other director's signature is no authorisation:
+# a manual check, as for any signer who is not the authorising director. A second
+# signature that does not verify fails the bundle, as any signature does.
+etsi_two_signatures() {
+	etsi_cert d2 "/CN=John Deputy - TEST ONLY/O=Example Guarding Ltd/C=GB" \
+		"authorityKeyIdentifier = keyid" "extendedKeyUsage = emailProtection"
+	jane="CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	john="CN=John Deputy - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	for order in director-first deputy-first; do
+		rm -rf src
+		etsi_data
+		if [ $order = director-first ]; then
+			etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+			etsi_sign 002 d2.pem d2.key
+		else
+			etsi_sign 001 d2.pem d2.key
+			etsi_sign 002 "$FX/pki/director.pem" "$FX/pki/director.key"
+		fi
+		etsi_pack $order.coco
+		etsi_verify $order.coco
+		[ "$rc" -eq 0 ] || fail "$order: exit $rc, want 0 (PASSED)"
+		finding_on signature.value pass META-INF/signature001.p7s
+		finding_on signature.value pass META-INF/signature002.p7s
+		finding_on signer.chain pass "$jane"
+		finding_on signer.chain pass "$john"
+		finding_on assessment.director pass "Jane Director"
+		no_out '"id": "signoff\.'
+	done
+	rm src/META-INF/*002*
+	etsi_pack deputy-only.coco
+	etsi_verify deputy-only.coco
+	finding_on assessment.director warn "Jane Director"
+	has_out "the assessment is authorised by 'Jane Director' but signed by 'John Deputy - TEST ONLY'"
+	# the deputy's manifest changed after signing: its signature fails, and the bundle
+	etsi_sign 002 "$FX/pki/director.pem" "$FX/pki/director.key"
+	sed -i 's|<asic:SigReference URI="META-INF/signature001.p7s"/>|&\n|' src/META-INF/ASiCManifest001.xml
+	etsi_pack broken.coco
+	etsi_verify broken.coco
+	[ "$rc" -eq 1 ] || fail "broken: exit $rc, want 1 (FAILED)"
+	finding_on signature.digest fail META-INF/signature001.p7s
+	finding_on signature.value pass META-INF/signature002.p7s
+	finding_on assessment.director pass "Jane Director"
+}
+run_case etsi_two_signatures etsi_two_signatures
+
+# etsi_tsa: tsa.pem and tsa.key, a TSA certificate (timeStamping, critical) issued now by
+# the fixtures' root CA; ts.cnf, an `openssl ts -reply` configuration for it; trust-tsa/,
+# the fixtures' trust directory with root-ca in tsa/.
+etsi_tsa() {
+	printf '%s\n' "basicConstraints = critical, CA:FALSE" \
+		"keyUsage = critical, digitalSignature" "extendedKeyUsage = critical, timeStamping" \
+		"subjectKeyIdentifier = hash" "authorityKeyIdentifier = keyid" >tsa.ext
+	openssl req -new -newkey rsa:2048 -noenc -keyout tsa.key -out tsa.csr \
+		-subj "/CN=CoCo Test Archive TSA - TEST ONLY/O=CoCo Test" 2>req.err &&
+		openssl x509 -req -in tsa.csr -CA "$FX/pki/root-ca.pem" -CAkey "$FX/pki/root-ca.key" \
+			-set_serial 0x7101 -days 4000 -extfile tsa.ext -out tsa.pem 2>req.err ||
+		fail "TSA certificate: $(cat req.err)"
+	echo 01 >tsa.serial
+	printf '%s\n' "[ tsa ]" "default_tsa = t" "[ t ]" "serial = tsa.serial" \
+		"signer_cert = tsa.pem" "certs = tsa.pem" "signer_key = tsa.key" \
+		"signer_digest = sha256" "default_policy = 1.2.3.4.1" "digests = sha256" \
+		"accuracy = secs:1" "ess_cert_id_chain = no" >ts.cnf
+	cp -R "$FX/trust" trust-tsa && mkdir trust-tsa/tsa && cp "$FX/pki/root-ca.pem" trust-tsa/tsa/
+}
+
+# etsi_archive: src/META-INF/ASiCArchiveManifest.xml over every data object, manifest and
+# signature, and META-INF/timestamp.tst, stock `openssl ts` over its exact bytes (EN 319
+# 162-1 A.5: CAdES LTA in ASiC-E).
+etsi_archive() {
+	etsi_manifest META-INF/ASiCArchiveManifest.xml META-INF/timestamp.tst assessment.xml \
+		evidence/ce.pdf META-INF/ASiCManifest001.xml META-INF/signature001.p7s
+	sed -i 's|<asic:SigReference URI="META-INF/timestamp.tst"/>|<asic:SigReference URI="META-INF/timestamp.tst" MimeType="application/vnd.etsi.timestamp-token"/>|' \
+		src/META-INF/ASiCArchiveManifest.xml
+	openssl ts -query -data src/META-INF/ASiCArchiveManifest.xml -sha256 -cert -out q.tsq \
+		2>ts.err && openssl ts -reply -config ts.cnf -queryfile q.tsq -token_out \
+		-out src/META-INF/timestamp.tst 2>ts.err || fail "openssl ts: $(cat ts.err)"
+}
+
+# An archive manifest and its timestamp verify: the proven time is reported, the entries
+# it lists are unchanged, and stock `openssl ts -verify` accepts the token over the
+# manifest. The TSA outside tsa/ proves nothing (warn); a token over other bytes, a listed
+# entry that changed, or a timestamp no archive manifest names are reported precisely.
+etsi_archive_timestamp() {
+	etsi_tsa
+	etsi_data
+	etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+	etsi_archive
+	openssl ts -verify -data src/META-INF/ASiCArchiveManifest.xml -in src/META-INF/timestamp.tst \
+		-token_in -CAfile "$FX/pki/root-ca.pem" -untrusted tsa.pem >ts.out 2>&1 ||
+		fail "openssl ts -verify: $(cat ts.out)"
+	etsi_pack b.coco
+	etsi_verify b.coco trust-tsa
+	[ "$rc" -eq 0 ] || fail "exit $rc, want 0 (PASSED)"
+	finding_on archive.digest pass META-INF/ASiCArchiveManifest.xml
+	finding_on archive.timestamp pass META-INF/timestamp.tst
+	has_out "'META-INF/ASiCArchiveManifest.xml' and every entry it lists existed at 20[0-9-]*T[0-9:]*Z: RFC 3161 timestamp by 'CN=CoCo Test Archive TSA - TEST ONLY, O=CoCo Test'"
+	no_out '"id": "manifest.unsigned"'
+	finding manifest.coverage pass
+	# no tsa/ anchors: the archive timestamp proves nothing, the bundle still passes
+	etsi_verify b.coco
+	[ "$rc" -eq 0 ] || fail "untrusted TSA: exit $rc, want 0 (PASSED)"
+	finding_on archive.timestamp warn META-INF/timestamp.tst
+	# the archive manifest changed after it was timestamped
+	cp src/META-INF/ASiCArchiveManifest.xml am.xml
+	printf '\n' >>src/META-INF/ASiCArchiveManifest.xml
+	etsi_pack imprint.coco
+	etsi_verify imprint.coco trust-tsa
+	[ "$rc" -eq 3 ] || fail "changed archive manifest: exit $rc, want 3 (INDETERMINATE)"
+	finding_on archive.timestamp indeterminate META-INF/timestamp.tst
+	has_out "its imprint is not the hash of"
+	no_out '"status": "fail"'
+	cp am.xml src/META-INF/ASiCArchiveManifest.xml
+	# a data object the archive manifest lists changed, with its signature made again
+	printf '\n' >>src/assessment.xml
+	etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+	etsi_pack digest.coco
+	etsi_verify digest.coco trust-tsa
+	[ "$rc" -eq 3 ] || fail "changed entry: exit $rc, want 3 (INDETERMINATE)"
+	finding_on archive.digest indeterminate assessment.xml
+	finding_on signature.value pass META-INF/signature001.p7s
+	# a timestamp that no archive manifest names is unsigned content
+	rm -rf src && etsi_data && etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+	cp q.tsq src/META-INF/timestamp.tst
+	etsi_pack stray.coco
+	etsi_verify stray.coco trust-tsa
+	[ "$rc" -eq 1 ] || fail "stray token: exit $rc, want 1 (FAILED)"
+	finding_on manifest.unsigned fail META-INF/timestamp.tst
+}
+run_case etsi_archive_timestamp etsi_archive_timestamp

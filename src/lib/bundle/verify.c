@@ -27,8 +27,9 @@
 #include "signoff/signoff.h"
 #include "container/spool.h"
 #include "bundle/verify.h"
+#include "bundle/archive_ts.h"
 
-enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
+enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE, ROLE_ARCHIVE };
 
 struct entry_state {
 	EVP_MD_CTX *md[COCO_N_DIGEST_ALGS]; /* [0] is SHA-256, always computed */
@@ -830,14 +831,16 @@ static void skipped(struct coco_report *r, const char *stage, const char *why)
 /* ---- the submission: assessment and evidence ------------------------------------------ */
 
 /*
- * The applicant's signature: the first whose own manifest lists assessment.xml with a
- * matching digest and which itself verifies. Its signer and time stand for the
- * applicant; a signature over other files says nothing about the assessment.
+ * The applicant's signature: of those whose own manifest lists assessment.xml with a
+ * matching digest and which themselves verify, the authorising director's, else the first
+ * (coco_assessment_pick_signer). Its signer and time stand for the applicant; a signature
+ * over other files says nothing about the assessment.
  */
 static const struct coco_report_signature *applicant_signature(const struct coco_vstate *v)
 {
-	const struct coco_report_signature *sig;
-	size_t i;
+	const struct coco_report_signature *sig, *cand[COCO_MAX_MANIFESTS];
+	const char *cns[COCO_MAX_MANIFESTS];
+	size_t i, n = 0;
 
 	for (i = 0; i < v->n_manifests && i < COCO_MAX_MANIFESTS; i++) {
 		if (!(v->assessment_signed & (1ull << i)) || v->signature_row[i] < 0 ||
@@ -845,9 +848,11 @@ static const struct coco_report_signature *applicant_signature(const struct coco
 			continue;
 		sig = coco_report_signature_at(v->report, (size_t)v->signature_row[i]);
 		if (sig != NULL && sig->value_ok)
-			return sig;
+			cand[n] = sig, cns[n++] = sig->common_name;
 	}
-	return NULL;
+	return n == 0 ? NULL
+		      : cand[coco_assessment_pick_signer(v->ctx, v->assessment_xml,
+							 v->assessment_len, cns, n)];
 }
 
 /* What the assessment and evidence checks are told about the bundle: its other data
@@ -904,6 +909,7 @@ static enum coco_err add_entries(struct coco_vstate *v)
 		re->is_dir = e->is_dir;
 		v->entries[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
 				     : e->is_dir                                ? ROLE_DIR
+				     : coco_archive_ts_name(e->name)            ? ROLE_ARCHIVE
 										: ROLE_DATA;
 	}
 	return COCO_OK;
@@ -1068,6 +1074,7 @@ static const struct stage {
     {"sign-off decisions", HAVE_SIGNATURE_ROWS | MODE_VERIFY, stage_signoff_decisions},
     {"signatures", HAVE_SIGNATURE_ROWS, stage_signatures},
     {"coverage", HAVE_SIGNATURES | HAVE_ANY_MANIFEST, stage_coverage},
+    {"archive timestamps", HAVE_DIGESTS | MODE_VERIFY, coco_archive_ts_stage},
     {"pdf", HAVE_SIGNATURES | MODE_VERIFY, stage_pdfs},
     {"assessment", HAVE_SIGNATURES | MODE_VERIFY, stage_assessment},
     {"evidence", HAVE_ASSESSMENT | HAVE_PDFS | MODE_VERIFY, stage_evidence},
@@ -1190,6 +1197,17 @@ int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)
 const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i)
 {
 	return v->entries[i].out[0];
+}
+
+const unsigned char *coco_vstate_digest(const struct coco_vstate *v, size_t i, int alg)
+{
+	return alg == 0 || (v->entries[i].need & (1u << alg)) ? v->entries[i].out[alg] : NULL;
+}
+
+struct coco_report *coco_vstate_report(const struct coco_vstate *v, struct coco_ctx **ctx)
+{
+	*ctx = v->ctx;
+	return v->report;
 }
 
 struct coco_archive *coco_vstate_archive(const struct coco_vstate *v)

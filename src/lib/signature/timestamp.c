@@ -267,6 +267,41 @@ void coco_timestamp_check(struct coco_ctx *ctx, CMS_SignerInfo *si, struct coco_
 	ERR_clear_error();
 }
 
+int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, size_t len,
+			      const unsigned char *data, size_t data_len, struct coco_report *r,
+			      const char *entry, time_t *gen_time, char **tsa)
+{
+	ASN1_TYPE *v = ASN1_TYPE_new();
+	ASN1_STRING *seq = ASN1_STRING_type_new(V_ASN1_SEQUENCE);
+	ASN1_OCTET_STRING *value = ASN1_OCTET_STRING_new();
+	struct tscheck t;
+	int rc = -1;
+
+	*tsa = NULL;
+	memset(&t, 0, sizeof(t));
+	t.ctx = ctx, t.r = r, t.entry = entry;
+	if (v == NULL || seq == NULL || value == NULL || len > COCO_MAX_TSA_REPLY ||
+	    data_len > INT32_MAX || !ASN1_STRING_set(seq, der, (int)len) ||
+	    !ASN1_OCTET_STRING_set(value, data, (int)data_len)) {
+		ASN1_STRING_free(seq);
+		coco_report_add(r, COCO_STATUS_FAIL, "timestamp.parse", entry,
+				"cannot read the timestamp token");
+		goto out;
+	}
+	ASN1_TYPE_set(v, V_ASN1_SEQUENCE, seq); /* seq transferred */
+	if (token_check(&t, v, value) == 0) {
+		*gen_time = t.gen_time;
+		*tsa = coco_name_oneline(X509_get_subject_name(t.tsa));
+		rc = 0;
+	}
+out:
+	token_release(&t);
+	ASN1_TYPE_free(v);
+	ASN1_OCTET_STRING_free(value);
+	ERR_clear_error();
+	return rc;
+}
+
 /* ---- creation --------------------------------------------------------------------- */
 
 /* A request for a SHA-256 imprint of value with a fresh nonce, the certificate asked for.

@@ -1,0 +1,231 @@
+/*
+ * Archive manifests (ETSI EN 319 162-1 4.4.3 and A.5): another tool's CAdES LTA container
+ * holds META-INF/ASiCArchiveManifest.xml, an ASiCManifest whose SigReference names an RFC
+ * 3161 token (META-INF/timestamp*.tst) over the manifest's exact bytes, and whose
+ * references list the data objects, manifests and signatures it preserves. Each is checked
+ * here as far as it goes: the references against the digests the pass computed, and the
+ * token by the rules of a signature timestamp (signature/timestamp.c) against tsa/. The
+ * proven time is reported; the signatures are still judged at the verification time, so an
+ * archive timestamp that does not hold is indeterminate, never a failure of the bundle's
+ * signatures, and a TSA outside tsa/ only a warning (docs/FORMAT.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "bundle/archive_ts.h"
+#include "container/manifest.h"
+#include "signature/timestamp.h"
+
+#define ARCHIVE_PREFIX "META-INF/ASiCArchiveManifest"
+#define TST_PREFIX "META-INF/timestamp"
+
+static int named(const char *s, const char *pre, const char *suf)
+{
+	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
+
+	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
+	       strchr(s + p, '/') == NULL;
+}
+
+static int is_archive_manifest(const char *name)
+{
+	return named(name, ARCHIVE_PREFIX, ".xml");
+}
+
+static int is_token(const char *name)
+{
+	return named(name, TST_PREFIX, ".tst");
+}
+
+int coco_archive_ts_name(const char *name)
+{
+	return is_archive_manifest(name) || is_token(name);
+}
+
+/* One archive manifest's check. */
+struct acheck {
+	struct coco_vstate *v;
+	struct coco_ctx *ctx;
+	struct coco_report *r;
+	const struct coco_archive *ar;
+	const char *entry;
+	unsigned char *xml, *tst;
+	size_t xml_len, tst_len;
+	struct coco_manifest *m;
+	unsigned char *named_tst; /* per entry: some archive manifest names it */
+};
+
+/* The first finding of scratch that did not pass, or NULL. */
+static const struct coco_finding *first_problem(const struct coco_report *scratch)
+{
+	size_t i;
+
+	for (i = 0; i < coco_report_count(scratch); i++) {
+		const struct coco_finding *f = coco_report_get(scratch, i);
+		if (coco_finding_status(f) != COCO_STATUS_PASS &&
+		    coco_finding_status(f) != COCO_STATUS_INFO)
+			return f;
+	}
+	return NULL;
+}
+
+/* Parses the manifest; 0 if it is usable and names a token in the bundle. */
+static enum coco_err parse(struct acheck *a, int *usable)
+{
+	struct coco_report *scratch = NULL;
+	const struct coco_finding *f;
+	enum coco_err err;
+
+	*usable = 0;
+	if ((err = coco_report_new(&scratch)) != COCO_OK ||
+	    (err = coco_manifest_parse(a->ctx, a->entry, a->xml, a->xml_len, scratch, &a->m)) !=
+		COCO_OK)
+		goto out;
+	f = first_problem(scratch);
+	if (a->m == NULL)
+		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->entry,
+				"not a valid ASiC manifest: %s",
+				f ? coco_finding_message(f) : "unreadable");
+	else if (!is_token(a->m->sigref) || coco_archive_find(a->ar, a->m->sigref) < 0)
+		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->entry,
+				"its SigReference '%s' is not a META-INF/timestamp*.tst in the "
+				"bundle",
+				a->m->sigref);
+	else
+		*usable = 1;
+out:
+	coco_report_free(scratch);
+	return err;
+}
+
+/* One reference's digest against the pass's; NULL when it matches, else why not. */
+static const char *ref_problem(const struct acheck *a, const struct coco_manifest_ref *ref)
+{
+	long idx = coco_archive_find(a->ar, ref->name);
+	const unsigned char *d;
+
+	if (idx < 0)
+		return "not in the bundle";
+	if (strcmp(ref->name, a->entry) == 0 || strcmp(ref->name, a->m->sigref) == 0 ||
+	    a->ar->e[idx].is_dir || idx == 0)
+		return "not something an archive manifest can cover";
+	if ((d = coco_vstate_digest(a->v, (size_t)idx, ref->alg)) == NULL)
+		return "its digest algorithm was not computed (only SHA-256 is, for an archive "
+		       "manifest)";
+	if (CRYPTO_memcmp(d, ref->digest, coco_digest_algs[ref->alg].len) != 0)
+		return "digest does not match: it changed since the archive timestamp";
+	return NULL;
+}
+
+/* archive.digest: every reference against the digests the pass computed; 0 if all hold. */
+static int check_refs(struct acheck *a)
+{
+	const char *why;
+	size_t k, bad = 0;
+
+	for (k = 0; k < a->m->n; k++)
+		if ((why = ref_problem(a, &a->m->refs[k])) != NULL) {
+			bad++;
+			coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.digest",
+					a->m->refs[k].name, "%s (in '%s')", why, a->entry);
+		}
+	if (bad == 0)
+		coco_report_add(a->r, COCO_STATUS_PASS, "archive.digest", a->entry,
+				"the %zu entries it lists are unchanged", a->m->n);
+	return bad == 0 ? 0 : -1;
+}
+
+/* archive.timestamp: the token over the manifest's bytes, against tsa/. */
+static void check_token(struct acheck *a, int refs_ok)
+{
+	struct coco_report *scratch = NULL;
+	const struct coco_finding *f;
+	char tb[21], *tsa = NULL;
+	time_t when = 0;
+
+	if (coco_report_new(&scratch) != COCO_OK)
+		return;
+	if (coco_timestamp_check_data(a->ctx, a->tst, a->tst_len, a->xml, a->xml_len, scratch,
+				      a->m->sigref, &when, &tsa) == 0)
+		coco_report_add(a->r, COCO_STATUS_PASS, "archive.timestamp", a->m->sigref,
+				"'%s'%s existed at %s: RFC 3161 timestamp by '%s'", a->entry,
+				refs_ok ? " and every entry it lists" : "",
+				coco_time_format(when, tb), tsa ? tsa : "?");
+	else if ((f = first_problem(scratch)) != NULL)
+		/* a TSA outside tsa/ proves nothing, as for a signature timestamp; any other
+		 * fault leaves the archive timestamp unverified */
+		coco_report_add(a->r,
+				coco_finding_status(f) == COCO_STATUS_WARN
+				    ? COCO_STATUS_WARN
+				    : COCO_STATUS_INDETERMINATE,
+				"archive.timestamp", a->m->sigref,
+				"the archive timestamp over '%s' proves nothing: %s", a->entry,
+				coco_finding_message(f));
+	free(tsa);
+	coco_report_free(scratch);
+}
+
+/* Reads entry name's bytes into *out; COCO_OK with *out NULL (and a finding) when the
+ * entry itself is at fault. */
+static enum coco_err read_entry(struct acheck *a, const char *name, unsigned char **out,
+				size_t *len)
+{
+	long idx = coco_archive_find(a->ar, name);
+	enum coco_err err = coco_vstate_read(a->v, (size_t)idx, out, len);
+
+	if (err == COCO_ERR_IO || err == COCO_ERR_NOMEM)
+		return err;
+	if (err != COCO_OK)
+		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", name,
+				"cannot read it: %s", coco_ctx_error(a->ctx));
+	return COCO_OK;
+}
+
+static enum coco_err check_one(struct acheck *a)
+{
+	enum coco_err err;
+	int usable = 0, refs_ok;
+
+	if ((err = read_entry(a, a->entry, &a->xml, &a->xml_len)) != COCO_OK || a->xml == NULL ||
+	    (err = parse(a, &usable)) != COCO_OK || !usable)
+		return err;
+	a->named_tst[coco_archive_find(a->ar, a->m->sigref)] = 1;
+	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
+		return err;
+	refs_ok = check_refs(a) == 0;
+	check_token(a, refs_ok);
+	return COCO_OK;
+}
+
+enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
+{
+	struct acheck a = {0};
+	const struct coco_archive *ar = coco_vstate_archive(v);
+	struct coco_report *r;
+	enum coco_err err = COCO_OK;
+	size_t i;
+
+	a.v = v, a.ar = ar, a.r = r = coco_vstate_report(v, &a.ctx);
+	if ((a.named_tst = calloc(ar->n + 1, 1)) == NULL)
+		return coco_seterr(a.ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < ar->n && err == COCO_OK; i++) {
+		if (!is_archive_manifest(ar->e[i].name))
+			continue;
+		a.entry = ar->e[i].name;
+		err = check_one(&a);
+		coco_manifest_free(a.m);
+		free(a.xml);
+		free(a.tst);
+		a.m = NULL, a.xml = a.tst = NULL;
+	}
+	for (i = 0; i < ar->n && err == COCO_OK; i++)
+		if (is_token(ar->e[i].name) && !a.named_tst[i])
+			coco_report_add(
+			    r, COCO_STATUS_FAIL, "manifest.unsigned", ar->e[i].name,
+			    "a timestamp token that no archive manifest names: unsigned "
+			    "content is not accepted");
+	free(a.named_tst);
+	return err;
+}
