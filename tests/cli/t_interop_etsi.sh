@@ -270,3 +270,35 @@ etsi_archive_timestamp() {
 	finding_on manifest.unsigned fail META-INF/timestamp.tst
 }
 run_case etsi_archive_timestamp etsi_archive_timestamp
+
+# A time-assertion manifest (EN 319 162-1: an ASiCManifest whose SigReference names a
+# timestamp token, not a signature) beside the director's signature: its token is verified
+# over it and its time reported. A timestamp proves when, not who: a data object that only
+# a time assertion lists is unsigned content.
+etsi_time_assertion() {
+	etsi_tsa
+	etsi_data
+	etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+	etsi_manifest META-INF/ASiCManifest002.xml META-INF/timestamp002.tst assessment.xml \
+		evidence/ce.pdf META-INF/ASiCManifest001.xml META-INF/signature001.p7s
+	openssl ts -query -data src/META-INF/ASiCManifest002.xml -sha256 -cert -out q.tsq \
+		2>ts.err && openssl ts -reply -config ts.cnf -queryfile q.tsq -token_out \
+		-out src/META-INF/timestamp002.tst 2>ts.err || fail "openssl ts: $(cat ts.err)"
+	etsi_pack b.coco
+	etsi_verify b.coco trust-tsa
+	[ "$rc" -eq 0 ] || fail "exit $rc, want 0 (PASSED)"
+	finding_on archive.time_assertion pass META-INF/timestamp002.tst
+	finding_on manifest.digest pass META-INF/ASiCManifest002.xml
+	no_out '"id": "manifest.sigref"'
+	no_out '"id": "manifest.unsigned"'
+	# the token is over other bytes: the time assertion proves nothing
+	cp q.tsq src/META-INF/other.bin
+	etsi_manifest META-INF/ASiCManifest002.xml META-INF/timestamp002.tst assessment.xml \
+		evidence/ce.pdf META-INF/other.bin
+	etsi_pack other.coco
+	etsi_verify other.coco trust-tsa
+	finding_on archive.time_assertion indeterminate META-INF/timestamp002.tst
+	finding_on manifest.unsigned fail META-INF/other.bin
+	[ "$rc" -eq 1 ] || fail "unsigned entry: exit $rc, want 1 (FAILED)"
+}
+run_case etsi_time_assertion etsi_time_assertion

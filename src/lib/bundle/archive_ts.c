@@ -7,7 +7,9 @@
  * token by the rules of a signature timestamp (signature/timestamp.c) against tsa/. The
  * proven time is reported; the signatures are still judged at the verification time, so an
  * archive timestamp that does not hold is indeterminate, never a failure of the bundle's
- * signatures, and a TSA outside tsa/ only a warning (docs/FORMAT.md).
+ * signatures, and a TSA outside tsa/ only a warning (docs/FORMAT.md). Time-assertion
+ * manifests (an ASiCManifest whose SigReference names a token) are checked the same way.
+ * This file also owns the standard META-INF names that verify.c sorts entries by.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,16 @@ static int named(const char *s, const char *pre, const char *suf)
 	       strchr(s + p, '/') == NULL;
 }
 
+int coco_asic_manifest_name(const char *name)
+{
+	return named(name, "META-INF/ASiCManifest", ".xml");
+}
+
+int coco_asic_signature_name(const char *name)
+{
+	return named(name, "META-INF/signature", ".p7s");
+}
+
 static int is_archive_manifest(const char *name)
 {
 	return named(name, ARCHIVE_PREFIX, ".xml");
@@ -37,6 +49,11 @@ static int is_archive_manifest(const char *name)
 static int is_token(const char *name)
 {
 	return named(name, TST_PREFIX, ".tst");
+}
+
+int coco_archive_ts_token(const char *name)
+{
+	return is_token(name);
 }
 
 int coco_archive_ts_name(const char *name)
@@ -51,6 +68,7 @@ struct acheck {
 	struct coco_report *r;
 	const struct coco_archive *ar;
 	const char *entry;
+	int assertion; /* a time-assertion manifest (ASiCManifest*.xml), not an archive one */
 	unsigned char *xml, *tst;
 	size_t xml_len, tst_len;
 	struct coco_manifest *m;
@@ -84,7 +102,10 @@ static enum coco_err parse(struct acheck *a, int *usable)
 		COCO_OK)
 		goto out;
 	f = first_problem(scratch);
-	if (a->m == NULL)
+	if (a->assertion) /* a manifest: the manifests stage reported on it */
+		*usable = a->m != NULL && is_token(a->m->sigref) &&
+			  coco_archive_find(a->ar, a->m->sigref) >= 0;
+	else if (a->m == NULL)
 		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->entry,
 				"not a valid ASiC manifest: %s",
 				f ? coco_finding_message(f) : "unreadable");
@@ -137,9 +158,12 @@ static int check_refs(struct acheck *a)
 	return bad == 0 ? 0 : -1;
 }
 
-/* archive.timestamp: the token over the manifest's bytes, against tsa/. */
+/* archive.timestamp (archive.time_assertion): the token over the manifest's bytes, against
+ * tsa/. */
 static void check_token(struct acheck *a, int refs_ok)
 {
+	const char *id = a->assertion ? "archive.time_assertion" : "archive.timestamp";
+
 	struct coco_report *scratch = NULL;
 	const struct coco_finding *f;
 	char tb[21], *tsa = NULL;
@@ -149,7 +173,7 @@ static void check_token(struct acheck *a, int refs_ok)
 		return;
 	if (coco_timestamp_check_data(a->ctx, a->tst, a->tst_len, a->xml, a->xml_len, scratch,
 				      a->m->sigref, &when, &tsa) == 0)
-		coco_report_add(a->r, COCO_STATUS_PASS, "archive.timestamp", a->m->sigref,
+		coco_report_add(a->r, COCO_STATUS_PASS, id, a->m->sigref,
 				"'%s'%s existed at %s: RFC 3161 timestamp by '%s'", a->entry,
 				refs_ok ? " and every entry it lists" : "",
 				coco_time_format(when, tb), tsa ? tsa : "?");
@@ -160,9 +184,8 @@ static void check_token(struct acheck *a, int refs_ok)
 				coco_finding_status(f) == COCO_STATUS_WARN
 				    ? COCO_STATUS_WARN
 				    : COCO_STATUS_INDETERMINATE,
-				"archive.timestamp", a->m->sigref,
-				"the archive timestamp over '%s' proves nothing: %s", a->entry,
-				coco_finding_message(f));
+				id, a->m->sigref, "the timestamp over '%s' proves nothing: %s",
+				a->entry, coco_finding_message(f));
 	free(tsa);
 	coco_report_free(scratch);
 }
@@ -194,7 +217,8 @@ static enum coco_err check_one(struct acheck *a)
 	a->named_tst[coco_archive_find(a->ar, a->m->sigref)] = 1;
 	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
 		return err;
-	refs_ok = check_refs(a) == 0;
+	/* a time assertion's references are the digests stage's (manifest.digest) */
+	refs_ok = a->assertion ? 0 : check_refs(a) == 0;
 	check_token(a, refs_ok);
 	return COCO_OK;
 }
@@ -211,7 +235,8 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	if ((a.named_tst = calloc(ar->n + 1, 1)) == NULL)
 		return coco_seterr(a.ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n && err == COCO_OK; i++) {
-		if (!is_archive_manifest(ar->e[i].name))
+		a.assertion = coco_asic_manifest_name(ar->e[i].name);
+		if (!a.assertion && !is_archive_manifest(ar->e[i].name))
 			continue;
 		a.entry = ar->e[i].name;
 		err = check_one(&a);
@@ -224,8 +249,8 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 		if (is_token(ar->e[i].name) && !a.named_tst[i])
 			coco_report_add(
 			    r, COCO_STATUS_FAIL, "manifest.unsigned", ar->e[i].name,
-			    "a timestamp token that no archive manifest names: unsigned "
-			    "content is not accepted");
+			    "a timestamp token that no manifest names: unsigned content is not "
+			    "accepted");
 	free(a.named_tst);
 	return err;
 }

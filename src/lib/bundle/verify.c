@@ -88,24 +88,6 @@ struct coco_vstate {
 	struct coco_assessment *assessment; /* parsed by the assessment stage, for evidence */
 };
 
-static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
-{
-	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
-
-	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
-	       strchr(s + p, '/') == NULL;
-}
-
-static int is_manifest_name(const char *name)
-{
-	return has_prefix_suffix(name, "META-INF/ASiCManifest", ".xml");
-}
-
-static int is_signature_name(const char *name)
-{
-	return has_prefix_suffix(name, "META-INF/signature", ".p7s");
-}
-
 void coco_vstate_free(struct coco_vstate *v)
 {
 	size_t i, a;
@@ -146,7 +128,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 	enum coco_err err;
 
 	for (i = 0; i < ar->n; i++)
-		if (is_manifest_name(ar->e[i].name)) {
+		if (coco_asic_manifest_name(ar->e[i].name)) {
 			n++;
 			total += ar->e[i].usize;
 		}
@@ -168,7 +150,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 	if (v->manifests == NULL || v->manifest_bytes == NULL || v->manifest_len == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n; i++) {
-		if (!is_manifest_name(ar->e[i].name))
+		if (!coco_asic_manifest_name(ar->e[i].name))
 			continue;
 		v->entries[i].role = ROLE_MANIFEST;
 		err = coco_archive_read(v->ctx, ar, i, v->ctx->limits.meta_size,
@@ -200,13 +182,14 @@ static void bind_signatures(struct coco_vstate *v)
 		if (m == NULL)
 			continue;
 		idx = coco_archive_find(v->archive, m->sigref);
-		if (!is_signature_name(m->sigref) || idx < 0) {
-			coco_report_add(
-			    v->report, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
-			    idx < 0
-				? "SigReference names '%s', which is not in the bundle"
-				: "SigReference names '%s', which is not a META-INF/signature*.p7s",
-			    m->sigref);
+		if (!(coco_asic_signature_name(m->sigref) || coco_archive_ts_token(m->sigref)) ||
+		    idx < 0) {
+			coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+					idx < 0
+					    ? "SigReference names '%s', which is not in the bundle"
+					    : "SigReference names '%s', which is not a "
+					      "META-INF/signature*.p7s or timestamp*.tst",
+					m->sigref);
 			continue;
 		}
 		for (j = 0; j < i; j++)
@@ -215,7 +198,9 @@ static void bind_signatures(struct coco_vstate *v)
 				coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.sigref",
 						m->entry, "'%s' is also claimed by '%s'", m->sigref,
 						v->manifests[j]->entry);
-		v->entries[idx].role = ROLE_SIGNATURE;
+		if (coco_asic_signature_name(
+			m->sigref)) /* else a time assertion's (archive_ts.c) */
+			v->entries[idx].role = ROLE_SIGNATURE;
 	}
 }
 
@@ -484,7 +469,7 @@ static enum coco_err check_unchanged(struct coco_vstate *v)
 	size_t i, k = 0;
 
 	for (i = 0; i < v->archive->n && k < v->n_manifests; i++) {
-		if (!is_manifest_name(v->archive->e[i].name))
+		if (!coco_asic_manifest_name(v->archive->e[i].name))
 			continue;
 		if (v->manifest_bytes[k] != NULL &&
 		    (SHA256(v->manifest_bytes[k], v->manifest_len[k], md) == NULL ||
@@ -598,7 +583,7 @@ static enum coco_err add_signature_rows(struct coco_vstate *v)
 	for (i = 0; i < v->n_manifests; i++) {
 		const struct coco_manifest *m = v->manifests[i];
 		if (m == NULL || coco_archive_find(v->archive, m->sigref) < 0 ||
-		    !is_signature_name(m->sigref))
+		    !coco_asic_signature_name(m->sigref))
 			continue;
 		v->signature_row[i] = (long)coco_report_signature_count(v->report);
 		if ((info = coco_report_add_signature(v->report)) == NULL ||
@@ -732,7 +717,8 @@ static enum coco_err stage_coverage(struct coco_vstate *v)
 			bad++;
 			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned",
 					v->archive->e[i].name,
-					"covered only by signatures that do not verify");
+					"covered only by signatures that do not verify, or "
+					"by time assertions");
 		}
 	}
 	if (bad == 0)
