@@ -32,7 +32,8 @@ etsi_data() {
 	printf %s application/vnd.etsi.asic-e+zip >src/mimetype
 }
 
-# etsi_manifest FILE SIGREF NAME...: an ASiCManifest at src/FILE over the entries NAME.
+# etsi_manifest FILE SIGREF NAME...: an ASiCManifest at src/FILE over the entries NAME, with
+# the digest ETSI_ALG (sha256 unless set; or sha512).
 etsi_manifest() {
 	f=$1 sigref=$2
 	shift 2
@@ -41,8 +42,8 @@ etsi_manifest() {
 		echo '<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
 		echo "<asic:SigReference URI=\"$sigref\"/>"
 		for n in "$@"; do
-			d=$(openssl dgst -sha256 -binary "src/$n" | base64)
-			echo "<asic:DataObjectReference URI=\"$n\"><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>$d</ds:DigestValue></asic:DataObjectReference>"
+			d=$(openssl dgst "-${ETSI_ALG:-sha256}" -binary "src/$n" | base64 | tr -d '\n')
+			echo "<asic:DataObjectReference URI=\"$n\"><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#${ETSI_ALG:-sha256}\"/><ds:DigestValue>$d</ds:DigestValue></asic:DataObjectReference>"
 		done
 		echo '</asic:ASiCManifest>'
 	} >"src/$f"
@@ -239,6 +240,18 @@ etsi_archive_timestamp() {
 	has_out "'META-INF/ASiCArchiveManifest.xml' and every entry it lists existed at 20[0-9-]*T[0-9:]*Z: RFC 3161 timestamp by 'CN=CoCo Test Archive TSA - TEST ONLY, O=CoCo Test'"
 	no_out '"id": "manifest.unsigned"'
 	finding manifest.coverage pass
+	# SHA-512 in the archive manifest only: the entries are hashed again for it
+	mv src/META-INF/timestamp.tst ts256.tst
+	cp src/META-INF/ASiCArchiveManifest.xml am256.xml
+	ETSI_ALG=sha512 etsi_archive
+	grep -q 'xmlenc#sha512' src/META-INF/ASiCArchiveManifest.xml || fail "not SHA-512"
+	etsi_pack sha512.coco
+	etsi_verify sha512.coco trust-tsa
+	[ "$rc" -eq 0 ] || fail "SHA-512: exit $rc, want 0 (PASSED)"
+	finding_on archive.digest pass META-INF/ASiCArchiveManifest.xml
+	finding_on archive.timestamp pass META-INF/timestamp.tst
+	mv ts256.tst src/META-INF/timestamp.tst
+	mv am256.xml src/META-INF/ASiCArchiveManifest.xml
 	# no tsa/ anchors: the archive timestamp proves nothing, the bundle still passes
 	etsi_verify b.coco
 	[ "$rc" -eq 0 ] || fail "untrusted TSA: exit $rc, want 0 (PASSED)"

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "bundle/archive_ts.h"
 #include "container/manifest.h"
@@ -121,41 +122,79 @@ out:
 	return err;
 }
 
-/* One reference's digest against the pass's; NULL when it matches, else why not. */
-static const char *ref_problem(const struct acheck *a, const struct coco_manifest_ref *ref)
+/*
+ * Entry idx's digest with coco_digest_algs[alg] into d: the pass's, or, for an algorithm
+ * only an archive manifest asks for, over the entry read again (within the meta_size
+ * limit). *have is 0 when it cannot be had; an error only when the run fails.
+ */
+static enum coco_err entry_digest(const struct acheck *a, size_t idx, int alg, unsigned char *d,
+				  int *have)
 {
-	long idx = coco_archive_find(a->ar, ref->name);
-	const unsigned char *d;
+	const unsigned char *pass = coco_vstate_digest(a->v, idx, alg);
+	const EVP_MD *md = EVP_get_digestbyname(coco_digest_algs[alg].name);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	enum coco_err err;
 
-	if (idx < 0)
-		return "not in the bundle";
-	if (strcmp(ref->name, a->entry) == 0 || strcmp(ref->name, a->m->sigref) == 0 ||
-	    a->ar->e[idx].is_dir || idx == 0)
-		return "not something an archive manifest can cover";
-	if ((d = coco_vstate_digest(a->v, (size_t)idx, ref->alg)) == NULL)
-		return "its digest algorithm was not computed (only SHA-256 is, for an archive "
-		       "manifest)";
-	if (CRYPTO_memcmp(d, ref->digest, coco_digest_algs[ref->alg].len) != 0)
-		return "digest does not match: it changed since the archive timestamp";
-	return NULL;
+	*have = 0;
+	if (pass != NULL) {
+		memcpy(d, pass, coco_digest_algs[alg].len);
+		*have = 1;
+		return COCO_OK;
+	}
+	err = coco_vstate_read(a->v, idx, &buf, &len);
+	if (err == COCO_ERR_IO || err == COCO_ERR_NOMEM)
+		return err;
+	*have = err == COCO_OK && md != NULL && EVP_Digest(buf, len, d, NULL, md, NULL) == 1;
+	free(buf);
+	return COCO_OK;
 }
 
-/* archive.digest: every reference against the digests the pass computed; 0 if all hold. */
-static int check_refs(struct acheck *a)
+/* One reference's digest against the entry's: *why NULL when it matches, else why not. */
+static enum coco_err ref_problem(const struct acheck *a, const struct coco_manifest_ref *ref,
+				 const char **why)
 {
-	const char *why;
+	long idx = coco_archive_find(a->ar, ref->name);
+	unsigned char d[COCO_MAX_DIGEST];
+	enum coco_err err;
+	int have = 0;
+
+	*why = NULL;
+	if (idx < 0)
+		*why = "not in the bundle";
+	else if (strcmp(ref->name, a->entry) == 0 || strcmp(ref->name, a->m->sigref) == 0 ||
+		 a->ar->e[idx].is_dir || idx == 0)
+		*why = "not something an archive manifest can cover";
+	if (*why != NULL)
+		return COCO_OK;
+	if ((err = entry_digest(a, (size_t)idx, ref->alg, d, &have)) != COCO_OK)
+		return err;
+	if (!have)
+		*why = "its digest cannot be computed: it is larger than the limit for a digest "
+		       "other than SHA-256, or unreadable";
+	else if (CRYPTO_memcmp(d, ref->digest, coco_digest_algs[ref->alg].len) != 0)
+		*why = "digest does not match: it changed since the archive timestamp";
+	return COCO_OK;
+}
+
+/* archive.digest: every reference against the entries' digests; *ok when all hold. */
+static enum coco_err check_refs(struct acheck *a, int *ok)
+{
+	const char *why = NULL;
+	enum coco_err err = COCO_OK;
 	size_t k, bad = 0;
 
-	for (k = 0; k < a->m->n; k++)
-		if ((why = ref_problem(a, &a->m->refs[k])) != NULL) {
+	for (k = 0; k < a->m->n && err == COCO_OK; k++)
+		if ((err = ref_problem(a, &a->m->refs[k], &why)) == COCO_OK && why != NULL) {
 			bad++;
 			coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.digest",
 					a->m->refs[k].name, "%s (in '%s')", why, a->entry);
 		}
-	if (bad == 0)
+	if (err == COCO_OK && bad == 0)
 		coco_report_add(a->r, COCO_STATUS_PASS, "archive.digest", a->entry,
 				"the %zu entries it lists are unchanged", a->m->n);
-	return bad == 0 ? 0 : -1;
+	*ok = err == COCO_OK && bad == 0;
+	return err;
 }
 
 /* archive.timestamp (archive.time_assertion): the token over the manifest's bytes, against
@@ -209,7 +248,7 @@ static enum coco_err read_entry(struct acheck *a, const char *name, unsigned cha
 static enum coco_err check_one(struct acheck *a)
 {
 	enum coco_err err;
-	int usable = 0, refs_ok;
+	int usable = 0, refs_ok = 0;
 
 	if ((err = read_entry(a, a->entry, &a->xml, &a->xml_len)) != COCO_OK || a->xml == NULL ||
 	    (err = parse(a, &usable)) != COCO_OK || !usable)
@@ -218,7 +257,8 @@ static enum coco_err check_one(struct acheck *a)
 	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
 		return err;
 	/* a time assertion's references are the digests stage's (manifest.digest) */
-	refs_ok = a->assertion ? 0 : check_refs(a) == 0;
+	if (!a->assertion && (err = check_refs(a, &refs_ok)) != COCO_OK)
+		return err;
 	check_token(a, refs_ok);
 	return COCO_OK;
 }
