@@ -195,9 +195,10 @@ etsi_tsa() {
 		"keyUsage = critical, digitalSignature" "extendedKeyUsage = critical, timeStamping" \
 		"subjectKeyIdentifier = hash" "authorityKeyIdentifier = keyid" >tsa.ext
 	openssl req -new -newkey rsa:2048 -noenc -keyout tsa.key -out tsa.csr \
-		-subj "/CN=CoCo Test Archive TSA - TEST ONLY/O=CoCo Test" 2>req.err &&
-		openssl x509 -req -in tsa.csr -CA "$FX/pki/root-ca.pem" -CAkey "$FX/pki/root-ca.key" \
-			-set_serial 0x7101 -days 4000 -extfile tsa.ext -out tsa.pem 2>req.err ||
+		-subj "/CN=CoCo Test Archive TSA - TEST ONLY/O=CoCo Test" 2>req.err ||
+		fail "TSA key: $(cat req.err)"
+	openssl x509 -req -in tsa.csr -CA "$FX/pki/root-ca.pem" -CAkey "$FX/pki/root-ca.key" \
+		-set_serial 0x7101 -days 4000 -extfile tsa.ext -out tsa.pem 2>req.err ||
 		fail "TSA certificate: $(cat req.err)"
 	echo 01 >tsa.serial
 	printf '%s\n' "[ tsa ]" "default_tsa = t" "[ t ]" "serial = tsa.serial" \
@@ -205,6 +206,15 @@ etsi_tsa() {
 		"signer_digest = sha256" "default_policy = 1.2.3.4.1" "digests = sha256" \
 		"accuracy = secs:1" "ess_cert_id_chain = no" >ts.cnf
 	cp -R "$FX/trust" trust-tsa && mkdir trust-tsa/tsa && cp "$FX/pki/root-ca.pem" trust-tsa/tsa/
+}
+
+# etsi_token FILE OUT: OUT, stock `openssl ts`'s RFC 3161 token over FILE's SHA-256 (the
+# query is left in q.tsq).
+etsi_token() {
+	openssl ts -query -data "$1" -sha256 -cert -out q.tsq 2>ts.err ||
+		fail "openssl ts -query: $(cat ts.err)"
+	openssl ts -reply -config ts.cnf -queryfile q.tsq -token_out -out "$2" 2>ts.err ||
+		fail "openssl ts -reply: $(cat ts.err)"
 }
 
 # etsi_archive: src/META-INF/ASiCArchiveManifest.xml over every data object, manifest and
@@ -215,9 +225,7 @@ etsi_archive() {
 		evidence/ce.pdf META-INF/ASiCManifest001.xml META-INF/signature001.p7s
 	sed -i 's|<asic:SigReference URI="META-INF/timestamp.tst"/>|<asic:SigReference URI="META-INF/timestamp.tst" MimeType="application/vnd.etsi.timestamp-token"/>|' \
 		src/META-INF/ASiCArchiveManifest.xml
-	openssl ts -query -data src/META-INF/ASiCArchiveManifest.xml -sha256 -cert -out q.tsq \
-		2>ts.err && openssl ts -reply -config ts.cnf -queryfile q.tsq -token_out \
-		-out src/META-INF/timestamp.tst 2>ts.err || fail "openssl ts: $(cat ts.err)"
+	etsi_token src/META-INF/ASiCArchiveManifest.xml src/META-INF/timestamp.tst
 }
 
 # An archive manifest and its timestamp verify: the proven time is reported, the entries
@@ -294,9 +302,7 @@ etsi_time_assertion() {
 	etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
 	etsi_manifest META-INF/ASiCManifest002.xml META-INF/timestamp002.tst assessment.xml \
 		evidence/ce.pdf META-INF/ASiCManifest001.xml META-INF/signature001.p7s
-	openssl ts -query -data src/META-INF/ASiCManifest002.xml -sha256 -cert -out q.tsq \
-		2>ts.err && openssl ts -reply -config ts.cnf -queryfile q.tsq -token_out \
-		-out src/META-INF/timestamp002.tst 2>ts.err || fail "openssl ts: $(cat ts.err)"
+	etsi_token src/META-INF/ASiCManifest002.xml src/META-INF/timestamp002.tst
 	etsi_pack b.coco
 	etsi_verify b.coco trust-tsa
 	[ "$rc" -eq 0 ] || fail "exit $rc, want 0 (PASSED)"
