@@ -321,3 +321,28 @@ etsi_time_assertion() {
 	[ "$rc" -eq 1 ] || fail "unsigned entry: exit $rc, want 1 (FAILED)"
 }
 run_case etsi_time_assertion etsi_time_assertion
+
+# The manifests' limits hold for archive manifests: a token over 1 MiB is not read, and
+# more than 64 archive manifests are not checked at all.
+etsi_archive_limits() {
+	etsi_tsa
+	etsi_data
+	etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+	etsi_archive
+	openssl rand -out src/META-INF/timestamp.tst 1100000
+	etsi_pack big.coco
+	etsi_verify big.coco trust-tsa
+	[ "$rc" -eq 3 ] || fail "big token: exit $rc, want 3 (INDETERMINATE)"
+	finding_on archive.manifest indeterminate META-INF/timestamp.tst
+	has_out "larger than 1 MiB: not a timestamp token"
+	etsi_archive
+	for i in $(seq 1 64); do
+		cp src/META-INF/ASiCArchiveManifest.xml "src/META-INF/ASiCArchiveManifest$i.xml"
+	done
+	etsi_pack many.coco
+	etsi_verify many.coco trust-tsa
+	[ "$rc" -eq 3 ] || fail "65 archive manifests: exit $rc, want 3 (INDETERMINATE)"
+	has_out '{"id": "archive.manifest", "status": "indeterminate", "subject": null, "message": "more than 64 archive manifests'
+	no_out '"id": "archive.timestamp"'
+}
+run_case etsi_archive_limits etsi_archive_limits

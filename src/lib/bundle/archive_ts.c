@@ -23,6 +23,8 @@
 
 #define ARCHIVE_PREFIX "META-INF/ASiCArchiveManifest"
 #define TST_PREFIX "META-INF/timestamp"
+#define REREAD_BUDGET (64u << 20) /* entries read again for SHA-384/512, in all */
+#define MAX_TOKEN (1u << 20)      /* a token is a few KiB */
 
 static int named(const char *s, const char *pre, const char *suf)
 {
@@ -74,6 +76,7 @@ struct acheck {
 	size_t xml_len, tst_len;
 	struct coco_manifest *m;
 	unsigned char *named_tst; /* per entry: some archive manifest names it */
+	uint64_t reread;          /* bytes read again for digests the pass did not compute */
 };
 
 /* The first finding of scratch that did not pass, or NULL. */
@@ -127,7 +130,7 @@ out:
  * only an archive manifest asks for, over the entry read again (within the meta_size
  * limit). *have is 0 when it cannot be had; an error only when the run fails.
  */
-static enum coco_err entry_digest(const struct acheck *a, size_t idx, int alg, unsigned char *d,
+static enum coco_err entry_digest(struct acheck *a, size_t idx, int alg, unsigned char *d,
 				  int *have)
 {
 	const unsigned char *pass = coco_vstate_digest(a->v, idx, alg);
@@ -142,6 +145,8 @@ static enum coco_err entry_digest(const struct acheck *a, size_t idx, int alg, u
 		*have = 1;
 		return COCO_OK;
 	}
+	if ((a->reread += a->ar->e[idx].usize) > REREAD_BUDGET)
+		return COCO_OK;
 	err = coco_vstate_read(a->v, idx, &buf, &len);
 	if (err == COCO_ERR_IO || err == COCO_ERR_NOMEM)
 		return err;
@@ -151,7 +156,7 @@ static enum coco_err entry_digest(const struct acheck *a, size_t idx, int alg, u
 }
 
 /* One reference's digest against the entry's: *why NULL when it matches, else why not. */
-static enum coco_err ref_problem(const struct acheck *a, const struct coco_manifest_ref *ref,
+static enum coco_err ref_problem(struct acheck *a, const struct coco_manifest_ref *ref,
 				 const char **why)
 {
 	long idx = coco_archive_find(a->ar, ref->name);
@@ -170,8 +175,9 @@ static enum coco_err ref_problem(const struct acheck *a, const struct coco_manif
 	if ((err = entry_digest(a, (size_t)idx, ref->alg, d, &have)) != COCO_OK)
 		return err;
 	if (!have)
-		*why = "its digest cannot be computed: it is larger than the limit for a digest "
-		       "other than SHA-256, or unreadable";
+		*why = "its digest cannot be computed: for a digest other than SHA-256 it is "
+		       "read again, and it is larger than the limit, or past the 64 MiB read "
+		       "again in all, or unreadable";
 	else if (CRYPTO_memcmp(d, ref->digest, coco_digest_algs[ref->alg].len) != 0)
 		*why = "digest does not match: it changed since the archive timestamp";
 	return COCO_OK;
@@ -249,11 +255,18 @@ static enum coco_err check_one(struct acheck *a)
 {
 	enum coco_err err;
 	int usable = 0, refs_ok = 0;
+	long idx;
 
 	if ((err = read_entry(a, a->entry, &a->xml, &a->xml_len)) != COCO_OK || a->xml == NULL ||
 	    (err = parse(a, &usable)) != COCO_OK || !usable)
 		return err;
-	a->named_tst[coco_archive_find(a->ar, a->m->sigref)] = 1;
+	idx = coco_archive_find(a->ar, a->m->sigref);
+	a->named_tst[idx] = 1;
+	if (a->ar->e[idx].usize > MAX_TOKEN) {
+		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->m->sigref,
+				"larger than 1 MiB: not a timestamp token");
+		return COCO_OK;
+	}
 	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
 		return err;
 	/* a time assertion's references are the digests stage's (manifest.digest) */
@@ -261,6 +274,26 @@ static enum coco_err check_one(struct acheck *a)
 		return err;
 	check_token(a, refs_ok);
 	return COCO_OK;
+}
+
+/* The manifests' limits (COCO_MAX_MANIFESTS, 8 MiB in all) for archive manifests too. */
+static int too_many(struct acheck *a)
+{
+	uint64_t total = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < a->ar->n; i++)
+		if (is_archive_manifest(a->ar->e[i].name)) {
+			n++;
+			total += a->ar->e[i].usize;
+		}
+	if (n <= COCO_MAX_MANIFESTS && total <= COCO_MAX_MANIFEST_TOTAL)
+		return 0;
+	coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", NULL,
+			"more than %u archive manifests, or more than 8 MiB of them in all: none "
+			"is checked",
+			COCO_MAX_MANIFESTS);
+	return 1;
 }
 
 enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
@@ -272,6 +305,8 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	size_t i;
 
 	a.v = v, a.ar = ar, a.r = r = coco_vstate_report(v, &a.ctx);
+	if (too_many(&a))
+		return COCO_OK;
 	if ((a.named_tst = calloc(ar->n + 1, 1)) == NULL)
 		return coco_seterr(a.ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n && err == COCO_OK; i++) {
