@@ -346,3 +346,69 @@ etsi_archive_limits() {
 	no_out '"id": "archive.timestamp"'
 }
 run_case etsi_archive_limits etsi_archive_limits
+
+# etsi_add_unsigned P7S OID: adds an unsigned attribute OID (its value an empty SEQUENCE) to
+# the first SignerInfo of the DER CMS P7S, as a CAdES LTA tool adds archive timestamps.
+etsi_add_unsigned() {
+	python3 - "$1" "$2" <<'PY' || fail "adding an unsigned attribute"
+import sys
+def tlv(d, i):
+    t, n, i = d[i], d[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7F
+        n, i = int.from_bytes(d[i:i + k], "big"), i + k
+    return t, d[i:i + n], i + n
+def kids(body):
+    out, i = [], 0
+    while i < len(body):
+        t, v, j = tlv(body, i)
+        out.append((t, v))
+        i = j
+    return out
+def enc(t, v):
+    n = len(v)
+    ln = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([t]) + ln + v
+def oid(s):
+    a = [int(x) for x in s.split(".")]
+    out = bytes([40 * a[0] + a[1]])
+    for x in a[2:]:
+        b = [x & 0x7F]
+        while x > 0x7F:
+            x >>= 7
+            b.insert(0, 0x80 | (x & 0x7F))
+        out += bytes(b)
+    return enc(0x06, out)
+d = open(sys.argv[1], "rb").read()
+_, ci, _ = tlv(d, 0)
+ct, explicit = kids(ci)
+_, sd, _ = tlv(explicit[1], 0)
+sdk = kids(sd)
+sis = kids(sdk[-1][1])
+si = kids(sis[0][1])
+attr = enc(0x30, oid(sys.argv[2]) + enc(0x31, enc(0x30, b"")))
+si.append((0xA1, attr))
+sis[0] = (0x30, b"".join(enc(t, v) for t, v in si))
+sdk[-1] = (0x31, b"".join(enc(t, v) for t, v in sis))
+sd = enc(0x30, b"".join(enc(t, v) for t, v in sdk))
+out = enc(0x30, enc(ct[0], ct[1]) + enc(0xA0, sd))
+open(sys.argv[1], "wb").write(out)
+PY
+}
+
+# A CAdES archive timestamp v3 inside the signature is not verified: an info says so, and
+# the signature is judged as it stands (an unsigned attribute is outside the signature).
+etsi_archive_v3() {
+	etsi_data
+	etsi_sign 001 "$FX/pki/director.pem" "$FX/pki/director.key"
+	etsi_add_unsigned src/META-INF/signature001.p7s 0.4.0.1733.2.4
+	openssl cms -cmsout -print -inform DER -in src/META-INF/signature001.p7s 2>/dev/null |
+		grep -q "unsignedAttrs:" || fail "no unsigned attribute added"
+	etsi_pack b.coco
+	etsi_verify b.coco
+	[ "$rc" -eq 0 ] || fail "exit $rc, want 0 (PASSED)"
+	finding_on timestamp.archive_v3 info META-INF/signature001.p7s
+	has_out "1 CAdES archive timestamp v3 (archive-time-stamp-v3): not verified"
+	finding_on signature.value pass META-INF/signature001.p7s
+}
+run_case etsi_archive_v3 etsi_archive_v3
