@@ -72,9 +72,11 @@ struct acheck {
 	const struct coco_archive *ar;
 	const char *entry;
 	int assertion; /* a time-assertion manifest (ASiCManifest*.xml), not an archive one */
-	unsigned char *xml, *tst;
+	const unsigned char *xml;      /* the manifest's bytes: own_xml, or the run's */
+	const struct coco_manifest *m; /* the manifest: own_m, or the run's */
+	unsigned char *own_xml, *tst;  /* what this check read (an archive manifest's) */
+	struct coco_manifest *own_m;   /* what this check parsed */
 	size_t xml_len, tst_len;
-	struct coco_manifest *m;
 	unsigned char *named_tst; /* per entry: some archive manifest names it */
 	uint64_t reread;          /* bytes read again for digests the pass did not compute */
 };
@@ -102,14 +104,12 @@ static enum coco_err parse(struct acheck *a, int *usable)
 
 	*usable = 0;
 	if ((err = coco_report_new(&scratch)) != COCO_OK ||
-	    (err = coco_manifest_parse(a->ctx, a->entry, a->xml, a->xml_len, scratch, &a->m)) !=
+	    (err = coco_manifest_parse(a->ctx, a->entry, a->xml, a->xml_len, scratch, &a->own_m)) !=
 		COCO_OK)
 		goto out;
 	f = first_problem(scratch);
-	if (a->assertion) /* a manifest: the manifests stage reported on it */
-		*usable = a->m != NULL && is_token(a->m->sigref) &&
-			  coco_archive_find(a->ar, a->m->sigref) >= 0;
-	else if (a->m == NULL)
+	a->m = a->own_m;
+	if (a->m == NULL)
 		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->entry,
 				"not a valid ASiC manifest: %s",
 				f ? coco_finding_message(f) : "unreadable");
@@ -251,16 +251,14 @@ static enum coco_err read_entry(struct acheck *a, const char *name, unsigned cha
 	return COCO_OK;
 }
 
-static enum coco_err check_one(struct acheck *a)
+/* The token an archive or time-assertion manifest names, over the manifest's bytes; for an
+ * archive manifest, its references first. */
+static enum coco_err check_named_token(struct acheck *a)
 {
+	long idx = coco_archive_find(a->ar, a->m->sigref);
 	enum coco_err err;
-	int usable = 0, refs_ok = 0;
-	long idx;
+	int refs_ok = 0;
 
-	if ((err = read_entry(a, a->entry, &a->xml, &a->xml_len)) != COCO_OK || a->xml == NULL ||
-	    (err = parse(a, &usable)) != COCO_OK || !usable)
-		return err;
-	idx = coco_archive_find(a->ar, a->m->sigref);
 	a->named_tst[idx] = 1;
 	if (a->ar->e[idx].usize > MAX_TOKEN) {
 		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->m->sigref,
@@ -274,6 +272,43 @@ static enum coco_err check_one(struct acheck *a)
 		return err;
 	check_token(a, refs_ok);
 	return COCO_OK;
+}
+
+/* An archive manifest: read, parsed, then its token. */
+static enum coco_err check_archive(struct acheck *a)
+{
+	enum coco_err err;
+	int usable = 0;
+
+	if ((err = read_entry(a, a->entry, &a->own_xml, &a->xml_len)) != COCO_OK ||
+	    a->own_xml == NULL)
+		return err;
+	a->xml = a->own_xml;
+	if ((err = parse(a, &usable)) != COCO_OK || !usable)
+		return err;
+	return check_named_token(a);
+}
+
+/* The run's manifests whose SigReference names a token in the bundle: time assertions. */
+static enum coco_err check_assertions(struct acheck *a)
+{
+	const struct coco_manifest *const *m;
+	const unsigned char *const *bytes;
+	const size_t *len;
+	size_t k, n = coco_vstate_manifests(a->v, &m, &bytes, &len);
+	enum coco_err err = COCO_OK;
+
+	a->assertion = 1;
+	for (k = 0; k < n && err == COCO_OK; k++) {
+		if (m[k] == NULL || bytes[k] == NULL || !is_token(m[k]->sigref) ||
+		    coco_archive_find(a->ar, m[k]->sigref) < 0)
+			continue;
+		a->entry = m[k]->entry, a->m = m[k], a->xml = bytes[k], a->xml_len = len[k];
+		err = check_named_token(a);
+		free(a->tst);
+		a->tst = NULL;
+	}
+	return err;
 }
 
 /* The manifests' limits (COCO_MAX_MANIFESTS, 8 MiB in all) for archive manifests too. */
@@ -310,16 +345,17 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	if ((a.named_tst = calloc(ar->n + 1, 1)) == NULL)
 		return coco_seterr(a.ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n && err == COCO_OK; i++) {
-		a.assertion = coco_asic_manifest_name(ar->e[i].name);
-		if (!a.assertion && !is_archive_manifest(ar->e[i].name))
+		if (!is_archive_manifest(ar->e[i].name))
 			continue;
 		a.entry = ar->e[i].name;
-		err = check_one(&a);
-		coco_manifest_free(a.m);
-		free(a.xml);
+		err = check_archive(&a);
+		coco_manifest_free(a.own_m);
+		free(a.own_xml);
 		free(a.tst);
-		a.m = NULL, a.xml = a.tst = NULL;
+		a.own_m = NULL, a.m = NULL, a.own_xml = a.tst = NULL, a.xml = NULL;
 	}
+	if (err == COCO_OK)
+		err = check_assertions(&a);
 	for (i = 0; i < ar->n && err == COCO_OK; i++)
 		if (is_token(ar->e[i].name) && !a.named_tst[i])
 			coco_report_add(

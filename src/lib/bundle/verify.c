@@ -1190,6 +1190,15 @@ const unsigned char *coco_vstate_digest(const struct coco_vstate *v, size_t i, i
 	return alg == 0 || (v->entries[i].need & (1u << alg)) ? v->entries[i].out[alg] : NULL;
 }
 
+size_t coco_vstate_manifests(const struct coco_vstate *v, const struct coco_manifest *const **m,
+			     const unsigned char *const **bytes, const size_t **len)
+{
+	*m = (const struct coco_manifest *const *)v->manifests;
+	*bytes = (const unsigned char *const *)v->manifest_bytes;
+	*len = v->manifest_len;
+	return v->n_manifests;
+}
+
 struct coco_report *coco_vstate_report(const struct coco_vstate *v, struct coco_ctx **ctx)
 {
 	*ctx = v->ctx;
