@@ -344,6 +344,16 @@ etsi_archive_limits() {
 	[ "$rc" -eq 3 ] || fail "65 archive manifests: exit $rc, want 3 (INDETERMINATE)"
 	has_out '{"id": "archive.manifest", "status": "indeterminate", "subject": null, "message": "more than 64 archive manifests'
 	no_out '"id": "archive.timestamp"'
+	# an archive manifest is parsed as hardened as any manifest: no DOCTYPE, no entities
+	rm src/META-INF/ASiCArchiveManifest?*.xml
+	printf '%s\n' '<?xml version="1.0"?>' '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' \
+		'<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#">&e;</asic:ASiCManifest>' \
+		>src/META-INF/ASiCArchiveManifest.xml
+	etsi_pack xxe.coco
+	etsi_verify xxe.coco trust-tsa
+	finding_on archive.manifest indeterminate META-INF/ASiCArchiveManifest.xml
+	has_out "not a valid ASiC manifest: DOCTYPE declarations are not allowed"
+	no_out "root:"
 }
 run_case etsi_archive_limits etsi_archive_limits
 
