@@ -148,7 +148,7 @@ usage_missing_files() {
 run_case usage_missing_files usage_missing_files
 
 usage_every_id_documented() {
-	ids=$(grep -ohE '"(container|manifest|signature|signer|verify|assessment|evidence|signoff|pdf)\.[a-z_0-9]+"' "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c |
+	ids=$(grep -ohE '"(container|manifest|signature|signer|verify|assessment|evidence|signoff|pdf|timestamp|archive)\.[a-z_0-9]+"' "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c |
 		tr -d '"' | sort -u | grep -vE '\.(h|c)$')
 	[ -n "$ids" ] || fail "no ids found in the sources"
 	for id in $ids; do

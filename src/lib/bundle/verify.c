@@ -27,8 +27,9 @@
 #include "signoff/signoff.h"
 #include "container/spool.h"
 #include "bundle/verify.h"
+#include "bundle/archive_ts.h"
 
-enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE };
+enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE, ROLE_ARCHIVE };
 
 struct entry_state {
 	EVP_MD_CTX *md[COCO_N_DIGEST_ALGS]; /* [0] is SHA-256, always computed */
@@ -87,24 +88,6 @@ struct coco_vstate {
 	struct coco_assessment *assessment; /* parsed by the assessment stage, for evidence */
 };
 
-static int has_prefix_suffix(const char *s, const char *pre, const char *suf)
-{
-	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
-
-	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
-	       strchr(s + p, '/') == NULL;
-}
-
-static int is_manifest_name(const char *name)
-{
-	return has_prefix_suffix(name, "META-INF/ASiCManifest", ".xml");
-}
-
-static int is_signature_name(const char *name)
-{
-	return has_prefix_suffix(name, "META-INF/signature", ".p7s");
-}
-
 void coco_vstate_free(struct coco_vstate *v)
 {
 	size_t i, a;
@@ -145,7 +128,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 	enum coco_err err;
 
 	for (i = 0; i < ar->n; i++)
-		if (is_manifest_name(ar->e[i].name)) {
+		if (coco_asic_manifest_name(ar->e[i].name)) {
 			n++;
 			total += ar->e[i].usize;
 		}
@@ -167,7 +150,7 @@ static enum coco_err load_manifests(struct coco_vstate *v)
 	if (v->manifests == NULL || v->manifest_bytes == NULL || v->manifest_len == NULL)
 		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ar->n; i++) {
-		if (!is_manifest_name(ar->e[i].name))
+		if (!coco_asic_manifest_name(ar->e[i].name))
 			continue;
 		v->entries[i].role = ROLE_MANIFEST;
 		err = coco_archive_read(v->ctx, ar, i, v->ctx->limits.meta_size,
@@ -199,13 +182,14 @@ static void bind_signatures(struct coco_vstate *v)
 		if (m == NULL)
 			continue;
 		idx = coco_archive_find(v->archive, m->sigref);
-		if (!is_signature_name(m->sigref) || idx < 0) {
-			coco_report_add(
-			    v->report, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
-			    idx < 0
-				? "SigReference names '%s', which is not in the bundle"
-				: "SigReference names '%s', which is not a META-INF/signature*.p7s",
-			    m->sigref);
+		if (!(coco_asic_signature_name(m->sigref) || coco_archive_ts_token(m->sigref)) ||
+		    idx < 0) {
+			coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
+					idx < 0
+					    ? "SigReference names '%s', which is not in the bundle"
+					    : "SigReference names '%s', which is not a "
+					      "META-INF/signature*.p7s or timestamp*.tst",
+					m->sigref);
 			continue;
 		}
 		for (j = 0; j < i; j++)
@@ -214,7 +198,9 @@ static void bind_signatures(struct coco_vstate *v)
 				coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.sigref",
 						m->entry, "'%s' is also claimed by '%s'", m->sigref,
 						v->manifests[j]->entry);
-		v->entries[idx].role = ROLE_SIGNATURE;
+		if (coco_asic_signature_name(
+			m->sigref)) /* else a time assertion's (archive_ts.c) */
+			v->entries[idx].role = ROLE_SIGNATURE;
 	}
 }
 
@@ -483,7 +469,7 @@ static enum coco_err check_unchanged(struct coco_vstate *v)
 	size_t i, k = 0;
 
 	for (i = 0; i < v->archive->n && k < v->n_manifests; i++) {
-		if (!is_manifest_name(v->archive->e[i].name))
+		if (!coco_asic_manifest_name(v->archive->e[i].name))
 			continue;
 		if (v->manifest_bytes[k] != NULL &&
 		    (SHA256(v->manifest_bytes[k], v->manifest_len[k], md) == NULL ||
@@ -597,7 +583,7 @@ static enum coco_err add_signature_rows(struct coco_vstate *v)
 	for (i = 0; i < v->n_manifests; i++) {
 		const struct coco_manifest *m = v->manifests[i];
 		if (m == NULL || coco_archive_find(v->archive, m->sigref) < 0 ||
-		    !is_signature_name(m->sigref))
+		    !coco_asic_signature_name(m->sigref))
 			continue;
 		v->signature_row[i] = (long)coco_report_signature_count(v->report);
 		if ((info = coco_report_add_signature(v->report)) == NULL ||
@@ -731,7 +717,8 @@ static enum coco_err stage_coverage(struct coco_vstate *v)
 			bad++;
 			coco_report_add(r, COCO_STATUS_FAIL, "manifest.unsigned",
 					v->archive->e[i].name,
-					"covered only by signatures that do not verify");
+					"covered only by signatures that do not verify, or "
+					"by time assertions");
 		}
 	}
 	if (bad == 0)
@@ -830,14 +817,16 @@ static void skipped(struct coco_report *r, const char *stage, const char *why)
 /* ---- the submission: assessment and evidence ------------------------------------------ */
 
 /*
- * The applicant's signature: the first whose own manifest lists assessment.xml with a
- * matching digest and which itself verifies. Its signer and time stand for the
- * applicant; a signature over other files says nothing about the assessment.
+ * The applicant's signature: of those whose own manifest lists assessment.xml with a
+ * matching digest and which themselves verify, the authorising director's, else the first
+ * (coco_assessment_pick_signer). Its signer and time stand for the applicant; a signature
+ * over other files says nothing about the assessment.
  */
 static const struct coco_report_signature *applicant_signature(const struct coco_vstate *v)
 {
-	const struct coco_report_signature *sig;
-	size_t i;
+	const struct coco_report_signature *sig, *cand[COCO_MAX_MANIFESTS];
+	const char *cns[COCO_MAX_MANIFESTS];
+	size_t i, n = 0;
 
 	for (i = 0; i < v->n_manifests && i < COCO_MAX_MANIFESTS; i++) {
 		if (!(v->assessment_signed & (1ull << i)) || v->signature_row[i] < 0 ||
@@ -845,9 +834,11 @@ static const struct coco_report_signature *applicant_signature(const struct coco
 			continue;
 		sig = coco_report_signature_at(v->report, (size_t)v->signature_row[i]);
 		if (sig != NULL && sig->value_ok)
-			return sig;
+			cand[n] = sig, cns[n++] = sig->common_name;
 	}
-	return NULL;
+	return n == 0 ? NULL
+		      : cand[coco_assessment_pick_signer(v->ctx, v->assessment_xml,
+							 v->assessment_len, cns, n)];
 }
 
 /* What the assessment and evidence checks are told about the bundle: its other data
@@ -904,6 +895,7 @@ static enum coco_err add_entries(struct coco_vstate *v)
 		re->is_dir = e->is_dir;
 		v->entries[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
 				     : e->is_dir                                ? ROLE_DIR
+				     : coco_archive_ts_name(e->name)            ? ROLE_ARCHIVE
 										: ROLE_DATA;
 	}
 	return COCO_OK;
@@ -1068,6 +1060,7 @@ static const struct stage {
     {"sign-off decisions", HAVE_SIGNATURE_ROWS | MODE_VERIFY, stage_signoff_decisions},
     {"signatures", HAVE_SIGNATURE_ROWS, stage_signatures},
     {"coverage", HAVE_SIGNATURES | HAVE_ANY_MANIFEST, stage_coverage},
+    {"archive timestamps", HAVE_DIGESTS | MODE_VERIFY, coco_archive_ts_stage},
     {"pdf", HAVE_SIGNATURES | MODE_VERIFY, stage_pdfs},
     {"assessment", HAVE_SIGNATURES | MODE_VERIFY, stage_assessment},
     {"evidence", HAVE_ASSESSMENT | HAVE_PDFS | MODE_VERIFY, stage_evidence},
@@ -1190,6 +1183,26 @@ int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i)
 const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i)
 {
 	return v->entries[i].out[0];
+}
+
+const unsigned char *coco_vstate_digest(const struct coco_vstate *v, size_t i, int alg)
+{
+	return alg == 0 || (v->entries[i].need & (1u << alg)) ? v->entries[i].out[alg] : NULL;
+}
+
+size_t coco_vstate_manifests(const struct coco_vstate *v, const struct coco_manifest *const **m,
+			     const unsigned char *const **bytes, const size_t **len)
+{
+	*m = (const struct coco_manifest *const *)v->manifests;
+	*bytes = (const unsigned char *const *)v->manifest_bytes;
+	*len = v->manifest_len;
+	return v->n_manifests;
+}
+
+struct coco_report *coco_vstate_report(const struct coco_vstate *v, struct coco_ctx **ctx)
+{
+	*ctx = v->ctx;
+	return v->report;
 }
 
 struct coco_archive *coco_vstate_archive(const struct coco_vstate *v)

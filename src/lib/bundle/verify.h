@@ -42,4 +42,14 @@ int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i);
 /* The SHA-256 of entry i computed during the run. */
 const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i);
 
+/* Entry i's digest with coco_digest_algs[alg] computed during the run, or NULL when the
+ * run did not compute it (SHA-256 always is). */
+const unsigned char *coco_vstate_digest(const struct coco_vstate *v, size_t i, int alg);
+/* The run's ASiCManifest*.xml, in zip order: how many, each parsed (NULL where one did not)
+ * and its exact bytes (NULL where unread); borrowed until coco_vstate_free. */
+struct coco_manifest;
+size_t coco_vstate_manifests(const struct coco_vstate *v, const struct coco_manifest *const **m,
+			     const unsigned char *const **bytes, const size_t **len);
+/* The report the run adds the applicant's findings to, and (in *ctx) its context. */
+struct coco_report *coco_vstate_report(const struct coco_vstate *v, struct coco_ctx **ctx);
 #endif /* COCO_VERIFY_H */

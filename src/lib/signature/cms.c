@@ -26,6 +26,7 @@
 #include "trust/policy.h"
 
 #define OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
+#define OID_MS_DOCUMENT_SIGNING "1.3.6.1.4.1.311.10.3.12"
 
 /* ---- finding ids ------------------------------------------------------------------ */
 
@@ -52,6 +53,7 @@ enum check {
 	K_REVOKED,
 	K_UNTRUSTED,
 	K_REVOCATION,
+	K_AKID,
 	K_N
 };
 
@@ -85,6 +87,7 @@ static const struct {
     [K_REVOKED] = {"signer.revoked", "signer"},
     [K_UNTRUSTED] = {"signer.untrusted", "signer"},
     [K_REVOCATION] = {"signer.revocation", "signer"},
+    [K_AKID] = {"signer.akid", "signer"},
 };
 
 /* The ids of one verification's findings, composed once. */
@@ -146,7 +149,8 @@ static int eku_allowed(X509 *cert)
 		int nid = OBJ_obj2nid(o);
 		OBJ_obj2txt(oid, sizeof(oid), o, 1);
 		ok = nid == NID_email_protect || nid == NID_anyExtendedKeyUsage ||
-		     strcmp(oid, OID_DOCUMENT_SIGNING) == 0;
+		     strcmp(oid, OID_DOCUMENT_SIGNING) == 0 ||
+		     strcmp(oid, OID_MS_DOCUMENT_SIGNING) == 0;
 	}
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
 	return ok;
@@ -167,8 +171,8 @@ static void signer_problems(X509 *cert, const char *problem[3])
 	else if (!(X509_get_key_usage(cert) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
 		problem[1] = "keyUsage has neither digitalSignature nor nonRepudiation";
 	if ((flags & EXFLAG_XKUSAGE) && !eku_allowed(cert))
-		problem[2] = "extendedKeyUsage allows none of emailProtection, documentSigning, "
-			     "anyExtendedKeyUsage";
+		problem[2] = "extendedKeyUsage allows none of emailProtection, documentSigning "
+			     "(RFC 9336 or Microsoft's), anyExtendedKeyUsage";
 }
 
 /* Adds the signer rules' findings about subject to r; 0 when every rule holds. */
@@ -223,6 +227,7 @@ struct vstate {
 	int revocation_notes;
 	enum coco_revocation revocation; /* from the policy */
 	char anchor_sha256[65];          /* the validated chain's anchor, hex; empty if none */
+	int akid_missing;                /* the end entity has no AKI, its issuer is unambiguous */
 };
 
 static int revocation_gap(int err)
@@ -260,6 +265,48 @@ static void hard_outcome(struct vstate *st, X509_STORE_CTX *sctx, X509 *cert)
 	}
 }
 
+/* Whether the certificate named as issuer of cert has one key wherever the chain could take
+ * it from (the trust store and the certificates the signature carries). */
+static int issuer_unambiguous(X509_STORE_CTX *sctx, X509 *cert)
+{
+	const X509_NAME *iname = X509_get_issuer_name(cert);
+	STACK_OF(X509) *found = X509_STORE_CTX_get1_certs(sctx, iname);
+	STACK_OF(X509) *untrusted = X509_STORE_CTX_get0_untrusted(sctx);
+	EVP_PKEY *key = NULL;
+	int i, n = sk_X509_num(found), ok = 1;
+
+	for (i = 0; ok && i < n + sk_X509_num(untrusted); i++) {
+		X509 *x = i < n ? sk_X509_value(found, i) : sk_X509_value(untrusted, i - n);
+		if (X509_NAME_cmp(X509_get_subject_name(x), iname) != 0)
+			continue;
+		if (key == NULL)
+			key = X509_get0_pubkey(x);
+		else
+			ok = EVP_PKEY_eq(key, X509_get0_pubkey(x)) == 1;
+	}
+	sk_X509_pop_free(found, X509_free);
+	ERR_clear_error();
+	return ok && key != NULL;
+}
+
+/*
+ * RFC 5280 4.2.1.1 wants an AKI in every certificate a conforming CA issues, and
+ * X509_V_FLAG_X509_STRICT enforces it, but real CAs omit it on end-entity certificates.
+ * Its purpose is to pick the issuer's key; when the issuer's name names one key, there is
+ * nothing to pick, and the signature over the certificate is still checked (docs/TRUST.md).
+ */
+static int akid_tolerable(X509_STORE_CTX *sctx, int err, X509 *cert)
+{
+	struct vstate *st = X509_STORE_CTX_get_app_data(sctx);
+
+	if (err != X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER || cert == NULL ||
+	    X509_STORE_CTX_get_error_depth(sctx) != 0 || !issuer_unambiguous(sctx, cert))
+		return 0;
+	if (st != NULL)
+		st->akid_missing = 1;
+	return 1;
+}
+
 int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
 {
 	struct vstate *st = X509_STORE_CTX_get_app_data(sctx);
@@ -272,6 +319,8 @@ int coco_verify_cb(int ok, X509_STORE_CTX *sctx)
 	/* A self-signed anchor is withdrawn by removing it from signers/, not by a CRL. */
 	if (err == X509_V_ERR_UNABLE_TO_GET_CRL && cert != NULL &&
 	    (X509_get_extension_flags(cert) & EXFLAG_SS))
+		return 1;
+	if (akid_tolerable(sctx, err, cert))
 		return 1;
 	if (revocation_gap(err)) {
 		if (st != NULL && cert != NULL &&
@@ -378,8 +427,12 @@ static void report_chain_error(struct vstate *st, const struct coco_cms_check *i
 		return;
 	from = coco_report_count(st->r);
 	coco_report_add(st->r, status, st->ids->id[check], st->hard_subject,
-			"%s (certificate at chain depth %d)",
-			X509_verify_cert_error_string(st->hard_err), st->hard_depth);
+			"%s (certificate at chain depth %d)%s",
+			X509_verify_cert_error_string(st->hard_err), st->hard_depth,
+			st->hard_err == X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER
+			    ? ": more than one key goes by its issuer's name, so which one "
+			      "issued it is ambiguous"
+			    : "");
 	if (st->out->result == COCO_CMS_EXPIRED)
 		coco_report_set_cause(st->r, from, COCO_CAUSE_EXPIRY);
 }
@@ -578,6 +631,11 @@ static void check_chain(struct coco_ctx *ctx, const struct coco_cms_check *in, X
 	}
 	chain = X509_STORE_CTX_get0_chain(sctx);
 	report_chain_ok(in, chain, st);
+	if (st->akid_missing)
+		coco_report_add(st->r, COCO_STATUS_INFO, st->ids->id[K_AKID], st->subject,
+				"no authority key identifier (RFC 5280 4.2.1.1): accepted, as one "
+				"key goes by its issuer's name in the trust directory and the "
+				"signature's certificates");
 	cert_fingerprint(sk_X509_value(chain, sk_X509_num(chain) - 1), st->anchor_sha256);
 	if (st->revocation == COCO_REVOCATION_OFF)
 		coco_report_add(st->r, COCO_STATUS_INFO, st->ids->id[K_REVOCATION], st->subject,

@@ -69,6 +69,16 @@ enum coco_ts_result coco_timestamp_verify(struct coco_ctx *ctx,
 					  struct coco_report *r, struct coco_timestamp_proof *out);
 
 /*
+ * Checks a standalone token (an RFC 3161 TimeStampToken in der, as an ASiC
+ * META-INF/timestamp*.tst holds one) over data, by the same rules as a signature
+ * timestamp's, adding timestamp.* findings about entry. Returns 0 when it holds, with
+ * *gen_time the proven time and *tsa (malloc'd) the TSA's subject; else -1, *tsa NULL.
+ */
+int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, size_t len,
+			      const unsigned char *data, size_t data_len, struct coco_report *r,
+			      const char *entry, time_t *gen_time, char **tsa);
+
+/*
  * Asks the TSA, through fn, for a token over the signature value of the CMS in *der
  * (one SignerInfo) and adds it as the signatureTimeStampToken attribute; on success
  * *der and *len are replaced (both buffers OpenSSL's, as coco_cms_sign's: the old one is

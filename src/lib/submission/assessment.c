@@ -737,12 +737,49 @@ static int check_role(struct coco_report *r, const struct coco_assessment *a,
 	return 0;
 }
 
+/* 1 if the signer's common name cn contains the director's name (of two words at least),
+ * 0 if not, -1 on NOMEM. */
+static int director_is(const char *director, const char *cn)
+{
+	char *name = coco_norm_words(director), *c = coco_norm_words(cn);
+	int rc = name == NULL || c == NULL   ? -1
+		 : strchr(name, ' ') == NULL ? 0
+					     : coco_words_contain(c, name) != 0;
+
+	free(name);
+	free(c);
+	return rc;
+}
+
+size_t coco_assessment_pick_signer(struct coco_ctx *ctx, const unsigned char *xml, size_t len,
+				   const char *const *cns, size_t n)
+{
+	struct coco_report *scratch = NULL;
+	struct coco_assessment *a = NULL;
+	size_t i, pick = 0;
+
+	if (n < 2 || xml == NULL || coco_report_new(&scratch) != COCO_OK)
+		goto out;
+	if (coco_assessment_parse(ctx, scratch, xml, len, COCO_ASSESSMENT_NAME, &a) != COCO_OK ||
+	    a == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (cns[i] != NULL && director_is(a->director, cns[i]) == 1) {
+			pick = i;
+			break;
+		}
+out:
+	coco_assessment_free(a);
+	coco_report_free(scratch);
+	return pick;
+}
+
 /* The authorising director against the signer's common name; -1 on NOMEM. */
 static int check_director(struct coco_report *r, const struct coco_assessment *a,
 			  const struct coco_submission *s)
 {
-	char *name = NULL, *cn = NULL;
-	int rc = 0;
+	char *name = NULL;
+	int is;
 
 	if (!s->signed_bundle)
 		return 0; /* lint: nobody has signed yet */
@@ -754,16 +791,15 @@ static int check_director(struct coco_report *r, const struct coco_assessment *a
 		    s->signer_subject ? s->signer_subject : "?");
 		return 0;
 	}
-	name = coco_norm_words(a->director);
-	cn = coco_norm_words(s->signer_cn);
-	if (name == NULL || cn == NULL)
-		rc = -1;
-	else if (strchr(name, ' ') == NULL) /* one word would match too many certificates */
+	if ((is = director_is(a->director, s->signer_cn)) < 0 ||
+	    (name = coco_norm_words(a->director)) == NULL)
+		return -1;
+	if (strchr(name, ' ') == NULL) /* one word would match too many certificates */
 		coco_report_add_manual(r, "assessment.director", a->director,
 				       "a one-word name cannot be matched with the signer '%s': "
 				       "confirm they are the same person",
 				       s->signer_cn);
-	else if (coco_words_contain(cn, name))
+	else if (is)
 		coco_report_add(r, COCO_STATUS_PASS, "assessment.director", a->director,
 				"the authorising director is the signer ('%s')", s->signer_cn);
 	else
@@ -772,8 +808,7 @@ static int check_director(struct coco_report *r, const struct coco_assessment *a
 				       "confirm the signer may sign for the organisation",
 				       a->director, s->signer_cn);
 	free(name);
-	free(cn);
-	return rc;
+	return 0;
 }
 
 /* ---- the signer's organisation -------------------------------------------------------- */

@@ -105,6 +105,16 @@ size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, s
  * s->files. *out is the parsed assessment, for the evidence stage, when it was checked;
  * NULL when it is missing or not a valid assessment (the findings say so) or on error.
  */
+/*
+ * Which of n verified applicant signatures over xml stands for the applicant: the first
+ * whose signer's common name (cns[i], may be NULL) is the authorising director's, else
+ * the first (index 0, also when xml does not parse; its findings come later, from
+ * coco_assessment_check). Other signatures by, say, a second director are reported as
+ * signatures and judge nothing about the assessment.
+ */
+size_t coco_assessment_pick_signer(struct coco_ctx *ctx, const unsigned char *xml, size_t len,
+				   const char *const *cns, size_t n);
+
 enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,
 				    const struct coco_submission *s, struct coco_assessment **out);
