@@ -31,6 +31,11 @@ p11_import() {
 # director's (expired); sets MOD to SoftHSM2's module.
 p11_setup() {
 	command -v softhsm2-util >/dev/null || fail "softhsm2 is not installed (make deps)"
+	# SAN=1: the engine's own leaks on its error paths (the file says which, and why); the
+	# slow unwinder, as libcrypto has no frame pointers and the names are below it
+	LSAN_OPTIONS="suppressions=$CLI/lsan-libp11.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+	export LSAN_OPTIONS ASAN_OPTIONS
 	MOD=$(p11_module)
 	mkdir tokens
 	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
