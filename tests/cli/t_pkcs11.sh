@@ -131,6 +131,36 @@ p11_countersign() {
 }
 run_case p11_countersign p11_countersign
 
+# On a terminal the PIN is asked for after lint, as an encrypted key's pass-phrase is: a
+# folder lint refuses never asks; the PIN is not echoed; a wrong one is not asked again (by
+# the engine either). The terminal is tests/cli/ttyrun.py's.
+p11_prompt_after_lint() {
+	p11_setup
+	"$COCO" init skel --org "Example Guarding Ltd" 2>/dev/null || fail "init failed"
+	run python3 "$CLI/ttyrun.py" 1234 tty.out "$COCO" create skel -o a.coco \
+		--pkcs11-uri "$P11_URI" --pkcs11-module "$MOD" --cert "$FX/pki/director.pem" \
+		--at "$P11_AT" --trust "$FX/trust"
+	[ "$rc" -eq 1 ] || fail "skeleton: exit $rc, want 1: $(cat tty.out)"
+	! grep -q 'PIN for' tty.out || fail "asked for the PIN before lint refused"
+	run python3 "$CLI/ttyrun.py" 1234 tty.out "$COCO" create "$FX/example" -o b.coco \
+		--pkcs11-uri "$P11_URI" --pkcs11-module "$MOD" --cert "$FX/pki/director.pem" \
+		--chain "$FX/pki/chain.pem" --at "$P11_AT" --trust "$FX/trust"
+	[ "$rc" -eq 0 ] || fail "sample: exit $rc, want 0: $(cat tty.out)"
+	grep -q "^PIN for '$P11_URI': " tty.out || fail "not asked: $(cat tty.out)"
+	grep -q "created 'b.coco', signed by 'CN=Jane Director - TEST ONLY" tty.out ||
+		fail "$(cat tty.out)"
+	! grep -q 1234 tty.out || fail "the PIN was echoed"
+	p11_passed b.coco "CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	run python3 "$CLI/ttyrun.py" 9999 tty.out "$COCO" create "$FX/example" -o c.coco \
+		--pkcs11-uri "$P11_URI" --pkcs11-module "$MOD" --cert "$FX/pki/director.pem" \
+		--chain "$FX/pki/chain.pem" --at "$P11_AT" --trust "$FX/trust"
+	[ "$rc" -eq 2 ] || fail "wrong PIN: exit $rc, want 2: $(cat tty.out)"
+	[ "$(grep -c 'PIN' tty.out)" -eq 2 ] || fail "asked again: $(cat tty.out)"
+	grep -q "on the token: PIN incorrect" tty.out || fail "$(cat tty.out)"
+	[ ! -e a.coco ] && [ ! -e c.coco ] || fail "a refused create wrote its output"
+}
+run_case p11_prompt_after_lint p11_prompt_after_lint
+
 # p11_refused MESSAGE ARGS...: create with ARGS fails with exit 2 and exactly MESSAGE on one
 # line, and writes nothing.
 p11_refused() {
