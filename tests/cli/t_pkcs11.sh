@@ -1,9 +1,10 @@
 # shellcheck shell=sh disable=SC2154 # rc is set by run() in lib.sh
 # Keys on PKCS#11 tokens (issue 17): create and countersign with --pkcs11-uri against a
 # SoftHSM2 token initialised here, in the case's folder (its own SOFTHSM2_CONF and token
-# directory), holding the fixture director's RSA and P-256 keys and the SIRO's key. The PIN
-# comes from the --pass sources; each bundle verifies PASSED with --at. Then the refusals:
-# a wrong PIN, an unknown object, a missing module, each one line with nothing written.
+# directory), holding the fixture director's RSA and P-256 keys and the SIRO's key (and, in
+# one case, their certificates, for create without --cert). The PIN comes from the --pass
+# sources or a terminal prompt; each bundle verifies PASSED with --at. Then the refusals: a
+# wrong PIN, an unknown object, a missing module, each one line with nothing written.
 
 P11_URI="pkcs11:token=coco-test;object=director"
 P11_AT=2027-01-01T09:00:00Z
@@ -130,6 +131,39 @@ p11_countersign() {
 	no_tmp_files
 }
 run_case p11_countersign p11_countersign
+
+# p11_store_cert NAME OBJECT ID: fixtures/pki/NAME.pem on the token as OBJECT's certificate
+# (tests/cli/p11cert.py: softhsm2-util imports keys only).
+p11_store_cert() {
+	openssl x509 -in "$FX/pki/$1.pem" -outform DER -out "$1.der" || fail "cannot convert $1.pem"
+	python3 "$CLI/p11cert.py" "$MOD" 1234 "$1.der" "$2" "$3" || fail "cannot store $1.pem"
+}
+
+# No --cert: the token's certificate under the same URI, read without the PIN, so it is
+# still checked before the PIN is used.
+p11_cert_from_token() {
+	p11_setup
+	p11_store_cert director director 01
+	p11_store_cert director-ec director-ec 02
+	p11_store_cert expired expired 04
+	run "$COCO" create "$FX/example" -o b.coco --pkcs11-uri "$P11_URI" \
+		--chain "$FX/pki/chain.pem" --at "$P11_AT" --trust "$FX/trust" --pass pass:1234
+	[ "$rc" -eq 0 ] || fail "create (RSA): $(cat err)"
+	p11_passed b.coco "CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	run "$COCO" create "$FX/example" -o e.coco --pkcs11-module "$MOD" \
+		--pkcs11-uri "pkcs11:token=coco-test;object=director-ec" --chain "$FX/pki/chain.pem" \
+		--at "$P11_AT" --trust "$FX/trust" --pass pass:1234
+	[ "$rc" -eq 0 ] || fail "create (P-256): $(cat err)"
+	p11_passed e.coco "CN=Jane Director EC - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	run "$COCO" create "$FX/example" -o x.coco --pkcs11-module "$MOD" \
+		--pkcs11-uri "pkcs11:token=coco-test;object=expired" --chain "$FX/pki/chain.pem" \
+		--at "$P11_AT" --trust "$FX/trust" --pass pass:9999
+	[ "$rc" -eq 2 ] || fail "expired: exit $rc, want 2"
+	one_line_err
+	has_err "^coco-bundle: refusing to sign as 'CN=[^']*': certificate expired on "
+	[ ! -e x.coco ] || fail "output written"
+}
+run_case p11_cert_from_token p11_cert_from_token
 
 # On a terminal the PIN is asked for after lint, as an encrypted key's pass-phrase is: a
 # folder lint refuses never asks; the PIN is not echoed; a wrong one is not asked again (by
