@@ -165,6 +165,26 @@ p11_cert_from_token() {
 }
 run_case p11_cert_from_token p11_cert_from_token
 
+# A key that asks for the PIN again before each signature (CKA_ALWAYS_AUTHENTICATE, as on
+# signature cards) gets the same PIN: the P-256 key stored with the mark, and its
+# certificate, under the object 'card'.
+p11_always_authenticate() {
+	p11_setup
+	openssl ec -in "$FX/pki/director-ec.key" -outform DER -out card.der 2>/dev/null ||
+		fail "cannot convert director-ec.key"
+	python3 "$CLI/p11cert.py" "$MOD" 1234 --always-auth card.der card 05 ||
+		fail "cannot store the key"
+	openssl x509 -in "$FX/pki/director-ec.pem" -outform DER -out director-ec.der
+	python3 "$CLI/p11cert.py" "$MOD" 1234 director-ec.der card 05 || fail "cannot store the cert"
+	echo 1234 >pin.txt
+	run "$COCO" create "$FX/example" -o b.coco --pkcs11-module "$MOD" \
+		--pkcs11-uri "pkcs11:token=coco-test;object=card" --chain "$FX/pki/chain.pem" \
+		--at "$P11_AT" --trust "$FX/trust" --pass file:pin.txt
+	[ "$rc" -eq 0 ] || fail "create: $(cat err)"
+	p11_passed b.coco "CN=Jane Director EC - TEST ONLY, O=Example Guarding Ltd, C=GB"
+}
+run_case p11_always_authenticate p11_always_authenticate
+
 # On a terminal the PIN is asked for after lint, as an encrypted key's pass-phrase is: a
 # folder lint refuses never asks; the PIN is not echoed; a wrong one is not asked again (by
 # the engine either). The terminal is tests/cli/ttyrun.py's.

@@ -27,8 +27,10 @@
 
 struct coco_p11 {
 	ENGINE *e;     /* a functional reference (ENGINE_init) */
-	UI_METHOD *ui; /* refuses every prompt: the PIN comes from the caller alone */
+	UI_METHOD *ui; /* the engine's prompts: answered by answer_prompt, never a terminal */
 	char *uri;
+	char *pin;  /* kept from coco_p11_key for keys that ask again, wiped by coco_p11_free */
+	int loaded; /* the key is loaded: later prompts are the key's own */
 };
 
 const char *coco_p11_uri(const struct coco_p11 *p)
@@ -46,16 +48,31 @@ void coco_p11_free(struct coco_p11 *p)
 	}
 	UI_destroy_method(p->ui);
 	free(p->uri);
+	if (p->pin != NULL)
+		OPENSSL_clear_free(p->pin, strlen(p->pin));
 	free(p);
 }
 
-/* The engine asks through this when its PIN is missing or was refused: it must never
- * prompt on the terminal itself (the library does no I/O), so the answer is no. */
-static int no_prompt(UI *ui, UI_STRING *uis)
+/*
+ * The engine asks through this UI method, never on the terminal (the library does no I/O).
+ * While the key is being loaded a prompt means the token refused the PIN or had none: no
+ * answer, so a wrong PIN is tried once and never again. Once the key is loaded, a prompt is
+ * the key's own: a key marked CKA_ALWAYS_AUTHENTICATE (signature cards, a PIV card's
+ * signing slot) needs the PIN again before each signature, and gets the same PIN.
+ */
+static int answer_prompt(UI *ui, UI_STRING *uis)
 {
-	(void)ui;
-	(void)uis;
-	return 0;
+	const struct coco_p11 *p = UI_get0_user_data(ui);
+
+	switch (UI_get_string_type(uis)) {
+	case UIT_PROMPT:
+	case UIT_VERIFY:
+		if (p == NULL || !p->loaded || p->pin == NULL)
+			return 0;
+		return UI_set_result(ui, uis, p->pin) == 0;
+	default:
+		return 1; /* information and errors: nothing is shown */
+	}
 }
 
 /* A "pkcs11:" URI without a PIN in it: the PIN comes from --pass, and the URI is shown
@@ -110,7 +127,8 @@ static enum coco_err load_engine(struct coco_ctx *ctx, const char *module, struc
 	}
 	(void)ENGINE_ctrl_cmd_string(p->e, "QUIET", NULL, 1); /* else it prints on stderr */
 	if (!ENGINE_ctrl_cmd_string(p->e, "MODULE_PATH", module, 0) ||
-	    !ENGINE_ctrl_cmd(p->e, "SET_USER_INTERFACE", 0, p->ui, NULL, 0) || !ENGINE_init(p->e)) {
+	    !ENGINE_ctrl_cmd(p->e, "SET_USER_INTERFACE", 0, p->ui, NULL, 0) ||
+	    !ENGINE_ctrl_cmd(p->e, "SET_CALLBACK_DATA", 0, p, NULL, 0) || !ENGINE_init(p->e)) {
 		ENGINE_free(p->e);
 		p->e = NULL;
 		return coco_seterr_ssl(ctx, COCO_ERR_CRYPTO,
@@ -134,8 +152,8 @@ enum coco_err coco_p11_open(struct coco_ctx *ctx, const char *module, const char
 		return err;
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
 	    (p->uri = coco_strndup(uri, strlen(uri))) == NULL ||
-	    (p->ui = UI_create_method("coco-bundle: no prompt")) == NULL ||
-	    UI_method_set_reader(p->ui, no_prompt) != 0) {
+	    (p->ui = UI_create_method("coco-bundle: no terminal")) == NULL ||
+	    UI_method_set_reader(p->ui, answer_prompt) != 0) {
 		coco_p11_free(p);
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	}
@@ -175,11 +193,17 @@ enum coco_err coco_p11_key(struct coco_ctx *ctx, struct coco_p11 *p, const char 
 
 	*out = NULL;
 	ERR_clear_error();
-	if (pin != NULL && !ENGINE_ctrl_cmd_string(p->e, "PIN", pin, 0))
+	if (p->pin != NULL)
+		OPENSSL_clear_free(p->pin, strlen(p->pin));
+	p->pin = NULL;
+	p->loaded = 0;
+	if (pin != NULL && ((p->pin = coco_strndup(pin, strlen(pin))) == NULL ||
+			    !ENGINE_ctrl_cmd_string(p->e, "PIN", pin, 0)))
 		return coco_seterr_ssl(ctx, COCO_ERR_NOMEM, "cannot pass the PIN to the engine");
-	if ((*out = ENGINE_load_private_key(p->e, p->uri, p->ui, NULL)) == NULL)
+	if ((*out = ENGINE_load_private_key(p->e, p->uri, p->ui, p)) == NULL)
 		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO,
 				      "cannot use the private key '%s' on the token", p->uri);
+	p->loaded = *out != NULL;
 	/* libp11 wipes and frees its copy of the PIN when given none, then complains */
 	(void)ENGINE_ctrl_cmd(p->e, "PIN", 0, NULL, NULL, 0);
 	ERR_clear_error();

@@ -26,9 +26,10 @@ enum coco_err coco_p11_open(struct coco_ctx *ctx, const char *module, const char
  * the reason when there is none. */
 enum coco_err coco_p11_cert(struct coco_ctx *ctx, struct coco_p11 *p, X509 **out);
 /* Logs in with pin (NUL-terminated; NULL: no login) and loads the private key into *out.
- * The engine's copy of the PIN is wiped before returning. COCO_ERR_CRYPTO with the
- * token's reason ("PIN incorrect", "object not found") on failure. The key is usable
- * only while p lives: free the key first. */
+ * The engine's copy of the PIN is wiped before returning; p keeps one, wiped by
+ * coco_p11_free, for a key that asks for it again before each signature
+ * (CKA_ALWAYS_AUTHENTICATE). COCO_ERR_CRYPTO with the token's reason ("PIN incorrect",
+ * "object not found") on failure. The key is usable only while p lives: free it first. */
 enum coco_err coco_p11_key(struct coco_ctx *ctx, struct coco_p11 *p, const char *pin,
 			   EVP_PKEY **out);
 /* The URI p was opened with; valid while p lives. */
