@@ -68,14 +68,14 @@ struct cli_pass {
 };
 /* Pass-phrase callback for the library; arg is a struct cli_pass. */
 int cli_pass_cb(char *buf, int size, void *arg);
+#ifndef COCO_DEFAULT_P11_MODULE /* set by the Makefile for the build's architecture */
+#define COCO_DEFAULT_P11_MODULE "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"
+#endif
 /*
  * Checks a signing command's key options: --key with --cert, --p12, or --pkcs11-uri
  * (with --cert optional: else the token's certificate); --pkcs11-module only with
  * --pkcs11-uri. 0, or EXIT_USAGE (printed).
  */
-#ifndef COCO_DEFAULT_P11_MODULE /* set by the Makefile for the build's architecture */
-#define COCO_DEFAULT_P11_MODULE "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"
-#endif
 struct cli_key_args {
 	const char *key, *cert, *p12, *p11_uri, *p11_module;
 };

@@ -269,6 +269,13 @@ p11_module_not_found() {
 	p11_refused "cannot open PKCS#11 module '$PWD/none.so': No such file or directory" \
 		--pkcs11-uri "$P11_URI" --pkcs11-module "$PWD/none.so" \
 		--cert "$FX/pki/director.pem" --pass pass:1234
+	# the engine missing (OpenSSL looks for it where OPENSSL_ENGINES says)
+	OPENSSL_ENGINES=$PWD/no-engines
+	export OPENSSL_ENGINES
+	p11_refused "cannot load OpenSSL's PKCS#11 engine (pkcs11): is libengine-pkcs11-openssl installed?" \
+		--pkcs11-uri "$P11_URI" --pkcs11-module "$MOD" \
+		--cert "$FX/pki/director.pem" --pass pass:1234
+	unset OPENSSL_ENGINES
 	echo 'not a library' >fake.so
 	p11_refused "'fake.so' is not a PKCS#11 module (a shared library, such as p11-kit-proxy.so or libsofthsm2.so)" \
 		--pkcs11-uri "$P11_URI" --pkcs11-module fake.so \

@@ -1,12 +1,12 @@
 /*
  * Keys on PKCS#11 tokens through libp11's OpenSSL engine (Debian's
  * libengine-pkcs11-openssl). OpenSSL 3's successor, a PKCS#11 provider (pkcs11-provider),
- * is not packaged for Debian 12 (bookworm), which this project builds on; the engine is,
- * and OpenSSL 3.0 still runs engines. The engine API is deprecated in OpenSSL 3 and the
- * build hides deprecated declarations (OPENSSL_NO_DEPRECATED, OPENSSL_API_COMPAT=30000)
- * and turns warnings into errors, so this file alone re-exposes them, below, before any
- * header: every deprecated call of the library is here, where a move to a provider
- * (OSSL_STORE with a "pkcs11:" URI) would replace it. The engine never becomes a default
+ * is not in Debian 12's (bookworm's) archive, which this project builds on, only in its
+ * backports; the engine is, and OpenSSL 3.0 still runs engines. The engine API is deprecated in
+ * OpenSSL 3 and the build hides deprecated declarations (OPENSSL_NO_DEPRECATED,
+ * OPENSSL_API_COMPAT=30000) and turns warnings into errors, so this file alone re-exposes them,
+ * below, before any header: every deprecated call of the library is here, where a move to a
+ * provider (OSSL_STORE with a "pkcs11:" URI) would replace it. The engine never becomes a default
  * for any algorithm: only the key loaded from it uses it.
  */
 #undef OPENSSL_NO_DEPRECATED
@@ -115,7 +115,8 @@ static enum coco_err check_module(struct coco_ctx *ctx, const char *module)
 	return COCO_OK;
 }
 
-/* The engine by id, quiet, bound to module, with prompts refused, and initialised. */
+/* The engine by id, quiet, bound to module, its prompts sent to answer_prompt with p, and
+ * initialised. */
 static enum coco_err load_engine(struct coco_ctx *ctx, const char *module, struct coco_p11 *p)
 {
 	ERR_clear_error();
