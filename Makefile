@@ -15,7 +15,8 @@ DATADIR = $(PREFIX)/share/coco-bundle
 
 CC ?= cc
 PKGS = libcrypto libzip libxml-2.0 zlib
-DEB_BUILD = build-essential pkg-config libssl-dev libcurl4-openssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils libnss3-tools faketime libpodofo-utils python3 p7zip-full libarchive-tools ziptool
+DEB_BUILD = build-essential pkg-config libssl-dev libcurl4-openssl-dev libzip-dev libxml2-dev zlib1g-dev check openssl unzip zip libxml2-utils qpdf poppler-utils libnss3-tools faketime libpodofo-utils python3 p7zip-full libarchive-tools ziptool \
+	libengine-pkcs11-openssl p11-kit-modules softhsm2
 DEB_LINT = clang-format
 DEB_VALGRIND = valgrind
 DEB_BENCH = time hyperfine openjdk-17-jdk-headless
@@ -125,6 +126,11 @@ $(B)/prefix: FORCE
 $(B)/src/cli/common.o: CPPFLAGS += -DCOCO_DEFAULT_TRUST='"$(TRUST_DEFAULT)"'
 $(B)/src/cli/common.o: $(B)/prefix
 $(B)/src/cli/tsa.o: CPPFLAGS += $(CLI_CFLAGS)
+# --pkcs11-module's default: p11-kit's proxy, which loads every PKCS#11 module registered with
+# p11-kit (SoftHSM2, OpenSC's smart-card module), in the build machine's multiarch folder.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+P11_MODULE ?= /usr/lib/$(if $(MULTIARCH),$(MULTIARCH)/,)p11-kit-proxy.so
+$(CLI_OBJ): CPPFLAGS += -DCOCO_DEFAULT_P11_MODULE='"$(P11_MODULE)"'
 
 $(B)/gen/embedded.c: scripts/embed.sh $(EMBED_FILES)
 	@mkdir -p $(dir $@)

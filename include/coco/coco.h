@@ -492,6 +492,15 @@ struct coco_signer_opts {
 	coco_pass_cb pass_cb;   /* may be NULL: then encrypted keys fail */
 	void *pass_arg;         /* must outlive the signer with COCO_SIGNER_DEFER_KEY */
 	unsigned flags;         /* COCO_SIGNER_* */
+	/* A key on a PKCS#11 token (smart card, HSM) instead of key_path or p12_path: an RFC
+	 * 7512 URI ("pkcs11:token=LABEL;object=LABEL") without a PIN in it. The certificate
+	 * is cert_path, or else the token's certificate of that URI. The PIN comes from
+	 * pass_cb, asked when the key is loaded (with COCO_SIGNER_DEFER_KEY: by
+	 * coco_signer_unlock, after lint). Needs libp11's OpenSSL engine at run time. */
+	const char *pkcs11_uri;
+	/* The PKCS#11 module (a shared object) the token is reached through, with pkcs11_uri:
+	 * e.g. p11-kit's proxy, which loads every module registered with p11-kit. */
+	const char *pkcs11_module;
 };
 
 /*
@@ -501,7 +510,10 @@ struct coco_signer_opts {
  * chain that verify's rules reject (checked against the chain's own root, or the trust
  * directory's anchors). A file of the wrong kind (a certificate given as the key) is
  * COCO_ERR_FORMAT, named in plain words. PKCS#12 files encrypted with legacy ciphers (RC2,
- * 3DES) are read with OpenSSL's legacy provider, loaded for that file only.
+ * 3DES) are read with OpenSSL's legacy provider, loaded for that file only. A PKCS#11
+ * module that cannot be opened is COCO_ERR_IO; a token that refuses the PIN or holds no
+ * such key is COCO_ERR_CRYPTO with the token's reason ("PIN incorrect", "object not
+ * found"). The certificate and chain are checked before the PIN is asked for.
  */
 enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_opts *opts,
 			       struct coco_signer **out);

@@ -64,9 +64,25 @@ void cli_warn_key_mode(const char *path);
 struct cli_pass {
 	const char *spec, *file;
 	int no_source;
+	int pin; /* a token's PIN (file is its pkcs11: URI), not a file's pass-phrase */
 };
 /* Pass-phrase callback for the library; arg is a struct cli_pass. */
 int cli_pass_cb(char *buf, int size, void *arg);
+#ifndef COCO_DEFAULT_P11_MODULE /* set by the Makefile for the build's architecture */
+#define COCO_DEFAULT_P11_MODULE "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"
+#endif
+/*
+ * Checks a signing command's key options: --key with --cert, --p12, or --pkcs11-uri
+ * (with --cert optional: else the token's certificate); --pkcs11-module only with
+ * --pkcs11-uri. 0, or EXIT_USAGE (printed).
+ */
+struct cli_key_args {
+	const char *key, *cert, *p12, *p11_uri, *p11_module;
+};
+int cli_check_key_args(const char *cmd, const struct cli_key_args *k);
+/* The PKCS#11 module to use: the --pkcs11-module given, else the built-in default (p11-kit's
+ * proxy, COCO_DEFAULT_P11_MODULE). */
+const char *cli_p11_module(const char *given);
 /* Prints the signer-loading error in ctx, telling how to give a pass-phrase when none could
  * be had (no --pass and no terminal). Returns EXIT_USAGE. */
 int cli_signer_error(struct coco_ctx *ctx, const struct cli_pass *pass);

@@ -1,5 +1,6 @@
 /*
  * coco-bundle countersign BUNDLE -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]
+ *                         (or --p12 FILE, or --pkcs11-uri URI [--cert CERT] [--pkcs11-module SO])
  *                         --decision approved|rejected [--confirm-statements]
  *                         [--comment TEXT] [--trust DIR] [--at TIME]
  * The SIRO's sign-off: verifies the bundle, then records the decision in a copy of it,
@@ -21,6 +22,8 @@ static const char countersign_help[] =
     "                               [--at TIME] [--tsa URL]\n"
     "       coco-bundle countersign BUNDLE -o OUT --p12 FILE [--chain FILE] [--pass SPEC]\n"
     "                               --decision ...\n"
+    "       coco-bundle countersign BUNDLE -o OUT --pkcs11-uri URI [--cert CERT]\n"
+    "                               [--pkcs11-module SO] [--pass SPEC] --decision ...\n"
     "\n"
     "Verify BUNDLE in full, then record the SIRO's decision in a copy written atomically to\n"
     "OUT (which may be BUNDLE itself): signoff/decision-NNN.xml, the full report as\n"
@@ -42,8 +45,15 @@ static const char countersign_help[] =
     "  --cert CERT          the SIRO's certificate, PEM or DER\n"
     "  --chain FILE         CA certificates to include (PEM, or one DER); also with --p12\n"
     "  --p12 FILE           PKCS#12 key, certificate and chain instead of --key/--cert\n"
-    "  --pass SPEC          pass-phrase source: pass:TEXT, env:VAR, file:PATH, fd:N or\n"
-    "                       stdin (default: prompt on a terminal)\n"
+    "  --pkcs11-uri URI     the SIRO's key on a smart card or HSM instead of --key/--p12:\n"
+    "                       'pkcs11:token=LABEL;object=LABEL' (RFC 7512, no PIN in it);\n"
+    "                       the certificate is --cert, else the token's; --pass gives\n"
+    "                       the PIN\n"
+    "  --pkcs11-module SO   the PKCS#11 module for --pkcs11-uri (default: p11-kit's\n"
+    "                       proxy, which loads every module registered with p11-kit:\n"
+    "                       " COCO_DEFAULT_P11_MODULE ")\n"
+    "  --pass SPEC          pass-phrase or PIN source: pass:TEXT, env:VAR, file:PATH,\n"
+    "                       fd:N or stdin (default: prompt on a terminal)\n"
     "  --trust DIR          trust directory (default: $COCO_TRUST, else the installed one)\n"
     "  --at TIME            verify and sign as of TIME (YYYY-MM-DD or RFC 3339; default: now)\n"
     "  --tsa URL            add an RFC 3161 timestamp over the SIRO's signature (CAdES-B-T)\n"
@@ -56,23 +66,34 @@ static const char countersign_help[] =
     "step failed: syncing OUT's folder after OUT was replaced.\n";
 
 static const struct option countersign_opts[] = {
-    {"output", required_argument, NULL, 'o'},   {"key", required_argument, NULL, 'k'},
-    {"cert", required_argument, NULL, 'c'},     {"chain", required_argument, NULL, 'C'},
-    {"p12", required_argument, NULL, 'p'},      {"pass", required_argument, NULL, 'P'},
-    {"decision", required_argument, NULL, 'd'}, {"comment", required_argument, NULL, 'm'},
-    {"trust", required_argument, NULL, 't'},    {"at", required_argument, NULL, 'a'},
-    {"help", no_argument, NULL, 'h'},           {"confirm-statements", no_argument, NULL, 'S'},
-    {"tsa", required_argument, NULL, 'T'},      {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"key", required_argument, NULL, 'k'},
+    {"cert", required_argument, NULL, 'c'},
+    {"chain", required_argument, NULL, 'C'},
+    {"p12", required_argument, NULL, 'p'},
+    {"pass", required_argument, NULL, 'P'},
+    {"decision", required_argument, NULL, 'd'},
+    {"comment", required_argument, NULL, 'm'},
+    {"trust", required_argument, NULL, 't'},
+    {"at", required_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {"confirm-statements", no_argument, NULL, 'S'},
+    {"tsa", required_argument, NULL, 'T'},
+    {"pkcs11-uri", required_argument, NULL, 'U'},
+    {"pkcs11-module", required_argument, NULL, 'M'},
+    {NULL, 0, NULL, 0},
 };
 
 struct cs_args {
 	const char *bundle, *out, *key, *cert, *chain, *p12, *pass, *decision, *comment, *trust,
-	    *at, *tsa;
+	    *at, *tsa, *p11_uri, *p11_module;
 	int confirm; /* --confirm-statements */
 };
 
 static int check_args(const struct cs_args *a, enum coco_decision *d)
 {
+	const struct cli_key_args k = {a->key, a->cert, a->p12, a->p11_uri, a->p11_module};
+
 	if (a->out == NULL)
 		return cli_usage_error("countersign", "-o OUT is required");
 	if (strcmp(a->out, "-") == 0)
@@ -94,11 +115,8 @@ static int check_args(const struct cs_args *a, enum coco_decision *d)
 	else
 		return cli_usage_error(
 		    "countersign", "invalid --decision '%s' (approved or rejected)", a->decision);
-	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL))
-		return cli_usage_error("countersign",
-				       "--p12 cannot be combined with --key or --cert");
-	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
-		return cli_usage_error("countersign", "give --key and --cert, or --p12");
+	if (cli_check_key_args("countersign", &k) != 0)
+		return EXIT_USAGE;
 	if (a->pass != NULL && cli_check_pass("countersign", a->pass) != 0)
 		return EXIT_USAGE;
 	if (a->tsa != NULL && !cli_tsa_url_ok(a->tsa))
@@ -121,9 +139,21 @@ static void show_reasons(const struct coco_report *r)
 
 static int countersign(const struct cs_args *a, enum coco_decision d)
 {
-	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
-	struct coco_signer_opts so = {a->key,      a->cert,       a->chain,        a->p12,
-				      cli_pass_cb, (void *)&pass, COCO_SIGNER_SIRO};
+	struct cli_pass pass = {a->pass,
+				a->p11_uri ? a->p11_uri
+				: a->p12   ? a->p12
+					   : a->key,
+				0, a->p11_uri != NULL};
+	struct coco_signer_opts so = {.key_path = a->key,
+				      .cert_path = a->cert,
+				      .chain_path = a->chain,
+				      .p12_path = a->p12,
+				      .pass_cb = cli_pass_cb,
+				      .pass_arg = (void *)&pass,
+				      .flags = COCO_SIGNER_SIRO,
+				      .pkcs11_uri = a->p11_uri,
+				      .pkcs11_module =
+					  a->p11_uri ? cli_p11_module(a->p11_module) : NULL};
 	struct coco_countersign_opts co = {d, a->comment, NULL, a->confirm};
 	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
@@ -183,6 +213,8 @@ static const char **slot_of(struct cs_args *a, int c, const char **name)
 	    {'t', "--trust", offsetof(struct cs_args, trust)},
 	    {'a', "--at", offsetof(struct cs_args, at)},
 	    {'T', "--tsa", offsetof(struct cs_args, tsa)},
+	    {'U', "--pkcs11-uri", offsetof(struct cs_args, p11_uri)},
+	    {'M', "--pkcs11-module", offsetof(struct cs_args, p11_module)},
 	};
 	size_t i;
 

@@ -1,6 +1,7 @@
 /*
  * coco-bundle create DIR -o OUT --key KEY --cert CERT [--chain FILE] [--pass SPEC]
  * coco-bundle create DIR -o OUT --p12 FILE [--pass SPEC]
+ * coco-bundle create DIR -o OUT --pkcs11-uri URI [--cert CERT] [--pkcs11-module SO] [--pass SPEC]
  * Packages and signs a submission folder. Pass-phrases use OpenSSL's source syntax;
  * on a terminal, a no-echo prompt is used when --pass is not given.
  */
@@ -19,6 +20,8 @@ static const char create_help[] =
     "                          [--at TIME] [--trust DIR] [--no-lint] [--tsa URL]\n"
     "       coco-bundle create DIR -o OUT --p12 FILE [--chain FILE] [--pass SPEC] [--at TIME]\n"
     "                          [--trust DIR] [--no-lint] [--tsa URL]\n"
+    "       coco-bundle create DIR -o OUT --pkcs11-uri URI [--cert CERT] [--chain FILE]\n"
+    "                          [--pkcs11-module SO] [--pass SPEC] [--at TIME] ...\n"
     "\n"
     "Lint the submission in DIR (as 'coco-bundle lint' does, and the director and the\n"
     "organisation against the signer's certificate), then package it into an ETSI ASiC-E\n"
@@ -35,8 +38,14 @@ static const char create_help[] =
     "                     also with --p12\n"
     "  --p12 FILE         PKCS#12 key, certificate and chain instead of --key/--cert\n"
     "                     (legacy RC2/3DES files too)\n"
-    "  --pass SPEC        pass-phrase source: pass:TEXT, env:VAR, file:PATH, fd:N or\n"
-    "                     stdin (default: prompt on a terminal, after lint)\n"
+    "  --pkcs11-uri URI   a key on a smart card or HSM instead of --key/--p12:\n"
+    "                     'pkcs11:token=LABEL;object=LABEL' (RFC 7512, no PIN in it);\n"
+    "                     the certificate is --cert, else the token's; --pass gives the PIN\n"
+    "  --pkcs11-module SO the PKCS#11 module for --pkcs11-uri (default: p11-kit's proxy,\n"
+    "                     which loads every module registered with p11-kit:\n"
+    "                     " COCO_DEFAULT_P11_MODULE ")\n"
+    "  --pass SPEC        pass-phrase or PIN source: pass:TEXT, env:VAR, file:PATH, fd:N\n"
+    "                     or stdin (default: prompt on a terminal, after lint)\n"
     "  --at TIME          sign as of TIME (YYYY-MM-DD or RFC 3339): the certificate is\n"
     "                     checked then, and TIME is the signing-time claim (default: now)\n"
     "  --trust DIR        trust directory whose policy lint applies (default: $COCO_TRUST,\n"
@@ -57,27 +66,36 @@ static const char create_help[] =
     "folder after OUT was replaced.\n";
 
 static const struct option create_opts[] = {
-    {"output", required_argument, NULL, 'o'}, {"key", required_argument, NULL, 'k'},
-    {"cert", required_argument, NULL, 'c'},   {"chain", required_argument, NULL, 'C'},
-    {"p12", required_argument, NULL, 'p'},    {"pass", required_argument, NULL, 'P'},
-    {"at", required_argument, NULL, 'a'},     {"trust", required_argument, NULL, 't'},
-    {"no-lint", no_argument, NULL, 'n'},      {"tsa", required_argument, NULL, 'T'},
-    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    {"output", required_argument, NULL, 'o'},
+    {"key", required_argument, NULL, 'k'},
+    {"cert", required_argument, NULL, 'c'},
+    {"chain", required_argument, NULL, 'C'},
+    {"p12", required_argument, NULL, 'p'},
+    {"pass", required_argument, NULL, 'P'},
+    {"at", required_argument, NULL, 'a'},
+    {"trust", required_argument, NULL, 't'},
+    {"no-lint", no_argument, NULL, 'n'},
+    {"tsa", required_argument, NULL, 'T'},
+    {"pkcs11-uri", required_argument, NULL, 'U'},
+    {"pkcs11-module", required_argument, NULL, 'M'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 struct create_args {
-	const char *dir, *out, *key, *cert, *chain, *p12, *pass, *at, *trust, *tsa;
+	const char *dir, *out, *key, *cert, *chain, *p12, *pass, *at, *trust, *tsa, *p11_uri,
+	    *p11_module;
 	int no_lint;
 };
 
 static int check_args(const struct create_args *a)
 {
+	const struct cli_key_args k = {a->key, a->cert, a->p12, a->p11_uri, a->p11_module};
+
 	if (a->out == NULL)
 		return cli_usage_error("create", "-o OUT is required");
-	if (a->p12 != NULL && (a->key != NULL || a->cert != NULL))
-		return cli_usage_error("create", "--p12 cannot be combined with --key or --cert");
-	if (a->p12 == NULL && (a->key == NULL || a->cert == NULL))
-		return cli_usage_error("create", "give --key and --cert, or --p12");
+	if (cli_check_key_args("create", &k) != 0)
+		return EXIT_USAGE;
 	if (a->pass != NULL && cli_check_pass("create", a->pass) != 0)
 		return EXIT_USAGE;
 	if (strcmp(a->out, "-") == 0)
@@ -142,9 +160,21 @@ static int print_sha256(struct coco_ctx *ctx, const char *path)
 
 static int create(const struct create_args *a)
 {
-	struct cli_pass pass = {a->pass, a->p12 ? a->p12 : a->key, 0};
-	struct coco_signer_opts so = {
-	    a->key, a->cert, a->chain, a->p12, cli_pass_cb, (void *)&pass, COCO_SIGNER_DEFER_KEY};
+	struct cli_pass pass = {a->pass,
+				a->p11_uri ? a->p11_uri
+				: a->p12   ? a->p12
+					   : a->key,
+				0, a->p11_uri != NULL};
+	struct coco_signer_opts so = {.key_path = a->key,
+				      .cert_path = a->cert,
+				      .chain_path = a->chain,
+				      .p12_path = a->p12,
+				      .pass_cb = cli_pass_cb,
+				      .pass_arg = (void *)&pass,
+				      .flags = COCO_SIGNER_DEFER_KEY,
+				      .pkcs11_uri = a->p11_uri,
+				      .pkcs11_module =
+					  a->p11_uri ? cli_p11_module(a->p11_module) : NULL};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
 	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
@@ -164,7 +194,7 @@ static int create(const struct create_args *a)
 		coco_ctx_free(ctx);
 		return rc != 0 ? rc : cli_error("out of memory");
 	}
-	cli_warn_key_mode(a->p12 ? a->p12 : a->key);
+	cli_warn_key_mode(a->p12 ? a->p12 : a->key); /* NULL with --pkcs11-uri */
 	cli_progress_start(ctx, &progress, "writing", a->out);
 	err = coco_signer_load(ctx, &so, &signer);
 	if (err == COCO_OK)
@@ -229,6 +259,12 @@ int cmd_create(int argc, char **argv)
 			break;
 		case 'T':
 			slot = &a.tsa, name = "--tsa";
+			break;
+		case 'U':
+			slot = &a.p11_uri, name = "--pkcs11-uri";
+			break;
+		case 'M':
+			slot = &a.p11_module, name = "--pkcs11-module";
 			break;
 		case 'n':
 			if (a.no_lint)

@@ -245,7 +245,7 @@ static int read_line(int fd, char *buf, int size)
 }
 
 /* A no-echo prompt on the terminal naming the file whose pass-phrase it asks for. */
-static int prompt(char *buf, int size, const char *file)
+static int prompt(char *buf, int size, const char *file, int pin)
 {
 	struct termios old, quiet;
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), n;
@@ -260,7 +260,7 @@ static int prompt(char *buf, int size, const char *file)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	e = cli_escape(file != NULL ? file : "the key", COCO_ESCAPE_TEXT);
-	snprintf(line, sizeof(line), "Pass-phrase for '%.1000s': ", e);
+	snprintf(line, sizeof(line), "%s for '%.1000s': ", pin ? "PIN" : "Pass-phrase", e);
 	free(e);
 	(void)!write(fd, line, strlen(line));
 	tcsetattr(fd, TCSAFLUSH, &quiet);
@@ -294,7 +294,7 @@ int cli_pass_cb(char *buf, int size, void *arg)
 
 	if (spec == NULL) {
 		if (isatty(STDIN_FILENO))
-			return prompt(buf, size, p->file);
+			return prompt(buf, size, p->file, p->pin);
 		p->no_source = 1;
 		return -1;
 	}
@@ -350,6 +350,26 @@ int cli_check_input(const char *cmd, const char *path, int want_bundle)
 		return cli_error("'%s' is a bundle, not a submission folder: '%s' takes a folder; "
 				 "check a bundle with 'coco-bundle verify'",
 				 path, cmd);
+	return 0;
+}
+
+const char *cli_p11_module(const char *given)
+{
+	return given != NULL ? given : COCO_DEFAULT_P11_MODULE;
+}
+
+int cli_check_key_args(const char *cmd, const struct cli_key_args *k)
+{
+	if (k->p11_module != NULL && k->p11_uri == NULL)
+		return cli_usage_error(cmd, "--pkcs11-module goes with --pkcs11-uri");
+	if (k->p11_uri != NULL && (k->key != NULL || k->p12 != NULL))
+		return cli_usage_error(cmd, "--pkcs11-uri cannot be combined with --key or --p12");
+	if (k->p11_uri != NULL)
+		return 0;
+	if (k->p12 != NULL && (k->key != NULL || k->cert != NULL))
+		return cli_usage_error(cmd, "--p12 cannot be combined with --key or --cert");
+	if (k->p12 == NULL && (k->key == NULL || k->cert == NULL))
+		return cli_usage_error(cmd, "give --key and --cert, --p12, or --pkcs11-uri");
 	return 0;
 }
 

@@ -106,7 +106,7 @@ usage_errors() {
 	expect 2 "$COCO" create "$FX/example" -o o.coco --p12 p --key k
 	has_err "cannot be combined"
 	expect 2 "$COCO" create "$FX/example" -o o.coco --key k
-	has_err "give --key and --cert, or --p12"
+	has_err "give --key and --cert, --p12, or --pkcs11-uri"
 	expect 2 "$COCO" create "$FX/example" -o - --key k --cert c
 	has_err "standard output"
 	expect 2 "$COCO" create "$FX/example" -o o.coco --key k --cert c --pass secret

@@ -1,7 +1,7 @@
 """Runs a command on a pseudo-terminal, as a user at a terminal would (tests/cli/t_readme.sh).
 Usage: python3 ttyrun.py ANSWER TRANSCRIPT CMD...
-Whenever the program asks for a pass-phrase ("Pass-phrase for '...': " on /dev/tty), types
-ANSWER and Enter. Everything written to the terminal goes to TRANSCRIPT; exits with the
+Whenever the program asks for a pass-phrase ("Pass-phrase for '...': " on /dev/tty) or a
+token's PIN ("PIN for '...': "), types ANSWER and Enter. Everything written to the terminal goes to TRANSCRIPT; exits with the
 command's status. A run that asks nothing never gets ANSWER, so a test can check the order
 of the prompt and the other output, or that no prompt came at all."""
 import os
@@ -41,7 +41,7 @@ def main():
         if not chunk:
             break
         seen += chunk
-        if seen.count(b"Pass-phrase for ") > asked:
+        if seen.count(b"Pass-phrase for ") + seen.count(b"PIN for ") > asked:
             asked += 1
             answer_when_quiet(fd, answer)
     _, status = os.waitpid(pid, 0)

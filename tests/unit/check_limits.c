@@ -1074,7 +1074,7 @@ START_TEST(test_signer_chain)
 	X509 *all[40];
 	char *dir = bt_mkdtemp(), *chain = bt_fmt("%s/chain.pem", dir);
 	char *key = bt_fixture("pki/director.key"), *cert = bt_fixture("pki/director.pem");
-	struct coco_signer_opts so = {key, cert, chain, NULL, NULL, NULL, 0};
+	struct coco_signer_opts so = {.key_path = key, .cert_path = cert, .chain_path = chain};
 	struct coco_signer *s = NULL;
 	size_t i, n = 0;
 	enum coco_err err;
@@ -2392,7 +2392,7 @@ static struct coco_signer *big_signer(struct coco_ctx *ctx, const char *dir, con
 	STACK_OF(X509) *extra = fillers(30);
 	char *chain = bt_fmt("%s/%s-chain.pem", dir, who);
 	char *key = bt_fixture("pki/%s.key", who), *cert = bt_fixture("pki/%s.pem", who);
-	struct coco_signer_opts o = {key, cert, chain, NULL, NULL, NULL, 0};
+	struct coco_signer_opts o = {.key_path = key, .cert_path = cert, .chain_path = chain};
 	struct coco_signer *s = NULL;
 	X509 *all[32];
 	size_t i, n = 0;

@@ -24,6 +24,9 @@ struct coco_signer {
 	coco_pass_cb pass_cb;
 	void *pass_arg; /* borrowed from the options, for coco_signer_unlock */
 	char *warning;  /* coco_signer_warning, or NULL */
+	/* a key on a PKCS#11 token (signature/pkcs11.h): key uses it, so it is freed after
+	 * key; else NULL */
+	struct coco_p11 *p11;
 };
 
 /* The name's last commonName as UTF-8 (malloc'd), or NULL (none, or it holds a NUL). */

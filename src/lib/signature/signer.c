@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "signature/cms.h"
+#include "signature/pkcs11.h"
 
 void coco_signer_free(struct coco_signer *s)
 {
@@ -24,6 +25,7 @@ void coco_signer_free(struct coco_signer *s)
 		return;
 	X509_free(s->cert);
 	EVP_PKEY_free(s->key);
+	coco_p11_free(s->p11); /* after the key, which uses it */
 	sk_X509_pop_free(s->chain, X509_free);
 	free(s->subject);
 	free(s->key_path);
@@ -164,22 +166,31 @@ static enum coco_err load_certs(struct coco_ctx *ctx, const char *path, size_t m
 	return err;
 }
 
+/* Loads the one certificate (PEM or DER) at path into *out. */
+static enum coco_err load_cert(struct coco_ctx *ctx, const char *path, X509 **out)
+{
+	STACK_OF(X509) *one = sk_X509_new_null();
+	enum coco_err err;
+
+	if (one == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	err = load_certs(ctx, path, 1, one);
+	if (err == COCO_OK)
+		*out = sk_X509_shift(one);
+	sk_X509_free(one);
+	return err;
+}
+
 static enum coco_err load_pem(struct coco_ctx *ctx, const struct coco_signer_opts *o,
 			      struct coco_signer *s)
 {
 	struct pass_adapter a = {o->pass_cb, o->pass_arg, 0, 0, 0};
-	STACK_OF(X509) *one = sk_X509_new_null();
 	enum coco_err err;
 
-	if (one == NULL || (s->chain = sk_X509_new_null()) == NULL) {
-		sk_X509_free(one);
+	if ((s->chain = sk_X509_new_null()) == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	}
 	/* the certificate first: a swapped key and certificate is named as such */
-	err = load_certs(ctx, o->cert_path, 1, one);
-	if (err == COCO_OK)
-		s->cert = sk_X509_shift(one);
-	sk_X509_free(one);
+	err = load_cert(ctx, o->cert_path, &s->cert);
 	a.probe = (o->flags & COCO_SIGNER_DEFER_KEY) != 0;
 	if (err == COCO_OK)
 		err = load_key(ctx, o->key_path, &a, &s->key);
@@ -189,6 +200,49 @@ static enum coco_err load_pem(struct coco_ctx *ctx, const struct coco_signer_opt
 	/* one more than verify accepts is enough to refuse (refuse_unusable) */
 	if (err == COCO_OK && o->chain_path != NULL)
 		err = load_certs(ctx, o->chain_path, COCO_MAX_CERTS, s->chain);
+	return err;
+}
+
+/* ---- a key on a PKCS#11 token ------------------------------------------------------ */
+
+/* The module and certificate (--cert, else the token's), and the chain; the key waits for
+ * its PIN (coco_signer_unlock), after the certificate's checks. */
+static enum coco_err load_p11(struct coco_ctx *ctx, const struct coco_signer_opts *o,
+			      struct coco_signer *s)
+{
+	enum coco_err err;
+
+	if (o->key_path != NULL || o->p12_path != NULL)
+		return coco_seterr(ctx, COCO_ERR_ARG,
+				   "a PKCS#11 key cannot be combined with a key file or PKCS#12");
+	if ((s->chain = sk_X509_new_null()) == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if ((err = coco_p11_open(ctx, o->pkcs11_module, o->pkcs11_uri, &s->p11)) != COCO_OK)
+		return err;
+	if (o->cert_path != NULL)
+		err = load_cert(ctx, o->cert_path, &s->cert);
+	else
+		err = coco_p11_cert(ctx, s->p11, &s->cert);
+	if (err == COCO_OK && o->chain_path != NULL)
+		err = load_certs(ctx, o->chain_path, COCO_MAX_CERTS, s->chain);
+	return err;
+}
+
+/* Asks for the PIN, logs in and loads the key; the PIN is wiped. */
+static enum coco_err unlock_p11(struct coco_ctx *ctx, struct coco_signer *s)
+{
+	char pin[COCO_MAX_PASS + 1];
+	int n = s->pass_cb != NULL ? s->pass_cb(pin, COCO_MAX_PASS, s->pass_arg) : -1;
+	enum coco_err err;
+
+	if (n < 0 || n > COCO_MAX_PASS)
+		err = coco_seterr(ctx, COCO_ERR_CRYPTO, "the key '%s' on the token needs a PIN",
+				  coco_p11_uri(s->p11));
+	else {
+		pin[n] = '\0';
+		err = coco_p11_key(ctx, s->p11, pin, &s->key);
+	}
+	OPENSSL_cleanse(pin, sizeof(pin));
 	return err;
 }
 
@@ -203,10 +257,11 @@ enum coco_err coco_signer_unlock(struct coco_ctx *ctx, struct coco_signer *s)
 		return COCO_OK;
 	if (s->p12_path != NULL)
 		return unlock_p12(ctx, s);
-	if (s->key_path == NULL)
+	if (s->key_path == NULL && s->p11 == NULL)
 		return coco_seterr(ctx, COCO_ERR_ARG, "no private key to load");
 	ERR_clear_error();
-	if ((err = load_key(ctx, s->key_path, &a, &s->key)) != COCO_OK)
+	err = s->p11 != NULL ? unlock_p11(ctx, s) : load_key(ctx, s->key_path, &a, &s->key);
+	if (err != COCO_OK)
 		return err;
 	if (s->key != NULL && X509_check_private_key(s->cert, s->key) != 1) {
 		ERR_clear_error();
@@ -610,8 +665,11 @@ static enum coco_err check_loaded(struct coco_ctx *ctx, struct coco_signer *s, u
 /* The deferred PKCS#12 file, read now with its pass-phrase and checked as at load. */
 static enum coco_err unlock_p12(struct coco_ctx *ctx, struct coco_signer *s)
 {
-	struct coco_signer_opts o = {NULL,       NULL,        s->chain_path, s->p12_path,
-				     s->pass_cb, s->pass_arg, s->flags};
+	struct coco_signer_opts o = {.chain_path = s->chain_path,
+				     .p12_path = s->p12_path,
+				     .pass_cb = s->pass_cb,
+				     .pass_arg = s->pass_arg,
+				     .flags = s->flags};
 	enum coco_err err;
 
 	ERR_clear_error();
@@ -639,17 +697,24 @@ enum coco_err coco_signer_load(struct coco_ctx *ctx, const struct coco_signer_op
 	enum coco_err err;
 
 	*out = NULL;
-	if (opts->p12_path == NULL && (opts->key_path == NULL || opts->cert_path == NULL))
+	if (opts->p12_path == NULL && opts->pkcs11_uri == NULL &&
+	    (opts->key_path == NULL || opts->cert_path == NULL))
 		return coco_seterr(ctx, COCO_ERR_ARG,
-				   "a signer needs a key and a certificate, or PKCS#12");
+				   "a signer needs a key and a certificate, PKCS#12 or PKCS#11");
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	s->pass_cb = opts->pass_cb;
 	s->pass_arg = opts->pass_arg;
 	ERR_clear_error();
-	err = opts->p12_path != NULL ? load_p12(ctx, opts, s) : load_pem(ctx, opts, s);
+	if (opts->pkcs11_uri != NULL)
+		err = load_p11(ctx, opts, s);
+	else
+		err = opts->p12_path != NULL ? load_p12(ctx, opts, s) : load_pem(ctx, opts, s);
 	if (err == COCO_OK && s->cert != NULL) /* else a PKCS#12 file left to unlock */
 		err = check_loaded(ctx, s, opts->flags);
+	/* a token's key once its certificate passed, unless deferred past lint */
+	if (err == COCO_OK && s->p11 != NULL && !(opts->flags & COCO_SIGNER_DEFER_KEY))
+		err = coco_signer_unlock(ctx, s);
 	if (err != COCO_OK) {
 		coco_signer_free(s);
 		return err;
