@@ -1354,6 +1354,50 @@ START_TEST(test_shadow_metadata)
 }
 END_TEST
 
+/* A document prepared with its page's /Resources the /Info dictionary: an update that adds
+ * an image to it through /Info changes what the page shows, and is refused; an update
+ * that only changes /Info's text still passes. */
+START_TEST(test_shadow_info)
+{
+	static const struct upd image = {
+	    {9, 10},
+	    {"<< /Title (Certificate - TEST ONLY) /XObject << /Im1 10 0 R >> >>",
+	     "<< /Type /XObject /Subtype /Form /BBox [0 0 99 99] /Length 5 >>\nstream\nBT ET\n"
+	     "endstream"},
+	    NULL};
+	static const struct upd text = {
+	    {9}, {"<< /Title (Certificate - TEST ONLY) /ModDate (D:20261001000000Z) >>"}, NULL};
+	const struct upd *const u[] = {&image, &text};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y, k;
+	char *path;
+	const struct coco_finding *hit;
+
+	for (k = 0; k < 2; k++) {
+		px_setup(&f);
+		form_buf_with(&body_sig, NULL,
+			      PAGE_HEAD "/Annots [4 0 R 7 0 R] /Resources 9 0 R >>", NULL, NULL, &b,
+			      &x);
+		append_update(&b, u[k], x, &y);
+		path = bt_fmt("%s/shadow.pdf", f.tmp);
+		ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+		scan(&f, path, "shadow.pdf");
+		hit = bt_find_status(f.r, "pdf.coverage",
+				     k == 0 ? COCO_STATUS_FAIL : COCO_STATUS_PASS, "shadow.pdf");
+		ck_assert_msg(hit && strstr(coco_finding_message(hit),
+					    k == 0 ? "not covered, as the document information "
+						     "dictionary (object 9) changes /XObject, "
+						     "which is not text, a name or a number"
+						   : "(the document information dictionary)"),
+			      "%s", bt_dump(f.r));
+		free(path), free(b.p);
+		memset(&b, 0, sizeof(b));
+		px_teardown(&f);
+	}
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -1374,6 +1418,7 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_two_updates);
 	tcase_add_test(tc, test_objstm_update);
 	tcase_add_test(tc, test_shadow_metadata);
+	tcase_add_test(tc, test_shadow_info);
 	tcase_add_test(tc, test_big_dict);
 	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
 	suite_add_tcase(s, tc);

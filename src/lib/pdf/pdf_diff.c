@@ -604,6 +604,25 @@ static const char *free_change(const struct diff *d, long num, const struct obj 
 	return NULL;
 }
 
+/* A value /Info may take or lose: text, a date, a name, a number (ISO 32000-2 14.3.3), not a
+ * reference or a container, which a document prepared with /Info as, say, its page's
+ * /Resources would draw. */
+static int plain(const struct val *v)
+{
+	return v == NULL || (v->t != V_REF && v->t != V_ARRAY && v->t != V_DICT);
+}
+
+static int info_key(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
+{
+	if (plain(was) && plain(now))
+		return 0;
+	return refuse(d,
+		      "the document information dictionary (object %ld) changes /%s, which is "
+		      "not text, a name or a number",
+		      num, key);
+}
+
 /* An object of the signed revision that the updates replaced: was and now as read. */
 static int changed(struct diff *d, long num, const struct obj *was, const struct obj *now)
 {
@@ -615,6 +634,8 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 		return 0; /* written again, unchanged */
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
 		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
+	if (what != NULL && num == d->info && each_change(d, num, a, b, info_key) != 0)
+		return -1;
 	if (what != NULL) {
 		note(d, "%s", what);
 		return 0;
