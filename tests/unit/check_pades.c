@@ -1077,6 +1077,7 @@ START_TEST(test_second_signature)
 	ck_assert_int_eq(f.res.n_sigs, 2);
 	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[0].updates_draw, 0); /* the new field has no /AP */
 	ck_assert_int_eq(f.res.sigs[1].obj, 11);
 	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sigs[1].coverage, COCO_PDF_COVER_FILE);

@@ -31,6 +31,7 @@ struct diff {
 	long long root, info, meta, acro, dss[MAX_DSS];
 	long long fields; /* the form's /Fields when it is an indirect array, or -1 */
 	int mdp;          /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
+	int draws;        /* an allowed signature field brings an appearance (/AP) */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -403,7 +404,7 @@ static int new_field(struct diff *d, long long num, int widget)
 			    "signed revision",
 			    num);
 	else
-		note(d, "signature field %lld added", num);
+		note(d, "signature field %lld added", num), d->draws |= ap != NULL;
 	release(d, &o);
 	return rc;
 }
@@ -546,7 +547,7 @@ static int fill_key(struct diff *d, long num, const char *key, const struct val 
 	if (strcmp(key, "V") == 0 && (was == NULL || was->t == V_NULL))
 		return sig_value(d, num, now);
 	if (strcmp(key, "AP") == 0 && now != NULL && refs_new(d, now))
-		return 0;
+		return d->draws = 1, 0;
 	return refuse(d, "signature field %ld's /%s changed as it was filled in", num, key);
 }
 
@@ -913,6 +914,7 @@ static void report(struct diff *d, const struct sigrec *g, struct coco_pdf_sig *
 		return;
 	}
 	sig->coverage = COCO_PDF_COVER_REVISION;
+	sig->updates_draw = d->draws;
 	if (d->n_new > 0)
 		note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
 	coco_report_add(d->s->r, COCO_STATUS_PASS, "pdf.coverage", d->s->name,

@@ -365,15 +365,16 @@ static void unanchored_manual(const struct certcheck *k, const struct coco_pdf_r
 				       c->number, c->file);
 }
 
-/* A signature added after g's revision, in an update its coverage allowed, that neither
- * bodies/ nor tsa/ vouches for (a root bodies/ lacks, an untrusted TSA), or NULL: its new
- * field may draw on the page, so g alone no longer says what the page shows. */
+/* When an update g's coverage allowed gave a signature field an appearance: a signature
+ * after g's revision that neither bodies/ nor tsa/ vouches for (a root bodies/ lacks, an
+ * untrusted TSA), or NULL. Its field may draw on the page, so g alone no longer says what
+ * the page shows. */
 static const struct coco_pdf_sig *later_unvouched(const struct coco_pdf_result *res,
 						  const struct coco_pdf_sig *g)
 {
 	size_t i;
 
-	for (i = 0; g != NULL && i < res->n_sigs; i++)
+	for (i = 0; g != NULL && g->updates_draw && i < res->n_sigs; i++)
 		if (res->sigs[i].range_ok && res->sigs[i].end > g->end &&
 		    res->sigs[i].status != COCO_PDF_SIG_VALID)
 			return &res->sigs[i];
