@@ -31,6 +31,7 @@ struct diff {
 	long long root, info, meta, acro, dss[MAX_DSS];
 	long long fields; /* the form's /Fields when it is an indirect array, or -1 */
 	int mdp;          /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
+	int draws;        /* an allowed signature field brings an appearance (/AP) */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -171,8 +172,88 @@ static int deref(struct diff *d, int old, const struct val *v, struct obj *o,
 
 /* ---- comparing values --------------------------------------------------------------- */
 
+#define FEW_KEYS 16u /* a dictionary of more keys is compared through its sorted keys */
+
+static int key_cmp(const void *x, const void *y)
+{
+	const struct val *a = *(const struct val *const *)x, *b = *(const struct val *const *)y;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = n > 0 ? memcmp(a->s, b->s, n) : 0;
+
+	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Dictionary v's keys, sorted by name, in *out (each key's value follows it in v->k;
+ * NULL when v has none), so that two dictionaries compare in n log n, not n squared (a
+ * dictionary may hold 131,072 keys). -1 when memory runs out. */
+static int sorted_keys(struct diff *d, const struct val *v, const struct val ***out)
+{
+	size_t i, n = v->n / 2;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((*out = malloc(n * sizeof(**out))) == NULL)
+		return d->s->nomem = 1, -1;
+	for (i = 0; i < n; i++)
+		(*out)[i] = &v->k[2 * i];
+	qsort(*out, n, sizeof(**out), key_cmp);
+	return 0;
+}
+
+/* A key that dictionary v holds twice, or NULL (also when memory runs out: nomem). Viewers
+ * differ on which of the two values counts, so the analysis cannot say what one shows. */
+static const struct val *dup_key(struct diff *d, const struct val *v)
+{
+	const struct val **k, *dup = NULL;
+	size_t i, j;
+
+	if (v->t != V_DICT)
+		return NULL;
+	for (i = 0; v->n / 2 <= FEW_KEYS && i < v->n / 2; i++)
+		for (j = i + 1; j < v->n / 2; j++)
+			if (v->k[2 * i].len == v->k[2 * j].len &&
+			    memcmp(v->k[2 * i].s, v->k[2 * j].s, v->k[2 * i].len) == 0)
+				return &v->k[2 * j];
+	if (v->n / 2 <= FEW_KEYS || sorted_keys(d, v, &k) != 0)
+		return NULL;
+	for (i = 1; i < v->n / 2 && dup == NULL; i++)
+		if (key_cmp(&k[i - 1], &k[i]) == 0)
+			dup = k[i];
+	free(k);
+	return dup;
+}
+
+static int val_eq(struct diff *d, const struct val *a, const struct val *b);
+
+/* Whether dictionaries a and b (as many keys) have the same keys with the same values; one
+ * that holds a key twice equals nothing. */
+static int dict_eq(struct diff *d, const struct val *a, const struct val *b)
+{
+	const struct val **ka = NULL, **kb = NULL, *bv;
+	size_t i, n = a->n / 2;
+	int eq = 1;
+
+	if (n <= FEW_KEYS) {
+		for (i = 0; eq && i < n; i++)
+			eq = (bv = dget(b, (const char *)a->k[2 * i].s)) != NULL &&
+			     val_eq(d, &a->k[2 * i + 1], bv);
+		for (i = 0; eq && i < n; i++)
+			eq = dget(a, (const char *)b->k[2 * i].s) != NULL;
+		return eq && dup_key(d, a) == NULL && dup_key(d, b) == NULL;
+	}
+	if (sorted_keys(d, a, &ka) != 0 || sorted_keys(d, b, &kb) != 0)
+		eq = 0;
+	for (i = 0; eq && i < n; i++)
+		eq = key_cmp(&ka[i], &kb[i]) == 0 && (i == 0 || key_cmp(&ka[i - 1], &ka[i]) != 0) &&
+		     (i == 0 || key_cmp(&kb[i - 1], &kb[i]) != 0) &&
+		     val_eq(d, ka[i] + 1, kb[i] + 1);
+	free(ka), free(kb);
+	return eq;
+}
+
 /* Whether a and b are the same value (real numbers to the sixth decimal place). */
-static int val_eq(const struct val *a, const struct val *b)
+static int val_eq(struct diff *d, const struct val *a, const struct val *b)
 {
 	size_t i;
 
@@ -191,19 +272,11 @@ static int val_eq(const struct val *a, const struct val *b)
 		return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 	case V_ARRAY:
 		for (i = 0; i < a->n; i++)
-			if (!val_eq(&a->k[i], &b->k[i]))
+			if (!val_eq(d, &a->k[i], &b->k[i]))
 				return 0;
 		return 1;
 	default: /* V_DICT: the same keys, in any order, with the same values */
-		for (i = 0; i + 1 < a->n; i += 2) {
-			const struct val *bv = dget(b, (const char *)a->k[i].s);
-			if (bv == NULL || !val_eq(&a->k[i + 1], bv))
-				return 0;
-		}
-		for (i = 0; i + 1 < b->n; i += 2)
-			if (dget(a, (const char *)b->k[i].s) == NULL)
-				return 0;
-		return 1;
+		return dict_eq(d, a, b);
 	}
 }
 
@@ -211,24 +284,35 @@ typedef int (*change_fn)(struct diff *d, long num, const char *key, const struct
 			 const struct val *now);
 
 /* Calls fn for each key whose value differs between dictionaries a and b (was or now
- * NULL: the key is absent on that side); stops at the first -1. */
+ * NULL: the key is absent on that side), in the keys' order; stops at the first -1. A
+ * dictionary that holds a key twice is refused. */
 static int each_change(struct diff *d, long num, const struct val *a, const struct val *b,
 		       change_fn fn)
 {
-	const struct val *other;
-	size_t i;
+	const struct val **ka = NULL, **kb = NULL, *dup;
+	size_t i = 0, j = 0, na = a->n / 2, nb = b->n / 2;
+	int rc = 0, c;
 
-	for (i = 0; i + 1 < a->n; i += 2) {
-		other = dget(b, (const char *)a->k[i].s);
-		if ((other == NULL || !val_eq(&a->k[i + 1], other)) &&
-		    fn(d, num, (const char *)a->k[i].s, &a->k[i + 1], other) != 0)
-			return -1;
+	if ((dup = dup_key(d, a)) != NULL || (dup = dup_key(d, b)) != NULL)
+		return refuse(d,
+			      "object %ld holds the key /%s twice: viewers differ on which value "
+			      "counts",
+			      num, (const char *)dup->s);
+	if (d->s->nomem || sorted_keys(d, a, &ka) != 0 || sorted_keys(d, b, &kb) != 0)
+		rc = -1;
+	while (rc == 0 && (i < na || j < nb)) {
+		c = i == na ? 1 : j == nb ? -1 : key_cmp(&ka[i], &kb[j]);
+		if (c < 0)
+			rc = fn(d, num, (const char *)ka[i]->s, ka[i] + 1, NULL), i++;
+		else if (c > 0)
+			rc = fn(d, num, (const char *)kb[j]->s, NULL, kb[j] + 1), j++;
+		else if (!val_eq(d, ka[i] + 1, kb[j] + 1))
+			rc = fn(d, num, (const char *)ka[i]->s, ka[i] + 1, kb[j] + 1), i++, j++;
+		else
+			i++, j++;
 	}
-	for (i = 0; i + 1 < b->n; i += 2)
-		if (dget(a, (const char *)b->k[i].s) == NULL &&
-		    fn(d, num, (const char *)b->k[i].s, NULL, &b->k[i + 1]) != 0)
-			return -1;
-	return 0;
+	free(ka), free(kb);
+	return rc != 0 || d->s->nomem ? -1 : 0;
 }
 
 /* Whether every reference inside v names an object the updates added. */
@@ -260,8 +344,11 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 	if (fetch(d, 0, v->i, &o) != 0)
 		return -1;
 	type = dget(&o.v, "Type");
-	if (o.has_stream || o.v.t != V_DICT ||
-	    !(name_is(type, "Sig") || name_is(type, "DocTimeStamp")))
+	if (dup_key(d, &o.v) != NULL)
+		rc = refuse(d, "the /V of signature field %lld, object %lld, holds a key twice",
+			    field, v->i);
+	else if (o.has_stream || o.v.t != V_DICT ||
+		 !(name_is(type, "Sig") || name_is(type, "DocTimeStamp")))
 		rc = refuse(d,
 			    "the /V of signature field %lld, object %lld, is not a /Sig or "
 			    "/DocTimeStamp dictionary",
@@ -291,8 +378,13 @@ static int new_field(struct diff *d, long long num, int widget)
 	if (fetch(d, 0, num, &o) != 0)
 		return -1;
 	v = &o.v, ap = dget(v, "AP");
-	if (o.has_stream || v->t != V_DICT || !name_is(dget(v, "FT"), "Sig") ||
-	    dget(v, "Kids") != NULL || (widget && !name_is(dget(v, "Subtype"), "Widget")))
+	if (v->t == V_DICT && dup_key(d, v) != NULL)
+		rc = refuse(d,
+			    "object %lld, added to %s, holds a key twice: viewers differ on "
+			    "which value counts",
+			    num, where);
+	else if (o.has_stream || v->t != V_DICT || !name_is(dget(v, "FT"), "Sig") ||
+		 dget(v, "Kids") != NULL || (widget && !name_is(dget(v, "Subtype"), "Widget")))
 		rc = refuse(d,
 			    "object %lld, added to %s, is not a signature field with its "
 			    "widget in one dictionary",
@@ -312,7 +404,7 @@ static int new_field(struct diff *d, long long num, int widget)
 			    "signed revision",
 			    num);
 	else
-		note(d, "signature field %lld added", num);
+		note(d, "signature field %lld added", num), d->draws |= ap != NULL;
 	release(d, &o);
 	return rc;
 }
@@ -330,7 +422,7 @@ static int appended(struct diff *d, long num, const char *key, const struct val 
 			      "revision's items",
 			      num, key);
 	for (i = 0; i < n; i++)
-		if (!val_eq(&was->k[i], &now->k[i]))
+		if (!val_eq(d, &was->k[i], &now->k[i]))
 			return refuse(d, "object %ld's /%s changes the signed revision's items",
 				      num, key);
 	for (; i < now->n; i++)
@@ -455,7 +547,7 @@ static int fill_key(struct diff *d, long num, const char *key, const struct val 
 	if (strcmp(key, "V") == 0 && (was == NULL || was->t == V_NULL))
 		return sig_value(d, num, now);
 	if (strcmp(key, "AP") == 0 && now != NULL && refs_new(d, now))
-		return 0;
+		return d->draws = 1, 0;
 	return refuse(d, "signature field %ld's /%s changed as it was filled in", num, key);
 }
 
@@ -513,6 +605,25 @@ static const char *free_change(const struct diff *d, long num, const struct obj 
 	return NULL;
 }
 
+/* A value /Info may take or lose: text, a date, a name, a number (ISO 32000-2 14.3.3), not a
+ * reference or a container, which a document prepared with /Info as, say, its page's
+ * /Resources would draw. */
+static int plain(const struct val *v)
+{
+	return v == NULL || (v->t != V_REF && v->t != V_ARRAY && v->t != V_DICT);
+}
+
+static int info_key(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
+{
+	if (plain(was) && plain(now))
+		return 0;
+	return refuse(d,
+		      "the document information dictionary (object %ld) changes /%s, which is "
+		      "not text, a name or a number",
+		      num, key);
+}
+
 /* An object of the signed revision that the updates replaced: was and now as read. */
 static int changed(struct diff *d, long num, const struct obj *was, const struct obj *now)
 {
@@ -520,10 +631,12 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && b->t == V_DICT;
 	const char *what = free_change(d, num, was, now);
 
-	if (!was->has_stream && !now->has_stream && val_eq(a, b))
+	if (!was->has_stream && !now->has_stream && val_eq(d, a, b))
 		return 0; /* written again, unchanged */
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
 		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
+	if (what != NULL && num == d->info && each_change(d, num, a, b, info_key) != 0)
+		return -1;
 	if (what != NULL) {
 		note(d, "%s", what);
 		return 0;
@@ -801,6 +914,7 @@ static void report(struct diff *d, const struct sigrec *g, struct coco_pdf_sig *
 		return;
 	}
 	sig->coverage = COCO_PDF_COVER_REVISION;
+	sig->updates_draw = d->draws;
 	if (d->n_new > 0)
 		note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
 	coco_report_add(d->s->r, COCO_STATUS_PASS, "pdf.coverage", d->s->name,
