@@ -972,6 +972,92 @@ static const struct {
      "its widget in one dictionary"},
 };
 
+/* A DSS in the signed revision whose part is object 10, and updates to it: a DSS part may
+ * take only what a DSS holds (ETSI EN 319 142-1 5.4.2), so that a document prepared with
+ * its DSS's array as a page's /Annots, or its /VRI as the page's /Resources, cannot be
+ * changed through them. */
+#define DSS_CAT(k) CAT_HEAD "] /SigFlags 3 >> /DSS << /Type /DSS " k " 10 0 R >> >>"
+#define SHA1_40 "/0123456789ABCDEF0123456789ABCDEF01234567"
+static const struct {
+	const char *name;
+	const char *cat, *page, *obj10;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} dss_cases[] = {
+    {"certs-appended",
+     DSS_CAT("/Certs"),
+     NULL,
+     "[]",
+     {{10, 11}, {"[11 0 R]", "<< /Length 4 >>\nstream\nCERT\nendstream"}, NULL},
+     COCO_STATUS_PASS,
+     "updates (the DSS; 1 new object)"},
+    {"certs-annots",
+     DSS_CAT("/Certs"),
+     PAGE_HEAD "/Annots 10 0 R >>",
+     "[4 0 R 7 0 R]",
+     {{10, 11},
+      {"[4 0 R 7 0 R 11 0 R]",
+       "<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the DSS's array (object 10) takes object 11, which is not a stream"},
+    {"certs-old-object",
+     DSS_CAT("/Certs"),
+     NULL,
+     "[]",
+     {{10}, {"[5 0 R]"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the DSS's array (object 10) takes object 5 of the signed revision"},
+    {"vri-entry",
+     DSS_CAT("/VRI"),
+     NULL,
+     "<< >>",
+     {{10}, {"<< " SHA1_40 " << /Cert [] >> >>"}, NULL},
+     COCO_STATUS_PASS,
+     "updates (the DSS)"},
+    {"vri-resources",
+     DSS_CAT("/VRI"),
+     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents 5 0 R /Resources "
+     "10 0 R /Annots [4 0 R 7 0 R] >>",
+     "<< >>",
+     {{10, 11},
+      {"<< /XObject << /Im0 11 0 R >> >>",
+       "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+       "/BitsPerComponent 8 /Length 1 >>\nstream\n\x01\nendstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the DSS's /VRI (object 10) changes /XObject, which is not a "
+     "signature's SHA-1 with its dictionary"},
+};
+
+START_TEST(test_dss_parts)
+{
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, x2;
+	char *path;
+	const struct coco_finding *hit;
+	int pass = dss_cases[_i].status == COCO_STATUS_PASS;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, dss_cases[_i].cat, dss_cases[_i].page, NULL, dss_cases[_i].obj10,
+		      &b, &x);
+	append_update(&b, &dss_cases[_i].u, x, &x2);
+	path = bt_fmt("%s/%s.pdf", f.tmp, dss_cases[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "u.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", dss_cases[_i].status, "u.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), dss_cases[_i].message),
+		      "%s:\n%s", dss_cases[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_indirect)
 {
 	struct px f;
@@ -1413,6 +1499,7 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_two_signers);
 	tcase_add_loop_test(tc, test_update, 0, (int)(sizeof(updates) / sizeof(updates[0])));
 	tcase_add_loop_test(tc, test_indirect, 0, (int)(sizeof(indirect) / sizeof(indirect[0])));
+	tcase_add_loop_test(tc, test_dss_parts, 0, (int)(sizeof(dss_cases) / sizeof(dss_cases[0])));
 	tcase_add_test(tc, test_prev_trick);
 	tcase_add_test(tc, test_second_signature);
 	tcase_add_test(tc, test_dangling_ref);

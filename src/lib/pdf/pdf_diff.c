@@ -29,6 +29,7 @@ struct diff {
 	uint64_t end;   /* the signed bytes end here */
 	size_t k;       /* sections 1 .. k of s (1 = newest) are the updates */
 	long long root, info, meta, acro, dss[MAX_DSS];
+	unsigned char dss_kind[MAX_DSS]; /* enum dss_kind of each dss[] */
 	long long fields; /* the form's /Fields when it is an indirect array, or -1 */
 	int mdp;          /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
 	int draws;        /* an allowed signature field brings an appearance (/AP) */
@@ -39,6 +40,10 @@ struct diff {
 };
 
 static const struct val empty_dict = {.t = V_DICT};
+
+/* What a DSS part is (ETSI EN 319 142-1 5.4.2): the DSS dictionary, its /VRI map, or one of
+ * its /Certs, /CRLs and /OCSPs arrays. */
+enum dss_kind { DSS_DICT, DSS_VRI, DSS_ARRAY };
 
 #define MDP1 "the document is certified with no changes allowed (DocMDP /P 1), yet "
 
@@ -551,15 +556,116 @@ static int fill_key(struct diff *d, long num, const char *key, const struct val 
 	return refuse(d, "signature field %ld's /%s changed as it was filled in", num, key);
 }
 
-/* Whether object num is the DSS or one of its indirect parts. */
+/* Whether object num is the DSS or one of its indirect parts: 1 + its enum dss_kind, or 0. */
 static int in_dss(const struct diff *d, long long num)
 {
 	size_t i;
 
 	for (i = 0; i < d->ndss; i++)
 		if (d->dss[i] == num)
-			return 1;
+			return 1 + d->dss_kind[i];
 	return 0;
+}
+
+static int cmp_ll(const void *x, const void *y)
+{
+	long long a = *(const long long *)x, b = *(const long long *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* A /Certs, /CRLs or /OCSPs array of the DSS (object num, or direct in it) as an update
+ * leaves it: references only, each to a new stream or to an item it already held, so
+ * that an array the signed revision also uses elsewhere (as a page's /Annots, say) cannot
+ * take anything a viewer would show. */
+static int dss_array(struct diff *d, long num, const struct val *was, const struct val *now)
+{
+	size_t i, n = was != NULL && was->t == V_ARRAY ? was->n : 0;
+	long long *old = malloc((n + 1) * sizeof(*old));
+	struct obj o;
+	int rc = 0;
+
+	if (old == NULL)
+		return d->s->nomem = 1, -1;
+	for (i = 0; i < n; i++)
+		old[i] = was->k[i].t == V_REF ? was->k[i].i : -1;
+	qsort(old, n, sizeof(*old), cmp_ll);
+	for (i = 0; rc == 0 && now != NULL && now->t == V_ARRAY && i < now->n; i++) {
+		const struct val *it = &now->k[i];
+		if (it->t != V_REF)
+			rc = refuse(d, "the DSS's array (object %ld) holds a direct value", num);
+		else if (!is_new(d, it->i) && bsearch(&it->i, old, n, sizeof(*old), cmp_ll) == NULL)
+			rc = refuse(d,
+				    "the DSS's array (object %ld) takes object %lld of the signed "
+				    "revision",
+				    num, it->i);
+		else if (is_new(d, it->i)) {
+			memset(&o, 0, sizeof(o));
+			rc =
+			    fetch(d, 0, it->i, &o) != 0 ? -1
+			    : !o.has_stream
+				? refuse(d,
+					 "the DSS's array (object %ld) takes object %lld, which is "
+					 "not a stream (a certificate, CRL or OCSP response)",
+					 num, it->i)
+				: 0;
+			release(d, &o);
+		}
+	}
+	free(old);
+	if (rc == 0 && (now == NULL || now->t != V_ARRAY))
+		rc = refuse(d, "the DSS's /Certs, /CRLs or /OCSPs (object %ld) is not an array",
+			    num);
+	return rc;
+}
+
+/* A key of the DSS dictionary: /Type /DSS, /VRI, /Certs, /CRLs, /OCSPs (arrays checked
+ * as dss_array does when direct), nothing else. */
+static int dss_key(struct diff *d, long num, const char *key, const struct val *was,
+		   const struct val *now)
+{
+	int array =
+	    strcmp(key, "Certs") == 0 || strcmp(key, "CRLs") == 0 || strcmp(key, "OCSPs") == 0;
+
+	if (strcmp(key, "Type") == 0 && (now == NULL || name_is(now, "DSS")))
+		return 0;
+	if (strcmp(key, "VRI") == 0 && (now == NULL || now->t == V_REF || now->t == V_DICT))
+		return 0;
+	if (array && (now == NULL || now->t == V_REF))
+		return 0;
+	if (array && now->t == V_ARRAY)
+		return dss_array(d, num, was != NULL && was->t == V_ARRAY ? was : NULL, now);
+	return refuse(d, "the DSS (object %ld) changes /%s, which a DSS does not hold", num, key);
+}
+
+/* A key of the /VRI map: the upper-case hex SHA-1 of a signature's /Contents (40 digits),
+ * for a dictionary. */
+static int vri_key(struct diff *d, long num, const char *key, const struct val *was,
+		   const struct val *now)
+{
+	size_t i, n = strlen(key);
+
+	(void)was;
+	for (i = 0; n == 40 && i < n; i++)
+		if (!((key[i] >= '0' && key[i] <= '9') || (key[i] >= 'A' && key[i] <= 'F')))
+			break;
+	if (n == 40 && i == n && (now == NULL || now->t == V_REF || now->t == V_DICT))
+		return 0;
+	return refuse(d,
+		      "the DSS's /VRI (object %ld) changes /%s, which is not a signature's "
+		      "SHA-1 with its dictionary",
+		      num, key);
+}
+
+/* A change to a DSS part (in_dss gave kind + 1). */
+static int dss_change(struct diff *d, long num, int kind, const struct val *was,
+		      const struct val *now)
+{
+	if (kind == 1 + DSS_ARRAY)
+		return dss_array(d, num, was, now);
+	if (was->t != V_DICT || now->t != V_DICT)
+		return refuse(d, "the DSS's dictionary (object %ld) is not a dictionary", num);
+	return each_change(d, num, was, now, kind == 1 + DSS_DICT ? dss_key : vri_key);
 }
 
 /* Whether v is a dictionary that a viewer draws or acts on (a page, annotation, field,
@@ -636,6 +742,9 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
 		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
 	if (what != NULL && num == d->info && each_change(d, num, a, b, info_key) != 0)
+		return -1;
+	if (what != NULL && num != d->info && num != d->meta && in_dss(d, num) &&
+	    dss_change(d, num, in_dss(d, num), a, b) != 0)
 		return -1;
 	if (what != NULL) {
 		note(d, "%s", what);
@@ -829,10 +938,10 @@ static int find_revision(struct diff *d, uint64_t *start)
 	return d->root >= 0 ? 0 : refuse(d, "the signed revision's /Root is not a reference");
 }
 
-static void dss_part(struct diff *d, const struct val *v)
+static void dss_part(struct diff *d, const struct val *v, enum dss_kind kind)
 {
 	if (v != NULL && v->t == V_REF && d->ndss < MAX_DSS)
-		d->dss[d->ndss++] = v->i;
+		d->dss_kind[d->ndss] = (unsigned char)kind, d->dss[d->ndss++] = v->i;
 }
 
 /* The DocMDP permissions of the signed revision's certification (ISO 32000-2 12.8.2.2):
@@ -886,11 +995,11 @@ static int prepare(struct diff *d)
 	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
 	release(d, &dss);
 	memset(&dss, 0, sizeof(dss));
-	dss_part(d, v = dget(&cat.v, "DSS"));
+	dss_part(d, v = dget(&cat.v, "DSS"), DSS_DICT);
 	if (deref(d, 1, v, &dss, &v) != 0)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
-		dss_part(d, dget(v, parts[i]));
+		dss_part(d, dget(v, parts[i]), i == 0 ? DSS_VRI : DSS_ARRAY);
 	rc = (d->mdp = docmdp(d, &cat.v)) < 0 ? -1 : 0;
 out:
 	release(d, &cat), release(d, &dss);
