@@ -254,6 +254,10 @@ p11_unknown_object() {
 	u="pkcs11:token=no-such-token;object=director"
 	p11_refused "cannot use the private key '$u' on the token: object not found" \
 		--pkcs11-uri "$u" --pkcs11-module "$MOD" --cert "$FX/pki/director.pem" --pass pass:1234
+	# the letters of a PIN attribute inside a label are a label (RFC 7512), not a PIN
+	u="pkcs11:token=coco-test;object=pin-value-key"
+	p11_refused "cannot use the private key '$u' on the token: object not found" \
+		--pkcs11-uri "$u" --pkcs11-module "$MOD" --cert "$FX/pki/director.pem" --pass pass:1234
 	# no --cert, and the token holds no certificate
 	p11_refused "no certificate '$P11_URI' on the token: give the signer's certificate with --cert" \
 		--pkcs11-uri "$P11_URI" --pkcs11-module "$MOD" --pass pass:1234
@@ -304,6 +308,8 @@ p11_usage() {
 		--pkcs11-uri token=coco-test --cert "$FX/pki/director.pem"
 	p11_refused "a PKCS#11 URI must not hold the PIN: give it with --pass" \
 		--pkcs11-uri "$P11_URI;pin-value=1234" --cert "$FX/pki/director.pem"
+	p11_refused "a PKCS#11 URI must not hold the PIN: give it with --pass" \
+		--pkcs11-uri "$P11_URI?pin-source=file:pin.txt" --cert "$FX/pki/director.pem"
 	expect 2 "$COCO" create "$FX/example" -o b.coco --pkcs11-uri "$P11_URI" \
 		--key "$FX/pki/director.key" --cert "$FX/pki/director.pem"
 	has_err "--pkcs11-uri cannot be combined with --key or --p12"

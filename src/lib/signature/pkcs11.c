@@ -85,8 +85,12 @@ static enum coco_err check_uri(struct coco_ctx *ctx, const char *uri)
 		return coco_seterr(ctx, COCO_ERR_ARG,
 				   "'%s' is not a PKCS#11 URI (pkcs11:token=LABEL;object=LABEL)",
 				   uri);
+	/* an attribute (RFC 7512: after ':' or ';' in the path, '?' or '&' in the query), not
+	 * the same letters inside a label */
 	for (q = uri; *q != '\0'; q++)
-		if (strncasecmp(q, "pin-value", 9) == 0 || strncasecmp(q, "pin-source", 10) == 0)
+		if ((*q == ':' || *q == ';' || *q == '?' || *q == '&') &&
+		    (strncasecmp(q + 1, "pin-value=", 10) == 0 ||
+		     strncasecmp(q + 1, "pin-source=", 11) == 0))
 			return coco_seterr(ctx, COCO_ERR_ARG,
 					   "a PKCS#11 URI must not hold the PIN: give it with "
 					   "--pass");
