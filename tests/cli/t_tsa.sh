@@ -267,6 +267,19 @@ PY
 	finding timestamp.imprint fail
 }
 
+# A token whose SignerInfo has no ESS signing-certificate attribute (RFC 3161 2.4.1): nothing
+# binds the signature to the TSA certificate it carries, so the token fails.
+tsa_no_ess() {
+	tsa_pki
+	tsa_start 20270101100000Z noess
+	tsa_create a.coco
+	tsa_stop
+	tsa_verify a.coco trust-tsa
+	[ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+	finding timestamp.signature fail
+	has_out "ESS signing-certificate attribute (RFC 3161 2.4.1, RFC 5816) is missing"
+}
+
 # A TSA that fails or answers badly: a one-line error naming what went wrong, exit 2,
 # nothing written.
 tsa_create_errors() {
@@ -336,5 +349,6 @@ run_case tsa_expired_later tsa_expired_later
 run_case tsa_revoked tsa_revoked
 run_case tsa_negative tsa_negative
 run_case tsa_wrong_imprint tsa_wrong_imprint
+run_case tsa_no_ess tsa_no_ess
 run_case tsa_create_errors tsa_create_errors
 run_case tsa_countersign tsa_countersign

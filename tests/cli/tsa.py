@@ -6,7 +6,7 @@ sign it with `openssl cms -sign -cades` (eContentType id-ct-TSTInfo, ESS
 signing-certificate-v2), which `openssl ts -verify` accepts; with --mode openssl the
 reply is stock `openssl ts -reply`'s instead (genTime then the clock's). Other modes
 misbehave on purpose: imprint (over other data), nonce (not the request's), broken (the token's
-signature spoilt), refuse (status rejection), http500, big (an answer over the limit).
+signature spoilt), noess (no ESS signing-certificate binding the TSA's certificate), refuse (status rejection), http500, big (an answer over the limit).
 Bounded: at most --max requests, requests of at most 64 KiB, and it exits after --life
 seconds whatever happens. TEST ONLY."""
 import argparse
@@ -73,8 +73,9 @@ class TSA:
         with tempfile.TemporaryDirectory() as d:
             with open(os.path.join(d, "tst"), "wb") as f:
                 f.write(tst)
-            subprocess.run(["openssl", "cms", "-sign", "-binary", "-nodetach", "-cades",
-                            "-nosmimecap", "-md", "sha256", "-econtent_type",
+            cades = [] if mode == "noess" else ["-cades"]  # noess: no signing-certificate
+            subprocess.run(["openssl", "cms", "-sign", "-binary", "-nodetach"] + cades +
+                           ["-nosmimecap", "-md", "sha256", "-econtent_type",
                             "id-smime-ct-TSTInfo", "-signer", self.args.cert, "-inkey",
                             self.args.key, "-in", os.path.join(d, "tst"), "-outform", "DER",
                             "-out", os.path.join(d, "tok")], check=True)
