@@ -90,4 +90,15 @@ int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, si
 enum coco_err coco_timestamp_add(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg,
 				 unsigned char **der, size_t *len);
 
+/*
+ * Asks the TSA, through fn, for a token over the SHA-256 of data (an archive manifest's
+ * bytes), checking the reply as coco_timestamp_add does. On success *tok (malloc'd) holds
+ * the token's DER as the TSA wrote it; on failure *tok is NULL and the context's error is
+ * set (COCO_ERR_IO: the TSA could not be reached; COCO_ERR_REFUSED: it failed or answered
+ * badly).
+ */
+enum coco_err coco_timestamp_request(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg,
+				     const unsigned char *data, size_t len, unsigned char **tok,
+				     size_t *tok_len);
+
 #endif /* COCO_TIMESTAMP_H */
