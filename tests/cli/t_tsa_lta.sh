@@ -223,3 +223,24 @@ lta_errors() {
 run_case lta_lifecycle lta_lifecycle
 run_case lta_revoked lta_revoked
 run_case lta_errors lta_errors
+
+# reverify: an archive-timestamped bundle lasts until the newest archive timestamp's TSA
+# certificate ends; within the window it is EXPIRING with that cause, so operations
+# timestamp it again; after that the next end is the CE+ certificate's (2027-09-15).
+lta_reverify() {
+	lta_pki
+	lta_signed b.coco
+	lta_stamp b.coco c.coco 20270201100000Z 2027-02-01T12:00:00Z tsa2
+	mkdir reg && cp c.coco reg/
+	run "$COCO" reverify reg --trust trust-tsa --at 2027-08-15 --within 30 --format csv
+	grep -q "^reg/c.coco,EXPIRING,.*2027-09-01.*TSA certificate of the newest archive timestamp 'META-INF/timestamp005.tst'" out ||
+		fail "reverify: $(cat out)"
+	lta_stamp c.coco reg/c.coco 20270815100000Z 2027-08-15T12:00:00Z tsa3
+	run "$COCO" reverify reg --trust trust-tsa --at 2027-08-16 --within 30 --format csv
+	grep -q "^reg/c.coco,EXPIRING,.*2027-09-15.*cyber-essentials-plus certificate" out ||
+		fail "reverify after timestamping again: $(cat out)"
+	run "$COCO" reverify reg --trust trust-tsa --at 2027-08-16 --within 10 --format csv
+	grep -q "^reg/c.coco,OK," out || fail "reverify, 10 days: $(cat out)"
+}
+
+run_case lta_reverify lta_reverify

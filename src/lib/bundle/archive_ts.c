@@ -91,7 +91,8 @@ struct acheck {
 	uint64_t reread;          /* bytes read again for digests the pass did not compute */
 	time_t judge;             /* judge_set: the TSA is judged then, a newer one's proof */
 	int judge_set;
-	time_t proven; /* check_token: the time the token proves, when held */
+	time_t proven;  /* check_token: the time the token proves, when held */
+	time_t tsa_end; /* and its TSA certificate's end */
 	int held;
 };
 
@@ -104,7 +105,7 @@ struct kept {
 	int refs_ok;
 	time_t gen; /* the token's genTime as it says (0 if unreadable): the chain's order */
 	int held;
-	time_t proven;
+	time_t proven, tsa_end;
 };
 
 /* The first finding of scratch that did not pass, or NULL. */
@@ -240,10 +241,9 @@ static void check_token(struct acheck *a, int refs_ok)
 
 	struct coco_report *scratch = NULL;
 	const struct coco_finding *f;
-	char tb[21], *tsa = NULL;
+	struct coco_timestamp_proof proof;
+	char tb[21], jb[21], *tsa = NULL;
 	time_t when = 0;
-
-	char jb[21];
 	int held;
 
 	a->held = 0;
@@ -251,7 +251,8 @@ static void check_token(struct acheck *a, int refs_ok)
 		return;
 	a->ctx->ts_at = a->judge, a->ctx->ts_at_set = a->judge_set;
 	held = coco_timestamp_check_data(a->ctx, a->tst, a->tst_len, a->xml, a->xml_len, scratch,
-					 a->m->sigref, &when, &tsa) == 0;
+					 a->m->sigref, &proof) == 0;
+	when = proof.gen_time, tsa = proof.tsa, a->tsa_end = proof.tsa_not_after;
 	a->ctx->ts_at_set = 0;
 	if (held) {
 		a->held = 1, a->proven = when;
@@ -405,7 +406,7 @@ static void judge_chain(struct acheck *a, struct kept *k, size_t n)
 		a->entry = k[i].entry, a->m = k[i].m, a->xml = k[i].xml, a->xml_len = k[i].xml_len;
 		a->tst = k[i].tst, a->tst_len = k[i].tst_len;
 		check_token(a, k[i].refs_ok);
-		k[i].held = a->held, k[i].proven = a->proven;
+		k[i].held = a->held, k[i].proven = a->proven, k[i].tsa_end = a->tsa_end;
 	}
 	a->judge_set = 0, a->tst = NULL, a->m = NULL, a->xml = NULL;
 }
@@ -421,6 +422,12 @@ static enum coco_err set_proof(struct acheck *a, const struct kept *k, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!k[i].held || !k[i].refs_ok)
 			continue;
+		/* k is newest first: the first that holds is the one to renew before its end */
+		if (a->r->archive_token[0] == '\0') {
+			snprintf(a->r->archive_token, sizeof(a->r->archive_token), "%s",
+				 k[i].m->sigref);
+			a->r->archive_until = k[i].tsa_end;
+		}
 		if (p->at == NULL && (p->at = calloc(a->ar->n + 1, sizeof(*p->at))) == NULL)
 			return coco_seterr(a->ctx, COCO_ERR_NOMEM, "out of memory");
 		for (r = 0; r < k[i].m->n; r++)
@@ -553,24 +560,26 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	return err;
 }
 
-int coco_archive_ts_reprove(const struct coco_vstate *v, const char *sigref,
-			    const struct coco_report_signature *info, time_t *at)
+int coco_archive_ts_reprove(struct coco_vstate *v, const char *sigref,
+			    struct coco_report_signature *info, time_t *at)
 {
-	const struct coco_archive_proof *p = coco_vstate_archive_proof((struct coco_vstate *)v);
+	const struct coco_archive_proof *p = coco_vstate_archive_proof(v);
 	long idx = coco_archive_find(coco_vstate_archive(v), sigref);
 
-	if (p->at == NULL || idx < 0 || p->at[idx] == 0 ||
-	    (info->outcome.result != COCO_CMS_EXPIRED && info->outcome.result != COCO_CMS_REVOKED))
+	if (p->at == NULL || idx < 0 || p->at[idx] == 0)
+		return 0;
+	info->archived = 1;
+	if (info->outcome.result != COCO_CMS_EXPIRED && info->outcome.result != COCO_CMS_REVOKED)
 		return 0;
 	*at = p->at[idx];
 	return 1;
 }
 
-void coco_archive_ts_note(struct coco_report *r, const struct coco_report_signature *info,
-			  time_t at)
+void coco_archive_ts_note(struct coco_report *r, struct coco_report_signature *info, time_t at)
 {
 	char tb[21];
 
+	info->archived = 1;
 	coco_report_add(r, COCO_STATUS_INFO, "archive.proof", info->file,
 			"an archive timestamp proves the signature existed at %s: its chain and "
 			"its own timestamps are judged then",
@@ -597,13 +606,12 @@ enum coco_err coco_archive_ts_accept(struct coco_ctx *ctx, const char *xml, size
 	struct coco_report *scratch = NULL;
 	const struct coco_finding *f;
 	enum coco_err err = COCO_OK;
-	char *tsa = NULL;
-	time_t when = 0;
+	struct coco_timestamp_proof proof;
 
 	if (coco_report_new(&scratch) != COCO_OK)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
 	if (coco_timestamp_check_data(ctx, tok, tok_len, (const unsigned char *)xml, xml_len,
-				      scratch, name, &when, &tsa) != 0) {
+				      scratch, name, &proof) != 0) {
 		f = first_problem(scratch);
 		err = coco_seterr(ctx, COCO_ERR_REFUSED,
 				  "refusing the TSA's archive timestamp: verify would not accept "
@@ -611,7 +619,7 @@ enum coco_err coco_archive_ts_accept(struct coco_ctx *ctx, const char *xml, size
 				  f ? coco_finding_id(f) : "invalid",
 				  f ? coco_finding_message(f) : "the token does not verify");
 	}
-	free(tsa);
+	free(proof.tsa);
 	coco_report_free(scratch);
 	return err;
 }

@@ -41,12 +41,13 @@ struct coco_archive_proof {
 };
 
 /* Whether signature sigref, whose chain info says has expired or been revoked at the
- * verification time, is to be judged again at *at: an archive timestamp proves it older. */
-int coco_archive_ts_reprove(const struct coco_vstate *v, const char *sigref,
-			    const struct coco_report_signature *info, time_t *at);
-/* archive.proof (info): info's signature was judged at at, an archive timestamp's time. */
-void coco_archive_ts_note(struct coco_report *r, const struct coco_report_signature *info,
-			  time_t at);
+ * verification time, is to be judged again at *at: an archive timestamp proves it older.
+ * Marks info->archived when an archive timestamp that holds lists it. */
+int coco_archive_ts_reprove(struct coco_vstate *v, const char *sigref,
+			    struct coco_report_signature *info, time_t *at);
+/* archive.proof (info): info's signature was judged at at, an archive timestamp's time
+ * (info->archived set again: judging it cleared the row). */
+void coco_archive_ts_note(struct coco_report *r, struct coco_report_signature *info, time_t at);
 /* Whether the bundle already holds revocation data of these bytes (META-INF/revocation/). */
 int coco_archive_ts_holds(const struct coco_vstate *v, const unsigned char *der, size_t len);
 /* Refuses (COCO_ERR_REFUSED, the reason in ctx) a new archive timestamp tok over xml that

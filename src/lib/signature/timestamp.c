@@ -394,6 +394,8 @@ enum coco_ts_result coco_timestamp_verify(struct coco_ctx *ctx,
 	}
 	if (t.tsa != NULL && (out->tsa = coco_name_oneline(X509_get_subject_name(t.tsa))) == NULL)
 		out->nomem = 1;
+	if (t.tsa != NULL)
+		(void)coco_asn1_time_to_time(X509_get0_notAfter(t.tsa), &out->tsa_not_after);
 	token_release(&t);
 	ERR_clear_error();
 	return out->result;
@@ -414,22 +416,19 @@ static int digest_mem(void *arg, const EVP_MD *md, unsigned char *out, unsigned 
 
 int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, size_t len,
 			      const unsigned char *data, size_t data_len, struct coco_report *r,
-			      const char *entry, time_t *gen_time, char **tsa)
+			      const char *entry, struct coco_timestamp_proof *out)
 {
 	struct mem_data m = {data, data_len};
 	struct coco_timestamp_token in;
-	struct coco_timestamp_proof out;
 
 	memset(&in, 0, sizeof(in));
 	in.entry = entry, in.name = "the timestamp token", in.what = "the timestamped entry";
 	in.der = der, in.der_len = len, in.digest = digest_mem, in.digest_arg = &m;
-	*tsa = NULL;
-	if (coco_timestamp_verify(ctx, &in, r, &out) != COCO_TS_VALID || out.nomem) {
-		free(out.tsa);
+	if (coco_timestamp_verify(ctx, &in, r, out) != COCO_TS_VALID || out->nomem) {
+		free(out->tsa);
+		out->tsa = NULL;
 		return -1;
 	}
-	*gen_time = out.gen_time;
-	*tsa = out.tsa;
 	return 0;
 }
 
