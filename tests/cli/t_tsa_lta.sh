@@ -168,7 +168,9 @@ lta_revoked() {
 lta_errors() {
 	lta_pki
 	create_bundle a.coco
-	for m in refuse:'the TSA refused the request' http500:'returned error: 500'; do
+	for m in refuse:'the TSA refused the request' http500:'returned error: 500' \
+		imprint:'its imprint is not the one asked for' nonce:'nonce is not the request' \
+		big:'answered more than 262144 bytes'; do
 		tsa_start 20270101100000Z "${m%%:*}" tsa2
 		run "$COCO" timestamp a.coco -o out.coco --trust trust-tsa --at 2027-01-02 --tsa "$TSA"
 		tsa_stop
