@@ -218,8 +218,15 @@ lta_errors() {
 	tsa_verify u.coco trust-tsa 2027-01-03
 	[ "$rc" -eq 1 ] || fail "unlisted revocation data: exit $rc, want 1"
 	finding_on manifest.unsigned fail META-INF/revocation/900.crl
+	# and revocation data that is not one DER CRL (a PEM one here) is refused as such
+	finding_on archive.revocation fail META-INF/revocation/900.crl
 	tsa_verify s.coco trust-tsa 2027-01-03
 	[ "$rc" -eq 0 ] || fail "s.coco: exit $rc, want 0"
+	# the embedded CRLs are DER
+	for c in 001 002 003 004; do
+		unzip -p s.coco "META-INF/revocation/$c.crl" | openssl crl -inform DER -noout 2>/dev/null ||
+			fail "META-INF/revocation/$c.crl is not a DER CRL"
+	done
 }
 
 run_case lta_lifecycle lta_lifecycle

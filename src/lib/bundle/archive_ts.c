@@ -11,6 +11,7 @@
  * manifests (an ASiCManifest whose SigReference names a token) are checked the same way.
  * This file also owns the standard META-INF names that verify.c sorts entries by.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/ts.h>
+#include <openssl/x509.h>
 
 #include "bundle/archive_ts.h"
 #include "container/manifest.h"
@@ -515,6 +517,30 @@ static enum coco_err archives(struct acheck *a, struct kept *k, size_t *n)
 	return set_proof(a, k, *n);
 }
 
+/* archive.revocation: revocation data must be what it says, one DER CRL, so that the name
+ * smuggles nothing in beside the signed content. An error only when the run fails. */
+static enum coco_err check_crl(struct acheck *a, size_t i)
+{
+	unsigned char *buf = NULL;
+	const unsigned char *p;
+	size_t len = 0;
+	X509_CRL *crl = NULL;
+	enum coco_err err = coco_vstate_read(a->v, i, &buf, &len);
+
+	if (err == COCO_ERR_IO || err == COCO_ERR_NOMEM)
+		return err;
+	p = buf;
+	if (err == COCO_OK && len < LONG_MAX)
+		crl = d2i_X509_CRL(NULL, &p, (long)len);
+	if (crl == NULL || p != buf + len)
+		coco_report_add(a->r, COCO_STATUS_FAIL, "archive.revocation", a->ar->e[i].name,
+				"not one DER CRL: revocation data must be exactly that");
+	X509_CRL_free(crl);
+	ERR_clear_error();
+	free(buf);
+	return COCO_OK;
+}
+
 /* manifest.unsigned: a token no manifest names, revocation data no archive manifest lists. */
 static void unnamed(struct acheck *a)
 {
@@ -539,7 +565,7 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	const struct coco_archive *ar = coco_vstate_archive(v);
 	struct kept *k = NULL;
 	enum coco_err err = COCO_OK;
-	size_t n = 0;
+	size_t n = 0, i;
 
 	a.v = v, a.ar = ar, a.r = coco_vstate_report(v, &a.ctx);
 	if (too_many(&a))
@@ -554,6 +580,9 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 		err = check_assertions(&a);
 	if (err == COCO_OK)
 		unnamed(&a);
+	for (i = 0; i < ar->n && err == COCO_OK; i++)
+		if (is_revocation(ar->e[i].name))
+			err = check_crl(&a, i);
 	kept_free(k, n);
 	free(a.named_tst);
 	free(a.listed);
