@@ -589,8 +589,11 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	return err;
 }
 
-int coco_archive_ts_reprove(struct coco_vstate *v, const char *sigref,
-			    struct coco_report_signature *info, time_t *at)
+/* Whether signature sigref, whose chain info says has expired or been revoked at the
+ * verification time, is to be judged again at *at: an archive timestamp proves it older.
+ * Marks info->archived when an archive timestamp that holds lists it. */
+static int reprove(struct coco_vstate *v, const char *sigref, struct coco_report_signature *info,
+		   time_t *at)
 {
 	const struct coco_archive_proof *p = coco_vstate_archive_proof(v);
 	long idx = coco_archive_find(coco_vstate_archive(v), sigref);
@@ -604,7 +607,9 @@ int coco_archive_ts_reprove(struct coco_vstate *v, const char *sigref,
 	return 1;
 }
 
-void coco_archive_ts_note(struct coco_report *r, struct coco_report_signature *info, time_t at)
+/* archive.proof (info): info's signature was judged at at, an archive timestamp's time
+ * (info->archived set again: judging it cleared the row). */
+static void note_proof(struct coco_report *r, struct coco_report_signature *info, time_t at)
 {
 	char tb[21];
 
@@ -613,6 +618,32 @@ void coco_archive_ts_note(struct coco_report *r, struct coco_report_signature *i
 			"an archive timestamp proves the signature existed at %s: its chain and "
 			"its own timestamps are judged then",
 			coco_time_format(at, tb));
+}
+
+enum coco_err coco_archive_ts_judge(struct coco_vstate *v, size_t i,
+				    struct coco_report_signature *info, struct coco_report *r,
+				    coco_judge_fn judge)
+{
+	struct coco_report *scratch = NULL;
+	struct coco_ctx *ctx = NULL;
+	enum coco_err err;
+	time_t at;
+
+	(void)coco_vstate_report(v, &ctx);
+	if (coco_vstate_archive_proof(v)->at == NULL)
+		return judge(v, i, r, NULL, 0);
+	if (coco_report_new(&scratch) != COCO_OK)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	err = judge(v, i, scratch, NULL, 0);
+	if (err == COCO_OK && !reprove(v, info->file, info, &at)) {
+		err = coco_report_append(r, scratch);
+	} else if (err == COCO_OK) {
+		coco_report_signature_clear(info);
+		if ((err = judge(v, i, r, &at, 1)) == COCO_OK)
+			note_proof(r, info, at);
+	}
+	coco_report_free(scratch);
+	return err;
 }
 
 int coco_archive_ts_holds(const struct coco_vstate *v, const unsigned char *der, size_t len)

@@ -40,14 +40,21 @@ struct coco_archive_proof {
 	time_t *at;
 };
 
-/* Whether signature sigref, whose chain info says has expired or been revoked at the
- * verification time, is to be judged again at *at: an archive timestamp proves it older.
- * Marks info->archived when an archive timestamp that holds lists it. */
-int coco_archive_ts_reprove(struct coco_vstate *v, const char *sigref,
-			    struct coco_report_signature *info, time_t *at);
-/* archive.proof (info): info's signature was judged at at, an archive timestamp's time
- * (info->archived set again: judging it cleared the row). */
-void coco_archive_ts_note(struct coco_report *r, struct coco_report_signature *info, time_t at);
+/* How verify.c judges manifest i's signature into r: with at NULL at the verification
+ * time, else its chain at *at (archived: an archive timestamp's time, when the signature's
+ * own timestamps are judged then too). */
+typedef enum coco_err (*coco_judge_fn)(struct coco_vstate *v, size_t i, struct coco_report *r,
+				       const time_t *at, int archived);
+/*
+ * Judges manifest i's signature (its report row info) into r by judge: at the verification
+ * time; and, when its chain has expired or been revoked by then and an archive timestamp
+ * that holds lists it, again at the earliest such proven time instead, adding
+ * archive.proof (info). Sets info->archived when an archive timestamp that holds lists it.
+ * Returns judge's error, or COCO_ERR_NOMEM.
+ */
+enum coco_err coco_archive_ts_judge(struct coco_vstate *v, size_t i,
+				    struct coco_report_signature *info, struct coco_report *r,
+				    coco_judge_fn judge);
 /* Whether the bundle already holds revocation data of these bytes (META-INF/revocation/). */
 int coco_archive_ts_holds(const struct coco_vstate *v, const unsigned char *der, size_t len);
 /* Refuses (COCO_ERR_REFUSED, the reason in ctx) a new archive timestamp tok over xml that

@@ -649,30 +649,14 @@ static enum coco_err verify_at(struct coco_vstate *v, size_t i, struct coco_repo
 	return err;
 }
 
-/* Manifest i's signature; one whose chain has expired or been revoked since an archive
- * timestamp covering it is judged at that proven time instead (archive_ts.c). */
+/* Manifest i's signature; with no chain_time, archive_ts.c judges it again at an archive
+ * timestamp's proven time when its chain has expired or been revoked since. */
 static enum coco_err verify_one(struct coco_vstate *v, size_t i, struct coco_report *r,
 				const time_t *chain_time)
 {
-	struct coco_report_signature *info = sig_info(v, i);
-	struct coco_report *scratch = NULL;
-	enum coco_err err;
-	time_t at;
-
-	if (chain_time != NULL || v->aproof.at == NULL)
+	if (chain_time != NULL)
 		return verify_at(v, i, r, chain_time, 0);
-	if (coco_report_new(&scratch) != COCO_OK)
-		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	err = verify_at(v, i, scratch, NULL, 0);
-	if (err == COCO_OK && !coco_archive_ts_reprove(v, v->manifests[i]->sigref, info, &at)) {
-		err = coco_report_append(r, scratch);
-	} else if (err == COCO_OK) {
-		coco_report_signature_clear(info);
-		if ((err = verify_at(v, i, r, &at, 1)) == COCO_OK)
-			coco_archive_ts_note(r, info, at);
-	}
-	coco_report_free(scratch);
-	return err;
+	return coco_archive_ts_judge(v, i, sig_info(v, i), r, verify_at);
 }
 
 /*
