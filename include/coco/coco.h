@@ -564,6 +564,20 @@ struct coco_countersign_opts {
 };
 
 /*
+ * Adds an archive timestamp (ETSI EN 319 162-1 A.5, CAdES LTA) to a copy of the bundle at
+ * in_path, written atomically to out_path. Verifies the bundle first, at ctx's time: a
+ * FAILED one is COCO_ERR_REFUSED (report, if not NULL, receives the findings). Then adds the
+ * trust directory's CRLs as META-INF/revocation/NNN.crl, META-INF/ASiCArchiveManifestNNN.xml
+ * listing every entry with its SHA-256, and META-INF/timestampNNN.tst, the RFC 3161 token
+ * over that manifest's bytes from the TSA set with coco_ctx_set_tsa (required: COCO_ERR_ARG
+ * without one). A TSA that fails is COCO_ERR_IO or COCO_ERR_REFUSED; a token verify would
+ * not accept (its TSA outside tsa/) COCO_ERR_REFUSED. Every earlier entry is copied byte
+ * for byte; nothing is written on failure.
+ */
+enum coco_err coco_archive_timestamp(struct coco_ctx *ctx, const char *in_path,
+				     const char *out_path, struct coco_report *report);
+
+/*
  * Records a SIRO's decision in a copy of the bundle at in_path, written atomically to
  * out_path (which may equal in_path). Verifies the bundle first, at ctx's time; approval
  * is COCO_ERR_REFUSED unless the verdict is PASSED (the findings say why); rejection is

@@ -141,6 +141,7 @@ int cli_tsa_url_ok(const char *url);
 
 int cmd_lint(int argc, char **argv);
 int cmd_countersign(int argc, char **argv);
+int cmd_timestamp(int argc, char **argv);
 int cmd_reverify(int argc, char **argv);
 
 #endif /* COCO_CLI_H */

@@ -21,6 +21,7 @@ static const struct {
     {"inspect", cmd_inspect, "list a bundle's entries, digests and signer without judging"},
     {"extract", cmd_extract, "extract the data objects of a bundle that verifies"},
     {"countersign", cmd_countersign, "record the SIRO's decision in a bundle, signed"},
+    {"timestamp", cmd_timestamp, "add an archive timestamp (CAdES LTA) to a bundle"},
     {"reverify", cmd_reverify, "re-verify a register of bundles and report what expires"},
 };
 

@@ -101,6 +101,10 @@ struct coco_ctx {
 	struct coco_policy *policy; /* from the trust directory, or the default on first use */
 	coco_progress_cb progress;
 	void *progress_arg;
+	/* while set (one check at a time: bundle/archive_ts.c), tokens' TSA chains are judged
+	 * at ts_at, a time an archive timestamp proved, not at the verification time */
+	time_t ts_at;
+	int ts_at_set;
 	coco_tsa_fn tsa; /* coco_ctx_set_tsa: create and countersign timestamp their signature */
 	void *tsa_arg;
 	struct coco_limits limits;

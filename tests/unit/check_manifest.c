@@ -489,6 +489,28 @@ START_TEST(test_build_deterministic)
 }
 END_TEST
 
+/* An archive manifest's SigReference (EN 319 162-1 A.5) names a token, with its MIME type;
+ * a signature manifest's keeps application/pkcs7-signature. */
+START_TEST(test_build_archive_sigref)
+{
+	struct coco_manifest_ref ref;
+	char *a, *b;
+	size_t la = 0, lb = 0;
+
+	memset(&ref, 0, sizeof(ref));
+	ref.name = (char *)(uintptr_t) "META-INF/signature001.p7s";
+	a = coco_manifest_build("META-INF/timestamp005.tst", &ref, 1, &la);
+	b = coco_manifest_build(SIG, &ref, 1, &lb);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(strstr(a, "<asic:SigReference URI=\"META-INF/timestamp005.tst\" "
+					"MimeType=\"application/vnd.etsi.timestamp-token\"/>"));
+	ck_assert_ptr_nonnull(strstr(b, "MimeType=\"application/pkcs7-signature\"/>"));
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* ---- coco_mime_for ---- */
 
 static const struct {
@@ -537,6 +559,7 @@ Suite *manifest_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(tb, test_build_roundtrip);
 	tcase_add_test(tb, test_build_deterministic);
+	tcase_add_test(tb, test_build_archive_sigref);
 	tcase_add_loop_test(tb, test_mime_for, 0,
 			    (int)(sizeof(mime_cases) / sizeof(mime_cases[0])));
 	suite_add_tcase(s, tb);

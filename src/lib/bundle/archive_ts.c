@@ -11,11 +11,16 @@
  * manifests (an ASiCManifest whose SigReference names a token) are checked the same way.
  * This file also owns the standard META-INF names that verify.c sorts entries by.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <openssl/ts.h>
+#include <openssl/x509.h>
 
 #include "bundle/archive_ts.h"
 #include "container/manifest.h"
@@ -59,9 +64,15 @@ int coco_archive_ts_token(const char *name)
 	return is_token(name);
 }
 
+/* Revocation data an archive timestamp embeds (META-INF/revocation/NNN.crl: lta.c). */
+static int is_revocation(const char *name)
+{
+	return named(name, "META-INF/revocation/", ".crl");
+}
+
 int coco_archive_ts_name(const char *name)
 {
-	return is_archive_manifest(name) || is_token(name);
+	return is_archive_manifest(name) || is_token(name) || is_revocation(name);
 }
 
 /* One archive manifest's check. */
@@ -78,7 +89,25 @@ struct acheck {
 	struct coco_manifest *own_m;   /* what this check parsed */
 	size_t xml_len, tst_len;
 	unsigned char *named_tst; /* per entry: some archive manifest names it */
+	unsigned char *listed;    /* per entry: some archive manifest lists it */
 	uint64_t reread;          /* bytes read again for digests the pass did not compute */
+	time_t judge;             /* judge_set: the TSA is judged then, a newer one's proof */
+	int judge_set;
+	time_t proven;  /* check_token: the time the token proves, when held */
+	time_t tsa_end; /* and its TSA certificate's end */
+	int held;
+};
+
+/* One archive manifest kept for the chain: read, parsed, its references checked. */
+struct kept {
+	const char *entry;
+	unsigned char *xml, *tst;
+	size_t xml_len, tst_len;
+	struct coco_manifest *m;
+	int refs_ok;
+	time_t gen; /* the token's genTime as it says (0 if unreadable): the chain's order */
+	int held;
+	time_t proven, tsa_end;
 };
 
 /* The first finding of scratch that did not pass, or NULL. */
@@ -191,6 +220,9 @@ static enum coco_err check_refs(struct acheck *a, int *ok)
 	size_t k, bad = 0;
 
 	for (k = 0; k < a->m->n && err == COCO_OK; k++)
+		if (a->listed != NULL && coco_archive_find(a->ar, a->m->refs[k].name) >= 0)
+			a->listed[coco_archive_find(a->ar, a->m->refs[k].name)] = 1;
+	for (k = 0; k < a->m->n && err == COCO_OK; k++)
 		if ((err = ref_problem(a, &a->m->refs[k], &why)) == COCO_OK && why != NULL) {
 			bad++;
 			coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.digest",
@@ -211,18 +243,28 @@ static void check_token(struct acheck *a, int refs_ok)
 
 	struct coco_report *scratch = NULL;
 	const struct coco_finding *f;
-	char tb[21], *tsa = NULL;
+	struct coco_timestamp_proof proof;
+	char tb[21], jb[21], *tsa = NULL;
 	time_t when = 0;
+	int held;
 
+	a->held = 0;
 	if (coco_report_new(&scratch) != COCO_OK)
 		return;
-	if (coco_timestamp_check_data(a->ctx, a->tst, a->tst_len, a->xml, a->xml_len, scratch,
-				      a->m->sigref, &when, &tsa) == 0)
+	a->ctx->ts_at = a->judge, a->ctx->ts_at_set = a->judge_set;
+	held = coco_timestamp_check_data(a->ctx, a->tst, a->tst_len, a->xml, a->xml_len, scratch,
+					 a->m->sigref, &proof) == 0;
+	when = proof.gen_time, tsa = proof.tsa, a->tsa_end = proof.tsa_not_after;
+	a->ctx->ts_at_set = 0;
+	if (held) {
+		a->held = 1, a->proven = when;
 		coco_report_add(a->r, COCO_STATUS_PASS, id, a->m->sigref,
-				"'%s'%s existed at %s: RFC 3161 timestamp by '%s'", a->entry,
+				"'%s'%s existed at %s: RFC 3161 timestamp by '%s'%s%s", a->entry,
 				refs_ok ? " and every entry it lists" : "",
-				coco_time_format(when, tb), tsa ? tsa : "?");
-	else if ((f = first_problem(scratch)) != NULL)
+				coco_time_format(when, tb), tsa ? tsa : "?",
+				a->judge_set ? ", its TSA judged at " : "",
+				a->judge_set ? coco_time_format(a->judge, jb) : "");
+	} else if ((f = first_problem(scratch)) != NULL)
 		/* a TSA outside tsa/ proves nothing, as for a signature timestamp; any other
 		 * fault leaves the archive timestamp unverified */
 		coco_report_add(a->r,
@@ -251,13 +293,11 @@ static enum coco_err read_entry(struct acheck *a, const char *name, unsigned cha
 	return COCO_OK;
 }
 
-/* The token an archive or time-assertion manifest names, over the manifest's bytes; for an
- * archive manifest, its references first. */
+/* The token a time-assertion manifest names, over the manifest's bytes. */
 static enum coco_err check_named_token(struct acheck *a)
 {
 	long idx = coco_archive_find(a->ar, a->m->sigref);
 	enum coco_err err;
-	int refs_ok = 0;
 
 	a->named_tst[idx] = 1;
 	if (a->ar->e[idx].usize > MAX_TOKEN) {
@@ -268,14 +308,52 @@ static enum coco_err check_named_token(struct acheck *a)
 	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
 		return err;
 	/* a time assertion's references are the digests stage's (manifest.digest) */
-	if (!a->assertion && (err = check_refs(a, &refs_ok)) != COCO_OK)
-		return err;
-	check_token(a, refs_ok);
+	check_token(a, 0);
 	return COCO_OK;
 }
 
-/* An archive manifest: read, parsed, then its token. */
-static enum coco_err check_archive(struct acheck *a)
+/* The genTime a token states, unchecked (0 if unreadable): only the chain's order. */
+static time_t token_time(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)len);
+	TS_TST_INFO *ti = p7 != NULL ? PKCS7_to_TS_TST_INFO(p7) : NULL;
+	time_t t = 0;
+
+	if (ti == NULL ||
+	    coco_asn1_time_to_time((const ASN1_TIME *)TS_TST_INFO_get_time(ti), &t) != 0)
+		t = 0;
+	TS_TST_INFO_free(ti);
+	PKCS7_free(p7);
+	ERR_clear_error();
+	return t;
+}
+
+/* An archive manifest's token read and its references checked, kept (k) for the chain. */
+static enum coco_err prepare_archive(struct acheck *a, struct kept *k)
+{
+	long idx = coco_archive_find(a->ar, a->m->sigref);
+	enum coco_err err;
+
+	a->named_tst[idx] = 1;
+	if (a->ar->e[idx].usize > MAX_TOKEN) {
+		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->m->sigref,
+				"larger than 1 MiB: not a timestamp token");
+		return COCO_OK;
+	}
+	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
+		return err;
+	if ((err = check_refs(a, &k->refs_ok)) != COCO_OK)
+		return err;
+	k->entry = a->entry, k->xml = a->own_xml, k->xml_len = a->xml_len, k->m = a->own_m;
+	k->tst = a->tst, k->tst_len = a->tst_len;
+	a->own_xml = a->tst = NULL, a->own_m = NULL; /* transferred */
+	k->gen = token_time(k->tst, k->tst_len);
+	return COCO_OK;
+}
+
+/* An archive manifest: read, parsed, then its references; kept in k when it is usable. */
+static enum coco_err check_archive(struct acheck *a, struct kept *k)
 {
 	enum coco_err err;
 	int usable = 0;
@@ -286,7 +364,80 @@ static enum coco_err check_archive(struct acheck *a)
 	a->xml = a->own_xml;
 	if ((err = parse(a, &usable)) != COCO_OK || !usable)
 		return err;
-	return check_named_token(a);
+	return prepare_archive(a, k);
+}
+
+static int newest_first(const void *x, const void *y)
+{
+	const struct kept *p = x, *q = y;
+
+	return (p->gen < q->gen) - (p->gen > q->gen);
+}
+
+/* Whether newer, which holds, lists older's manifest and token, every digest matching. */
+static int covers(const struct kept *newer, const struct kept *older)
+{
+	int man = 0, tok = 0;
+	size_t r;
+
+	if (!newer->held || !newer->refs_ok)
+		return 0;
+	for (r = 0; r < newer->m->n; r++) {
+		man |= strcmp(newer->m->refs[r].name, older->entry) == 0;
+		tok |= strcmp(newer->m->refs[r].name, older->m->sigref) == 0;
+	}
+	return man && tok;
+}
+
+/*
+ * The chain of archive timestamps (EN 319 102-1 5.6.2.5), newest first: the newest is
+ * judged at the verification time; an older one that a newer, holding one covers (its
+ * manifest and token listed) at the nearest such one's proven time, so a TSA certificate
+ * that has expired since still proves its time; any other at the verification time.
+ */
+static void judge_chain(struct acheck *a, struct kept *k, size_t n)
+{
+	size_t i, j;
+
+	qsort(k, n, sizeof(*k), newest_first);
+	for (i = 0; i < n; i++) {
+		a->judge_set = 0;
+		for (j = i; j-- > 0 && !a->judge_set;)
+			if (covers(&k[j], &k[i]))
+				a->judge = k[j].proven, a->judge_set = 1;
+		a->entry = k[i].entry, a->m = k[i].m, a->xml = k[i].xml, a->xml_len = k[i].xml_len;
+		a->tst = k[i].tst, a->tst_len = k[i].tst_len;
+		check_token(a, k[i].refs_ok);
+		k[i].held = a->held, k[i].proven = a->proven, k[i].tsa_end = a->tsa_end;
+	}
+	a->judge_set = 0, a->tst = NULL, a->m = NULL, a->xml = NULL;
+}
+
+/* Each entry's proof: the earliest proven time of an archive timestamp that holds and
+ * lists it, its digests all matching (coco_archive_ts_reprove). */
+static enum coco_err set_proof(struct acheck *a, const struct kept *k, size_t n)
+{
+	struct coco_archive_proof *p = coco_vstate_archive_proof(a->v);
+	size_t i, r;
+	long idx;
+
+	for (i = 0; i < n; i++) {
+		if (!k[i].held || !k[i].refs_ok)
+			continue;
+		/* k is newest first: the first that holds is the one to renew before its end */
+		if (a->r->archive_token[0] == '\0') {
+			snprintf(a->r->archive_token, sizeof(a->r->archive_token), "%s",
+				 k[i].m->sigref);
+			a->r->archive_until = k[i].tsa_end;
+		}
+		if (p->at == NULL && (p->at = calloc(a->ar->n + 1, sizeof(*p->at))) == NULL)
+			return coco_seterr(a->ctx, COCO_ERR_NOMEM, "out of memory");
+		for (r = 0; r < k[i].m->n; r++)
+			if ((idx = coco_archive_find(a->ar, k[i].m->refs[r].name)) >= 0 &&
+			    (p->at[idx] == 0 || k[i].proven < p->at[idx]))
+				p->at[idx] = k[i].proven;
+	}
+	return COCO_OK;
 }
 
 /* The run's manifests whose SigReference names a token in the bundle: time assertions. */
@@ -331,37 +482,204 @@ static int too_many(struct acheck *a)
 	return 1;
 }
 
+static void kept_free(struct kept *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; k != NULL && i < n; i++) {
+		free(k[i].xml);
+		free(k[i].tst);
+		coco_manifest_free(k[i].m);
+	}
+	free(k);
+}
+
+/* Every archive manifest read and checked into k (*n of them), then the chain judged. */
+static enum coco_err archives(struct acheck *a, struct kept *k, size_t *n)
+{
+	enum coco_err err = COCO_OK;
+	size_t i;
+
+	for (i = 0; i < a->ar->n && err == COCO_OK; i++) {
+		if (!is_archive_manifest(a->ar->e[i].name))
+			continue;
+		a->entry = a->ar->e[i].name;
+		if ((err = check_archive(a, &k[*n])) == COCO_OK && k[*n].m != NULL)
+			(*n)++;
+		coco_manifest_free(a->own_m);
+		free(a->own_xml);
+		free(a->tst);
+		a->own_m = NULL, a->m = NULL, a->own_xml = a->tst = NULL, a->xml = NULL;
+	}
+	if (err != COCO_OK)
+		return err;
+	judge_chain(a, k, *n);
+	return set_proof(a, k, *n);
+}
+
+/* archive.revocation: revocation data must be what it says, one DER CRL, so that the name
+ * smuggles nothing in beside the signed content. An error only when the run fails. */
+static enum coco_err check_crl(struct acheck *a, size_t i)
+{
+	unsigned char *buf = NULL;
+	const unsigned char *p;
+	size_t len = 0;
+	X509_CRL *crl = NULL;
+	enum coco_err err = coco_vstate_read(a->v, i, &buf, &len);
+
+	if (err == COCO_ERR_IO || err == COCO_ERR_NOMEM)
+		return err;
+	p = buf;
+	if (err == COCO_OK && len < LONG_MAX)
+		crl = d2i_X509_CRL(NULL, &p, (long)len);
+	if (crl == NULL || p != buf + len)
+		coco_report_add(a->r, COCO_STATUS_FAIL, "archive.revocation", a->ar->e[i].name,
+				"not one DER CRL: revocation data must be exactly that");
+	X509_CRL_free(crl);
+	ERR_clear_error();
+	free(buf);
+	return COCO_OK;
+}
+
+/* manifest.unsigned: a token no manifest names, revocation data no archive manifest lists. */
+static void unnamed(struct acheck *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->ar->n; i++)
+		if (is_token(a->ar->e[i].name) && !a->named_tst[i])
+			coco_report_add(
+			    a->r, COCO_STATUS_FAIL, "manifest.unsigned", a->ar->e[i].name,
+			    "a timestamp token that no manifest names: unsigned content is not "
+			    "accepted");
+		else if (is_revocation(a->ar->e[i].name) && !a->listed[i])
+			coco_report_add(a->r, COCO_STATUS_FAIL, "manifest.unsigned",
+					a->ar->e[i].name,
+					"revocation data that no archive manifest lists: unsigned "
+					"content is not accepted");
+}
+
 enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 {
 	struct acheck a = {0};
 	const struct coco_archive *ar = coco_vstate_archive(v);
-	struct coco_report *r;
+	struct kept *k = NULL;
 	enum coco_err err = COCO_OK;
-	size_t i;
+	size_t n = 0, i;
 
-	a.v = v, a.ar = ar, a.r = r = coco_vstate_report(v, &a.ctx);
+	a.v = v, a.ar = ar, a.r = coco_vstate_report(v, &a.ctx);
 	if (too_many(&a))
 		return COCO_OK;
-	if ((a.named_tst = calloc(ar->n + 1, 1)) == NULL)
-		return coco_seterr(a.ctx, COCO_ERR_NOMEM, "out of memory");
-	for (i = 0; i < ar->n && err == COCO_OK; i++) {
-		if (!is_archive_manifest(ar->e[i].name))
-			continue;
-		a.entry = ar->e[i].name;
-		err = check_archive(&a);
-		coco_manifest_free(a.own_m);
-		free(a.own_xml);
-		free(a.tst);
-		a.own_m = NULL, a.m = NULL, a.own_xml = a.tst = NULL, a.xml = NULL;
-	}
+	if ((a.named_tst = calloc(ar->n + 1, 1)) == NULL ||
+	    (a.listed = calloc(ar->n + 1, 1)) == NULL ||
+	    (k = calloc(COCO_MAX_MANIFESTS + 1, sizeof(*k))) == NULL)
+		err = coco_seterr(a.ctx, COCO_ERR_NOMEM, "out of memory");
+	if (err == COCO_OK)
+		err = archives(&a, k, &n);
 	if (err == COCO_OK)
 		err = check_assertions(&a);
+	if (err == COCO_OK)
+		unnamed(&a);
 	for (i = 0; i < ar->n && err == COCO_OK; i++)
-		if (is_token(ar->e[i].name) && !a.named_tst[i])
-			coco_report_add(
-			    r, COCO_STATUS_FAIL, "manifest.unsigned", ar->e[i].name,
-			    "a timestamp token that no manifest names: unsigned content is not "
-			    "accepted");
+		if (is_revocation(ar->e[i].name))
+			err = check_crl(&a, i);
+	kept_free(k, n);
 	free(a.named_tst);
+	free(a.listed);
+	return err;
+}
+
+/* Whether signature sigref, whose chain info says has expired or been revoked at the
+ * verification time, is to be judged again at *at: an archive timestamp proves it older.
+ * Marks info->archived when an archive timestamp that holds lists it. */
+static int reprove(struct coco_vstate *v, const char *sigref, struct coco_report_signature *info,
+		   time_t *at)
+{
+	const struct coco_archive_proof *p = coco_vstate_archive_proof(v);
+	long idx = coco_archive_find(coco_vstate_archive(v), sigref);
+
+	if (p->at == NULL || idx < 0 || p->at[idx] == 0)
+		return 0;
+	info->archived = 1;
+	if (info->outcome.result != COCO_CMS_EXPIRED && info->outcome.result != COCO_CMS_REVOKED)
+		return 0;
+	*at = p->at[idx];
+	return 1;
+}
+
+/* archive.proof (info): info's signature was judged at at, an archive timestamp's time
+ * (info->archived set again: judging it cleared the row). */
+static void note_proof(struct coco_report *r, struct coco_report_signature *info, time_t at)
+{
+	char tb[21];
+
+	info->archived = 1;
+	coco_report_add(r, COCO_STATUS_INFO, "archive.proof", info->file,
+			"an archive timestamp proves the signature existed at %s: its chain and "
+			"its own timestamps are judged then",
+			coco_time_format(at, tb));
+}
+
+enum coco_err coco_archive_ts_judge(struct coco_vstate *v, size_t i,
+				    struct coco_report_signature *info, struct coco_report *r,
+				    coco_judge_fn judge)
+{
+	struct coco_report *scratch = NULL;
+	struct coco_ctx *ctx = NULL;
+	enum coco_err err;
+	time_t at;
+
+	(void)coco_vstate_report(v, &ctx);
+	if (coco_vstate_archive_proof(v)->at == NULL)
+		return judge(v, i, r, NULL, 0);
+	if (coco_report_new(&scratch) != COCO_OK)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	err = judge(v, i, scratch, NULL, 0);
+	if (err == COCO_OK && !reprove(v, info->file, info, &at)) {
+		err = coco_report_append(r, scratch);
+	} else if (err == COCO_OK) {
+		coco_report_signature_clear(info);
+		if ((err = judge(v, i, r, &at, 1)) == COCO_OK)
+			note_proof(r, info, at);
+	}
+	coco_report_free(scratch);
+	return err;
+}
+
+int coco_archive_ts_holds(const struct coco_vstate *v, const unsigned char *der, size_t len)
+{
+	const struct coco_archive *ar = coco_vstate_archive(v);
+	unsigned char md[32];
+	size_t i;
+
+	SHA256(der, len, md);
+	for (i = 0; i < ar->n; i++)
+		if (is_revocation(ar->e[i].name) &&
+		    memcmp(coco_vstate_sha256(v, i), md, sizeof(md)) == 0)
+			return 1;
+	return 0;
+}
+
+enum coco_err coco_archive_ts_accept(struct coco_ctx *ctx, const char *xml, size_t xml_len,
+				     const unsigned char *tok, size_t tok_len, const char *name)
+{
+	struct coco_report *scratch = NULL;
+	const struct coco_finding *f;
+	enum coco_err err = COCO_OK;
+	struct coco_timestamp_proof proof;
+
+	if (coco_report_new(&scratch) != COCO_OK)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	if (coco_timestamp_check_data(ctx, tok, tok_len, (const unsigned char *)xml, xml_len,
+				      scratch, name, &proof) != 0) {
+		f = first_problem(scratch);
+		err = coco_seterr(ctx, COCO_ERR_REFUSED,
+				  "refusing the TSA's archive timestamp: verify would not accept "
+				  "it (%s: %s); is the TSA's CA in the trust directory's tsa/?",
+				  f ? coco_finding_id(f) : "invalid",
+				  f ? coco_finding_message(f) : "the token does not verify");
+	}
+	free(proof.tsa);
+	coco_report_free(scratch);
 	return err;
 }

@@ -1,7 +1,9 @@
 /*
  * ETSI EN 319 162-1 archive manifests (CAdES LTA in ASiC-E): META-INF/ASiCArchiveManifest*.xml,
  * each with an RFC 3161 token (META-INF/timestamp*.tst) over its exact bytes. They add a
- * proven time to what they list; nothing the verdict rests on depends on them yet.
+ * proven time to what they list: a signature whose chain has expired or been revoked since
+ * is judged at the earliest such time (coco_archive_ts_reprove). coco-bundle timestamp
+ * (lta.c) writes them.
  */
 #ifndef COCO_ARCHIVE_TS_H
 #define COCO_ARCHIVE_TS_H
@@ -12,7 +14,8 @@
  * (META-INF/signature*.p7s), by their standard names (EN 319 162-1), in META-INF itself. */
 int coco_asic_manifest_name(const char *name);
 int coco_asic_signature_name(const char *name);
-/* Whether name is an archive manifest or a timestamp token by its standard name. */
+/* Whether name is an archive manifest, a timestamp token by its standard name, or
+ * revocation data an archive timestamp embeds (META-INF/revocation/NNN.crl). */
 int coco_archive_ts_name(const char *name);
 /* Whether name is a timestamp token's (META-INF/timestamp*.tst): the SigReference of an
  * archive manifest, or of a time-assertion manifest (an ASiCManifest*.xml whose data
@@ -29,5 +32,34 @@ int coco_archive_ts_token(const char *name);
  * the run itself fails.
  */
 enum coco_err coco_archive_ts_stage(struct coco_vstate *v);
+
+/* What the archive timestamps proved, kept in the run's state (coco_vstate_archive_proof):
+ * at[i] (one per entry; the array NULL when none holds) is the earliest proven time of an
+ * archive timestamp that holds and lists entry i, its digests matching, or 0. */
+struct coco_archive_proof {
+	time_t *at;
+};
+
+/* How verify.c judges manifest i's signature into r: with at NULL at the verification
+ * time, else its chain at *at (archived: an archive timestamp's time, when the signature's
+ * own timestamps are judged then too). */
+typedef enum coco_err (*coco_judge_fn)(struct coco_vstate *v, size_t i, struct coco_report *r,
+				       const time_t *at, int archived);
+/*
+ * Judges manifest i's signature (its report row info) into r by judge: at the verification
+ * time; and, when its chain has expired or been revoked by then and an archive timestamp
+ * that holds lists it, again at the earliest such proven time instead, adding
+ * archive.proof (info). Sets info->archived when an archive timestamp that holds lists it.
+ * Returns judge's error, or COCO_ERR_NOMEM.
+ */
+enum coco_err coco_archive_ts_judge(struct coco_vstate *v, size_t i,
+				    struct coco_report_signature *info, struct coco_report *r,
+				    coco_judge_fn judge);
+/* Whether the bundle already holds revocation data of these bytes (META-INF/revocation/). */
+int coco_archive_ts_holds(const struct coco_vstate *v, const unsigned char *der, size_t len);
+/* Refuses (COCO_ERR_REFUSED, the reason in ctx) a new archive timestamp tok over xml that
+ * verify would not accept at the context's time; name is the token's entry. */
+enum coco_err coco_archive_ts_accept(struct coco_ctx *ctx, const char *xml, size_t xml_len,
+				     const unsigned char *tok, size_t tok_len, const char *name);
 
 #endif /* COCO_ARCHIVE_TS_H */

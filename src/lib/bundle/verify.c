@@ -86,7 +86,13 @@ struct coco_vstate {
 	struct coco_submission submission;  /* what the assessment and evidence stages are told */
 	const char **submission_files;      /* its files */
 	struct coco_assessment *assessment; /* parsed by the assessment stage, for evidence */
+	struct coco_archive_proof aproof;   /* the archive timestamps' (archive_ts.h) */
 };
+
+struct coco_archive_proof *coco_vstate_archive_proof(struct coco_vstate *v)
+{
+	return &v->aproof;
+}
 
 void coco_vstate_free(struct coco_vstate *v)
 {
@@ -94,6 +100,7 @@ void coco_vstate_free(struct coco_vstate *v)
 
 	if (v == NULL)
 		return;
+	free(v->aproof.at);
 	for (i = 0; v->entries != NULL && v->archive != NULL && i < v->archive->n; i++) {
 		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
 			EVP_MD_CTX_free(v->entries[i].md[a]);
@@ -602,9 +609,10 @@ static struct coco_report_signature *sig_info(const struct coco_vstate *v, size_
 					     v->report, (size_t)v->signature_row[i]);
 }
 
-/* Verifies manifest i's signature into r; with chain_time set, the chain at that time. */
-static enum coco_err verify_one(struct coco_vstate *v, size_t i, struct coco_report *r,
-				const time_t *chain_time)
+/* Verifies manifest i's signature into r; with chain_time set, the chain at that time
+ * (archived: an archive timestamp's time, when the signature's own timestamps are judged). */
+static enum coco_err verify_at(struct coco_vstate *v, size_t i, struct coco_report *r,
+			       const time_t *chain_time, int archived)
 {
 	const struct coco_manifest *m = v->manifests[i];
 	struct coco_report_signature *info = sig_info(v, i);
@@ -635,9 +643,20 @@ static enum coco_err verify_one(struct coco_vstate *v, size_t i, struct coco_rep
 		in.chain_time = *chain_time;
 		in.chain_time_set = 1;
 	}
+	in.archived = archived;
 	err = coco_cms_verify(v->ctx, &in, r, info);
 	free(der);
 	return err;
+}
+
+/* Manifest i's signature; with no chain_time, archive_ts.c judges it again at an archive
+ * timestamp's proven time when its chain has expired or been revoked since. */
+static enum coco_err verify_one(struct coco_vstate *v, size_t i, struct coco_report *r,
+				const time_t *chain_time)
+{
+	if (chain_time != NULL)
+		return verify_at(v, i, r, chain_time, 0);
+	return coco_archive_ts_judge(v, i, sig_info(v, i), r, verify_at);
 }
 
 /*
@@ -1056,11 +1075,11 @@ static const struct stage {
     {"container", 0, stage_container},
     {"manifests", HAVE_SOUND_CONTAINER, stage_manifests},
     {"digests", HAVE_MANIFESTS, stage_digests},
+    {"archive timestamps", HAVE_DIGESTS | MODE_VERIFY, coco_archive_ts_stage},
     {"sign-off signatures", HAVE_DIGESTS, stage_signoff_signatures},
     {"sign-off decisions", HAVE_SIGNATURE_ROWS | MODE_VERIFY, stage_signoff_decisions},
     {"signatures", HAVE_SIGNATURE_ROWS, stage_signatures},
     {"coverage", HAVE_SIGNATURES | HAVE_ANY_MANIFEST, stage_coverage},
-    {"archive timestamps", HAVE_DIGESTS | MODE_VERIFY, coco_archive_ts_stage},
     {"pdf", HAVE_SIGNATURES | MODE_VERIFY, stage_pdfs},
     {"assessment", HAVE_SIGNATURES | MODE_VERIFY, stage_assessment},
     {"evidence", HAVE_ASSESSMENT | HAVE_PDFS | MODE_VERIFY, stage_evidence},

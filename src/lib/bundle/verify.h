@@ -52,4 +52,7 @@ size_t coco_vstate_manifests(const struct coco_vstate *v, const struct coco_mani
 			     const unsigned char *const **bytes, const size_t **len);
 /* The report the run adds the applicant's findings to, and (in *ctx) its context. */
 struct coco_report *coco_vstate_report(const struct coco_vstate *v, struct coco_ctx **ctx);
+/* What the run's archive timestamps proved (bundle/archive_ts.h), filled by their stage;
+ * borrowed until coco_vstate_free. */
+struct coco_archive_proof *coco_vstate_archive_proof(struct coco_vstate *v);
 #endif /* COCO_VERIFY_H */

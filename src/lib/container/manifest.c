@@ -415,6 +415,15 @@ static int append_ref(char **buf, size_t *len, const struct coco_manifest_ref *r
 	return rc;
 }
 
+/* An archive manifest's SigReference names an RFC 3161 token (EN 319 162-1 A.5). */
+static const char *sigref_type(const char *sigref)
+{
+	size_t n = strlen(sigref);
+
+	return n > 4 && strcmp(sigref + n - 4, ".tst") == 0 ? "application/vnd.etsi.timestamp-token"
+							    : "application/pkcs7-signature";
+}
+
 char *coco_manifest_build(const char *sigref, const struct coco_manifest_ref *refs, size_t n,
 			  size_t *out_len)
 {
@@ -425,9 +434,8 @@ char *coco_manifest_build(const char *sigref, const struct coco_manifest_ref *re
 	head = uri ? coco_asprintf("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 				   "<asic:ASiCManifest xmlns:asic=\"" COCO_NS_ASIC "\" "
 				   "xmlns:ds=\"" COCO_NS_DS "\">\n"
-				   "  <asic:SigReference URI=\"%s\" "
-				   "MimeType=\"application/pkcs7-signature\"/>\n",
-				   uri)
+				   "  <asic:SigReference URI=\"%s\" MimeType=\"%s\"/>\n",
+				   uri, sigref_type(sigref))
 		   : NULL;
 	rc = head != NULL ? append(&buf, &len, head) : -1;
 	for (i = 0; rc == 0 && i < n; i++)

@@ -627,11 +627,20 @@ int coco_report_earliest_expiry(const struct coco_report *r, time_t *when, char 
 		 * the signer's own certificate must still hold. */
 		int tsa = s->has_timestamp && s->tsa_not_after > s->not_after;
 		time_t t = tsa ? s->tsa_not_after : s->not_after;
+		/* an archive timestamp proves it until its own TSA's certificate ends */
+		int arch = s->archived && r->archive_token[0] != '\0' && r->archive_until > t;
+		if (arch)
+			t = r->archive_until;
 		if (s->subject == NULL || s->proven || (found && t >= *when))
 			continue;
 		*when = t;
 		found = 1;
-		if (what != NULL && what_size > 0)
+		if (what != NULL && what_size > 0 && arch)
+			snprintf(what, what_size,
+				 "TSA certificate of the newest archive timestamp '%s' (timestamp "
+				 "again before)",
+				 r->archive_token);
+		else if (what != NULL && what_size > 0)
 			snprintf(what, what_size, "%s%s certificate of %s",
 				 tsa ? "timestamp (TSA) for the " : "",
 				 s->role == COCO_SIG_SIRO ? "SIRO signing" : "signing",

@@ -80,6 +80,11 @@ struct coco_report {
 	struct coco_report_signoff *signoffs; /* in bundle order, which says nothing of which
 					       * is in force: see `stands` */
 	size_t n_signoffs, cap_signoffs;
+	/* The newest archive timestamp that holds (bundle/archive_ts.c): its token's entry
+	 * (empty: none) and its TSA certificate's end, which the signatures it preserves
+	 * (coco_report_signature.archived) last until, unless timestamped again. */
+	char archive_token[80];
+	time_t archive_until;
 };
 
 struct coco_report_entry {
@@ -150,7 +155,8 @@ struct coco_report_signature {
 	int value_ok;           /* the signature itself verified (whatever the chain's trust) */
 	char anchor_sha256[65]; /* SHA-256 of the trust anchor the chain reached (hex), or "" */
 	enum coco_sig_role role;
-	int proven; /* a valid approval covering it proves it existed (signoff.proof) */
+	int proven;   /* a valid approval covering it proves it existed (signoff.proof) */
+	int archived; /* an archive timestamp that holds lists it (archive.*) */
 	/* A valid RFC 3161 signature timestamp (timestamp.time) proves it existed at
 	 * timestamp_time, issued by tsa (the TSA's subject); has_timestamp 0: none holds. */
 	time_t timestamp_time;

@@ -1035,8 +1035,14 @@ static const struct coco_cms_check *proof_time(struct sigcheck *c, struct coco_c
 	*at = *c->in;
 	if (c->in->id_prefix != NULL)
 		return c->in;
+	c->ctx->ts_at = c->in->chain_time;
+	c->ctx->ts_at_set = c->in->chain_time_set && c->in->archived;
 	coco_timestamp_check(c->ctx, c->si, c->r, c->in->sig_entry, c->info);
-	if (c->info->has_timestamp && !c->in->chain_time_set) {
+	c->ctx->ts_at_set = 0;
+	/* archived: the signature's own timestamp, judged then, may prove it older still */
+	if (c->info->has_timestamp &&
+	    (!c->in->chain_time_set ||
+	     (c->in->archived && c->info->timestamp_time < c->in->chain_time))) {
 		at->chain_time = c->info->timestamp_time;
 		at->chain_time_set = 1;
 		c->info->outcome.at = at->chain_time;

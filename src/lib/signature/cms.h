@@ -69,6 +69,8 @@ struct coco_cms_check {
 			      (only an expired certificate stays indeterminate) */
 	time_t chain_time; /* when chain_time_set: validate the chain at this time, not ctx's */
 	int chain_time_set;
+	int archived; /* chain_time is an archive timestamp's proven time: the signature's own
+		       * timestamps are judged then too (bundle/archive_ts.c) */
 	int no_anchors_silent; /* an empty anchor set is the caller's to report: no finding, only
 				* the outcome (UNTRUSTED, no_anchors) */
 	int untrusted_silent;  /* so is a chain that reaches no anchor of a set that has some:

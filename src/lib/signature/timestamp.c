@@ -233,6 +233,13 @@ static void token_imprint(struct tscheck *t)
 
 /* The TSA: timeStamping its only, critical, extended key usage (RFC 3161 §2.3), and
  * genTime inside its validity. */
+/* When a token's TSA is judged: an archive timestamp's proven time while one holds, else
+ * the verification time. */
+static time_t judge_time(struct coco_ctx *ctx)
+{
+	return ctx->ts_at_set ? ctx->ts_at : coco_ctx_time(ctx);
+}
+
 static void token_tsa_rules(struct tscheck *t)
 {
 	time_t nb = 0, na = 0;
@@ -250,7 +257,7 @@ static void token_tsa_rules(struct tscheck *t)
 				"the timestamp's time %s lies outside its TSA certificate's "
 				"validity",
 				coco_time_format(t->gen_time, tb));
-	} else if (t->gen_time > coco_ctx_time(t->ctx)) {
+	} else if (t->gen_time > judge_time(t->ctx)) {
 		t->bad = t->failed = 1;
 		coco_report_add(t->r, COCO_STATUS_FAIL, t->ids[T_TIME], t->entry,
 				"the timestamp's time %s is after the verification time",
@@ -305,7 +312,7 @@ static void token_chain(struct tscheck *t)
 		tfail(t, COCO_STATUS_FAIL, T_CHAIN, "cannot set up chain validation");
 		goto out;
 	}
-	X509_STORE_CTX_set_time(sctx, 0, coco_ctx_time(t->ctx));
+	X509_STORE_CTX_set_time(sctx, 0, judge_time(t->ctx));
 	/* with no app data, the callback passes over missing or stale revocation data (and a
 	 * self-signed anchor's missing CRL) only; the store has none of its own: cms.c sets it
 	 * where it verifies a signer */
@@ -451,6 +458,8 @@ enum coco_ts_result coco_timestamp_verify(struct coco_ctx *ctx,
 	}
 	if (t.tsa != NULL && (out->tsa = coco_name_oneline(X509_get_subject_name(t.tsa))) == NULL)
 		out->nomem = 1;
+	if (t.tsa != NULL)
+		(void)coco_asn1_time_to_time(X509_get0_notAfter(t.tsa), &out->tsa_not_after);
 	token_release(&t);
 	ERR_clear_error();
 	return out->result;
@@ -471,30 +480,27 @@ static int digest_mem(void *arg, const EVP_MD *md, unsigned char *out, unsigned 
 
 int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, size_t len,
 			      const unsigned char *data, size_t data_len, struct coco_report *r,
-			      const char *entry, time_t *gen_time, char **tsa)
+			      const char *entry, struct coco_timestamp_proof *out)
 {
 	struct mem_data m = {data, data_len};
 	struct coco_timestamp_token in;
-	struct coco_timestamp_proof out;
 
 	memset(&in, 0, sizeof(in));
 	in.entry = entry, in.name = "the timestamp token", in.what = "the timestamped entry";
 	in.der = der, in.der_len = len, in.digest = digest_mem, in.digest_arg = &m;
-	*tsa = NULL;
-	if (coco_timestamp_verify(ctx, &in, r, &out) != COCO_TS_VALID || out.nomem) {
-		free(out.tsa);
+	if (coco_timestamp_verify(ctx, &in, r, out) != COCO_TS_VALID || out->nomem) {
+		free(out->tsa);
+		out->tsa = NULL;
 		return -1;
 	}
-	*gen_time = out.gen_time;
-	*tsa = out.tsa;
 	return 0;
 }
 
 /* ---- creation --------------------------------------------------------------------- */
 
-/* A request for a SHA-256 imprint of value with a fresh nonce, the certificate asked for.
+/* A request for a SHA-256 imprint of data with a fresh nonce, the certificate asked for.
  * The nonce has its top bit clear and the next one set, so it always encodes in 8 bytes. */
-static TS_REQ *make_request(const ASN1_OCTET_STRING *value, ASN1_INTEGER **nonce)
+static TS_REQ *make_request(const unsigned char *data, size_t len, ASN1_INTEGER **nonce)
 {
 	unsigned char h[32], rnd[8];
 	TS_REQ *req = TS_REQ_new();
@@ -505,7 +511,7 @@ static TS_REQ *make_request(const ASN1_OCTET_STRING *value, ASN1_INTEGER **nonce
 
 	*nonce = NULL;
 	ok = req != NULL && mi != NULL && alg != NULL &&
-	     EVP_Digest(value->data, (size_t)value->length, h, NULL, EVP_sha256(), NULL) &&
+	     EVP_Digest(data, len, h, NULL, EVP_sha256(), NULL) &&
 	     RAND_bytes(rnd, sizeof(rnd)) == 1;
 	if (ok) {
 		rnd[0] = (unsigned char)((rnd[0] & 0x7f) | 0x40);
@@ -628,6 +634,7 @@ enum coco_err coco_timestamp_add(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg
 	const unsigned char *p = *der;
 	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)*len);
 	CMS_SignerInfo *si;
+	const ASN1_OCTET_STRING *value;
 	ASN1_INTEGER *nonce = NULL;
 	TS_REQ *req = NULL;
 	unsigned char *tok = NULL, *out = NULL;
@@ -640,7 +647,8 @@ enum coco_err coco_timestamp_add(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg
 		goto out;
 	}
 	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
-	if ((req = make_request(CMS_SignerInfo_get0_signature(si), &nonce)) == NULL) {
+	value = CMS_SignerInfo_get0_signature(si);
+	if ((req = make_request(value->data, (size_t)value->length, &nonce)) == NULL) {
 		err = coco_seterr_ssl(ctx, err, "cannot make the timestamp request");
 		goto out;
 	}
@@ -665,5 +673,24 @@ out:
 	TS_REQ_free(req);
 	ASN1_INTEGER_free(nonce);
 	CMS_ContentInfo_free(cms);
+	return err;
+}
+
+enum coco_err coco_timestamp_request(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg,
+				     const unsigned char *data, size_t len, unsigned char **tok,
+				     size_t *tok_len)
+{
+	ASN1_INTEGER *nonce = NULL;
+	TS_REQ *req = make_request(data, len, &nonce);
+	enum coco_err err;
+
+	*tok = NULL;
+	if (req == NULL)
+		err = coco_seterr_ssl(ctx, COCO_ERR_CRYPTO, "cannot make the timestamp request");
+	else
+		err = ask_tsa(ctx, fn, arg, req, nonce, tok, tok_len);
+	ERR_clear_error();
+	TS_REQ_free(req);
+	ASN1_INTEGER_free(nonce);
 	return err;
 }

@@ -53,7 +53,8 @@ struct coco_timestamp_proof {
 	time_t gen_time; /* the token's genTime, when has_gen_time (proven only when VALID) */
 	int has_gen_time;
 	char *tsa; /* the TSA certificate's subject (malloc'd; the caller frees), or NULL */
-	int nomem; /* the subject could not be copied */
+	time_t tsa_not_after; /* the TSA certificate's end (0 if unknown) */
+	int nomem;            /* the subject could not be copied */
 };
 
 /*
@@ -71,13 +72,13 @@ enum coco_ts_result coco_timestamp_verify(struct coco_ctx *ctx,
 /*
  * Checks a standalone token (an RFC 3161 TimeStampToken in der, as an ASiC
  * META-INF/timestamp*.tst holds one) over data, by the same rules as a signature
- * timestamp's, adding timestamp.* findings about entry. Returns 0 when it holds, with
- * *gen_time the proven time and *tsa (malloc'd) the TSA's subject; else -1, *tsa NULL.
+ * timestamp's, adding timestamp.* findings about entry and filling *out as
+ * coco_timestamp_verify does. Returns 0 when it holds (out->tsa malloc'd: the caller frees
+ * it); else -1, out->tsa NULL.
  */
 int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, size_t len,
 			      const unsigned char *data, size_t data_len, struct coco_report *r,
-			      const char *entry, time_t *gen_time, char **tsa);
-
+			      const char *entry, struct coco_timestamp_proof *out);
 /*
  * Asks the TSA, through fn, for a token over the signature value of the CMS in *der
  * (one SignerInfo) and adds it as the signatureTimeStampToken attribute; on success
@@ -89,5 +90,16 @@ int coco_timestamp_check_data(struct coco_ctx *ctx, const unsigned char *der, si
  */
 enum coco_err coco_timestamp_add(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg,
 				 unsigned char **der, size_t *len);
+
+/*
+ * Asks the TSA, through fn, for a token over the SHA-256 of data (an archive manifest's
+ * bytes), checking the reply as coco_timestamp_add does. On success *tok (malloc'd) holds
+ * the token's DER as the TSA wrote it; on failure *tok is NULL and the context's error is
+ * set (COCO_ERR_IO: the TSA could not be reached; COCO_ERR_REFUSED: it failed or answered
+ * badly).
+ */
+enum coco_err coco_timestamp_request(struct coco_ctx *ctx, coco_tsa_fn fn, void *arg,
+				     const unsigned char *data, size_t len, unsigned char **tok,
+				     size_t *tok_len);
 
 #endif /* COCO_TIMESTAMP_H */

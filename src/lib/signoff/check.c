@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle/archive_ts.h"
 #include "container/archive.h"
 #include "container/manifest.h"
 #include "signoff/signoff.h"
@@ -206,9 +207,10 @@ static int other_signoff_file(const struct coco_signoff_view *sv, const struct c
 	return 0;
 }
 
-/* The manifest must list every entry but the mimetype, folders, its own four files and
- * those of other sign-offs, each with a matching digest: wherever the entries sit, nothing
- * but a sign-off can be added beside a sign-off without it showing. */
+/* The manifest must list every entry but the mimetype, folders, its own four files, those
+ * of other sign-offs and archive timestamps' (which only preserve: bundle/archive_ts.c),
+ * each with a matching digest: wherever the entries sit, nothing but a sign-off or an
+ * archive timestamp can be added beside a sign-off without it showing. */
 static int check_cover(struct signoff_check *c)
 {
 	const struct coco_signoff_view *sv = c->sv;
@@ -228,7 +230,7 @@ static int check_cover(struct signoff_check *c)
 		if (sv->entries[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
 		    strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
 		    strcmp(name, c->m->entry) == 0 || strcmp(name, c->m->sigref) == 0 ||
-		    other_signoff_file(sv, c->m, name))
+		    other_signoff_file(sv, c->m, name) || coco_archive_ts_name(name))
 			continue;
 		if (!listed[j] && missing++ == 0)
 			first = name;
