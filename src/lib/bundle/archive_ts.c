@@ -26,53 +26,23 @@
 #include "container/manifest.h"
 #include "signature/timestamp.h"
 
-#define ARCHIVE_PREFIX "META-INF/ASiCArchiveManifest"
-#define TST_PREFIX "META-INF/timestamp"
 #define REREAD_BUDGET (64u << 20) /* entries read again for SHA-384/512, in all */
 #define MAX_TOKEN (1u << 20)      /* a token is a few KiB */
 
-static int named(const char *s, const char *pre, const char *suf)
-{
-	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
-
-	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
-	       strchr(s + p, '/') == NULL;
-}
-
-int coco_asic_manifest_name(const char *name)
-{
-	return named(name, "META-INF/ASiCManifest", ".xml");
-}
-
-int coco_asic_signature_name(const char *name)
-{
-	return named(name, "META-INF/signature", ".p7s");
-}
-
 static int is_archive_manifest(const char *name)
 {
-	return named(name, ARCHIVE_PREFIX, ".xml");
+	return coco_asic_archive_manifest_name(name);
 }
 
 static int is_token(const char *name)
 {
-	return named(name, TST_PREFIX, ".tst");
-}
-
-int coco_archive_ts_token(const char *name)
-{
-	return is_token(name);
+	return coco_asic_token_name(name);
 }
 
 /* Revocation data an archive timestamp embeds (META-INF/revocation/NNN.crl: lta.c). */
 static int is_revocation(const char *name)
 {
-	return named(name, "META-INF/revocation/", ".crl");
-}
-
-int coco_archive_ts_name(const char *name)
-{
-	return is_archive_manifest(name) || is_token(name) || is_revocation(name);
+	return coco_asic_revocation_name(name);
 }
 
 /* One archive manifest's check. */

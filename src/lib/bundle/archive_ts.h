@@ -9,18 +9,7 @@
 #define COCO_ARCHIVE_TS_H
 
 #include "bundle/verify.h"
-
-/* Whether name is a manifest's (META-INF/ASiCManifest*.xml), a signature's
- * (META-INF/signature*.p7s), by their standard names (EN 319 162-1), in META-INF itself. */
-int coco_asic_manifest_name(const char *name);
-int coco_asic_signature_name(const char *name);
-/* Whether name is an archive manifest, a timestamp token by its standard name, or
- * revocation data an archive timestamp embeds (META-INF/revocation/NNN.crl). */
-int coco_archive_ts_name(const char *name);
-/* Whether name is a timestamp token's (META-INF/timestamp*.tst): the SigReference of an
- * archive manifest, or of a time-assertion manifest (an ASiCManifest*.xml whose data
- * objects a timestamp, not a signature, covers). */
-int coco_archive_ts_token(const char *name);
+#include "container/manifest.h"
 
 /*
  * The archive timestamps stage (verify.c's table): each archive manifest is parsed, its

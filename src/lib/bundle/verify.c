@@ -29,65 +29,7 @@
 #include "bundle/verify.h"
 #include "bundle/archive_ts.h"
 
-enum role { ROLE_DATA, ROLE_MIMETYPE, ROLE_DIR, ROLE_MANIFEST, ROLE_SIGNATURE, ROLE_ARCHIVE };
-
-struct entry_state {
-	EVP_MD_CTX *md[COCO_N_DIGEST_ALGS]; /* [0] is SHA-256, always computed */
-	unsigned char out[COCO_N_DIGEST_ALGS][COCO_MAX_DIGEST];
-	unsigned need; /* bit per algorithm */
-	enum role role;
-	int referenced;      /* named by a DataObjectReference */
-	int covered;         /* and its digest matched */
-	unsigned char *head; /* the first COCO_PDF_SNIFF bytes, as streamed (or NULL) */
-	size_t head_len;
-	struct coco_kept kept; /* what the pass keeps of it for a later stage (spool.h) */
-};
-
-/* Facts a stage needs (struct stage): the run's mode, and what earlier stages established. */
-enum fact {
-	MODE_VERIFY = 1u << 0,          /* chains are validated, PDFs and submission judged */
-	HAVE_SOUND_CONTAINER = 1u << 1, /* a zip whose every container.* check passed */
-	HAVE_MANIFESTS = 1u << 2,       /* manifests read, references resolved, roles known */
-	HAVE_ANY_MANIFEST = 1u << 3,    /* and there was at least one */
-	HAVE_DIGESTS = 1u << 4,         /* every entry hashed in the one pass, digests compared */
-	HAVE_SIGNATURE_ROWS = 1u << 5,  /* a report row per signature; the SIRO's verified */
-	HAVE_SIGNATURES = 1u << 6,      /* every signature verified */
-	HAVE_PDFS = 1u << 7,            /* the covered PDF data objects scanned */
-	HAVE_ASSESSMENT = 1u << 8,      /* assessment.xml parsed and its checks run */
-};
-
-/* One verification run: what each stage established, for the stages after it, and kept
- * afterwards for extract and countersign (verify.h). */
-struct coco_vstate {
-	struct coco_ctx *ctx;
-	const char *path;           /* the bundle, as the caller named it */
-	struct coco_report *report; /* the caller's: the applicant's part, then the sign-off's */
-	enum coco_mode mode;
-	unsigned have;                    /* enum fact bits */
-	struct coco_archive *archive;     /* NULL if the file was not a walkable zip */
-	struct entry_state *entries;      /* one per archive entry */
-	struct coco_manifest **manifests; /* in zip order; NULL where one did not parse */
-	unsigned char **manifest_bytes;   /* each manifest's exact bytes, for its signature */
-	size_t *manifest_len;
-	size_t n_manifests;
-	enum coco_sig_role manifest_role[COCO_MAX_MANIFESTS]; /* SIRO if it lists its decision */
-	long signature_row[COCO_MAX_MANIFESTS]; /* manifest i's report signature row, or -1 */
-	long assessment_entry;                  /* entry index of assessment.xml, or -1 */
-	unsigned char *assessment_xml;          /* its bytes, captured during the streaming pass */
-	size_t assessment_len;
-	int assessment_too_large;   /* larger than the meta_size limit: not captured */
-	uint64_t assessment_signed; /* bit i: applicant manifest i lists it, digest matching */
-	struct coco_report *signoff_part; /* the sign-off's findings until they are appended */
-	struct coco_signoff_view signoff; /* what sign-off verification reads (signoff.h) */
-	struct coco_pdf_file *pdfs;       /* the PDF data objects scanned (pdf.h) */
-	size_t n_pdfs;
-	struct coco_pdf_budget pdf_budget;  /* shared by every PDF of the bundle */
-	struct coco_spool spool;            /* what the pass keeps for later stages (spool.h) */
-	struct coco_submission submission;  /* what the assessment and evidence stages are told */
-	const char **submission_files;      /* its files */
-	struct coco_assessment *assessment; /* parsed by the assessment stage, for evidence */
-	struct coco_archive_proof aproof;   /* the archive timestamps' (archive_ts.h) */
-};
+#include "bundle/vstate.h"
 
 struct coco_archive_proof *coco_vstate_archive_proof(struct coco_vstate *v)
 {
@@ -189,7 +131,7 @@ static void bind_signatures(struct coco_vstate *v)
 		if (m == NULL)
 			continue;
 		idx = coco_archive_find(v->archive, m->sigref);
-		if (!(coco_asic_signature_name(m->sigref) || coco_archive_ts_token(m->sigref)) ||
+		if (!(coco_asic_signature_name(m->sigref) || coco_asic_token_name(m->sigref)) ||
 		    idx < 0) {
 			coco_report_add(v->report, COCO_STATUS_FAIL, "manifest.sigref", m->entry,
 					idx < 0
@@ -281,256 +223,6 @@ static void build_signoff_view(struct coco_vstate *v)
 	sv->sha256 = view_sha256;
 	sv->read = view_read;
 	sv->pipeline = v;
-}
-
-/* ---- the streaming pass ------------------------------------------------------------ */
-
-/* Keeps assessment.xml's bytes as they stream past, so it is read only once. */
-static int capture(struct coco_vstate *v, const unsigned char *p, size_t len)
-{
-	unsigned char *nb;
-
-	if (v->assessment_too_large || v->assessment_len + len > v->ctx->limits.meta_size) {
-		v->assessment_too_large = 1;
-		return 0;
-	}
-	if ((nb = realloc(v->assessment_xml, v->assessment_len + len + 1)) == NULL)
-		return -1;
-	memcpy(nb + v->assessment_len, p, len);
-	v->assessment_xml = nb;
-	v->assessment_len += len;
-	v->assessment_xml[v->assessment_len] = '\0';
-	return 0;
-}
-
-/* An entry's first bytes, kept from the one streaming pass for the %PDF- sniff: a
- * deflated entry cannot hide them behind empty blocks there. */
-static int keep_head(struct entry_state *h, const unsigned char *p, size_t len)
-{
-	size_t n = COCO_PDF_SNIFF - h->head_len;
-
-	if (n == 0 || len == 0)
-		return 0;
-	if (h->head == NULL && (h->head = malloc(COCO_PDF_SNIFF)) == NULL)
-		return -1;
-	n = len < n ? len : n;
-	memcpy(h->head + h->head_len, p, n);
-	h->head_len += n;
-	return 0;
-}
-
-/* Keeps a copied entry's bytes as they stream past. One that may be a PDF by its first
- * bytes is copied once keep_head has them all (before: its head_len before these bytes). */
-static void spool_sink(struct coco_vstate *v, struct entry_state *h, size_t before,
-		       const unsigned char *p, size_t len)
-{
-	struct coco_kept *k = &h->kept;
-	size_t took;
-
-	if (k->how == COCO_KEEP_SNIFF) {
-		if (h->head_len < COCO_PDF_SNIFF)
-			return;
-		took = h->head_len - before; /* p's bytes that completed the head */
-		k->how =
-		    coco_pdf_is_pdf_start(h->head, h->head_len) ? COCO_KEEP_COPY : COCO_KEEP_NO;
-		if (k->how == COCO_KEEP_NO)
-			return;
-		coco_spool_copy(&v->spool, k, h->head, h->head_len);
-		p += took, len -= took;
-	}
-	if (k->how == COCO_KEEP_COPY)
-		coco_spool_copy(&v->spool, k, p, len);
-}
-
-static int hash_sink(void *arg, size_t idx, const unsigned char *p, size_t len)
-{
-	struct coco_vstate *v = arg;
-	struct entry_state *h = &v->entries[idx];
-	size_t a, before = h->head_len;
-
-	if ((long)idx == v->assessment_entry && capture(v, p, len) != 0)
-		return -1;
-	if (keep_head(h, p, len) != 0)
-		return -1;
-	if (h->kept.how == COCO_KEEP_COPY || h->kept.how == COCO_KEEP_SNIFF)
-		spool_sink(v, h, before, p, len);
-	/* a checked entry's SHA-256 (md[0]) is fed by the spool, which keeps its states */
-	a = h->kept.how == COCO_KEEP_CHECK ? 1 : 0;
-	if (a == 1 && coco_spool_check(&v->spool, &h->kept, h->md[0], p, len) != 0)
-		return -1;
-	for (; a < COCO_N_DIGEST_ALGS; a++)
-		if (h->md[a] != NULL && !EVP_DigestUpdate(h->md[a], p, len))
-			return -1;
-	return 0;
-}
-
-static enum coco_err init_hashes(struct coco_vstate *v, EVP_MD *const *mds)
-{
-	size_t i, a;
-
-	for (i = 0; i < v->archive->n; i++) {
-		struct entry_state *h = &v->entries[i];
-		if (v->archive->e[i].is_dir)
-			continue;
-		h->need |= 1u; /* SHA-256 for the report */
-		for (a = 0; a < COCO_N_DIGEST_ALGS; a++) {
-			if (!(h->need & (1u << a)))
-				continue;
-			if ((h->md[a] = EVP_MD_CTX_new()) == NULL ||
-			    !EVP_DigestInit_ex(h->md[a], mds[a], NULL))
-				return coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO,
-						       "cannot initialise digests");
-		}
-	}
-	return COCO_OK;
-}
-
-static void finish_hashes(struct coco_vstate *v)
-{
-	size_t i, a;
-
-	for (i = 0; i < v->archive->n; i++) {
-		struct coco_report_entry *re = coco_report_entry_at(v->report, i);
-		for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
-			if (v->entries[i].md[a] != NULL)
-				EVP_DigestFinal_ex(v->entries[i].md[a], v->entries[i].out[a], NULL);
-		if (re != NULL && v->entries[i].md[0] != NULL && v->archive->e[i].data_ok)
-			coco_hex(v->entries[i].out[0], 32, re->sha256);
-	}
-}
-
-/*
- * What the pass keeps for later stages: the signatures and a sign-off's own files (small,
- * read whole after the pass: copied), and every data object a manifest references that is
- * a PDF by its name or first bytes (scanned after the signatures; inspect scans none):
- * stored ones are checked, deflated ones copied inflated. Only the signoff/ entries are
- * asked about, as the sign-off's names are all there.
- */
-static enum coco_keep keep_choice(const struct coco_vstate *v, size_t i)
-{
-	const struct coco_entry *e = &v->archive->e[i];
-	const struct entry_state *h = &v->entries[i];
-
-	if (h->role == ROLE_SIGNATURE ||
-	    (h->role == ROLE_DATA && strncmp(e->name, "signoff/", 8) == 0 &&
-	     coco_signoff_owns(&v->signoff, i)))
-		return e->usize <= v->ctx->limits.meta_size ? COCO_KEEP_COPY : COCO_KEEP_NO;
-	if (h->role != ROLE_DATA || !h->referenced || v->mode != COCO_MODE_VERIFY)
-		return COCO_KEEP_NO;
-	if (e->method == 0)
-		return COCO_KEEP_CHECK;
-	return coco_pdf_is_pdf_name(e->name) ? COCO_KEEP_COPY : COCO_KEEP_SNIFF;
-}
-
-static enum coco_err spool_open(struct coco_vstate *v)
-{
-	uint64_t check = 0;
-	size_t i, n = 0;
-
-	for (i = 0; i < v->archive->n; i++) {
-		struct coco_kept *k = &v->entries[i].kept;
-		k->how = (unsigned char)keep_choice(v, i);
-		n += k->how != COCO_KEEP_NO;
-		check += k->how == COCO_KEEP_CHECK ? v->archive->e[i].usize : 0;
-	}
-	return n > 0 ? coco_spool_open(v->ctx, &v->spool, v->archive->path, check) : COCO_OK;
-}
-
-/* After the pass: a copied entry shorter than COCO_PDF_SNIFF is kept if it starts like a
- * PDF (its head holds all of it), an empty one is kept empty; a checked one gets its
- * place. */
-static enum coco_err spool_settle(struct coco_vstate *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->archive->n; i++) {
-		struct entry_state *h = &v->entries[i];
-		struct coco_kept *k = &h->kept;
-		if (k->how == COCO_KEEP_SNIFF && h->head != NULL &&
-		    coco_pdf_is_pdf_start(h->head, h->head_len))
-			coco_spool_copy(&v->spool, k, h->head, h->head_len);
-		else if (k->how == COCO_KEEP_COPY && !k->kept)
-			coco_spool_copy(&v->spool, k, NULL, 0);
-		else if (k->how == COCO_KEEP_CHECK)
-			coco_spool_place(&v->spool, k, v->archive->e[i].usize);
-	}
-	if (v->spool.err == ENOMEM)
-		return coco_seterr(v->ctx, COCO_ERR_NOMEM, "out of memory");
-	if (v->spool.err != 0)
-		return coco_seterr(v->ctx, COCO_ERR_IO,
-				   "cannot write a temporary file to verify '%s': %s",
-				   v->archive->path, strerror(v->spool.err));
-	return COCO_OK;
-}
-
-static enum coco_err changed(struct coco_vstate *v, size_t i)
-{
-	return coco_seterr(v->ctx, COCO_ERR_IO, "'%s' in '%s' changed while being read",
-			   v->archive->e[i].name, v->archive->path);
-}
-
-/* The manifests were read before the pass: what was read must be what the pass hashed. */
-static enum coco_err check_unchanged(struct coco_vstate *v)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	size_t i, k = 0;
-
-	for (i = 0; i < v->archive->n && k < v->n_manifests; i++) {
-		if (!coco_asic_manifest_name(v->archive->e[i].name))
-			continue;
-		if (v->manifest_bytes[k] != NULL &&
-		    (SHA256(v->manifest_bytes[k], v->manifest_len[k], md) == NULL ||
-		     CRYPTO_memcmp(md, v->entries[i].out[0], sizeof(md)) != 0))
-			return changed(v, i);
-		k++;
-	}
-	return COCO_OK;
-}
-
-static void read_point(const struct coco_vstate *v, enum coco_read_point at)
-{
-	if (v->ctx->read_hook != NULL)
-		v->ctx->read_hook(v->ctx->read_arg, at, v->archive->path);
-}
-
-static enum coco_err stream_pass(struct coco_vstate *v)
-{
-	int whole = !(v->ctx->options & COCO_OPT_NO_BUNDLE_DIGEST);
-	EVP_MD *mds[COCO_N_DIGEST_ALGS] = {NULL, NULL, NULL};
-	EVP_MD_CTX *file_md = whole ? EVP_MD_CTX_new() : NULL;
-	unsigned char fd[32];
-	char hex[65];
-	enum coco_err err = COCO_OK;
-	size_t a;
-
-	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
-		if ((mds[a] = EVP_MD_fetch(NULL, coco_digest_algs[a].name, NULL)) == NULL)
-			err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot fetch %s",
-					      coco_digest_algs[a].name);
-	if (err == COCO_OK && whole &&
-	    (file_md == NULL || !EVP_DigestInit_ex(file_md, mds[0], NULL)))
-		err = coco_seterr_ssl(v->ctx, COCO_ERR_CRYPTO, "cannot initialise digests");
-	if (err == COCO_OK)
-		err = init_hashes(v, mds);
-	if (err == COCO_OK)
-		err = spool_open(v);
-	read_point(v, COCO_READ_META);
-	if (err == COCO_OK)
-		err = coco_archive_stream(v->ctx, v->archive, file_md, hash_sink, v, v->report);
-	read_point(v, COCO_READ_PASSED);
-	if (err == COCO_OK)
-		finish_hashes(v);
-	if (err == COCO_OK && (err = spool_settle(v)) == COCO_OK)
-		err = check_unchanged(v);
-	if (err == COCO_OK && whole) {
-		EVP_DigestFinal_ex(file_md, fd, NULL);
-		coco_hex(fd, sizeof(fd), hex);
-		coco_report_set_bundle_sha256(v->report, hex);
-	}
-	EVP_MD_CTX_free(file_md);
-	for (a = 0; a < COCO_N_DIGEST_ALGS; a++)
-		EVP_MD_free(mds[a]);
-	return err;
 }
 
 /* Where findings about manifest i go: a SIRO's belong to the sign-off part, so that the
@@ -776,7 +468,7 @@ static enum coco_err scan_pdf(struct coco_vstate *v, size_t i, struct coco_pdf_r
 	}
 	err = coco_pdf_scan(v->ctx, &src, e->name, v->report, res);
 	if (rd.changed)
-		err = changed(v, i);
+		err = coco_vstate_changed(v, i);
 	coco_spool_reader_release(&rd);
 	return err;
 }
@@ -914,7 +606,7 @@ static enum coco_err add_entries(struct coco_vstate *v)
 		re->is_dir = e->is_dir;
 		v->entries[i].role = i == 0 && strcmp(e->name, "mimetype") == 0 ? ROLE_MIMETYPE
 				     : e->is_dir                                ? ROLE_DIR
-				     : coco_archive_ts_name(e->name)            ? ROLE_ARCHIVE
+				     : coco_asic_archive_name(e->name)          ? ROLE_ARCHIVE
 										: ROLE_DATA;
 	}
 	return COCO_OK;
@@ -980,7 +672,7 @@ static enum coco_err stage_digests(struct coco_vstate *v)
 {
 	enum coco_err err;
 
-	if ((err = stream_pass(v)) != COCO_OK)
+	if ((err = coco_vstate_pass(v)) != COCO_OK)
 		return err;
 	compare_digests(v);
 	v->have |= HAVE_DIGESTS;
@@ -1162,7 +854,7 @@ static enum coco_err reread(struct coco_vstate *v, size_t i, unsigned char **out
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
-		err = changed(v, i);
+		err = coco_vstate_changed(v, i);
 	}
 	return err;
 }

@@ -1,7 +1,8 @@
 /*
  * The verification pipeline (verify.c): a table of stages over one run's state. The state
- * is private to verify.c; it is kept after a run so that extract and countersign can use
- * the very data objects and digests it verified, through the functions below.
+ * is private to verify.c and verify_pass.c (vstate.h); it is kept after a run so that
+ * extract and countersign can use the very data objects and digests it verified, through
+ * the functions below.
  */
 #ifndef COCO_VERIFY_H
 #define COCO_VERIFY_H

@@ -451,3 +451,44 @@ char *coco_manifest_build(const char *sigref, const struct coco_manifest_ref *re
 	*out_len = len;
 	return buf;
 }
+
+/* ---- the standard META-INF names ------------------------------------------------------ */
+
+static int named(const char *s, const char *pre, const char *suf)
+{
+	size_t n = strlen(s), p = strlen(pre), q = strlen(suf);
+
+	return n >= p + q && strncmp(s, pre, p) == 0 && strcmp(s + n - q, suf) == 0 &&
+	       strchr(s + p, '/') == NULL;
+}
+
+int coco_asic_manifest_name(const char *name)
+{
+	return named(name, "META-INF/ASiCManifest", ".xml");
+}
+
+int coco_asic_signature_name(const char *name)
+{
+	return named(name, "META-INF/signature", ".p7s");
+}
+
+int coco_asic_archive_manifest_name(const char *name)
+{
+	return named(name, "META-INF/ASiCArchiveManifest", ".xml");
+}
+
+int coco_asic_token_name(const char *name)
+{
+	return named(name, "META-INF/timestamp", ".tst");
+}
+
+int coco_asic_revocation_name(const char *name)
+{
+	return named(name, "META-INF/revocation/", ".crl");
+}
+
+int coco_asic_archive_name(const char *name)
+{
+	return coco_asic_archive_manifest_name(name) || coco_asic_token_name(name) ||
+	       coco_asic_revocation_name(name);
+}

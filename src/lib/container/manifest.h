@@ -58,4 +58,17 @@ char *coco_manifest_build(const char *sigref, const struct coco_manifest_ref *re
 /* A MIME type guessed from the file name's extension. */
 const char *coco_mime_for(const char *name);
 
+/* The standard META-INF names of ETSI EN 319 162-1, each in META-INF itself (or, for
+ * revocation data, META-INF/revocation/): a manifest (ASiCManifest*.xml), a signature
+ * (signature*.p7s), an archive manifest (ASiCArchiveManifest*.xml), a timestamp token
+ * (timestamp*.tst: an archive manifest's SigReference, or a time-assertion manifest's),
+ * revocation data an archive timestamp embeds (META-INF/revocation/NNN.crl, bundle/lta.c),
+ * and coco_asic_archive_name: any of the last three. */
+int coco_asic_manifest_name(const char *name);
+int coco_asic_signature_name(const char *name);
+int coco_asic_archive_manifest_name(const char *name);
+int coco_asic_token_name(const char *name);
+int coco_asic_revocation_name(const char *name);
+int coco_asic_archive_name(const char *name);
+
 #endif /* COCO_MANIFEST_H */

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle/archive_ts.h"
 #include "container/archive.h"
 #include "container/manifest.h"
 #include "signoff/signoff.h"
@@ -230,7 +229,7 @@ static int check_cover(struct signoff_check *c)
 		if (sv->entries[j].is_dir || (j == 0 && strcmp(name, "mimetype") == 0) ||
 		    strcmp(name, dec) == 0 || strcmp(name, rep) == 0 ||
 		    strcmp(name, c->m->entry) == 0 || strcmp(name, c->m->sigref) == 0 ||
-		    other_signoff_file(sv, c->m, name) || coco_archive_ts_name(name))
+		    other_signoff_file(sv, c->m, name) || coco_asic_archive_name(name))
 			continue;
 		if (!listed[j] && missing++ == 0)
 			first = name;
