@@ -1203,19 +1203,50 @@ START_TEST(test_objstm_update)
 }
 END_TEST
 
-/* A certified document (DocMDP /P 1: no changes) takes LTV data but no new signature. */
+/* A certified document (DocMDP /P 1: no changes) takes LTV data but no new signature;
+ * /P 2 and /P 3, and an uncertified document, take form filling (ISO 32000-2 12.8.2.2),
+ * unless the signature's FieldMDP transform locks the field. text: the document also has
+ * a text field (10, named "Name", on the page and in the form) and a font in the form's
+ * /DR (2: the field is read-only); lock: the signature's FieldMDP /TransformParams keys,
+ * or NULL. */
+#define HELV "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+#define FORM_CAT(fonts, acro, perms)                                                               \
+	CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " HELV fonts " >> >>" acro            \
+		 " >>" perms " >>"
+#define COURIER "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"
+#define PERMS " /Perms << /DocMDP 6 0 R >>"
+#define TEXT_AT(rect, extra)                                                                       \
+	"<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /Rect [" rect "] /F 4 /P 3 0 R /DA "   \
+	"(/Helv 12 Tf 0 g)" extra " >>"
+#define TEXT_RECT "20 700 200 720"
+#define FILLED TEXT_AT(TEXT_RECT, " /V (Alice) /AP << /N 11 0 R >>")
+#define AP11                                                                                       \
+	"<< /Type /XObject /Subtype /Form /BBox [0 0 180 20] /Length 28 >>\nstream\n/Tx BMC BT "   \
+	"(Alice) Tj ET EMC\nendstream"
+/* clang-format off */
+#define FILL {{10, 11}, {FILLED, AP11}, NULL}
+/* clang-format on */
+#define LOCKED                                                                                     \
+	"not covered, as form field 10 is locked by the signature's FieldMDP transform, yet it "   \
+	"changed"
 static const struct {
 	const char *name;
 	struct upd u;
 	enum coco_status status;
 	const char *message;
+	int p;            /* the DocMDP /P, or 0: not certified */
+	int text;         /* the document has the text field and /DR; 2: the field read-only */
+	const char *lock; /* FieldMDP: the transform's parameters, or NULL */
 } certified[] = {
     {"dss",
      {{1, 10},
       {CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> /DSS 10 0 R >>", "<< /Certs [] >>"},
       NULL},
      COCO_STATUS_PASS,
-     "(the catalogue's /DSS; 1 new object)"},
+     "(the catalogue's /DSS; 1 new object)",
+     1,
+     0,
+     NULL},
     {"second-signature",
      {{7, 10},
       {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
@@ -1224,28 +1255,146 @@ static const struct {
       NULL},
      COCO_STATUS_FAIL,
      "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
-     "signature field 7 holds a new signature"},
+     "signature field 7 holds a new signature",
+     1,
+     0,
+     NULL},
     {"info",
      {{9}, {"<< /Title (Changed) >>"}, NULL},
      COCO_STATUS_FAIL,
      "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
-     "object 9, the document's metadata, changed"},
+     "object 9, the document's metadata, changed",
+     1,
+     0,
+     NULL},
+    {"p2-fill", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 2, 1, NULL},
+    {"p3-fill", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 3, 1, NULL},
+    {"approval-fill", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 0, 1,
+     NULL},
+    {"p1-fill", FILL, COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "form field 10 was filled in",
+     1, 1, NULL},
+    {"p2-need-appearances",
+     {{1, 10, 11}, {FORM_CAT("", " /NeedAppearances true", PERMS), FILLED, AP11}, NULL},
+     COCO_STATUS_PASS,
+     "(the /AcroForm's /NeedAppearances; text field 10 filled in; 1 new object)",
+     2,
+     1,
+     NULL},
+    {"p2-rect",
+     {{10, 11}, {TEXT_AT("0 0 595 842", " /V (Alice) /AP << /N 11 0 R >>"), AP11}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 10's /Rect changed as it was filled in",
+     2,
+     1,
+     NULL},
+    {"p2-sneaky-signature-appearance",
+     {{4, 10, 11, 12},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Body) /V 6 0 R /Rect [0 0 10 10] /F "
+       "132 /P 3 0 R /AP << /N 12 0 R >> >>",
+       FILLED, AP11,
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 4, which the signed revision holds, changed",
+     2,
+     1,
+     NULL},
+    {"p2-appearance-reused",
+     {{10}, {TEXT_AT(TEXT_RECT, " /V (Alice) /AP << /N 8 0 R >>")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the new appearance of form field 10 uses objects of the signed revision",
+     2,
+     1,
+     NULL},
+    {"p3-annotation",
+     {{3, 11},
+      {PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R 11 0 R] >>",
+       "<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 11, added to a page's /Annots, is not a signature field with "
+     "its widget in one dictionary",
+     3,
+     1,
+     NULL},
+    {"p2-read-only",
+     {{10, 11}, {TEXT_AT(TEXT_RECT, " /Ff 1 /V (Alice) /AP << /N 11 0 R >>"), AP11}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 10 is read-only (/Ff), yet it changed",
+     2,
+     2,
+     NULL},
+    {"lock-include", FILL, COCO_STATUS_FAIL, LOCKED, 0, 1, "/Action /Include /Fields [(Name)]"},
+    {"lock-all", FILL, COCO_STATUS_FAIL, LOCKED, 2, 1, "/Action /All"},
+    {"lock-exclude", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 0, 1,
+     "/Action /Exclude /Fields [(Name)]"},
+    {"dr-font-added",
+     {{1, 11},
+      {FORM_CAT(" /ZaDb 11 0 R", "", PERMS),
+       "<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>"},
+      NULL},
+     COCO_STATUS_PASS,
+     "(resources added to the /AcroForm's /DR; 1 new object)",
+     2,
+     1,
+     NULL},
+    {"dr-font-changed",
+     {{1}, {CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " COURIER " >> >> >> >>"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /AcroForm's /DR /Font /Helv changed: resources may only be added",
+     0,
+     1,
+     NULL},
+    {"p1-dr-font-added",
+     {{1, 11},
+      {FORM_CAT(" /ZaDb 11 0 R", "", PERMS),
+       "<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "the /AcroForm's /DR changed",
+     1,
+     1,
+     NULL},
 };
+
+/* The signature dictionary's /Reference for row i: its DocMDP and FieldMDP transforms. */
+static char *reference(size_t i)
+{
+	char *mdp = bt_fmt("<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+			   "/TransformParams /P %d /V /1.2 >> >>",
+			   certified[i].p);
+	char *lock = bt_fmt("<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << "
+			    "/Type /TransformParams %s /V /1.2 >> >>",
+			    certified[i].lock ? certified[i].lock : "");
+	char *r =
+	    bt_fmt("/Reference [%s %s]", certified[i].p ? mdp : "", certified[i].lock ? lock : "");
+
+	free(mdp), free(lock);
+	return r;
+}
 
 START_TEST(test_certified)
 {
-	static const char *const docmdp =
-	    "/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
-	    "/TransformParams /P 1 /V /1.2 >> >>]";
 	struct px f;
 	struct bt_sb b = {0};
 	size_t x, y;
-	char *path;
+	char *path, *ref = reference((size_t)_i), *cat;
 	const struct coco_finding *hit;
+	int text = certified[_i].text;
 
 	px_setup(&f);
-	form_buf_with(&body_sig, CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> >>", NULL,
-		      docmdp, NULL, &b, &x);
+	cat = text ? bt_fmt(FORM_CAT("", "", "%s"), certified[_i].p ? PERMS : "")
+		   : bt_fmt(CAT_HEAD "] /SigFlags 3 >>%s >>", certified[_i].p ? PERMS : "");
+	form_buf_with(&body_sig, cat, text ? PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>" : NULL,
+		      ref,
+		      text == 2 ? TEXT_AT(TEXT_RECT, " /Ff 1")
+		      : text    ? TEXT_AT(TEXT_RECT, "")
+				: NULL,
+		      &b, &x);
 	append_update(&b, &certified[_i].u, x, &y);
 	path = bt_fmt("%s/%s.pdf", f.tmp, certified[_i].name);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -1257,7 +1406,10 @@ START_TEST(test_certified)
 	ck_assert_int_eq(f.res.sigs[0].coverage, certified[_i].status == COCO_STATUS_PASS
 						     ? COCO_PDF_COVER_REVISION
 						     : COCO_PDF_COVER_NONE);
-	free(path), free(b.p);
+	ck_assert_int_eq(f.res.sigs[0].status, certified[_i].status == COCO_STATUS_PASS
+						   ? COCO_PDF_SIG_VALID
+						   : COCO_PDF_SIG_BAD);
+	free(path), free(b.p), free(ref), free(cat);
 	px_teardown(&f);
 }
 END_TEST

@@ -29,8 +29,13 @@ struct diff {
 	uint64_t end;   /* the signed bytes end here */
 	size_t k;       /* sections 1 .. k of s (1 = newest) are the updates */
 	long long root, info, meta, acro, dss[MAX_DSS];
-	long long fields; /* the form's /Fields when it is an indirect array, or -1 */
-	int mdp;          /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
+	long long fields;      /* the form's /Fields when it is an indirect array, or -1 */
+	long long dr, dr_font; /* the form's /DR and its /Font when objects of their own, or -1 */
+	int mdp;               /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
+	long sig;        /* the signature's dictionary, whose FieldMDP transforms lock fields */
+	struct obj sigo; /* that dictionary as the signed revision holds it */
+	long long field; /* the form field being filled in (form_key) */
+	int widget;      /* the object being filled in is a widget (form_key) */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -395,16 +400,271 @@ static int indirect_array(struct diff *d, long num, const struct val *was, const
 	return appended(d, num, "Annots", was, now, 1);
 }
 
+/* ---- form filling ------------------------------------------------------------------- */
+
+#define MAX_DEPTH 8u    /* the /Parent chain followed for a field's name */
+#define FIELD_NAME 512u /* the longest fully qualified field name compared */
+
+/* Whether the DocMDP permissions allow form filling: not certified, or /P 2 or /P 3. */
+static int may_fill(const struct diff *d)
+{
+	return d->mdp != 1;
+}
+
+/* The fully qualified name of field num in the signed revision (ISO 32000-2 12.7.4.2):
+ * the /T of it and of its /Parent fields, joined by periods, into name (*len bytes, not
+ * terminated). 0; 1 when it does not fit or the chain is too deep; -1 if a read failed. */
+static int field_name(struct diff *d, long long num, char *name, size_t *len)
+{
+	const struct val *t, *p;
+	struct obj o;
+	size_t depth, n = 0, add;
+
+	for (depth = 0; num >= 0 && depth < MAX_DEPTH; depth++) {
+		if (fetch(d, 1, num, &o) != 0)
+			return -1;
+		t = dget(&o.v, "T"), p = dget(&o.v, "Parent");
+		add = t != NULL && t->t == V_STR && t->len > 0 ? t->len + (n > 0) : 0;
+		if (add > 0 && n + add <= FIELD_NAME) {
+			memmove(name + add, name, n);
+			memcpy(name, t->s, t->len);
+			if (n > 0)
+				name[t->len] = '.';
+		}
+		n += add;
+		num = p != NULL && p->t == V_REF && !o.has_stream ? p->i : -1;
+		release(d, &o);
+	}
+	*len = n;
+	return num < 0 && n <= FIELD_NAME ? 0 : 1;
+}
+
+/* Whether list (a FieldMDP /Fields array) names the field called name (len bytes), or one
+ * of the fields above it. */
+static int listed(const struct val *list, const char *name, size_t len)
+{
+	const struct val *f;
+	size_t i;
+
+	for (i = 0; list != NULL && list->t == V_ARRAY && i < list->n; i++) {
+		f = &list->k[i];
+		if (f->t == V_STR && f->len <= len && memcmp(f->s, name, f->len) == 0 &&
+		    (f->len == len || name[f->len] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the signature's FieldMDP transforms (ISO 32000-2 12.8.2.4) lock the field called
+ * name (len bytes; NULL: a name not known, locked by any FieldMDP): /Action /Include
+ * listing it, /Exclude not listing it, /All or anything else. A /Reference that is not a
+ * direct array of direct dictionaries, which cannot be read here, locks every field. */
+static int locked(const struct diff *d, const char *name, size_t len)
+{
+	const struct val *r = dget(&d->sigo.v, "Reference"), *p, *a, *f;
+	size_t i;
+
+	if (r != NULL && r->t != V_ARRAY && r->t != V_NULL)
+		return 1;
+	for (i = 0; r != NULL && r->t == V_ARRAY && i < r->n; i++) {
+		if (r->k[i].t != V_DICT)
+			return 1;
+		if (!name_is(dget(&r->k[i], "TransformMethod"), "FieldMDP"))
+			continue;
+		p = dget(&r->k[i], "TransformParams");
+		a = dget(p, "Action"), f = dget(p, "Fields");
+		if (name == NULL || !((name_is(a, "Include") && !listed(f, name, len)) ||
+				      (name_is(a, "Exclude") && listed(f, name, len))))
+			return 1;
+	}
+	return 0;
+}
+
+/* What kind of field /FT ft makes: a phrase, or NULL for a signature field or none. */
+static const char *field_kind(const struct val *ft)
+{
+	return name_is(ft, "Tx")    ? "text field"
+	       : name_is(ft, "Ch")  ? "choice field"
+	       : name_is(ft, "Btn") ? "button field"
+				    : NULL;
+}
+
+/* The form field that the signed revision's dictionary a (object num) is, or is the
+ * widget of: a text, choice or button field with its /FT, or a widget (no /FT) whose
+ * /Parent is one. -1 if neither, -2 if a read failed. */
+static long long form_field(struct diff *d, long num, const struct val *a)
+{
+	const struct val *p = dget(a, "Parent");
+	struct obj o;
+	long long field = -1;
+
+	if (field_kind(dget(a, "FT")) != NULL)
+		return num;
+	if (dget(a, "FT") != NULL || !name_is(dget(a, "Subtype"), "Widget") || p == NULL ||
+	    p->t != V_REF)
+		return -1;
+	if (fetch(d, 1, p->i, &o) != 0)
+		return -2;
+	if (!o.has_stream && field_kind(dget(&o.v, "FT")) != NULL)
+		field = p->i;
+	release(d, &o);
+	return field;
+}
+
+/* A key of a form field or its widget (object num) that changed as it was filled in: the
+ * field's /V (referring only to new objects), a widget's /AS and its /AP (the same). */
+static int form_key(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
+{
+	(void)was;
+	if (strcmp(key, "V") == 0 && num == d->field && (now == NULL || refs_new(d, now)))
+		return 0;
+	if (strcmp(key, "V") == 0 && num == d->field)
+		return refuse(d, "the new /V of form field %ld uses objects of the signed revision",
+			      num);
+	if (strcmp(key, "AS") == 0 && d->widget && (now == NULL || now->t == V_NAME))
+		return 0;
+	if (strcmp(key, "AP") == 0 && d->widget && now != NULL && refs_new(d, now))
+		return 0;
+	if (strcmp(key, "AP") == 0 && d->widget && now != NULL)
+		return refuse(d,
+			      "the new appearance of form field %ld uses objects of the signed "
+			      "revision",
+			      num);
+	return refuse(d, "form field %ld's /%s changed as it was filled in", num, key);
+}
+
+/* Object num of the signed revision, form field field or its widget, changed (a, b):
+ * filled in, where the DocMDP permissions allow it and no FieldMDP lock forbids it. */
+static int fill_form(struct diff *d, long num, long long field, const struct val *a,
+		     const struct val *b)
+{
+	char name[FIELD_NAME];
+	const struct val *fv = a, *ff;
+	struct obj fo;
+	size_t len = 0;
+	int rc, named;
+
+	memset(&fo, 0, sizeof(fo));
+	if (field != num && fetch(d, 1, field, &fo) != 0)
+		return -1;
+	fv = field != num ? &fo.v : a, ff = dget(fv, "Ff");
+	named = field_name(d, field, name, &len);
+	if (named < 0)
+		rc = -1;
+	else if (!may_fill(d))
+		rc = refuse(d, MDP1 "form field %lld was filled in", field);
+	else if (ff != NULL && (ff->t != V_INT || (ff->i & 1) != 0))
+		rc = refuse(d, "form field %lld is read-only (/Ff), yet it changed", field);
+	else if (name_is(dget(fv, "FT"), "Btn") && ff != NULL && (ff->i & 0x10000) != 0)
+		rc = refuse(d,
+			    "form field %lld is a push button, which holds no value, yet it "
+			    "changed",
+			    field);
+	else if (locked(d, named == 0 ? name : NULL, len))
+		rc = refuse(d,
+			    "form field %lld is locked by the signature's FieldMDP transform, "
+			    "yet it changed",
+			    field);
+	else {
+		d->field = field, d->widget = name_is(dget(a, "Subtype"), "Widget");
+		if (field == num)
+			note(d, "%s %lld filled in", field_kind(dget(fv, "FT")), field);
+		else
+			note(d, "widget %ld of %s %lld", num, field_kind(dget(fv, "FT")), field);
+		rc = each_change(d, num, a, b, form_key);
+	}
+	release(d, &fo);
+	return rc;
+}
+
+/* A resource category (/Font, /Encoding) of the form's /DR, now: the signed revision's
+ * entries kept, and new ones that refer only to new objects. */
+static int dr_grow(struct diff *d, const char *cat, const struct val *was, const struct val *now)
+{
+	const char *key;
+	const struct val *v;
+	size_t i;
+
+	if (was == NULL || was->t != V_DICT)
+		was = &empty_dict;
+	if (now == NULL || now->t != V_DICT)
+		return refuse(d, "the /AcroForm's /DR /%s is not a dictionary", cat);
+	for (i = 0; i + 1 < was->n; i += 2) {
+		key = (const char *)was->k[i].s;
+		if ((v = dget(now, key)) == NULL || !val_eq(&was->k[i + 1], v))
+			return refuse(d,
+				      "the /AcroForm's /DR /%s /%s changed: resources may only be "
+				      "added",
+				      cat, key);
+	}
+	for (i = 0; i + 1 < now->n; i += 2) {
+		key = (const char *)now->k[i].s;
+		if (dget(was, key) == NULL && !refs_new(d, &now->k[i + 1]))
+			return refuse(d,
+				      "the /AcroForm's /DR /%s /%s, which an update adds, uses "
+				      "objects of the signed revision",
+				      cat, key);
+	}
+	note(d, "resources added to the /AcroForm's /DR");
+	return 0;
+}
+
+static int dr_key(struct diff *d, long num, const char *key, const struct val *was,
+		  const struct val *now)
+{
+	struct obj a, b;
+	const struct val *av, *bv;
+	int rc = -1;
+
+	(void)num;
+	if (strcmp(key, "Font") != 0 && strcmp(key, "Encoding") != 0)
+		return refuse(d, "the /AcroForm's /DR /%s changed: only fonts may be added", key);
+	memset(&b, 0, sizeof(b));
+	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
+		rc = dr_grow(d, key, av, bv);
+	release(d, &a), release(d, &b);
+	return rc;
+}
+
+/* The form's default resources (/DR), was and now (dictionaries, or NULL): fonts and
+ * encodings may be added, as viewers do when they fill in a form or add a signature
+ * field; nothing else may change. */
+static int dr_change(struct diff *d, long num, const struct val *was, const struct val *now)
+{
+	if (d->mdp == 1)
+		return refuse(d, MDP1 "the /AcroForm's /DR changed");
+	if (now == NULL || now->t != V_DICT)
+		return refuse(d, "the /AcroForm's /DR is not a dictionary");
+	return each_change(d, num, was != NULL && was->t == V_DICT ? was : &empty_dict, now,
+			   dr_key);
+}
+
 /* ---- the rules for changed objects -------------------------------------------------- */
 
 static int acroform_key(struct diff *d, long num, const char *key, const struct val *was,
 			const struct val *now)
 {
+	struct obj a, b;
+	const struct val *av, *bv;
+	int rc = -1;
+
 	if (strcmp(key, "Fields") == 0)
 		return appended(d, num, "Fields", was, now, 0);
 	if (strcmp(key, "SigFlags") == 0)
 		return 0;
-	return refuse(d, "the /AcroForm's /%s changed", key);
+	if (strcmp(key, "NeedAppearances") == 0 && may_fill(d) &&
+	    (now == NULL || now->t == V_BOOL)) {
+		note(d, "the /AcroForm's /NeedAppearances");
+		return 0;
+	}
+	if (strcmp(key, "DR") != 0)
+		return refuse(d, "the /AcroForm's /%s changed", key);
+	memset(&b, 0, sizeof(b));
+	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
+		rc = dr_change(d, num, av, bv);
+	release(d, &a), release(d, &b);
+	return rc;
 }
 
 /* The form (object num, or the catalogue's direct /AcroForm): new signature fields. */
@@ -501,6 +761,8 @@ static const char *free_change(const struct diff *d, long num, const struct obj 
 	const struct val *a = &was->v;
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && now->v.t == V_DICT;
 
+	if (num == d->dr || num == d->dr_font)
+		return NULL; /* a /DR shared with these is judged as /DR */
 	if (num == d->info && dicts && !draws(a, none) && !draws(&now->v, none))
 		return "the document information dictionary";
 	if (num == d->meta && was->has_stream && now->has_stream &&
@@ -519,6 +781,7 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	const struct val *a = &was->v, *b = &now->v;
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && b->t == V_DICT;
 	const char *what = free_change(d, num, was, now);
+	long long field;
 
 	if (!was->has_stream && !now->has_stream && val_eq(a, b))
 		return 0; /* written again, unchanged */
@@ -538,6 +801,13 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 		note(d, "signature field %ld filled in", num);
 		return each_change(d, num, a, b, fill_key);
 	}
+	if (dicts && num == d->dr)
+		return dr_change(d, num, a, b);
+	if (dicts && num == d->dr_font)
+		return d->mdp == 1 ? refuse(d, MDP1 "the /AcroForm's /DR changed")
+				   : dr_grow(d, "Font", a, b);
+	if (dicts && (field = form_field(d, num, a)) != -1)
+		return field < 0 ? -1 : fill_form(d, num, field, a, b);
 	if (!was->has_stream && !now->has_stream && a->t == V_ARRAY && b->t == V_ARRAY)
 		return indirect_array(d, num, a, b);
 	return refuse(d, "object %ld, which the signed revision holds, changed", num);
@@ -754,6 +1024,21 @@ static int docmdp(struct diff *d, const struct val *cat)
 	return mdp;
 }
 
+/* The form's /DR and its /Font, when objects of their own (acro: the form, or NULL). */
+static int prepare_form(struct diff *d, const struct val *acro)
+{
+	const struct val *dr = dget(acro, "DR"), *font;
+	struct obj o;
+	int rc;
+
+	d->dr = dr != NULL && dr->t == V_REF ? dr->i : -1;
+	rc = deref(d, 1, dr, &o, &dr);
+	font = dget(dr, "Font");
+	d->dr_font = rc == 0 && font != NULL && font->t == V_REF ? font->i : -1;
+	release(d, &o);
+	return rc;
+}
+
 /* What the signed revision's catalogue refers to: /Metadata, /AcroForm, /DSS (parts). */
 static int prepare(struct diff *d)
 {
@@ -770,6 +1055,8 @@ static int prepare(struct diff *d)
 	v = dget(&cat.v, "AcroForm"), d->acro = v && v->t == V_REF ? v->i : -1;
 	if (deref(d, 1, v, &dss, &v) != 0)
 		goto out;
+	if (prepare_form(d, v) != 0)
+		goto out;
 	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
 	release(d, &dss);
 	memset(&dss, 0, sizeof(dss));
@@ -778,7 +1065,8 @@ static int prepare(struct diff *d)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
 		dss_part(d, dget(v, parts[i]));
-	rc = (d->mdp = docmdp(d, &cat.v)) < 0 ? -1 : 0;
+	if ((d->mdp = docmdp(d, &cat.v)) >= 0 && fetch(d, 1, d->sig, &d->sigo) == 0)
+		rc = 0;
 out:
 	release(d, &cat), release(d, &dss);
 	return rc;
@@ -818,10 +1106,12 @@ enum coco_err coco_pdf_coverage(struct scan *s, const struct sigrec *g, struct c
 
 	memset(&d, 0, sizeof(d));
 	d.s = s, d.end = sig->end;
-	d.root = d.info = d.meta = d.acro = d.fields = -1;
+	d.root = d.info = d.meta = d.acro = d.fields = d.dr = d.dr_font = -1;
+	d.sig = g->obj;
 	if (signed_start(&d, &start) == 0 && find_revision(&d, &start) == 0 &&
 	    load_old(&d, start) == 0 && prepare(&d) == 0)
 		walk(&d);
+	release(&d, &d.sigo);
 	unload(&d);
 	if (s->d.ioerr)
 		return coco_seterr(s->ctx, COCO_ERR_IO, "cannot read '%s'", s->name);
