@@ -6,7 +6,9 @@
  * they change that the signed revision lists is judged by a rule (the catalogue's /DSS,
  * /AcroForm, /Metadata and /Extensions; the DSS; /Info; the XMP metadata; new signature
  * fields in /AcroForm /Fields and as widgets on a page's /Annots, direct arrays or
- * indirect ones; an empty signature field filled in), and anything else refuses the
+ * indirect ones; an empty signature field filled in; where the DocMDP permissions allow
+ * it, form fields filled in with new appearances, unless the signature's FieldMDP
+ * transform locks them; fonts added to the form's /DR), and anything else refuses the
  * coverage. The signed revision's index is
  * loaded into a copy of the scan that shares its reader and counts, so the limits of
  * docs/SECURITY.md hold for this pass too. The updates are judged together, as the file
