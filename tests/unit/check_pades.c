@@ -680,10 +680,12 @@ static void sig_keys(struct bt_sb *b, size_t off, const char *keys, size_t *a, s
  * appearance 8) and an empty one (7), both widgets on the page (3); the content (5) and
  * /Info (9). *xref is where its cross-reference table starts. form_buf_with: with the
  * catalogue, page object 3 and more keys of the signature dictionary as given (NULL: as
- * above), and an object 10 when obj10 is not NULL (an indirect array, say).
+ * above), and an object 10 when obj10 is not NULL (an indirect array, say). form_buf_more:
+ * objects 10, 11 ... as more says (nmore, up to 4).
  */
-static void form_buf_with(const struct popt *o, const char *cat, const char *page,
-			  const char *sig_extra, const char *obj10, struct bt_sb *b, size_t *xref)
+static void form_buf_more(const struct popt *o, const char *cat, const char *page,
+			  const char *sig_extra, const char *const *more, size_t nmore,
+			  struct bt_sb *b, size_t *xref)
 {
 	static const char *const body[] = {
 	    NULL,
@@ -698,7 +700,9 @@ static void form_buf_with(const struct popt *o, const char *cat, const char *pag
 	    "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream",
 	    "<< /Title (Certificate - TEST ONLY) >>",
 	    NULL};
-	size_t off[11], a = 0, e = 0, i, n = obj10 != NULL ? 11 : 10;
+	size_t off[14], a = 0, e = 0, i, n = 10 + nmore;
+
+	ck_assert_uint_le(nmore, 4);
 
 	bt_sb_str(b, "%PDF-1.7\n");
 	for (i = 1; i < n; i++) {
@@ -711,7 +715,7 @@ static void form_buf_with(const struct popt *o, const char *cat, const char *pag
 			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i,
 				  i == 3 && page  ? page
 				  : i == 1 && cat ? cat
-				  : i == 10       ? obj10
+				  : i >= 10       ? more[i - 10]
 						  : body[i]);
 	}
 	*xref = b->n;
@@ -721,6 +725,12 @@ static void form_buf_with(const struct popt *o, const char *cat, const char *pag
 	bt_sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R /Info 9 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
 		  n, *xref);
 	fill_sig(b, a, e, o);
+}
+
+static void form_buf_with(const struct popt *o, const char *cat, const char *page,
+			  const char *sig_extra, const char *obj10, struct bt_sb *b, size_t *xref)
+{
+	form_buf_more(o, cat, page, sig_extra, &obj10, obj10 != NULL, b, xref);
 }
 
 static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
@@ -1320,6 +1330,13 @@ static const struct {
      3,
      1,
      NULL},
+    {"p2-value-reused",
+     {{10}, {TEXT_AT(TEXT_RECT, " /V 5 0 R")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the new /V of form field 10 uses objects of the signed revision",
+     2,
+     1,
+     NULL},
     {"p2-read-only",
      {{10, 11}, {TEXT_AT(TEXT_RECT, " /Ff 1 /V (Alice) /AP << /N 11 0 R >>"), AP11}, NULL},
      COCO_STATUS_FAIL,
@@ -1345,6 +1362,24 @@ static const struct {
      {{1}, {CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " COURIER " >> >> >> >>"}, NULL},
      COCO_STATUS_FAIL,
      "not covered, as the /AcroForm's /DR /Font /Helv changed: resources may only be added",
+     0,
+     1,
+     NULL},
+    {"dr-font-reused",
+     {{1}, {FORM_CAT(" /ZaDb 5 0 R", "", "")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /AcroForm's /DR /Font /ZaDb, which an update adds, uses objects of "
+     "the signed revision",
+     0,
+     1,
+     NULL},
+    {"dr-procset",
+     {{1},
+      {CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " HELV " >> /ProcSet [/PDF] >> >> "
+		">>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /AcroForm's /DR /ProcSet changed: only fonts may be added",
      0,
      1,
      NULL},
@@ -1414,6 +1449,87 @@ START_TEST(test_certified)
 }
 END_TEST
 
+/* A radio button field (10) whose widget (11) is an object of its own, with the two
+ * appearances of its states (12, 13), in an uncertified document: choosing sets the
+ * field's /V and the widget's /AS; the widget's other keys, its appearance streams and a
+ * field its signature locks stay as signed. */
+#define RADIO_KID(extra)                                                                           \
+	"<< /Type /Annot /Subtype /Widget /Parent 10 0 R /P 3 0 R /AP << /N << /A 12 0 R /Off 13 " \
+	"0 R >> >>" extra " >>"
+static const struct {
+	const char *name;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+	const char *lock; /* FieldMDP: the transform's parameters, or NULL */
+} radio[] = {
+    {"chosen",
+     {{10, 11},
+      {"<< /FT /Btn /Ff 49152 /T (Choice) /Kids [11 0 R] /V /A >>",
+       RADIO_KID(" /Rect [20 650 40 670] /AS /A")},
+      NULL},
+     COCO_STATUS_PASS,
+     "(button field 10 filled in; widget 11 of button field 10)",
+     NULL},
+    {"widget-moved",
+     {{11}, {RADIO_KID(" /Rect [0 0 595 842] /AS /A")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 11's /Rect changed as it was filled in",
+     NULL},
+    {"state-appearance-rewritten",
+     {{12},
+      {"<< /Type /XObject /Subtype /Form /BBox [0 0 20 20] /Length 6 >>\nstream\nBT ET \n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 12, which the signed revision holds, changed",
+     NULL},
+    {"locked",
+     {{11}, {RADIO_KID(" /Rect [20 650 40 670] /AS /A")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 10 is locked by the signature's FieldMDP transform, yet it "
+     "changed",
+     "/Action /Include /Fields [(Choice)]"},
+};
+
+START_TEST(test_radio)
+{
+	static const char *const more[] = {
+	    "<< /FT /Btn /Ff 49152 /T (Choice) /Kids [11 0 R] >>",
+	    RADIO_KID(" /Rect [20 650 40 670] /AS /Off"),
+	    "<< /Type /XObject /Subtype /Form /BBox [0 0 20 20] /Length 5 >>\nstream\nBT ET\n"
+	    "endstream",
+	    "<< /Type /XObject /Subtype /Form /BBox [0 0 20 20] /Length 0 >>\nstream\n\nendstream"};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path, *lock = NULL;
+	const struct coco_finding *hit;
+	int pass = radio[_i].status == COCO_STATUS_PASS;
+
+	px_setup(&f);
+	if (radio[_i].lock != NULL)
+		lock = bt_fmt("/Reference [<< /Type /SigRef /TransformMethod /FieldMDP "
+			      "/TransformParams << /Type /TransformParams %s /V /1.2 >> >>]",
+			      radio[_i].lock);
+	form_buf_more(&body_sig, CAT_HEAD " 10 0 R] /SigFlags 3 >> >>",
+		      PAGE_HEAD "/Annots [4 0 R 7 0 R 11 0 R] >>", lock, more, 4, &b, &x);
+	append_update(&b, &radio[_i].u, x, &y);
+	path = bt_fmt("%s/radio-%s.pdf", f.tmp, radio[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "r.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", radio[_i].status, "r.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), radio[_i].message),
+		      "%s:\n%s", radio[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
+	free(path), free(b.p), free(lock);
+	px_teardown(&f);
+}
+END_TEST
+
 /* A document prepared so that its catalogue's /Metadata names the page's content stream
  * (5): a later change to that stream is no metadata update. */
 START_TEST(test_shadow_metadata)
@@ -1463,6 +1579,7 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_objstm_update);
 	tcase_add_test(tc, test_shadow_metadata);
 	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
+	tcase_add_loop_test(tc, test_radio, 0, (int)(sizeof(radio) / sizeof(radio[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
