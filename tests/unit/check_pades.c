@@ -680,12 +680,17 @@ static void sig_keys(struct bt_sb *b, size_t off, const char *keys, size_t *a, s
  * appearance 8) and an empty one (7), both widgets on the page (3); the content (5) and
  * /Info (9). *xref is where its cross-reference table starts. form_buf_with: with the
  * catalogue, page object 3 and more keys of the signature dictionary as given (NULL: as
- * above), and an object 10 when obj10 is not NULL (an indirect array, say). form_buf_more:
- * objects 10, 11 ... as more says (nmore, up to 4).
+ * above), and an object 10 when obj10 is not NULL (an indirect array, say). form_buf_doc:
+ * as doc says.
  */
-static void form_buf_more(const struct popt *o, const char *cat, const char *page,
-			  const char *sig_extra, const char *const *more, size_t nmore,
-			  struct bt_sb *b, size_t *xref)
+struct doc {
+	const char *cat, *page, *field; /* objects 1, 3 and 4, or NULL: as above */
+	const char *sig_extra;          /* more keys of the signature dictionary, or NULL */
+	const char *const *more;        /* objects 10, 11 ... */
+	size_t nmore;                   /* how many: up to 4 */
+};
+
+static void form_buf_doc(const struct popt *o, const struct doc *doc, struct bt_sb *b, size_t *xref)
 {
 	static const char *const body[] = {
 	    NULL,
@@ -700,23 +705,24 @@ static void form_buf_more(const struct popt *o, const char *cat, const char *pag
 	    "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream",
 	    "<< /Title (Certificate - TEST ONLY) >>",
 	    NULL};
-	size_t off[14], a = 0, e = 0, i, n = 10 + nmore;
+	size_t off[14], a = 0, e = 0, i, n = 10 + doc->nmore;
 
-	ck_assert_uint_le(nmore, 4);
+	ck_assert_uint_le(doc->nmore, 4);
 
 	bt_sb_str(b, "%PDF-1.7\n");
 	for (i = 1; i < n; i++) {
 		off[i] = b->n;
 		if (i == 6)
 			put_sig(b, 6, o, &a, &e);
-		if (i == 6 && sig_extra != NULL)
-			sig_keys(b, off[6], sig_extra, &a, &e);
+		if (i == 6 && doc->sig_extra != NULL)
+			sig_keys(b, off[6], doc->sig_extra, &a, &e);
 		else
 			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i,
-				  i == 3 && page  ? page
-				  : i == 1 && cat ? cat
-				  : i >= 10       ? more[i - 10]
-						  : body[i]);
+				  i == 3 && doc->page    ? doc->page
+				  : i == 1 && doc->cat   ? doc->cat
+				  : i == 4 && doc->field ? doc->field
+				  : i >= 10              ? doc->more[i - 10]
+							 : body[i]);
 	}
 	*xref = b->n;
 	bt_sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n);
@@ -730,7 +736,9 @@ static void form_buf_more(const struct popt *o, const char *cat, const char *pag
 static void form_buf_with(const struct popt *o, const char *cat, const char *page,
 			  const char *sig_extra, const char *obj10, struct bt_sb *b, size_t *xref)
 {
-	form_buf_more(o, cat, page, sig_extra, &obj10, obj10 != NULL, b, xref);
+	const struct doc doc = {cat, page, NULL, sig_extra, &obj10, obj10 != NULL};
+
+	form_buf_doc(o, &doc, b, xref);
 }
 
 static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
@@ -1506,14 +1514,20 @@ START_TEST(test_radio)
 	char *path, *lock = NULL;
 	const struct coco_finding *hit;
 	int pass = radio[_i].status == COCO_STATUS_PASS;
+	struct doc doc = {CAT_HEAD " 10 0 R] /SigFlags 3 >> >>",
+			  PAGE_HEAD "/Annots [4 0 R 7 0 R 11 0 R] >>",
+			  NULL,
+			  NULL,
+			  more,
+			  4};
 
 	px_setup(&f);
 	if (radio[_i].lock != NULL)
 		lock = bt_fmt("/Reference [<< /Type /SigRef /TransformMethod /FieldMDP "
 			      "/TransformParams << /Type /TransformParams %s /V /1.2 >> >>]",
 			      radio[_i].lock);
-	form_buf_more(&body_sig, CAT_HEAD " 10 0 R] /SigFlags 3 >> >>",
-		      PAGE_HEAD "/Annots [4 0 R 7 0 R 11 0 R] >>", lock, more, 4, &b, &x);
+	doc.sig_extra = lock;
+	form_buf_doc(&body_sig, &doc, &b, &x);
 	append_update(&b, &radio[_i].u, x, &y);
 	path = bt_fmt("%s/radio-%s.pdf", f.tmp, radio[_i].name);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -1526,6 +1540,85 @@ START_TEST(test_radio)
 			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
 	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
 	free(path), free(b.p), free(lock);
+	px_teardown(&f);
+}
+END_TEST
+
+/* The signed field's own /Lock (ISO 32000-2 12.7.5.5; object 11) in the document with the
+ * text field (10): it locks fields as a FieldMDP transform does, and its /P (PDF 2.0)
+ * lowers the permissions in effect, even of an uncertified document; a higher /P than the
+ * certification's is ignored. */
+/* clang-format off */
+#define FILL12 {{10, 12}, {TEXT_AT(TEXT_RECT, " /V (Alice) /AP << /N 12 0 R >>"), AP11}, NULL}
+/* clang-format on */
+static const struct {
+	const char *name;
+	const char *lock; /* object 11, the signature field's /Lock */
+	int p;            /* the DocMDP /P, or 0: not certified */
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} field_locks[] = {
+    {"p1-fill", "<< /Type /SigFieldLock /Action /Include /Fields [] /P 1 >>", 0, FILL12,
+     COCO_STATUS_FAIL,
+     "not covered, as the signature's field lock allows no changes (/Lock /P 1), yet form field "
+     "10 was filled in"},
+    {"p1-dss",
+     "<< /Type /SigFieldLock /Action /Include /Fields [] /P 1 >>",
+     0,
+     {{1, 12}, {FORM_CAT("", "", " /DSS 12 0 R"), "<< /Certs [] >>"}, NULL},
+     COCO_STATUS_PASS,
+     "(the catalogue's /DSS; 1 new object)"},
+    {"p2-fill", "<< /Type /SigFieldLock /Action /Include /Fields [(Other)] /P 2 >>", 0, FILL12,
+     COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)"},
+    {"include", "<< /Type /SigFieldLock /Action /Include /Fields [(Name)] >>", 0, FILL12,
+     COCO_STATUS_FAIL, LOCKED},
+    {"all", "<< /Type /SigFieldLock /Action /All >>", 2, FILL12, COCO_STATUS_FAIL, LOCKED},
+    {"certified-p1-lock-p3", "<< /Type /SigFieldLock /Action /Include /Fields [] /P 3 >>", 1,
+     FILL12, COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "form field 10 was filled in"},
+};
+
+START_TEST(test_field_lock)
+{
+	const char *more[] = {TEXT_AT(TEXT_RECT, ""), field_locks[_i].lock};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path, *cat, *mdp = NULL;
+	const struct coco_finding *hit;
+	int pass = field_locks[_i].status == COCO_STATUS_PASS;
+	struct doc doc = {
+	    NULL,
+	    PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Body) /V 6 0 R /Rect [0 0 10 "
+	    "10] /F 132 /P 3 0 R /AP << /N 8 0 R >> /Lock 11 0 R >>",
+	    NULL,
+	    more,
+	    2};
+
+	px_setup(&f);
+	cat = bt_fmt(FORM_CAT("", "", "%s"), field_locks[_i].p ? PERMS : "");
+	if (field_locks[_i].p)
+		mdp =
+		    bt_fmt("/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams "
+			   "<< /Type /TransformParams /P %d /V /1.2 >> >>]",
+			   field_locks[_i].p);
+	doc.cat = cat, doc.sig_extra = mdp;
+	form_buf_doc(&body_sig, &doc, &b, &x);
+	append_update(&b, &field_locks[_i].u, x, &y);
+	path = bt_fmt("%s/lock-%s.pdf", f.tmp, field_locks[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "l.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", field_locks[_i].status, "l.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), field_locks[_i].message),
+		      "%s:\n%s", field_locks[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
+	free(path), free(b.p), free(cat), free(mdp);
 	px_teardown(&f);
 }
 END_TEST
@@ -1580,6 +1673,8 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_shadow_metadata);
 	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
 	tcase_add_loop_test(tc, test_radio, 0, (int)(sizeof(radio) / sizeof(radio[0])));
+	tcase_add_loop_test(tc, test_field_lock, 0,
+			    (int)(sizeof(field_locks) / sizeof(field_locks[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -33,11 +33,14 @@ struct diff {
 	long long root, info, meta, acro, dss[MAX_DSS];
 	long long fields;      /* the form's /Fields when it is an indirect array, or -1 */
 	long long dr, dr_font; /* the form's /DR and its /Font when objects of their own, or -1 */
-	int mdp;               /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
+	int mdp; /* the DocMDP /P (docmdp), or the field lock's lower one: 0 none, 1 no changes */
+	int lock_p1;     /* mdp is 1 by the signature field's /Lock, not a certification */
 	long sig;        /* the signature's dictionary, whose FieldMDP transforms lock fields */
 	struct obj sigo; /* that dictionary as the signed revision holds it */
-	long long field; /* the form field being filled in (form_key) */
-	int widget;      /* the object being filled in is a widget (form_key) */
+	struct obj fieldo, locko; /* its signature field, and that field's /Lock if indirect */
+	const struct val *lock;   /* that /Lock dictionary, in fieldo or locko, or NULL */
+	long long field;          /* the form field being filled in (form_key) */
+	int widget;               /* the object being filled in is a widget (form_key) */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -45,8 +48,6 @@ struct diff {
 };
 
 static const struct val empty_dict = {.t = V_DICT};
-
-#define MDP1 "the document is certified with no changes allowed (DocMDP /P 1), yet "
 
 static int refuse(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
 
@@ -62,6 +63,25 @@ static int refuse(struct diff *d, const char *fmt, ...)
 	vsnprintf(d->why, sizeof(d->why), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+static int refuse_p1(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
+
+/* refuse, where no changes are allowed (d->mdp 1): by the certification, or by the /P 1
+ * of the signature field's lock. */
+static int refuse_p1(struct diff *d, const char *fmt, ...)
+{
+	char rest[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof(rest), fmt, ap);
+	va_end(ap);
+	return refuse(d, "%s, yet %s",
+		      d->lock_p1
+			  ? "the signature's field lock allows no changes (/Lock /P 1)"
+			  : "the document is certified with no changes allowed (DocMDP /P 1)",
+		      rest);
 }
 
 static void note(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
@@ -274,7 +294,7 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 			    "/DocTimeStamp dictionary",
 			    field, v->i);
 	else if (d->mdp == 1 && !name_is(type, "DocTimeStamp"))
-		rc = refuse(d, MDP1 "signature field %lld holds a new signature", field);
+		rc = refuse_p1(d, "signature field %lld holds a new signature", field);
 	else if (dget(&o.v, "ByteRange") == NULL)
 		rc = refuse(d,
 			    "the /V of signature field %lld, object %lld, has no /ByteRange: it "
@@ -305,7 +325,7 @@ static int new_field(struct diff *d, long long num, int widget)
 			    "widget in one dictionary",
 			    num, where);
 	else if (dget(v, "V") == NULL && d->mdp == 1)
-		rc = refuse(d, MDP1 "empty signature field %lld was added", num);
+		rc = refuse_p1(d, "empty signature field %lld was added", num);
 	else if (dget(v, "V") == NULL && ap != NULL)
 		rc = refuse(d,
 			    "new empty signature field %lld has an appearance: only a signed "
@@ -404,8 +424,9 @@ static int indirect_array(struct diff *d, long num, const struct val *was, const
 
 /* ---- form filling ------------------------------------------------------------------- */
 
-#define MAX_DEPTH 8u    /* the /Parent chain followed for a field's name */
-#define FIELD_NAME 512u /* the longest fully qualified field name compared */
+#define MAX_DEPTH 8u     /* the /Parent chain followed for a field's name */
+#define MAX_FIELDS 1024u /* the form's /Fields searched for the signature's own field */
+#define FIELD_NAME 512u  /* the longest fully qualified field name compared */
 
 /* Whether the DocMDP permissions allow form filling: not certified, or /P 2 or /P 3. */
 static int may_fill(const struct diff *d)
@@ -457,13 +478,24 @@ static int listed(const struct val *list, const char *name, size_t len)
 	return 0;
 }
 
-/* Whether the signature's FieldMDP transforms (ISO 32000-2 12.8.2.4) lock the field called
- * name (len bytes; NULL: a name not known, locked by any FieldMDP): /Action /Include
- * listing it, /Exclude not listing it, /All or anything else. A /Reference that is not a
- * direct array of direct dictionaries, which cannot be read here, locks every field. */
+/* Whether p, a FieldMDP transform's parameters or a signature field's /Lock, locks the
+ * field called name (len bytes; NULL: a name not known, locked by any): /Action /Include
+ * listing it, /Exclude not listing it, /All or anything else. */
+static int locks(const struct val *p, const char *name, size_t len)
+{
+	const struct val *a = dget(p, "Action"), *f = dget(p, "Fields");
+
+	return name == NULL || !((name_is(a, "Include") && !listed(f, name, len)) ||
+				 (name_is(a, "Exclude") && listed(f, name, len)));
+}
+
+/* Whether the signature locks the field called name (as locks): by a FieldMDP transform
+ * in its dictionary's /Reference (ISO 32000-2 12.8.2.4), or by the /Lock of its field
+ * (12.7.5.5). A /Reference that is not a direct array of direct dictionaries, which
+ * cannot be read here, locks every field. */
 static int locked(const struct diff *d, const char *name, size_t len)
 {
-	const struct val *r = dget(&d->sigo.v, "Reference"), *p, *a, *f;
+	const struct val *r = dget(&d->sigo.v, "Reference");
 	size_t i;
 
 	if (r != NULL && r->t != V_ARRAY && r->t != V_NULL)
@@ -471,15 +503,11 @@ static int locked(const struct diff *d, const char *name, size_t len)
 	for (i = 0; r != NULL && r->t == V_ARRAY && i < r->n; i++) {
 		if (r->k[i].t != V_DICT)
 			return 1;
-		if (!name_is(dget(&r->k[i], "TransformMethod"), "FieldMDP"))
-			continue;
-		p = dget(&r->k[i], "TransformParams");
-		a = dget(p, "Action"), f = dget(p, "Fields");
-		if (name == NULL || !((name_is(a, "Include") && !listed(f, name, len)) ||
-				      (name_is(a, "Exclude") && listed(f, name, len))))
+		if (name_is(dget(&r->k[i], "TransformMethod"), "FieldMDP") &&
+		    locks(dget(&r->k[i], "TransformParams"), name, len))
 			return 1;
 	}
-	return 0;
+	return d->lock != NULL && locks(d->lock, name, len);
 }
 
 /* What kind of field /FT ft makes: a phrase, or NULL for a signature field or none. */
@@ -555,7 +583,7 @@ static int fill_form(struct diff *d, long num, long long field, const struct val
 	if (named < 0)
 		rc = -1;
 	else if (!may_fill(d))
-		rc = refuse(d, MDP1 "form field %lld was filled in", field);
+		rc = refuse_p1(d, "form field %lld was filled in", field);
 	else if (ff != NULL && (ff->t != V_INT || (ff->i & 1) != 0))
 		rc = refuse(d, "form field %lld is read-only (/Ff), yet it changed", field);
 	else if (name_is(dget(fv, "FT"), "Btn") && ff != NULL && (ff->i & 0x10000) != 0)
@@ -635,7 +663,7 @@ static int dr_key(struct diff *d, long num, const char *key, const struct val *w
 static int dr_change(struct diff *d, long num, const struct val *was, const struct val *now)
 {
 	if (d->mdp == 1)
-		return refuse(d, MDP1 "the /AcroForm's /DR changed");
+		return refuse_p1(d, "the /AcroForm's /DR changed");
 	if (now == NULL || now->t != V_DICT)
 		return refuse(d, "the /AcroForm's /DR is not a dictionary");
 	return each_change(d, num, was != NULL && was->t == V_DICT ? was : &empty_dict, now,
@@ -687,7 +715,7 @@ static int catalogue_key(struct diff *d, long num, const char *key, const struct
 	int rc = -1;
 
 	if (strcmp(key, "Metadata") == 0 && d->mdp == 1)
-		return refuse(d, MDP1 "the catalogue's /Metadata changed");
+		return refuse_p1(d, "the catalogue's /Metadata changed");
 	if (strcmp(key, "DSS") == 0 || strcmp(key, "Metadata") == 0 ||
 	    strcmp(key, "Extensions") == 0) {
 		note(d, "the catalogue's /%s", key);
@@ -788,7 +816,7 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	if (!was->has_stream && !now->has_stream && val_eq(a, b))
 		return 0; /* written again, unchanged */
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
-		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
+		return refuse_p1(d, "object %ld, the document's metadata, changed", num);
 	if (what != NULL) {
 		note(d, "%s", what);
 		return 0;
@@ -806,7 +834,7 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	if (dicts && num == d->dr)
 		return dr_change(d, num, a, b);
 	if (dicts && num == d->dr_font)
-		return d->mdp == 1 ? refuse(d, MDP1 "the /AcroForm's /DR changed")
+		return d->mdp == 1 ? refuse_p1(d, "the /AcroForm's /DR changed")
 				   : dr_grow(d, "Font", a, b);
 	if (dicts && (field = form_field(d, num, a)) != -1)
 		return field < 0 ? -1 : fill_form(d, num, field, a, b);
@@ -1026,6 +1054,38 @@ static int docmdp(struct diff *d, const struct val *cat)
 	return mdp;
 }
 
+/* The signature's field: the one among the form's /Fields (up to MAX_FIELDS of them) whose
+ * /V is the signature dictionary; its /Lock (ISO 32000-2 12.7.5.5) into d->lock, and the
+ * lock's /P (PDF 2.0) lowers the permissions: 3 when not certified, a higher /P ignored. */
+static int find_lock(struct diff *d, const struct val *fields)
+{
+	const struct val *v, *p;
+	struct obj o;
+	size_t i;
+
+	for (i = 0; fields != NULL && fields->t == V_ARRAY && i < fields->n && i < MAX_FIELDS;
+	     i++) {
+		if (fields->k[i].t != V_REF)
+			continue;
+		if (fetch(d, 1, fields->k[i].i, &o) != 0)
+			return -1;
+		v = dget(&o.v, "V");
+		if (!o.has_stream && v != NULL && v->t == V_REF && v->i == d->sig) {
+			d->fieldo = o; /* transferred */
+			break;
+		}
+		release(d, &o);
+	}
+	v = dget(&d->fieldo.v, "Lock");
+	if (deref(d, 1, v, &d->locko, &v) != 0)
+		return -1;
+	d->lock = v != NULL && v->t != V_NULL ? v : NULL;
+	p = dget(d->lock, "P");
+	if (p != NULL && p->t == V_INT && p->i == 1 && d->mdp != 1)
+		d->mdp = 1, d->lock_p1 = 1; /* 2 and 3 allow what no certification does */
+	return 0;
+}
+
 /* The form's /DR and its /Font, when objects of their own (acro: the form, or NULL). */
 static int prepare_form(struct diff *d, const struct val *acro)
 {
@@ -1041,7 +1101,26 @@ static int prepare_form(struct diff *d, const struct val *acro)
 	return rc;
 }
 
-/* What the signed revision's catalogue refers to: /Metadata, /AcroForm, /DSS (parts). */
+/* What the signed revision's /AcroForm (v, the catalogue's value) refers to: its /DR, its
+ * /Fields when an indirect array, and the signature's field with its /Lock. */
+static int prepare_acroform(struct diff *d, const struct val *v)
+{
+	struct obj acro, fields;
+	int rc = -1;
+
+	memset(&fields, 0, sizeof(fields));
+	if (deref(d, 1, v, &acro, &v) != 0 || prepare_form(d, v) != 0)
+		goto out;
+	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
+	if (deref(d, 1, v, &fields, &v) == 0 && find_lock(d, v) == 0)
+		rc = 0;
+out:
+	release(d, &acro), release(d, &fields);
+	return rc;
+}
+
+/* What the signed revision's catalogue refers to: /Metadata, /AcroForm, /DSS (parts), the
+ * certification; and the signature's dictionary. */
 static int prepare(struct diff *d)
 {
 	const char *parts[] = {"VRI", "Certs", "CRLs", "OCSPs"};
@@ -1051,23 +1130,18 @@ static int prepare(struct diff *d)
 	int rc = -1;
 
 	memset(&dss, 0, sizeof(dss));
-	if (fetch(d, 1, d->root, &cat) != 0)
+	if (fetch(d, 1, d->root, &cat) != 0 || (d->mdp = docmdp(d, &cat.v)) < 0)
 		goto out;
 	v = dget(&cat.v, "Metadata"), d->meta = v && v->t == V_REF ? v->i : -1;
 	v = dget(&cat.v, "AcroForm"), d->acro = v && v->t == V_REF ? v->i : -1;
-	if (deref(d, 1, v, &dss, &v) != 0)
+	if (prepare_acroform(d, v) != 0)
 		goto out;
-	if (prepare_form(d, v) != 0)
-		goto out;
-	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
-	release(d, &dss);
-	memset(&dss, 0, sizeof(dss));
 	dss_part(d, v = dget(&cat.v, "DSS"));
 	if (deref(d, 1, v, &dss, &v) != 0)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
 		dss_part(d, dget(v, parts[i]));
-	if ((d->mdp = docmdp(d, &cat.v)) >= 0 && fetch(d, 1, d->sig, &d->sigo) == 0)
+	if (fetch(d, 1, d->sig, &d->sigo) == 0)
 		rc = 0;
 out:
 	release(d, &cat), release(d, &dss);
@@ -1113,7 +1187,7 @@ enum coco_err coco_pdf_coverage(struct scan *s, const struct sigrec *g, struct c
 	if (signed_start(&d, &start) == 0 && find_revision(&d, &start) == 0 &&
 	    load_old(&d, start) == 0 && prepare(&d) == 0)
 		walk(&d);
-	release(&d, &d.sigo);
+	release(&d, &d.sigo), release(&d, &d.fieldo), release(&d, &d.locko);
 	unload(&d);
 	if (s->d.ioerr)
 		return coco_seterr(s->ctx, COCO_ERR_IO, "cannot read '%s'", s->name);
