@@ -1243,6 +1243,9 @@ END_TEST
 	"(Alice) Tj ET EMC\nendstream"
 /* clang-format off */
 #define FILL {{10, 11}, {FILLED, AP11}, NULL}
+#define SIGN7 {{7, 10}, {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] " \
+	"/P 3 0 R /V 10 0 R >>", "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 /ByteRange " \
+	"[0 1 2 3] /Contents <00> >>"}, NULL}
 /* clang-format on */
 #define LOCKED                                                                                     \
 	"not covered, as form field 10 is locked by the signature's FieldMDP transform, yet it "   \
@@ -1353,6 +1356,12 @@ static const struct {
      2,
      NULL},
     {"lock-include", FILL, COCO_STATUS_FAIL, LOCKED, 0, 1, "/Action /Include /Fields [(Name)]"},
+    {"lock-signature-field", SIGN7, COCO_STATUS_FAIL,
+     "not covered, as form field 7 is locked by the signature's FieldMDP transform, yet it "
+     "changed",
+     0, 0, "/Action /Include /Fields [(Second)]"},
+    {"lock-other-signature-field", SIGN7, COCO_STATUS_PASS,
+     "(signature field 7 filled in; 1 new object)", 0, 0, "/Action /Include /Fields [(Name)]"},
     {"lock-all", FILL, COCO_STATUS_FAIL, LOCKED, 2, 1, "/Action /All"},
     {"lock-exclude", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 0, 1,
      "/Action /Exclude /Fields [(Name)]"},

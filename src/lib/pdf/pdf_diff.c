@@ -510,6 +510,24 @@ static int locked(const struct diff *d, const char *name, size_t len)
 	return d->lock != NULL && locks(d->lock, name, len);
 }
 
+/* Refuses a change to field field (an object of the signed revision) when the signature
+ * locks it; 0 when it does not. */
+static int lock_check(struct diff *d, long long field)
+{
+	char name[FIELD_NAME];
+	size_t len = 0;
+	int named = field_name(d, field, name, &len);
+
+	if (named < 0)
+		return -1;
+	if (locked(d, named == 0 ? name : NULL, len))
+		return refuse(d,
+			      "form field %lld is locked by the signature's FieldMDP transform, "
+			      "yet it changed",
+			      field);
+	return 0;
+}
+
 /* What kind of field /FT ft makes: a phrase, or NULL for a signature field or none. */
 static const char *field_kind(const struct val *ft)
 {
@@ -569,20 +587,15 @@ static int form_key(struct diff *d, long num, const char *key, const struct val 
 static int fill_form(struct diff *d, long num, long long field, const struct val *a,
 		     const struct val *b)
 {
-	char name[FIELD_NAME];
 	const struct val *fv = a, *ff;
 	struct obj fo;
-	size_t len = 0;
-	int rc, named;
+	int rc;
 
 	memset(&fo, 0, sizeof(fo));
 	if (field != num && fetch(d, 1, field, &fo) != 0)
 		return -1;
 	fv = field != num ? &fo.v : a, ff = dget(fv, "Ff");
-	named = field_name(d, field, name, &len);
-	if (named < 0)
-		rc = -1;
-	else if (!may_fill(d))
+	if (!may_fill(d))
 		rc = refuse_p1(d, "form field %lld was filled in", field);
 	else if (ff != NULL && (ff->t != V_INT || (ff->i & 1) != 0))
 		rc = refuse(d, "form field %lld is read-only (/Ff), yet it changed", field);
@@ -591,11 +604,8 @@ static int fill_form(struct diff *d, long num, long long field, const struct val
 			    "form field %lld is a push button, which holds no value, yet it "
 			    "changed",
 			    field);
-	else if (locked(d, named == 0 ? name : NULL, len))
-		rc = refuse(d,
-			    "form field %lld is locked by the signature's FieldMDP transform, "
-			    "yet it changed",
-			    field);
+	else if (lock_check(d, field) != 0)
+		rc = -1;
 	else {
 		d->field = field, d->widget = name_is(dget(a, "Subtype"), "Widget");
 		if (field == num)
@@ -828,6 +838,8 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	if (dicts && name_is(dget(a, "Type"), "Page"))
 		return each_change(d, num, a, b, page_key);
 	if (dicts && name_is(dget(a, "FT"), "Sig") && dget(a, "V") == NULL) {
+		if (lock_check(d, num) != 0)
+			return -1;
 		note(d, "signature field %ld filled in", num);
 		return each_change(d, num, a, b, fill_key);
 	}
