@@ -8,10 +8,10 @@
  * fields in /AcroForm /Fields and as widgets on a page's /Annots, direct arrays or
  * indirect ones; an empty signature field filled in; where the DocMDP permissions allow
  * it, form fields filled in with new appearances, unless the signature's FieldMDP
- * transform locks them; fonts added to the form's /DR), and anything else refuses the
- * coverage. The signed revision's index is
- * loaded into a copy of the scan that shares its reader and counts, so the limits of
- * docs/SECURITY.md hold for this pass too. The updates are judged together, as the file
+ * transform or its field's /Lock locks them; fonts added to the form's /DR), and anything
+ * else refuses the coverage. The signed revision's index is loaded into a copy of the
+ * scan that shares its reader and counts, so the limits of docs/SECURITY.md hold for this
+ * pass too. The updates are judged together, as the file
  * now stands against the signed revision: what a viewer shows is the newest state.
  */
 #include <stdarg.h>
