@@ -7,7 +7,8 @@
 # their exact ids; pdfsig, where installed, agrees on coverage and the TSA it names.
 
 # docts_pki: tsa.pem/tsa.key (EKU timeStamping, critical), issued by the fixtures' root-ca
-# for 2026-01-01 .. 2036-01-01; trust-tsa/, the fixtures' trust with root-ca in tsa/.
+# for 2026-01-01 .. 2036-01-01 (its authorityKeyIdentifier DOCTS_AKI, keyid unless set);
+# trust-tsa/, the fixtures' trust with root-ca in tsa/.
 docts_pki() {
 	mkdir tsadb && touch tsadb/index.txt && echo 7101 >tsadb/serial
 	cat >tsadb/ca.cnf <<CNF
@@ -29,7 +30,7 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = critical,timeStamping
 subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
+authorityKeyIdentifier = ${DOCTS_AKI:-keyid}
 CNF
 	openssl req -new -newkey rsa:2048 -noenc -keyout tsa.key -out tsa.csr \
 		-subj "/CN=CoCo Test TSA - TEST ONLY/O=CoCo Test" 2>ca.err &&
@@ -95,6 +96,20 @@ docts_negative() {
 	! grep -q '"id": "pdf.timestamp", ' out || fail "an untrusted TSA proved a time"
 }
 run_case docts_negative docts_negative
+
+# A TSA certificate without an authority key identifier: the tolerance for signers'
+# certificates (docs/TRUST.md) does not cover a TSA's chain, which keeps every strict rule.
+docts_tsa_no_akid() {
+	DOCTS_AKI=none docts_pki
+	! openssl x509 -in tsa.pem -noout -text | grep -q "Authority Key Identifier" ||
+		fail "the TSA certificate has an AKI"
+	docts_folder
+	run "$COCO" lint sub --trust trust-tsa --at 2027-01-01 --format json
+	finding_on pdf.timestamp_chain fail "$CEP"
+	grep -q 'Missing Authority Key Identifier' out || fail "chain message"
+	! grep -q '"id": "pdf.timestamp", ' out || fail "an AKI-less TSA proved a time"
+}
+run_case docts_tsa_no_akid docts_tsa_no_akid
 
 # pdfsig (poppler 22.12 lists a document timestamp but cannot validate one: "Signature Type:
 # unknown") agrees on what it can see: the whole document is covered and the TSA's name.

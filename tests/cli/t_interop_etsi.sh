@@ -11,13 +11,13 @@ ETSI_AT=2035-06-01
 
 # etsi_cert NAME SUBJECT EXT...: NAME.pem and NAME.key, issued now for 4000 days by the
 # fixtures' signer CA, with the extension lines EXT (keyUsage digitalSignature and a
-# subject key identifier are always added).
+# subject key identifier are always added); an RSA key of ETSI_BITS (2048 unless set).
 etsi_cert() {
 	n=$1 subj=$2
 	shift 2
 	printf '%s\n' "keyUsage = critical, digitalSignature, nonRepudiation" \
 		"subjectKeyIdentifier = hash" "$@" >"$n.ext"
-	openssl req -new -newkey rsa:2048 -noenc -keyout "$n.key" -out "$n.csr" -subj "$subj" \
+	openssl req -new -newkey "rsa:${ETSI_BITS:-2048}" -noenc -keyout "$n.key" -out "$n.csr" -subj "$subj" \
 		2>req.err || fail "openssl req: $(cat req.err)"
 	openssl x509 -req -in "$n.csr" -CA "$FX/pki/signer-ca.pem" -CAkey "$FX/pki/signer-ca.key" \
 		-set_serial "0x$(openssl rand -hex 8)" -days 4000 -extfile "$n.ext" -out "$n.pem" \
@@ -108,6 +108,25 @@ etsi_akid_missing() {
 	no_out '"id": "signer.akid"'
 }
 run_case etsi_akid_missing etsi_akid_missing
+
+# The same, with the issuing CA first among the signature's certificates (DER sorts the
+# SET OF by encoding: a 4096-bit end entity's is longer, so the CA's comes first). The
+# issuer is carried, not in the trust store: it must be found wherever it stands.
+etsi_akid_missing_ca_first() {
+	ETSI_BITS=4096 etsi_cert d "/CN=Jane Director - TEST ONLY/O=Example Guarding Ltd/C=GB" \
+		"authorityKeyIdentifier = none"
+	etsi_data
+	etsi_sign 001 d.pem d.key
+	openssl cms -cmsout -print -inform DER -in src/META-INF/signature001.p7s |
+		grep -m1 'subject: CN=' >first.txt
+	grep -q 'Signer CA' first.txt || fail "the CA is not the first certificate: $(cat first.txt)"
+	etsi_pack b.coco
+	etsi_verify b.coco
+	[ "$rc" -eq 0 ] || fail "exit $rc, want 0 (PASSED)"
+	finding_on signer.akid info "CN=Jane Director - TEST ONLY, O=Example Guarding Ltd, C=GB"
+	finding signer.chain pass
+}
+run_case etsi_akid_missing_ca_first etsi_akid_missing_ca_first
 
 # A qualified signer's EKU mixes: clientAuth beside Microsoft's or RFC 9336's documentSigning,
 # or beside emailProtection, is accepted (the certificate may be used for any purpose it

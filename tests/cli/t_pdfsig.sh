@@ -253,6 +253,29 @@ pdfsig_second_signature() {
 }
 run_case pdfsig_second_signature pdfsig_second_signature
 
+# A second signature in an update by a signer under a root bodies/ lacks: the update is an
+# allowed one (a new signature field), but whoever added it could have drawn on the page
+# with its appearance, and bodies/ cannot say who that is. The body's own signature is no
+# longer the whole story: evidence.authentic is a manual check naming the later signer.
+pdfsig_second_signature_rogue() {
+	pdfsig_nss
+	openssl pkcs12 -export -inkey "$FX/pki/untrusted.key" -in "$FX/pki/untrusted.pem" \
+		-name rogue -passout pass:p12-test-only -out rogue.p12 >nss.log 2>&1 ||
+		fail "openssl pkcs12: $(cat nss.log)"
+	pk12util -i rogue.p12 -d sql:nss -k nss.pwd -W p12-test-only >nss.log 2>&1 ||
+		fail "pk12util: $(cat nss.log)"
+	pdfsig_unsigned unsigned.pdf
+	pdfsig_add unsigned.pdf once.pdf
+	PDFSIG_NICK=rogue pdfsig_add once.pdf twice.pdf "Later signature"
+	pdfsig_folder twice.pdf
+	expect 0 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+	finding_on pdf.coverage pass "$EVIDENCE"
+	finding_on evidence.authentic warn CEP-TEST-000123
+	has_out "a later signature, by 'CN=Untrusted Signer - TEST ONLY"
+	no_out '"id": "evidence.authentic", "status": "pass"'
+}
+run_case pdfsig_second_signature_rogue pdfsig_second_signature_rogue
+
 # pdfsig_ec_signer: a second document signer of the body, ECDSA P-256, issued by body-ca at
 # test time (`openssl ca`, the fixtures' fixed leaf dates) and imported as ec-signer.
 pdfsig_ec_signer() {

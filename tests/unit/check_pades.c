@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/cms.h>
 #include <openssl/ess.h>
@@ -716,13 +717,15 @@ static void form_buf_doc(const struct popt *o, const struct doc *doc, struct bt_
 			put_sig(b, 6, o, &a, &e);
 		if (i == 6 && doc->sig_extra != NULL)
 			sig_keys(b, off[6], doc->sig_extra, &a, &e);
-		else
-			bt_sb_fmt(b, "%zu 0 obj\n%s\nendobj\n", i,
-				  i == 3 && doc->page    ? doc->page
-				  : i == 1 && doc->cat   ? doc->cat
-				  : i == 4 && doc->field ? doc->field
-				  : i >= 10              ? doc->more[i - 10]
-							 : body[i]);
+		else if (i != 6) {
+			bt_sb_fmt(b, "%zu 0 obj\n", i);
+			bt_sb_str(b, i == 3 && doc->page    ? doc->page
+				     : i == 1 && doc->cat   ? doc->cat
+				     : i == 4 && doc->field ? doc->field
+				     : i >= 10              ? doc->more[i - 10]
+							    : body[i]);
+			bt_sb_str(b, "\nendobj\n");
+		}
 	}
 	*xref = b->n;
 	bt_sb_fmt(b, "xref\n0 %zu\n0000000000 65535 f \n", n);
@@ -762,7 +765,9 @@ static void append_update(struct bt_sb *b, const struct upd *u, size_t prev, siz
 
 	for (n = 0; n < 4 && u->bodies[n] != NULL; n++) {
 		off[n] = b->n;
-		bt_sb_fmt(b, "%ld 0 obj\n%s\nendobj\n", u->nums[n], u->bodies[n]);
+		bt_sb_fmt(b, "%ld 0 obj\n", u->nums[n]);
+		bt_sb_str(b, u->bodies[n]);
+		bt_sb_str(b, "\nendobj\n");
 		size = u->nums[n] >= size ? u->nums[n] + 1 : size;
 	}
 	*xref = b->n;
@@ -860,6 +865,21 @@ static const struct {
       NULL},
      COCO_STATUS_FAIL,
      "not covered, as object 8, which the signed revision holds, changed"},
+    {"duplicate-key",
+     {{3, 10},
+      {PAGE_HEAD "/Annots [4 0 R 7 0 R] /Contents 10 0 R >>",
+       "<< /Length 8 >>\nstream\nBT ET q \nendstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 3 holds the key /Contents twice: viewers differ on which "
+     "value counts"},
+    {"duplicate-catalogue-key",
+     {{1, 10},
+      {CAT_HEAD "] /SigFlags 3 >> /Pages 10 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 1 holds the key /Pages twice: viewers differ on which value "
+     "counts"},
     {"catalogue-key",
      {{1}, {CAT_HEAD "] /SigFlags 3 >> /PageMode /FullScreen >>"}, NULL},
      COCO_STATUS_FAIL,
@@ -970,6 +990,92 @@ static const struct {
      "its widget in one dictionary"},
 };
 
+/* A DSS in the signed revision whose part is object 10, and updates to it: a DSS part may
+ * take only what a DSS holds (ETSI EN 319 142-1 5.4.2), so that a document prepared with
+ * its DSS's array as a page's /Annots, or its /VRI as the page's /Resources, cannot be
+ * changed through them. */
+#define DSS_CAT(k) CAT_HEAD "] /SigFlags 3 >> /DSS << /Type /DSS " k " 10 0 R >> >>"
+#define SHA1_40 "/0123456789ABCDEF0123456789ABCDEF01234567"
+static const struct {
+	const char *name;
+	const char *cat, *page, *obj10;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} dss_cases[] = {
+    {"certs-appended",
+     DSS_CAT("/Certs"),
+     NULL,
+     "[]",
+     {{10, 11}, {"[11 0 R]", "<< /Length 4 >>\nstream\nCERT\nendstream"}, NULL},
+     COCO_STATUS_PASS,
+     "updates (the DSS; 1 new object)"},
+    {"certs-annots",
+     DSS_CAT("/Certs"),
+     PAGE_HEAD "/Annots 10 0 R >>",
+     "[4 0 R 7 0 R]",
+     {{10, 11},
+      {"[4 0 R 7 0 R 11 0 R]",
+       "<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the DSS's array (object 10) takes object 11, which is not a stream"},
+    {"certs-old-object",
+     DSS_CAT("/Certs"),
+     NULL,
+     "[]",
+     {{10}, {"[5 0 R]"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the DSS's array (object 10) takes object 5 of the signed revision"},
+    {"vri-entry",
+     DSS_CAT("/VRI"),
+     NULL,
+     "<< >>",
+     {{10}, {"<< " SHA1_40 " << /Cert [] >> >>"}, NULL},
+     COCO_STATUS_PASS,
+     "updates (the DSS)"},
+    {"vri-resources",
+     DSS_CAT("/VRI"),
+     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents 5 0 R /Resources "
+     "10 0 R /Annots [4 0 R 7 0 R] >>",
+     "<< >>",
+     {{10, 11},
+      {"<< /XObject << /Im0 11 0 R >> >>",
+       "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+       "/BitsPerComponent 8 /Length 1 >>\nstream\n\x01\nendstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the DSS's /VRI (object 10) changes /XObject, which is not a "
+     "signature's SHA-1 with its dictionary"},
+};
+
+START_TEST(test_dss_parts)
+{
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, x2;
+	char *path;
+	const struct coco_finding *hit;
+	int pass = dss_cases[_i].status == COCO_STATUS_PASS;
+
+	px_setup(&f);
+	form_buf_with(&body_sig, dss_cases[_i].cat, dss_cases[_i].page, NULL, dss_cases[_i].obj10,
+		      &b, &x);
+	append_update(&b, &dss_cases[_i].u, x, &x2);
+	path = bt_fmt("%s/%s.pdf", f.tmp, dss_cases[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "u.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", dss_cases[_i].status, "u.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), dss_cases[_i].message),
+		      "%s:\n%s", dss_cases[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	free(path), free(b.p);
+	px_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_indirect)
 {
 	struct px f;
@@ -1075,6 +1181,7 @@ START_TEST(test_second_signature)
 	ck_assert_int_eq(f.res.n_sigs, 2);
 	ck_assert_int_eq(f.res.sigs[0].status, COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sigs[0].coverage, COCO_PDF_COVER_REVISION);
+	ck_assert_int_eq(f.res.sigs[0].updates_draw, 0); /* the new field has no /AP */
 	ck_assert_int_eq(f.res.sigs[1].obj, 11);
 	ck_assert_int_eq(f.res.sigs[1].status, COCO_PDF_SIG_VALID);
 	ck_assert_int_eq(f.res.sigs[1].coverage, COCO_PDF_COVER_FILE);
@@ -1634,6 +1741,50 @@ END_TEST
 
 /* A document prepared so that its catalogue's /Metadata names the page's content stream
  * (5): a later change to that stream is no metadata update. */
+/* Seconds on the monotonic clock (an elapsed-time bound, not a date). */
+static double mono(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* An object of the signed revision with a large dictionary (60,000 keys), rewritten by an
+ * update with its last value changed: comparing the two is not quadratic in its keys (it
+ * took seconds), and the change is refused. */
+START_TEST(test_big_dict)
+{
+	struct px f;
+	struct bt_sb b = {0}, d = {0}, d2 = {0};
+	size_t x, x2, i;
+	char *path;
+	struct upd u = {{10}, {NULL}, NULL};
+	double t0;
+
+	px_setup(&f);
+	bt_sb_str(&d, "<<");
+	for (i = 0; i < 60000; i++)
+		bt_sb_fmt(&d, " /K%zu %zu", i, i);
+	bt_sb_add(&d2, d.p, d.n);
+	bt_sb_str(&d, " /Last 1 >>");
+	bt_sb_str(&d2, " /Last 2 >>");
+	bt_sb_add(&d, "", 1), bt_sb_add(&d2, "", 1);
+	form_buf_with(&body_sig, NULL, NULL, NULL, d.p, &b, &x);
+	u.bodies[0] = d2.p;
+	append_update(&b, &u, x, &x2);
+	path = bt_fmt("%s/big.pdf", f.tmp);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	t0 = mono();
+	scan(&f, path, "u.pdf");
+	ck_assert_msg(mono() - t0 < 1.0, "%.2f s", mono() - t0);
+	ck_assert_msg(bt_find_status(f.r, "pdf.coverage", COCO_STATUS_FAIL, "u.pdf"), "%s",
+		      bt_dump(f.r));
+	free(path), free(b.p), free(d.p), free(d2.p);
+	px_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_shadow_metadata)
 {
 	static const struct upd u = {{5}, {"<< /Length 8 >>\nstream\nBT ET q \nendstream"}, NULL};
@@ -1660,6 +1811,50 @@ START_TEST(test_shadow_metadata)
 }
 END_TEST
 
+/* A document prepared with its page's /Resources the /Info dictionary: an update that adds
+ * an image to it through /Info changes what the page shows, and is refused; an update
+ * that only changes /Info's text still passes. */
+START_TEST(test_shadow_info)
+{
+	static const struct upd image = {
+	    {9, 10},
+	    {"<< /Title (Certificate - TEST ONLY) /XObject << /Im1 10 0 R >> >>",
+	     "<< /Type /XObject /Subtype /Form /BBox [0 0 99 99] /Length 5 >>\nstream\nBT ET\n"
+	     "endstream"},
+	    NULL};
+	static const struct upd text = {
+	    {9}, {"<< /Title (Certificate - TEST ONLY) /ModDate (D:20261001000000Z) >>"}, NULL};
+	const struct upd *const u[] = {&image, &text};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y, k;
+	char *path;
+	const struct coco_finding *hit;
+
+	for (k = 0; k < 2; k++) {
+		px_setup(&f);
+		form_buf_with(&body_sig, NULL,
+			      PAGE_HEAD "/Annots [4 0 R 7 0 R] /Resources 9 0 R >>", NULL, NULL, &b,
+			      &x);
+		append_update(&b, u[k], x, &y);
+		path = bt_fmt("%s/shadow.pdf", f.tmp);
+		ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+		scan(&f, path, "shadow.pdf");
+		hit = bt_find_status(f.r, "pdf.coverage",
+				     k == 0 ? COCO_STATUS_FAIL : COCO_STATUS_PASS, "shadow.pdf");
+		ck_assert_msg(hit && strstr(coco_finding_message(hit),
+					    k == 0 ? "not covered, as the document information "
+						     "dictionary (object 9) changes /XObject, "
+						     "which is not text, a name or a number"
+						   : "(the document information dictionary)"),
+			      "%s", bt_dump(f.r));
+		free(path), free(b.p);
+		memset(&b, 0, sizeof(b));
+		px_teardown(&f);
+	}
+}
+END_TEST
+
 Suite *pades_suite(void)
 {
 	Suite *s = suite_create("pades");
@@ -1674,12 +1869,15 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_two_signers);
 	tcase_add_loop_test(tc, test_update, 0, (int)(sizeof(updates) / sizeof(updates[0])));
 	tcase_add_loop_test(tc, test_indirect, 0, (int)(sizeof(indirect) / sizeof(indirect[0])));
+	tcase_add_loop_test(tc, test_dss_parts, 0, (int)(sizeof(dss_cases) / sizeof(dss_cases[0])));
 	tcase_add_test(tc, test_prev_trick);
 	tcase_add_test(tc, test_second_signature);
 	tcase_add_test(tc, test_dangling_ref);
 	tcase_add_test(tc, test_two_updates);
 	tcase_add_test(tc, test_objstm_update);
 	tcase_add_test(tc, test_shadow_metadata);
+	tcase_add_test(tc, test_shadow_info);
+	tcase_add_test(tc, test_big_dict);
 	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
 	tcase_add_loop_test(tc, test_radio, 0, (int)(sizeof(radio) / sizeof(radio[0])));
 	tcase_add_loop_test(tc, test_field_lock, 0,

@@ -103,6 +103,9 @@ struct coco_pdf_sig {
 	uint64_t end;     /* b + c: where the signed bytes end */
 	int whole;        /* end is the file's size: all but /Contents is signed */
 	enum coco_pdf_coverage coverage;
+	/* REVISION: an allowed update gave a new or filled-in signature field an appearance
+	 * (/AP), which draws on the page: the signatures after this one say whose it is */
+	int updates_draw;
 	/* What the CMS says of its signer, once it was checked (NULL, "" and 0 if it names
 	 * none): vouched for only when status is VALID (or UNANCHORED, but for the CA) */
 	char *signer;           /* the signer's subject (RFC 2253) */

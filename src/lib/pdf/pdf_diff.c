@@ -31,10 +31,12 @@ struct diff {
 	uint64_t end;   /* the signed bytes end here */
 	size_t k;       /* sections 1 .. k of s (1 = newest) are the updates */
 	long long root, info, meta, acro, dss[MAX_DSS];
+	unsigned char dss_kind[MAX_DSS]; /* enum dss_kind of each dss[] */
 	long long fields;      /* the form's /Fields when it is an indirect array, or -1 */
 	long long dr, dr_font; /* the form's /DR and its /Font when objects of their own, or -1 */
 	int mdp; /* the DocMDP /P (docmdp), or the field lock's lower one: 0 none, 1 no changes */
 	int lock_p1;     /* mdp is 1 by the signature field's /Lock, not a certification */
+	int draws;       /* an allowed signature field brings an appearance (/AP) */
 	long sig;        /* the signature's dictionary, whose FieldMDP transforms lock fields */
 	struct obj sigo; /* that dictionary as the signed revision holds it */
 	struct obj fieldo, locko; /* its signature field, and that field's /Lock if indirect */
@@ -48,6 +50,10 @@ struct diff {
 };
 
 static const struct val empty_dict = {.t = V_DICT};
+
+/* What a DSS part is (ETSI EN 319 142-1 5.4.2): the DSS dictionary, its /VRI map, or one of
+ * its /Certs, /CRLs and /OCSPs arrays. */
+enum dss_kind { DSS_DICT, DSS_VRI, DSS_ARRAY };
 
 static int refuse(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
 
@@ -198,8 +204,88 @@ static int deref(struct diff *d, int old, const struct val *v, struct obj *o,
 
 /* ---- comparing values --------------------------------------------------------------- */
 
+#define FEW_KEYS 16u /* a dictionary of more keys is compared through its sorted keys */
+
+static int key_cmp(const void *x, const void *y)
+{
+	const struct val *a = *(const struct val *const *)x, *b = *(const struct val *const *)y;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = n > 0 ? memcmp(a->s, b->s, n) : 0;
+
+	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Dictionary v's keys, sorted by name, in *out (each key's value follows it in v->k;
+ * NULL when v has none), so that two dictionaries compare in n log n, not n squared (a
+ * dictionary may hold 131,072 keys). -1 when memory runs out. */
+static int sorted_keys(struct diff *d, const struct val *v, const struct val ***out)
+{
+	size_t i, n = v->n / 2;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((*out = malloc(n * sizeof(**out))) == NULL)
+		return d->s->nomem = 1, -1;
+	for (i = 0; i < n; i++)
+		(*out)[i] = &v->k[2 * i];
+	qsort(*out, n, sizeof(**out), key_cmp);
+	return 0;
+}
+
+/* A key that dictionary v holds twice, or NULL (also when memory runs out: nomem). Viewers
+ * differ on which of the two values counts, so the analysis cannot say what one shows. */
+static const struct val *dup_key(struct diff *d, const struct val *v)
+{
+	const struct val **k, *dup = NULL;
+	size_t i, j;
+
+	if (v->t != V_DICT)
+		return NULL;
+	for (i = 0; v->n / 2 <= FEW_KEYS && i < v->n / 2; i++)
+		for (j = i + 1; j < v->n / 2; j++)
+			if (v->k[2 * i].len == v->k[2 * j].len &&
+			    memcmp(v->k[2 * i].s, v->k[2 * j].s, v->k[2 * i].len) == 0)
+				return &v->k[2 * j];
+	if (v->n / 2 <= FEW_KEYS || sorted_keys(d, v, &k) != 0)
+		return NULL;
+	for (i = 1; i < v->n / 2 && dup == NULL; i++)
+		if (key_cmp(&k[i - 1], &k[i]) == 0)
+			dup = k[i];
+	free(k);
+	return dup;
+}
+
+static int val_eq(struct diff *d, const struct val *a, const struct val *b);
+
+/* Whether dictionaries a and b (as many keys) have the same keys with the same values; one
+ * that holds a key twice equals nothing. */
+static int dict_eq(struct diff *d, const struct val *a, const struct val *b)
+{
+	const struct val **ka = NULL, **kb = NULL, *bv;
+	size_t i, n = a->n / 2;
+	int eq = 1;
+
+	if (n <= FEW_KEYS) {
+		for (i = 0; eq && i < n; i++)
+			eq = (bv = dget(b, (const char *)a->k[2 * i].s)) != NULL &&
+			     val_eq(d, &a->k[2 * i + 1], bv);
+		for (i = 0; eq && i < n; i++)
+			eq = dget(a, (const char *)b->k[2 * i].s) != NULL;
+		return eq && dup_key(d, a) == NULL && dup_key(d, b) == NULL;
+	}
+	if (sorted_keys(d, a, &ka) != 0 || sorted_keys(d, b, &kb) != 0)
+		eq = 0;
+	for (i = 0; eq && i < n; i++)
+		eq = key_cmp(&ka[i], &kb[i]) == 0 && (i == 0 || key_cmp(&ka[i - 1], &ka[i]) != 0) &&
+		     (i == 0 || key_cmp(&kb[i - 1], &kb[i]) != 0) &&
+		     val_eq(d, ka[i] + 1, kb[i] + 1);
+	free(ka), free(kb);
+	return eq;
+}
+
 /* Whether a and b are the same value (real numbers to the sixth decimal place). */
-static int val_eq(const struct val *a, const struct val *b)
+static int val_eq(struct diff *d, const struct val *a, const struct val *b)
 {
 	size_t i;
 
@@ -218,19 +304,11 @@ static int val_eq(const struct val *a, const struct val *b)
 		return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 	case V_ARRAY:
 		for (i = 0; i < a->n; i++)
-			if (!val_eq(&a->k[i], &b->k[i]))
+			if (!val_eq(d, &a->k[i], &b->k[i]))
 				return 0;
 		return 1;
 	default: /* V_DICT: the same keys, in any order, with the same values */
-		for (i = 0; i + 1 < a->n; i += 2) {
-			const struct val *bv = dget(b, (const char *)a->k[i].s);
-			if (bv == NULL || !val_eq(&a->k[i + 1], bv))
-				return 0;
-		}
-		for (i = 0; i + 1 < b->n; i += 2)
-			if (dget(a, (const char *)b->k[i].s) == NULL)
-				return 0;
-		return 1;
+		return dict_eq(d, a, b);
 	}
 }
 
@@ -238,24 +316,35 @@ typedef int (*change_fn)(struct diff *d, long num, const char *key, const struct
 			 const struct val *now);
 
 /* Calls fn for each key whose value differs between dictionaries a and b (was or now
- * NULL: the key is absent on that side); stops at the first -1. */
+ * NULL: the key is absent on that side), in the keys' order; stops at the first -1. A
+ * dictionary that holds a key twice is refused. */
 static int each_change(struct diff *d, long num, const struct val *a, const struct val *b,
 		       change_fn fn)
 {
-	const struct val *other;
-	size_t i;
+	const struct val **ka = NULL, **kb = NULL, *dup;
+	size_t i = 0, j = 0, na = a->n / 2, nb = b->n / 2;
+	int rc = 0, c;
 
-	for (i = 0; i + 1 < a->n; i += 2) {
-		other = dget(b, (const char *)a->k[i].s);
-		if ((other == NULL || !val_eq(&a->k[i + 1], other)) &&
-		    fn(d, num, (const char *)a->k[i].s, &a->k[i + 1], other) != 0)
-			return -1;
+	if ((dup = dup_key(d, a)) != NULL || (dup = dup_key(d, b)) != NULL)
+		return refuse(d,
+			      "object %ld holds the key /%s twice: viewers differ on which value "
+			      "counts",
+			      num, (const char *)dup->s);
+	if (d->s->nomem || sorted_keys(d, a, &ka) != 0 || sorted_keys(d, b, &kb) != 0)
+		rc = -1;
+	while (rc == 0 && (i < na || j < nb)) {
+		c = i == na ? 1 : j == nb ? -1 : key_cmp(&ka[i], &kb[j]);
+		if (c < 0)
+			rc = fn(d, num, (const char *)ka[i]->s, ka[i] + 1, NULL), i++;
+		else if (c > 0)
+			rc = fn(d, num, (const char *)kb[j]->s, NULL, kb[j] + 1), j++;
+		else if (!val_eq(d, ka[i] + 1, kb[j] + 1))
+			rc = fn(d, num, (const char *)ka[i]->s, ka[i] + 1, kb[j] + 1), i++, j++;
+		else
+			i++, j++;
 	}
-	for (i = 0; i + 1 < b->n; i += 2)
-		if (dget(a, (const char *)b->k[i].s) == NULL &&
-		    fn(d, num, (const char *)b->k[i].s, NULL, &b->k[i + 1]) != 0)
-			return -1;
-	return 0;
+	free(ka), free(kb);
+	return rc != 0 || d->s->nomem ? -1 : 0;
 }
 
 /* Whether every reference inside v names an object the updates added. */
@@ -287,8 +376,11 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 	if (fetch(d, 0, v->i, &o) != 0)
 		return -1;
 	type = dget(&o.v, "Type");
-	if (o.has_stream || o.v.t != V_DICT ||
-	    !(name_is(type, "Sig") || name_is(type, "DocTimeStamp")))
+	if (dup_key(d, &o.v) != NULL)
+		rc = refuse(d, "the /V of signature field %lld, object %lld, holds a key twice",
+			    field, v->i);
+	else if (o.has_stream || o.v.t != V_DICT ||
+		 !(name_is(type, "Sig") || name_is(type, "DocTimeStamp")))
 		rc = refuse(d,
 			    "the /V of signature field %lld, object %lld, is not a /Sig or "
 			    "/DocTimeStamp dictionary",
@@ -318,8 +410,13 @@ static int new_field(struct diff *d, long long num, int widget)
 	if (fetch(d, 0, num, &o) != 0)
 		return -1;
 	v = &o.v, ap = dget(v, "AP");
-	if (o.has_stream || v->t != V_DICT || !name_is(dget(v, "FT"), "Sig") ||
-	    dget(v, "Kids") != NULL || (widget && !name_is(dget(v, "Subtype"), "Widget")))
+	if (v->t == V_DICT && dup_key(d, v) != NULL)
+		rc = refuse(d,
+			    "object %lld, added to %s, holds a key twice: viewers differ on "
+			    "which value counts",
+			    num, where);
+	else if (o.has_stream || v->t != V_DICT || !name_is(dget(v, "FT"), "Sig") ||
+		 dget(v, "Kids") != NULL || (widget && !name_is(dget(v, "Subtype"), "Widget")))
 		rc = refuse(d,
 			    "object %lld, added to %s, is not a signature field with its "
 			    "widget in one dictionary",
@@ -339,7 +436,7 @@ static int new_field(struct diff *d, long long num, int widget)
 			    "signed revision",
 			    num);
 	else
-		note(d, "signature field %lld added", num);
+		note(d, "signature field %lld added", num), d->draws |= ap != NULL;
 	release(d, &o);
 	return rc;
 }
@@ -357,7 +454,7 @@ static int appended(struct diff *d, long num, const char *key, const struct val 
 			      "revision's items",
 			      num, key);
 	for (i = 0; i < n; i++)
-		if (!val_eq(&was->k[i], &now->k[i]))
+		if (!val_eq(d, &was->k[i], &now->k[i]))
 			return refuse(d, "object %ld's /%s changes the signed revision's items",
 				      num, key);
 	for (; i < now->n; i++)
@@ -632,7 +729,7 @@ static int dr_grow(struct diff *d, const char *cat, const struct val *was, const
 		return refuse(d, "the /AcroForm's /DR /%s is not a dictionary", cat);
 	for (i = 0; i + 1 < was->n; i += 2) {
 		key = (const char *)was->k[i].s;
-		if ((v = dget(now, key)) == NULL || !val_eq(&was->k[i + 1], v))
+		if ((v = dget(now, key)) == NULL || !val_eq(d, &was->k[i + 1], v))
 			return refuse(d,
 				      "the /AcroForm's /DR /%s /%s changed: resources may only be "
 				      "added",
@@ -755,19 +852,120 @@ static int fill_key(struct diff *d, long num, const char *key, const struct val 
 	if (strcmp(key, "V") == 0 && (was == NULL || was->t == V_NULL))
 		return sig_value(d, num, now);
 	if (strcmp(key, "AP") == 0 && now != NULL && refs_new(d, now))
-		return 0;
+		return d->draws = 1, 0;
 	return refuse(d, "signature field %ld's /%s changed as it was filled in", num, key);
 }
 
-/* Whether object num is the DSS or one of its indirect parts. */
+/* Whether object num is the DSS or one of its indirect parts: 1 + its enum dss_kind, or 0. */
 static int in_dss(const struct diff *d, long long num)
 {
 	size_t i;
 
 	for (i = 0; i < d->ndss; i++)
 		if (d->dss[i] == num)
-			return 1;
+			return 1 + d->dss_kind[i];
 	return 0;
+}
+
+static int cmp_ll(const void *x, const void *y)
+{
+	long long a = *(const long long *)x, b = *(const long long *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* A /Certs, /CRLs or /OCSPs array of the DSS (object num, or direct in it) as an update
+ * leaves it: references only, each to a new stream or to an item it already held, so
+ * that an array the signed revision also uses elsewhere (as a page's /Annots, say) cannot
+ * take anything a viewer would show. */
+static int dss_array(struct diff *d, long num, const struct val *was, const struct val *now)
+{
+	size_t i, n = was != NULL && was->t == V_ARRAY ? was->n : 0;
+	long long *old = malloc((n + 1) * sizeof(*old));
+	struct obj o;
+	int rc = 0;
+
+	if (old == NULL)
+		return d->s->nomem = 1, -1;
+	for (i = 0; i < n; i++)
+		old[i] = was->k[i].t == V_REF ? was->k[i].i : -1;
+	qsort(old, n, sizeof(*old), cmp_ll);
+	for (i = 0; rc == 0 && now != NULL && now->t == V_ARRAY && i < now->n; i++) {
+		const struct val *it = &now->k[i];
+		if (it->t != V_REF)
+			rc = refuse(d, "the DSS's array (object %ld) holds a direct value", num);
+		else if (!is_new(d, it->i) && bsearch(&it->i, old, n, sizeof(*old), cmp_ll) == NULL)
+			rc = refuse(d,
+				    "the DSS's array (object %ld) takes object %lld of the signed "
+				    "revision",
+				    num, it->i);
+		else if (is_new(d, it->i)) {
+			memset(&o, 0, sizeof(o));
+			rc =
+			    fetch(d, 0, it->i, &o) != 0 ? -1
+			    : !o.has_stream
+				? refuse(d,
+					 "the DSS's array (object %ld) takes object %lld, which is "
+					 "not a stream (a certificate, CRL or OCSP response)",
+					 num, it->i)
+				: 0;
+			release(d, &o);
+		}
+	}
+	free(old);
+	if (rc == 0 && (now == NULL || now->t != V_ARRAY))
+		rc = refuse(d, "the DSS's /Certs, /CRLs or /OCSPs (object %ld) is not an array",
+			    num);
+	return rc;
+}
+
+/* A key of the DSS dictionary: /Type /DSS, /VRI, /Certs, /CRLs, /OCSPs (arrays checked
+ * as dss_array does when direct), nothing else. */
+static int dss_key(struct diff *d, long num, const char *key, const struct val *was,
+		   const struct val *now)
+{
+	int array =
+	    strcmp(key, "Certs") == 0 || strcmp(key, "CRLs") == 0 || strcmp(key, "OCSPs") == 0;
+
+	if (strcmp(key, "Type") == 0 && (now == NULL || name_is(now, "DSS")))
+		return 0;
+	if (strcmp(key, "VRI") == 0 && (now == NULL || now->t == V_REF || now->t == V_DICT))
+		return 0;
+	if (array && (now == NULL || now->t == V_REF))
+		return 0;
+	if (array && now->t == V_ARRAY)
+		return dss_array(d, num, was != NULL && was->t == V_ARRAY ? was : NULL, now);
+	return refuse(d, "the DSS (object %ld) changes /%s, which a DSS does not hold", num, key);
+}
+
+/* A key of the /VRI map: the upper-case hex SHA-1 of a signature's /Contents (40 digits),
+ * for a dictionary. */
+static int vri_key(struct diff *d, long num, const char *key, const struct val *was,
+		   const struct val *now)
+{
+	size_t i, n = strlen(key);
+
+	(void)was;
+	for (i = 0; n == 40 && i < n; i++)
+		if (!((key[i] >= '0' && key[i] <= '9') || (key[i] >= 'A' && key[i] <= 'F')))
+			break;
+	if (n == 40 && i == n && (now == NULL || now->t == V_REF || now->t == V_DICT))
+		return 0;
+	return refuse(d,
+		      "the DSS's /VRI (object %ld) changes /%s, which is not a signature's "
+		      "SHA-1 with its dictionary",
+		      num, key);
+}
+
+/* A change to a DSS part (in_dss gave kind + 1). */
+static int dss_change(struct diff *d, long num, int kind, const struct val *was,
+		      const struct val *now)
+{
+	if (kind == 1 + DSS_ARRAY)
+		return dss_array(d, num, was, now);
+	if (was->t != V_DICT || now->t != V_DICT)
+		return refuse(d, "the DSS's dictionary (object %ld) is not a dictionary", num);
+	return each_change(d, num, was, now, kind == 1 + DSS_DICT ? dss_key : vri_key);
 }
 
 /* Whether v is a dictionary that a viewer draws or acts on (a page, annotation, field,
@@ -815,6 +1013,25 @@ static const char *free_change(const struct diff *d, long num, const struct obj 
 	return NULL;
 }
 
+/* A value /Info may take or lose: text, a date, a name, a number (ISO 32000-2 14.3.3), not a
+ * reference or a container, which a document prepared with /Info as, say, its page's
+ * /Resources would draw. */
+static int plain(const struct val *v)
+{
+	return v == NULL || (v->t != V_REF && v->t != V_ARRAY && v->t != V_DICT);
+}
+
+static int info_key(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
+{
+	if (plain(was) && plain(now))
+		return 0;
+	return refuse(d,
+		      "the document information dictionary (object %ld) changes /%s, which is "
+		      "not text, a name or a number",
+		      num, key);
+}
+
 /* An object of the signed revision that the updates replaced: was and now as read. */
 static int changed(struct diff *d, long num, const struct obj *was, const struct obj *now)
 {
@@ -823,10 +1040,15 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	const char *what = free_change(d, num, was, now);
 	long long field;
 
-	if (!was->has_stream && !now->has_stream && val_eq(a, b))
+	if (!was->has_stream && !now->has_stream && val_eq(d, a, b))
 		return 0; /* written again, unchanged */
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
 		return refuse_p1(d, "object %ld, the document's metadata, changed", num);
+	if (what != NULL && num == d->info && each_change(d, num, a, b, info_key) != 0)
+		return -1;
+	if (what != NULL && num != d->info && num != d->meta && in_dss(d, num) &&
+	    dss_change(d, num, in_dss(d, num), a, b) != 0)
+		return -1;
 	if (what != NULL) {
 		note(d, "%s", what);
 		return 0;
@@ -1028,10 +1250,10 @@ static int find_revision(struct diff *d, uint64_t *start)
 	return d->root >= 0 ? 0 : refuse(d, "the signed revision's /Root is not a reference");
 }
 
-static void dss_part(struct diff *d, const struct val *v)
+static void dss_part(struct diff *d, const struct val *v, enum dss_kind kind)
 {
 	if (v != NULL && v->t == V_REF && d->ndss < MAX_DSS)
-		d->dss[d->ndss++] = v->i;
+		d->dss_kind[d->ndss] = (unsigned char)kind, d->dss[d->ndss++] = v->i;
 }
 
 /* The DocMDP permissions of the signed revision's certification (ISO 32000-2 12.8.2.2):
@@ -1148,11 +1370,11 @@ static int prepare(struct diff *d)
 	v = dget(&cat.v, "AcroForm"), d->acro = v && v->t == V_REF ? v->i : -1;
 	if (prepare_acroform(d, v) != 0)
 		goto out;
-	dss_part(d, v = dget(&cat.v, "DSS"));
+	dss_part(d, v = dget(&cat.v, "DSS"), DSS_DICT);
 	if (deref(d, 1, v, &dss, &v) != 0)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
-		dss_part(d, dget(v, parts[i]));
+		dss_part(d, dget(v, parts[i]), i == 0 ? DSS_VRI : DSS_ARRAY);
 	if (fetch(d, 1, d->sig, &d->sigo) == 0)
 		rc = 0;
 out:
@@ -1177,6 +1399,7 @@ static void report(struct diff *d, const struct sigrec *g, struct coco_pdf_sig *
 		return;
 	}
 	sig->coverage = COCO_PDF_COVER_REVISION;
+	sig->updates_draw = d->draws;
 	if (d->n_new > 0)
 		note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
 	coco_report_add(d->s->r, COCO_STATUS_PASS, "pdf.coverage", d->s->name,

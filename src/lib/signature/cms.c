@@ -273,7 +273,8 @@ static int issuer_unambiguous(X509_STORE_CTX *sctx, X509 *cert)
 	STACK_OF(X509) *found = X509_STORE_CTX_get1_certs(sctx, iname);
 	STACK_OF(X509) *untrusted = X509_STORE_CTX_get0_untrusted(sctx);
 	EVP_PKEY *key = NULL;
-	int i, n = sk_X509_num(found), ok = 1;
+	/* NULL when the store holds none (sk_X509_num would say -1) */
+	int i, n = found != NULL ? sk_X509_num(found) : 0, ok = 1;
 
 	for (i = 0; ok && i < n + sk_X509_num(untrusted); i++) {
 		X509 *x = i < n ? sk_X509_value(found, i) : sk_X509_value(untrusted, i - n);

@@ -222,8 +222,18 @@ static const char *judged_now(const struct tscheck *t)
 	return t->group == NULL ? ", the signature is judged at the verification time" : "";
 }
 
+/* The verifier's callback for a TSA's chain: missing or stale revocation data pass, as for
+ * a signer, but not a missing authority key identifier, whose tolerance is for signers'
+ * certificates only (docs/TRUST.md). */
+static int tsa_verify_cb(int ok, X509_STORE_CTX *sctx)
+{
+	if (!ok && X509_STORE_CTX_get_error(sctx) == X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER)
+		return 0;
+	return coco_verify_cb(ok, sctx);
+}
+
 /* The TSA's chain to tsa/ at the verification time. Missing revocation data for a TSA is
- * tolerated (the store's callback); a revoked TSA certificate fails. */
+ * tolerated (tsa_verify_cb); a revoked TSA certificate fails. */
 static void token_chain(struct tscheck *t)
 {
 	X509_STORE *store = t->ctx->stores[COCO_ANCHORS_TSA];
@@ -244,9 +254,10 @@ static void token_chain(struct tscheck *t)
 		goto out;
 	}
 	X509_STORE_CTX_set_time(sctx, 0, coco_ctx_time(t->ctx));
-	/* with no app data, the callback passes over missing or stale revocation data only
-	 * (the store has none of its own: cms.c sets it where it verifies a signer) */
-	X509_STORE_CTX_set_verify_cb(sctx, coco_verify_cb);
+	/* with no app data, the callback passes over missing or stale revocation data (and a
+	 * self-signed anchor's missing CRL) only; the store has none of its own: cms.c sets it
+	 * where it verifies a signer */
+	X509_STORE_CTX_set_verify_cb(sctx, tsa_verify_cb);
 	if (X509_verify_cert(sctx) == 1)
 		goto out;
 	err = X509_STORE_CTX_get_error(sctx);

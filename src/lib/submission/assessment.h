@@ -100,12 +100,6 @@ int coco_is_placeholder(const char *s);
 size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, size_t max);
 
 /*
- * The assessment stage: parse, the assessment.* checks and the report's summary block.
- * xml may be NULL (no assessment.xml: assessment.missing, unless s->too_large). Sorts
- * s->files. *out is the parsed assessment, for the evidence stage, when it was checked;
- * NULL when it is missing or not a valid assessment (the findings say so) or on error.
- */
-/*
  * Which of n verified applicant signatures over xml stands for the applicant: the first
  * whose signer's common name (cns[i], may be NULL) is the authorising director's, else
  * the first (index 0, also when xml does not parse; its findings come later, from
@@ -114,6 +108,24 @@ size_t coco_assessment_refs(const struct coco_assessment *a, const char **out, s
  */
 size_t coco_assessment_pick_signer(struct coco_ctx *ctx, const unsigned char *xml, size_t len,
 				   const char *const *cns, size_t n);
+
+/*
+ * signer_id.c's checks of a signed bundle's signer against the assessment, called by
+ * coco_assessment_check: assessment.director (the common name against the authorising
+ * director) and assessment.signer_organisation (O and organizationIdentifier against
+ * legalName and companyNumber). Nothing when s is not a signed bundle; -1 on NOMEM.
+ */
+int coco_assessment_check_director(struct coco_report *r, const struct coco_assessment *a,
+				   const struct coco_submission *s);
+int coco_assessment_check_signer_org(struct coco_report *r, const struct coco_assessment *a,
+				     const struct coco_policy *p, const struct coco_submission *s);
+
+/*
+ * The assessment stage: parse, the assessment.* checks and the report's summary block.
+ * xml may be NULL (no assessment.xml: assessment.missing, unless s->too_large). Sorts
+ * s->files. *out is the parsed assessment, for the evidence stage, when it was checked;
+ * NULL when it is missing or not a valid assessment (the findings say so) or on error.
+ */
 
 enum coco_err coco_assessment_check(struct coco_ctx *ctx, struct coco_report *r,
 				    const unsigned char *xml, size_t len,

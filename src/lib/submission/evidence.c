@@ -365,6 +365,33 @@ static void unanchored_manual(const struct certcheck *k, const struct coco_pdf_r
 				       c->number, c->file);
 }
 
+/* When an update g's coverage allowed gave a signature field an appearance: a signature
+ * after g's revision that neither bodies/ nor tsa/ vouches for (a root bodies/ lacks, an
+ * untrusted TSA), or NULL. Its field may draw on the page, so g alone no longer says what
+ * the page shows. */
+static const struct coco_pdf_sig *later_unvouched(const struct coco_pdf_result *res,
+						  const struct coco_pdf_sig *g)
+{
+	size_t i;
+
+	for (i = 0; g != NULL && g->updates_draw && i < res->n_sigs; i++)
+		if (res->sigs[i].range_ok && res->sigs[i].end > g->end &&
+		    res->sigs[i].status != COCO_PDF_SIG_VALID)
+			return &res->sigs[i];
+	return NULL;
+}
+
+static void later_manual(const struct certcheck *k, const struct coco_pdf_sig *g,
+			 const struct coco_pdf_sig *h)
+{
+	coco_report_add_manual(
+	    k->r, "evidence.authentic", k->c->number,
+	    "confirm certificate %s with the register: '%s' is signed by '%s', but a later "
+	    "signature, by '%s', was added in an incremental update after it, and the trust "
+	    "directory cannot vouch for its signer: its field may draw on the page",
+	    k->c->number, k->c->file, g->signer ? g->signer : "?", h->signer ? h->signer : "?");
+}
+
 /* The certificate PDF's own signature: the strongest evidence of authenticity. */
 static void check_authentic(const struct certcheck *k)
 {
@@ -384,6 +411,8 @@ static void check_authentic(const struct certcheck *k)
 				"'%s' carries a signature whose signer cannot be tied to a "
 				"recognised certification body (see its pdf.signer findings)",
 				c->file);
+	else if (g != NULL && later_unvouched(res, g) != NULL)
+		later_manual(k, g, later_unvouched(res, g));
 	else if (g != NULL && signed_by(b, g) && b->anchors.n == 0)
 		coco_report_add_manual(
 		    k->r, "evidence.authentic", c->number,
