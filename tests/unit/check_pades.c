@@ -1497,6 +1497,14 @@ static const struct {
      0,
      1,
      NULL},
+    {"dr-font-twice",
+     {{1}, {FORM_CAT(" /Helv " COURIER, "", "")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 1 holds the key /Helv twice: viewers differ on which value "
+     "counts",
+     0,
+     1,
+     NULL},
     {"dr-procset",
      {{1},
       {CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " HELV " >> /ProcSet [/PDF] >> >> "

@@ -43,6 +43,7 @@ struct diff {
 	const struct val *lock;   /* that /Lock dictionary, in fieldo or locko, or NULL */
 	long long field;          /* the form field being filled in (form_key) */
 	int widget;               /* the object being filled in is a widget (form_key) */
+	const char *dr_cat;       /* the /DR category being compared (dr_entry) */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -715,34 +716,35 @@ static int fill_form(struct diff *d, long num, long long field, const struct val
 	return rc;
 }
 
-/* A resource category (/Font, /Encoding) of the form's /DR, now: the signed revision's
- * entries kept, and new ones that refer only to new objects. */
-static int dr_grow(struct diff *d, const char *cat, const struct val *was, const struct val *now)
+/* An entry of a resource category (d->dr_cat) of the form's /DR that differs: one the
+ * update adds, referring only to new objects. */
+static int dr_entry(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
 {
-	const char *key;
-	const struct val *v;
-	size_t i;
+	(void)num;
+	if (was != NULL)
+		return refuse(d, "the /AcroForm's /DR /%s /%s changed: resources may only be added",
+			      d->dr_cat, key);
+	if (!refs_new(d, now))
+		return refuse(d,
+			      "the /AcroForm's /DR /%s /%s, which an update adds, uses objects of "
+			      "the signed revision",
+			      d->dr_cat, key);
+	return 0;
+}
 
+/* A resource category (/Font, /Encoding) of the form's /DR, in object num, now: the
+ * signed revision's entries kept, and new ones that refer only to new objects. */
+static int dr_grow(struct diff *d, long num, const char *cat, const struct val *was,
+		   const struct val *now)
+{
 	if (was == NULL || was->t != V_DICT)
 		was = &empty_dict;
 	if (now == NULL || now->t != V_DICT)
 		return refuse(d, "the /AcroForm's /DR /%s is not a dictionary", cat);
-	for (i = 0; i + 1 < was->n; i += 2) {
-		key = (const char *)was->k[i].s;
-		if ((v = dget(now, key)) == NULL || !val_eq(d, &was->k[i + 1], v))
-			return refuse(d,
-				      "the /AcroForm's /DR /%s /%s changed: resources may only be "
-				      "added",
-				      cat, key);
-	}
-	for (i = 0; i + 1 < now->n; i += 2) {
-		key = (const char *)now->k[i].s;
-		if (dget(was, key) == NULL && !refs_new(d, &now->k[i + 1]))
-			return refuse(d,
-				      "the /AcroForm's /DR /%s /%s, which an update adds, uses "
-				      "objects of the signed revision",
-				      cat, key);
-	}
+	d->dr_cat = cat;
+	if (each_change(d, num, was, now, dr_entry) != 0)
+		return -1;
 	note(d, "resources added to the /AcroForm's /DR");
 	return 0;
 }
@@ -754,12 +756,11 @@ static int dr_key(struct diff *d, long num, const char *key, const struct val *w
 	const struct val *av, *bv;
 	int rc = -1;
 
-	(void)num;
 	if (strcmp(key, "Font") != 0 && strcmp(key, "Encoding") != 0)
 		return refuse(d, "the /AcroForm's /DR /%s changed: only fonts may be added", key);
 	memset(&b, 0, sizeof(b));
 	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
-		rc = dr_grow(d, key, av, bv);
+		rc = dr_grow(d, num, key, av, bv);
 	release(d, &a), release(d, &b);
 	return rc;
 }
@@ -1069,7 +1070,7 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 		return dr_change(d, num, a, b);
 	if (dicts && num == d->dr_font)
 		return d->mdp == 1 ? refuse_p1(d, "the /AcroForm's /DR changed")
-				   : dr_grow(d, "Font", a, b);
+				   : dr_grow(d, num, "Font", a, b);
 	if (dicts && (field = form_field(d, num, a)) != -1)
 		return field < 0 ? -1 : fill_form(d, num, field, a, b);
 	if (!was->has_stream && !now->has_stream && a->t == V_ARRAY && b->t == V_ARRAY)
