@@ -37,6 +37,7 @@ struct diff {
 	int mdp; /* the DocMDP /P (docmdp), or the field lock's lower one: 0 none, 1 no changes */
 	int lock_p1;     /* mdp is 1 by the signature field's /Lock, not a certification */
 	int draws;       /* an allowed signature field brings an appearance (/AP) */
+	int filled;      /* an allowed update filled in form fields (form_key, acroform_key) */
 	long sig;        /* the signature's dictionary, whose FieldMDP transforms lock fields */
 	struct obj sigo; /* that dictionary as the signed revision holds it */
 	struct obj fieldo, locko; /* its signature field, and that field's /Lock if indirect */
@@ -711,6 +712,7 @@ static int fill_form(struct diff *d, long num, long long field, const struct val
 		else
 			note(d, "widget %ld of %s %lld", num, field_kind(dget(fv, "FT")), field);
 		rc = each_change(d, num, a, b, form_key);
+		d->filled |= rc == 0;
 	}
 	release(d, &fo);
 	return rc;
@@ -794,7 +796,7 @@ static int acroform_key(struct diff *d, long num, const char *key, const struct 
 	if (strcmp(key, "NeedAppearances") == 0 && may_fill(d) &&
 	    (now == NULL || now->t == V_BOOL)) {
 		note(d, "the /AcroForm's /NeedAppearances");
-		return 0;
+		return d->filled = 1, 0;
 	}
 	if (strcmp(key, "DR") != 0)
 		return refuse(d, "the /AcroForm's /%s changed", key);
@@ -1401,6 +1403,7 @@ static void report(struct diff *d, const struct sigrec *g, struct coco_pdf_sig *
 	}
 	sig->coverage = COCO_PDF_COVER_REVISION;
 	sig->updates_draw = d->draws;
+	sig->updates_fill = d->filled;
 	if (d->n_new > 0)
 		note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
 	coco_report_add(d->s->r, COCO_STATUS_PASS, "pdf.coverage", d->s->name,
