@@ -276,6 +276,68 @@ pdfsig_second_signature_rogue() {
 }
 run_case pdfsig_second_signature_rogue pdfsig_second_signature_rogue
 
+# A form filled in after the body's signature (issue 15, form filling): the certificate has
+# a text field (7) when pdfsig signs it, and an update, as a viewer writes it, then gives
+# the field a value and a new appearance. The difference analysis allows that in an
+# uncertified document (docs/checks.md), but no signature covers what the field now shows
+# on the page: evidence.authentic is a manual check, not a pass.
+pdfsig_form_filled() {
+	pdfsig_nss
+	python3 - "$FX" unsigned.pdf <<'EOF' || fail "cannot make the PDF with a text field"
+import sys
+sys.path.insert(0, sys.argv[1])
+import mkpdf
+objs = mkpdf.page_objects(b"Cyber Essentials Plus Certificate",
+                          b"Example Guarding Ltd - certificate CEP-TEST-000123 - whole organisation",
+                          b" /AcroForm << /Fields [7 0 R] /DR << /Font << /Helv 4 0 R >> >> >>",
+                          b" /Annots [7 0 R]")
+objs[7] = (b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (Scope) /Rect [72 600 500 620] /F 4"
+           b" /P 3 0 R /DA (/Helv 11 Tf 0 g) >>")
+with open(sys.argv[2], "wb") as f:
+    f.write(mkpdf.build(objs))
+EOF
+	pdfsig_add unsigned.pdf signed.pdf
+	python3 - signed.pdf filled.pdf <<'EOF' || fail "cannot fill in the form"
+import re, sys
+data = open(sys.argv[1], "rb").read()
+prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+n = int(re.findall(rb"/Size (\d+)", data)[-1])
+text = b"/Tx BMC BT /Helv 11 Tf 2 6 Td (Scope: any organisation at all) Tj ET EMC"
+out = bytearray(data)
+off7 = len(out)
+out += (b"7 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Tx /T (Scope) /Rect [72 600 500 620]"
+        b" /F 4 /P 3 0 R /DA (/Helv 11 Tf 0 g) /V (any organisation at all) /AP << /N %d 0 R"
+        b" >> >>\nendobj\n" % n)
+offn = len(out)
+out += (b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 428 20] /Resources << /Font"
+        b" << /Helv 4 0 R >> >> /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+        % (n, len(text), text))
+x = len(out)
+out += b"xref\n0 1\n0000000000 65535 f \n7 1\n%010d 00000 n \n%d 1\n%010d 00000 n \n" % (
+    off7, n, offn)
+out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+    n + 1, prev, x)
+open(sys.argv[2], "wb").write(out)
+EOF
+	qpdf_clean filled.pdf
+	pdfsig_folder filled.pdf
+	expect 0 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+	finding_on pdf.coverage pass "$EVIDENCE"
+	has_out "incremental updates (text field 7 filled in; 1 new object)"
+	finding_on pdf.signature pass "$EVIDENCE"
+	finding_on evidence.authentic warn CEP-TEST-000123
+	has_out "but form fields were filled in after it, in an incremental update no signature covers"
+	no_out '"id": "evidence.authentic", "status": "pass"'
+	# the body signs again after the form was filled in: its later signature covers what
+	# the field shows, and evidence.authentic passes
+	pdfsig_add filled.pdf twice.pdf "Second signature"
+	pdfsig_folder twice.pdf
+	expect 0 "$COCO" lint sub --trust "$FX/trust" --at 2027-01-01 --format json
+	has_out "text field 7 filled in; [0-9]* new objects)"
+	finding_on evidence.authentic pass CEP-TEST-000123
+}
+run_case pdfsig_form_filled pdfsig_form_filled
+
 # pdfsig_ec_signer: a second document signer of the body, ECDSA P-256, issued by body-ca at
 # test time (`openssl ca`, the fixtures' fixed leaf dates) and imported as ec-signer.
 pdfsig_ec_signer() {

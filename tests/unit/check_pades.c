@@ -681,10 +681,17 @@ static void sig_keys(struct bt_sb *b, size_t off, const char *keys, size_t *a, s
  * appearance 8) and an empty one (7), both widgets on the page (3); the content (5) and
  * /Info (9). *xref is where its cross-reference table starts. form_buf_with: with the
  * catalogue, page object 3 and more keys of the signature dictionary as given (NULL: as
- * above), and an object 10 when obj10 is not NULL (an indirect array, say).
+ * above), and an object 10 when obj10 is not NULL (an indirect array, say). form_buf_doc:
+ * as doc says.
  */
-static void form_buf_with(const struct popt *o, const char *cat, const char *page,
-			  const char *sig_extra, const char *obj10, struct bt_sb *b, size_t *xref)
+struct doc {
+	const char *cat, *page, *field; /* objects 1, 3 and 4, or NULL: as above */
+	const char *sig_extra;          /* more keys of the signature dictionary, or NULL */
+	const char *const *more;        /* objects 10, 11 ... */
+	size_t nmore;                   /* how many: up to 4 */
+};
+
+static void form_buf_doc(const struct popt *o, const struct doc *doc, struct bt_sb *b, size_t *xref)
 {
 	static const char *const body[] = {
 	    NULL,
@@ -699,21 +706,24 @@ static void form_buf_with(const struct popt *o, const char *cat, const char *pag
 	    "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream",
 	    "<< /Title (Certificate - TEST ONLY) >>",
 	    NULL};
-	size_t off[11], a = 0, e = 0, i, n = obj10 != NULL ? 11 : 10;
+	size_t off[14], a = 0, e = 0, i, n = 10 + doc->nmore;
+
+	ck_assert_uint_le(doc->nmore, 4);
 
 	bt_sb_str(b, "%PDF-1.7\n");
 	for (i = 1; i < n; i++) {
 		off[i] = b->n;
 		if (i == 6)
 			put_sig(b, 6, o, &a, &e);
-		if (i == 6 && sig_extra != NULL)
-			sig_keys(b, off[6], sig_extra, &a, &e);
+		if (i == 6 && doc->sig_extra != NULL)
+			sig_keys(b, off[6], doc->sig_extra, &a, &e);
 		else if (i != 6) {
 			bt_sb_fmt(b, "%zu 0 obj\n", i);
-			bt_sb_str(b, i == 3 && page  ? page
-				     : i == 1 && cat ? cat
-				     : i == 10       ? obj10
-						     : body[i]);
+			bt_sb_str(b, i == 3 && doc->page    ? doc->page
+				     : i == 1 && doc->cat   ? doc->cat
+				     : i == 4 && doc->field ? doc->field
+				     : i >= 10              ? doc->more[i - 10]
+							    : body[i]);
 			bt_sb_str(b, "\nendobj\n");
 		}
 	}
@@ -724,6 +734,14 @@ static void form_buf_with(const struct popt *o, const char *cat, const char *pag
 	bt_sb_fmt(b, "trailer\n<< /Size %zu /Root 1 0 R /Info 9 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
 		  n, *xref);
 	fill_sig(b, a, e, o);
+}
+
+static void form_buf_with(const struct popt *o, const char *cat, const char *page,
+			  const char *sig_extra, const char *obj10, struct bt_sb *b, size_t *xref)
+{
+	const struct doc doc = {cat, page, NULL, sig_extra, &obj10, obj10 != NULL};
+
+	form_buf_doc(o, &doc, b, xref);
 }
 
 static void form_buf(const struct popt *o, struct bt_sb *b, size_t *xref)
@@ -1310,19 +1328,53 @@ START_TEST(test_objstm_update)
 }
 END_TEST
 
-/* A certified document (DocMDP /P 1: no changes) takes LTV data but no new signature. */
+/* A certified document (DocMDP /P 1: no changes) takes LTV data but no new signature;
+ * /P 2 and /P 3, and an uncertified document, take form filling (ISO 32000-2 12.8.2.2),
+ * unless the signature's FieldMDP transform locks the field. text: the document also has
+ * a text field (10, named "Name", on the page and in the form) and a font in the form's
+ * /DR (2: the field is read-only); lock: the signature's FieldMDP /TransformParams keys,
+ * or NULL. */
+#define HELV "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+#define FORM_CAT(fonts, acro, perms)                                                               \
+	CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " HELV fonts " >> >>" acro            \
+		 " >>" perms " >>"
+#define COURIER "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"
+#define PERMS " /Perms << /DocMDP 6 0 R >>"
+#define TEXT_AT(rect, extra)                                                                       \
+	"<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /Rect [" rect "] /F 4 /P 3 0 R /DA "   \
+	"(/Helv 12 Tf 0 g)" extra " >>"
+#define TEXT_RECT "20 700 200 720"
+#define FILLED TEXT_AT(TEXT_RECT, " /V (Alice) /AP << /N 11 0 R >>")
+#define AP11                                                                                       \
+	"<< /Type /XObject /Subtype /Form /BBox [0 0 180 20] /Length 28 >>\nstream\n/Tx BMC BT "   \
+	"(Alice) Tj ET EMC\nendstream"
+/* clang-format off */
+#define FILL {{10, 11}, {FILLED, AP11}, NULL}
+#define SIGN7 {{7, 10}, {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] " \
+	"/P 3 0 R /V 10 0 R >>", "<< /Type /DocTimeStamp /SubFilter /ETSI.RFC3161 /ByteRange " \
+	"[0 1 2 3] /Contents <00> >>"}, NULL}
+/* clang-format on */
+#define LOCKED                                                                                     \
+	"not covered, as form field 10 is locked by the signature's FieldMDP transform, yet it "   \
+	"changed"
 static const struct {
 	const char *name;
 	struct upd u;
 	enum coco_status status;
 	const char *message;
+	int p;            /* the DocMDP /P, or 0: not certified */
+	int text;         /* the document has the text field and /DR; 2: the field read-only */
+	const char *lock; /* FieldMDP: the transform's parameters, or NULL */
 } certified[] = {
     {"dss",
      {{1, 10},
       {CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> /DSS 10 0 R >>", "<< /Certs [] >>"},
       NULL},
      COCO_STATUS_PASS,
-     "(the catalogue's /DSS; 1 new object)"},
+     "(the catalogue's /DSS; 1 new object)",
+     1,
+     0,
+     NULL},
     {"second-signature",
      {{7, 10},
       {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /Rect [0 0 0 0] /P 3 0 R /V "
@@ -1331,28 +1383,185 @@ static const struct {
       NULL},
      COCO_STATUS_FAIL,
      "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
-     "signature field 7 holds a new signature"},
+     "signature field 7 holds a new signature",
+     1,
+     0,
+     NULL},
     {"info",
      {{9}, {"<< /Title (Changed) >>"}, NULL},
      COCO_STATUS_FAIL,
      "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
-     "object 9, the document's metadata, changed"},
+     "object 9, the document's metadata, changed",
+     1,
+     0,
+     NULL},
+    {"p2-fill", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 2, 1, NULL},
+    {"p3-fill", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 3, 1, NULL},
+    {"approval-fill", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 0, 1,
+     NULL},
+    {"p1-fill", FILL, COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "form field 10 was filled in",
+     1, 1, NULL},
+    {"p2-need-appearances",
+     {{1, 10, 11}, {FORM_CAT("", " /NeedAppearances true", PERMS), FILLED, AP11}, NULL},
+     COCO_STATUS_PASS,
+     "(the /AcroForm's /NeedAppearances; text field 10 filled in; 1 new object)",
+     2,
+     1,
+     NULL},
+    {"p2-rect",
+     {{10, 11}, {TEXT_AT("0 0 595 842", " /V (Alice) /AP << /N 11 0 R >>"), AP11}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 10's /Rect changed as it was filled in",
+     2,
+     1,
+     NULL},
+    {"p2-sneaky-signature-appearance",
+     {{4, 10, 11, 12},
+      {"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Body) /V 6 0 R /Rect [0 0 10 10] /F "
+       "132 /P 3 0 R /AP << /N 12 0 R >> >>",
+       FILLED, AP11,
+       "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 5 >>\nstream\nBT ET\n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 4, which the signed revision holds, changed",
+     2,
+     1,
+     NULL},
+    {"p2-appearance-reused",
+     {{10}, {TEXT_AT(TEXT_RECT, " /V (Alice) /AP << /N 8 0 R >>")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the new appearance of form field 10 uses objects of the signed revision",
+     2,
+     1,
+     NULL},
+    {"p3-annotation",
+     {{3, 11},
+      {PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R 11 0 R] >>",
+       "<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (Approved) >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 11, added to a page's /Annots, is not a signature field with "
+     "its widget in one dictionary",
+     3,
+     1,
+     NULL},
+    {"p2-value-reused",
+     {{10}, {TEXT_AT(TEXT_RECT, " /V 5 0 R")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the new /V of form field 10 uses objects of the signed revision",
+     2,
+     1,
+     NULL},
+    {"p2-read-only",
+     {{10, 11}, {TEXT_AT(TEXT_RECT, " /Ff 1 /V (Alice) /AP << /N 11 0 R >>"), AP11}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 10 is read-only (/Ff), yet it changed",
+     2,
+     2,
+     NULL},
+    {"lock-include", FILL, COCO_STATUS_FAIL, LOCKED, 0, 1, "/Action /Include /Fields [(Name)]"},
+    {"lock-signature-field", SIGN7, COCO_STATUS_FAIL,
+     "not covered, as form field 7 is locked by the signature's FieldMDP transform, yet it "
+     "changed",
+     0, 0, "/Action /Include /Fields [(Second)]"},
+    {"lock-other-signature-field", SIGN7, COCO_STATUS_PASS,
+     "(signature field 7 filled in; 1 new object)", 0, 0, "/Action /Include /Fields [(Name)]"},
+    {"lock-all", FILL, COCO_STATUS_FAIL, LOCKED, 2, 1, "/Action /All"},
+    {"lock-exclude", FILL, COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)", 0, 1,
+     "/Action /Exclude /Fields [(Name)]"},
+    {"dr-font-added",
+     {{1, 11},
+      {FORM_CAT(" /ZaDb 11 0 R", "", PERMS),
+       "<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>"},
+      NULL},
+     COCO_STATUS_PASS,
+     "(resources added to the /AcroForm's /DR; 1 new object)",
+     2,
+     1,
+     NULL},
+    {"dr-font-changed",
+     {{1}, {CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " COURIER " >> >> >> >>"}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /AcroForm's /DR /Font /Helv changed: resources may only be added",
+     0,
+     1,
+     NULL},
+    {"dr-font-reused",
+     {{1}, {FORM_CAT(" /ZaDb 5 0 R", "", "")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /AcroForm's /DR /Font /ZaDb, which an update adds, uses objects of "
+     "the signed revision",
+     0,
+     1,
+     NULL},
+    {"dr-font-twice",
+     {{1}, {FORM_CAT(" /Helv " COURIER, "", "")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 1 holds the key /Helv twice: viewers differ on which value "
+     "counts",
+     0,
+     1,
+     NULL},
+    {"dr-procset",
+     {{1},
+      {CAT_HEAD " 10 0 R] /SigFlags 3 /DR << /Font << /Helv " HELV " >> /ProcSet [/PDF] >> >> "
+		">>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the /AcroForm's /DR /ProcSet changed: only fonts may be added",
+     0,
+     1,
+     NULL},
+    {"p1-dr-font-added",
+     {{1, 11},
+      {FORM_CAT(" /ZaDb 11 0 R", "", PERMS),
+       "<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "the /AcroForm's /DR changed",
+     1,
+     1,
+     NULL},
 };
+
+/* The signature dictionary's /Reference for row i: its DocMDP and FieldMDP transforms. */
+static char *reference(size_t i)
+{
+	char *mdp = bt_fmt("<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+			   "/TransformParams /P %d /V /1.2 >> >>",
+			   certified[i].p);
+	char *lock = bt_fmt("<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << "
+			    "/Type /TransformParams %s /V /1.2 >> >>",
+			    certified[i].lock ? certified[i].lock : "");
+	char *r =
+	    bt_fmt("/Reference [%s %s]", certified[i].p ? mdp : "", certified[i].lock ? lock : "");
+
+	free(mdp), free(lock);
+	return r;
+}
 
 START_TEST(test_certified)
 {
-	static const char *const docmdp =
-	    "/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
-	    "/TransformParams /P 1 /V /1.2 >> >>]";
 	struct px f;
 	struct bt_sb b = {0};
 	size_t x, y;
-	char *path;
+	char *path, *ref = reference((size_t)_i), *cat;
 	const struct coco_finding *hit;
+	int text = certified[_i].text;
 
 	px_setup(&f);
-	form_buf_with(&body_sig, CAT_HEAD "] /SigFlags 3 >> /Perms << /DocMDP 6 0 R >> >>", NULL,
-		      docmdp, NULL, &b, &x);
+	cat = text ? bt_fmt(FORM_CAT("", "", "%s"), certified[_i].p ? PERMS : "")
+		   : bt_fmt(CAT_HEAD "] /SigFlags 3 >>%s >>", certified[_i].p ? PERMS : "");
+	form_buf_with(&body_sig, cat, text ? PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>" : NULL,
+		      ref,
+		      text == 2 ? TEXT_AT(TEXT_RECT, " /Ff 1")
+		      : text    ? TEXT_AT(TEXT_RECT, "")
+				: NULL,
+		      &b, &x);
 	append_update(&b, &certified[_i].u, x, &y);
 	path = bt_fmt("%s/%s.pdf", f.tmp, certified[_i].name);
 	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
@@ -1364,7 +1573,176 @@ START_TEST(test_certified)
 	ck_assert_int_eq(f.res.sigs[0].coverage, certified[_i].status == COCO_STATUS_PASS
 						     ? COCO_PDF_COVER_REVISION
 						     : COCO_PDF_COVER_NONE);
-	free(path), free(b.p);
+	ck_assert_int_eq(f.res.sigs[0].status, certified[_i].status == COCO_STATUS_PASS
+						   ? COCO_PDF_SIG_VALID
+						   : COCO_PDF_SIG_BAD);
+	free(path), free(b.p), free(ref), free(cat);
+	px_teardown(&f);
+}
+END_TEST
+
+/* A radio button field (10) whose widget (11) is an object of its own, with the two
+ * appearances of its states (12, 13), in an uncertified document: choosing sets the
+ * field's /V and the widget's /AS; the widget's other keys, its appearance streams and a
+ * field its signature locks stay as signed. */
+#define RADIO_KID(extra)                                                                           \
+	"<< /Type /Annot /Subtype /Widget /Parent 10 0 R /P 3 0 R /AP << /N << /A 12 0 R /Off 13 " \
+	"0 R >> >>" extra " >>"
+static const struct {
+	const char *name;
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+	const char *lock; /* FieldMDP: the transform's parameters, or NULL */
+} radio[] = {
+    {"chosen",
+     {{10, 11},
+      {"<< /FT /Btn /Ff 49152 /T (Choice) /Kids [11 0 R] /V /A >>",
+       RADIO_KID(" /Rect [20 650 40 670] /AS /A")},
+      NULL},
+     COCO_STATUS_PASS,
+     "(button field 10 filled in; widget 11 of button field 10)",
+     NULL},
+    {"widget-moved",
+     {{11}, {RADIO_KID(" /Rect [0 0 595 842] /AS /A")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 11's /Rect changed as it was filled in",
+     NULL},
+    {"state-appearance-rewritten",
+     {{12},
+      {"<< /Type /XObject /Subtype /Form /BBox [0 0 20 20] /Length 6 >>\nstream\nBT ET \n"
+       "endstream"},
+      NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as object 12, which the signed revision holds, changed",
+     NULL},
+    {"locked",
+     {{11}, {RADIO_KID(" /Rect [20 650 40 670] /AS /A")}, NULL},
+     COCO_STATUS_FAIL,
+     "not covered, as form field 10 is locked by the signature's FieldMDP transform, yet it "
+     "changed",
+     "/Action /Include /Fields [(Choice)]"},
+};
+
+START_TEST(test_radio)
+{
+	static const char *const more[] = {
+	    "<< /FT /Btn /Ff 49152 /T (Choice) /Kids [11 0 R] >>",
+	    RADIO_KID(" /Rect [20 650 40 670] /AS /Off"),
+	    "<< /Type /XObject /Subtype /Form /BBox [0 0 20 20] /Length 5 >>\nstream\nBT ET\n"
+	    "endstream",
+	    "<< /Type /XObject /Subtype /Form /BBox [0 0 20 20] /Length 0 >>\nstream\n\nendstream"};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path, *lock = NULL;
+	const struct coco_finding *hit;
+	int pass = radio[_i].status == COCO_STATUS_PASS;
+	struct doc doc = {CAT_HEAD " 10 0 R] /SigFlags 3 >> >>",
+			  PAGE_HEAD "/Annots [4 0 R 7 0 R 11 0 R] >>",
+			  NULL,
+			  NULL,
+			  more,
+			  4};
+
+	px_setup(&f);
+	if (radio[_i].lock != NULL)
+		lock = bt_fmt("/Reference [<< /Type /SigRef /TransformMethod /FieldMDP "
+			      "/TransformParams << /Type /TransformParams %s /V /1.2 >> >>]",
+			      radio[_i].lock);
+	doc.sig_extra = lock;
+	form_buf_doc(&body_sig, &doc, &b, &x);
+	append_update(&b, &radio[_i].u, x, &y);
+	path = bt_fmt("%s/radio-%s.pdf", f.tmp, radio[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "r.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", radio[_i].status, "r.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), radio[_i].message),
+		      "%s:\n%s", radio[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
+	free(path), free(b.p), free(lock);
+	px_teardown(&f);
+}
+END_TEST
+
+/* The signed field's own /Lock (ISO 32000-2 12.7.5.5; object 11) in the document with the
+ * text field (10): it locks fields as a FieldMDP transform does, and its /P (PDF 2.0)
+ * lowers the permissions in effect, even of an uncertified document; a higher /P than the
+ * certification's is ignored. */
+/* clang-format off */
+#define FILL12 {{10, 12}, {TEXT_AT(TEXT_RECT, " /V (Alice) /AP << /N 12 0 R >>"), AP11}, NULL}
+/* clang-format on */
+static const struct {
+	const char *name;
+	const char *lock; /* object 11, the signature field's /Lock */
+	int p;            /* the DocMDP /P, or 0: not certified */
+	struct upd u;
+	enum coco_status status;
+	const char *message;
+} field_locks[] = {
+    {"p1-fill", "<< /Type /SigFieldLock /Action /Include /Fields [] /P 1 >>", 0, FILL12,
+     COCO_STATUS_FAIL,
+     "not covered, as the signature's field lock allows no changes (/Lock /P 1), yet form field "
+     "10 was filled in"},
+    {"p1-dss",
+     "<< /Type /SigFieldLock /Action /Include /Fields [] /P 1 >>",
+     0,
+     {{1, 12}, {FORM_CAT("", "", " /DSS 12 0 R"), "<< /Certs [] >>"}, NULL},
+     COCO_STATUS_PASS,
+     "(the catalogue's /DSS; 1 new object)"},
+    {"p2-fill", "<< /Type /SigFieldLock /Action /Include /Fields [(Other)] /P 2 >>", 0, FILL12,
+     COCO_STATUS_PASS, "(text field 10 filled in; 1 new object)"},
+    {"include", "<< /Type /SigFieldLock /Action /Include /Fields [(Name)] >>", 0, FILL12,
+     COCO_STATUS_FAIL, LOCKED},
+    {"all", "<< /Type /SigFieldLock /Action /All >>", 2, FILL12, COCO_STATUS_FAIL, LOCKED},
+    {"certified-p1-lock-p3", "<< /Type /SigFieldLock /Action /Include /Fields [] /P 3 >>", 1,
+     FILL12, COCO_STATUS_FAIL,
+     "not covered, as the document is certified with no changes allowed (DocMDP /P 1), yet "
+     "form field 10 was filled in"},
+};
+
+START_TEST(test_field_lock)
+{
+	const char *more[] = {TEXT_AT(TEXT_RECT, ""), field_locks[_i].lock};
+	struct px f;
+	struct bt_sb b = {0};
+	size_t x, y;
+	char *path, *cat, *mdp = NULL;
+	const struct coco_finding *hit;
+	int pass = field_locks[_i].status == COCO_STATUS_PASS;
+	struct doc doc = {
+	    NULL,
+	    PAGE_HEAD "/Annots [4 0 R 7 0 R 10 0 R] >>",
+	    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Body) /V 6 0 R /Rect [0 0 10 "
+	    "10] /F 132 /P 3 0 R /AP << /N 8 0 R >> /Lock 11 0 R >>",
+	    NULL,
+	    more,
+	    2};
+
+	px_setup(&f);
+	cat = bt_fmt(FORM_CAT("", "", "%s"), field_locks[_i].p ? PERMS : "");
+	if (field_locks[_i].p)
+		mdp =
+		    bt_fmt("/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams "
+			   "<< /Type /TransformParams /P %d /V /1.2 >> >>]",
+			   field_locks[_i].p);
+	doc.cat = cat, doc.sig_extra = mdp;
+	form_buf_doc(&body_sig, &doc, &b, &x);
+	append_update(&b, &field_locks[_i].u, x, &y);
+	path = bt_fmt("%s/lock-%s.pdf", f.tmp, field_locks[_i].name);
+	ck_assert_int_eq(bt_write(path, b.p, b.n), 0);
+	scan(&f, path, "l.pdf");
+	hit = bt_find_status(f.r, "pdf.coverage", field_locks[_i].status, "l.pdf");
+	ck_assert_msg(hit && strstr(coco_finding_message(hit), "signature in object 6 ") &&
+			  strstr(coco_finding_message(hit), field_locks[_i].message),
+		      "%s:\n%s", field_locks[_i].name, bt_dump(f.r));
+	ck_assert_int_eq(f.res.sigs[0].coverage,
+			 pass ? COCO_PDF_COVER_REVISION : COCO_PDF_COVER_NONE);
+	ck_assert_int_eq(f.res.sigs[0].status, pass ? COCO_PDF_SIG_VALID : COCO_PDF_SIG_BAD);
+	free(path), free(b.p), free(cat), free(mdp);
 	px_teardown(&f);
 }
 END_TEST
@@ -1509,6 +1887,9 @@ Suite *pades_suite(void)
 	tcase_add_test(tc, test_shadow_info);
 	tcase_add_test(tc, test_big_dict);
 	tcase_add_loop_test(tc, test_certified, 0, (int)(sizeof(certified) / sizeof(certified[0])));
+	tcase_add_loop_test(tc, test_radio, 0, (int)(sizeof(radio) / sizeof(radio[0])));
+	tcase_add_loop_test(tc, test_field_lock, 0,
+			    (int)(sizeof(field_locks) / sizeof(field_locks[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -106,6 +106,9 @@ struct coco_pdf_sig {
 	/* REVISION: an allowed update gave a new or filled-in signature field an appearance
 	 * (/AP), which draws on the page: the signatures after this one say whose it is */
 	int updates_draw;
+	/* REVISION: an allowed update filled in form fields (a value, a new appearance, or
+	 * /NeedAppearances): they show on the page what this signature does not cover */
+	int updates_fill;
 	/* What the CMS says of its signer, once it was checked (NULL, "" and 0 if it names
 	 * none): vouched for only when status is VALID (or UNANCHORED, but for the CA) */
 	char *signer;           /* the signer's subject (RFC 2253) */

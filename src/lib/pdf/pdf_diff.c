@@ -6,10 +6,12 @@
  * they change that the signed revision lists is judged by a rule (the catalogue's /DSS,
  * /AcroForm, /Metadata and /Extensions; the DSS; /Info; the XMP metadata; new signature
  * fields in /AcroForm /Fields and as widgets on a page's /Annots, direct arrays or
- * indirect ones; an empty signature field filled in), and anything else refuses the
- * coverage. The signed revision's index is
- * loaded into a copy of the scan that shares its reader and counts, so the limits of
- * docs/SECURITY.md hold for this pass too. The updates are judged together, as the file
+ * indirect ones; an empty signature field filled in; where the DocMDP permissions allow
+ * it, form fields filled in with new appearances, unless the signature's FieldMDP
+ * transform or its field's /Lock locks them; fonts added to the form's /DR), and anything
+ * else refuses the coverage. The signed revision's index is loaded into a copy of the
+ * scan that shares its reader and counts, so the limits of docs/SECURITY.md hold for this
+ * pass too. The updates are judged together, as the file
  * now stands against the signed revision: what a viewer shows is the newest state.
  */
 #include <stdarg.h>
@@ -30,9 +32,19 @@ struct diff {
 	size_t k;       /* sections 1 .. k of s (1 = newest) are the updates */
 	long long root, info, meta, acro, dss[MAX_DSS];
 	unsigned char dss_kind[MAX_DSS]; /* enum dss_kind of each dss[] */
-	long long fields; /* the form's /Fields when it is an indirect array, or -1 */
-	int mdp;          /* the certification's DocMDP /P (docmdp): 0 none, 1 no changes */
-	int draws;        /* an allowed signature field brings an appearance (/AP) */
+	long long fields;      /* the form's /Fields when it is an indirect array, or -1 */
+	long long dr, dr_font; /* the form's /DR and its /Font when objects of their own, or -1 */
+	int mdp; /* the DocMDP /P (docmdp), or the field lock's lower one: 0 none, 1 no changes */
+	int lock_p1;     /* mdp is 1 by the signature field's /Lock, not a certification */
+	int draws;       /* an allowed signature field brings an appearance (/AP) */
+	int filled;      /* an allowed update filled in form fields (form_key, acroform_key) */
+	long sig;        /* the signature's dictionary, whose FieldMDP transforms lock fields */
+	struct obj sigo; /* that dictionary as the signed revision holds it */
+	struct obj fieldo, locko; /* its signature field, and that field's /Lock if indirect */
+	const struct val *lock;   /* that /Lock dictionary, in fieldo or locko, or NULL */
+	long long field;          /* the form field being filled in (form_key) */
+	int widget;               /* the object being filled in is a widget (form_key) */
+	const char *dr_cat;       /* the /DR category being compared (dr_entry) */
 	size_t ndss, n_new;
 	int refused;
 	char why[256];
@@ -44,8 +56,6 @@ static const struct val empty_dict = {.t = V_DICT};
 /* What a DSS part is (ETSI EN 319 142-1 5.4.2): the DSS dictionary, its /VRI map, or one of
  * its /Certs, /CRLs and /OCSPs arrays. */
 enum dss_kind { DSS_DICT, DSS_VRI, DSS_ARRAY };
-
-#define MDP1 "the document is certified with no changes allowed (DocMDP /P 1), yet "
 
 static int refuse(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
 
@@ -61,6 +71,25 @@ static int refuse(struct diff *d, const char *fmt, ...)
 	vsnprintf(d->why, sizeof(d->why), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+static int refuse_p1(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
+
+/* refuse, where no changes are allowed (d->mdp 1): by the certification, or by the /P 1
+ * of the signature field's lock. */
+static int refuse_p1(struct diff *d, const char *fmt, ...)
+{
+	char rest[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof(rest), fmt, ap);
+	va_end(ap);
+	return refuse(d, "%s, yet %s",
+		      d->lock_p1
+			  ? "the signature's field lock allows no changes (/Lock /P 1)"
+			  : "the document is certified with no changes allowed (DocMDP /P 1)",
+		      rest);
 }
 
 static void note(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
@@ -359,7 +388,7 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 			    "/DocTimeStamp dictionary",
 			    field, v->i);
 	else if (d->mdp == 1 && !name_is(type, "DocTimeStamp"))
-		rc = refuse(d, MDP1 "signature field %lld holds a new signature", field);
+		rc = refuse_p1(d, "signature field %lld holds a new signature", field);
 	else if (dget(&o.v, "ByteRange") == NULL)
 		rc = refuse(d,
 			    "the /V of signature field %lld, object %lld, has no /ByteRange: it "
@@ -395,7 +424,7 @@ static int new_field(struct diff *d, long long num, int widget)
 			    "widget in one dictionary",
 			    num, where);
 	else if (dget(v, "V") == NULL && d->mdp == 1)
-		rc = refuse(d, MDP1 "empty signature field %lld was added", num);
+		rc = refuse_p1(d, "empty signature field %lld was added", num);
 	else if (dget(v, "V") == NULL && ap != NULL)
 		rc = refuse(d,
 			    "new empty signature field %lld has an appearance: only a signed "
@@ -492,16 +521,290 @@ static int indirect_array(struct diff *d, long num, const struct val *was, const
 	return appended(d, num, "Annots", was, now, 1);
 }
 
+/* ---- form filling ------------------------------------------------------------------- */
+
+#define MAX_DEPTH 8u     /* the /Parent chain followed for a field's name */
+#define MAX_FIELDS 1024u /* the form's /Fields searched for the signature's own field */
+#define FIELD_NAME 512u  /* the longest fully qualified field name compared */
+
+/* Whether the DocMDP permissions allow form filling: not certified, or /P 2 or /P 3. */
+static int may_fill(const struct diff *d)
+{
+	return d->mdp != 1;
+}
+
+/* The fully qualified name of field num in the signed revision (ISO 32000-2 12.7.4.2):
+ * the /T of it and of its /Parent fields, joined by periods, into name (*len bytes, not
+ * terminated). 0; 1 when it does not fit or the chain is too deep; -1 if a read failed. */
+static int field_name(struct diff *d, long long num, char *name, size_t *len)
+{
+	const struct val *t, *p;
+	struct obj o;
+	size_t depth, n = 0, add;
+
+	for (depth = 0; num >= 0 && depth < MAX_DEPTH; depth++) {
+		if (fetch(d, 1, num, &o) != 0)
+			return -1;
+		t = dget(&o.v, "T"), p = dget(&o.v, "Parent");
+		add = t != NULL && t->t == V_STR && t->len > 0 ? t->len + (n > 0) : 0;
+		if (add > 0 && n + add <= FIELD_NAME) {
+			memmove(name + add, name, n);
+			memcpy(name, t->s, t->len);
+			if (n > 0)
+				name[t->len] = '.';
+		}
+		n += add;
+		num = p != NULL && p->t == V_REF && !o.has_stream ? p->i : -1;
+		release(d, &o);
+	}
+	*len = n;
+	return num < 0 && n <= FIELD_NAME ? 0 : 1;
+}
+
+/* Whether list (a FieldMDP /Fields array) names the field called name (len bytes), or one
+ * of the fields above it. */
+static int listed(const struct val *list, const char *name, size_t len)
+{
+	const struct val *f;
+	size_t i;
+
+	for (i = 0; list != NULL && list->t == V_ARRAY && i < list->n; i++) {
+		f = &list->k[i];
+		if (f->t == V_STR && f->len <= len && memcmp(f->s, name, f->len) == 0 &&
+		    (f->len == len || name[f->len] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether p, a FieldMDP transform's parameters or a signature field's /Lock, locks the
+ * field called name (len bytes; NULL: a name not known, locked by any): /Action /Include
+ * listing it, /Exclude not listing it, /All or anything else. */
+static int locks(const struct val *p, const char *name, size_t len)
+{
+	const struct val *a = dget(p, "Action"), *f = dget(p, "Fields");
+
+	return name == NULL || !((name_is(a, "Include") && !listed(f, name, len)) ||
+				 (name_is(a, "Exclude") && listed(f, name, len)));
+}
+
+/* Whether the signature locks the field called name (as locks): by a FieldMDP transform
+ * in its dictionary's /Reference (ISO 32000-2 12.8.2.4), or by the /Lock of its field
+ * (12.7.5.5). A /Reference that is not a direct array of direct dictionaries, which
+ * cannot be read here, locks every field. */
+static int locked(const struct diff *d, const char *name, size_t len)
+{
+	const struct val *r = dget(&d->sigo.v, "Reference");
+	size_t i;
+
+	if (r != NULL && r->t != V_ARRAY && r->t != V_NULL)
+		return 1;
+	for (i = 0; r != NULL && r->t == V_ARRAY && i < r->n; i++) {
+		if (r->k[i].t != V_DICT)
+			return 1;
+		if (name_is(dget(&r->k[i], "TransformMethod"), "FieldMDP") &&
+		    locks(dget(&r->k[i], "TransformParams"), name, len))
+			return 1;
+	}
+	return d->lock != NULL && locks(d->lock, name, len);
+}
+
+/* Refuses a change to field field (an object of the signed revision) when the signature
+ * locks it; 0 when it does not. */
+static int lock_check(struct diff *d, long long field)
+{
+	char name[FIELD_NAME];
+	size_t len = 0;
+	int named = field_name(d, field, name, &len);
+
+	if (named < 0)
+		return -1;
+	if (locked(d, named == 0 ? name : NULL, len))
+		return refuse(d,
+			      "form field %lld is locked by the signature's FieldMDP transform, "
+			      "yet it changed",
+			      field);
+	return 0;
+}
+
+/* What kind of field /FT ft makes: a phrase, or NULL for a signature field or none. */
+static const char *field_kind(const struct val *ft)
+{
+	return name_is(ft, "Tx")    ? "text field"
+	       : name_is(ft, "Ch")  ? "choice field"
+	       : name_is(ft, "Btn") ? "button field"
+				    : NULL;
+}
+
+/* The form field that the signed revision's dictionary a (object num) is, or is the
+ * widget of: a text, choice or button field with its /FT, or a widget (no /FT) whose
+ * /Parent is one. -1 if neither, -2 if a read failed. */
+static long long form_field(struct diff *d, long num, const struct val *a)
+{
+	const struct val *p = dget(a, "Parent");
+	struct obj o;
+	long long field = -1;
+
+	if (field_kind(dget(a, "FT")) != NULL)
+		return num;
+	if (dget(a, "FT") != NULL || !name_is(dget(a, "Subtype"), "Widget") || p == NULL ||
+	    p->t != V_REF)
+		return -1;
+	if (fetch(d, 1, p->i, &o) != 0)
+		return -2;
+	if (!o.has_stream && field_kind(dget(&o.v, "FT")) != NULL)
+		field = p->i;
+	release(d, &o);
+	return field;
+}
+
+/* A key of a form field or its widget (object num) that changed as it was filled in: the
+ * field's /V (referring only to new objects), a widget's /AS and its /AP (the same). */
+static int form_key(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
+{
+	(void)was;
+	if (strcmp(key, "V") == 0 && num == d->field && (now == NULL || refs_new(d, now)))
+		return 0;
+	if (strcmp(key, "V") == 0 && num == d->field)
+		return refuse(d, "the new /V of form field %ld uses objects of the signed revision",
+			      num);
+	if (strcmp(key, "AS") == 0 && d->widget && (now == NULL || now->t == V_NAME))
+		return 0;
+	if (strcmp(key, "AP") == 0 && d->widget && now != NULL && refs_new(d, now))
+		return 0;
+	if (strcmp(key, "AP") == 0 && d->widget && now != NULL)
+		return refuse(d,
+			      "the new appearance of form field %ld uses objects of the signed "
+			      "revision",
+			      num);
+	return refuse(d, "form field %ld's /%s changed as it was filled in", num, key);
+}
+
+/* Object num of the signed revision, form field field or its widget, changed (a, b):
+ * filled in, where the DocMDP permissions allow it and no FieldMDP lock forbids it. */
+static int fill_form(struct diff *d, long num, long long field, const struct val *a,
+		     const struct val *b)
+{
+	const struct val *fv = a, *ff;
+	struct obj fo;
+	int rc;
+
+	memset(&fo, 0, sizeof(fo));
+	if (field != num && fetch(d, 1, field, &fo) != 0)
+		return -1;
+	fv = field != num ? &fo.v : a, ff = dget(fv, "Ff");
+	if (!may_fill(d))
+		rc = refuse_p1(d, "form field %lld was filled in", field);
+	else if (ff != NULL && (ff->t != V_INT || (ff->i & 1) != 0))
+		rc = refuse(d, "form field %lld is read-only (/Ff), yet it changed", field);
+	else if (name_is(dget(fv, "FT"), "Btn") && ff != NULL && (ff->i & 0x10000) != 0)
+		rc = refuse(d,
+			    "form field %lld is a push button, which holds no value, yet it "
+			    "changed",
+			    field);
+	else if (lock_check(d, field) != 0)
+		rc = -1;
+	else {
+		d->field = field, d->widget = name_is(dget(a, "Subtype"), "Widget");
+		if (field == num)
+			note(d, "%s %lld filled in", field_kind(dget(fv, "FT")), field);
+		else
+			note(d, "widget %ld of %s %lld", num, field_kind(dget(fv, "FT")), field);
+		rc = each_change(d, num, a, b, form_key);
+		d->filled |= rc == 0;
+	}
+	release(d, &fo);
+	return rc;
+}
+
+/* An entry of a resource category (d->dr_cat) of the form's /DR that differs: one the
+ * update adds, referring only to new objects. */
+static int dr_entry(struct diff *d, long num, const char *key, const struct val *was,
+		    const struct val *now)
+{
+	(void)num;
+	if (was != NULL)
+		return refuse(d, "the /AcroForm's /DR /%s /%s changed: resources may only be added",
+			      d->dr_cat, key);
+	if (!refs_new(d, now))
+		return refuse(d,
+			      "the /AcroForm's /DR /%s /%s, which an update adds, uses objects of "
+			      "the signed revision",
+			      d->dr_cat, key);
+	return 0;
+}
+
+/* A resource category (/Font, /Encoding) of the form's /DR, in object num, now: the
+ * signed revision's entries kept, and new ones that refer only to new objects. */
+static int dr_grow(struct diff *d, long num, const char *cat, const struct val *was,
+		   const struct val *now)
+{
+	if (was == NULL || was->t != V_DICT)
+		was = &empty_dict;
+	if (now == NULL || now->t != V_DICT)
+		return refuse(d, "the /AcroForm's /DR /%s is not a dictionary", cat);
+	d->dr_cat = cat;
+	if (each_change(d, num, was, now, dr_entry) != 0)
+		return -1;
+	note(d, "resources added to the /AcroForm's /DR");
+	return 0;
+}
+
+static int dr_key(struct diff *d, long num, const char *key, const struct val *was,
+		  const struct val *now)
+{
+	struct obj a, b;
+	const struct val *av, *bv;
+	int rc = -1;
+
+	if (strcmp(key, "Font") != 0 && strcmp(key, "Encoding") != 0)
+		return refuse(d, "the /AcroForm's /DR /%s changed: only fonts may be added", key);
+	memset(&b, 0, sizeof(b));
+	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
+		rc = dr_grow(d, num, key, av, bv);
+	release(d, &a), release(d, &b);
+	return rc;
+}
+
+/* The form's default resources (/DR), was and now (dictionaries, or NULL): fonts and
+ * encodings may be added, as viewers do when they fill in a form or add a signature
+ * field; nothing else may change. */
+static int dr_change(struct diff *d, long num, const struct val *was, const struct val *now)
+{
+	if (d->mdp == 1)
+		return refuse_p1(d, "the /AcroForm's /DR changed");
+	if (now == NULL || now->t != V_DICT)
+		return refuse(d, "the /AcroForm's /DR is not a dictionary");
+	return each_change(d, num, was != NULL && was->t == V_DICT ? was : &empty_dict, now,
+			   dr_key);
+}
+
 /* ---- the rules for changed objects -------------------------------------------------- */
 
 static int acroform_key(struct diff *d, long num, const char *key, const struct val *was,
 			const struct val *now)
 {
+	struct obj a, b;
+	const struct val *av, *bv;
+	int rc = -1;
+
 	if (strcmp(key, "Fields") == 0)
 		return appended(d, num, "Fields", was, now, 0);
 	if (strcmp(key, "SigFlags") == 0)
 		return 0;
-	return refuse(d, "the /AcroForm's /%s changed", key);
+	if (strcmp(key, "NeedAppearances") == 0 && may_fill(d) &&
+	    (now == NULL || now->t == V_BOOL)) {
+		note(d, "the /AcroForm's /NeedAppearances");
+		return d->filled = 1, 0;
+	}
+	if (strcmp(key, "DR") != 0)
+		return refuse(d, "the /AcroForm's /%s changed", key);
+	memset(&b, 0, sizeof(b));
+	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
+		rc = dr_change(d, num, av, bv);
+	release(d, &a), release(d, &b);
+	return rc;
 }
 
 /* The form (object num, or the catalogue's direct /AcroForm): new signature fields. */
@@ -522,7 +825,7 @@ static int catalogue_key(struct diff *d, long num, const char *key, const struct
 	int rc = -1;
 
 	if (strcmp(key, "Metadata") == 0 && d->mdp == 1)
-		return refuse(d, MDP1 "the catalogue's /Metadata changed");
+		return refuse_p1(d, "the catalogue's /Metadata changed");
 	if (strcmp(key, "DSS") == 0 || strcmp(key, "Metadata") == 0 ||
 	    strcmp(key, "Extensions") == 0) {
 		note(d, "the catalogue's /%s", key);
@@ -699,6 +1002,8 @@ static const char *free_change(const struct diff *d, long num, const struct obj 
 	const struct val *a = &was->v;
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && now->v.t == V_DICT;
 
+	if (num == d->dr || num == d->dr_font)
+		return NULL; /* a /DR shared with these is judged as /DR */
 	if (num == d->info && dicts && !draws(a, none) && !draws(&now->v, none))
 		return "the document information dictionary";
 	if (num == d->meta && was->has_stream && now->has_stream &&
@@ -736,11 +1041,12 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	const struct val *a = &was->v, *b = &now->v;
 	int dicts = !was->has_stream && !now->has_stream && a->t == V_DICT && b->t == V_DICT;
 	const char *what = free_change(d, num, was, now);
+	long long field;
 
 	if (!was->has_stream && !now->has_stream && val_eq(d, a, b))
 		return 0; /* written again, unchanged */
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
-		return refuse(d, MDP1 "object %ld, the document's metadata, changed", num);
+		return refuse_p1(d, "object %ld, the document's metadata, changed", num);
 	if (what != NULL && num == d->info && each_change(d, num, a, b, info_key) != 0)
 		return -1;
 	if (what != NULL && num != d->info && num != d->meta && in_dss(d, num) &&
@@ -757,9 +1063,18 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	if (dicts && name_is(dget(a, "Type"), "Page"))
 		return each_change(d, num, a, b, page_key);
 	if (dicts && name_is(dget(a, "FT"), "Sig") && dget(a, "V") == NULL) {
+		if (lock_check(d, num) != 0)
+			return -1;
 		note(d, "signature field %ld filled in", num);
 		return each_change(d, num, a, b, fill_key);
 	}
+	if (dicts && num == d->dr)
+		return dr_change(d, num, a, b);
+	if (dicts && num == d->dr_font)
+		return d->mdp == 1 ? refuse_p1(d, "the /AcroForm's /DR changed")
+				   : dr_grow(d, num, "Font", a, b);
+	if (dicts && (field = form_field(d, num, a)) != -1)
+		return field < 0 ? -1 : fill_form(d, num, field, a, b);
 	if (!was->has_stream && !now->has_stream && a->t == V_ARRAY && b->t == V_ARRAY)
 		return indirect_array(d, num, a, b);
 	return refuse(d, "object %ld, which the signed revision holds, changed", num);
@@ -976,7 +1291,73 @@ static int docmdp(struct diff *d, const struct val *cat)
 	return mdp;
 }
 
-/* What the signed revision's catalogue refers to: /Metadata, /AcroForm, /DSS (parts). */
+/* The signature's field: the one among the form's /Fields (up to MAX_FIELDS of them) whose
+ * /V is the signature dictionary; its /Lock (ISO 32000-2 12.7.5.5) into d->lock, and the
+ * lock's /P (PDF 2.0) lowers the permissions: 3 when not certified, a higher /P ignored. */
+static int find_lock(struct diff *d, const struct val *fields)
+{
+	const struct val *v, *p;
+	struct obj o;
+	size_t i;
+
+	for (i = 0; fields != NULL && fields->t == V_ARRAY && i < fields->n && i < MAX_FIELDS;
+	     i++) {
+		if (fields->k[i].t != V_REF)
+			continue;
+		if (fetch(d, 1, fields->k[i].i, &o) != 0)
+			return -1;
+		v = dget(&o.v, "V");
+		if (!o.has_stream && v != NULL && v->t == V_REF && v->i == d->sig) {
+			d->fieldo = o; /* transferred */
+			break;
+		}
+		release(d, &o);
+	}
+	v = dget(&d->fieldo.v, "Lock");
+	if (deref(d, 1, v, &d->locko, &v) != 0)
+		return -1;
+	d->lock = v != NULL && v->t != V_NULL ? v : NULL;
+	p = dget(d->lock, "P");
+	if (p != NULL && p->t == V_INT && p->i == 1 && d->mdp != 1)
+		d->mdp = 1, d->lock_p1 = 1; /* 2 and 3 allow what no certification does */
+	return 0;
+}
+
+/* The form's /DR and its /Font, when objects of their own (acro: the form, or NULL). */
+static int prepare_form(struct diff *d, const struct val *acro)
+{
+	const struct val *dr = dget(acro, "DR"), *font;
+	struct obj o;
+	int rc;
+
+	d->dr = dr != NULL && dr->t == V_REF ? dr->i : -1;
+	rc = deref(d, 1, dr, &o, &dr);
+	font = dget(dr, "Font");
+	d->dr_font = rc == 0 && font != NULL && font->t == V_REF ? font->i : -1;
+	release(d, &o);
+	return rc;
+}
+
+/* What the signed revision's /AcroForm (v, the catalogue's value) refers to: its /DR, its
+ * /Fields when an indirect array, and the signature's field with its /Lock. */
+static int prepare_acroform(struct diff *d, const struct val *v)
+{
+	struct obj acro, fields;
+	int rc = -1;
+
+	memset(&fields, 0, sizeof(fields));
+	if (deref(d, 1, v, &acro, &v) != 0 || prepare_form(d, v) != 0)
+		goto out;
+	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
+	if (deref(d, 1, v, &fields, &v) == 0 && find_lock(d, v) == 0)
+		rc = 0;
+out:
+	release(d, &acro), release(d, &fields);
+	return rc;
+}
+
+/* What the signed revision's catalogue refers to: /Metadata, /AcroForm, /DSS (parts), the
+ * certification; and the signature's dictionary. */
 static int prepare(struct diff *d)
 {
 	const char *parts[] = {"VRI", "Certs", "CRLs", "OCSPs"};
@@ -986,21 +1367,19 @@ static int prepare(struct diff *d)
 	int rc = -1;
 
 	memset(&dss, 0, sizeof(dss));
-	if (fetch(d, 1, d->root, &cat) != 0)
+	if (fetch(d, 1, d->root, &cat) != 0 || (d->mdp = docmdp(d, &cat.v)) < 0)
 		goto out;
 	v = dget(&cat.v, "Metadata"), d->meta = v && v->t == V_REF ? v->i : -1;
 	v = dget(&cat.v, "AcroForm"), d->acro = v && v->t == V_REF ? v->i : -1;
-	if (deref(d, 1, v, &dss, &v) != 0)
+	if (prepare_acroform(d, v) != 0)
 		goto out;
-	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
-	release(d, &dss);
-	memset(&dss, 0, sizeof(dss));
 	dss_part(d, v = dget(&cat.v, "DSS"), DSS_DICT);
 	if (deref(d, 1, v, &dss, &v) != 0)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
 		dss_part(d, dget(v, parts[i]), i == 0 ? DSS_VRI : DSS_ARRAY);
-	rc = (d->mdp = docmdp(d, &cat.v)) < 0 ? -1 : 0;
+	if (fetch(d, 1, d->sig, &d->sigo) == 0)
+		rc = 0;
 out:
 	release(d, &cat), release(d, &dss);
 	return rc;
@@ -1024,6 +1403,7 @@ static void report(struct diff *d, const struct sigrec *g, struct coco_pdf_sig *
 	}
 	sig->coverage = COCO_PDF_COVER_REVISION;
 	sig->updates_draw = d->draws;
+	sig->updates_fill = d->filled;
 	if (d->n_new > 0)
 		note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
 	coco_report_add(d->s->r, COCO_STATUS_PASS, "pdf.coverage", d->s->name,
@@ -1041,10 +1421,12 @@ enum coco_err coco_pdf_coverage(struct scan *s, const struct sigrec *g, struct c
 
 	memset(&d, 0, sizeof(d));
 	d.s = s, d.end = sig->end;
-	d.root = d.info = d.meta = d.acro = d.fields = -1;
+	d.root = d.info = d.meta = d.acro = d.fields = d.dr = d.dr_font = -1;
+	d.sig = g->obj;
 	if (signed_start(&d, &start) == 0 && find_revision(&d, &start) == 0 &&
 	    load_old(&d, start) == 0 && prepare(&d) == 0)
 		walk(&d);
+	release(&d, &d.sigo), release(&d, &d.fieldo), release(&d, &d.locko);
 	unload(&d);
 	if (s->d.ioerr)
 		return coco_seterr(s->ctx, COCO_ERR_IO, "cannot read '%s'", s->name);

@@ -392,6 +392,20 @@ static void later_manual(const struct certcheck *k, const struct coco_pdf_sig *g
 	    k->c->number, k->c->file, g->signer ? g->signer : "?", h->signer ? h->signer : "?");
 }
 
+/* Whether form fields were filled in after g's revision, in updates g's coverage allowed,
+ * and no later valid signature covers them (one that did would have none after it): what
+ * they show on the page is nobody's. */
+static int filled_unsigned(const struct coco_pdf_result *res, const struct coco_pdf_sig *g)
+{
+	size_t i;
+
+	for (i = 0; g != NULL && g->updates_fill && i < res->n_sigs; i++)
+		if (res->sigs[i].status == COCO_PDF_SIG_VALID && !res->sigs[i].doc_timestamp &&
+		    res->sigs[i].end > g->end && !res->sigs[i].updates_fill)
+			return 0;
+	return g != NULL && g->updates_fill;
+}
+
 /* The certificate PDF's own signature: the strongest evidence of authenticity. */
 static void check_authentic(const struct certcheck *k)
 {
@@ -413,6 +427,14 @@ static void check_authentic(const struct certcheck *k)
 				c->file);
 	else if (g != NULL && later_unvouched(res, g) != NULL)
 		later_manual(k, g, later_unvouched(res, g));
+	else if (filled_unsigned(res, g))
+		coco_report_add_manual(
+		    k->r, "evidence.authentic", c->number,
+		    "confirm certificate %s with the register: '%s' is signed by "
+		    "'%s', but form fields were filled in after it, in an "
+		    "incremental update no signature covers: what they show on "
+		    "the page is not the signer's",
+		    c->number, c->file, g->signer ? g->signer : "?");
 	else if (g != NULL && signed_by(b, g) && b->anchors.n == 0)
 		coco_report_add_manual(
 		    k->r, "evidence.authentic", c->number,
