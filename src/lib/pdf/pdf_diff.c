@@ -19,48 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdf/pdf_diff.h"
+#include "pdf/pdf_diff_int.h"
 
 #define TAIL 1024u /* startxref and %%EOF are looked for in the signed bytes' last TAIL */
-#define LIST 480u  /* the updates, listed in the pass message */
-#define MAX_DSS 5u /* the DSS and its /VRI, /Certs, /CRLs, /OCSPs, when indirect */
-
-struct diff {
-	struct scan *s; /* the file as it is: its index is the newest */
-	struct scan *t; /* the signed revision's index, sharing s's reader (see sync) */
-	uint64_t end;   /* the signed bytes end here */
-	size_t k;       /* sections 1 .. k of s (1 = newest) are the updates */
-	long long root, info, meta, acro, dss[MAX_DSS];
-	unsigned char dss_kind[MAX_DSS]; /* enum dss_kind of each dss[] */
-	long long fields;      /* the form's /Fields when it is an indirect array, or -1 */
-	long long dr, dr_font; /* the form's /DR and its /Font when objects of their own, or -1 */
-	int mdp; /* the DocMDP /P (docmdp), or the field lock's lower one: 0 none, 1 no changes */
-	int lock_p1;     /* mdp is 1 by the signature field's /Lock, not a certification */
-	int draws;       /* an allowed signature field brings an appearance (/AP) */
-	int filled;      /* an allowed update filled in form fields (form_key, acroform_key) */
-	long sig;        /* the signature's dictionary, whose FieldMDP transforms lock fields */
-	struct obj sigo; /* that dictionary as the signed revision holds it */
-	struct obj fieldo, locko; /* its signature field, and that field's /Lock if indirect */
-	const struct val *lock;   /* that /Lock dictionary, in fieldo or locko, or NULL */
-	long long field;          /* the form field being filled in (form_key) */
-	int widget;               /* the object being filled in is a widget (form_key) */
-	const char *dr_cat;       /* the /DR category being compared (dr_entry) */
-	size_t ndss, n_new;
-	int refused;
-	char why[256];
-	char list[LIST];
-};
-
-static const struct val empty_dict = {.t = V_DICT};
-
-/* What a DSS part is (ETSI EN 319 142-1 5.4.2): the DSS dictionary, its /VRI map, or one of
- * its /Certs, /CRLs and /OCSPs arrays. */
-enum dss_kind { DSS_DICT, DSS_VRI, DSS_ARRAY };
-
-static int refuse(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
 
 /* Records why the updates are refused (the first reason); returns -1. */
-static int refuse(struct diff *d, const char *fmt, ...)
+int coco_pdfd_refuse(struct diff *d, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -73,11 +37,9 @@ static int refuse(struct diff *d, const char *fmt, ...)
 	return -1;
 }
 
-static int refuse_p1(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
-
 /* refuse, where no changes are allowed (d->mdp 1): by the certification, or by the /P 1
  * of the signature field's lock. */
-static int refuse_p1(struct diff *d, const char *fmt, ...)
+int coco_pdfd_refuse_p1(struct diff *d, const char *fmt, ...)
 {
 	char rest[200];
 	va_list ap;
@@ -85,17 +47,15 @@ static int refuse_p1(struct diff *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rest, sizeof(rest), fmt, ap);
 	va_end(ap);
-	return refuse(d, "%s, yet %s",
-		      d->lock_p1
-			  ? "the signature's field lock allows no changes (/Lock /P 1)"
-			  : "the document is certified with no changes allowed (DocMDP /P 1)",
-		      rest);
+	return coco_pdfd_refuse(
+	    d, "%s, yet %s",
+	    d->lock_p1 ? "the signature's field lock allows no changes (/Lock /P 1)"
+		       : "the document is certified with no changes allowed (DocMDP /P 1)",
+	    rest);
 }
 
-static void note(struct diff *d, const char *fmt, ...) COCO_PRINTF(2, 3);
-
 /* Adds an allowed update to the list, once; a list too long ends with "...". */
-static void note(struct diff *d, const char *fmt, ...)
+void coco_pdfd_note(struct diff *d, const char *fmt, ...)
 {
 	char one[96];
 	size_t n = strlen(d->list);
@@ -158,7 +118,7 @@ static void unload(struct diff *d)
 }
 
 /* Object num as the signed revision (old) or the file now holds it; null if absent. */
-static int fetch(struct diff *d, int old, long long num, struct obj *o)
+int coco_pdfd_fetch(struct diff *d, int old, long long num, struct obj *o)
 {
 	int rc;
 
@@ -170,7 +130,7 @@ static int fetch(struct diff *d, int old, long long num, struct obj *o)
 	return rc;
 }
 
-static void release(struct diff *d, struct obj *o)
+void coco_pdfd_release(struct diff *d, struct obj *o)
 {
 	coco_pdf_val_release(d->s, &o->v);
 }
@@ -191,14 +151,14 @@ static int is_new(const struct diff *d, long long num)
 
 /* v, or (a reference) the object it names on the side asked, in o (released by the
  * caller). *out is NULL when v is. */
-static int deref(struct diff *d, int old, const struct val *v, struct obj *o,
-		 const struct val **out)
+int coco_pdfd_deref(struct diff *d, int old, const struct val *v, struct obj *o,
+		    const struct val **out)
 {
 	memset(o, 0, sizeof(*o));
 	*out = v;
 	if (v == NULL || v->t != V_REF)
 		return 0;
-	if (fetch(d, old, v->i, o) != 0)
+	if (coco_pdfd_fetch(d, old, v->i, o) != 0)
 		return -1;
 	*out = o->has_stream ? NULL : &o->v;
 	return 0;
@@ -314,24 +274,22 @@ static int val_eq(struct diff *d, const struct val *a, const struct val *b)
 	}
 }
 
-typedef int (*change_fn)(struct diff *d, long num, const char *key, const struct val *was,
-			 const struct val *now);
-
 /* Calls fn for each key whose value differs between dictionaries a and b (was or now
  * NULL: the key is absent on that side), in the keys' order; stops at the first -1. A
  * dictionary that holds a key twice is refused. */
-static int each_change(struct diff *d, long num, const struct val *a, const struct val *b,
-		       change_fn fn)
+int coco_pdfd_each_change(struct diff *d, long num, const struct val *a, const struct val *b,
+			  change_fn fn)
 {
 	const struct val **ka = NULL, **kb = NULL, *dup;
 	size_t i = 0, j = 0, na = a->n / 2, nb = b->n / 2;
 	int rc = 0, c;
 
 	if ((dup = dup_key(d, a)) != NULL || (dup = dup_key(d, b)) != NULL)
-		return refuse(d,
-			      "object %ld holds the key /%s twice: viewers differ on which value "
-			      "counts",
-			      num, (const char *)dup->s);
+		return coco_pdfd_refuse(
+		    d,
+		    "object %ld holds the key /%s twice: viewers differ on which value "
+		    "counts",
+		    num, (const char *)dup->s);
 	if (d->s->nomem || sorted_keys(d, a, &ka) != 0 || sorted_keys(d, b, &kb) != 0)
 		rc = -1;
 	while (rc == 0 && (i < na || j < nb)) {
@@ -350,14 +308,14 @@ static int each_change(struct diff *d, long num, const struct val *a, const stru
 }
 
 /* Whether every reference inside v names an object the updates added. */
-static int refs_new(const struct diff *d, const struct val *v)
+int coco_pdfd_refs_new(const struct diff *d, const struct val *v)
 {
 	size_t i;
 
 	if (v->t == V_REF)
 		return is_new(d, v->i);
 	for (i = 0; (v->t == V_ARRAY || v->t == V_DICT) && i < v->n; i++)
-		if (!refs_new(d, &v->k[i]))
+		if (!coco_pdfd_refs_new(d, &v->k[i]))
 			return 0;
 	return 1;
 }
@@ -373,28 +331,31 @@ static int sig_value(struct diff *d, long long field, const struct val *v)
 	int rc = 0;
 
 	if (v == NULL || v->t != V_REF || !is_new(d, v->i))
-		return refuse(d, "the /V of signature field %lld is not a new signature dictionary",
-			      field);
-	if (fetch(d, 0, v->i, &o) != 0)
+		return coco_pdfd_refuse(
+		    d, "the /V of signature field %lld is not a new signature dictionary", field);
+	if (coco_pdfd_fetch(d, 0, v->i, &o) != 0)
 		return -1;
 	type = dget(&o.v, "Type");
 	if (dup_key(d, &o.v) != NULL)
-		rc = refuse(d, "the /V of signature field %lld, object %lld, holds a key twice",
-			    field, v->i);
+		rc = coco_pdfd_refuse(
+		    d, "the /V of signature field %lld, object %lld, holds a key twice", field,
+		    v->i);
 	else if (o.has_stream || o.v.t != V_DICT ||
 		 !(name_is(type, "Sig") || name_is(type, "DocTimeStamp")))
-		rc = refuse(d,
-			    "the /V of signature field %lld, object %lld, is not a /Sig or "
-			    "/DocTimeStamp dictionary",
-			    field, v->i);
+		rc = coco_pdfd_refuse(
+		    d,
+		    "the /V of signature field %lld, object %lld, is not a /Sig or "
+		    "/DocTimeStamp dictionary",
+		    field, v->i);
 	else if (d->mdp == 1 && !name_is(type, "DocTimeStamp"))
-		rc = refuse_p1(d, "signature field %lld holds a new signature", field);
+		rc = coco_pdfd_refuse_p1(d, "signature field %lld holds a new signature", field);
 	else if (dget(&o.v, "ByteRange") == NULL)
-		rc = refuse(d,
-			    "the /V of signature field %lld, object %lld, has no /ByteRange: it "
-			    "signs nothing, so the field's appearance is no signature's",
-			    field, v->i);
-	release(d, &o);
+		rc = coco_pdfd_refuse(
+		    d,
+		    "the /V of signature field %lld, object %lld, has no /ByteRange: it "
+		    "signs nothing, so the field's appearance is no signature's",
+		    field, v->i);
+	coco_pdfd_release(d, &o);
 	return rc;
 }
 
@@ -408,38 +369,42 @@ static int new_field(struct diff *d, long long num, int widget)
 	int rc = 0;
 
 	if (!is_new(d, num))
-		return refuse(d, "object %lld, added to %s, is not a new object", num, where);
-	if (fetch(d, 0, num, &o) != 0)
+		return coco_pdfd_refuse(d, "object %lld, added to %s, is not a new object", num,
+					where);
+	if (coco_pdfd_fetch(d, 0, num, &o) != 0)
 		return -1;
 	v = &o.v, ap = dget(v, "AP");
 	if (v->t == V_DICT && dup_key(d, v) != NULL)
-		rc = refuse(d,
-			    "object %lld, added to %s, holds a key twice: viewers differ on "
-			    "which value counts",
-			    num, where);
+		rc = coco_pdfd_refuse(
+		    d,
+		    "object %lld, added to %s, holds a key twice: viewers differ on "
+		    "which value counts",
+		    num, where);
 	else if (o.has_stream || v->t != V_DICT || !name_is(dget(v, "FT"), "Sig") ||
 		 dget(v, "Kids") != NULL || (widget && !name_is(dget(v, "Subtype"), "Widget")))
-		rc = refuse(d,
-			    "object %lld, added to %s, is not a signature field with its "
-			    "widget in one dictionary",
-			    num, where);
+		rc = coco_pdfd_refuse(d,
+				      "object %lld, added to %s, is not a signature field with its "
+				      "widget in one dictionary",
+				      num, where);
 	else if (dget(v, "V") == NULL && d->mdp == 1)
-		rc = refuse_p1(d, "empty signature field %lld was added", num);
+		rc = coco_pdfd_refuse_p1(d, "empty signature field %lld was added", num);
 	else if (dget(v, "V") == NULL && ap != NULL)
-		rc = refuse(d,
-			    "new empty signature field %lld has an appearance: only a signed "
-			    "field may draw on the page",
-			    num);
+		rc = coco_pdfd_refuse(
+		    d,
+		    "new empty signature field %lld has an appearance: only a signed "
+		    "field may draw on the page",
+		    num);
 	else if (dget(v, "V") != NULL && sig_value(d, num, dget(v, "V")) != 0)
 		rc = -1;
-	else if (ap != NULL && !refs_new(d, ap))
-		rc = refuse(d,
-			    "the appearance of new signature field %lld uses objects of the "
-			    "signed revision",
-			    num);
+	else if (ap != NULL && !coco_pdfd_refs_new(d, ap))
+		rc = coco_pdfd_refuse(
+		    d,
+		    "the appearance of new signature field %lld uses objects of the "
+		    "signed revision",
+		    num);
 	else
-		note(d, "signature field %lld added", num), d->draws |= ap != NULL;
-	release(d, &o);
+		coco_pdfd_note(d, "signature field %lld added", num), d->draws |= ap != NULL;
+	coco_pdfd_release(d, &o);
 	return rc;
 }
 
@@ -451,19 +416,21 @@ static int appended(struct diff *d, long num, const char *key, const struct val 
 	size_t i, n = was != NULL && was->t == V_ARRAY ? was->n : 0;
 
 	if ((was != NULL && was->t != V_ARRAY) || now == NULL || now->t != V_ARRAY || now->n < n)
-		return refuse(d,
-			      "object %ld's /%s is not a direct array that keeps the signed "
-			      "revision's items",
-			      num, key);
+		return coco_pdfd_refuse(
+		    d,
+		    "object %ld's /%s is not a direct array that keeps the signed "
+		    "revision's items",
+		    num, key);
 	for (i = 0; i < n; i++)
 		if (!val_eq(d, &was->k[i], &now->k[i]))
-			return refuse(d, "object %ld's /%s changes the signed revision's items",
-				      num, key);
+			return coco_pdfd_refuse(
+			    d, "object %ld's /%s changes the signed revision's items", num, key);
 	for (; i < now->n; i++)
 		if (now->k[i].t != V_REF || new_field(d, now->k[i].i, widget) != 0)
 			return d->refused
 				   ? -1
-				   : refuse(d, "object %ld's /%s adds a direct value", num, key);
+				   : coco_pdfd_refuse(d, "object %ld's /%s adds a direct value",
+						      num, key);
 	return 0;
 }
 
@@ -483,24 +450,24 @@ static long long annots_page(struct diff *d, long num, size_t from, const struct
 		memset(&o, 0, sizeof(o));
 		if (now->k[i].t != V_REF || !is_new(d, now->k[i].i))
 			rc = -1;
-		else if (fetch(d, 0, now->k[i].i, &o) != 0)
+		else if (coco_pdfd_fetch(d, 0, now->k[i].i, &o) != 0)
 			rc = -2;
 		else if ((p = dget(&o.v, "P")) == NULL || p->t != V_REF ||
 			 (page >= 0 && p->i != page))
 			rc = -1;
 		else
 			page = p->i;
-		release(d, &o);
+		coco_pdfd_release(d, &o);
 	}
 	if (rc != 0 || page < 0)
 		return rc != 0 ? rc : -1;
 	memset(&o, 0, sizeof(o));
-	if (fetch(d, 1, page, &o) != 0)
+	if (coco_pdfd_fetch(d, 1, page, &o) != 0)
 		return -2;
 	annots = dget(&o.v, "Annots");
 	ok = !o.has_stream && name_is(dget(&o.v, "Type"), "Page") && annots != NULL &&
 	     annots->t == V_REF && annots->i == num;
-	release(d, &o);
+	coco_pdfd_release(d, &o);
 	return ok ? page : -1;
 }
 
@@ -516,268 +483,10 @@ static int indirect_array(struct diff *d, long num, const struct val *was, const
 	if (page == -2)
 		return -1;
 	if (page < 0)
-		return refuse(d, "object %ld, an array the signed revision holds, changed", num);
-	note(d, "page object %lld's /Annots (object %ld)", page, num);
+		return coco_pdfd_refuse(
+		    d, "object %ld, an array the signed revision holds, changed", num);
+	coco_pdfd_note(d, "page object %lld's /Annots (object %ld)", page, num);
 	return appended(d, num, "Annots", was, now, 1);
-}
-
-/* ---- form filling ------------------------------------------------------------------- */
-
-#define MAX_DEPTH 8u     /* the /Parent chain followed for a field's name */
-#define MAX_FIELDS 1024u /* the form's /Fields searched for the signature's own field */
-#define FIELD_NAME 512u  /* the longest fully qualified field name compared */
-
-/* Whether the DocMDP permissions allow form filling: not certified, or /P 2 or /P 3. */
-static int may_fill(const struct diff *d)
-{
-	return d->mdp != 1;
-}
-
-/* The fully qualified name of field num in the signed revision (ISO 32000-2 12.7.4.2):
- * the /T of it and of its /Parent fields, joined by periods, into name (*len bytes, not
- * terminated). 0; 1 when it does not fit or the chain is too deep; -1 if a read failed. */
-static int field_name(struct diff *d, long long num, char *name, size_t *len)
-{
-	const struct val *t, *p;
-	struct obj o;
-	size_t depth, n = 0, add;
-
-	for (depth = 0; num >= 0 && depth < MAX_DEPTH; depth++) {
-		if (fetch(d, 1, num, &o) != 0)
-			return -1;
-		t = dget(&o.v, "T"), p = dget(&o.v, "Parent");
-		add = t != NULL && t->t == V_STR && t->len > 0 ? t->len + (n > 0) : 0;
-		if (add > 0 && n + add <= FIELD_NAME) {
-			memmove(name + add, name, n);
-			memcpy(name, t->s, t->len);
-			if (n > 0)
-				name[t->len] = '.';
-		}
-		n += add;
-		num = p != NULL && p->t == V_REF && !o.has_stream ? p->i : -1;
-		release(d, &o);
-	}
-	*len = n;
-	return num < 0 && n <= FIELD_NAME ? 0 : 1;
-}
-
-/* Whether list (a FieldMDP /Fields array) names the field called name (len bytes), or one
- * of the fields above it. */
-static int listed(const struct val *list, const char *name, size_t len)
-{
-	const struct val *f;
-	size_t i;
-
-	for (i = 0; list != NULL && list->t == V_ARRAY && i < list->n; i++) {
-		f = &list->k[i];
-		if (f->t == V_STR && f->len <= len && memcmp(f->s, name, f->len) == 0 &&
-		    (f->len == len || name[f->len] == '.'))
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether p, a FieldMDP transform's parameters or a signature field's /Lock, locks the
- * field called name (len bytes; NULL: a name not known, locked by any): /Action /Include
- * listing it, /Exclude not listing it, /All or anything else. */
-static int locks(const struct val *p, const char *name, size_t len)
-{
-	const struct val *a = dget(p, "Action"), *f = dget(p, "Fields");
-
-	return name == NULL || !((name_is(a, "Include") && !listed(f, name, len)) ||
-				 (name_is(a, "Exclude") && listed(f, name, len)));
-}
-
-/* Whether the signature locks the field called name (as locks): by a FieldMDP transform
- * in its dictionary's /Reference (ISO 32000-2 12.8.2.4), or by the /Lock of its field
- * (12.7.5.5). A /Reference that is not a direct array of direct dictionaries, which
- * cannot be read here, locks every field. */
-static int locked(const struct diff *d, const char *name, size_t len)
-{
-	const struct val *r = dget(&d->sigo.v, "Reference");
-	size_t i;
-
-	if (r != NULL && r->t != V_ARRAY && r->t != V_NULL)
-		return 1;
-	for (i = 0; r != NULL && r->t == V_ARRAY && i < r->n; i++) {
-		if (r->k[i].t != V_DICT)
-			return 1;
-		if (name_is(dget(&r->k[i], "TransformMethod"), "FieldMDP") &&
-		    locks(dget(&r->k[i], "TransformParams"), name, len))
-			return 1;
-	}
-	return d->lock != NULL && locks(d->lock, name, len);
-}
-
-/* Refuses a change to field field (an object of the signed revision) when the signature
- * locks it; 0 when it does not. */
-static int lock_check(struct diff *d, long long field)
-{
-	char name[FIELD_NAME];
-	size_t len = 0;
-	int named = field_name(d, field, name, &len);
-
-	if (named < 0)
-		return -1;
-	if (locked(d, named == 0 ? name : NULL, len))
-		return refuse(d,
-			      "form field %lld is locked by the signature's FieldMDP transform, "
-			      "yet it changed",
-			      field);
-	return 0;
-}
-
-/* What kind of field /FT ft makes: a phrase, or NULL for a signature field or none. */
-static const char *field_kind(const struct val *ft)
-{
-	return name_is(ft, "Tx")    ? "text field"
-	       : name_is(ft, "Ch")  ? "choice field"
-	       : name_is(ft, "Btn") ? "button field"
-				    : NULL;
-}
-
-/* The form field that the signed revision's dictionary a (object num) is, or is the
- * widget of: a text, choice or button field with its /FT, or a widget (no /FT) whose
- * /Parent is one. -1 if neither, -2 if a read failed. */
-static long long form_field(struct diff *d, long num, const struct val *a)
-{
-	const struct val *p = dget(a, "Parent");
-	struct obj o;
-	long long field = -1;
-
-	if (field_kind(dget(a, "FT")) != NULL)
-		return num;
-	if (dget(a, "FT") != NULL || !name_is(dget(a, "Subtype"), "Widget") || p == NULL ||
-	    p->t != V_REF)
-		return -1;
-	if (fetch(d, 1, p->i, &o) != 0)
-		return -2;
-	if (!o.has_stream && field_kind(dget(&o.v, "FT")) != NULL)
-		field = p->i;
-	release(d, &o);
-	return field;
-}
-
-/* A key of a form field or its widget (object num) that changed as it was filled in: the
- * field's /V (referring only to new objects), a widget's /AS and its /AP (the same). */
-static int form_key(struct diff *d, long num, const char *key, const struct val *was,
-		    const struct val *now)
-{
-	(void)was;
-	if (strcmp(key, "V") == 0 && num == d->field && (now == NULL || refs_new(d, now)))
-		return 0;
-	if (strcmp(key, "V") == 0 && num == d->field)
-		return refuse(d, "the new /V of form field %ld uses objects of the signed revision",
-			      num);
-	if (strcmp(key, "AS") == 0 && d->widget && (now == NULL || now->t == V_NAME))
-		return 0;
-	if (strcmp(key, "AP") == 0 && d->widget && now != NULL && refs_new(d, now))
-		return 0;
-	if (strcmp(key, "AP") == 0 && d->widget && now != NULL)
-		return refuse(d,
-			      "the new appearance of form field %ld uses objects of the signed "
-			      "revision",
-			      num);
-	return refuse(d, "form field %ld's /%s changed as it was filled in", num, key);
-}
-
-/* Object num of the signed revision, form field field or its widget, changed (a, b):
- * filled in, where the DocMDP permissions allow it and no FieldMDP lock forbids it. */
-static int fill_form(struct diff *d, long num, long long field, const struct val *a,
-		     const struct val *b)
-{
-	const struct val *fv = a, *ff;
-	struct obj fo;
-	int rc;
-
-	memset(&fo, 0, sizeof(fo));
-	if (field != num && fetch(d, 1, field, &fo) != 0)
-		return -1;
-	fv = field != num ? &fo.v : a, ff = dget(fv, "Ff");
-	if (!may_fill(d))
-		rc = refuse_p1(d, "form field %lld was filled in", field);
-	else if (ff != NULL && (ff->t != V_INT || (ff->i & 1) != 0))
-		rc = refuse(d, "form field %lld is read-only (/Ff), yet it changed", field);
-	else if (name_is(dget(fv, "FT"), "Btn") && ff != NULL && (ff->i & 0x10000) != 0)
-		rc = refuse(d,
-			    "form field %lld is a push button, which holds no value, yet it "
-			    "changed",
-			    field);
-	else if (lock_check(d, field) != 0)
-		rc = -1;
-	else {
-		d->field = field, d->widget = name_is(dget(a, "Subtype"), "Widget");
-		if (field == num)
-			note(d, "%s %lld filled in", field_kind(dget(fv, "FT")), field);
-		else
-			note(d, "widget %ld of %s %lld", num, field_kind(dget(fv, "FT")), field);
-		rc = each_change(d, num, a, b, form_key);
-		d->filled |= rc == 0;
-	}
-	release(d, &fo);
-	return rc;
-}
-
-/* An entry of a resource category (d->dr_cat) of the form's /DR that differs: one the
- * update adds, referring only to new objects. */
-static int dr_entry(struct diff *d, long num, const char *key, const struct val *was,
-		    const struct val *now)
-{
-	(void)num;
-	if (was != NULL)
-		return refuse(d, "the /AcroForm's /DR /%s /%s changed: resources may only be added",
-			      d->dr_cat, key);
-	if (!refs_new(d, now))
-		return refuse(d,
-			      "the /AcroForm's /DR /%s /%s, which an update adds, uses objects of "
-			      "the signed revision",
-			      d->dr_cat, key);
-	return 0;
-}
-
-/* A resource category (/Font, /Encoding) of the form's /DR, in object num, now: the
- * signed revision's entries kept, and new ones that refer only to new objects. */
-static int dr_grow(struct diff *d, long num, const char *cat, const struct val *was,
-		   const struct val *now)
-{
-	if (was == NULL || was->t != V_DICT)
-		was = &empty_dict;
-	if (now == NULL || now->t != V_DICT)
-		return refuse(d, "the /AcroForm's /DR /%s is not a dictionary", cat);
-	d->dr_cat = cat;
-	if (each_change(d, num, was, now, dr_entry) != 0)
-		return -1;
-	note(d, "resources added to the /AcroForm's /DR");
-	return 0;
-}
-
-static int dr_key(struct diff *d, long num, const char *key, const struct val *was,
-		  const struct val *now)
-{
-	struct obj a, b;
-	const struct val *av, *bv;
-	int rc = -1;
-
-	if (strcmp(key, "Font") != 0 && strcmp(key, "Encoding") != 0)
-		return refuse(d, "the /AcroForm's /DR /%s changed: only fonts may be added", key);
-	memset(&b, 0, sizeof(b));
-	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
-		rc = dr_grow(d, num, key, av, bv);
-	release(d, &a), release(d, &b);
-	return rc;
-}
-
-/* The form's default resources (/DR), was and now (dictionaries, or NULL): fonts and
- * encodings may be added, as viewers do when they fill in a form or add a signature
- * field; nothing else may change. */
-static int dr_change(struct diff *d, long num, const struct val *was, const struct val *now)
-{
-	if (d->mdp == 1)
-		return refuse_p1(d, "the /AcroForm's /DR changed");
-	if (now == NULL || now->t != V_DICT)
-		return refuse(d, "the /AcroForm's /DR is not a dictionary");
-	return each_change(d, num, was != NULL && was->t == V_DICT ? was : &empty_dict, now,
-			   dr_key);
 }
 
 /* ---- the rules for changed objects -------------------------------------------------- */
@@ -793,17 +502,17 @@ static int acroform_key(struct diff *d, long num, const char *key, const struct 
 		return appended(d, num, "Fields", was, now, 0);
 	if (strcmp(key, "SigFlags") == 0)
 		return 0;
-	if (strcmp(key, "NeedAppearances") == 0 && may_fill(d) &&
+	if (strcmp(key, "NeedAppearances") == 0 && coco_pdfd_may_fill(d) &&
 	    (now == NULL || now->t == V_BOOL)) {
-		note(d, "the /AcroForm's /NeedAppearances");
+		coco_pdfd_note(d, "the /AcroForm's /NeedAppearances");
 		return d->filled = 1, 0;
 	}
 	if (strcmp(key, "DR") != 0)
-		return refuse(d, "the /AcroForm's /%s changed", key);
+		return coco_pdfd_refuse(d, "the /AcroForm's /%s changed", key);
 	memset(&b, 0, sizeof(b));
-	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
-		rc = dr_change(d, num, av, bv);
-	release(d, &a), release(d, &b);
+	if (coco_pdfd_deref(d, 1, was, &a, &av) == 0 && coco_pdfd_deref(d, 0, now, &b, &bv) == 0)
+		rc = coco_pdfd_dr_change(d, num, av, bv);
+	coco_pdfd_release(d, &a), coco_pdfd_release(d, &b);
 	return rc;
 }
 
@@ -813,8 +522,8 @@ static int acroform(struct diff *d, long num, const struct val *was, const struc
 	if (was == NULL || was->t != V_DICT)
 		was = &empty_dict;
 	if (now == NULL || now->t != V_DICT)
-		return refuse(d, "the /AcroForm is not a dictionary");
-	return each_change(d, num, was, now, acroform_key);
+		return coco_pdfd_refuse(d, "the /AcroForm is not a dictionary");
+	return coco_pdfd_each_change(d, num, was, now, acroform_key);
 }
 
 static int catalogue_key(struct diff *d, long num, const char *key, const struct val *was,
@@ -825,18 +534,19 @@ static int catalogue_key(struct diff *d, long num, const char *key, const struct
 	int rc = -1;
 
 	if (strcmp(key, "Metadata") == 0 && d->mdp == 1)
-		return refuse_p1(d, "the catalogue's /Metadata changed");
+		return coco_pdfd_refuse_p1(d, "the catalogue's /Metadata changed");
 	if (strcmp(key, "DSS") == 0 || strcmp(key, "Metadata") == 0 ||
 	    strcmp(key, "Extensions") == 0) {
-		note(d, "the catalogue's /%s", key);
-		return now != NULL ? 0 : refuse(d, "the catalogue's /%s was removed", key);
+		coco_pdfd_note(d, "the catalogue's /%s", key);
+		return now != NULL ? 0
+				   : coco_pdfd_refuse(d, "the catalogue's /%s was removed", key);
 	}
 	if (strcmp(key, "AcroForm") != 0)
-		return refuse(d, "the catalogue's /%s changed", key);
+		return coco_pdfd_refuse(d, "the catalogue's /%s changed", key);
 	memset(&b, 0, sizeof(b));
-	if (deref(d, 1, was, &a, &av) == 0 && deref(d, 0, now, &b, &bv) == 0)
+	if (coco_pdfd_deref(d, 1, was, &a, &av) == 0 && coco_pdfd_deref(d, 0, now, &b, &bv) == 0)
 		rc = acroform(d, num, av, bv);
-	release(d, &a), release(d, &b);
+	coco_pdfd_release(d, &a), coco_pdfd_release(d, &b);
 	return rc;
 }
 
@@ -844,8 +554,8 @@ static int page_key(struct diff *d, long num, const char *key, const struct val 
 		    const struct val *now)
 {
 	if (strcmp(key, "Annots") != 0)
-		return refuse(d, "page object %ld's /%s changed", num, key);
-	note(d, "page object %ld's /Annots", num);
+		return coco_pdfd_refuse(d, "page object %ld's /%s changed", num, key);
+	coco_pdfd_note(d, "page object %ld's /Annots", num);
 	return appended(d, num, "Annots", was, now, 1);
 }
 
@@ -854,9 +564,10 @@ static int fill_key(struct diff *d, long num, const char *key, const struct val 
 {
 	if (strcmp(key, "V") == 0 && (was == NULL || was->t == V_NULL))
 		return sig_value(d, num, now);
-	if (strcmp(key, "AP") == 0 && now != NULL && refs_new(d, now))
+	if (strcmp(key, "AP") == 0 && now != NULL && coco_pdfd_refs_new(d, now))
 		return d->draws = 1, 0;
-	return refuse(d, "signature field %ld's /%s changed as it was filled in", num, key);
+	return coco_pdfd_refuse(d, "signature field %ld's /%s changed as it was filled in", num,
+				key);
 }
 
 /* Whether object num is the DSS or one of its indirect parts: 1 + its enum dss_kind, or 0. */
@@ -896,29 +607,31 @@ static int dss_array(struct diff *d, long num, const struct val *was, const stru
 	for (i = 0; rc == 0 && now != NULL && now->t == V_ARRAY && i < now->n; i++) {
 		const struct val *it = &now->k[i];
 		if (it->t != V_REF)
-			rc = refuse(d, "the DSS's array (object %ld) holds a direct value", num);
+			rc = coco_pdfd_refuse(
+			    d, "the DSS's array (object %ld) holds a direct value", num);
 		else if (!is_new(d, it->i) && bsearch(&it->i, old, n, sizeof(*old), cmp_ll) == NULL)
-			rc = refuse(d,
-				    "the DSS's array (object %ld) takes object %lld of the signed "
-				    "revision",
-				    num, it->i);
+			rc = coco_pdfd_refuse(
+			    d,
+			    "the DSS's array (object %ld) takes object %lld of the signed "
+			    "revision",
+			    num, it->i);
 		else if (is_new(d, it->i)) {
 			memset(&o, 0, sizeof(o));
-			rc =
-			    fetch(d, 0, it->i, &o) != 0 ? -1
-			    : !o.has_stream
-				? refuse(d,
-					 "the DSS's array (object %ld) takes object %lld, which is "
-					 "not a stream (a certificate, CRL or OCSP response)",
-					 num, it->i)
-				: 0;
-			release(d, &o);
+			rc = coco_pdfd_fetch(d, 0, it->i, &o) != 0 ? -1
+			     : !o.has_stream
+				 ? coco_pdfd_refuse(
+				       d,
+				       "the DSS's array (object %ld) takes object %lld, which is "
+				       "not a stream (a certificate, CRL or OCSP response)",
+				       num, it->i)
+				 : 0;
+			coco_pdfd_release(d, &o);
 		}
 	}
 	free(old);
 	if (rc == 0 && (now == NULL || now->t != V_ARRAY))
-		rc = refuse(d, "the DSS's /Certs, /CRLs or /OCSPs (object %ld) is not an array",
-			    num);
+		rc = coco_pdfd_refuse(
+		    d, "the DSS's /Certs, /CRLs or /OCSPs (object %ld) is not an array", num);
 	return rc;
 }
 
@@ -938,7 +651,8 @@ static int dss_key(struct diff *d, long num, const char *key, const struct val *
 		return 0;
 	if (array && now->t == V_ARRAY)
 		return dss_array(d, num, was != NULL && was->t == V_ARRAY ? was : NULL, now);
-	return refuse(d, "the DSS (object %ld) changes /%s, which a DSS does not hold", num, key);
+	return coco_pdfd_refuse(d, "the DSS (object %ld) changes /%s, which a DSS does not hold",
+				num, key);
 }
 
 /* A key of the /VRI map: the upper-case hex SHA-1 of a signature's /Contents (40 digits),
@@ -954,10 +668,11 @@ static int vri_key(struct diff *d, long num, const char *key, const struct val *
 			break;
 	if (n == 40 && i == n && (now == NULL || now->t == V_REF || now->t == V_DICT))
 		return 0;
-	return refuse(d,
-		      "the DSS's /VRI (object %ld) changes /%s, which is not a signature's "
-		      "SHA-1 with its dictionary",
-		      num, key);
+	return coco_pdfd_refuse(
+	    d,
+	    "the DSS's /VRI (object %ld) changes /%s, which is not a signature's "
+	    "SHA-1 with its dictionary",
+	    num, key);
 }
 
 /* A change to a DSS part (in_dss gave kind + 1). */
@@ -967,8 +682,9 @@ static int dss_change(struct diff *d, long num, int kind, const struct val *was,
 	if (kind == 1 + DSS_ARRAY)
 		return dss_array(d, num, was, now);
 	if (was->t != V_DICT || now->t != V_DICT)
-		return refuse(d, "the DSS's dictionary (object %ld) is not a dictionary", num);
-	return each_change(d, num, was, now, kind == 1 + DSS_DICT ? dss_key : vri_key);
+		return coco_pdfd_refuse(d, "the DSS's dictionary (object %ld) is not a dictionary",
+					num);
+	return coco_pdfd_each_change(d, num, was, now, kind == 1 + DSS_DICT ? dss_key : vri_key);
 }
 
 /* Whether v is a dictionary that a viewer draws or acts on (a page, annotation, field,
@@ -1029,10 +745,11 @@ static int info_key(struct diff *d, long num, const char *key, const struct val 
 {
 	if (plain(was) && plain(now))
 		return 0;
-	return refuse(d,
-		      "the document information dictionary (object %ld) changes /%s, which is "
-		      "not text, a name or a number",
-		      num, key);
+	return coco_pdfd_refuse(
+	    d,
+	    "the document information dictionary (object %ld) changes /%s, which is "
+	    "not text, a name or a number",
+	    num, key);
 }
 
 /* An object of the signed revision that the updates replaced: was and now as read. */
@@ -1046,38 +763,38 @@ static int changed(struct diff *d, long num, const struct obj *was, const struct
 	if (!was->has_stream && !now->has_stream && val_eq(d, a, b))
 		return 0; /* written again, unchanged */
 	if (what != NULL && (num == d->info || num == d->meta) && d->mdp == 1)
-		return refuse_p1(d, "object %ld, the document's metadata, changed", num);
-	if (what != NULL && num == d->info && each_change(d, num, a, b, info_key) != 0)
+		return coco_pdfd_refuse_p1(d, "object %ld, the document's metadata, changed", num);
+	if (what != NULL && num == d->info && coco_pdfd_each_change(d, num, a, b, info_key) != 0)
 		return -1;
 	if (what != NULL && num != d->info && num != d->meta && in_dss(d, num) &&
 	    dss_change(d, num, in_dss(d, num), a, b) != 0)
 		return -1;
 	if (what != NULL) {
-		note(d, "%s", what);
+		coco_pdfd_note(d, "%s", what);
 		return 0;
 	}
 	if (dicts && num == d->root)
-		return each_change(d, num, a, b, catalogue_key);
+		return coco_pdfd_each_change(d, num, a, b, catalogue_key);
 	if (dicts && num == d->acro)
 		return acroform(d, num, a, b);
 	if (dicts && name_is(dget(a, "Type"), "Page"))
-		return each_change(d, num, a, b, page_key);
+		return coco_pdfd_each_change(d, num, a, b, page_key);
 	if (dicts && name_is(dget(a, "FT"), "Sig") && dget(a, "V") == NULL) {
-		if (lock_check(d, num) != 0)
+		if (coco_pdfd_lock_check(d, num) != 0)
 			return -1;
-		note(d, "signature field %ld filled in", num);
-		return each_change(d, num, a, b, fill_key);
+		coco_pdfd_note(d, "signature field %ld filled in", num);
+		return coco_pdfd_each_change(d, num, a, b, fill_key);
 	}
 	if (dicts && num == d->dr)
-		return dr_change(d, num, a, b);
+		return coco_pdfd_dr_change(d, num, a, b);
 	if (dicts && num == d->dr_font)
-		return d->mdp == 1 ? refuse_p1(d, "the /AcroForm's /DR changed")
-				   : dr_grow(d, num, "Font", a, b);
-	if (dicts && (field = form_field(d, num, a)) != -1)
-		return field < 0 ? -1 : fill_form(d, num, field, a, b);
+		return d->mdp == 1 ? coco_pdfd_refuse_p1(d, "the /AcroForm's /DR changed")
+				   : coco_pdfd_dr_grow(d, num, "Font", a, b);
+	if (dicts && (field = coco_pdfd_form_field(d, num, a)) != -1)
+		return field < 0 ? -1 : coco_pdfd_fill_form(d, num, field, a, b);
 	if (!was->has_stream && !now->has_stream && a->t == V_ARRAY && b->t == V_ARRAY)
 		return indirect_array(d, num, a, b);
-	return refuse(d, "object %ld, which the signed revision holds, changed", num);
+	return coco_pdfd_refuse(d, "object %ld, which the signed revision holds, changed", num);
 }
 
 static int judge_changed(struct diff *d, long num)
@@ -1086,9 +803,9 @@ static int judge_changed(struct diff *d, long num)
 	int rc = -1;
 
 	memset(&now, 0, sizeof(now));
-	if (fetch(d, 1, num, &was) == 0 && fetch(d, 0, num, &now) == 0)
+	if (coco_pdfd_fetch(d, 1, num, &was) == 0 && coco_pdfd_fetch(d, 0, num, &now) == 0)
 		rc = changed(d, num, &was, &now);
-	release(d, &was), release(d, &now);
+	coco_pdfd_release(d, &was), coco_pdfd_release(d, &now);
 	return rc;
 }
 
@@ -1100,28 +817,31 @@ static int walk(struct diff *d)
 
 	for (num = 1; num < d->t->nx; num++)
 		if (d->t->x[num].type == 1 && d->t->x[num].off >= d->end)
-			return refuse(d,
-				      "the signed revision places object %zu after its signed "
-				      "bytes",
-				      num);
+			return coco_pdfd_refuse(
+			    d,
+			    "the signed revision places object %zu after its signed "
+			    "bytes",
+			    num);
 	for (num = 1; num < d->s->nx && !d->refused && !d->s->failed; num++) {
 		e = &d->s->x[num], o = old_entry(d, (long long)num);
 		if (!e->set || e->sec > d->k ||
 		    (o != NULL && o->type == e->type && o->off == e->off && o->gen == e->gen))
 			continue;
 		if (e->type == 0 && o != NULL && o->type != 0)
-			return refuse(d, "object %zu, which the signed revision holds, was freed",
-				      num);
+			return coco_pdfd_refuse(
+			    d, "object %zu, which the signed revision holds, was freed", num);
 		if (e->type != 0 && o != NULL && o->type == 0)
-			return refuse(d,
-				      "object %zu reuses a number the signed revision lists as "
-				      "free",
-				      num);
+			return coco_pdfd_refuse(
+			    d,
+			    "object %zu reuses a number the signed revision lists as "
+			    "free",
+			    num);
 		if (e->type != 0 && o == NULL && e->oldref > d->k)
-			return refuse(d,
-				      "object %zu, which an update adds, is referred to by the "
-				      "signed revision",
-				      num);
+			return coco_pdfd_refuse(
+			    d,
+			    "object %zu, which an update adds, is referred to by the "
+			    "signed revision",
+			    num);
 		if (e->type != 0 && o == NULL)
 			d->n_new++;
 		else if (e->type != 0 && judge_changed(d, (long)num) != 0)
@@ -1199,18 +919,21 @@ static int signed_start(struct diff *d, uint64_t *start)
 	for (e = n; e > 0 && is_ws(t[e - 1]); e--)
 		;
 	if (e < 5 || memcmp(t + e - 5, "%%EOF", 5) != 0)
-		return refuse(d, "the signed bytes do not end with %%%%EOF: they are not a whole "
-				 "revision");
+		return coco_pdfd_refuse(
+		    d, "the signed bytes do not end with %%%%EOF: they are not a whole "
+		       "revision");
 	for (i = e - 5; i >= 9 && memcmp(t + i - 9, "startxref", 9) != 0; i--)
 		;
 	if (i < 9)
-		return refuse(d, "the signed bytes do not end with startxref and %%%%EOF");
+		return coco_pdfd_refuse(d,
+					"the signed bytes do not end with startxref and %%%%EOF");
 	while (i < e && is_ws(t[i]))
 		i++;
 	for (n = 0; i < e && t[i] >= '0' && t[i] <= '9' && n < 19; i++, n++)
 		v = v * 10 + (unsigned)(t[i] - '0');
 	if (n == 0 || v >= d->end)
-		return refuse(d, "the signed revision's startxref is not inside the signed bytes");
+		return coco_pdfd_refuse(
+		    d, "the signed revision's startxref is not inside the signed bytes");
 	*start = v;
 	return 0;
 }
@@ -1228,29 +951,33 @@ static int find_revision(struct diff *d, uint64_t *start)
 		alt++; /* a startxref at the end of line before "xref" */
 	for (i = 0; i < s->nsec && s->sec[i] != *start && s->sec[i] != alt; i++)
 		if (s->sec[i] < d->end)
-			return refuse(d,
-				      "the /Prev chain reaches byte offset %llu, inside the "
-				      "signed bytes, not the signed revision's cross-reference",
-				      (unsigned long long)s->sec[i]);
+			return coco_pdfd_refuse(
+			    d,
+			    "the /Prev chain reaches byte offset %llu, inside the "
+			    "signed bytes, not the signed revision's cross-reference",
+			    (unsigned long long)s->sec[i]);
 	if (i == s->nsec)
-		return refuse(d,
-			      "the /Prev chain does not lead to the signed revision's "
-			      "cross-reference at byte offset %llu",
-			      (unsigned long long)*start);
+		return coco_pdfd_refuse(d,
+					"the /Prev chain does not lead to the signed revision's "
+					"cross-reference at byte offset %llu",
+					(unsigned long long)*start);
 	if (i == 0)
-		return refuse(d, "no cross-reference section follows the signed revision: the "
-				 "bytes after it are not an incremental update");
+		return coco_pdfd_refuse(
+		    d, "no cross-reference section follows the signed revision: the "
+		       "bytes after it are not an incremental update");
 	if (i >= 255)
-		return refuse(d, "more than 254 updates follow the signed revision");
+		return coco_pdfd_refuse(d, "more than 254 updates follow the signed revision");
 	*start = s->sec[i];
 	for (j = 0; j < i; j++)
 		if (s->sec_root[j] != s->sec_root[i])
-			return refuse(d,
-				      "an update's trailer does not keep /Root %lld 0 R, the "
-				      "signed revision's catalogue",
-				      s->sec_root[i]);
+			return coco_pdfd_refuse(
+			    d,
+			    "an update's trailer does not keep /Root %lld 0 R, the "
+			    "signed revision's catalogue",
+			    s->sec_root[i]);
 	d->k = i, d->root = s->sec_root[i], d->info = s->sec_info[i];
-	return d->root >= 0 ? 0 : refuse(d, "the signed revision's /Root is not a reference");
+	return d->root >= 0 ? 0
+			    : coco_pdfd_refuse(d, "the signed revision's /Root is not a reference");
 }
 
 static void dss_part(struct diff *d, const struct val *v, enum dss_kind kind)
@@ -1271,13 +998,13 @@ static int docmdp(struct diff *d, const struct val *cat)
 	size_t i;
 
 	memset(&so, 0, sizeof(so));
-	if (deref(d, 1, perms, &po, &perms) != 0) {
-		release(d, &po);
+	if (coco_pdfd_deref(d, 1, perms, &po, &perms) != 0) {
+		coco_pdfd_release(d, &po);
 		return -1;
 	}
 	if ((ref = dget(perms, "DocMDP")) == NULL)
 		mdp = 0;
-	else if (ref->t == V_REF && fetch(d, 1, ref->i, &so) != 0)
+	else if (ref->t == V_REF && coco_pdfd_fetch(d, 1, ref->i, &so) != 0)
 		mdp = -1;
 	r = dget(&so.v, "Reference");
 	for (i = 0; mdp > 0 && r != NULL && r->t == V_ARRAY && i < r->n; i++)
@@ -1287,7 +1014,7 @@ static int docmdp(struct diff *d, const struct val *cat)
 			      : p->t == V_INT && p->i >= 1 && p->i <= 3 ? (int)p->i
 									: 1;
 		}
-	release(d, &po), release(d, &so);
+	coco_pdfd_release(d, &po), coco_pdfd_release(d, &so);
 	return mdp;
 }
 
@@ -1304,17 +1031,17 @@ static int find_lock(struct diff *d, const struct val *fields)
 	     i++) {
 		if (fields->k[i].t != V_REF)
 			continue;
-		if (fetch(d, 1, fields->k[i].i, &o) != 0)
+		if (coco_pdfd_fetch(d, 1, fields->k[i].i, &o) != 0)
 			return -1;
 		v = dget(&o.v, "V");
 		if (!o.has_stream && v != NULL && v->t == V_REF && v->i == d->sig) {
 			d->fieldo = o; /* transferred */
 			break;
 		}
-		release(d, &o);
+		coco_pdfd_release(d, &o);
 	}
 	v = dget(&d->fieldo.v, "Lock");
-	if (deref(d, 1, v, &d->locko, &v) != 0)
+	if (coco_pdfd_deref(d, 1, v, &d->locko, &v) != 0)
 		return -1;
 	d->lock = v != NULL && v->t != V_NULL ? v : NULL;
 	p = dget(d->lock, "P");
@@ -1331,10 +1058,10 @@ static int prepare_form(struct diff *d, const struct val *acro)
 	int rc;
 
 	d->dr = dr != NULL && dr->t == V_REF ? dr->i : -1;
-	rc = deref(d, 1, dr, &o, &dr);
+	rc = coco_pdfd_deref(d, 1, dr, &o, &dr);
 	font = dget(dr, "Font");
 	d->dr_font = rc == 0 && font != NULL && font->t == V_REF ? font->i : -1;
-	release(d, &o);
+	coco_pdfd_release(d, &o);
 	return rc;
 }
 
@@ -1346,13 +1073,13 @@ static int prepare_acroform(struct diff *d, const struct val *v)
 	int rc = -1;
 
 	memset(&fields, 0, sizeof(fields));
-	if (deref(d, 1, v, &acro, &v) != 0 || prepare_form(d, v) != 0)
+	if (coco_pdfd_deref(d, 1, v, &acro, &v) != 0 || prepare_form(d, v) != 0)
 		goto out;
 	v = dget(v, "Fields"), d->fields = v && v->t == V_REF ? v->i : -1;
-	if (deref(d, 1, v, &fields, &v) == 0 && find_lock(d, v) == 0)
+	if (coco_pdfd_deref(d, 1, v, &fields, &v) == 0 && find_lock(d, v) == 0)
 		rc = 0;
 out:
-	release(d, &acro), release(d, &fields);
+	coco_pdfd_release(d, &acro), coco_pdfd_release(d, &fields);
 	return rc;
 }
 
@@ -1367,21 +1094,21 @@ static int prepare(struct diff *d)
 	int rc = -1;
 
 	memset(&dss, 0, sizeof(dss));
-	if (fetch(d, 1, d->root, &cat) != 0 || (d->mdp = docmdp(d, &cat.v)) < 0)
+	if (coco_pdfd_fetch(d, 1, d->root, &cat) != 0 || (d->mdp = docmdp(d, &cat.v)) < 0)
 		goto out;
 	v = dget(&cat.v, "Metadata"), d->meta = v && v->t == V_REF ? v->i : -1;
 	v = dget(&cat.v, "AcroForm"), d->acro = v && v->t == V_REF ? v->i : -1;
 	if (prepare_acroform(d, v) != 0)
 		goto out;
 	dss_part(d, v = dget(&cat.v, "DSS"), DSS_DICT);
-	if (deref(d, 1, v, &dss, &v) != 0)
+	if (coco_pdfd_deref(d, 1, v, &dss, &v) != 0)
 		goto out;
 	for (i = 0; v != NULL && i < sizeof(parts) / sizeof(parts[0]); i++)
 		dss_part(d, dget(v, parts[i]), i == 0 ? DSS_VRI : DSS_ARRAY);
-	if (fetch(d, 1, d->sig, &d->sigo) == 0)
+	if (coco_pdfd_fetch(d, 1, d->sig, &d->sigo) == 0)
 		rc = 0;
 out:
-	release(d, &cat), release(d, &dss);
+	coco_pdfd_release(d, &cat), coco_pdfd_release(d, &dss);
 	return rc;
 }
 
@@ -1405,7 +1132,7 @@ static void report(struct diff *d, const struct sigrec *g, struct coco_pdf_sig *
 	sig->updates_draw = d->draws;
 	sig->updates_fill = d->filled;
 	if (d->n_new > 0)
-		note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
+		coco_pdfd_note(d, "%zu new object%s", d->n_new, d->n_new == 1 ? "" : "s");
 	coco_report_add(d->s->r, COCO_STATUS_PASS, "pdf.coverage", d->s->name,
 			"signature in object %ld covers the entire revision with allowed "
 			"updates: bytes 0..%llu, then %llu bytes of incremental updates (%s)",
@@ -1426,7 +1153,8 @@ enum coco_err coco_pdf_coverage(struct scan *s, const struct sigrec *g, struct c
 	if (signed_start(&d, &start) == 0 && find_revision(&d, &start) == 0 &&
 	    load_old(&d, start) == 0 && prepare(&d) == 0)
 		walk(&d);
-	release(&d, &d.sigo), release(&d, &d.fieldo), release(&d, &d.locko);
+	coco_pdfd_release(&d, &d.sigo), coco_pdfd_release(&d, &d.fieldo),
+	    coco_pdfd_release(&d, &d.locko);
 	unload(&d);
 	if (s->d.ioerr)
 		return coco_seterr(s->ctx, COCO_ERR_IO, "cannot read '%s'", s->name);
