@@ -535,6 +535,9 @@ struct coco_create_opts {
 	unsigned flags; /* COCO_CREATE_* */
 	struct coco_report
 	    *lint; /* optional: receives lint's findings, the reasons for a refusal */
+	/* optional: receives the bundle's SHA-256 (32 bytes) on success, computed by a second
+	 * thread while the bundle is written (no second pass over it) */
+	unsigned char *sha256;
 };
 
 /*

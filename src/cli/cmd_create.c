@@ -143,19 +143,16 @@ static void show_lint(const struct coco_report *r, int refused)
 	}
 }
 
-/* The bundle's SHA-256 as sha256sum prints it, for the applicant to give SIA with it. */
-static int print_sha256(struct coco_ctx *ctx, const char *path)
+/* The bundle's SHA-256 (coco_create's, made while it was written) as sha256sum prints it,
+ * for the applicant to give SIA with it. */
+static void print_sha256(const unsigned char md[32], const char *path)
 {
-	unsigned char md[32];
 	char hex[65];
 	size_t i;
 
-	if (coco_file_sha256(ctx, path, md) != COCO_OK)
-		return cli_error("%s", coco_ctx_error(ctx));
-	for (i = 0; i < sizeof(md); i++)
+	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	cli_say(stdout, "%s  %s", hex, path);
-	return 0;
 }
 
 static int create(const struct create_args *a)
@@ -177,7 +174,8 @@ static int create(const struct create_args *a)
 					  a->p11_uri ? cli_p11_module(a->p11_module) : NULL};
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
-	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL};
+	unsigned char md[32];
+	struct coco_create_opts co = {a->no_lint ? COCO_CREATE_NO_LINT : 0, NULL, md};
 	/* what create reads, which OUT must not replace (the library checks the folder too) */
 	struct coco_input in[1 + CLI_SIGNING_INPUTS] = {{a->dir, "submission folder", 1}};
 	struct cli_progress progress;
@@ -212,7 +210,8 @@ static int create(const struct create_args *a)
 		/* about the bundle made, so only once it is */
 		if (coco_signer_warning(signer) != NULL)
 			cli_say(stderr, "%s: warning: %s", cli_prog, coco_signer_warning(signer));
-		rc = print_sha256(ctx, a->out);
+		print_sha256(md, a->out);
+		rc = 0;
 	}
 	coco_report_free(co.lint);
 	coco_signer_free(signer);

@@ -1653,7 +1653,7 @@ static size_t entry_len(const char *path, const char *name)
 
 static enum coco_err create_as_director(struct coco_ctx *ctx, const char *dir, const char *out)
 {
-	struct coco_create_opts o = {COCO_CREATE_NO_LINT, NULL};
+	struct coco_create_opts o = {COCO_CREATE_NO_LINT, NULL, NULL};
 	struct coco_signer *s = bt_signer(ctx, "director");
 	enum coco_err err;
 

@@ -96,7 +96,7 @@ static void create_sample(struct race *rc, const unsigned char *pdf, size_t len)
 {
 	char *example = bt_fixture("example"), *dir = bt_fmt("%s/src", rc->tmp);
 	char *path = bt_fmt("%s/%s", dir, POLICY);
-	struct coco_create_opts o = {COCO_CREATE_NO_LINT, NULL};
+	struct coco_create_opts o = {COCO_CREATE_NO_LINT, NULL, NULL};
 	struct coco_signer *s;
 
 	ck_assert_int_eq(bt_copytree(example, dir), 0);

@@ -380,7 +380,7 @@ START_TEST(test_create_refuses)
 {
 	enum refusal what = (enum refusal)(_i / 2);
 	int existing = _i % 2;
-	struct coco_create_opts opts = {0, NULL};
+	struct coco_create_opts opts = {0, NULL, NULL};
 	const char *id;
 	struct fixture fx;
 	char *src, *outdir, *out;
@@ -513,6 +513,73 @@ START_TEST(test_create_compressible)
 	expect_passed(fx.r);
 	free(zeros);
 	free(src);
+	teardown(&fx);
+}
+END_TEST
+
+/* The method of the first local header named name in the zip bytes a, or -1. */
+static int local_method(const unsigned char *a, size_t n, const char *name)
+{
+	size_t i, k = strlen(name);
+
+	for (i = 30; i + k <= n; i++)
+		if (memcmp(a + i, name, k) == 0 && memcmp(a + i - 30, "PK\003\004", 4) == 0)
+			return a[i - 30 + 8] | a[i - 30 + 9] << 8;
+	return -1;
+}
+
+/*
+ * The bundle's SHA-256 that create makes while it writes (opts.sha256, a second thread
+ * reading back what is final) is the file's, for a folder with an entry deflated (4 MiB of
+ * text, many read-back blocks), one tried deflated then rewound and stored (1 MiB that
+ * does not compress) and the stored PDFs; and asking for it changes no byte of the bundle.
+ */
+START_TEST(test_create_sha256)
+{
+	struct fixture fx;
+	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL, NULL};
+	unsigned char md[32], file_md[32], *a = NULL, *b = NULL, *text, *noise;
+	size_t na = 0, nb = 0, i, n = 4u << 20, m = 1u << 20;
+	unsigned long long x;
+	char *src, *p, *plain;
+
+	setup(&fx);
+	src = bt_fmt("%s/src", fx.tmp);
+	plain = bt_fmt("%s/plain.coco", fx.tmp);
+	ck_assert_int_eq(bt_copytree(fx.example, src), 0);
+	ck_assert_ptr_nonnull(text = malloc(n + 1)); /* snprintf's NUL after the last line */
+	ck_assert_ptr_nonnull(noise = malloc(m));
+	for (i = 0; i + 32 <= n; i += 32) /* numbered lines: deflate shrinks them a few times */
+		snprintf((char *)text + i, 33, "line %026zu\n", i * 7919 % 1000003);
+	for (i = 0, x = 88172645463325252ull; i < m;
+	     i++) { /* xorshift64*: deflate cannot shrink it */
+		x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+		noise[i] = (unsigned char)((x * 2685821657736338717ull) >> 56);
+	}
+	p = bt_fmt("%s/evidence/log.txt", src);
+	ck_assert_int_eq(bt_write(p, text, n), 0);
+	free(p);
+	p = bt_fmt("%s/evidence/noise.bin", src);
+	ck_assert_int_eq(bt_write(p, noise, m), 0);
+	free(p);
+	ck_assert_int_eq(bt_add_reference(src, "evidence/log.txt"), 0);
+	ck_assert_int_eq(bt_add_reference(src, "evidence/noise.bin"), 0);
+	opts.sha256 = md;
+	ck_assert_msg(coco_create(fx.ctx, src, fx.bundle, fx.signer, &opts) == COCO_OK, "%s",
+		      coco_ctx_error(fx.ctx));
+	ck_assert_int_eq(coco_file_sha256(fx.ctx, fx.bundle, file_md), COCO_OK);
+	ck_assert_mem_eq(md, file_md, sizeof(md));
+	opts.sha256 = NULL;
+	ck_assert_int_eq(coco_create(fx.ctx, src, plain, fx.signer, &opts), COCO_OK);
+	ck_assert_int_eq(bt_read(fx.bundle, &a, &na), 0);
+	ck_assert_int_eq(bt_read(plain, &b, &nb), 0);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_mem_eq(a, b, na);
+	/* noise.bin was tried deflated, then rewound and stored (method 0 in its local header);
+	 * log.txt stays deflated (8) */
+	ck_assert_int_eq(local_method(a, na, "evidence/noise.bin"), 0);
+	ck_assert_int_eq(local_method(a, na, "evidence/log.txt"), 8);
+	free(a), free(b), free(text), free(noise), free(src), free(plain);
 	teardown(&fx);
 }
 END_TEST
@@ -1496,7 +1563,7 @@ START_TEST(test_signer_organisation)
 	struct fixture fx;
 	struct coco_signer *minted;
 	struct coco_report *lint;
-	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL};
+	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL, NULL};
 
 	setup(&fx);
 	if (org_cases[_i].policy_manual)
@@ -1529,7 +1596,7 @@ START_TEST(test_signer_organisation_refused)
 	struct fixture fx;
 	struct coco_signer *minted;
 	struct coco_report *lint;
-	struct coco_create_opts opts = {0, NULL};
+	struct coco_create_opts opts = {0, NULL, NULL};
 
 	setup(&fx);
 	minted = bt_signer_minted(fx.ctx, fx.tmp, rival, 100);
@@ -1566,7 +1633,7 @@ START_TEST(test_authorised_after_signing)
 {
 	struct fixture fx;
 	struct coco_report *lint;
-	struct coco_create_opts opts = {0, NULL};
+	struct coco_create_opts opts = {0, NULL, NULL};
 	char *src;
 
 	setup(&fx);
@@ -1598,7 +1665,7 @@ START_TEST(test_create_unreferenced)
 {
 	struct fixture fx;
 	struct coco_report *lint;
-	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL};
+	struct coco_create_opts opts = {COCO_CREATE_NO_LINT, NULL, NULL};
 	char *src, *p;
 
 	setup(&fx);
@@ -1845,6 +1912,7 @@ Suite *verify_suite(void)
 	tcase_add_loop_test(tc, test_create_refuses, 0, 2 * R_N);
 	tcase_add_test(tc, test_create_variants);
 	tcase_add_test(tc, test_create_compressible);
+	tcase_add_test(tc, test_create_sha256);
 	tcase_add_test(tc, test_create_replaces_on_success);
 	tcase_add_test(tc, test_create_bad_output);
 	tcase_add_test(tc, test_create_into_folder);

@@ -281,7 +281,10 @@ enum coco_err coco_create(struct coco_ctx *ctx, const char *dir, const char *out
 	    (err = coco_zipw_new(ctx, fd, out_path, &w)) != COCO_OK)
 		goto out;
 	coco_zipw_set_total(w, l.total);
-	if ((err = write_bundle(ctx, w, dir, &l, &sg)) != COCO_OK)
+	if ((opts != NULL && opts->sha256 != NULL && (err = coco_zipw_hash_start(w)) != COCO_OK) ||
+	    (err = write_bundle(ctx, w, dir, &l, &sg)) != COCO_OK ||
+	    (opts != NULL && opts->sha256 != NULL &&
+	     (err = coco_zipw_hash_end(w, opts->sha256)) != COCO_OK))
 		goto out;
 	err = coco_tmp_commit(ctx, fd, tmp, out_path);
 	fd = -1;

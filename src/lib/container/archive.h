@@ -144,5 +144,13 @@ enum coco_err coco_zipw_add_mem(struct coco_zipw *w, const char *name, const uns
 void coco_zipw_set_total(struct coco_zipw *w, uint64_t total);
 /* Writes the central directory and end record. */
 enum coco_err coco_zipw_finish(struct coco_zipw *w);
+/*
+ * The output's SHA-256 without a second pass: coco_zipw_hash_start (on a new archive,
+ * before its entries) starts a thread that reads back every byte as it becomes final;
+ * coco_zipw_hash_end, after coco_zipw_finish and before the file is closed, waits for it
+ * and gives the digest of the whole file. coco_zipw_free stops a hasher still running.
+ */
+enum coco_err coco_zipw_hash_start(struct coco_zipw *w);
+enum coco_err coco_zipw_hash_end(struct coco_zipw *w, unsigned char out[32]);
 
 #endif /* COCO_ARCHIVE_H */

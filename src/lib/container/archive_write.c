@@ -5,19 +5,42 @@
  * the central directory and an end record without comment. Each source file is read
  * once: hashed, CRC'd and written (deflated where that shrinks it) in the same pass.
  * Written directly rather than with libzip, whose writer adds extra fields and stamps
- * times through localtime(), and could not hash while it writes.
+ * times through localtime(), and could not hash while it writes. On request, a second
+ * thread hashes the output as it becomes final (coco_zipw_hash_start), so that the
+ * bundle's own SHA-256 costs no second pass after it is written.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "container/archive.h"
 
 #define DOS_DATE_1980 0x0021u
+#define OUT_HASH_BUF (256u << 10) /* read back at a time by the output's hasher */
+
+/*
+ * The output's SHA-256, made by a thread that reads back (pread, from the page cache)
+ * every byte before `ready`: those are final, as an entry's local header is filled in
+ * (end_entry) before its end is published, and a rewound entry was never published.
+ */
+struct out_hash {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd;
+	uint64_t ready;  /* under mu: bytes that are final */
+	int finished;    /* under mu: nothing more will be published */
+	uint64_t hashed; /* the thread's own, read after the join */
+	int failed;      /* the thread's own: a read failed */
+	EVP_MD_CTX *md;
+	unsigned char *buf;
+};
 
 struct wentry {
 	char *name;
@@ -37,7 +60,8 @@ struct coco_zipw {
 	uint64_t done, total;  /* source bytes, for progress */
 	unsigned char *old_cd; /* append mode: the earlier central directory, verbatim */
 	size_t old_cd_len, old_n;
-	uint64_t utotal; /* every entry's uncompressed size, the copied ones' too */
+	uint64_t utotal;     /* every entry's uncompressed size, the copied ones' too */
+	struct out_hash *oh; /* the output's hasher, or NULL */
 };
 
 static void put16(unsigned char *p, uint32_t v)
@@ -71,12 +95,114 @@ void coco_zipw_set_total(struct coco_zipw *w, uint64_t total)
 	w->total = total;
 }
 
+static void *out_hash_main(void *arg)
+{
+	struct out_hash *h = arg;
+	uint64_t upto;
+	ssize_t got;
+	size_t n;
+
+	pthread_mutex_lock(&h->mu);
+	while (!h->failed) {
+		while (h->hashed == h->ready && !h->finished)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->hashed == h->ready)
+			break; /* finished, and all of it hashed */
+		upto = h->ready;
+		pthread_mutex_unlock(&h->mu);
+		while (h->hashed < upto && !h->failed) {
+			n = upto - h->hashed > OUT_HASH_BUF ? OUT_HASH_BUF
+							    : (size_t)(upto - h->hashed);
+			got = pread(h->fd, h->buf, n, (off_t)h->hashed);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0 || !EVP_DigestUpdate(h->md, h->buf, (size_t)got))
+				h->failed = 1;
+			else
+				h->hashed += (uint64_t)got;
+		}
+		pthread_mutex_lock(&h->mu);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* Tells the hasher that every byte written so far is final. */
+static void publish(struct coco_zipw *w)
+{
+	if (w->oh == NULL)
+		return;
+	pthread_mutex_lock(&w->oh->mu);
+	w->oh->ready = w->off;
+	pthread_cond_signal(&w->oh->cv);
+	pthread_mutex_unlock(&w->oh->mu);
+}
+
+/* Ends the hasher's thread, once it has hashed what was published, and frees it; with out,
+ * the digest of the whole output (1), unless a read failed or it fell short (0). */
+static int out_hash_stop(struct coco_zipw *w, unsigned char *out)
+{
+	struct out_hash *h = w->oh;
+	int ok;
+
+	if (h == NULL)
+		return 0;
+	pthread_mutex_lock(&h->mu);
+	h->finished = 1;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->th, NULL);
+	ok = out != NULL && !h->failed && h->hashed == w->off &&
+	     EVP_DigestFinal_ex(h->md, out, NULL) == 1;
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	EVP_MD_CTX_free(h->md);
+	free(h->buf);
+	free(h);
+	w->oh = NULL;
+	return ok;
+}
+
+enum coco_err coco_zipw_hash_start(struct coco_zipw *w)
+{
+	struct out_hash *h = calloc(1, sizeof(*h));
+
+	if (h == NULL || (h->buf = malloc(OUT_HASH_BUF)) == NULL ||
+	    (h->md = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL)) {
+		if (h != NULL)
+			EVP_MD_CTX_free(h->md), free(h->buf);
+		free(h);
+		return coco_seterr(w->ctx, COCO_ERR_NOMEM, "out of memory");
+	}
+	h->fd = w->fd, h->ready = w->off;
+	if (pthread_mutex_init(&h->mu, NULL) != 0 || pthread_cond_init(&h->cv, NULL) != 0 ||
+	    pthread_create(&h->th, NULL, out_hash_main, h) != 0) {
+		EVP_MD_CTX_free(h->md), free(h->buf), free(h);
+		return coco_seterr(w->ctx, COCO_ERR_NOMEM, "cannot start a thread to hash '%s'",
+				   w->out_name);
+	}
+	w->oh = h;
+	return COCO_OK;
+}
+
+enum coco_err coco_zipw_hash_end(struct coco_zipw *w, unsigned char out[32])
+{
+	if (w->oh == NULL)
+		return coco_seterr(w->ctx, COCO_ERR_ARG, "'%s' is not being hashed", w->out_name);
+	publish(w);
+	if (!out_hash_stop(w, out))
+		return coco_seterr(w->ctx, COCO_ERR_IO, "cannot read '%s' back to hash it",
+				   w->out_name);
+	return COCO_OK;
+}
+
 void coco_zipw_free(struct coco_zipw *w)
 {
 	size_t i;
 
 	if (w == NULL)
 		return;
+	out_hash_stop(w, NULL);
 	for (i = 0; i < w->n; i++)
 		free(w->e[i].name);
 	free(w->e);
@@ -147,6 +273,7 @@ static enum coco_err end_entry(struct coco_zipw *w)
 	if (pwrite(w->fd, b, sizeof(b), (off_t)(e->local_off + 14)) != (ssize_t)sizeof(b))
 		return coco_seterr(w->ctx, COCO_ERR_IO, "cannot write '%s': %s", w->out_name,
 				   strerror(errno));
+	publish(w);
 	return COCO_OK;
 }
 
