@@ -193,33 +193,13 @@ static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vsta
 static enum coco_err write_out(struct coco_ctx *ctx, struct coco_archive *ar, const char *sha256,
 			       const char *out_path, const struct newfiles *f)
 {
-	struct coco_zipw *w = NULL;
-	struct stat st;
-	char *tmp = NULL;
-	int fd;
-	enum coco_err err;
+	const struct coco_new_entry e[] = {
+	    {f->decision, (const unsigned char *)f->dec, f->dec_len, 1},
+	    {f->report, (const unsigned char *)f->rep, f->rep_len, 1},
+	    {f->manifest, (const unsigned char *)f->man, f->man_len, 1},
+	    {f->sig, f->der, f->der_len, 0}};
 
-	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK)
-		return err;
-	/* the signed-off copy is as private as the bundle it came from */
-	if (fstat(ar->fd, &st) == 0)
-		(void)fchmod(fd, st.st_mode & 0666);
-	/* the copy must be of the bytes verified */
-	if ((err = coco_zipw_append(ctx, fd, out_path, ar, sha256, &w)) == COCO_OK &&
-	    (err = coco_zipw_add_mem(w, f->decision, (const unsigned char *)f->dec, f->dec_len,
-				     1)) == COCO_OK &&
-	    (err = coco_zipw_add_mem(w, f->report, (const unsigned char *)f->rep, f->rep_len, 1)) ==
-		COCO_OK &&
-	    (err = coco_zipw_add_mem(w, f->manifest, (const unsigned char *)f->man, f->man_len,
-				     1)) == COCO_OK &&
-	    (err = coco_zipw_add_mem(w, f->sig, f->der, f->der_len, 0)) == COCO_OK &&
-	    (err = coco_zipw_finish(w)) == COCO_OK) {
-		coco_zipw_free(w);
-		return coco_tmp_commit(ctx, fd, tmp, out_path);
-	}
-	coco_zipw_free(w);
-	coco_tmp_abort(fd, tmp);
-	return err;
+	return coco_zipw_append_atomic(ctx, ar, sha256, out_path, e, sizeof(e) / sizeof(e[0]));
 }
 
 /* Whether a decision can be recorded in the verified bundle, and approval allowed. */

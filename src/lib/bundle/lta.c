@@ -152,31 +152,18 @@ static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vsta
 static enum coco_err write_out(struct coco_ctx *ctx, struct coco_archive *ar, const char *sha256,
 			       const char *out_path, const struct lta_files *f)
 {
-	struct coco_zipw *w = NULL;
-	struct stat st;
-	char *tmp = NULL;
-	size_t i;
-	int fd;
+	struct coco_new_entry *e = calloc(f->n_crls + 2, sizeof(*e));
 	enum coco_err err;
+	size_t i;
 
-	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK)
-		return err;
-	if (fstat(ar->fd, &st) == 0)
-		(void)fchmod(fd, st.st_mode & 0666);
-	err = coco_zipw_append(ctx, fd, out_path, ar, sha256, &w);
-	for (i = 0; err == COCO_OK && i < f->n_crls; i++)
-		err = coco_zipw_add_mem(w, f->crls[i].name, f->crls[i].der, f->crls[i].len, 0);
-	if (err == COCO_OK)
-		err =
-		    coco_zipw_add_mem(w, f->manifest, (const unsigned char *)f->man, f->man_len, 1);
-	if (err == COCO_OK)
-		err = coco_zipw_add_mem(w, f->tst, f->tok, f->tok_len, 0);
-	if (err == COCO_OK && (err = coco_zipw_finish(w)) == COCO_OK) {
-		coco_zipw_free(w);
-		return coco_tmp_commit(ctx, fd, tmp, out_path);
-	}
-	coco_zipw_free(w);
-	coco_tmp_abort(fd, tmp);
+	if (e == NULL)
+		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
+	for (i = 0; i < f->n_crls; i++)
+		e[i] = (struct coco_new_entry){f->crls[i].name, f->crls[i].der, f->crls[i].len, 0};
+	e[i++] = (struct coco_new_entry){f->manifest, (const unsigned char *)f->man, f->man_len, 1};
+	e[i++] = (struct coco_new_entry){f->tst, f->tok, f->tok_len, 0};
+	err = coco_zipw_append_atomic(ctx, ar, sha256, out_path, e, i);
+	free(e);
 	return err;
 }
 

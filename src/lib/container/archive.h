@@ -150,6 +150,22 @@ enum coco_err coco_zipw_finish(struct coco_zipw *w);
  * coco_zipw_hash_end, after coco_zipw_finish and before the file is closed, waits for it
  * and gives the digest of the whole file. coco_zipw_free stops a hasher still running.
  */
+/* One entry to add: its name, bytes, and whether to try deflating it. */
+struct coco_new_entry {
+	const char *name;
+	const unsigned char *p;
+	size_t len;
+	int deflate;
+};
+
+/*
+ * Writes out_path, atomically (coco_tmp_open, coco_tmp_commit), as the verified bundle in
+ * (whose file had the SHA-256 sha256, hex: coco_zipw_append) with the n entries added after
+ * its own, its permission bits kept: the writer countersign and timestamp share.
+ */
+enum coco_err coco_zipw_append_atomic(struct coco_ctx *ctx, const struct coco_archive *in,
+				      const char *sha256, const char *out_path,
+				      const struct coco_new_entry *e, size_t n);
 enum coco_err coco_zipw_hash_start(struct coco_zipw *w);
 enum coco_err coco_zipw_hash_end(struct coco_zipw *w, unsigned char out[32]);
 

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -621,4 +622,32 @@ enum coco_err coco_zipw_finish(struct coco_zipw *w)
 	put32(end + 12, (uint32_t)(w->off - cd_off));
 	put32(end + 16, (uint32_t)cd_off);
 	return wr(w, end, sizeof(end));
+}
+
+enum coco_err coco_zipw_append_atomic(struct coco_ctx *ctx, const struct coco_archive *in,
+				      const char *sha256, const char *out_path,
+				      const struct coco_new_entry *e, size_t n)
+{
+	struct coco_zipw *w = NULL;
+	struct stat st;
+	char *tmp = NULL;
+	size_t i;
+	int fd;
+	enum coco_err err;
+
+	if ((err = coco_tmp_open(ctx, out_path, &tmp, &fd)) != COCO_OK)
+		return err;
+	/* the new bundle is as private as the one it continues */
+	if (fstat(in->fd, &st) == 0)
+		(void)fchmod(fd, st.st_mode & 0666);
+	err = coco_zipw_append(ctx, fd, out_path, in, sha256, &w);
+	for (i = 0; err == COCO_OK && i < n; i++)
+		err = coco_zipw_add_mem(w, e[i].name, e[i].p, e[i].len, e[i].deflate);
+	if (err == COCO_OK && (err = coco_zipw_finish(w)) == COCO_OK) {
+		coco_zipw_free(w);
+		return coco_tmp_commit(ctx, fd, tmp, out_path);
+	}
+	coco_zipw_free(w);
+	coco_tmp_abort(fd, tmp);
+	return err;
 }
