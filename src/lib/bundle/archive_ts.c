@@ -263,11 +263,11 @@ static enum coco_err read_entry(struct acheck *a, const char *name, unsigned cha
 	return COCO_OK;
 }
 
-/* The token a time-assertion manifest names, over the manifest's bytes. */
-static enum coco_err check_named_token(struct acheck *a)
+/* The token the manifest names (marked named), read into a->tst; NULL there when it is too
+ * large for a token (indeterminate) or cannot be read (read_entry's finding). */
+static enum coco_err read_named_token(struct acheck *a)
 {
 	long idx = coco_archive_find(a->ar, a->m->sigref);
-	enum coco_err err;
 
 	a->named_tst[idx] = 1;
 	if (a->ar->e[idx].usize > MAX_TOKEN) {
@@ -275,7 +275,15 @@ static enum coco_err check_named_token(struct acheck *a)
 				"larger than 1 MiB: not a timestamp token");
 		return COCO_OK;
 	}
-	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
+	return read_entry(a, a->m->sigref, &a->tst, &a->tst_len);
+}
+
+/* The token a time-assertion manifest names, over the manifest's bytes. */
+static enum coco_err check_named_token(struct acheck *a)
+{
+	enum coco_err err;
+
+	if ((err = read_named_token(a)) != COCO_OK || a->tst == NULL)
 		return err;
 	/* a time assertion's references are the digests stage's (manifest.digest) */
 	check_token(a, 0);
@@ -302,16 +310,9 @@ static time_t token_time(const unsigned char *der, size_t len)
 /* An archive manifest's token read and its references checked, kept (k) for the chain. */
 static enum coco_err prepare_archive(struct acheck *a, struct kept *k)
 {
-	long idx = coco_archive_find(a->ar, a->m->sigref);
 	enum coco_err err;
 
-	a->named_tst[idx] = 1;
-	if (a->ar->e[idx].usize > MAX_TOKEN) {
-		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->m->sigref,
-				"larger than 1 MiB: not a timestamp token");
-		return COCO_OK;
-	}
-	if ((err = read_entry(a, a->m->sigref, &a->tst, &a->tst_len)) != COCO_OK || a->tst == NULL)
+	if ((err = read_named_token(a)) != COCO_OK || a->tst == NULL)
 		return err;
 	if ((err = check_refs(a, &k->refs_ok)) != COCO_OK)
 		return err;
