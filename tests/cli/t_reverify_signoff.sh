@@ -49,15 +49,8 @@ CNF
 # rvs_revoke_director OUT: signer-ca's CRL of 2027-05-01 (next 2027-08-01) listing the
 # director's certificate, serial 1001, revoked on 2027-02-01 for keyCompromise.
 rvs_revoke_director() {
-	rm -rf crldb && mkdir crldb && echo 2000 >crldb/crlnumber
-	printf 'R\t360101000000Z\t270201000000Z,keyCompromise\t1001\tunknown\t/CN=Jane Director - TEST ONLY\n' \
-		>crldb/index.txt
-	printf '[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = crldb/index.txt\ncrlnumber = crldb/crlnumber\ndefault_md = sha256\n' \
-		>crldb/ca.cnf
-	openssl ca -batch -config crldb/ca.cnf -gencrl -cert "$FX/pki/signer-ca.pem" \
-		-keyfile "$FX/pki/signer-ca.key" -crl_lastupdate 20270501000000Z \
-		-crl_nextupdate 20270801000000Z -out "$1" 2>crl.err ||
-		fail "openssl ca -gencrl: $(cat crl.err)"
+	mk_crl signer-ca "$1" 20270501000000Z 20270801000000Z \
+		"$(printf 'R\t360101000000Z\t270201000000Z,keyCompromise\t1001\tunknown\t/CN=Jane Director - TEST ONLY')"
 }
 
 # An approval of 2027-01-05 by a SIRO whose certificate ends 2027-03-01: on 2027-06-01 the

@@ -143,27 +143,6 @@ signoff_usage() {
 }
 run_case signoff_usage signoff_usage
 
-# mk_crl CA OUT LAST NEXT [INDEX-LINE]: a CRL of fixtures/pki/CA with fixed dates, listing
-# the index.txt line given (a revoked certificate), made with openssl ca from a throw-away
-# database.
-mk_crl() {
-	rm -rf crldb && mkdir crldb
-	[ -z "${5:-}" ] || printf '%s\n' "$5" >crldb/index.txt
-	touch crldb/index.txt
-	echo 2000 >crldb/crlnumber
-	cat >crldb/ca.cnf <<CNF
-[ ca ]
-default_ca = d
-[ d ]
-database = crldb/index.txt
-crlnumber = crldb/crlnumber
-default_md = sha256
-CNF
-	openssl ca -batch -config crldb/ca.cnf -gencrl -cert "$FX/pki/$1.pem" \
-		-keyfile "$FX/pki/$1.key" -crl_lastupdate "$3" -crl_nextupdate "$4" \
-		-out "$2" 2>crl.err || fail "openssl ca -gencrl: $(cat crl.err)"
-}
-
 # Long-term validity with CRLs issued after the approval (as real, current CRLs are): the
 # chain is built at the approval time without them, then each certificate is checked
 # against the current CRL. Revoked after the approval: the proof stands. Revoked before it:

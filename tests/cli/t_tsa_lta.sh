@@ -126,15 +126,8 @@ lta_lifecycle() {
 # lta_revoke_siro OUT DATE: sia-ca's CRL of 2027-08-01 (next 2028-08-01) listing
 # siro-short (serial 0x5001) as revoked on DATE (YYMMDDhhmmssZ) for keyCompromise.
 lta_revoke_siro() {
-	rm -rf crldb && mkdir crldb && echo 3000 >crldb/crlnumber
-	printf 'R\t270301000000Z\t%s,keyCompromise\t5001\tunknown\t/CN=Sam Siro - TEST ONLY\n' "$2" \
-		>crldb/index.txt
-	printf '[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = crldb/index.txt\ncrlnumber = crldb/crlnumber\ndefault_md = sha256\n' \
-		>crldb/ca.cnf
-	openssl ca -batch -config crldb/ca.cnf -gencrl -cert "$FX/pki/sia-ca.pem" \
-		-keyfile "$FX/pki/sia-ca.key" -crl_lastupdate 20270801000000Z \
-		-crl_nextupdate 20280801000000Z -out "$1" 2>crl.err ||
-		fail "openssl ca -gencrl: $(cat crl.err)"
+	mk_crl sia-ca "$1" 20270801000000Z 20280801000000Z \
+		"$(printf 'R\t270301000000Z\t%s,keyCompromise\t5001\tunknown\t/CN=Sam Siro - TEST ONLY' "$2")"
 }
 
 # The SIRO's certificate revoked after the archive timestamp of 2027-02-01 (on 2027-02-15):
