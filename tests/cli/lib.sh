@@ -182,3 +182,48 @@ CNF
 		-keyfile "$FX/pki/$1.key" -crl_lastupdate "$3" -crl_nextupdate "$4" \
 		-out "$2" 2>crl.err || fail "openssl ca -gencrl: $(cat crl.err)"
 }
+
+# tsa_pki: tsa.pem (EKU timeStamping, critical), tsa-noncrit.pem (the same EKU, not
+# critical) and their keys, issued by root-ca for 2026-01-01 .. 2036-01-01; trust-tsa/, a
+# copy of the fixtures' trust with root-ca in tsa/. TSA_AKI sets tsa.pem's
+# authorityKeyIdentifier (keyid unless set; none for a certificate without one).
+tsa_pki() {
+	rm -rf tsadb && mkdir tsadb && touch tsadb/index.txt && echo 7001 >tsadb/serial
+	cat >tsadb/ca.cnf <<CNF
+[ ca ]
+default_ca = d
+[ d ]
+database = tsadb/index.txt
+serial = tsadb/serial
+new_certs_dir = tsadb
+default_md = sha256
+policy = any
+copy_extensions = none
+unique_subject = no
+[ any ]
+commonName = supplied
+organizationName = optional
+[ tsa ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = critical,timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = ${TSA_AKI:-keyid}
+[ noncrit ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+	for p in tsa:tsa noncrit:tsa-noncrit; do
+		ext=${p%%:*} name=${p#*:}
+		openssl req -new -newkey rsa:2048 -noenc -keyout "$name.key" -out "$name.csr" \
+			-subj "/CN=CoCo Test TSA $ext - TEST ONLY/O=CoCo Test" 2>ca.err &&
+			openssl ca -batch -config tsadb/ca.cnf -cert "$FX/pki/root-ca.pem" \
+				-keyfile "$FX/pki/root-ca.key" -extensions "$ext" \
+				-startdate 20260101000000Z -enddate 20360101000000Z -in "$name.csr" \
+				-out "$name.pem" -notext 2>ca.err || fail "openssl ca: $(cat ca.err)"
+	done
+	cp -R "$FX/trust" trust-tsa && mkdir trust-tsa/tsa && cp "$FX/pki/root-ca.pem" trust-tsa/tsa/
+}

@@ -6,41 +6,6 @@
 # certification body's signature: evidence.authentic stays a manual check. Broken ones give
 # their exact ids; pdfsig, where installed, agrees on coverage and the TSA it names.
 
-# docts_pki: tsa.pem/tsa.key (EKU timeStamping, critical), issued by the fixtures' root-ca
-# for 2026-01-01 .. 2036-01-01 (its authorityKeyIdentifier DOCTS_AKI, keyid unless set);
-# trust-tsa/, the fixtures' trust with root-ca in tsa/.
-docts_pki() {
-	mkdir tsadb && touch tsadb/index.txt && echo 7101 >tsadb/serial
-	cat >tsadb/ca.cnf <<CNF
-[ ca ]
-default_ca = d
-[ d ]
-database = tsadb/index.txt
-serial = tsadb/serial
-new_certs_dir = tsadb
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[ any ]
-commonName = supplied
-organizationName = optional
-[ tsa ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = critical,timeStamping
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = ${DOCTS_AKI:-keyid}
-CNF
-	openssl req -new -newkey rsa:2048 -noenc -keyout tsa.key -out tsa.csr \
-		-subj "/CN=CoCo Test TSA - TEST ONLY/O=CoCo Test" 2>ca.err &&
-		openssl ca -batch -config tsadb/ca.cnf -cert "$FX/pki/root-ca.pem" \
-			-keyfile "$FX/pki/root-ca.key" -extensions tsa -startdate 20260101000000Z \
-			-enddate 20360101000000Z -in tsa.csr -out tsa.pem -notext 2>ca.err ||
-		fail "openssl ca: $(cat ca.err)"
-	cp -R "$FX/trust" trust-tsa && mkdir trust-tsa/tsa && cp "$FX/pki/root-ca.pem" trust-tsa/tsa/
-}
-
 # docts_folder [--tamper]: ./sub, the sample with its certificate timestamped (genTime
 # 2026-10-01T10:00:00Z); the PDF is also ./ts.pdf.
 docts_folder() {
@@ -55,7 +20,7 @@ CEP=evidence/cyber-essentials-plus.pdf
 # pdf.subfilter, pdf.contents or pdf.digest (what it gave before); evidence.authentic is the
 # register check an unsigned certificate gets, not a pass.
 docts_valid() {
-	docts_pki
+	tsa_pki
 	docts_folder
 	run "$COCO" lint sub --trust trust-tsa --at 2027-01-01 --format json
 	[ "$rc" -eq 0 ] || fail "lint: exit $rc, want 0"
@@ -80,7 +45,7 @@ run_case docts_valid docts_valid
 # timestamping (fail); no tsa/ at all (a warning: it proves nothing, the PDF is no worse
 # than an unsigned one).
 docts_negative() {
-	docts_pki
+	tsa_pki
 	docts_folder --tamper
 	run "$COCO" lint sub --trust trust-tsa --at 2027-01-01 --format json
 	[ "$rc" -eq 1 ] || fail "tampered: exit $rc, want 1"
@@ -100,7 +65,7 @@ run_case docts_negative docts_negative
 # A TSA certificate without an authority key identifier: the tolerance for signers'
 # certificates (docs/TRUST.md) does not cover a TSA's chain, which keeps every strict rule.
 docts_tsa_no_akid() {
-	DOCTS_AKI=none docts_pki
+	TSA_AKI=none tsa_pki
 	! openssl x509 -in tsa.pem -noout -text | grep -q "Authority Key Identifier" ||
 		fail "the TSA certificate has an AKI"
 	docts_folder
@@ -118,12 +83,12 @@ docts_pdfsig() {
 		echo "pdfsig not installed: cross-check skipped"
 		return 0
 	fi
-	docts_pki
+	tsa_pki
 	docts_folder
 	pdfsig ts.pdf >ps.out 2>&1
 	grep -q '^ *- Total document signed$' ps.out || fail "pdfsig: $(cat ps.out)"
 	cn=$(sed -n 's/^ *- Signer Certificate Common Name: //p' ps.out)
-	[ "$cn" = "CoCo Test TSA - TEST ONLY" ] || fail "pdfsig names '$cn'"
+	[ "$cn" = "CoCo Test TSA tsa - TEST ONLY" ] || fail "pdfsig names '$cn'"
 	run "$COCO" lint sub --trust trust-tsa --at 2027-01-01 --format json
 	grep -q "by TSA 'CN=$cn, O=CoCo Test'" out || fail "we name another TSA than pdfsig"
 	# a poppler that validates document timestamps must agree with us
