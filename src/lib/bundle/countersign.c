@@ -159,17 +159,11 @@ static enum coco_err build_manifest(struct coco_ctx *ctx, const struct coco_vsta
 {
 	const struct coco_archive *ar = coco_vstate_archive(v);
 	struct coco_manifest_ref *refs = calloc(ar->n + 2, sizeof(*refs));
-	size_t i, n = 0;
+	size_t n;
 
 	if (refs == NULL)
 		return coco_seterr(ctx, COCO_ERR_NOMEM, "out of memory");
-	for (i = 0; i < ar->n; i++) {
-		const struct coco_entry *e = &ar->e[i];
-		if (e->is_dir || (i == 0 && strcmp(e->name, "mimetype") == 0))
-			continue;
-		refs[n].name = e->name;
-		memcpy(refs[n++].digest, coco_vstate_sha256(v, i), 32);
-	}
+	n = coco_vstate_entry_refs(v, refs);
 	refs[n].name = f->decision;
 	SHA256((const unsigned char *)f->dec, f->dec_len, refs[n++].digest);
 	refs[n].name = f->report;

@@ -896,6 +896,21 @@ const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i)
 	return v->entries[i].out[0];
 }
 
+size_t coco_vstate_entry_refs(const struct coco_vstate *v, struct coco_manifest_ref *refs)
+{
+	const struct coco_archive *ar = v->archive;
+	size_t i, n = 0;
+
+	for (i = 0; i < ar->n; i++) {
+		const struct coco_entry *e = &ar->e[i];
+		if (e->is_dir || (i == 0 && strcmp(e->name, "mimetype") == 0))
+			continue;
+		refs[n].name = e->name;
+		memcpy(refs[n++].digest, coco_vstate_sha256(v, i), 32);
+	}
+	return n;
+}
+
 const unsigned char *coco_vstate_digest(const struct coco_vstate *v, size_t i, int alg)
 {
 	return alg == 0 || (v->entries[i].need & (1u << alg)) ? v->entries[i].out[alg] : NULL;

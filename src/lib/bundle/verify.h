@@ -42,6 +42,11 @@ enum coco_err coco_vstate_read(struct coco_vstate *v, size_t i, unsigned char **
 int coco_vstate_is_data_object(const struct coco_vstate *v, size_t i);
 /* The SHA-256 of entry i computed during the run. */
 const unsigned char *coco_vstate_sha256(const struct coco_vstate *v, size_t i);
+/* A manifest reference (name and the run's SHA-256) for every entry but the mimetype and
+ * folders, in zip order, into refs (room for the archive's entry count); returns how many:
+ * what a sign-off's manifest and an archive manifest list of the bundle so far. */
+struct coco_manifest_ref;
+size_t coco_vstate_entry_refs(const struct coco_vstate *v, struct coco_manifest_ref *refs);
 
 /* Entry i's digest with coco_digest_algs[alg] computed during the run, or NULL when the
  * run did not compute it (SHA-256 always is). */
