@@ -83,6 +83,11 @@ int cli_check_key_args(const char *cmd, const struct cli_key_args *k);
 /* The PKCS#11 module to use: the --pkcs11-module given, else the built-in default (p11-kit's
  * proxy, COCO_DEFAULT_P11_MODULE). */
 const char *cli_p11_module(const char *given);
+/* A signing command's signer options from its key options (k, --chain, --pass) and flags;
+ * pass is the pass-phrase or PIN source they point at, named after the key file, the .p12
+ * or the token (both must outlive the options). */
+void cli_signer_opts(const struct cli_key_args *k, const char *chain, const char *pass_spec,
+		     unsigned flags, struct cli_pass *pass, struct coco_signer_opts *so);
 /* Prints the signer-loading error in ctx, telling how to give a pass-phrase when none could
  * be had (no --pass and no terminal). Returns EXIT_USAGE. */
 int cli_signer_error(struct coco_ctx *ctx, const struct cli_pass *pass);

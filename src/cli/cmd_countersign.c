@@ -139,21 +139,9 @@ static void show_reasons(const struct coco_report *r)
 
 static int countersign(const struct cs_args *a, enum coco_decision d)
 {
-	struct cli_pass pass = {a->pass,
-				a->p11_uri ? a->p11_uri
-				: a->p12   ? a->p12
-					   : a->key,
-				0, a->p11_uri != NULL};
-	struct coco_signer_opts so = {.key_path = a->key,
-				      .cert_path = a->cert,
-				      .chain_path = a->chain,
-				      .p12_path = a->p12,
-				      .pass_cb = cli_pass_cb,
-				      .pass_arg = (void *)&pass,
-				      .flags = COCO_SIGNER_SIRO,
-				      .pkcs11_uri = a->p11_uri,
-				      .pkcs11_module =
-					  a->p11_uri ? cli_p11_module(a->p11_module) : NULL};
+	const struct cli_key_args k = {a->key, a->cert, a->p12, a->p11_uri, a->p11_module};
+	struct cli_pass pass;
+	struct coco_signer_opts so;
 	struct coco_countersign_opts co = {d, a->comment, NULL, a->confirm};
 	struct coco_input in[CLI_SIGNING_INPUTS];
 	struct coco_ctx *ctx = NULL;
@@ -161,6 +149,7 @@ static int countersign(const struct cs_args *a, enum coco_decision d)
 	enum coco_err err;
 	int rc;
 
+	cli_signer_opts(&k, a->chain, a->pass, COCO_SIGNER_SIRO, &pass, &so);
 	if ((rc = cli_ctx("countersign", a->at, a->trust, 1, &ctx)) != 0)
 		return rc;
 	if (a->tsa != NULL)

@@ -157,21 +157,9 @@ static void print_sha256(const unsigned char md[32], const char *path)
 
 static int create(const struct create_args *a)
 {
-	struct cli_pass pass = {a->pass,
-				a->p11_uri ? a->p11_uri
-				: a->p12   ? a->p12
-					   : a->key,
-				0, a->p11_uri != NULL};
-	struct coco_signer_opts so = {.key_path = a->key,
-				      .cert_path = a->cert,
-				      .chain_path = a->chain,
-				      .p12_path = a->p12,
-				      .pass_cb = cli_pass_cb,
-				      .pass_arg = (void *)&pass,
-				      .flags = COCO_SIGNER_DEFER_KEY,
-				      .pkcs11_uri = a->p11_uri,
-				      .pkcs11_module =
-					  a->p11_uri ? cli_p11_module(a->p11_module) : NULL};
+	const struct cli_key_args k = {a->key, a->cert, a->p12, a->p11_uri, a->p11_module};
+	struct cli_pass pass;
+	struct coco_signer_opts so;
 	struct coco_ctx *ctx = NULL;
 	struct coco_signer *signer = NULL;
 	unsigned char md[32];
@@ -182,6 +170,7 @@ static int create(const struct create_args *a)
 	enum coco_err err;
 	int rc;
 
+	cli_signer_opts(&k, a->chain, a->pass, COCO_SIGNER_DEFER_KEY, &pass, &so);
 	if ((rc = cli_ctx("create", a->at, a->trust, 2, &ctx)) != 0)
 		return rc;
 	if (a->tsa != NULL)

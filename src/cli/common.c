@@ -358,6 +358,26 @@ const char *cli_p11_module(const char *given)
 	return given != NULL ? given : COCO_DEFAULT_P11_MODULE;
 }
 
+void cli_signer_opts(const struct cli_key_args *k, const char *chain, const char *pass_spec,
+		     unsigned flags, struct cli_pass *pass, struct coco_signer_opts *so)
+{
+	*pass = (struct cli_pass){pass_spec,
+				  k->p11_uri ? k->p11_uri
+				  : k->p12   ? k->p12
+					     : k->key,
+				  0, k->p11_uri != NULL};
+	*so = (struct coco_signer_opts){.key_path = k->key,
+					.cert_path = k->cert,
+					.chain_path = chain,
+					.p12_path = k->p12,
+					.pass_cb = cli_pass_cb,
+					.pass_arg = (void *)pass,
+					.flags = flags,
+					.pkcs11_uri = k->p11_uri,
+					.pkcs11_module =
+					    k->p11_uri ? cli_p11_module(k->p11_module) : NULL};
+}
+
 int cli_check_key_args(const char *cmd, const struct cli_key_args *k)
 {
 	if (k->p11_module != NULL && k->p11_uri == NULL)
