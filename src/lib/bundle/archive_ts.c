@@ -29,22 +29,6 @@
 #define REREAD_BUDGET (64u << 20) /* entries read again for SHA-384/512, in all */
 #define MAX_TOKEN (1u << 20)      /* a token is a few KiB */
 
-static int is_archive_manifest(const char *name)
-{
-	return coco_asic_archive_manifest_name(name);
-}
-
-static int is_token(const char *name)
-{
-	return coco_asic_token_name(name);
-}
-
-/* Revocation data an archive timestamp embeds (META-INF/revocation/NNN.crl: lta.c). */
-static int is_revocation(const char *name)
-{
-	return coco_asic_revocation_name(name);
-}
-
 /* One archive manifest's check. */
 struct acheck {
 	struct coco_vstate *v;
@@ -112,7 +96,7 @@ static enum coco_err parse(struct acheck *a, int *usable)
 		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->entry,
 				"not a valid ASiC manifest: %s",
 				f ? coco_finding_message(f) : "unreadable");
-	else if (!is_token(a->m->sigref) || coco_archive_find(a->ar, a->m->sigref) < 0)
+	else if (!coco_asic_token_name(a->m->sigref) || coco_archive_find(a->ar, a->m->sigref) < 0)
 		coco_report_add(a->r, COCO_STATUS_INDETERMINATE, "archive.manifest", a->entry,
 				"its SigReference '%s' is not a META-INF/timestamp*.tst in the "
 				"bundle",
@@ -422,7 +406,7 @@ static enum coco_err check_assertions(struct acheck *a)
 
 	a->assertion = 1;
 	for (k = 0; k < n && err == COCO_OK; k++) {
-		if (m[k] == NULL || bytes[k] == NULL || !is_token(m[k]->sigref) ||
+		if (m[k] == NULL || bytes[k] == NULL || !coco_asic_token_name(m[k]->sigref) ||
 		    coco_archive_find(a->ar, m[k]->sigref) < 0)
 			continue;
 		a->entry = m[k]->entry, a->m = m[k], a->xml = bytes[k], a->xml_len = len[k];
@@ -440,7 +424,7 @@ static int too_many(struct acheck *a)
 	size_t i, n = 0;
 
 	for (i = 0; i < a->ar->n; i++)
-		if (is_archive_manifest(a->ar->e[i].name)) {
+		if (coco_asic_archive_manifest_name(a->ar->e[i].name)) {
 			n++;
 			total += a->ar->e[i].usize;
 		}
@@ -472,7 +456,7 @@ static enum coco_err archives(struct acheck *a, struct kept *k, size_t *n)
 	size_t i;
 
 	for (i = 0; i < a->ar->n && err == COCO_OK; i++) {
-		if (!is_archive_manifest(a->ar->e[i].name))
+		if (!coco_asic_archive_manifest_name(a->ar->e[i].name))
 			continue;
 		a->entry = a->ar->e[i].name;
 		if ((err = check_archive(a, &k[*n])) == COCO_OK && k[*n].m != NULL)
@@ -518,12 +502,12 @@ static void unnamed(struct acheck *a)
 	size_t i;
 
 	for (i = 0; i < a->ar->n; i++)
-		if (is_token(a->ar->e[i].name) && !a->named_tst[i])
+		if (coco_asic_token_name(a->ar->e[i].name) && !a->named_tst[i])
 			coco_report_add(
 			    a->r, COCO_STATUS_FAIL, "manifest.unsigned", a->ar->e[i].name,
 			    "a timestamp token that no manifest names: unsigned content is not "
 			    "accepted");
-		else if (is_revocation(a->ar->e[i].name) && !a->listed[i])
+		else if (coco_asic_revocation_name(a->ar->e[i].name) && !a->listed[i])
 			coco_report_add(a->r, COCO_STATUS_FAIL, "manifest.unsigned",
 					a->ar->e[i].name,
 					"revocation data that no archive manifest lists: unsigned "
@@ -552,7 +536,7 @@ enum coco_err coco_archive_ts_stage(struct coco_vstate *v)
 	if (err == COCO_OK)
 		unnamed(&a);
 	for (i = 0; i < ar->n && err == COCO_OK; i++)
-		if (is_revocation(ar->e[i].name))
+		if (coco_asic_revocation_name(ar->e[i].name))
 			err = check_crl(&a, i);
 	kept_free(k, n);
 	free(a.named_tst);
@@ -625,7 +609,7 @@ int coco_archive_ts_holds(const struct coco_vstate *v, const unsigned char *der,
 
 	SHA256(der, len, md);
 	for (i = 0; i < ar->n; i++)
-		if (is_revocation(ar->e[i].name) &&
+		if (coco_asic_revocation_name(ar->e[i].name) &&
 		    memcmp(coco_vstate_sha256(v, i), md, sizeof(md)) == 0)
 			return 1;
 	return 0;

@@ -176,8 +176,9 @@ enum coco_err coco_zipw_hash_start(struct coco_zipw *w)
 		return coco_seterr(w->ctx, COCO_ERR_NOMEM, "out of memory");
 	}
 	h->fd = w->fd, h->ready = w->off;
-	if (pthread_mutex_init(&h->mu, NULL) != 0 || pthread_cond_init(&h->cv, NULL) != 0 ||
-	    pthread_create(&h->th, NULL, out_hash_main, h) != 0) {
+	h->mu = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	h->cv = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
+	if (pthread_create(&h->th, NULL, out_hash_main, h) != 0) {
 		EVP_MD_CTX_free(h->md), free(h->buf), free(h);
 		return coco_seterr(w->ctx, COCO_ERR_NOMEM, "cannot start a thread to hash '%s'",
 				   w->out_name);

@@ -676,7 +676,7 @@ static int allowed_sigalg(int nid)
 }
 
 /* The single value of the signed attribute nid, or NULL (count says how many there are). */
-static ASN1_TYPE *signed_attr(CMS_SignerInfo *si, int nid, int *count)
+ASN1_TYPE *coco_cms_signed_attr(CMS_SignerInfo *si, int nid, int *count)
 {
 	X509_ATTRIBUTE *a = NULL;
 	int pos = -1;
@@ -875,44 +875,49 @@ static long ess_bytes(const ASN1_TYPE *a, const unsigned char **p)
 	return a->value.sequence->length;
 }
 
+int coco_ess_identifies(const ASN1_TYPE *v2, int has_v2, const ASN1_TYPE *v1, int has_v1,
+			X509 *cert)
+{
+	ESS_SIGNING_CERT_V2 *ss2 = NULL;
+	ESS_SIGNING_CERT *ss1 = NULL;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	const unsigned char *p = NULL;
+	long len;
+	int ok;
+
+	if (has_v2 && (len = ess_bytes(v2, &p)) >= 0)
+		ss2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len);
+	if (has_v1 && (len = ess_bytes(v1, &p)) >= 0)
+		ss1 = d2i_ESS_SIGNING_CERT(NULL, &p, len);
+	ok = (has_v1 || has_v2) && (!has_v2 || ss2 != NULL) && (!has_v1 || ss1 != NULL) &&
+	     chain != NULL && sk_X509_push(chain, cert) &&
+	     OSSL_ESS_check_signing_certs(ss1, ss2, chain, 1) > 0;
+	ERR_clear_error();
+	ESS_SIGNING_CERT_V2_free(ss2);
+	ESS_SIGNING_CERT_free(ss1);
+	sk_X509_free(chain);
+	return ok;
+}
+
 /* ESS signing-certificate-v2; with COCO_CMS_ESS_V1 the older v1 stands for it, and with
  * COCO_CMS_ESS_OPTIONAL neither is required. Whichever is present names the signer. */
 static void check_ess(struct sigcheck *c, const ASN1_TYPE *v2, int n_v2, const ASN1_TYPE *v1,
 		      int n_v1)
 {
 	const unsigned relax = c->in->relax;
-	ESS_SIGNING_CERT_V2 *ss2 = NULL;
-	ESS_SIGNING_CERT *ss1 = NULL;
-	STACK_OF(X509) *chain = sk_X509_new_null();
 	int want_v1 = (relax & COCO_CMS_ESS_V1) && n_v1 > 0;
-	const unsigned char *p = NULL;
-	long len;
 
 	if (n_v2 > 1 || (want_v1 && n_v1 > 1) ||
-	    (n_v2 == 0 && !want_v1 && !(relax & COCO_CMS_ESS_OPTIONAL))) {
+	    (n_v2 == 0 && !want_v1 && !(relax & COCO_CMS_ESS_OPTIONAL)))
 		sfail(c, K_SIGNING_CERTIFICATE,
 		      (relax & COCO_CMS_ESS_V1)
 			  ? "ESS signing-certificate attribute (v1 or v2) missing or repeated"
 			  : "ESS signing-certificate-v2 attribute missing or repeated");
-		goto out;
-	}
-	if (n_v2 == 0 && !want_v1)
-		goto out; /* neither, and neither is required */
-	if (n_v2 > 0 && (len = ess_bytes(v2, &p)) >= 0)
-		ss2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len);
-	if (want_v1 && (len = ess_bytes(v1, &p)) >= 0)
-		ss1 = d2i_ESS_SIGNING_CERT(NULL, &p, len);
-	if ((n_v2 > 0 && ss2 == NULL) || (want_v1 && ss1 == NULL) || chain == NULL ||
-	    !sk_X509_push(chain, c->signer) ||
-	    OSSL_ESS_check_signing_certs(ss1, ss2, chain, 1) <= 0)
+	else if ((n_v2 > 0 || want_v1) &&
+		 !coco_ess_identifies(v2, n_v2 > 0, v1, want_v1, c->signer))
 		sfail(c, K_SIGNING_CERTIFICATE,
 		      "ESS signing-certificate%s does not identify the signer's certificate",
 		      n_v2 > 0 ? "-v2" : " (v1)");
-out:
-	ERR_clear_error();
-	ESS_SIGNING_CERT_V2_free(ss2);
-	ESS_SIGNING_CERT_free(ss1);
-	sk_X509_free(chain);
 }
 
 static void check_signing_time(struct sigcheck *c, ASN1_TYPE *st, int count)
@@ -957,11 +962,11 @@ static void check_attributes(struct sigcheck *c)
 		c->no_attrs = 1;
 		return;
 	}
-	ct = signed_attr(c->si, NID_pkcs9_contentType, &n_ct);
-	md = signed_attr(c->si, NID_pkcs9_messageDigest, &n_md);
-	st = signed_attr(c->si, NID_pkcs9_signingTime, &n_st);
-	v2 = signed_attr(c->si, NID_id_smime_aa_signingCertificateV2, &n_v2);
-	v1 = signed_attr(c->si, NID_id_smime_aa_signingCertificate, &n_v1);
+	ct = coco_cms_signed_attr(c->si, NID_pkcs9_contentType, &n_ct);
+	md = coco_cms_signed_attr(c->si, NID_pkcs9_messageDigest, &n_md);
+	st = coco_cms_signed_attr(c->si, NID_pkcs9_signingTime, &n_st);
+	v2 = coco_cms_signed_attr(c->si, NID_id_smime_aa_signingCertificateV2, &n_v2);
+	v1 = coco_cms_signed_attr(c->si, NID_id_smime_aa_signingCertificate, &n_v1);
 	if (ct == NULL || ct->type != V_ASN1_OBJECT ||
 	    OBJ_obj2nid(ct->value.object) != NID_pkcs7_data)
 		sfail(c, K_ATTRIBUTES, "content-type attribute missing, repeated or not id-data");

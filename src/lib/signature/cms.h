@@ -6,6 +6,7 @@
 #ifndef COCO_CMS_H
 #define COCO_CMS_H
 
+#include <openssl/cms.h>
 #include <openssl/x509.h>
 
 #include "report/report.h"
@@ -42,6 +43,14 @@ char *coco_cert_org_id(const X509_NAME *name);
  */
 int coco_cert_check_signer(X509 *cert, struct coco_report *r, const char *subject, char *why,
 			   size_t why_size);
+
+/* The signed attribute nid of si: its one value when it is there once with one value, else
+ * NULL; *count how many times it is there. */
+ASN1_TYPE *coco_cms_signed_attr(CMS_SignerInfo *si, int nid, int *count);
+/* Whether the ESS signing-certificate-v2 value v2 (when has_v2) and the v1 value v1 (when
+ * has_v1) each decode and name cert (RFC 5035, RFC 2634); 0 when neither is given. */
+int coco_ess_identifies(const ASN1_TYPE *v2, int has_v2, const ASN1_TYPE *v1, int has_v1,
+			X509 *cert);
 
 /* What coco_cms_verify checks: a detached CMS over some data, against one anchor set. */
 struct coco_cms_check {

@@ -145,56 +145,19 @@ static void token_signature(struct tscheck *t)
 	}
 }
 
-/* An ESS attribute of the token's SignerInfo: its value when present once, else NULL; *n
- * how many there are. */
-static const ASN1_TYPE *ess_attr(CMS_SignerInfo *si, int nid, int *n)
-{
-	int i = -1, first = -1;
-	X509_ATTRIBUTE *a;
-
-	*n = 0;
-	while ((i = CMS_signed_get_attr_by_NID(si, nid, i)) >= 0)
-		first = *n == 0 ? i : first, (*n)++;
-	if (*n != 1 || (a = CMS_signed_get_attr(si, first)) == NULL || X509_ATTRIBUTE_count(a) != 1)
-		return NULL;
-	return X509_ATTRIBUTE_get0_type(a, 0);
-}
-
-static const unsigned char *seq_bytes(const ASN1_TYPE *a, long *len)
-{
-	*len = a != NULL && a->type == V_ASN1_SEQUENCE ? a->value.sequence->length : -1;
-	return *len >= 0 ? a->value.sequence->data : NULL;
-}
-
 /* The ESS signing-certificate attribute the TSA signs (RFC 3161 2.4.1; its v2, RFC 5816):
  * it binds the token to the TSA certificate it names, which must be the one that signed. */
 static void token_ess(struct tscheck *t)
 {
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(t->cms), 0);
-	STACK_OF(X509) *chain = sk_X509_new_null();
-	ESS_SIGNING_CERT *v1 = NULL;
-	ESS_SIGNING_CERT_V2 *v2 = NULL;
-	const ASN1_TYPE *a1, *a2;
-	const unsigned char *p;
 	int n1, n2;
-	long len;
+	const ASN1_TYPE *v1 = coco_cms_signed_attr(si, NID_id_smime_aa_signingCertificate, &n1);
+	const ASN1_TYPE *v2 = coco_cms_signed_attr(si, NID_id_smime_aa_signingCertificateV2, &n2);
 
-	a1 = ess_attr(si, NID_id_smime_aa_signingCertificate, &n1);
-	a2 = ess_attr(si, NID_id_smime_aa_signingCertificateV2, &n2);
-	if ((p = seq_bytes(a1, &len)) != NULL)
-		v1 = d2i_ESS_SIGNING_CERT(NULL, &p, len);
-	if ((p = seq_bytes(a2, &len)) != NULL)
-		v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len);
-	if (n1 > 1 || n2 > 1 || (n1 == 1 && v1 == NULL) || (n2 == 1 && v2 == NULL) ||
-	    (v1 == NULL && v2 == NULL) || chain == NULL || !sk_X509_push(chain, t->tsa) ||
-	    OSSL_ESS_check_signing_certs(v1, v2, chain, 1) <= 0)
+	if (n1 > 1 || n2 > 1 || !coco_ess_identifies(v2, n2 == 1, v1, n1 == 1, t->tsa))
 		tfail(t, COCO_STATUS_FAIL, T_SIGNATURE,
 		      "the timestamp token's ESS signing-certificate attribute (RFC 3161 2.4.1, "
 		      "RFC 5816) is missing, repeated or does not name its TSA certificate");
-	ERR_clear_error();
-	ESS_SIGNING_CERT_free(v1);
-	ESS_SIGNING_CERT_V2_free(v2);
-	sk_X509_free(chain);
 }
 
 /* The messageImprint must be the hash of the data it timestamps (t->digest). */

@@ -15,6 +15,10 @@
 #include "trust/policy.h"
 #include "util/xml.h"
 
+/* The policy parsers' why for an allocation failure: told from a format error by identity,
+ * not by its text. */
+static const char OOM[] = "out of memory";
+
 #define NS_POLICY "urn:x-coco-bundle:policy:1"
 #define NS_BODIES "urn:x-coco-bundle:bodies:1"
 
@@ -182,7 +186,7 @@ static const char *parse_scheme(xmlNode *node, struct coco_scheme_rule *s)
 	    phrases(node, "scopeKeyword", &s->keywords) != 0 ||
 	    phrases(node, "scopeExclusion", &s->exclusions) != 0 ||
 	    phrases(node, "wholeScope", &s->whole) != 0)
-		bad = "out of memory";
+		bad = OOM;
 	else if (to_uint(months, 120, &s->max_validity_months) != 0)
 		bad = "maxValidityMonths out of range";
 	else if (basic != NULL && to_uint(basic, 120, &s->basic_within_months) != 0)
@@ -214,7 +218,7 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 	    {"maxPatchWindowDays", offsetof(struct coco_policy, max_patch_window_days), 3650},
 	};
 	char *t = coco_trim(coco_xml_text(c)); /* the schema collapses white space; so do we */
-	const char *bad = t == NULL ? "out of memory" : NULL;
+	const char *bad = t == NULL ? OOM : NULL;
 	size_t i;
 
 	for (i = 0; bad == NULL && i < sizeof(nums) / sizeof(nums[0]); i++)
@@ -223,10 +227,10 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 			bad = "number out of range";
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "countries") &&
 	    coco_words_split(&p->countries, t) != 0)
-		bad = "out of memory";
+		bad = OOM;
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "requiredPolicies") &&
 	    coco_words_split(&p->required_kinds, t) != 0)
-		bad = "out of memory";
+		bad = OOM;
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "revocation")) {
 		if (strcmp(t, "require") == 0)
 			p->revocation = COCO_REVOCATION_REQUIRE;
@@ -243,7 +247,7 @@ static const char *parse_setting(xmlNode *c, struct coco_policy *p)
 		p->signer_org_manual = strcmp(t, "manual") == 0; /* the schema allows fail too */
 	if (bad == NULL && coco_xml_is(c, NS_POLICY, "authoriserRole") &&
 	    coco_words_push(&p->authoriser_roles, coco_norm_words(t)) != 0)
-		bad = "out of memory";
+		bad = OOM;
 	free(t);
 	return bad;
 }
@@ -265,7 +269,7 @@ static enum coco_err parse_policy(struct coco_ctx *ctx, const unsigned char *buf
 	for (c = coco_xml_elem(xmlDocGetRootElement(doc)->children); c; c = coco_xml_elem(c->next))
 		n += coco_xml_is(c, NS_POLICY, "scheme");
 	if ((p->schemes = calloc(n, sizeof(*p->schemes))) == NULL)
-		bad = "out of memory";
+		bad = OOM;
 	for (c = coco_xml_elem(xmlDocGetRootElement(doc)->children); c && bad == NULL;
 	     c = coco_xml_elem(c->next))
 		bad = coco_xml_is(c, NS_POLICY, "scheme")
@@ -273,8 +277,7 @@ static enum coco_err parse_policy(struct coco_ctx *ctx, const unsigned char *buf
 			  : parse_setting(c, p);
 	xmlFreeDoc(doc);
 	if (bad != NULL)
-		return coco_seterr(ctx,
-				   strcmp(bad, "out of memory") ? COCO_ERR_FORMAT : COCO_ERR_NOMEM,
+		return coco_seterr(ctx, bad == OOM ? COCO_ERR_NOMEM : COCO_ERR_FORMAT,
 				   "cannot load '%s': %s", name, bad);
 	return COCO_OK;
 }
